@@ -1,0 +1,389 @@
+//! When an item blocks work, since when, on whom it waits, and the readiness ratio.
+//!
+//! Blocking is a function of the item, its project and the time: some reasons start
+//! with a change (a denial, a manual flag), others with the passing of time (needed-by
+//! passed, stale, expired). Between two changes an item can only gain time-based
+//! reasons, never lose them, so the start of the current blocking spell is either the
+//! start recorded at the last change or the earliest moment a time-based reason began.
+
+use super::model::*;
+use super::rules;
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::fmt;
+
+/// Tunables for blocker detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Days without any change after which a not-ready item is stale.
+    pub stale_days: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { stale_days: 3 }
+    }
+}
+
+/// Why an item blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Reason {
+    MissingFields { fields: Vec<String> },
+    PolicyBreach { problem: String },
+    Denied,
+    Overdue { needed_by: NaiveDate },
+    Stale { days: i64 },
+    Manual { reason: String },
+    Expired { expires: NaiveDate },
+    ProjectClosedStillGranted,
+    RetrospectiveOverdue,
+}
+
+impl Reason {
+    /// Short stable name, for counts by reason and JSON.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::MissingFields { .. } => "missing-fields",
+            Reason::PolicyBreach { .. } => "policy",
+            Reason::Denied => "denied",
+            Reason::Overdue { .. } => "overdue",
+            Reason::Stale { .. } => "stale",
+            Reason::Manual { .. } => "manual",
+            Reason::Expired { .. } => "expired-not-revoked",
+            Reason::ProjectClosedStillGranted => "closed-project-access",
+            Reason::RetrospectiveOverdue => "retrospective-overdue",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::MissingFields { fields } => write!(f, "missing {}", fields.join(", ")),
+            Reason::PolicyBreach { problem } => write!(f, "{problem}"),
+            Reason::Denied => write!(f, "denied while still needed"),
+            Reason::Overdue { needed_by } => write!(f, "needed by {needed_by}"),
+            Reason::Stale { days } => write!(f, "no change for {days}+ days"),
+            Reason::Manual { reason } => write!(f, "flagged: {reason}"),
+            Reason::Expired { expires } => write!(f, "expired {expires}, not revoked"),
+            Reason::ProjectClosedStillGranted => write!(f, "project closed, access still granted"),
+            Reason::RetrospectiveOverdue => write!(f, "break-glass retrospective overdue"),
+        }
+    }
+}
+
+/// The project's time zone, falling back to UTC for an unknown name.
+pub fn project_tz(p: &Project) -> Tz {
+    p.tz.parse().unwrap_or(Tz::UTC)
+}
+
+/// Today's date in the project's time zone.
+pub fn today(p: &Project, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&project_tz(p)).date_naive()
+}
+
+/// The instant a calendar date in the project's zone ends (the next midnight).
+fn end_of(p: &Project, d: NaiveDate) -> DateTime<Utc> {
+    let next = d.succ_opt().unwrap_or(d).and_hms_opt(0, 0, 0).unwrap_or_default();
+    project_tz(p)
+        .from_local_datetime(&next)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&next))
+}
+
+/// The date by which an item is needed: its own, else the project's start.
+pub fn needed_by(item: &Item, p: &Project) -> NaiveDate {
+    item.fields.needed_by.unwrap_or(p.start)
+}
+
+/// Every reason `item` blocks at `now`; empty when it does not block.
+pub fn reasons(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Vec<Reason> {
+    let mut out = Vec::new();
+    let state = item.state;
+    let today = today(p, now);
+    let open = !item.is_ready() && !state.is_terminal();
+    if open {
+        if state == State::Needed {
+            let missing = rules::missing_fields(&item.fields);
+            if !missing.is_empty() {
+                out.push(Reason::MissingFields {
+                    fields: missing.into_iter().map(String::from).collect(),
+                });
+            }
+        }
+        for problem in rules::policy_problems(&item.fields) {
+            out.push(Reason::PolicyBreach { problem });
+        }
+        if state == State::Denied {
+            out.push(Reason::Denied);
+        }
+        let nb = needed_by(item, p);
+        if nb < today && p.closed_at.is_none() {
+            out.push(Reason::Overdue { needed_by: nb });
+        }
+        if now - item.updated_at >= Duration::days(s.stale_days) && p.closed_at.is_none() {
+            out.push(Reason::Stale { days: s.stale_days });
+        }
+    }
+    if !state.is_terminal()
+        && let Some(reason) = &item.manual_block
+    {
+        out.push(Reason::Manual { reason: reason.clone() });
+    }
+    if state != State::Revoked
+        && state != State::Cancelled
+        && item.fields.temporary
+        && let Some(exp) = item.fields.expires
+        && exp < today
+    {
+        out.push(Reason::Expired { expires: exp });
+    }
+    if state.access_live() && p.closed_at.is_some() {
+        out.push(Reason::ProjectClosedStillGranted);
+    }
+    if item.retro_due.is_some_and(|d| d < now) {
+        out.push(Reason::RetrospectiveOverdue);
+    }
+    out
+}
+
+/// Earliest instant at which a time-based reason that holds at `now` began, as seen
+/// from the last change (`item.updated_at`).
+fn time_onset(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Option<DateTime<Utc>> {
+    reasons(item, p, now, s)
+        .iter()
+        .filter_map(|r| match r {
+            Reason::Overdue { needed_by } => Some(end_of(p, *needed_by)),
+            Reason::Stale { days } => Some(item.updated_at + Duration::days(*days)),
+            Reason::Expired { expires } => Some(end_of(p, *expires)),
+            Reason::RetrospectiveOverdue => item.retro_due,
+            _ => None,
+        })
+        .map(|t| t.max(item.updated_at))
+        .min()
+}
+
+/// Start of the current blocking spell, or `None` when not blocking.
+pub fn spell_start(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Option<DateTime<Utc>> {
+    let rs = reasons(item, p, now, s);
+    if rs.is_empty() {
+        return None;
+    }
+    if let Some(since) = item.blocked_since {
+        return Some(since);
+    }
+    Some(time_onset(item, p, now, s).unwrap_or(now).min(now))
+}
+
+/// What to record as `blocked_since` after a change made at `now`: the spell goes
+/// on if the item blocked just before and still blocks; it starts now if it only
+/// blocks after the change.
+pub fn spell_after_change(before: Option<&Item>, after: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Option<DateTime<Utc>> {
+    if reasons(after, p, now, s).is_empty() {
+        return None;
+    }
+    before.and_then(|b| spell_start(b, p, now, s)).or(Some(now))
+}
+
+/// Blocker age: now minus the start of the spell, never negative.
+pub fn age(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Option<Duration> {
+    spell_start(item, p, now, s).map(|t| (now - t).max(Duration::zero()))
+}
+
+/// Who the item waits on, in words for the blockers pane.
+pub fn waiting_on(item: &Item) -> String {
+    let f = &item.fields;
+    match item.state {
+        State::Needed | State::Denied => format!("{} (requester) to complete and submit", item.requester),
+        State::Requested => {
+            let missing = item.missing_approvals();
+            let names: Vec<String> = missing
+                .iter()
+                .map(|c| match c {
+                    Capacity::Owner => format!("{} (approval owner)", f.approver),
+                    Capacity::Security => "security review".to_string(),
+                })
+                .collect();
+            names.join(" + ")
+        }
+        State::Approved => format!("{} (credential owner) to grant", non_empty(&f.credential_owner)),
+        State::Granted | State::Verified => {
+            if item.retro_due.is_some() {
+                "security (retrospective)".into()
+            } else if item.state == State::Granted {
+                "support to verify".into()
+            } else {
+                "support to revoke".into()
+            }
+        }
+        State::Revoked | State::Cancelled => "nobody".into(),
+    }
+}
+
+fn non_empty(s: &str) -> &str {
+    if s.trim().is_empty() { "?" } else { s }
+}
+
+/// Ready / required and the ratio (1.0 when nothing is required).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+pub struct Readiness {
+    pub required: usize,
+    pub ready: usize,
+    pub ratio: f64,
+}
+
+impl Readiness {
+    pub fn of<'a>(items: impl IntoIterator<Item = &'a Item>) -> Self {
+        let mut r = Readiness::default();
+        for it in items {
+            r.add(it.state);
+        }
+        r.finish()
+    }
+    /// Counts one item by its state (for streaming computations).
+    pub fn add(&mut self, state: State) {
+        if state != State::Cancelled {
+            self.required += 1;
+            if state == State::Verified {
+                self.ready += 1;
+            }
+        }
+    }
+    pub fn finish(mut self) -> Self {
+        self.ratio = if self.required == 0 {
+            1.0
+        } else {
+            self.ready as f64 / self.required as f64
+        };
+        self
+    }
+}
+
+/// The pilot target: 90 % of required access verified before the planned start.
+pub const READINESS_TARGET: f64 = 0.9;
+
+/// Days from today (in the project's zone) to its planned start; negative once started.
+pub fn days_to_start(p: &Project, now: DateTime<Utc>) -> i64 {
+    (p.start - today(p, now)).num_days()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn project() -> Project {
+        Project {
+            key: "ACME".into(),
+            name: "Acme".into(),
+            client: "Acme".into(),
+            start: NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
+            tz: "Europe/Berlin".into(),
+            coordinator: "carol".into(),
+            closed_at: None,
+        }
+    }
+
+    fn item(state: State, at: &str) -> Item {
+        Item {
+            rowid: 1,
+            project: "ACME".into(),
+            number: 1,
+            fields: ItemFields {
+                system: "Analytics".into(),
+                purpose: "tracking".into(),
+                role: "Editor".into(),
+                credential_owner: "Dana".into(),
+                approver: "alice".into(),
+                method: Some(Method::Vault),
+                ..Default::default()
+            },
+            requester: "carol".into(),
+            state,
+            state_since: t(at),
+            created_at: t(at),
+            updated_at: t(at),
+            version: 1,
+            approvals: vec![],
+            granted_method: None,
+            manual_block: None,
+            emergency: false,
+            emergency_by: None,
+            round: 0,
+            retro_due: None,
+            blocked_since: None,
+            last_reason: None,
+        }
+    }
+
+    #[test]
+    fn fresh_complete_item_does_not_block() {
+        let p = project();
+        let it = item(State::Needed, "2026-03-01T09:00:00Z");
+        assert!(reasons(&it, &p, t("2026-03-02T09:00:00Z"), Settings::default()).is_empty());
+    }
+
+    #[test]
+    fn stale_spell_starts_when_it_went_stale_not_when_seen() {
+        let p = project();
+        let it = item(State::Requested, "2026-03-01T09:00:00Z");
+        let now = t("2026-03-06T09:00:00Z");
+        let r = reasons(&it, &p, now, Settings::default());
+        assert_eq!(r, vec![Reason::Stale { days: 3 }]);
+        assert_eq!(spell_start(&it, &p, now, Settings::default()), Some(t("2026-03-04T09:00:00Z")));
+        assert_eq!(age(&it, &p, now, Settings::default()), Some(Duration::days(2)));
+    }
+
+    #[test]
+    fn overdue_starts_at_midnight_in_project_zone() {
+        let p = project();
+        let mut it = item(State::Approved, "2026-03-09T09:00:00Z");
+        it.fields.needed_by = Some(NaiveDate::from_ymd_opt(2026, 3, 10).unwrap());
+        let now = t("2026-03-11T12:00:00Z");
+        // Berlin is UTC+1 in March: the 10th ends at 23:00 UTC.
+        assert_eq!(spell_start(&it, &p, now, Settings::default()), Some(t("2026-03-10T23:00:00Z")));
+    }
+
+    #[test]
+    fn verified_item_is_ready_and_not_blocking_until_expired() {
+        let p = project();
+        let mut it = item(State::Verified, "2026-03-01T09:00:00Z");
+        it.fields.temporary = true;
+        it.fields.expires = NaiveDate::from_ymd_opt(2026, 4, 1);
+        assert!(reasons(&it, &p, t("2026-03-20T09:00:00Z"), Settings::default()).is_empty());
+        let r = reasons(&it, &p, t("2026-04-03T09:00:00Z"), Settings::default());
+        assert_eq!(r, vec![Reason::Expired { expires: NaiveDate::from_ymd_opt(2026, 4, 1).unwrap() }]);
+    }
+
+    #[test]
+    fn readiness_ignores_cancelled_and_is_one_when_empty() {
+        assert_eq!(Readiness::of([]).ratio, 1.0);
+        let a = item(State::Verified, "2026-03-01T09:00:00Z");
+        let b = item(State::Needed, "2026-03-01T09:00:00Z");
+        let c = item(State::Cancelled, "2026-03-01T09:00:00Z");
+        let r = Readiness::of([&a, &b, &c]);
+        assert_eq!((r.ready, r.required), (1, 2));
+        assert!((r.ratio - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn spell_is_kept_across_a_change_that_still_blocks() {
+        let p = project();
+        let s = Settings::default();
+        let mut before = item(State::Requested, "2026-03-01T09:00:00Z");
+        before.manual_block = Some("waiting for client".into());
+        before.blocked_since = Some(t("2026-03-01T09:00:00Z"));
+        let mut after = before.clone();
+        after.fields.notes = "chased".into();
+        after.updated_at = t("2026-03-02T09:00:00Z");
+        assert_eq!(spell_after_change(Some(&before), &after, &p, t("2026-03-02T09:00:00Z"), s), Some(t("2026-03-01T09:00:00Z")));
+        after.manual_block = None;
+        assert_eq!(spell_after_change(Some(&before), &after, &p, t("2026-03-02T09:00:00Z"), s), None);
+    }
+}

@@ -1,0 +1,570 @@
+//! The access-item state machine: which moves exist, who may make them from which
+//! state, and what each move changes. Every guard returns a `Refusal` naming its rule.
+//!
+//! `guard` answers "may this person do this now?" without the typed-in text, so the
+//! TUI can offer only the moves that would be accepted; `apply` also checks the text
+//! and returns the changed item and the event to record.
+
+use super::model::*;
+use super::refusal::{Refusal, Rule};
+use super::rules;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::{Value, json};
+
+/// Hours a different security person has to close a break-glass retrospective.
+pub const RETRO_HOURS: i64 = 72;
+
+/// The kinds of move, without their text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActionKind {
+    Submit,
+    Approve,
+    Deny,
+    Return,
+    Grant,
+    Verify,
+    Revoke,
+    Cancel,
+    Reopen,
+    Block,
+    Unblock,
+    BreakGlass,
+    CloseRetro,
+    Note,
+    Edit,
+}
+
+impl ActionKind {
+    pub const ALL: [ActionKind; 15] = [
+        ActionKind::Submit,
+        ActionKind::Approve,
+        ActionKind::Deny,
+        ActionKind::Return,
+        ActionKind::Grant,
+        ActionKind::Verify,
+        ActionKind::Revoke,
+        ActionKind::Cancel,
+        ActionKind::Reopen,
+        ActionKind::Block,
+        ActionKind::Unblock,
+        ActionKind::BreakGlass,
+        ActionKind::CloseRetro,
+        ActionKind::Note,
+        ActionKind::Edit,
+    ];
+
+    /// Event kind recorded in the log.
+    pub fn name(self) -> &'static str {
+        match self {
+            ActionKind::Submit => "submit",
+            ActionKind::Approve => "approve",
+            ActionKind::Deny => "deny",
+            ActionKind::Return => "return",
+            ActionKind::Grant => "grant",
+            ActionKind::Verify => "verify",
+            ActionKind::Revoke => "revoke",
+            ActionKind::Cancel => "cancel",
+            ActionKind::Reopen => "reopen",
+            ActionKind::Block => "block",
+            ActionKind::Unblock => "unblock",
+            ActionKind::BreakGlass => "break-glass",
+            ActionKind::CloseRetro => "close-retro",
+            ActionKind::Note => "note",
+            ActionKind::Edit => "edit",
+        }
+    }
+
+    /// Moves that cannot be undone by the same person: the UI asks before them.
+    pub fn is_irreversible(self) -> bool {
+        matches!(
+            self,
+            ActionKind::Deny | ActionKind::Revoke | ActionKind::Cancel | ActionKind::BreakGlass
+        )
+    }
+}
+
+/// A move with what the person typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Submit { note: Option<String> },
+    Approve { conditions: Option<String> },
+    Deny { reason: String },
+    Return { reason: String },
+    Grant { method: Option<Method>, note: Option<String> },
+    Verify { note: String },
+    Revoke { note: String },
+    Cancel { note: Option<String> },
+    Reopen { note: Option<String> },
+    Block { reason: String },
+    Unblock,
+    BreakGlass { reason: String },
+    CloseRetro { note: String },
+    Note { text: String },
+}
+
+impl Action {
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::Submit { .. } => ActionKind::Submit,
+            Action::Approve { .. } => ActionKind::Approve,
+            Action::Deny { .. } => ActionKind::Deny,
+            Action::Return { .. } => ActionKind::Return,
+            Action::Grant { .. } => ActionKind::Grant,
+            Action::Verify { .. } => ActionKind::Verify,
+            Action::Revoke { .. } => ActionKind::Revoke,
+            Action::Cancel { .. } => ActionKind::Cancel,
+            Action::Reopen { .. } => ActionKind::Reopen,
+            Action::Block { .. } => ActionKind::Block,
+            Action::Unblock => ActionKind::Unblock,
+            Action::BreakGlass { .. } => ActionKind::BreakGlass,
+            Action::CloseRetro { .. } => ActionKind::CloseRetro,
+            Action::Note { .. } => ActionKind::Note,
+        }
+    }
+}
+
+/// The result of an accepted move: the item as it is now, the approval to record (if
+/// any) and the event payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    pub item: Item,
+    pub new_approval: Option<Approval>,
+    pub kind: &'static str,
+    pub payload: Value,
+}
+
+/// The person acting, or `None` for an OS account that is not registered.
+pub type Actor<'a> = Option<&'a Person>;
+
+fn registered<'a>(actor: Actor<'a>, login: &str) -> Result<&'a Person, Refusal> {
+    actor.ok_or_else(|| {
+        Refusal::new(
+            Rule::Registered,
+            format!(
+                "the OS account '{login}' is not registered and may only read; an admin registers it with \
+                 `accessdesk people add {login} --role ROLE` (see `accessdesk people list` for admins)"
+            ),
+        )
+    })
+}
+
+fn need_role(p: &Person, roles: &[Role], what: &str) -> Result<(), Refusal> {
+    if roles.iter().any(|r| p.has(*r)) {
+        return Ok(());
+    }
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    Err(Refusal::new(
+        Rule::RoleRequired,
+        format!("{what} needs the role {}; {} has {}", names.join(" or "), p.login, roles_text(p)),
+    ))
+}
+
+fn roles_text(p: &Person) -> String {
+    if p.roles.is_empty() {
+        "no roles".into()
+    } else {
+        p.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    }
+}
+
+fn from_states(item: &Item, kind: ActionKind, allowed: &[State]) -> Result<(), Refusal> {
+    if allowed.contains(&item.state) {
+        return Ok(());
+    }
+    let names: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
+    Err(Refusal::new(
+        Rule::StateMachine,
+        format!(
+            "{} {} is {}; {} is only possible from {}",
+            item.id(),
+            item.fields.system,
+            item.state,
+            kind.name(),
+            names.join(" or ")
+        ),
+    ))
+}
+
+const WORKERS: [Role; 3] = [Role::Coordinator, Role::Security, Role::Support];
+const MANAGERS: [Role; 2] = [Role::Admin, Role::Coordinator];
+
+/// In which capacity `p` may decide (approve, deny, return) on `item`, or why not.
+/// For `approve`, the capacity must still be missing in this round.
+pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Capacity, Refusal> {
+    let f = &item.fields;
+    if p.login == item.requester {
+        return Err(Refusal::new(
+            Rule::NoSelfApproval,
+            format!("{} requested {}; nobody decides on their own request — the approval owner is {}", p.login, item.id(), f.approver),
+        ));
+    }
+    if p.is_named_by(&f.credential_owner) {
+        return Err(Refusal::new(
+            Rule::NoOwnCredentialApproval,
+            format!("{} owns the credential of {}; someone else must decide", p.login, item.id()),
+        ));
+    }
+    if f.holder.as_deref().is_some_and(|h| p.is_named_by(h)) {
+        return Err(Refusal::new(
+            Rule::NoApprovalOfOwnAccess,
+            format!("{} will hold the access of {}; someone else must decide", p.login, item.id()),
+        ));
+    }
+    let already = item.approvals.iter().find(|a| a.login == p.login);
+    let owner_missing = !item.approvals.iter().any(|a| a.capacity == Capacity::Owner);
+    let security_missing =
+        item.needs_security_review() && !item.approvals.iter().any(|a| a.capacity == Capacity::Security);
+    let is_owner = p.login == f.approver && (p.has(Role::Approver) || p.has(Role::Coordinator) || p.has(Role::Security));
+    let is_reviewer = p.has(Role::Security) && item.needs_security_review();
+
+    if !approving {
+        if is_owner {
+            return Ok(Capacity::Owner);
+        }
+        if is_reviewer {
+            return Ok(Capacity::Security);
+        }
+    } else if let Some(a) = already {
+        return Err(Refusal::new(
+            Rule::SeparateApprovers,
+            format!(
+                "{} already approved {} as {}; {} needs its approvals from different people",
+                p.login,
+                item.id(),
+                a.capacity,
+                if security_missing { "the security review" } else { "the item" }
+            ),
+        ));
+    } else if is_owner && owner_missing {
+        return Ok(Capacity::Owner);
+    } else if is_reviewer && security_missing {
+        return Ok(Capacity::Security);
+    } else if (is_owner && !owner_missing) || (is_reviewer && !security_missing) {
+        return Err(Refusal::new(
+            Rule::StateMachine,
+            format!("{} already has the approval {} could give", item.id(), p.login),
+        ));
+    }
+    let who = if item.needs_security_review() {
+        format!("its approval owner ({}) or a security person (it is flagged for review)", f.approver)
+    } else {
+        format!("its approval owner ({})", f.approver)
+    };
+    Err(Refusal::new(
+        Rule::RoleRequired,
+        format!("only {who} may decide on {}; {} is {}", item.id(), p.login, roles_text(p)),
+    ))
+}
+
+/// May `actor` make this move on `item` now? Checks the state, the roles and the
+/// identity rules, not the typed text.
+pub fn guard(item: &Item, project: &Project, kind: ActionKind, actor: Actor<'_>, login: &str) -> Result<(), Refusal> {
+    let p = registered(actor, login)?;
+    let closed = project.closed_at.is_some();
+    let open_only = |what: &str| {
+        if closed {
+            Err(Refusal::new(
+                Rule::ProjectOpen,
+                format!("project {} is closed; {what} is not possible", project.key),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    use ActionKind as K;
+    use State as S;
+    match kind {
+        K::Submit => {
+            need_role(p, &MANAGERS, "submit")?;
+            open_only("submit")?;
+            from_states(item, kind, &[S::Needed])
+        }
+        K::Edit => {
+            need_role(p, &MANAGERS, "edit")?;
+            open_only("edit")?;
+            from_states(item, kind, &[S::Needed, S::Requested, S::Approved, S::Denied, S::Granted, S::Verified])
+        }
+        K::Approve | K::Deny | K::Return => {
+            open_only(kind.name())?;
+            if kind == K::Return {
+                from_states(item, kind, &[S::Requested, S::Approved])?;
+            } else {
+                from_states(item, kind, &[S::Requested])?;
+            }
+            decision_capacity(item, p, kind == K::Approve).map(|_| ())
+        }
+        K::Grant => {
+            need_role(p, &WORKERS, "grant")?;
+            open_only("grant")?;
+            from_states(item, kind, &[S::Approved])
+        }
+        K::Verify => {
+            need_role(p, &WORKERS, "verify")?;
+            from_states(item, kind, &[S::Granted])
+        }
+        K::Revoke => {
+            need_role(p, &WORKERS, "revoke")?;
+            from_states(item, kind, &[S::Granted, S::Verified])
+        }
+        K::Cancel => {
+            need_role(p, &MANAGERS, "cancel")?;
+            from_states(item, kind, &[S::Needed, S::Requested, S::Approved, S::Denied])
+        }
+        K::Reopen => {
+            need_role(p, &MANAGERS, "reopen")?;
+            open_only("reopen")?;
+            from_states(item, kind, &[S::Denied, S::Requested])
+        }
+        K::Block => {
+            need_role(p, &WORKERS, "flagging a blocker")?;
+            if item.state.is_terminal() {
+                return from_states(item, kind, &[S::Needed, S::Requested, S::Approved, S::Granted, S::Verified, S::Denied]);
+            }
+            Ok(())
+        }
+        K::Unblock => {
+            need_role(p, &WORKERS, "clearing a blocker")?;
+            if item.manual_block.is_none() {
+                return Err(Refusal::new(Rule::StateMachine, format!("{} has no manual blocker to clear", item.id())));
+            }
+            Ok(())
+        }
+        K::BreakGlass => {
+            need_role(p, &[Role::Coordinator, Role::Security], "break-glass")?;
+            open_only("break-glass")?;
+            from_states(item, kind, &[S::Needed, S::Requested])
+        }
+        K::CloseRetro => {
+            need_role(p, &[Role::Security], "closing a break-glass retrospective")?;
+            if item.retro_due.is_none() {
+                return Err(Refusal::new(Rule::StateMachine, format!("{} has no open break-glass retrospective", item.id())));
+            }
+            if item.emergency_by.as_deref() == Some(p.login.as_str()) {
+                return Err(Refusal::new(
+                    Rule::SeparateApprovers,
+                    format!("{} broke the glass on {}; a different security person closes the retrospective", p.login, item.id()),
+                ));
+            }
+            Ok(())
+        }
+        K::Note => need_role(p, &WORKERS, "adding a note"),
+    }
+}
+
+/// The moves `actor` may make on `item` now (for footers and menus).
+pub fn allowed(item: &Item, project: &Project, actor: Actor<'_>, login: &str) -> Vec<ActionKind> {
+    ActionKind::ALL
+        .into_iter()
+        .filter(|k| guard(item, project, *k, actor, login).is_ok())
+        .collect()
+}
+
+fn required_text(field: &str, value: &str, rule: Rule, fix: &str) -> Result<(), Refusal> {
+    if value.trim().is_empty() {
+        return Err(Refusal::new(rule, format!("{field} is required: {fix}")));
+    }
+    rules::check_text(field, value, true)
+}
+
+fn optional_text(field: &str, value: &Option<String>) -> Result<(), Refusal> {
+    match value {
+        Some(v) => rules::check_text(field, v, true),
+        None => Ok(()),
+    }
+}
+
+fn lapse(item: &mut Item) {
+    if !item.approvals.is_empty() {
+        item.approvals.clear();
+    }
+    item.round += 1;
+}
+
+/// Applies a move: checks the guard and the typed text, and returns the changed item.
+pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, login: &str, now: DateTime<Utc>) -> Result<Transition, Refusal> {
+    let kind = action.kind();
+    guard(item, project, kind, actor, login)?;
+    let mut next = item.clone();
+    let mut new_approval = None;
+    let from = item.state;
+    let mut payload = json!({});
+    let mut to = from;
+    match action {
+        Action::Submit { note } => {
+            optional_text("note", note)?;
+            let problems = rules::submit_problems(&item.fields);
+            if !problems.is_empty() {
+                let rule = if rules::missing_fields(&item.fields).is_empty() && item.fields.temporary && item.fields.expires.is_none() {
+                    Rule::TemporaryNeedsExpiry
+                } else {
+                    Rule::RequiredFields
+                };
+                return Err(Refusal::new(
+                    rule,
+                    format!("{} cannot be submitted: {}; fill them with `accessdesk item edit`", item.id(), problems.join("; ")),
+                ));
+            }
+            to = State::Requested;
+            payload["note"] = json!(note);
+        }
+        Action::Approve { conditions } => {
+            optional_text("conditions", conditions)?;
+            let capacity = decision_capacity(item, actor.expect("guard checked registration"), true)?;
+            let approval = Approval {
+                login: login.to_string(),
+                capacity,
+                conditions: conditions.clone().filter(|c| !c.trim().is_empty()),
+                at: now,
+            };
+            next.approvals.push(approval.clone());
+            new_approval = Some(approval);
+            if next.missing_approvals().is_empty() {
+                to = State::Approved;
+            }
+            payload["capacity"] = json!(capacity.as_str());
+            payload["conditions"] = json!(conditions);
+            payload["privileged"] = json!(item.fields.privileged);
+            payload["still_needed"] = json!(next.missing_approvals().iter().map(|c| c.as_str()).collect::<Vec<_>>());
+        }
+        Action::Deny { reason } => {
+            required_text("reason", reason, Rule::ReasonRequired, "say why with --reason")?;
+            to = State::Denied;
+            next.last_reason = Some(reason.clone());
+            lapse(&mut next);
+            payload["reason"] = json!(reason);
+        }
+        Action::Return { reason } => {
+            required_text("reason", reason, Rule::ReasonRequired, "say what to change with --reason")?;
+            to = State::Needed;
+            next.last_reason = Some(reason.clone());
+            lapse(&mut next);
+            payload["reason"] = json!(reason);
+        }
+        Action::Grant { method, note } => {
+            optional_text("note", note)?;
+            let used = method.or(item.fields.method).ok_or_else(|| {
+                Refusal::new(Rule::SafeCollectionMethod, "say which safe method was used with --method")
+            })?;
+            next.granted_method = Some(used);
+            to = State::Granted;
+            payload["method"] = json!(used.as_str());
+            payload["note"] = json!(note);
+        }
+        Action::Verify { note } => {
+            required_text("note", note, Rule::NoteRequired, "say how scope and credential owner were checked with --note")?;
+            to = State::Verified;
+            payload["note"] = json!(note);
+        }
+        Action::Revoke { note } => {
+            required_text("note", note, Rule::NoteRequired, "say how removal was confirmed with --note")?;
+            to = State::Revoked;
+            payload["note"] = json!(note);
+            payload["temporary"] = json!(item.fields.temporary);
+            payload["expires"] = json!(item.fields.expires);
+        }
+        Action::Cancel { note } => {
+            optional_text("note", note)?;
+            to = State::Cancelled;
+            payload["note"] = json!(note);
+        }
+        Action::Reopen { note } => {
+            optional_text("note", note)?;
+            to = State::Needed;
+            lapse(&mut next);
+            payload["note"] = json!(note);
+        }
+        Action::Block { reason } => {
+            required_text("reason", reason, Rule::ReasonRequired, "say what blocks it with --reason")?;
+            next.manual_block = Some(reason.clone());
+            payload["reason"] = json!(reason);
+        }
+        Action::Unblock => {
+            next.manual_block = None;
+        }
+        Action::BreakGlass { reason } => {
+            required_text("reason", reason, Rule::ReasonRequired, "say what emergency this is with --reason")?;
+            let used = item.fields.method.ok_or_else(|| {
+                Refusal::new(Rule::SafeCollectionMethod, "even in an emergency, set a safe collection method first (item edit --method)")
+            })?;
+            next.emergency = true;
+            next.emergency_by = Some(login.to_string());
+            next.granted_method = Some(used);
+            next.retro_due = Some(now + Duration::hours(RETRO_HOURS));
+            to = State::Granted;
+            payload["reason"] = json!(reason);
+            payload["retro_due"] = json!(next.retro_due);
+        }
+        Action::CloseRetro { note } => {
+            required_text("note", note, Rule::NoteRequired, "record what the retrospective found with --note")?;
+            payload["note"] = json!(note);
+            payload["overdue"] = json!(item.retro_due.is_some_and(|d| d < now));
+            next.retro_due = None;
+        }
+        Action::Note { text } => {
+            required_text("note", text, Rule::NoteRequired, "give the note text")?;
+            payload["note"] = json!(text);
+        }
+    }
+    if to != from {
+        next.state = to;
+        next.state_since = now;
+        payload["from"] = json!(from.as_str());
+        payload["to"] = json!(to.as_str());
+    }
+    next.updated_at = now;
+    next.version += 1;
+    Ok(Transition {
+        item: next,
+        new_approval,
+        kind: kind.name(),
+        payload,
+    })
+}
+
+/// Applies an edit of the item's fields. A material change to a requested or
+/// approved item sends it back to `needed` and voids its approvals; granted access
+/// is not changed in place.
+pub fn edit(item: &Item, project: &Project, mut fields: ItemFields, actor: Actor<'_>, login: &str, now: DateTime<Utc>, today: NaiveDate) -> Result<Transition, Refusal> {
+    guard(item, project, ActionKind::Edit, actor, login)?;
+    rules::normalise(&mut fields);
+    rules::check_fields(&fields, today, Some(&item.fields))?;
+    let changed = rules::changed_fields(&item.fields, &fields);
+    let material = rules::material_changes(&item.fields, &fields);
+    if changed.is_empty() {
+        return Err(Refusal::new(Rule::ValidValue, format!("nothing to change on {}: give at least one --FIELD VALUE", item.id())));
+    }
+    if item.state.access_live() && !material.is_empty() {
+        return Err(Refusal::new(
+            Rule::NoEditOfLiveAccess,
+            format!(
+                "{} is {}: {} cannot change on live access; revoke it and request the new access as a new item",
+                item.id(),
+                item.state,
+                material.join(", ")
+            ),
+        ));
+    }
+    let mut next = item.clone();
+    next.fields = fields;
+    let mut payload = json!({ "changed": changed });
+    let lapses = !material.is_empty() && matches!(item.state, State::Requested | State::Approved);
+    if lapses {
+        lapse(&mut next);
+        next.state = State::Needed;
+        next.state_since = now;
+        payload["from"] = json!(item.state.as_str());
+        payload["to"] = json!("needed");
+        payload["approvals_lapsed"] = json!(material);
+    }
+    next.updated_at = now;
+    next.version += 1;
+    Ok(Transition {
+        item: next,
+        new_approval: None,
+        kind: "edit",
+        payload,
+    })
+}
+
+#[cfg(test)]
+mod tests;

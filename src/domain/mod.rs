@@ -1,0 +1,17 @@
+//! The pure core of accessdesk: what an access item is, which moves the state machine
+//! allows and who may make them, when an item blocks work, and how readiness is measured.
+//!
+//! Nothing here touches the disk, the terminal or the clock: callers pass `now` in, so
+//! every rule can be tested with a fixed time and the CLI and the TUI enforce the same
+//! rules by calling the same functions.
+
+pub mod blockers;
+pub mod machine;
+pub mod model;
+pub mod refusal;
+pub mod rules;
+pub mod secrets;
+pub mod text;
+
+pub use model::*;
+pub use refusal::{Refusal, Rule};

@@ -1,0 +1,8 @@
+//! accessdesk: track the access a project needs before work can start — requested
+//! with least privilege, collected by safe methods, approved by the right people,
+//! removed on time — in one SQLite file shared by a team on one host.
+#![deny(clippy::unwrap_used)]
+
+pub mod domain;
+pub mod identity;
+pub mod store;

@@ -1,0 +1,193 @@
+//! Opening the shared file: where it lives, its permissions, the per-connection
+//! settings and the schema migration.
+
+use super::{Error, Result, schema};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::fs::{self, OpenOptions, Permissions};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where the database is and how it was chosen (for messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Flag(PathBuf),
+    Env(PathBuf),
+    Default(PathBuf),
+}
+
+/// The per-user default: `$XDG_DATA_HOME/accessdesk/accessdesk.db` or the platform's equivalent.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "accessdesk").map(|d| d.data_dir().join("accessdesk.db"))
+}
+
+/// Busy timeout of one attempt; the store retries attempts up to its lock wait.
+const ATTEMPT: Duration = Duration::from_millis(250);
+
+fn open_error(path: &Path, message: impl Into<String>) -> Error {
+    Error::Open {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+/// Filesystems on which SQLite's WAL shared memory does not work across hosts.
+fn network_fs_name(magic: i64) -> Option<&'static str> {
+    match magic {
+        0x6969 => Some("NFS"),
+        0x517B => Some("SMB"),
+        0xFF534D42 => Some("CIFS"),
+        0xFE534D42 => Some("SMB2"),
+        0x5346414F => Some("AFS"),
+        0x73757245 => Some("Coda"),
+        0x564C => Some("NCP"),
+        0x47504653 => Some("GPFS"),
+        0x0BD00BD0 => Some("Lustre"),
+        0x65735546 => Some("FUSE (e.g. sshfs)"),
+        _ => None,
+    }
+}
+
+fn check_local(dir: &Path) -> Result<()> {
+    let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).map_err(|_| open_error(dir, "path contains a NUL byte"))?;
+    // SAFETY: statfs only writes into the zeroed struct we own.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::statfs(c.as_ptr(), &mut st) };
+    if rc != 0 {
+        return Ok(());
+    }
+    #[allow(clippy::unnecessary_cast)]
+    if let Some(name) = network_fs_name(st.f_type as i64) {
+        return Err(open_error(
+            dir,
+            format!(
+                "it is on a {name} filesystem; SQLite's write-ahead log needs a local filesystem shared by one host. \
+                 Put the file on a local disk of the host everyone logs into (e.g. /srv/accessdesk)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Creates the file with mode 0600 whatever the umask, unless it exists.
+fn create_private(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        fs::create_dir_all(dir).map_err(|e| open_error(path, format!("cannot create its folder: {e}")))?;
+        fs::set_permissions(dir, Permissions::from_mode(0o700))?;
+    }
+    match OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(f) => {
+            f.set_permissions(Permissions::from_mode(0o600))?;
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(open_error(path, e.to_string())),
+    }
+}
+
+/// Gives the -wal and -shm files the database's group and mode (SQLite gives them the
+/// mode, but the group follows the creating process unless the folder is setgid).
+pub(crate) fn align_sidecars(path: &Path) {
+    let Ok(db) = fs::metadata(path) else { return };
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    for ext in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(ext);
+        let side = PathBuf::from(p);
+        let Ok(m) = fs::metadata(&side) else { continue };
+        if m.uid() != me {
+            continue;
+        }
+        if m.gid() != db.gid() {
+            let _ = std::os::unix::fs::chown(&side, None, Some(db.gid()));
+        }
+        let want = db.mode() & 0o666;
+        if m.mode() & 0o777 != want {
+            let _ = fs::set_permissions(&side, Permissions::from_mode(want));
+        }
+    }
+}
+
+/// Opens the file, applies the connection settings and migrates. Returns the
+/// connection and, when the file is from a newer accessdesk, why it is read-only.
+pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if dir.exists() {
+        check_local(&dir)?;
+    }
+    create_private(path)?;
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(open_error(path, "it is not a regular file"));
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "trusted_schema", "OFF")?;
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(open_error(path, format!("could not switch to write-ahead logging (journal_mode is {mode})")));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    let latest = schema::latest();
+    let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?.max(0) as usize;
+    let mut read_only = None;
+    if version > latest {
+        read_only = Some(format!(
+            "{} was written by a newer accessdesk (schema {version}; this one knows {latest}); it is open for reading only — upgrade accessdesk to change it",
+            path.display()
+        ));
+    } else if version < latest
+        && let Err(e) = schema::MIGRATIONS.to_latest(&mut conn)
+    {
+        // Another process may have applied the same migration first.
+        let now: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if now as usize != latest {
+            return Err(e.into());
+        }
+    }
+    conn.busy_timeout(ATTEMPT)?;
+    align_sidecars(path);
+    Ok((conn, read_only))
+}
+
+fn permission_hint(path: &Path, meta: &fs::Metadata, error: &str) -> String {
+    let group = meta.gid();
+    let mode = meta.mode() & 0o777;
+    format!(
+        "{error} (file mode {mode:o}, group id {group}). If the team shares this file, ask its owner to run \
+         `accessdesk init --db {} --group GROUP` and add you to that group",
+        path.display()
+    )
+}
+
+/// Makes the file (and its -wal/-shm) group-shared: mode 0660, group `gid`.
+pub(crate) fn share_with_group(path: &Path, gid: u32) -> Result<()> {
+    std::os::unix::fs::chown(path, None, Some(gid)).map_err(|e| open_error(path, format!("cannot give it to group {gid}: {e}")))?;
+    fs::set_permissions(path, Permissions::from_mode(0o660))?;
+    align_sidecars(path);
+    Ok(())
+}
+
+/// A warning when the file can be read by every account on the host.
+pub(crate) fn world_readable_warning(path: &Path) -> Option<String> {
+    let m = fs::metadata(path).ok()?;
+    (m.mode() & 0o004 != 0).then(|| {
+        format!(
+            "warning: {} is readable by every account on this host (mode {:o}); run `chmod o-rwx {}`",
+            path.display(),
+            m.mode() & 0o777,
+            path.display()
+        )
+    })
+}

@@ -1,0 +1,757 @@
+//! The operations the CLI and the TUI call: people, projects, items, tasks, import,
+//! audit. Each write loads what it needs inside its transaction, asks the domain
+//! whether the change is allowed, and stores the result with its event.
+
+use super::conn;
+use super::events::{self, EVENT_COLUMNS, Event, Verification, ts};
+use super::rows::{self, ITEM_COLUMNS, PROJECT_COLUMNS};
+use super::{Ctx, Error, Result, Store};
+use crate::domain::blockers::{self, Reason};
+use crate::domain::machine::{self, Action, Transition};
+use crate::domain::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A new project, as entered.
+#[derive(Debug, Clone, Default)]
+pub struct NewProject {
+    pub key: String,
+    pub name: String,
+    pub client: String,
+    pub start: Option<NaiveDate>,
+    pub tz: Option<String>,
+    pub coordinator: Option<String>,
+}
+
+/// Which items to list.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub project: Option<String>,
+    pub state: Option<State>,
+    pub blocked: bool,
+    /// Temporary access live or pending whose expiry falls within this many days.
+    pub expiring_days: Option<i64>,
+}
+
+/// An item with what is computed about it at a moment: blocker reasons and age.
+#[derive(Debug, Clone)]
+pub struct ItemView {
+    pub item: Item,
+    pub reasons: Vec<Reason>,
+    pub blocked_since: Option<DateTime<Utc>>,
+}
+
+impl ItemView {
+    pub fn blocking(&self) -> bool {
+        !self.reasons.is_empty()
+    }
+}
+
+/// Validates a project key: 2-16 letters/digits, starting with a letter, upper-cased.
+pub fn normalise_key(key: &str) -> Result<String> {
+    let k = key.trim().to_ascii_uppercase();
+    let ok = (2..=16).contains(&k.len())
+        && k.starts_with(|c: char| c.is_ascii_uppercase())
+        && k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if ok {
+        Ok(k)
+    } else {
+        Err(Error::Refused(Refusal::new(
+            Rule::ValidValue,
+            format!("project key '{key}' must be 2-16 letters or digits starting with a letter, e.g. ACME"),
+        )))
+    }
+}
+
+fn valid_login(login: &str) -> bool {
+    !login.is_empty()
+        && login.len() <= 64
+        && login.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+fn not_found(what: &str) -> Error {
+    Error::NotFound(what.to_string())
+}
+
+/// The host's time zone name, or UTC.
+pub fn host_tz() -> String {
+    iana_time_zone::get_timezone()
+        .ok()
+        .filter(|z| z.parse::<chrono_tz::Tz>().is_ok())
+        .unwrap_or_else(|| "UTC".to_string())
+}
+
+pub(crate) fn load_person(conn: &Connection, login: &str) -> Result<Option<Person>> {
+    Ok(conn
+        .prepare_cached("SELECT login, name, roles FROM people WHERE login = ?1")?
+        .query_row([login], rows::person)
+        .optional()?)
+}
+
+fn load_project(conn: &Connection, key: &str) -> Result<Project> {
+    conn.prepare_cached(&format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE key = ?1"))?
+        .query_row([key.to_ascii_uppercase()], rows::project)
+        .optional()?
+        .ok_or_else(|| not_found(&format!("no project {key}; see `accessdesk report` for the projects there are")))
+}
+
+fn load_approvals(conn: &Connection, item: &mut Item) -> Result<()> {
+    let mut stmt = conn.prepare_cached("SELECT id, login, capacity, conditions, at FROM approvals WHERE item_id = ?1 AND round = ?2 ORDER BY id")?;
+    item.approvals = stmt
+        .query_map(params![item.rowid, item.round], rows::approval)?
+        .map(|r| r.map(|(_, a)| a))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
+
+fn load_item(conn: &Connection, id: &str) -> Result<Item> {
+    let (key, number) = parse_item_id(id).ok_or_else(|| Error::Invalid(format!("'{id}' is not an item id; ids look like ACME-3")))?;
+    let mut item = conn
+        .prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE project = ?1 AND number = ?2"))?
+        .query_row(params![key, number], rows::item)
+        .optional()?
+        .ok_or_else(|| not_found(&format!("no item {id}; see `accessdesk item list`")))?;
+    load_approvals(conn, &mut item)?;
+    Ok(item)
+}
+
+fn bool_int(b: bool) -> i64 {
+    i64::from(b)
+}
+
+fn date_text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// Writes an item's row (insert when `rowid` is 0) and returns its rowid.
+fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
+    let f = &it.fields;
+    let ex = f.exception.as_ref();
+    let values = params![
+        it.project,
+        it.number,
+        f.system,
+        f.purpose,
+        f.role,
+        f.holder,
+        f.credential_owner,
+        f.approver,
+        it.requester,
+        f.method.map(|m| m.as_str()),
+        bool_int(f.temporary),
+        date_text(f.expires),
+        f.deprovision.map(|d| d.as_str()),
+        bool_int(f.privileged),
+        bool_int(f.shared_credential),
+        bool_int(f.client_owned),
+        ex.map(|e| e.reason.as_str()),
+        ex.and_then(|e| e.owner.as_deref()),
+        date_text(ex.and_then(|e| e.expires)),
+        date_text(f.needed_by),
+        f.notes,
+        it.manual_block,
+        it.state.as_str(),
+        ts(it.state_since),
+        ts(it.created_at),
+        ts(it.updated_at),
+        it.version,
+        it.round,
+        it.granted_method.map(|m| m.as_str()),
+        bool_int(it.emergency),
+        it.emergency_by,
+        it.retro_due.map(ts),
+        it.blocked_since.map(ts),
+        it.last_reason,
+    ];
+    let cols = ITEM_COLUMNS.trim_start_matches("id, ");
+    if it.rowid == 0 {
+        let placeholders: Vec<String> = (1..=34).map(|i| format!("?{i}")).collect();
+        tx.prepare_cached(&format!("INSERT INTO items ({cols}) VALUES ({})", placeholders.join(", ")))?
+            .execute(values)?;
+        Ok(tx.last_insert_rowid())
+    } else {
+        let sets: Vec<String> = cols.split(", ").enumerate().map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
+        let n = tx
+            .prepare_cached(&format!("UPDATE items SET {} WHERE id = ?35 AND version = ?36", sets.join(", ")))?
+            .execute(rusqlite::params_from_iter(
+                values.iter().copied().chain([&it.rowid as &dyn rusqlite::ToSql, &(it.version - 1) as &dyn rusqlite::ToSql]),
+            ))?;
+        if n != 1 {
+            return Err(Error::Conflict(format!("{} was changed by someone else meanwhile; reload and try again", it.id())));
+        }
+        Ok(it.rowid)
+    }
+}
+
+fn insert_approval(tx: &Connection, it: &Item, a: &Approval) -> Result<()> {
+    tx.prepare_cached("INSERT INTO approvals (item_id, round, login, capacity, conditions, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![it.rowid, it.round, a.login, a.capacity.as_str(), a.conditions, ts(a.at)])
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                Error::Conflict(format!("{}: this approval was already recorded by another process ({})", it.id(), msg.unwrap_or_default()))
+            }
+            e => e.into(),
+        })?;
+    Ok(())
+}
+
+/// Checks that `login` is a person who may own approvals.
+fn check_approver(conn: &Connection, f: &ItemFields, me: &str) -> Result<()> {
+    if !f.approver.is_empty() {
+        if f.approver == me {
+            return Err(Error::Refused(Refusal::new(
+                Rule::NoSelfApproval,
+                format!("you ({me}) are requesting this item, so you cannot be its approval owner; name someone else with --approver"),
+            )));
+        }
+        let p = load_person(conn, &f.approver)?;
+        rules::check_registered("approver", &f.approver, p.as_ref(), &[Role::Approver, Role::Coordinator, Role::Security])?;
+    }
+    if let Some(owner) = f.exception.as_ref().and_then(|e| e.owner.as_deref()) {
+        let p = load_person(conn, owner)?;
+        rules::check_registered("exception-owner", owner, p.as_ref(), &[])?;
+    }
+    Ok(())
+}
+
+impl Store {
+    // ---- people ------------------------------------------------------------------
+
+    pub fn person(&self, login: &str) -> Result<Option<Person>> {
+        load_person(&self.conn, login)
+    }
+
+    pub fn people(&self) -> Result<Vec<Person>> {
+        let mut stmt = self.conn.prepare("SELECT login, name, roles FROM people ORDER BY login")?;
+        Ok(stmt.query_map([], rows::person)?.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Prepares a fresh or existing file: registers the acting account as admin and
+    /// coordinator when nobody is registered yet, and shares the file with a group.
+    /// Returns whether the account was registered now.
+    pub fn init(&mut self, group: Option<&str>) -> Result<bool> {
+        if let Some(g) = group {
+            let gid = crate::identity::gid_of(g).ok_or_else(|| Error::Invalid(format!("--group {g}: no such group on this host")))?;
+            conn::share_with_group(&self.path, gid)?;
+        }
+        let me = self.me.clone();
+        let registered = self.write(None, None, |tx, ctx| {
+            let anyone: i64 = tx.query_row("SELECT count(*) FROM people", [], |r| r.get(0))?;
+            if anyone > 0 {
+                return Ok(false);
+            }
+            let roles = [Role::Admin, Role::Coordinator];
+            insert_person(tx, ctx, &me.login, &me.login, &roles)?;
+            Ok(true)
+        })?;
+        if group.is_some() {
+            conn::align_sidecars(&self.path);
+        }
+        Ok(registered)
+    }
+
+    /// Adds a person or changes their name and roles (admins only).
+    pub fn add_person(&mut self, login: &str, name: Option<&str>, roles: &[Role]) -> Result<Person> {
+        if !valid_login(login) {
+            return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("'{login}' is not a valid login (letters, digits, _ . -)"))));
+        }
+        if let Some(n) = name {
+            rules::check_text("name", n, false)?;
+        }
+        let mine = self.my_person()?;
+        let p = mine.as_ref();
+        let is_admin = p.is_some_and(|p| p.has(Role::Admin));
+        if !is_admin {
+            return Err(Error::Refused(Refusal::new(
+                Rule::RoleRequired,
+                format!("only an admin adds people or changes roles; {} is not an admin (see `accessdesk people list`)", self.me.login),
+            )));
+        }
+        self.write(None, None, |tx, ctx| {
+            let existing = load_person(tx, login)?;
+            let name = name.map(str::to_string).or(existing.map(|p| p.name)).unwrap_or_else(|| login.to_string());
+            insert_person(tx, ctx, login, &name, roles)?;
+            Ok(Person {
+                login: login.to_string(),
+                name,
+                roles: roles.to_vec(),
+            })
+        })
+    }
+
+    // ---- projects ----------------------------------------------------------------
+
+    pub fn project(&self, key: &str) -> Result<Project> {
+        load_project(&self.conn, key)
+    }
+
+    pub fn projects(&self) -> Result<Vec<Project>> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {PROJECT_COLUMNS} FROM projects ORDER BY key"))?;
+        Ok(stmt.query_map([], rows::project)?.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn add_project(&mut self, p: NewProject) -> Result<Project> {
+        let key = normalise_key(&p.key)?;
+        for (field, v) in [("name", &p.name), ("client", &p.client)] {
+            rules::check_text(field, v, false)?;
+            if v.trim().is_empty() {
+                return Err(Error::Refused(Refusal::new(Rule::RequiredFields, format!("project {field} is required (--{field})"))));
+            }
+        }
+        let tz = p.tz.clone().unwrap_or_else(host_tz);
+        if tz.parse::<chrono_tz::Tz>().is_err() {
+            return Err(Error::Refused(Refusal::new(
+                Rule::ValidValue,
+                format!("--tz '{tz}' is not an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)"),
+            )));
+        }
+        let start = p.start.ok_or_else(|| Error::Refused(Refusal::new(Rule::RequiredFields, "project start is required (--start YYYY-MM-DD)")))?;
+        let me = self.me.login.clone();
+        let coordinator = p.coordinator.clone().unwrap_or(me);
+        self.manage_check()?;
+        self.write(Some(&key), None, |tx, ctx| {
+            let exists: Option<String> = tx.query_row("SELECT key FROM projects WHERE key = ?1", [&key], |r| r.get(0)).optional()?;
+            if exists.is_some() {
+                return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("project {key} exists already; choose another key"))));
+            }
+            tx.execute(
+                "INSERT INTO projects (key, name, client, start_date, tz, coordinator, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![key, p.name.trim(), p.client.trim(), date_text(Some(start)), tz, coordinator, ts(ctx.now)],
+            )?;
+            events::append(tx, ctx, Some(&key), None, "project-add", &json!({"name": p.name, "client": p.client, "start": start, "tz": tz, "coordinator": coordinator}))?;
+            load_project(tx, &key)
+        })
+    }
+
+    pub fn close_project(&mut self, key: &str) -> Result<Project> {
+        self.manage_check()?;
+        let key = key.to_ascii_uppercase();
+        self.write(Some(&key), None, |tx, ctx| {
+            let p = load_project(tx, &key)?;
+            if p.closed_at.is_some() {
+                return Err(Error::Refused(Refusal::new(Rule::ProjectOpen, format!("project {key} is already closed"))));
+            }
+            tx.execute("UPDATE projects SET closed_at = ?1 WHERE key = ?2", params![ts(ctx.now), key])?;
+            let live: i64 = tx.query_row("SELECT count(*) FROM items WHERE project = ?1 AND state IN ('granted','verified')", [&key], |r| r.get(0))?;
+            events::append(tx, ctx, Some(&key), None, "project-close", &json!({"live_access": live}))?;
+            load_project(tx, &key)
+        })
+    }
+
+    fn manage_check(&self) -> Result<()> {
+        let me = self.my_person()?;
+        let p = machine_registered(me.as_ref(), &self.me.login)?;
+        if !(p.has(Role::Admin) || p.has(Role::Coordinator)) {
+            return Err(Error::Refused(Refusal::new(
+                Rule::RoleRequired,
+                format!("this needs the role admin or coordinator; {} has {}", p.login, roles_text(p)),
+            )));
+        }
+        Ok(())
+    }
+
+    // ---- items -------------------------------------------------------------------
+
+    pub fn item(&self, id: &str) -> Result<Item> {
+        load_item(&self.conn, id)
+    }
+
+    /// Adds a new item in `needed`, requested by the acting account.
+    pub fn add_item(&mut self, project: &str, fields: ItemFields) -> Result<Item> {
+        let key = project.to_ascii_uppercase();
+        let mut items = self.insert_items(&key, vec![(0, fields)], "item-add")?;
+        Ok(items.remove(0))
+    }
+
+    /// Imports rows (line number, fields) as new items in `needed`: all or nothing.
+    /// `dry_run` checks everything and writes nothing.
+    pub fn import_items(&mut self, project: &str, rows: Vec<(usize, ItemFields)>, dry_run: bool) -> Result<usize> {
+        let key = project.to_ascii_uppercase();
+        if dry_run {
+            let me = self.my_person()?;
+            let p = load_project(&self.conn, &key)?;
+            let now = self.now();
+            let mut cache = HashMap::new();
+            for (line, mut f) in rows.iter().cloned() {
+                validate_new(&self.conn, &p, me.as_ref(), &self.me.login, &mut f, now, &mut cache).map_err(|e| at_line(line, e))?;
+            }
+            return Ok(rows.len());
+        }
+        let n = rows.len();
+        self.insert_items(&key, rows, "import").map(|_| n)
+    }
+
+    fn insert_items(&mut self, key: &str, rows: Vec<(usize, ItemFields)>, source: &str) -> Result<Vec<Item>> {
+        let me = self.my_person()?;
+        let login = self.me.login.clone();
+        let key = key.to_string();
+        let numbered = rows.len() > 1 || rows.first().is_some_and(|(l, _)| *l > 0);
+        self.write(Some(&key), None, |tx, ctx| {
+            let p = load_project(tx, &key)?;
+            let mut cache = HashMap::new();
+            let mut out = Vec::with_capacity(if numbered { 0 } else { 1 });
+            let first: i64 = tx.query_row("SELECT next_item FROM projects WHERE key = ?1", [&key], |r| r.get(0))?;
+            for (i, (line, fields)) in rows.iter().enumerate() {
+                let mut f = fields.clone();
+                let res = validate_new(tx, &p, me.as_ref(), &login, &mut f, ctx.now, &mut cache);
+                if let Err(e) = res {
+                    return Err(if numbered { at_line(*line, e) } else { e });
+                }
+                let mut it = Item {
+                    rowid: 0,
+                    project: key.clone(),
+                    number: first + i as i64,
+                    fields: f,
+                    requester: login.clone(),
+                    state: State::Needed,
+                    state_since: ctx.now,
+                    created_at: ctx.now,
+                    updated_at: ctx.now,
+                    version: 1,
+                    approvals: vec![],
+                    granted_method: None,
+                    manual_block: None,
+                    emergency: false,
+                    emergency_by: None,
+                    round: 0,
+                    retro_due: None,
+                    blocked_since: None,
+                    last_reason: None,
+                };
+                it.blocked_since = blockers::spell_after_change(None, &it, &p, ctx.now, ctx.settings);
+                it.rowid = save_item(tx, &it)?;
+                let mut payload = json!({"to": "needed", "source": source, "fields": it.fields});
+                if numbered {
+                    payload["line"] = json!(line);
+                }
+                events::append(tx, ctx, Some(&key), Some(&it.id()), "item-add", &payload)?;
+                if !numbered {
+                    out.push(it);
+                }
+            }
+            tx.execute("UPDATE projects SET next_item = ?1 WHERE key = ?2", params![first + rows.len() as i64, key])?;
+            Ok(out)
+        })
+    }
+
+    /// Edits fields of an item, refusing when `version` is not the current one.
+    pub fn edit_item(&mut self, id: &str, version: i64, patch: &ItemPatch) -> Result<Item> {
+        let me = self.my_person()?;
+        let login = self.me.login.clone();
+        let (key, _) = parse_item_id(id).unwrap_or_default();
+        self.write(Some(&key), Some(id), |tx, ctx| {
+            let before = load_item(tx, id)?;
+            check_version(&before, version, tx)?;
+            let p = load_project(tx, &before.project)?;
+            let fields = patch.apply(&before.fields);
+            let today = blockers::today(&p, ctx.now);
+            let t = machine::edit(&before, &p, fields, me.as_ref(), &login, ctx.now, today)?;
+            check_approver(tx, &t.item.fields, &before.requester)?;
+            store_transition(tx, ctx, &p, &before, t)
+        })
+    }
+
+    /// Makes a move on an item. With `expected_version`, a stale view is refused.
+    pub fn act(&mut self, id: &str, action: &Action, expected_version: Option<i64>) -> Result<Item> {
+        let me = self.my_person()?;
+        let login = self.me.login.clone();
+        let (key, _) = parse_item_id(id).unwrap_or_default();
+        self.write(Some(&key), Some(id), |tx, ctx| {
+            let before = load_item(tx, id)?;
+            if let Some(v) = expected_version {
+                check_version(&before, v, tx)?;
+            }
+            let p = load_project(tx, &before.project)?;
+            let t = machine::apply(&before, &p, action, me.as_ref(), &login, ctx.now)?;
+            store_transition(tx, ctx, &p, &before, t)
+        })
+    }
+
+    /// Items matching `filter`, with blockers computed at the store's `now`.
+    pub fn list_items(&self, filter: &ItemFilter) -> Result<Vec<ItemView>> {
+        let now = self.now();
+        let projects: HashMap<String, Project> = self.projects()?.into_iter().map(|p| (p.key.clone(), p)).collect();
+        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items");
+        let mut args: Vec<String> = Vec::new();
+        let mut wheres = Vec::new();
+        if let Some(p) = &filter.project {
+            args.push(p.to_ascii_uppercase());
+            wheres.push(format!("project = ?{}", args.len()));
+        }
+        if let Some(s) = filter.state {
+            args.push(s.as_str().to_string());
+            wheres.push(format!("state = ?{}", args.len()));
+        }
+        if filter.expiring_days.is_some() {
+            wheres.push("temporary = 1 AND expires IS NOT NULL AND state NOT IN ('revoked','cancelled')".to_string());
+        }
+        if !wheres.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&wheres.join(" AND "));
+        }
+        sql.push_str(" ORDER BY project, number");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut items: Vec<Item> = stmt.query_map(rusqlite::params_from_iter(args.iter()), rows::item)?.collect::<rusqlite::Result<_>>()?;
+        self.attach_approvals(&mut items, filter.project.as_deref())?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let Some(p) = projects.get(&item.project) else { continue };
+            if let Some(days) = filter.expiring_days {
+                let today = blockers::today(p, now);
+                if item.fields.expires.is_none_or(|e| (e - today).num_days() > days) {
+                    continue;
+                }
+            }
+            let reasons = blockers::reasons(&item, p, now, self.settings);
+            if filter.blocked && reasons.is_empty() {
+                continue;
+            }
+            let blocked_since = if reasons.is_empty() { None } else { blockers::spell_start(&item, p, now, self.settings) };
+            out.push(ItemView { item, reasons, blocked_since });
+        }
+        Ok(out)
+    }
+
+    fn attach_approvals(&self, items: &mut [Item], project: Option<&str>) -> Result<()> {
+        let mut by_item: HashMap<i64, Vec<Approval>> = HashMap::new();
+        let sql = "SELECT a.item_id, a.login, a.capacity, a.conditions, a.at FROM approvals a JOIN items i ON i.id = a.item_id AND i.round = a.round \
+                   WHERE ?1 IS NULL OR i.project = ?1 ORDER BY a.id";
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        for row in stmt.query_map([project.map(|p| p.to_ascii_uppercase())], rows::approval)? {
+            let (id, a) = row?;
+            by_item.entry(id).or_default().push(a);
+        }
+        for it in items {
+            if let Some(a) = by_item.remove(&it.rowid) {
+                it.approvals = a;
+            }
+        }
+        Ok(())
+    }
+
+    /// One item with its blockers now.
+    pub fn item_view(&self, id: &str) -> Result<ItemView> {
+        let item = self.item(id)?;
+        let p = self.project(&item.project)?;
+        let now = self.now();
+        let reasons = blockers::reasons(&item, &p, now, self.settings);
+        let blocked_since = blockers::spell_start(&item, &p, now, self.settings);
+        Ok(ItemView { item, reasons, blocked_since })
+    }
+
+    /// The item's events, oldest first.
+    pub fn history(&self, id: &str) -> Result<Vec<Event>> {
+        let item = self.item(id)?;
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE item = ?1 ORDER BY seq"))?;
+        Ok(stmt.query_map([item.id()], events::from_row)?.collect::<rusqlite::Result<_>>()?)
+    }
+
+    // ---- tasks -------------------------------------------------------------------
+
+    pub fn add_task(&mut self, project: &str, title: &str, needs: &[String], start: Option<NaiveDate>) -> Result<Task> {
+        self.manage_check()?;
+        rules::check_text("title", title, false)?;
+        if title.trim().is_empty() {
+            return Err(Error::Refused(Refusal::new(Rule::RequiredFields, "task title is required (--title)")));
+        }
+        let key = project.to_ascii_uppercase();
+        self.write(Some(&key), None, |tx, ctx| {
+            let p = load_project(tx, &key)?;
+            if p.closed_at.is_some() {
+                return Err(Error::Refused(Refusal::new(Rule::ProjectOpen, format!("project {key} is closed"))));
+            }
+            let mut item_ids = Vec::new();
+            for id in needs {
+                let it = load_item(tx, id)?;
+                if it.project != key {
+                    return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("--needs {id}: the item belongs to project {}, not {key}", it.project))));
+                }
+                item_ids.push((it.rowid, it.id()));
+            }
+            let number: i64 = tx.query_row("UPDATE projects SET next_task = next_task + 1 WHERE key = ?1 RETURNING next_task - 1", [&key], |r| r.get(0))?;
+            tx.execute(
+                "INSERT INTO tasks (project, number, title, start_date, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![key, number, title.trim(), date_text(start), ts(ctx.now)],
+            )?;
+            let task_id = tx.last_insert_rowid();
+            for (rowid, _) in &item_ids {
+                tx.execute("INSERT OR IGNORE INTO task_needs (task_id, item_id) VALUES (?1, ?2)", params![task_id, rowid])?;
+            }
+            let t = Task {
+                rowid: task_id,
+                project: key.clone(),
+                number,
+                title: title.trim().to_string(),
+                start,
+                needs: item_ids.into_iter().map(|(_, id)| id).collect(),
+                created_at: ctx.now,
+            };
+            events::append(tx, ctx, Some(&key), None, "task-add", &json!({"task": t.id(), "title": t.title, "needs": t.needs, "start": start}))?;
+            Ok(t)
+        })
+    }
+
+    pub fn tasks(&self, project: Option<&str>) -> Result<Vec<Task>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT t.id, t.project, t.number, t.title, t.start_date, t.created_at, \
+                    (SELECT group_concat(i.project || '-' || i.number, ',') FROM task_needs n JOIN items i ON i.id = n.item_id WHERE n.task_id = t.id) \
+             FROM tasks t WHERE ?1 IS NULL OR t.project = ?1 ORDER BY t.project, t.number",
+        )?;
+        let rows = stmt.query_map([project.map(|p| p.to_ascii_uppercase())], |r| {
+            Ok(Task {
+                rowid: r.get(0)?,
+                project: rows::text(r, 1),
+                number: rows::int(r, 2),
+                title: rows::text(r, 3),
+                start: rows::date(r, 4),
+                created_at: rows::time(r, 5).unwrap_or_default(),
+                needs: rows::opt_text(r, 6).map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn task(&self, id: &str) -> Result<Task> {
+        let (key, n) = parse_task_id(id).ok_or_else(|| Error::Invalid(format!("'{id}' is not a task id; task ids look like ACME-T1")))?;
+        self.tasks(Some(&key))?
+            .into_iter()
+            .find(|t| t.number == n)
+            .ok_or_else(|| not_found(&format!("no task {id}; see `accessdesk task list`")))
+    }
+
+    // ---- audit -------------------------------------------------------------------
+
+    pub fn verify_chain(&self) -> Result<Verification> {
+        events::verify(&self.conn)
+    }
+
+    pub fn chain_reaches(&self, seq: i64, hash: &str) -> Result<bool> {
+        events::reaches(&self.conn, seq, hash)
+    }
+
+    /// Events of a kind, optionally for one project (for measures).
+    pub fn events_of(&self, kinds: &[&str], project: Option<&str>) -> Result<Vec<Event>> {
+        let placeholders: Vec<String> = (0..kinds.len()).map(|i| format!("?{}", i + 2)).collect();
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE (?1 IS NULL OR project = ?1) AND kind IN ({}) ORDER BY seq",
+            placeholders.join(", ")
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut args: Vec<Option<String>> = vec![project.map(|p| p.to_ascii_uppercase())];
+        args.extend(kinds.iter().map(|k| Some(k.to_string())));
+        Ok(stmt.query_map(rusqlite::params_from_iter(args), events::from_row)?.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A warning for a database any account on the host can read.
+    pub fn permission_warning(&self) -> Option<String> {
+        conn::world_readable_warning(&self.path)
+    }
+
+    /// Checks whether another path names the same file (used by tests and `demo`).
+    pub fn is_file(&self, other: &Path) -> bool {
+        self.path == other
+    }
+}
+
+fn insert_person(tx: &Connection, ctx: &Ctx, login: &str, name: &str, roles: &[Role]) -> Result<()> {
+    let text: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    tx.execute(
+        "INSERT INTO people (login, name, roles, created_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (login) DO UPDATE SET name = excluded.name, roles = excluded.roles",
+        params![login, name, text.join(","), ts(ctx.now)],
+    )?;
+    events::append(tx, ctx, None, None, "person", &json!({"login": login, "name": name, "roles": text}))?;
+    Ok(())
+}
+
+fn machine_registered<'a>(p: Option<&'a Person>, login: &str) -> Result<&'a Person> {
+    p.ok_or_else(|| {
+        Error::Refused(Refusal::new(
+            Rule::Registered,
+            format!("the OS account '{login}' is not registered and may only read; an admin registers it with `accessdesk people add {login} --role ROLE`"),
+        ))
+    })
+}
+
+fn roles_text(p: &Person) -> String {
+    let r: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
+    if r.is_empty() { "no roles".into() } else { r.join(",") }
+}
+
+fn at_line(line: usize, e: Error) -> Error {
+    match e {
+        Error::Refused(mut r) => {
+            r.message = format!("line {line}: {}", r.message);
+            Error::Refused(r)
+        }
+        Error::Invalid(m) => Error::Invalid(format!("line {line}: {m}")),
+        other => other,
+    }
+}
+
+fn check_version(item: &Item, version: i64, tx: &Connection) -> Result<()> {
+    if item.version == version {
+        return Ok(());
+    }
+    let last: Option<(String, String, String)> = tx
+        .query_row("SELECT login, kind, at FROM events WHERE item = ?1 ORDER BY seq DESC LIMIT 1", [item.id()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let by = last.map(|(l, k, at)| format!(" (last change: {k} by {l} at {at})")).unwrap_or_default();
+    Err(Error::Conflict(format!(
+        "{} is at version {}, but this change was based on version {version}{by}; nothing was changed — reload it (`accessdesk item show {}`) and apply your change again",
+        item.id(),
+        item.version,
+        item.id()
+    )))
+}
+
+/// Checks a new item's fields (normalising them) against the rules and the people.
+fn validate_new(
+    conn: &Connection,
+    p: &Project,
+    me: Option<&Person>,
+    login: &str,
+    f: &mut ItemFields,
+    now: DateTime<Utc>,
+    approvers: &mut HashMap<String, ()>,
+) -> Result<()> {
+    let who = machine_registered(me, login)?;
+    if !(who.has(Role::Admin) || who.has(Role::Coordinator)) {
+        return Err(Error::Refused(Refusal::new(
+            Rule::RoleRequired,
+            format!("adding items needs the role admin or coordinator; {} has {}", who.login, roles_text(who)),
+        )));
+    }
+    if p.closed_at.is_some() {
+        return Err(Error::Refused(Refusal::new(Rule::ProjectOpen, format!("project {} is closed; it takes no new items", p.key))));
+    }
+    rules::normalise(f);
+    if f.system.trim().is_empty() {
+        return Err(Error::Refused(Refusal::new(Rule::RequiredFields, "system is required (--system)")));
+    }
+    rules::check_fields(f, blockers::today(p, now), None)?;
+    let key = format!("{}\u{1f}{}", f.approver, f.exception.as_ref().and_then(|e| e.owner.clone()).unwrap_or_default());
+    if !approvers.contains_key(&key) {
+        check_approver(conn, f, login)?;
+        approvers.insert(key, ());
+    }
+    Ok(())
+}
+
+/// Stores an accepted transition: the item row, a new approval, the event, and the
+/// blocking spell.
+fn store_transition(tx: &Connection, ctx: &Ctx, p: &Project, before: &Item, t: Transition) -> Result<Item> {
+    let Transition { mut item, new_approval, kind, payload } = t;
+    item.blocked_since = blockers::spell_after_change(Some(before), &item, p, ctx.now, ctx.settings);
+    save_item(tx, &item)?;
+    if let Some(a) = &new_approval {
+        insert_approval(tx, &item, a)?;
+    }
+    events::append(tx, ctx, Some(&item.project), Some(&item.id()), kind, &payload)?;
+    Ok(item)
+}

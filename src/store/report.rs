@@ -1,0 +1,324 @@
+//! The measures of section 4, per project and overall: readiness, blockers and their
+//! ages, security reviews, unsafe credential attempts, deprovisioning, delay caused by
+//! access gaps, exceptions, readiness frozen at the planned start. Counters come from
+//! the event log; current state from the items (which the log produced).
+
+use super::events::ts;
+use super::{ItemFilter, ItemView, Result, Store};
+use crate::domain::blockers::{self, Readiness};
+use crate::domain::{Project, State};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Measures of one project or of all of them.
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Measures {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_to_start: Option<i64>,
+    pub closed: bool,
+    pub items: usize,
+    pub required: usize,
+    pub ready: usize,
+    pub readiness_ratio: f64,
+    pub readiness_target: f64,
+    pub open_blockers: usize,
+    pub blocker_age_hours_median: f64,
+    pub blocker_age_hours_max: f64,
+    /// Open blockers by age: under 1 day, 1-3 days, 3-7 days, over 7 days.
+    pub blocker_age_histogram: BTreeMap<&'static str, usize>,
+    pub blockers_by_reason: BTreeMap<&'static str, usize>,
+    pub privileged_reviews: usize,
+    pub security_reviews: usize,
+    pub unsafe_credential_attempts: usize,
+    /// Required items that reached `verified` at some point / required items.
+    pub access_completion_rate: f64,
+    pub deprovisioning_due: usize,
+    pub deprovisioning_done: usize,
+    /// done / due; 1.0 when nothing was due.
+    pub deprovisioning_completion: f64,
+    /// Days tasks waited past their planned start for access.
+    pub implementation_delay_days: i64,
+    pub tasks: usize,
+    pub blocked_tasks: usize,
+    pub security_exceptions: usize,
+    pub emergency_grants: usize,
+    pub open_retrospectives: usize,
+    /// Readiness at the planned start (null until the start date).
+    pub ready_before_start: Option<f64>,
+}
+
+/// `report --json`: `{"overall": {...}, "projects": [...]}`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Report {
+    pub generated_at: DateTime<Utc>,
+    pub overall: Measures,
+    pub projects: Vec<Measures>,
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn bucket(hours: f64) -> &'static str {
+    match hours {
+        h if h < 24.0 => "under-1d",
+        h if h < 72.0 => "1d-3d",
+        h if h < 168.0 => "3d-7d",
+        _ => "over-7d",
+    }
+}
+
+/// Event-derived counts for one project.
+#[derive(Default)]
+struct Counters {
+    privileged_reviews: usize,
+    security_reviews: usize,
+    unsafe_attempts: usize,
+    verified_items: std::collections::HashSet<String>,
+    verified_at: HashMap<String, DateTime<Utc>>,
+}
+
+impl Store {
+    /// Computes the report at the store's `now`, for one project or all.
+    pub fn report(&self, project: Option<&str>) -> Result<Report> {
+        let now = self.now();
+        let projects: Vec<Project> = match project {
+            Some(k) => vec![self.project(k)?],
+            None => self.projects()?,
+        };
+        let views = self.list_items(&ItemFilter {
+            project: project.map(str::to_string),
+            ..Default::default()
+        })?;
+        let mut counters: HashMap<String, Counters> = HashMap::new();
+        for e in self.events_of(&["approve", "deny", "return", "unsafe-attempt", "verify"], project)? {
+            let Some(key) = e.project.clone() else { continue };
+            let c = counters.entry(key).or_default();
+            match e.kind.as_str() {
+                "unsafe-attempt" => c.unsafe_attempts += 1,
+                "verify" => {
+                    if let (Some(item), Some(at)) = (e.item.clone(), e.at_utc()) {
+                        c.verified_items.insert(item.clone());
+                        c.verified_at.insert(item, at);
+                    }
+                }
+                _ => {
+                    if e.payload.get("capacity").and_then(|v| v.as_str()) == Some("security") {
+                        c.security_reviews += 1;
+                        if e.payload.get("privileged").and_then(|v| v.as_bool()) == Some(true) {
+                            c.privileged_reviews += 1;
+                        }
+                    }
+                }
+            }
+        }
+        let tasks = self.tasks(project)?;
+        let mut by_project: HashMap<&str, Vec<&ItemView>> = HashMap::new();
+        for v in &views {
+            by_project.entry(v.item.project.as_str()).or_default().push(v);
+        }
+        let mut all_ages = Vec::new();
+        let mut per = Vec::new();
+        let empty = Counters::default();
+        for p in &projects {
+            let items = by_project.get(p.key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let c = counters.get(&p.key).unwrap_or(&empty);
+            let ready_before = if blockers::today(p, now) >= p.start { Some(self.readiness_at(p)?) } else { None };
+            let (m, ages) = measure(p, items, c, &tasks, now, self.settings(), ready_before);
+            all_ages.extend(ages);
+            per.push(m);
+        }
+        let overall = combine(&per, &mut all_ages);
+        Ok(Report {
+            generated_at: now,
+            overall,
+            projects: per,
+        })
+    }
+
+    /// Readiness as it was at the first instant of the project's start date.
+    fn readiness_at(&self, p: &Project) -> Result<f64> {
+        let midnight = p.start.and_hms_opt(0, 0, 0).unwrap_or_default();
+        let instant = blockers::project_tz(p)
+            .from_local_datetime(&midnight)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| Utc.from_utc_datetime(&midnight));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT item, json_extract(payload, '$.to') FROM events \
+             WHERE project = ?1 AND at < ?2 AND item IS NOT NULL AND json_valid(payload) AND json_extract(payload, '$.to') IS NOT NULL ORDER BY seq",
+        )?;
+        let mut last: HashMap<String, State> = HashMap::new();
+        let rows = stmt.query_map(rusqlite::params![p.key, ts(instant)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (item, to) = row?;
+            if let Ok(s) = to.parse() {
+                last.insert(item, s);
+            }
+        }
+        let mut r = Readiness::default();
+        for s in last.values() {
+            r.add(*s);
+        }
+        Ok(round2(r.finish().ratio * 10000.0) / 10000.0)
+    }
+}
+
+fn measure(
+    p: &Project,
+    items: &[&ItemView],
+    c: &Counters,
+    tasks: &[crate::domain::Task],
+    now: DateTime<Utc>,
+    settings: blockers::Settings,
+    ready_before_start: Option<f64>,
+) -> (Measures, Vec<f64>) {
+    let readiness = Readiness::of(items.iter().map(|v| &v.item));
+    let today = blockers::today(p, now);
+    let mut ages = Vec::new();
+    let mut m = Measures {
+        key: Some(p.key.clone()),
+        name: Some(p.name.clone()),
+        start: Some(p.start),
+        days_to_start: Some(blockers::days_to_start(p, now)),
+        closed: p.closed_at.is_some(),
+        items: items.len(),
+        required: readiness.required,
+        ready: readiness.ready,
+        readiness_ratio: readiness.ratio,
+        readiness_target: blockers::READINESS_TARGET,
+        privileged_reviews: c.privileged_reviews,
+        security_reviews: c.security_reviews,
+        unsafe_credential_attempts: c.unsafe_attempts,
+        ready_before_start,
+        ..Default::default()
+    };
+    let mut state_of: HashMap<String, &crate::domain::Item> = HashMap::new();
+    for v in items {
+        let it = &v.item;
+        state_of.insert(it.id(), it);
+        if v.blocking() {
+            m.open_blockers += 1;
+            let h = v.blocked_since.map(|s| (now - s).max(Duration::zero()).num_minutes() as f64 / 60.0).unwrap_or(0.0);
+            ages.push(h);
+            *m.blocker_age_histogram.entry(bucket(h)).or_default() += 1;
+            for r in &v.reasons {
+                *m.blockers_by_reason.entry(r.code()).or_default() += 1;
+            }
+        }
+        if it.fields.exception.is_some() && it.is_required() {
+            m.security_exceptions += 1;
+        }
+        if it.emergency {
+            m.emergency_grants += 1;
+        }
+        if it.retro_due.is_some() {
+            m.open_retrospectives += 1;
+        }
+        let was_granted = matches!(it.state, State::Granted | State::Verified | State::Revoked);
+        let due = it.fields.temporary
+            && was_granted
+            && (it.fields.expires.is_some_and(|e| e < today)
+                || (it.fields.deprovision == Some(crate::domain::Deprovision::AtProjectEnd) && p.closed_at.is_some()));
+        if due {
+            m.deprovisioning_due += 1;
+            if it.state == State::Revoked {
+                m.deprovisioning_done += 1;
+            }
+        }
+    }
+    let completed = items.iter().filter(|v| v.item.is_required() && c.verified_items.contains(&v.item.id())).count();
+    m.access_completion_rate = if m.required == 0 { 1.0 } else { completed as f64 / m.required as f64 };
+    m.deprovisioning_completion = if m.deprovisioning_due == 0 { 1.0 } else { m.deprovisioning_done as f64 / m.deprovisioning_due as f64 };
+    for t in tasks.iter().filter(|t| t.project == p.key) {
+        m.tasks += 1;
+        let unready: Vec<&str> = t
+            .needs
+            .iter()
+            .filter(|id| state_of.get(*id).is_none_or(|it| !it.is_ready() || !crate::domain::rules::policy_problems(&it.fields).is_empty()))
+            .map(String::as_str)
+            .collect();
+        if !unready.is_empty() {
+            m.blocked_tasks += 1;
+        }
+        let start = t.start.unwrap_or(p.start);
+        if start >= today {
+            continue;
+        }
+        let ready_on = if unready.is_empty() {
+            t.needs
+                .iter()
+                .filter_map(|id| c.verified_at.get(id))
+                .max()
+                .map(|at| at.with_timezone(&blockers::project_tz(p)).date_naive())
+                .unwrap_or(start)
+        } else {
+            today
+        };
+        m.implementation_delay_days += (ready_on - start).num_days().max(0);
+    }
+    let _ = settings;
+    let mut sorted = ages.clone();
+    m.blocker_age_hours_median = round2(median(&mut sorted));
+    m.blocker_age_hours_max = round2(sorted.last().copied().unwrap_or(0.0));
+    (m, ages)
+}
+
+fn combine(per: &[Measures], ages: &mut [f64]) -> Measures {
+    let mut o = Measures {
+        readiness_target: blockers::READINESS_TARGET,
+        ..Default::default()
+    };
+    let mut completed = 0.0;
+    let mut rbs = Vec::new();
+    for m in per {
+        o.items += m.items;
+        o.required += m.required;
+        o.ready += m.ready;
+        o.open_blockers += m.open_blockers;
+        for (k, v) in &m.blocker_age_histogram {
+            *o.blocker_age_histogram.entry(k).or_default() += v;
+        }
+        for (k, v) in &m.blockers_by_reason {
+            *o.blockers_by_reason.entry(k).or_default() += v;
+        }
+        o.privileged_reviews += m.privileged_reviews;
+        o.security_reviews += m.security_reviews;
+        o.unsafe_credential_attempts += m.unsafe_credential_attempts;
+        completed += m.access_completion_rate * m.required as f64;
+        o.deprovisioning_due += m.deprovisioning_due;
+        o.deprovisioning_done += m.deprovisioning_done;
+        o.implementation_delay_days += m.implementation_delay_days;
+        o.tasks += m.tasks;
+        o.blocked_tasks += m.blocked_tasks;
+        o.security_exceptions += m.security_exceptions;
+        o.emergency_grants += m.emergency_grants;
+        o.open_retrospectives += m.open_retrospectives;
+        if let Some(r) = m.ready_before_start {
+            rbs.push(r);
+        }
+    }
+    o.readiness_ratio = if o.required == 0 { 1.0 } else { o.ready as f64 / o.required as f64 };
+    o.access_completion_rate = if o.required == 0 { 1.0 } else { (completed / o.required as f64).clamp(0.0, 1.0) };
+    o.deprovisioning_completion = if o.deprovisioning_due == 0 { 1.0 } else { o.deprovisioning_done as f64 / o.deprovisioning_due as f64 };
+    o.ready_before_start = (!rbs.is_empty()).then(|| rbs.iter().sum::<f64>() / rbs.len() as f64);
+    o.blocker_age_hours_median = round2(median(ages));
+    o.blocker_age_hours_max = round2(ages.iter().copied().fold(0.0, f64::max));
+    o
+}

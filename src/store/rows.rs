@@ -1,0 +1,140 @@
+//! Mapping rows to domain values. Reads are forgiving: a value written behind the
+//! app's back (invalid UTF-8, an unknown name, a malformed date) becomes a visible
+//! placeholder or an empty value instead of an error, so one bad row never hides the
+//! rest or crashes the screen.
+
+use crate::domain::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Row, types::ValueRef};
+use std::str::FromStr;
+
+/// Shown where stored text could not be read.
+pub const PLACEHOLDER: &str = "\u{FFFD}";
+
+pub(crate) const ITEM_COLUMNS: &str = "id, project, number, system, purpose, role, holder, credential_owner, approver, requester, \
+    method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
+    exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
+    emergency, emergency_by, retro_due, blocked_since, last_reason";
+
+pub(crate) fn text(r: &Row<'_>, i: usize) -> String {
+    opt_text(r, i).unwrap_or_default()
+}
+
+pub(crate) fn opt_text(r: &Row<'_>, i: usize) -> Option<String> {
+    match r.get_ref(i).ok()? {
+        ValueRef::Null => None,
+        ValueRef::Text(t) => Some(match std::str::from_utf8(t) {
+            Ok(s) => s.to_string(),
+            Err(_) => String::from_utf8_lossy(t).into_owned(),
+        }),
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(f) => Some(f.to_string()),
+        ValueRef::Blob(_) => Some(PLACEHOLDER.to_string()),
+    }
+}
+
+pub(crate) fn int(r: &Row<'_>, i: usize) -> i64 {
+    match r.get_ref(i) {
+        Ok(ValueRef::Integer(n)) => n,
+        _ => 0,
+    }
+}
+
+pub(crate) fn flag(r: &Row<'_>, i: usize) -> bool {
+    int(r, i) != 0
+}
+
+pub(crate) fn date(r: &Row<'_>, i: usize) -> Option<NaiveDate> {
+    opt_text(r, i).and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+pub(crate) fn time(r: &Row<'_>, i: usize) -> Option<DateTime<Utc>> {
+    opt_text(r, i).and_then(|s| DateTime::parse_from_rfc3339(&s).ok()).map(|t| t.with_timezone(&Utc))
+}
+
+fn parsed<T: FromStr>(r: &Row<'_>, i: usize) -> Option<T> {
+    opt_text(r, i).and_then(|s| s.parse().ok())
+}
+
+/// An item without its approvals (loaded separately).
+pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
+    let epoch = DateTime::<Utc>::UNIX_EPOCH;
+    let exception = opt_text(r, 17).map(|reason| Exception {
+        reason,
+        owner: opt_text(r, 18),
+        expires: date(r, 19),
+    });
+    Ok(Item {
+        rowid: r.get(0)?,
+        project: text(r, 1),
+        number: int(r, 2),
+        fields: ItemFields {
+            system: text(r, 3),
+            purpose: text(r, 4),
+            role: text(r, 5),
+            holder: opt_text(r, 6),
+            credential_owner: text(r, 7),
+            approver: text(r, 8),
+            method: parsed(r, 10),
+            temporary: flag(r, 11),
+            expires: date(r, 12),
+            deprovision: parsed(r, 13),
+            privileged: flag(r, 14),
+            shared_credential: flag(r, 15),
+            client_owned: flag(r, 16),
+            exception,
+            needed_by: date(r, 20),
+            notes: text(r, 21),
+        },
+        requester: text(r, 9),
+        manual_block: opt_text(r, 22),
+        // An unreadable state shows as needed: it can be inspected but not mistaken for ready.
+        state: parsed(r, 23).unwrap_or(State::Needed),
+        state_since: time(r, 24).unwrap_or(epoch),
+        created_at: time(r, 25).unwrap_or(epoch),
+        updated_at: time(r, 26).unwrap_or(epoch),
+        version: int(r, 27),
+        round: int(r, 28),
+        granted_method: parsed(r, 29),
+        emergency: flag(r, 30),
+        emergency_by: opt_text(r, 31),
+        retro_due: time(r, 32),
+        blocked_since: time(r, 33),
+        last_reason: opt_text(r, 34),
+        approvals: Vec::new(),
+    })
+}
+
+pub(crate) fn project(r: &Row<'_>) -> rusqlite::Result<Project> {
+    Ok(Project {
+        key: text(r, 0),
+        name: text(r, 1),
+        client: text(r, 2),
+        start: date(r, 3).unwrap_or_default(),
+        tz: text(r, 4),
+        coordinator: text(r, 5),
+        closed_at: time(r, 6),
+    })
+}
+
+pub(crate) const PROJECT_COLUMNS: &str = "key, name, client, start_date, tz, coordinator, closed_at";
+
+pub(crate) fn person(r: &Row<'_>) -> rusqlite::Result<Person> {
+    Ok(Person {
+        login: text(r, 0),
+        name: text(r, 1),
+        roles: text(r, 2).split(',').filter_map(|s| s.parse().ok()).collect(),
+    })
+}
+
+pub(crate) fn approval(r: &Row<'_>) -> rusqlite::Result<(i64, Approval)> {
+    Ok((
+        r.get(0)?,
+        Approval {
+            login: text(r, 1),
+            capacity: parsed(r, 2).unwrap_or(Capacity::Owner),
+            conditions: opt_text(r, 3),
+            at: time(r, 4).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+        },
+    ))
+}

@@ -1,0 +1,155 @@
+//! The schema and its migrations. Each migration checks, inside its own transaction,
+//! that the file is still at the version it expects, so when several processes open an
+//! old file at once exactly one applies it and the others find the work done.
+
+use rusqlite::Transaction;
+use rusqlite_migration::{HookError, M, Migrations};
+use std::sync::LazyLock;
+
+const V1: &str = r#"
+CREATE TABLE people (
+    login      TEXT PRIMARY KEY CHECK (length(login) BETWEEN 1 AND 64),
+    name       TEXT NOT NULL,
+    roles      TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE projects (
+    key         TEXT PRIMARY KEY CHECK (key = upper(key) AND length(key) BETWEEN 2 AND 16),
+    name        TEXT NOT NULL,
+    client      TEXT NOT NULL,
+    start_date  TEXT NOT NULL CHECK (date(start_date) = start_date),
+    tz          TEXT NOT NULL,
+    coordinator TEXT NOT NULL,
+    closed_at   TEXT,
+    next_item   INTEGER NOT NULL DEFAULT 1,
+    next_task   INTEGER NOT NULL DEFAULT 1,
+    created_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE items (
+    id                INTEGER PRIMARY KEY,
+    project           TEXT NOT NULL REFERENCES projects(key),
+    number            INTEGER NOT NULL CHECK (number > 0),
+    system            TEXT NOT NULL,
+    purpose           TEXT NOT NULL,
+    role              TEXT NOT NULL,
+    holder            TEXT,
+    credential_owner  TEXT NOT NULL,
+    approver          TEXT NOT NULL,
+    requester         TEXT NOT NULL,
+    method            TEXT CHECK (method IN ('delegated-account','temporary-link','admin-approved-flow','vault','sso-invite')),
+    temporary         INTEGER NOT NULL CHECK (temporary IN (0, 1)),
+    expires           TEXT CHECK (expires IS NULL OR date(expires) = expires),
+    deprovision       TEXT CHECK (deprovision IN ('on-date','at-project-end')),
+    privileged        INTEGER NOT NULL CHECK (privileged IN (0, 1)),
+    shared_credential INTEGER NOT NULL CHECK (shared_credential IN (0, 1)),
+    client_owned      INTEGER NOT NULL CHECK (client_owned IN (0, 1)),
+    exception_reason  TEXT,
+    exception_owner   TEXT,
+    exception_expires TEXT CHECK (exception_expires IS NULL OR date(exception_expires) = exception_expires),
+    needed_by         TEXT CHECK (needed_by IS NULL OR date(needed_by) = needed_by),
+    notes             TEXT NOT NULL DEFAULT '',
+    manual_block      TEXT,
+    state             TEXT NOT NULL CHECK (state IN ('needed','requested','approved','granted','verified','denied','revoked','cancelled')),
+    state_since       TEXT NOT NULL,
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL,
+    version           INTEGER NOT NULL DEFAULT 1,
+    round             INTEGER NOT NULL DEFAULT 0,
+    granted_method    TEXT CHECK (granted_method IN ('delegated-account','temporary-link','admin-approved-flow','vault','sso-invite')),
+    emergency         INTEGER NOT NULL DEFAULT 0 CHECK (emergency IN (0, 1)),
+    emergency_by      TEXT,
+    retro_due         TEXT,
+    blocked_since     TEXT,
+    last_reason       TEXT,
+    UNIQUE (project, number),
+    -- nobody approves their own request
+    CHECK (approver = '' OR approver <> requester),
+    -- only temporary access has an expiry, and temporary access past `needed` has one
+    CHECK (temporary = 1 OR expires IS NULL),
+    CHECK (temporary = 0 OR expires IS NOT NULL OR state IN ('needed','cancelled')),
+    -- a live grant was made by a safe method
+    CHECK (state NOT IN ('granted','verified') OR granted_method IS NOT NULL)
+) STRICT;
+CREATE INDEX items_project_state ON items(project, state);
+CREATE INDEX items_state ON items(state);
+
+CREATE TABLE approvals (
+    id         INTEGER PRIMARY KEY,
+    item_id    INTEGER NOT NULL REFERENCES items(id),
+    round      INTEGER NOT NULL,
+    login      TEXT NOT NULL,
+    capacity   TEXT NOT NULL CHECK (capacity IN ('owner','security')),
+    conditions TEXT,
+    at         TEXT NOT NULL,
+    -- one decision per capacity per round, from different people
+    UNIQUE (item_id, round, capacity),
+    UNIQUE (item_id, round, login)
+) STRICT;
+
+CREATE TRIGGER approvals_not_by_requester BEFORE INSERT ON approvals
+WHEN NEW.login = (SELECT requester FROM items WHERE id = NEW.item_id)
+BEGIN
+    SELECT RAISE(ABORT, 'no-self-approval: the requester of an item cannot approve it');
+END;
+
+CREATE TABLE tasks (
+    id         INTEGER PRIMARY KEY,
+    project    TEXT NOT NULL REFERENCES projects(key),
+    number     INTEGER NOT NULL CHECK (number > 0),
+    title      TEXT NOT NULL,
+    start_date TEXT CHECK (start_date IS NULL OR date(start_date) = start_date),
+    created_at TEXT NOT NULL,
+    UNIQUE (project, number)
+) STRICT;
+
+CREATE TABLE task_needs (
+    task_id INTEGER NOT NULL REFERENCES tasks(id),
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    PRIMARY KEY (task_id, item_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX task_needs_item ON task_needs(item_id);
+
+CREATE TABLE events (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    uid       INTEGER NOT NULL,
+    login     TEXT NOT NULL,
+    project   TEXT,
+    item      TEXT,
+    kind      TEXT NOT NULL,
+    payload   TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+) STRICT;
+CREATE INDEX events_item ON events(item) WHERE item IS NOT NULL;
+CREATE INDEX events_kind ON events(kind, project);
+
+-- The log is append-only for every path that goes through SQLite's rules; the hash
+-- chain catches edits that bypass them.
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+"#;
+
+/// Fails the migration when another process applied it first (user_version moved on).
+fn expect_version(v: i64) -> impl Fn(&Transaction) -> Result<(), HookError> + Clone + Send + Sync + 'static {
+    move |tx: &Transaction| {
+        let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if now == v {
+            Ok(())
+        } else {
+            Err(HookError::Hook(format!("schema already at version {now}, expected {v}")))
+        }
+    }
+}
+
+pub static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(vec![M::up_with_hook(V1, expect_version(0))]));
+
+/// The schema version this build writes.
+pub fn latest() -> usize {
+    1
+}
