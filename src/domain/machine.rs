@@ -373,6 +373,16 @@ fn optional_text(field: &str, value: &Option<String>) -> Result<(), Refusal> {
     }
 }
 
+/// Notes in a deny/return event in which capacity the person decided.
+fn record_decider(payload: &mut Value, item: &Item, actor: Actor<'_>) -> Result<(), Refusal> {
+    if let Some(p) = actor {
+        let capacity = decision_capacity(item, p, false)?;
+        payload["capacity"] = json!(capacity.as_str());
+        payload["privileged"] = json!(item.fields.privileged);
+    }
+    Ok(())
+}
+
 fn lapse(item: &mut Item) {
     if !item.approvals.is_empty() {
         item.approvals.clear();
@@ -428,6 +438,7 @@ pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, 
         }
         Action::Deny { reason } => {
             required_text("reason", reason, Rule::ReasonRequired, "say why with --reason")?;
+            record_decider(&mut payload, item, actor)?;
             to = State::Denied;
             next.last_reason = Some(reason.clone());
             lapse(&mut next);
@@ -435,6 +446,7 @@ pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, 
         }
         Action::Return { reason } => {
             required_text("reason", reason, Rule::ReasonRequired, "say what to change with --reason")?;
+            record_decider(&mut payload, item, actor)?;
             to = State::Needed;
             next.last_reason = Some(reason.clone());
             lapse(&mut next);
