@@ -455,3 +455,37 @@ impl ItemPatch {
         f
     }
 }
+
+impl Item {
+    /// The message to send the credential owner: what to grant, to whom, by which safe
+    /// method, until when. It never asks for a password.
+    pub fn collection_instruction(&self, project: &Project) -> String {
+        let f = &self.fields;
+        let holder = f.holder.as_deref().filter(|h| !h.trim().is_empty()).unwrap_or("our delegate account");
+        let owner = if f.credential_owner.trim().is_empty() { "there" } else { f.credential_owner.as_str() };
+        let mut out = format!(
+            "Hello {owner},\n\nfor {} ({}) please grant {holder} the role \"{}\" in {}",
+            project.name, project.client, f.role, f.system
+        );
+        if !f.purpose.trim().is_empty() {
+            out.push_str(&format!(", needed for: {}", f.purpose));
+        }
+        out.push_str(".\n");
+        match f.method {
+            Some(m) => out.push_str(&format!("How: {} ({m}).\n", m.instruction())),
+            None => out.push_str("How: we will confirm a safe method (delegated account, invitation link, SSO or vault) before you act.\n"),
+        }
+        if f.temporary {
+            match f.expires {
+                Some(d) => out.push_str(&format!("Until: {d}. The access is removed then; please set the expiry in the system too if it supports one.\n")),
+                None => out.push_str("Until: temporary access; we will confirm the end date before you act.\n"),
+            }
+        } else {
+            out.push_str("Until: the end of the project; we will ask you to remove it then.\n");
+        }
+        out.push_str(
+            "Please grant only this role, nothing broader. Never send a password, key or other credential by email, chat or a form — we will never ask for one.\n",
+        );
+        out
+    }
+}
