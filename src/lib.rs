@@ -3,6 +3,10 @@
 //! removed on time — in one SQLite file shared by a team on one host.
 #![deny(clippy::unwrap_used)]
 
+pub mod cli;
+pub mod demo;
 pub mod domain;
+pub mod exchange;
 pub mod identity;
 pub mod store;
+pub mod tui;

@@ -86,7 +86,11 @@ pub fn today(p: &Project, now: DateTime<Utc>) -> NaiveDate {
 
 /// The instant a calendar date in the project's zone ends (the next midnight).
 fn end_of(p: &Project, d: NaiveDate) -> DateTime<Utc> {
-    let next = d.succ_opt().unwrap_or(d).and_hms_opt(0, 0, 0).unwrap_or_default();
+    let next = d
+        .succ_opt()
+        .unwrap_or(d)
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
     project_tz(p)
         .from_local_datetime(&next)
         .earliest()
@@ -131,7 +135,9 @@ pub fn reasons(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Vec
     if !state.is_terminal()
         && let Some(reason) = &item.manual_block
     {
-        out.push(Reason::Manual { reason: reason.clone() });
+        out.push(Reason::Manual {
+            reason: reason.clone(),
+        });
     }
     if state != State::Revoked
         && state != State::Cancelled
@@ -167,7 +173,12 @@ fn time_onset(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Opti
 }
 
 /// Start of the current blocking spell, or `None` when not blocking.
-pub fn spell_start(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Option<DateTime<Utc>> {
+pub fn spell_start(
+    item: &Item,
+    p: &Project,
+    now: DateTime<Utc>,
+    s: Settings,
+) -> Option<DateTime<Utc>> {
     let rs = reasons(item, p, now, s);
     if rs.is_empty() {
         return None;
@@ -181,7 +192,13 @@ pub fn spell_start(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) ->
 /// What to record as `blocked_since` after a change made at `now`: the spell goes
 /// on if the item blocked just before and still blocks; it starts now if it only
 /// blocks after the change.
-pub fn spell_after_change(before: Option<&Item>, after: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Option<DateTime<Utc>> {
+pub fn spell_after_change(
+    before: Option<&Item>,
+    after: &Item,
+    p: &Project,
+    now: DateTime<Utc>,
+    s: Settings,
+) -> Option<DateTime<Utc>> {
     if reasons(after, p, now, s).is_empty() {
         return None;
     }
@@ -197,7 +214,9 @@ pub fn age(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Option<
 pub fn waiting_on(item: &Item) -> String {
     let f = &item.fields;
     match item.state {
-        State::Needed | State::Denied => format!("{} (requester) to complete and submit", item.requester),
+        State::Needed | State::Denied => {
+            format!("{} (requester) to complete and submit", item.requester)
+        }
         State::Requested => {
             let missing = item.missing_approvals();
             let names: Vec<String> = missing
@@ -209,7 +228,10 @@ pub fn waiting_on(item: &Item) -> String {
                 .collect();
             names.join(" + ")
         }
-        State::Approved => format!("{} (credential owner) to grant", non_empty(&f.credential_owner)),
+        State::Approved => format!(
+            "{} (credential owner) to grant",
+            non_empty(&f.credential_owner)
+        ),
         State::Granted | State::Verified => {
             if item.retro_due.is_some() {
                 "security (retrospective)".into()
@@ -336,8 +358,14 @@ mod tests {
         let now = t("2026-03-06T09:00:00Z");
         let r = reasons(&it, &p, now, Settings::default());
         assert_eq!(r, vec![Reason::Stale { days: 3 }]);
-        assert_eq!(spell_start(&it, &p, now, Settings::default()), Some(t("2026-03-04T09:00:00Z")));
-        assert_eq!(age(&it, &p, now, Settings::default()), Some(Duration::days(2)));
+        assert_eq!(
+            spell_start(&it, &p, now, Settings::default()),
+            Some(t("2026-03-04T09:00:00Z"))
+        );
+        assert_eq!(
+            age(&it, &p, now, Settings::default()),
+            Some(Duration::days(2))
+        );
     }
 
     #[test]
@@ -347,7 +375,10 @@ mod tests {
         it.fields.needed_by = Some(NaiveDate::from_ymd_opt(2026, 3, 10).unwrap());
         let now = t("2026-03-11T12:00:00Z");
         // Berlin is UTC+1 in March: the 10th ends at 23:00 UTC.
-        assert_eq!(spell_start(&it, &p, now, Settings::default()), Some(t("2026-03-10T23:00:00Z")));
+        assert_eq!(
+            spell_start(&it, &p, now, Settings::default()),
+            Some(t("2026-03-10T23:00:00Z"))
+        );
     }
 
     #[test]
@@ -358,7 +389,12 @@ mod tests {
         it.fields.expires = NaiveDate::from_ymd_opt(2026, 4, 1);
         assert!(reasons(&it, &p, t("2026-03-20T09:00:00Z"), Settings::default()).is_empty());
         let r = reasons(&it, &p, t("2026-04-03T09:00:00Z"), Settings::default());
-        assert_eq!(r, vec![Reason::Expired { expires: NaiveDate::from_ymd_opt(2026, 4, 1).unwrap() }]);
+        assert_eq!(
+            r,
+            vec![Reason::Expired {
+                expires: NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
+            }]
+        );
     }
 
     #[test]
@@ -382,8 +418,14 @@ mod tests {
         let mut after = before.clone();
         after.fields.notes = "chased".into();
         after.updated_at = t("2026-03-02T09:00:00Z");
-        assert_eq!(spell_after_change(Some(&before), &after, &p, t("2026-03-02T09:00:00Z"), s), Some(t("2026-03-01T09:00:00Z")));
+        assert_eq!(
+            spell_after_change(Some(&before), &after, &p, t("2026-03-02T09:00:00Z"), s),
+            Some(t("2026-03-01T09:00:00Z"))
+        );
         after.manual_block = None;
-        assert_eq!(spell_after_change(Some(&before), &after, &p, t("2026-03-02T09:00:00Z"), s), None);
+        assert_eq!(
+            spell_after_change(Some(&before), &after, &p, t("2026-03-02T09:00:00Z"), s),
+            None
+        );
     }
 }

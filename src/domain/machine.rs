@@ -86,20 +86,47 @@ impl ActionKind {
 /// A move with what the person typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Submit { note: Option<String> },
-    Approve { conditions: Option<String> },
-    Deny { reason: String },
-    Return { reason: String },
-    Grant { method: Option<Method>, note: Option<String> },
-    Verify { note: String },
-    Revoke { note: String },
-    Cancel { note: Option<String> },
-    Reopen { note: Option<String> },
-    Block { reason: String },
+    Submit {
+        note: Option<String>,
+    },
+    Approve {
+        conditions: Option<String>,
+    },
+    Deny {
+        reason: String,
+    },
+    Return {
+        reason: String,
+    },
+    Grant {
+        method: Option<Method>,
+        note: Option<String>,
+    },
+    Verify {
+        note: String,
+    },
+    Revoke {
+        note: String,
+    },
+    Cancel {
+        note: Option<String>,
+    },
+    Reopen {
+        note: Option<String>,
+    },
+    Block {
+        reason: String,
+    },
     Unblock,
-    BreakGlass { reason: String },
-    CloseRetro { note: String },
-    Note { text: String },
+    BreakGlass {
+        reason: String,
+    },
+    CloseRetro {
+        note: String,
+    },
+    Note {
+        text: String,
+    },
 }
 
 impl Action {
@@ -155,7 +182,12 @@ fn need_role(p: &Person, roles: &[Role], what: &str) -> Result<(), Refusal> {
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     Err(Refusal::new(
         Rule::RoleRequired,
-        format!("{what} needs the role {}; {} has {}", names.join(" or "), p.login, roles_text(p)),
+        format!(
+            "{what} needs the role {}; {} has {}",
+            names.join(" or "),
+            p.login,
+            roles_text(p)
+        ),
     ))
 }
 
@@ -163,7 +195,11 @@ fn roles_text(p: &Person) -> String {
     if p.roles.is_empty() {
         "no roles".into()
     } else {
-        p.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+        p.roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -195,26 +231,43 @@ pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Cap
     if p.login == item.requester {
         return Err(Refusal::new(
             Rule::NoSelfApproval,
-            format!("{} requested {}; nobody decides on their own request — the approval owner is {}", p.login, item.id(), f.approver),
+            format!(
+                "{} requested {}; nobody decides on their own request — the approval owner is {}",
+                p.login,
+                item.id(),
+                f.approver
+            ),
         ));
     }
     if p.is_named_by(&f.credential_owner) {
         return Err(Refusal::new(
             Rule::NoOwnCredentialApproval,
-            format!("{} owns the credential of {}; someone else must decide", p.login, item.id()),
+            format!(
+                "{} owns the credential of {}; someone else must decide",
+                p.login,
+                item.id()
+            ),
         ));
     }
     if f.holder.as_deref().is_some_and(|h| p.is_named_by(h)) {
         return Err(Refusal::new(
             Rule::NoApprovalOfOwnAccess,
-            format!("{} will hold the access of {}; someone else must decide", p.login, item.id()),
+            format!(
+                "{} will hold the access of {}; someone else must decide",
+                p.login,
+                item.id()
+            ),
         ));
     }
     let already = item.approvals.iter().find(|a| a.login == p.login);
     let owner_missing = !item.approvals.iter().any(|a| a.capacity == Capacity::Owner);
-    let security_missing =
-        item.needs_security_review() && !item.approvals.iter().any(|a| a.capacity == Capacity::Security);
-    let is_owner = p.login == f.approver && (p.has(Role::Approver) || p.has(Role::Coordinator) || p.has(Role::Security));
+    let security_missing = item.needs_security_review()
+        && !item
+            .approvals
+            .iter()
+            .any(|a| a.capacity == Capacity::Security);
+    let is_owner = p.login == f.approver
+        && (p.has(Role::Approver) || p.has(Role::Coordinator) || p.has(Role::Security));
     let is_reviewer = p.has(Role::Security) && item.needs_security_review();
 
     if !approving {
@@ -232,7 +285,11 @@ pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Cap
                 p.login,
                 item.id(),
                 a.capacity,
-                if security_missing { "the security review" } else { "the item" }
+                if security_missing {
+                    "the security review"
+                } else {
+                    "the item"
+                }
             ),
         ));
     } else if is_owner && owner_missing {
@@ -242,23 +299,41 @@ pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Cap
     } else if (is_owner && !owner_missing) || (is_reviewer && !security_missing) {
         return Err(Refusal::new(
             Rule::StateMachine,
-            format!("{} already has the approval {} could give", item.id(), p.login),
+            format!(
+                "{} already has the approval {} could give",
+                item.id(),
+                p.login
+            ),
         ));
     }
     let who = if item.needs_security_review() {
-        format!("its approval owner ({}) or a security person (it is flagged for review)", f.approver)
+        format!(
+            "its approval owner ({}) or a security person (it is flagged for review)",
+            f.approver
+        )
     } else {
         format!("its approval owner ({})", f.approver)
     };
     Err(Refusal::new(
         Rule::RoleRequired,
-        format!("only {who} may decide on {}; {} is {}", item.id(), p.login, roles_text(p)),
+        format!(
+            "only {who} may decide on {}; {} is {}",
+            item.id(),
+            p.login,
+            roles_text(p)
+        ),
     ))
 }
 
 /// May `actor` make this move on `item` now? Checks the state, the roles and the
 /// identity rules, not the typed text.
-pub fn guard(item: &Item, project: &Project, kind: ActionKind, actor: Actor<'_>, login: &str) -> Result<(), Refusal> {
+pub fn guard(
+    item: &Item,
+    project: &Project,
+    kind: ActionKind,
+    actor: Actor<'_>,
+    login: &str,
+) -> Result<(), Refusal> {
     let p = registered(actor, login)?;
     let closed = project.closed_at.is_some();
     let open_only = |what: &str| {
@@ -282,7 +357,18 @@ pub fn guard(item: &Item, project: &Project, kind: ActionKind, actor: Actor<'_>,
         K::Edit => {
             need_role(p, &MANAGERS, "edit")?;
             open_only("edit")?;
-            from_states(item, kind, &[S::Needed, S::Requested, S::Approved, S::Denied, S::Granted, S::Verified])
+            from_states(
+                item,
+                kind,
+                &[
+                    S::Needed,
+                    S::Requested,
+                    S::Approved,
+                    S::Denied,
+                    S::Granted,
+                    S::Verified,
+                ],
+            )
         }
         K::Approve | K::Deny | K::Return => {
             open_only(kind.name())?;
@@ -308,7 +394,11 @@ pub fn guard(item: &Item, project: &Project, kind: ActionKind, actor: Actor<'_>,
         }
         K::Cancel => {
             need_role(p, &MANAGERS, "cancel")?;
-            from_states(item, kind, &[S::Needed, S::Requested, S::Approved, S::Denied])
+            from_states(
+                item,
+                kind,
+                &[S::Needed, S::Requested, S::Approved, S::Denied],
+            )
         }
         K::Reopen => {
             need_role(p, &MANAGERS, "reopen")?;
@@ -318,14 +408,28 @@ pub fn guard(item: &Item, project: &Project, kind: ActionKind, actor: Actor<'_>,
         K::Block => {
             need_role(p, &WORKERS, "flagging a blocker")?;
             if item.state.is_terminal() {
-                return from_states(item, kind, &[S::Needed, S::Requested, S::Approved, S::Granted, S::Verified, S::Denied]);
+                return from_states(
+                    item,
+                    kind,
+                    &[
+                        S::Needed,
+                        S::Requested,
+                        S::Approved,
+                        S::Granted,
+                        S::Verified,
+                        S::Denied,
+                    ],
+                );
             }
             Ok(())
         }
         K::Unblock => {
             need_role(p, &WORKERS, "clearing a blocker")?;
             if item.manual_block.is_none() {
-                return Err(Refusal::new(Rule::StateMachine, format!("{} has no manual blocker to clear", item.id())));
+                return Err(Refusal::new(
+                    Rule::StateMachine,
+                    format!("{} has no manual blocker to clear", item.id()),
+                ));
             }
             Ok(())
         }
@@ -337,12 +441,19 @@ pub fn guard(item: &Item, project: &Project, kind: ActionKind, actor: Actor<'_>,
         K::CloseRetro => {
             need_role(p, &[Role::Security], "closing a break-glass retrospective")?;
             if item.retro_due.is_none() {
-                return Err(Refusal::new(Rule::StateMachine, format!("{} has no open break-glass retrospective", item.id())));
+                return Err(Refusal::new(
+                    Rule::StateMachine,
+                    format!("{} has no open break-glass retrospective", item.id()),
+                ));
             }
             if item.emergency_by.as_deref() == Some(p.login.as_str()) {
                 return Err(Refusal::new(
                     Rule::SeparateApprovers,
-                    format!("{} broke the glass on {}; a different security person closes the retrospective", p.login, item.id()),
+                    format!(
+                        "{} broke the glass on {}; a different security person closes the retrospective",
+                        p.login,
+                        item.id()
+                    ),
                 ));
             }
             Ok(())
@@ -391,7 +502,14 @@ fn lapse(item: &mut Item) {
 }
 
 /// Applies a move: checks the guard and the typed text, and returns the changed item.
-pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, login: &str, now: DateTime<Utc>) -> Result<Transition, Refusal> {
+pub fn apply(
+    item: &Item,
+    project: &Project,
+    action: &Action,
+    actor: Actor<'_>,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<Transition, Refusal> {
     let kind = action.kind();
     guard(item, project, kind, actor, login)?;
     let mut next = item.clone();
@@ -404,14 +522,21 @@ pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, 
             optional_text("note", note)?;
             let problems = rules::submit_problems(&item.fields);
             if !problems.is_empty() {
-                let rule = if rules::missing_fields(&item.fields).is_empty() && item.fields.temporary && item.fields.expires.is_none() {
+                let rule = if rules::missing_fields(&item.fields).is_empty()
+                    && item.fields.temporary
+                    && item.fields.expires.is_none()
+                {
                     Rule::TemporaryNeedsExpiry
                 } else {
                     Rule::RequiredFields
                 };
                 return Err(Refusal::new(
                     rule,
-                    format!("{} cannot be submitted: {}; fill them with `accessdesk item edit`", item.id(), problems.join("; ")),
+                    format!(
+                        "{} cannot be submitted: {}; fill them with `accessdesk item edit`",
+                        item.id(),
+                        problems.join("; ")
+                    ),
                 ));
             }
             to = State::Requested;
@@ -419,7 +544,8 @@ pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, 
         }
         Action::Approve { conditions } => {
             optional_text("conditions", conditions)?;
-            let capacity = decision_capacity(item, actor.expect("guard checked registration"), true)?;
+            let capacity =
+                decision_capacity(item, actor.expect("guard checked registration"), true)?;
             let approval = Approval {
                 login: login.to_string(),
                 capacity,
@@ -434,10 +560,20 @@ pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, 
             payload["capacity"] = json!(capacity.as_str());
             payload["conditions"] = json!(conditions);
             payload["privileged"] = json!(item.fields.privileged);
-            payload["still_needed"] = json!(next.missing_approvals().iter().map(|c| c.as_str()).collect::<Vec<_>>());
+            payload["still_needed"] = json!(
+                next.missing_approvals()
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+            );
         }
         Action::Deny { reason } => {
-            required_text("reason", reason, Rule::ReasonRequired, "say why with --reason")?;
+            required_text(
+                "reason",
+                reason,
+                Rule::ReasonRequired,
+                "say why with --reason",
+            )?;
             record_decider(&mut payload, item, actor)?;
             to = State::Denied;
             next.last_reason = Some(reason.clone());
@@ -445,7 +581,12 @@ pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, 
             payload["reason"] = json!(reason);
         }
         Action::Return { reason } => {
-            required_text("reason", reason, Rule::ReasonRequired, "say what to change with --reason")?;
+            required_text(
+                "reason",
+                reason,
+                Rule::ReasonRequired,
+                "say what to change with --reason",
+            )?;
             record_decider(&mut payload, item, actor)?;
             to = State::Needed;
             next.last_reason = Some(reason.clone());
@@ -455,7 +596,10 @@ pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, 
         Action::Grant { method, note } => {
             optional_text("note", note)?;
             let used = method.or(item.fields.method).ok_or_else(|| {
-                Refusal::new(Rule::SafeCollectionMethod, "say which safe method was used with --method")
+                Refusal::new(
+                    Rule::SafeCollectionMethod,
+                    "say which safe method was used with --method",
+                )
             })?;
             next.granted_method = Some(used);
             to = State::Granted;
@@ -463,12 +607,22 @@ pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, 
             payload["note"] = json!(note);
         }
         Action::Verify { note } => {
-            required_text("note", note, Rule::NoteRequired, "say how scope and credential owner were checked with --note")?;
+            required_text(
+                "note",
+                note,
+                Rule::NoteRequired,
+                "say how scope and credential owner were checked with --note",
+            )?;
             to = State::Verified;
             payload["note"] = json!(note);
         }
         Action::Revoke { note } => {
-            required_text("note", note, Rule::NoteRequired, "say how removal was confirmed with --note")?;
+            required_text(
+                "note",
+                note,
+                Rule::NoteRequired,
+                "say how removal was confirmed with --note",
+            )?;
             to = State::Revoked;
             payload["note"] = json!(note);
             payload["temporary"] = json!(item.fields.temporary);
@@ -486,7 +640,12 @@ pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, 
             payload["note"] = json!(note);
         }
         Action::Block { reason } => {
-            required_text("reason", reason, Rule::ReasonRequired, "say what blocks it with --reason")?;
+            required_text(
+                "reason",
+                reason,
+                Rule::ReasonRequired,
+                "say what blocks it with --reason",
+            )?;
             next.manual_block = Some(reason.clone());
             payload["reason"] = json!(reason);
         }
@@ -494,9 +653,17 @@ pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, 
             next.manual_block = None;
         }
         Action::BreakGlass { reason } => {
-            required_text("reason", reason, Rule::ReasonRequired, "say what emergency this is with --reason")?;
+            required_text(
+                "reason",
+                reason,
+                Rule::ReasonRequired,
+                "say what emergency this is with --reason",
+            )?;
             let used = item.fields.method.ok_or_else(|| {
-                Refusal::new(Rule::SafeCollectionMethod, "even in an emergency, set a safe collection method first (item edit --method)")
+                Refusal::new(
+                    Rule::SafeCollectionMethod,
+                    "even in an emergency, set a safe collection method first (item edit --method)",
+                )
             })?;
             next.emergency = true;
             next.emergency_by = Some(login.to_string());
@@ -507,7 +674,12 @@ pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, 
             payload["retro_due"] = json!(next.retro_due);
         }
         Action::CloseRetro { note } => {
-            required_text("note", note, Rule::NoteRequired, "record what the retrospective found with --note")?;
+            required_text(
+                "note",
+                note,
+                Rule::NoteRequired,
+                "record what the retrospective found with --note",
+            )?;
             payload["note"] = json!(note);
             payload["overdue"] = json!(item.retro_due.is_some_and(|d| d < now));
             next.retro_due = None;
@@ -536,14 +708,28 @@ pub fn apply(item: &Item, project: &Project, action: &Action, actor: Actor<'_>, 
 /// Applies an edit of the item's fields. A material change to a requested or
 /// approved item sends it back to `needed` and voids its approvals; granted access
 /// is not changed in place.
-pub fn edit(item: &Item, project: &Project, mut fields: ItemFields, actor: Actor<'_>, login: &str, now: DateTime<Utc>, today: NaiveDate) -> Result<Transition, Refusal> {
+pub fn edit(
+    item: &Item,
+    project: &Project,
+    mut fields: ItemFields,
+    actor: Actor<'_>,
+    login: &str,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<Transition, Refusal> {
     guard(item, project, ActionKind::Edit, actor, login)?;
     rules::normalise(&mut fields);
     rules::check_fields(&fields, today, Some(&item.fields))?;
     let changed = rules::changed_fields(&item.fields, &fields);
     let material = rules::material_changes(&item.fields, &fields);
     if changed.is_empty() {
-        return Err(Refusal::new(Rule::ValidValue, format!("nothing to change on {}: give at least one --FIELD VALUE", item.id())));
+        return Err(Refusal::new(
+            Rule::ValidValue,
+            format!(
+                "nothing to change on {}: give at least one --FIELD VALUE",
+                item.id()
+            ),
+        ));
     }
     if item.state.access_live() && !material.is_empty() {
         return Err(Refusal::new(

@@ -178,7 +178,8 @@ impl Person {
     /// login or display name, ignoring case and surrounding space.
     pub fn is_named_by(&self, text: &str) -> bool {
         let t = text.trim();
-        !t.is_empty() && (t.eq_ignore_ascii_case(&self.login) || t.eq_ignore_ascii_case(self.name.trim()))
+        !t.is_empty()
+            && (t.eq_ignore_ascii_case(&self.login) || t.eq_ignore_ascii_case(self.name.trim()))
     }
 }
 
@@ -319,7 +320,12 @@ impl Item {
         if !self.approvals.iter().any(|a| a.capacity == Capacity::Owner) {
             missing.push(Capacity::Owner);
         }
-        if self.needs_security_review() && !self.approvals.iter().any(|a| a.capacity == Capacity::Security) {
+        if self.needs_security_review()
+            && !self
+                .approvals
+                .iter()
+                .any(|a| a.capacity == Capacity::Security)
+        {
             missing.push(Capacity::Security);
         }
         missing
@@ -384,7 +390,10 @@ mod tests {
             assert_eq!(m.as_str().parse::<Method>().unwrap(), *m);
         }
         assert!("email".parse::<Method>().is_err());
-        assert_eq!("Delegated_Account".parse::<Method>().unwrap(), Method::DelegatedAccount);
+        assert_eq!(
+            "Delegated_Account".parse::<Method>().unwrap(),
+            Method::DelegatedAccount
+        );
     }
 
     #[test]
@@ -461,8 +470,16 @@ impl Item {
     /// method, until when. It never asks for a password.
     pub fn collection_instruction(&self, project: &Project) -> String {
         let f = &self.fields;
-        let holder = f.holder.as_deref().filter(|h| !h.trim().is_empty()).unwrap_or("our delegate account");
-        let owner = if f.credential_owner.trim().is_empty() { "there" } else { f.credential_owner.as_str() };
+        let holder = f
+            .holder
+            .as_deref()
+            .filter(|h| !h.trim().is_empty())
+            .unwrap_or("our delegate account");
+        let owner = if f.credential_owner.trim().is_empty() {
+            "there"
+        } else {
+            f.credential_owner.as_str()
+        };
         let mut out = format!(
             "Hello {owner},\n\nfor {} ({}) please grant {holder} the role \"{}\" in {}",
             project.name, project.client, f.role, f.system

@@ -53,7 +53,11 @@ pub fn check_text(field: &str, value: &str, multiline: bool) -> Result<(), Refus
 /// Missing required fields are *not* refused here: an item may be drafted in `needed`.
 /// `today` is the current date in the project's time zone; new expiry dates must not
 /// lie in the past.
-pub fn check_fields(f: &ItemFields, today: NaiveDate, previous: Option<&ItemFields>) -> Result<(), Refusal> {
+pub fn check_fields(
+    f: &ItemFields,
+    today: NaiveDate,
+    previous: Option<&ItemFields>,
+) -> Result<(), Refusal> {
     let lines = [
         ("system", f.system.as_str()),
         ("purpose", f.purpose.as_str()),
@@ -79,7 +83,8 @@ pub fn check_fields(f: &ItemFields, today: NaiveDate, previous: Option<&ItemFiel
         };
         return Err(Refusal::new(rule, problems.join("; ")));
     }
-    let unchanged = |new: Option<NaiveDate>, old: Option<NaiveDate>| previous.is_some() && new == old;
+    let unchanged =
+        |new: Option<NaiveDate>, old: Option<NaiveDate>| previous.is_some() && new == old;
     if let Some(d) = f.expires
         && d < today
         && !unchanged(f.expires, previous.and_then(|p| p.expires))
@@ -92,7 +97,12 @@ pub fn check_fields(f: &ItemFields, today: NaiveDate, previous: Option<&ItemFiel
     if let Some(e) = &f.exception
         && let Some(d) = e.expires
         && d < today
-        && !unchanged(Some(d), previous.and_then(|p| p.exception.as_ref()).and_then(|e| e.expires))
+        && !unchanged(
+            Some(d),
+            previous
+                .and_then(|p| p.exception.as_ref())
+                .and_then(|e| e.expires),
+        )
     {
         return Err(Refusal::new(
             Rule::ValidValue,
@@ -109,7 +119,10 @@ pub fn policy_problems(f: &ItemFields) -> Vec<String> {
         out.push("temporary access needs an expiry date: add --expires YYYY-MM-DD".to_string());
     }
     if !f.temporary && (f.expires.is_some() || f.deprovision.is_some()) {
-        out.push("an expiry or deprovisioning rule only applies to temporary access: add --temporary".to_string());
+        out.push(
+            "an expiry or deprovisioning rule only applies to temporary access: add --temporary"
+                .to_string(),
+        );
     }
     if let Some(e) = &f.exception {
         if e.reason.trim().is_empty() {
@@ -119,7 +132,9 @@ pub fn policy_problems(f: &ItemFields) -> Vec<String> {
             out.push("a security exception needs an owner: --exception-owner LOGIN".to_string());
         }
         if e.expires.is_none() {
-            out.push("a security exception needs an expiry: --exception-expires YYYY-MM-DD".to_string());
+            out.push(
+                "a security exception needs an expiry: --exception-expires YYYY-MM-DD".to_string(),
+            );
         }
     }
     out
@@ -169,7 +184,13 @@ pub fn normalise(f: &mut ItemFields) {
     if f.temporary && f.deprovision.is_none() {
         f.deprovision = Some(Deprovision::OnDate);
     }
-    for s in [&mut f.system, &mut f.purpose, &mut f.role, &mut f.credential_owner, &mut f.approver] {
+    for s in [
+        &mut f.system,
+        &mut f.purpose,
+        &mut f.role,
+        &mut f.credential_owner,
+        &mut f.approver,
+    ] {
         let t = s.trim();
         if t.len() != s.len() {
             *s = t.to_string();
@@ -236,17 +257,28 @@ pub fn changed_fields(old: &ItemFields, new: &ItemFields) -> Vec<&'static str> {
 
 /// Checks that a login names a registered person holding one of `roles` (for approval
 /// owners and exception owners).
-pub fn check_registered(field: &str, login: &str, person: Option<&Person>, roles: &[Role]) -> Result<(), Refusal> {
+pub fn check_registered(
+    field: &str,
+    login: &str,
+    person: Option<&Person>,
+    roles: &[Role],
+) -> Result<(), Refusal> {
     match person {
         None => Err(Refusal::new(
             Rule::ValidValue,
-            format!("{field} '{login}' is not a registered person: an admin adds them with `accessdesk people add {login} --role approver`"),
+            format!(
+                "{field} '{login}' is not a registered person: an admin adds them with `accessdesk people add {login} --role approver`"
+            ),
         )),
         Some(p) if !roles.is_empty() && !roles.iter().any(|r| p.has(*r)) => Err(Refusal::new(
             Rule::ValidValue,
             format!(
                 "{field} '{login}' has none of the roles {}: an admin can add one with `accessdesk people add {login} --role ...`",
-                roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                roles
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         )),
         Some(_) => Ok(()),

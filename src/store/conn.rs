@@ -49,7 +49,8 @@ fn network_fs_name(magic: i64) -> Option<&'static str> {
 }
 
 fn check_local(dir: &Path) -> Result<()> {
-    let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).map_err(|_| open_error(dir, "path contains a NUL byte"))?;
+    let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes())
+        .map_err(|_| open_error(dir, "path contains a NUL byte"))?;
     // SAFETY: statfs only writes into the zeroed struct we own.
     let mut st: libc::statfs = unsafe { std::mem::zeroed() };
     let rc = unsafe { libc::statfs(c.as_ptr(), &mut st) };
@@ -74,10 +75,16 @@ fn create_private(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
         && !dir.exists()
     {
-        fs::create_dir_all(dir).map_err(|e| open_error(path, format!("cannot create its folder: {e}")))?;
+        fs::create_dir_all(dir)
+            .map_err(|e| open_error(path, format!("cannot create its folder: {e}")))?;
         fs::set_permissions(dir, Permissions::from_mode(0o700))?;
     }
-    match OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
         Ok(f) => {
             f.set_permissions(Permissions::from_mode(0o600))?;
             Ok(())
@@ -127,20 +134,26 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
         return Err(open_error(path, "it is not a regular file"));
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
+    let mut conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "trusted_schema", "OFF")?;
     let mode: String = conn
         .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
         .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(open_error(path, format!("could not switch to write-ahead logging (journal_mode is {mode})")));
+        return Err(open_error(
+            path,
+            format!("could not switch to write-ahead logging (journal_mode is {mode})"),
+        ));
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.set_transaction_behavior(TransactionBehavior::Immediate);
     let latest = schema::latest();
-    let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?.max(0) as usize;
+    let version: usize = conn
+        .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?
+        .max(0) as usize;
     let mut read_only = None;
     if version > latest {
         read_only = Some(format!(
@@ -173,7 +186,8 @@ fn permission_hint(path: &Path, meta: &fs::Metadata, error: &str) -> String {
 
 /// Makes the file (and its -wal/-shm) group-shared: mode 0660, group `gid`.
 pub(crate) fn share_with_group(path: &Path, gid: u32) -> Result<()> {
-    std::os::unix::fs::chown(path, None, Some(gid)).map_err(|e| open_error(path, format!("cannot give it to group {gid}: {e}")))?;
+    std::os::unix::fs::chown(path, None, Some(gid))
+        .map_err(|e| open_error(path, format!("cannot give it to group {gid}: {e}")))?;
     fs::set_permissions(path, Permissions::from_mode(0o660))?;
     align_sidecars(path);
     Ok(())

@@ -28,14 +28,27 @@ pub struct Event {
 
 impl Event {
     pub fn at_utc(&self) -> Option<DateTime<Utc>> {
-        DateTime::parse_from_rfc3339(&self.at).ok().map(|t| t.with_timezone(&Utc))
+        DateTime::parse_from_rfc3339(&self.at)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
     }
 }
 
 /// Hash of an event: SHA-256 over an unambiguous JSON array of its fields.
 #[allow(clippy::too_many_arguments)]
-fn digest(seq: i64, at: &str, uid: i64, login: &str, project: Option<&str>, item: Option<&str>, kind: &str, payload: &str, prev: &str) -> String {
-    let canonical = serde_json::json!([seq, at, uid, login, project, item, kind, payload, prev]).to_string();
+fn digest(
+    seq: i64,
+    at: &str,
+    uid: i64,
+    login: &str,
+    project: Option<&str>,
+    item: Option<&str>,
+    kind: &str,
+    payload: &str,
+    prev: &str,
+) -> String {
+    let canonical =
+        serde_json::json!([seq, at, uid, login, project, item, kind, payload, prev]).to_string();
     let mut h = Sha256::new();
     h.update(canonical.as_bytes());
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
@@ -47,16 +60,37 @@ pub fn ts(t: DateTime<Utc>) -> String {
 }
 
 /// Appends one event in the caller's transaction and returns its seq.
-pub(crate) fn append(tx: &rusqlite::Connection, ctx: &Ctx, project: Option<&str>, item: Option<&str>, kind: &str, payload: &Value) -> Result<i64> {
+pub(crate) fn append(
+    tx: &rusqlite::Connection,
+    ctx: &Ctx,
+    project: Option<&str>,
+    item: Option<&str>,
+    kind: &str,
+    payload: &Value,
+) -> Result<i64> {
     let (last, prev): (i64, String) = tx
-        .query_row("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?
         .unwrap_or((0, GENESIS.to_string()));
     let seq = last + 1;
     let at = ts(ctx.now);
     let payload = payload.to_string();
     let uid = i64::from(ctx.me.uid);
-    let hash = digest(seq, &at, uid, &ctx.me.login, project, item, kind, &payload, &prev);
+    let hash = digest(
+        seq,
+        &at,
+        uid,
+        &ctx.me.login,
+        project,
+        item,
+        kind,
+        &payload,
+        &prev,
+    );
     tx.prepare_cached(
         "INSERT INTO events (seq, at, uid, login, project, item, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
@@ -116,12 +150,25 @@ pub fn verify(conn: &rusqlite::Connection) -> Result<Verification> {
             text(9)?.unwrap_or_default(),
         );
         let problem = if seq != expected_seq {
-            Some(format!("expected seq {expected_seq} here: events are missing or were renumbered"))
+            Some(format!(
+                "expected seq {expected_seq} here: events are missing or were renumbered"
+            ))
         } else if prev_hash != prev {
             Some("its previous-hash does not match the event before it (a row was removed, inserted or reordered)".to_string())
         } else if uid.is_none() {
             Some("its uid is not a number".to_string())
-        } else if digest(seq, &at, uid.unwrap_or_default(), &login, project.as_deref(), item.as_deref(), &kind, &payload, &prev_hash) != hash {
+        } else if digest(
+            seq,
+            &at,
+            uid.unwrap_or_default(),
+            &login,
+            project.as_deref(),
+            item.as_deref(),
+            &kind,
+            &payload,
+            &prev_hash,
+        ) != hash
+        {
             Some("its contents do not match its hash (the row was changed)".to_string())
         } else {
             None
@@ -144,7 +191,9 @@ pub fn verify(conn: &rusqlite::Connection) -> Result<Verification> {
 /// Checks that the chain still reaches an anchored head (seq, hash).
 pub fn reaches(conn: &rusqlite::Connection, seq: i64, hash: &str) -> Result<bool> {
     let stored: Option<String> = conn
-        .query_row("SELECT hash FROM events WHERE seq = ?1", [seq], |r| r.get(0))
+        .query_row("SELECT hash FROM events WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
         .optional()?;
     Ok(stored.as_deref() == Some(hash))
 }

@@ -130,7 +130,9 @@ impl Store {
 
     /// SQLite's data_version: changes when another connection commits.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
     /// The registered person for the acting OS account, if any.
@@ -141,16 +143,31 @@ impl Store {
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction, waiting (bounded) for other
     /// writers. Nothing is written unless `f` succeeds. A refusal that found a
     /// credential is counted afterwards, in its own transaction, without the value.
-    fn write<T>(&mut self, project: Option<&str>, item: Option<&str>, mut f: impl FnMut(&rusqlite::Transaction<'_>, &Ctx) -> Result<T>) -> Result<T> {
+    fn write<T>(
+        &mut self,
+        project: Option<&str>,
+        item: Option<&str>,
+        mut f: impl FnMut(&rusqlite::Transaction<'_>, &Ctx) -> Result<T>,
+    ) -> Result<T> {
         if let Some(why) = &self.read_only {
-            return Err(Error::Refused(Refusal::new(Rule::SchemaVersion, why.clone())));
+            return Err(Error::Refused(Refusal::new(
+                Rule::SchemaVersion,
+                why.clone(),
+            )));
         }
         let started = Instant::now();
         let mut told = Duration::ZERO;
         loop {
             let now = self.now();
-            let ctx = Ctx { now, me: self.me.clone(), settings: self.settings };
-            let tx = match self.conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+            let ctx = Ctx {
+                now,
+                me: self.me.clone(),
+                settings: self.settings,
+            };
+            let tx = match self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+            {
                 Ok(tx) => tx,
                 Err(e) if is_busy(&e) => {
                     let waited = started.elapsed();
@@ -180,7 +197,9 @@ impl Store {
                     drop(tx);
                     if let Some(attempt) = &r.unsafe_attempt {
                         let payload = serde_json::json!({"field": attempt.field, "detector": attempt.detector});
-                        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                        let tx = self
+                            .conn
+                            .transaction_with_behavior(TransactionBehavior::Immediate)?;
                         events::append(&tx, &ctx, project, item, "unsafe-attempt", &payload)?;
                         tx.commit()?;
                     }

@@ -55,13 +55,16 @@ pub fn normalise_key(key: &str) -> Result<String> {
     let k = key.trim().to_ascii_uppercase();
     let ok = (2..=16).contains(&k.len())
         && k.starts_with(|c: char| c.is_ascii_uppercase())
-        && k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        && k.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     if ok {
         Ok(k)
     } else {
         Err(Error::Refused(Refusal::new(
             Rule::ValidValue,
-            format!("project key '{key}' must be 2-16 letters or digits starting with a letter, e.g. ACME"),
+            format!(
+                "project key '{key}' must be 2-16 letters or digits starting with a letter, e.g. ACME"
+            ),
         )))
     }
 }
@@ -69,7 +72,9 @@ pub fn normalise_key(key: &str) -> Result<String> {
 fn valid_login(login: &str) -> bool {
     !login.is_empty()
         && login.len() <= 64
-        && login.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 fn not_found(what: &str) -> Error {
@@ -92,10 +97,16 @@ pub(crate) fn load_person(conn: &Connection, login: &str) -> Result<Option<Perso
 }
 
 fn load_project(conn: &Connection, key: &str) -> Result<Project> {
-    conn.prepare_cached(&format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE key = ?1"))?
-        .query_row([key.to_ascii_uppercase()], rows::project)
-        .optional()?
-        .ok_or_else(|| not_found(&format!("no project {key}; see `accessdesk report` for the projects there are")))
+    conn.prepare_cached(&format!(
+        "SELECT {PROJECT_COLUMNS} FROM projects WHERE key = ?1"
+    ))?
+    .query_row([key.to_ascii_uppercase()], rows::project)
+    .optional()?
+    .ok_or_else(|| {
+        not_found(&format!(
+            "no project {key}; see `accessdesk report` for the projects there are"
+        ))
+    })
 }
 
 fn load_approvals(conn: &Connection, item: &mut Item) -> Result<()> {
@@ -108,9 +119,12 @@ fn load_approvals(conn: &Connection, item: &mut Item) -> Result<()> {
 }
 
 fn load_item(conn: &Connection, id: &str) -> Result<Item> {
-    let (key, number) = parse_item_id(id).ok_or_else(|| Error::Invalid(format!("'{id}' is not an item id; ids look like ACME-3")))?;
+    let (key, number) = parse_item_id(id)
+        .ok_or_else(|| Error::Invalid(format!("'{id}' is not an item id; ids look like ACME-3")))?;
     let mut item = conn
-        .prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE project = ?1 AND number = ?2"))?
+        .prepare_cached(&format!(
+            "SELECT {ITEM_COLUMNS} FROM items WHERE project = ?1 AND number = ?2"
+        ))?
         .query_row(params![key, number], rows::item)
         .optional()?
         .ok_or_else(|| not_found(&format!("no item {id}; see `accessdesk item list`")))?;
@@ -169,18 +183,32 @@ fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
     let cols = ITEM_COLUMNS.trim_start_matches("id, ");
     if it.rowid == 0 {
         let placeholders: Vec<String> = (1..=34).map(|i| format!("?{i}")).collect();
-        tx.prepare_cached(&format!("INSERT INTO items ({cols}) VALUES ({})", placeholders.join(", ")))?
-            .execute(values)?;
+        tx.prepare_cached(&format!(
+            "INSERT INTO items ({cols}) VALUES ({})",
+            placeholders.join(", ")
+        ))?
+        .execute(values)?;
         Ok(tx.last_insert_rowid())
     } else {
-        let sets: Vec<String> = cols.split(", ").enumerate().map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
+        let sets: Vec<String> = cols
+            .split(", ")
+            .enumerate()
+            .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
+            .collect();
         let n = tx
-            .prepare_cached(&format!("UPDATE items SET {} WHERE id = ?35 AND version = ?36", sets.join(", ")))?
-            .execute(rusqlite::params_from_iter(
-                values.iter().copied().chain([&it.rowid as &dyn rusqlite::ToSql, &(it.version - 1) as &dyn rusqlite::ToSql]),
-            ))?;
+            .prepare_cached(&format!(
+                "UPDATE items SET {} WHERE id = ?35 AND version = ?36",
+                sets.join(", ")
+            ))?
+            .execute(rusqlite::params_from_iter(values.iter().copied().chain([
+                &it.rowid as &dyn rusqlite::ToSql,
+                &(it.version - 1) as &dyn rusqlite::ToSql,
+            ])))?;
         if n != 1 {
-            return Err(Error::Conflict(format!("{} was changed by someone else meanwhile; reload and try again", it.id())));
+            return Err(Error::Conflict(format!(
+                "{} was changed by someone else meanwhile; reload and try again",
+                it.id()
+            )));
         }
         Ok(it.rowid)
     }
@@ -204,11 +232,18 @@ fn check_approver(conn: &Connection, f: &ItemFields, me: &str) -> Result<()> {
         if f.approver == me {
             return Err(Error::Refused(Refusal::new(
                 Rule::NoSelfApproval,
-                format!("you ({me}) are requesting this item, so you cannot be its approval owner; name someone else with --approver"),
+                format!(
+                    "you ({me}) are requesting this item, so you cannot be its approval owner; name someone else with --approver"
+                ),
             )));
         }
         let p = load_person(conn, &f.approver)?;
-        rules::check_registered("approver", &f.approver, p.as_ref(), &[Role::Approver, Role::Coordinator, Role::Security])?;
+        rules::check_registered(
+            "approver",
+            &f.approver,
+            p.as_ref(),
+            &[Role::Approver, Role::Coordinator, Role::Security],
+        )?;
     }
     if let Some(owner) = f.exception.as_ref().and_then(|e| e.owner.as_deref()) {
         let p = load_person(conn, owner)?;
@@ -225,8 +260,12 @@ impl Store {
     }
 
     pub fn people(&self) -> Result<Vec<Person>> {
-        let mut stmt = self.conn.prepare("SELECT login, name, roles FROM people ORDER BY login")?;
-        Ok(stmt.query_map([], rows::person)?.collect::<rusqlite::Result<_>>()?)
+        let mut stmt = self
+            .conn
+            .prepare("SELECT login, name, roles FROM people ORDER BY login")?;
+        Ok(stmt
+            .query_map([], rows::person)?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// Prepares a fresh or existing file: registers the acting account as admin and
@@ -234,7 +273,9 @@ impl Store {
     /// Returns whether the account was registered now.
     pub fn init(&mut self, group: Option<&str>) -> Result<bool> {
         if let Some(g) = group {
-            let gid = crate::identity::gid_of(g).ok_or_else(|| Error::Invalid(format!("--group {g}: no such group on this host")))?;
+            let gid = crate::identity::gid_of(g).ok_or_else(|| {
+                Error::Invalid(format!("--group {g}: no such group on this host"))
+            })?;
             conn::share_with_group(&self.path, gid)?;
         }
         let me = self.me.clone();
@@ -254,9 +295,17 @@ impl Store {
     }
 
     /// Adds a person or changes their name and roles (admins only).
-    pub fn add_person(&mut self, login: &str, name: Option<&str>, roles: &[Role]) -> Result<Person> {
+    pub fn add_person(
+        &mut self,
+        login: &str,
+        name: Option<&str>,
+        roles: &[Role],
+    ) -> Result<Person> {
         if !valid_login(login) {
-            return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("'{login}' is not a valid login (letters, digits, _ . -)"))));
+            return Err(Error::Refused(Refusal::new(
+                Rule::ValidValue,
+                format!("'{login}' is not a valid login (letters, digits, _ . -)"),
+            )));
         }
         if let Some(n) = name {
             rules::check_text("name", n, false)?;
@@ -267,12 +316,18 @@ impl Store {
         if !is_admin {
             return Err(Error::Refused(Refusal::new(
                 Rule::RoleRequired,
-                format!("only an admin adds people or changes roles; {} is not an admin (see `accessdesk people list`)", self.me.login),
+                format!(
+                    "only an admin adds people or changes roles; {} is not an admin (see `accessdesk people list`)",
+                    self.me.login
+                ),
             )));
         }
         self.write(None, None, |tx, ctx| {
             let existing = load_person(tx, login)?;
-            let name = name.map(str::to_string).or(existing.map(|p| p.name)).unwrap_or_else(|| login.to_string());
+            let name = name
+                .map(str::to_string)
+                .or(existing.map(|p| p.name))
+                .unwrap_or_else(|| login.to_string());
             insert_person(tx, ctx, login, &name, roles)?;
             Ok(Person {
                 login: login.to_string(),
@@ -289,8 +344,12 @@ impl Store {
     }
 
     pub fn projects(&self) -> Result<Vec<Project>> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {PROJECT_COLUMNS} FROM projects ORDER BY key"))?;
-        Ok(stmt.query_map([], rows::project)?.collect::<rusqlite::Result<_>>()?)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {PROJECT_COLUMNS} FROM projects ORDER BY key"
+        ))?;
+        Ok(stmt
+            .query_map([], rows::project)?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn add_project(&mut self, p: NewProject) -> Result<Project> {
@@ -298,17 +357,27 @@ impl Store {
         for (field, v) in [("name", &p.name), ("client", &p.client)] {
             rules::check_text(field, v, false)?;
             if v.trim().is_empty() {
-                return Err(Error::Refused(Refusal::new(Rule::RequiredFields, format!("project {field} is required (--{field})"))));
+                return Err(Error::Refused(Refusal::new(
+                    Rule::RequiredFields,
+                    format!("project {field} is required (--{field})"),
+                )));
             }
         }
         let tz = p.tz.clone().unwrap_or_else(host_tz);
         if tz.parse::<chrono_tz::Tz>().is_err() {
             return Err(Error::Refused(Refusal::new(
                 Rule::ValidValue,
-                format!("--tz '{tz}' is not an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)"),
+                format!(
+                    "--tz '{tz}' is not an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)"
+                ),
             )));
         }
-        let start = p.start.ok_or_else(|| Error::Refused(Refusal::new(Rule::RequiredFields, "project start is required (--start YYYY-MM-DD)")))?;
+        let start = p.start.ok_or_else(|| {
+            Error::Refused(Refusal::new(
+                Rule::RequiredFields,
+                "project start is required (--start YYYY-MM-DD)",
+            ))
+        })?;
         let me = self.me.login.clone();
         let coordinator = p.coordinator.clone().unwrap_or(me);
         self.manage_check()?;
@@ -332,11 +401,28 @@ impl Store {
         self.write(Some(&key), None, |tx, ctx| {
             let p = load_project(tx, &key)?;
             if p.closed_at.is_some() {
-                return Err(Error::Refused(Refusal::new(Rule::ProjectOpen, format!("project {key} is already closed"))));
+                return Err(Error::Refused(Refusal::new(
+                    Rule::ProjectOpen,
+                    format!("project {key} is already closed"),
+                )));
             }
-            tx.execute("UPDATE projects SET closed_at = ?1 WHERE key = ?2", params![ts(ctx.now), key])?;
-            let live: i64 = tx.query_row("SELECT count(*) FROM items WHERE project = ?1 AND state IN ('granted','verified')", [&key], |r| r.get(0))?;
-            events::append(tx, ctx, Some(&key), None, "project-close", &json!({"live_access": live}))?;
+            tx.execute(
+                "UPDATE projects SET closed_at = ?1 WHERE key = ?2",
+                params![ts(ctx.now), key],
+            )?;
+            let live: i64 = tx.query_row(
+                "SELECT count(*) FROM items WHERE project = ?1 AND state IN ('granted','verified')",
+                [&key],
+                |r| r.get(0),
+            )?;
+            events::append(
+                tx,
+                ctx,
+                Some(&key),
+                None,
+                "project-close",
+                &json!({"live_access": live}),
+            )?;
             load_project(tx, &key)
         })
     }
@@ -347,7 +433,11 @@ impl Store {
         if !(p.has(Role::Admin) || p.has(Role::Coordinator)) {
             return Err(Error::Refused(Refusal::new(
                 Rule::RoleRequired,
-                format!("this needs the role admin or coordinator; {} has {}", p.login, roles_text(p)),
+                format!(
+                    "this needs the role admin or coordinator; {} has {}",
+                    p.login,
+                    roles_text(p)
+                ),
             )));
         }
         Ok(())
@@ -368,7 +458,12 @@ impl Store {
 
     /// Imports rows (line number, fields) as new items in `needed`: all or nothing.
     /// `dry_run` checks everything and writes nothing.
-    pub fn import_items(&mut self, project: &str, rows: Vec<(usize, ItemFields)>, dry_run: bool) -> Result<usize> {
+    pub fn import_items(
+        &mut self,
+        project: &str,
+        rows: Vec<(usize, ItemFields)>,
+        dry_run: bool,
+    ) -> Result<usize> {
         let key = project.to_ascii_uppercase();
         if dry_run {
             let me = self.my_person()?;
@@ -376,7 +471,16 @@ impl Store {
             let now = self.now();
             let mut cache = HashMap::new();
             for (line, mut f) in rows.iter().cloned() {
-                validate_new(&self.conn, &p, me.as_ref(), &self.me.login, &mut f, now, &mut cache).map_err(|e| at_line(line, e))?;
+                validate_new(
+                    &self.conn,
+                    &p,
+                    me.as_ref(),
+                    &self.me.login,
+                    &mut f,
+                    now,
+                    &mut cache,
+                )
+                .map_err(|e| at_line(line, e))?;
             }
             return Ok(rows.len());
         }
@@ -384,7 +488,12 @@ impl Store {
         self.insert_items(&key, rows, "import").map(|_| n)
     }
 
-    fn insert_items(&mut self, key: &str, rows: Vec<(usize, ItemFields)>, source: &str) -> Result<Vec<Item>> {
+    fn insert_items(
+        &mut self,
+        key: &str,
+        rows: Vec<(usize, ItemFields)>,
+        source: &str,
+    ) -> Result<Vec<Item>> {
         let me = self.my_person()?;
         let login = self.me.login.clone();
         let key = key.to_string();
@@ -393,7 +502,11 @@ impl Store {
             let p = load_project(tx, &key)?;
             let mut cache = HashMap::new();
             let mut out = Vec::with_capacity(if numbered { 0 } else { 1 });
-            let first: i64 = tx.query_row("SELECT next_item FROM projects WHERE key = ?1", [&key], |r| r.get(0))?;
+            let first: i64 = tx.query_row(
+                "SELECT next_item FROM projects WHERE key = ?1",
+                [&key],
+                |r| r.get(0),
+            )?;
             for (i, (line, fields)) in rows.iter().enumerate() {
                 let mut f = fields.clone();
                 let res = validate_new(tx, &p, me.as_ref(), &login, &mut f, ctx.now, &mut cache);
@@ -421,7 +534,8 @@ impl Store {
                     blocked_since: None,
                     last_reason: None,
                 };
-                it.blocked_since = blockers::spell_after_change(None, &it, &p, ctx.now, ctx.settings);
+                it.blocked_since =
+                    blockers::spell_after_change(None, &it, &p, ctx.now, ctx.settings);
                 it.rowid = save_item(tx, &it)?;
                 let mut payload = json!({"to": "needed", "source": source, "fields": it.fields});
                 if numbered {
@@ -432,7 +546,10 @@ impl Store {
                     out.push(it);
                 }
             }
-            tx.execute("UPDATE projects SET next_item = ?1 WHERE key = ?2", params![first + rows.len() as i64, key])?;
+            tx.execute(
+                "UPDATE projects SET next_item = ?1 WHERE key = ?2",
+                params![first + rows.len() as i64, key],
+            )?;
             Ok(out)
         })
     }
@@ -455,7 +572,12 @@ impl Store {
     }
 
     /// Makes a move on an item. With `expected_version`, a stale view is refused.
-    pub fn act(&mut self, id: &str, action: &Action, expected_version: Option<i64>) -> Result<Item> {
+    pub fn act(
+        &mut self,
+        id: &str,
+        action: &Action,
+        expected_version: Option<i64>,
+    ) -> Result<Item> {
         let me = self.my_person()?;
         let login = self.me.login.clone();
         let (key, _) = parse_item_id(id).unwrap_or_default();
@@ -473,7 +595,11 @@ impl Store {
     /// Items matching `filter`, with blockers computed at the store's `now`.
     pub fn list_items(&self, filter: &ItemFilter) -> Result<Vec<ItemView>> {
         let now = self.now();
-        let projects: HashMap<String, Project> = self.projects()?.into_iter().map(|p| (p.key.clone(), p)).collect();
+        let projects: HashMap<String, Project> = self
+            .projects()?
+            .into_iter()
+            .map(|p| (p.key.clone(), p))
+            .collect();
         let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items");
         let mut args: Vec<String> = Vec::new();
         let mut wheres = Vec::new();
@@ -486,7 +612,10 @@ impl Store {
             wheres.push(format!("state = ?{}", args.len()));
         }
         if filter.expiring_days.is_some() {
-            wheres.push("temporary = 1 AND expires IS NOT NULL AND state NOT IN ('revoked','cancelled')".to_string());
+            wheres.push(
+                "temporary = 1 AND expires IS NOT NULL AND state NOT IN ('revoked','cancelled')"
+                    .to_string(),
+            );
         }
         if !wheres.is_empty() {
             sql.push_str(" WHERE ");
@@ -494,14 +623,22 @@ impl Store {
         }
         sql.push_str(" ORDER BY project, number");
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut items: Vec<Item> = stmt.query_map(rusqlite::params_from_iter(args.iter()), rows::item)?.collect::<rusqlite::Result<_>>()?;
+        let mut items: Vec<Item> = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), rows::item)?
+            .collect::<rusqlite::Result<_>>()?;
         self.attach_approvals(&mut items, filter.project.as_deref())?;
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            let Some(p) = projects.get(&item.project) else { continue };
+            let Some(p) = projects.get(&item.project) else {
+                continue;
+            };
             if let Some(days) = filter.expiring_days {
                 let today = blockers::today(p, now);
-                if item.fields.expires.is_none_or(|e| (e - today).num_days() > days) {
+                if item
+                    .fields
+                    .expires
+                    .is_none_or(|e| (e - today).num_days() > days)
+                {
                     continue;
                 }
             }
@@ -509,8 +646,16 @@ impl Store {
             if filter.blocked && reasons.is_empty() {
                 continue;
             }
-            let blocked_since = if reasons.is_empty() { None } else { blockers::spell_start(&item, p, now, self.settings) };
-            out.push(ItemView { item, reasons, blocked_since });
+            let blocked_since = if reasons.is_empty() {
+                None
+            } else {
+                blockers::spell_start(&item, p, now, self.settings)
+            };
+            out.push(ItemView {
+                item,
+                reasons,
+                blocked_since,
+            });
         }
         Ok(out)
     }
@@ -539,23 +684,40 @@ impl Store {
         let now = self.now();
         let reasons = blockers::reasons(&item, &p, now, self.settings);
         let blocked_since = blockers::spell_start(&item, &p, now, self.settings);
-        Ok(ItemView { item, reasons, blocked_since })
+        Ok(ItemView {
+            item,
+            reasons,
+            blocked_since,
+        })
     }
 
     /// The item's events, oldest first.
     pub fn history(&self, id: &str) -> Result<Vec<Event>> {
         let item = self.item(id)?;
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE item = ?1 ORDER BY seq"))?;
-        Ok(stmt.query_map([item.id()], events::from_row)?.collect::<rusqlite::Result<_>>()?)
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE item = ?1 ORDER BY seq"
+        ))?;
+        Ok(stmt
+            .query_map([item.id()], events::from_row)?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     // ---- tasks -------------------------------------------------------------------
 
-    pub fn add_task(&mut self, project: &str, title: &str, needs: &[String], start: Option<NaiveDate>) -> Result<Task> {
+    pub fn add_task(
+        &mut self,
+        project: &str,
+        title: &str,
+        needs: &[String],
+        start: Option<NaiveDate>,
+    ) -> Result<Task> {
         self.manage_check()?;
         rules::check_text("title", title, false)?;
         if title.trim().is_empty() {
-            return Err(Error::Refused(Refusal::new(Rule::RequiredFields, "task title is required (--title)")));
+            return Err(Error::Refused(Refusal::new(
+                Rule::RequiredFields,
+                "task title is required (--title)",
+            )));
         }
         let key = project.to_ascii_uppercase();
         self.write(Some(&key), None, |tx, ctx| {
@@ -608,14 +770,20 @@ impl Store {
                 title: rows::text(r, 3),
                 start: rows::date(r, 4),
                 created_at: rows::time(r, 5).unwrap_or_default(),
-                needs: rows::opt_text(r, 6).map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+                needs: rows::opt_text(r, 6)
+                    .map(|s| s.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn task(&self, id: &str) -> Result<Task> {
-        let (key, n) = parse_task_id(id).ok_or_else(|| Error::Invalid(format!("'{id}' is not a task id; task ids look like ACME-T1")))?;
+        let (key, n) = parse_task_id(id).ok_or_else(|| {
+            Error::Invalid(format!(
+                "'{id}' is not a task id; task ids look like ACME-T1"
+            ))
+        })?;
         self.tasks(Some(&key))?
             .into_iter()
             .find(|t| t.number == n)
@@ -642,13 +810,49 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql)?;
         let mut args: Vec<Option<String>> = vec![project.map(|p| p.to_ascii_uppercase())];
         args.extend(kinds.iter().map(|k| Some(k.to_string())));
-        Ok(stmt.query_map(rusqlite::params_from_iter(args), events::from_row)?.collect::<rusqlite::Result<_>>()?)
+        Ok(stmt
+            .query_map(rusqlite::params_from_iter(args), events::from_row)?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// Counts a refused credential (form field, import cell) without its value.
-    pub fn record_unsafe_attempt(&mut self, project: Option<&str>, item: Option<&str>, attempt: &crate::domain::refusal::UnsafeAttempt) -> Result<()> {
+    pub fn record_unsafe_attempt(
+        &mut self,
+        project: Option<&str>,
+        item: Option<&str>,
+        attempt: &crate::domain::refusal::UnsafeAttempt,
+    ) -> Result<()> {
         let payload = json!({"field": attempt.field, "detector": attempt.detector});
-        self.write(project, item, |tx, ctx| events::append(tx, ctx, project, item, "unsafe-attempt", &payload).map(|_| ()))
+        self.write(project, item, |tx, ctx| {
+            events::append(tx, ctx, project, item, "unsafe-attempt", &payload).map(|_| ())
+        })
+    }
+
+    /// Records that a credential was offered over an unsafe channel (email, chat,
+    /// form...) for an item: counted as an unsafe credential attempt.
+    pub fn record_unsafe_channel(&mut self, id: &str, channel: &str, note: &str) -> Result<()> {
+        let me = self.my_person()?;
+        let who = machine_registered(me.as_ref(), &self.me.login)?;
+        if ![Role::Coordinator, Role::Security, Role::Support]
+            .iter()
+            .any(|r| who.has(*r))
+        {
+            return Err(Error::Refused(Refusal::new(
+                Rule::RoleRequired,
+                format!(
+                    "recording an unsafe attempt needs the role coordinator, security or support; {} has {}",
+                    who.login,
+                    roles_text(who)
+                ),
+            )));
+        }
+        rules::check_text("note", note, true)?;
+        let item = self.item(id)?;
+        let payload = json!({"channel": channel, "note": note, "field": "channel", "detector": format!("reported-{channel}")});
+        let (key, iid) = (item.project.clone(), item.id());
+        self.write(Some(&key), Some(&iid), |tx, ctx| {
+            events::append(tx, ctx, Some(&key), Some(&iid), "unsafe-attempt", &payload).map(|_| ())
+        })
     }
 
     /// A warning for a database any account on the host can read.
@@ -662,14 +866,27 @@ impl Store {
     }
 }
 
-fn insert_person(tx: &Connection, ctx: &Ctx, login: &str, name: &str, roles: &[Role]) -> Result<()> {
+fn insert_person(
+    tx: &Connection,
+    ctx: &Ctx,
+    login: &str,
+    name: &str,
+    roles: &[Role],
+) -> Result<()> {
     let text: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     tx.execute(
         "INSERT INTO people (login, name, roles, created_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (login) DO UPDATE SET name = excluded.name, roles = excluded.roles",
         params![login, name, text.join(","), ts(ctx.now)],
     )?;
-    events::append(tx, ctx, None, None, "person", &json!({"login": login, "name": name, "roles": text}))?;
+    events::append(
+        tx,
+        ctx,
+        None,
+        None,
+        "person",
+        &json!({"login": login, "name": name, "roles": text}),
+    )?;
     Ok(())
 }
 
@@ -684,7 +901,11 @@ fn machine_registered<'a>(p: Option<&'a Person>, login: &str) -> Result<&'a Pers
 
 fn roles_text(p: &Person) -> String {
     let r: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
-    if r.is_empty() { "no roles".into() } else { r.join(",") }
+    if r.is_empty() {
+        "no roles".into()
+    } else {
+        r.join(",")
+    }
 }
 
 fn at_line(line: usize, e: Error) -> Error {
@@ -703,11 +924,15 @@ fn check_version(item: &Item, version: i64, tx: &Connection) -> Result<()> {
         return Ok(());
     }
     let last: Option<(String, String, String)> = tx
-        .query_row("SELECT login, kind, at FROM events WHERE item = ?1 ORDER BY seq DESC LIMIT 1", [item.id()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT login, kind, at FROM events WHERE item = ?1 ORDER BY seq DESC LIMIT 1",
+            [item.id()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()?;
-    let by = last.map(|(l, k, at)| format!(" (last change: {k} by {l} at {at})")).unwrap_or_default();
+    let by = last
+        .map(|(l, k, at)| format!(" (last change: {k} by {l} at {at})"))
+        .unwrap_or_default();
     Err(Error::Conflict(format!(
         "{} is at version {}, but this change was based on version {version}{by}; nothing was changed — reload it (`accessdesk item show {}`) and apply your change again",
         item.id(),
@@ -730,34 +955,70 @@ fn validate_new(
     if !(who.has(Role::Admin) || who.has(Role::Coordinator)) {
         return Err(Error::Refused(Refusal::new(
             Rule::RoleRequired,
-            format!("adding items needs the role admin or coordinator; {} has {}", who.login, roles_text(who)),
+            format!(
+                "adding items needs the role admin or coordinator; {} has {}",
+                who.login,
+                roles_text(who)
+            ),
         )));
     }
     if p.closed_at.is_some() {
-        return Err(Error::Refused(Refusal::new(Rule::ProjectOpen, format!("project {} is closed; it takes no new items", p.key))));
+        return Err(Error::Refused(Refusal::new(
+            Rule::ProjectOpen,
+            format!("project {} is closed; it takes no new items", p.key),
+        )));
     }
     rules::normalise(f);
     if f.system.trim().is_empty() {
-        return Err(Error::Refused(Refusal::new(Rule::RequiredFields, "system is required (--system)")));
+        return Err(Error::Refused(Refusal::new(
+            Rule::RequiredFields,
+            "system is required (--system)",
+        )));
     }
     rules::check_fields(f, blockers::today(p, now), None)?;
-    let key = format!("{}\u{1f}{}", f.approver, f.exception.as_ref().and_then(|e| e.owner.clone()).unwrap_or_default());
-    if !approvers.contains_key(&key) {
+    let key = format!(
+        "{}\u{1f}{}",
+        f.approver,
+        f.exception
+            .as_ref()
+            .and_then(|e| e.owner.clone())
+            .unwrap_or_default()
+    );
+    if let std::collections::hash_map::Entry::Vacant(slot) = approvers.entry(key) {
         check_approver(conn, f, login)?;
-        approvers.insert(key, ());
+        slot.insert(());
     }
     Ok(())
 }
 
 /// Stores an accepted transition: the item row, a new approval, the event, and the
 /// blocking spell.
-fn store_transition(tx: &Connection, ctx: &Ctx, p: &Project, before: &Item, t: Transition) -> Result<Item> {
-    let Transition { mut item, new_approval, kind, payload } = t;
-    item.blocked_since = blockers::spell_after_change(Some(before), &item, p, ctx.now, ctx.settings);
+fn store_transition(
+    tx: &Connection,
+    ctx: &Ctx,
+    p: &Project,
+    before: &Item,
+    t: Transition,
+) -> Result<Item> {
+    let Transition {
+        mut item,
+        new_approval,
+        kind,
+        payload,
+    } = t;
+    item.blocked_since =
+        blockers::spell_after_change(Some(before), &item, p, ctx.now, ctx.settings);
     save_item(tx, &item)?;
     if let Some(a) = &new_approval {
         insert_approval(tx, &item, a)?;
     }
-    events::append(tx, ctx, Some(&item.project), Some(&item.id()), kind, &payload)?;
+    events::append(
+        tx,
+        ctx,
+        Some(&item.project),
+        Some(&item.id()),
+        kind,
+        &payload,
+    )?;
     Ok(item)
 }

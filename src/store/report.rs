@@ -68,7 +68,11 @@ fn median(v: &mut [f64]) -> f64 {
     }
     v.sort_by(f64::total_cmp);
     let n = v.len();
-    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
 
 fn round2(x: f64) -> f64 {
@@ -107,8 +111,13 @@ impl Store {
             ..Default::default()
         })?;
         let mut counters: HashMap<String, Counters> = HashMap::new();
-        for e in self.events_of(&["approve", "deny", "return", "unsafe-attempt", "verify"], project)? {
-            let Some(key) = e.project.clone() else { continue };
+        for e in self.events_of(
+            &["approve", "deny", "return", "unsafe-attempt", "verify"],
+            project,
+        )? {
+            let Some(key) = e.project.clone() else {
+                continue;
+            };
             let c = counters.entry(key).or_default();
             match e.kind.as_str() {
                 "unsafe-attempt" => c.unsafe_attempts += 1,
@@ -131,15 +140,25 @@ impl Store {
         let tasks = self.tasks(project)?;
         let mut by_project: HashMap<&str, Vec<&ItemView>> = HashMap::new();
         for v in &views {
-            by_project.entry(v.item.project.as_str()).or_default().push(v);
+            by_project
+                .entry(v.item.project.as_str())
+                .or_default()
+                .push(v);
         }
         let mut all_ages = Vec::new();
         let mut per = Vec::new();
         let empty = Counters::default();
         for p in &projects {
-            let items = by_project.get(p.key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let items = by_project
+                .get(p.key.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             let c = counters.get(&p.key).unwrap_or(&empty);
-            let ready_before = if blockers::today(p, now) >= p.start { Some(self.readiness_at(p)?) } else { None };
+            let ready_before = if blockers::today(p, now) >= p.start {
+                Some(self.readiness_at(p)?)
+            } else {
+                None
+            };
             let (m, ages) = measure(p, items, c, &tasks, now, self.settings(), ready_before);
             all_ages.extend(ages);
             per.push(m);
@@ -165,7 +184,9 @@ impl Store {
              WHERE project = ?1 AND at < ?2 AND item IS NOT NULL AND json_valid(payload) AND json_extract(payload, '$.to') IS NOT NULL ORDER BY seq",
         )?;
         let mut last: HashMap<String, State> = HashMap::new();
-        let rows = stmt.query_map(rusqlite::params![p.key, ts(instant)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map(rusqlite::params![p.key, ts(instant)], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         for row in rows {
             let (item, to) = row?;
             if let Ok(s) = to.parse() {
@@ -215,7 +236,10 @@ fn measure(
         state_of.insert(it.id(), it);
         if v.blocking() {
             m.open_blockers += 1;
-            let h = v.blocked_since.map(|s| (now - s).max(Duration::zero()).num_minutes() as f64 / 60.0).unwrap_or(0.0);
+            let h = v
+                .blocked_since
+                .map(|s| (now - s).max(Duration::zero()).num_minutes() as f64 / 60.0)
+                .unwrap_or(0.0);
             ages.push(h);
             *m.blocker_age_histogram.entry(bucket(h)).or_default() += 1;
             for r in &v.reasons {
@@ -235,7 +259,8 @@ fn measure(
         let due = it.fields.temporary
             && was_granted
             && (it.fields.expires.is_some_and(|e| e < today)
-                || (it.fields.deprovision == Some(crate::domain::Deprovision::AtProjectEnd) && p.closed_at.is_some()));
+                || (it.fields.deprovision == Some(crate::domain::Deprovision::AtProjectEnd)
+                    && p.closed_at.is_some()));
         if due {
             m.deprovisioning_due += 1;
             if it.state == State::Revoked {
@@ -243,15 +268,30 @@ fn measure(
             }
         }
     }
-    let completed = items.iter().filter(|v| v.item.is_required() && c.verified_items.contains(&v.item.id())).count();
-    m.access_completion_rate = if m.required == 0 { 1.0 } else { completed as f64 / m.required as f64 };
-    m.deprovisioning_completion = if m.deprovisioning_due == 0 { 1.0 } else { m.deprovisioning_done as f64 / m.deprovisioning_due as f64 };
+    let completed = items
+        .iter()
+        .filter(|v| v.item.is_required() && c.verified_items.contains(&v.item.id()))
+        .count();
+    m.access_completion_rate = if m.required == 0 {
+        1.0
+    } else {
+        completed as f64 / m.required as f64
+    };
+    m.deprovisioning_completion = if m.deprovisioning_due == 0 {
+        1.0
+    } else {
+        m.deprovisioning_done as f64 / m.deprovisioning_due as f64
+    };
     for t in tasks.iter().filter(|t| t.project == p.key) {
         m.tasks += 1;
         let unready: Vec<&str> = t
             .needs
             .iter()
-            .filter(|id| state_of.get(*id).is_none_or(|it| !it.is_ready() || !crate::domain::rules::policy_problems(&it.fields).is_empty()))
+            .filter(|id| {
+                state_of.get(*id).is_none_or(|it| {
+                    !it.is_ready() || !crate::domain::rules::policy_problems(&it.fields).is_empty()
+                })
+            })
             .map(String::as_str)
             .collect();
         if !unready.is_empty() {
@@ -314,9 +354,21 @@ fn combine(per: &[Measures], ages: &mut [f64]) -> Measures {
             rbs.push(r);
         }
     }
-    o.readiness_ratio = if o.required == 0 { 1.0 } else { o.ready as f64 / o.required as f64 };
-    o.access_completion_rate = if o.required == 0 { 1.0 } else { (completed / o.required as f64).clamp(0.0, 1.0) };
-    o.deprovisioning_completion = if o.deprovisioning_due == 0 { 1.0 } else { o.deprovisioning_done as f64 / o.deprovisioning_due as f64 };
+    o.readiness_ratio = if o.required == 0 {
+        1.0
+    } else {
+        o.ready as f64 / o.required as f64
+    };
+    o.access_completion_rate = if o.required == 0 {
+        1.0
+    } else {
+        (completed / o.required as f64).clamp(0.0, 1.0)
+    };
+    o.deprovisioning_completion = if o.deprovisioning_due == 0 {
+        1.0
+    } else {
+        o.deprovisioning_done as f64 / o.deprovisioning_due as f64
+    };
     o.ready_before_start = (!rbs.is_empty()).then(|| rbs.iter().sum::<f64>() / rbs.len() as f64);
     o.blocker_age_hours_median = round2(median(ages));
     o.blocker_age_hours_max = round2(ages.iter().copied().fold(0.0, f64::max));

@@ -49,7 +49,9 @@ pub(crate) fn date(r: &Row<'_>, i: usize) -> Option<NaiveDate> {
 }
 
 pub(crate) fn time(r: &Row<'_>, i: usize) -> Option<DateTime<Utc>> {
-    opt_text(r, i).and_then(|s| DateTime::parse_from_rfc3339(&s).ok()).map(|t| t.with_timezone(&Utc))
+    opt_text(r, i)
+        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map(|t| t.with_timezone(&Utc))
 }
 
 fn parsed<T: FromStr>(r: &Row<'_>, i: usize) -> Option<T> {
@@ -117,13 +119,17 @@ pub(crate) fn project(r: &Row<'_>) -> rusqlite::Result<Project> {
     })
 }
 
-pub(crate) const PROJECT_COLUMNS: &str = "key, name, client, start_date, tz, coordinator, closed_at";
+pub(crate) const PROJECT_COLUMNS: &str =
+    "key, name, client, start_date, tz, coordinator, closed_at";
 
 pub(crate) fn person(r: &Row<'_>) -> rusqlite::Result<Person> {
     Ok(Person {
         login: text(r, 0),
         name: text(r, 1),
-        roles: text(r, 2).split(',').filter_map(|s| s.parse().ok()).collect(),
+        roles: text(r, 2)
+            .split(',')
+            .filter_map(|s| s.parse().ok())
+            .collect(),
     })
 }
 

@@ -135,13 +135,17 @@ BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 "#;
 
 /// Fails the migration when another process applied it first (user_version moved on).
-fn expect_version(v: i64) -> impl Fn(&Transaction) -> Result<(), HookError> + Clone + Send + Sync + 'static {
+fn expect_version(
+    v: i64,
+) -> impl Fn(&Transaction) -> Result<(), HookError> + Clone + Send + Sync + 'static {
     move |tx: &Transaction| {
         let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if now == v {
             Ok(())
         } else {
-            Err(HookError::Hook(format!("schema already at version {now}, expected {v}")))
+            Err(HookError::Hook(format!(
+                "schema already at version {now}, expected {v}"
+            )))
         }
     }
 }

@@ -1,0 +1,397 @@
+//! The command line, as clap types. Names here are the CLI contract: scripts depend on
+//! them, so flags are added, never renamed.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Track the access a project needs before work can start.
+///
+/// Without a command, opens the full-screen tracker on the database. The acting person
+/// is always the OS account running the command.
+#[derive(Debug, Parser)]
+#[command(name = "accessdesk", version, about, long_about = None, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Database file shared by the team [default: the per-user data folder]
+    #[arg(long, global = true, env = "ACCESSDESK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+const EXIT_CODES: &str = "Exit codes: 0 done; 1 error (I/O, corrupt input, not found); 2 usage; \
+3 refused by a rule (the message names it); 4 conflict with a concurrent change.";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write sample data into a fresh file and open the tracker on it
+    Demo(DemoArgs),
+    /// Create the database (if needed) and register yourself as admin and coordinator
+    Init(InitArgs),
+    /// Register people and their roles
+    #[command(subcommand)]
+    People(PeopleCmd),
+    /// Add, list and close client projects
+    #[command(subcommand)]
+    Project(ProjectCmd),
+    /// Access items: add, edit, move through the workflow, list, show
+    #[command(subcommand)]
+    Item(ItemCmd),
+    /// Implementation tasks and the access they wait for
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// Import access items from CSV (every row becomes a new item in `needed`)
+    Import(ImportArgs),
+    /// Export access items as CSV or JSON to standard output
+    Export(ExportArgs),
+    /// Readiness, blockers and the other measures, per project and overall
+    Report(ReportArgs),
+    /// Check the hash-chained event log
+    #[command(subcommand)]
+    Audit(AuditCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Print a summary instead of opening the tracker
+    #[arg(long)]
+    pub no_tui: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Share the file with this OS group (mode 0660) instead of keeping it private (0600)
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeopleCmd {
+    /// Register an OS login with roles, or change its roles (admins only)
+    Add {
+        login: String,
+        /// admin, coordinator, security, approver, support (comma-separated)
+        #[arg(
+            long,
+            value_delimiter = ',',
+            required = true,
+            value_name = "ROLE[,ROLE...]"
+        )]
+        role: Vec<String>,
+        /// Display name
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List registered people
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectCmd {
+    /// Add a client project
+    Add {
+        /// Short upper-case key used in item ids, e.g. ACME
+        key: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        client: String,
+        /// Planned start of implementation
+        #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+        start: NaiveDate,
+        /// IANA time zone of the project's dates [default: the host's]
+        #[arg(long, value_name = "ZONE")]
+        tz: Option<String>,
+        /// Coordinator login [default: you]
+        #[arg(long)]
+        coordinator: Option<String>,
+    },
+    /// List projects
+    List,
+    /// Close a project: no new work; access still granted shows as blocking
+    Close { key: String },
+}
+
+/// Fields of an access item as flags (shared by `item add` and `item edit`).
+#[derive(Debug, Args, Default)]
+pub struct FieldArgs {
+    /// System the access is for, e.g. "Google Analytics 4"
+    #[arg(long)]
+    pub system: Option<String>,
+    /// The task or purpose it serves
+    #[arg(long)]
+    pub purpose: Option<String>,
+    /// Requested role or permission scope (least privilege)
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Who or which account receives the access
+    #[arg(long)]
+    pub holder: Option<String>,
+    /// Client-side owner of the account/credential
+    #[arg(long)]
+    pub credential_owner: Option<String>,
+    /// Registered login who decides on the request
+    #[arg(long, value_name = "LOGIN")]
+    pub approver: Option<String>,
+    /// delegated-account, temporary-link, admin-approved-flow, vault, sso-invite
+    #[arg(long, value_name = "M")]
+    pub method: Option<String>,
+    /// Expiry of temporary access
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+    pub expires: Option<NaiveDate>,
+    /// How temporary access ends: on-date or at-project-end
+    #[arg(long, value_name = "RULE")]
+    pub deprovision: Option<String>,
+    /// Security exception: why the policy is bent
+    #[arg(long, value_name = "REASON")]
+    pub exception: Option<String>,
+    /// Who owns the exception (registered login)
+    #[arg(long, value_name = "LOGIN")]
+    pub exception_owner: Option<String>,
+    /// When the exception ends
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+    pub exception_expires: Option<NaiveDate>,
+    /// When the access is needed [default: the project's start]
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+    pub needed_by: Option<NaiveDate>,
+    /// Free-text notes (never credentials)
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddFlags {
+    /// Temporary access (needs --expires)
+    #[arg(long)]
+    pub temporary: bool,
+    /// Privileged access (roles with admin/owner/root/superuser are flagged anyway)
+    #[arg(long)]
+    pub privileged: bool,
+    /// The credential is shared between people
+    #[arg(long)]
+    pub shared_credential: bool,
+    /// The system is owned and run by the client
+    #[arg(long)]
+    pub client_owned: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EditFlags {
+    /// true for temporary access, false for permanent
+    #[arg(long, value_name = "BOOL")]
+    pub temporary: Option<bool>,
+    #[arg(long, value_name = "BOOL")]
+    pub privileged: Option<bool>,
+    #[arg(long, value_name = "BOOL")]
+    pub shared_credential: Option<bool>,
+    #[arg(long, value_name = "BOOL")]
+    pub client_owned: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ItemCmd {
+    /// Add an access item (in `needed`); missing fields are named at submit
+    Add {
+        #[arg(long, value_name = "KEY")]
+        project: String,
+        #[command(flatten)]
+        fields: FieldArgs,
+        #[command(flatten)]
+        flags: AddFlags,
+    },
+    /// Change fields; --version must be the item's current version. Pass "" to clear a field
+    Edit {
+        id: String,
+        /// The version your change is based on (see `item show`)
+        #[arg(long)]
+        version: i64,
+        #[command(flatten)]
+        fields: FieldArgs,
+        #[command(flatten)]
+        flags: EditFlags,
+    },
+    /// List items
+    List {
+        #[arg(long, value_name = "KEY")]
+        project: Option<String>,
+        #[arg(long)]
+        state: Option<String>,
+        /// Only blocking items, with reasons and blocker age
+        #[arg(long)]
+        blocked: bool,
+        /// Only temporary access expiring within DAYS (or expired, not revoked)
+        #[arg(long, value_name = "DAYS")]
+        expiring: Option<i64>,
+        /// Write CSV (the import/export columns)
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
+    /// Show one item: fields, approvals, blockers, history and the collection instruction
+    Show { id: String },
+    /// needed → requested (names every missing field at once)
+    Submit {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Cancel an item that is not live
+    Cancel {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// denied/requested → needed (approvals lapse)
+    Reopen {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Approve as approval owner, or as security for flagged items
+    Approve {
+        id: String,
+        /// Conditions of the approval (shorter expiry, extra control)
+        #[arg(long)]
+        conditions: Option<String>,
+    },
+    /// Deny a request (reason required)
+    Deny {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Return a request for changes (reason required)
+    Return {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// approved → granted, recording the safe method actually used
+    Grant {
+        id: String,
+        #[arg(long, value_name = "M")]
+        method: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// granted → verified: how scope and credential owner were checked
+    Verify {
+        id: String,
+        #[arg(long)]
+        note: String,
+    },
+    /// granted/verified → revoked: how removal was confirmed
+    Revoke {
+        id: String,
+        #[arg(long)]
+        note: String,
+    },
+    /// Flag the item as blocking, with a reason
+    Block {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Clear a manual blocker flag
+    Unblock { id: String },
+    /// Emergency grant: needs a reason; a different security person reviews it within 72 h
+    BreakGlass {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Close the break-glass retrospective (a security person other than who broke the glass)
+    CloseRetro {
+        id: String,
+        #[arg(long)]
+        note: String,
+    },
+    /// Add a note to the item's history
+    Note {
+        id: String,
+        #[arg(long)]
+        note: String,
+    },
+    /// Record that someone tried to hand over a credential by an unsafe channel
+    UnsafeAttempt {
+        id: String,
+        #[arg(long, value_name = "email|chat|form|other")]
+        channel: String,
+        #[arg(long)]
+        note: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCmd {
+    /// Add an implementation task that waits for access items
+    Add {
+        #[arg(long, value_name = "KEY")]
+        project: String,
+        #[arg(long)]
+        title: String,
+        /// Items it depends on
+        #[arg(long, value_delimiter = ',', value_name = "ID[,ID...]")]
+        needs: Vec<String>,
+        /// Planned start [default: the project's start]
+        #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+        start: Option<NaiveDate>,
+    },
+    /// List tasks and whether they are blocked
+    List {
+        #[arg(long, value_name = "KEY")]
+        project: Option<String>,
+    },
+    /// Show a task and the state of the access it needs
+    Show { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+    #[arg(long, value_name = "KEY")]
+    pub project: String,
+    /// Check every row, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_name = "KEY")]
+    pub project: Option<String>,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(long, value_name = "KEY")]
+    pub project: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Walk the event chain; exit 1 naming the first bad seq
+    Verify {
+        /// Also check that the chain still reaches the head recorded in this anchor file
+        #[arg(long, value_name = "FILE")]
+        anchor: Option<PathBuf>,
+    },
+    /// Write the current head (seq and hash) to FILE, to keep somewhere else
+    Anchor { file: PathBuf },
+}
+
+/// Parses YYYY-MM-DD, refusing impossible dates such as 2026-02-30.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a valid date: use YYYY-MM-DD, e.g. 2026-03-14"))
+}

@@ -1,0 +1,678 @@
+//! Item and task commands, import and export.
+
+use super::args::{
+    AddFlags, EditFlags, ExportArgs, FieldArgs, ImportArgs, ItemCmd, ListFormat, TaskCmd,
+};
+use super::{CmdResult, Failure, open_store, output};
+use crate::domain::machine::Action;
+use crate::domain::{
+    Deprovision, Exception, ItemFields, ItemPatch, Method, Refusal, Rule, State, blockers,
+};
+use crate::exchange;
+use crate::store::{ItemFilter, ItemView, Store};
+use serde_json::json;
+use std::path::Path;
+
+/// Parses a collection method; anything outside the safe list is a rule refusal.
+fn method(s: &str) -> Result<Method, Failure> {
+    s.parse::<Method>().map_err(|_| {
+        Failure::Refused(
+            Refusal::new(
+                Rule::SafeCollectionMethod,
+                format!(
+                    "--method '{s}' is not a safe collection method; use one of: {}. Credentials are never sent by email, chat, forms or as shared/plain-text passwords",
+                    Method::names()
+                ),
+            )
+            .to_string(),
+        )
+    })
+}
+
+fn deprovision(s: &str) -> Result<Deprovision, Failure> {
+    s.parse()
+        .map_err(|e| Failure::Usage(format!("--deprovision: {e}")))
+}
+
+fn none_if_empty(s: String) -> Option<String> {
+    if s.trim().is_empty() { None } else { Some(s) }
+}
+
+fn fields_for_add(a: FieldArgs, f: AddFlags) -> Result<ItemFields, Failure> {
+    let exception = match (a.exception, a.exception_owner, a.exception_expires) {
+        (None, None, None) => None,
+        (reason, owner, expires) => Some(Exception {
+            reason: reason.unwrap_or_default(),
+            owner,
+            expires,
+        }),
+    };
+    Ok(ItemFields {
+        system: a.system.unwrap_or_default(),
+        purpose: a.purpose.unwrap_or_default(),
+        role: a.role.unwrap_or_default(),
+        holder: a.holder.and_then(none_if_empty),
+        credential_owner: a.credential_owner.unwrap_or_default(),
+        approver: a.approver.unwrap_or_default(),
+        method: a.method.as_deref().map(method).transpose()?,
+        temporary: f.temporary,
+        expires: a.expires,
+        deprovision: a.deprovision.as_deref().map(deprovision).transpose()?,
+        privileged: f.privileged,
+        shared_credential: f.shared_credential,
+        client_owned: f.client_owned,
+        exception,
+        needed_by: a.needed_by,
+        notes: a.notes.unwrap_or_default(),
+    })
+}
+
+fn patch_for_edit(a: FieldArgs, f: EditFlags, current: &ItemFields) -> Result<ItemPatch, Failure> {
+    let exception =
+        if a.exception.is_some() || a.exception_owner.is_some() || a.exception_expires.is_some() {
+            match a.exception.as_deref() {
+                Some(r) if r.trim().is_empty() => Some(None),
+                _ => {
+                    let mut e = current.exception.clone().unwrap_or_default();
+                    if let Some(r) = a.exception {
+                        e.reason = r;
+                    }
+                    if let Some(o) = a.exception_owner {
+                        e.owner = none_if_empty(o);
+                    }
+                    if a.exception_expires.is_some() {
+                        e.expires = a.exception_expires;
+                    }
+                    Some(Some(e))
+                }
+            }
+        } else {
+            None
+        };
+    Ok(ItemPatch {
+        system: a.system,
+        purpose: a.purpose,
+        role: a.role,
+        holder: a.holder.map(none_if_empty),
+        credential_owner: a.credential_owner,
+        approver: a.approver,
+        method: match a.method.as_deref() {
+            None => None,
+            Some(s) if s.trim().is_empty() => Some(None),
+            Some(s) => Some(Some(method(s)?)),
+        },
+        temporary: f.temporary,
+        expires: a.expires.map(Some),
+        deprovision: a
+            .deprovision
+            .as_deref()
+            .map(deprovision)
+            .transpose()?
+            .map(Some),
+        privileged: f.privileged,
+        shared_credential: f.shared_credential,
+        client_owned: f.client_owned,
+        exception,
+        needed_by: a.needed_by.map(Some),
+        notes: a.notes,
+    })
+}
+
+fn state(s: &str) -> Result<State, Failure> {
+    s.parse()
+        .map_err(|e| Failure::Usage(format!("--state: {e}")))
+}
+
+fn print_item_line(store: &Store, verb: &str, id: &str, json: bool) -> CmdResult {
+    let v = store.item_view(id)?;
+    if json {
+        output::json(&exchange::item_json(&v))?;
+    } else {
+        let it = &v.item;
+        let mut line = format!(
+            "{verb} {} ({}, {}) — now {}, version {}",
+            it.id(),
+            it.fields.system,
+            it.fields.role,
+            it.state,
+            it.version
+        );
+        let missing = it.missing_approvals();
+        if it.state == State::Requested && !it.approvals.is_empty() && !missing.is_empty() {
+            let m: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
+            line.push_str(&format!("; still needs approval: {}", m.join(", ")));
+        }
+        println!("{}", crate::domain::text::sanitize(&line));
+    }
+    Ok(())
+}
+
+pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
+    let mut store = open_store(path)?;
+    let act = |store: &mut Store, id: &str, verb: &str, a: Action| -> CmdResult {
+        store.act(id, &a, None)?;
+        print_item_line(store, verb, id, json)
+    };
+    match cmd {
+        ItemCmd::Add {
+            project,
+            fields,
+            flags,
+        } => {
+            let f = fields_for_add(fields, flags)?;
+            let it = store.add_item(&project, f)?;
+            print_item_line(&store, "added", &it.id(), json)
+        }
+        ItemCmd::Edit {
+            id,
+            version,
+            fields,
+            flags,
+        } => {
+            let current = store.item(&id)?;
+            let patch = patch_for_edit(fields, flags, &current.fields)?;
+            if patch.is_empty() {
+                return Err(Failure::Usage(
+                    "item edit: give at least one --FIELD VALUE to change".into(),
+                ));
+            }
+            let before = current.state;
+            let it = store.edit_item(&id, version, &patch)?;
+            if before != it.state && !json {
+                println!(
+                    "approvals lapsed: the change is material, {} is back in {}",
+                    it.id(),
+                    it.state
+                );
+            }
+            print_item_line(&store, "edited", &id, json)
+        }
+        ItemCmd::List {
+            project,
+            state: st,
+            blocked,
+            expiring,
+            csv,
+        } => {
+            let filter = ItemFilter {
+                project,
+                state: st.as_deref().map(state).transpose()?,
+                blocked,
+                expiring_days: expiring,
+            };
+            let views = store.list_items(&filter)?;
+            if json {
+                output::json(&exchange::items_json(&views))?;
+            } else if csv {
+                exchange::write_items(&views, std::io::stdout().lock())
+                    .map_err(|e| Failure::Error(e.to_string()))?;
+            } else {
+                list_table(&store, &views, blocked)?;
+            }
+            Ok(())
+        }
+        ItemCmd::Show { id } => show(&store, &id, json),
+        ItemCmd::Submit { id, note } => act(&mut store, &id, "submitted", Action::Submit { note }),
+        ItemCmd::Cancel { id, note } => act(&mut store, &id, "cancelled", Action::Cancel { note }),
+        ItemCmd::Reopen { id, note } => act(&mut store, &id, "reopened", Action::Reopen { note }),
+        ItemCmd::Approve { id, conditions } => {
+            act(&mut store, &id, "approved", Action::Approve { conditions })
+        }
+        ItemCmd::Deny { id, reason } => act(&mut store, &id, "denied", Action::Deny { reason }),
+        ItemCmd::Return { id, reason } => {
+            act(&mut store, &id, "returned", Action::Return { reason })
+        }
+        ItemCmd::Grant {
+            id,
+            method: m,
+            note,
+        } => {
+            let m = m.as_deref().map(method).transpose()?;
+            act(
+                &mut store,
+                &id,
+                "granted",
+                Action::Grant { method: m, note },
+            )
+        }
+        ItemCmd::Verify { id, note } => act(&mut store, &id, "verified", Action::Verify { note }),
+        ItemCmd::Revoke { id, note } => act(&mut store, &id, "revoked", Action::Revoke { note }),
+        ItemCmd::Block { id, reason } => act(&mut store, &id, "flagged", Action::Block { reason }),
+        ItemCmd::Unblock { id } => act(&mut store, &id, "unflagged", Action::Unblock),
+        ItemCmd::BreakGlass { id, reason } => act(
+            &mut store,
+            &id,
+            "EMERGENCY GRANT on",
+            Action::BreakGlass { reason },
+        ),
+        ItemCmd::CloseRetro { id, note } => act(
+            &mut store,
+            &id,
+            "closed the retrospective of",
+            Action::CloseRetro { note },
+        ),
+        ItemCmd::Note { id, note } => act(&mut store, &id, "noted on", Action::Note { text: note }),
+        ItemCmd::UnsafeAttempt { id, channel, note } => {
+            let channel = match channel.to_ascii_lowercase().as_str() {
+                c @ ("email" | "chat" | "form" | "other") => c.to_string(),
+                _ => {
+                    return Err(Failure::Usage(format!(
+                        "--channel '{channel}': use email, chat, form or other"
+                    )));
+                }
+            };
+            store.record_unsafe_channel(&id, &channel, &note)?;
+            if !json {
+                println!(
+                    "recorded an unsafe credential attempt on {id} by {channel}; remind the credential owner to use a safe method"
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn list_table(store: &Store, views: &[ItemView], blocked: bool) -> CmdResult {
+    let now = store.now();
+    let rows: Vec<Vec<String>> = views
+        .iter()
+        .map(|v| {
+            let it = &v.item;
+            let flags: Vec<&str> = it.flags().iter().map(|f| f.badge()).collect();
+            let mut r = vec![
+                it.id(),
+                it.state.to_string(),
+                it.fields.system.clone(),
+                it.fields.role.clone(),
+                it.fields.approver.clone(),
+                it.fields
+                    .method
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                flags.join(" "),
+            ];
+            if blocked {
+                r.push(
+                    v.blocked_since
+                        .map(|s| output::age(now - s))
+                        .unwrap_or_default(),
+                );
+                r.push(
+                    v.reasons
+                        .iter()
+                        .map(|r| r.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                );
+            } else {
+                r.push(if v.blocking() {
+                    "BLOCKING".into()
+                } else {
+                    String::new()
+                });
+            }
+            r
+        })
+        .collect();
+    if blocked {
+        output::table(
+            &[
+                "ID", "STATE", "SYSTEM", "ROLE", "APPROVER", "METHOD", "FLAGS", "AGE", "REASONS",
+            ],
+            &rows,
+            60,
+        )?;
+    } else {
+        output::table(
+            &[
+                "ID", "STATE", "SYSTEM", "ROLE", "APPROVER", "METHOD", "FLAGS", "BLOCKER",
+            ],
+            &rows,
+            32,
+        )?;
+    }
+    Ok(())
+}
+
+fn show(store: &Store, id: &str, json: bool) -> CmdResult {
+    let v = store.item_view(id)?;
+    let project = store.project(&v.item.project)?;
+    let history = store.history(id)?;
+    let tasks: Vec<_> = store
+        .tasks(Some(&project.key))?
+        .into_iter()
+        .filter(|t| t.needs.contains(&v.item.id()))
+        .collect();
+    if json {
+        let mut j = exchange::item_json(&v);
+        j["history"] = json!(history);
+        j["tasks"] = json!(tasks.iter().map(|t| t.id()).collect::<Vec<_>>());
+        j["collection_instruction"] = json!(crate::domain::text::sanitize(
+            &v.item.collection_instruction(&project)
+        ));
+        output::json(&j)?;
+        return Ok(());
+    }
+    let it = &v.item;
+    let f = &it.fields;
+    let mut out = String::new();
+    let mut line = |k: &str, val: String| out.push_str(&format!("  {k:<18}{val}\n"));
+    println!(
+        "{} — {} / {}  [{}] since {}",
+        it.id(),
+        f.system,
+        f.role,
+        it.state,
+        output::local(it.state_since)
+    );
+    line("purpose", f.purpose.clone());
+    line("holder", f.holder.clone().unwrap_or_else(|| "-".into()));
+    line("credential owner", f.credential_owner.clone());
+    line("approval owner", f.approver.clone());
+    line("requester", it.requester.clone());
+    line(
+        "method",
+        f.method
+            .map(|m| m.to_string())
+            .unwrap_or_else(|| "-".into()),
+    );
+    if let Some(m) = it.granted_method {
+        line("granted by", m.to_string());
+    }
+    let access = if f.temporary {
+        format!(
+            "temporary until {} ({})",
+            f.expires
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "?".into()),
+            f.deprovision
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "on-date".into())
+        )
+    } else {
+        "permanent".into()
+    };
+    line("access", access);
+    let flags: Vec<&str> = it.flags().iter().map(|f| f.as_str()).collect();
+    line(
+        "flags",
+        if flags.is_empty() {
+            "-".into()
+        } else {
+            flags.join(", ")
+        },
+    );
+    if let Some(e) = &f.exception {
+        line(
+            "exception",
+            format!(
+                "{} (owner {}, until {})",
+                e.reason,
+                e.owner.clone().unwrap_or_default(),
+                e.expires.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        );
+    }
+    line("needed by", blockers::needed_by(it, &project).to_string());
+    if !f.notes.is_empty() {
+        line("notes", f.notes.clone());
+    }
+    line("version", it.version.to_string());
+    print!("{}", crate::domain::text::sanitize(&out));
+    let approvals: Vec<String> = it
+        .approvals
+        .iter()
+        .map(|a| {
+            format!(
+                "{} as {} at {}{}",
+                a.login,
+                a.capacity,
+                output::local(a.at),
+                a.conditions
+                    .as_ref()
+                    .map(|c| format!(" (conditions: {c})"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    let missing: Vec<&str> = it.missing_approvals().iter().map(|c| c.as_str()).collect();
+    println!(
+        "approvals: {}",
+        if approvals.is_empty() {
+            "none".into()
+        } else {
+            crate::domain::text::sanitize(&approvals.join("; ")).into_owned()
+        }
+    );
+    if matches!(it.state, State::Needed | State::Requested) {
+        println!(
+            "still needed: {}",
+            if missing.is_empty() {
+                "-".into()
+            } else {
+                missing.join(", ")
+            }
+        );
+    }
+    if v.blocking() {
+        let age = v
+            .blocked_since
+            .map(|s| output::age(store.now() - s))
+            .unwrap_or_default();
+        let reasons: Vec<String> = v.reasons.iter().map(|r| r.to_string()).collect();
+        println!(
+            "BLOCKING for {age}: {}",
+            crate::domain::text::sanitize(&reasons.join("; "))
+        );
+        println!("waiting on: {}", blockers::waiting_on(it));
+    }
+    if !tasks.is_empty() {
+        let t: Vec<String> = tasks
+            .iter()
+            .map(|t| format!("{} {}", t.id(), t.title))
+            .collect();
+        println!("tasks: {}", crate::domain::text::sanitize(&t.join("; ")));
+    }
+    println!("\ninstruction for the credential owner:");
+    for l in it.collection_instruction(&project).lines() {
+        println!("  {}", crate::domain::text::sanitize(l));
+    }
+    println!("\nhistory:");
+    for e in history {
+        let detail = e
+            .payload
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .filter(|(k, v)| !v.is_null() && *k != "fields")
+                    .map(|(k, v)| {
+                        format!(
+                            "{k}={}",
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string())
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        let at = e
+            .at_utc()
+            .map(output::local)
+            .unwrap_or_else(|| e.at.clone());
+        println!(
+            "  {at}  {:<8} {:<14} {}",
+            e.login,
+            e.kind,
+            crate::domain::text::sanitize(&output::cut(&detail, 120))
+        );
+    }
+    Ok(())
+}
+
+pub fn task(path: &Path, cmd: TaskCmd, json: bool) -> CmdResult {
+    let mut store = open_store(path)?;
+    match cmd {
+        TaskCmd::Add {
+            project,
+            title,
+            needs,
+            start,
+        } => {
+            let t = store.add_task(&project, &title, &needs, start)?;
+            if json {
+                output::json(&json!({"id": t.id(), "task": t}))?;
+            } else {
+                println!(
+                    "added task {} ({}), needs {}",
+                    t.id(),
+                    t.title,
+                    if t.needs.is_empty() {
+                        "-".into()
+                    } else {
+                        t.needs.join(", ")
+                    }
+                );
+            }
+        }
+        TaskCmd::List { project } => {
+            let tasks = store.tasks(project.as_deref())?;
+            let views = store.list_items(&ItemFilter {
+                project: project.clone(),
+                ..Default::default()
+            })?;
+            let rows: Vec<(serde_json::Value, Vec<String>)> = tasks
+                .iter()
+                .map(|t| {
+                    let waiting = unready(&views, &t.needs);
+                    let j = json!({"id": t.id(), "project": t.project, "title": t.title, "start": t.start, "needs": t.needs, "blocked": !waiting.is_empty(), "waiting_for": waiting});
+                    let r = vec![
+                        t.id(),
+                        t.title.clone(),
+                        t.start.map(|d| d.to_string()).unwrap_or_else(|| "project start".into()),
+                        if waiting.is_empty() { "ready".into() } else { format!("BLOCKED by {}", waiting.join(", ")) },
+                    ];
+                    (j, r)
+                })
+                .collect();
+            if json {
+                output::json(&json!(
+                    rows.iter().map(|(j, _)| j.clone()).collect::<Vec<_>>()
+                ))?;
+            } else {
+                output::table(
+                    &["ID", "TITLE", "START", "STATUS"],
+                    &rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
+                    60,
+                )?;
+            }
+        }
+        TaskCmd::Show { id } => {
+            let t = store.task(&id)?;
+            let views = store.list_items(&ItemFilter {
+                project: Some(t.project.clone()),
+                ..Default::default()
+            })?;
+            let waiting = unready(&views, &t.needs);
+            if json {
+                output::json(
+                    &json!({"id": t.id(), "project": t.project, "title": t.title, "start": t.start, "needs": t.needs, "blocked": !waiting.is_empty(), "waiting_for": waiting}),
+                )?;
+            } else {
+                println!("{} — {}", t.id(), crate::domain::text::sanitize(&t.title));
+                println!(
+                    "  start: {}",
+                    t.start
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "project start".into())
+                );
+                for id in &t.needs {
+                    let st = views
+                        .iter()
+                        .find(|v| &v.item.id() == id)
+                        .map(|v| v.item.state.to_string())
+                        .unwrap_or_else(|| "?".into());
+                    println!("  needs {id}: {st}");
+                }
+                println!(
+                    "  {}",
+                    if waiting.is_empty() {
+                        "ready to start".to_string()
+                    } else {
+                        format!("BLOCKED by {}", waiting.join(", "))
+                    }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Items of `needs` that are not ready or break a rule (the task is blocked by them).
+fn unready(views: &[ItemView], needs: &[String]) -> Vec<String> {
+    needs
+        .iter()
+        .filter(|id| {
+            views.iter().find(|v| &&v.item.id() == id).is_none_or(|v| {
+                !v.item.is_ready()
+                    || !crate::domain::rules::policy_problems(&v.item.fields).is_empty()
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
+    let file = std::fs::File::open(&a.file)
+        .map_err(|e| Failure::Error(format!("cannot read {}: {e}", a.file.display())))?;
+    let mut store = open_store(path)?;
+    let key = a.project.to_ascii_uppercase();
+    let rows = match exchange::parse_items(std::io::BufReader::new(file)) {
+        Ok(rows) => rows,
+        Err(e) => {
+            if let Some(attempt) = &e.unsafe_attempt {
+                store.record_unsafe_attempt(Some(&key), None, attempt)?;
+            }
+            let msg = format!("{}: {e}; nothing was imported", a.file.display());
+            return Err(if e.rule.is_some() {
+                Failure::Refused(msg)
+            } else {
+                Failure::Error(msg)
+            });
+        }
+    };
+    let n = store
+        .import_items(&key, rows, a.dry_run)
+        .map_err(|e| match Failure::from(e) {
+            Failure::Refused(m) => {
+                Failure::Refused(format!("{}: {m}; nothing was imported", a.file.display()))
+            }
+            Failure::Error(m) => {
+                Failure::Error(format!("{}: {m}; nothing was imported", a.file.display()))
+            }
+            other => other,
+        })?;
+    if json {
+        output::json(&json!({"project": key, "rows": n, "dry_run": a.dry_run}))?;
+    } else if a.dry_run {
+        println!("{n} rows are valid; nothing was written (dry run)");
+    } else {
+        println!("imported {n} items into {key}, all in needed");
+    }
+    Ok(())
+}
+
+pub fn export(path: &Path, a: ExportArgs) -> CmdResult {
+    let store = open_store(path)?;
+    let views = store.list_items(&ItemFilter {
+        project: a.project,
+        ..Default::default()
+    })?;
+    match a.format {
+        ListFormat::Csv => exchange::write_items(&views, std::io::stdout().lock())
+            .map_err(|e| Failure::Error(e.to_string()))?,
+        ListFormat::Json => output::json(&exchange::items_json(&views))?,
+    }
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! The command line: parses arguments, opens the store, calls it, prints. It decides
+//! nothing itself — every rule is the domain's — and maps outcomes to exit codes:
+//! 0 done, 1 error, 2 usage, 3 refused by a rule, 4 conflict with a concurrent change.
+
+pub mod args;
+mod items;
+mod output;
+mod setup;
+
+use crate::store::{self, Store};
+use args::{Cli, Command};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// What a command ended with, mapped to an exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// Exit 1 with a message.
+    Error(String),
+    /// Exit 2: the arguments were wrong.
+    Usage(String),
+    /// Exit 3: a rule refused.
+    Refused(String),
+    /// Exit 4: a concurrent change.
+    Conflict(String),
+}
+
+impl Failure {
+    pub fn code(&self) -> u8 {
+        match self {
+            Failure::Error(_) => 1,
+            Failure::Usage(_) => 2,
+            Failure::Refused(_) => 3,
+            Failure::Conflict(_) => 4,
+        }
+    }
+    fn message(&self) -> &str {
+        match self {
+            Failure::Error(m) | Failure::Usage(m) | Failure::Refused(m) | Failure::Conflict(m) => m,
+        }
+    }
+}
+
+impl From<store::Error> for Failure {
+    fn from(e: store::Error) -> Self {
+        match e {
+            store::Error::Refused(r) => Failure::Refused(r.to_string()),
+            store::Error::Conflict(m) => Failure::Conflict(format!("conflict: {m}")),
+            other => Failure::Error(other.to_string()),
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Error(e.to_string())
+    }
+}
+
+pub type CmdResult = Result<(), Failure>;
+
+/// Runs the parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            let msg = f.message();
+            // Broken pipes (e.g. `| head`) are not worth a message.
+            if !msg.contains("Broken pipe") {
+                eprintln!("accessdesk: {}", crate::domain::text::sanitize(msg));
+            }
+            ExitCode::from(f.code())
+        }
+    }
+}
+
+/// Where the database is: --db, then ACCESSDESK_DB (clap reads both), then the default.
+fn db_path(cli: &Cli) -> Result<PathBuf, Failure> {
+    match &cli.db {
+        Some(p) => Ok(p.clone()),
+        None => store::default_path().ok_or_else(|| {
+            Failure::Error(
+                "cannot find a home folder for the default database; pass --db PATH".into(),
+            )
+        }),
+    }
+}
+
+/// Opens the store, telling the user on standard error while another process holds
+/// the write lock.
+pub fn open_store(path: &std::path::Path) -> Result<Store, Failure> {
+    let mut s = Store::open(path)?;
+    s.on_wait(Box::new(|waited| {
+        eprintln!(
+            "accessdesk: waiting for another accessdesk process to finish writing ({}s)...",
+            waited.as_secs()
+        );
+    }));
+    if let Some(w) = s.permission_warning() {
+        eprintln!("accessdesk: {w}");
+    }
+    Ok(s)
+}
+
+fn dispatch(cli: Cli) -> CmdResult {
+    let json = cli.json;
+    let path = db_path(&cli)?;
+    match cli.command {
+        None => setup::open_tui(&path),
+        Some(Command::Demo(a)) => setup::demo(cli.db.as_deref(), a.no_tui),
+        Some(Command::Init(a)) => setup::init(&path, a.group.as_deref()),
+        Some(Command::People(c)) => setup::people(&path, c, json),
+        Some(Command::Project(c)) => setup::project(&path, c, json),
+        Some(Command::Item(c)) => items::item(&path, c, json),
+        Some(Command::Task(c)) => items::task(&path, c, json),
+        Some(Command::Import(a)) => items::import(&path, a, json),
+        Some(Command::Export(a)) => items::export(&path, a),
+        Some(Command::Report(a)) => setup::report(&path, a, json),
+        Some(Command::Audit(c)) => setup::audit(&path, c, json),
+    }
+}

@@ -1,0 +1,319 @@
+//! Commands around the file and the team: open the tracker, the demo, init, people,
+//! projects, the report and the audit log.
+
+use super::args::{AuditCmd, PeopleCmd, ProjectCmd, ReportArgs};
+use super::{CmdResult, Failure, open_store, output};
+use crate::domain::Role;
+use crate::identity::Identity;
+use crate::store::{NewProject, Store};
+use serde_json::json;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+pub fn open_tui(path: &Path) -> CmdResult {
+    if !path.exists() {
+        return Err(Failure::Error(format!(
+            "no database at {}: create one with `accessdesk init --db {}` or try `accessdesk demo`",
+            path.display(),
+            path.display()
+        )));
+    }
+    let store = open_store(path)?;
+    run_tui(store)
+}
+
+fn run_tui(store: Store) -> CmdResult {
+    crate::tui::run(store, crate::tui::Options::default())
+        .map_err(|e| Failure::Error(format!("{e:#}")))
+}
+
+pub fn demo(db: Option<&Path>, no_tui: bool) -> CmdResult {
+    // Without --db the demo has its own file, rebuilt each time, so it never touches
+    // the real database; with --db it insists on a fresh file.
+    let path: PathBuf = match db {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let p = crate::store::default_path()
+                .and_then(|p| p.parent().map(|d| d.join("demo.db")))
+                .ok_or_else(|| {
+                    Failure::Error("cannot find a home folder for the demo; pass --db PATH".into())
+                })?;
+            for ext in ["", "-wal", "-shm"] {
+                let mut f = p.as_os_str().to_owned();
+                f.push(ext);
+                let _ = std::fs::remove_file(PathBuf::from(f));
+            }
+            p
+        }
+    };
+    let me = Identity::current();
+    let summary = crate::demo::build(&path, &me, chrono::Utc::now())
+        .map_err(|e| Failure::Error(e.to_string()))?;
+    if no_tui || !std::io::stdout().is_terminal() {
+        println!("{summary}");
+        println!("database: {}", path.display());
+        return Ok(());
+    }
+    run_tui(open_store(&path)?)
+}
+
+pub fn init(path: &Path, group: Option<&str>) -> CmdResult {
+    let existed = path.exists();
+    let mut store = open_store(path)?;
+    let registered = store.init(group)?;
+    let me = &store.me().login;
+    println!(
+        "{} {}",
+        if existed { "using" } else { "created" },
+        path.display()
+    );
+    if let Some(g) = group {
+        println!("shared with group {g} (mode 0660)");
+    }
+    if registered {
+        println!("registered {me} as admin and coordinator");
+    } else {
+        println!(
+            "people were registered already; ask an admin to add you: accessdesk people add {me} --role ROLE"
+        );
+    }
+    Ok(())
+}
+
+pub fn people(path: &Path, cmd: PeopleCmd, json: bool) -> CmdResult {
+    let mut store = open_store(path)?;
+    match cmd {
+        PeopleCmd::Add { login, role, name } => {
+            let roles = role
+                .iter()
+                .map(|r| {
+                    r.parse::<Role>()
+                        .map_err(|e| Failure::Usage(format!("--role: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let p = store.add_person(&login, name.as_deref(), &roles)?;
+            if json {
+                output::json(&json!(p))?;
+            } else {
+                println!("{} ({}) has roles {}", p.login, p.name, role.join(","));
+            }
+        }
+        PeopleCmd::List => {
+            let people = store.people()?;
+            if json {
+                output::json(&json!(people))?;
+            } else {
+                let rows: Vec<Vec<String>> = people
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.login.clone(),
+                            p.name.clone(),
+                            p.roles
+                                .iter()
+                                .map(|r| r.as_str())
+                                .collect::<Vec<_>>()
+                                .join(","),
+                        ]
+                    })
+                    .collect();
+                output::table(&["LOGIN", "NAME", "ROLES"], &rows, 40)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn project(path: &Path, cmd: ProjectCmd, json: bool) -> CmdResult {
+    let mut store = open_store(path)?;
+    match cmd {
+        ProjectCmd::Add {
+            key,
+            name,
+            client,
+            start,
+            tz,
+            coordinator,
+        } => {
+            let p = store.add_project(NewProject {
+                key,
+                name,
+                client,
+                start: Some(start),
+                tz,
+                coordinator,
+            })?;
+            if json {
+                output::json(&json!(p))?;
+            } else {
+                println!(
+                    "added project {} ({}, {}), start {} ({})",
+                    p.key, p.name, p.client, p.start, p.tz
+                );
+            }
+        }
+        ProjectCmd::List => {
+            let ps = store.projects()?;
+            if json {
+                output::json(&json!(ps))?;
+            } else {
+                let rows: Vec<Vec<String>> = ps
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.key.clone(),
+                            p.name.clone(),
+                            p.client.clone(),
+                            p.start.to_string(),
+                            p.coordinator.clone(),
+                            if p.closed_at.is_some() {
+                                "closed".into()
+                            } else {
+                                "open".into()
+                            },
+                        ]
+                    })
+                    .collect();
+                output::table(
+                    &["KEY", "NAME", "CLIENT", "START", "COORDINATOR", "STATUS"],
+                    &rows,
+                    40,
+                )?;
+            }
+        }
+        ProjectCmd::Close { key } => {
+            let p = store.close_project(&key)?;
+            let live = store.list_items(&crate::store::ItemFilter {
+                project: Some(p.key.clone()),
+                ..Default::default()
+            })?;
+            let live = live.iter().filter(|v| v.item.state.access_live()).count();
+            if json {
+                output::json(&json!({"project": p, "live_access": live}))?;
+            } else {
+                println!("closed {}", p.key);
+                if live > 0 {
+                    println!(
+                        "{live} item(s) still granted: revoke them (they show as blocking until then)"
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn report(path: &Path, a: ReportArgs, json: bool) -> CmdResult {
+    let store = open_store(path)?;
+    let r = store.report(a.project.as_deref())?;
+    if json {
+        output::json(&json!(r))?;
+        return Ok(());
+    }
+    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    let rows: Vec<Vec<String>> = r
+        .projects
+        .iter()
+        .chain(std::iter::once(&r.overall))
+        .map(|m| {
+            vec![
+                m.key.clone().unwrap_or_else(|| "ALL".into()),
+                format!("{} ({}/{})", pct(m.readiness_ratio), m.ready, m.required),
+                m.days_to_start.map(|d| d.to_string()).unwrap_or_default(),
+                m.open_blockers.to_string(),
+                format!(
+                    "{:.1}/{:.1}",
+                    m.blocker_age_hours_median, m.blocker_age_hours_max
+                ),
+                m.privileged_reviews.to_string(),
+                m.unsafe_credential_attempts.to_string(),
+                format!("{}/{}", m.deprovisioning_done, m.deprovisioning_due),
+                m.implementation_delay_days.to_string(),
+                m.ready_before_start.map(pct).unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    output::table(
+        &[
+            "PROJECT",
+            "READY",
+            "DAYS",
+            "BLOCKERS",
+            "AGE h med/max",
+            "PRIV REV",
+            "UNSAFE",
+            "DEPROV",
+            "DELAY d",
+            "AT START",
+        ],
+        &rows,
+        30,
+    )?;
+    Ok(())
+}
+
+pub fn audit(path: &Path, cmd: AuditCmd, json: bool) -> CmdResult {
+    let store = open_store(path)?;
+    match cmd {
+        AuditCmd::Verify { anchor } => {
+            let v = store.verify_chain()?;
+            let mut anchor_problem = None;
+            if let Some(file) = &anchor {
+                let (seq, hash) = read_anchor(file)?;
+                if v.first_bad.is_none() && !store.chain_reaches(seq, &hash)? {
+                    anchor_problem = Some(format!(
+                        "the chain no longer reaches the anchored head seq {seq} ({}): events were deleted or rewritten",
+                        file.display()
+                    ));
+                }
+            }
+            if json {
+                output::json(
+                    &json!({"ok": v.first_bad.is_none() && anchor_problem.is_none(), "events": v.events, "head_seq": v.head_seq,
+                    "head_hash": v.head_hash, "first_bad_seq": v.first_bad.as_ref().map(|b| b.0), "problem": v.first_bad.as_ref().map(|b| b.1.clone()).or(anchor_problem.clone())}),
+                )?;
+            }
+            if let Some((seq, why)) = v.first_bad {
+                return Err(Failure::Error(format!(
+                    "audit chain broken at seq {seq}: {why}"
+                )));
+            }
+            if let Some(p) = anchor_problem {
+                return Err(Failure::Error(p));
+            }
+            if !json {
+                println!(
+                    "ok: {} events, head seq {} hash {}",
+                    v.events, v.head_seq, v.head_hash
+                );
+            }
+        }
+        AuditCmd::Anchor { file } => {
+            let v = store.verify_chain()?;
+            if let Some((seq, why)) = v.first_bad {
+                return Err(Failure::Error(format!(
+                    "refusing to anchor a broken chain: seq {seq}: {why}"
+                )));
+            }
+            let body = json!({"seq": v.head_seq, "hash": v.head_hash, "at": chrono::Utc::now(), "database": store.path()});
+            std::fs::write(&file, format!("{body:#}\n"))
+                .map_err(|e| Failure::Error(format!("cannot write {}: {e}", file.display())))?;
+            println!("anchored head seq {} in {}", v.head_seq, file.display());
+        }
+    }
+    Ok(())
+}
+
+fn read_anchor(file: &Path) -> Result<(i64, String), Failure> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Failure::Error(format!("cannot read anchor {}: {e}", file.display())))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Failure::Error(format!("anchor {} is not JSON: {e}", file.display())))?;
+    match (v["seq"].as_i64(), v["hash"].as_str()) {
+        (Some(seq), Some(hash)) => Ok((seq, hash.to_string())),
+        _ => Err(Failure::Error(format!(
+            "anchor {} needs \"seq\" and \"hash\" (write one with `accessdesk audit anchor FILE`)",
+            file.display()
+        ))),
+    }
+}
