@@ -128,8 +128,8 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
     if dir.exists() {
         check_local(&dir)?;
     }
-    create_private(path)?;
-    let meta = fs::metadata(path)?;
+    create_private(path).map_err(|e| denied_hint(path, e))?;
+    let meta = fs::metadata(path).map_err(|e| denied_hint(path, Error::Io(e)))?;
     if !meta.is_file() {
         return Err(open_error(path, "it is not a regular file"));
     }
@@ -172,6 +172,25 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
     conn.busy_timeout(ATTEMPT)?;
     align_sidecars(path);
     Ok((conn, read_only))
+}
+
+/// Adds the shared-file advice to a permission error from the filesystem.
+fn denied_hint(path: &Path, e: Error) -> Error {
+    let text = e.to_string();
+    if text.contains("Permission denied") || text.contains("os error 13") {
+        let folder = path
+            .parent()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+        return open_error(
+            path,
+            format!(
+                "permission denied. If the team shares this file, ask its owner to add you to the group that owns \
+                 {folder} (see `ls -ld {folder}`); the file is made group-shared with `accessdesk init --group GROUP`"
+            ),
+        );
+    }
+    e
 }
 
 fn permission_hint(path: &Path, meta: &fs::Metadata, error: &str) -> String {
