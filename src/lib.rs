@@ -8,5 +8,6 @@ pub mod demo;
 pub mod domain;
 pub mod exchange;
 pub mod identity;
+pub mod scale;
 pub mod store;
 pub mod tui;

@@ -6,6 +6,8 @@
 //! Everything runs the real binary on a real SQLite file. The multi-account parts need
 //! root (to create OS accounts) and say so when skipped.
 
+mod support;
+
 use rusqlite::Connection;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
@@ -13,100 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Barrier, Mutex};
 
-const BIN: &str = env!("CARGO_BIN_EXE_accessdesk");
-
-fn cmd(db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("ACCESSDESK_DB")
-        .env("ACCESSDESK_LOCK_WAIT", "30")
-        .stdin(Stdio::null());
-    c
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    cmd(db, args).output().expect("run accessdesk")
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let o = run(db, args);
-    assert!(
-        o.status.success(),
-        "accessdesk {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A database with one project and one registered approver (`bob`, not an OS account).
-fn fixture() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.db");
-    ok(&db, &["init"]);
-    ok(&db, &["people", "add", "bob", "--role", "approver"]);
-    ok(
-        &db,
-        &[
-            "project",
-            "add",
-            "ACME",
-            "--name",
-            "Acme",
-            "--client",
-            "Acme Retail",
-            "--start",
-            "2030-01-15",
-            "--tz",
-            "UTC",
-        ],
-    );
-    (dir, db)
-}
-
-fn add_item(db: &Path, system: &str) -> String {
-    let out = ok(
-        db,
-        &[
-            "item",
-            "add",
-            "--project",
-            "ACME",
-            "--system",
-            system,
-            "--purpose",
-            "tags",
-            "--role",
-            "Editor",
-            "--credential-owner",
-            "Ana",
-            "--approver",
-            "bob",
-            "--method",
-            "vault",
-            "--json",
-        ],
-    );
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    v["id"].as_str().unwrap().to_string()
-}
-
-fn is_root() -> bool {
-    unsafe { libc::geteuid() == 0 }
-}
-
-fn file_bytes(p: &Path) -> Vec<u8> {
-    std::fs::read(p).unwrap_or_default()
-}
+use support::*;
 
 #[test]
 fn five_processes_opening_an_old_file_migrate_it_exactly_once() {
@@ -231,47 +140,6 @@ fn a_world_readable_file_is_warned_about() {
         "{}",
         stderr(&o)
     );
-}
-
-/// Creates OS accounts and a group once per test binary (useradd locks /etc/passwd).
-fn accounts() -> Option<(u32, u32, u32)> {
-    static DONE: Mutex<Option<(u32, u32, u32)>> = Mutex::new(None);
-    if !is_root() {
-        eprintln!("skipped: creating OS accounts needs root");
-        return None;
-    }
-    let mut done = DONE.lock().unwrap();
-    if let Some(v) = *done {
-        return Some(v);
-    }
-    let sh = |s: &str| {
-        for _ in 0..20 {
-            let o = Command::new("sh").arg("-c").arg(s).output().unwrap();
-            if o.status.success() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        panic!("`{s}` kept failing");
-    };
-    sh("getent group adrel >/dev/null || groupadd adrel");
-    sh(
-        "id adrel_member >/dev/null 2>&1 || useradd --no-create-home --shell /usr/sbin/nologin -G adrel adrel_member",
-    );
-    sh(
-        "id adrel_outsider >/dev/null 2>&1 || useradd --no-create-home --shell /usr/sbin/nologin adrel_outsider",
-    );
-    let id = |what: &str| -> u32 {
-        let o = Command::new("sh").arg("-c").arg(what).output().unwrap();
-        String::from_utf8_lossy(&o.stdout).trim().parse().unwrap()
-    };
-    let v = (
-        id("getent group adrel | cut -d: -f3"),
-        id("id -u adrel_member"),
-        id("id -u adrel_outsider"),
-    );
-    *done = Some(v);
-    Some(v)
 }
 
 #[test]

@@ -59,6 +59,12 @@ pub struct DemoArgs {
     /// Print a summary instead of opening the tracker
     #[arg(long)]
     pub no_tui: bool,
+    /// Generate N synthetic items (N/100 projects, full histories) instead of the sample data
+    #[arg(long, value_name = "N")]
+    pub scale: Option<usize>,
+    /// Seed of the --scale generator
+    #[arg(long, default_value_t = 1, requires = "scale")]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

@@ -347,7 +347,7 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
         let mut j = exchange::item_json(&v);
         j["history"] = json!(history);
         j["tasks"] = json!(tasks.iter().map(|t| t.id()).collect::<Vec<_>>());
-        j["collection_instruction"] = json!(crate::domain::text::sanitize(
+        j["collection_instruction"] = json!(crate::domain::text::sanitize_multiline(
             &v.item.collection_instruction(&project)
         ));
         output::json(&j)?;
@@ -418,7 +418,7 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
         line("notes", f.notes.clone());
     }
     line("version", it.version.to_string());
-    print!("{}", crate::domain::text::sanitize(&out));
+    print!("{}", crate::domain::text::sanitize_multiline(&out));
     let approvals: Vec<String> = it
         .approvals
         .iter()

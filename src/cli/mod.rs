@@ -107,7 +107,7 @@ fn dispatch(cli: Cli) -> CmdResult {
     let path = db_path(&cli)?;
     match cli.command {
         None => setup::open_tui(&path),
-        Some(Command::Demo(a)) => setup::demo(cli.db.as_deref(), a.no_tui),
+        Some(Command::Demo(a)) => setup::demo(cli.db.as_deref(), &a),
         Some(Command::Init(a)) => setup::init(&path, a.group.as_deref()),
         Some(Command::People(c)) => setup::people(&path, c, json),
         Some(Command::Project(c)) => setup::project(&path, c, json),

@@ -27,14 +27,19 @@ fn run_tui(store: Store) -> CmdResult {
         .map_err(|e| Failure::Error(format!("{e:#}")))
 }
 
-pub fn demo(db: Option<&Path>, no_tui: bool) -> CmdResult {
+pub fn demo(db: Option<&Path>, a: &super::args::DemoArgs) -> CmdResult {
     // Without --db the demo has its own file, rebuilt each time, so it never touches
     // the real database; with --db it insists on a fresh file.
     let path: PathBuf = match db {
         Some(p) => p.to_path_buf(),
         None => {
+            let name = if a.scale.is_some() {
+                "demo-scale.db"
+            } else {
+                "demo.db"
+            };
             let p = crate::store::default_path()
-                .and_then(|p| p.parent().map(|d| d.join("demo.db")))
+                .and_then(|p| p.parent().map(|d| d.join(name)))
                 .ok_or_else(|| {
                     Failure::Error("cannot find a home folder for the demo; pass --db PATH".into())
                 })?;
@@ -47,9 +52,29 @@ pub fn demo(db: Option<&Path>, no_tui: bool) -> CmdResult {
         }
     };
     let me = Identity::current();
-    let summary = crate::demo::build(&path, &me, chrono::Utc::now())
-        .map_err(|e| Failure::Error(e.to_string()))?;
-    if no_tui || !std::io::stdout().is_terminal() {
+    let summary = match a.scale {
+        Some(n) => {
+            if path.exists() {
+                return Err(Failure::Error(format!(
+                    "{} exists; --scale writes a fresh file: remove it or choose another --db",
+                    path.display()
+                )));
+            }
+            let started = std::time::Instant::now();
+            let g = crate::scale::generate(&path, n, a.seed, chrono::Utc::now(), Some(&me))?;
+            format!(
+                "generated {} items in {} projects with {} tasks in {:.1}s",
+                g.items,
+                g.projects,
+                g.tasks,
+                started.elapsed().as_secs_f64()
+            )
+        }
+        None => crate::demo::build(&path, &me, chrono::Utc::now())
+            .map_err(|e| Failure::Error(e.to_string()))?
+            .to_string(),
+    };
+    if a.no_tui || !std::io::stdout().is_terminal() {
         println!("{summary}");
         println!("database: {}", path.display());
         return Ok(());

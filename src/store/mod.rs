@@ -6,6 +6,7 @@
 //! log in the same transaction. All SQL of accessdesk lives below this module; the CLI
 //! and the TUI call the methods of [`Store`].
 
+mod bulk;
 mod conn;
 pub mod events;
 mod ops;
@@ -13,6 +14,7 @@ pub mod report;
 mod rows;
 pub mod schema;
 
+pub use bulk::{Bulk, BulkPeople};
 pub use conn::{Location, default_path};
 pub use events::{Event, Verification};
 pub use ops::*;

@@ -96,7 +96,7 @@ pub(crate) fn load_person(conn: &Connection, login: &str) -> Result<Option<Perso
         .optional()?)
 }
 
-fn load_project(conn: &Connection, key: &str) -> Result<Project> {
+pub(super) fn load_project(conn: &Connection, key: &str) -> Result<Project> {
     conn.prepare_cached(&format!(
         "SELECT {PROJECT_COLUMNS} FROM projects WHERE key = ?1"
     ))?
@@ -136,12 +136,12 @@ fn bool_int(b: bool) -> i64 {
     i64::from(b)
 }
 
-fn date_text(d: Option<NaiveDate>) -> Option<String> {
+pub(super) fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
 /// Writes an item's row (insert when `rowid` is 0) and returns its rowid.
-fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
+pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
     let f = &it.fields;
     let ex = f.exception.as_ref();
     let values = params![
@@ -513,27 +513,7 @@ impl Store {
                 if let Err(e) = res {
                     return Err(if numbered { at_line(*line, e) } else { e });
                 }
-                let mut it = Item {
-                    rowid: 0,
-                    project: key.clone(),
-                    number: first + i as i64,
-                    fields: f,
-                    requester: login.clone(),
-                    state: State::Needed,
-                    state_since: ctx.now,
-                    created_at: ctx.now,
-                    updated_at: ctx.now,
-                    version: 1,
-                    approvals: vec![],
-                    granted_method: None,
-                    manual_block: None,
-                    emergency: false,
-                    emergency_by: None,
-                    round: 0,
-                    retro_due: None,
-                    blocked_since: None,
-                    last_reason: None,
-                };
+                let mut it = new_item(&key, first + i as i64, f, &login, ctx.now);
                 it.blocked_since =
                     blockers::spell_after_change(None, &it, &p, ctx.now, ctx.settings);
                 it.rowid = save_item(tx, &it)?;
@@ -866,7 +846,7 @@ impl Store {
     }
 }
 
-fn insert_person(
+pub(super) fn insert_person(
     tx: &Connection,
     ctx: &Ctx,
     login: &str,
@@ -890,7 +870,7 @@ fn insert_person(
     Ok(())
 }
 
-fn machine_registered<'a>(p: Option<&'a Person>, login: &str) -> Result<&'a Person> {
+pub(super) fn machine_registered<'a>(p: Option<&'a Person>, login: &str) -> Result<&'a Person> {
     p.ok_or_else(|| {
         Error::Refused(Refusal::new(
             Rule::Registered,
@@ -899,7 +879,7 @@ fn machine_registered<'a>(p: Option<&'a Person>, login: &str) -> Result<&'a Pers
     })
 }
 
-fn roles_text(p: &Person) -> String {
+pub(super) fn roles_text(p: &Person) -> String {
     let r: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
     if r.is_empty() {
         "no roles".into()
@@ -942,7 +922,7 @@ fn check_version(item: &Item, version: i64, tx: &Connection) -> Result<()> {
 }
 
 /// Checks a new item's fields (normalising them) against the rules and the people.
-fn validate_new(
+pub(super) fn validate_new(
     conn: &Connection,
     p: &Project,
     me: Option<&Person>,
@@ -991,9 +971,40 @@ fn validate_new(
     Ok(())
 }
 
+/// A new item in `needed`, requested by `requester`.
+pub(super) fn new_item(
+    key: &str,
+    number: i64,
+    fields: ItemFields,
+    requester: &str,
+    now: DateTime<Utc>,
+) -> Item {
+    Item {
+        rowid: 0,
+        project: key.to_string(),
+        number,
+        fields,
+        requester: requester.to_string(),
+        state: State::Needed,
+        state_since: now,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        approvals: vec![],
+        granted_method: None,
+        manual_block: None,
+        emergency: false,
+        emergency_by: None,
+        round: 0,
+        retro_due: None,
+        blocked_since: None,
+        last_reason: None,
+    }
+}
+
 /// Stores an accepted transition: the item row, a new approval, the event, and the
 /// blocking spell.
-fn store_transition(
+pub(super) fn store_transition(
     tx: &Connection,
     ctx: &Ctx,
     p: &Project,
