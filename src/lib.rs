@@ -3,6 +3,7 @@
 //! removed on time — in one SQLite file shared by a team on one host.
 #![deny(clippy::unwrap_used)]
 
+pub mod demo;
 pub mod domain;
 pub mod identity;
 pub mod store;
