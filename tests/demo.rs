@@ -181,6 +181,18 @@ fn report_shows_progress_and_varied_blockers() {
     assert!(report.overall.emergency_grants >= 2);
     assert!(report.overall.security_exceptions >= 2);
     assert!(report.projects.iter().any(|m| m.closed));
+    // Delay counts days tasks waited past their start for access: the closed project's
+    // tasks had their access verified before they started (and removed afterwards),
+    // the migration's cut-over has waited since its start five days ago.
+    let key = |k: &str| {
+        report
+            .projects
+            .iter()
+            .find(|m| m.key.as_deref() == Some(k))
+            .expect("project in report")
+    };
+    assert_eq!(key("LUMEN").implementation_delay_days, 0);
+    assert_eq!(key("HARBOR").implementation_delay_days, 5);
     // The worked example stays mostly healthy: nothing in ACME is stale.
     assert!(
         !acme.blockers_by_reason.contains_key("stale"),
