@@ -36,8 +36,9 @@ const FIRST_SAMPLE_UID: u32 = 60000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoSummary {
     pub path: PathBuf,
-    /// The login the running account was registered under.
+    /// The login the running account was registered under, and its roles.
     pub login: String,
+    pub roles: Vec<Role>,
     pub people: usize,
     pub projects: usize,
     pub items: usize,
@@ -60,6 +61,7 @@ impl fmt::Display for DemoSummary {
             self.tasks,
             self.events
         )?;
+        let roles: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();
         let states: Vec<String> = self
             .items_by_state
             .iter()
@@ -68,8 +70,9 @@ impl fmt::Display for DemoSummary {
         writeln!(f, "Items: {}.", states.join(", "))?;
         write!(
             f,
-            "You ({}) are registered as coordinator, security and approver; {} item{} wait{} on your decision.",
+            "You ({}) are registered as {}; {} item{} wait{} on your decision.",
             self.login,
+            roles.join(", "),
             self.my_queue,
             if self.my_queue == 1 { "" } else { "s" },
             if self.my_queue == 1 { "s" } else { "" }
@@ -773,6 +776,11 @@ fn summarise(path: &Path, me: &Identity, now: DateTime<Utc>) -> Result<DemoSumma
     Ok(DemoSummary {
         path: path.to_path_buf(),
         login: me.login.clone(),
+        roles: store
+            .person(&me.login)
+            .map_err(read)?
+            .map(|p| p.roles)
+            .unwrap_or_default(),
         people: store.people().map_err(read)?.len(),
         projects: store.projects().map_err(read)?.len(),
         items: items.len(),

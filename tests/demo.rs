@@ -90,6 +90,15 @@ fn demo_builds_a_verifying_lively_file() {
     let mine = queue(&store, "tester");
     assert!(mine.len() >= 4, "queue of tester: {}", mine.len());
     assert_eq!(summary.my_queue, mine.len());
+    let text = summary.to_string();
+    assert!(
+        text.contains(&format!("{} items wait on your decision", mine.len())),
+        "{text}"
+    );
+    assert!(
+        text.contains("You (tester) are registered as coordinator, security, approver"),
+        "{text}"
+    );
     assert!(
         mine.iter().all(|v| v.item.requester != "tester"),
         "the running account never requested its own queue items"
@@ -255,4 +264,19 @@ fn demo_creates_missing_folders_and_a_private_file() {
     demo::build(&path, &tester(), now()).expect("demo builds");
     let mode = std::fs::metadata(&path).expect("stat").permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
+}
+
+#[test]
+fn a_failed_build_leaves_no_file_behind() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("demo.db");
+    // A login the store cannot register: the replay is refused part-way.
+    let odd = Identity {
+        uid: 4244,
+        login: "not a login".into(),
+    };
+    let err = demo::build(&path, &odd, now()).expect_err("refused");
+    assert!(matches!(err, DemoError::Step { .. }), "{err}");
+    assert!(!path.exists(), "the half-written file was removed");
+    demo::build(&path, &tester(), now()).expect("a fixed retry starts fresh");
 }
