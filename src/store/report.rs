@@ -124,7 +124,8 @@ impl Store {
                 "verify" => {
                     if let (Some(item), Some(at)) = (e.item.clone(), e.at_utc()) {
                         c.verified_items.insert(item.clone());
-                        c.verified_at.insert(item, at);
+                        // The first verification is when a task could start on it.
+                        c.verified_at.entry(item).or_insert(at);
                     }
                 }
                 _ => {
@@ -301,15 +302,24 @@ fn measure(
         if start >= today {
             continue;
         }
-        let ready_on = if unready.is_empty() {
-            t.needs
-                .iter()
-                .filter_map(|id| c.verified_at.get(id))
-                .max()
-                .map(|at| at.with_timezone(&blockers::project_tz(p)).date_naive())
-                .unwrap_or(start)
-        } else {
-            today
+        // A task waited until every item it needs had first been verified: access
+        // removed later (deprovisioned when the work was done) did not delay it. Work
+        // still waiting counts until today, or until the project was closed.
+        let tz = blockers::project_tz(p);
+        let first_ready: Option<Vec<NaiveDate>> = t
+            .needs
+            .iter()
+            .map(|id| {
+                c.verified_at
+                    .get(id)
+                    .map(|at| at.with_timezone(&tz).date_naive())
+            })
+            .collect();
+        let ready_on = match first_ready {
+            Some(days) => days.into_iter().max().unwrap_or(start),
+            None => p
+                .closed_at
+                .map_or(today, |at| at.with_timezone(&tz).date_naive().min(today)),
         };
         m.implementation_delay_days += (ready_on - start).num_days().max(0);
     }
