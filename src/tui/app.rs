@@ -356,6 +356,8 @@ pub struct App {
     rowid_ix: HashMap<i64, usize>,
     haystacks: Vec<String>,
     pub(crate) tasks_by_item: HashMap<String, Vec<String>>,
+    /// Width of the longest item id (the ID columns are exactly this wide).
+    pub(crate) id_width: u16,
     /// Indices into `items`: filtered and sorted.
     pub(crate) tracker: Vec<usize>,
     pub(crate) queue: Vec<QueueEntry>,
@@ -399,6 +401,7 @@ impl App {
             rowid_ix: HashMap::new(),
             haystacks: Vec::new(),
             tasks_by_item: HashMap::new(),
+            id_width: 2,
             tracker: Vec::new(),
             queue: Vec::new(),
             blockers: Vec::new(),
@@ -694,6 +697,14 @@ impl App {
             .map(|(i, v)| (v.item.rowid, i))
             .collect();
         self.haystacks = self.items.iter().map(haystack).collect();
+        let longest = self
+            .items
+            .iter()
+            .map(|v| v.item.project.len() + 1 + v.item.number.to_string().len())
+            .max();
+        self.id_width = u16::try_from(longest.unwrap_or(2))
+            .unwrap_or(u16::MAX)
+            .max(2);
         self.compute_queue();
         self.compute_blockers();
         self.compute_stats();
@@ -1070,7 +1081,7 @@ impl App {
             .as_ref()
             .and_then(|d| self.view(d.rowid).map(|v| (d, v)))
         {
-            Some((d, v)) => panes::detail::lines(self, v, d, width).len(),
+            Some((d, v)) => panes::detail::columns(self, v, d, width).len(),
             None => 0,
         }
     }

@@ -473,7 +473,7 @@ pub static TABLE: &[Binding] = &[
         msg: Msg::Back,
         ctx: DETAIL,
         when: always,
-        footer: Some(40),
+        footer: Some(90),
     },
     Binding {
         keys: &[ch('?')],
@@ -483,7 +483,7 @@ pub static TABLE: &[Binding] = &[
         msg: Msg::ToggleHelp,
         ctx: ITEM,
         when: always,
-        footer: Some(90),
+        footer: Some(91),
     },
     Binding {
         keys: &[ch('?'), code(KeyCode::Esc), ch('q')],
@@ -493,7 +493,7 @@ pub static TABLE: &[Binding] = &[
         msg: Msg::ToggleHelp,
         ctx: HELP,
         when: always,
-        footer: Some(90),
+        footer: Some(91),
     },
     Binding {
         keys: &[ch('q'), ctrl('c')],
@@ -503,7 +503,7 @@ pub static TABLE: &[Binding] = &[
         msg: Msg::Quit,
         ctx: PANES,
         when: always,
-        footer: Some(91),
+        footer: Some(92),
     },
     // The filter line.
     Binding {

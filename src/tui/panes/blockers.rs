@@ -10,49 +10,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Widget};
 
+#[rustfmt::skip]
 pub const SPECS: [ColumnSpec; 7] = [
-    ColumnSpec {
-        title: "ID",
-        min: 7,
-        max: 10,
-        priority: 0,
-    },
-    ColumnSpec {
-        title: "Age",
-        min: 7,
-        max: 8,
-        priority: 0,
-    },
-    ColumnSpec {
-        title: "System",
-        min: 8,
-        max: 20,
-        priority: 3,
-    },
-    ColumnSpec {
-        title: "State",
-        min: 9,
-        max: 10,
-        priority: 4,
-    },
-    ColumnSpec {
-        title: "Reasons",
-        min: 16,
-        max: 60,
-        priority: 0,
-    },
-    ColumnSpec {
-        title: "Waiting on",
-        min: 12,
-        max: 40,
-        priority: 1,
-    },
-    ColumnSpec {
-        title: "Tasks blocked",
-        min: 7,
-        max: 24,
-        priority: 2,
-    },
+    ColumnSpec { title: "ID", min: 7, max: 10, priority: 0 },
+    ColumnSpec { title: "Age", min: 7, max: 8, priority: 0 },
+    ColumnSpec { title: "System", min: 8, max: 20, priority: 3 },
+    ColumnSpec { title: "State", min: 9, max: 10, priority: 4 },
+    ColumnSpec { title: "Reasons", min: 24, max: 70, priority: 0 },
+    ColumnSpec { title: "Waiting on", min: 14, max: 40, priority: 1 },
+    ColumnSpec { title: "Tasks", min: 7, max: 24, priority: 2 },
 ];
 
 /// All reasons of an item, in one line.
@@ -108,7 +74,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         height: inner.height - 1,
         ..inner
     };
-    let fitted = fit(&SPECS, area);
+    let specs = super::with_id_width(app, &SPECS);
+    let fitted = fit(&specs, area);
     let visible = crate::tui::layout::table_rows(area, 1);
     let cursor = app.cursors[Pane::Blockers.index()];
     let (first, count) = window(cursor, visible, n);
@@ -122,7 +89,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         table_area,
         buf,
         Block::new(),
-        &SPECS,
+        &specs,
         &fitted,
         &[],
         rows,

@@ -151,8 +151,42 @@ impl Builder {
     }
 }
 
-/// Every line of the detail view of `v` at `width` columns.
-pub fn lines(app: &App, v: &ItemView, d: &Detail, width: u16) -> Vec<Line<'static>> {
+/// From this inner width on, the detail view shows two columns: the item on the left,
+/// its blockers and history on the right.
+pub const TWO_COLUMNS: u16 = 120;
+
+/// The detail view's lines: one column, or (left, right) on wide terminals.
+pub enum Columns {
+    One(Vec<Line<'static>>),
+    Two(Vec<Line<'static>>, Vec<Line<'static>>),
+}
+
+impl Columns {
+    /// Lines to scroll through.
+    pub fn len(&self) -> usize {
+        match self {
+            Columns::One(l) => l.len(),
+            Columns::Two(a, b) => a.len().max(b.len()),
+        }
+    }
+}
+
+/// The detail view of `v` laid out for an inner width of `width`.
+pub fn columns(app: &App, v: &ItemView, d: &Detail, width: u16) -> Columns {
+    if width >= TWO_COLUMNS {
+        let w = (width - 1) / 2;
+        let [fields, blocking, approvals, instruction, history] = sections(app, v, d, w);
+        let left = [fields, approvals, instruction].concat();
+        let right = [blocking, history].concat();
+        Columns::Two(left, right)
+    } else {
+        Columns::One(sections(app, v, d, width).concat())
+    }
+}
+
+/// The sections of the detail view at `width` columns: the fields, blocking and
+/// tasks, approvals, the collection instruction, the history.
+fn sections(app: &App, v: &ItemView, d: &Detail, width: u16) -> [Vec<Line<'static>>; 5] {
     let t = &app.theme;
     let it = &v.item;
     let f = &it.fields;
@@ -295,6 +329,7 @@ pub fn lines(app: &App, v: &ItemView, d: &Detail, width: u16) -> Vec<Line<'stati
     }
     b.field("Notes", &or_dash(&f.notes), l, n);
     b.blank();
+    let fields = std::mem::take(&mut b.lines);
 
     b.heading("Blocking", t.title);
     if v.blocking() {
@@ -324,6 +359,7 @@ pub fn lines(app: &App, v: &ItemView, d: &Detail, width: u16) -> Vec<Line<'stati
         .unwrap_or_default();
     b.field("Tasks needing it", &or_dash(&tasks), l, n);
     b.blank();
+    let blocking = std::mem::take(&mut b.lines);
 
     b.heading("Approvals", t.title);
     if it.approvals.is_empty() {
@@ -362,6 +398,7 @@ pub fn lines(app: &App, v: &ItemView, d: &Detail, width: u16) -> Vec<Line<'stati
         );
     }
     b.blank();
+    let approvals = std::mem::take(&mut b.lines);
 
     b.heading("Collection instruction for the credential owner", t.title);
     match instruction(it, project) {
@@ -373,6 +410,7 @@ pub fn lines(app: &App, v: &ItemView, d: &Detail, width: u16) -> Vec<Line<'stati
         ),
     }
     b.blank();
+    let instruction_lines = std::mem::take(&mut b.lines);
 
     b.heading(&format!("History ({} events)", d.history.len()), t.title);
     for e in &d.history {
@@ -390,7 +428,7 @@ pub fn lines(app: &App, v: &ItemView, d: &Detail, width: u16) -> Vec<Line<'stati
         );
         b.text(&line, 2, n);
     }
-    b.lines
+    [fields, blocking, approvals, instruction_lines, b.lines]
 }
 
 pub fn render(app: &App, d: &Detail, area: Rect, buf: &mut Buffer) {
@@ -405,9 +443,44 @@ pub fn render(app: &App, d: &Detail, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(v) = app.view(d.rowid) else { return };
-    let all = lines(app, v, d, inner.width);
+    let cols = columns(app, v, d, inner.width);
     let height = usize::from(inner.height);
-    let scroll = d.scroll.min(all.len().saturating_sub(height));
-    let shown: Vec<Line> = all.into_iter().skip(scroll).take(height).collect();
-    Paragraph::new(shown).render(inner, buf);
+    let total = cols.len();
+    let scroll = d.scroll.min(total.saturating_sub(height));
+    let window = |l: Vec<Line<'static>>| -> Vec<Line<'static>> {
+        l.into_iter().skip(scroll).take(height).collect()
+    };
+    match cols {
+        Columns::One(all) => Paragraph::new(window(all)).render(inner, buf),
+        Columns::Two(left, right) => {
+            let w = (inner.width - 1) / 2;
+            Paragraph::new(window(left)).render(Rect { width: w, ..inner }, buf);
+            let x = inner.x + w + 1;
+            Paragraph::new(window(right)).render(
+                Rect {
+                    x,
+                    width: inner.width - w - 1,
+                    ..inner
+                },
+                buf,
+            );
+        }
+    }
+    if total > height && area.height > 1 {
+        let pos = format!(
+            " lines {}-{} of {total} · j/k scroll ",
+            scroll + 1,
+            (scroll + height).min(total)
+        );
+        let w = u16::try_from(format::width(&pos))
+            .unwrap_or(0)
+            .min(area.width.saturating_sub(2));
+        let at = Rect {
+            x: area.x + area.width.saturating_sub(w + 1),
+            y: area.y + area.height - 1,
+            width: w,
+            height: 1,
+        };
+        Paragraph::new(Span::styled(pos, theme.muted)).render(at, buf);
+    }
 }

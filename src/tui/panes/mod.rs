@@ -26,6 +26,14 @@ const SPACING: u16 = 1;
 /// A column as drawn: which spec, how wide.
 pub(crate) type Fitted = Vec<(usize, u16)>;
 
+/// The specs with the ID column (the first) exactly as wide as the longest id.
+pub(crate) fn with_id_width<const N: usize>(app: &App, specs: &[ColumnSpec; N]) -> [ColumnSpec; N] {
+    let mut out = *specs;
+    out[0].min = app.id_width.max(2);
+    out[0].max = app.id_width.max(2);
+    out
+}
+
 /// Chooses the columns for a table in `area` (inside its border, after the marker).
 pub(crate) fn fit(specs: &[ColumnSpec], area: Rect) -> Fitted {
     let inner = area

@@ -11,61 +11,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
+#[rustfmt::skip]
 pub const SPECS: [ColumnSpec; 9] = [
-    ColumnSpec {
-        title: "ID",
-        min: 7,
-        max: 10,
-        priority: 0,
-    },
-    ColumnSpec {
-        title: "Risk",
-        min: 6,
-        max: 20,
-        priority: 0,
-    },
-    ColumnSpec {
-        title: "System",
-        min: 8,
-        max: 24,
-        priority: 0,
-    },
-    ColumnSpec {
-        title: "Role",
-        min: 8,
-        max: 22,
-        priority: 1,
-    },
-    ColumnSpec {
-        title: "Requested by",
-        min: 8,
-        max: 14,
-        priority: 4,
-    },
-    ColumnSpec {
-        title: "Waiting",
-        min: 7,
-        max: 8,
-        priority: 2,
-    },
-    ColumnSpec {
-        title: "Approvals",
-        min: 5,
-        max: 9,
-        priority: 3,
-    },
-    ColumnSpec {
-        title: "Why you",
-        min: 14,
-        max: 44,
-        priority: 0,
-    },
-    ColumnSpec {
-        title: "Holder",
-        min: 8,
-        max: 18,
-        priority: 5,
-    },
+    ColumnSpec { title: "ID", min: 7, max: 10, priority: 0 },
+    ColumnSpec { title: "Risk", min: 6, max: 20, priority: 0 },
+    ColumnSpec { title: "System", min: 8, max: 24, priority: 0 },
+    ColumnSpec { title: "Role", min: 8, max: 22, priority: 1 },
+    ColumnSpec { title: "Requested by", min: 8, max: 14, priority: 5 },
+    ColumnSpec { title: "Waiting", min: 7, max: 8, priority: 2 },
+    ColumnSpec { title: "Approvals", min: 5, max: 9, priority: 3 },
+    ColumnSpec { title: "Why you", min: 20, max: 44, priority: 0 },
+    ColumnSpec { title: "Holder", min: 8, max: 24, priority: 6 },
 ];
 
 /// Why the item needs this person: as its approval owner, or as security reviewer
@@ -108,7 +64,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if n == 0 {
         return render_empty(area, buf, block, "Nothing waits on your decision.", app);
     }
-    let fitted = fit(&SPECS, area);
+    let specs = super::with_id_width(app, &SPECS);
+    let fitted = fit(&specs, area);
     let visible = crate::tui::layout::table_rows(area, 0);
     let cursor = app.cursors[Pane::Queue.index()];
     let (first, count) = window(cursor, visible, n);
@@ -117,7 +74,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .map(|e| row(app, e, &fitted))
         .collect();
     let selected = (cursor.selected >= first).then(|| cursor.selected - first);
-    render_table(app, area, buf, block, &SPECS, &fitted, &[], rows, selected);
+    render_table(app, area, buf, block, &specs, &fitted, &[], rows, selected);
 }
 
 fn row<'a>(app: &App, e: &QueueEntry, fitted: &Fitted) -> Row<'a> {

@@ -15,67 +15,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
 /// Columns in display order; `priority` decides what goes first when narrow.
+#[rustfmt::skip]
 pub const SPECS: [ColumnSpec; 10] = [
-    ColumnSpec {
-        title: "ID",
-        min: 7,
-        max: 10,
-        priority: 0,
-    },
-    ColumnSpec {
-        title: "System",
-        min: 8,
-        max: 24,
-        priority: 0,
-    },
-    ColumnSpec {
-        title: "Purpose",
-        min: 8,
-        max: 28,
-        priority: 4,
-    },
-    ColumnSpec {
-        title: "Role",
-        min: 8,
-        max: 22,
-        priority: 1,
-    },
-    ColumnSpec {
-        title: "Owner",
-        min: 8,
-        max: 20,
-        priority: 3,
-    },
-    ColumnSpec {
-        title: "Approval",
-        min: 13,
-        max: 15,
-        priority: 0,
-    },
-    ColumnSpec {
-        title: "Method",
-        min: 10,
-        max: 19,
-        priority: 5,
-    },
-    ColumnSpec {
-        title: "Expiry",
-        min: 10,
-        max: 10,
-        priority: 6,
-    },
-    ColumnSpec {
-        title: "Blk",
-        min: 3,
-        max: 3,
-        priority: 0,
-    },
-    ColumnSpec {
-        title: "Risk",
-        min: 4,
-        max: 20,
-        priority: 2,
-    },
+    ColumnSpec { title: "ID", min: 7, max: 10, priority: 0 },
+    ColumnSpec { title: "System", min: 8, max: 24, priority: 0 },
+    ColumnSpec { title: "Purpose", min: 8, max: 28, priority: 4 },
+    ColumnSpec { title: "Role", min: 8, max: 22, priority: 1 },
+    ColumnSpec { title: "Owner", min: 8, max: 20, priority: 3 },
+    ColumnSpec { title: "Approval", min: 13, max: 15, priority: 0 },
+    ColumnSpec { title: "Method", min: 10, max: 19, priority: 5 },
+    ColumnSpec { title: "Expiry", min: 10, max: 10, priority: 6 },
+    ColumnSpec { title: "Blk", min: 3, max: 3, priority: 0 },
+    ColumnSpec { title: "Risk", min: 4, max: 20, priority: 2 },
 ];
 
 /// The column each spec shows (for the sort marker).
@@ -131,7 +82,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         };
         return render_empty(area, buf, block, text, app);
     }
-    let fitted: Fitted = fit(&SPECS, area);
+    let specs = super::with_id_width(app, &SPECS);
+    let fitted: Fitted = fit(&specs, area);
     let visible = crate::tui::layout::table_rows(area, 0);
     let cursor = app.cursors[Pane::Tracker.index()];
     let (first, count) = window(cursor, visible, shown);
@@ -146,7 +98,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .unwrap_or_default();
     let selected = (cursor.selected >= first).then(|| cursor.selected - first);
     render_table(
-        app, area, buf, block, &SPECS, &fitted, &marks, rows, selected,
+        app, area, buf, block, &specs, &fitted, &marks, rows, selected,
     );
 }
 

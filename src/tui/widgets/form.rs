@@ -12,15 +12,36 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-/// The popup's rectangle within the screen.
-fn popup(area: Rect, form: &Form) -> Rect {
-    let lines = form.fields.len() as u16 * 2 + 2;
+/// The form laid out in `area`: its popup, the inside, the lines, the line of each
+/// field and the column where values start.
+struct Placed {
+    popup: Rect,
+    inner: Rect,
+    lines: Vec<Line<'static>>,
+    at: Vec<usize>,
+    value_x: usize,
+}
+
+fn place(app: &App, form: &Form, area: Rect) -> Placed {
     let w = area.width.saturating_sub(4).clamp(20.min(area.width), 100);
-    layout::centered(
-        area,
-        w,
-        (lines + 2).min(area.height.saturating_sub(2)).max(3),
-    )
+    let probe = Rect {
+        width: w.saturating_sub(2),
+        ..area
+    };
+    let (lines, at, value_x) = build(app, form, probe);
+    let h = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height.saturating_sub(2))
+        .max(3);
+    let popup = layout::centered(area, w, h);
+    let inner = Block::bordered().inner(popup);
+    Placed {
+        popup,
+        inner,
+        lines,
+        at,
+        value_x,
+    }
 }
 
 fn label_width(form: &Form, inner: Rect) -> usize {
@@ -97,13 +118,17 @@ fn build(app: &App, form: &Form, inner: Rect) -> (Vec<Line<'static>>, Vec<usize>
         at.push(lines.len());
         lines.push(Line::from(spans));
         if let Some(p) = problem {
-            let quiet = p.missing && !form.tried;
-            let text = format!("{}{}", " ".repeat(marker_w + label_w + 1), p.text);
-            for part in format::wrap(&text, usize::from(inner.width).max(1)) {
-                lines.push(Line::from(Span::styled(
-                    part,
-                    if quiet { t.muted } else { t.warning },
-                )));
+            let style = if p.missing && !form.tried {
+                t.muted
+            } else {
+                t.warning
+            };
+            let indent = marker_w + label_w + 1;
+            for part in format::wrap(&p.text, room.max(10)) {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(indent)),
+                    Span::styled(part, style),
+                ]));
             }
         }
     }
@@ -121,20 +146,24 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let Some(Modal::Form(form)) = &app.modal else {
         return;
     };
-    let rect = popup(area, form);
-    Clear.render(rect, buf);
+    let Placed {
+        popup,
+        inner,
+        lines,
+        at,
+        ..
+    } = place(app, form, area);
+    Clear.render(popup, buf);
     let block = Block::bordered()
         .title(Span::styled(
             format!(" {} ", clean(&form.title)),
             app.theme.title,
         ))
         .border_style(app.theme.key);
-    let inner = block.inner(rect);
-    block.render(rect, buf);
+    block.render(popup, buf);
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    let (lines, at, _) = build(app, form, inner);
     let height = usize::from(inner.height);
     let off = offset(&at, form.focus, lines.len(), height);
     let shown: Vec<Line> = lines.into_iter().skip(off).take(height).collect();
@@ -150,9 +179,13 @@ pub fn cursor(app: &App, area: Rect) -> Option<Position> {
     let (FieldKind::Text { input, .. } | FieldKind::Date { input }) = &f.kind else {
         return None;
     };
-    let rect = popup(area, form);
-    let inner = Block::bordered().inner(rect);
-    let (lines, at, value_x) = build(app, form, inner);
+    let Placed {
+        inner,
+        lines,
+        at,
+        value_x,
+        ..
+    } = place(app, form, area);
     let off = offset(&at, form.focus, lines.len(), usize::from(inner.height));
     let line = at.get(form.focus)?.checked_sub(off)?;
     if line >= usize::from(inner.height) {

@@ -40,17 +40,14 @@ fn who(app: &App) -> String {
     match &app.me {
         Some(p) => {
             let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
-            format!(
-                "{} ({})",
-                clean(&app.login),
-                if roles.is_empty() {
-                    "no roles".into()
-                } else {
-                    roles.join(", ")
-                }
-            )
+            let roles = if roles.is_empty() {
+                "no roles".to_string()
+            } else {
+                roles.join(",")
+            };
+            format!("{} ({roles}) ", clean(&app.login))
         }
-        None => format!("{} (not registered: read-only)", clean(&app.login)),
+        None => format!("{} (not registered: read-only) ", clean(&app.login)),
     }
 }
 
@@ -60,7 +57,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let t = &app.theme;
     let width = usize::from(area.width);
-    // Line 1: the project on the left, who is logged in on the right.
+    // Line 1: the project and its start on the left, who is logged in on the right.
+    let s = &app.stats;
+    let r = s.readiness;
     let project = match &app.scope {
         Some(key) => app
             .projects
@@ -82,20 +81,45 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .unwrap_or_else(|| key.clone()),
         None => format!("All projects ({})", app.projects.len()),
     };
+    let start = match &s.start {
+        Some((key, date, days)) => {
+            let whose = if app.scope.is_some() {
+                String::new()
+            } else {
+                format!("{key} ")
+            };
+            let date_text = if width >= 110 {
+                format!(" {}", date.format("%Y-%m-%d"))
+            } else {
+                String::new()
+            };
+            let verb = if *days < 0 { "started" } else { "starts" };
+            format!(
+                " · {whose}{verb}{date_text} {}",
+                format::days_relative(*days)
+            )
+        }
+        None => String::new(),
+    };
+    let start_style = match &s.start {
+        Some((_, _, days)) if *days < 0 && r.ratio < READINESS_TARGET => t.blocked,
+        _ => t.normal,
+    };
     let who = who(app);
     let who_w = format::width(&who).min(width / 2);
-    let left_w = width.saturating_sub(who_w + 1);
-    let left = format::truncate(&format!(" accessdesk · {project}"), left_w);
-    let pad = width.saturating_sub(format::width(&left) + who_w);
+    let start_w = format::width(&start).min(width.saturating_sub(who_w + 1));
+    let prefix = if width >= 110 { " accessdesk · " } else { " " };
+    let left_w = width.saturating_sub(who_w + start_w + 1);
+    let left = format::truncate(&format!("{prefix}{project}"), left_w);
+    let pad = width.saturating_sub(format::width(&left) + start_w + who_w);
     let line1 = Line::from(vec![
         Span::styled(left, t.title),
+        Span::styled(format::truncate(&start, start_w), start_style),
         Span::raw(" ".repeat(pad)),
         Span::styled(format::truncate(&who, who_w), t.muted),
     ]);
 
-    // Line 2: readiness gauge, start, blockers, queue.
-    let s = &app.stats;
-    let r = s.readiness;
+    // Line 2: readiness gauge, blockers, my queue.
     let style = t.readiness(r.ratio, READINESS_TARGET);
     let gauge_w = if width >= 110 { 20 } else { 10 };
     let filled = ((r.ratio * gauge_w as f64).round() as usize).min(gauge_w);
@@ -108,35 +132,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Span::styled(off.repeat(gauge_w - filled), t.muted),
         Span::styled("] ", t.muted),
         Span::styled(format!("{pct}%"), style),
-        Span::styled(format!(" {}/{}", r.ready, r.required), t.normal),
+        Span::styled(format!(" {}/{} ready", r.ready, r.required), t.normal),
     ];
     let target: Part = vec![Span::styled(
         format!("target {:.0}%", READINESS_TARGET * 100.0),
         t.muted,
     )];
-    let start: Part = match &s.start {
-        Some((key, date, days)) => {
-            let prefix = if app.scope.is_some() {
-                "start".to_string()
-            } else {
-                format!("start {key}")
-            };
-            let date_text = if width >= 110 {
-                format!(" {}", date.format("%Y-%m-%d"))
-            } else {
-                String::new()
-            };
-            vec![Span::styled(
-                format!("{prefix}{date_text} {}", format::days_relative(*days)),
-                if *days < 0 && r.ratio < READINESS_TARGET {
-                    t.blocked
-                } else {
-                    t.normal
-                },
-            )]
-        }
-        None => vec![],
-    };
     let blockers: Part = if s.open_blockers == 0 {
         vec![Span::styled("no blockers", t.ready)]
     } else {
@@ -157,9 +158,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             t.pending
         },
     )];
-    // Dropped from the right when narrow: the target first, then the start.
-    let mut parts = vec![gauge, start, blockers, queue, target];
-    parts.retain(|p| !p.is_empty());
+    // Dropped from the right when narrow: the target first.
+    let parts = vec![gauge, blockers, queue, target];
     let line2 = fit_parts(parts, width, Span::styled(" │ ", t.muted));
     Paragraph::new(vec![line1, line2]).render(area, buf);
 }
