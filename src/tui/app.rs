@@ -667,28 +667,35 @@ impl App {
 
     /// Reloads from the store, keeping each pane's selected item selected.
     fn reload(&mut self) {
-        let keep: Vec<Option<i64>> = Pane::ALL
-            .iter()
-            .map(|p| self.pane_selection(*p).map(|i| self.items[i].item.rowid))
-            .collect();
-        if let Err(e) = self.load() {
-            self.set_status(StatusKind::Error, format!("could not reload: {e}"));
-        }
-        self.rebuild();
-        for (pane, rowid) in Pane::ALL.iter().zip(keep) {
-            if let Some(r) = rowid {
-                self.select_rowid(*pane, r);
+        self.keeping_selection(|app| {
+            if let Err(e) = app.load() {
+                app.set_status(StatusKind::Error, format!("could not reload: {e}"));
             }
-        }
+            app.rebuild();
+        });
         if let Some(d) = &self.detail
             && !self.rowid_ix.contains_key(&d.rowid)
         {
             self.detail = None;
         }
+    }
+
+    /// Runs `change` and selects again, in each pane, the item that was selected.
+    fn keeping_selection(&mut self, change: impl FnOnce(&mut App)) {
+        let keep: Vec<Option<i64>> = Pane::ALL
+            .iter()
+            .map(|p| self.pane_selection(*p).map(|i| self.items[i].item.rowid))
+            .collect();
+        change(self);
+        for (pane, rowid) in Pane::ALL.iter().zip(keep) {
+            if let Some(r) = rowid {
+                self.select_rowid(*pane, r);
+            }
+        }
         self.clamp_cursors();
     }
 
-    /// Recomputes everything derived from `items`.
+    /// Recomputes everything derived from `items` after a load.
     fn rebuild(&mut self) {
         self.rowid_ix = self
             .items
@@ -705,6 +712,12 @@ impl App {
         self.id_width = u16::try_from(longest.unwrap_or(2))
             .unwrap_or(u16::MAX)
             .max(2);
+        self.rederive();
+    }
+
+    /// Recomputes what depends on blockers, the clock and the person (the queue, the
+    /// blockers pane, the header, the tracker order); the items' text is unchanged.
+    fn rederive(&mut self) {
         self.compute_queue();
         self.compute_blockers();
         self.compute_stats();
@@ -1019,11 +1032,11 @@ impl App {
                 self.size = (w, h);
                 self.clamp_cursors();
             }
-            Msg::Tick(now) => {
-                self.now = now;
-                self.recompute_blockers();
-                self.rebuild();
-            }
+            Msg::Tick(now) => self.keeping_selection(|app| {
+                app.now = now;
+                app.recompute_blockers();
+                app.rederive();
+            }),
             Msg::Reload => self.reload(),
             Msg::Click(x, y) => self.click(x, y),
         }

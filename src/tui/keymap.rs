@@ -104,6 +104,16 @@ impl Binding {
             _ => None,
         }
     }
+
+    /// What pressing the key does while it is not available: a move explains the
+    /// rule that forbids it, adding an item says which role it needs; anything else
+    /// does nothing.
+    pub fn when_refused(&self) -> Option<Msg> {
+        match self.msg {
+            Msg::NewItem => Some(Msg::NewItem),
+            _ => self.move_kind().map(Msg::Explain),
+        }
+    }
 }
 
 const PANES: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers];
@@ -505,6 +515,16 @@ pub static TABLE: &[Binding] = &[
         when: always,
         footer: Some(92),
     },
+    Binding {
+        keys: &[ctrl('c')],
+        shown: "C-c",
+        label: "quit",
+        help: "quit accessdesk",
+        msg: Msg::Quit,
+        ctx: &[Ctx::Detail, Ctx::Help],
+        when: always,
+        footer: None,
+    },
     // The filter line.
     Binding {
         keys: &[code(KeyCode::Enter)],
@@ -640,11 +660,11 @@ pub fn lookup(app: &App, ev: &KeyEvent) -> Option<Msg> {
             return Some(b.msg.clone());
         }
         if refused.is_none() {
-            refused = b.move_kind();
+            refused = b.when_refused();
         }
     }
-    if let Some(kind) = refused {
-        return Some(Msg::Explain(kind));
+    if refused.is_some() {
+        return refused;
     }
     match ctx {
         Ctx::Form => Some(Msg::FormInput(*ev)),
