@@ -12,8 +12,8 @@ use rusqlite::Connection;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Barrier, Mutex};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Barrier};
 
 use support::*;
 

@@ -133,6 +133,17 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
     if !meta.is_file() {
         return Err(open_error(path, "it is not a regular file"));
     }
+    if meta.mode() & 0o060 == 0o060 {
+        // SQLite creates -wal/-shm under the process umask and widens them to the
+        // database's mode a moment later. In between, another team member's process
+        // cannot open the shared memory for writing and silently falls back to
+        // read-only, failing its write. Not masking the group bits closes that window.
+        // SAFETY: umask only swaps the process file-creation mask.
+        unsafe {
+            let old = libc::umask(0o077);
+            libc::umask(old & !0o060);
+        }
+    }
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)
         .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
