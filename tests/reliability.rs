@@ -25,7 +25,7 @@ fn five_processes_opening_an_old_file_migrate_it_exactly_once() {
         // Turn the file back into schema version 1.
         {
             let c = Connection::open(&db).unwrap();
-            c.execute_batch("DROP TABLE meta; DROP INDEX items_blocked; PRAGMA user_version = 1;")
+            c.execute_batch("DROP TABLE meta; DROP INDEX items_blocked; DROP INDEX events_kind; CREATE INDEX events_kind ON events(kind, project); PRAGMA user_version = 1;")
                 .unwrap();
         }
         let barrier = Arc::new(Barrier::new(5));
