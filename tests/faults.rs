@@ -13,7 +13,8 @@ use support::*;
 
 fn count(db: &std::path::Path) -> i64 {
     let c = Connection::open(db).unwrap();
-    c.query_row("SELECT count(*) FROM items", [], |r| r.get(0)).unwrap()
+    c.query_row("SELECT count(*) FROM items", [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]
@@ -31,11 +32,17 @@ fn sigkill_during_import_leaves_all_or_nothing() {
     let full = started.elapsed();
     assert_eq!(count(&db), 1000);
 
-    let rounds = if std::env::var_os("ACCESSDESK_LONG_TESTS").is_some() { 200 } else { 50 };
+    let rounds = if std::env::var_os("ACCESSDESK_LONG_TESTS").is_some() {
+        200
+    } else {
+        50
+    };
     let mut killed = 0;
     for i in 0..rounds {
         let before = count(&db);
-        let mut child = cmd(&db, &["import", &csv, "--project", "ACME"]).spawn().unwrap();
+        let mut child = cmd(&db, &["import", &csv, "--project", "ACME"])
+            .spawn()
+            .unwrap();
         // Spread the kills from the very start to just past the end of an import.
         let at = full.mul_f64(1.1 * f64::from(i) / f64::from(rounds));
         std::thread::sleep(at);
@@ -45,15 +52,37 @@ fn sigkill_during_import_leaves_all_or_nothing() {
         }
         child.wait().unwrap();
         let c = Connection::open(&db).unwrap();
-        let check: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        let check: String = c
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(check, "ok", "round {i}");
         let after = count(&db);
-        assert!(after == before || after == before + 1000, "round {i}: {before} -> {after}");
+        assert!(
+            after == before || after == before + 1000,
+            "round {i}: {before} -> {after}"
+        );
         let v = run(&db, &["audit", "verify"]);
-        assert!(v.status.success(), "round {i}: {}", String::from_utf8_lossy(&v.stderr));
+        assert!(
+            v.status.success(),
+            "round {i}: {}",
+            String::from_utf8_lossy(&v.stderr)
+        );
     }
     eprintln!("{rounds} rounds, {killed} killed mid-import; one import takes {full:?}");
-    assert!(killed >= rounds / 2, "most rounds must really kill a running import");
+    assert!(
+        killed >= rounds / 2,
+        "most rounds must really kill a running import"
+    );
     // And the file still takes writes.
-    ok(&db, &["item", "add", "--project", "ACME", "--system", "After the storm"]);
+    ok(
+        &db,
+        &[
+            "item",
+            "add",
+            "--project",
+            "ACME",
+            "--system",
+            "After the storm",
+        ],
+    );
 }

@@ -160,6 +160,9 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Up to 32 MiB of pages: the items of 100,000 access items fit, so reloads of the
+    // tracker hit memory instead of read() calls. Allocated only as pages are read.
+    conn.pragma_update(None, "cache_size", -32768)?;
     conn.set_transaction_behavior(TransactionBehavior::Immediate);
     let latest = schema::latest();
     let version: usize = conn

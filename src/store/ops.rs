@@ -641,17 +641,30 @@ impl Store {
     }
 
     fn attach_approvals(&self, items: &mut [Item], project: Option<&str>) -> Result<()> {
-        let mut by_item: HashMap<i64, Vec<Approval>> = HashMap::new();
-        let sql = "SELECT a.item_id, a.login, a.capacity, a.conditions, a.at FROM approvals a JOIN items i ON i.id = a.item_id AND i.round = a.round \
-                   WHERE ?1 IS NULL OR i.project = ?1 ORDER BY a.id";
+        // Read approvals in table order and keep those of each item's current round:
+        // a join back to items would seek into the items table once per approval.
+        let index: HashMap<i64, usize> = items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.rowid, i))
+            .collect();
+        let sql = match project {
+            Some(_) => {
+                "SELECT a.item_id, a.login, a.capacity, a.conditions, a.at, a.round FROM approvals a \
+                        WHERE a.item_id IN (SELECT id FROM items WHERE project = ?1) ORDER BY a.id"
+            }
+            None => {
+                "SELECT item_id, login, capacity, conditions, at, round FROM approvals WHERE ?1 IS NULL ORDER BY id"
+            }
+        };
         let mut stmt = self.conn.prepare_cached(sql)?;
-        for row in stmt.query_map([project.map(|p| p.to_ascii_uppercase())], rows::approval)? {
-            let (id, a) = row?;
-            by_item.entry(id).or_default().push(a);
-        }
-        for it in items {
-            if let Some(a) = by_item.remove(&it.rowid) {
-                it.approvals = a;
+        let mut rows = stmt.query([project.map(|p| p.to_ascii_uppercase())])?;
+        while let Some(r) = rows.next()? {
+            let Some(&i) = index.get(&r.get::<_, i64>(0)?) else {
+                continue;
+            };
+            if items[i].round == r.get::<_, i64>(5)? {
+                items[i].approvals.push(rows::approval(r)?.1);
             }
         }
         Ok(())
