@@ -133,6 +133,13 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
     if !meta.is_file() {
         return Err(open_error(path, "it is not a regular file"));
     }
+    // SQLite creates the -wal and -shm with the database's mode, but under the process
+    // umask, and widens them with fchmod only afterwards. In between, another account
+    // of the group finds them unwritable, opens them read-only and fails its write with
+    // "attempt to write a readonly database". Masking nothing the database itself
+    // grants makes them right from the start. This connection opens both files below
+    // and keeps them open, so it does not create them again later.
+    let _umask = Umask::allow(meta.mode() & 0o777);
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)
         .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
@@ -172,6 +179,34 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
     conn.busy_timeout(ATTEMPT)?;
     align_sidecars(path);
     Ok((conn, read_only))
+}
+
+/// Sets the process umask so that it masks none of `mode`'s bits, and restores the
+/// previous umask when dropped. The umask is per process: a lock keeps threads that
+/// open stores at the same time from restoring each other's values.
+struct Umask {
+    previous: libc::mode_t,
+    _lock: std::sync::MutexGuard<'static, ()>,
+}
+
+impl Umask {
+    fn allow(mode: u32) -> Umask {
+        static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let lock = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // SAFETY: umask has no preconditions and cannot fail.
+        let previous = unsafe { libc::umask(!(mode as libc::mode_t) & 0o777) };
+        Umask {
+            previous,
+            _lock: lock,
+        }
+    }
+}
+
+impl Drop for Umask {
+    fn drop(&mut self) {
+        // SAFETY: as above.
+        unsafe { libc::umask(self.previous) };
+    }
 }
 
 fn permission_hint(path: &Path, meta: &fs::Metadata, error: &str) -> String {
