@@ -848,6 +848,11 @@ impl Store {
         })
     }
 
+    /// A warning when a group-shared file sits in a folder that is not setgid.
+    pub fn shared_folder_warning(&self) -> Option<String> {
+        conn::shared_folder_warning(&self.path)
+    }
+
     /// A warning for a database any account on the host can read.
     pub fn permission_warning(&self) -> Option<String> {
         conn::world_readable_warning(&self.path)
