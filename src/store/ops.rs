@@ -645,6 +645,12 @@ impl Store {
         Ok(stmt.query_map(rusqlite::params_from_iter(args), events::from_row)?.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Counts a refused credential (form field, import cell) without its value.
+    pub fn record_unsafe_attempt(&mut self, project: Option<&str>, item: Option<&str>, attempt: &crate::domain::refusal::UnsafeAttempt) -> Result<()> {
+        let payload = json!({"field": attempt.field, "detector": attempt.detector});
+        self.write(project, item, |tx, ctx| events::append(tx, ctx, project, item, "unsafe-attempt", &payload).map(|_| ()))
+    }
+
     /// A warning for a database any account on the host can read.
     pub fn permission_warning(&self) -> Option<String> {
         conn::world_readable_warning(&self.path)
