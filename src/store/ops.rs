@@ -742,9 +742,9 @@ fn validate_new(
     }
     rules::check_fields(f, blockers::today(p, now), None)?;
     let key = format!("{}\u{1f}{}", f.approver, f.exception.as_ref().and_then(|e| e.owner.clone()).unwrap_or_default());
-    if !approvers.contains_key(&key) {
+    if let std::collections::hash_map::Entry::Vacant(slot) = approvers.entry(key) {
         check_approver(conn, f, login)?;
-        approvers.insert(key, ());
+        slot.insert(());
     }
     Ok(())
 }
