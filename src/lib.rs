@@ -4,5 +4,6 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod domain;
+pub mod exchange;
 pub mod identity;
 pub mod store;
