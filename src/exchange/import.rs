@@ -541,12 +541,14 @@ impl<'r> Row<'r, '_> {
         if s.is_empty() {
             return Some(s);
         }
-        if let Err(r) = rules::check_text(f.name(), &s, multiline) {
-            let message = strip_field_prefix(f.name(), &r.message);
-            self.fail(f, message, Some(r.rule), r.unsafe_attempt);
+        // Typed cells are held to the text rules only when they fail to parse (see
+        // `text_refused`): a known token can hold neither a credential nor a control
+        // character, and skipping the scan halves the work per row.
+        let free_text = matches!(kind, Kind::Line | Kind::Note);
+        if free_text && self.text_refused(f, &s, multiline) {
             return None;
         }
-        if !guarded && matches!(kind, Kind::Line | Kind::Note) && looks_like_formula(&s) {
+        if !guarded && free_text && looks_like_formula(&s) {
             self.fail(
                 f,
                 format!(
@@ -559,6 +561,19 @@ impl<'r> Row<'r, '_> {
             return None;
         }
         Some(s)
+    }
+
+    /// Reports the cell when the domain's text rules refuse it (control characters,
+    /// credentials). Runs before any message quotes the value.
+    fn text_refused(&mut self, f: Field, s: &str, multiline: bool) -> bool {
+        match rules::check_text(f.name(), s, multiline) {
+            Ok(()) => false,
+            Err(r) => {
+                let message = strip_field_prefix(f.name(), &r.message);
+                self.fail(f, message, Some(r.rule), r.unsafe_attempt);
+                true
+            }
+        }
     }
 
     fn text(&mut self, f: Field) -> String {
@@ -574,7 +589,9 @@ impl<'r> Row<'r, '_> {
         } else if is(&["true", "yes", "1"]) {
             true
         } else {
-            self.fail(f, format!("{} is not true or false", shown(t)), None, None);
+            if !self.text_refused(f, &s, false) {
+                self.fail(f, format!("{} is not true or false", shown(t)), None, None);
+            }
             false
         }
     }
@@ -586,7 +603,7 @@ impl<'r> Row<'r, '_> {
             return None;
         }
         let d = parse_date(t);
-        if d.is_none() {
+        if d.is_none() && !self.text_refused(f, &s, false) {
             self.fail(
                 f,
                 format!("{} is not a valid date (YYYY-MM-DD)", shown(t)),
@@ -604,37 +621,29 @@ impl<'r> Row<'r, '_> {
         if t.is_empty() {
             return None;
         }
-        match t.parse::<Method>() {
-            Ok(m) => Some(m),
-            Err(_) if is_unsafe_channel(t) => {
-                let rule = Rule::SafeCollectionMethod;
-                self.fail(
-                    f,
-                    format!(
-                        "{} is refused by the {rule} rule: credentials are never collected by email, chat, forms, \
-                         phone or as shared or plain-text passwords; use one of: {}",
-                        shown(t),
-                        Method::names()
-                    ),
-                    Some(rule),
-                    None,
-                );
-                None
-            }
-            Err(_) => {
-                self.fail(
-                    f,
-                    format!(
-                        "{} is not a collection method; use one of: {}",
-                        shown(t),
-                        Method::names()
-                    ),
-                    None,
-                    None,
-                );
-                None
-            }
+        if let Some(m) = by_name(Method::ALL, Method::as_str, t) {
+            return Some(m);
         }
+        if self.text_refused(f, &s, false) {
+            return None;
+        }
+        let names = Method::names();
+        if is_unsafe_channel(t) {
+            let rule = Rule::SafeCollectionMethod;
+            let message = format!(
+                "{} is refused by the {rule} rule: credentials are never collected by email, chat, \
+                 forms, phone or as shared or plain-text passwords; use one of: {names}",
+                shown(t)
+            );
+            self.fail(f, message, Some(rule), None);
+        } else {
+            let message = format!(
+                "{} is not a collection method; use one of: {names}",
+                shown(t)
+            );
+            self.fail(f, message, None, None);
+        }
+        None
     }
 
     fn deprovision(&mut self) -> Option<Deprovision> {
@@ -644,21 +653,29 @@ impl<'r> Row<'r, '_> {
         if t.is_empty() {
             return None;
         }
-        let d = t.parse::<Deprovision>().ok();
-        if d.is_none() {
-            self.fail(
-                f,
-                format!(
-                    "{} is not a deprovisioning rule; use one of: {}",
-                    shown(t),
-                    Deprovision::names()
-                ),
-                None,
-                None,
+        let d = by_name(Deprovision::ALL, Deprovision::as_str, t);
+        if d.is_none() && !self.text_refused(f, &s, false) {
+            let message = format!(
+                "{} is not a deprovisioning rule; use one of: {}",
+                shown(t),
+                Deprovision::names()
             );
+            self.fail(f, message, None, None);
         }
         d
     }
+}
+
+/// The value whose stable name is `t`, ignoring ASCII case and taking `_` for `-`, as
+/// the domain's `FromStr` does, without allocating for every cell.
+fn by_name<T: Copy>(all: &[T], name: fn(T) -> &'static str, t: &str) -> Option<T> {
+    all.iter().copied().find(|v| {
+        let n = name(*v);
+        n.len() == t.len()
+            && n.bytes()
+                .zip(t.bytes())
+                .all(|(n, t)| n == t.to_ascii_lowercase() || (n == b'-' && t == b'_'))
+    })
 }
 
 /// `YYYY-MM-DD` exactly (chrono alone would also take `2026-3-1` or `+2026-03-01`),

@@ -80,20 +80,24 @@ impl<R> Tracker<R> {
 impl<R: Read> Read for Tracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if n == 0 {
-            // A CR as the very last byte has no byte after it to decide it.
-            self.decide_cr(self.offset, None);
-        }
-        for (i, &b) in buf[..n].iter().enumerate() {
+        let read = &buf[..n];
+        // A CR at the end of the previous read is decided by this read's first byte
+        // (or, at the end of the input, by there being none).
+        self.decide_cr(self.offset, read.first().copied());
+        for (i, &b) in read.iter().enumerate() {
             let at = self.offset + i as u64;
-            self.decide_cr(at, Some(b));
             match b {
                 b'"' => self.quotes += 1,
                 b'\n' => {
                     self.lone_cr_breaks.get_or_insert(false);
                     self.marks.push_back((at, true));
                 }
-                b'\r' => self.marks.push_back((at, false)),
+                b'\r' => {
+                    self.marks.push_back((at, false));
+                    if let Some(&next) = read.get(i + 1) {
+                        self.decide_cr(at + 1, Some(next));
+                    }
+                }
                 _ => {}
             }
         }

@@ -349,6 +349,12 @@ fn bad_booleans_and_deprovisioning() {
     assert_eq!(e.rule, None);
     at(&one_cell("deprovision", "never"), 3, Some("deprovision"));
     let rows = ok(&file(&[row(&[
+        ("temporary", "true"),
+        ("expires", "2026-06-30"),
+        ("deprovision", "On_Date"),
+    ])]));
+    assert_eq!(rows[0].1.deprovision, Some(Deprovision::OnDate));
+    let rows = ok(&file(&[row(&[
         ("privileged", "Yes"),
         ("client-owned", "1"),
         ("shared-credential", "FALSE"),
