@@ -36,10 +36,11 @@
 //!   must exist (2026-02-30 does not). `method` is one of the safe collection methods;
 //!   email, chat, forms, phone and shared or plain-text passwords are refused by the
 //!   `safe-collection-method` rule. `deprovision` is `on-date` or `at-project-end`.
-//!   Every cell is held to the domain's text rules (`rules::check_text`): no control or
-//!   bidi characters (tab and line feed are allowed in `notes` and `exception`), at most
-//!   `MAX_LINE` characters (`MAX_NOTE` in `notes` and `exception`), and no credentials.
-//!   A refused credential carries its
+//!   Every cell is at most `MAX_LINE` characters (`MAX_NOTE` in `notes` and
+//!   `exception`). Free-text cells, and typed cells that fail to parse, are held to the
+//!   domain's text rules (`rules::check_text`) before anything quotes them: no control
+//!   or bidi characters (tab and line feed are allowed in `notes` and `exception`) and
+//!   no credentials. A refused credential carries its
 //!   [`UnsafeAttempt`](crate::domain::refusal::UnsafeAttempt) so the caller can count
 //!   it; its value never appears in any message.
 //! - **Formula guard**: export puts an apostrophe in front of a cell that a spreadsheet
