@@ -631,14 +631,17 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
     let rows = match exchange::parse_items(std::io::BufReader::new(file)) {
         Ok(rows) => rows,
         Err(e) => {
-            if let Some(attempt) = &e.unsafe_attempt {
+            for attempt in e.unsafe_attempts() {
                 store.record_unsafe_attempt(Some(&key), None, attempt)?;
             }
-            let msg = format!("{}: {e}; nothing was imported", a.file.display());
-            return Err(if e.rule.is_some() {
-                Failure::Refused(msg)
-            } else {
-                Failure::Error(msg)
+            let msg = format!(
+                "{}: {}\nnothing was imported",
+                a.file.display(),
+                e.report().trim_end()
+            );
+            return Err(match e.refusal_rule() {
+                Some(_) => Failure::Refused(msg),
+                None => Failure::Error(msg),
             });
         }
     };
