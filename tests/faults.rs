@@ -20,11 +20,35 @@ fn count(db: &std::path::Path) -> i64 {
 #[test]
 fn sigkill_during_import_leaves_all_or_nothing() {
     let (dir, db) = fixture();
-    // A valid 1,000-row file: generated items, exported by the app itself.
-    let source = dir.path().join("source.db");
-    ok(&source, &["demo", "--scale", "1000", "--no-tui"]);
+    // A valid 1,000-row file in the documented import columns.
+    let mut text = accessdesk::exchange::FIELD_COLUMNS.join(",");
+    text.push('\n');
+    for i in 0..1000 {
+        let row: Vec<String> = accessdesk::exchange::FIELD_COLUMNS
+            .iter()
+            .map(|c| match *c {
+                "system" => format!("System {i}"),
+                "purpose" => "migrate the catalogue".into(),
+                "role" => "Viewer".into(),
+                "credential-owner" => "Ana".into(),
+                "approver" => "bob".into(),
+                "method" => "vault".into(),
+                "notes" => format!("row {i}, added in bulk"),
+                _ => String::new(),
+            })
+            .map(|v| {
+                if v.contains(',') {
+                    format!("\"{v}\"")
+                } else {
+                    v
+                }
+            })
+            .collect();
+        text.push_str(&row.join(","));
+        text.push('\n');
+    }
     let csv = dir.path().join("rows.csv");
-    std::fs::write(&csv, ok(&source, &["export", "--format", "csv"])).unwrap();
+    std::fs::write(&csv, text).unwrap();
     let csv = csv.to_str().unwrap().to_string();
 
     let started = Instant::now();

@@ -308,7 +308,7 @@ impl Store {
             )));
         }
         if let Some(n) = name {
-            rules::check_text("name", n, false)?;
+            self.checked(rules::check_text("name", n, false), None, None)?;
         }
         let mine = self.my_person()?;
         let p = mine.as_ref();
@@ -355,7 +355,7 @@ impl Store {
     pub fn add_project(&mut self, p: NewProject) -> Result<Project> {
         let key = normalise_key(&p.key)?;
         for (field, v) in [("name", &p.name), ("client", &p.client)] {
-            rules::check_text(field, v, false)?;
+            self.checked(rules::check_text(field, v, false), Some(&p.key), None)?;
             if v.trim().is_empty() {
                 return Err(Error::Refused(Refusal::new(
                     Rule::RequiredFields,
@@ -705,7 +705,11 @@ impl Store {
         start: Option<NaiveDate>,
     ) -> Result<Task> {
         self.manage_check()?;
-        rules::check_text("title", title, false)?;
+        self.checked(
+            rules::check_text("title", title, false),
+            Some(project),
+            None,
+        )?;
         if title.trim().is_empty() {
             return Err(Error::Refused(Refusal::new(
                 Rule::RequiredFields,
@@ -839,13 +843,31 @@ impl Store {
                 ),
             )));
         }
-        rules::check_text("note", note, true)?;
+        self.checked(rules::check_text("note", note, true), None, Some(id))?;
         let item = self.item(id)?;
         let payload = json!({"channel": channel, "note": note, "field": "channel", "detector": format!("reported-{channel}")});
         let (key, iid) = (item.project.clone(), item.id());
         self.write(Some(&key), Some(&iid), |tx, ctx| {
             events::append(tx, ctx, Some(&key), Some(&iid), "unsafe-attempt", &payload).map(|_| ())
         })
+    }
+
+    /// Passes a text check's result on, counting a refused credential first (for
+    /// checks made before a write transaction starts).
+    fn checked(
+        &mut self,
+        r: Result<(), Refusal>,
+        project: Option<&str>,
+        item: Option<&str>,
+    ) -> Result<()> {
+        if let Err(refusal) = r {
+            if let Some(attempt) = &refusal.unsafe_attempt {
+                let project = project.map(str::to_ascii_uppercase);
+                self.record_unsafe_attempt(project.as_deref(), item, attempt)?;
+            }
+            return Err(Error::Refused(refusal));
+        }
+        Ok(())
     }
 
     /// A warning when a group-shared file sits in a folder that is not setgid.
