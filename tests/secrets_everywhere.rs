@@ -29,11 +29,11 @@ fn base() -> ItemFields {
     }
 }
 
+/// One way of typing text in, as the coordinator and the approver; the store's answer.
+type Attempt = fn(&mut Store, &mut Store, &str) -> Result<(), Error>;
+
 /// The ways a secret can be typed in, each returning the store's answer.
-fn attempts() -> Vec<(
-    &'static str,
-    fn(&mut Store, &mut Store, &str) -> Result<(), Error>,
-)> {
+fn attempts() -> Vec<(&'static str, Attempt)> {
     fn field(f: impl Fn(&mut ItemFields, &str)) -> impl Fn(&mut Store, &str) -> Result<(), Error> {
         move |s: &mut Store, secret: &str| {
             let mut fields = base();
