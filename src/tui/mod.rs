@@ -1,8 +1,162 @@
-//! stand-in until the terminal UI lands
-#[derive(Debug, Default)]
+//! The full-screen terminal UI: a tracker of every access item, the approval queue of
+//! the logged-in person and the blockers, with a detail view, forms and help.
+//!
+//! Shape (Elm style): the event loop turns terminal events into [`Msg`]s through the
+//! key table ([`keymap`]), [`App::update`] is the only place that changes state or
+//! calls the store, and [`draw`] only reads the app. The loop redraws when something
+//! happened — a key, a resize, another process's change, the clock crossing a minute
+//! — and otherwise sleeps in `poll(2)`, so an idle screen costs next to no CPU.
+
+mod app;
+mod form;
+mod format;
+pub mod keymap;
+mod layout;
+mod msg;
+mod panes;
+mod term;
+pub mod theme;
+mod view;
+mod widgets;
+
+pub use app::{App, Column, Pane, Status, StatusKind};
+pub use layout::{MIN_HEIGHT, MIN_WIDTH};
+pub use msg::Msg;
+pub use theme::Theme;
+pub use view::draw;
+
+use crate::store::Store;
+use color_eyre::eyre::WrapErr;
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, MouseButton, MouseEventKind,
+};
+use crossterm::execute;
+use ratatui::DefaultTerminal;
+use std::io::stdout;
+use std::time::{Duration, Instant};
+
+/// How the TUI runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
+    /// Mouse support (wheel scrolls, clicks select); off by default because it stops
+    /// the terminal's own text selection.
     pub mouse: bool,
 }
-pub fn run(_store: crate::store::Store, _opts: Options) -> color_eyre::Result<()> {
-    Ok(())
+
+/// Longest sleep between looks at signals, the clock and the database.
+const WAIT: Duration = Duration::from_millis(250);
+/// How often the database is asked whether another process changed it.
+const DATA_CHECK: Duration = Duration::from_millis(500);
+/// How long a write waits for another process's lock (shorter than the CLI's: a
+/// person is watching, and a stop signal must not wait behind it for long).
+const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+/// Runs the TUI on the terminal until the person quits, a stop signal arrives or the
+/// terminal goes away. The caller has installed color-eyre.
+pub fn run(mut store: Store, opts: Options) -> color_eyre::Result<()> {
+    if std::env::var_os("ACCESSDESK_LOCK_WAIT").is_none() {
+        store.set_lock_wait(LOCK_WAIT);
+    }
+    // Loaded before the terminal is switched over, so an error prints normally.
+    let mut app =
+        App::new(store, Theme::detect()).wrap_err("cannot load the data for the screen")?;
+    let tty = term::Tty::open().wrap_err("accessdesk needs a terminal (no /dev/tty)")?;
+    term::install_signal_handlers();
+    let mut terminal = ratatui::try_init().wrap_err("cannot set up the terminal")?;
+    // ratatui's hook (installed by try_init) restores raw mode and the screen; this one
+    // first switches off what we switched on, then hands over to it.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture);
+        previous(info);
+    }));
+    let _ = execute!(stdout(), EnableBracketedPaste);
+    if opts.mouse {
+        let _ = execute!(stdout(), EnableMouseCapture);
+    }
+    let result = event_loop(&mut terminal, &mut app, &tty, opts);
+    let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture);
+    ratatui::restore();
+    result
+}
+
+/// Turns a terminal event into a message.
+fn message(app: &App, ev: Event, opts: Options) -> Option<Msg> {
+    match ev {
+        Event::Key(key) => app.handle_key(key),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Mouse(m) if opts.mouse => match m.kind {
+            MouseEventKind::ScrollDown => Some(Msg::Down),
+            MouseEventKind::ScrollUp => Some(Msg::Up),
+            MouseEventKind::Down(MouseButton::Left) => Some(Msg::Click(m.column, m.row)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    tty: &term::Tty,
+    opts: Options,
+) -> color_eyre::Result<()> {
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
+    let mut dirty = true;
+    let mut last_check = Instant::now();
+    loop {
+        if term::stop_requested() || app.should_quit() {
+            return Ok(());
+        }
+        if dirty {
+            match terminal.draw(|f| draw(f, app)) {
+                Ok(_) => dirty = false,
+                Err(e) if term::is_terminal_gone(&e) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if tty.wait(WAIT) == term::Wait::Gone {
+            return Ok(());
+        }
+        // Take every event that is waiting before drawing again, so a burst of
+        // resizes or a paste costs one frame.
+        loop {
+            match event::poll(Duration::ZERO) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) if term::is_terminal_gone(&e) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            }
+            let ev = match event::read() {
+                Ok(ev) => ev,
+                Err(e) if term::is_terminal_gone(&e) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            if matches!(ev, Event::Resize(..)) {
+                dirty = true;
+            }
+            if let Some(msg) = message(app, ev, opts) {
+                app.update(msg);
+                dirty = true;
+            }
+            if app.should_quit() || term::stop_requested() {
+                return Ok(());
+            }
+        }
+        let now = app.clock();
+        if app.minute_changed(now) {
+            app.update(Msg::Tick(now));
+            dirty = true;
+        }
+        if last_check.elapsed() >= DATA_CHECK {
+            last_check = Instant::now();
+            if app.data_changed() {
+                app.update(Msg::Reload);
+                dirty = true;
+            }
+        }
+    }
 }

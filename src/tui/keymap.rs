@@ -1,0 +1,715 @@
+//! The one key table. Each row says which keys do what, where (the contexts), and
+//! when (an availability predicate on the app). The same rows drive three things:
+//! `handle_key` (keys to messages), the footer (the moves valid now) and the help
+//! overlay (every key that works where you are), so a key that is shown is a key that
+//! works, and a move the state machine forbids is not offered.
+
+use super::app::{App, Pane};
+use super::msg::Msg;
+use crate::domain::machine::ActionKind;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// Where the keyboard focus is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ctx {
+    Tracker,
+    Queue,
+    Blockers,
+    Detail,
+    Help,
+    Filter,
+    Form,
+    Confirm,
+}
+
+impl Ctx {
+    pub fn of_pane(p: Pane) -> Ctx {
+        match p {
+            Pane::Tracker => Ctx::Tracker,
+            Pane::Queue => Ctx::Queue,
+            Pane::Blockers => Ctx::Blockers,
+        }
+    }
+}
+
+/// A key with the modifiers that must be held (Shift is implied by the character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn ch(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+impl Key {
+    /// Does a pressed key match? Characters match whatever Shift says (terminals
+    /// differ in reporting it); Ctrl and Alt must be exactly as bound.
+    pub fn matches(&self, ev: &KeyEvent) -> bool {
+        let held_ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let held_alt = ev.modifiers.contains(KeyModifiers::ALT);
+        if held_alt || held_ctrl != self.ctrl {
+            return false;
+        }
+        match (self.code, ev.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) if self.ctrl => a.eq_ignore_ascii_case(&b),
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// One row of the key table.
+pub struct Binding {
+    /// Keys that trigger it; empty for "any other key" rows, which only document a
+    /// fallback.
+    pub keys: &'static [Key],
+    /// How the keys are written in the footer and help.
+    pub shown: &'static str,
+    /// Short label for the footer.
+    pub label: &'static str,
+    /// What it does, for the help overlay.
+    pub help: &'static str,
+    /// The message it sends.
+    pub msg: Msg,
+    /// Where it works.
+    pub ctx: &'static [Ctx],
+    /// When it works (besides the context).
+    pub when: fn(&App) -> bool,
+    /// Place in the footer (lower first); `None` keeps it out of the footer.
+    pub footer: Option<u8>,
+}
+
+impl Binding {
+    /// The move this row starts, if it is a move on an item (refused moves are
+    /// explained instead of silently ignored).
+    pub fn move_kind(&self) -> Option<ActionKind> {
+        match self.msg {
+            Msg::Act(k) => Some(k),
+            Msg::ApproveWithConditions => Some(ActionKind::Approve),
+            _ => None,
+        }
+    }
+
+    /// What pressing the key does while it is not available: a move explains the
+    /// rule that forbids it, adding an item says which role it needs; anything else
+    /// does nothing.
+    pub fn when_refused(&self) -> Option<Msg> {
+        match self.msg {
+            Msg::NewItem => Some(Msg::NewItem),
+            _ => self.move_kind().map(Msg::Explain),
+        }
+    }
+}
+
+const PANES: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers];
+const ITEM: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers, Ctx::Detail];
+const MOVING: &[Ctx] = &[
+    Ctx::Tracker,
+    Ctx::Queue,
+    Ctx::Blockers,
+    Ctx::Detail,
+    Ctx::Help,
+];
+const TRACKER: &[Ctx] = &[Ctx::Tracker];
+const DETAIL: &[Ctx] = &[Ctx::Detail];
+const HELP: &[Ctx] = &[Ctx::Help];
+const FILTER: &[Ctx] = &[Ctx::Filter];
+const FORM: &[Ctx] = &[Ctx::Form];
+const CONFIRM: &[Ctx] = &[Ctx::Confirm];
+
+fn always(_: &App) -> bool {
+    true
+}
+
+macro_rules! item_move {
+    ($keys:expr, $shown:literal, $label:literal, $help:literal, $kind:expr, $rank:expr) => {
+        Binding {
+            keys: $keys,
+            shown: $shown,
+            label: $label,
+            help: $help,
+            msg: Msg::Act($kind),
+            ctx: ITEM,
+            when: |app| app.may($kind),
+            footer: Some($rank),
+        }
+    };
+}
+
+/// Every key of the application.
+pub static TABLE: &[Binding] = &[
+    // Moves on the selected item: offered only when the state machine allows them.
+    item_move!(
+        &[ch('a')],
+        "a",
+        "approve",
+        "approve the selected item",
+        ActionKind::Approve,
+        10
+    ),
+    Binding {
+        keys: &[ch('c')],
+        shown: "c",
+        label: "conditions",
+        help: "approve with conditions (shorter expiry, extra control)",
+        msg: Msg::ApproveWithConditions,
+        ctx: ITEM,
+        when: |app| app.may(ActionKind::Approve),
+        footer: Some(11),
+    },
+    item_move!(
+        &[ch('d')],
+        "d",
+        "deny",
+        "deny with a reason (asks to confirm)",
+        ActionKind::Deny,
+        12
+    ),
+    item_move!(
+        &[ch('r')],
+        "r",
+        "return",
+        "return for changes with a reason",
+        ActionKind::Return,
+        13
+    ),
+    item_move!(
+        &[ch('u')],
+        "u",
+        "submit",
+        "submit for approval",
+        ActionKind::Submit,
+        14
+    ),
+    item_move!(
+        &[ch('i')],
+        "i",
+        "grant",
+        "record that access was granted (method used)",
+        ActionKind::Grant,
+        15
+    ),
+    item_move!(
+        &[ch('v')],
+        "v",
+        "verify",
+        "verify with a note on how scope and owner were checked",
+        ActionKind::Verify,
+        16
+    ),
+    item_move!(
+        &[ch('x')],
+        "x",
+        "revoke",
+        "record deprovisioning with a note (asks to confirm)",
+        ActionKind::Revoke,
+        17
+    ),
+    item_move!(
+        &[ch('o')],
+        "o",
+        "reopen",
+        "reopen a denied or requested item",
+        ActionKind::Reopen,
+        18
+    ),
+    item_move!(
+        &[ch('e')],
+        "e",
+        "edit",
+        "edit the item's fields",
+        ActionKind::Edit,
+        19
+    ),
+    item_move!(&[ch('m')], "m", "note", "add a note", ActionKind::Note, 20),
+    item_move!(
+        &[ch('b')],
+        "b",
+        "block",
+        "flag a blocker with a reason",
+        ActionKind::Block,
+        21
+    ),
+    item_move!(
+        &[ch('B')],
+        "B",
+        "unblock",
+        "clear the manual blocker",
+        ActionKind::Unblock,
+        22
+    ),
+    item_move!(
+        &[ch('X')],
+        "X",
+        "cancel",
+        "cancel the item (asks to confirm)",
+        ActionKind::Cancel,
+        23
+    ),
+    item_move!(
+        &[ch('!')],
+        "!",
+        "break-glass",
+        "emergency grant with a reason (asks to confirm)",
+        ActionKind::BreakGlass,
+        24
+    ),
+    item_move!(
+        &[ch('R')],
+        "R",
+        "close retro",
+        "close the break-glass retrospective",
+        ActionKind::CloseRetro,
+        25
+    ),
+    // Items and views.
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        shown: "Enter",
+        label: "details",
+        help: "open the selected item: fields, approvals, history, collection instruction",
+        msg: Msg::OpenDetail,
+        ctx: PANES,
+        when: |app| app.has_selection(),
+        footer: Some(30),
+    },
+    Binding {
+        keys: &[ch('n')],
+        shown: "n",
+        label: "new",
+        help: "add a new access item",
+        msg: Msg::NewItem,
+        ctx: ITEM,
+        when: |app| app.can_add(),
+        footer: Some(31),
+    },
+    Binding {
+        keys: &[ch('/')],
+        shown: "/",
+        label: "filter",
+        help: "filter by text; state:NAME, flag:BADGE, is:blocked narrow further",
+        msg: Msg::StartFilter,
+        ctx: TRACKER,
+        when: always,
+        footer: Some(32),
+    },
+    Binding {
+        keys: &[ch('f')],
+        shown: "f",
+        label: "state",
+        help: "show only the next state (cycles through all states)",
+        msg: Msg::CycleStateFilter,
+        ctx: TRACKER,
+        when: always,
+        footer: Some(33),
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc)],
+        shown: "Esc",
+        label: "clear filter",
+        help: "remove the text and state filters",
+        msg: Msg::ClearFilter,
+        ctx: TRACKER,
+        when: |app| app.filter_active(),
+        footer: Some(34),
+    },
+    Binding {
+        keys: &[ch('s')],
+        shown: "s",
+        label: "sort",
+        help: "sort by the next column",
+        msg: Msg::CycleSort,
+        ctx: TRACKER,
+        when: always,
+        footer: Some(35),
+    },
+    Binding {
+        keys: &[ch('S')],
+        shown: "S",
+        label: "reverse",
+        help: "reverse the sort order",
+        msg: Msg::ReverseSort,
+        ctx: TRACKER,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[ch('p')],
+        shown: "p",
+        label: "project",
+        help: "show the next project (all projects, then each one)",
+        msg: Msg::CycleProject,
+        ctx: PANES,
+        when: always,
+        footer: Some(36),
+    },
+    Binding {
+        keys: &[ch('1')],
+        shown: "1",
+        label: "tracker",
+        help: "show the tracker: every access item",
+        msg: Msg::ShowPane(Pane::Tracker),
+        ctx: PANES,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[ch('2')],
+        shown: "2",
+        label: "queue",
+        help: "show the approval queue: what waits on your decision",
+        msg: Msg::ShowPane(Pane::Queue),
+        ctx: PANES,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[ch('3')],
+        shown: "3",
+        label: "blockers",
+        help: "show the blockers: what stops work, oldest first",
+        msg: Msg::ShowPane(Pane::Blockers),
+        ctx: PANES,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[code(KeyCode::Tab)],
+        shown: "Tab",
+        label: "next pane",
+        help: "show the next pane",
+        msg: Msg::NextPane,
+        ctx: PANES,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[code(KeyCode::BackTab)],
+        shown: "S-Tab",
+        label: "prev pane",
+        help: "show the previous pane",
+        msg: Msg::PrevPane,
+        ctx: PANES,
+        when: always,
+        footer: None,
+    },
+    // Moving around.
+    Binding {
+        keys: &[ch('j'), code(KeyCode::Down)],
+        shown: "j/↓",
+        label: "down",
+        help: "move down",
+        msg: Msg::Down,
+        ctx: MOVING,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[ch('k'), code(KeyCode::Up)],
+        shown: "k/↑",
+        label: "up",
+        help: "move up",
+        msg: Msg::Up,
+        ctx: MOVING,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[ch('g'), code(KeyCode::Home)],
+        shown: "g/Home",
+        label: "top",
+        help: "go to the first line",
+        msg: Msg::Top,
+        ctx: MOVING,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[ch('G'), code(KeyCode::End)],
+        shown: "G/End",
+        label: "bottom",
+        help: "go to the last line",
+        msg: Msg::Bottom,
+        ctx: MOVING,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[code(KeyCode::PageDown), ctrl('d')],
+        shown: "PgDn/C-d",
+        label: "page down",
+        help: "move one screen down",
+        msg: Msg::PageDown,
+        ctx: MOVING,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[code(KeyCode::PageUp), ctrl('u')],
+        shown: "PgUp/C-u",
+        label: "page up",
+        help: "move one screen up",
+        msg: Msg::PageUp,
+        ctx: MOVING,
+        when: always,
+        footer: None,
+    },
+    // Leaving things.
+    Binding {
+        keys: &[
+            code(KeyCode::Esc),
+            ch('q'),
+            code(KeyCode::Backspace),
+            code(KeyCode::Left),
+        ],
+        shown: "Esc/q/←",
+        label: "back",
+        help: "close the detail view",
+        msg: Msg::Back,
+        ctx: DETAIL,
+        when: always,
+        footer: Some(90),
+    },
+    Binding {
+        keys: &[ch('?')],
+        shown: "?",
+        label: "help",
+        help: "show the keys that work here",
+        msg: Msg::ToggleHelp,
+        ctx: ITEM,
+        when: always,
+        footer: Some(91),
+    },
+    Binding {
+        keys: &[ch('?'), code(KeyCode::Esc), ch('q')],
+        shown: "?/Esc/q",
+        label: "close",
+        help: "close this help",
+        msg: Msg::ToggleHelp,
+        ctx: HELP,
+        when: always,
+        footer: Some(91),
+    },
+    Binding {
+        keys: &[ch('q'), ctrl('c')],
+        shown: "q",
+        label: "quit",
+        help: "quit accessdesk (Ctrl-C too)",
+        msg: Msg::Quit,
+        ctx: PANES,
+        when: always,
+        footer: Some(92),
+    },
+    Binding {
+        keys: &[ctrl('c')],
+        shown: "C-c",
+        label: "quit",
+        help: "quit accessdesk",
+        msg: Msg::Quit,
+        ctx: &[Ctx::Detail, Ctx::Help],
+        when: always,
+        footer: None,
+    },
+    // The filter line.
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        shown: "Enter",
+        label: "apply",
+        help: "keep this filter",
+        msg: Msg::ApplyFilter,
+        ctx: FILTER,
+        when: always,
+        footer: Some(1),
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc), ctrl('g'), ctrl('c')],
+        shown: "Esc/C-g/C-c",
+        label: "cancel",
+        help: "leave the filter line, restoring the previous filter",
+        msg: Msg::CancelFilter,
+        ctx: FILTER,
+        when: always,
+        footer: Some(2),
+    },
+    // Forms.
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        shown: "Enter",
+        label: "save",
+        help: "save (nothing is written while a field is marked)",
+        msg: Msg::FormSave,
+        ctx: FORM,
+        when: always,
+        footer: Some(1),
+    },
+    Binding {
+        keys: &[code(KeyCode::Tab), code(KeyCode::Down)],
+        shown: "Tab/↓",
+        label: "next",
+        help: "next field",
+        msg: Msg::FormNext,
+        ctx: FORM,
+        when: always,
+        footer: Some(2),
+    },
+    Binding {
+        keys: &[code(KeyCode::BackTab), code(KeyCode::Up)],
+        shown: "S-Tab/↑",
+        label: "prev",
+        help: "previous field",
+        msg: Msg::FormPrev,
+        ctx: FORM,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[ch(' '), code(KeyCode::Right)],
+        shown: "Space/→",
+        label: "change",
+        help: "choose the next value (choice and yes/no fields)",
+        msg: Msg::FormCycle,
+        ctx: FORM,
+        when: |app| app.form_focus_is_choice(),
+        footer: Some(3),
+    },
+    Binding {
+        keys: &[code(KeyCode::Left)],
+        shown: "←",
+        label: "back",
+        help: "choose the previous value (choice and yes/no fields)",
+        msg: Msg::FormCycleBack,
+        ctx: FORM,
+        when: |app| app.form_focus_is_choice(),
+        footer: None,
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc), ctrl('g'), ctrl('c')],
+        shown: "Esc/C-g/C-c",
+        label: "cancel",
+        help: "close the form without saving",
+        msg: Msg::FormCancel,
+        ctx: FORM,
+        when: always,
+        footer: Some(4),
+    },
+    // Confirmations: `y` confirms, anything else cancels.
+    Binding {
+        keys: &[ch('y'), ch('Y')],
+        shown: "y",
+        label: "confirm",
+        help: "confirm",
+        msg: Msg::Confirm,
+        ctx: CONFIRM,
+        when: always,
+        footer: Some(1),
+    },
+    Binding {
+        keys: &[],
+        shown: "any other key",
+        label: "cancel",
+        help: "cancel: nothing is changed",
+        msg: Msg::ConfirmCancel,
+        ctx: CONFIRM,
+        when: always,
+        footer: Some(2),
+    },
+];
+
+/// The bindings that work in `ctx` right now.
+pub fn active(app: &App, ctx: Ctx) -> impl Iterator<Item = &'static Binding> + '_ {
+    TABLE
+        .iter()
+        .filter(move |b| b.ctx.contains(&ctx) && (b.when)(app))
+}
+
+/// The footer: bindings valid now, in footer order.
+pub fn footer(app: &App, ctx: Ctx) -> Vec<&'static Binding> {
+    let mut v: Vec<&Binding> = active(app, ctx).filter(|b| b.footer.is_some()).collect();
+    v.sort_by_key(|b| b.footer);
+    v
+}
+
+/// Maps a key press to a message, using the table. Returns `None` for keys that do
+/// nothing here (and for key release and repeat events, which some terminals send).
+pub fn lookup(app: &App, ev: &KeyEvent) -> Option<Msg> {
+    if ev.kind != KeyEventKind::Press {
+        return None;
+    }
+    let ctx = app.context();
+    let mut refused = None;
+    for b in TABLE.iter().filter(|b| b.ctx.contains(&ctx)) {
+        if !b.keys.iter().any(|k| k.matches(ev)) {
+            continue;
+        }
+        if (b.when)(app) {
+            return Some(b.msg.clone());
+        }
+        if refused.is_none() {
+            refused = b.when_refused();
+        }
+    }
+    if refused.is_some() {
+        return refused;
+    }
+    match ctx {
+        Ctx::Form => Some(Msg::FormInput(*ev)),
+        Ctx::Filter => Some(Msg::FilterInput(*ev)),
+        Ctx::Confirm => Some(Msg::ConfirmCancel),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        let all = [
+            Ctx::Tracker,
+            Ctx::Queue,
+            Ctx::Blockers,
+            Ctx::Detail,
+            Ctx::Help,
+            Ctx::Filter,
+            Ctx::Form,
+            Ctx::Confirm,
+        ];
+        for ctx in all {
+            let mut seen: Vec<Key> = Vec::new();
+            for b in TABLE.iter().filter(|b| b.ctx.contains(&ctx)) {
+                // Rows sharing keys must be told apart by their predicates; only the
+                // form's choice keys do that (Space/←/→ edit text otherwise).
+                for k in b.keys {
+                    assert!(!seen.contains(k), "{k:?} bound twice in {ctx:?}");
+                    seen.push(*k);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn characters_match_regardless_of_shift() {
+        let g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert!(ch('G').matches(&g));
+        assert!(!ch('g').matches(&g));
+        let cc = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert!(ctrl('c').matches(&cc));
+        assert!(!ch('c').matches(&cc));
+    }
+}

@@ -1,0 +1,94 @@
+//! Everything that can happen to the screen, as one enum: keys are mapped to these
+//! (through the key table in `keymap`), the event loop adds ticks, resizes and
+//! changes made by other processes, and `App::update` is the only place that acts on
+//! them.
+
+use crate::domain::machine::ActionKind;
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+use super::app::Pane;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    /// Leave the application.
+    Quit,
+    /// Show one of the three panes.
+    ShowPane(Pane),
+    /// Show the next pane (Tab).
+    NextPane,
+    /// Show the previous pane (Shift-Tab).
+    PrevPane,
+    /// Move the selection (or scroll) one line up.
+    Up,
+    /// Move the selection (or scroll) one line down.
+    Down,
+    /// Jump to the first line.
+    Top,
+    /// Jump to the last line.
+    Bottom,
+    /// Move one screen up.
+    PageUp,
+    /// Move one screen down.
+    PageDown,
+    /// Open the detail view of the selected item.
+    OpenDetail,
+    /// Close the detail view or the help overlay.
+    Back,
+    /// Show or hide the help overlay.
+    ToggleHelp,
+    /// Start typing a tracker filter.
+    StartFilter,
+    /// A key typed into the filter line.
+    FilterInput(KeyEvent),
+    /// Keep the typed filter and leave the filter line.
+    ApplyFilter,
+    /// Leave the filter line, restoring the filter it started with.
+    CancelFilter,
+    /// Remove every filter.
+    ClearFilter,
+    /// Show only the next state (all → needed → requested → ... → all).
+    CycleStateFilter,
+    /// Sort the tracker by the next column.
+    CycleSort,
+    /// Reverse the tracker's sort order.
+    ReverseSort,
+    /// Show the next project (all projects → each project → all projects).
+    CycleProject,
+    /// Open the form for a new access item.
+    NewItem,
+    /// Start a move on the selected item (may open a form or a confirmation first).
+    Act(ActionKind),
+    /// Open the approval form with a conditions field (approve with conditions).
+    ApproveWithConditions,
+    /// A move was asked for that is not allowed: show the rule that forbids it.
+    Explain(ActionKind),
+    /// A key typed into the focused form field.
+    FormInput(KeyEvent),
+    /// Text pasted (bracketed paste) into the focused form field or filter line.
+    Paste(String),
+    /// Focus the next form field.
+    FormNext,
+    /// Focus the previous form field.
+    FormPrev,
+    /// Choose the next value of a choice field, or flip a yes/no field.
+    FormCycle,
+    /// Choose the previous value of a choice field, or flip a yes/no field.
+    FormCycleBack,
+    /// Save the form.
+    FormSave,
+    /// Close the form without saving.
+    FormCancel,
+    /// Confirm the pending irreversible move (`y`).
+    Confirm,
+    /// Drop the pending irreversible move (any key but `y`).
+    ConfirmCancel,
+    /// The terminal was resized.
+    Resize(u16, u16),
+    /// The clock moved on (ages and days to start advance).
+    Tick(DateTime<Utc>),
+    /// Another process changed the database: reload.
+    Reload,
+    /// Mouse wheel or click at a column and row (only with mouse support on).
+    Click(u16, u16),
+}

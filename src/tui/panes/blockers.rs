@@ -1,0 +1,132 @@
+//! Pane 3, blockers: every blocking item, oldest blocker first, with its age, every
+//! reason, who it waits on and the tasks it holds up, under a count by reason.
+
+use super::{Fitted, cell, fit, pane_block, render_empty, render_table, state_style, window};
+use crate::domain::blockers;
+use crate::tui::app::{App, Pane};
+use crate::tui::format::{self, ColumnSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Widget};
+
+#[rustfmt::skip]
+pub const SPECS: [ColumnSpec; 7] = [
+    ColumnSpec { title: "ID", min: 7, max: 10, priority: 0 },
+    ColumnSpec { title: "Age", min: 7, max: 8, priority: 0 },
+    ColumnSpec { title: "System", min: 8, max: 20, priority: 3 },
+    ColumnSpec { title: "State", min: 9, max: 10, priority: 4 },
+    ColumnSpec { title: "Reasons", min: 24, max: 70, priority: 0 },
+    ColumnSpec { title: "Waiting on", min: 14, max: 40, priority: 1 },
+    ColumnSpec { title: "Tasks", min: 7, max: 24, priority: 2 },
+];
+
+/// All reasons of an item, in one line.
+pub fn reasons_text(v: &crate::store::ItemView) -> String {
+    v.reasons
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let n = app.blockers.len();
+    let oldest = app
+        .stats
+        .oldest_blocker
+        .map(|t| format!(" · oldest {}", format::age_since(t, app.now)))
+        .unwrap_or_default();
+    let title = Line::from(vec![
+        Span::styled(format!(" 3 {} ", Pane::Blockers.title()), theme.title),
+        Span::styled(
+            format!("{n} blocking"),
+            if n > 0 { theme.blocked } else { theme.ready },
+        ),
+        Span::styled(format!("{oldest} · oldest first "), theme.muted),
+    ]);
+    let block = pane_block(app, title);
+    if n == 0 {
+        return render_empty(area, buf, block, "Nothing blocks work.", app);
+    }
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height == 0 {
+        return;
+    }
+    // The count by reason sits on the first line inside the border, the table below.
+    let summary: Vec<Span> = app
+        .blocker_summary
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (code, count))| {
+            let sep = if i == 0 { "by reason: " } else { " · " };
+            [
+                Span::styled(sep, theme.muted),
+                Span::styled(format!("{code} {count}"), theme.warning),
+            ]
+        })
+        .collect();
+    Paragraph::new(Line::from(summary)).render(Rect { height: 1, ..inner }, buf);
+    let table_area = Rect {
+        y: inner.y + 1,
+        height: inner.height - 1,
+        ..inner
+    };
+    let specs = super::with_id_width(app, &SPECS);
+    let fitted = fit(&specs, area);
+    let visible = crate::tui::layout::table_rows(area, 1);
+    let cursor = app.cursors[Pane::Blockers.index()];
+    let (first, count) = window(cursor, visible, n);
+    let rows: Vec<Row> = app.blockers[first..first + count]
+        .iter()
+        .map(|&ix| row(app, ix, &fitted))
+        .collect();
+    let selected = (cursor.selected >= first).then(|| cursor.selected - first);
+    render_table(
+        app,
+        table_area,
+        buf,
+        Block::new(),
+        &specs,
+        &fitted,
+        &[],
+        rows,
+        selected,
+    );
+}
+
+fn row<'a>(app: &App, ix: usize, fitted: &Fitted) -> Row<'a> {
+    let theme = &app.theme;
+    let v = &app.items[ix];
+    let it = &v.item;
+    let id = it.id();
+    let cells = fitted.iter().map(|&(col, w)| match col {
+        0 => Cell::from(cell(&id, w)),
+        1 => Cell::from(Span::styled(
+            cell(
+                &v.blocked_since
+                    .map(|t| format::age_since(t, app.now))
+                    .unwrap_or_default(),
+                w,
+            ),
+            theme.blocked,
+        )),
+        2 => Cell::from(cell(&it.fields.system, w)),
+        3 => Cell::from(Span::styled(
+            cell(it.state.as_str(), w),
+            state_style(app, it.state),
+        )),
+        4 => Cell::from(cell(&reasons_text(v), w)),
+        5 => Cell::from(cell(&blockers::waiting_on(it), w)),
+        _ => Cell::from(cell(
+            &app.tasks_by_item
+                .get(&id)
+                .map(|t| t.join(", "))
+                .unwrap_or_default(),
+            w,
+        )),
+    });
+    Row::new(cells.collect::<Vec<_>>())
+}

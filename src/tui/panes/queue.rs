@@ -1,0 +1,118 @@
+//! Pane 2, the approval queue: what waits on the logged-in person's decision
+//! (`machine::guard` allows them to approve), riskiest first, then oldest, with why it
+//! needs them — as approval owner, or as security reviewer of a flagged item.
+
+use super::{Fitted, badges, cell, fit, pane_block, render_empty, render_table, window};
+use crate::domain::{Capacity, Item};
+use crate::tui::app::{App, Pane, QueueEntry};
+use crate::tui::format::{self, ColumnSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+#[rustfmt::skip]
+pub const SPECS: [ColumnSpec; 9] = [
+    ColumnSpec { title: "ID", min: 7, max: 10, priority: 0 },
+    ColumnSpec { title: "Risk", min: 6, max: 20, priority: 0 },
+    ColumnSpec { title: "System", min: 8, max: 24, priority: 0 },
+    ColumnSpec { title: "Role", min: 8, max: 22, priority: 1 },
+    ColumnSpec { title: "Requested by", min: 8, max: 14, priority: 5 },
+    ColumnSpec { title: "Waiting", min: 7, max: 8, priority: 2 },
+    ColumnSpec { title: "Approvals", min: 5, max: 9, priority: 3 },
+    ColumnSpec { title: "Why you", min: 20, max: 44, priority: 0 },
+    ColumnSpec { title: "Holder", min: 8, max: 24, priority: 6 },
+];
+
+/// Why the item needs this person: as its approval owner, or as security reviewer
+/// because of the flags it carries.
+pub fn why(item: &Item, capacity: Capacity) -> String {
+    match capacity {
+        Capacity::Owner => "approval owner".to_string(),
+        Capacity::Security => {
+            let f = &item.fields;
+            let mut why = Vec::new();
+            if f.privileged {
+                why.push("privileged");
+            }
+            if f.shared_credential {
+                why.push("shared");
+            }
+            if f.client_owned {
+                why.push("client-owned");
+            }
+            if f.exception.is_some() {
+                why.push("exception");
+            }
+            format!("security review: {}", why.join(", "))
+        }
+    }
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let n = app.queue.len();
+    let title = Line::from(vec![
+        Span::styled(format!(" 2 {} ", Pane::Queue.title()), theme.title),
+        Span::styled(
+            format!("{n} waiting on {}", format::clean(&app.login)),
+            theme.normal,
+        ),
+        Span::styled(" · riskiest, then oldest ", theme.muted),
+    ]);
+    let block = pane_block(app, title);
+    if n == 0 {
+        return render_empty(area, buf, block, "Nothing waits on your decision.", app);
+    }
+    let specs = super::with_id_width(app, &SPECS);
+    let fitted = fit(&specs, area);
+    let visible = crate::tui::layout::table_rows(area, 0);
+    let cursor = app.cursors[Pane::Queue.index()];
+    let (first, count) = window(cursor, visible, n);
+    let rows: Vec<Row> = app.queue[first..first + count]
+        .iter()
+        .map(|e| row(app, e, &fitted))
+        .collect();
+    let selected = (cursor.selected >= first).then(|| cursor.selected - first);
+    render_table(app, area, buf, block, &specs, &fitted, &[], rows, selected);
+}
+
+fn row<'a>(app: &App, e: &QueueEntry, fitted: &Fitted) -> Row<'a> {
+    let theme = &app.theme;
+    let it = &app.items[e.ix].item;
+    let f = &it.fields;
+    let needed = 1 + usize::from(it.needs_security_review());
+    let cells = fitted.iter().map(|&(col, w)| match col {
+        0 => Cell::from(cell(&it.id(), w)),
+        1 => {
+            let b = badges(it);
+            if b.is_empty() {
+                Cell::from(Span::styled(cell("plain", w), theme.muted))
+            } else {
+                Cell::from(Span::styled(cell(&b, w), theme.privileged))
+            }
+        }
+        2 => Cell::from(cell(&f.system, w)),
+        3 => Cell::from(Span::styled(
+            cell(&f.role, w),
+            if f.privileged {
+                theme.privileged
+            } else {
+                theme.normal
+            },
+        )),
+        4 => Cell::from(cell(&it.requester, w)),
+        5 => Cell::from(cell(&format::age_since(it.state_since, app.now), w)),
+        6 => Cell::from(cell(&format!("{}/{needed}", it.approvals.len()), w)),
+        7 => Cell::from(Span::styled(
+            cell(&why(it, e.capacity), w),
+            if e.capacity == Capacity::Security {
+                theme.privileged
+            } else {
+                theme.pending
+            },
+        )),
+        _ => Cell::from(cell(f.holder.as_deref().unwrap_or(""), w)),
+    });
+    Row::new(cells.collect::<Vec<_>>())
+}

@@ -1,0 +1,143 @@
+//! Pane 1, the tracker: every access item of the chosen project(s), filtered and
+//! sorted as the app keeps them. At 80 columns the less important columns (expiry,
+//! method, purpose...) give way first; wider terminals show them all.
+
+use super::{
+    Fitted, approval_text, badges, cell, fit, method_text, pane_block, render_empty, render_table,
+    state_style, window,
+};
+use crate::domain::State;
+use crate::tui::app::{App, Column, Pane};
+use crate::tui::format::{self, ColumnSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+/// Columns in display order; `priority` decides what goes first when narrow.
+#[rustfmt::skip]
+pub const SPECS: [ColumnSpec; 10] = [
+    ColumnSpec { title: "ID", min: 7, max: 10, priority: 0 },
+    ColumnSpec { title: "System", min: 8, max: 24, priority: 0 },
+    ColumnSpec { title: "Purpose", min: 8, max: 28, priority: 4 },
+    ColumnSpec { title: "Role", min: 8, max: 22, priority: 1 },
+    ColumnSpec { title: "Owner", min: 8, max: 20, priority: 3 },
+    ColumnSpec { title: "Approval", min: 13, max: 15, priority: 0 },
+    ColumnSpec { title: "Method", min: 10, max: 19, priority: 5 },
+    ColumnSpec { title: "Expiry", min: 10, max: 10, priority: 6 },
+    ColumnSpec { title: "Blk", min: 3, max: 3, priority: 0 },
+    ColumnSpec { title: "Risk", min: 4, max: 20, priority: 2 },
+];
+
+/// The column each spec shows (for the sort marker).
+const COLUMNS: [Column; 10] = [
+    Column::Id,
+    Column::System,
+    Column::Purpose,
+    Column::Role,
+    Column::Owner,
+    Column::Approval,
+    Column::Method,
+    Column::Expiry,
+    Column::Blocker,
+    Column::Flags,
+];
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let total = app.items.len();
+    let shown = app.tracker.len();
+    let arrow = if app.sort_reverse { "▼" } else { "▲" };
+    let mut title = vec![
+        Span::styled(format!(" 1 {} ", Pane::Tracker.title()), theme.title),
+        Span::styled(
+            if shown == total {
+                format!("{total} items")
+            } else {
+                format!("{shown} of {total} items")
+            },
+            theme.normal,
+        ),
+        Span::styled(format!(" · sort {} {arrow}", app.sort.name()), theme.muted),
+    ];
+    if let Some(s) = app.filter.state {
+        title.push(Span::styled(format!(" · state {s}"), theme.warning));
+    }
+    if !app.filter.text.is_empty() {
+        title.push(Span::styled(
+            format!(" · /{}", format::clean(&app.filter.text)),
+            theme.warning,
+        ));
+    }
+    if let Some(p) = &app.query_problem {
+        title.push(Span::styled(format!(" ({p})"), theme.blocked));
+    }
+    title.push(Span::raw(" "));
+    let block = pane_block(app, Line::from(title));
+    if shown == 0 {
+        let text = if total == 0 {
+            "No access items yet. Press n to add one."
+        } else {
+            "No item matches the filter. Esc clears it."
+        };
+        return render_empty(area, buf, block, text, app);
+    }
+    let specs = super::with_id_width(app, &SPECS);
+    let fitted: Fitted = fit(&specs, area);
+    let visible = crate::tui::layout::table_rows(area, 0);
+    let cursor = app.cursors[Pane::Tracker.index()];
+    let (first, count) = window(cursor, visible, shown);
+    let rows: Vec<Row> = app.tracker[first..first + count]
+        .iter()
+        .map(|&ix| row(app, ix, &fitted))
+        .collect();
+    let marks: Vec<(usize, &str)> = COLUMNS
+        .iter()
+        .position(|c| *c == app.sort)
+        .map(|i| vec![(i, arrow)])
+        .unwrap_or_default();
+    let selected = (cursor.selected >= first).then(|| cursor.selected - first);
+    render_table(
+        app, area, buf, block, &specs, &fitted, &marks, rows, selected,
+    );
+}
+
+fn row<'a>(app: &App, ix: usize, fitted: &Fitted) -> Row<'a> {
+    let theme = &app.theme;
+    let v = &app.items[ix];
+    let it = &v.item;
+    let f = &it.fields;
+    let cells = fitted.iter().map(|&(col, w)| match col {
+        0 => Cell::from(cell(&it.id(), w)),
+        1 => Cell::from(cell(&f.system, w)),
+        2 => Cell::from(cell(&f.purpose, w)),
+        3 => Cell::from(Span::styled(
+            cell(&f.role, w),
+            if f.privileged {
+                theme.privileged
+            } else {
+                theme.normal
+            },
+        )),
+        4 => Cell::from(cell(&f.credential_owner, w)),
+        5 => Cell::from(Span::styled(
+            cell(&approval_text(it), w),
+            state_style(app, it.state),
+        )),
+        6 => Cell::from(cell(&method_text(f.method, w), w)),
+        7 => match (f.temporary, f.expires) {
+            (true, Some(d)) => Cell::from(cell(&format::date(Some(d)), w)),
+            _ if it.state == State::Cancelled => Cell::from(""),
+            _ => Cell::from(Span::styled(cell("permanent", w), theme.muted)),
+        },
+        8 => {
+            if v.blocking() {
+                Cell::from(Span::styled("BLK", theme.blocked))
+            } else {
+                Cell::from("")
+            }
+        }
+        _ => Cell::from(Span::styled(cell(&badges(it), w), theme.privileged)),
+    });
+    Row::new(cells.collect::<Vec<_>>())
+}

@@ -1,0 +1,45 @@
+//! The confirmation asked before an irreversible move (deny, revoke, cancel,
+//! break-glass). Only `y` confirms; any other key cancels, so the default is No.
+
+use crate::tui::app::{App, Modal};
+use crate::tui::format::{self, clean};
+use crate::tui::layout;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let Some(Modal::Confirm(c)) = &app.modal else {
+        return;
+    };
+    let t = &app.theme;
+    let w = area.width.saturating_sub(4).min(70);
+    let text_w = usize::from(w.saturating_sub(4)).max(1);
+    let mut lines: Vec<Line> = format::wrap(&clean(&c.prompt), text_w)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, t.normal)))
+        .collect();
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled("y", t.key),
+        Span::styled(" confirm   ", t.normal),
+        Span::styled("any other key", t.key),
+        Span::styled(" cancel", t.normal),
+    ]));
+    let rect = layout::centered(area, w, lines.len() as u16 + 2);
+    Clear.render(rect, buf);
+    let block = Block::bordered()
+        .title(Span::styled(" Confirm ", t.warning))
+        .border_style(t.warning);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    Paragraph::new(lines).render(
+        Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(1),
+            ..inner
+        },
+        buf,
+    );
+}

@@ -1,0 +1,217 @@
+//! The header (project, readiness gauge against the 90 % target, days to start,
+//! blockers and their oldest age, the size of my queue, who is logged in) and the tab
+//! line with the three pane titles. Parts of a line are dropped, least important
+//! first, when the terminal is narrow.
+
+use crate::domain::blockers::READINESS_TARGET;
+use crate::tui::app::{App, Pane};
+use crate::tui::format::{self, clean};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+/// Spans that are kept or dropped together.
+type Part = Vec<Span<'static>>;
+
+fn part_width(p: &Part) -> usize {
+    p.iter().map(|s| s.width()).sum()
+}
+
+/// Joins parts with a separator, keeping parts in order while they fit.
+fn fit_parts(parts: Vec<Part>, width: usize, sep: Span<'static>) -> Line<'static> {
+    let mut out: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for p in parts {
+        let w = part_width(&p) + if out.is_empty() { 0 } else { sep.width() };
+        if used + w > width {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(sep.clone());
+        }
+        used += w;
+        out.extend(p);
+    }
+    Line::from(out)
+}
+
+fn who(app: &App) -> String {
+    match &app.me {
+        Some(p) => {
+            let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
+            let roles = if roles.is_empty() {
+                "no roles".to_string()
+            } else {
+                roles.join(",")
+            };
+            format!("{} ({roles}) ", clean(&app.login))
+        }
+        None => format!("{} (not registered: read-only) ", clean(&app.login)),
+    }
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
+    let t = &app.theme;
+    let width = usize::from(area.width);
+    // Line 1: the project and its start on the left, who is logged in on the right.
+    let s = &app.stats;
+    let r = s.readiness;
+    let project = match &app.scope {
+        Some(key) => app
+            .projects
+            .iter()
+            .find(|p| &p.key == key)
+            .map(|p| {
+                let closed = if p.closed_at.is_some() {
+                    " [closed]"
+                } else {
+                    ""
+                };
+                format!(
+                    "{} {} — {}{closed}",
+                    p.key,
+                    clean(&p.name),
+                    clean(&p.client)
+                )
+            })
+            .unwrap_or_else(|| key.clone()),
+        None => format!("All projects ({})", app.projects.len()),
+    };
+    let start = match &s.start {
+        Some((key, date, days)) => {
+            let whose = if app.scope.is_some() {
+                String::new()
+            } else {
+                format!("{key} ")
+            };
+            let date_text = if width >= 110 {
+                format!(" {}", date.format("%Y-%m-%d"))
+            } else {
+                String::new()
+            };
+            let verb = if *days < 0 { "started" } else { "starts" };
+            format!(
+                " · {whose}{verb}{date_text} {}",
+                format::days_relative(*days)
+            )
+        }
+        None => String::new(),
+    };
+    let start_style = match &s.start {
+        Some((_, _, days)) if *days < 0 && r.ratio < READINESS_TARGET => t.blocked,
+        _ => t.normal,
+    };
+    let who = who(app);
+    let who_w = format::width(&who).min(width / 2);
+    let start_w = format::width(&start).min(width.saturating_sub(who_w + 1));
+    let prefix = if width >= 110 { " accessdesk · " } else { " " };
+    let left_w = width.saturating_sub(who_w + start_w + 1);
+    let left = format::truncate(&format!("{prefix}{project}"), left_w);
+    let pad = width.saturating_sub(format::width(&left) + start_w + who_w);
+    let line1 = Line::from(vec![
+        Span::styled(left, t.title),
+        Span::styled(format::truncate(&start, start_w), start_style),
+        Span::raw(" ".repeat(pad)),
+        Span::styled(format::truncate(&who, who_w), t.muted),
+    ]);
+
+    // Line 2: readiness gauge, blockers, my queue.
+    let style = t.readiness(r.ratio, READINESS_TARGET);
+    let gauge_w = if width >= 110 { 20 } else { 10 };
+    let filled = ((r.ratio * gauge_w as f64).round() as usize).min(gauge_w);
+    let (on, off) = t.gauge_symbols();
+    let pct = (r.ratio * 100.0).floor() as u32;
+    let gauge: Part = vec![
+        Span::styled(" Ready ", t.normal),
+        Span::styled("[", t.muted),
+        Span::styled(on.repeat(filled), style),
+        Span::styled(off.repeat(gauge_w - filled), t.muted),
+        Span::styled("] ", t.muted),
+        Span::styled(format!("{pct}%"), style),
+        Span::styled(format!(" {}/{} ready", r.ready, r.required), t.normal),
+    ];
+    let target: Part = vec![Span::styled(
+        format!("target {:.0}%", READINESS_TARGET * 100.0),
+        t.muted,
+    )];
+    let blockers: Part = if s.open_blockers == 0 {
+        vec![Span::styled("no blockers", t.ready)]
+    } else {
+        let oldest = s
+            .oldest_blocker
+            .map(|o| format!(" (oldest {})", format::age_since(o, app.now)))
+            .unwrap_or_default();
+        vec![Span::styled(
+            format!("{} blockers{oldest}", s.open_blockers),
+            t.blocked,
+        )]
+    };
+    let queue: Part = vec![Span::styled(
+        format!("my queue {}", app.queue.len()),
+        if app.queue.is_empty() {
+            t.normal
+        } else {
+            t.pending
+        },
+    )];
+    // Dropped from the right when narrow: the target first.
+    let parts = vec![gauge, blockers, queue, target];
+    let line2 = fit_parts(parts, width, Span::styled(" │ ", t.muted));
+    Paragraph::new(vec![line1, line2]).render(area, buf);
+}
+
+/// The tab labels with their widths, shared by drawing and mouse clicks.
+fn tabs(app: &App) -> Vec<(Pane, String)> {
+    Pane::ALL
+        .iter()
+        .map(|&p| {
+            let n = app.pane_len(p);
+            (p, format!(" {} {} {n} ", p.index() + 1, p.title()))
+        })
+        .collect()
+}
+
+/// Which tab is at column `x` of the tab line.
+pub fn tab_at(app: &App, x: u16) -> Option<Pane> {
+    let mut at = 0usize;
+    for (p, label) in tabs(app) {
+        let w = format::width(&label);
+        if usize::from(x) >= at && usize::from(x) < at + w {
+            return Some(p);
+        }
+        at += w + 1;
+    }
+    None
+}
+
+pub fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    let active = if app.detail.is_some() {
+        None
+    } else {
+        Some(app.pane)
+    };
+    for (i, (p, label)) in tabs(app).into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled("│", t.muted));
+        }
+        let style = if Some(p) == active {
+            t.selected
+        } else if app.detail.is_some() {
+            t.muted
+        } else {
+            t.normal
+        };
+        spans.push(Span::styled(label, style));
+    }
+    if let Some(d) = &app.detail {
+        spans.push(Span::styled("│", t.muted));
+        spans.push(Span::styled(format!(" {} ", d.id), t.selected));
+    }
+    Paragraph::new(Line::from(spans)).render(area, buf);
+}

@@ -1,0 +1,130 @@
+//! The help overlay: every key that works where it was opened, from the same key
+//! table and the same availability predicates as the footer and `handle_key`.
+
+use crate::tui::app::{App, Modal};
+use crate::tui::format;
+use crate::tui::keymap::{self, Ctx};
+use crate::tui::layout;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+
+fn place(ctx: Ctx) -> &'static str {
+    match ctx {
+        Ctx::Tracker => "tracker",
+        Ctx::Queue => "approval queue",
+        Ctx::Blockers => "blockers",
+        Ctx::Detail => "detail view",
+        Ctx::Help => "help",
+        Ctx::Filter => "filter line",
+        Ctx::Form => "form",
+        Ctx::Confirm => "confirmation",
+    }
+}
+
+/// The help text for where the person is (the context under the overlay).
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let width = text_width(app);
+    let ctx = app.base_context();
+    let mut out = vec![
+        Line::from(Span::styled(
+            format!("Keys that work in the {} now", place(ctx)),
+            t.title,
+        )),
+        Line::default(),
+    ];
+    let rows: Vec<_> = keymap::active(app, ctx).collect();
+    let key_w = rows
+        .iter()
+        .map(|b| b.shown.chars().count())
+        .max()
+        .unwrap_or(4);
+    let room = usize::from(width).saturating_sub(key_w + 2).max(10);
+    for b in rows {
+        // Long descriptions wrap under themselves, not under the key.
+        for (i, part) in format::wrap(b.help, room).into_iter().enumerate() {
+            let key = if i == 0 { b.shown } else { "" };
+            out.push(Line::from(vec![
+                Span::styled(format!("{key:>key_w$}  "), t.key),
+                Span::styled(part, t.normal),
+            ]));
+        }
+    }
+    if ctx == Ctx::Tracker {
+        out.push(Line::default());
+        let text =
+            "Filter: words match any field; state:req, flag:priv, is:blocked narrow further.";
+        for part in format::wrap(text, usize::from(width)) {
+            out.push(Line::from(Span::styled(part, t.muted)));
+        }
+    }
+    out.push(Line::default());
+    let own: Vec<String> = keymap::active(app, Ctx::Help)
+        .map(|b| format!("{} {}", b.shown, b.label))
+        .collect();
+    for part in format::wrap(
+        &format!("In this help: {}", own.join(" · ")),
+        usize::from(width),
+    ) {
+        out.push(Line::from(Span::styled(part, t.muted)));
+    }
+    out
+}
+
+/// Width of the help text (the popup adds its border).
+fn text_width(app: &App) -> u16 {
+    app.size.0.saturating_sub(6).clamp(20, 76)
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let Some(Modal::Help { scroll }) = &app.modal else {
+        return;
+    };
+    let all = lines(app);
+    let want_w =
+        u16::try_from(all.iter().map(|l| l.width()).max().unwrap_or(20) + 4).unwrap_or(u16::MAX);
+    let want_h = u16::try_from(all.len() + 2).unwrap_or(u16::MAX);
+    // The footer line stays visible: it says how to close the help.
+    let above_footer = Rect {
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    let popup = layout::centered(above_footer, want_w.max(30), want_h);
+    Clear.render(popup, buf);
+    let block = Block::bordered()
+        .title(Span::styled(" Help ", app.theme.title))
+        .border_style(app.theme.muted);
+    let inner = block.inner(popup);
+    block.render(popup, buf);
+    let height = usize::from(inner.height);
+    let total = all.len();
+    let scroll = (*scroll).min(total.saturating_sub(height));
+    let shown: Vec<Line> = all.into_iter().skip(scroll).take(height).collect();
+    if total > height && popup.height > 1 {
+        let pos = format!(
+            " {}-{} of {total} · j/k scroll ",
+            scroll + 1,
+            (scroll + height).min(total)
+        );
+        let w = u16::try_from(format::width(&pos))
+            .unwrap_or(0)
+            .min(popup.width.saturating_sub(2));
+        let at = Rect {
+            x: popup.x + popup.width.saturating_sub(w + 1),
+            y: popup.y + popup.height - 1,
+            width: w,
+            height: 1,
+        };
+        Paragraph::new(Span::styled(pos, app.theme.muted)).render(at, buf);
+    }
+    Paragraph::new(shown).render(
+        Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(1),
+            ..inner
+        },
+        buf,
+    );
+}
