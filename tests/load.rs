@@ -7,7 +7,7 @@
 
 mod support;
 
-use std::sync::{Arc, Barrier};
+use std::sync::{Arc, Barrier, Mutex};
 use std::time::Instant;
 use support::*;
 
@@ -28,15 +28,22 @@ fn four_processes_of_mixed_writes_lose_nothing() {
     let home = dir.path().to_path_buf();
     let barrier = Arc::new(Barrier::new(4));
     let started = Instant::now();
+    // Ids added by the coordinators, and ids submitted (which the approvers decide).
+    let added = Arc::new(Mutex::new(Vec::<String>::new()));
+    let submitted = Arc::new(Mutex::new(Vec::<String>::new()));
     let workers: Vec<_> = (0..4)
         .map(|w| {
             let (db, barrier, home) = (db.clone(), barrier.clone(), home.clone());
+            let (added, submitted) = (added.clone(), submitted.clone());
             std::thread::spawn(move || {
                 barrier.wait();
                 let mut outcomes = Vec::with_capacity(n);
+                let mut mine: Vec<String> = Vec::new();
                 for i in 0..n {
-                    // Workers 0 and 1 (root, coordinator) add, submit and edit; workers 2
-                    // and 3 (the approver's OS account) approve whatever is waiting.
+                    // Workers 0 and 1 (root, coordinator) add, submit and edit their own
+                    // items; workers 2 and 3 (the approver's OS account) approve what
+                    // has been submitted, racing each other for the same items.
+                    let pick = |v: &Vec<String>| v.get((i * 7 + w) % v.len().max(1)).cloned();
                     let args: Vec<String> = match (w, i % 3) {
                         (0 | 1, 0) => [
                             "item",
@@ -55,28 +62,32 @@ fn four_processes_of_mixed_writes_lose_nothing() {
                             "adrel_member",
                             "--method",
                             "vault",
+                            "--json",
                         ]
                         .map(String::from)
                         .to_vec(),
-                        (0 | 1, 1) => vec![
-                            "item".into(),
-                            "submit".into(),
-                            format!("ACME-{}", 1 + (i / 3) * 2 + w),
-                        ],
-                        (0 | 1, _) => vec![
-                            "item".into(),
-                            "edit".into(),
-                            format!("ACME-{}", 1 + (i / 3) * 2 + w),
-                            "--version".into(),
-                            "2".into(),
-                            "--notes".into(),
-                            format!("chased {i}"),
-                        ],
-                        _ => vec![
-                            "item".into(),
-                            "approve".into(),
-                            format!("ACME-{}", 1 + (i * 7 + w) % (n * 2 / 3).max(1)),
-                        ],
+                        (0 | 1, 1) => match mine.last() {
+                            Some(id) => vec!["item".into(), "submit".into(), id.clone()],
+                            None => continue,
+                        },
+                        (0 | 1, _) => match pick(&mine) {
+                            // Version 2 is right only while nobody else moved the item:
+                            // conflicts (exit 4) are expected and must be clean.
+                            Some(id) => vec![
+                                "item".into(),
+                                "edit".into(),
+                                id,
+                                "--version".into(),
+                                "2".into(),
+                                "--notes".into(),
+                                format!("chased {i}"),
+                            ],
+                            None => continue,
+                        },
+                        _ => match pick(&submitted.lock().unwrap()) {
+                            Some(id) => vec!["item".into(), "approve".into(), id],
+                            None => vec!["item".into(), "list".into()],
+                        },
                     };
                     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
                     let c = cmd(&db, &argv);
@@ -86,9 +97,19 @@ fn four_processes_of_mixed_writes_lose_nothing() {
                         c
                     };
                     let o = c.output().unwrap();
+                    let code = o.status.code().unwrap_or(-1);
+                    if code == 0 && args[1] == "add" {
+                        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+                        let id = v["id"].as_str().unwrap().to_string();
+                        added.lock().unwrap().push(id.clone());
+                        mine.push(id);
+                    }
+                    if code == 0 && args[1] == "submit" {
+                        submitted.lock().unwrap().push(args[2].clone());
+                    }
                     outcomes.push((
                         args.join(" "),
-                        o.status.code().unwrap_or(-1),
+                        code,
                         String::from_utf8_lossy(&o.stderr).into_owned(),
                     ));
                 }

@@ -12,8 +12,8 @@ use rusqlite::Connection;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Barrier, Mutex};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Barrier};
 
 use support::*;
 
@@ -25,7 +25,7 @@ fn five_processes_opening_an_old_file_migrate_it_exactly_once() {
         // Turn the file back into schema version 1.
         {
             let c = Connection::open(&db).unwrap();
-            c.execute_batch("DROP TABLE meta; DROP INDEX items_blocked; PRAGMA user_version = 1;")
+            c.execute_batch("DROP TABLE meta; DROP INDEX items_blocked; DROP INDEX events_kind; CREATE INDEX events_kind ON events(kind, project); PRAGMA user_version = 1;")
                 .unwrap();
         }
         let barrier = Arc::new(Barrier::new(5));

@@ -11,6 +11,7 @@ use crate::domain::{
 use crate::exchange;
 use crate::store::{ItemFilter, ItemView, Store};
 use serde_json::json;
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// Parses a collection method; anything outside the safe list is a rule refusal.
@@ -355,9 +356,10 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
     }
     let it = &v.item;
     let f = &it.fields;
-    let mut out = String::new();
-    let mut line = |k: &str, val: String| out.push_str(&format!("  {k:<18}{val}\n"));
-    println!(
+    let mut o = String::new();
+    let line = |o: &mut String, k: &str, val: String| o.push_str(&format!("  {k:<18}{val}\n"));
+    let _ = writeln!(
+        o,
         "{} — {} / {}  [{}] since {}",
         it.id(),
         f.system,
@@ -365,19 +367,24 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
         it.state,
         output::local(it.state_since)
     );
-    line("purpose", f.purpose.clone());
-    line("holder", f.holder.clone().unwrap_or_else(|| "-".into()));
-    line("credential owner", f.credential_owner.clone());
-    line("approval owner", f.approver.clone());
-    line("requester", it.requester.clone());
+    line(&mut o, "purpose", f.purpose.clone());
     line(
+        &mut o,
+        "holder",
+        f.holder.clone().unwrap_or_else(|| "-".into()),
+    );
+    line(&mut o, "credential owner", f.credential_owner.clone());
+    line(&mut o, "approval owner", f.approver.clone());
+    line(&mut o, "requester", it.requester.clone());
+    line(
+        &mut o,
         "method",
         f.method
             .map(|m| m.to_string())
             .unwrap_or_else(|| "-".into()),
     );
     if let Some(m) = it.granted_method {
-        line("granted by", m.to_string());
+        line(&mut o, "granted by", m.to_string());
     }
     let access = if f.temporary {
         format!(
@@ -392,9 +399,10 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
     } else {
         "permanent".into()
     };
-    line("access", access);
+    line(&mut o, "access", access);
     let flags: Vec<&str> = it.flags().iter().map(|f| f.as_str()).collect();
     line(
+        &mut o,
         "flags",
         if flags.is_empty() {
             "-".into()
@@ -404,6 +412,7 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
     );
     if let Some(e) = &f.exception {
         line(
+            &mut o,
             "exception",
             format!(
                 "{} (owner {}, until {})",
@@ -413,12 +422,15 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
             ),
         );
     }
-    line("needed by", blockers::needed_by(it, &project).to_string());
+    line(
+        &mut o,
+        "needed by",
+        blockers::needed_by(it, &project).to_string(),
+    );
     if !f.notes.is_empty() {
-        line("notes", f.notes.clone());
+        line(&mut o, "notes", f.notes.clone());
     }
-    line("version", it.version.to_string());
-    print!("{}", crate::domain::text::sanitize_multiline(&out));
+    line(&mut o, "version", it.version.to_string());
     let approvals: Vec<String> = it
         .approvals
         .iter()
@@ -436,7 +448,8 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
         })
         .collect();
     let missing: Vec<&str> = it.missing_approvals().iter().map(|c| c.as_str()).collect();
-    println!(
+    let _ = writeln!(
+        o,
         "approvals: {}",
         if approvals.is_empty() {
             "none".into()
@@ -445,7 +458,8 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
         }
     );
     if matches!(it.state, State::Needed | State::Requested) {
-        println!(
+        let _ = writeln!(
+            o,
             "still needed: {}",
             if missing.is_empty() {
                 "-".into()
@@ -460,24 +474,25 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
             .map(|s| output::age(store.now() - s))
             .unwrap_or_default();
         let reasons: Vec<String> = v.reasons.iter().map(|r| r.to_string()).collect();
-        println!(
+        let _ = writeln!(
+            o,
             "BLOCKING for {age}: {}",
             crate::domain::text::sanitize(&reasons.join("; "))
         );
-        println!("waiting on: {}", blockers::waiting_on(it));
+        let _ = writeln!(o, "waiting on: {}", blockers::waiting_on(it));
     }
     if !tasks.is_empty() {
         let t: Vec<String> = tasks
             .iter()
             .map(|t| format!("{} {}", t.id(), t.title))
             .collect();
-        println!("tasks: {}", crate::domain::text::sanitize(&t.join("; ")));
+        let _ = writeln!(o, "tasks: {}", crate::domain::text::sanitize(&t.join("; ")));
     }
-    println!("\ninstruction for the credential owner:");
+    let _ = writeln!(o, "\ninstruction for the credential owner:");
     for l in it.collection_instruction(&project).lines() {
-        println!("  {}", crate::domain::text::sanitize(l));
+        let _ = writeln!(o, "  {}", crate::domain::text::sanitize(l));
     }
-    println!("\nhistory:");
+    let _ = writeln!(o, "\nhistory:");
     for e in history {
         let detail = e
             .payload
@@ -501,13 +516,15 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
             .at_utc()
             .map(output::local)
             .unwrap_or_else(|| e.at.clone());
-        println!(
+        let _ = writeln!(
+            o,
             "  {at}  {:<8} {:<14} {}",
             e.login,
             e.kind,
             crate::domain::text::sanitize(&output::cut(&detail, 120))
         );
     }
+    print!("{}", crate::domain::text::sanitize_multiline(&o));
     Ok(())
 }
 
@@ -631,14 +648,17 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
     let rows = match exchange::parse_items(std::io::BufReader::new(file)) {
         Ok(rows) => rows,
         Err(e) => {
-            if let Some(attempt) = &e.unsafe_attempt {
+            for attempt in e.unsafe_attempts() {
                 store.record_unsafe_attempt(Some(&key), None, attempt)?;
             }
-            let msg = format!("{}: {e}; nothing was imported", a.file.display());
-            return Err(if e.rule.is_some() {
-                Failure::Refused(msg)
-            } else {
-                Failure::Error(msg)
+            let msg = format!(
+                "{}: {}\nnothing was imported",
+                a.file.display(),
+                e.report().trim_end()
+            );
+            return Err(match e.refusal_rule() {
+                Some(_) => Failure::Refused(msg),
+                None => Failure::Error(msg),
             });
         }
     };

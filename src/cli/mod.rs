@@ -67,7 +67,10 @@ pub fn run(cli: Cli) -> ExitCode {
             let msg = f.message();
             // Broken pipes (e.g. `| head`) are not worth a message.
             if !msg.contains("Broken pipe") {
-                eprintln!("accessdesk: {}", crate::domain::text::sanitize(msg));
+                eprintln!(
+                    "accessdesk: {}",
+                    crate::domain::text::sanitize_multiline(msg.trim_end())
+                );
             }
             ExitCode::from(f.code())
         }

@@ -94,6 +94,9 @@ pub fn init(path: &Path, group: Option<&str>) -> CmdResult {
     );
     if let Some(g) = group {
         println!("shared with group {g} (mode 0660)");
+        if let Some(w) = store.shared_folder_warning() {
+            eprintln!("accessdesk: {w}");
+        }
     }
     if registered {
         println!("registered {me} as admin and coordinator");

@@ -27,10 +27,12 @@ pub fn role_is_privileged(role: &str) -> bool {
 /// value) so the caller can count the attempt.
 pub fn check_text(field: &str, value: &str, multiline: bool) -> Result<(), Refusal> {
     let max = if multiline { MAX_NOTE } else { MAX_LINE };
-    if let Err(problem) = text::check_text(value, multiline, max) {
-        return Err(Refusal::new(Rule::PlainText, format!("{field}: {problem}")));
-    }
-    if let Some(kind) = secrets::find_secret(value) {
+    // Credentials first, so a pasted secret is counted as such even when it is also
+    // too long or carries control characters; absurdly long input is refused on its
+    // length alone.
+    if value.len() <= 16 * MAX_NOTE
+        && let Some(kind) = secrets::find_secret(value)
+    {
         return Err(Refusal {
             rule: Rule::NoCredentialsInText,
             message: format!(
@@ -44,6 +46,9 @@ pub fn check_text(field: &str, value: &str, multiline: bool) -> Result<(), Refus
                 detector: kind.rule().to_string(),
             }),
         });
+    }
+    if let Err(problem) = text::check_text(value, multiline, max) {
+        return Err(Refusal::new(Rule::PlainText, format!("{field}: {problem}")));
     }
     Ok(())
 }

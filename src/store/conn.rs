@@ -133,6 +133,13 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
     if !meta.is_file() {
         return Err(open_error(path, "it is not a regular file"));
     }
+    // SQLite creates the -wal and -shm with the database's mode, but under the process
+    // umask, and widens them with fchmod only afterwards. In between, another account
+    // of the group finds them unwritable, opens them read-only and fails its write with
+    // "attempt to write a readonly database". Masking nothing the database itself
+    // grants makes them right from the start. This connection opens both files below
+    // and keeps them open, so it does not create them again later.
+    let _umask = Umask::allow(meta.mode() & 0o777);
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)
         .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
@@ -149,6 +156,9 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Up to 32 MiB of pages: the items of 100,000 access items fit, so reloads of the
+    // tracker hit memory instead of read() calls. Allocated only as pages are read.
+    conn.pragma_update(None, "cache_size", -32768)?;
     conn.set_transaction_behavior(TransactionBehavior::Immediate);
     let latest = schema::latest();
     let version: usize = conn
@@ -193,6 +203,34 @@ fn denied_hint(path: &Path, e: Error) -> Error {
     e
 }
 
+/// Sets the process umask so that it masks none of `mode`'s bits, and restores the
+/// previous umask when dropped. The umask is per process: a lock keeps threads that
+/// open stores at the same time from restoring each other's values.
+struct Umask {
+    previous: libc::mode_t,
+    _lock: std::sync::MutexGuard<'static, ()>,
+}
+
+impl Umask {
+    fn allow(mode: u32) -> Umask {
+        static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let lock = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // SAFETY: umask has no preconditions and cannot fail.
+        let previous = unsafe { libc::umask(!(mode as libc::mode_t) & 0o777) };
+        Umask {
+            previous,
+            _lock: lock,
+        }
+    }
+}
+
+impl Drop for Umask {
+    fn drop(&mut self) {
+        // SAFETY: as above.
+        unsafe { libc::umask(self.previous) };
+    }
+}
+
 fn permission_hint(path: &Path, meta: &fs::Metadata, error: &str) -> String {
     let group = meta.gid();
     let mode = meta.mode() & 0o777;
@@ -221,6 +259,32 @@ pub(crate) fn world_readable_warning(path: &Path) -> Option<String> {
             path.display(),
             m.mode() & 0o777,
             path.display()
+        )
+    })
+}
+
+/// For a group-shared file: a warning when its folder would not give new -wal/-shm
+/// files the file's group (the folder should be setgid and owned by that group).
+pub(crate) fn shared_folder_warning(path: &Path) -> Option<String> {
+    let db = fs::metadata(path).ok()?;
+    if db.mode() & 0o060 != 0o060 {
+        return None;
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let m = fs::metadata(&dir).ok()?;
+    let setgid = m.mode() & 0o2000 != 0;
+    (!setgid || m.gid() != db.gid()).then(|| {
+        format!(
+            "warning: {} is not a setgid folder of the file's group (gid {}); files SQLite creates beside the database \
+             (-wal, -shm) then start with the creator's own group. Run `chgrp {} {} && chmod g+s {}`",
+            dir.display(),
+            db.gid(),
+            db.gid(),
+            dir.display(),
+            dir.display()
         )
     })
 }

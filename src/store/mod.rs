@@ -157,59 +157,36 @@ impl Store {
                 why.clone(),
             )));
         }
-        let started = Instant::now();
-        let mut told = Duration::ZERO;
-        loop {
-            let now = self.now();
-            let ctx = Ctx {
-                now,
-                me: self.me.clone(),
-                settings: self.settings,
-            };
-            let tx = match self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-            {
-                Ok(tx) => tx,
-                Err(e) if is_busy(&e) => {
-                    let waited = started.elapsed();
-                    if waited >= self.lock_wait {
-                        return Err(Error::Busy(format!(
-                            "gave up after {}s: another process kept the database {} locked for writing; nothing was changed, try again",
-                            waited.as_secs(),
-                            self.path.display()
-                        )));
-                    }
-                    if waited - told >= Duration::from_millis(900) || told.is_zero() {
-                        told = waited.max(Duration::from_millis(1));
-                        if let Some(hook) = self.on_wait.as_mut() {
-                            hook(waited);
-                        }
-                    }
-                    continue;
-                }
-                Err(e) => return Err(e.into()),
-            };
-            match f(&tx, &ctx) {
-                Ok(v) => {
-                    tx.commit()?;
-                    return Ok(v);
-                }
-                Err(Error::Refused(r)) => {
-                    drop(tx);
-                    if let Some(attempt) = &r.unsafe_attempt {
-                        let payload = serde_json::json!({"field": attempt.field, "detector": attempt.detector});
-                        let tx = self
-                            .conn
-                            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-                        events::append(&tx, &ctx, project, item, "unsafe-attempt", &payload)?;
-                        tx.commit()?;
-                    }
-                    return Err(Error::Refused(r));
-                }
-                Err(e) => return Err(e),
-            }
+        let ctx = Ctx {
+            now: self.now(),
+            me: self.me.clone(),
+            settings: self.settings,
+        };
+        let mut wait = Wait::new(self.lock_wait);
+        let result = in_tx(
+            &mut self.conn,
+            &mut wait,
+            &mut self.on_wait,
+            &self.path,
+            |tx| f(tx, &ctx),
+        );
+        if let Err(Error::Refused(r)) = &result
+            && let Some(attempt) = &r.unsafe_attempt
+        {
+            // Counted in its own transaction, with the same bounded wait as any write,
+            // so a busy file never turns a refusal into an uncounted error.
+            let payload = serde_json::json!({"field": attempt.field, "detector": attempt.detector});
+            in_tx(
+                &mut self.conn,
+                &mut wait,
+                &mut self.on_wait,
+                &self.path,
+                |tx| {
+                    events::append(tx, &ctx, project, item, "unsafe-attempt", &payload).map(|_| ())
+                },
+            )?;
         }
+        result
     }
 }
 
@@ -218,6 +195,64 @@ pub(crate) struct Ctx {
     pub now: DateTime<Utc>,
     pub me: Identity,
     pub settings: Settings,
+}
+
+/// How long a write has waited for the lock, and when the user was last told.
+struct Wait {
+    started: Instant,
+    limit: Duration,
+    told: Option<Duration>,
+}
+
+impl Wait {
+    fn new(limit: Duration) -> Self {
+        Wait {
+            started: Instant::now(),
+            limit,
+            told: None,
+        }
+    }
+}
+
+/// Runs `f` in one IMMEDIATE transaction and commits it, retrying the BEGIN while
+/// another process holds the write lock (each attempt waits up to the busy timeout),
+/// telling `on_wait` about once a second, and giving up cleanly at the limit.
+fn in_tx<T>(
+    conn: &mut Connection,
+    wait: &mut Wait,
+    on_wait: &mut Option<WaitHook>,
+    path: &Path,
+    mut f: impl FnMut(&rusqlite::Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    loop {
+        match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+            Ok(tx) => {
+                let v = f(&tx)?;
+                tx.commit()?;
+                return Ok(v);
+            }
+            Err(e) if is_busy(&e) => {
+                let waited = wait.started.elapsed();
+                if waited >= wait.limit {
+                    return Err(Error::Busy(format!(
+                        "gave up after {}s: another process kept the database {} locked for writing; nothing was changed, try again",
+                        waited.as_secs(),
+                        path.display()
+                    )));
+                }
+                if wait
+                    .told
+                    .is_none_or(|t| waited - t >= Duration::from_millis(900))
+                {
+                    wait.told = Some(waited);
+                    if let Some(hook) = on_wait.as_mut() {
+                        hook(waited);
+                    }
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {

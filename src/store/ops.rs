@@ -308,7 +308,7 @@ impl Store {
             )));
         }
         if let Some(n) = name {
-            rules::check_text("name", n, false)?;
+            self.checked(rules::check_text("name", n, false), None, None)?;
         }
         let mine = self.my_person()?;
         let p = mine.as_ref();
@@ -355,7 +355,7 @@ impl Store {
     pub fn add_project(&mut self, p: NewProject) -> Result<Project> {
         let key = normalise_key(&p.key)?;
         for (field, v) in [("name", &p.name), ("client", &p.client)] {
-            rules::check_text(field, v, false)?;
+            self.checked(rules::check_text(field, v, false), Some(&p.key), None)?;
             if v.trim().is_empty() {
                 return Err(Error::Refused(Refusal::new(
                     Rule::RequiredFields,
@@ -641,17 +641,30 @@ impl Store {
     }
 
     fn attach_approvals(&self, items: &mut [Item], project: Option<&str>) -> Result<()> {
-        let mut by_item: HashMap<i64, Vec<Approval>> = HashMap::new();
-        let sql = "SELECT a.item_id, a.login, a.capacity, a.conditions, a.at FROM approvals a JOIN items i ON i.id = a.item_id AND i.round = a.round \
-                   WHERE ?1 IS NULL OR i.project = ?1 ORDER BY a.id";
+        // Read approvals in table order and keep those of each item's current round:
+        // a join back to items would seek into the items table once per approval.
+        let index: HashMap<i64, usize> = items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.rowid, i))
+            .collect();
+        let sql = match project {
+            Some(_) => {
+                "SELECT a.item_id, a.login, a.capacity, a.conditions, a.at, a.round FROM approvals a \
+                        WHERE a.item_id IN (SELECT id FROM items WHERE project = ?1) ORDER BY a.id"
+            }
+            None => {
+                "SELECT item_id, login, capacity, conditions, at, round FROM approvals WHERE ?1 IS NULL ORDER BY id"
+            }
+        };
         let mut stmt = self.conn.prepare_cached(sql)?;
-        for row in stmt.query_map([project.map(|p| p.to_ascii_uppercase())], rows::approval)? {
-            let (id, a) = row?;
-            by_item.entry(id).or_default().push(a);
-        }
-        for it in items {
-            if let Some(a) = by_item.remove(&it.rowid) {
-                it.approvals = a;
+        let mut rows = stmt.query([project.map(|p| p.to_ascii_uppercase())])?;
+        while let Some(r) = rows.next()? {
+            let Some(&i) = index.get(&r.get::<_, i64>(0)?) else {
+                continue;
+            };
+            if items[i].round == r.get::<_, i64>(5)? {
+                items[i].approvals.push(rows::approval(r)?.1);
             }
         }
         Ok(())
@@ -692,7 +705,11 @@ impl Store {
         start: Option<NaiveDate>,
     ) -> Result<Task> {
         self.manage_check()?;
-        rules::check_text("title", title, false)?;
+        self.checked(
+            rules::check_text("title", title, false),
+            Some(project),
+            None,
+        )?;
         if title.trim().is_empty() {
             return Err(Error::Refused(Refusal::new(
                 Rule::RequiredFields,
@@ -826,13 +843,36 @@ impl Store {
                 ),
             )));
         }
-        rules::check_text("note", note, true)?;
+        self.checked(rules::check_text("note", note, true), None, Some(id))?;
         let item = self.item(id)?;
         let payload = json!({"channel": channel, "note": note, "field": "channel", "detector": format!("reported-{channel}")});
         let (key, iid) = (item.project.clone(), item.id());
         self.write(Some(&key), Some(&iid), |tx, ctx| {
             events::append(tx, ctx, Some(&key), Some(&iid), "unsafe-attempt", &payload).map(|_| ())
         })
+    }
+
+    /// Passes a text check's result on, counting a refused credential first (for
+    /// checks made before a write transaction starts).
+    fn checked(
+        &mut self,
+        r: Result<(), Refusal>,
+        project: Option<&str>,
+        item: Option<&str>,
+    ) -> Result<()> {
+        if let Err(refusal) = r {
+            if let Some(attempt) = &refusal.unsafe_attempt {
+                let project = project.map(str::to_ascii_uppercase);
+                self.record_unsafe_attempt(project.as_deref(), item, attempt)?;
+            }
+            return Err(Error::Refused(refusal));
+        }
+        Ok(())
+    }
+
+    /// A warning when a group-shared file sits in a folder that is not setgid.
+    pub fn shared_folder_warning(&self) -> Option<String> {
+        conn::shared_folder_warning(&self.path)
     }
 
     /// A warning for a database any account on the host can read.

@@ -3,7 +3,6 @@
 //! access gaps, exceptions, readiness frozen at the planned start. Counters come from
 //! the event log; current state from the items (which the log produced).
 
-use super::events::ts;
 use super::{ItemFilter, ItemView, Result, Store};
 use crate::domain::blockers::{self, Readiness};
 use crate::domain::{Project, State};
@@ -94,8 +93,44 @@ struct Counters {
     privileged_reviews: usize,
     security_reviews: usize,
     unsafe_attempts: usize,
-    verified_items: std::collections::HashSet<String>,
-    verified_at: HashMap<String, DateTime<Utc>>,
+    /// Per item: when it was added, first verified, revoked, cancelled.
+    life: HashMap<String, Life>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Life {
+    added: Option<DateTime<Utc>>,
+    verified: Option<DateTime<Utc>>,
+    revoked: Option<DateTime<Utc>>,
+    cancelled: Option<DateTime<Utc>>,
+}
+
+impl Counters {
+    fn verified_at(&self, item: &str) -> Option<DateTime<Utc>> {
+        self.life.get(item).and_then(|l| l.verified)
+    }
+
+    /// Readiness at an instant. `verified` is left only by `revoke` and `cancelled` is
+    /// final, so four kinds of event decide it — no replay of every transition.
+    fn readiness_at(&self, t: DateTime<Utc>) -> f64 {
+        let before = |x: Option<DateTime<Utc>>| x.is_some_and(|x| x < t);
+        let mut r = Readiness::default();
+        for l in self.life.values() {
+            if before(l.added) && !before(l.cancelled) {
+                r.required += 1;
+                if before(l.verified) && !before(l.revoked) {
+                    r.ready += 1;
+                }
+            }
+        }
+        r.finish().ratio
+    }
+}
+
+fn parse_at(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 impl Store {
@@ -110,34 +145,7 @@ impl Store {
             project: project.map(str::to_string),
             ..Default::default()
         })?;
-        let mut counters: HashMap<String, Counters> = HashMap::new();
-        for e in self.events_of(
-            &["approve", "deny", "return", "unsafe-attempt", "verify"],
-            project,
-        )? {
-            let Some(key) = e.project.clone() else {
-                continue;
-            };
-            let c = counters.entry(key).or_default();
-            match e.kind.as_str() {
-                "unsafe-attempt" => c.unsafe_attempts += 1,
-                "verify" => {
-                    if let (Some(item), Some(at)) = (e.item.clone(), e.at_utc()) {
-                        c.verified_items.insert(item.clone());
-                        // The first verification is when a task could start on it.
-                        c.verified_at.entry(item).or_insert(at);
-                    }
-                }
-                _ => {
-                    if e.payload.get("capacity").and_then(|v| v.as_str()) == Some("security") {
-                        c.security_reviews += 1;
-                        if e.payload.get("privileged").and_then(|v| v.as_bool()) == Some(true) {
-                            c.privileged_reviews += 1;
-                        }
-                    }
-                }
-            }
-        }
+        let counters = self.counters(project)?;
         let tasks = self.tasks(project)?;
         let mut by_project: HashMap<&str, Vec<&ItemView>> = HashMap::new();
         for v in &views {
@@ -155,11 +163,8 @@ impl Store {
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
             let c = counters.get(&p.key).unwrap_or(&empty);
-            let ready_before = if blockers::today(p, now) >= p.start {
-                Some(self.readiness_at(p)?)
-            } else {
-                None
-            };
+            let ready_before = (blockers::today(p, now) >= p.start)
+                .then(|| round2(c.readiness_at(start_instant(p)) * 100.0) / 100.0);
             let (m, ages) = measure(p, items, c, &tasks, now, self.settings(), ready_before);
             all_ages.extend(ages);
             per.push(m);
@@ -172,34 +177,75 @@ impl Store {
         })
     }
 
-    /// Readiness as it was at the first instant of the project's start date.
-    fn readiness_at(&self, p: &Project) -> Result<f64> {
-        let midnight = p.start.and_hms_opt(0, 0, 0).unwrap_or_default();
-        let instant = blockers::project_tz(p)
-            .from_local_datetime(&midnight)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_else(|| Utc.from_utc_datetime(&midnight));
+    /// One pass over the events that the measures need, by kind (indexed), and the
+    /// security decisions. Only deny/return payloads are read as JSON: they are few.
+    fn counters(&self, project: Option<&str>) -> Result<HashMap<String, Counters>> {
+        let key = project.map(str::to_ascii_uppercase);
+        let mut out: HashMap<String, Counters> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT item, json_extract(payload, '$.to') FROM events \
-             WHERE project = ?1 AND at < ?2 AND item IS NOT NULL AND json_valid(payload) AND json_extract(payload, '$.to') IS NOT NULL ORDER BY seq",
+            "SELECT project, item, kind, at FROM events \
+             WHERE kind IN ('item-add', 'verify', 'revoke', 'cancel', 'unsafe-attempt') AND (?1 IS NULL OR project = ?1)",
         )?;
-        let mut last: HashMap<String, State> = HashMap::new();
-        let rows = stmt.query_map(rusqlite::params![p.key, ts(instant)], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        for row in rows {
-            let (item, to) = row?;
-            if let Ok(s) = to.parse() {
-                last.insert(item, s);
+        let mut rows = stmt.query([&key])?;
+        while let Some(r) = rows.next()? {
+            let Some(p) = r.get::<_, Option<String>>(0)? else {
+                continue;
+            };
+            let c = out.entry(p).or_default();
+            let kind = r.get_ref(2)?.as_str().unwrap_or_default();
+            if kind == "unsafe-attempt" {
+                c.unsafe_attempts += 1;
+                continue;
             }
+            let (Some(item), Some(at)) = (
+                r.get::<_, Option<String>>(1)?,
+                r.get_ref(3)?.as_str().ok().and_then(parse_at),
+            ) else {
+                continue;
+            };
+            let l = c.life.entry(item).or_default();
+            let slot = match kind {
+                "item-add" => &mut l.added,
+                "verify" => &mut l.verified,
+                "revoke" => &mut l.revoked,
+                _ => &mut l.cancelled,
+            };
+            // The first time counts: a task could start on the first verification.
+            slot.get_or_insert(at);
         }
-        let mut r = Readiness::default();
-        for s in last.values() {
-            r.add(*s);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.project, count(*), sum(i.privileged) FROM approvals a JOIN items i ON i.id = a.item_id \
+             WHERE a.capacity = 'security' AND (?1 IS NULL OR i.project = ?1) GROUP BY i.project",
+        )?;
+        let mut rows = stmt.query([&key])?;
+        while let Some(r) = rows.next()? {
+            let c = out.entry(r.get(0)?).or_default();
+            c.security_reviews += r.get::<_, i64>(1)? as usize;
+            c.privileged_reviews += r.get::<_, i64>(2)? as usize;
         }
-        Ok(round2(r.finish().ratio * 10000.0) / 10000.0)
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT project, count(*), sum(coalesce(json_extract(payload, '$.privileged'), 0)) FROM events \
+             WHERE kind IN ('deny', 'return') AND json_valid(payload) AND json_extract(payload, '$.capacity') = 'security' \
+             AND (?1 IS NULL OR project = ?1) GROUP BY project",
+        )?;
+        let mut rows = stmt.query([&key])?;
+        while let Some(r) = rows.next()? {
+            let c = out.entry(r.get(0)?).or_default();
+            c.security_reviews += r.get::<_, i64>(1)? as usize;
+            c.privileged_reviews += r.get::<_, i64>(2)? as usize;
+        }
+        Ok(out)
     }
+}
+
+/// The first instant of the project's start date, in its time zone.
+fn start_instant(p: &Project) -> DateTime<Utc> {
+    let midnight = p.start.and_hms_opt(0, 0, 0).unwrap_or_default();
+    blockers::project_tz(p)
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
 
 fn measure(
@@ -271,7 +317,7 @@ fn measure(
     }
     let completed = items
         .iter()
-        .filter(|v| v.item.is_required() && c.verified_items.contains(&v.item.id()))
+        .filter(|v| v.item.is_required() && c.verified_at(&v.item.id()).is_some())
         .count();
     m.access_completion_rate = if m.required == 0 {
         1.0
@@ -310,8 +356,7 @@ fn measure(
             .needs
             .iter()
             .map(|id| {
-                c.verified_at
-                    .get(id)
+                c.verified_at(id)
                     .map(|at| at.with_timezone(&tz).date_naive())
             })
             .collect();

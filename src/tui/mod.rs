@@ -27,13 +27,18 @@ pub use view::draw;
 
 use crate::store::Store;
 use color_eyre::eyre::WrapErr;
+use crossterm::cursor;
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
     Event, MouseButton, MouseEventKind,
 };
-use crossterm::execute;
+use crossterm::style::Print;
+use crossterm::terminal::{Clear, ClearType};
+use crossterm::{execute, queue};
 use ratatui::DefaultTerminal;
+use std::io::Write as _;
 use std::io::stdout;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// How the TUI runs.
@@ -58,6 +63,7 @@ pub fn run(mut store: Store, opts: Options) -> color_eyre::Result<()> {
     if std::env::var_os("ACCESSDESK_LOCK_WAIT").is_none() {
         store.set_lock_wait(LOCK_WAIT);
     }
+    store.on_wait(Box::new(show_waiting));
     // Loaded before the terminal is switched over, so an error prints normally.
     let mut app =
         App::new(store, Theme::detect()).wrap_err("cannot load the data for the screen")?;
@@ -80,6 +86,47 @@ pub fn run(mut store: Store, opts: Options) -> color_eyre::Result<()> {
     ratatui::restore();
     result
 }
+
+/// Set when the lock-wait notice was painted outside ratatui: the next frame must be
+/// drawn in full, since ratatui's buffer no longer matches the screen.
+static PAINTED_OVER: AtomicBool = AtomicBool::new(false);
+
+/// Tells the person that a write waits for another process's lock. The event loop is
+/// inside the store's write at this moment, so the line goes straight to the terminal.
+fn show_waiting(waited: Duration) {
+    let mut out = stdout();
+    if let Ok((_, rows)) = crossterm::terminal::size() {
+        let text = format!(
+            " waiting for another accessdesk process to finish writing ({}s)... ",
+            waited.as_secs()
+        );
+        let _ = queue!(
+            out,
+            cursor::SavePosition,
+            cursor::MoveTo(0, rows.saturating_sub(1)),
+            Clear(ClearType::CurrentLine),
+            Print(text),
+            cursor::RestorePosition
+        );
+        let _ = out.flush();
+        PAINTED_OVER.store(true, Ordering::Relaxed);
+    }
+}
+
+/// In debug builds only, `ACCESSDESK_CRASH_TEST_KEY=c` makes the key `c` panic, so the
+/// tests can check that a panic restores the terminal and leaves the file usable.
+#[cfg(debug_assertions)]
+fn crash_test(ev: &Event) {
+    if let Event::Key(k) = ev
+        && let crossterm::event::KeyCode::Char(c) = k.code
+        && std::env::var("ACCESSDESK_CRASH_TEST_KEY").is_ok_and(|v| v.starts_with(c))
+    {
+        panic!("crash test key pressed");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn crash_test(_: &Event) {}
 
 /// Turns a terminal event into a message.
 fn message(app: &App, ev: Event, opts: Options) -> Option<Msg> {
@@ -111,6 +158,10 @@ fn event_loop(
         if term::stop_requested() || app.should_quit() {
             return Ok(());
         }
+        if PAINTED_OVER.swap(false, Ordering::Relaxed) {
+            terminal.clear()?;
+            dirty = true;
+        }
         if dirty {
             match terminal.draw(|f| draw(f, app)) {
                 Ok(_) => dirty = false,
@@ -135,6 +186,7 @@ fn event_loop(
                 Err(e) if term::is_terminal_gone(&e) => return Ok(()),
                 Err(e) => return Err(e.into()),
             };
+            crash_test(&ev);
             if matches!(ev, Event::Resize(..)) {
                 dirty = true;
             }
