@@ -4,7 +4,7 @@
 //! the filter, the sort or the clock changes — never while drawing — so a frame costs
 //! the same with ten items or a hundred thousand.
 
-use super::form::{Form, Purpose};
+use super::form::Form;
 use super::keymap::{self, Ctx};
 use super::layout;
 use super::msg::Msg;
@@ -12,16 +12,20 @@ use super::theme::Theme;
 use super::{panes, widgets};
 use crate::domain::blockers::{self, Readiness};
 use crate::domain::machine::{self, Action, ActionKind};
-use crate::domain::{Capacity, Flag, Item, ItemFields, Person, Project, Role, State};
+use crate::domain::{Capacity, Item, ItemFields, Person, Project, Role, State};
 use crate::store::{self, Event, ItemFilter, ItemView, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use crossterm::event::{Event as TermEvent, KeyEvent};
 use ratatui::layout::Rect;
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
+
+mod moves;
+
+pub use super::index::{Column, Filter, Query, risk_rank};
+use super::index::{cmp_column, cmp_id, haystack};
 
 /// The three panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,56 +60,6 @@ impl Pane {
 
     fn prev(self) -> Pane {
         Pane::ALL[(self.index() + 2) % 3]
-    }
-}
-
-/// The tracker's columns, which are also its sort keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
-    Id,
-    System,
-    Purpose,
-    Role,
-    Owner,
-    Approval,
-    Method,
-    Expiry,
-    Blocker,
-    Flags,
-}
-
-impl Column {
-    pub const ALL: [Column; 10] = [
-        Column::Id,
-        Column::System,
-        Column::Purpose,
-        Column::Role,
-        Column::Owner,
-        Column::Approval,
-        Column::Method,
-        Column::Expiry,
-        Column::Blocker,
-        Column::Flags,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Column::Id => "id",
-            Column::System => "system",
-            Column::Purpose => "purpose",
-            Column::Role => "role",
-            Column::Owner => "owner",
-            Column::Approval => "approval",
-            Column::Method => "method",
-            Column::Expiry => "expiry",
-            Column::Blocker => "blocker",
-            Column::Flags => "risk",
-        }
-    }
-
-    fn next(self) -> Column {
-        let i = Column::ALL.iter().position(|c| *c == self).unwrap_or(0);
-        Column::ALL[(i + 1) % Column::ALL.len()]
     }
 }
 
@@ -173,169 +127,6 @@ pub enum Modal {
     Filter { input: Input, previous: String },
     Form(Box<Form>),
     Confirm(Confirm),
-}
-
-/// The tracker's filter: typed text and a state chosen with `f`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    pub text: String,
-    pub state: Option<State>,
-}
-
-/// A parsed filter text: words, `state:`, `flag:`, `is:blocked`.
-#[derive(Debug, Clone, Default)]
-pub struct Query {
-    words: Vec<String>,
-    states: Vec<State>,
-    flags: Vec<Vec<Flag>>,
-    blocked: Option<bool>,
-    /// A token that matches nothing (e.g. an unknown state), for the title.
-    pub problem: Option<String>,
-}
-
-impl Query {
-    pub fn parse(text: &str) -> Query {
-        let mut q = Query::default();
-        let mut state_token = false;
-        for tok in text.split_whitespace() {
-            let t = tok.to_lowercase();
-            if let Some(s) = t.strip_prefix("state:") {
-                state_token = true;
-                let found: Vec<State> = State::ALL
-                    .iter()
-                    .copied()
-                    .filter(|st| st.as_str().starts_with(s))
-                    .collect();
-                if found.is_empty() {
-                    q.problem = Some(format!("no state '{s}'"));
-                }
-                q.states.extend(found);
-            } else if let Some(f) = t.strip_prefix("flag:") {
-                let found: Vec<Flag> = Flag::ALL
-                    .iter()
-                    .copied()
-                    .filter(|fl| {
-                        fl.as_str().starts_with(f) || fl.badge().to_lowercase().starts_with(f)
-                    })
-                    .collect();
-                if found.is_empty() {
-                    q.problem = Some(format!("no flag '{f}'"));
-                }
-                q.flags.push(found);
-            } else if t == "is:blocked" || t == "is:blocking" {
-                q.blocked = Some(true);
-            } else if t == "is:clear" || t == "is:unblocked" {
-                q.blocked = Some(false);
-            } else {
-                q.words.push(t);
-            }
-        }
-        if state_token && q.states.is_empty() {
-            // An unknown state matches nothing rather than everything.
-            q.problem.get_or_insert_with(|| "no such state".into());
-        }
-        q
-    }
-
-    fn matches(&self, v: &ItemView, haystack: &str) -> bool {
-        if self.problem.is_some() {
-            return false;
-        }
-        if !self.states.is_empty() && !self.states.contains(&v.item.state) {
-            return false;
-        }
-        if let Some(b) = self.blocked
-            && v.blocking() != b
-        {
-            return false;
-        }
-        if !self.flags.is_empty() {
-            let have = v.item.flags();
-            if !self
-                .flags
-                .iter()
-                .all(|any| any.iter().any(|f| have.contains(f)))
-            {
-                return false;
-            }
-        }
-        self.words.iter().all(|w| haystack.contains(w.as_str()))
-    }
-}
-
-/// Riskiest first: privileged, shared credential, client-owned, exception, plain.
-pub fn risk_rank(item: &Item) -> u8 {
-    let f = &item.fields;
-    if f.privileged {
-        0
-    } else if f.shared_credential {
-        1
-    } else if f.client_owned {
-        2
-    } else if f.exception.is_some() {
-        3
-    } else {
-        4
-    }
-}
-
-fn haystack(v: &ItemView) -> String {
-    let it = &v.item;
-    let f = &it.fields;
-    [
-        it.id().as_str(),
-        &f.system,
-        &f.purpose,
-        &f.role,
-        f.holder.as_deref().unwrap_or(""),
-        &f.credential_owner,
-        &f.approver,
-        &it.requester,
-        f.method.map(|m| m.as_str()).unwrap_or(""),
-        it.state.as_str(),
-        &f.notes,
-    ]
-    .join("\u{0}")
-    .to_lowercase()
-}
-
-fn cmp_text(a: &str, b: &str) -> Ordering {
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .cmp(b.chars().flat_map(char::to_lowercase))
-}
-
-fn cmp_column(col: Column, a: &ItemView, b: &ItemView) -> Ordering {
-    let (x, y) = (&a.item, &b.item);
-    match col {
-        Column::Id => Ordering::Equal,
-        Column::System => cmp_text(&x.fields.system, &y.fields.system),
-        Column::Purpose => cmp_text(&x.fields.purpose, &y.fields.purpose),
-        Column::Role => cmp_text(&x.fields.role, &y.fields.role),
-        Column::Owner => cmp_text(&x.fields.credential_owner, &y.fields.credential_owner),
-        Column::Approval => x
-            .state
-            .cmp(&y.state)
-            .then(x.approvals.len().cmp(&y.approvals.len())),
-        Column::Method => x.fields.method.cmp(&y.fields.method),
-        // Items without an expiry sort last.
-        Column::Expiry => match (x.fields.expires, y.fields.expires) {
-            (Some(p), Some(q)) => p.cmp(&q),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        },
-        // Blocking first, the oldest blocker first.
-        Column::Blocker => b
-            .blocking()
-            .cmp(&a.blocking())
-            .then(a.blocked_since.cmp(&b.blocked_since)),
-        Column::Flags => risk_rank(x).cmp(&risk_rank(y)),
-    }
-}
-
-fn cmp_id(a: &Item, b: &Item) -> Ordering {
-    a.project.cmp(&b.project).then(a.number.cmp(&b.number))
 }
 
 /// The whole state of the terminal UI.
@@ -1156,212 +947,6 @@ impl App {
         self.reload();
     }
 
-    fn new_item(&mut self) {
-        if !self.can_add() {
-            self.set_status(
-                StatusKind::Refused,
-                "refused (role-required): adding items needs the role admin or coordinator",
-            );
-            return;
-        }
-        let open: Vec<String> = self
-            .projects
-            .iter()
-            .filter(|p| p.closed_at.is_none())
-            .map(|p| p.key.clone())
-            .collect();
-        let scope = self
-            .scope
-            .as_deref()
-            .filter(|s| open.iter().any(|k| k == s));
-        self.modal = Some(Modal::Form(Box::new(Form::add(
-            &open,
-            scope,
-            &self.people,
-            &self.login,
-        ))));
-    }
-
-    fn explain(&mut self, kind: ActionKind) {
-        match self.refusal(kind) {
-            None => self.set_status(StatusKind::Info, "no item selected"),
-            Some(Err(r)) => self.set_status(
-                StatusKind::Refused,
-                format!("refused ({}): {}", r.rule, r.message),
-            ),
-            // Things changed since the key was looked up: the move is allowed now.
-            Some(Ok(())) => self.start_move(kind, false),
-        }
-    }
-
-    /// Starts a move on the selected item: checks it, then opens its form, asks for
-    /// confirmation or makes it.
-    fn start_move(&mut self, kind: ActionKind, with_conditions: bool) {
-        match self.refusal(kind) {
-            None => return self.set_status(StatusKind::Info, "no item selected"),
-            Some(Err(r)) => {
-                return self.set_status(
-                    StatusKind::Refused,
-                    format!("refused ({}): {}", r.rule, r.message),
-                );
-            }
-            Some(Ok(())) => {}
-        }
-        let Some(item) = self.selected().map(|v| v.item.clone()) else {
-            return;
-        };
-        if kind == ActionKind::Edit {
-            self.modal = Some(Modal::Form(Box::new(Form::edit(&item, &self.people))));
-            return;
-        }
-        match Form::for_move(&item, kind, with_conditions) {
-            Some(form) => self.modal = Some(Modal::Form(Box::new(form))),
-            None => {
-                let action = match kind {
-                    ActionKind::Unblock => Action::Unblock,
-                    _ => Action::Approve { conditions: None },
-                };
-                self.run(&item.id(), item.version, &action);
-            }
-        }
-    }
-
-    /// Makes a move through the store, based on the version the screen showed.
-    fn run(&mut self, id: &str, version: i64, action: &Action) {
-        match self.store.act(id, action, Some(version)) {
-            Ok(item) => {
-                let mut text = format!("{id} {}: now {}", action.kind().name(), item.state);
-                if item.state == State::Requested && action.kind() == ActionKind::Approve {
-                    let missing: Vec<&str> = item
-                        .missing_approvals()
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect();
-                    text.push_str(&format!(" (still needed: {})", missing.join(", ")));
-                }
-                self.set_status(StatusKind::Done, text);
-                self.reload();
-            }
-            Err(e) => self.show_error(e),
-        }
-    }
-
-    fn save_form(&mut self) {
-        let mut form = match self.modal.take() {
-            Some(Modal::Form(f)) => f,
-            other => {
-                self.modal = other;
-                return;
-            }
-        };
-        form.tried = true;
-        if let Some(attempt) = form.secret() {
-            // Counted once per save attempt, as the CLI counts each refused command;
-            // the value itself never leaves the form.
-            let counted = self
-                .store
-                .record_unsafe_attempt(form.project.as_deref(), form.item_id(), &attempt)
-                .is_ok();
-            self.set_status(
-                StatusKind::Refused,
-                format!(
-                    "refused (no-credentials-in-text): {} looks like a credential ({}); nothing was saved{}",
-                    attempt.field,
-                    attempt.detector,
-                    if counted { " and the attempt was recorded" } else { "" }
-                ),
-            );
-            self.modal = Some(Modal::Form(form));
-            return;
-        }
-        if let Some((i, p)) = form.problems().into_iter().next() {
-            let label = form.fields.get(i).map(|f| f.label).unwrap_or("a field");
-            self.set_status(
-                StatusKind::Refused,
-                format!("not saved: {label}: {}", p.text),
-            );
-            self.modal = Some(Modal::Form(form));
-            return;
-        }
-        match form.purpose.clone() {
-            Purpose::Add => {
-                let Some(project) = form.project.clone() else {
-                    self.set_status(StatusKind::Refused, "not saved: choose a project");
-                    self.modal = Some(Modal::Form(form));
-                    return;
-                };
-                match self.store.add_item(&project, form.item_fields()) {
-                    Ok(item) => {
-                        self.set_status(
-                            StatusKind::Done,
-                            format!(
-                                "{} added ({}); submit it with u when complete",
-                                item.id(),
-                                item.state
-                            ),
-                        );
-                        self.reload();
-                        self.select_rowid(self.pane, item.rowid);
-                        self.clamp_cursors();
-                    }
-                    Err(e) => {
-                        self.modal = Some(Modal::Form(form));
-                        self.show_error(e);
-                    }
-                }
-            }
-            Purpose::Edit { id, version, .. } => {
-                let patch = form.patch();
-                if patch.is_empty() {
-                    self.set_status(StatusKind::Info, "nothing changed");
-                    return;
-                }
-                match self.store.edit_item(&id, version, &patch) {
-                    Ok(item) => {
-                        self.set_status(
-                            StatusKind::Done,
-                            format!("{id} saved (version {}, now {})", item.version, item.state),
-                        );
-                        self.reload();
-                    }
-                    Err(store::Error::Conflict(m)) => {
-                        // Never retried on top of the newer version: the person sees
-                        // what changed and edits again.
-                        self.set_status(
-                            StatusKind::Error,
-                            format!("conflict: {m} — your edit was not saved; the item was reloaded, press e to edit again"),
-                        );
-                        self.reload();
-                    }
-                    Err(e) => {
-                        self.modal = Some(Modal::Form(form));
-                        self.show_error(e);
-                    }
-                }
-            }
-            Purpose::Move { id, version, kind } => {
-                let Some(action) = form.action() else { return };
-                if kind.is_irreversible() {
-                    let system = self
-                        .selected()
-                        .map(|v| v.item.fields.system.clone())
-                        .unwrap_or_default();
-                    self.modal = Some(Modal::Confirm(Confirm {
-                        prompt: format!(
-                            "{} {id} {system}? This cannot be undone by you.",
-                            capitalised(kind.name())
-                        ),
-                        id,
-                        version,
-                        action,
-                    }));
-                } else {
-                    self.run(&id, version, &action);
-                }
-            }
-        }
-    }
-
     fn click(&mut self, x: u16, y: u16) {
         if self.modal.is_some() {
             return;
@@ -1388,14 +973,6 @@ impl App {
                 c.selected = row;
             }
         }
-    }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

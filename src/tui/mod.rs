@@ -10,6 +10,7 @@
 mod app;
 mod form;
 mod format;
+mod index;
 pub mod keymap;
 mod layout;
 mod msg;
