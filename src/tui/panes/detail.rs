@@ -41,14 +41,15 @@ pub fn instruction(item: &Item, project: Option<&Project>) -> Option<String> {
         .unwrap_or_else(|| format!("project {}", item.project));
     let until = match (f.temporary, f.expires) {
         (true, Some(d)) => format!(
-            "until {} — the access is temporary and must be removed then{}",
+            "{} — the access is temporary and must be removed then{}",
             d.format("%Y-%m-%d"),
             match f.deprovision {
                 Some(crate::domain::Deprovision::AtProjectEnd) => " or at the end of the project",
                 _ => "",
             }
         ),
-        _ => "until the end of the project or until we ask for its removal; it is reviewed periodically".to_string(),
+        _ => "the end of the project, or until we ask for its removal; it is reviewed periodically"
+            .to_string(),
     };
     let purpose = if f.purpose.trim().is_empty() {
         String::new()
@@ -482,5 +483,58 @@ pub fn render(app: &App, d: &Detail, area: Rect, buf: &mut Buffer) {
             height: 1,
         };
         Paragraph::new(Span::styled(pos, theme.muted)).render(at, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ItemFields, Method, State};
+
+    fn item(method: Option<Method>) -> Item {
+        let t = "2026-03-01T09:00:00Z".parse().unwrap();
+        Item {
+            rowid: 1,
+            project: "ACME".into(),
+            number: 3,
+            fields: ItemFields {
+                system: "Analytics".into(),
+                purpose: "tracking".into(),
+                role: "Editor".into(),
+                holder: Some("Northwind team".into()),
+                credential_owner: "Dana\u{1b}[31m".into(),
+                approver: "alice".into(),
+                method,
+                ..ItemFields::default()
+            },
+            requester: "carol".into(),
+            state: State::Approved,
+            state_since: t,
+            created_at: t,
+            updated_at: t,
+            version: 1,
+            approvals: vec![],
+            granted_method: None,
+            manual_block: None,
+            emergency: false,
+            emergency_by: None,
+            round: 0,
+            retro_due: None,
+            blocked_since: None,
+            last_reason: None,
+        }
+    }
+
+    #[test]
+    fn instruction_says_what_to_whom_how_and_never_asks_for_a_password() {
+        assert_eq!(instruction(&item(None), None), None);
+        for m in Method::ALL {
+            let text = instruction(&item(Some(*m)), None).unwrap();
+            assert!(text.contains(m.instruction()), "{text}");
+            assert!(text.contains("\"Editor\" on Analytics") && text.contains("Northwind team"));
+            assert!(text.contains("never send a password"));
+            // Stored text reaches the screen neutralised.
+            assert!(!text.contains('\u{1b}'));
+        }
     }
 }
