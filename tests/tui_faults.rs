@@ -85,7 +85,7 @@ fn a_panic_restores_the_terminal_and_leaves_the_file_usable() {
     tmux.start(&format!("sh -c {}", sh_quote(&script)));
     tmux.wait_for("the header", Duration::from_secs(10), header_shown);
     tmux.keys(&["Z"]);
-    let s = tmux.wait_for("the shell after the panic", Duration::from_secs(10), |s| {
+    let (s, _) = tmux.wait_for("the shell after the panic", Duration::from_secs(10), |s| {
         s.contains("EXIT=") && s.contains("speed")
     });
     assert!(s.contains("EXIT=101"), "a panic ends with exit 101:\n{s}");

@@ -254,18 +254,25 @@ impl Tmux {
             .into_owned()
     }
 
-    /// Polls the screen every 50 ms until `ok` holds, failing after `limit`.
+    /// The screen with its escape sequences (colours, attributes).
+    pub fn screen_with_escapes(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-e", "-p", "-t", "main"]).stdout)
+            .into_owned()
+    }
+
+    /// Polls the screen every 50 ms until `ok` holds, failing after `limit`; returns
+    /// the screen and how long it took.
     pub fn wait_for(
         &self,
         what: &str,
         limit: std::time::Duration,
         ok: impl Fn(&str) -> bool,
-    ) -> String {
+    ) -> (String, std::time::Duration) {
         let start = std::time::Instant::now();
         loop {
             let s = self.screen();
             if ok(&s) {
-                return s;
+                return (s, start.elapsed());
             }
             assert!(
                 start.elapsed() < limit,
