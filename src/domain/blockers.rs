@@ -313,34 +313,19 @@ mod tests {
     }
 
     fn item(state: State, at: &str) -> Item {
+        let fields = ItemFields {
+            system: "Analytics".into(),
+            purpose: "tracking".into(),
+            role: "Editor".into(),
+            credential_owner: "Dana".into(),
+            approver: "alice".into(),
+            method: Some(Method::Vault),
+            ..Default::default()
+        };
         Item {
             rowid: 1,
-            project: "ACME".into(),
-            number: 1,
-            fields: ItemFields {
-                system: "Analytics".into(),
-                purpose: "tracking".into(),
-                role: "Editor".into(),
-                credential_owner: "Dana".into(),
-                approver: "alice".into(),
-                method: Some(Method::Vault),
-                ..Default::default()
-            },
-            requester: "carol".into(),
             state,
-            state_since: t(at),
-            created_at: t(at),
-            updated_at: t(at),
-            version: 1,
-            approvals: vec![],
-            granted_method: None,
-            manual_block: None,
-            emergency: false,
-            emergency_by: None,
-            round: 0,
-            retro_due: None,
-            blocked_since: None,
-            last_reason: None,
+            ..Item::new("ACME", 1, fields, "carol", t(at))
         }
     }
 

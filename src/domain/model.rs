@@ -268,6 +268,38 @@ pub struct Item {
 }
 
 impl Item {
+    /// A new item in `needed`, requested by `requester` at `now` (not yet stored:
+    /// `rowid` is 0).
+    pub fn new(
+        project: &str,
+        number: i64,
+        fields: ItemFields,
+        requester: &str,
+        now: DateTime<Utc>,
+    ) -> Item {
+        Item {
+            rowid: 0,
+            project: project.to_string(),
+            number,
+            fields,
+            requester: requester.to_string(),
+            state: State::Needed,
+            state_since: now,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            approvals: vec![],
+            granted_method: None,
+            manual_block: None,
+            emergency: false,
+            emergency_by: None,
+            round: 0,
+            retro_due: None,
+            blocked_since: None,
+            last_reason: None,
+        }
+    }
+
     /// The id people use: `KEY-N`.
     pub fn id(&self) -> String {
         item_id(&self.project, self.number)

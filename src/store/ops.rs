@@ -1019,27 +1019,7 @@ pub(super) fn new_item(
     requester: &str,
     now: DateTime<Utc>,
 ) -> Item {
-    Item {
-        rowid: 0,
-        project: key.to_string(),
-        number,
-        fields,
-        requester: requester.to_string(),
-        state: State::Needed,
-        state_since: now,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-        approvals: vec![],
-        granted_method: None,
-        manual_block: None,
-        emergency: false,
-        emergency_by: None,
-        round: 0,
-        retro_due: None,
-        blocked_since: None,
-        last_reason: None,
-    }
+    Item::new(key, number, fields, requester, now)
 }
 
 /// Stores an accepted transition: the item row, a new approval, the event, and the

@@ -44,37 +44,21 @@ fn item(
     holder: Option<&str>,
 ) -> Item {
     let t = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+    let fields = ItemFields {
+        system: "Stripe".into(),
+        purpose: "billing export".into(),
+        role: "Analyst".into(),
+        holder: holder.map(str::to_string),
+        credential_owner: owner.into(),
+        approver: approver.into(),
+        method: Some(Method::Vault),
+        privileged,
+        client_owned,
+        ..Default::default()
+    };
     Item {
         rowid: 1,
-        project: "ACME".into(),
-        number: 1,
-        fields: ItemFields {
-            system: "Stripe".into(),
-            purpose: "billing export".into(),
-            role: "Analyst".into(),
-            holder: holder.map(str::to_string),
-            credential_owner: owner.into(),
-            approver: approver.into(),
-            method: Some(Method::Vault),
-            privileged,
-            client_owned,
-            ..Default::default()
-        },
-        requester: "carol".into(),
-        state: State::Needed,
-        state_since: t,
-        created_at: t,
-        updated_at: t,
-        version: 1,
-        approvals: vec![],
-        granted_method: None,
-        manual_block: None,
-        emergency: false,
-        emergency_by: None,
-        round: 0,
-        retro_due: None,
-        blocked_since: None,
-        last_reason: None,
+        ..Item::new("ACME", 1, fields, "carol", t)
     }
 }
 

@@ -494,34 +494,23 @@ mod tests {
     fn item(method: Option<Method>) -> Item {
         let t = "2026-03-01T09:00:00Z".parse().unwrap();
         Item {
-            rowid: 1,
-            project: "ACME".into(),
-            number: 3,
-            fields: ItemFields {
-                system: "Analytics".into(),
-                purpose: "tracking".into(),
-                role: "Editor".into(),
-                holder: Some("Northwind team".into()),
-                credential_owner: "Dana\u{1b}[31m".into(),
-                approver: "alice".into(),
-                method,
-                ..ItemFields::default()
-            },
-            requester: "carol".into(),
             state: State::Approved,
-            state_since: t,
-            created_at: t,
-            updated_at: t,
-            version: 1,
-            approvals: vec![],
-            granted_method: None,
-            manual_block: None,
-            emergency: false,
-            emergency_by: None,
-            round: 0,
-            retro_due: None,
-            blocked_since: None,
-            last_reason: None,
+            ..Item::new(
+                "ACME",
+                3,
+                ItemFields {
+                    system: "Analytics".into(),
+                    purpose: "tracking".into(),
+                    role: "Editor".into(),
+                    holder: Some("Northwind team".into()),
+                    credential_owner: "Dana\u{1b}[31m".into(),
+                    approver: "alice".into(),
+                    method,
+                    ..ItemFields::default()
+                },
+                "carol",
+                t,
+            )
         }
     }
 
