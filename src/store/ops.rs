@@ -14,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// A new project, as entered.
 #[derive(Debug, Clone, Default)]
@@ -140,6 +141,30 @@ pub(super) fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
+/// The statements of [`save_item`], built once (they are looked up in the statement
+/// cache by their text for every item written).
+static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
+    let cols = ITEM_COLUMNS.trim_start_matches("id, ");
+    let placeholders: Vec<String> = (1..=34).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO items ({cols}) VALUES ({})",
+        placeholders.join(", ")
+    )
+});
+
+static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
+    let cols = ITEM_COLUMNS.trim_start_matches("id, ");
+    let sets: Vec<String> = cols
+        .split(", ")
+        .enumerate()
+        .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
+        .collect();
+    format!(
+        "UPDATE items SET {} WHERE id = ?35 AND version = ?36",
+        sets.join(", ")
+    )
+});
+
 /// Writes an item's row (insert when `rowid` is 0) and returns its rowid.
 pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
     let f = &it.fields;
@@ -180,26 +205,12 @@ pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
         it.blocked_since.map(ts),
         it.last_reason,
     ];
-    let cols = ITEM_COLUMNS.trim_start_matches("id, ");
     if it.rowid == 0 {
-        let placeholders: Vec<String> = (1..=34).map(|i| format!("?{i}")).collect();
-        tx.prepare_cached(&format!(
-            "INSERT INTO items ({cols}) VALUES ({})",
-            placeholders.join(", ")
-        ))?
-        .execute(values)?;
+        tx.prepare_cached(&INSERT_ITEM)?.execute(values)?;
         Ok(tx.last_insert_rowid())
     } else {
-        let sets: Vec<String> = cols
-            .split(", ")
-            .enumerate()
-            .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
-            .collect();
         let n = tx
-            .prepare_cached(&format!(
-                "UPDATE items SET {} WHERE id = ?35 AND version = ?36",
-                sets.join(", ")
-            ))?
+            .prepare_cached(&UPDATE_ITEM)?
             .execute(rusqlite::params_from_iter(values.iter().copied().chain([
                 &it.rowid as &dyn rusqlite::ToSql,
                 &(it.version - 1) as &dyn rusqlite::ToSql,
