@@ -35,6 +35,8 @@ pub struct ItemFilter {
     pub blocked: bool,
     /// Temporary access live or pending whose expiry falls within this many days.
     pub expiring_days: Option<i64>,
+    /// Only items changed at or after this time (live updates of the TUI).
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// An item with what is computed about it at a moment: blocker reasons and age.
@@ -602,6 +604,10 @@ impl Store {
             args.push(s.as_str().to_string());
             wheres.push(format!("state = ?{}", args.len()));
         }
+        if let Some(t) = filter.updated_since {
+            args.push(ts(t));
+            wheres.push(format!("updated_at >= ?{}", args.len()));
+        }
         if filter.expiring_days.is_some() {
             wheres.push(
                 "temporary = 1 AND expires IS NOT NULL AND state NOT IN ('revoked','cancelled')"
@@ -649,6 +655,40 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// Readiness of one project or of all, and how many items there are, from one
+    /// aggregate over the (project, state) index: what the TUI's first frame shows
+    /// before the items are loaded.
+    pub fn readiness(&self, project: Option<&str>) -> Result<(blockers::Readiness, usize)> {
+        let mut stmt = match project {
+            Some(_) => self.conn.prepare_cached(
+                "SELECT state, count(*) FROM items WHERE project = ?1 \
+                 AND project IN (SELECT key FROM projects) GROUP BY state",
+            )?,
+            None => self.conn.prepare_cached(
+                "SELECT state, count(*) FROM items WHERE ?1 IS NULL \
+                 AND project IN (SELECT key FROM projects) GROUP BY state",
+            )?,
+        };
+        let mut rows = stmt.query([project.map(str::to_ascii_uppercase)])?;
+        let mut r = blockers::Readiness::default();
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            // An unreadable state counts as needed, as in the item list.
+            let state = rows::opt_text(row, 0)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(State::Needed);
+            let n = usize::try_from(row.get::<_, i64>(1)?).unwrap_or(0);
+            count += n;
+            if state != State::Cancelled {
+                r.required += n;
+                if state == State::Verified {
+                    r.ready += n;
+                }
+            }
+        }
+        Ok((r.finish(), count))
     }
 
     fn attach_approvals(&self, items: &mut [Item], project: Option<&str>) -> Result<()> {
