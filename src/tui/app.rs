@@ -299,6 +299,28 @@ fn haystack(v: &ItemView) -> String {
     .to_lowercase()
 }
 
+/// Sets an item's blocker reasons and spell at `now`; returns its next check.
+fn assess(
+    v: &mut ItemView,
+    p: &Project,
+    now: DateTime<Utc>,
+    settings: blockers::Settings,
+) -> Option<DateTime<Utc>> {
+    v.reasons = blockers::reasons(&v.item, p, now, settings);
+    v.blocked_since = if v.reasons.is_empty() {
+        None
+    } else {
+        blockers::spell_start(&v.item, p, now, settings)
+    };
+    blockers::next_check(&v.item, v.blocked_since, now, settings)
+}
+
+/// Width of an item's id on screen.
+fn id_width(v: &ItemView) -> u16 {
+    let n = v.item.project.len() + 1 + v.item.number.to_string().len();
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
 fn cmp_text(a: &str, b: &str) -> Ordering {
     a.chars()
         .flat_map(char::to_lowercase)
@@ -377,12 +399,29 @@ pub struct App {
     pub(crate) status: Option<Status>,
     pub(crate) size: (u16, u16),
     data_version: i64,
+    /// Items counted but not loaded yet: the first frame is drawn from an aggregate
+    /// (readiness, counts) before the items arrive. `None` once they are loaded.
+    pub(crate) pending: Option<usize>,
+    /// Per item (parallel to `items`): when its blockers are to be looked at again.
+    next_check: Vec<Option<DateTime<Utc>>>,
+    /// Per project (parallel to `projects`): its date when blockers were last assessed.
+    project_days: Vec<NaiveDate>,
+    /// The latest `updated_at` among the loaded items: a live update re-reads only the
+    /// items changed since (less a margin, see [`CHANGE_MARGIN`]).
+    seen_updated: Option<DateTime<Utc>>,
     quit: bool,
 }
 
+/// How far before the latest change already seen a live update looks again. A writer
+/// stamps a change with the time its transaction began, which may precede a change
+/// committed before it by as long as it waited for the write lock.
+const CHANGE_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
 impl App {
-    /// Loads everything the screen shows, acting as the store's OS account.
-    pub fn new(store: Store, theme: Theme) -> store::Result<App> {
+    /// The app with what its header needs — the person, the projects and readiness
+    /// from one indexed aggregate — but without the items: cheap at any size, so the
+    /// first frame shows at once. [`App::finish_loading`] loads the rest.
+    pub fn start(store: Store, theme: Theme) -> store::Result<App> {
         let login = store.me().login.clone();
         let now = store.now();
         let tz = store::host_tz().parse().unwrap_or(Tz::UTC);
@@ -418,11 +457,34 @@ impl App {
             status: None,
             size: (80, 24),
             data_version: 0,
+            pending: None,
+            next_check: Vec::new(),
+            project_days: Vec::new(),
+            seen_updated: None,
             quit: false,
         };
-        app.load()?;
-        app.rebuild();
+        app.load_header()?;
         Ok(app)
+    }
+
+    /// Loads everything the screen shows, acting as the store's OS account.
+    pub fn new(store: Store, theme: Theme) -> store::Result<App> {
+        let mut app = App::start(store, theme)?;
+        app.finish_loading()?;
+        Ok(app)
+    }
+
+    /// Whether the items are still to be loaded (see [`App::start`]).
+    pub fn loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Loads the items after [`App::start`] (keeps the selection of a loaded app).
+    pub fn finish_loading(&mut self) -> store::Result<()> {
+        self.load()?;
+        self.rebuild();
+        self.pending = None;
+        Ok(())
     }
 
     /// Shows timestamps in `tz` instead of the host's zone (tests use UTC).
@@ -626,11 +688,22 @@ impl App {
         layout::table_rows(self.areas().body, extra).max(1)
     }
 
-    fn load(&mut self) -> store::Result<()> {
+    /// The person, the projects and the header's figures, without the items.
+    fn load_header(&mut self) -> store::Result<()> {
         self.now = self.store.now();
-        // Read the version before the data: a commit in between shows up as one more
-        // reload, never as a missed one.
         self.data_version = self.store.data_version()?;
+        self.load_people_and_projects()?;
+        let (readiness, count) = self.store.readiness(self.scope.as_deref())?;
+        self.stats = Stats {
+            readiness,
+            start: self.start_shown(),
+            ..Stats::default()
+        };
+        self.pending = Some(count);
+        Ok(())
+    }
+
+    fn load_people_and_projects(&mut self) -> store::Result<()> {
         self.me = self.store.my_person()?;
         self.people = self.store.people()?;
         self.projects = self.store.projects()?;
@@ -647,11 +720,28 @@ impl App {
         {
             self.scope = None;
         }
+        Ok(())
+    }
+
+    fn load(&mut self) -> store::Result<()> {
+        self.now = self.store.now();
+        // Read the version before the data: a commit in between shows up as one more
+        // reload, never as a missed one.
+        self.data_version = self.store.data_version()?;
+        self.load_people_and_projects()?;
         let filter = ItemFilter {
             project: self.scope.clone(),
             ..ItemFilter::default()
         };
         self.items = self.store.list_items(&filter)?;
+        self.load_tasks()?;
+        if let Some(d) = &mut self.detail {
+            d.history = self.store.history(&d.id)?;
+        }
+        Ok(())
+    }
+
+    fn load_tasks(&mut self) -> store::Result<()> {
         let mut tasks_by_item: HashMap<String, Vec<String>> = HashMap::new();
         for t in self.store.tasks(self.scope.as_deref())? {
             for need in &t.needs {
@@ -659,10 +749,68 @@ impl App {
             }
         }
         self.tasks_by_item = tasks_by_item;
+        Ok(())
+    }
+
+    /// A live update: people, projects and tasks again (they are few), and of the
+    /// items only those changed since the latest change seen, found by the index on
+    /// `items(updated_at)`. Returns false when a full reload is needed instead.
+    fn load_changes(&mut self) -> store::Result<bool> {
+        let Some(seen) = self.seen_updated else {
+            return Ok(false);
+        };
+        let version = self.store.data_version()?;
+        let projects_before = self.projects.clone();
+        let scope_before = self.scope.clone();
+        self.load_people_and_projects()?;
+        if self.scope != scope_before {
+            return Ok(false);
+        }
+        let changed = self.store.list_items(&ItemFilter {
+            project: self.scope.clone(),
+            updated_since: Some(seen - CHANGE_MARGIN),
+            ..ItemFilter::default()
+        })?;
+        self.data_version = version;
+        let settings = self.store.settings();
+        let now = self.now;
+        let mut fresh = Vec::new();
+        for mut v in changed {
+            // Blockers as of the screen's clock, like every other item's.
+            let next = match self.project_of(&v.item) {
+                Some(p) => assess(&mut v, p, now, settings),
+                None => blockers::next_check(&v.item, v.blocked_since, now, settings),
+            };
+            let updated = v.item.updated_at;
+            self.seen_updated = self.seen_updated.max(Some(updated));
+            match self.rowid_ix.get(&v.item.rowid) {
+                Some(&i) => {
+                    self.haystacks[i] = haystack(&v);
+                    self.items[i] = v;
+                    self.next_check[i] = next;
+                }
+                None => fresh.push((v, next)),
+            }
+        }
+        for (v, next) in fresh {
+            let i = self.items.len();
+            self.rowid_ix.insert(v.item.rowid, i);
+            self.haystacks.push(haystack(&v));
+            self.id_width = self.id_width.max(id_width(&v));
+            self.items.push(v);
+            self.next_check.push(next);
+        }
+        // A project closed or moved its start: its items' blockers change with it.
+        if self.projects != projects_before {
+            self.recompute_blockers();
+        } else if self.project_days.len() != self.projects.len() {
+            self.note_project_days();
+        }
+        self.load_tasks()?;
         if let Some(d) = &mut self.detail {
             d.history = self.store.history(&d.id)?;
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Reloads from the store, keeping each pane's selected item selected.
@@ -673,6 +821,29 @@ impl App {
             }
             app.rebuild();
         });
+        self.close_vanished_detail();
+    }
+
+    /// Takes in what changed in the store since the last load: only the changed items
+    /// are read and indexed again (a full reload when that cannot be done).
+    fn refresh(&mut self) {
+        if self.pending.is_some() {
+            return;
+        }
+        self.keeping_selection(|app| match app.load_changes() {
+            Ok(true) => app.rederive(),
+            Ok(false) => {
+                if let Err(e) = app.load() {
+                    app.set_status(StatusKind::Error, format!("could not reload: {e}"));
+                }
+                app.rebuild();
+            }
+            Err(e) => app.set_status(StatusKind::Error, format!("could not reload: {e}")),
+        });
+        self.close_vanished_detail();
+    }
+
+    fn close_vanished_detail(&mut self) {
         if let Some(d) = &self.detail
             && !self.rowid_ix.contains_key(&d.rowid)
         {
@@ -704,14 +875,9 @@ impl App {
             .map(|(i, v)| (v.item.rowid, i))
             .collect();
         self.haystacks = self.items.iter().map(haystack).collect();
-        let longest = self
-            .items
-            .iter()
-            .map(|v| v.item.project.len() + 1 + v.item.number.to_string().len())
-            .max();
-        self.id_width = u16::try_from(longest.unwrap_or(2))
-            .unwrap_or(u16::MAX)
-            .max(2);
+        self.id_width = self.items.iter().map(id_width).max().unwrap_or(2).max(2);
+        self.seen_updated = self.items.iter().map(|v| v.item.updated_at).max();
+        self.compute_next_checks();
         self.rederive();
     }
 
@@ -729,7 +895,7 @@ impl App {
     fn recompute_blockers(&mut self) {
         let settings = self.store.settings();
         let now = self.now;
-        for v in &mut self.items {
+        for (v, next) in self.items.iter_mut().zip(self.next_check.iter_mut()) {
             let Some(p) = self
                 .project_ix
                 .get(&v.item.project)
@@ -737,13 +903,62 @@ impl App {
             else {
                 continue;
             };
-            v.reasons = blockers::reasons(&v.item, p, now, settings);
-            v.blocked_since = if v.reasons.is_empty() {
-                None
-            } else {
-                blockers::spell_start(&v.item, p, now, settings)
-            };
+            *next = assess(v, p, now, settings);
         }
+        self.note_project_days();
+    }
+
+    /// Remembers each project's date at `self.now`: blockers that follow the calendar
+    /// change only when it moves on.
+    fn note_project_days(&mut self) {
+        self.project_days = self
+            .projects
+            .iter()
+            .map(|p| blockers::today(p, self.now))
+            .collect();
+    }
+
+    /// When each item's blockers are to be looked at again (see `blockers::next_check`).
+    fn compute_next_checks(&mut self) {
+        let settings = self.store.settings();
+        let now = self.now;
+        self.next_check = self
+            .items
+            .iter()
+            .map(|v| blockers::next_check(&v.item, v.blocked_since, now, settings))
+            .collect();
+        self.note_project_days();
+    }
+
+    /// Brings blockers to `self.now` after the clock moved: only the items whose next
+    /// check came, and those of projects whose date changed, are assessed again.
+    /// Returns whether any item's blockers changed.
+    fn tick_blockers(&mut self) -> bool {
+        let settings = self.store.settings();
+        let now = self.now;
+        let new_day: Vec<bool> = self
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| self.project_days.get(i) != Some(&blockers::today(p, now)))
+            .collect();
+        let any_new_day = new_day.iter().any(|d| *d);
+        let mut changed = false;
+        for (v, next) in self.items.iter_mut().zip(self.next_check.iter_mut()) {
+            let pi = self.project_ix.get(&v.item.project).copied();
+            let due = next.is_some_and(|t| t <= now)
+                || (any_new_day && pi.is_some_and(|i| new_day[i]));
+            let Some(p) = pi.and_then(|i| self.projects.get(i)).filter(|_| due) else {
+                continue;
+            };
+            let before = (std::mem::take(&mut v.reasons), v.blocked_since);
+            *next = assess(v, p, now, settings);
+            changed |= before.0 != v.reasons || before.1 != v.blocked_since;
+        }
+        if any_new_day {
+            self.note_project_days();
+        }
+        changed
     }
 
     fn compute_queue(&mut self) {
@@ -800,7 +1015,18 @@ impl App {
             .blockers
             .first()
             .and_then(|&i| self.items[i].blocked_since);
-        let start = match &self.scope {
+        let start = self.start_shown();
+        self.stats = Stats {
+            readiness,
+            open_blockers: self.blockers.len(),
+            oldest_blocker: oldest,
+            start,
+        };
+    }
+
+    /// The project whose start the header shows: key, date, days from today.
+    fn start_shown(&self) -> Option<(String, NaiveDate, i64)> {
+        match &self.scope {
             Some(key) => self
                 .project_ix
                 .get(key)
@@ -819,13 +1045,7 @@ impl App {
                     .or_else(|| dated.iter().max_by_key(|d| d.2))
                     .cloned()
             }
-        };
-        self.stats = Stats {
-            readiness,
-            open_blockers: self.blockers.len(),
-            oldest_blocker: oldest,
-            start,
-        };
+        }
     }
 
     /// Applies the filter and the sort to the tracker, keeping the selection.
@@ -1034,10 +1254,16 @@ impl App {
             }
             Msg::Tick(now) => self.keeping_selection(|app| {
                 app.now = now;
-                app.recompute_blockers();
-                app.rederive();
+                // The queue does not follow the clock; blockers only where a moment
+                // came; the header always (days to start).
+                if app.tick_blockers() {
+                    app.compute_blockers();
+                    app.refilter();
+                }
+                app.compute_stats();
+                app.clamp_cursors();
             }),
-            Msg::Reload => self.reload(),
+            Msg::Reload => self.refresh(),
             Msg::Click(x, y) => self.click(x, y),
         }
     }
@@ -1214,7 +1440,7 @@ impl App {
                     text.push_str(&format!(" (still needed: {})", missing.join(", ")));
                 }
                 self.set_status(StatusKind::Done, text);
-                self.reload();
+                self.refresh();
             }
             Err(e) => self.show_error(e),
         }
@@ -1274,7 +1500,7 @@ impl App {
                                 item.state
                             ),
                         );
-                        self.reload();
+                        self.refresh();
                         self.select_rowid(self.pane, item.rowid);
                         self.clamp_cursors();
                     }
@@ -1296,7 +1522,7 @@ impl App {
                             StatusKind::Done,
                             format!("{id} saved (version {}, now {})", item.version, item.state),
                         );
-                        self.reload();
+                        self.refresh();
                     }
                     Err(store::Error::Conflict(m)) => {
                         // Never retried on top of the newer version: the person sees
