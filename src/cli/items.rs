@@ -200,6 +200,7 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
                 state: st.as_deref().map(state).transpose()?,
                 blocked,
                 expiring_days: expiring,
+                updated_since: None,
             };
             let views = store.list_items(&filter)?;
             if json {

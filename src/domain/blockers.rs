@@ -189,6 +189,32 @@ pub fn spell_start(
     Some(time_onset(item, p, now, s).unwrap_or(now).min(now))
 }
 
+/// The next instant from `now` on at which an item's blockers may change with no
+/// change to the item, given its `reasons` and spell start `spell` computed at `now`:
+/// when it goes stale, when a retrospective falls due, and — for a spell that starts
+/// whenever it is looked at — `now` itself. Reasons that follow the calendar (needed-by
+/// passed, expired) change only with the date in the project's zone, which the caller
+/// watches with [`today`]. Between those moments `reasons` and `spell_start` keep their
+/// values, so a screen recomputes only the items whose moment came.
+pub fn next_check(
+    item: &Item,
+    spell: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    s: Settings,
+) -> Option<DateTime<Utc>> {
+    if spell == Some(now) {
+        return Some(now);
+    }
+    [
+        Some(item.updated_at + Duration::days(s.stale_days)),
+        item.retro_due,
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|t| *t >= now)
+    .min()
+}
+
 /// What to record as `blocked_since` after a change made at `now`: the spell goes
 /// on if the item blocked just before and still blocks; it starts now if it only
 /// blocks after the change.
@@ -391,6 +417,33 @@ mod tests {
         let r = Readiness::of([&a, &b, &c]);
         assert_eq!((r.ready, r.required), (1, 2));
         assert!((r.ratio - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn blockers_hold_until_the_next_check_or_a_new_date() {
+        let p = project();
+        let s = Settings::default();
+        let mut it = item(State::Requested, "2026-03-01T09:00:00Z");
+        it.retro_due = Some(t("2026-03-02T15:30:00Z"));
+        let mut now = t("2026-03-01T10:00:00Z");
+        let mut seen = (reasons(&it, &p, now, s), spell_start(&it, &p, now, s));
+        let mut day = today(&p, now);
+        let mut next = next_check(&it, seen.1, now, s);
+        for _ in 0..(6 * 24 * 4) {
+            now += Duration::minutes(15);
+            let current = (reasons(&it, &p, now, s), spell_start(&it, &p, now, s));
+            if current != seen {
+                assert!(
+                    next.is_some_and(|n| n <= now) || today(&p, now) != day,
+                    "blockers changed at {now} before the next check {next:?}"
+                );
+            }
+            if next.is_some_and(|n| n <= now) || today(&p, now) != day {
+                next = next_check(&it, current.1, now, s);
+                day = today(&p, now);
+                seen = current;
+            }
+        }
     }
 
     #[test]

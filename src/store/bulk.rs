@@ -133,11 +133,12 @@ impl Bulk<'_> {
             now,
             &mut self.approvers,
         )?;
-        let number: i64 = self.tx.query_row(
-            "UPDATE projects SET next_item = next_item + 1 WHERE key = ?1 RETURNING next_item - 1",
-            [key],
-            |r| r.get(0),
-        )?;
+        let number: i64 = self
+            .tx
+            .prepare_cached(
+                "UPDATE projects SET next_item = next_item + 1 WHERE key = ?1 RETURNING next_item - 1",
+            )?
+            .query_row([key], |r| r.get(0))?;
         let mut it = new_item(key, number, fields, by, now);
         it.blocked_since = blockers::spell_after_change(None, &it, &p, now, self.settings);
         it.rowid = save_item(self.tx, &it)?;

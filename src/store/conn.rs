@@ -159,6 +159,9 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
     // Up to 32 MiB of pages: the items of 100,000 access items fit, so reloads of the
     // tracker hit memory instead of read() calls. Allocated only as pages are read.
     conn.pragma_update(None, "cache_size", -32768)?;
+    // The bulk and import paths cycle through a dozen statements per item; the default
+    // cache of 16 would evict them in turn.
+    conn.set_prepared_statement_cache_capacity(64);
     conn.set_transaction_behavior(TransactionBehavior::Immediate);
     let latest = schema::latest();
     let version: usize = conn

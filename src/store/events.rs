@@ -47,11 +47,19 @@ fn digest(
     payload: &str,
     prev: &str,
 ) -> String {
-    let canonical =
-        serde_json::json!([seq, at, uid, login, project, item, kind, payload, prev]).to_string();
+    // A tuple serialises as the same compact JSON array as `json!([...])` would, without
+    // building a `Value` first.
+    let canonical = serde_json::to_vec(&(seq, at, uid, login, project, item, kind, payload, prev))
+        .unwrap_or_default();
     let mut h = Sha256::new();
-    h.update(canonical.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    h.update(&canonical);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in h.finalize() {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// Formats a time as stored: RFC 3339, UTC, microseconds (sorts as text).
@@ -69,11 +77,8 @@ pub(crate) fn append(
     payload: &Value,
 ) -> Result<i64> {
     let (last, prev): (i64, String) = tx
-        .query_row(
-            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .unwrap_or((0, GENESIS.to_string()));
     let seq = last + 1;

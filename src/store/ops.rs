@@ -14,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// A new project, as entered.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +35,8 @@ pub struct ItemFilter {
     pub blocked: bool,
     /// Temporary access live or pending whose expiry falls within this many days.
     pub expiring_days: Option<i64>,
+    /// Only items changed at or after this time (live updates of the TUI).
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// An item with what is computed about it at a moment: blocker reasons and age.
@@ -140,6 +143,30 @@ pub(super) fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
+/// The statements of [`save_item`], built once (they are looked up in the statement
+/// cache by their text for every item written).
+static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
+    let cols = ITEM_COLUMNS.trim_start_matches("id, ");
+    let placeholders: Vec<String> = (1..=34).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO items ({cols}) VALUES ({})",
+        placeholders.join(", ")
+    )
+});
+
+static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
+    let cols = ITEM_COLUMNS.trim_start_matches("id, ");
+    let sets: Vec<String> = cols
+        .split(", ")
+        .enumerate()
+        .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
+        .collect();
+    format!(
+        "UPDATE items SET {} WHERE id = ?35 AND version = ?36",
+        sets.join(", ")
+    )
+});
+
 /// Writes an item's row (insert when `rowid` is 0) and returns its rowid.
 pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
     let f = &it.fields;
@@ -180,26 +207,12 @@ pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
         it.blocked_since.map(ts),
         it.last_reason,
     ];
-    let cols = ITEM_COLUMNS.trim_start_matches("id, ");
     if it.rowid == 0 {
-        let placeholders: Vec<String> = (1..=34).map(|i| format!("?{i}")).collect();
-        tx.prepare_cached(&format!(
-            "INSERT INTO items ({cols}) VALUES ({})",
-            placeholders.join(", ")
-        ))?
-        .execute(values)?;
+        tx.prepare_cached(&INSERT_ITEM)?.execute(values)?;
         Ok(tx.last_insert_rowid())
     } else {
-        let sets: Vec<String> = cols
-            .split(", ")
-            .enumerate()
-            .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
-            .collect();
         let n = tx
-            .prepare_cached(&format!(
-                "UPDATE items SET {} WHERE id = ?35 AND version = ?36",
-                sets.join(", ")
-            ))?
+            .prepare_cached(&UPDATE_ITEM)?
             .execute(rusqlite::params_from_iter(values.iter().copied().chain([
                 &it.rowid as &dyn rusqlite::ToSql,
                 &(it.version - 1) as &dyn rusqlite::ToSql,
@@ -591,6 +604,10 @@ impl Store {
             args.push(s.as_str().to_string());
             wheres.push(format!("state = ?{}", args.len()));
         }
+        if let Some(t) = filter.updated_since {
+            args.push(ts(t));
+            wheres.push(format!("updated_at >= ?{}", args.len()));
+        }
         if filter.expiring_days.is_some() {
             wheres.push(
                 "temporary = 1 AND expires IS NOT NULL AND state NOT IN ('revoked','cancelled')"
@@ -638,6 +655,40 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// Readiness of one project or of all, and how many items there are, from one
+    /// aggregate over the (project, state) index: what the TUI's first frame shows
+    /// before the items are loaded.
+    pub fn readiness(&self, project: Option<&str>) -> Result<(blockers::Readiness, usize)> {
+        let mut stmt = match project {
+            Some(_) => self.conn.prepare_cached(
+                "SELECT state, count(*) FROM items WHERE project = ?1 \
+                 AND project IN (SELECT key FROM projects) GROUP BY state",
+            )?,
+            None => self.conn.prepare_cached(
+                "SELECT state, count(*) FROM items WHERE ?1 IS NULL \
+                 AND project IN (SELECT key FROM projects) GROUP BY state",
+            )?,
+        };
+        let mut rows = stmt.query([project.map(str::to_ascii_uppercase)])?;
+        let mut r = blockers::Readiness::default();
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            // An unreadable state counts as needed, as in the item list.
+            let state = rows::opt_text(row, 0)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(State::Needed);
+            let n = usize::try_from(row.get::<_, i64>(1)?).unwrap_or(0);
+            count += n;
+            if state != State::Cancelled {
+                r.required += n;
+                if state == State::Verified {
+                    r.ready += n;
+                }
+            }
+        }
+        Ok((r.finish(), count))
     }
 
     fn attach_approvals(&self, items: &mut [Item], project: Option<&str>) -> Result<()> {

@@ -3,10 +3,11 @@
 //! access gaps, exceptions, readiness frozen at the planned start. Counters come from
 //! the event log; current state from the items (which the log produced).
 
-use super::{ItemFilter, ItemView, Result, Store};
+use super::{Result, Store, rows};
 use crate::domain::blockers::{self, Readiness};
-use crate::domain::{Project, State};
+use crate::domain::{Item, Project, State};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use rusqlite::{Row, types::ValueRef};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -93,8 +94,12 @@ struct Counters {
     privileged_reviews: usize,
     security_reviews: usize,
     unsafe_attempts: usize,
-    /// Per item: when it was added, first verified, revoked, cancelled.
-    life: HashMap<String, Life>,
+    /// Per item (by its number in the project): when it was added, first verified,
+    /// revoked, cancelled.
+    life: HashMap<i64, Life>,
+    /// The same for events naming an item in any other way (none are written so, but
+    /// a log is read as it is).
+    odd: HashMap<String, Life>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -106,8 +111,16 @@ struct Life {
 }
 
 impl Counters {
-    fn verified_at(&self, item: &str) -> Option<DateTime<Utc>> {
-        self.life.get(item).and_then(|l| l.verified)
+    fn verified_at(&self, key: &str, item: &str) -> Option<DateTime<Utc>> {
+        match number_in(key, item) {
+            Some(n) => self.life.get(&n),
+            None => self.odd.get(item),
+        }
+        .and_then(|l| l.verified)
+    }
+
+    fn verified_at_number(&self, n: i64) -> bool {
+        self.life.get(&n).is_some_and(|l| l.verified.is_some())
     }
 
     /// Readiness at an instant. `verified` is left only by `revoke` and `cancelled` is
@@ -115,7 +128,7 @@ impl Counters {
     fn readiness_at(&self, t: DateTime<Utc>) -> f64 {
         let before = |x: Option<DateTime<Utc>>| x.is_some_and(|x| x < t);
         let mut r = Readiness::default();
-        for l in self.life.values() {
+        for l in self.life.values().chain(self.odd.values()) {
             if before(l.added) && !before(l.cancelled) {
                 r.required += 1;
                 if before(l.verified) && !before(l.revoked) {
@@ -135,37 +148,58 @@ fn parse_at(s: &str) -> Option<DateTime<Utc>> {
 
 impl Store {
     /// Computes the report at the store's `now`, for one project or all.
+    ///
+    /// Items are streamed once, reading only what the measures and the blocker rules
+    /// need (see [`Lean`]); nothing is kept per item but a few numbers, so the report
+    /// of a hundred thousand items costs one pass and little memory.
     pub fn report(&self, project: Option<&str>) -> Result<Report> {
         let now = self.now();
+        let settings = self.settings();
         let projects: Vec<Project> = match project {
             Some(k) => vec![self.project(k)?],
             None => self.projects()?,
         };
-        let views = self.list_items(&ItemFilter {
-            project: project.map(str::to_string),
-            ..Default::default()
-        })?;
         let counters = self.counters(project)?;
         let tasks = self.tasks(project)?;
-        let mut by_project: HashMap<&str, Vec<&ItemView>> = HashMap::new();
-        for v in &views {
-            by_project
-                .entry(v.item.project.as_str())
-                .or_default()
-                .push(v);
+        let index: HashMap<&str, usize> = projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.key.as_str(), i))
+            .collect();
+        // Items some task needs: whether each is unready or unsafe, filled in below.
+        let mut needed: Vec<HashMap<i64, bool>> = vec![HashMap::new(); projects.len()];
+        for t in &tasks {
+            let Some(&pi) = index.get(t.project.as_str()) else {
+                continue;
+            };
+            for id in &t.needs {
+                if let Some(n) = number_in(&t.project, id) {
+                    needed[pi].insert(n, true);
+                }
+            }
+        }
+        let mut acc: Vec<Acc> = projects.iter().map(|_| Acc::default()).collect();
+        let empty = Counters::default();
+        let mut lean = Lean::new();
+        let mut stmt = self.conn.prepare_cached(LEAN_SQL)?;
+        let mut rows = stmt.query([project.map(str::to_ascii_uppercase)])?;
+        while let Some(r) = rows.next()? {
+            let Some(pi) = with_text(r, 0, |k| k.and_then(|k| index.get(k).copied())) else {
+                continue;
+            };
+            lean.read(r);
+            let p = &projects[pi];
+            let c = counters.get(&p.key).unwrap_or(&empty);
+            acc[pi].add(&lean, p, c, now, settings, &mut needed[pi]);
         }
         let mut all_ages = Vec::new();
         let mut per = Vec::new();
-        let empty = Counters::default();
-        for p in &projects {
-            let items = by_project
-                .get(p.key.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
+        for (pi, p) in projects.iter().enumerate() {
             let c = counters.get(&p.key).unwrap_or(&empty);
             let ready_before = (blockers::today(p, now) >= p.start)
                 .then(|| round2(c.readiness_at(start_instant(p)) * 100.0) / 100.0);
-            let (m, ages) = measure(p, items, c, &tasks, now, self.settings(), ready_before);
+            let a = std::mem::take(&mut acc[pi]);
+            let (m, ages) = a.finish(p, c, &tasks, &needed[pi], now, ready_before);
             all_ages.extend(ages);
             per.push(m);
         }
@@ -188,22 +222,50 @@ impl Store {
         )?;
         let mut rows = stmt.query([&key])?;
         while let Some(r) = rows.next()? {
-            let Some(p) = r.get::<_, Option<String>>(0)? else {
-                continue;
+            // Text columns are read borrowed; anything else takes the checked (and
+            // allocating) path, which fails on a tampered value exactly as before.
+            let owned;
+            let p = match r.get_ref(0)? {
+                ValueRef::Null => continue,
+                ValueRef::Text(t) if std::str::from_utf8(t).is_ok() => {
+                    std::str::from_utf8(t).unwrap_or_default()
+                }
+                _ => match r.get::<_, Option<String>>(0)? {
+                    Some(p) => {
+                        owned = p;
+                        owned.as_str()
+                    }
+                    None => continue,
+                },
             };
-            let c = out.entry(p).or_default();
+            if !out.contains_key(p) {
+                out.insert(p.to_string(), Counters::default());
+            }
+            let Some(c) = out.get_mut(p) else { continue };
             let kind = r.get_ref(2)?.as_str().unwrap_or_default();
             if kind == "unsafe-attempt" {
                 c.unsafe_attempts += 1;
                 continue;
             }
-            let (Some(item), Some(at)) = (
-                r.get::<_, Option<String>>(1)?,
-                r.get_ref(3)?.as_str().ok().and_then(parse_at),
-            ) else {
+            let item_owned;
+            let item = match r.get_ref(1)? {
+                ValueRef::Null => None,
+                ValueRef::Text(t) if std::str::from_utf8(t).is_ok() => {
+                    Some(std::str::from_utf8(t).unwrap_or_default())
+                }
+                _ => {
+                    item_owned = r.get::<_, Option<String>>(1)?;
+                    item_owned.as_deref()
+                }
+            };
+            let (Some(item), Some(at)) = (item, r.get_ref(3)?.as_str().ok().and_then(parse_at))
+            else {
                 continue;
             };
-            let l = c.life.entry(item).or_default();
+            let l = match number_in(p, item) {
+                Some(n) => c.life.entry(n).or_default(),
+                None => c.odd.entry(item.to_string()).or_default(),
+            };
             let slot = match kind {
                 "item-add" => &mut l.added,
                 "verify" => &mut l.verified,
@@ -248,48 +310,134 @@ fn start_instant(p: &Project) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
 
-fn measure(
-    p: &Project,
-    items: &[&ItemView],
-    c: &Counters,
-    tasks: &[crate::domain::Task],
-    now: DateTime<Utc>,
-    settings: blockers::Settings,
-    ready_before_start: Option<f64>,
-) -> (Measures, Vec<f64>) {
-    let readiness = Readiness::of(items.iter().map(|v| &v.item));
-    let today = blockers::today(p, now);
-    let mut ages = Vec::new();
-    let mut m = Measures {
-        key: Some(p.key.clone()),
-        name: Some(p.name.clone()),
-        start: Some(p.start),
-        days_to_start: Some(blockers::days_to_start(p, now)),
-        closed: p.closed_at.is_some(),
-        items: items.len(),
-        required: readiness.required,
-        ready: readiness.ready,
-        readiness_ratio: readiness.ratio,
-        readiness_target: blockers::READINESS_TARGET,
-        privileged_reviews: c.privileged_reviews,
-        security_reviews: c.security_reviews,
-        unsafe_credential_attempts: c.unsafe_attempts,
-        ready_before_start,
-        ..Default::default()
-    };
-    let mut state_of: HashMap<String, &crate::domain::Item> = HashMap::new();
-    for v in items {
-        let it = &v.item;
-        state_of.insert(it.id(), it);
-        if v.blocking() {
+/// The columns the measures read, in the order [`Lean::read`] expects.
+const LEAN_SQL: &str = "SELECT project, number, state, system, purpose, role, credential_owner, approver, \
+     method, temporary, expires, deprovision, exception_reason, exception_owner, exception_expires, needed_by, \
+     manual_block, updated_at, retro_due, blocked_since, emergency \
+     FROM items WHERE ?1 IS NULL OR project = ?1";
+
+/// Runs `f` on a column's text, borrowed when it is valid UTF-8 text; anything else
+/// goes through the forgiving readers of `rows`, so the report sees exactly what the
+/// item list sees.
+fn with_text<T>(r: &Row<'_>, i: usize, f: impl FnOnce(Option<&str>) -> T) -> T {
+    match r.get_ref(i) {
+        Ok(ValueRef::Null) => f(None),
+        Ok(ValueRef::Text(t)) => match std::str::from_utf8(t) {
+            Ok(s) => f(Some(s)),
+            Err(_) => f(rows::opt_text(r, i).as_deref()),
+        },
+        _ => f(rows::opt_text(r, i).as_deref()),
+    }
+}
+
+/// Sets `slot` to an empty text when the column is empty or blank, else to a one-letter
+/// stand-in: the blocker rules ask only whether required texts are there.
+fn presence(r: &Row<'_>, i: usize, slot: &mut String) {
+    slot.clear();
+    if with_text(r, i, |t| t.is_some_and(|t| !t.trim().is_empty())) {
+        slot.push('x');
+    }
+}
+
+fn lean_date(r: &Row<'_>, i: usize) -> Option<NaiveDate> {
+    with_text(r, i, |t| {
+        t.and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    })
+}
+
+fn lean_time(r: &Row<'_>, i: usize) -> Option<DateTime<Utc>> {
+    with_text(r, i, |t| t.and_then(parse_at))
+}
+
+fn lean_parsed<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> Option<T> {
+    with_text(r, i, |t| t.and_then(|s| s.parse().ok()))
+}
+
+/// One item as the measures see it: a skeleton [`Item`] holding exactly what the
+/// blocker rules read (required texts only as present or not), reused row after row.
+struct Lean {
+    item: Item,
+}
+
+impl Lean {
+    fn new() -> Lean {
+        let epoch = DateTime::<Utc>::UNIX_EPOCH;
+        Lean {
+            item: super::ops::new_item("", 0, Default::default(), "", epoch),
+        }
+    }
+
+    fn read(&mut self, r: &Row<'_>) {
+        let it = &mut self.item;
+        it.number = rows::int(r, 1);
+        // An unreadable state counts as needed, as in the item list.
+        it.state = lean_parsed(r, 2).unwrap_or(State::Needed);
+        let f = &mut it.fields;
+        presence(r, 3, &mut f.system);
+        presence(r, 4, &mut f.purpose);
+        presence(r, 5, &mut f.role);
+        presence(r, 6, &mut f.credential_owner);
+        presence(r, 7, &mut f.approver);
+        f.method = lean_parsed(r, 8);
+        f.temporary = rows::flag(r, 9);
+        f.expires = lean_date(r, 10);
+        f.deprovision = lean_parsed(r, 11);
+        let has_exception = !matches!(r.get_ref(12), Ok(ValueRef::Null) | Err(_));
+        f.exception = if has_exception {
+            let mut e = f.exception.take().unwrap_or_default();
+            presence(r, 12, &mut e.reason);
+            e.owner = (!matches!(r.get_ref(13), Ok(ValueRef::Null) | Err(_))).then(|| {
+                let mut o = e.owner.take().unwrap_or_default();
+                presence(r, 13, &mut o);
+                o
+            });
+            e.expires = lean_date(r, 14);
+            Some(e)
+        } else {
+            None
+        };
+        f.needed_by = lean_date(r, 15);
+        it.manual_block = (!matches!(r.get_ref(16), Ok(ValueRef::Null) | Err(_)))
+            .then(|| it.manual_block.take().unwrap_or_default());
+        it.updated_at = lean_time(r, 17).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        it.retro_due = lean_time(r, 18);
+        it.blocked_since = lean_time(r, 19);
+        it.emergency = rows::flag(r, 20);
+    }
+}
+
+/// The measures of one project as its items stream past.
+#[derive(Default)]
+struct Acc {
+    m: Measures,
+    readiness: Readiness,
+    ages: Vec<f64>,
+    completed: usize,
+}
+
+impl Acc {
+    fn add(
+        &mut self,
+        lean: &Lean,
+        p: &Project,
+        c: &Counters,
+        now: DateTime<Utc>,
+        settings: blockers::Settings,
+        needed: &mut HashMap<i64, bool>,
+    ) {
+        let it = &lean.item;
+        let m = &mut self.m;
+        m.items += 1;
+        self.readiness.add(it.state);
+        let reasons = blockers::reasons(it, p, now, settings);
+        if !reasons.is_empty() {
             m.open_blockers += 1;
-            let h = v
-                .blocked_since
+            let h = blockers::spell_start(it, p, now, settings)
                 .map(|s| (now - s).max(Duration::zero()).num_minutes() as f64 / 60.0)
                 .unwrap_or(0.0);
-            ages.push(h);
+            self.ages.push(h);
             *m.blocker_age_histogram.entry(bucket(h)).or_default() += 1;
-            for r in &v.reasons {
+            for r in &reasons {
                 *m.blockers_by_reason.entry(r.code()).or_default() += 1;
             }
         }
@@ -302,6 +450,7 @@ fn measure(
         if it.retro_due.is_some() {
             m.open_retrospectives += 1;
         }
+        let today = blockers::today(p, now);
         let was_granted = matches!(it.state, State::Granted | State::Verified | State::Revoked);
         let due = it.fields.temporary
             && was_granted
@@ -314,65 +463,100 @@ fn measure(
                 m.deprovisioning_done += 1;
             }
         }
+        if it.is_required() && c.verified_at_number(it.number) {
+            self.completed += 1;
+        }
+        if let Some(unready) = needed.get_mut(&it.number) {
+            *unready =
+                !it.is_ready() || !crate::domain::rules::policy_problems(&it.fields).is_empty();
+        }
     }
-    let completed = items
-        .iter()
-        .filter(|v| v.item.is_required() && c.verified_at(&v.item.id()).is_some())
-        .count();
-    m.access_completion_rate = if m.required == 0 {
-        1.0
-    } else {
-        completed as f64 / m.required as f64
-    };
-    m.deprovisioning_completion = if m.deprovisioning_due == 0 {
-        1.0
-    } else {
-        m.deprovisioning_done as f64 / m.deprovisioning_due as f64
-    };
-    for t in tasks.iter().filter(|t| t.project == p.key) {
-        m.tasks += 1;
-        let unready: Vec<&str> = t
-            .needs
-            .iter()
-            .filter(|id| {
-                state_of.get(*id).is_none_or(|it| {
-                    !it.is_ready() || !crate::domain::rules::policy_problems(&it.fields).is_empty()
-                })
-            })
-            .map(String::as_str)
-            .collect();
-        if !unready.is_empty() {
-            m.blocked_tasks += 1;
-        }
-        let start = t.start.unwrap_or(p.start);
-        if start >= today {
-            continue;
-        }
-        // A task waited until every item it needs had first been verified: access
-        // removed later (deprovisioned when the work was done) did not delay it. Work
-        // still waiting counts until today, or until the project was closed.
-        let tz = blockers::project_tz(p);
-        let first_ready: Option<Vec<NaiveDate>> = t
-            .needs
-            .iter()
-            .map(|id| {
-                c.verified_at(id)
-                    .map(|at| at.with_timezone(&tz).date_naive())
-            })
-            .collect();
-        let ready_on = match first_ready {
-            Some(days) => days.into_iter().max().unwrap_or(start),
-            None => p
-                .closed_at
-                .map_or(today, |at| at.with_timezone(&tz).date_naive().min(today)),
+
+    fn finish(
+        self,
+        p: &Project,
+        c: &Counters,
+        tasks: &[crate::domain::Task],
+        unready: &HashMap<i64, bool>,
+        now: DateTime<Utc>,
+        ready_before_start: Option<f64>,
+    ) -> (Measures, Vec<f64>) {
+        let readiness = self.readiness.finish();
+        let today = blockers::today(p, now);
+        let ages = self.ages;
+        let mut m = Measures {
+            key: Some(p.key.clone()),
+            name: Some(p.name.clone()),
+            start: Some(p.start),
+            days_to_start: Some(blockers::days_to_start(p, now)),
+            closed: p.closed_at.is_some(),
+            required: readiness.required,
+            ready: readiness.ready,
+            readiness_ratio: readiness.ratio,
+            readiness_target: blockers::READINESS_TARGET,
+            privileged_reviews: c.privileged_reviews,
+            security_reviews: c.security_reviews,
+            unsafe_credential_attempts: c.unsafe_attempts,
+            ready_before_start,
+            ..self.m
         };
-        m.implementation_delay_days += (ready_on - start).num_days().max(0);
+        m.access_completion_rate = if m.required == 0 {
+            1.0
+        } else {
+            self.completed as f64 / m.required as f64
+        };
+        m.deprovisioning_completion = if m.deprovisioning_due == 0 {
+            1.0
+        } else {
+            m.deprovisioning_done as f64 / m.deprovisioning_due as f64
+        };
+        for t in tasks.iter().filter(|t| t.project == p.key) {
+            m.tasks += 1;
+            // An item that is not there (or not of this project) counts as unready.
+            let blocked = t.needs.iter().any(|id| {
+                number_in(&p.key, id)
+                    .and_then(|n| unready.get(&n))
+                    .is_none_or(|u| *u)
+            });
+            if blocked {
+                m.blocked_tasks += 1;
+            }
+            let start = t.start.unwrap_or(p.start);
+            if start >= today {
+                continue;
+            }
+            // A task waited until every item it needs had first been verified: access
+            // removed later (deprovisioned when the work was done) did not delay it. Work
+            // still waiting counts until today, or until the project was closed.
+            let tz = blockers::project_tz(p);
+            let first_ready: Option<Vec<NaiveDate>> = t
+                .needs
+                .iter()
+                .map(|id| {
+                    c.verified_at(&p.key, id)
+                        .map(|at| at.with_timezone(&tz).date_naive())
+                })
+                .collect();
+            let ready_on = match first_ready {
+                Some(days) => days.into_iter().max().unwrap_or(start),
+                None => p
+                    .closed_at
+                    .map_or(today, |at| at.with_timezone(&tz).date_naive().min(today)),
+            };
+            m.implementation_delay_days += (ready_on - start).num_days().max(0);
+        }
+        let mut sorted = ages.clone();
+        m.blocker_age_hours_median = round2(median(&mut sorted));
+        m.blocker_age_hours_max = round2(sorted.last().copied().unwrap_or(0.0));
+        (m, ages)
     }
-    let _ = settings;
-    let mut sorted = ages.clone();
-    m.blocker_age_hours_median = round2(median(&mut sorted));
-    m.blocker_age_hours_max = round2(sorted.last().copied().unwrap_or(0.0));
-    (m, ages)
+}
+
+/// The number of an item id `KEY-N` of project `key`, written as the store writes it.
+fn number_in(key: &str, id: &str) -> Option<i64> {
+    let n = id.strip_prefix(key)?.strip_prefix('-')?;
+    let v: i64 = n.parse().ok()?;
+    (v > 0 && n.len() == v.to_string().len() && !n.starts_with('+')).then_some(v)
 }
 
 fn combine(per: &[Measures], ages: &mut [f64]) -> Measures {

@@ -149,6 +149,12 @@ DROP INDEX events_kind;
 CREATE INDEX events_kind ON events(kind, project, item, at);
 "#;
 
+const V3: &str = r#"
+INSERT INTO meta (key, value) VALUES ('schema-3', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+-- Live updates of the TUI read the items changed since the last change they saw.
+CREATE INDEX items_updated ON items(updated_at);
+"#;
+
 /// Fails the migration when another process applied it first (user_version moved on).
 fn expect_version(
     v: i64,
@@ -171,10 +177,11 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up_with_hook(V1, expect_version(0)),
         M::up_with_hook(V2, expect_version(1)),
+        M::up_with_hook(V3, expect_version(2)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    2
+    3
 }

@@ -4,7 +4,7 @@
 //! the filter, the sort or the clock changes — never while drawing — so a frame costs
 //! the same with ten items or a hundred thousand.
 
-use super::form::Form;
+use super::form::{Form, Purpose};
 use super::keymap::{self, Ctx};
 use super::layout;
 use super::msg::Msg;
@@ -12,20 +12,16 @@ use super::theme::Theme;
 use super::{panes, widgets};
 use crate::domain::blockers::{self, Readiness};
 use crate::domain::machine::{self, Action, ActionKind};
-use crate::domain::{Capacity, Item, ItemFields, Person, Project, Role, State};
+use crate::domain::{Capacity, Flag, Item, ItemFields, Person, Project, Role, State};
 use crate::store::{self, Event, ItemFilter, ItemView, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use crossterm::event::{Event as TermEvent, KeyEvent};
 use ratatui::layout::Rect;
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
-
-mod moves;
-
-pub use super::index::{Column, Filter, Query, risk_rank};
-use super::index::{cmp_column, cmp_id, haystack};
 
 /// The three panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,6 +56,56 @@ impl Pane {
 
     fn prev(self) -> Pane {
         Pane::ALL[(self.index() + 2) % 3]
+    }
+}
+
+/// The tracker's columns, which are also its sort keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Id,
+    System,
+    Purpose,
+    Role,
+    Owner,
+    Approval,
+    Method,
+    Expiry,
+    Blocker,
+    Flags,
+}
+
+impl Column {
+    pub const ALL: [Column; 10] = [
+        Column::Id,
+        Column::System,
+        Column::Purpose,
+        Column::Role,
+        Column::Owner,
+        Column::Approval,
+        Column::Method,
+        Column::Expiry,
+        Column::Blocker,
+        Column::Flags,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Id => "id",
+            Column::System => "system",
+            Column::Purpose => "purpose",
+            Column::Role => "role",
+            Column::Owner => "owner",
+            Column::Approval => "approval",
+            Column::Method => "method",
+            Column::Expiry => "expiry",
+            Column::Blocker => "blocker",
+            Column::Flags => "risk",
+        }
+    }
+
+    fn next(self) -> Column {
+        let i = Column::ALL.iter().position(|c| *c == self).unwrap_or(0);
+        Column::ALL[(i + 1) % Column::ALL.len()]
     }
 }
 
@@ -129,6 +175,191 @@ pub enum Modal {
     Confirm(Confirm),
 }
 
+/// The tracker's filter: typed text and a state chosen with `f`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub text: String,
+    pub state: Option<State>,
+}
+
+/// A parsed filter text: words, `state:`, `flag:`, `is:blocked`.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    words: Vec<String>,
+    states: Vec<State>,
+    flags: Vec<Vec<Flag>>,
+    blocked: Option<bool>,
+    /// A token that matches nothing (e.g. an unknown state), for the title.
+    pub problem: Option<String>,
+}
+
+impl Query {
+    pub fn parse(text: &str) -> Query {
+        let mut q = Query::default();
+        let mut state_token = false;
+        for tok in text.split_whitespace() {
+            let t = tok.to_lowercase();
+            if let Some(s) = t.strip_prefix("state:") {
+                state_token = true;
+                let found: Vec<State> = State::ALL
+                    .iter()
+                    .copied()
+                    .filter(|st| st.as_str().starts_with(s))
+                    .collect();
+                if found.is_empty() {
+                    q.problem = Some(format!("no state '{s}'"));
+                }
+                q.states.extend(found);
+            } else if let Some(f) = t.strip_prefix("flag:") {
+                let found: Vec<Flag> = Flag::ALL
+                    .iter()
+                    .copied()
+                    .filter(|fl| {
+                        fl.as_str().starts_with(f) || fl.badge().to_lowercase().starts_with(f)
+                    })
+                    .collect();
+                if found.is_empty() {
+                    q.problem = Some(format!("no flag '{f}'"));
+                }
+                q.flags.push(found);
+            } else if t == "is:blocked" || t == "is:blocking" {
+                q.blocked = Some(true);
+            } else if t == "is:clear" || t == "is:unblocked" {
+                q.blocked = Some(false);
+            } else {
+                q.words.push(t);
+            }
+        }
+        if state_token && q.states.is_empty() {
+            // An unknown state matches nothing rather than everything.
+            q.problem.get_or_insert_with(|| "no such state".into());
+        }
+        q
+    }
+
+    fn matches(&self, v: &ItemView, haystack: &str) -> bool {
+        if self.problem.is_some() {
+            return false;
+        }
+        if !self.states.is_empty() && !self.states.contains(&v.item.state) {
+            return false;
+        }
+        if let Some(b) = self.blocked
+            && v.blocking() != b
+        {
+            return false;
+        }
+        if !self.flags.is_empty() {
+            let have = v.item.flags();
+            if !self
+                .flags
+                .iter()
+                .all(|any| any.iter().any(|f| have.contains(f)))
+            {
+                return false;
+            }
+        }
+        self.words.iter().all(|w| haystack.contains(w.as_str()))
+    }
+}
+
+/// Riskiest first: privileged, shared credential, client-owned, exception, plain.
+pub fn risk_rank(item: &Item) -> u8 {
+    let f = &item.fields;
+    if f.privileged {
+        0
+    } else if f.shared_credential {
+        1
+    } else if f.client_owned {
+        2
+    } else if f.exception.is_some() {
+        3
+    } else {
+        4
+    }
+}
+
+fn haystack(v: &ItemView) -> String {
+    let it = &v.item;
+    let f = &it.fields;
+    [
+        it.id().as_str(),
+        &f.system,
+        &f.purpose,
+        &f.role,
+        f.holder.as_deref().unwrap_or(""),
+        &f.credential_owner,
+        &f.approver,
+        &it.requester,
+        f.method.map(|m| m.as_str()).unwrap_or(""),
+        it.state.as_str(),
+        &f.notes,
+    ]
+    .join("\u{0}")
+    .to_lowercase()
+}
+
+/// Sets an item's blocker reasons and spell at `now`; returns its next check.
+fn assess(
+    v: &mut ItemView,
+    p: &Project,
+    now: DateTime<Utc>,
+    settings: blockers::Settings,
+) -> Option<DateTime<Utc>> {
+    v.reasons = blockers::reasons(&v.item, p, now, settings);
+    v.blocked_since = if v.reasons.is_empty() {
+        None
+    } else {
+        blockers::spell_start(&v.item, p, now, settings)
+    };
+    blockers::next_check(&v.item, v.blocked_since, now, settings)
+}
+
+/// Width of an item's id on screen.
+fn id_width(v: &ItemView) -> u16 {
+    let n = v.item.project.len() + 1 + v.item.number.to_string().len();
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
+fn cmp_text(a: &str, b: &str) -> Ordering {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .cmp(b.chars().flat_map(char::to_lowercase))
+}
+
+fn cmp_column(col: Column, a: &ItemView, b: &ItemView) -> Ordering {
+    let (x, y) = (&a.item, &b.item);
+    match col {
+        Column::Id => Ordering::Equal,
+        Column::System => cmp_text(&x.fields.system, &y.fields.system),
+        Column::Purpose => cmp_text(&x.fields.purpose, &y.fields.purpose),
+        Column::Role => cmp_text(&x.fields.role, &y.fields.role),
+        Column::Owner => cmp_text(&x.fields.credential_owner, &y.fields.credential_owner),
+        Column::Approval => x
+            .state
+            .cmp(&y.state)
+            .then(x.approvals.len().cmp(&y.approvals.len())),
+        Column::Method => x.fields.method.cmp(&y.fields.method),
+        // Items without an expiry sort last.
+        Column::Expiry => match (x.fields.expires, y.fields.expires) {
+            (Some(p), Some(q)) => p.cmp(&q),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        },
+        // Blocking first, the oldest blocker first.
+        Column::Blocker => b
+            .blocking()
+            .cmp(&a.blocking())
+            .then(a.blocked_since.cmp(&b.blocked_since)),
+        Column::Flags => risk_rank(x).cmp(&risk_rank(y)),
+    }
+}
+
+fn cmp_id(a: &Item, b: &Item) -> Ordering {
+    a.project.cmp(&b.project).then(a.number.cmp(&b.number))
+}
+
 /// The whole state of the terminal UI.
 pub struct App {
     store: Store,
@@ -168,12 +399,29 @@ pub struct App {
     pub(crate) status: Option<Status>,
     pub(crate) size: (u16, u16),
     data_version: i64,
+    /// Items counted but not loaded yet: the first frame is drawn from an aggregate
+    /// (readiness, counts) before the items arrive. `None` once they are loaded.
+    pub(crate) pending: Option<usize>,
+    /// Per item (parallel to `items`): when its blockers are to be looked at again.
+    next_check: Vec<Option<DateTime<Utc>>>,
+    /// Per project (parallel to `projects`): its date when blockers were last assessed.
+    project_days: Vec<NaiveDate>,
+    /// The latest `updated_at` among the loaded items: a live update re-reads only the
+    /// items changed since (less a margin, see [`CHANGE_MARGIN`]).
+    seen_updated: Option<DateTime<Utc>>,
     quit: bool,
 }
 
+/// How far before the latest change already seen a live update looks again. A writer
+/// stamps a change with the time its transaction began, which may precede a change
+/// committed before it by as long as it waited for the write lock.
+const CHANGE_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
 impl App {
-    /// Loads everything the screen shows, acting as the store's OS account.
-    pub fn new(store: Store, theme: Theme) -> store::Result<App> {
+    /// The app with what its header needs — the person, the projects and readiness
+    /// from one indexed aggregate — but without the items: cheap at any size, so the
+    /// first frame shows at once. [`App::finish_loading`] loads the rest.
+    pub fn start(store: Store, theme: Theme) -> store::Result<App> {
         let login = store.me().login.clone();
         let now = store.now();
         let tz = store::host_tz().parse().unwrap_or(Tz::UTC);
@@ -209,11 +457,34 @@ impl App {
             status: None,
             size: (80, 24),
             data_version: 0,
+            pending: None,
+            next_check: Vec::new(),
+            project_days: Vec::new(),
+            seen_updated: None,
             quit: false,
         };
-        app.load()?;
-        app.rebuild();
+        app.load_header()?;
         Ok(app)
+    }
+
+    /// Loads everything the screen shows, acting as the store's OS account.
+    pub fn new(store: Store, theme: Theme) -> store::Result<App> {
+        let mut app = App::start(store, theme)?;
+        app.finish_loading()?;
+        Ok(app)
+    }
+
+    /// Whether the items are still to be loaded (see [`App::start`]).
+    pub fn loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Loads the items after [`App::start`] (keeps the selection of a loaded app).
+    pub fn finish_loading(&mut self) -> store::Result<()> {
+        self.load()?;
+        self.rebuild();
+        self.pending = None;
+        Ok(())
     }
 
     /// Shows timestamps in `tz` instead of the host's zone (tests use UTC).
@@ -417,11 +688,22 @@ impl App {
         layout::table_rows(self.areas().body, extra).max(1)
     }
 
-    fn load(&mut self) -> store::Result<()> {
+    /// The person, the projects and the header's figures, without the items.
+    fn load_header(&mut self) -> store::Result<()> {
         self.now = self.store.now();
-        // Read the version before the data: a commit in between shows up as one more
-        // reload, never as a missed one.
         self.data_version = self.store.data_version()?;
+        self.load_people_and_projects()?;
+        let (readiness, count) = self.store.readiness(self.scope.as_deref())?;
+        self.stats = Stats {
+            readiness,
+            start: self.start_shown(),
+            ..Stats::default()
+        };
+        self.pending = Some(count);
+        Ok(())
+    }
+
+    fn load_people_and_projects(&mut self) -> store::Result<()> {
         self.me = self.store.my_person()?;
         self.people = self.store.people()?;
         self.projects = self.store.projects()?;
@@ -438,11 +720,28 @@ impl App {
         {
             self.scope = None;
         }
+        Ok(())
+    }
+
+    fn load(&mut self) -> store::Result<()> {
+        self.now = self.store.now();
+        // Read the version before the data: a commit in between shows up as one more
+        // reload, never as a missed one.
+        self.data_version = self.store.data_version()?;
+        self.load_people_and_projects()?;
         let filter = ItemFilter {
             project: self.scope.clone(),
             ..ItemFilter::default()
         };
         self.items = self.store.list_items(&filter)?;
+        self.load_tasks()?;
+        if let Some(d) = &mut self.detail {
+            d.history = self.store.history(&d.id)?;
+        }
+        Ok(())
+    }
+
+    fn load_tasks(&mut self) -> store::Result<()> {
         let mut tasks_by_item: HashMap<String, Vec<String>> = HashMap::new();
         for t in self.store.tasks(self.scope.as_deref())? {
             for need in &t.needs {
@@ -450,10 +749,68 @@ impl App {
             }
         }
         self.tasks_by_item = tasks_by_item;
+        Ok(())
+    }
+
+    /// A live update: people, projects and tasks again (they are few), and of the
+    /// items only those changed since the latest change seen, found by the index on
+    /// `items(updated_at)`. Returns false when a full reload is needed instead.
+    fn load_changes(&mut self) -> store::Result<bool> {
+        let Some(seen) = self.seen_updated else {
+            return Ok(false);
+        };
+        let version = self.store.data_version()?;
+        let projects_before = self.projects.clone();
+        let scope_before = self.scope.clone();
+        self.load_people_and_projects()?;
+        if self.scope != scope_before {
+            return Ok(false);
+        }
+        let changed = self.store.list_items(&ItemFilter {
+            project: self.scope.clone(),
+            updated_since: Some(seen - CHANGE_MARGIN),
+            ..ItemFilter::default()
+        })?;
+        self.data_version = version;
+        let settings = self.store.settings();
+        let now = self.now;
+        let mut fresh = Vec::new();
+        for mut v in changed {
+            // Blockers as of the screen's clock, like every other item's.
+            let next = match self.project_of(&v.item) {
+                Some(p) => assess(&mut v, p, now, settings),
+                None => blockers::next_check(&v.item, v.blocked_since, now, settings),
+            };
+            let updated = v.item.updated_at;
+            self.seen_updated = self.seen_updated.max(Some(updated));
+            match self.rowid_ix.get(&v.item.rowid) {
+                Some(&i) => {
+                    self.haystacks[i] = haystack(&v);
+                    self.items[i] = v;
+                    self.next_check[i] = next;
+                }
+                None => fresh.push((v, next)),
+            }
+        }
+        for (v, next) in fresh {
+            let i = self.items.len();
+            self.rowid_ix.insert(v.item.rowid, i);
+            self.haystacks.push(haystack(&v));
+            self.id_width = self.id_width.max(id_width(&v));
+            self.items.push(v);
+            self.next_check.push(next);
+        }
+        // A project closed or moved its start: its items' blockers change with it.
+        if self.projects != projects_before {
+            self.recompute_blockers();
+        } else if self.project_days.len() != self.projects.len() {
+            self.note_project_days();
+        }
+        self.load_tasks()?;
         if let Some(d) = &mut self.detail {
             d.history = self.store.history(&d.id)?;
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Reloads from the store, keeping each pane's selected item selected.
@@ -464,6 +821,29 @@ impl App {
             }
             app.rebuild();
         });
+        self.close_vanished_detail();
+    }
+
+    /// Takes in what changed in the store since the last load: only the changed items
+    /// are read and indexed again (a full reload when that cannot be done).
+    fn refresh(&mut self) {
+        if self.pending.is_some() {
+            return;
+        }
+        self.keeping_selection(|app| match app.load_changes() {
+            Ok(true) => app.rederive(),
+            Ok(false) => {
+                if let Err(e) = app.load() {
+                    app.set_status(StatusKind::Error, format!("could not reload: {e}"));
+                }
+                app.rebuild();
+            }
+            Err(e) => app.set_status(StatusKind::Error, format!("could not reload: {e}")),
+        });
+        self.close_vanished_detail();
+    }
+
+    fn close_vanished_detail(&mut self) {
         if let Some(d) = &self.detail
             && !self.rowid_ix.contains_key(&d.rowid)
         {
@@ -495,14 +875,9 @@ impl App {
             .map(|(i, v)| (v.item.rowid, i))
             .collect();
         self.haystacks = self.items.iter().map(haystack).collect();
-        let longest = self
-            .items
-            .iter()
-            .map(|v| v.item.project.len() + 1 + v.item.number.to_string().len())
-            .max();
-        self.id_width = u16::try_from(longest.unwrap_or(2))
-            .unwrap_or(u16::MAX)
-            .max(2);
+        self.id_width = self.items.iter().map(id_width).max().unwrap_or(2).max(2);
+        self.seen_updated = self.items.iter().map(|v| v.item.updated_at).max();
+        self.compute_next_checks();
         self.rederive();
     }
 
@@ -520,7 +895,7 @@ impl App {
     fn recompute_blockers(&mut self) {
         let settings = self.store.settings();
         let now = self.now;
-        for v in &mut self.items {
+        for (v, next) in self.items.iter_mut().zip(self.next_check.iter_mut()) {
             let Some(p) = self
                 .project_ix
                 .get(&v.item.project)
@@ -528,13 +903,62 @@ impl App {
             else {
                 continue;
             };
-            v.reasons = blockers::reasons(&v.item, p, now, settings);
-            v.blocked_since = if v.reasons.is_empty() {
-                None
-            } else {
-                blockers::spell_start(&v.item, p, now, settings)
-            };
+            *next = assess(v, p, now, settings);
         }
+        self.note_project_days();
+    }
+
+    /// Remembers each project's date at `self.now`: blockers that follow the calendar
+    /// change only when it moves on.
+    fn note_project_days(&mut self) {
+        self.project_days = self
+            .projects
+            .iter()
+            .map(|p| blockers::today(p, self.now))
+            .collect();
+    }
+
+    /// When each item's blockers are to be looked at again (see `blockers::next_check`).
+    fn compute_next_checks(&mut self) {
+        let settings = self.store.settings();
+        let now = self.now;
+        self.next_check = self
+            .items
+            .iter()
+            .map(|v| blockers::next_check(&v.item, v.blocked_since, now, settings))
+            .collect();
+        self.note_project_days();
+    }
+
+    /// Brings blockers to `self.now` after the clock moved: only the items whose next
+    /// check came, and those of projects whose date changed, are assessed again.
+    /// Returns whether any item's blockers changed.
+    fn tick_blockers(&mut self) -> bool {
+        let settings = self.store.settings();
+        let now = self.now;
+        let new_day: Vec<bool> = self
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| self.project_days.get(i) != Some(&blockers::today(p, now)))
+            .collect();
+        let any_new_day = new_day.iter().any(|d| *d);
+        let mut changed = false;
+        for (v, next) in self.items.iter_mut().zip(self.next_check.iter_mut()) {
+            let pi = self.project_ix.get(&v.item.project).copied();
+            let due =
+                next.is_some_and(|t| t <= now) || (any_new_day && pi.is_some_and(|i| new_day[i]));
+            let Some(p) = pi.and_then(|i| self.projects.get(i)).filter(|_| due) else {
+                continue;
+            };
+            let before = (std::mem::take(&mut v.reasons), v.blocked_since);
+            *next = assess(v, p, now, settings);
+            changed |= before.0 != v.reasons || before.1 != v.blocked_since;
+        }
+        if any_new_day {
+            self.note_project_days();
+        }
+        changed
     }
 
     fn compute_queue(&mut self) {
@@ -591,7 +1015,18 @@ impl App {
             .blockers
             .first()
             .and_then(|&i| self.items[i].blocked_since);
-        let start = match &self.scope {
+        let start = self.start_shown();
+        self.stats = Stats {
+            readiness,
+            open_blockers: self.blockers.len(),
+            oldest_blocker: oldest,
+            start,
+        };
+    }
+
+    /// The project whose start the header shows: key, date, days from today.
+    fn start_shown(&self) -> Option<(String, NaiveDate, i64)> {
+        match &self.scope {
             Some(key) => self
                 .project_ix
                 .get(key)
@@ -610,13 +1045,7 @@ impl App {
                     .or_else(|| dated.iter().max_by_key(|d| d.2))
                     .cloned()
             }
-        };
-        self.stats = Stats {
-            readiness,
-            open_blockers: self.blockers.len(),
-            oldest_blocker: oldest,
-            start,
-        };
+        }
     }
 
     /// Applies the filter and the sort to the tracker, keeping the selection.
@@ -851,10 +1280,16 @@ impl App {
             }
             Msg::Tick(now) => self.keeping_selection(|app| {
                 app.now = now;
-                app.recompute_blockers();
-                app.rederive();
+                // The queue does not follow the clock; blockers only where a moment
+                // came; the header always (days to start).
+                if app.tick_blockers() {
+                    app.compute_blockers();
+                    app.refilter();
+                }
+                app.compute_stats();
+                app.clamp_cursors();
             }),
-            Msg::Reload => self.reload(),
+            Msg::Reload => self.refresh(),
             Msg::Click(x, y) => self.click(x, y),
         }
     }
@@ -947,6 +1382,212 @@ impl App {
         self.reload();
     }
 
+    fn new_item(&mut self) {
+        if !self.can_add() {
+            self.set_status(
+                StatusKind::Refused,
+                "refused (role-required): adding items needs the role admin or coordinator",
+            );
+            return;
+        }
+        let open: Vec<String> = self
+            .projects
+            .iter()
+            .filter(|p| p.closed_at.is_none())
+            .map(|p| p.key.clone())
+            .collect();
+        let scope = self
+            .scope
+            .as_deref()
+            .filter(|s| open.iter().any(|k| k == s));
+        self.modal = Some(Modal::Form(Box::new(Form::add(
+            &open,
+            scope,
+            &self.people,
+            &self.login,
+        ))));
+    }
+
+    fn explain(&mut self, kind: ActionKind) {
+        match self.refusal(kind) {
+            None => self.set_status(StatusKind::Info, "no item selected"),
+            Some(Err(r)) => self.set_status(
+                StatusKind::Refused,
+                format!("refused ({}): {}", r.rule, r.message),
+            ),
+            // Things changed since the key was looked up: the move is allowed now.
+            Some(Ok(())) => self.start_move(kind, false),
+        }
+    }
+
+    /// Starts a move on the selected item: checks it, then opens its form, asks for
+    /// confirmation or makes it.
+    fn start_move(&mut self, kind: ActionKind, with_conditions: bool) {
+        match self.refusal(kind) {
+            None => return self.set_status(StatusKind::Info, "no item selected"),
+            Some(Err(r)) => {
+                return self.set_status(
+                    StatusKind::Refused,
+                    format!("refused ({}): {}", r.rule, r.message),
+                );
+            }
+            Some(Ok(())) => {}
+        }
+        let Some(item) = self.selected().map(|v| v.item.clone()) else {
+            return;
+        };
+        if kind == ActionKind::Edit {
+            self.modal = Some(Modal::Form(Box::new(Form::edit(&item, &self.people))));
+            return;
+        }
+        match Form::for_move(&item, kind, with_conditions) {
+            Some(form) => self.modal = Some(Modal::Form(Box::new(form))),
+            None => {
+                let action = match kind {
+                    ActionKind::Unblock => Action::Unblock,
+                    _ => Action::Approve { conditions: None },
+                };
+                self.run(&item.id(), item.version, &action);
+            }
+        }
+    }
+
+    /// Makes a move through the store, based on the version the screen showed.
+    fn run(&mut self, id: &str, version: i64, action: &Action) {
+        match self.store.act(id, action, Some(version)) {
+            Ok(item) => {
+                let mut text = format!("{id} {}: now {}", action.kind().name(), item.state);
+                if item.state == State::Requested && action.kind() == ActionKind::Approve {
+                    let missing: Vec<&str> = item
+                        .missing_approvals()
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect();
+                    text.push_str(&format!(" (still needed: {})", missing.join(", ")));
+                }
+                self.set_status(StatusKind::Done, text);
+                self.refresh();
+            }
+            Err(e) => self.show_error(e),
+        }
+    }
+
+    fn save_form(&mut self) {
+        let mut form = match self.modal.take() {
+            Some(Modal::Form(f)) => f,
+            other => {
+                self.modal = other;
+                return;
+            }
+        };
+        form.tried = true;
+        if let Some(attempt) = form.secret() {
+            // Counted once per save attempt, as the CLI counts each refused command;
+            // the value itself never leaves the form.
+            let counted = self
+                .store
+                .record_unsafe_attempt(form.project.as_deref(), form.item_id(), &attempt)
+                .is_ok();
+            self.set_status(
+                StatusKind::Refused,
+                format!(
+                    "refused (no-credentials-in-text): {} looks like a credential ({}); nothing was saved{}",
+                    attempt.field,
+                    attempt.detector,
+                    if counted { " and the attempt was recorded" } else { "" }
+                ),
+            );
+            self.modal = Some(Modal::Form(form));
+            return;
+        }
+        if let Some((i, p)) = form.problems().into_iter().next() {
+            let label = form.fields.get(i).map(|f| f.label).unwrap_or("a field");
+            self.set_status(
+                StatusKind::Refused,
+                format!("not saved: {label}: {}", p.text),
+            );
+            self.modal = Some(Modal::Form(form));
+            return;
+        }
+        match form.purpose.clone() {
+            Purpose::Add => {
+                let Some(project) = form.project.clone() else {
+                    self.set_status(StatusKind::Refused, "not saved: choose a project");
+                    self.modal = Some(Modal::Form(form));
+                    return;
+                };
+                match self.store.add_item(&project, form.item_fields()) {
+                    Ok(item) => {
+                        self.set_status(
+                            StatusKind::Done,
+                            format!(
+                                "{} added ({}); submit it with u when complete",
+                                item.id(),
+                                item.state
+                            ),
+                        );
+                        self.refresh();
+                        self.select_rowid(self.pane, item.rowid);
+                        self.clamp_cursors();
+                    }
+                    Err(e) => {
+                        self.modal = Some(Modal::Form(form));
+                        self.show_error(e);
+                    }
+                }
+            }
+            Purpose::Edit { id, version, .. } => {
+                let patch = form.patch();
+                if patch.is_empty() {
+                    self.set_status(StatusKind::Info, "nothing changed");
+                    return;
+                }
+                match self.store.edit_item(&id, version, &patch) {
+                    Ok(item) => {
+                        self.set_status(
+                            StatusKind::Done,
+                            format!("{id} saved (version {}, now {})", item.version, item.state),
+                        );
+                        self.refresh();
+                    }
+                    Err(store::Error::Conflict(m)) => {
+                        // Never retried on top of the newer version: the person sees
+                        // what changed and edits again.
+                        self.set_status(
+                            StatusKind::Error,
+                            format!("conflict: {m} — your edit was not saved; the item was reloaded, press e to edit again"),
+                        );
+                        self.reload();
+                    }
+                    Err(e) => {
+                        self.modal = Some(Modal::Form(form));
+                        self.show_error(e);
+                    }
+                }
+            }
+            Purpose::Move { id, version, kind } => {
+                let Some(action) = form.action() else { return };
+                if kind.is_irreversible() {
+                    let system = self
+                        .selected()
+                        .map(|v| v.item.fields.system.clone())
+                        .unwrap_or_default();
+                    self.modal = Some(Modal::Confirm(Confirm {
+                        prompt: format!(
+                            "{} {id} {system}? This cannot be undone by you.",
+                            capitalised(kind.name())
+                        ),
+                        id,
+                        version,
+                        action,
+                    }));
+                } else {
+                    self.run(&id, version, &action);
+                }
+            }
+        }
+    }
+
     fn click(&mut self, x: u16, y: u16) {
         if self.modal.is_some() {
             return;
@@ -973,6 +1614,14 @@ impl App {
                 c.selected = row;
             }
         }
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 

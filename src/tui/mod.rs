@@ -10,7 +10,6 @@
 mod app;
 mod form;
 mod format;
-mod index;
 pub mod keymap;
 mod layout;
 mod msg;
@@ -65,9 +64,10 @@ pub fn run(mut store: Store, opts: Options) -> color_eyre::Result<()> {
         store.set_lock_wait(LOCK_WAIT);
     }
     store.on_wait(Box::new(show_waiting));
-    // Loaded before the terminal is switched over, so an error prints normally.
+    // The header's figures are loaded before the terminal is switched over, so an
+    // error prints normally; the items follow right after the first frame.
     let mut app =
-        App::new(store, Theme::detect()).wrap_err("cannot load the data for the screen")?;
+        App::start(store, Theme::detect()).wrap_err("cannot load the data for the screen")?;
     let tty = term::Tty::open().wrap_err("accessdesk needs a terminal (no /dev/tty)")?;
     term::install_signal_handlers();
     let mut terminal = ratatui::try_init().wrap_err("cannot set up the terminal")?;
@@ -169,6 +169,13 @@ fn event_loop(
                 Err(e) if term::is_terminal_gone(&e) => return Ok(()),
                 Err(e) => return Err(e.into()),
             }
+        }
+        if app.loading() {
+            // The first frame is on screen; keys typed meanwhile wait in the terminal.
+            app.finish_loading()
+                .wrap_err("cannot load the data for the screen")?;
+            dirty = true;
+            continue;
         }
         if tty.wait(WAIT) == term::Wait::Gone {
             return Ok(());

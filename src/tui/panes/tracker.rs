@@ -74,6 +74,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     title.push(Span::raw(" "));
     let block = pane_block(app, Line::from(title));
+    if let Some(n) = app.pending {
+        return render_empty(area, buf, block, &format!("Loading {n} items…"), app);
+    }
     if shown == 0 {
         let text = if total == 0 {
             "No access items yet. Press n to add one."

@@ -158,8 +158,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             t.pending
         },
     )];
-    // Dropped from the right when narrow: the target first.
-    let parts = vec![gauge, blockers, queue, target];
+    // Dropped from the right when narrow: the target first. While the items load,
+    // blockers and the queue are not known yet: say so instead of a count.
+    let parts = match app.pending {
+        Some(n) => vec![
+            gauge,
+            vec![Span::styled(format!("loading {n} items…"), t.muted)],
+            target,
+        ],
+        None => vec![gauge, blockers, queue, target],
+    };
     let line2 = fit_parts(parts, width, Span::styled(" │ ", t.muted));
     Paragraph::new(vec![line1, line2]).render(area, buf);
 }
@@ -169,7 +177,10 @@ fn tabs(app: &App) -> Vec<(Pane, String)> {
     Pane::ALL
         .iter()
         .map(|&p| {
-            let n = app.pane_len(p);
+            let n = match app.pending {
+                Some(_) => "…".to_string(),
+                None => app.pane_len(p).to_string(),
+            };
             (p, format!(" {} {} {n} ", p.index() + 1, p.title()))
         })
         .collect()

@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# End-to-end performance figures of accessdesk at scale, in one run:
+#   - time to the first frame of the TUI in a real terminal (tmux, 200x50): from the
+#     process start until the header's readiness percentage is on screen (median of
+#     several starts), and until the tracker shows every item;
+#   - peak memory (max RSS, /usr/bin/time -v) of the TUI start, of import and report;
+#   - idle CPU of the TUI over 30 s;
+#   - CSV import of N valid rows next to the sqlite3 shell's bare `.import` of the same
+#     file (the ratio is the figure);
+#   - `report --json` over everything.
+#
+# Usage: scripts/bench.sh [N ...]        (default: 10000 100000)
+# Environment: RUNS (TUI starts per size, default 7), IDLE_SECONDS (default 30),
+#              CARGO_TARGET_DIR (where the release build goes, default ./target),
+#              SEED (generator seed, default 1).
+#
+# Data sets are generated once with `accessdesk demo --scale N` and cached under
+# $CARGO_TARGET_DIR/bench-data/scale-N-seedS.db; every measurement works on a copy.
+# Needs tmux, sqlite3 and GNU time; as root it installs them with apt-get if missing.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+RUNS=${RUNS:-7}
+IDLE_SECONDS=${IDLE_SECONDS:-30}
+SEED=${SEED:-1}
+SIZES=("$@")
+[ ${#SIZES[@]} -eq 0 ] && SIZES=(10000 100000)
+
+need=()
+command -v tmux >/dev/null || need+=(tmux)
+command -v sqlite3 >/dev/null || need+=(sqlite3)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "installing ${need[*]} with apt-get" >&2
+        apt-get install -y "${need[@]}" >/dev/null
+    else
+        echo "bench.sh needs: ${need[*]} (install them, or run as root to let apt-get do it)" >&2
+        exit 1
+    fi
+fi
+
+echo "building the release binary..." >&2
+CARGO_TARGET_DIR=$TARGET cargo build --release --quiet
+BIN=$TARGET/release/accessdesk
+DATA=$TARGET/bench-data
+mkdir -p "$DATA"
+WORK=$(mktemp -d)
+SESSION=accessdesk-bench-$$
+cleanup() {
+    tmux kill-session -t "$SESSION" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+now_ns() { date +%s%N; }
+ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
+max_rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$1"; }
+secs() { awk -v ns="$1" 'BEGIN {printf "%.3f", ns/1e9}'; }
+
+# A fresh copy of the cached data set of $1 items (generated on first use).
+dataset() {
+    local n=$1 cached=$DATA/scale-$1-seed$SEED.db
+    if [ ! -f "$cached" ]; then
+        echo "generating $n items (cached in $cached)..." >&2
+        rm -f "$cached.partial" "$cached.partial-wal" "$cached.partial-shm"
+        "$BIN" demo --scale "$n" --seed "$SEED" --db "$cached.partial" --no-tui >&2
+        sqlite3 "$cached.partial" 'PRAGMA journal_mode=DELETE;' >/dev/null
+        mv "$cached.partial" "$cached"
+    fi
+    cp "$cached" "$WORK/db-$n.db"
+    echo "$WORK/db-$n.db"
+}
+
+screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null || true; }
+
+# Starts the TUI in a detached 200x50 tmux session; the wrapper records its pid and
+# the start time (ns) just before exec, so the figures count from the process start.
+start_tui() {
+    local db=$1 wrap=${2:-}
+    rm -f "$WORK/pid" "$WORK/start"
+    tmux kill-session -t "$SESSION" 2>/dev/null || true
+    tmux new-session -d -s "$SESSION" -x 200 -y 50 \
+        "sh -c 'echo \$\$ > $WORK/pid; date +%s%N > $WORK/start; exec $wrap $BIN --db $db'; sleep 600"
+}
+
+# Polls the screen every few ms until $1 (an extended regex) shows; prints ms since
+# the recorded process start, or "timeout".
+wait_screen() {
+    local pattern=$1 limit_ms=${2:-60000} t0
+    t0=$(now_ns)
+    while [ ! -s "$WORK/start" ]; do sleep 0.001; done
+    while :; do
+        if screen | grep -Eq "$pattern"; then
+            echo $(( ($(now_ns) - $(cat "$WORK/start")) / 1000000 ))
+            return
+        fi
+        if [ "$(ms_since "$t0")" -gt "$limit_ms" ]; then
+            echo timeout
+            return
+        fi
+        sleep 0.003
+    done
+}
+
+quit_tui() {
+    tmux send-keys -t "$SESSION" q
+    sleep 0.3
+    tmux kill-session -t "$SESSION" 2>/dev/null || true
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# An import file of $1 valid rows: every item column, distinct rows, safe methods,
+# future expiries, approvers registered in the target file.
+write_csv() {
+    local n=$1 out=$2
+    awk -v n="$n" 'BEGIN {
+        OFS = ","
+        print "system,purpose,role,holder,credential-owner,approver,method,temporary,expires,deprovision,privileged,shared-credential,client-owned,exception,exception-owner,exception-expires,needed-by,notes"
+        split("Google Analytics 4,WordPress,Shopify,Stripe,HubSpot,Jira,GitHub,Zendesk", sys, ",")
+        split("Viewer,Editor,Analyst,Developer,Standard user,Agent", role, ",")
+        split("delegated-account,temporary-link,admin-approved-flow,vault,sso-invite", m, ",")
+        split("install tracking tags,migrate product catalogue,configure billing exports,connect the helpdesk", pur, ",")
+        for (i = 1; i <= n; i++) {
+            temp = (i % 5 == 0)
+            print sys[i % 8 + 1], pur[i % 4 + 1], role[i % 6 + 1], "delegate-" i, "Client IT " (i % 30), \
+                  "appr" (i % 6 + 1), m[i % 5 + 1], (temp ? "true" : "false"), (temp ? "2099-01-" sprintf("%02d", i % 28 + 1) : ""), \
+                  (temp ? "on-date" : ""), "false", "false", (i % 7 == 0 ? "true" : "false"), "", "", "", "", \
+                  (i % 3 == 0 ? "client prefers invitations on weekdays" : "")
+        }
+    }' > "$out"
+}
+
+fmt_row() { printf '| %-44s | %14s | %14s |\n' "$@"; }
+
+declare -A R
+for n in "${SIZES[@]}"; do
+    echo "== $n items" >&2
+    db=$(dataset "$n")
+
+    # Time to the first frame (header with readiness %) and to the full tracker.
+    firsts=() fulls=()
+    for run in $(seq "$RUNS"); do
+        start_tui "$db"
+        firsts+=("$(wait_screen 'Ready .*[0-9]+%')")
+        fulls+=("$(wait_screen "[^0-9]$n items")")
+        quit_tui
+    done
+    R[$n,first]=$(printf '%s\n' "${firsts[@]}" | grep -v timeout | median)
+    R[$n,full]=$(printf '%s\n' "${fulls[@]}" | grep -v timeout | median)
+    echo "first frame (ms): ${firsts[*]}; tracker loaded (ms): ${fulls[*]}" >&2
+
+    # Peak memory of a TUI start (until every item is loaded and drawn).
+    start_tui "$db" "/usr/bin/time -v -o $WORK/tui-time.txt"
+    wait_screen "[^0-9]$n items" >/dev/null
+    sleep 0.5
+    quit_tui
+    sleep 0.5
+    R[$n,tui_rss]=$(max_rss_mb "$WORK/tui-time.txt")
+
+    # Idle CPU over IDLE_SECONDS once loaded.
+    start_tui "$db"
+    wait_screen "[^0-9]$n items" >/dev/null
+    sleep 1
+    pid=$(cat "$WORK/pid")
+    hz=$(getconf CLK_TCK)
+    t0=$(cpu_ticks "$pid")
+    sleep "$IDLE_SECONDS"
+    t1=$(cpu_ticks "$pid")
+    quit_tui
+    R[$n,idle]=$(awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$IDLE_SECONDS" 'BEGIN {printf "%.2f", 100 * d / hz / s}')
+
+    # report --json over everything.
+    reps=()
+    for run in 1 2 3; do
+        t0=$(now_ns)
+        /usr/bin/time -v -o "$WORK/report-time.txt" "$BIN" --db "$db" report --json >/dev/null
+        reps+=($(( ($(now_ns) - t0) / 1000000 )))
+    done
+    R[$n,report]=$(printf '%s\n' "${reps[@]}" | median)
+    R[$n,report_rss]=$(max_rss_mb "$WORK/report-time.txt")
+
+    # CSV import of n rows versus sqlite3's bare .import of the same file.
+    csv=$WORK/import-$n.csv
+    write_csv "$n" "$csv"
+    imp=$WORK/import-$n.db
+    rm -f "$imp"*
+    "$BIN" --db "$imp" init >/dev/null
+    "$BIN" --db "$imp" people add appr1 --role approver >/dev/null
+    for a in 2 3 4 5 6; do "$BIN" --db "$imp" people add "appr$a" --role approver >/dev/null; done
+    "$BIN" --db "$imp" project add IMP --name Import --client Bench --start 2099-01-01 >/dev/null
+    t0=$(now_ns)
+    /usr/bin/time -v -o "$WORK/import-time.txt" "$BIN" --db "$imp" import "$csv" --project IMP >/dev/null
+    import_ns=$(( $(now_ns) - t0 ))
+    R[$n,import_rss]=$(max_rss_mb "$WORK/import-time.txt")
+    raw=$WORK/raw-$n.db
+    rm -f "$raw"
+    cols=$(head -1 "$csv" | sed 's/[^,]*/"&" TEXT/g')
+    sqlite3 "$raw" "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE items ($cols);" >/dev/null
+    t0=$(now_ns)
+    sqlite3 "$raw" -cmd 'PRAGMA synchronous=FULL;' ".import --csv --skip 1 $csv items"
+    raw_ns=$(( $(now_ns) - t0 ))
+    R[$n,import]=$(secs "$import_ns")
+    R[$n,sqlite]=$(secs "$raw_ns")
+    R[$n,ratio]=$(awk -v a="$import_ns" -v b="$raw_ns" 'BEGIN {printf "%.1fx", a / b}')
+done
+
+echo
+echo "accessdesk $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores, $(date -u +%Y-%m-%d)"
+header=("measure")
+for n in "${SIZES[@]}"; do header+=("N = $n"); done
+row() {
+    local label=$1 key=$2 unit=$3 out=("$label")
+    for n in "${SIZES[@]}"; do out+=("${R[$n,$key]:--}$unit"); done
+    printf '| %-46s |' "${out[0]}"
+    for v in "${out[@]:1}"; do printf ' %14s |' "$v"; done
+    echo
+}
+printf '| %-46s |' "${header[0]}"
+for v in "${header[@]:1}"; do printf ' %14s |' "$v"; done
+echo
+printf '|%s|' "$(printf -- '-%.0s' $(seq 48))"
+for _ in "${SIZES[@]}"; do printf '%s|' "$(printf -- '-%.0s' $(seq 16))"; done
+echo
+row "TUI first frame, header with readiness (median)" first " ms"
+row "TUI tracker with every item (median)" full " ms"
+row "TUI peak memory (max RSS)" tui_rss " MB"
+row "TUI idle CPU over ${IDLE_SECONDS} s" idle " %"
+row "report --json (median of 3)" report " ms"
+row "report --json peak memory" report_rss " MB"
+row "import of N CSV rows" import " s"
+row "sqlite3 .import of the same file" sqlite " s"
+row "import / sqlite3 .import" ratio ""
+row "import peak memory" import_rss " MB"
