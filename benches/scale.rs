@@ -6,8 +6,8 @@
 //!   down, page down, one character typed into the filter); besides criterion's
 //!   statistics each key bench prints its median and 99th percentile per press;
 //! - `recompute/tick`: readiness and every blocker's age at a new minute;
-//! - `load/*`: the tracker for all projects from the store (the TUI's full load, the
-//!   header's aggregate, and the store's `list_items`).
+//! - `load/*`: the tracker for all projects from the store (the TUI's first frame
+//!   from an aggregate, its full load, and the store's `list_items`).
 //!
 //! The data sets are made once by the scale generator (`accessdesk demo --scale N`)
 //! and cached under `<target>/bench-data/scale-N-seedS.db`; each run works on a copy.
@@ -72,7 +72,10 @@ fn dataset(n: usize) -> PathBuf {
     for ext in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
     }
-    eprintln!("generating {n} items into {} (cached for later runs)", path.display());
+    eprintln!(
+        "generating {n} items into {} (cached for later runs)",
+        path.display()
+    );
     let started = Instant::now();
     accessdesk::scale::generate(&tmp, n, SEED, now(), Some(&bencher())).expect("generate");
     // Fold the WAL into the file so the cache is one self-contained file.
@@ -208,20 +211,14 @@ fn keys(c: &mut Criterion) {
         let mut since_check = 0u32;
         g.bench_function(BenchmarkId::new("down", n), |b| {
             b.iter_custom(|iters| {
-                press(
-                    &mut a,
-                    &mut t,
-                    iters,
-                    &mut laps,
-                    |app, _| {
-                        since_check += 1;
-                        if since_check < 1000 {
-                            return (None, Msg::Down);
-                        }
-                        since_check = 0;
-                        (at_end(app), Msg::Down)
-                    },
-                )
+                press(&mut a, &mut t, iters, &mut laps, |app, _| {
+                    since_check += 1;
+                    if since_check < 1000 {
+                        return (None, Msg::Down);
+                    }
+                    since_check = 0;
+                    (at_end(app), Msg::Down)
+                })
             })
         });
         tail(&format!("key/down/{n}"), std::mem::take(&mut laps));
@@ -231,17 +228,11 @@ fn keys(c: &mut Criterion) {
         let mut done = 0usize;
         g.bench_function(BenchmarkId::new("page-down", n), |b| {
             b.iter_custom(|iters| {
-                press(
-                    &mut a,
-                    &mut t,
-                    iters,
-                    &mut laps,
-                    |_, _| {
-                        done += 1;
-                        let reset = done.is_multiple_of(pages.max(1)).then_some(Msg::Top);
-                        (reset, Msg::PageDown)
-                    },
-                )
+                press(&mut a, &mut t, iters, &mut laps, |_, _| {
+                    done += 1;
+                    let reset = done.is_multiple_of(pages.max(1)).then_some(Msg::Top);
+                    (reset, Msg::PageDown)
+                })
             })
         });
         tail(&format!("key/page-down/{n}"), std::mem::take(&mut laps));
@@ -256,21 +247,15 @@ fn keys(c: &mut Criterion) {
         let mut typed = false;
         g.bench_function(BenchmarkId::new("filter-char", n), |b| {
             b.iter_custom(|iters| {
-                press(
-                    &mut a,
-                    &mut t,
-                    iters,
-                    &mut laps,
-                    |_, _| {
-                        typed = !typed;
-                        let k = if typed {
-                            KeyCode::Char('l')
-                        } else {
-                            KeyCode::Backspace
-                        };
-                        (None, Msg::FilterInput(key(k)))
-                    },
-                )
+                press(&mut a, &mut t, iters, &mut laps, |_, _| {
+                    typed = !typed;
+                    let k = if typed {
+                        KeyCode::Char('l')
+                    } else {
+                        KeyCode::Backspace
+                    };
+                    (None, Msg::FilterInput(key(k)))
+                })
             })
         });
         tail(&format!("key/filter-char/{n}"), std::mem::take(&mut laps));
@@ -305,6 +290,15 @@ fn load(c: &mut Criterion) {
         let s = store(n);
         g.bench_function(BenchmarkId::new("list-items", n), |b| {
             b.iter(|| black_box(s.list_items(&ItemFilter::default()).expect("list")))
+        });
+        // What the TUI shows first: the header from an aggregate, drawn.
+        g.bench_function(BenchmarkId::new("tui-first-frame", n), |b| {
+            let mut t = terminal();
+            b.iter(|| {
+                let mut a = App::start(store(n), Theme::truecolor()).expect("start app");
+                a.update(Msg::Resize(WIDTH, HEIGHT));
+                t.draw(|f| draw(f, &a)).expect("draw");
+            })
         });
         g.bench_function(BenchmarkId::new("tui-app", n), |b| {
             b.iter(|| black_box(App::new(store(n), Theme::truecolor()).expect("load app")))

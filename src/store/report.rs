@@ -467,8 +467,8 @@ impl Acc {
             self.completed += 1;
         }
         if let Some(unready) = needed.get_mut(&it.number) {
-            *unready = !it.is_ready()
-                || !crate::domain::rules::policy_problems(&it.fields).is_empty();
+            *unready =
+                !it.is_ready() || !crate::domain::rules::policy_problems(&it.fields).is_empty();
         }
     }
 
