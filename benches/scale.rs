@@ -6,8 +6,8 @@
 //!   down, page down, one character typed into the filter); besides criterion's
 //!   statistics each key bench prints its median and 99th percentile per press;
 //! - `recompute/tick`: readiness and every blocker's age at a new minute;
-//! - `load/*`: the tracker for all projects from the store (the TUI's full load, the
-//!   header's aggregate, and the store's `list_items`).
+//! - `load/*`: the tracker for all projects from the store (the TUI's first frame
+//!   from an aggregate, its full load, and the store's `list_items`).
 //!
 //! The data sets are made once by the scale generator (`accessdesk demo --scale N`)
 //! and cached under `<target>/bench-data/scale-N-seedS.db`; each run works on a copy.
@@ -290,6 +290,15 @@ fn load(c: &mut Criterion) {
         let s = store(n);
         g.bench_function(BenchmarkId::new("list-items", n), |b| {
             b.iter(|| black_box(s.list_items(&ItemFilter::default()).expect("list")))
+        });
+        // What the TUI shows first: the header from an aggregate, drawn.
+        g.bench_function(BenchmarkId::new("tui-first-frame", n), |b| {
+            let mut t = terminal();
+            b.iter(|| {
+                let mut a = App::start(store(n), Theme::truecolor()).expect("start app");
+                a.update(Msg::Resize(WIDTH, HEIGHT));
+                t.draw(|f| draw(f, &a)).expect("draw");
+            })
         });
         g.bench_function(BenchmarkId::new("tui-app", n), |b| {
             b.iter(|| black_box(App::new(store(n), Theme::truecolor()).expect("load app")))

@@ -12,7 +12,8 @@
 # Usage: scripts/bench.sh [N ...]        (default: 10000 100000)
 # Environment: RUNS (TUI starts per size, default 7), IDLE_SECONDS (default 30),
 #              CARGO_TARGET_DIR (where the release build goes, default ./target),
-#              SEED (generator seed, default 1).
+#              SEED (generator seed, default 1), ACCESSDESK_BIN (measure this binary
+#              instead of building one).
 #
 # Data sets are generated once with `accessdesk demo --scale N` and cached under
 # $CARGO_TARGET_DIR/bench-data/scale-N-seedS.db; every measurement works on a copy.
@@ -42,9 +43,13 @@ if [ ${#need[@]} -gt 0 ]; then
     fi
 fi
 
-echo "building the release binary..." >&2
-CARGO_TARGET_DIR=$TARGET cargo build --release --quiet
-BIN=$TARGET/release/accessdesk
+if [ -n "${ACCESSDESK_BIN:-}" ]; then
+    BIN=$ACCESSDESK_BIN # e.g. an older build, for before/after figures
+else
+    echo "building the release binary..." >&2
+    CARGO_TARGET_DIR=$TARGET cargo build --release --quiet
+    BIN=$TARGET/release/accessdesk
+fi
 DATA=$TARGET/bench-data
 mkdir -p "$DATA"
 WORK=$(mktemp -d)
@@ -147,7 +152,7 @@ for n in "${SIZES[@]}"; do
     for run in $(seq "$RUNS"); do
         start_tui "$db"
         firsts+=("$(wait_screen 'Ready .*[0-9]+%')")
-        fulls+=("$(wait_screen "[^0-9]$n items")")
+        fulls+=("$(wait_screen " $n items · sort")")
         quit_tui
     done
     R[$n,first]=$(printf '%s\n' "${firsts[@]}" | grep -v timeout | median)
@@ -156,7 +161,7 @@ for n in "${SIZES[@]}"; do
 
     # Peak memory of a TUI start (until every item is loaded and drawn).
     start_tui "$db" "/usr/bin/time -v -o $WORK/tui-time.txt"
-    wait_screen "[^0-9]$n items" >/dev/null
+    wait_screen " $n items · sort" >/dev/null
     sleep 0.5
     quit_tui
     sleep 0.5
@@ -164,7 +169,7 @@ for n in "${SIZES[@]}"; do
 
     # Idle CPU over IDLE_SECONDS once loaded.
     start_tui "$db"
-    wait_screen "[^0-9]$n items" >/dev/null
+    wait_screen " $n items · sort" >/dev/null
     sleep 1
     pid=$(cat "$WORK/pid")
     hz=$(getconf CLK_TCK)
@@ -214,7 +219,8 @@ echo "accessdesk $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(npro
 header=("measure")
 for n in "${SIZES[@]}"; do header+=("N = $n"); done
 row() {
-    local label=$1 key=$2 unit=$3 out=("$label")
+    local label=$1 key=$2 unit=$3
+    local out=("$label")
     for n in "${SIZES[@]}"; do out+=("${R[$n,$key]:--}$unit"); done
     printf '| %-46s |' "${out[0]}"
     for v in "${out[@]:1}"; do printf ' %14s |' "$v"; done

@@ -130,6 +130,15 @@ impl Store {
         self.on_wait = Some(hook);
     }
 
+    /// Caps SQLite's page cache of this connection at `kib` KiB. A screen that reads
+    /// every item once and then only what changed gains nothing from a large cache,
+    /// which would only add to its resident memory.
+    pub fn set_page_cache(&self, kib: u32) -> Result<()> {
+        self.conn
+            .pragma_update(None, "cache_size", -i64::from(kib))?;
+        Ok(())
+    }
+
     /// SQLite's data_version: changes when another connection commits.
     pub fn data_version(&self) -> Result<i64> {
         Ok(self

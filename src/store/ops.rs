@@ -620,14 +620,22 @@ impl Store {
         }
         sql.push_str(" ORDER BY project, number");
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut items: Vec<Item> = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), rows::item)?
+        // The views are built where the rows land and filtered in place: a second
+        // vector of 100,000 items next to the first would double the peak memory.
+        let mut views: Vec<ItemView> = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                rows::item(r).map(|item| ItemView {
+                    item,
+                    reasons: Vec::new(),
+                    blocked_since: None,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
-        self.attach_approvals(&mut items, filter.project.as_deref())?;
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
+        self.attach_approvals(&mut views, filter.project.as_deref())?;
+        views.retain_mut(|v| {
+            let item = &v.item;
             let Some(p) = projects.get(&item.project) else {
-                continue;
+                return false;
             };
             if let Some(days) = filter.expiring_days {
                 let today = blockers::today(p, now);
@@ -636,25 +644,25 @@ impl Store {
                     .expires
                     .is_none_or(|e| (e - today).num_days() > days)
                 {
-                    continue;
+                    return false;
                 }
             }
-            let reasons = blockers::reasons(&item, p, now, self.settings);
+            let reasons = blockers::reasons(item, p, now, self.settings);
             if filter.blocked && reasons.is_empty() {
-                continue;
+                return false;
             }
-            let blocked_since = if reasons.is_empty() {
+            v.blocked_since = if reasons.is_empty() {
                 None
             } else {
-                blockers::spell_start(&item, p, now, self.settings)
+                blockers::spell_start(item, p, now, self.settings)
             };
-            out.push(ItemView {
-                item,
-                reasons,
-                blocked_since,
-            });
+            v.reasons = reasons;
+            true
+        });
+        if views.len() < views.capacity() / 2 {
+            views.shrink_to_fit();
         }
-        Ok(out)
+        Ok(views)
     }
 
     /// Readiness of one project or of all, and how many items there are, from one
@@ -691,13 +699,13 @@ impl Store {
         Ok((r.finish(), count))
     }
 
-    fn attach_approvals(&self, items: &mut [Item], project: Option<&str>) -> Result<()> {
+    fn attach_approvals(&self, items: &mut [ItemView], project: Option<&str>) -> Result<()> {
         // Read approvals in table order and keep those of each item's current round:
         // a join back to items would seek into the items table once per approval.
         let index: HashMap<i64, usize> = items
             .iter()
             .enumerate()
-            .map(|(i, it)| (it.rowid, i))
+            .map(|(i, v)| (v.item.rowid, i))
             .collect();
         let sql = match project {
             Some(_) => {
@@ -714,8 +722,9 @@ impl Store {
             let Some(&i) = index.get(&r.get::<_, i64>(0)?) else {
                 continue;
             };
-            if items[i].round == r.get::<_, i64>(5)? {
-                items[i].approvals.push(rows::approval(r)?.1);
+            let it = &mut items[i].item;
+            if it.round == r.get::<_, i64>(5)? {
+                it.approvals.push(rows::approval(r)?.1);
             }
         }
         Ok(())

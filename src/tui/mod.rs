@@ -53,6 +53,8 @@ pub struct Options {
 const WAIT: Duration = Duration::from_millis(250);
 /// How often the database is asked whether another process changed it.
 const DATA_CHECK: Duration = Duration::from_millis(500);
+/// SQLite page cache of the TUI's connection, in KiB.
+const PAGE_CACHE_KIB: u32 = 4096;
 /// How long a write waits for another process's lock (shorter than the CLI's: a
 /// person is watching, and a stop signal must not wait behind it for long).
 const LOCK_WAIT: Duration = Duration::from_secs(5);
@@ -64,6 +66,11 @@ pub fn run(mut store: Store, opts: Options) -> color_eyre::Result<()> {
         store.set_lock_wait(LOCK_WAIT);
     }
     store.on_wait(Box::new(show_waiting));
+    // The items are read once and then only as they change (see `App`): a small page
+    // cache keeps the resident memory at 100,000 items within budget.
+    store
+        .set_page_cache(PAGE_CACHE_KIB)
+        .wrap_err("cannot set up the database connection")?;
     // The header's figures are loaded before the terminal is switched over, so an
     // error prints normally; the items follow right after the first frame.
     let mut app =
