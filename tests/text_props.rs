@@ -15,7 +15,7 @@ fn cases() -> u32 {
         .unwrap_or(512)
 }
 
-fn steering(c: char) -> bool {
+fn moves_the_terminal(c: char) -> bool {
     (c as u32) < 0x20
         || c == '\u{7f}'
         || ('\u{80}'..='\u{9f}').contains(&c)
@@ -48,9 +48,9 @@ proptest! {
     #[test]
     fn sanitised_text_cannot_steer_a_terminal(s in hostile()) {
         let one = sanitize(&s);
-        prop_assert!(!one.chars().any(steering), "{:?}", one);
+        prop_assert!(!one.chars().any(moves_the_terminal), "{:?}", one);
         let block = sanitize_multiline(&s);
-        prop_assert!(!block.chars().any(|c| steering(c) && c != '\n' && c != '\t'), "{:?}", block);
+        prop_assert!(!block.chars().any(|c| moves_the_terminal(c) && c != '\n' && c != '\t'), "{:?}", block);
     }
 
     #[test]

@@ -42,13 +42,10 @@ pub fn stderr(o: &Output) -> String {
 }
 
 /// A database with one project and one registered approver (`bob`, not an OS account).
-pub fn fixture() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.db");
-    ok(&db, &["init"]);
-    ok(&db, &["people", "add", "bob", "--role", "approver"]);
+/// The project every fixture works in.
+pub fn add_acme(db: &Path) {
     ok(
-        &db,
+        db,
         &[
             "project",
             "add",
@@ -63,6 +60,14 @@ pub fn fixture() -> (tempfile::TempDir, PathBuf) {
             "UTC",
         ],
     );
+}
+
+pub fn fixture() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    ok(&db, &["init"]);
+    ok(&db, &["people", "add", "bob", "--role", "approver"]);
+    add_acme(&db);
     (dir, db)
 }
 
@@ -160,22 +165,7 @@ pub fn team_db(member_roles: &str) -> Option<(tempfile::TempDir, PathBuf, u32, u
         &db,
         &["people", "add", "adrel_member", "--role", member_roles],
     );
-    ok(
-        &db,
-        &[
-            "project",
-            "add",
-            "ACME",
-            "--name",
-            "Acme",
-            "--client",
-            "Acme Retail",
-            "--start",
-            "2030-01-15",
-            "--tz",
-            "UTC",
-        ],
-    );
+    add_acme(&db);
     Some((dir, db, gid, member))
 }
 
