@@ -121,26 +121,9 @@ pub const COLUMNS: &[&str] = &[
 
 /// The item columns: all required in an import file (their cells may be empty).
 /// Named as the `item add` flags are.
-pub const FIELD_COLUMNS: &[&str] = &[
-    "system",
-    "purpose",
-    "role",
-    "holder",
-    "credential-owner",
-    "approver",
-    "method",
-    "temporary",
-    "expires",
-    "deprovision",
-    "privileged",
-    "shared-credential",
-    "client-owned",
-    "exception",
-    "exception-owner",
-    "exception-expires",
-    "needed-by",
-    "notes",
-];
+/// They are `COLUMNS` after `id` and `project`, up to `notes`: one list, so export and
+/// import cannot disagree.
+pub const FIELD_COLUMNS: &[&str] = COLUMNS.split_at(2).1.split_at(18).0;
 
 /// Columns export writes and import accepts but ignores: import never carries them.
 pub const READ_ONLY_COLUMNS: &[&str] = &[

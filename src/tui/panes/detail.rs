@@ -467,23 +467,7 @@ pub fn render(app: &App, d: &Detail, area: Rect, buf: &mut Buffer) {
             );
         }
     }
-    if total > height && area.height > 1 {
-        let pos = format!(
-            " lines {}-{} of {total} · j/k scroll ",
-            scroll + 1,
-            (scroll + height).min(total)
-        );
-        let w = u16::try_from(format::width(&pos))
-            .unwrap_or(0)
-            .min(area.width.saturating_sub(2));
-        let at = Rect {
-            x: area.x + area.width.saturating_sub(w + 1),
-            y: area.y + area.height - 1,
-            width: w,
-            height: 1,
-        };
-        Paragraph::new(Span::styled(pos, theme.muted)).render(at, buf);
-    }
+    crate::tui::widgets::scroll_marker(area, buf, (scroll, height, total), "lines ", theme.muted);
 }
 
 #[cfg(test)]

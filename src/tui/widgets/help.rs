@@ -102,23 +102,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let total = all.len();
     let scroll = (*scroll).min(total.saturating_sub(height));
     let shown: Vec<Line> = all.into_iter().skip(scroll).take(height).collect();
-    if total > height && popup.height > 1 {
-        let pos = format!(
-            " {}-{} of {total} · j/k scroll ",
-            scroll + 1,
-            (scroll + height).min(total)
-        );
-        let w = u16::try_from(format::width(&pos))
-            .unwrap_or(0)
-            .min(popup.width.saturating_sub(2));
-        let at = Rect {
-            x: popup.x + popup.width.saturating_sub(w + 1),
-            y: popup.y + popup.height - 1,
-            width: w,
-            height: 1,
-        };
-        Paragraph::new(Span::styled(pos, app.theme.muted)).render(at, buf);
-    }
+    super::scroll_marker(popup, buf, (scroll, height, total), "", app.theme.muted);
     Paragraph::new(shown).render(
         Rect {
             x: inner.x + 1,

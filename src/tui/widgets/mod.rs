@@ -6,3 +6,33 @@ pub mod footer;
 pub mod form;
 pub mod header;
 pub mod help;
+
+/// Writes "FIRST-LAST of TOTAL · j/k scroll" into the bottom-right corner of `area`
+/// when `total` lines do not fit in `height`; `label` goes before the numbers.
+pub fn scroll_marker(
+    area: ratatui::layout::Rect,
+    buf: &mut ratatui::buffer::Buffer,
+    (scroll, height, total): (usize, usize, usize),
+    label: &str,
+    style: ratatui::style::Style,
+) {
+    use ratatui::widgets::Widget;
+    if total <= height || area.height <= 1 {
+        return;
+    }
+    let pos = format!(
+        " {label}{}-{} of {total} · j/k scroll ",
+        scroll + 1,
+        (scroll + height).min(total)
+    );
+    let w = u16::try_from(super::format::width(&pos))
+        .unwrap_or(0)
+        .min(area.width.saturating_sub(2));
+    let at = ratatui::layout::Rect {
+        x: area.x + area.width.saturating_sub(w + 1),
+        y: area.y + area.height - 1,
+        width: w,
+        height: 1,
+    };
+    ratatui::widgets::Paragraph::new(ratatui::text::Span::styled(pos, style)).render(at, buf);
+}
