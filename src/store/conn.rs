@@ -155,7 +155,10 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
         ));
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Off while migrating: a migration that rebuilds a table (SQLite's documented
+    // procedure) drops it while rows of other tables still refer to it, and checks every
+    // reference itself before it commits. On for everything else, below.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
     // Up to 32 MiB of pages: the items of 100,000 access items fit, so reloads of the
     // tracker hit memory instead of read() calls. Allocated only as pages are read.
     conn.pragma_update(None, "cache_size", -32768)?;
@@ -182,6 +185,7 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
             return Err(e.into());
         }
     }
+    conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(ATTEMPT)?;
     align_sidecars(path);
     Ok((conn, read_only))
