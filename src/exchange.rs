@@ -85,7 +85,7 @@ mod reader;
 mod tests;
 
 pub use export::{item_json, items_json, write_items};
-pub use import::{ImportError, MAX_PROBLEMS, parse_items};
+pub use import::{ImportError, MAX_PROBLEMS, parse_items, read_items};
 
 /// The CSV columns, in the order export writes them.
 pub const COLUMNS: &[&str] = &[

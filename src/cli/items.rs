@@ -646,34 +646,59 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
         .map_err(|e| Failure::Error(format!("cannot read {}: {e}", a.file.display())))?;
     let mut store = open_store(path)?;
     let key = a.project.to_ascii_uppercase();
-    let rows = match exchange::parse_items(std::io::BufReader::new(file)) {
-        Ok(rows) => rows,
-        Err(e) => {
-            for attempt in e.unsafe_attempts() {
-                store.record_unsafe_attempt(Some(&key), None, attempt)?;
+    // The file is read on a second thread while this one checks and writes the rows
+    // read so far, all in one transaction that commits only once the whole file was
+    // read without a problem.
+    let (to_store, from_reader) = std::sync::mpsc::sync_channel::<Batch>(16);
+    let reader = std::thread::spawn(move || {
+        let mut batch = Vec::with_capacity(BATCH_ROWS);
+        let mut listening = true;
+        let read = exchange::read_items(std::io::BufReader::new(file), |line, fields| {
+            if listening {
+                batch.push((line, fields.clone()));
+                if batch.len() == BATCH_ROWS {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                    // The store stopped (it refused a row); read on for the report.
+                    listening = to_store.send(Batch::Rows(full)).is_ok();
+                }
             }
-            let msg = format!(
-                "{}: {}\nnothing was imported",
-                a.file.display(),
-                e.report().trim_end()
-            );
-            return Err(match e.refusal_rule() {
-                Some(_) => Failure::Refused(msg),
-                None => Failure::Error(msg),
-            });
+        });
+        let _ = match &read {
+            Ok(_) => to_store
+                .send(Batch::Rows(batch))
+                .and_then(|()| to_store.send(Batch::End)),
+            Err(_) => to_store.send(Batch::Refused),
+        };
+        read.map(|rows| rows.len())
+    });
+    let stored = store.import_items(&key, received_rows(from_reader), a.dry_run);
+    let read = reader
+        .join()
+        .map_err(|_| Failure::Error(format!("{}: reading the file failed; nothing was imported", a.file.display())))?;
+    // Problems in the file come first, as if it had been read before anything else.
+    if let Err(e) = read {
+        for attempt in e.unsafe_attempts() {
+            store.record_unsafe_attempt(Some(&key), None, attempt)?;
         }
-    };
-    let n = store
-        .import_items(&key, rows, a.dry_run)
-        .map_err(|e| match Failure::from(e) {
-            Failure::Refused(m) => {
-                Failure::Refused(format!("{}: {m}; nothing was imported", a.file.display()))
-            }
-            Failure::Error(m) => {
-                Failure::Error(format!("{}: {m}; nothing was imported", a.file.display()))
-            }
-            other => other,
-        })?;
+        let msg = format!(
+            "{}: {}\nnothing was imported",
+            a.file.display(),
+            e.report().trim_end()
+        );
+        return Err(match e.refusal_rule() {
+            Some(_) => Failure::Refused(msg),
+            None => Failure::Error(msg),
+        });
+    }
+    let n = stored.map_err(|e| match Failure::from(e) {
+        Failure::Refused(m) => {
+            Failure::Refused(format!("{}: {m}; nothing was imported", a.file.display()))
+        }
+        Failure::Error(m) => {
+            Failure::Error(format!("{}: {m}; nothing was imported", a.file.display()))
+        }
+        other => other,
+    })?;
     if json {
         output::json(&json!({"project": key, "rows": n, "dry_run": a.dry_run}))?;
     } else if a.dry_run {
@@ -682,6 +707,47 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
         println!("imported {n} items into {key}, all in needed");
     }
     Ok(())
+}
+
+/// Rows per message from the file reader to the store.
+const BATCH_ROWS: usize = 256;
+
+/// What the file reader tells the store.
+enum Batch {
+    Rows(Vec<(usize, ItemFields)>),
+    /// The whole file was read without a problem: the rows may be committed.
+    End,
+    /// The file has a problem: nothing may be written.
+    Refused,
+}
+
+/// The rows as the reader sends them. Anything but a clean `End` (a refusal, or a
+/// reader that stopped without one) yields an error, which rolls the import back.
+fn received_rows(
+    from_reader: std::sync::mpsc::Receiver<Batch>,
+) -> impl Iterator<Item = crate::store::Result<(usize, ItemFields)>> {
+    let mut pending = Vec::new().into_iter();
+    let mut finished = false;
+    std::iter::from_fn(move || {
+        loop {
+            if let Some(row) = pending.next() {
+                return Some(Ok(row));
+            }
+            if finished {
+                return None;
+            }
+            match from_reader.recv() {
+                Ok(Batch::Rows(rows)) => pending = rows.into_iter(),
+                Ok(Batch::End) => finished = true,
+                Ok(Batch::Refused) | Err(_) => {
+                    finished = true;
+                    return Some(Err(crate::store::Error::Invalid(
+                        "the file has problems".to_string(),
+                    )));
+                }
+            }
+        }
+    })
 }
 
 pub fn export(path: &Path, a: ExportArgs) -> CmdResult {

@@ -292,6 +292,17 @@ fn read_failure(line: u64, e: &csv::Error) -> ImportError {
 // a flat struct is easier for the CLI to read than a box.
 #[allow(clippy::result_large_err)]
 pub fn parse_items(input: impl Read) -> Result<Vec<(usize, ItemFields)>, ImportError> {
+    read_items(input, |_, _| {})
+}
+
+/// [`parse_items`], also handing each row to `accepted` as soon as it is read, while
+/// the file has had no problem so far; a caller can start checking and writing rows
+/// while the rest of the file is being read, and drops them if the file is refused.
+#[allow(clippy::result_large_err)]
+pub fn read_items(
+    input: impl Read,
+    mut accepted: impl FnMut(usize, &ItemFields),
+) -> Result<Vec<(usize, ItemFields)>, ImportError> {
     let input = skip_bom(input)
         .map_err(|e| ImportError::new(1, None, format!("cannot read the file: {e}"), None))?;
     let mut rdr = csv::ReaderBuilder::new()
@@ -361,21 +372,27 @@ pub fn parse_items(input: impl Read) -> Result<Vec<(usize, ItemFields)>, ImportE
                 last_multiline = Some(line);
             }
             let h = fields_hash(&fields);
-            match seen.entry(h) {
-                Entry::Occupied(e) if out[*e.get()].1 == fields => {
-                    problems.push(ImportError::new(
-                        line,
-                        None,
-                        format!(
-                            "the row repeats line {} (same values in every item column): remove one of them",
-                            out[*e.get()].0
-                        ),
-                        None,
-                    ));
-                }
-                Entry::Occupied(_) => out.push((line, fields)),
+            let first = match seen.entry(h) {
+                Entry::Occupied(e) if out[*e.get()].1 == fields => Some(out[*e.get()].0),
+                Entry::Occupied(_) => None,
                 Entry::Vacant(e) => {
                     e.insert(out.len());
+                    None
+                }
+            };
+            match first {
+                Some(first) => problems.push(ImportError::new(
+                    line,
+                    None,
+                    format!(
+                        "the row repeats line {first} (same values in every item column): remove one of them"
+                    ),
+                    None,
+                )),
+                None => {
+                    if problems.list.is_empty() {
+                        accepted(line, &fields);
+                    }
                     out.push((line, fields));
                 }
             }

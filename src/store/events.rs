@@ -47,19 +47,35 @@ fn digest(
     payload: &str,
     prev: &str,
 ) -> String {
-    // A tuple serialises as the same compact JSON array as `json!([...])` would, without
-    // building a `Value` first.
-    let canonical = serde_json::to_vec(&(seq, at, uid, login, project, item, kind, payload, prev))
-        .unwrap_or_default();
-    let mut h = Sha256::new();
-    h.update(&canonical);
+    // A tuple serialises as the same compact JSON array as `json!([...])` would; it is
+    // written straight into the hash, without building a `Value` or a buffer first.
+    let mut h = HashWriter(Sha256::new());
+    // Writing to a hasher cannot fail, and these values always serialise.
+    let _ = serde_json::to_writer(
+        &mut h,
+        &(seq, at, uid, login, project, item, kind, payload, prev),
+    );
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(64);
-    for b in h.finalize() {
+    for b in h.0.finalize() {
         out.push(char::from(HEX[usize::from(b >> 4)]));
         out.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     out
+}
+
+/// Lets serde write into a hash.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Formats a time as stored: RFC 3339, UTC, microseconds (sorts as text).
@@ -76,31 +92,67 @@ pub(crate) fn append(
     kind: &str,
     payload: &Value,
 ) -> Result<i64> {
-    let (last, prev): (i64, String) = tx
-        .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .unwrap_or((0, GENESIS.to_string()));
-    let seq = last + 1;
-    let at = ts(ctx.now);
-    let payload = payload.to_string();
-    let uid = i64::from(ctx.me.uid);
-    let hash = digest(
-        seq,
-        &at,
-        uid,
-        &ctx.me.login,
-        project,
-        item,
-        kind,
-        &payload,
-        &prev,
-    );
-    tx.prepare_cached(
-        "INSERT INTO events (seq, at, uid, login, project, item, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![seq, at, uid, ctx.me.login, project, item, kind, payload, prev, hash])?;
-    Ok(seq)
+    Chain::head(tx)?.append(tx, ctx, project, item, kind, &payload.to_string())
+}
+
+/// The head of the chain, read once and then carried along, for writing many events
+/// in one transaction (an import, the generator). Valid only inside the transaction
+/// that read it: the write lock it holds keeps every other writer out meanwhile.
+pub(crate) struct Chain {
+    seq: i64,
+    hash: String,
+    at: Option<(DateTime<Utc>, String)>,
+}
+
+impl Chain {
+    pub(crate) fn head(tx: &rusqlite::Connection) -> Result<Chain> {
+        let (seq, hash) = tx
+            .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or((0, GENESIS.to_string()));
+        Ok(Chain {
+            seq,
+            hash,
+            at: None,
+        })
+    }
+
+    /// Appends one event whose payload is already JSON text, and returns its seq.
+    pub(crate) fn append(
+        &mut self,
+        tx: &rusqlite::Connection,
+        ctx: &Ctx,
+        project: Option<&str>,
+        item: Option<&str>,
+        kind: &str,
+        payload: &str,
+    ) -> Result<i64> {
+        let seq = self.seq + 1;
+        if self.at.as_ref().is_none_or(|(t, _)| *t != ctx.now) {
+            self.at = Some((ctx.now, ts(ctx.now)));
+        }
+        let at = self.at.as_ref().map(|(_, s)| s.as_str()).unwrap_or_default();
+        let uid = i64::from(ctx.me.uid);
+        let hash = digest(
+            seq,
+            at,
+            uid,
+            &ctx.me.login,
+            project,
+            item,
+            kind,
+            payload,
+            &self.hash,
+        );
+        tx.prepare_cached(
+            "INSERT INTO events (seq, at, uid, login, project, item, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![seq, at, uid, ctx.me.login, project, item, kind, payload, self.hash, hash])?;
+        self.seq = seq;
+        self.hash = hash;
+        Ok(seq)
+    }
 }
 
 /// The result of walking the chain.

@@ -11,6 +11,7 @@ use crate::domain::machine::{self, Action, Transition};
 use crate::domain::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::Path;
@@ -465,16 +466,21 @@ impl Store {
     /// Adds a new item in `needed`, requested by the acting account.
     pub fn add_item(&mut self, project: &str, fields: ItemFields) -> Result<Item> {
         let key = project.to_ascii_uppercase();
-        let mut items = self.insert_items(&key, vec![(0, fields)], "item-add")?;
-        Ok(items.remove(0))
+        let mut added = None;
+        self.insert_items(&key, [Ok((0, fields))], None, |it| added = Some(it))?;
+        added.ok_or_else(|| Error::Invalid("the item was not added".to_string()))
     }
 
     /// Imports rows (line number, fields) as new items in `needed`: all or nothing.
     /// `dry_run` checks everything and writes nothing.
+    ///
+    /// The rows may still be arriving (read from a file on another thread) while
+    /// earlier ones are checked and written. An `Err` among them ends the import:
+    /// nothing is written and that error is returned.
     pub fn import_items(
         &mut self,
         project: &str,
-        rows: Vec<(usize, ItemFields)>,
+        rows: impl IntoIterator<Item = Result<(usize, ItemFields)>>,
         dry_run: bool,
     ) -> Result<usize> {
         let key = project.to_ascii_uppercase();
@@ -483,7 +489,9 @@ impl Store {
             let p = load_project(&self.conn, &key)?;
             let now = self.now();
             let mut cache = HashMap::new();
-            for (line, mut f) in rows.iter().cloned() {
+            let mut n = 0;
+            for row in rows {
+                let (line, mut f) = row?;
                 validate_new(
                     &self.conn,
                     &p,
@@ -494,56 +502,64 @@ impl Store {
                     &mut cache,
                 )
                 .map_err(|e| at_line(line, e))?;
+                n += 1;
             }
-            return Ok(rows.len());
+            return Ok(n);
         }
-        let n = rows.len();
-        self.insert_items(&key, rows, "import").map(|_| n)
+        let mut n = 0;
+        self.insert_items(&key, rows, Some("import"), |_| n += 1)?;
+        Ok(n)
     }
 
+    /// Checks and writes new items in one transaction, handing each to `added`.
+    /// `source` names a file the rows come from (their lines are then recorded and
+    /// named in refusals); `None` is a single item added by hand.
     fn insert_items(
         &mut self,
         key: &str,
-        rows: Vec<(usize, ItemFields)>,
-        source: &str,
-    ) -> Result<Vec<Item>> {
+        rows: impl IntoIterator<Item = Result<(usize, ItemFields)>>,
+        source: Option<&str>,
+        mut added: impl FnMut(Item),
+    ) -> Result<()> {
         let me = self.my_person()?;
         let login = self.me.login.clone();
         let key = key.to_string();
-        let numbered = rows.len() > 1 || rows.first().is_some_and(|(l, _)| *l > 0);
+        let mut rows = rows.into_iter();
         self.write(Some(&key), None, |tx, ctx| {
             let p = load_project(tx, &key)?;
             let mut cache = HashMap::new();
-            let mut out = Vec::with_capacity(if numbered { 0 } else { 1 });
-            let first: i64 = tx.query_row(
+            let mut next: i64 = tx.query_row(
                 "SELECT next_item FROM projects WHERE key = ?1",
                 [&key],
                 |r| r.get(0),
             )?;
-            for (i, (line, fields)) in rows.iter().enumerate() {
-                let mut f = fields.clone();
+            let mut chain = events::Chain::head(tx)?;
+            for row in rows.by_ref() {
+                let (line, mut f) = row?;
                 let res = validate_new(tx, &p, me.as_ref(), &login, &mut f, ctx.now, &mut cache);
                 if let Err(e) = res {
-                    return Err(if numbered { at_line(*line, e) } else { e });
+                    return Err(if source.is_some() { at_line(line, e) } else { e });
                 }
-                let mut it = new_item(&key, first + i as i64, f, &login, ctx.now);
+                let mut it = new_item(&key, next, f, &login, ctx.now);
+                next += 1;
                 it.blocked_since =
                     blockers::spell_after_change(None, &it, &p, ctx.now, ctx.settings);
                 it.rowid = save_item(tx, &it)?;
-                let mut payload = json!({"to": "needed", "source": source, "fields": it.fields});
-                if numbered {
-                    payload["line"] = json!(line);
-                }
-                events::append(tx, ctx, Some(&key), Some(&it.id()), "item-add", &payload)?;
-                if !numbered {
-                    out.push(it);
-                }
+                let payload = serde_json::to_string(&Added {
+                    fields: Given(&it.fields),
+                    line: source.map(|_| line),
+                    source: source.unwrap_or("item-add"),
+                    to: "needed",
+                })
+                .map_err(|e| Error::Invalid(format!("cannot record the new item: {e}")))?;
+                chain.append(tx, ctx, Some(&key), Some(&it.id()), "item-add", &payload)?;
+                added(it);
             }
             tx.execute(
                 "UPDATE projects SET next_item = ?1 WHERE key = ?2",
-                params![first + rows.len() as i64, key],
+                params![next, key],
             )?;
-            Ok(out)
+            Ok(())
         })
     }
 
@@ -1069,6 +1085,71 @@ pub(super) fn validate_new(
         slot.insert(());
     }
     Ok(())
+}
+
+/// What an `item-add` event records: the item's first fields, where it came from
+/// (and the line of its file), and its state.
+#[derive(Serialize)]
+struct Added<'a> {
+    fields: Given<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    source: &'a str,
+    to: &'static str,
+}
+
+/// The fields of a new item as its event records them: those given, each under its
+/// JSON name; a field left out is empty, `false` or none. An import of 100,000 items
+/// writes 100,000 of these, so the defaults are not spelled out.
+struct Given<'a>(&'a ItemFields);
+
+impl Serialize for Given<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let f = self.0;
+        let mut m = s.serialize_map(None)?;
+        let text = [
+            ("system", Some(&f.system)),
+            ("purpose", Some(&f.purpose)),
+            ("role", Some(&f.role)),
+            ("holder", f.holder.as_ref()),
+            ("credential_owner", Some(&f.credential_owner)),
+            ("approver", Some(&f.approver)),
+            ("notes", Some(&f.notes)),
+        ];
+        for (k, v) in text {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        let flags = [
+            ("temporary", f.temporary),
+            ("privileged", f.privileged),
+            ("shared_credential", f.shared_credential),
+            ("client_owned", f.client_owned),
+        ];
+        for (k, v) in flags {
+            if v {
+                m.serialize_entry(k, &true)?;
+            }
+        }
+        if let Some(v) = f.method {
+            m.serialize_entry("method", &v)?;
+        }
+        if let Some(v) = f.deprovision {
+            m.serialize_entry("deprovision", &v)?;
+        }
+        let dates = [("expires", f.expires), ("needed_by", f.needed_by)];
+        for (k, v) in dates {
+            if let Some(v) = v {
+                m.serialize_entry(k, &v)?;
+            }
+        }
+        if let Some(v) = &f.exception {
+            m.serialize_entry("exception", v)?;
+        }
+        m.end()
+    }
 }
 
 /// A new item in `needed`, requested by `requester`.
