@@ -187,3 +187,121 @@ fn bad_line_refused_fixed_file_imported_states_never_carried() {
     }
     ok(&db, &["audit", "verify"]);
 }
+
+const HEADER: &str = "system,purpose,role,holder,credential-owner,approver,method,temporary,expires,deprovision,privileged,shared-credential,client-owned,exception,exception-owner,exception-expires,needed-by,notes";
+
+/// A file of `n` valid rows for ACME (approver bob), row `i` being line `i + 1`;
+/// `change` may rewrite any row.
+fn big_file(dir: &std::path::Path, n: usize, change: impl Fn(usize, String) -> String) -> String {
+    let mut text = format!("{HEADER}\n");
+    for i in 1..=n {
+        let row = format!(
+            "System {i},install tags,Viewer,,Ana,bob,vault,false,,,false,false,false,,,,,"
+        );
+        text.push_str(&change(i, row));
+        text.push('\n');
+    }
+    let path = dir.join(format!("big-{n}.csv"));
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn next_item(db: &std::path::Path) -> i64 {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row("SELECT next_item FROM projects WHERE key = 'ACME'", [], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
+/// Rows are checked and written while the rest of the file is still being read, so a
+/// problem far down a large file arrives after thousands of rows were written in the
+/// open transaction. Whatever the problem and wherever it is, nothing stays.
+#[test]
+fn a_large_file_with_one_problem_anywhere_writes_nothing() {
+    let (dir, db) = fixture();
+    let n = 3000;
+    let import = |file: &str, extra: &[&str]| {
+        let mut args = vec!["import", file, "--project", "ACME"];
+        args.extend_from_slice(extra);
+        run(&db, &args)
+    };
+    let unchanged = |what: &str, events_before: i64| {
+        assert!(items(&db, "ACME").is_empty(), "{what}: items were written");
+        assert_eq!(events(&db), events_before, "{what}: events were written");
+        assert_eq!(next_item(&db), 1, "{what}: numbers were used up");
+    };
+
+    // A credential on the last line: refused (exit 3), counted once, never stored.
+    let file = big_file(dir.path(), n, |i, row| {
+        if i == n {
+            row.replace(",,,,,", ",,,,,the password is hunter2!")
+        } else {
+            row
+        }
+    });
+    let before = events(&db);
+    let o = import(&file, &[]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains(&format!("line {}, column notes", n + 1)), "{e}");
+    assert!(e.contains("nothing was imported") && !e.contains("hunter2"), "{e}");
+    unchanged("credential", before + 1);
+
+    // The store refuses line 2500 (an approver nobody registered) while the reader is
+    // still going; an impossible date further down is a problem of the file itself and
+    // is the one reported, as if the file had been read first.
+    let before = events(&db);
+    let file = big_file(dir.path(), n, |i, row| match i {
+        2499 => row.replace(",bob,", ",zed,"),
+        2900 => row.replace(",,,,,", ",,,,2030-02-30,"),
+        _ => row,
+    });
+    let o = import(&file, &[]);
+    let e = stderr(&o);
+    assert_ne!(code(&o), 0, "{e}");
+    assert!(e.contains("line 2901, column needed-by"), "{e}");
+    assert!(!e.contains("zed"), "{e}");
+    unchanged("file problem after a store refusal", before);
+
+    // Only the store's refusal: it names the line, in a real and in a dry run.
+    let file = big_file(dir.path(), n, |i, row| {
+        if i == n - 1 {
+            row.replace(",bob,", ",zed,")
+        } else {
+            row
+        }
+    });
+    for extra in [&[][..], &["--dry-run"][..]] {
+        let o = import(&file, extra);
+        let e = stderr(&o);
+        assert_eq!(code(&o), 3, "{extra:?}: {e}");
+        assert!(e.contains(&format!("line {n}")) && e.contains("zed"), "{extra:?}: {e}");
+        unchanged("store refusal", before);
+    }
+
+    // A row repeating an early one, at the end.
+    let file = big_file(dir.path(), n, |i, row| {
+        if i == n {
+            row.replace(&format!("System {n},"), "System 7,")
+        } else {
+            row
+        }
+    });
+    let o = import(&file, &[]);
+    assert!(stderr(&o).contains("repeats line 8"), "{}", stderr(&o));
+    unchanged("repeated row", before);
+
+    // The file without problems: every row, numbered in file order, on an intact chain.
+    let file = big_file(dir.path(), n, |_, row| row);
+    let out = ok(&db, &["import", &file, "--project", "ACME", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"], n);
+    let all = items(&db, "ACME");
+    assert_eq!(all.len(), n);
+    let last = all.iter().find(|i| i["id"] == format!("ACME-{n}")).unwrap();
+    assert_eq!(last["system"], format!("System {n}"));
+    assert_eq!(events(&db), before + n as i64);
+    assert_eq!(next_item(&db), n as i64 + 1);
+    ok(&db, &["audit", "verify"]);
+}

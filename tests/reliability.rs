@@ -110,7 +110,11 @@ fn five_processes_opening_an_old_file_migrate_it_exactly_once_and_keep_every_row
             .map(Result::unwrap)
             .collect();
         assert_eq!(v, 4, "round {round}");
-        assert_eq!(applied, ["schema-2", "schema-3", "schema-4"], "round {round}");
+        assert_eq!(
+            applied,
+            ["schema-2", "schema-3", "schema-4"],
+            "round {round}"
+        );
         let orphans: i64 = c
             .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
                 r.get(0)
@@ -146,16 +150,12 @@ fn five_processes_opening_an_old_file_migrate_it_exactly_once_and_keep_every_row
         .contains("no-self-approval")
     );
     assert!(
-        refused(
-            "INSERT INTO task_needs (task_id, item_id) SELECT id, 999999 FROM tasks LIMIT 1"
-        )
-        .contains("FOREIGN KEY")
+        refused("INSERT INTO task_needs (task_id, item_id) SELECT id, 999999 FROM tasks LIMIT 1")
+            .contains("FOREIGN KEY")
     );
     assert!(refused("UPDATE items SET state = 'approvd' WHERE rowid = 1").contains("CHECK"));
     assert!(refused("UPDATE items SET method = 'email' WHERE rowid = 1").contains("CHECK"));
-    assert!(
-        refused("UPDATE approvals SET capacity = 'boss' WHERE rowid = 1").contains("CHECK")
-    );
+    assert!(refused("UPDATE approvals SET capacity = 'boss' WHERE rowid = 1").contains("CHECK"));
 }
 
 #[test]

@@ -672,9 +672,12 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
         read.map(|rows| rows.len())
     });
     let stored = store.import_items(&key, received_rows(from_reader), a.dry_run);
-    let read = reader
-        .join()
-        .map_err(|_| Failure::Error(format!("{}: reading the file failed; nothing was imported", a.file.display())))?;
+    let read = reader.join().map_err(|_| {
+        Failure::Error(format!(
+            "{}: reading the file failed; nothing was imported",
+            a.file.display()
+        ))
+    })?;
     // Problems in the file come first, as if it had been read before anything else.
     if let Err(e) = read {
         for attempt in e.unsafe_attempts() {

@@ -132,7 +132,11 @@ impl Chain {
         if self.at.as_ref().is_none_or(|(t, _)| *t != ctx.now) {
             self.at = Some((ctx.now, ts(ctx.now)));
         }
-        let at = self.at.as_ref().map(|(_, s)| s.as_str()).unwrap_or_default();
+        let at = self
+            .at
+            .as_ref()
+            .map(|(_, s)| s.as_str())
+            .unwrap_or_default();
         let uid = i64::from(ctx.me.uid);
         let hash = digest(
             seq,

@@ -538,7 +538,11 @@ impl Store {
                 let (line, mut f) = row?;
                 let res = validate_new(tx, &p, me.as_ref(), &login, &mut f, ctx.now, &mut cache);
                 if let Err(e) = res {
-                    return Err(if source.is_some() { at_line(line, e) } else { e });
+                    return Err(if source.is_some() {
+                        at_line(line, e)
+                    } else {
+                        e
+                    });
                 }
                 let mut it = new_item(&key, next, f, &login, ctx.now);
                 next += 1;
