@@ -6,11 +6,12 @@
 #   - peak memory (max RSS, /usr/bin/time -v) of the TUI start, of import and report;
 #   - idle CPU of the TUI over 30 s;
 #   - CSV import of N valid rows next to the sqlite3 shell's bare `.import` of the same
-#     file (the ratio is the figure);
+#     file (the ratio of the medians is the figure);
 #   - `report --json` over everything.
 #
 # Usage: scripts/bench.sh [N ...]        (default: 10000 100000)
 # Environment: RUNS (TUI starts per size, default 7), IDLE_SECONDS (default 30),
+#              IMPORT_RUNS (imports and sqlite3 imports per size, in turns, default 5),
 #              CARGO_TARGET_DIR (where the release build goes, default ./target),
 #              SEED (generator seed, default 1), ACCESSDESK_BIN (measure this binary
 #              instead of building one).
@@ -25,6 +26,7 @@ ROOT=$(pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 RUNS=${RUNS:-7}
 IDLE_SECONDS=${IDLE_SECONDS:-30}
+IMPORT_RUNS=${IMPORT_RUNS:-5}
 SEED=${SEED:-1}
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(10000 100000)
@@ -189,26 +191,32 @@ for n in "${SIZES[@]}"; do
     R[$n,report]=$(printf '%s\n' "${reps[@]}" | median)
     R[$n,report_rss]=$(max_rss_mb "$WORK/report-time.txt")
 
-    # CSV import of n rows versus sqlite3's bare .import of the same file.
+    # CSV import of n rows versus sqlite3's bare .import of the same file, taken in
+    # turns IMPORT_RUNS times each (the host's noise hits both alike); medians.
     csv=$WORK/import-$n.csv
     write_csv "$n" "$csv"
     imp=$WORK/import-$n.db
-    rm -f "$imp"*
-    "$BIN" --db "$imp" init >/dev/null
-    "$BIN" --db "$imp" people add appr1 --role approver >/dev/null
-    for a in 2 3 4 5 6; do "$BIN" --db "$imp" people add "appr$a" --role approver >/dev/null; done
-    "$BIN" --db "$imp" project add IMP --name Import --client Bench --start 2099-01-01 >/dev/null
-    t0=$(now_ns)
-    /usr/bin/time -v -o "$WORK/import-time.txt" "$BIN" --db "$imp" import "$csv" --project IMP >/dev/null
-    import_ns=$(( $(now_ns) - t0 ))
-    R[$n,import_rss]=$(max_rss_mb "$WORK/import-time.txt")
     raw=$WORK/raw-$n.db
-    rm -f "$raw"
     cols=$(head -1 "$csv" | sed 's/[^,]*/"&" TEXT/g')
-    sqlite3 "$raw" "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE items ($cols);" >/dev/null
-    t0=$(now_ns)
-    sqlite3 "$raw" -cmd 'PRAGMA synchronous=FULL;' ".import --csv --skip 1 $csv items"
-    raw_ns=$(( $(now_ns) - t0 ))
+    imports=() raws=()
+    for run in $(seq "$IMPORT_RUNS"); do
+        rm -f "$imp" "$imp"-*
+        "$BIN" --db "$imp" init >/dev/null
+        for a in 1 2 3 4 5 6; do "$BIN" --db "$imp" people add "appr$a" --role approver >/dev/null; done
+        "$BIN" --db "$imp" project add IMP --name Import --client Bench --start 2099-01-01 >/dev/null
+        t0=$(now_ns)
+        /usr/bin/time -v -o "$WORK/import-time.txt" "$BIN" --db "$imp" import "$csv" --project IMP >/dev/null
+        imports+=($(( $(now_ns) - t0 )))
+        rm -f "$raw" "$raw"-*
+        sqlite3 "$raw" "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE items ($cols);" >/dev/null
+        t0=$(now_ns)
+        sqlite3 "$raw" -cmd 'PRAGMA synchronous=FULL;' ".import --csv --skip 1 $csv items"
+        raws+=($(( $(now_ns) - t0 )))
+    done
+    import_ns=$(printf '%s\n' "${imports[@]}" | median)
+    raw_ns=$(printf '%s\n' "${raws[@]}" | median)
+    echo "import (ns): ${imports[*]}; sqlite3 .import (ns): ${raws[*]}" >&2
+    R[$n,import_rss]=$(max_rss_mb "$WORK/import-time.txt")
     R[$n,import]=$(secs "$import_ns")
     R[$n,sqlite]=$(secs "$raw_ns")
     R[$n,ratio]=$(awk -v a="$import_ns" -v b="$raw_ns" 'BEGIN {printf "%.1fx", a / b}')
@@ -238,7 +246,7 @@ row "TUI peak memory (max RSS)" tui_rss " MB"
 row "TUI idle CPU over ${IDLE_SECONDS} s" idle " %"
 row "report --json (median of 3)" report " ms"
 row "report --json peak memory" report_rss " MB"
-row "import of N CSV rows" import " s"
-row "sqlite3 .import of the same file" sqlite " s"
+row "import of N CSV rows (median)" import " s"
+row "sqlite3 .import of the same file (median)" sqlite " s"
 row "import / sqlite3 .import" ratio ""
 row "import peak memory" import_rss " MB"

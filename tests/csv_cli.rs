@@ -195,9 +195,8 @@ const HEADER: &str = "system,purpose,role,holder,credential-owner,approver,metho
 fn big_file(dir: &std::path::Path, n: usize, change: impl Fn(usize, String) -> String) -> String {
     let mut text = format!("{HEADER}\n");
     for i in 1..=n {
-        let row = format!(
-            "System {i},install tags,Viewer,,Ana,bob,vault,false,,,false,false,false,,,,,"
-        );
+        let row =
+            format!("System {i},install tags,Viewer,,Ana,bob,vault,false,,,false,false,false,,,,,");
         text.push_str(&change(i, row));
         text.push('\n');
     }
@@ -208,9 +207,11 @@ fn big_file(dir: &std::path::Path, n: usize, change: impl Fn(usize, String) -> S
 
 fn next_item(db: &std::path::Path) -> i64 {
     let c = rusqlite::Connection::open(db).unwrap();
-    c.query_row("SELECT next_item FROM projects WHERE key = 'ACME'", [], |r| {
-        r.get(0)
-    })
+    c.query_row(
+        "SELECT next_item FROM projects WHERE key = 'ACME'",
+        [],
+        |r| r.get(0),
+    )
     .unwrap()
 }
 
@@ -245,7 +246,10 @@ fn a_large_file_with_one_problem_anywhere_writes_nothing() {
     assert_eq!(code(&o), 3, "{}", stderr(&o));
     let e = stderr(&o);
     assert!(e.contains(&format!("line {}, column notes", n + 1)), "{e}");
-    assert!(e.contains("nothing was imported") && !e.contains("hunter2"), "{e}");
+    assert!(
+        e.contains("nothing was imported") && !e.contains("hunter2"),
+        "{e}"
+    );
     unchanged("credential", before + 1);
 
     // The store refuses line 2500 (an approver nobody registered) while the reader is
@@ -276,7 +280,10 @@ fn a_large_file_with_one_problem_anywhere_writes_nothing() {
         let o = import(&file, extra);
         let e = stderr(&o);
         assert_eq!(code(&o), 3, "{extra:?}: {e}");
-        assert!(e.contains(&format!("line {n}")) && e.contains("zed"), "{extra:?}: {e}");
+        assert!(
+            e.contains(&format!("line {n}")) && e.contains("zed"),
+            "{extra:?}: {e}"
+        );
         unchanged("store refusal", before);
     }
 

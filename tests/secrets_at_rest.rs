@@ -31,7 +31,7 @@ fn files_on_disk(db: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 fn contains(hay: &[u8], needle: &str) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+    memchr::memmem::find(hay, needle.as_bytes()).is_some()
 }
 
 /// Checks every file for the secret, and that the marker is in the file named by
