@@ -669,7 +669,7 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
                 .and_then(|()| to_store.send(Batch::End)),
             Err(_) => to_store.send(Batch::Refused),
         };
-        read.map(|rows| rows.len())
+        read.map(|rows| rows.len()).map_err(Box::new)
     });
     let stored = store.import_items(&key, received_rows(from_reader), a.dry_run);
     let read = reader.join().map_err(|_| {
