@@ -55,6 +55,11 @@ fn schema_1_copy(src: &Path, dst: &Path) {
         let _ = std::fs::remove_file(format!("{}{suffix}", dst.display()));
     }
     let mut c = Connection::open(dst).unwrap();
+    // Every file accessdesk has written is in WAL mode.
+    let mode: String = c
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
     accessdesk::store::schema::MIGRATIONS
         .to_version(&mut c, 1)
         .unwrap();
