@@ -287,6 +287,42 @@ fn a_large_file_with_one_problem_anywhere_writes_nothing() {
         unchanged("store refusal", before);
     }
 
+    // A row refused by the checks made on the reading thread (temporary access with no
+    // expiry): named by its line, in a real and in a dry run; a problem of the file
+    // further down still comes first.
+    let temporary = |row: String| row.replace(",vault,false,", ",vault,true,");
+    let file = big_file(dir.path(), n, |i, row| if i == 1500 { temporary(row) } else { row });
+    for extra in [&[][..], &["--dry-run"][..]] {
+        let o = import(&file, extra);
+        let e = stderr(&o);
+        assert_eq!(code(&o), 3, "{extra:?}: {e}");
+        assert!(
+            e.contains("line 1501: ") && e.contains("temporary access needs an expiry"),
+            "{extra:?}: {e}"
+        );
+        unchanged("refused on the reading thread", before);
+    }
+    let file = big_file(dir.path(), n, |i, row| match i {
+        1500 => temporary(row),
+        2900 => row.replace(",,,,,", ",,,,2030-02-30,"),
+        _ => row,
+    });
+    let o = import(&file, &[]);
+    let e = stderr(&o);
+    assert!(e.contains("line 2901, column needed-by"), "{e}");
+    assert!(!e.contains("line 1501"), "{e}");
+    unchanged("file problem after a row refused while reading", before);
+
+    // A project that does not exist: the file is still read, and its problems come
+    // first; without any, the project is named.
+    let o = run(&db, &["import", &file, "--project", "NOPE"]);
+    assert!(stderr(&o).contains("line 2901, column needed-by"), "{}", stderr(&o));
+    let good = big_file(dir.path(), 10, |_, row| row);
+    let o = run(&db, &["import", &good, "--project", "NOPE"]);
+    assert_ne!(code(&o), 0);
+    assert!(stderr(&o).contains("NOPE"), "{}", stderr(&o));
+    unchanged("unknown project", before);
+
     // A row repeating an early one, at the end.
     let file = big_file(dir.path(), n, |i, row| {
         if i == n {

@@ -128,19 +128,11 @@ fn export_then_import_into_another_project() {
     let rows = parse_items(file.as_slice()).unwrap_or_else(|e| panic!("{}", e.report()));
     assert_eq!(rows.len(), 3);
 
-    assert_eq!(
-        store
-            .import_items("BETA", rows.clone().into_iter().map(Ok), true)
-            .unwrap(),
-        3
-    );
+    let check = store.row_check("BETA", true).unwrap();
+    let checked = || rows.iter().map(|(line, f)| check.check(*line, f.clone()));
+    assert_eq!(store.import_items("BETA", checked(), true).unwrap(), 3);
     assert!(items(&store, "BETA").is_empty(), "a dry run writes nothing");
-    assert_eq!(
-        store
-            .import_items("BETA", rows.into_iter().map(Ok), false)
-            .unwrap(),
-        3
-    );
+    assert_eq!(store.import_items("BETA", checked(), false).unwrap(), 3);
 
     let beta = items(&store, "BETA");
     assert_eq!(beta.len(), acme.len());

@@ -9,7 +9,7 @@ use crate::domain::{
     Deprovision, Exception, ItemFields, ItemPatch, Method, Refusal, Rule, State, blockers,
 };
 use crate::exchange;
-use crate::store::{ItemFilter, ItemView, Store};
+use crate::store::{CheckedRow, ItemFilter, ItemView, Store};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -646,21 +646,27 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
         .map_err(|e| Failure::Error(format!("cannot read {}: {e}", a.file.display())))?;
     let mut store = open_store(path)?;
     let key = a.project.to_ascii_uppercase();
-    // The file is read on a second thread while this one checks and writes the rows
-    // read so far, all in one transaction that commits only once the whole file was
-    // read without a problem.
+    let check = store.row_check(&key, true);
+    // The file is read and its rows checked on a second thread, while this one checks
+    // them against the people and writes them, all in one transaction that commits
+    // only once the whole file was read without a problem.
     let (to_store, from_reader) = std::sync::mpsc::sync_channel::<Batch>(16);
+    let reader_check = check.as_ref().ok().cloned();
     let reader = std::thread::spawn(move || {
         let mut batch = Vec::with_capacity(BATCH_ROWS);
-        let mut listening = true;
+        // Off once the store stopped listening or a row was refused: the file is
+        // still read to its end, so that all its problems are reported.
+        let mut listening = reader_check.is_some();
         let read = exchange::read_items(std::io::BufReader::new(file), |line, fields| {
-            if listening {
-                batch.push((line, fields.clone()));
-                if batch.len() == BATCH_ROWS {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
-                    // The store stopped (it refused a row); read on for the report.
-                    listening = to_store.send(Batch::Rows(full)).is_ok();
-                }
+            let Some(check) = reader_check.as_ref().filter(|_| listening) else {
+                return;
+            };
+            let row = check.check(line, fields.clone());
+            let refused = row.is_err();
+            batch.push(row);
+            if batch.len() == BATCH_ROWS || refused {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                listening = to_store.send(Batch::Rows(full)).is_ok() && !refused;
             }
         });
         let _ = match &read {
@@ -671,7 +677,10 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
         };
         read.map(|rows| rows.len()).map_err(Box::new)
     });
-    let stored = store.import_items(&key, received_rows(from_reader), a.dry_run);
+    let stored = match check {
+        Ok(_) => store.import_items(&key, received_rows(from_reader), a.dry_run),
+        Err(e) => Err(e),
+    };
     let read = reader.join().map_err(|_| {
         Failure::Error(format!(
             "{}: reading the file failed; nothing was imported",
@@ -717,7 +726,7 @@ const BATCH_ROWS: usize = 256;
 
 /// What the file reader tells the store.
 enum Batch {
-    Rows(Vec<(usize, ItemFields)>),
+    Rows(Vec<crate::store::Result<CheckedRow>>),
     /// The whole file was read without a problem: the rows may be committed.
     End,
     /// The file has a problem: nothing may be written.
@@ -728,13 +737,13 @@ enum Batch {
 /// reader that stopped without one) yields an error, which rolls the import back.
 fn received_rows(
     from_reader: std::sync::mpsc::Receiver<Batch>,
-) -> impl Iterator<Item = crate::store::Result<(usize, ItemFields)>> {
+) -> impl Iterator<Item = crate::store::Result<CheckedRow>> {
     let mut pending = Vec::new().into_iter();
     let mut finished = false;
     std::iter::from_fn(move || {
         loop {
             if let Some(row) = pending.next() {
-                return Some(Ok(row));
+                return Some(row);
             }
             if finished {
                 return None;

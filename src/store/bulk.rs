@@ -3,9 +3,8 @@
 //! (and its chain as verifiable) as one typed in. Used by the large-data generator.
 
 use super::events;
-use super::ops::{
-    insert_person, load_project, new_item, save_item, store_transition, validate_new,
-};
+use super::intake::{Admission, Known, RowCheck};
+use super::ops::{insert_person, load_project, new_item, save_item, store_transition};
 use super::{Ctx, Error, Result, Store};
 use crate::domain::blockers;
 use crate::domain::machine::{self, Action};
@@ -22,7 +21,7 @@ pub struct Bulk<'a> {
     settings: blockers::Settings,
     people: HashMap<String, (Identity, Person)>,
     projects: HashMap<String, Project>,
-    approvers: HashMap<String, ()>,
+    known: Known,
 }
 
 impl Bulk<'_> {
@@ -120,19 +119,17 @@ impl Bulk<'_> {
         by: &str,
         now: DateTime<Utc>,
         key: &str,
-        mut fields: ItemFields,
+        fields: ItemFields,
     ) -> Result<Item> {
         let (ctx, person) = self.ctx(by, now)?;
         let p = self.project(key)?;
-        validate_new(
-            self.tx,
-            &p,
-            Some(&person),
-            by,
-            &mut fields,
-            now,
-            &mut self.approvers,
-        )?;
+        let row = RowCheck {
+            today: blockers::today(&p, now),
+            source: None,
+        }
+        .check(0, fields)?;
+        Admission::new(&p, Some(&person), by, now)?.admit(self.tx, &row, &mut self.known)?;
+        let fields = row.fields;
         let number: i64 = self
             .tx
             .prepare_cached(
@@ -227,7 +224,7 @@ impl Store {
                 settings,
                 people: std::mem::take(&mut people.0),
                 projects: HashMap::new(),
-                approvers: HashMap::new(),
+                known: Known::new(),
             };
             let r = f(&mut b);
             people.0 = b.people;

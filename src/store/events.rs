@@ -9,6 +9,7 @@ use rusqlite::{OptionalExtension, params, types::ValueRef};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::io::Write as _;
 
 /// Hash before the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -34,27 +35,47 @@ impl Event {
     }
 }
 
-/// Hash of an event: SHA-256 over an unambiguous JSON array of its fields.
-#[allow(clippy::too_many_arguments)]
-fn digest(
+/// The fields of one event that its hash covers, besides the previous hash.
+struct Fields<'a> {
     seq: i64,
-    at: &str,
+    at: &'a str,
     uid: i64,
-    login: &str,
-    project: Option<&str>,
-    item: Option<&str>,
-    kind: &str,
-    payload: &str,
-    prev: &str,
-) -> String {
-    // A tuple serialises as the same compact JSON array as `json!([...])` would; it is
-    // written straight into the hash, without building a `Value` or a buffer first.
+    login: &'a str,
+    project: Option<&'a str>,
+    item: Option<&'a str>,
+    kind: &'a str,
+    payload: &'a str,
+}
+
+/// Hash of an event: SHA-256 over the compact JSON array
+/// `[seq, at, uid, login, project, item, kind, payload, prev]`, the payload being its
+/// JSON text as a string. `payload_literal`, when given, is that string already
+/// written as JSON (see [`PayloadText`]).
+fn digest(f: &Fields<'_>, payload_literal: Option<&str>, prev: &str) -> String {
+    // The bytes are those serde_json writes for the tuple of these values, put
+    // straight into the hash piece by piece, without a buffer. Writing to a hasher
+    // cannot fail, and strings always serialise.
     let mut h = HashWriter(Sha256::new());
-    // Writing to a hasher cannot fail, and these values always serialise.
-    let _ = serde_json::to_writer(
-        &mut h,
-        &(seq, at, uid, login, project, item, kind, payload, prev),
-    );
+    let string = |h: &mut HashWriter, s: Option<&str>| {
+        let _ = serde_json::to_writer(&mut *h, &s);
+        h.0.update(b",");
+    };
+    let _ = write!(h, "[{},", f.seq);
+    string(&mut h, Some(f.at));
+    let _ = write!(h, "{},", f.uid);
+    string(&mut h, Some(f.login));
+    string(&mut h, f.project);
+    string(&mut h, f.item);
+    string(&mut h, Some(f.kind));
+    match payload_literal {
+        Some(literal) => {
+            h.0.update(literal.as_bytes());
+            h.0.update(b",");
+        }
+        None => string(&mut h, Some(f.payload)),
+    }
+    let _ = serde_json::to_writer(&mut h, prev);
+    h.0.update(b"]");
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(64);
     for b in h.0.finalize() {
@@ -78,6 +99,23 @@ impl std::io::Write for HashWriter {
     }
 }
 
+/// An event's payload as JSON text, with that text written as a JSON string, which
+/// is how the event's hash covers it. Made ahead, on any thread, it spares the
+/// writing transaction the escaping.
+#[derive(Debug, Clone)]
+pub(crate) struct PayloadText {
+    text: String,
+    literal: String,
+}
+
+impl PayloadText {
+    pub(crate) fn new(text: String) -> PayloadText {
+        // A string always serialises.
+        let literal = serde_json::to_string(&text).unwrap_or_default();
+        PayloadText { text, literal }
+    }
+}
+
 /// Formats a time as stored: RFC 3339, UTC, microseconds (sorts as text).
 pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
@@ -92,20 +130,27 @@ pub(crate) fn append(
     kind: &str,
     payload: &Value,
 ) -> Result<i64> {
-    Chain::head(tx)?.append(tx, ctx, project, item, kind, &payload.to_string())
+    Chain::head(tx)?.append(
+        ctx,
+        project,
+        item,
+        kind,
+        &PayloadText::new(payload.to_string()),
+    )
 }
 
 /// The head of the chain, read once and then carried along, for writing many events
 /// in one transaction (an import, the generator). Valid only inside the transaction
 /// that read it: the write lock it holds keeps every other writer out meanwhile.
-pub(crate) struct Chain {
+pub(crate) struct Chain<'tx> {
     seq: i64,
     hash: String,
     at: Option<(DateTime<Utc>, String)>,
+    insert: rusqlite::CachedStatement<'tx>,
 }
 
-impl Chain {
-    pub(crate) fn head(tx: &rusqlite::Connection) -> Result<Chain> {
+impl<'tx> Chain<'tx> {
+    pub(crate) fn head(tx: &'tx rusqlite::Connection) -> Result<Chain<'tx>> {
         let (seq, hash) = tx
             .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
             .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -115,18 +160,20 @@ impl Chain {
             seq,
             hash,
             at: None,
+            insert: tx.prepare_cached(
+                "INSERT INTO events (seq, at, uid, login, project, item, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?,
         })
     }
 
-    /// Appends one event whose payload is already JSON text, and returns its seq.
+    /// Appends one event, in the transaction that read the head, and returns its seq.
     pub(crate) fn append(
         &mut self,
-        tx: &rusqlite::Connection,
         ctx: &Ctx,
         project: Option<&str>,
         item: Option<&str>,
         kind: &str,
-        payload: &str,
+        payload: &PayloadText,
     ) -> Result<i64> {
         let seq = self.seq + 1;
         if self.at.as_ref().is_none_or(|(t, _)| *t != ctx.now) {
@@ -138,21 +185,29 @@ impl Chain {
             .map(|(_, s)| s.as_str())
             .unwrap_or_default();
         let uid = i64::from(ctx.me.uid);
-        let hash = digest(
+        let fields = Fields {
             seq,
             at,
             uid,
-            &ctx.me.login,
+            login: &ctx.me.login,
             project,
             item,
             kind,
-            payload,
-            &self.hash,
-        );
-        tx.prepare_cached(
-            "INSERT INTO events (seq, at, uid, login, project, item, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
-        .execute(params![seq, at, uid, ctx.me.login, project, item, kind, payload, self.hash, hash])?;
+            payload: &payload.text,
+        };
+        let hash = digest(&fields, Some(&payload.literal), &self.hash);
+        self.insert.execute(params![
+            seq,
+            at,
+            uid,
+            ctx.me.login,
+            project,
+            item,
+            kind,
+            payload.text,
+            self.hash,
+            hash
+        ])?;
         self.seq = seq;
         self.hash = hash;
         Ok(seq)
@@ -219,14 +274,17 @@ pub fn verify(conn: &rusqlite::Connection) -> Result<Verification> {
         } else if uid.is_none() {
             Some("its uid is not a number".to_string())
         } else if digest(
-            seq,
-            &at,
-            uid.unwrap_or_default(),
-            &login,
-            project.as_deref(),
-            item.as_deref(),
-            &kind,
-            &payload,
+            &Fields {
+                seq,
+                at: &at,
+                uid: uid.unwrap_or_default(),
+                login: &login,
+                project: project.as_deref(),
+                item: item.as_deref(),
+                kind: &kind,
+                payload: &payload,
+            },
+            None,
             &prev_hash,
         ) != hash
         {
@@ -274,3 +332,73 @@ pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
 }
 
 pub(crate) const EVENT_COLUMNS: &str = "seq, at, uid, login, project, item, kind, payload";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The hash as it was first defined: SHA-256 of serde_json's compact array of the
+    /// fields. Every chain ever written was hashed this way, so it may never change.
+    fn defined(f: &Fields<'_>, prev: &str) -> String {
+        let bytes = serde_json::to_vec(&(
+            f.seq, f.at, f.uid, f.login, f.project, f.item, f.kind, f.payload, prev,
+        ))
+        .unwrap();
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn the_hash_is_the_defined_one_with_or_without_a_literal_made_ahead(
+            seq in any::<i64>(),
+            uid in any::<i64>(),
+            at in any::<String>(),
+            login in any::<String>(),
+            project in proptest::option::of(any::<String>()),
+            item in proptest::option::of(any::<String>()),
+            kind in any::<String>(),
+            payload in any::<String>(),
+            prev in any::<String>(),
+        ) {
+            let f = Fields {
+                seq,
+                at: &at,
+                uid,
+                login: &login,
+                project: project.as_deref(),
+                item: item.as_deref(),
+                kind: &kind,
+                payload: &payload,
+            };
+            let want = defined(&f, &prev);
+            prop_assert_eq!(digest(&f, None, &prev), want.clone());
+            let ahead = PayloadText::new(payload.clone());
+            prop_assert_eq!(digest(&f, Some(&ahead.literal), &prev), want);
+        }
+    }
+
+    #[test]
+    fn a_known_event_keeps_its_hash() {
+        // The hash of this array computed outside accessdesk (SHA-256 of its compact
+        // JSON text); a change of format breaks every stored chain, and this test.
+        let f = Fields {
+            seq: 1,
+            at: "2026-01-05T09:00:00.000000Z",
+            uid: 1000,
+            login: "ana",
+            project: Some("ACME"),
+            item: None,
+            kind: "project-add",
+            payload: r#"{"name":"Acme \"web\"","tz":"UTC"}"#,
+        };
+        assert_eq!(digest(&f, None, GENESIS), defined(&f, GENESIS));
+        assert_eq!(
+            digest(&f, None, GENESIS),
+            "ef50d577fa6f0e560819bf4c6e7853ae4b4705fa389d83225c10ad6f442bfa7a"
+        );
+    }
+}

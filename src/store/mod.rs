@@ -9,6 +9,7 @@
 mod bulk;
 mod conn;
 pub mod events;
+mod intake;
 mod ops;
 pub mod report;
 mod rows;
@@ -17,6 +18,7 @@ pub mod schema;
 pub use bulk::{Bulk, BulkPeople};
 pub use conn::{Location, default_path};
 pub use events::{Event, Verification};
+pub use intake::{CheckedRow, RowCheck};
 pub use ops::*;
 
 use crate::domain::{Person, Refusal, Rule, blockers::Settings};

@@ -4,6 +4,7 @@
 
 use super::conn;
 use super::events::{self, EVENT_COLUMNS, Event, Verification, ts};
+use super::intake::{Admission, CheckedRow, Known, RowCheck};
 use super::rows::{self, ITEM_COLUMNS, PROJECT_COLUMNS};
 use super::{Ctx, Error, Result, Store};
 use crate::domain::blockers::{self, Reason};
@@ -11,7 +12,6 @@ use crate::domain::machine::{self, Action, Transition};
 use crate::domain::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::Path;
@@ -146,7 +146,7 @@ pub(super) fn date_text(d: Option<NaiveDate>) -> Option<String> {
 
 /// The statements of [`save_item`], built once (they are looked up in the statement
 /// cache by their text for every item written).
-static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
+pub(super) static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
     let cols = ITEM_COLUMNS.trim_start_matches("id, ");
     let placeholders: Vec<String> = (1..=34).map(|i| format!("?{i}")).collect();
     format!(
@@ -170,6 +170,37 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
 
 /// Writes an item's row (insert when `rowid` is 0) and returns its rowid.
 pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
+    if it.rowid == 0 {
+        return insert_item(&mut *tx.prepare_cached(&INSERT_ITEM)?, it);
+    }
+    with_item_values(it, |values| {
+        let n = tx
+            .prepare_cached(&UPDATE_ITEM)?
+            .execute(rusqlite::params_from_iter(values.iter().copied().chain([
+                &it.rowid as &dyn rusqlite::ToSql,
+                &(it.version - 1) as &dyn rusqlite::ToSql,
+            ])))?;
+        if n != 1 {
+            return Err(Error::Conflict(format!(
+                "{} was changed by someone else meanwhile; reload and try again",
+                it.id()
+            )));
+        }
+        Ok(it.rowid)
+    })
+}
+
+/// Inserts a new item's row with a statement of [`INSERT_ITEM`] that the caller
+/// holds while it writes many, and returns the rowid.
+pub(super) fn insert_item(insert: &mut rusqlite::Statement<'_>, it: &Item) -> Result<i64> {
+    with_item_values(it, |values| Ok(insert.insert(values)?))
+}
+
+/// Hands the values of an item's row, in [`ITEM_COLUMNS`] order less the rowid, to `f`.
+fn with_item_values<T>(
+    it: &Item,
+    write: impl FnOnce(&[&dyn rusqlite::ToSql]) -> Result<T>,
+) -> Result<T> {
     let f = &it.fields;
     let ex = f.exception.as_ref();
     let values = params![
@@ -208,24 +239,7 @@ pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
         it.blocked_since.map(ts),
         it.last_reason,
     ];
-    if it.rowid == 0 {
-        tx.prepare_cached(&INSERT_ITEM)?.execute(values)?;
-        Ok(tx.last_insert_rowid())
-    } else {
-        let n = tx
-            .prepare_cached(&UPDATE_ITEM)?
-            .execute(rusqlite::params_from_iter(values.iter().copied().chain([
-                &it.rowid as &dyn rusqlite::ToSql,
-                &(it.version - 1) as &dyn rusqlite::ToSql,
-            ])))?;
-        if n != 1 {
-            return Err(Error::Conflict(format!(
-                "{} was changed by someone else meanwhile; reload and try again",
-                it.id()
-            )));
-        }
-        Ok(it.rowid)
-    }
+    write(values)
 }
 
 fn insert_approval(tx: &Connection, it: &Item, a: &Approval) -> Result<()> {
@@ -241,7 +255,7 @@ fn insert_approval(tx: &Connection, it: &Item, a: &Approval) -> Result<()> {
 }
 
 /// Checks that `login` is a person who may own approvals.
-fn check_approver(conn: &Connection, f: &ItemFields, me: &str) -> Result<()> {
+pub(super) fn check_approver(conn: &Connection, f: &ItemFields, me: &str) -> Result<()> {
     if !f.approver.is_empty() {
         if f.approver == me {
             return Err(Error::Refused(Refusal::new(
@@ -466,59 +480,56 @@ impl Store {
     /// Adds a new item in `needed`, requested by the acting account.
     pub fn add_item(&mut self, project: &str, fields: ItemFields) -> Result<Item> {
         let key = project.to_ascii_uppercase();
+        let row = self.row_check(&key, false)?.check(0, fields);
         let mut added = None;
-        self.insert_items(&key, [Ok((0, fields))], None, |it| added = Some(it))?;
+        self.insert_items(&key, [row], |it| added = Some(it))?;
         added.ok_or_else(|| Error::Invalid("the item was not added".to_string()))
     }
 
-    /// Imports rows (line number, fields) as new items in `needed`: all or nothing.
-    /// `dry_run` checks everything and writes nothing.
+    /// How to check new items of `project` before they are written (see
+    /// [`RowCheck`]), for rows read from a file when `from_file`.
+    pub fn row_check(&self, project: &str, from_file: bool) -> Result<RowCheck> {
+        let p = load_project(&self.conn, &project.to_ascii_uppercase())?;
+        Ok(RowCheck {
+            today: blockers::today(&p, self.now()),
+            source: from_file.then_some("import"),
+        })
+    }
+
+    /// Imports checked rows as new items in `needed`: all or nothing. `dry_run`
+    /// checks everything and writes nothing.
     ///
-    /// The rows may still be arriving (read from a file on another thread) while
-    /// earlier ones are checked and written. An `Err` among them ends the import:
-    /// nothing is written and that error is returned.
+    /// The rows may still be arriving (read and checked on another thread) while
+    /// earlier ones are written. An `Err` among them ends the import: nothing is
+    /// written and that error is returned.
     pub fn import_items(
         &mut self,
         project: &str,
-        rows: impl IntoIterator<Item = Result<(usize, ItemFields)>>,
+        rows: impl IntoIterator<Item = Result<CheckedRow>>,
         dry_run: bool,
     ) -> Result<usize> {
         let key = project.to_ascii_uppercase();
+        let mut n = 0;
         if dry_run {
             let me = self.my_person()?;
             let p = load_project(&self.conn, &key)?;
-            let now = self.now();
-            let mut cache = HashMap::new();
-            let mut n = 0;
+            let admission = Admission::new(&p, me.as_ref(), &self.me.login, self.now())?;
+            let mut known = Known::new();
             for row in rows {
-                let (line, mut f) = row?;
-                validate_new(
-                    &self.conn,
-                    &p,
-                    me.as_ref(),
-                    &self.me.login,
-                    &mut f,
-                    now,
-                    &mut cache,
-                )
-                .map_err(|e| at_line(line, e))?;
+                admission.admit(&self.conn, &row?, &mut known)?;
                 n += 1;
             }
             return Ok(n);
         }
-        let mut n = 0;
-        self.insert_items(&key, rows, Some("import"), |_| n += 1)?;
+        self.insert_items(&key, rows, |_| n += 1)?;
         Ok(n)
     }
 
-    /// Checks and writes new items in one transaction, handing each to `added`.
-    /// `source` names a file the rows come from (their lines are then recorded and
-    /// named in refusals); `None` is a single item added by hand.
+    /// Writes checked new items in one transaction, handing each to `added`.
     fn insert_items(
         &mut self,
         key: &str,
-        rows: impl IntoIterator<Item = Result<(usize, ItemFields)>>,
-        source: Option<&str>,
+        rows: impl IntoIterator<Item = Result<CheckedRow>>,
         mut added: impl FnMut(Item),
     ) -> Result<()> {
         let me = self.my_person()?;
@@ -527,36 +538,27 @@ impl Store {
         let mut rows = rows.into_iter();
         self.write(Some(&key), None, |tx, ctx| {
             let p = load_project(tx, &key)?;
-            let mut cache = HashMap::new();
+            let admission = Admission::new(&p, me.as_ref(), &login, ctx.now)?;
+            let mut known = Known::new();
             let mut next: i64 = tx.query_row(
                 "SELECT next_item FROM projects WHERE key = ?1",
                 [&key],
                 |r| r.get(0),
             )?;
             let mut chain = events::Chain::head(tx)?;
+            let mut insert = tx.prepare_cached(&INSERT_ITEM)?;
             for row in rows.by_ref() {
-                let (line, mut f) = row?;
-                let res = validate_new(tx, &p, me.as_ref(), &login, &mut f, ctx.now, &mut cache);
-                if let Err(e) = res {
-                    return Err(if source.is_some() {
-                        at_line(line, e)
-                    } else {
-                        e
-                    });
-                }
-                let mut it = new_item(&key, next, f, &login, ctx.now);
+                let row = row?;
+                admission.admit(tx, &row, &mut known)?;
+                let CheckedRow {
+                    fields, payload, ..
+                } = row;
+                let mut it = new_item(&key, next, fields, &login, ctx.now);
                 next += 1;
                 it.blocked_since =
                     blockers::spell_after_change(None, &it, &p, ctx.now, ctx.settings);
-                it.rowid = save_item(tx, &it)?;
-                let payload = serde_json::to_string(&Added {
-                    fields: Given(&it.fields),
-                    line: source.map(|_| line),
-                    source: source.unwrap_or("item-add"),
-                    to: "needed",
-                })
-                .map_err(|e| Error::Invalid(format!("cannot record the new item: {e}")))?;
-                chain.append(tx, ctx, Some(&key), Some(&it.id()), "item-add", &payload)?;
+                it.rowid = insert_item(&mut insert, &it)?;
+                chain.append(ctx, Some(&key), Some(&it.id()), "item-add", &payload)?;
                 added(it);
             }
             tx.execute(
@@ -1008,17 +1010,6 @@ pub(super) fn roles_text(p: &Person) -> String {
     }
 }
 
-fn at_line(line: usize, e: Error) -> Error {
-    match e {
-        Error::Refused(mut r) => {
-            r.message = format!("line {line}: {}", r.message);
-            Error::Refused(r)
-        }
-        Error::Invalid(m) => Error::Invalid(format!("line {line}: {m}")),
-        other => other,
-    }
-}
-
 fn check_version(item: &Item, version: i64, tx: &Connection) -> Result<()> {
     if item.version == version {
         return Ok(());
@@ -1039,121 +1030,6 @@ fn check_version(item: &Item, version: i64, tx: &Connection) -> Result<()> {
         item.version,
         item.id()
     )))
-}
-
-/// Checks a new item's fields (normalising them) against the rules and the people.
-pub(super) fn validate_new(
-    conn: &Connection,
-    p: &Project,
-    me: Option<&Person>,
-    login: &str,
-    f: &mut ItemFields,
-    now: DateTime<Utc>,
-    approvers: &mut HashMap<String, ()>,
-) -> Result<()> {
-    let who = machine_registered(me, login)?;
-    if !(who.has(Role::Admin) || who.has(Role::Coordinator)) {
-        return Err(Error::Refused(Refusal::new(
-            Rule::RoleRequired,
-            format!(
-                "adding items needs the role admin or coordinator; {} has {}",
-                who.login,
-                roles_text(who)
-            ),
-        )));
-    }
-    if p.closed_at.is_some() {
-        return Err(Error::Refused(Refusal::new(
-            Rule::ProjectOpen,
-            format!("project {} is closed; it takes no new items", p.key),
-        )));
-    }
-    rules::normalise(f);
-    if f.system.trim().is_empty() {
-        return Err(Error::Refused(Refusal::new(
-            Rule::RequiredFields,
-            "system is required (--system)",
-        )));
-    }
-    rules::check_fields(f, blockers::today(p, now), None)?;
-    let key = format!(
-        "{}\u{1f}{}",
-        f.approver,
-        f.exception
-            .as_ref()
-            .and_then(|e| e.owner.clone())
-            .unwrap_or_default()
-    );
-    if let std::collections::hash_map::Entry::Vacant(slot) = approvers.entry(key) {
-        check_approver(conn, f, login)?;
-        slot.insert(());
-    }
-    Ok(())
-}
-
-/// What an `item-add` event records: the item's first fields, where it came from
-/// (and the line of its file), and its state.
-#[derive(Serialize)]
-struct Added<'a> {
-    fields: Given<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
-    source: &'a str,
-    to: &'static str,
-}
-
-/// The fields of a new item as its event records them: those given, each under its
-/// JSON name; a field left out is empty, `false` or none. An import of 100,000 items
-/// writes 100,000 of these, so the defaults are not spelled out.
-struct Given<'a>(&'a ItemFields);
-
-impl Serialize for Given<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let f = self.0;
-        let mut m = s.serialize_map(None)?;
-        let text = [
-            ("system", Some(&f.system)),
-            ("purpose", Some(&f.purpose)),
-            ("role", Some(&f.role)),
-            ("holder", f.holder.as_ref()),
-            ("credential_owner", Some(&f.credential_owner)),
-            ("approver", Some(&f.approver)),
-            ("notes", Some(&f.notes)),
-        ];
-        for (k, v) in text {
-            if let Some(v) = v.filter(|v| !v.is_empty()) {
-                m.serialize_entry(k, v)?;
-            }
-        }
-        let flags = [
-            ("temporary", f.temporary),
-            ("privileged", f.privileged),
-            ("shared_credential", f.shared_credential),
-            ("client_owned", f.client_owned),
-        ];
-        for (k, v) in flags {
-            if v {
-                m.serialize_entry(k, &true)?;
-            }
-        }
-        if let Some(v) = f.method {
-            m.serialize_entry("method", &v)?;
-        }
-        if let Some(v) = f.deprovision {
-            m.serialize_entry("deprovision", &v)?;
-        }
-        let dates = [("expires", f.expires), ("needed_by", f.needed_by)];
-        for (k, v) in dates {
-            if let Some(v) = v {
-                m.serialize_entry(k, &v)?;
-            }
-        }
-        if let Some(v) = &f.exception {
-            m.serialize_entry("exception", v)?;
-        }
-        m.end()
-    }
 }
 
 /// A new item in `needed`, requested by `requester`.
