@@ -17,7 +17,7 @@ use crate::domain::{Person, Project, Refusal, Role, Rule, blockers, rules};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// What checking a new item's rows needs: the day in the project's zone, and where
 /// the rows come from. Cheap to clone and `Send`, for a reading thread.
@@ -95,9 +95,9 @@ pub(super) struct Admission<'a> {
     today: NaiveDate,
 }
 
-/// Approval and exception owners already found fit for a requester, so that a large
-/// import looks each up once.
-pub(super) type Known = HashSet<String>;
+/// Approval owners and exception owners already found fit, by requester, so that a
+/// large import looks each pair up once: requester -> approver -> exception owners.
+pub(super) type Known = HashMap<String, HashMap<String, HashSet<String>>>;
 
 impl<'a> Admission<'a> {
     /// Refuses at once when `requester` may not add items, or the project is closed.
@@ -140,18 +140,23 @@ impl<'a> Admission<'a> {
                 .map_err(|r| named(Error::Refused(r)))?;
         }
         let f = &row.fields;
-        let key = format!(
-            "{}\u{1f}{}\u{1f}{}",
-            self.requester,
-            f.approver,
-            f.exception
-                .as_ref()
-                .and_then(|e| e.owner.as_deref())
-                .unwrap_or_default()
-        );
-        if !known.contains(&key) {
+        let owner = f
+            .exception
+            .as_ref()
+            .and_then(|e| e.owner.as_deref())
+            .unwrap_or_default();
+        let seen = known
+            .get(self.requester)
+            .and_then(|a| a.get(&f.approver))
+            .is_some_and(|o| o.contains(owner));
+        if !seen {
             check_approver(conn, f, self.requester).map_err(named)?;
-            known.insert(key);
+            known
+                .entry(self.requester.to_string())
+                .or_default()
+                .entry(f.approver.clone())
+                .or_default()
+                .insert(owner.to_string());
         }
         Ok(())
     }

@@ -11,6 +11,8 @@ mod conn;
 pub mod events;
 mod intake;
 mod ops;
+#[cfg(test)]
+mod plans;
 pub mod report;
 mod rows;
 pub mod schema;

@@ -168,6 +168,53 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// The SQL and arguments reading the items a filter asks for (its date conditions are
+/// applied to the rows read).
+pub(super) fn items_query(filter: &ItemFilter) -> (String, Vec<String>) {
+    let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items");
+    let mut args: Vec<String> = Vec::new();
+    let mut wheres = Vec::new();
+    if let Some(p) = &filter.project {
+        args.push(p.to_ascii_uppercase());
+        wheres.push(format!("project = ?{}", args.len()));
+    }
+    if let Some(s) = filter.state {
+        args.push(s.as_str().to_string());
+        wheres.push(format!("state = ?{}", args.len()));
+    }
+    if let Some(t) = filter.updated_since {
+        args.push(ts(t));
+        wheres.push(format!("updated_at >= ?{}", args.len()));
+    }
+    if filter.expiring_days.is_some() {
+        wheres.push(
+            "temporary = 1 AND expires IS NOT NULL AND state NOT IN ('revoked','cancelled')"
+                .to_string(),
+        );
+    }
+    if !wheres.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&wheres.join(" AND "));
+    }
+    // Ordered by the table's own (project, number) index, SQLite would read every
+    // row for a live update; with that index kept off the ordering it reads only
+    // the rows changed, from `items_updated`, and sorts those few.
+    sql.push_str(if filter.updated_since.is_some() {
+        " ORDER BY +project, +number"
+    } else {
+        " ORDER BY project, number"
+    });
+    (sql, args)
+}
+
+/// Counts by state for the readiness of one project (`?1`), from `items_project_state`.
+pub(super) const READINESS_OF_ONE: &str = "SELECT state, count(*) FROM items WHERE project = ?1 \
+     AND project IN (SELECT key FROM projects) GROUP BY state";
+
+/// The same for all projects (`?1` null).
+pub(super) const READINESS_OF_ALL: &str = "SELECT state, count(*) FROM items WHERE ?1 IS NULL \
+     AND project IN (SELECT key FROM projects) GROUP BY state";
+
 /// Writes an item's row (insert when `rowid` is 0) and returns its rowid.
 pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
     if it.rowid == 0 {
@@ -203,6 +250,15 @@ fn with_item_values<T>(
 ) -> Result<T> {
     let f = &it.fields;
     let ex = f.exception.as_ref();
+    // A new item's times are all one instant: written out once.
+    let updated = ts(it.updated_at);
+    let stamp = |t: DateTime<Utc>| {
+        if t == it.updated_at {
+            std::borrow::Cow::Borrowed(updated.as_str())
+        } else {
+            std::borrow::Cow::Owned(ts(t))
+        }
+    };
     let values = params![
         it.project,
         it.number,
@@ -227,16 +283,16 @@ fn with_item_values<T>(
         f.notes,
         it.manual_block,
         it.state.as_str(),
-        ts(it.state_since),
-        ts(it.created_at),
-        ts(it.updated_at),
+        stamp(it.state_since),
+        stamp(it.created_at),
+        updated,
         it.version,
         it.round,
         it.granted_method.map(|m| m.as_str()),
         bool_int(it.emergency),
         it.emergency_by,
         it.retro_due.map(ts),
-        it.blocked_since.map(ts),
+        it.blocked_since.map(stamp),
         it.last_reason,
     ];
     write(values)
@@ -615,32 +671,7 @@ impl Store {
             .into_iter()
             .map(|p| (p.key.clone(), p))
             .collect();
-        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items");
-        let mut args: Vec<String> = Vec::new();
-        let mut wheres = Vec::new();
-        if let Some(p) = &filter.project {
-            args.push(p.to_ascii_uppercase());
-            wheres.push(format!("project = ?{}", args.len()));
-        }
-        if let Some(s) = filter.state {
-            args.push(s.as_str().to_string());
-            wheres.push(format!("state = ?{}", args.len()));
-        }
-        if let Some(t) = filter.updated_since {
-            args.push(ts(t));
-            wheres.push(format!("updated_at >= ?{}", args.len()));
-        }
-        if filter.expiring_days.is_some() {
-            wheres.push(
-                "temporary = 1 AND expires IS NOT NULL AND state NOT IN ('revoked','cancelled')"
-                    .to_string(),
-            );
-        }
-        if !wheres.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&wheres.join(" AND "));
-        }
-        sql.push_str(" ORDER BY project, number");
+        let (sql, args) = items_query(filter);
         let mut stmt = self.conn.prepare(&sql)?;
         // The views are built where the rows land and filtered in place: a second
         // vector of 100,000 items next to the first would double the peak memory.
@@ -692,14 +723,8 @@ impl Store {
     /// before the items are loaded.
     pub fn readiness(&self, project: Option<&str>) -> Result<(blockers::Readiness, usize)> {
         let mut stmt = match project {
-            Some(_) => self.conn.prepare_cached(
-                "SELECT state, count(*) FROM items WHERE project = ?1 \
-                 AND project IN (SELECT key FROM projects) GROUP BY state",
-            )?,
-            None => self.conn.prepare_cached(
-                "SELECT state, count(*) FROM items WHERE ?1 IS NULL \
-                 AND project IN (SELECT key FROM projects) GROUP BY state",
-            )?,
+            Some(_) => self.conn.prepare_cached(READINESS_OF_ONE)?,
+            None => self.conn.prepare_cached(READINESS_OF_ALL)?,
         };
         let mut rows = stmt.query([project.map(str::to_ascii_uppercase)])?;
         let mut r = blockers::Readiness::default();

@@ -3,6 +3,7 @@
 //! access gaps, exceptions, readiness frozen at the planned start. Counters come from
 //! the event log; current state from the items (which the log produced).
 
+use super::schema::MEASURED_KINDS;
 use super::{Result, Store, rows};
 use crate::domain::blockers::{self, Readiness};
 use crate::domain::{Item, Project, State};
@@ -159,7 +160,10 @@ impl Store {
             Some(k) => vec![self.project(k)?],
             None => self.projects()?,
         };
-        let counters = self.counters(project)?;
+        let mut counters = self.counters(project)?;
+        for p in &projects {
+            counters.entry(p.key.clone()).or_default();
+        }
         let tasks = self.tasks(project)?;
         let index: HashMap<&str, usize> = projects
             .iter()
@@ -189,7 +193,12 @@ impl Store {
             };
             lean.read(r);
             let p = &projects[pi];
-            let c = counters.get(&p.key).unwrap_or(&empty);
+            // When the item was added is on its row (the index of the measured events
+            // leaves the `item-add` events out, see schema 5).
+            let Some(c) = counters.get_mut(&p.key) else {
+                continue;
+            };
+            c.life.entry(lean.item.number).or_default().added = Some(lean.item.created_at);
             acc[pi].add(&lean, p, c, now, settings, &mut needed[pi]);
         }
         let mut all_ages = Vec::new();
@@ -216,10 +225,7 @@ impl Store {
     fn counters(&self, project: Option<&str>) -> Result<HashMap<String, Counters>> {
         let key = project.map(str::to_ascii_uppercase);
         let mut out: HashMap<String, Counters> = HashMap::new();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT project, item, kind, at FROM events \
-             WHERE kind IN ('item-add', 'verify', 'revoke', 'cancel', 'unsafe-attempt') AND (?1 IS NULL OR project = ?1)",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&counters_sql())?;
         let mut rows = stmt.query([&key])?;
         while let Some(r) = rows.next()? {
             // Text columns are read borrowed; anything else takes the checked (and
@@ -267,7 +273,6 @@ impl Store {
                 None => c.odd.entry(item.to_string()).or_default(),
             };
             let slot = match kind {
-                "item-add" => &mut l.added,
                 "verify" => &mut l.verified,
                 "revoke" => &mut l.revoked,
                 _ => &mut l.cancelled,
@@ -310,10 +315,19 @@ fn start_instant(p: &Project) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
 
+/// The events the measures count, of one project (`?1`) or of all (`?1` null), read
+/// from the partial index `events_kind`.
+pub(super) fn counters_sql() -> String {
+    format!(
+        "SELECT project, item, kind, at FROM events \
+         WHERE ({MEASURED_KINDS}) AND (?1 IS NULL OR project = ?1)"
+    )
+}
+
 /// The columns the measures read, in the order [`Lean::read`] expects.
-const LEAN_SQL: &str = "SELECT project, number, state, system, purpose, role, credential_owner, approver, \
+pub(super) const LEAN_SQL: &str = "SELECT project, number, state, system, purpose, role, credential_owner, approver, \
      method, temporary, expires, deprovision, exception_reason, exception_owner, exception_expires, needed_by, \
-     manual_block, updated_at, retro_due, blocked_since, emergency \
+     manual_block, updated_at, retro_due, blocked_since, emergency, created_at \
      FROM items WHERE ?1 IS NULL OR project = ?1";
 
 /// Runs `f` on a column's text, borrowed when it is valid UTF-8 text; anything else
@@ -403,6 +417,7 @@ impl Lean {
         it.retro_due = lean_time(r, 18);
         it.blocked_since = lean_time(r, 19);
         it.emergency = rows::flag(r, 20);
+        it.created_at = lean_time(r, 21).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
     }
 }
 

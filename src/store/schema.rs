@@ -255,6 +255,30 @@ BEGIN
 END;
 "#;
 
+// Fewer index entries per write, for imports of 100,000 rows:
+// - `items_state` served only a list by state across all projects, which now reads the
+//   table; the header's aggregate uses `items_project_state`. `items_blocked` served
+//   no query at all.
+// - The measures read from the event log only the kinds that end or count an item's
+//   life (verify, revoke, cancel, unsafe-attempt); when an item was added they take
+//   from its row. The index holds just those kinds, so the `item-add` event of every
+//   imported row no longer adds to it. The condition is spelled out with `=` and `OR`
+//   (an `IN` list costs a temporary table per row written), and the measures' query
+//   repeats it word for word, as SQLite needs to use a partial index.
+const V5: &str = r#"
+INSERT INTO meta (key, value) VALUES ('schema-5', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+DROP INDEX items_state;
+DROP INDEX items_blocked;
+DROP INDEX events_kind;
+CREATE INDEX events_kind ON events(kind, project, seq, item, at)
+    WHERE kind = 'verify' OR kind = 'revoke' OR kind = 'cancel' OR kind = 'unsafe-attempt';
+"#;
+
+/// The condition of the partial index `events_kind` (schema 5), which a query must
+/// repeat to use it.
+pub const MEASURED_KINDS: &str =
+    "kind = 'verify' OR kind = 'revoke' OR kind = 'cancel' OR kind = 'unsafe-attempt'";
+
 /// Fails the migration when another process applied it first (user_version moved on).
 fn expect_version(
     v: i64,
@@ -279,10 +303,11 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V2, expect_version(1)),
         M::up_with_hook(V3, expect_version(2)),
         M::up_with_hook(V4, expect_version(3)).foreign_key_check(),
+        M::up_with_hook(V5, expect_version(4)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    4
+    5
 }

@@ -1,0 +1,96 @@
+//! The query plans of what the panes, the live updates and the report read, checked
+//! with `EXPLAIN QUERY PLAN` on a real file of the current schema: each reads through
+//! the index meant for it, and none reads the whole log or the whole table when only
+//! a part is asked for.
+
+use super::ops::{ItemFilter, READINESS_OF_ALL, READINESS_OF_ONE, items_query};
+use super::report::{LEAN_SQL, counters_sql};
+use super::schema::MEASURED_KINDS;
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+fn file() -> (tempfile::TempDir, Connection) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plans.db");
+    let now: DateTime<Utc> = "2026-11-20T12:00:00Z".parse().unwrap();
+    crate::scale::generate(&db, 300, 3, now, None).unwrap();
+    let conn = Connection::open(&db).unwrap();
+    (dir, conn)
+}
+
+/// The plan's lines, one per step, e.g. "SEARCH items USING INDEX items_updated (updated_at>?)".
+fn plan(conn: &Connection, sql: &str) -> String {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    // The plan does not depend on the values; every parameter is left null.
+    let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
+    let lines: Vec<String> = stmt
+        .query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    lines.join("\n")
+}
+
+#[test]
+fn a_live_update_reads_only_the_changed_items() {
+    let (_dir, conn) = file();
+    let since: DateTime<Utc> = "2026-11-20T11:00:00Z".parse().unwrap();
+    let (sql, _) = items_query(&ItemFilter {
+        updated_since: Some(since),
+        ..Default::default()
+    });
+    let p = plan(&conn, &sql);
+    assert!(p.contains("USING INDEX items_updated (updated_at>?)"), "{p}");
+    // One project's changes: that project's rows only.
+    let (sql, _) = items_query(&ItemFilter {
+        project: Some("P0001".into()),
+        updated_since: Some(since),
+        ..Default::default()
+    });
+    let p = plan(&conn, &sql);
+    assert!(p.starts_with("SEARCH items USING INDEX"), "{p}");
+    assert!(p.contains("(project=?"), "{p}");
+}
+
+#[test]
+fn the_tracker_reads_items_in_order_without_sorting() {
+    let (_dir, conn) = file();
+    for project in [None, Some("P0001".to_string())] {
+        let (sql, _) = items_query(&ItemFilter {
+            project,
+            ..Default::default()
+        });
+        let p = plan(&conn, &sql);
+        assert!(p.contains("USING INDEX sqlite_autoindex_items_1"), "{p}");
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+    }
+}
+
+#[test]
+fn the_header_counts_states_from_a_covering_index() {
+    let (_dir, conn) = file();
+    for sql in [READINESS_OF_ONE, READINESS_OF_ALL] {
+        let p = plan(&conn, sql);
+        assert!(p.contains("USING COVERING INDEX items_project_state"), "{p}");
+    }
+}
+
+#[test]
+fn the_measures_read_their_events_from_the_partial_index() {
+    let (_dir, conn) = file();
+    let p = plan(&conn, &counters_sql());
+    assert!(p.contains("USING COVERING INDEX events_kind"), "{p}");
+    assert!(!p.contains("SCAN events\n") && !p.ends_with("SCAN events"), "{p}");
+    // The index holds exactly the kinds the query asks for.
+    let index: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'events_kind'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(index.ends_with(&format!("WHERE {MEASURED_KINDS}")), "{index}");
+    // The items pass of the report reads the table once, in index order.
+    let p = plan(&conn, LEAN_SQL);
+    assert!(!p.contains("TEMP B-TREE"), "{p}");
+}
