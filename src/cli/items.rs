@@ -661,7 +661,7 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
             let Some(check) = reader_check.as_ref().filter(|_| listening) else {
                 return;
             };
-            let row = check.check(line, fields.clone());
+            let row = check.check(line, fields);
             let refused = row.is_err();
             batch.push(row);
             if batch.len() == BATCH_ROWS || refused {
@@ -675,7 +675,7 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
                 .and_then(|()| to_store.send(Batch::End)),
             Err(_) => to_store.send(Batch::Refused),
         };
-        read.map(|rows| rows.len()).map_err(Box::new)
+        read.map_err(Box::new)
     });
     let stored = match check {
         Ok(_) => store.import_items(&key, received_rows(from_reader), a.dry_run),

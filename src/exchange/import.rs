@@ -12,7 +12,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt::{self, Write as _};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use sha2::{Digest, Sha256};
+use std::hash::{Hash, Hasher};
 use std::io::Read;
 
 /// Problems reported by one import before checking stops.
@@ -292,17 +293,21 @@ fn read_failure(line: u64, e: &csv::Error) -> ImportError {
 // a flat struct is easier for the CLI to read than a box.
 #[allow(clippy::result_large_err)]
 pub fn parse_items(input: impl Read) -> Result<Vec<(usize, ItemFields)>, ImportError> {
-    read_items(input, |_, _| {})
+    let mut rows = Vec::new();
+    read_items(input, |line, fields| rows.push((line, fields)))?;
+    Ok(rows)
 }
 
-/// [`parse_items`], also handing each row to `accepted` as soon as it is read, while
-/// the file has had no problem so far; a caller can start checking and writing rows
-/// while the rest of the file is being read, and drops them if the file is refused.
+/// Reads an import file row by row, handing each row to `accepted` as soon as it is
+/// read, while the file has had no problem so far, and returns how many rows it has.
+/// A caller can check and write rows while the rest of the file is being read, and
+/// drops them if the file is refused. Nothing of a row is kept once it is handed on
+/// but a hash of its values, to find a row repeated further down.
 #[allow(clippy::result_large_err)]
 pub fn read_items(
     input: impl Read,
-    mut accepted: impl FnMut(usize, &ItemFields),
-) -> Result<Vec<(usize, ItemFields)>, ImportError> {
+    mut accepted: impl FnMut(usize, ItemFields),
+) -> Result<usize, ImportError> {
     let input = skip_bom(input)
         .map_err(|e| ImportError::new(1, None, format!("cannot read the file: {e}"), None))?;
     let mut rdr = csv::ReaderBuilder::new()
@@ -334,10 +339,10 @@ pub fn read_items(
             .unwrap_or_else(|| ImportError::new(1, None, "the header is not valid", None)));
     };
 
-    let mut out: Vec<(usize, ItemFields)> = Vec::new();
-    // Hash of a row's values -> index in `out` of the first row with that hash. A
-    // (vanishingly rare) collision between different rows only skips that comparison.
-    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let mut rows = 0;
+    // SHA-256 of a row's values -> the line of the first row with them.
+    let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
+    let mut scratch = RowBytes::default();
     // The last record, when it was accepted and its last cell spans lines: the cell an
     // unclosed quote would have swallowed the rest of the file into.
     let mut last_multiline: Option<usize> = None;
@@ -371,12 +376,10 @@ pub fn read_items(
             if rec.iter().next_back().is_some_and(|c| c.contains(&b'\n')) {
                 last_multiline = Some(line);
             }
-            let h = fields_hash(&fields);
-            let first = match seen.entry(h) {
-                Entry::Occupied(e) if out[*e.get()].1 == fields => Some(out[*e.get()].0),
-                Entry::Occupied(_) => None,
+            let first = match seen.entry(scratch.digest(&fields)) {
+                Entry::Occupied(e) => Some(*e.get()),
                 Entry::Vacant(e) => {
-                    e.insert(out.len());
+                    e.insert(line);
                     None
                 }
             };
@@ -390,10 +393,10 @@ pub fn read_items(
                     None,
                 )),
                 None => {
+                    rows += 1;
                     if problems.list.is_empty() {
-                        accepted(line, &fields);
+                        accepted(line, fields);
                     }
-                    out.push((line, fields));
                 }
             }
         }
@@ -414,7 +417,7 @@ pub fn read_items(
     }
     match problems.into_error() {
         Some(e) => Err(e),
-        None => Ok(out),
+        None => Ok(rows),
     }
 }
 
@@ -755,30 +758,47 @@ fn shown(value: &str) -> String {
     out
 }
 
-/// A hash of every item value of a row, for the duplicate check.
-fn fields_hash(f: &ItemFields) -> u64 {
-    let mut h = DefaultHasher::new();
-    (
-        &f.system,
-        &f.purpose,
-        &f.role,
-        &f.holder,
-        &f.credential_owner,
-        &f.approver,
-    )
-        .hash(&mut h);
-    (f.method, f.temporary, f.expires, f.deprovision).hash(&mut h);
-    (
-        f.privileged,
-        f.shared_credential,
-        f.client_owned,
-        f.needed_by,
-        &f.notes,
-    )
-        .hash(&mut h);
-    f.exception
-        .as_ref()
-        .map(|e| (&e.reason, &e.owner, e.expires))
-        .hash(&mut h);
-    h.finish()
+/// The values of a row as bytes that tell any two different rows apart (each text is
+/// followed by a byte that UTF-8 never holds), hashed for the duplicate check. Two
+/// rows with the same SHA-256 are taken as the same row.
+#[derive(Default)]
+struct RowBytes(Vec<u8>);
+
+impl Hasher for RowBytes {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        0
+    }
+}
+
+impl RowBytes {
+    fn digest(&mut self, f: &ItemFields) -> [u8; 32] {
+        self.0.clear();
+        (
+            &f.system,
+            &f.purpose,
+            &f.role,
+            &f.holder,
+            &f.credential_owner,
+            &f.approver,
+        )
+            .hash(self);
+        (f.method, f.temporary, f.expires, f.deprovision).hash(self);
+        (
+            f.privileged,
+            f.shared_credential,
+            f.client_owned,
+            f.needed_by,
+            &f.notes,
+        )
+            .hash(self);
+        f.exception
+            .as_ref()
+            .map(|e| (&e.reason, &e.owner, e.expires))
+            .hash(self);
+        Sha256::digest(&self.0).into()
+    }
 }
