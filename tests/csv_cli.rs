@@ -291,7 +291,11 @@ fn a_large_file_with_one_problem_anywhere_writes_nothing() {
     // expiry): named by its line, in a real and in a dry run; a problem of the file
     // further down still comes first.
     let temporary = |row: String| row.replace(",vault,false,", ",vault,true,");
-    let file = big_file(dir.path(), n, |i, row| if i == 1500 { temporary(row) } else { row });
+    let file = big_file(
+        dir.path(),
+        n,
+        |i, row| if i == 1500 { temporary(row) } else { row },
+    );
     for extra in [&[][..], &["--dry-run"][..]] {
         let o = import(&file, extra);
         let e = stderr(&o);
@@ -316,7 +320,11 @@ fn a_large_file_with_one_problem_anywhere_writes_nothing() {
     // A project that does not exist: the file is still read, and its problems come
     // first; without any, the project is named.
     let o = run(&db, &["import", &file, "--project", "NOPE"]);
-    assert!(stderr(&o).contains("line 2901, column needed-by"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("line 2901, column needed-by"),
+        "{}",
+        stderr(&o)
+    );
     let good = big_file(dir.path(), 10, |_, row| row);
     let o = run(&db, &["import", &good, "--project", "NOPE"]);
     assert_ne!(code(&o), 0);

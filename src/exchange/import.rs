@@ -8,11 +8,11 @@ use crate::domain::model::{Deprovision, Exception, ItemFields, Method};
 use crate::domain::refusal::{Rule, UnsafeAttempt};
 use crate::domain::{rules, secrets, text};
 use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt::{self, Write as _};
-use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
 use std::io::Read;
 

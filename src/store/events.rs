@@ -110,8 +110,12 @@ pub(crate) struct PayloadText {
 
 impl PayloadText {
     pub(crate) fn new(text: String) -> PayloadText {
-        // A string always serialises.
-        let literal = serde_json::to_string(&text).unwrap_or_default();
+        // Sized once: an import makes 100,000 of these on one thread while another
+        // frees them, and every reallocation is one more trip through the allocator.
+        let mut literal = Vec::with_capacity(text.len() + text.len() / 4 + 2);
+        // A string always serialises, and serde_json writes UTF-8.
+        let _ = serde_json::to_writer(&mut literal, &text);
+        let literal = String::from_utf8(literal).unwrap_or_default();
         PayloadText { text, literal }
     }
 }
@@ -130,88 +134,115 @@ pub(crate) fn append(
     kind: &str,
     payload: &Value,
 ) -> Result<i64> {
-    Chain::head(tx)?.append(
-        ctx,
+    let mut head = Head::read(tx)?;
+    let payload = PayloadText::new(payload.to_string());
+    let at = ts(ctx.now);
+    let event = NewEvent {
+        at: &at,
+        uid: i64::from(ctx.me.uid),
+        login: &ctx.me.login,
         project,
         item,
         kind,
-        &PayloadText::new(payload.to_string()),
-    )
+        payload: &payload,
+    };
+    let link = head.link(&event);
+    insert(&mut *tx.prepare_cached(INSERT_EVENT)?, &event, &link)?;
+    Ok(link.seq)
 }
 
-/// The head of the chain, read once and then carried along, for writing many events
-/// in one transaction (an import, the generator). Valid only inside the transaction
-/// that read it: the write lock it holds keeps every other writer out meanwhile.
-pub(crate) struct Chain<'tx> {
+/// Where the chain ends: the last event's seq and hash. Read in a write transaction,
+/// it stays true until that transaction ends, whose write lock keeps every other
+/// writer out; events chained after it must be written in the same transaction.
+#[derive(Debug, Clone)]
+pub(crate) struct Head {
     seq: i64,
     hash: String,
-    at: Option<(DateTime<Utc>, String)>,
-    insert: rusqlite::CachedStatement<'tx>,
 }
 
-impl<'tx> Chain<'tx> {
-    pub(crate) fn head(tx: &'tx rusqlite::Connection) -> Result<Chain<'tx>> {
+/// One event to write, less its place in the chain.
+pub(crate) struct NewEvent<'a> {
+    pub(crate) at: &'a str,
+    pub(crate) uid: i64,
+    pub(crate) login: &'a str,
+    pub(crate) project: Option<&'a str>,
+    pub(crate) item: Option<&'a str>,
+    pub(crate) kind: &'a str,
+    pub(crate) payload: &'a PayloadText,
+}
+
+/// An event's place in the chain: its seq, the hash it follows, and its own hash.
+#[derive(Debug, Clone)]
+pub(crate) struct Link {
+    pub(crate) seq: i64,
+    prev: String,
+    hash: String,
+}
+
+impl Link {
+    /// Whether this event comes right after `head` (which then moves on to it).
+    pub(crate) fn follows(&self, head: &mut Head) -> bool {
+        let ok = self.seq == head.seq + 1 && self.prev == head.hash;
+        if ok {
+            head.seq = self.seq;
+            head.hash.clone_from(&self.hash);
+        }
+        ok
+    }
+}
+
+impl Head {
+    pub(crate) fn read(tx: &rusqlite::Connection) -> Result<Head> {
         let (seq, hash) = tx
             .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
             .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
             .unwrap_or((0, GENESIS.to_string()));
-        Ok(Chain {
-            seq,
-            hash,
-            at: None,
-            insert: tx.prepare_cached(
-                "INSERT INTO events (seq, at, uid, login, project, item, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?,
-        })
+        Ok(Head { seq, hash })
     }
 
-    /// Appends one event, in the transaction that read the head, and returns its seq.
-    pub(crate) fn append(
-        &mut self,
-        ctx: &Ctx,
-        project: Option<&str>,
-        item: Option<&str>,
-        kind: &str,
-        payload: &PayloadText,
-    ) -> Result<i64> {
+    /// Chains `event` after the head, which moves on to it.
+    pub(crate) fn link(&mut self, event: &NewEvent<'_>) -> Link {
         let seq = self.seq + 1;
-        if self.at.as_ref().is_none_or(|(t, _)| *t != ctx.now) {
-            self.at = Some((ctx.now, ts(ctx.now)));
-        }
-        let at = self
-            .at
-            .as_ref()
-            .map(|(_, s)| s.as_str())
-            .unwrap_or_default();
-        let uid = i64::from(ctx.me.uid);
         let fields = Fields {
             seq,
-            at,
-            uid,
-            login: &ctx.me.login,
-            project,
-            item,
-            kind,
-            payload: &payload.text,
+            at: event.at,
+            uid: event.uid,
+            login: event.login,
+            project: event.project,
+            item: event.item,
+            kind: event.kind,
+            payload: &event.payload.text,
         };
-        let hash = digest(&fields, Some(&payload.literal), &self.hash);
-        self.insert.execute(params![
-            seq,
-            at,
-            uid,
-            ctx.me.login,
-            project,
-            item,
-            kind,
-            payload.text,
-            self.hash,
-            hash
-        ])?;
+        let hash = digest(&fields, Some(&event.payload.literal), &self.hash);
+        let prev = std::mem::replace(&mut self.hash, hash.clone());
         self.seq = seq;
-        self.hash = hash;
-        Ok(seq)
+        Link { seq, prev, hash }
     }
+}
+
+/// Writes an event (see [`insert`]).
+pub(crate) const INSERT_EVENT: &str = "INSERT INTO events (seq, at, uid, login, project, item, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+/// Writes an event at its place in the chain, with a statement of [`INSERT_EVENT`].
+pub(crate) fn insert(
+    stmt: &mut rusqlite::Statement<'_>,
+    event: &NewEvent<'_>,
+    link: &Link,
+) -> Result<()> {
+    stmt.execute(params![
+        link.seq,
+        event.at,
+        event.uid,
+        event.login,
+        event.project,
+        event.item,
+        event.kind,
+        event.payload.text,
+        link.prev,
+        link.hash
+    ])?;
+    Ok(())
 }
 
 /// The result of walking the chain.

@@ -9,10 +9,10 @@
 //! checked again in the transaction, and so are the date rules when the day turned
 //! meanwhile.
 
-use super::events::PayloadText;
-use super::ops::{check_approver, machine_registered, roles_text};
+use super::events::{self, Head, INSERT_EVENT, Link, NewEvent, PayloadText};
+use super::ops::{INSERT_ITEM, check_approver, insert_item, machine_registered, roles_text};
 use super::{Error, Result};
-use crate::domain::model::ItemFields;
+use crate::domain::model::{Item, ItemFields};
 use crate::domain::{Person, Project, Refusal, Role, Rule, blockers, rules};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -55,13 +55,19 @@ impl RowCheck {
         if let Err(r) = normalise_and_check(&mut fields, self.today) {
             return Err(at_line(self.source, line, Error::Refused(r)));
         }
-        let payload = serde_json::to_string(&Added {
-            fields: Given(&fields),
-            line: self.source.map(|_| line),
-            source: self.source.unwrap_or("item-add"),
-            to: "needed",
-        })
+        let mut payload = Vec::with_capacity(PAYLOAD_CAPACITY);
+        serde_json::to_writer(
+            &mut payload,
+            &Added {
+                fields: Given(&fields),
+                line: self.source.map(|_| line),
+                source: self.source.unwrap_or("item-add"),
+                to: "needed",
+            },
+        )
         .map_err(|e| Error::Invalid(format!("cannot record the new item: {e}")))?;
+        let payload = String::from_utf8(payload)
+            .map_err(|e| Error::Invalid(format!("cannot record the new item: {e}")))?;
         Ok(CheckedRow {
             line,
             source: self.source,
@@ -70,7 +76,193 @@ impl RowCheck {
             payload: PayloadText::new(payload),
         })
     }
+}
 
+const ITEM_ADD: &str = "item-add";
+
+/// Rows handed from the thread that prepares them to the one that writes them.
+const BATCH: usize = 256;
+
+/// Writes `rows` as new items with their events, in the transaction `opening` was
+/// read in. The rows are numbered, made into items and chained on a second thread
+/// while this one writes those before; each batch written goes back to be freed on
+/// the thread that made it. The first `Err` among the rows, or a refusal, ends the
+/// writing with that error (the caller's transaction then rolls back).
+pub(super) fn write_alongside<I>(
+    rows: &mut I,
+    opening: Opening,
+    writer: &mut RowWriter<'_>,
+    mut added: impl FnMut(&Item),
+) -> Result<()>
+where
+    I: Iterator<Item = Result<CheckedRow>> + Send,
+{
+    std::thread::scope(|s| {
+        let (to_writer, from_preparer) = std::sync::mpsc::sync_channel(8);
+        let (to_preparer, written) = std::sync::mpsc::channel::<Vec<Result<PreparedRow>>>();
+        s.spawn(move || {
+            let mut opening = opening;
+            let mut batch = Vec::with_capacity(BATCH);
+            for row in rows {
+                let failed = row.is_err();
+                batch.push(row.map(|r| opening.prepare(r)));
+                if batch.len() == BATCH || failed {
+                    written.try_iter().for_each(drop);
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if to_writer.send(full).is_err() || failed {
+                        return;
+                    }
+                }
+            }
+            let _ = to_writer.send(batch);
+        });
+        for mut batch in from_preparer {
+            // A refused row ends its batch, and the writing.
+            let failed = batch.iter().position(Result::is_err);
+            let good = failed.unwrap_or(batch.len());
+            for row in batch.iter_mut().take(good).flatten() {
+                writer.write(row)?;
+                added(&row.item);
+            }
+            if let Some(i) = failed {
+                batch.swap_remove(i)?;
+            }
+            // Gone already when the preparer has finished: the batch is freed here.
+            let _ = to_preparer.send(batch);
+        }
+        Ok(())
+    })
+}
+
+/// Writes prepared rows in their order, checking each against the people and its
+/// place in the numbering and the chain.
+pub(super) struct RowWriter<'tx> {
+    tx: &'tx Connection,
+    admission: Admission<'tx>,
+    known: Known,
+    /// Where the next row must stand.
+    expected: Opening,
+    insert_item: rusqlite::CachedStatement<'tx>,
+    insert_event: rusqlite::CachedStatement<'tx>,
+}
+
+impl<'tx> RowWriter<'tx> {
+    pub(super) fn new(
+        tx: &'tx Connection,
+        admission: Admission<'tx>,
+        opening: &Opening,
+    ) -> Result<RowWriter<'tx>> {
+        Ok(RowWriter {
+            tx,
+            admission,
+            known: Known::new(),
+            expected: opening.clone(),
+            insert_item: tx.prepare_cached(&INSERT_ITEM)?,
+            insert_event: tx.prepare_cached(INSERT_EVENT)?,
+        })
+    }
+
+    /// The number the next item would get.
+    pub(super) fn next(&self) -> i64 {
+        self.expected.next
+    }
+
+    pub(super) fn write(&mut self, row: &mut PreparedRow) -> Result<()> {
+        self.admission
+            .admit_prepared(self.tx, row, &mut self.known)?;
+        if row.item.number != self.expected.next || !row.link.follows(&mut self.expected.head) {
+            return Err(Error::Invalid(format!(
+                "{} was prepared out of order; nothing was written",
+                row.id
+            )));
+        }
+        self.expected.next += 1;
+        row.item.rowid = insert_item(&mut self.insert_item, &row.item)?;
+        events::insert(
+            &mut self.insert_event,
+            &self.expected.event(&row.id, &row.payload),
+            &row.link,
+        )
+    }
+}
+
+/// Where a write transaction starts numbering new items and chaining their events,
+/// and who writes them when: all a thread needs to make checked rows into finished
+/// items and events while the transaction's own thread writes the rows before.
+#[derive(Clone)]
+pub(super) struct Opening {
+    pub(super) p: Project,
+    /// The number the next item gets.
+    pub(super) next: i64,
+    pub(super) head: Head,
+    pub(super) now: DateTime<Utc>,
+    /// `now` as events store it.
+    pub(super) at: String,
+    pub(super) uid: i64,
+    pub(super) login: String,
+    pub(super) settings: blockers::Settings,
+}
+
+/// A new item, numbered, with its `item-add` event chained: ready to be written.
+pub(super) struct PreparedRow {
+    pub(super) line: usize,
+    source: Option<&'static str>,
+    today: NaiveDate,
+    pub(super) item: Item,
+    pub(super) id: String,
+    pub(super) payload: PayloadText,
+    pub(super) link: Link,
+}
+
+impl Opening {
+    /// Makes a checked row into the next item and its event.
+    pub(super) fn prepare(&mut self, row: CheckedRow) -> PreparedRow {
+        let CheckedRow {
+            line,
+            source,
+            fields,
+            today,
+            payload,
+        } = row;
+        let mut item = Item::new(&self.p.key, self.next, fields, &self.login, self.now);
+        self.next += 1;
+        item.blocked_since =
+            blockers::spell_after_change(None, &item, &self.p, self.now, self.settings);
+        let id = item.id();
+        // Field by field, so the head can move while the rest is read.
+        let event = NewEvent {
+            at: &self.at,
+            uid: self.uid,
+            login: &self.login,
+            project: Some(&self.p.key),
+            item: Some(&id),
+            kind: ITEM_ADD,
+            payload: &payload,
+        };
+        let link = self.head.link(&event);
+        PreparedRow {
+            line,
+            source,
+            today,
+            item,
+            id,
+            payload,
+            link,
+        }
+    }
+
+    /// The `item-add` event of item `id`.
+    pub(super) fn event<'a>(&'a self, id: &'a str, payload: &'a PayloadText) -> NewEvent<'a> {
+        NewEvent {
+            at: &self.at,
+            uid: self.uid,
+            login: &self.login,
+            project: Some(&self.p.key),
+            item: Some(id),
+            kind: ITEM_ADD,
+            payload,
+        }
+    }
 }
 
 /// Names the line of the file in a refusal of a row read from one.
@@ -133,13 +325,38 @@ impl<'a> Admission<'a> {
     /// Checks a row against the people (the approval owner and the exception owner
     /// are registered, and the requester is neither), and its dates again when the
     /// day has turned since it was checked.
-    pub(super) fn admit(&self, conn: &Connection, row: &CheckedRow, known: &mut Known) -> Result<()> {
-        let named = |e| at_line(row.source, row.line, e);
-        if row.today != self.today {
-            rules::check_fields(&row.fields, self.today, None)
-                .map_err(|r| named(Error::Refused(r)))?;
+    pub(super) fn admit(
+        &self,
+        conn: &Connection,
+        row: &CheckedRow,
+        known: &mut Known,
+    ) -> Result<()> {
+        let at = (row.source, row.line, row.today);
+        self.admit_fields(conn, &row.fields, at, known)
+    }
+
+    /// [`Admission::admit`] for a row already made into an item.
+    pub(super) fn admit_prepared(
+        &self,
+        conn: &Connection,
+        row: &PreparedRow,
+        known: &mut Known,
+    ) -> Result<()> {
+        let at = (row.source, row.line, row.today);
+        self.admit_fields(conn, &row.item.fields, at, known)
+    }
+
+    fn admit_fields(
+        &self,
+        conn: &Connection,
+        f: &ItemFields,
+        (source, line, today): (Option<&str>, usize, NaiveDate),
+        known: &mut Known,
+    ) -> Result<()> {
+        let named = |e| at_line(source, line, e);
+        if today != self.today {
+            rules::check_fields(f, self.today, None).map_err(|r| named(Error::Refused(r)))?;
         }
-        let f = &row.fields;
         let owner = f
             .exception
             .as_ref()
@@ -172,6 +389,10 @@ fn normalise_and_check(fields: &mut ItemFields, today: NaiveDate) -> Result<(), 
     }
     rules::check_fields(fields, today, None)
 }
+
+/// Room for a typical `item-add` payload (about 270 bytes), so it is written into one
+/// allocation.
+const PAYLOAD_CAPACITY: usize = 512;
 
 /// What an `item-add` event records: the item's first fields, where it came from
 /// (and the line of its file), and its state.

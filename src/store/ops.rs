@@ -4,7 +4,7 @@
 
 use super::conn;
 use super::events::{self, EVENT_COLUMNS, Event, Verification, ts};
-use super::intake::{Admission, CheckedRow, Known, RowCheck};
+use super::intake::{Admission, CheckedRow, Known, Opening, RowCheck, RowWriter, write_alongside};
 use super::rows::{self, ITEM_COLUMNS, PROJECT_COLUMNS};
 use super::{Ctx, Error, Result, Store};
 use crate::domain::blockers::{self, Reason};
@@ -538,7 +538,7 @@ impl Store {
         let key = project.to_ascii_uppercase();
         let row = self.row_check(&key, false)?.check(0, fields);
         let mut added = None;
-        self.insert_items(&key, [row], |it| added = Some(it))?;
+        self.insert_items(&key, [row], false, |it| added = Some(it.clone()))?;
         added.ok_or_else(|| Error::Invalid("the item was not added".to_string()))
     }
 
@@ -558,12 +558,11 @@ impl Store {
     /// The rows may still be arriving (read and checked on another thread) while
     /// earlier ones are written. An `Err` among them ends the import: nothing is
     /// written and that error is returned.
-    pub fn import_items(
-        &mut self,
-        project: &str,
-        rows: impl IntoIterator<Item = Result<CheckedRow>>,
-        dry_run: bool,
-    ) -> Result<usize> {
+    pub fn import_items<I>(&mut self, project: &str, rows: I, dry_run: bool) -> Result<usize>
+    where
+        I: IntoIterator<Item = Result<CheckedRow>>,
+        I::IntoIter: Send,
+    {
         let key = project.to_ascii_uppercase();
         let mut n = 0;
         if dry_run {
@@ -577,17 +576,24 @@ impl Store {
             }
             return Ok(n);
         }
-        self.insert_items(&key, rows, |_| n += 1)?;
+        self.insert_items(&key, rows, true, |_| n += 1)?;
         Ok(n)
     }
 
-    /// Writes checked new items in one transaction, handing each to `added`.
-    fn insert_items(
+    /// Writes checked new items in one transaction, handing each to `added`. With
+    /// `alongside`, the items and events are made on a second thread while this one
+    /// writes those before (for an import of many rows).
+    fn insert_items<I>(
         &mut self,
         key: &str,
-        rows: impl IntoIterator<Item = Result<CheckedRow>>,
-        mut added: impl FnMut(Item),
-    ) -> Result<()> {
+        rows: I,
+        alongside: bool,
+        mut added: impl FnMut(&Item),
+    ) -> Result<()>
+    where
+        I: IntoIterator<Item = Result<CheckedRow>>,
+        I::IntoIter: Send,
+    {
         let me = self.my_person()?;
         let login = self.me.login.clone();
         let key = key.to_string();
@@ -595,31 +601,34 @@ impl Store {
         self.write(Some(&key), None, |tx, ctx| {
             let p = load_project(tx, &key)?;
             let admission = Admission::new(&p, me.as_ref(), &login, ctx.now)?;
-            let mut known = Known::new();
-            let mut next: i64 = tx.query_row(
+            let next: i64 = tx.query_row(
                 "SELECT next_item FROM projects WHERE key = ?1",
                 [&key],
                 |r| r.get(0),
             )?;
-            let mut chain = events::Chain::head(tx)?;
-            let mut insert = tx.prepare_cached(&INSERT_ITEM)?;
-            for row in rows.by_ref() {
-                let row = row?;
-                admission.admit(tx, &row, &mut known)?;
-                let CheckedRow {
-                    fields, payload, ..
-                } = row;
-                let mut it = new_item(&key, next, fields, &login, ctx.now);
-                next += 1;
-                it.blocked_since =
-                    blockers::spell_after_change(None, &it, &p, ctx.now, ctx.settings);
-                it.rowid = insert_item(&mut insert, &it)?;
-                chain.append(ctx, Some(&key), Some(&it.id()), "item-add", &payload)?;
-                added(it);
+            let mut opening = Opening {
+                p,
+                next,
+                head: events::Head::read(tx)?,
+                now: ctx.now,
+                at: ts(ctx.now),
+                uid: i64::from(ctx.me.uid),
+                login: login.clone(),
+                settings: ctx.settings,
+            };
+            let mut writer = RowWriter::new(tx, admission, &opening)?;
+            if alongside {
+                write_alongside(&mut rows, opening, &mut writer, &mut added)?;
+            } else {
+                for row in rows.by_ref() {
+                    let mut row = opening.prepare(row?);
+                    writer.write(&mut row)?;
+                    added(&row.item);
+                }
             }
             tx.execute(
                 "UPDATE projects SET next_item = ?1 WHERE key = ?2",
-                params![next, key],
+                params![writer.next(), key],
             )?;
             Ok(())
         })

@@ -40,7 +40,10 @@ fn a_live_update_reads_only_the_changed_items() {
         ..Default::default()
     });
     let p = plan(&conn, &sql);
-    assert!(p.contains("USING INDEX items_updated (updated_at>?)"), "{p}");
+    assert!(
+        p.contains("USING INDEX items_updated (updated_at>?)"),
+        "{p}"
+    );
     // One project's changes: that project's rows only.
     let (sql, _) = items_query(&ItemFilter {
         project: Some("P0001".into()),
@@ -71,7 +74,10 @@ fn the_header_counts_states_from_a_covering_index() {
     let (_dir, conn) = file();
     for sql in [READINESS_OF_ONE, READINESS_OF_ALL] {
         let p = plan(&conn, sql);
-        assert!(p.contains("USING COVERING INDEX items_project_state"), "{p}");
+        assert!(
+            p.contains("USING COVERING INDEX items_project_state"),
+            "{p}"
+        );
     }
 }
 
@@ -80,7 +86,10 @@ fn the_measures_read_their_events_from_the_partial_index() {
     let (_dir, conn) = file();
     let p = plan(&conn, &counters_sql());
     assert!(p.contains("USING COVERING INDEX events_kind"), "{p}");
-    assert!(!p.contains("SCAN events\n") && !p.ends_with("SCAN events"), "{p}");
+    assert!(
+        !p.contains("SCAN events\n") && !p.ends_with("SCAN events"),
+        "{p}"
+    );
     // The index holds exactly the kinds the query asks for.
     let index: String = conn
         .query_row(
@@ -89,7 +98,10 @@ fn the_measures_read_their_events_from_the_partial_index() {
             |r| r.get(0),
         )
         .unwrap();
-    assert!(index.ends_with(&format!("WHERE {MEASURED_KINDS}")), "{index}");
+    assert!(
+        index.ends_with(&format!("WHERE {MEASURED_KINDS}")),
+        "{index}"
+    );
     // The items pass of the report reads the table once, in index order.
     let p = plan(&conn, LEAN_SQL);
     assert!(!p.contains("TEMP B-TREE"), "{p}");
