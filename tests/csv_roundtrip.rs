@@ -12,7 +12,6 @@ use accessdesk::identity::Identity;
 use accessdesk::store::{ItemFilter, ItemView, NewProject, Store};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
-use std::time::Instant;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 10, 9, 0, 0).unwrap()
@@ -334,29 +333,4 @@ proptest! {
         let parsed: Vec<ItemFields> = rows.into_iter().map(|(_, f)| f).collect();
         prop_assert_eq!(parsed, list);
     }
-}
-
-/// Rough timing of `parse_items` on 100,000 rows:
-/// `cargo test --release --test csv_roundtrip -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn parse_speed_100k_rows() {
-    let views: Vec<ItemView> = (0..100_000)
-        .map(|i| {
-            let mut f = sample_items()[i % 3].clone();
-            f.system = format!("{} {i}", f.system);
-            view(f)
-        })
-        .collect();
-    let mut file = Vec::new();
-    write_items(&views, &mut file).unwrap();
-    let started = Instant::now();
-    let rows = parse_items(file.as_slice()).unwrap();
-    let took = started.elapsed();
-    assert_eq!(rows.len(), 100_000);
-    println!(
-        "parse_items: {} rows, {} MB in {took:?}",
-        rows.len(),
-        file.len() / 1_000_000
-    );
 }
