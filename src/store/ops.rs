@@ -783,6 +783,10 @@ impl Store {
                 it.approvals.push(rows::approval(r)?.1);
             }
         }
+        // Most items have one or two approvals; a push reserves room for four.
+        for v in items.iter_mut() {
+            v.item.approvals.shrink_to_fit();
+        }
         Ok(())
     }
 

@@ -738,6 +738,9 @@ impl App {
             project: self.scope.clone(),
             ..ItemFilter::default()
         };
+        // The old items go first: with both in memory a reload of 100,000 items would
+        // hold twice the memory.
+        self.items = Vec::new();
         self.items = self.store.list_items(&filter)?;
         self.load_tasks()?;
         if let Some(d) = &mut self.detail {
@@ -879,6 +882,7 @@ impl App {
             .enumerate()
             .map(|(i, v)| (v.item.rowid, i))
             .collect();
+        self.haystacks = Vec::new();
         self.haystacks = self.items.iter().map(haystack).collect();
         self.id_width = self.items.iter().map(id_width).max().unwrap_or(2).max(2);
         self.seen_updated = self.items.iter().map(|v| v.item.updated_at).max();
