@@ -153,8 +153,6 @@ pub fn reasons(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Vec
     if item.retro_due.is_some_and(|d| d < now) {
         out.push(Reason::RetrospectiveOverdue);
     }
-    // Kept with every item on screen: no room to spare (a push reserves four).
-    out.shrink_to_fit();
     out
 }
 

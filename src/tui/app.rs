@@ -284,6 +284,61 @@ pub fn risk_rank(item: &Item) -> u8 {
     }
 }
 
+/// The lowercased search text of every item, end to end in one buffer: a filter
+/// keystroke scans all of them, and together in memory they are scanned at the speed
+/// of memory. An item's text changed by a live update is appended anew; the buffer is
+/// compacted when half of it is out of date.
+#[derive(Default)]
+struct Haystacks {
+    text: String,
+    /// Where each item's text lies in `text`, by the item's index.
+    spans: Vec<(usize, usize)>,
+    /// Bytes of `text` no span points at any more.
+    stale: usize,
+}
+
+impl Haystacks {
+    fn build(items: &[ItemView]) -> Haystacks {
+        let mut h = Haystacks::default();
+        for v in items {
+            h.push(v);
+        }
+        h
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let (start, end) = self.spans[i];
+        &self.text[start..end]
+    }
+
+    fn append(&mut self, v: &ItemView) -> (usize, usize) {
+        let start = self.text.len();
+        self.text.push_str(&haystack(v));
+        (start, self.text.len())
+    }
+
+    fn push(&mut self, v: &ItemView) {
+        let span = self.append(v);
+        self.spans.push(span);
+    }
+
+    fn replace(&mut self, i: usize, v: &ItemView) {
+        let (start, end) = self.spans[i];
+        self.stale += end - start;
+        self.spans[i] = self.append(v);
+        if self.stale > self.text.len() / 2 {
+            let mut text = String::with_capacity(self.text.len() - self.stale);
+            for span in &mut self.spans {
+                let start = text.len();
+                text.push_str(&self.text[span.0..span.1]);
+                *span = (start, text.len());
+            }
+            self.text = text;
+            self.stale = 0;
+        }
+    }
+}
+
 fn haystack(v: &ItemView) -> String {
     let it = &v.item;
     let f = &it.fields;
@@ -381,7 +436,7 @@ pub struct App {
     pub(crate) scope: Option<String>,
     pub(crate) items: Vec<ItemView>,
     rowid_ix: HashMap<i64, usize>,
-    haystacks: Vec<String>,
+    haystacks: Haystacks,
     pub(crate) tasks_by_item: HashMap<String, Vec<String>>,
     /// Width of the longest item id (the ID columns are exactly this wide).
     pub(crate) id_width: u16,
@@ -443,7 +498,7 @@ impl App {
             scope: None,
             items: Vec::new(),
             rowid_ix: HashMap::new(),
-            haystacks: Vec::new(),
+            haystacks: Haystacks::default(),
             tasks_by_item: HashMap::new(),
             id_width: 2,
             tracker: Vec::new(),
@@ -793,7 +848,7 @@ impl App {
             self.seen_updated = self.seen_updated.max(Some(updated));
             match self.rowid_ix.get(&v.item.rowid) {
                 Some(&i) => {
-                    self.haystacks[i] = haystack(&v);
+                    self.haystacks.replace(i, &v);
                     self.items[i] = v;
                     self.next_check[i] = next;
                 }
@@ -803,7 +858,7 @@ impl App {
         for (v, next) in fresh {
             let i = self.items.len();
             self.rowid_ix.insert(v.item.rowid, i);
-            self.haystacks.push(haystack(&v));
+            self.haystacks.push(&v);
             self.id_width = self.id_width.max(id_width(&v));
             self.items.push(v);
             self.next_check.push(next);
@@ -882,8 +937,8 @@ impl App {
             .enumerate()
             .map(|(i, v)| (v.item.rowid, i))
             .collect();
-        self.haystacks = Vec::new();
-        self.haystacks = self.items.iter().map(haystack).collect();
+        self.haystacks = Haystacks::default();
+        self.haystacks = Haystacks::build(&self.items);
         self.id_width = self.items.iter().map(id_width).max().unwrap_or(2).max(2);
         self.seen_updated = self.items.iter().map(|v| v.item.updated_at).max();
         self.compute_next_checks();
@@ -1071,7 +1126,7 @@ impl App {
         let hay = &self.haystacks;
         self.tracker = (0..items.len())
             .filter(|&i| {
-                state.is_none_or(|s| items[i].item.state == s) && q.matches(&items[i], &hay[i])
+                state.is_none_or(|s| items[i].item.state == s) && q.matches(&items[i], hay.get(i))
             })
             .collect();
         self.query_problem = q.problem;
@@ -1642,4 +1697,43 @@ pub(crate) fn event_time(e: &Event, tz: Tz) -> String {
     e.at_utc()
         .map(|t| super::format::local_time(t, tz))
         .unwrap_or_else(|| e.at.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(n: i64, system: &str) -> ItemView {
+        let fields = ItemFields {
+            system: system.to_string(),
+            ..Default::default()
+        };
+        let now = DateTime::<Utc>::UNIX_EPOCH;
+        ItemView {
+            item: Item::new("ACME", n, fields, "ana", now),
+            reasons: Vec::new(),
+            blocked_since: None,
+        }
+    }
+
+    #[test]
+    fn search_texts_follow_their_items_through_changes_and_compaction() {
+        let mut items: Vec<ItemView> = (1..=50).map(|n| view(n, &format!("Stripe {n}"))).collect();
+        let mut h = Haystacks::build(&items);
+        // Enough changes to make most of the buffer stale, and compact it more than once.
+        for round in 0..5 {
+            for (i, v) in items.iter_mut().enumerate().filter(|(i, _)| i % 3 != 0) {
+                *v = view(i as i64 + 1, &format!("GitHub Ω{round} {i}"));
+                h.replace(i, v);
+            }
+        }
+        items.push(view(51, "Shopify"));
+        h.push(&items[50]);
+        assert!(h.stale <= h.text.len() / 2, "compacted");
+        for (i, v) in items.iter().enumerate() {
+            assert_eq!(h.get(i), haystack(v), "item {i}");
+        }
+        assert!(h.get(1).contains("github ω4 1"), "{}", h.get(1));
+        assert!(h.get(50).contains("shopify"));
+    }
 }
