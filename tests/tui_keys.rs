@@ -252,6 +252,50 @@ fn filtering_narrows_the_tracker() {
     assert_eq!(a.tracker_ids(), requested);
 }
 
+/// Typing in the filter narrows the sorted list without sorting it again: the result
+/// must keep the order of the sort in force, through sort changes made while filtered.
+#[test]
+fn filtering_keeps_the_sort_order() {
+    let fx = demo();
+    let mut a = app(&fx, 80, 24);
+    press(&mut a, KeyCode::Char('s'));
+    let sorted = a.tracker_ids();
+    let by_id = {
+        let mut ids = sorted.clone();
+        ids.sort();
+        ids
+    };
+    assert_ne!(
+        sorted, by_id,
+        "the demo data should sort differently by system"
+    );
+    let kept = |all: &[String], some: &[String]| -> Vec<String> {
+        all.iter().filter(|id| some.contains(id)).cloned().collect()
+    };
+    press(&mut a, KeyCode::Char('/'));
+    type_text(&mut a, "state:requested");
+    let filtered = a.tracker_ids();
+    assert!(
+        filtered.len() > 1 && filtered.len() < sorted.len(),
+        "{filtered:?}"
+    );
+    assert_eq!(filtered, kept(&sorted, &filtered));
+    let mut filtered_by_id = filtered.clone();
+    filtered_by_id.sort();
+    assert_ne!(
+        filtered, filtered_by_id,
+        "the filtered items should span systems"
+    );
+    press(&mut a, KeyCode::Enter);
+    // Reversed while filtered, then the filter cleared: still the sort in force.
+    press(&mut a, KeyCode::Char('S'));
+    let reversed: Vec<String> = filtered.iter().rev().cloned().collect();
+    assert_eq!(a.tracker_ids(), reversed);
+    press(&mut a, KeyCode::Esc);
+    let all_reversed: Vec<String> = sorted.iter().rev().cloned().collect();
+    assert_eq!(a.tracker_ids(), all_reversed);
+}
+
 #[test]
 fn a_secret_in_a_notes_field_is_refused_masked_and_counted_once() {
     let fx = demo();

@@ -442,6 +442,9 @@ pub struct App {
     pub(crate) id_width: u16,
     /// Indices into `items`: filtered and sorted.
     pub(crate) tracker: Vec<usize>,
+    /// Indices of all `items` in the tracker's sort order; empty when it must be
+    /// sorted again (see `refilter`).
+    order: Vec<usize>,
     pub(crate) queue: Vec<QueueEntry>,
     /// Indices into `items`: blocking, oldest first.
     pub(crate) blockers: Vec<usize>,
@@ -502,6 +505,7 @@ impl App {
             tasks_by_item: HashMap::new(),
             id_width: 2,
             tracker: Vec::new(),
+            order: Vec::new(),
             queue: Vec::new(),
             blockers: Vec::new(),
             blocker_summary: Vec::new(),
@@ -1115,22 +1119,36 @@ impl App {
         }
     }
 
-    /// Applies the filter and the sort to the tracker, keeping the selection.
+    /// Applies the filter and the sort to the tracker, keeping the selection, after
+    /// the items, their blockers or the sort changed.
     fn refilter(&mut self) {
+        self.order.clear();
+        self.apply_filter();
+    }
+
+    /// Applies the filter to the items in their sorted order (sorted again only when
+    /// `refilter` cleared it): a keystroke in the filter costs one pass, no sort.
+    fn apply_filter(&mut self) {
         let keep = self
             .pane_selection(Pane::Tracker)
             .map(|i| self.items[i].item.rowid);
+        if self.order.len() != self.items.len() {
+            self.order = (0..self.items.len()).collect();
+            self.resort();
+        }
         let q = Query::parse(&self.filter.text);
         let state = self.filter.state;
         let items = &self.items;
         let hay = &self.haystacks;
-        self.tracker = (0..items.len())
+        self.tracker = self
+            .order
+            .iter()
+            .copied()
             .filter(|&i| {
                 state.is_none_or(|s| items[i].item.state == s) && q.matches(&items[i], hay.get(i))
             })
             .collect();
         self.query_problem = q.problem;
-        self.resort();
         if let Some(r) = keep {
             self.select_rowid(Pane::Tracker, r);
         }
@@ -1152,7 +1170,7 @@ impl App {
         if text(&ItemFields::default()).is_some() {
             // Text columns: lower-case each value once, not at every comparison
             // (a hundred thousand items take ~1.7 million comparisons).
-            self.tracker.sort_by_cached_key(|&i| {
+            self.order.sort_by_cached_key(|&i| {
                 let it = &items[i].item;
                 (
                     text(&it.fields).unwrap_or_default(),
@@ -1162,11 +1180,11 @@ impl App {
             });
             if rev {
                 // Keys are unique (they end with the id): reversing is the reverse order.
-                self.tracker.reverse();
+                self.order.reverse();
             }
             return;
         }
-        self.tracker.sort_by(|&a, &b| {
+        self.order.sort_by(|&a, &b| {
             let ord = cmp_column(col, &items[a], &items[b])
                 .then_with(|| cmp_id(&items[a].item, &items[b].item));
             if rev { ord.reverse() } else { ord }
@@ -1269,19 +1287,19 @@ impl App {
                 if let Some(Modal::Filter { input, .. }) = &mut self.modal {
                     input.handle_event(&TermEvent::Key(key));
                     self.filter.text = input.value().to_string();
-                    self.refilter();
+                    self.apply_filter();
                 }
             }
             Msg::ApplyFilter => self.modal = None,
             Msg::CancelFilter => {
                 if let Some(Modal::Filter { previous, .. }) = self.modal.take() {
                     self.filter.text = previous;
-                    self.refilter();
+                    self.apply_filter();
                 }
             }
             Msg::ClearFilter => {
                 self.filter = Filter::default();
-                self.refilter();
+                self.apply_filter();
             }
             Msg::CycleStateFilter => {
                 self.filter.state = match self.filter.state {
@@ -1292,7 +1310,7 @@ impl App {
                         .and_then(|i| State::ALL.get(i + 1))
                         .copied(),
                 };
-                self.refilter();
+                self.apply_filter();
             }
             Msg::CycleSort => {
                 self.sort = self.sort.next();
@@ -1319,7 +1337,7 @@ impl App {
                         input.handle(tui_input::InputRequest::InsertChar(c));
                     }
                     self.filter.text = input.value().to_string();
-                    self.refilter();
+                    self.apply_filter();
                 }
                 _ => {}
             },
