@@ -89,14 +89,14 @@ fn bucket(hours: f64) -> &'static str {
     }
 }
 
-/// Event-derived counts for one project.
+/// Counts for one project, from its events and (when each item was added) its items.
 #[derive(Default)]
 struct Counters {
     privileged_reviews: usize,
     security_reviews: usize,
     unsafe_attempts: usize,
-    /// Per item (by its number in the project): when it was added, first verified,
-    /// revoked, cancelled.
+    /// Per item (by its number in the project): when it was added (from its row),
+    /// first verified, revoked, cancelled (from its events).
     life: HashMap<i64, Life>,
     /// The same for events naming an item in any other way (none are written so, but
     /// a log is read as it is).
@@ -125,7 +125,8 @@ impl Counters {
     }
 
     /// Readiness at an instant. `verified` is left only by `revoke` and `cancelled` is
-    /// final, so four kinds of event decide it — no replay of every transition.
+    /// final, so when the item was added and three kinds of event decide it — no
+    /// replay of every transition.
     fn readiness_at(&self, t: DateTime<Utc>) -> f64 {
         let before = |x: Option<DateTime<Utc>>| x.is_some_and(|x| x < t);
         let mut r = Readiness::default();
