@@ -10,10 +10,10 @@
 //! meanwhile.
 
 use super::events::{self, Head, INSERT_EVENT, Link, NewEvent, PayloadText};
-use super::ops::{INSERT_ITEM, check_approver, insert_item, machine_registered, roles_text};
+use super::ops::{INSERT_ITEM, check_approver, insert_item, require_manager};
 use super::{Error, Result};
 use crate::domain::model::{Item, ItemFields};
-use crate::domain::{Person, Project, Refusal, Role, Rule, blockers, rules};
+use crate::domain::{Person, Project, Refusal, Rule, blockers, rules};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -32,18 +32,31 @@ pub struct RowCheck {
 /// the record its `item-add` event will carry.
 #[derive(Debug, Clone)]
 pub struct CheckedRow {
-    pub(super) line: usize,
-    source: Option<&'static str>,
+    origin: Origin,
     pub(super) fields: ItemFields,
-    /// The day the date rules were checked against.
-    pub(super) today: NaiveDate,
     pub(super) payload: PayloadText,
+}
+
+/// Where a row came from, and the day its date rules were checked against.
+#[derive(Debug, Clone, Copy)]
+struct Origin {
+    /// The line of its file (0 for an item added by hand).
+    line: usize,
+    source: Option<&'static str>,
+    today: NaiveDate,
+}
+
+impl Origin {
+    /// Names the line of the file in a refusal of a row read from one.
+    fn named(self, e: Error) -> Error {
+        at_line(self.source, self.line, e)
+    }
 }
 
 impl CheckedRow {
     /// The line of the file the row was read from (0 for an item added by hand).
     pub fn line(&self) -> usize {
-        self.line
+        self.origin.line
     }
 }
 
@@ -69,16 +82,16 @@ impl RowCheck {
         let payload = String::from_utf8(payload)
             .map_err(|e| Error::Invalid(format!("cannot record the new item: {e}")))?;
         Ok(CheckedRow {
-            line,
-            source: self.source,
+            origin: Origin {
+                line,
+                source: self.source,
+                today: self.today,
+            },
             fields,
-            today: self.today,
             payload: PayloadText::new(payload),
         })
     }
 }
-
-const ITEM_ADD: &str = "item-add";
 
 /// Rows handed from the thread that prepares them to the one that writes them.
 const BATCH: usize = 256;
@@ -169,7 +182,7 @@ impl<'tx> RowWriter<'tx> {
 
     pub(super) fn write(&mut self, row: &mut PreparedRow) -> Result<()> {
         self.admission
-            .admit_prepared(self.tx, row, &mut self.known)?;
+            .admit_fields(self.tx, &row.item.fields, row.origin, &mut self.known)?;
         if row.item.number != self.expected.next || !row.link.follows(&mut self.expected.head) {
             return Err(Error::Invalid(format!(
                 "{} was prepared out of order; nothing was written",
@@ -180,7 +193,7 @@ impl<'tx> RowWriter<'tx> {
         row.item.rowid = insert_item(&mut self.insert_item, &row.item)?;
         events::insert(
             &mut self.insert_event,
-            &self.expected.event(&row.id, &row.payload),
+            &self.expected.stamp.event(&row.id, &row.payload),
             &row.link,
         )
     }
@@ -196,18 +209,13 @@ pub(super) struct Opening {
     pub(super) next: i64,
     pub(super) head: Head,
     pub(super) now: DateTime<Utc>,
-    /// `now` as events store it.
-    pub(super) at: String,
-    pub(super) uid: i64,
-    pub(super) login: String,
+    pub(super) stamp: Stamp,
     pub(super) settings: blockers::Settings,
 }
 
 /// A new item, numbered, with its `item-add` event chained: ready to be written.
 pub(super) struct PreparedRow {
-    pub(super) line: usize,
-    source: Option<&'static str>,
-    today: NaiveDate,
+    origin: Origin,
     pub(super) item: Item,
     pub(super) id: String,
     pub(super) payload: PayloadText,
@@ -218,48 +226,46 @@ impl Opening {
     /// Makes a checked row into the next item and its event.
     pub(super) fn prepare(&mut self, row: CheckedRow) -> PreparedRow {
         let CheckedRow {
-            line,
-            source,
+            origin,
             fields,
-            today,
             payload,
         } = row;
-        let mut item = Item::new(&self.p.key, self.next, fields, &self.login, self.now);
+        let mut item = Item::new(&self.p.key, self.next, fields, &self.stamp.login, self.now);
         self.next += 1;
         item.blocked_since =
             blockers::spell_after_change(None, &item, &self.p, self.now, self.settings);
         let id = item.id();
-        // Field by field, so the head can move while the rest is read.
-        let event = NewEvent {
-            at: &self.at,
-            uid: self.uid,
-            login: &self.login,
-            project: Some(&self.p.key),
-            item: Some(&id),
-            kind: ITEM_ADD,
-            payload: &payload,
-        };
-        let link = self.head.link(&event);
+        let link = self.head.link(&self.stamp.event(&id, &payload));
         PreparedRow {
-            line,
-            source,
-            today,
+            origin,
             item,
             id,
             payload,
             link,
         }
     }
+}
 
+/// Who adds items to which project, and when, as their events record it.
+#[derive(Clone)]
+pub(super) struct Stamp {
+    pub(super) key: String,
+    /// The time as events store it.
+    pub(super) at: String,
+    pub(super) uid: i64,
+    pub(super) login: String,
+}
+
+impl Stamp {
     /// The `item-add` event of item `id`.
-    pub(super) fn event<'a>(&'a self, id: &'a str, payload: &'a PayloadText) -> NewEvent<'a> {
+    fn event<'a>(&'a self, id: &'a str, payload: &'a PayloadText) -> NewEvent<'a> {
         NewEvent {
             at: &self.at,
             uid: self.uid,
             login: &self.login,
-            project: Some(&self.p.key),
+            project: Some(&self.key),
             item: Some(id),
-            kind: ITEM_ADD,
+            kind: "item-add",
             payload,
         }
     }
@@ -299,17 +305,7 @@ impl<'a> Admission<'a> {
         requester: &'a str,
         now: DateTime<Utc>,
     ) -> Result<Admission<'a>> {
-        let who = machine_registered(me, requester)?;
-        if !(who.has(Role::Admin) || who.has(Role::Coordinator)) {
-            return Err(Error::Refused(Refusal::new(
-                Rule::RoleRequired,
-                format!(
-                    "adding items needs the role admin or coordinator; {} has {}",
-                    who.login,
-                    roles_text(who)
-                ),
-            )));
-        }
+        require_manager(me, requester, "adding items")?;
         if p.closed_at.is_some() {
             return Err(Error::Refused(Refusal::new(
                 Rule::ProjectOpen,
@@ -324,36 +320,25 @@ impl<'a> Admission<'a> {
 
     /// Checks a row against the people (the approval owner and the exception owner
     /// are registered, and the requester is neither), and its dates again when the
-    /// day has turned since it was checked.
+    /// day has turned since they were checked.
     pub(super) fn admit(
         &self,
         conn: &Connection,
         row: &CheckedRow,
         known: &mut Known,
     ) -> Result<()> {
-        let at = (row.source, row.line, row.today);
-        self.admit_fields(conn, &row.fields, at, known)
-    }
-
-    /// [`Admission::admit`] for a row already made into an item.
-    pub(super) fn admit_prepared(
-        &self,
-        conn: &Connection,
-        row: &PreparedRow,
-        known: &mut Known,
-    ) -> Result<()> {
-        let at = (row.source, row.line, row.today);
-        self.admit_fields(conn, &row.item.fields, at, known)
+        self.admit_fields(conn, &row.fields, row.origin, known)
     }
 
     fn admit_fields(
         &self,
         conn: &Connection,
         f: &ItemFields,
-        (source, line, today): (Option<&str>, usize, NaiveDate),
+        origin: Origin,
         known: &mut Known,
     ) -> Result<()> {
-        let named = |e| at_line(source, line, e);
+        let named = |e| origin.named(e);
+        let today = origin.today;
         if today != self.today {
             rules::check_fields(f, self.today, None).map_err(|r| named(Error::Refused(r)))?;
         }

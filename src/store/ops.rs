@@ -4,7 +4,9 @@
 
 use super::conn;
 use super::events::{self, EVENT_COLUMNS, Event, Verification, ts};
-use super::intake::{Admission, CheckedRow, Known, Opening, RowCheck, RowWriter, write_alongside};
+use super::intake::{
+    Admission, CheckedRow, Known, Opening, RowCheck, RowWriter, Stamp, write_alongside,
+};
 use super::rows::{self, ITEM_COLUMNS, PROJECT_COLUMNS};
 use super::{Ctx, Error, Result, Store};
 use crate::domain::blockers::{self, Reason};
@@ -513,18 +515,7 @@ impl Store {
 
     fn manage_check(&self) -> Result<()> {
         let me = self.my_person()?;
-        let p = machine_registered(me.as_ref(), &self.me.login)?;
-        if !(p.has(Role::Admin) || p.has(Role::Coordinator)) {
-            return Err(Error::Refused(Refusal::new(
-                Rule::RoleRequired,
-                format!(
-                    "this needs the role admin or coordinator; {} has {}",
-                    p.login,
-                    roles_text(p)
-                ),
-            )));
-        }
-        Ok(())
+        require_manager(me.as_ref(), &self.me.login, "this").map(|_| ())
     }
 
     // ---- items -------------------------------------------------------------------
@@ -607,13 +598,16 @@ impl Store {
                 |r| r.get(0),
             )?;
             let mut opening = Opening {
+                stamp: Stamp {
+                    key: p.key.clone(),
+                    at: ts(ctx.now),
+                    uid: i64::from(ctx.me.uid),
+                    login: login.clone(),
+                },
                 p,
                 next,
                 head: events::Head::read(tx)?,
                 now: ctx.now,
-                at: ts(ctx.now),
-                uid: i64::from(ctx.me.uid),
-                login: login.clone(),
                 settings: ctx.settings,
             };
             let mut writer = RowWriter::new(tx, admission, &opening)?;
@@ -1037,6 +1031,27 @@ pub(super) fn machine_registered<'a>(p: Option<&'a Person>, login: &str) -> Resu
             format!("the OS account '{login}' is not registered and may only read; an admin registers it with `accessdesk people add {login} --role ROLE`"),
         ))
     })
+}
+
+/// Refuses `login` unless registered with the role admin or coordinator; `doing`
+/// names what needs it ("adding items").
+pub(super) fn require_manager<'a>(
+    me: Option<&'a Person>,
+    login: &str,
+    doing: &str,
+) -> Result<&'a Person> {
+    let p = machine_registered(me, login)?;
+    if !(p.has(Role::Admin) || p.has(Role::Coordinator)) {
+        return Err(Error::Refused(Refusal::new(
+            Rule::RoleRequired,
+            format!(
+                "{doing} needs the role admin or coordinator; {} has {}",
+                p.login,
+                roles_text(p)
+            ),
+        )));
+    }
+    Ok(p)
 }
 
 pub(super) fn roles_text(p: &Person) -> String {
