@@ -83,7 +83,69 @@ named_enum!(
     }
 );
 
+/// Why a typed collection method was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MethodProblem {
+    /// A known unsafe channel (email, chat, a form, a shared password...): a rule refusal.
+    Unsafe,
+    /// Not a method at all (a typo): a usage error.
+    Unknown,
+}
+
+/// Words that name an unsafe way to hand a credential over.
+const UNSAFE_METHOD_WORDS: [&str; 14] = [
+    "email",
+    "e-mail",
+    "mail",
+    "chat",
+    "slack",
+    "teams",
+    "sms",
+    "phone",
+    "form",
+    "password",
+    "plaintext",
+    "plain-text",
+    "shared",
+    "spreadsheet",
+];
+
 impl Method {
+    /// Parses a method as a person typed it: a safe method, or why not.
+    pub fn parse_input(text: &str) -> Result<Method, MethodProblem> {
+        if let Ok(m) = text.parse::<Method>() {
+            return Ok(m);
+        }
+        let folded = text.trim().to_ascii_lowercase();
+        let unsafe_word = folded
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .any(|w| UNSAFE_METHOD_WORDS.contains(&w))
+            || UNSAFE_METHOD_WORDS.iter().any(|w| folded.contains(w));
+        Err(if unsafe_word {
+            MethodProblem::Unsafe
+        } else {
+            MethodProblem::Unknown
+        })
+    }
+
+    /// The refusal for a method that [`Method::parse_input`] did not accept. The typed
+    /// value is not repeated: it may be anything.
+    pub fn refusal(problem: &MethodProblem) -> super::Refusal {
+        use super::{Field, Refusal, Rule};
+        let r = match problem {
+            MethodProblem::Unsafe => Refusal::new(
+                Rule::SafeCollectionMethod,
+                "that is not a safe collection method: credentials are never sent by email, \
+                 chat, forms or as shared or plain-text passwords",
+            ),
+            MethodProblem::Unknown => {
+                Refusal::new(Rule::ValidValue, "that is not a collection method")
+            }
+        };
+        r.on(Field::Method)
+            .fix(format!("use one of: {}", Method::names()))
+    }
+
     /// The instruction sent to the credential owner for this method. It never asks
     /// for a password.
     pub fn instruction(self) -> &'static str {
@@ -174,12 +236,10 @@ impl Person {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
-    /// True when `text` (free text such as a credential owner) names this person by
-    /// login or display name, ignoring case and surrounding space.
+    /// True when `text` (free text such as a credential owner) names this person (see
+    /// [`super::decide::names`]).
     pub fn is_named_by(&self, text: &str) -> bool {
-        let t = text.trim();
-        !t.is_empty()
-            && (t.eq_ignore_ascii_case(&self.login) || t.eq_ignore_ascii_case(self.name.trim()))
+        super::decide::names(text, self)
     }
 }
 
@@ -346,21 +406,35 @@ impl Item {
         self.state != State::Cancelled
     }
 
-    /// Approval owner and security approvals still missing in this round.
+    /// The approvals this item's risk needs, one capacity each: its approval owner,
+    /// and a security person when any review flag is set.
+    pub fn required_approvals(&self) -> Vec<Capacity> {
+        let mut out = vec![Capacity::Owner];
+        if self.needs_security_review() {
+            out.push(Capacity::Security);
+        }
+        out
+    }
+
+    /// Approvals required in this round that are still missing.
     pub fn missing_approvals(&self) -> Vec<Capacity> {
-        let mut missing = Vec::new();
-        if !self.approvals.iter().any(|a| a.capacity == Capacity::Owner) {
-            missing.push(Capacity::Owner);
-        }
-        if self.needs_security_review()
-            && !self
-                .approvals
-                .iter()
-                .any(|a| a.capacity == Capacity::Security)
-        {
-            missing.push(Capacity::Security);
-        }
-        missing
+        let mut given: Vec<Capacity> = self.approvals.iter().map(|a| a.capacity).collect();
+        self.required_approvals()
+            .into_iter()
+            .filter(|c| match given.iter().position(|g| g == c) {
+                Some(i) => {
+                    given.swap_remove(i);
+                    false
+                }
+                None => true,
+            })
+            .collect()
+    }
+
+    /// (given, required) approvals of this round, for "1/2" in lists.
+    pub fn approval_progress(&self) -> (usize, usize) {
+        let required = self.required_approvals().len();
+        (required - self.missing_approvals().len(), required)
     }
 }
 

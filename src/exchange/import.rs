@@ -589,7 +589,7 @@ impl<'r> Row<'r, '_> {
         match rules::check_text(f.name(), s, multiline) {
             Ok(()) => false,
             Err(r) => {
-                let message = strip_field_prefix(f.name(), &r.message);
+                let message = strip_field_prefix(&f.name().replace('-', " "), &r.message());
                 self.fail(f, message, Some(r.rule), r.unsafe_attempt);
                 true
             }
