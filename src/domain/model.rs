@@ -573,42 +573,136 @@ impl ItemPatch {
 
 impl Item {
     /// The message to send the credential owner: what to grant, to whom, by which safe
-    /// method, until when. It never asks for a password.
+    /// method, until when, and that only this role is wanted. It never asks for a
+    /// password. The CLI (`item show`, JSON) and the detail view both show exactly this.
     pub fn collection_instruction(&self, project: &Project) -> String {
         let f = &self.fields;
+        let greeting = match f.credential_owner.trim() {
+            "" => "Hello,".to_string(),
+            owner => format!("Hello {owner},"),
+        };
         let holder = f
             .holder
             .as_deref()
-            .filter(|h| !h.trim().is_empty())
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
             .unwrap_or("our delegate account");
-        let owner = if f.credential_owner.trim().is_empty() {
-            "there"
-        } else {
-            f.credential_owner.as_str()
-        };
         let mut out = format!(
-            "Hello {owner},\n\nfor {} ({}) please grant {holder} the role \"{}\" in {}",
-            project.name, project.client, f.role, f.system
+            "{greeting}\n\nfor {} ({}) please grant {holder} the role \"{}\" in {}",
+            project.name.trim(),
+            project.client.trim(),
+            f.role.trim(),
+            f.system.trim()
         );
         if !f.purpose.trim().is_empty() {
-            out.push_str(&format!(", needed for: {}", f.purpose));
+            out.push_str(&format!(", needed for: {}", f.purpose.trim()));
         }
         out.push_str(".\n");
         match f.method {
             Some(m) => out.push_str(&format!("How: {} ({m}).\n", m.instruction())),
-            None => out.push_str("How: we will confirm a safe method (delegated account, invitation link, SSO or vault) before you act.\n"),
+            None => out.push_str(
+                "How: we will confirm a safe method (delegated account, invitation link, SSO or vault) before you act.\n",
+            ),
         }
-        if f.temporary {
-            match f.expires {
-                Some(d) => out.push_str(&format!("Until: {d}. The access is removed then; please set the expiry in the system too if it supports one.\n")),
-                None => out.push_str("Until: temporary access; we will confirm the end date before you act.\n"),
+        match (f.temporary, f.expires) {
+            (true, Some(d)) => {
+                let end = match f.deprovision {
+                    Some(Deprovision::AtProjectEnd) => {
+                        " (or at the end of the project, if that comes first)"
+                    }
+                    _ => "",
+                };
+                out.push_str(&format!(
+                    "Until: {d}{end}. The access is removed then; please set the expiry in the system too if it supports one.\n"
+                ));
             }
-        } else {
-            out.push_str("Until: the end of the project; we will ask you to remove it then.\n");
+            (true, None) => out.push_str(
+                "Until: temporary access; we will confirm the end date before you act.\n",
+            ),
+            (false, _) => {
+                out.push_str("Until: the end of the project; we will ask you to remove it then.\n")
+            }
         }
-        out.push_str(
-            "Please grant only this role, nothing broader. Never send a password, key or other credential by email, chat or a form — we will never ask for one.\n",
-        );
+        out.push_str(&format!(
+            "Please grant only this role, nothing broader. Never send a password, key or other credential by email, chat or a form: we will never ask for one. Reply when it is done so we can verify the access ({}).\n",
+            self.id()
+        ));
         out
+    }
+}
+
+#[cfg(test)]
+mod instruction_tests {
+    use super::*;
+
+    fn project() -> Project {
+        Project {
+            key: "ACME".into(),
+            name: "Acme onboarding".into(),
+            client: "Acme Retail".into(),
+            start: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            tz: "UTC".into(),
+            coordinator: "carol".into(),
+            closed_at: None,
+        }
+    }
+
+    fn item(method: Option<Method>) -> Item {
+        let fields = ItemFields {
+            system: "Google Analytics 4".into(),
+            purpose: "Install tracking tags".into(),
+            role: "Editor".into(),
+            holder: Some("impl-team@agency.example".into()),
+            credential_owner: "Ana (Acme marketing)".into(),
+            approver: "frank".into(),
+            method,
+            ..Default::default()
+        };
+        let t = "2026-11-01T09:00:00Z".parse().unwrap();
+        Item::new("ACME", 3, fields, "carol", t)
+    }
+
+    #[test]
+    fn the_instruction_is_pinned_for_permanent_access() {
+        assert_eq!(
+            item(Some(Method::DelegatedAccount)).collection_instruction(&project()),
+            "Hello Ana (Acme marketing),\n\nfor Acme onboarding (Acme Retail) please grant \
+             impl-team@agency.example the role \"Editor\" in Google Analytics 4, needed for: \
+             Install tracking tags.\nHow: add the holder as a named user (delegated account) in \
+             the system's own user management (delegated-account).\nUntil: the end of the \
+             project; we will ask you to remove it then.\nPlease grant only this role, nothing \
+             broader. Never send a password, key or other credential by email, chat or a form: \
+             we will never ask for one. Reply when it is done so we can verify the access (ACME-3).\n"
+        );
+    }
+
+    #[test]
+    fn every_method_and_temporary_access_say_how_and_until_when() {
+        for m in Method::ALL {
+            let text = item(Some(*m)).collection_instruction(&project());
+            assert!(text.contains(m.instruction()), "{m}: {text}");
+            assert!(
+                text.contains("grant only this role, nothing broader"),
+                "{m}"
+            );
+            assert!(!text.contains("reviewed periodically"), "{m}");
+        }
+        let none = item(None).collection_instruction(&project());
+        assert!(none.contains("we will confirm a safe method"), "{none}");
+        let mut temp = item(Some(Method::Vault));
+        temp.fields.temporary = true;
+        temp.fields.expires = NaiveDate::from_ymd_opt(2027, 1, 31);
+        temp.fields.deprovision = Some(Deprovision::OnDate);
+        let text = temp.collection_instruction(&project());
+        assert!(
+            text.contains("Until: 2027-01-31. The access is removed then"),
+            "{text}"
+        );
+        temp.fields.deprovision = Some(Deprovision::AtProjectEnd);
+        let text = temp.collection_instruction(&project());
+        assert!(
+            text.contains("Until: 2027-01-31 (or at the end of the project, if that comes first)."),
+            "{text}"
+        );
     }
 }
