@@ -1,16 +1,20 @@
 //! Form state: the add and edit forms of an access item and the small forms of the
 //! moves that need text (a reason, a note, conditions). Validation runs on every
-//! keystroke with the same rules the store applies (`rules::check_text` per field,
-//! dates as YYYY-MM-DD, required fields), so a form only fails on save for reasons
-//! that need the database (a changed version, a person who is not registered).
+//! keystroke with the domain's own rules (`rules::check_text` per field,
+//! `dates::parse_date`, and `rules::review_fields` for everything that involves
+//! several fields or today's date), so a form only fails on save for reasons that
+//! need the database (a changed version, a person who is not registered). Problems
+//! are worded with the form's labels, never with command-line flags.
 //!
 //! A field that holds what looks like a credential is masked on screen and blocks
 //! saving; the save attempt is counted by the app, never the value.
 
+use crate::domain::decide::APPROVAL_OWNER_ROLES;
 use crate::domain::machine::{Action, ActionKind};
 use crate::domain::refusal::UnsafeAttempt;
 use crate::domain::{
-    Deprovision, Exception, Item, ItemFields, ItemPatch, Method, Person, Role, rules,
+    Deprovision, Exception, Field as DomainField, Item, ItemFields, ItemPatch, Method, Person,
+    dates, rules,
 };
 use chrono::NaiveDate;
 use crossterm::event::{Event, KeyEvent};
@@ -75,6 +79,17 @@ pub struct Problem {
     pub missing: bool,
 }
 
+/// What the form says under a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// Saving is refused until it is fixed.
+    Problem(Problem),
+    /// Accepted, but worth knowing (a needed-by date that has passed).
+    Warning(String),
+    /// After a conflicting edit: the value someone else saved meanwhile.
+    Theirs(String),
+}
+
 /// An open form.
 #[derive(Debug, Clone)]
 pub struct Form {
@@ -86,6 +101,10 @@ pub struct Form {
     pub focus: usize,
     /// Set after the first save attempt: missing required fields are shown loudly.
     pub tried: bool,
+    /// Today in the project's time zone: an expiry must not lie before it.
+    pub today: NaiveDate,
+    /// After a conflicting edit: field name and the value saved by someone else.
+    pub theirs: Vec<(&'static str, String)>,
 }
 
 fn text(
@@ -172,7 +191,7 @@ fn method_options(with_none: bool) -> Vec<(String, String)> {
 fn approver_options(people: &[Person], exclude: &str, current: &str) -> Vec<(String, String)> {
     let mut v = vec![(String::new(), "(none yet)".to_string())];
     for p in people {
-        let eligible = p.has(Role::Approver) || p.has(Role::Coordinator) || p.has(Role::Security);
+        let eligible = APPROVAL_OWNER_ROLES.iter().any(|r| p.has(*r));
         if (eligible && p.login != exclude) || p.login == current {
             v.push((p.login.clone(), person_label(p)));
         }
@@ -202,7 +221,13 @@ fn people_options(people: &[Person], current: &str) -> Vec<(String, String)> {
 
 impl Form {
     /// The add form. `projects` are the open projects' keys; `scope` preselects one.
-    pub fn add(projects: &[String], scope: Option<&str>, people: &[Person], me: &str) -> Form {
+    pub fn add(
+        projects: &[String],
+        scope: Option<&str>,
+        people: &[Person],
+        me: &str,
+        today: NaiveDate,
+    ) -> Form {
         let opts: Vec<(String, String)> = projects.iter().map(|k| (k.clone(), k.clone())).collect();
         let mut fields = vec![choice("project", "Project", opts, scope.unwrap_or(""))];
         fields.extend(item_fields(&ItemFields::default(), people, me));
@@ -215,11 +240,13 @@ impl Form {
             fields,
             focus: 1,
             tried: false,
+            today,
+            theirs: Vec::new(),
         }
     }
 
     /// The edit form of `item`, based on its current version.
-    pub fn edit(item: &Item, people: &[Person]) -> Form {
+    pub fn edit(item: &Item, people: &[Person], today: NaiveDate) -> Form {
         Form {
             title: format!("Edit {} (version {})", item.id(), item.version),
             purpose: Purpose::Edit {
@@ -231,6 +258,8 @@ impl Form {
             fields: item_fields(&item.fields, people, &item.requester),
             focus: 0,
             tried: false,
+            today,
+            theirs: Vec::new(),
         }
     }
 
@@ -302,6 +331,9 @@ impl Form {
             fields,
             focus: 0,
             tried: false,
+            // Move forms hold no dates.
+            today: NaiveDate::MIN,
+            theirs: Vec::new(),
         })
     }
 
@@ -403,8 +435,19 @@ impl Form {
     }
 
     fn date_value(&self, name: &str) -> Option<NaiveDate> {
+        let field = DomainField::from_name(name)?;
         self.value(name)
-            .and_then(|v| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok())
+            .and_then(|v| dates::parse_date(field, v.trim()).ok())
+    }
+
+    /// The form's label of the input a refusal is about.
+    pub fn label_of(&self, field: DomainField) -> Option<&'static str> {
+        self.label_of_name(field.name())
+    }
+
+    /// The form's label of a field named as the rules name it.
+    pub fn label_of_name(&self, name: &str) -> Option<&'static str> {
+        self.field(name).map(|f| f.label)
     }
 
     /// What is wrong with one field on its own.
@@ -424,7 +467,7 @@ impl Form {
                                 "refused ({}): this looks like a credential ({}); it is never stored — remove it and use a safe collection method",
                                 r.rule, a.detector
                             ),
-                            None => format!("refused ({}): {}", r.rule, r.message()),
+                            None => r.message(),
                         },
                         secret: r.unsafe_attempt,
                         missing: false,
@@ -444,10 +487,10 @@ impl Form {
                 if v.is_empty() {
                     return None;
                 }
-                match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-                    Ok(_) => None,
-                    Err(_) => Some(plain("not a date: write it as YYYY-MM-DD".into())),
-                }
+                let field = DomainField::from_name(f.name)?;
+                dates::parse_date(field, v)
+                    .err()
+                    .map(|r| plain(r.message()))
             }
             FieldKind::Choice { options, index } => {
                 let empty = options.get(*index).is_none_or(|(v, _)| v.is_empty());
@@ -461,69 +504,111 @@ impl Form {
         }
     }
 
-    /// Problems that involve several fields (temporary access and its expiry, the
-    /// three parts of an exception), by the field they are shown under.
-    pub fn cross_problems(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        if !matches!(self.purpose, Purpose::Add | Purpose::Edit { .. }) {
-            return out;
-        }
-        let temporary = self.toggled("temporary");
-        let has = |name: &str| self.value(name).is_some_and(|v| !v.trim().is_empty());
-        if temporary && !has("expires") {
-            out.push((
-                "expires",
-                "temporary access needs an expiry date".to_string(),
-            ));
-        }
-        if !temporary && has("expires") {
-            out.push((
-                "expires",
-                "an expiry only applies to temporary access: switch Temporary on".to_string(),
-            ));
-        }
-        if has("exception") || has("exception-owner") || has("exception-expires") {
-            if !has("exception") {
-                out.push((
-                    "exception",
-                    "a security exception needs a reason".to_string(),
-                ));
-            }
-            if !has("exception-owner") {
-                out.push((
-                    "exception-owner",
-                    "a security exception needs an owner".to_string(),
-                ));
-            }
-            if !has("exception-expires") {
-                out.push((
-                    "exception-expires",
-                    "a security exception needs an expiry date".to_string(),
-                ));
-            }
-        }
-        out
+    /// What the domain's review of the whole item says, by field name: refusals
+    /// (several fields together, dates before today) and warnings. Only add and edit
+    /// forms hold an item.
+    fn review(&self) -> rules::FieldReview {
+        let previous = match &self.purpose {
+            Purpose::Add => None,
+            Purpose::Edit { original, .. } => Some(original.as_ref()),
+            Purpose::Move { .. } => return rules::FieldReview::default(),
+        };
+        rules::review_fields(&self.item_fields(), self.today, previous)
     }
 
     /// Every problem of the form, by field index.
     pub fn problems(&self) -> Vec<(usize, Problem)> {
+        self.notes()
+            .into_iter()
+            .filter_map(|(i, n)| match n {
+                Note::Problem(p) => Some((i, p)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// What to show under each field, by field index: its own problem first, else
+    /// what the review of the whole item found, else the newer value after a
+    /// conflict. A refusal the review cannot place under a field of this form is
+    /// shown under the first field, so it is never hidden.
+    pub fn notes(&self) -> Vec<(usize, Note)> {
+        let review = self.review();
         let mut out = Vec::new();
-        let cross = self.cross_problems();
         for (i, f) in self.fields.iter().enumerate() {
+            let about = |field: Option<DomainField>| field.is_some_and(|x| x.name() == f.name);
             if let Some(p) = self.field_problem(f) {
-                out.push((i, p));
-            } else if let Some((_, text)) = cross.iter().find(|(n, _)| *n == f.name) {
+                out.push((i, Note::Problem(p)));
+            } else if let Some(r) = review.refusals.iter().find(|r| about(r.field)) {
                 out.push((
                     i,
-                    Problem {
-                        text: text.clone(),
+                    Note::Problem(Problem {
+                        text: r.message(),
                         secret: None,
                         missing: false,
-                    },
+                    }),
                 ));
+            } else if let Some((_, w)) = review.warnings.iter().find(|(x, _)| about(Some(*x))) {
+                out.push((i, Note::Warning(w.clone())));
+            }
+            if let Some((_, v)) = self.theirs.iter().find(|(n, _)| *n == f.name) {
+                out.push((i, Note::Theirs(v.clone())));
             }
         }
+        let placed = |r: &crate::domain::Refusal| {
+            r.field
+                .is_some_and(|x| self.fields.iter().any(|f| f.name == x.name()))
+        };
+        // Secrets are placed by the field check above; anything else goes first.
+        if let Some(r) = review
+            .refusals
+            .iter()
+            .find(|r| !placed(r) && r.unsafe_attempt.is_none())
+        {
+            out.insert(
+                0,
+                (
+                    0,
+                    Note::Problem(Problem {
+                        text: r.message(),
+                        secret: None,
+                        missing: false,
+                    }),
+                ),
+            );
+        }
         out
+    }
+
+    /// After a conflicting edit: rebases the form on the newer version of the item,
+    /// keeping what was typed, and remembers the newer value of each field someone
+    /// else changed (shown under the typed one). Returns the labels of those fields.
+    pub fn rebase(&mut self, newer: &Item, people: &[Person]) -> Vec<&'static str> {
+        let Purpose::Edit { original, .. } = &self.purpose else {
+            return Vec::new();
+        };
+        let before = Form::edit_fields(original, people, &newer.requester);
+        let after = Form::edit_fields(&newer.fields, people, &newer.requester);
+        let value =
+            |fields: &[Field], name: &str| fields.iter().find(|f| f.name == name).map(shown_value);
+        self.theirs = after
+            .iter()
+            .filter(|f| value(&before, f.name) != Some(shown_value(f)))
+            .map(|f| (f.name, shown_value(f)))
+            .collect();
+        self.purpose = Purpose::Edit {
+            id: newer.id(),
+            version: newer.version,
+            original: Box::new(newer.fields.clone()),
+        };
+        self.title = format!("Edit {} (version {})", newer.id(), newer.version);
+        self.theirs
+            .iter()
+            .filter_map(|(n, _)| self.label_of_name(n))
+            .collect()
+    }
+
+    fn edit_fields(f: &ItemFields, people: &[Person], requester: &str) -> Vec<Field> {
+        item_fields(f, people, requester)
     }
 
     /// The first field holding what looks like a credential (counted on save).
@@ -650,6 +735,18 @@ impl Form {
     }
 }
 
+/// A field's value as the form shows it (a choice by its label, a toggle yes/no).
+fn shown_value(f: &Field) -> String {
+    match &f.kind {
+        FieldKind::Text { input, .. } | FieldKind::Date { input } => input.value().to_string(),
+        FieldKind::Choice { options, index } => options
+            .get(*index)
+            .map(|(_, label)| label.clone())
+            .unwrap_or_default(),
+        FieldKind::Toggle(on) => if *on { "yes" } else { "no" }.to_string(),
+    }
+}
+
 /// The item fields of the add and edit forms. `requester` cannot own the approval.
 fn item_fields(f: &ItemFields, people: &[Person], requester: &str) -> Vec<Field> {
     let ex = f.exception.clone().unwrap_or_default();
@@ -725,7 +822,12 @@ fn item_fields(f: &ItemFields, people: &[Person], requester: &str) -> Vec<Field>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Role;
     use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 4).expect("a date")
+    }
 
     fn people() -> Vec<Person> {
         vec![
@@ -750,7 +852,7 @@ mod tests {
 
     #[test]
     fn add_form_requires_system_and_masks_secrets() {
-        let mut form = Form::add(&["ACME".into()], Some("ACME"), &people(), "tester");
+        let mut form = Form::add(&["ACME".into()], Some("ACME"), &people(), "tester", today());
         assert_eq!(form.focused().map(|f| f.name), Some("system"));
         assert!(form.problems().iter().any(|(_, p)| p.missing));
         type_text(&mut form, "Analytics");
@@ -770,7 +872,7 @@ mod tests {
 
     #[test]
     fn approver_choice_excludes_the_requester() {
-        let form = Form::add(&["ACME".into()], Some("ACME"), &people(), "tester");
+        let form = Form::add(&["ACME".into()], Some("ACME"), &people(), "tester", today());
         let f = form.fields.iter().find(|f| f.name == "approver").unwrap();
         let FieldKind::Choice { options, .. } = &f.kind else {
             panic!()
@@ -781,7 +883,7 @@ mod tests {
 
     #[test]
     fn temporary_needs_expiry_and_dates_are_checked() {
-        let mut form = Form::add(&["ACME".into()], Some("ACME"), &people(), "tester");
+        let mut form = Form::add(&["ACME".into()], Some("ACME"), &people(), "tester", today());
         type_text(&mut form, "Analytics");
         form.focus = form
             .fields
@@ -803,7 +905,78 @@ mod tests {
         assert!(
             form.problems()
                 .iter()
-                .any(|(_, p)| p.text.contains("YYYY-MM-DD"))
+                .any(|(_, p)| p.text.contains("2026-13-01")),
+            "{:?}",
+            form.problems()
+        );
+    }
+
+    fn focus(form: &mut Form, name: &str) {
+        form.focus = form.fields.iter().position(|f| f.name == name).unwrap();
+    }
+
+    fn note_of(form: &Form, name: &str) -> Option<Note> {
+        let i = form.fields.iter().position(|f| f.name == name).unwrap();
+        form.notes()
+            .into_iter()
+            .find(|(k, _)| *k == i)
+            .map(|(_, n)| n)
+    }
+
+    #[test]
+    fn an_impossible_date_is_named_while_typing_without_blaming_the_format() {
+        let mut form = Form::add(&["ACME".into()], Some("ACME"), &people(), "tester", today());
+        type_text(&mut form, "Analytics");
+        focus(&mut form, "needed-by");
+        type_text(&mut form, "2026-02-30");
+        let Some(Note::Problem(p)) = note_of(&form, "needed-by") else {
+            panic!("no problem shown: {:?}", form.notes())
+        };
+        assert!(
+            p.text.contains("2026-02-30") && p.text.contains("28"),
+            "{}",
+            p.text
+        );
+        assert!(!p.text.contains("YYYY-MM-DD"), "{}", p.text);
+    }
+
+    #[test]
+    fn a_past_expiry_is_refused_while_typing_and_a_past_needed_by_only_warned() {
+        let mut form = Form::add(&["ACME".into()], Some("ACME"), &people(), "tester", today());
+        type_text(&mut form, "Analytics");
+        focus(&mut form, "temporary");
+        form.cycle(true);
+        focus(&mut form, "expires");
+        type_text(&mut form, "2026-03-01");
+        assert!(
+            matches!(note_of(&form, "expires"), Some(Note::Problem(p)) if p.text.contains("past")),
+            "{:?}",
+            form.notes()
+        );
+        focus(&mut form, "exception");
+        type_text(&mut form, "legacy SSO");
+        focus(&mut form, "exception-owner");
+        form.cycle(true);
+        focus(&mut form, "exception-expires");
+        type_text(&mut form, "2026-01-31");
+        assert!(
+            matches!(note_of(&form, "exception-expires"), Some(Note::Problem(p)) if p.text.contains("past")),
+            "{:?}",
+            form.notes()
+        );
+        focus(&mut form, "needed-by");
+        type_text(&mut form, "2026-03-02");
+        assert!(
+            matches!(note_of(&form, "needed-by"), Some(Note::Warning(w)) if w.contains("overdue")),
+            "{:?}",
+            form.notes()
+        );
+        assert!(
+            !form
+                .problems()
+                .iter()
+                .any(|(i, _)| form.fields[*i].name == "needed-by"),
+            "a past needed-by does not stop saving"
         );
     }
 }
