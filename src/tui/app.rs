@@ -294,8 +294,10 @@ impl App {
         match (&self.status, &self.modal) {
             (_, Some(Modal::Filter { .. })) => 1,
             (Some(s), _) => {
-                let width = usize::from(self.size.0.saturating_sub(1)).max(1);
-                let lines = crate::present::wrap(&s.text, width).len().max(1);
+                let text = super::format::clean(&s.text);
+                let lines = super::widgets::footer::status_lines(&text, self.size.0)
+                    .len()
+                    .max(1);
                 let most = usize::from(self.size.1 / 3).max(1);
                 u16::try_from(lines.min(most)).unwrap_or(1)
             }

@@ -10,7 +10,7 @@ use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget};
 use tui_input::Input;
 
 /// Where the cursor goes while the filter is typed.
@@ -44,7 +44,7 @@ pub fn render_status(
         Paragraph::new(line).render(area, buf);
         return;
     }
-    let line = match status {
+    let lines: Vec<Line> = match status {
         Some(s) => {
             let style = match s.kind {
                 StatusKind::Info => t.normal,
@@ -52,13 +52,25 @@ pub fn render_status(
                 StatusKind::Refused => t.warning,
                 StatusKind::Error => t.blocked,
             };
-            Line::from(Span::styled(format!(" {}", clean(&s.text)), style))
+            // Wrapped here, as `App::status_lines` counts them, so the area the app
+            // set aside holds the whole message.
+            status_lines(&clean(&s.text), area.width)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(format!(" {l}"), style)))
+                .collect()
         }
-        None => Line::from(Span::styled(" ? shows every key that works here", t.muted)),
+        None => vec![Line::from(Span::styled(
+            " ? shows every key that works here",
+            t.muted,
+        ))],
     };
-    Paragraph::new(line)
-        .wrap(Wrap { trim: false })
-        .render(area, buf);
+    Paragraph::new(lines).render(area, buf);
+}
+
+/// A status message broken into the lines it takes at `width` columns (after the
+/// one-column margin).
+pub fn status_lines(text: &str, width: u16) -> Vec<String> {
+    format::wrap(text, usize::from(width.saturating_sub(1)).max(1))
 }
 
 fn key_spans(t: &Theme, b: &Binding) -> Vec<Span<'static>> {
