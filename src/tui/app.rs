@@ -220,18 +220,19 @@ impl App {
 
     /// What the key table's predicates need to know now.
     pub fn facts(&self) -> Facts {
-        let allowed = match self.context() {
-            Ctx::Form | Ctx::Filter | Ctx::Confirm => Vec::new(),
-            _ => ActionKind::ALL
-                .iter()
-                .copied()
-                .filter(|k| matches!(self.refusal(*k), Some(Ok(()))))
-                .collect(),
+        let selected = self.selected();
+        // Overlays offer no moves: do not ask the state machine for them.
+        let allowed = match (self.context(), selected) {
+            (Ctx::Form | Ctx::Filter | Ctx::Confirm, _) | (_, None) => Vec::new(),
+            (_, Some(v)) => self
+                .project_of(&v.item)
+                .map(|p| machine::allowed(&v.item, p, self.me.as_ref(), &self.login))
+                .unwrap_or_default(),
         };
         Facts {
             ctx: self.context(),
             base: self.base_context(),
-            selection: self.selected().is_some(),
+            selection: selected.is_some(),
             allowed,
             can_add: self.can_add(),
             filter_active: self.filter != Filter::default(),
