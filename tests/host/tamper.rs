@@ -51,7 +51,7 @@ fn tamper(db: &Db, sql: &str) {
             String::from_utf8_lossy(&out.stderr)
         );
     } else {
-        eprintln!("NOTICE: sqlite3 is not installed; tampering through rusqlite instead");
+        skip("the sqlite3 shell is not installed; tampering through rusqlite instead");
         let c = rusqlite::Connection::open(&db.path).expect("open read-write");
         c.execute_batch(sql).expect("tamper");
     }
