@@ -1,6 +1,6 @@
 //! The command line and the rules behind it: every rule refused through the real
 //! binary, the life of an item, CSV in and out, the demo data, the secret detector and
-//! free-text checks.
+//! free-text checks, and the layout of `src/` itself.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -9,6 +9,7 @@ mod csv;
 mod csv_roundtrip;
 mod demo;
 mod injection;
+mod layout;
 mod lifecycle;
 mod privileged;
 mod rules;
