@@ -590,7 +590,7 @@ impl<'r> Row<'r, '_> {
             Ok(()) => false,
             Err(r) => {
                 let message = strip_field_prefix(&f.name().replace('-', " "), &r.message());
-                self.fail(f, message, Some(r.rule), r.unsafe_attempt);
+                self.fail(f, message, Some(r.rule), r.unsafe_attempt.map(|a| *a));
                 true
             }
         }

@@ -426,7 +426,7 @@ impl Form {
                             ),
                             None => format!("refused ({}): {}", r.rule, r.message()),
                         },
-                        secret: r.unsafe_attempt,
+                        secret: r.unsafe_attempt.map(|a| *a),
                         missing: false,
                     });
                 }
