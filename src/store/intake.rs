@@ -277,10 +277,7 @@ fn at_line(source: Option<&str>, line: usize, e: Error) -> Error {
         return e;
     }
     match e {
-        Error::Refused(mut r) => {
-            r.message = format!("line {line}: {}", r.message);
-            Error::Refused(r)
-        }
+        Error::Refused(r) => Error::Refused(r.at_line(line)),
         Error::Invalid(m) => Error::Invalid(format!("line {line}: {m}")),
         other => other,
     }

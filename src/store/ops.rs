@@ -10,6 +10,7 @@ use super::intake::{
 use super::rows::{self, ITEM_COLUMNS, PROJECT_COLUMNS};
 use super::{Ctx, Error, Result, Store};
 use crate::domain::blockers::{self, Reason};
+use crate::domain::decide;
 use crate::domain::machine::{self, Action, Transition};
 use crate::domain::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -312,29 +313,18 @@ fn insert_approval(tx: &Connection, it: &Item, a: &Approval) -> Result<()> {
     Ok(())
 }
 
-/// Checks that `login` is a person who may own approvals.
-pub(super) fn check_approver(conn: &Connection, f: &ItemFields, me: &str) -> Result<()> {
-    if !f.approver.is_empty() {
-        if f.approver == me {
-            return Err(Error::Refused(Refusal::new(
-                Rule::NoSelfApproval,
-                format!(
-                    "you ({me}) are requesting this item, so you cannot be its approval owner; name someone else with --approver"
-                ),
-            )));
-        }
-        let p = load_person(conn, &f.approver)?;
-        rules::check_registered(
-            "approver",
-            &f.approver,
-            p.as_ref(),
-            &[Role::Approver, Role::Coordinator, Role::Security],
-        )?;
-    }
-    if let Some(owner) = f.exception.as_ref().and_then(|e| e.owner.as_deref()) {
-        let p = load_person(conn, owner)?;
-        rules::check_registered("exception-owner", owner, p.as_ref(), &[])?;
-    }
+/// Checks the people an item names: its approval owner may own approvals and may
+/// decide on this item, its exception owner is registered.
+pub(super) fn check_approver(conn: &Connection, f: &ItemFields, requester: &str) -> Result<()> {
+    let approver = match f.approver.trim() {
+        "" => None,
+        login => load_person(conn, login)?,
+    };
+    let owner = match f.exception.as_ref().and_then(|e| e.owner.as_deref()) {
+        Some(o) if !o.trim().is_empty() => load_person(conn, o.trim())?,
+        _ => None,
+    };
+    decide::check_named_people(f, requester, approver.as_ref(), owner.as_ref())?;
     Ok(())
 }
 
@@ -674,6 +664,11 @@ impl Store {
             .into_iter()
             .map(|p| (p.key.clone(), p))
             .collect();
+        let people: HashMap<String, Person> = self
+            .people()?
+            .into_iter()
+            .map(|p| (p.login.clone(), p))
+            .collect();
         let (sql, args) = items_query(filter);
         let mut stmt = self.conn.prepare(&sql)?;
         // The views are built where the rows land and filtered in place: a second
@@ -703,16 +698,18 @@ impl Store {
                     return false;
                 }
             }
-            let reasons = blockers::reasons(item, p, now, self.settings);
-            if filter.blocked && reasons.is_empty() {
+            let a = blockers::assess(
+                item,
+                p,
+                now,
+                self.settings,
+                people.get(item.fields.approver.as_str()),
+            );
+            if filter.blocked && a.reasons.is_empty() {
                 return false;
             }
-            v.blocked_since = if reasons.is_empty() {
-                None
-            } else {
-                blockers::spell_start(item, p, now, self.settings)
-            };
-            v.reasons = reasons;
+            v.blocked_since = a.since;
+            v.reasons = a.reasons;
             true
         });
         if views.len() < views.capacity() / 2 {
@@ -789,12 +786,12 @@ impl Store {
         let item = self.item(id)?;
         let p = self.project(&item.project)?;
         let now = self.now();
-        let reasons = blockers::reasons(&item, &p, now, self.settings);
-        let blocked_since = blockers::spell_start(&item, &p, now, self.settings);
+        let approver = self.person(&item.fields.approver)?;
+        let a = blockers::assess(&item, &p, now, self.settings, approver.as_ref());
         Ok(ItemView {
             item,
-            reasons,
-            blocked_since,
+            reasons: a.reasons,
+            blocked_since: a.since,
         })
     }
 

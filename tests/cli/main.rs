@@ -7,6 +7,7 @@ mod common;
 
 mod csv;
 mod csv_roundtrip;
+mod defects;
 mod demo;
 mod injection;
 mod layout;

@@ -324,6 +324,8 @@ fn a_group_shared_file_works_for_members_and_refuses_others_clearly() {
     let mut as_outsider = cmd(&db, &["item", "list"]);
     as_outsider
         .uid(outsider.uid)
+        // The outsider's own primary group: a gid equal to its uid could be any group
+        // on this host, even the shared one.
         .gid(outsider.own_gid)
         .env("HOME", dir.path());
     let o = as_outsider.output().unwrap();
