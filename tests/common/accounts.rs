@@ -54,6 +54,7 @@ pub fn is_root() -> bool {
 /// The shared test accounts, creating them (and the group) if needed. `None` when the
 /// tests do not run as root: the caller then skips what needs other accounts, and
 /// [`skip`](super::skip) has said so (or failed the test where skips are forbidden).
+#[track_caller]
 pub fn accounts() -> Option<&'static Accounts> {
     let acc = shared_accounts();
     if acc.is_none() {

@@ -555,6 +555,7 @@ pub struct TeamDb {
 /// A file shared with the test group, created by the account running the tests (admin
 /// and coordinator), with [`APPROVER`] registered with `member_roles` and project ACME.
 /// `None` (after a [`skip`](super::skip) notice) when not running as root.
+#[track_caller]
 pub fn team_db(member_roles: &str) -> Option<TeamDb> {
     let acc = super::accounts::accounts()?;
     let db = Db::new();

@@ -11,6 +11,7 @@ pub struct Tmux {
 impl Tmux {
     /// None (after a [`skip`](super::skip) notice) when tmux is not installed; CI
     /// installs it.
+    #[track_caller]
     pub fn new(tag: &str) -> Option<Tmux> {
         let have = Command::new("tmux")
             .arg("-V")
