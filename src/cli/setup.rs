@@ -2,7 +2,7 @@
 //! projects, the report and the audit log.
 
 use super::args::{AuditCmd, PeopleCmd, ProjectCmd, ReportArgs};
-use super::{CmdResult, Failure, open_store, output};
+use super::{CmdResult, Failure, create_store, open_store, output};
 use crate::domain::Role;
 use crate::identity::Identity;
 use crate::store::{NewProject, Store};
@@ -11,9 +11,11 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 pub fn open_tui(path: &Path) -> CmdResult {
-    if !path.exists() {
+    // Only a file known to be missing is reported so: one behind a folder this
+    // account may not enter is left to the store, which says why it cannot be used.
+    if matches!(path.try_exists(), Ok(false)) {
         return Err(Failure::Error(format!(
-            "no database at {}: create one with `accessdesk init --db {}` or try `accessdesk demo`",
+            "no database at {} (create it with `accessdesk init --db {}`, or try `accessdesk demo`)",
             path.display(),
             path.display()
         )));
@@ -84,7 +86,7 @@ pub fn demo(db: Option<&Path>, a: &super::args::DemoArgs) -> CmdResult {
 
 pub fn init(path: &Path, group: Option<&str>) -> CmdResult {
     let existed = path.exists();
-    let mut store = open_store(path)?;
+    let mut store = create_store(path)?;
     let registered = store.init(group)?;
     let me = &store.me().login;
     println!(

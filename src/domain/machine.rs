@@ -437,14 +437,29 @@ pub fn apply(
     match action {
         Action::Submit { note } => {
             optional_text("note", note)?;
-            if let Some(r) = Refusal::all(rules::submit_refusals(&item.fields)) {
-                let missing = r.rule == Rule::RequiredFields;
+            let problems = rules::submit_refusals(&item.fields);
+            if let Some(r) = Refusal::all(problems) {
+                let missing: Vec<String> = std::iter::once(&r)
+                    .chain(&r.more)
+                    .filter(|p| p.rule == Rule::RequiredFields)
+                    .filter_map(|p| p.field.map(Field::words))
+                    .collect();
+                let mut said: Vec<String> = Vec::new();
+                if !missing.is_empty() {
+                    said.push(format!("{} missing", missing.join(", ")));
+                }
+                said.extend(
+                    std::iter::once(&r)
+                        .chain(&r.more)
+                        .filter(|p| p.rule != Rule::RequiredFields)
+                        .map(|p| p.problem.clone()),
+                );
                 return Err(Refusal {
-                    problem: format!("{} cannot be submitted: {}", item.id(), r.problem),
-                    fix: if missing {
-                        "fill in every missing field, then submit again".to_string()
-                    } else {
+                    problem: format!("{} cannot be submitted: {}", item.id(), said.join("; ")),
+                    fix: if missing.is_empty() {
                         r.fix.clone()
+                    } else {
+                        "fill in every missing field, then submit again".to_string()
                     },
                     ..r
                 });

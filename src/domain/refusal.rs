@@ -236,12 +236,12 @@ pub struct Refusal {
     /// What to do about it (may be empty when the problem says it all).
     pub fix: String,
     /// The line of an imported file the refusal is about.
-    pub line: Option<usize>,
+    pub line: Option<u32>,
     /// Further problems found at the same time (submit names every missing field).
     pub more: Vec<Refusal>,
     /// Set when the refusal is a credential found in a field: the field name and the
     /// detector's rule, so the attempt can be counted without recording the value.
-    pub unsafe_attempt: Option<UnsafeAttempt>,
+    pub unsafe_attempt: Option<Box<UnsafeAttempt>>,
 }
 
 /// What is recorded of a refused credential: where, and which detector rule, never the value.
@@ -289,21 +289,28 @@ impl Refusal {
 
     /// The refusal is about line `line` of an imported file.
     pub fn at_line(mut self, line: usize) -> Self {
-        self.line = Some(line);
+        self.line = Some(u32::try_from(line).unwrap_or(u32::MAX));
         self
     }
 
-    /// Problem and fix in one sentence, without the field or the rule; further
-    /// problems follow, separated by "; ".
+    /// Problem and fix in one sentence, without the field or the rule. (A refusal
+    /// that stands for several problems says them all in its problem; `more` holds
+    /// them apart for a form.)
     pub fn message(&self) -> String {
-        let mut out = if self.fix.is_empty() {
+        if self.fix.is_empty() {
             self.problem.clone()
         } else {
-            format!("{}: {}", self.problem, self.fix)
-        };
-        for r in &self.more {
-            out.push_str("; ");
-            out.push_str(&r.message());
+            format!("{}; {}", self.problem, self.fix)
+        }
+    }
+
+    /// Every field the refusal is about, its own first.
+    pub fn fields(&self) -> Vec<Field> {
+        let mut out: Vec<Field> = self.field.into_iter().collect();
+        for f in self.more.iter().filter_map(|r| r.field) {
+            if !out.contains(&f) {
+                out.push(f);
+            }
         }
         out
     }

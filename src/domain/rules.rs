@@ -52,10 +52,10 @@ pub fn check_text(field: &str, value: &str, multiline: bool) -> Result<(), Refus
             "remove it: credentials are never stored here; have the credential owner use a safe \
              collection method (e.g. vault)",
         ));
-        r.unsafe_attempt = Some(UnsafeAttempt {
+        r.unsafe_attempt = Some(Box::new(UnsafeAttempt {
             field: field.to_string(),
             detector: kind.rule().to_string(),
-        });
+        }));
         return Err(r);
     }
     if let Err(problem) = text::check_text(value, multiline, max) {

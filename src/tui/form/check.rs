@@ -25,7 +25,7 @@ impl Form {
                             ),
                             None => r.message(),
                         },
-                        secret: r.unsafe_attempt,
+                        secret: r.unsafe_attempt.map(|a| *a),
                         missing: false,
                     });
                 }
