@@ -13,7 +13,7 @@ use super::format::{self, ColumnSpec};
 use super::layout;
 use super::state::Cursor;
 use super::theme::{SELECTED_MARKER, Theme};
-use crate::domain::{Item, Method, State};
+use crate::domain::{Item, ItemFields, Method, State};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
@@ -142,6 +142,16 @@ pub(crate) fn approval_text(item: &Item) -> String {
         }
         s => s.to_string(),
     }
+}
+
+/// The requested role, marked when the access is privileged.
+pub(crate) fn role_cell<'a>(theme: &Theme, f: &ItemFields, width: u16) -> Cell<'a> {
+    let style = if f.privileged {
+        theme.privileged
+    } else {
+        theme.normal
+    };
+    Cell::from(Span::styled(cell(&f.role, width), style))
 }
 
 /// Short method names for narrow columns.

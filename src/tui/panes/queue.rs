@@ -2,7 +2,7 @@
 //! (`machine::guard` allows them to approve), riskiest first, then oldest, with why it
 //! needs them — as approval owner, or as security reviewer of a flagged item.
 
-use super::{Fitted, badges, cell, fit, pane_block, render_empty, render_table, window};
+use super::{Fitted, badges, cell, fit, pane_block, render_empty, render_table, role_cell, window};
 use crate::domain::{Capacity, Flag, Item};
 use crate::tui::format::{self, ColumnSpec};
 use crate::tui::state::{Cursor, Look, Pane};
@@ -107,14 +107,7 @@ fn row<'a>(theme: &Theme, look: &Look<'_>, it: &Item, e: &QueueEntry, fitted: &F
             }
         }
         2 => Cell::from(cell(&f.system, w)),
-        3 => Cell::from(Span::styled(
-            cell(&f.role, w),
-            if f.privileged {
-                theme.privileged
-            } else {
-                theme.normal
-            },
-        )),
+        3 => role_cell(theme, &it.fields, w),
         4 => Cell::from(cell(&it.requester, w)),
         5 => Cell::from(cell(&format::age_since(it.state_since, look.now), w)),
         6 => Cell::from(cell(&format!("{given}/{required}"), w)),

@@ -4,7 +4,7 @@
 
 use super::{
     Fitted, approval_text, badges, cell, fit, method_text, pane_block, render_empty, render_table,
-    state_style, window,
+    role_cell, state_style, window,
 };
 use crate::domain::State;
 use crate::store::ItemView;
@@ -31,19 +31,7 @@ pub const SPECS: [ColumnSpec; 10] = [
     ColumnSpec { title: "Risk", min: 4, max: 20, priority: 2 },
 ];
 
-/// The column each spec shows (for the sort marker).
-const COLUMNS: [Column; 10] = [
-    Column::Id,
-    Column::System,
-    Column::Purpose,
-    Column::Role,
-    Column::Owner,
-    Column::Approval,
-    Column::Method,
-    Column::Expiry,
-    Column::Blocker,
-    Column::Flags,
-];
+// The specs are in the order of `Column::ALL`, which gives each its sort key.
 
 /// What the tracker draws besides the views: its cursor, sort and filter, and the
 /// number of items still loading.
@@ -108,7 +96,7 @@ pub fn render(look: &Look<'_>, t: &Tracker<'_>, area: Rect, buf: &mut Buffer) {
         .filter_map(|&ix| t.views.get(ix))
         .map(|v| row(theme, v, &fitted))
         .collect();
-    let marks: Vec<(usize, &str)> = COLUMNS
+    let marks: Vec<(usize, &str)> = Column::ALL
         .iter()
         .position(|c| *c == t.sort)
         .map(|i| vec![(i, arrow)])
@@ -126,14 +114,7 @@ fn row<'a>(theme: &crate::tui::theme::Theme, v: &ItemView, fitted: &Fitted) -> R
         0 => Cell::from(cell(&it.id(), w)),
         1 => Cell::from(cell(&f.system, w)),
         2 => Cell::from(cell(&f.purpose, w)),
-        3 => Cell::from(Span::styled(
-            cell(&f.role, w),
-            if f.privileged {
-                theme.privileged
-            } else {
-                theme.normal
-            },
-        )),
+        3 => role_cell(theme, f, w),
         4 => Cell::from(cell(&f.credential_owner, w)),
         5 => Cell::from(Span::styled(
             cell(&approval_text(it), w),

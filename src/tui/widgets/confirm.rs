@@ -8,7 +8,7 @@ use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Widget};
 
 pub fn render(t: &Theme, c: &Confirm, area: Rect, buf: &mut Buffer) {
     let w = area.width.saturating_sub(4).min(70);
@@ -31,12 +31,5 @@ pub fn render(t: &Theme, c: &Confirm, area: Rect, buf: &mut Buffer) {
         .border_style(t.warning);
     let inner = block.inner(rect);
     block.render(rect, buf);
-    Paragraph::new(lines).render(
-        Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(1),
-            ..inner
-        },
-        buf,
-    );
+    super::render_padded(lines, inner, buf);
 }

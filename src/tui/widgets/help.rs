@@ -8,7 +8,7 @@ use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Widget};
 
 fn place(ctx: Ctx) -> &'static str {
     match ctx {
@@ -99,12 +99,5 @@ pub fn render(t: &Theme, facts: &Facts, scroll: usize, area: Rect, buf: &mut Buf
     let scroll = scroll.min(total.saturating_sub(height));
     let shown: Vec<Line> = all.into_iter().skip(scroll).take(height).collect();
     super::scroll_marker(popup, buf, (scroll, height, total), "", t.muted);
-    Paragraph::new(shown).render(
-        Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(1),
-            ..inner
-        },
-        buf,
-    );
+    super::render_padded(shown, inner, buf);
 }
