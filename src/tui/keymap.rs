@@ -1,9 +1,9 @@
 //! The one key table. Each row says which keys do what, where (the contexts), and
 //! when (a predicate on [`Facts`], what the app knows right now). The same rows drive
-//! three things:
 //! `handle_key` (keys to messages), the footer (the moves valid now) and the help
 //! overlay (every key that works where you are), so a key that is shown is a key that
-//! works, and a move the state machine forbids is not offered.
+//! works, and a move the state machine forbids is not offered. The predicates see
+//! only `Facts`, never the app, so this table depends on nothing that draws or acts.
 
 use super::msg::Msg;
 use super::state::Pane;

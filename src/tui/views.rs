@@ -10,7 +10,7 @@
 use super::query::{Haystacks, Query};
 use super::state::{Column, Filter, Pane};
 use crate::domain::blockers::{self, Readiness};
-use crate::domain::{Capacity, Flag, Item, ItemFields, Person, Project};
+use crate::domain::{Capacity, Item, ItemFields, Person, Project};
 use crate::store::ItemView;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::cmp::Ordering;
@@ -60,21 +60,24 @@ pub struct Views {
     pub tasks_by_item: HashMap<String, Vec<String>>,
 }
 
-/// Riskiest first, following the order of the item's badges (privileged, shared
-/// credential, client-owned, exception); items without a review flag last. This
-/// orders rows for the eye only; whether an item needs review is the domain's.
+/// Riskiest first, in the order of the item's badges (privileged, shared credential,
+/// client-owned, exception); items that need no security review last. This orders
+/// rows for the eye only; whether an item needs review is the domain's to say. It
+/// allocates nothing: sorting 100,000 items by risk compares ~1.7 million times.
 pub fn risk_rank(item: &Item) -> u8 {
-    let review = item.needs_security_review();
-    item.flags()
-        .first()
-        .filter(|_| review)
-        .map(|f| match f {
-            Flag::Privileged => 0,
-            Flag::SharedCredential => 1,
-            Flag::ClientOwned => 2,
-            _ => 3,
-        })
-        .unwrap_or(4)
+    if !item.needs_security_review() {
+        return 4;
+    }
+    let f = &item.fields;
+    if f.privileged {
+        0
+    } else if f.shared_credential {
+        1
+    } else if f.client_owned {
+        2
+    } else {
+        3
+    }
 }
 
 /// Width of an item's id on screen.
