@@ -500,7 +500,7 @@ impl Replay<'_> {
             DemoError::Scenario(format!("'{scenario_login}' is not a declared person"))
         })?;
         if !self.stores.contains_key(scenario_login) {
-            let s = Store::open_as(self.path, id).map_err(|source| DemoError::Step {
+            let s = Store::create_as(self.path, id).map_err(|source| DemoError::Step {
                 step: format!("open the file as {scenario_login}"),
                 source,
             })?;
