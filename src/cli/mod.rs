@@ -46,6 +46,9 @@ impl From<store::Error> for Failure {
         match e {
             store::Error::Refused(r) => Failure::Refused(r.to_string()),
             store::Error::Conflict(m) => Failure::Conflict(format!("conflict: {m}")),
+            e @ store::Error::Missing { .. } => {
+                Failure::Error(format!("{e} (create it with `accessdesk init`)"))
+            }
             other => Failure::Error(other.to_string()),
         }
     }
@@ -90,9 +93,17 @@ fn db_path(cli: &Cli) -> Result<PathBuf, Failure> {
 }
 
 /// Opens the store, telling the user on standard error while another process holds
-/// the write lock.
+/// the write lock. A missing file is an error: only `init` and `demo` make one.
 pub fn open_store(path: &std::path::Path) -> Result<Store, Failure> {
-    let mut s = Store::open(path)?;
+    with_notices(Store::open(path)?)
+}
+
+/// Opens the store, making the file when missing (`init`).
+pub fn create_store(path: &std::path::Path) -> Result<Store, Failure> {
+    with_notices(Store::create(path)?)
+}
+
+fn with_notices(mut s: Store) -> Result<Store, Failure> {
     s.on_wait(Box::new(|waited| {
         eprintln!(
             "accessdesk: waiting for another accessdesk process to finish writing ({}s)...",

@@ -2,7 +2,7 @@
 //! projects, the report and the audit log.
 
 use super::args::{AuditCmd, PeopleCmd, ProjectCmd, ReportArgs};
-use super::{CmdResult, Failure, open_store, output};
+use super::{CmdResult, Failure, create_store, open_store, output};
 use crate::domain::Role;
 use crate::identity::Identity;
 use crate::store::{NewProject, Store};
@@ -84,7 +84,7 @@ pub fn demo(db: Option<&Path>, a: &super::args::DemoArgs) -> CmdResult {
 
 pub fn init(path: &Path, group: Option<&str>) -> CmdResult {
     let existed = path.exists();
-    let mut store = open_store(path)?;
+    let mut store = create_store(path)?;
     let registered = store.init(group)?;
     let me = &store.me().login;
     println!(
