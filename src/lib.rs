@@ -8,6 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod exchange;
 pub mod identity;
+pub mod present;
 pub mod scale;
 pub mod store;
 pub mod tui;

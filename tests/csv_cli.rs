@@ -301,7 +301,8 @@ fn a_large_file_with_one_problem_anywhere_writes_nothing() {
         let e = stderr(&o);
         assert_eq!(code(&o), 3, "{extra:?}: {e}");
         assert!(
-            e.contains("line 1501: ") && e.contains("temporary access needs an expiry"),
+            e.contains("line 1501, column expires: ")
+                && e.contains("temporary access needs an expiry"),
             "{extra:?}: {e}"
         );
         unchanged("refused on the reading thread", before);

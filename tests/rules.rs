@@ -79,8 +79,8 @@ fn unsafe_collection_methods_are_refused_at_add_edit_and_grant() {
             "safe-collection-method",
         );
         assert!(
-            out.stderr.contains(m),
-            "the refusal names the method: {out:?}"
+            out.stderr.contains("--method") && out.stderr.contains("delegated-account"),
+            "the refusal names the field and the safe methods: {out:?}"
         );
         refused_unchanged(
             &db,
@@ -195,45 +195,120 @@ fn requester_cannot_approve_or_be_the_approval_owner() {
 }
 
 #[test]
-fn credential_owner_cannot_approve_by_login_or_display_name() {
-    let Some(acc) = accounts() else {
-        return;
-    };
+fn an_approval_owner_who_owns_the_credential_is_refused_where_entered() {
     let db = Db::new();
     db.team();
-    let by_login = requested(&db, &NewItem::new().set("--credential-owner", APPROVER));
-    refused_unchanged(
-        &db,
-        Some(&acc.approver),
-        &["item", "approve", &by_login],
-        "no-approval-by-credential-owner",
-    );
-    // Free text compared with the display name, ignoring case and surrounding space.
+    // By login, by display name (any case, surrounding space), as "Name (Company)"
+    // and as an e-mail address: each names the approval owner, so the item could
+    // never be decided.
     let name = format!("  {}  ", APPROVER_NAME.to_lowercase());
-    let by_name = requested(&db, &NewItem::new().set("--credential-owner", &name));
+    let company = format!("{APPROVER_NAME} (Acme IT)");
+    let mail = format!("{APPROVER}@acme.example");
+    for owner in [APPROVER, name.as_str(), company.as_str(), mail.as_str()] {
+        let out = refused_unchanged(
+            &db,
+            None,
+            &NewItem::new().set("--credential-owner", owner).args("ACME"),
+            "no-approval-by-credential-owner",
+        );
+        assert!(
+            out.stderr.contains("--approver") && out.stderr.contains("credential owner"),
+            "the refusal says which field to change: {out:?}"
+        );
+    }
+    // Editing an item so that its approval owner owns the credential is refused too.
+    let id = db.add(&NewItem::new());
     refused_unchanged(
         &db,
-        Some(&acc.approver),
-        &["item", "approve", &by_name],
+        None,
+        &[
+            "item",
+            "edit",
+            &id,
+            "--version",
+            "1",
+            "--credential-owner",
+            APPROVER_NAME,
+        ],
         "no-approval-by-credential-owner",
     );
 }
 
 #[test]
-fn holder_cannot_approve_access_they_will_hold() {
+fn a_security_reviewer_who_owns_the_credential_cannot_approve() {
     let Some(acc) = accounts() else {
         return;
     };
     let db = Db::new();
     db.team();
-    let id = requested(&db, &NewItem::new().set("--holder", APPROVER));
+    let id = requested(
+        &db,
+        &NewItem::new()
+            .switch("--client-owned")
+            .set("--credential-owner", &format!("{SECURITY}@acme.example")),
+    );
     refused_unchanged(
         &db,
-        Some(&acc.approver),
+        Some(&acc.security),
+        &["item", "approve", &id],
+        "no-approval-by-credential-owner",
+    );
+}
+
+#[test]
+fn holder_cannot_be_the_approval_owner_nor_approve_as_security() {
+    let Some(acc) = accounts() else {
+        return;
+    };
+    let db = Db::new();
+    db.team();
+    refused_unchanged(
+        &db,
+        None,
+        &NewItem::new().set("--holder", APPROVER).args("ACME"),
+        "no-approval-of-own-access",
+    );
+    let id = requested(
+        &db,
+        &NewItem::new()
+            .switch("--shared-credential")
+            .set("--holder", SECURITY),
+    );
+    refused_unchanged(
+        &db,
+        Some(&acc.security),
         &["item", "approve", &id],
         "no-approval-of-own-access",
     );
     assert_eq!(db.state(&id), "requested");
+}
+
+#[test]
+fn an_approval_owner_renamed_into_a_conflict_makes_the_item_block() {
+    let db = Db::new();
+    db.team();
+    let id = requested(&db, &NewItem::new().set("--credential-owner", "Sam Smith"));
+    let shown = db.run(&["item", "show", &id, "--json"]).ok();
+    assert!(!shown.stdout.contains("approver-conflict"), "{shown:?}");
+    // The approval owner's display name becomes the credential owner's name.
+    db.run(&[
+        "people",
+        "add",
+        APPROVER,
+        "--role",
+        "approver",
+        "--name",
+        "Sam Smith",
+    ])
+    .ok();
+    let shown = db.run(&["item", "show", &id, "--json"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&shown.stdout).unwrap();
+    assert_eq!(v["blocking"], true, "{v}");
+    let reasons = v["blocker_reasons"].to_string();
+    assert!(
+        reasons.contains(APPROVER) && reasons.contains("name another approval owner"),
+        "the reason names who must change: {reasons}"
+    );
 }
 
 #[test]

@@ -48,7 +48,7 @@ fn read_commands_on_a_missing_file_fail_and_make_nothing() {
         assert_eq!(code, 1, "{args:?}: stdout {stdout:?} stderr {stderr:?}");
         assert!(
             stderr.contains(&format!(
-                "no database at {} (create it with `accessdesk init`)",
+                "no database at {} (create it with `accessdesk init",
                 db.display()
             )),
             "{args:?}: {stderr}"

@@ -68,7 +68,7 @@ proptest! {
             && r.unsafe_attempt.is_some()
             && s.len() > 12
         {
-            prop_assert!(!r.message.contains(s.as_str()));
+            prop_assert!(!r.message().contains(s.as_str()));
         }
     }
 }

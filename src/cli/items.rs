@@ -4,29 +4,26 @@ use super::args::{
     AddFlags, EditFlags, ExportArgs, FieldArgs, ImportArgs, ItemCmd, ListFormat, TaskCmd,
 };
 use super::{CmdResult, Failure, open_store, output};
-use crate::domain::machine::Action;
+use crate::domain::machine::{Action, ActionKind};
 use crate::domain::{
-    Deprovision, Exception, ItemFields, ItemPatch, Method, Refusal, Rule, State, blockers,
+    Deprovision, Exception, ItemFields, ItemPatch, Method, MethodProblem, State, blockers,
 };
 use crate::exchange;
+use crate::present;
 use crate::store::{CheckedRow, ItemFilter, ItemView, Store};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Parses a collection method; anything outside the safe list is a rule refusal.
+/// Parses a collection method: an unsafe channel is a rule refusal (exit 3), a word
+/// that is no method at all a usage error (exit 2).
 fn method(s: &str) -> Result<Method, Failure> {
-    s.parse::<Method>().map_err(|_| {
-        Failure::Refused(
-            Refusal::new(
-                Rule::SafeCollectionMethod,
-                format!(
-                    "--method '{s}' is not a safe collection method; use one of: {}. Credentials are never sent by email, chat, forms or as shared/plain-text passwords",
-                    Method::names()
-                ),
-            )
-            .to_string(),
-        )
+    Method::parse_input(s).map_err(|problem| {
+        let r = Method::refusal(&problem);
+        match problem {
+            MethodProblem::Unsafe => Failure::from(r),
+            MethodProblem::Unknown => Failure::Usage(format!("--method: {}; {}", r.problem, r.fix)),
+        }
     })
 }
 
@@ -124,35 +121,28 @@ fn state(s: &str) -> Result<State, Failure> {
         .map_err(|e| Failure::Usage(format!("--state: {e}")))
 }
 
-fn print_item_line(store: &Store, verb: &str, id: &str, json: bool) -> CmdResult {
+/// Says what a change did and what comes next (or prints the item as JSON).
+fn print_outcome(store: &Store, id: &str, said: &str, json: bool) -> CmdResult {
     let v = store.item_view(id)?;
     if json {
         output::json(&exchange::item_json(&v))?;
     } else {
-        let it = &v.item;
-        let mut line = format!(
-            "{verb} {} ({}, {}) — now {}, version {}",
-            it.id(),
-            it.fields.system,
-            it.fields.role,
-            it.state,
-            it.version
+        println!(
+            "{} (now {}, version {})",
+            crate::domain::text::sanitize(said),
+            v.item.state,
+            v.item.version
         );
-        let missing = it.missing_approvals();
-        if it.state == State::Requested && !it.approvals.is_empty() && !missing.is_empty() {
-            let m: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
-            line.push_str(&format!("; still needs approval: {}", m.join(", ")));
-        }
-        println!("{}", crate::domain::text::sanitize(&line));
     }
     Ok(())
 }
 
 pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
     let mut store = open_store(path)?;
-    let act = |store: &mut Store, id: &str, verb: &str, a: Action| -> CmdResult {
-        store.act(id, &a, None)?;
-        print_item_line(store, verb, id, json)
+    let act = |store: &mut Store, id: &str, _verb: &str, a: Action| -> CmdResult {
+        let before = store.item(id)?.state;
+        let after = store.act(id, &a, None)?;
+        print_outcome(store, id, &present::outcome(a.kind(), before, &after), json)
     };
     match cmd {
         ItemCmd::Add {
@@ -162,7 +152,12 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
         } => {
             let f = fields_for_add(fields, flags)?;
             let it = store.add_item(&project, f)?;
-            print_item_line(&store, "added", &it.id(), json)
+            let said = format!(
+                "Added {}. Next: {}.",
+                present::item_label(&it),
+                blockers::next_step(&it)
+            );
+            print_outcome(&store, &it.id(), &said, json)
         }
         ItemCmd::Edit {
             id,
@@ -179,14 +174,8 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
             }
             let before = current.state;
             let it = store.edit_item(&id, version, &patch)?;
-            if before != it.state && !json {
-                println!(
-                    "approvals lapsed: the change is material, {} is back in {}",
-                    it.id(),
-                    it.state
-                );
-            }
-            print_item_line(&store, "edited", &id, json)
+            let said = present::outcome(ActionKind::Edit, before, &it);
+            print_outcome(&store, &id, &said, json)
         }
         ItemCmd::List {
             project,
@@ -195,6 +184,9 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
             expiring,
             csv,
         } => {
+            if let Some(key) = &project {
+                store.project(key)?;
+            }
             let filter = ItemFilter {
                 project,
                 state: st.as_deref().map(state).transpose()?,
@@ -387,20 +379,7 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
     if let Some(m) = it.granted_method {
         line(&mut o, "granted by", m.to_string());
     }
-    let access = if f.temporary {
-        format!(
-            "temporary until {} ({})",
-            f.expires
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "?".into()),
-            f.deprovision
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "on-date".into())
-        )
-    } else {
-        "permanent".into()
-    };
-    line(&mut o, "access", access);
+    line(&mut o, "access", present::access_text(f));
     let flags: Vec<&str> = it.flags().iter().map(|f| f.as_str()).collect();
     line(
         &mut o,
@@ -412,16 +391,7 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
         },
     );
     if let Some(e) = &f.exception {
-        line(
-            &mut o,
-            "exception",
-            format!(
-                "{} (owner {}, until {})",
-                e.reason,
-                e.owner.clone().unwrap_or_default(),
-                e.expires.map(|d| d.to_string()).unwrap_or_default()
-            ),
-        );
+        line(&mut o, "exception", present::exception_text(e));
     }
     line(
         &mut o,
@@ -481,6 +451,8 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
             crate::domain::text::sanitize(&reasons.join("; "))
         );
         let _ = writeln!(o, "waiting on: {}", blockers::waiting_on(it));
+    } else if !it.state.is_terminal() {
+        let _ = writeln!(o, "next: {}", blockers::next_step(it));
     }
     if !tasks.is_empty() {
         let t: Vec<String> = tasks
@@ -495,24 +467,6 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
     }
     let _ = writeln!(o, "\nhistory:");
     for e in history {
-        let detail = e
-            .payload
-            .as_object()
-            .map(|o| {
-                o.iter()
-                    .filter(|(k, v)| !v.is_null() && *k != "fields")
-                    .map(|(k, v)| {
-                        format!(
-                            "{k}={}",
-                            v.as_str()
-                                .map(str::to_string)
-                                .unwrap_or_else(|| v.to_string())
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .unwrap_or_default();
         let at = e
             .at_utc()
             .map(output::local)
@@ -522,7 +476,7 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
             "  {at}  {:<8} {:<14} {}",
             e.login,
             e.kind,
-            crate::domain::text::sanitize(&output::cut(&detail, 120))
+            output::fit(&present::event_summary(&e), 120)
         );
     }
     print!("{}", crate::domain::text::sanitize_multiline(&o));
@@ -555,6 +509,9 @@ pub fn task(path: &Path, cmd: TaskCmd, json: bool) -> CmdResult {
             }
         }
         TaskCmd::List { project } => {
+            if let Some(key) = &project {
+                store.project(key)?;
+            }
             let tasks = store.tasks(project.as_deref())?;
             let views = store.list_items(&ItemFilter {
                 project: project.clone(),
@@ -629,16 +586,9 @@ pub fn task(path: &Path, cmd: TaskCmd, json: bool) -> CmdResult {
 
 /// Items of `needs` that are not ready or break a rule (the task is blocked by them).
 fn unready(views: &[ItemView], needs: &[String]) -> Vec<String> {
-    needs
-        .iter()
-        .filter(|id| {
-            views.iter().find(|v| &&v.item.id() == id).is_none_or(|v| {
-                !v.item.is_ready()
-                    || !crate::domain::rules::policy_problems(&v.item.fields).is_empty()
-            })
-        })
-        .cloned()
-        .collect()
+    let by_id: std::collections::HashMap<String, &crate::domain::Item> =
+        views.iter().map(|v| (v.item.id(), &v.item)).collect();
+    blockers::task_waiting_for(needs, |id| by_id.get(id).copied())
 }
 
 pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
@@ -703,6 +653,11 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
         });
     }
     let n = stored.map_err(|e| match Failure::from(e) {
+        Failure::Rule(r) => Failure::Refused(format!(
+            "{}: {}; nothing was imported",
+            a.file.display(),
+            super::words::refusal(&r)
+        )),
         Failure::Refused(m) => {
             Failure::Refused(format!("{}: {m}; nothing was imported", a.file.display()))
         }
@@ -764,6 +719,9 @@ fn received_rows(
 
 pub fn export(path: &Path, a: ExportArgs) -> CmdResult {
     let store = open_store(path)?;
+    if let Some(key) = &a.project {
+        store.project(key)?;
+    }
     let views = store.list_items(&ItemFilter {
         project: a.project,
         ..Default::default()

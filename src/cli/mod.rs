@@ -6,6 +6,7 @@ pub mod args;
 mod items;
 mod output;
 mod setup;
+pub mod words;
 
 use crate::store::{self, Store};
 use args::{Cli, Command};
@@ -19,8 +20,10 @@ pub enum Failure {
     Error(String),
     /// Exit 2: the arguments were wrong.
     Usage(String),
-    /// Exit 3: a rule refused.
+    /// Exit 3: a rule refused (a text already worded, e.g. an import report).
     Refused(String),
+    /// Exit 3: a rule refused, as data; worded by [`words::refusal`].
+    Rule(Box<crate::domain::Refusal>),
     /// Exit 4: a concurrent change.
     Conflict(String),
 }
@@ -30,13 +33,22 @@ impl Failure {
         match self {
             Failure::Error(_) => 1,
             Failure::Usage(_) => 2,
-            Failure::Refused(_) => 3,
+            Failure::Refused(_) | Failure::Rule(_) => 3,
             Failure::Conflict(_) => 4,
         }
     }
-    fn message(&self) -> &str {
+    fn message(&self) -> String {
         match self {
-            Failure::Error(m) | Failure::Usage(m) | Failure::Refused(m) | Failure::Conflict(m) => m,
+            Failure::Error(m) | Failure::Usage(m) | Failure::Refused(m) | Failure::Conflict(m) => {
+                m.clone()
+            }
+            Failure::Rule(r) => words::refusal(r),
+        }
+    }
+    fn refusal(&self) -> Option<&crate::domain::Refusal> {
+        match self {
+            Failure::Rule(r) => Some(r),
+            _ => None,
         }
     }
 }
@@ -44,11 +56,19 @@ impl Failure {
 impl From<store::Error> for Failure {
     fn from(e: store::Error) -> Self {
         match e {
-            store::Error::Refused(r) => Failure::Refused(r.to_string()),
+            store::Error::Refused(r) => Failure::Rule(Box::new(r)),
             store::Error::Conflict(m) => Failure::Conflict(format!("conflict: {m}")),
-            e @ store::Error::Missing { .. } => {
-                Failure::Error(format!("{e} (create it with `accessdesk init`)"))
-            }
+            store::Error::Missing {
+                path,
+                missing_folder,
+            } => Failure::Error(format!(
+                "{} (create it with `accessdesk init --db {}`, or name another with --db or ACCESSDESK_DB)",
+                store::Error::Missing {
+                    path: path.clone(),
+                    missing_folder,
+                },
+                path.display()
+            )),
             other => Failure::Error(other.to_string()),
         }
     }
@@ -64,6 +84,7 @@ pub type CmdResult = Result<(), Failure>;
 
 /// Runs the parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    let json = cli.json;
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
@@ -74,9 +95,18 @@ pub fn run(cli: Cli) -> ExitCode {
                     "accessdesk: {}",
                     crate::domain::text::sanitize_multiline(msg.trim_end())
                 );
+                if json {
+                    eprintln!("{}", words::json_error(&msg, f.refusal(), f.code()));
+                }
             }
             ExitCode::from(f.code())
         }
+    }
+}
+
+impl From<crate::domain::Refusal> for Failure {
+    fn from(r: crate::domain::Refusal) -> Self {
+        Failure::Rule(Box::new(r))
     }
 }
 

@@ -2,20 +2,23 @@
 //! came from a person or a file is neutralised before it reaches the terminal.
 
 use crate::domain::text::sanitize;
-use std::io::{self, Write};
+use crate::present;
+use std::io::{self, IsTerminal, Write};
 
 /// Writes rows as left-aligned columns separated by two spaces; the last column is
-/// not padded. Cells are sanitised and cut to `max` characters.
+/// not padded. Cells are sanitised; on a terminal they are cut to `max` cells, while
+/// a pipe or a file gets them whole (a script must not receive `…` for data).
 pub fn table(header: &[&str], rows: &[Vec<String>], max: usize) -> io::Result<()> {
+    let cut_to = io::stdout().is_terminal().then_some(max);
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| r.iter().map(|c| cut(&sanitize(c), max)).collect())
+        .map(|r| r.iter().map(|c| cell(c, cut_to)).collect())
         .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| present::width(h)).collect();
     for r in &cells {
         for (i, c) in r.iter().enumerate() {
             if i < widths.len() {
-                widths[i] = widths[i].max(c.chars().count());
+                widths[i] = widths[i].max(present::width(c));
             }
         }
     }
@@ -27,7 +30,8 @@ pub fn table(header: &[&str], rows: &[Vec<String>], max: usize) -> io::Result<()
             if i == last {
                 write!(out, "{c}")?;
             } else {
-                write!(out, "{c:<w$}  ", w = widths[i])?;
+                let pad = widths[i].saturating_sub(present::width(c));
+                write!(out, "{c}{:pad$}  ", "")?;
             }
         }
         writeln!(out)
@@ -42,14 +46,18 @@ pub fn table(header: &[&str], rows: &[Vec<String>], max: usize) -> io::Result<()
     out.flush()
 }
 
-/// Cuts text to `max` characters with an ellipsis.
-pub fn cut(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
+/// A table cell: sanitised, and cut to `max` cells when given.
+fn cell(s: &str, max: Option<usize>) -> String {
+    let clean = sanitize(s);
+    match max {
+        Some(max) => present::cut(&clean, max),
+        None => clean.into_owned(),
     }
-    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-    t.push('…');
-    t
+}
+
+/// Cuts a text to `max` cells on a terminal; whole when written to a pipe or file.
+pub fn fit(s: &str, max: usize) -> String {
+    cell(s, io::stdout().is_terminal().then_some(max))
 }
 
 /// Prints a JSON value, pretty.
@@ -62,20 +70,10 @@ pub fn json(v: &serde_json::Value) -> io::Result<()> {
 
 /// "3d 4h", "5h 10m", "12m".
 pub fn age(d: chrono::Duration) -> String {
-    let m = d.num_minutes().max(0);
-    let (days, hours, mins) = (m / 1440, (m % 1440) / 60, m % 60);
-    if days > 0 {
-        format!("{days}d {hours}h")
-    } else if hours > 0 {
-        format!("{hours}h {mins}m")
-    } else {
-        format!("{mins}m")
-    }
+    present::age(d)
 }
 
 /// A UTC time in the host's local time, to the minute.
 pub fn local(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono::Local)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    present::local_time(t, &chrono::Local)
 }

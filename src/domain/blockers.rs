@@ -30,15 +30,37 @@ impl Default for Settings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Reason {
-    MissingFields { fields: Vec<String> },
-    PolicyBreach { problem: String },
+    MissingFields {
+        fields: Vec<String>,
+    },
+    PolicyBreach {
+        problem: String,
+    },
     Denied,
-    Overdue { needed_by: NaiveDate },
-    Stale { days: i64 },
-    Manual { reason: String },
-    Expired { expires: NaiveDate },
+    Overdue {
+        needed_by: NaiveDate,
+    },
+    Stale {
+        days: i64,
+    },
+    Manual {
+        reason: String,
+    },
+    Expired {
+        expires: NaiveDate,
+    },
     ProjectClosedStillGranted,
     RetrospectiveOverdue,
+    /// The security exception ended while the access is live.
+    ExceptionExpired {
+        expires: NaiveDate,
+    },
+    /// The approval owner may not decide on the item (they requested it, own its
+    /// credential, will hold it or own its exception): the approval owner must change.
+    ApproverConflict {
+        approver: String,
+        conflict: String,
+    },
 }
 
 impl Reason {
@@ -54,6 +76,8 @@ impl Reason {
             Reason::Expired { .. } => "expired-not-revoked",
             Reason::ProjectClosedStillGranted => "closed-project-access",
             Reason::RetrospectiveOverdue => "retrospective-overdue",
+            Reason::ExceptionExpired { .. } => "exception-expired",
+            Reason::ApproverConflict { .. } => "approver-conflict",
         }
     }
 }
@@ -70,6 +94,13 @@ impl fmt::Display for Reason {
             Reason::Expired { expires } => write!(f, "expired {expires}, not revoked"),
             Reason::ProjectClosedStillGranted => write!(f, "project closed, access still granted"),
             Reason::RetrospectiveOverdue => write!(f, "break-glass retrospective overdue"),
+            Reason::ExceptionExpired { expires } => {
+                write!(f, "security exception expired {expires}, access still live")
+            }
+            Reason::ApproverConflict { approver, conflict } => write!(
+                f,
+                "approval owner {approver} {conflict} this item and may not decide: name another approval owner"
+            ),
         }
     }
 }
@@ -114,7 +145,7 @@ pub fn reasons(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Vec
             let missing = rules::missing_fields(&item.fields);
             if !missing.is_empty() {
                 out.push(Reason::MissingFields {
-                    fields: missing.into_iter().map(String::from).collect(),
+                    fields: missing.into_iter().map(|f| f.words()).collect(),
                 });
             }
         }
@@ -153,7 +184,81 @@ pub fn reasons(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Vec
     if item.retro_due.is_some_and(|d| d < now) {
         out.push(Reason::RetrospectiveOverdue);
     }
+    if state.access_live()
+        && let Some(exp) = item.fields.exception.as_ref().and_then(|e| e.expires)
+        && exp < today
+    {
+        out.push(Reason::ExceptionExpired { expires: exp });
+    }
     out
+}
+
+/// Reasons that depend on the people registered: an approval owner who may not
+/// decide on the item, while a decision is still to come. `approver` is the
+/// registered person of the item's approval owner, if any.
+pub fn people_reasons(item: &Item, approver: Option<&Person>) -> Vec<Reason> {
+    if !matches!(item.state, State::Needed | State::Requested) {
+        return Vec::new();
+    }
+    super::decide::approval_owner_conflict(item, approver)
+        .map(|c| Reason::ApproverConflict {
+            approver: item.fields.approver.clone(),
+            conflict: c.describe().to_string(),
+        })
+        .into_iter()
+        .collect()
+}
+
+/// What is known about an item's blocking at a moment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Assessment {
+    pub reasons: Vec<Reason>,
+    /// Start of the current blocking spell; `None` when not blocking.
+    pub since: Option<DateTime<Utc>>,
+    /// When to look again with no change to the item (see [`next_check`]).
+    pub next_check: Option<DateTime<Utc>>,
+}
+
+/// Everything that blocks `item` at `now`, since when, and when to look again.
+/// `approver` is the registered person of its approval owner, if any.
+pub fn assess(
+    item: &Item,
+    p: &Project,
+    now: DateTime<Utc>,
+    s: Settings,
+    approver: Option<&Person>,
+) -> Assessment {
+    let mut reasons = reasons(item, p, now, s);
+    let time_based = !reasons.is_empty();
+    reasons.extend(people_reasons(item, approver));
+    let since = if reasons.is_empty() {
+        None
+    } else if time_based {
+        spell_start(item, p, now, s)
+    } else {
+        // Blocking only because of who the approval owner is: since the last change
+        // recorded a spell, else since it was seen.
+        Some(item.blocked_since.unwrap_or(now).min(now))
+    };
+    let next_check = next_check(item, since, now, s);
+    Assessment {
+        reasons,
+        since,
+        next_check,
+    }
+}
+
+/// The items of `needs` (ids) that hold a task up: not ready, breaking a rule, or
+/// unknown. `item` finds an item by id.
+pub fn task_waiting_for<'a>(
+    needs: &[String],
+    item: impl Fn(&str) -> Option<&'a Item>,
+) -> Vec<String> {
+    needs
+        .iter()
+        .filter(|id| item(id).is_none_or(|it| !it.is_ready() || rules::breaks_policy(&it.fields)))
+        .cloned()
+        .collect()
 }
 
 /// Earliest instant at which a time-based reason that holds at `now` began, as seen
@@ -164,7 +269,9 @@ fn time_onset(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Opti
         .filter_map(|r| match r {
             Reason::Overdue { needed_by } => Some(end_of(p, *needed_by)),
             Reason::Stale { days } => Some(item.updated_at + Duration::days(*days)),
-            Reason::Expired { expires } => Some(end_of(p, *expires)),
+            Reason::Expired { expires } | Reason::ExceptionExpired { expires } => {
+                Some(end_of(p, *expires))
+            }
             Reason::RetrospectiveOverdue => item.retro_due,
             _ => None,
         })
@@ -238,36 +345,87 @@ pub fn age(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Option<
 
 /// Who the item waits on, in words for the blockers pane.
 pub fn waiting_on(item: &Item) -> String {
+    next_step(item).to_string()
+}
+
+/// What has to happen next to an item, and who does it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextStep {
+    /// Who acts: a login, a role ("security") or a described person.
+    pub who: String,
+    /// What they do, as a verb phrase ("approve it").
+    pub what: String,
+}
+
+impl fmt::Display for NextStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.who.is_empty() {
+            f.write_str(&self.what)
+        } else {
+            write!(f, "{} to {}", self.who, self.what)
+        }
+    }
+}
+
+/// The next step of an item in its life, in words a person would use.
+pub fn next_step(item: &Item) -> NextStep {
     let f = &item.fields;
+    let step = |who: String, what: &str| NextStep {
+        who,
+        what: what.to_string(),
+    };
     match item.state {
-        State::Needed | State::Denied => {
-            format!("{} (requester) to complete and submit", item.requester)
-        }
-        State::Requested => {
-            let missing = item.missing_approvals();
-            let names: Vec<String> = missing
-                .iter()
-                .map(|c| match c {
-                    Capacity::Owner => format!("{} (approval owner)", f.approver),
-                    Capacity::Security => "security review".to_string(),
-                })
-                .collect();
-            names.join(" + ")
-        }
-        State::Approved => format!(
-            "{} (credential owner) to grant",
-            non_empty(&f.credential_owner)
-        ),
-        State::Granted | State::Verified => {
-            if item.retro_due.is_some() {
-                "security (retrospective)".into()
-            } else if item.state == State::Granted {
-                "support to verify".into()
+        State::Needed => {
+            if item.last_reason.is_some() && item.round > 0 {
+                step(
+                    format!("{} (requester)", item.requester),
+                    "make the changes asked for and submit again",
+                )
             } else {
-                "support to revoke".into()
+                step(
+                    format!("{} (requester)", item.requester),
+                    "complete and submit it",
+                )
             }
         }
-        State::Revoked | State::Cancelled => "nobody".into(),
+        State::Denied => step(
+            format!("{} (requester)", item.requester),
+            "reopen it with a narrower request, or cancel it",
+        ),
+        State::Requested => {
+            let names: Vec<String> = item
+                .missing_approvals()
+                .iter()
+                .map(|c| match c {
+                    Capacity::Owner => format!("{} (approval owner)", non_empty(&f.approver)),
+                    Capacity::Security => "a security reviewer".to_string(),
+                })
+                .collect();
+            step(names.join(" + "), "approve, deny or return it")
+        }
+        State::Approved => step(
+            format!("{} (credential owner)", non_empty(&f.credential_owner)),
+            "grant the access",
+        ),
+        State::Granted | State::Verified if item.retro_due.is_some() => step(
+            "a security person other than the one who broke the glass".to_string(),
+            "close the break-glass retrospective",
+        ),
+        State::Granted => step("support".to_string(), "verify scope and credential owner"),
+        State::Verified => {
+            if f.temporary {
+                match f.expires {
+                    Some(d) => step("support".to_string(), &format!("revoke it on {d}")),
+                    None => step("support".to_string(), "revoke it when it ends"),
+                }
+            } else {
+                step(
+                    String::new(),
+                    "nothing: ready; revoke it when the project ends",
+                )
+            }
+        }
+        State::Revoked | State::Cancelled => step(String::new(), "nothing: finished"),
     }
 }
 
@@ -293,10 +451,15 @@ impl Readiness {
     }
     /// Counts one item by its state (for streaming computations).
     pub fn add(&mut self, state: State) {
+        self.add_n(state, 1);
+    }
+    /// Counts `n` items in `state`: cancelled items are not required, verified ones
+    /// are ready.
+    pub fn add_n(&mut self, state: State, n: usize) {
         if state != State::Cancelled {
-            self.required += 1;
+            self.required += n;
             if state == State::Verified {
-                self.ready += 1;
+                self.ready += n;
             }
         }
     }
@@ -465,5 +628,49 @@ mod tests {
             spell_after_change(Some(&before), &after, &p, t("2026-03-02T09:00:00Z"), s),
             None
         );
+    }
+
+    #[test]
+    fn an_expired_exception_blocks_live_access_only() {
+        let p = project();
+        let mut it = item(State::Verified, "2026-03-01T09:00:00Z");
+        it.fields.exception = Some(Exception {
+            reason: "legacy SSO".into(),
+            owner: Some("sam".into()),
+            expires: NaiveDate::from_ymd_opt(2026, 3, 15),
+        });
+        let s = Settings::default();
+        assert!(reasons(&it, &p, t("2026-03-15T12:00:00Z"), s).is_empty());
+        let later = t("2026-03-17T12:00:00Z");
+        assert_eq!(
+            reasons(&it, &p, later, s),
+            vec![Reason::ExceptionExpired {
+                expires: NaiveDate::from_ymd_opt(2026, 3, 15).unwrap()
+            }]
+        );
+        // The spell starts when the exception's last day ended in the project's zone.
+        assert_eq!(
+            spell_start(&it, &p, later, s),
+            Some(t("2026-03-15T23:00:00Z"))
+        );
+        it.state = State::Revoked;
+        assert!(reasons(&it, &p, later, s).is_empty());
+    }
+
+    #[test]
+    fn a_task_waits_for_items_not_ready_or_breaking_a_rule() {
+        let ready = item(State::Verified, "2026-03-01T09:00:00Z");
+        let mut unsafe_ready = item(State::Verified, "2026-03-01T09:00:00Z");
+        unsafe_ready.number = 2;
+        unsafe_ready.fields.temporary = true;
+        let mut denied = item(State::Denied, "2026-03-01T09:00:00Z");
+        denied.number = 3;
+        let all = [ready, unsafe_ready, denied];
+        let needs: Vec<String> = ["ACME-1", "ACME-2", "ACME-3", "ACME-9"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let waiting = task_waiting_for(&needs, |id| all.iter().find(|i| i.id() == id));
+        assert_eq!(waiting, vec!["ACME-2", "ACME-3", "ACME-9"]);
     }
 }

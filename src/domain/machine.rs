@@ -6,8 +6,8 @@
 //! and returns the changed item and the event to record.
 
 use super::model::*;
-use super::refusal::{Refusal, Rule};
-use super::rules;
+use super::refusal::{Field, Refusal, Rule};
+use super::{decide, rules};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 
@@ -163,19 +163,19 @@ pub struct Transition {
 /// The person acting, or `None` for an OS account that is not registered.
 pub type Actor<'a> = Option<&'a Person>;
 
-fn registered<'a>(actor: Actor<'a>, login: &str) -> Result<&'a Person, Refusal> {
+/// The registered person acting, or a refusal for an OS account that is not registered.
+pub fn require_registered<'a>(actor: Actor<'a>, login: &str) -> Result<&'a Person, Refusal> {
     actor.ok_or_else(|| {
         Refusal::new(
             Rule::Registered,
-            format!(
-                "the OS account '{login}' is not registered and may only read; an admin registers it with \
-                 `accessdesk people add {login} --role ROLE` (see `accessdesk people list` for admins)"
-            ),
+            format!("the OS account '{login}' is not registered and may only read"),
         )
+        .fix("ask an admin to register it as a person with a role")
     })
 }
 
-fn need_role(p: &Person, roles: &[Role], what: &str) -> Result<(), Refusal> {
+/// Refuses `p` unless they hold one of `roles`; `what` names the action ("submit").
+pub fn require_role(p: &Person, roles: &[Role], what: &str) -> Result<(), Refusal> {
     if roles.iter().any(|r| p.has(*r)) {
         return Ok(());
     }
@@ -186,21 +186,36 @@ fn need_role(p: &Person, roles: &[Role], what: &str) -> Result<(), Refusal> {
             "{what} needs the role {}; {} has {}",
             names.join(" or "),
             p.login,
-            roles_text(p)
+            decide::roles_of(p)
         ),
     ))
 }
 
-fn roles_text(p: &Person) -> String {
-    if p.roles.is_empty() {
-        "no roles".into()
-    } else {
-        p.roles
-            .iter()
-            .map(|r| r.as_str())
-            .collect::<Vec<_>>()
-            .join(",")
-    }
+/// Roles that manage projects, tasks and items (add, edit, submit, cancel, import).
+pub const MANAGERS: [Role; 2] = [Role::Admin, Role::Coordinator];
+/// Roles that work on items (grant, verify, revoke, notes, blockers).
+pub const WORKERS: [Role; 3] = [Role::Coordinator, Role::Security, Role::Support];
+
+/// The acting person if registered as admin or coordinator; `doing` names what needs
+/// it ("adding items").
+pub fn require_manager<'a>(
+    actor: Actor<'a>,
+    login: &str,
+    doing: &str,
+) -> Result<&'a Person, Refusal> {
+    let p = require_registered(actor, login)?;
+    require_role(p, &MANAGERS, doing)?;
+    Ok(p)
+}
+
+/// May this person manage projects, tasks and items?
+pub fn can_manage(actor: Actor<'_>) -> bool {
+    actor.is_some_and(|p| MANAGERS.iter().any(|r| p.has(*r)))
+}
+
+/// May this person work on items (grant, verify, revoke, notes, blockers)?
+pub fn can_work(actor: Actor<'_>) -> bool {
+    actor.is_some_and(|p| WORKERS.iter().any(|r| p.has(*r)))
 }
 
 fn from_states(item: &Item, kind: ActionKind, allowed: &[State]) -> Result<(), Refusal> {
@@ -221,109 +236,7 @@ fn from_states(item: &Item, kind: ActionKind, allowed: &[State]) -> Result<(), R
     ))
 }
 
-const WORKERS: [Role; 3] = [Role::Coordinator, Role::Security, Role::Support];
-const MANAGERS: [Role; 2] = [Role::Admin, Role::Coordinator];
-
-/// In which capacity `p` may decide (approve, deny, return) on `item`, or why not.
-/// For `approve`, the capacity must still be missing in this round.
-pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Capacity, Refusal> {
-    let f = &item.fields;
-    if p.login == item.requester {
-        return Err(Refusal::new(
-            Rule::NoSelfApproval,
-            format!(
-                "{} requested {}; nobody decides on their own request — the approval owner is {}",
-                p.login,
-                item.id(),
-                f.approver
-            ),
-        ));
-    }
-    if p.is_named_by(&f.credential_owner) {
-        return Err(Refusal::new(
-            Rule::NoOwnCredentialApproval,
-            format!(
-                "{} owns the credential of {}; someone else must decide",
-                p.login,
-                item.id()
-            ),
-        ));
-    }
-    if f.holder.as_deref().is_some_and(|h| p.is_named_by(h)) {
-        return Err(Refusal::new(
-            Rule::NoApprovalOfOwnAccess,
-            format!(
-                "{} will hold the access of {}; someone else must decide",
-                p.login,
-                item.id()
-            ),
-        ));
-    }
-    let already = item.approvals.iter().find(|a| a.login == p.login);
-    let owner_missing = !item.approvals.iter().any(|a| a.capacity == Capacity::Owner);
-    let security_missing = item.needs_security_review()
-        && !item
-            .approvals
-            .iter()
-            .any(|a| a.capacity == Capacity::Security);
-    let is_owner = p.login == f.approver
-        && (p.has(Role::Approver) || p.has(Role::Coordinator) || p.has(Role::Security));
-    let is_reviewer = p.has(Role::Security) && item.needs_security_review();
-
-    if !approving {
-        if is_owner {
-            return Ok(Capacity::Owner);
-        }
-        if is_reviewer {
-            return Ok(Capacity::Security);
-        }
-    } else if let Some(a) = already {
-        return Err(Refusal::new(
-            Rule::SeparateApprovers,
-            format!(
-                "{} already approved {} as {}; {} needs its approvals from different people",
-                p.login,
-                item.id(),
-                a.capacity,
-                if security_missing {
-                    "the security review"
-                } else {
-                    "the item"
-                }
-            ),
-        ));
-    } else if is_owner && owner_missing {
-        return Ok(Capacity::Owner);
-    } else if is_reviewer && security_missing {
-        return Ok(Capacity::Security);
-    } else if (is_owner && !owner_missing) || (is_reviewer && !security_missing) {
-        return Err(Refusal::new(
-            Rule::StateMachine,
-            format!(
-                "{} already has the approval {} could give",
-                item.id(),
-                p.login
-            ),
-        ));
-    }
-    let who = if item.needs_security_review() {
-        format!(
-            "its approval owner ({}) or a security person (it is flagged for review)",
-            f.approver
-        )
-    } else {
-        format!("its approval owner ({})", f.approver)
-    };
-    Err(Refusal::new(
-        Rule::RoleRequired,
-        format!(
-            "only {who} may decide on {}; {} is {}",
-            item.id(),
-            p.login,
-            roles_text(p)
-        ),
-    ))
-}
+pub use super::decide::decision_capacity;
 
 /// May `actor` make this move on `item` now? Checks the state, the roles and the
 /// identity rules, not the typed text.
@@ -334,7 +247,7 @@ pub fn guard(
     actor: Actor<'_>,
     login: &str,
 ) -> Result<(), Refusal> {
-    let p = registered(actor, login)?;
+    let p = require_registered(actor, login)?;
     let closed = project.closed_at.is_some();
     let open_only = |what: &str| {
         if closed {
@@ -350,12 +263,12 @@ pub fn guard(
     use State as S;
     match kind {
         K::Submit => {
-            need_role(p, &MANAGERS, "submit")?;
+            require_role(p, &MANAGERS, "submit")?;
             open_only("submit")?;
             from_states(item, kind, &[S::Needed])
         }
         K::Edit => {
-            need_role(p, &MANAGERS, "edit")?;
+            require_role(p, &MANAGERS, "edit")?;
             open_only("edit")?;
             from_states(
                 item,
@@ -380,20 +293,20 @@ pub fn guard(
             decision_capacity(item, p, kind == K::Approve).map(|_| ())
         }
         K::Grant => {
-            need_role(p, &WORKERS, "grant")?;
+            require_role(p, &WORKERS, "grant")?;
             open_only("grant")?;
             from_states(item, kind, &[S::Approved])
         }
         K::Verify => {
-            need_role(p, &WORKERS, "verify")?;
+            require_role(p, &WORKERS, "verify")?;
             from_states(item, kind, &[S::Granted])
         }
         K::Revoke => {
-            need_role(p, &WORKERS, "revoke")?;
+            require_role(p, &WORKERS, "revoke")?;
             from_states(item, kind, &[S::Granted, S::Verified])
         }
         K::Cancel => {
-            need_role(p, &MANAGERS, "cancel")?;
+            require_role(p, &MANAGERS, "cancel")?;
             from_states(
                 item,
                 kind,
@@ -401,12 +314,12 @@ pub fn guard(
             )
         }
         K::Reopen => {
-            need_role(p, &MANAGERS, "reopen")?;
+            require_role(p, &MANAGERS, "reopen")?;
             open_only("reopen")?;
             from_states(item, kind, &[S::Denied, S::Requested])
         }
         K::Block => {
-            need_role(p, &WORKERS, "flagging a blocker")?;
+            require_role(p, &WORKERS, "flagging a blocker")?;
             if item.state.is_terminal() {
                 return from_states(
                     item,
@@ -424,7 +337,7 @@ pub fn guard(
             Ok(())
         }
         K::Unblock => {
-            need_role(p, &WORKERS, "clearing a blocker")?;
+            require_role(p, &WORKERS, "clearing a blocker")?;
             if item.manual_block.is_none() {
                 return Err(Refusal::new(
                     Rule::StateMachine,
@@ -434,12 +347,12 @@ pub fn guard(
             Ok(())
         }
         K::BreakGlass => {
-            need_role(p, &[Role::Coordinator, Role::Security], "break-glass")?;
+            require_role(p, &[Role::Coordinator, Role::Security], "break-glass")?;
             open_only("break-glass")?;
             from_states(item, kind, &[S::Needed, S::Requested])
         }
         K::CloseRetro => {
-            need_role(p, &[Role::Security], "closing a break-glass retrospective")?;
+            require_role(p, &[Role::Security], "closing a break-glass retrospective")?;
             if item.retro_due.is_none() {
                 return Err(Refusal::new(
                     Rule::StateMachine,
@@ -458,7 +371,7 @@ pub fn guard(
             }
             Ok(())
         }
-        K::Note => need_role(p, &WORKERS, "adding a note"),
+        K::Note => require_role(p, &WORKERS, "adding a note"),
     }
 }
 
@@ -472,7 +385,11 @@ pub fn allowed(item: &Item, project: &Project, actor: Actor<'_>, login: &str) ->
 
 fn required_text(field: &str, value: &str, rule: Rule, fix: &str) -> Result<(), Refusal> {
     if value.trim().is_empty() {
-        return Err(Refusal::new(rule, format!("{field} is required: {fix}")));
+        let r = Refusal::new(rule, format!("a {field} is required")).fix(fix);
+        return Err(match Field::from_name(field) {
+            Some(f) => r.on(f),
+            None => r,
+        });
     }
     rules::check_text(field, value, true)
 }
@@ -520,24 +437,32 @@ pub fn apply(
     match action {
         Action::Submit { note } => {
             optional_text("note", note)?;
-            let problems = rules::submit_problems(&item.fields);
-            if !problems.is_empty() {
-                let rule = if rules::missing_fields(&item.fields).is_empty()
-                    && item.fields.temporary
-                    && item.fields.expires.is_none()
-                {
-                    Rule::TemporaryNeedsExpiry
-                } else {
-                    Rule::RequiredFields
-                };
-                return Err(Refusal::new(
-                    rule,
-                    format!(
-                        "{} cannot be submitted: {}; fill them with `accessdesk item edit`",
-                        item.id(),
-                        problems.join("; ")
-                    ),
-                ));
+            let problems = rules::submit_refusals(&item.fields);
+            if let Some(r) = Refusal::all(problems) {
+                let missing: Vec<String> = std::iter::once(&r)
+                    .chain(&r.more)
+                    .filter(|p| p.rule == Rule::RequiredFields)
+                    .filter_map(|p| p.field.map(Field::words))
+                    .collect();
+                let mut said: Vec<String> = Vec::new();
+                if !missing.is_empty() {
+                    said.push(format!("{} missing", missing.join(", ")));
+                }
+                said.extend(
+                    std::iter::once(&r)
+                        .chain(&r.more)
+                        .filter(|p| p.rule != Rule::RequiredFields)
+                        .map(|p| p.problem.clone()),
+                );
+                return Err(Refusal {
+                    problem: format!("{} cannot be submitted: {}", item.id(), said.join("; ")),
+                    fix: if missing.is_empty() {
+                        r.fix.clone()
+                    } else {
+                        "fill in every missing field, then submit again".to_string()
+                    },
+                    ..r
+                });
             }
             to = State::Requested;
             payload["note"] = json!(note);
@@ -568,12 +493,7 @@ pub fn apply(
             );
         }
         Action::Deny { reason } => {
-            required_text(
-                "reason",
-                reason,
-                Rule::ReasonRequired,
-                "say why with --reason",
-            )?;
+            required_text("reason", reason, Rule::ReasonRequired, "say why")?;
             record_decider(&mut payload, item, actor)?;
             to = State::Denied;
             next.last_reason = Some(reason.clone());
@@ -581,12 +501,7 @@ pub fn apply(
             payload["reason"] = json!(reason);
         }
         Action::Return { reason } => {
-            required_text(
-                "reason",
-                reason,
-                Rule::ReasonRequired,
-                "say what to change with --reason",
-            )?;
+            required_text("reason", reason, Rule::ReasonRequired, "say what to change")?;
             record_decider(&mut payload, item, actor)?;
             to = State::Needed;
             next.last_reason = Some(reason.clone());
@@ -598,8 +513,10 @@ pub fn apply(
             let used = method.or(item.fields.method).ok_or_else(|| {
                 Refusal::new(
                     Rule::SafeCollectionMethod,
-                    "say which safe method was used with --method",
+                    "the item names no collection method",
                 )
+                .on(Field::Method)
+                .fix("say which safe method was used")
             })?;
             next.granted_method = Some(used);
             to = State::Granted;
@@ -611,7 +528,7 @@ pub fn apply(
                 "note",
                 note,
                 Rule::NoteRequired,
-                "say how scope and credential owner were checked with --note",
+                "say how scope and credential owner were checked",
             )?;
             to = State::Verified;
             payload["note"] = json!(note);
@@ -621,7 +538,7 @@ pub fn apply(
                 "note",
                 note,
                 Rule::NoteRequired,
-                "say how removal was confirmed with --note",
+                "say how removal was confirmed",
             )?;
             to = State::Revoked;
             payload["note"] = json!(note);
@@ -640,12 +557,7 @@ pub fn apply(
             payload["note"] = json!(note);
         }
         Action::Block { reason } => {
-            required_text(
-                "reason",
-                reason,
-                Rule::ReasonRequired,
-                "say what blocks it with --reason",
-            )?;
+            required_text("reason", reason, Rule::ReasonRequired, "say what blocks it")?;
             next.manual_block = Some(reason.clone());
             payload["reason"] = json!(reason);
         }
@@ -657,13 +569,15 @@ pub fn apply(
                 "reason",
                 reason,
                 Rule::ReasonRequired,
-                "say what emergency this is with --reason",
+                "say what emergency this is",
             )?;
             let used = item.fields.method.ok_or_else(|| {
                 Refusal::new(
                     Rule::SafeCollectionMethod,
-                    "even in an emergency, set a safe collection method first (item edit --method)",
+                    "the item names no collection method",
                 )
+                .on(Field::Method)
+                .fix("even in an emergency, set a safe collection method on the item first")
             })?;
             next.emergency = true;
             next.emergency_by = Some(login.to_string());
@@ -678,7 +592,7 @@ pub fn apply(
                 "note",
                 note,
                 Rule::NoteRequired,
-                "record what the retrospective found with --note",
+                "record what the retrospective found",
             )?;
             payload["note"] = json!(note);
             payload["overdue"] = json!(item.retro_due.is_some_and(|d| d < now));
@@ -725,22 +639,21 @@ pub fn edit(
     if changed.is_empty() {
         return Err(Refusal::new(
             Rule::ValidValue,
-            format!(
-                "nothing to change on {}: give at least one --FIELD VALUE",
-                item.id()
-            ),
-        ));
+            format!("nothing changed on {}", item.id()),
+        )
+        .fix("change at least one field"));
     }
     if item.state.access_live() && !material.is_empty() {
         return Err(Refusal::new(
             Rule::NoEditOfLiveAccess,
             format!(
-                "{} is {}: {} cannot change on live access; revoke it and request the new access as a new item",
+                "{} is {}: {} cannot change on live access",
                 item.id(),
                 item.state,
                 material.join(", ")
             ),
-        ));
+        )
+        .fix("revoke it and request the new access as a new item"));
     }
     let mut next = item.clone();
     next.fields = fields;

@@ -6,6 +6,8 @@
 //! rules by calling the same functions.
 
 pub mod blockers;
+pub mod dates;
+pub mod decide;
 pub mod machine;
 pub mod model;
 pub mod refusal;
@@ -14,4 +16,4 @@ pub mod secrets;
 pub mod text;
 
 pub use model::*;
-pub use refusal::{Refusal, Rule};
+pub use refusal::{Field, Refusal, Rule};

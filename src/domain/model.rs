@@ -83,7 +83,60 @@ named_enum!(
     }
 );
 
+/// Why a typed collection method was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MethodProblem {
+    /// A known unsafe channel (email, chat, a form, a shared password...): a rule refusal.
+    Unsafe,
+    /// Not a method at all (a typo): a usage error.
+    Unknown,
+}
+
+/// Channels the safe-collection-method rule names as never acceptable, so someone
+/// typing `email` is told it is refused, not that they misspelt a method. Matched
+/// inside the typed word with everything but letters and digits removed
+/// ("e-mail", "Shared Password", "MS Teams").
+const UNSAFE_CHANNELS: [&str; 17] = [
+    "mail", "chat", "slack", "teams", "whatsapp", "signal", "telegram", "sms", "message", "form",
+    "password", "passwd", "plain", "shared", "phone", "call", "text",
+];
+
 impl Method {
+    /// Parses a method as a person typed it: a safe method, or why not.
+    pub fn parse_input(text: &str) -> Result<Method, MethodProblem> {
+        if let Ok(m) = text.parse::<Method>() {
+            return Ok(m);
+        }
+        let squashed: String = text
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        Err(if UNSAFE_CHANNELS.iter().any(|c| squashed.contains(c)) {
+            MethodProblem::Unsafe
+        } else {
+            MethodProblem::Unknown
+        })
+    }
+
+    /// The refusal for a method that [`Method::parse_input`] did not accept. The typed
+    /// value is not repeated: it may be anything.
+    pub fn refusal(problem: &MethodProblem) -> super::Refusal {
+        use super::{Field, Refusal, Rule};
+        let r = match problem {
+            MethodProblem::Unsafe => Refusal::new(
+                Rule::SafeCollectionMethod,
+                "that is not a safe collection method: credentials are never sent by email, \
+                 chat, forms or as shared or plain-text passwords",
+            ),
+            MethodProblem::Unknown => {
+                Refusal::new(Rule::ValidValue, "that is not a collection method")
+            }
+        };
+        r.on(Field::Method)
+            .fix(format!("use one of: {}", Method::names()))
+    }
+
     /// The instruction sent to the credential owner for this method. It never asks
     /// for a password.
     pub fn instruction(self) -> &'static str {
@@ -174,12 +227,10 @@ impl Person {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
-    /// True when `text` (free text such as a credential owner) names this person by
-    /// login or display name, ignoring case and surrounding space.
+    /// True when `text` (free text such as a credential owner) names this person (see
+    /// [`super::decide::names`]).
     pub fn is_named_by(&self, text: &str) -> bool {
-        let t = text.trim();
-        !t.is_empty()
-            && (t.eq_ignore_ascii_case(&self.login) || t.eq_ignore_ascii_case(self.name.trim()))
+        super::decide::names(text, self)
     }
 }
 
@@ -346,21 +397,35 @@ impl Item {
         self.state != State::Cancelled
     }
 
-    /// Approval owner and security approvals still missing in this round.
+    /// The approvals this item's risk needs, one capacity each: its approval owner,
+    /// and a security person when any review flag is set.
+    pub fn required_approvals(&self) -> Vec<Capacity> {
+        let mut out = vec![Capacity::Owner];
+        if self.needs_security_review() {
+            out.push(Capacity::Security);
+        }
+        out
+    }
+
+    /// Approvals required in this round that are still missing.
     pub fn missing_approvals(&self) -> Vec<Capacity> {
-        let mut missing = Vec::new();
-        if !self.approvals.iter().any(|a| a.capacity == Capacity::Owner) {
-            missing.push(Capacity::Owner);
-        }
-        if self.needs_security_review()
-            && !self
-                .approvals
-                .iter()
-                .any(|a| a.capacity == Capacity::Security)
-        {
-            missing.push(Capacity::Security);
-        }
-        missing
+        let mut given: Vec<Capacity> = self.approvals.iter().map(|a| a.capacity).collect();
+        self.required_approvals()
+            .into_iter()
+            .filter(|c| match given.iter().position(|g| g == c) {
+                Some(i) => {
+                    given.swap_remove(i);
+                    false
+                }
+                None => true,
+            })
+            .collect()
+    }
+
+    /// (given, required) approvals of this round, for "1/2" in lists.
+    pub fn approval_progress(&self) -> (usize, usize) {
+        let required = self.required_approvals().len();
+        (required - self.missing_approvals().len(), required)
     }
 }
 
@@ -499,42 +564,136 @@ impl ItemPatch {
 
 impl Item {
     /// The message to send the credential owner: what to grant, to whom, by which safe
-    /// method, until when. It never asks for a password.
+    /// method, until when, and that only this role is wanted. It never asks for a
+    /// password. The CLI (`item show`, JSON) and the detail view both show exactly this.
     pub fn collection_instruction(&self, project: &Project) -> String {
         let f = &self.fields;
+        let greeting = match f.credential_owner.trim() {
+            "" => "Hello,".to_string(),
+            owner => format!("Hello {owner},"),
+        };
         let holder = f
             .holder
             .as_deref()
-            .filter(|h| !h.trim().is_empty())
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
             .unwrap_or("our delegate account");
-        let owner = if f.credential_owner.trim().is_empty() {
-            "there"
-        } else {
-            f.credential_owner.as_str()
-        };
         let mut out = format!(
-            "Hello {owner},\n\nfor {} ({}) please grant {holder} the role \"{}\" in {}",
-            project.name, project.client, f.role, f.system
+            "{greeting}\n\nfor {} ({}) please grant {holder} the role \"{}\" in {}",
+            project.name.trim(),
+            project.client.trim(),
+            f.role.trim(),
+            f.system.trim()
         );
         if !f.purpose.trim().is_empty() {
-            out.push_str(&format!(", needed for: {}", f.purpose));
+            out.push_str(&format!(", needed for: {}", f.purpose.trim()));
         }
         out.push_str(".\n");
         match f.method {
             Some(m) => out.push_str(&format!("How: {} ({m}).\n", m.instruction())),
-            None => out.push_str("How: we will confirm a safe method (delegated account, invitation link, SSO or vault) before you act.\n"),
+            None => out.push_str(
+                "How: we will confirm a safe method (delegated account, invitation link, SSO or vault) before you act.\n",
+            ),
         }
-        if f.temporary {
-            match f.expires {
-                Some(d) => out.push_str(&format!("Until: {d}. The access is removed then; please set the expiry in the system too if it supports one.\n")),
-                None => out.push_str("Until: temporary access; we will confirm the end date before you act.\n"),
+        match (f.temporary, f.expires) {
+            (true, Some(d)) => {
+                let end = match f.deprovision {
+                    Some(Deprovision::AtProjectEnd) => {
+                        " (or at the end of the project, if that comes first)"
+                    }
+                    _ => "",
+                };
+                out.push_str(&format!(
+                    "Until: {d}{end}. The access is removed then; please set the expiry in the system too if it supports one.\n"
+                ));
             }
-        } else {
-            out.push_str("Until: the end of the project; we will ask you to remove it then.\n");
+            (true, None) => out.push_str(
+                "Until: temporary access; we will confirm the end date before you act.\n",
+            ),
+            (false, _) => {
+                out.push_str("Until: the end of the project; we will ask you to remove it then.\n")
+            }
         }
-        out.push_str(
-            "Please grant only this role, nothing broader. Never send a password, key or other credential by email, chat or a form — we will never ask for one.\n",
-        );
+        out.push_str(&format!(
+            "Please grant only this role, nothing broader. Never send a password, key or other credential by email, chat or a form: we will never ask for one. Reply when it is done so we can verify the access ({}).\n",
+            self.id()
+        ));
         out
+    }
+}
+
+#[cfg(test)]
+mod instruction_tests {
+    use super::*;
+
+    fn project() -> Project {
+        Project {
+            key: "ACME".into(),
+            name: "Acme onboarding".into(),
+            client: "Acme Retail".into(),
+            start: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            tz: "UTC".into(),
+            coordinator: "carol".into(),
+            closed_at: None,
+        }
+    }
+
+    fn item(method: Option<Method>) -> Item {
+        let fields = ItemFields {
+            system: "Google Analytics 4".into(),
+            purpose: "Install tracking tags".into(),
+            role: "Editor".into(),
+            holder: Some("impl-team@agency.example".into()),
+            credential_owner: "Ana (Acme marketing)".into(),
+            approver: "frank".into(),
+            method,
+            ..Default::default()
+        };
+        let t = "2026-11-01T09:00:00Z".parse().unwrap();
+        Item::new("ACME", 3, fields, "carol", t)
+    }
+
+    #[test]
+    fn the_instruction_is_pinned_for_permanent_access() {
+        assert_eq!(
+            item(Some(Method::DelegatedAccount)).collection_instruction(&project()),
+            "Hello Ana (Acme marketing),\n\nfor Acme onboarding (Acme Retail) please grant \
+             impl-team@agency.example the role \"Editor\" in Google Analytics 4, needed for: \
+             Install tracking tags.\nHow: add the holder as a named user (delegated account) in \
+             the system's own user management (delegated-account).\nUntil: the end of the \
+             project; we will ask you to remove it then.\nPlease grant only this role, nothing \
+             broader. Never send a password, key or other credential by email, chat or a form: \
+             we will never ask for one. Reply when it is done so we can verify the access (ACME-3).\n"
+        );
+    }
+
+    #[test]
+    fn every_method_and_temporary_access_say_how_and_until_when() {
+        for m in Method::ALL {
+            let text = item(Some(*m)).collection_instruction(&project());
+            assert!(text.contains(m.instruction()), "{m}: {text}");
+            assert!(
+                text.contains("grant only this role, nothing broader"),
+                "{m}"
+            );
+            assert!(!text.contains("reviewed periodically"), "{m}");
+        }
+        let none = item(None).collection_instruction(&project());
+        assert!(none.contains("we will confirm a safe method"), "{none}");
+        let mut temp = item(Some(Method::Vault));
+        temp.fields.temporary = true;
+        temp.fields.expires = NaiveDate::from_ymd_opt(2027, 1, 31);
+        temp.fields.deprovision = Some(Deprovision::OnDate);
+        let text = temp.collection_instruction(&project());
+        assert!(
+            text.contains("Until: 2027-01-31. The access is removed then"),
+            "{text}"
+        );
+        temp.fields.deprovision = Some(Deprovision::AtProjectEnd);
+        let text = temp.collection_instruction(&project());
+        assert!(
+            text.contains("Until: 2027-01-31 (or at the end of the project, if that comes first)."),
+            "{text}"
+        );
     }
 }

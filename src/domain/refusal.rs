@@ -1,6 +1,7 @@
 //! Typed refusals. Every rule the state machine or the policy enforces has a name; a
-//! refusal carries that name and a message saying what to fix. The CLI maps any
-//! refusal to exit code 3 and prints both.
+//! refusal carries that name, the input it is about, the problem and the fix as data.
+//! Each front end words it: the CLI with its flags (exit 3), a form with its labels,
+//! import with line and column.
 
 use std::fmt;
 
@@ -25,6 +26,10 @@ pub enum Rule {
     NoOwnCredentialApproval,
     /// Nobody approves access they will hold themselves.
     NoApprovalOfOwnAccess,
+    /// The owner of an item's security exception does not approve that item.
+    NoApprovalByExceptionOwner,
+    /// An expiry or a deprovisioning rule belongs to temporary access only.
+    ExpiryNeedsTemporary,
     /// Flagged items need the approval owner and a security person: two people.
     SeparateApprovers,
     /// The acting person lacks the role for this action.
@@ -59,6 +64,8 @@ impl Rule {
             Rule::NoSelfApproval => "no-self-approval",
             Rule::NoOwnCredentialApproval => "no-approval-by-credential-owner",
             Rule::NoApprovalOfOwnAccess => "no-approval-of-own-access",
+            Rule::NoApprovalByExceptionOwner => "no-approval-by-exception-owner",
+            Rule::ExpiryNeedsTemporary => "expiry-needs-temporary",
             Rule::SeparateApprovers => "separate-approvers",
             Rule::RoleRequired => "role-required",
             Rule::Registered => "registered-person",
@@ -79,15 +86,162 @@ impl fmt::Display for Rule {
     }
 }
 
-/// A refused action: the rule and what to do about it. Never contains a secret.
+/// The input a refusal is about. Its `name()` is the CSV column and, with `--` in
+/// front, the command-line flag; a form shows its own label for it. Stable: scripts
+/// read it from `--json` errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    System,
+    Purpose,
+    Role,
+    Holder,
+    CredentialOwner,
+    Approver,
+    Method,
+    Temporary,
+    Expires,
+    Deprovision,
+    Privileged,
+    SharedCredential,
+    ClientOwned,
+    Exception,
+    ExceptionOwner,
+    ExceptionExpires,
+    NeededBy,
+    Notes,
+    Reason,
+    Note,
+    Conditions,
+    Title,
+    Start,
+    Tz,
+    Name,
+    Client,
+    Key,
+    Login,
+    Channel,
+    Coordinator,
+    Needs,
+    Version,
+    State,
+    Id,
+}
+
+impl Field {
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::System => "system",
+            Field::Purpose => "purpose",
+            Field::Role => "role",
+            Field::Holder => "holder",
+            Field::CredentialOwner => "credential-owner",
+            Field::Approver => "approver",
+            Field::Method => "method",
+            Field::Temporary => "temporary",
+            Field::Expires => "expires",
+            Field::Deprovision => "deprovision",
+            Field::Privileged => "privileged",
+            Field::SharedCredential => "shared-credential",
+            Field::ClientOwned => "client-owned",
+            Field::Exception => "exception",
+            Field::ExceptionOwner => "exception-owner",
+            Field::ExceptionExpires => "exception-expires",
+            Field::NeededBy => "needed-by",
+            Field::Notes => "notes",
+            Field::Reason => "reason",
+            Field::Note => "note",
+            Field::Conditions => "conditions",
+            Field::Title => "title",
+            Field::Start => "start",
+            Field::Tz => "tz",
+            Field::Name => "name",
+            Field::Client => "client",
+            Field::Key => "key",
+            Field::Login => "login",
+            Field::Channel => "channel",
+            Field::Coordinator => "coordinator",
+            Field::Needs => "needs",
+            Field::Version => "version",
+            Field::State => "state",
+            Field::Id => "id",
+        }
+    }
+
+    /// The field named `name` (a CSV column or flag name without dashes).
+    pub fn from_name(name: &str) -> Option<Field> {
+        ALL_FIELDS.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// Words for the field in a sentence ("credential owner").
+    pub fn words(self) -> String {
+        self.name().replace('-', " ")
+    }
+}
+
+const ALL_FIELDS: [Field; 34] = [
+    Field::System,
+    Field::Purpose,
+    Field::Role,
+    Field::Holder,
+    Field::CredentialOwner,
+    Field::Approver,
+    Field::Method,
+    Field::Temporary,
+    Field::Expires,
+    Field::Deprovision,
+    Field::Privileged,
+    Field::SharedCredential,
+    Field::ClientOwned,
+    Field::Exception,
+    Field::ExceptionOwner,
+    Field::ExceptionExpires,
+    Field::NeededBy,
+    Field::Notes,
+    Field::Reason,
+    Field::Note,
+    Field::Conditions,
+    Field::Title,
+    Field::Start,
+    Field::Tz,
+    Field::Name,
+    Field::Client,
+    Field::Key,
+    Field::Login,
+    Field::Channel,
+    Field::Coordinator,
+    Field::Needs,
+    Field::Version,
+    Field::State,
+    Field::Id,
+];
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A refused action as data: the rule, the input it is about, what is wrong and what
+/// to do. The texts are plain words for any front end: no command-line flags, no
+/// command names. The CLI adds flags (`--approver`), a form its labels, import the
+/// line and column. Never contains a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("refused ({rule}): {message}")]
+#[error("refused ({rule}): {}", self.message())]
 pub struct Refusal {
     pub rule: Rule,
-    pub message: String,
+    /// The input the refusal is about, when there is one.
+    pub field: Option<Field>,
+    /// What is wrong.
+    pub problem: String,
+    /// What to do about it (may be empty when the problem says it all).
+    pub fix: String,
+    /// The line of an imported file the refusal is about.
+    pub line: Option<u32>,
+    /// Further problems found at the same time (submit names every missing field).
+    pub more: Vec<Refusal>,
     /// Set when the refusal is a credential found in a field: the field name and the
     /// detector's rule, so the attempt can be counted without recording the value.
-    pub unsafe_attempt: Option<UnsafeAttempt>,
+    pub unsafe_attempt: Option<Box<UnsafeAttempt>>,
 }
 
 /// What is recorded of a refused credential: where, and which detector rule, never the value.
@@ -98,11 +252,66 @@ pub struct UnsafeAttempt {
 }
 
 impl Refusal {
-    pub fn new(rule: Rule, message: impl Into<String>) -> Self {
+    pub fn new(rule: Rule, problem: impl Into<String>) -> Self {
         Refusal {
             rule,
-            message: message.into(),
+            field: None,
+            problem: problem.into(),
+            fix: String::new(),
+            line: None,
+            more: Vec::new(),
             unsafe_attempt: None,
         }
+    }
+
+    /// One refusal standing for several problems found at once: the first, with the
+    /// others in `more`. `None` when there are none.
+    pub fn all(mut problems: Vec<Refusal>) -> Option<Refusal> {
+        if problems.is_empty() {
+            return None;
+        }
+        let mut first = problems.remove(0);
+        first.more = problems;
+        Some(first)
+    }
+
+    /// The refusal is about `field`.
+    pub fn on(mut self, field: Field) -> Self {
+        self.field = Some(field);
+        self
+    }
+
+    /// What to do about it, in plain words.
+    pub fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = fix.into();
+        self
+    }
+
+    /// The refusal is about line `line` of an imported file.
+    pub fn at_line(mut self, line: usize) -> Self {
+        self.line = Some(u32::try_from(line).unwrap_or(u32::MAX));
+        self
+    }
+
+    /// Problem and fix in one sentence, without the field or the rule. (A refusal
+    /// that stands for several problems says them all in its problem; `more` holds
+    /// them apart for a form.)
+    pub fn message(&self) -> String {
+        if self.fix.is_empty() {
+            self.problem.clone()
+        } else {
+            format!("{}; {}", self.problem, self.fix)
+        }
+    }
+
+    /// Every field the refusal is about, its own first.
+    pub fn fields(&self) -> Vec<Field> {
+        let mut out: Vec<Field> = self.field.into_iter().collect();
+        for f in self.more.iter().filter_map(|r| r.field) {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        out
     }
 }

@@ -3,7 +3,7 @@
 //! free-text value goes through (no credentials, no control characters).
 
 use super::model::{Deprovision, ItemFields, Person, Role};
-use super::refusal::{Refusal, Rule, UnsafeAttempt};
+use super::refusal::{Field, Refusal, Rule, UnsafeAttempt};
 use super::{secrets, text};
 use chrono::NaiveDate;
 
@@ -24,160 +24,260 @@ pub fn role_is_privileged(role: &str) -> bool {
 
 /// Checks one free-text value: no control or bidi characters, not too long, no
 /// credential. A credential refusal carries the field and detector rule (never the
-/// value) so the caller can count the attempt.
+/// value) so the caller can count the attempt. `field` is a [`Field`] name (a CSV
+/// column or flag name without dashes); any other name is kept in the problem text.
 pub fn check_text(field: &str, value: &str, multiline: bool) -> Result<(), Refusal> {
     let max = if multiline { MAX_NOTE } else { MAX_LINE };
+    let known = Field::from_name(field);
+    let on = |r: Refusal| match known {
+        Some(f) => r.on(f),
+        None => r,
+    };
     // Credentials first, so a pasted secret is counted as such even when it is also
     // too long or carries control characters; absurdly long input is refused on its
     // length alone.
     if value.len() <= 16 * MAX_NOTE
         && let Some(kind) = secrets::find_secret(value)
     {
-        return Err(Refusal {
-            rule: Rule::NoCredentialsInText,
-            message: format!(
-                "{field} contains what looks like {} ({}). Credentials are never stored here: \
-                 remove it and have the credential owner use a safe collection method (e.g. vault)",
+        let mut r = on(Refusal::new(
+            Rule::NoCredentialsInText,
+            format!(
+                "{} contains what looks like {} ({})",
+                field.replace('-', " "),
                 kind.describe(),
                 kind.rule()
             ),
-            unsafe_attempt: Some(UnsafeAttempt {
-                field: field.to_string(),
-                detector: kind.rule().to_string(),
-            }),
-        });
+        )
+        .fix(
+            "remove it: credentials are never stored here; have the credential owner use a safe \
+             collection method (e.g. vault)",
+        ));
+        r.unsafe_attempt = Some(Box::new(UnsafeAttempt {
+            field: field.to_string(),
+            detector: kind.rule().to_string(),
+        }));
+        return Err(r);
     }
     if let Err(problem) = text::check_text(value, multiline, max) {
-        return Err(Refusal::new(Rule::PlainText, format!("{field}: {problem}")));
+        return Err(on(Refusal::new(
+            Rule::PlainText,
+            format!("{} {problem}", field.replace('-', " ")),
+        )));
     }
     Ok(())
 }
 
+/// The free-text values of an item, with the field each belongs to and whether it may
+/// span lines.
+fn texts(f: &ItemFields) -> Vec<(Field, &str, bool)> {
+    let mut out = vec![
+        (Field::System, f.system.as_str(), false),
+        (Field::Purpose, f.purpose.as_str(), false),
+        (Field::Role, f.role.as_str(), false),
+        (Field::Holder, f.holder.as_deref().unwrap_or(""), false),
+        (Field::CredentialOwner, f.credential_owner.as_str(), false),
+        (Field::Approver, f.approver.as_str(), false),
+        (Field::Notes, f.notes.as_str(), true),
+    ];
+    if let Some(e) = &f.exception {
+        out.push((Field::Exception, e.reason.as_str(), true));
+        out.push((
+            Field::ExceptionOwner,
+            e.owner.as_deref().unwrap_or(""),
+            false,
+        ));
+    }
+    out
+}
+
+/// Everything wrong with an item's fields, and what deserves a warning, all at once
+/// (for a form that shows problems as they are typed). `today` is the current date in
+/// the project's time zone: a new expiry must not lie in the past, a needed-by date
+/// may (the item is then overdue, which is worth a warning). Dates unchanged from
+/// `previous` are not held to today.
+pub fn review_fields(
+    f: &ItemFields,
+    today: NaiveDate,
+    previous: Option<&ItemFields>,
+) -> FieldReview {
+    let mut refusals: Vec<Refusal> = texts(f)
+        .into_iter()
+        .filter_map(|(field, value, multiline)| check_text(field.name(), value, multiline).err())
+        .collect();
+    refusals.extend(policy_refusals(f));
+    let unchanged =
+        |new: Option<NaiveDate>, old: Option<Option<NaiveDate>>| old.is_some_and(|old| old == new);
+    if let Some(d) = f.expires
+        && d < today
+        && !unchanged(f.expires, previous.map(|p| p.expires))
+    {
+        refusals.push(past_date(Field::Expires, d, today));
+    }
+    let exception_expires = f.exception.as_ref().and_then(|e| e.expires);
+    if let Some(d) = exception_expires
+        && d < today
+        && !unchanged(
+            exception_expires,
+            previous.map(|p| p.exception.as_ref().and_then(|e| e.expires)),
+        )
+    {
+        refusals.push(past_date(Field::ExceptionExpires, d, today));
+    }
+    let mut warnings = Vec::new();
+    if let Some(d) = f.needed_by
+        && d < today
+    {
+        warnings.push((
+            Field::NeededBy,
+            format!("needed by {d} has passed (today is {today}): the item will show as overdue"),
+        ));
+    }
+    FieldReview { refusals, warnings }
+}
+
+fn past_date(field: Field, d: NaiveDate, today: NaiveDate) -> Refusal {
+    Refusal::new(
+        Rule::ValidValue,
+        format!("{} {d} is in the past (today is {today})", field.words()),
+    )
+    .on(field)
+    .fix("give a future date")
+}
+
+/// What [`review_fields`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldReview {
+    /// Problems that refuse the change, each naming its field.
+    pub refusals: Vec<Refusal>,
+    /// Worth saying, but accepted.
+    pub warnings: Vec<(Field, String)>,
+}
+
 /// Checks every text field of an item and the policy rules that must hold at all
-/// times (temporary access has an expiry; an exception has reason, owner and expiry).
-/// Missing required fields are *not* refused here: an item may be drafted in `needed`.
-/// `today` is the current date in the project's time zone; new expiry dates must not
-/// lie in the past.
+/// times (temporary access has an expiry; an exception has reason, owner and expiry),
+/// and returns the first problem. Missing required fields are *not* refused here: an
+/// item may be drafted in `needed`.
 pub fn check_fields(
     f: &ItemFields,
     today: NaiveDate,
     previous: Option<&ItemFields>,
 ) -> Result<(), Refusal> {
-    let lines = [
-        ("system", f.system.as_str()),
-        ("purpose", f.purpose.as_str()),
-        ("role", f.role.as_str()),
-        ("holder", f.holder.as_deref().unwrap_or("")),
-        ("credential-owner", f.credential_owner.as_str()),
-        ("approver", f.approver.as_str()),
-    ];
-    for (name, value) in lines {
-        check_text(name, value, false)?;
-    }
-    check_text("notes", &f.notes, true)?;
-    if let Some(e) = &f.exception {
-        check_text("exception", &e.reason, true)?;
-        check_text("exception-owner", e.owner.as_deref().unwrap_or(""), false)?;
-    }
-    let problems = policy_problems(f);
-    if !problems.is_empty() {
-        let rule = if f.temporary && f.expires.is_none() {
-            Rule::TemporaryNeedsExpiry
-        } else {
-            Rule::ExceptionComplete
-        };
-        return Err(Refusal::new(rule, problems.join("; ")));
-    }
-    let unchanged =
-        |new: Option<NaiveDate>, old: Option<NaiveDate>| previous.is_some() && new == old;
-    if let Some(d) = f.expires
-        && d < today
-        && !unchanged(f.expires, previous.and_then(|p| p.expires))
+    match review_fields(f, today, previous)
+        .refusals
+        .into_iter()
+        .next()
     {
-        return Err(Refusal::new(
-            Rule::ValidValue,
-            format!("expires {d} is in the past (today is {today}): give a future date"),
-        ));
+        Some(r) => Err(r),
+        None => Ok(()),
     }
-    if let Some(e) = &f.exception
-        && let Some(d) = e.expires
-        && d < today
-        && !unchanged(
-            Some(d),
-            previous
-                .and_then(|p| p.exception.as_ref())
-                .and_then(|e| e.expires),
-        )
-    {
-        return Err(Refusal::new(
-            Rule::ValidValue,
-            format!("exception-expires {d} is in the past (today is {today}): give a future date"),
-        ));
-    }
-    Ok(())
 }
 
-/// Out-of-policy combinations, each with its fix.
-pub fn policy_problems(f: &ItemFields) -> Vec<String> {
+/// Out-of-policy combinations, each naming its rule, field and fix.
+pub fn policy_refusals(f: &ItemFields) -> Vec<Refusal> {
     let mut out = Vec::new();
     if f.temporary && f.expires.is_none() {
-        out.push("temporary access needs an expiry date: add --expires YYYY-MM-DD".to_string());
+        out.push(
+            Refusal::new(
+                Rule::TemporaryNeedsExpiry,
+                "temporary access needs an expiry date",
+            )
+            .on(Field::Expires)
+            .fix("give the date the access ends"),
+        );
     }
     if !f.temporary && (f.expires.is_some() || f.deprovision.is_some()) {
+        let field = if f.expires.is_some() {
+            Field::Expires
+        } else {
+            Field::Deprovision
+        };
         out.push(
-            "an expiry or deprovisioning rule only applies to temporary access: add --temporary"
-                .to_string(),
+            Refusal::new(
+                Rule::ExpiryNeedsTemporary,
+                "an expiry or deprovisioning rule only applies to temporary access",
+            )
+            .on(field)
+            .fix("mark the access temporary, or remove the expiry"),
         );
     }
     if let Some(e) = &f.exception {
+        let incomplete = |field: Field, what: &str, fix: &str| {
+            Refusal::new(
+                Rule::ExceptionComplete,
+                format!("a security exception needs {what}"),
+            )
+            .on(field)
+            .fix(fix)
+        };
         if e.reason.trim().is_empty() {
-            out.push("a security exception needs a reason: --exception REASON".to_string());
+            out.push(incomplete(
+                Field::Exception,
+                "a reason",
+                "say why the policy is bent",
+            ));
         }
         if e.owner.as_deref().is_none_or(|o| o.trim().is_empty()) {
-            out.push("a security exception needs an owner: --exception-owner LOGIN".to_string());
+            out.push(incomplete(
+                Field::ExceptionOwner,
+                "an owner",
+                "name the registered person who owns the exception",
+            ));
         }
         if e.expires.is_none() {
-            out.push(
-                "a security exception needs an expiry: --exception-expires YYYY-MM-DD".to_string(),
-            );
+            out.push(incomplete(
+                Field::ExceptionExpires,
+                "an expiry",
+                "give the date the exception ends",
+            ));
         }
     }
     out
 }
 
-/// Required fields that are still empty, by their CLI names.
-pub fn missing_fields(f: &ItemFields) -> Vec<&'static str> {
-    let mut out = Vec::new();
+/// The policy problems of [`policy_refusals`] as sentences (blocker reasons).
+pub fn policy_problems(f: &ItemFields) -> Vec<String> {
+    policy_refusals(f).iter().map(Refusal::message).collect()
+}
+
+/// Does the item break a rule that must hold at all times?
+pub fn breaks_policy(f: &ItemFields) -> bool {
+    !policy_refusals(f).is_empty()
+}
+
+/// Required fields that are still empty.
+pub fn missing_fields(f: &ItemFields) -> Vec<Field> {
     let empty = |s: &str| s.trim().is_empty();
-    if empty(&f.system) {
-        out.push("system");
-    }
-    if empty(&f.purpose) {
-        out.push("purpose");
-    }
-    if empty(&f.role) {
-        out.push("role");
-    }
-    if empty(&f.credential_owner) {
-        out.push("credential-owner");
-    }
-    if empty(&f.approver) {
-        out.push("approver");
-    }
-    if f.method.is_none() {
-        out.push("method");
-    }
+    [
+        (Field::System, empty(&f.system)),
+        (Field::Purpose, empty(&f.purpose)),
+        (Field::Role, empty(&f.role)),
+        (Field::CredentialOwner, empty(&f.credential_owner)),
+        (Field::Approver, empty(&f.approver)),
+        (Field::Method, f.method.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(field, missing)| missing.then_some(field))
+    .collect()
+}
+
+/// Everything that stops an item from being submitted, named at once: one refusal
+/// per missing field, then the policy problems.
+pub fn submit_refusals(f: &ItemFields) -> Vec<Refusal> {
+    let mut out: Vec<Refusal> = missing_fields(f)
+        .into_iter()
+        .map(|m| {
+            Refusal::new(Rule::RequiredFields, format!("{} is missing", m.words()))
+                .on(m)
+                .fix("fill it in")
+        })
+        .collect();
+    out.extend(policy_refusals(f));
     out
 }
 
-/// Everything that stops an item from being submitted, named at once.
+/// [`submit_refusals`] as sentences.
 pub fn submit_problems(f: &ItemFields) -> Vec<String> {
-    let mut out: Vec<String> = missing_fields(f)
-        .into_iter()
-        .map(|m| format!("{m} is missing"))
-        .collect();
-    out.extend(policy_problems(f));
-    out
+    submit_refusals(f).iter().map(Refusal::message).collect()
 }
 
 /// Normalises fields the system decides: privileged roles are flagged, temporary
@@ -263,29 +363,42 @@ pub fn changed_fields(old: &ItemFields, new: &ItemFields) -> Vec<&'static str> {
 /// Checks that a login names a registered person holding one of `roles` (for approval
 /// owners and exception owners).
 pub fn check_registered(
-    field: &str,
+    field: Field,
     login: &str,
     person: Option<&Person>,
     roles: &[Role],
 ) -> Result<(), Refusal> {
+    let names = || {
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
     match person {
         None => Err(Refusal::new(
             Rule::ValidValue,
+            format!("{} '{login}' is not a registered person", field.words()),
+        )
+        .on(field)
+        .fix(if roles.is_empty() {
+            "name a registered person, or have an admin register them".to_string()
+        } else {
             format!(
-                "{field} '{login}' is not a registered person: an admin adds them with `accessdesk people add {login} --role approver`"
-            ),
-        )),
+                "name a registered person, or have an admin register them with the role {}",
+                names()
+            )
+        })),
         Some(p) if !roles.is_empty() && !roles.iter().any(|r| p.has(*r)) => Err(Refusal::new(
             Rule::ValidValue,
             format!(
-                "{field} '{login}' has none of the roles {}: an admin can add one with `accessdesk people add {login} --role ...`",
-                roles
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "{} '{login}' has none of the roles {}",
+                field.words(),
+                names()
             ),
-        )),
+        )
+        .on(field)
+        .fix("name someone who has one, or have an admin give them one")),
         Some(_) => Ok(()),
     }
 }
@@ -312,9 +425,10 @@ mod tests {
             temporary: true,
             ..Default::default()
         };
-        let p = submit_problems(&f);
+        let p = submit_refusals(&f);
         assert_eq!(p.len(), 7, "{p:?}");
-        assert!(p.iter().any(|m| m.contains("expiry")));
+        assert!(p.iter().any(|r| r.rule == Rule::TemporaryNeedsExpiry));
+        assert!(p.iter().all(|r| r.field.is_some()), "{p:?}");
     }
 
     #[test]
@@ -326,5 +440,55 @@ mod tests {
         b.role = "Editor".into();
         b.privileged = true;
         assert_eq!(material_changes(&a, &b), vec!["role", "flags"]);
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+    use crate::domain::model::Exception;
+    use chrono::NaiveDate;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn an_expiry_on_permanent_access_has_its_own_rule() {
+        let f = ItemFields {
+            expires: Some(d("2030-01-01")),
+            ..Default::default()
+        };
+        let r = check_fields(&f, d("2026-01-01"), None).unwrap_err();
+        assert_eq!(r.rule, Rule::ExpiryNeedsTemporary);
+        assert_eq!(r.field, Some(Field::Expires));
+        assert!(!r.message().contains("--"), "{}", r.message());
+    }
+
+    #[test]
+    fn review_names_every_problem_and_warns_of_a_past_needed_by() {
+        let f = ItemFields {
+            temporary: true,
+            expires: Some(d("2026-01-01")),
+            needed_by: Some(d("2026-01-02")),
+            exception: Some(Exception {
+                reason: "legacy".into(),
+                owner: None,
+                expires: Some(d("2025-12-01")),
+            }),
+            ..Default::default()
+        };
+        let review = review_fields(&f, d("2026-02-01"), None);
+        let fields: Vec<Field> = review.refusals.iter().filter_map(|r| r.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                Field::ExceptionOwner,
+                Field::Expires,
+                Field::ExceptionExpires
+            ]
+        );
+        assert_eq!(review.warnings.len(), 1);
+        assert_eq!(review.warnings[0].0, Field::NeededBy);
     }
 }

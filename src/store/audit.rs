@@ -4,7 +4,7 @@
 use super::error::{Error, Result};
 use super::events::{self, EVENT_COLUMNS, Event, Verification};
 use super::handle::Store;
-use super::policy;
+use crate::domain::machine;
 use crate::domain::*;
 use serde_json::json;
 
@@ -49,12 +49,8 @@ impl Store {
     /// form...) for an item: counted as an unsafe credential attempt.
     pub fn record_unsafe_channel(&mut self, id: &str, channel: &str, note: &str) -> Result<()> {
         let me = self.my_person()?;
-        policy::require_role(
-            me.as_ref(),
-            &self.me.login,
-            &[Role::Coordinator, Role::Security, Role::Support],
-            "recording an unsafe attempt",
-        )?;
+        let who = machine::require_registered(me.as_ref(), &self.me.login)?;
+        machine::require_role(who, &machine::WORKERS, "recording an unsafe attempt")?;
         self.checked(rules::check_text("note", note, true), None, Some(id))?;
         let item = self.item(id)?;
         let payload = json!({"channel": channel, "note": note, "field": "channel", "detector": format!("reported-{channel}")});

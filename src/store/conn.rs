@@ -251,7 +251,7 @@ fn denied_hint(path: &Path, e: Error) -> Error {
             path,
             format!(
                 "permission denied. If the team shares this file, ask its owner to add you to the group that owns \
-                 {folder} (see `ls -ld {folder}`); the file is made group-shared with `accessdesk init --group GROUP`"
+                 {folder} (see `ls -ld {folder}`), or to make the file group-shared if it is not"
             ),
         );
     }
@@ -290,8 +290,8 @@ fn permission_hint(path: &Path, meta: &fs::Metadata, error: &str) -> String {
     let group = meta.gid();
     let mode = meta.mode() & 0o777;
     format!(
-        "{error} (file mode {mode:o}, group id {group}). If the team shares this file, ask its owner to run \
-         `accessdesk init --db {} --group GROUP` and add you to that group",
+        "{error} (file mode {mode:o}, group id {group}). If the team shares {}, ask its owner to make it \
+         group-shared and add you to that group",
         path.display()
     )
 }

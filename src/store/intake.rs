@@ -11,10 +11,9 @@
 
 use super::error::{Error, Result};
 use super::events::{self, Head, INSERT_EVENT, Link, NewEvent, PayloadText};
-use super::policy;
 use super::records::{INSERT_ITEM, check_approver, insert_item};
 use crate::domain::model::{Item, ItemFields};
-use crate::domain::{Person, Project, Refusal, Rule, blockers, rules};
+use crate::domain::{Field, Person, Project, Refusal, Rule, blockers, machine, rules};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -278,10 +277,7 @@ fn at_line(source: Option<&str>, line: usize, e: Error) -> Error {
         return e;
     }
     match e {
-        Error::Refused(mut r) => {
-            r.message = format!("line {line}: {}", r.message);
-            Error::Refused(r)
-        }
+        Error::Refused(r) => Error::Refused(r.at_line(line)),
         Error::Invalid(m) => Error::Invalid(format!("line {line}: {m}")),
         other => other,
     }
@@ -306,7 +302,7 @@ impl<'a> Admission<'a> {
         requester: &'a str,
         now: DateTime<Utc>,
     ) -> Result<Admission<'a>> {
-        policy::require_manager(me, requester, "adding items")?;
+        machine::require_manager(me, requester, "adding items")?;
         if p.closed_at.is_some() {
             return Err(Error::Refused(Refusal::new(
                 Rule::ProjectOpen,
@@ -368,7 +364,7 @@ impl<'a> Admission<'a> {
 fn normalise_and_check(fields: &mut ItemFields, today: NaiveDate) -> Result<(), Refusal> {
     rules::normalise(fields);
     if fields.system.trim().is_empty() {
-        return Err(Refusal::new(Rule::RequiredFields, "system is required"));
+        return Err(Refusal::new(Rule::RequiredFields, "system is required").on(Field::System));
     }
     rules::check_fields(fields, today, None)
 }

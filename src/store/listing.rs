@@ -108,6 +108,12 @@ impl Store {
             .into_iter()
             .map(|p| (p.key.clone(), p))
             .collect();
+        // The approval owners, to block items whose owner may not decide on them.
+        let people: HashMap<String, Person> = self
+            .people()?
+            .into_iter()
+            .map(|p| (p.login.clone(), p))
+            .collect();
         let (sql, args) = items_query(filter);
         let mut stmt = self.conn.prepare(&sql)?;
         // The views are built where the rows land and filtered in place: a second
@@ -132,16 +138,18 @@ impl Store {
             {
                 return false;
             }
-            let reasons = blockers::reasons(item, p, now, self.settings);
-            if filter.blocked && reasons.is_empty() {
+            let a = blockers::assess(
+                item,
+                p,
+                now,
+                self.settings,
+                people.get(item.fields.approver.as_str()),
+            );
+            if filter.blocked && a.reasons.is_empty() {
                 return false;
             }
-            v.blocked_since = if reasons.is_empty() {
-                None
-            } else {
-                blockers::spell_start(item, p, now, self.settings)
-            };
-            v.reasons = reasons;
+            v.blocked_since = a.since;
+            v.reasons = a.reasons;
             true
         });
         if views.len() < views.capacity() / 2 {
@@ -168,12 +176,7 @@ impl Store {
                 .unwrap_or(State::Needed);
             let n = usize::try_from(row.get::<_, i64>(1)?).unwrap_or(0);
             count += n;
-            if state != State::Cancelled {
-                r.required += n;
-                if state == State::Verified {
-                    r.ready += n;
-                }
-            }
+            r.add_n(state, n);
         }
         Ok((r.finish(), count))
     }
@@ -218,12 +221,12 @@ impl Store {
         let item = self.item(id)?;
         let p = self.project(&item.project)?;
         let now = self.now();
-        let reasons = blockers::reasons(&item, &p, now, self.settings);
-        let blocked_since = blockers::spell_start(&item, &p, now, self.settings);
+        let approver = self.person(&item.fields.approver)?;
+        let a = blockers::assess(&item, &p, now, self.settings, approver.as_ref());
         Ok(ItemView {
             item,
-            reasons,
-            blocked_since,
+            reasons: a.reasons,
+            blocked_since: a.since,
         })
     }
 

@@ -32,9 +32,8 @@ impl Store {
     /// Returns whether the account was registered now.
     pub fn init(&mut self, group: Option<&str>) -> Result<bool> {
         if let Some(g) = group {
-            let gid = crate::identity::gid_of(g).ok_or_else(|| {
-                Error::Invalid(format!("--group {g}: no such group on this host"))
-            })?;
+            let gid = crate::identity::gid_of(g)
+                .ok_or_else(|| Error::Invalid(format!("no group named {g} on this host")))?;
             conn::share_with_group(&self.path, gid)?;
         }
         let me = self.me.clone();

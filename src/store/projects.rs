@@ -6,6 +6,7 @@ use super::handle::Store;
 use super::policy;
 use super::records::{date_text, load_project};
 use super::rows::{self, PROJECT_COLUMNS};
+use crate::domain::machine;
 use crate::domain::*;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
@@ -46,22 +47,18 @@ impl Store {
 
     pub fn add_project(&mut self, p: NewProject) -> Result<Project> {
         let key = policy::project_key(&p.key)?;
-        for (field, v) in [("name", &p.name), ("client", &p.client)] {
-            self.checked(rules::check_text(field, v, false), Some(&p.key), None)?;
-            if v.trim().is_empty() {
-                return Err(Error::Refused(Refusal::new(
-                    Rule::RequiredFields,
-                    format!("project {field} is required"),
-                )));
-            }
+        for (field, v) in [(Field::Name, &p.name), (Field::Client, &p.client)] {
+            let name = field.name();
+            self.checked(rules::check_text(name, v, false), Some(&p.key), None)?;
+            policy::required(field, &format!("project {name}"), v)?;
         }
         let tz = p.tz.clone().unwrap_or_else(host_tz);
         policy::time_zone(&tz)?;
         let start = p.start.ok_or_else(|| {
-            Error::Refused(Refusal::new(
-                Rule::RequiredFields,
-                "project start date is required",
-            ))
+            Error::Refused(
+                Refusal::new(Rule::RequiredFields, "project start date is required")
+                    .on(Field::Start),
+            )
         })?;
         let me = self.me.login.clone();
         let coordinator = p.coordinator.clone().unwrap_or(me);
@@ -69,7 +66,7 @@ impl Store {
         self.write(Some(&key), None, |tx, ctx| {
             let exists: Option<String> = tx.query_row("SELECT key FROM projects WHERE key = ?1", [&key], |r| r.get(0)).optional()?;
             if exists.is_some() {
-                return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("project {key} exists already; choose another key"))));
+                return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("project {key} exists already")).on(Field::Key).fix("choose another key")));
             }
             tx.execute(
                 "INSERT INTO projects (key, name, client, start_date, tz, coordinator, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -115,7 +112,7 @@ impl Store {
     /// Refuses unless the acting person may manage projects; `doing` names what needs it.
     pub(super) fn manage_check(&self, doing: &str) -> Result<()> {
         let me = self.my_person()?;
-        policy::require_manager(me.as_ref(), &self.me.login, doing)?;
+        machine::require_manager(me.as_ref(), &self.me.login, doing)?;
         Ok(())
     }
 }

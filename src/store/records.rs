@@ -7,9 +7,9 @@
 use super::error::{Error, Result};
 use super::events::{self, ts};
 use super::handle::Ctx;
-use super::policy;
 use super::rows::{self, ITEM_COLUMNS, PROJECT_COLUMNS};
 use crate::domain::blockers;
+use crate::domain::decide;
 use crate::domain::machine::Transition;
 use crate::domain::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -34,11 +34,7 @@ pub(super) fn load_project(conn: &Connection, key: &str) -> Result<Project> {
     ))?
     .query_row([key.to_ascii_uppercase()], rows::project)
     .optional()?
-    .ok_or_else(|| {
-        not_found(&format!(
-            "no project {key}; see `accessdesk report` for the projects there are"
-        ))
-    })
+    .ok_or_else(|| not_found(&format!("no project {key}")))
 }
 
 fn load_approvals(conn: &Connection, item: &mut Item) -> Result<()> {
@@ -59,7 +55,7 @@ pub(super) fn load_item(conn: &Connection, id: &str) -> Result<Item> {
         ))?
         .query_row(params![key, number], rows::item)
         .optional()?
-        .ok_or_else(|| not_found(&format!("no item {id}; see `accessdesk item list`")))?;
+        .ok_or_else(|| not_found(&format!("no item {id}")))?;
     load_approvals(conn, &mut item)?;
     Ok(item)
 }
@@ -191,22 +187,20 @@ fn insert_approval(tx: &Connection, it: &Item, a: &Approval) -> Result<()> {
     Ok(())
 }
 
-/// Checks the approval owner and the exception owner of `f` against the people
-/// registered: the rule is [`policy::approval_owners`]; this only looks them up.
+/// Checks the people an item names: its approval owner may own approvals and may
+/// decide on this item, its exception owner is registered. The rule is the domain's
+/// ([`decide::check_named_people`]); this only looks the people up.
 pub(super) fn check_approver(conn: &Connection, f: &ItemFields, requester: &str) -> Result<()> {
-    let approver = match f.approver.as_str() {
+    let approver = match f.approver.trim() {
         "" => None,
         login => load_person(conn, login)?,
     };
-    let exception_owner = match f.exception.as_ref().and_then(|e| e.owner.as_deref()) {
-        Some(login) => load_person(conn, login)?,
-        None => None,
+    let owner = match f.exception.as_ref().and_then(|e| e.owner.as_deref()) {
+        Some(o) if !o.trim().is_empty() => load_person(conn, o.trim())?,
+        _ => None,
     };
-    let named = policy::Named {
-        approver: approver.as_ref(),
-        exception_owner: exception_owner.as_ref(),
-    };
-    Ok(policy::approval_owners(f, requester, named)?)
+    decide::check_named_people(f, requester, approver.as_ref(), owner.as_ref())?;
+    Ok(())
 }
 
 pub(super) fn insert_person(
@@ -248,10 +242,9 @@ pub(super) fn check_version(item: &Item, version: i64, tx: &Connection) -> Resul
         .map(|(l, k, at)| format!(" (last change: {k} by {l} at {at})"))
         .unwrap_or_default();
     Err(Error::Conflict(format!(
-        "{} is at version {}, but this change was based on version {version}{by}; nothing was changed — reload it (`accessdesk item show {}`) and apply your change again",
+        "{} is at version {}, but this change was based on version {version}{by}; nothing was changed — reload it and apply your change again",
         item.id(),
         item.version,
-        item.id()
     )))
 }
 

@@ -3,6 +3,7 @@
 use super::error::{Error, Result};
 use super::events::{self, ts};
 use super::handle::Store;
+use super::policy;
 use super::records::{date_text, load_item, load_project, not_found};
 use super::rows;
 use crate::domain::*;
@@ -24,12 +25,7 @@ impl Store {
             Some(project),
             None,
         )?;
-        if title.trim().is_empty() {
-            return Err(Error::Refused(Refusal::new(
-                Rule::RequiredFields,
-                "a task needs a title",
-            )));
-        }
+        policy::required(Field::Title, "a task title", title)?;
         let key = project.to_ascii_uppercase();
         self.write(Some(&key), None, |tx, ctx| {
             let p = load_project(tx, &key)?;
@@ -40,7 +36,7 @@ impl Store {
             for id in needs {
                 let it = load_item(tx, id)?;
                 if it.project != key {
-                    return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("{id} belongs to project {}, not {key}: a task needs items of its own project", it.project))));
+                    return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("{id} belongs to project {}, not {key}", it.project)).on(Field::Needs).fix("a task needs items of its own project")));
                 }
                 item_ids.push((it.rowid, it.id()));
             }
@@ -98,6 +94,6 @@ impl Store {
         self.tasks(Some(&key))?
             .into_iter()
             .find(|t| t.number == n)
-            .ok_or_else(|| not_found(&format!("no task {id}; see `accessdesk task list`")))
+            .ok_or_else(|| not_found(&format!("no task {id}")))
     }
 }

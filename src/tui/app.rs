@@ -1226,7 +1226,7 @@ impl App {
         match e {
             store::Error::Refused(r) => self.set_status(
                 StatusKind::Refused,
-                format!("refused ({}): {}", r.rule, r.message),
+                format!("refused ({}): {}", r.rule, r.message()),
             ),
             store::Error::Conflict(m) => {
                 self.set_status(
@@ -1498,7 +1498,7 @@ impl App {
             None => self.set_status(StatusKind::Info, "no item selected"),
             Some(Err(r)) => self.set_status(
                 StatusKind::Refused,
-                format!("refused ({}): {}", r.rule, r.message),
+                format!("refused ({}): {}", r.rule, r.message()),
             ),
             // Things changed since the key was looked up: the move is allowed now.
             Some(Ok(())) => self.start_move(kind, false),
@@ -1513,7 +1513,7 @@ impl App {
             Some(Err(r)) => {
                 return self.set_status(
                     StatusKind::Refused,
-                    format!("refused ({}): {}", r.rule, r.message),
+                    format!("refused ({}): {}", r.rule, r.message()),
                 );
             }
             Some(Ok(())) => {}

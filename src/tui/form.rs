@@ -424,9 +424,9 @@ impl Form {
                                 "refused ({}): this looks like a credential ({}); it is never stored — remove it and use a safe collection method",
                                 r.rule, a.detector
                             ),
-                            None => format!("refused ({}): {}", r.rule, r.message),
+                            None => format!("refused ({}): {}", r.rule, r.message()),
                         },
-                        secret: r.unsafe_attempt,
+                        secret: r.unsafe_attempt.map(|a| *a),
                         missing: false,
                     });
                 }

@@ -180,7 +180,7 @@ proptest! {
                     it = t.item;
                 }
                 Err(r) => {
-                    prop_assert!(!r.message.is_empty());
+                    prop_assert!(!r.message().is_empty());
                 }
             }
             check_invariants(&it, &cast)?;
@@ -291,7 +291,7 @@ fn unregistered_accounts_only_read() {
     )
     .unwrap_err();
     assert_eq!(r.rule, Rule::Registered);
-    assert!(r.message.contains("mallory"));
+    assert!(r.message().contains("mallory"));
     assert!(allowed(&it, &p, None, "mallory").is_empty());
 }
 

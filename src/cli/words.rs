@@ -1,0 +1,72 @@
+//! How the command line words what the domain and the store return: a refusal with
+//! the flags a person would type (`--approver`), an imported row by its line and
+//! column, and, with `--json`, an error as one JSON object.
+
+use crate::domain::{Field, Refusal};
+
+/// The flag that sets `field` on the command line.
+pub fn flag(field: Field) -> String {
+    format!("--{}", field.name())
+}
+
+/// A refusal as the command line says it: the rule, the problem and the fix, and the
+/// flags that set the fields it is about; an imported row's line and column instead
+/// of flags.
+pub fn refusal(r: &Refusal) -> String {
+    let mut out = format!("refused ({}): ", r.rule);
+    match (r.line, r.field) {
+        (Some(line), Some(f)) => out.push_str(&format!("line {line}, column {}: ", f.name())),
+        (Some(line), None) => out.push_str(&format!("line {line}: ")),
+        _ => {}
+    }
+    out.push_str(&r.problem);
+    if !r.fix.is_empty() {
+        out.push_str("; ");
+        out.push_str(&r.fix);
+    }
+    let fields = r.fields();
+    if r.line.is_none() && !fields.is_empty() {
+        let flags: Vec<String> = fields.into_iter().map(flag).collect();
+        out.push_str(&format!(" ({})", flags.join(", ")));
+    }
+    out
+}
+
+/// An error as one JSON object, the last line a script reads from standard error:
+/// `{"error", "rule", "field", "fix", "exit"}` (`rule`, `field` and `fix` are null
+/// when the error is not a rule's refusal).
+pub fn json_error(message: &str, refusal: Option<&Refusal>, exit: u8) -> String {
+    let v = serde_json::json!({
+        "error": message,
+        "rule": refusal.map(|r| r.rule.name()),
+        "field": refusal.and_then(|r| r.field).map(|f| f.name()),
+        "fix": refusal.map(|r| r.fix.as_str()).filter(|f| !f.is_empty()),
+        "exit": exit,
+    });
+    v.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Rule;
+
+    #[test]
+    fn flags_on_the_command_line_line_and_column_in_import() {
+        let r = Refusal::new(Rule::NoSelfApproval, "carol is requesting this item")
+            .on(Field::Approver)
+            .fix("name someone else as approval owner");
+        assert_eq!(
+            refusal(&r),
+            "refused (no-self-approval): carol is requesting this item; name someone else as approval owner (--approver)"
+        );
+        assert_eq!(
+            refusal(&r.clone().at_line(7)),
+            "refused (no-self-approval): line 7, column approver: carol is requesting this item; name someone else as approval owner"
+        );
+        let j: serde_json::Value = serde_json::from_str(&json_error("x", Some(&r), 3)).unwrap();
+        assert_eq!(j["rule"], "no-self-approval");
+        assert_eq!(j["field"], "approver");
+        assert_eq!(j["exit"], 3);
+    }
+}

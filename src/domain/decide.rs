@@ -1,0 +1,353 @@
+//! Who decides on an access item: which approvals its risk needs, who may not decide
+//! on it at all, and in which capacity a person may approve, deny or return it.
+//!
+//! Every front end and the store ask these functions: the add and edit paths refuse
+//! an approval owner who may not decide, the queue offers only what a person may
+//! decide, and the blockers name an item whose approval owner may not decide.
+
+use super::model::{Capacity, Item, ItemFields, Person, Role};
+use super::refusal::{Field, Refusal, Rule};
+
+/// Why a person may not decide on an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Conflict {
+    /// They requested it.
+    Requester,
+    /// They own the credential (the free-text credential owner names them).
+    CredentialOwner,
+    /// They will hold the access.
+    Holder,
+    /// They own the item's security exception.
+    ExceptionOwner,
+}
+
+impl Conflict {
+    /// The rule a decision by such a person breaks.
+    pub fn rule(self) -> Rule {
+        match self {
+            Conflict::Requester => Rule::NoSelfApproval,
+            Conflict::CredentialOwner => Rule::NoOwnCredentialApproval,
+            Conflict::Holder => Rule::NoApprovalOfOwnAccess,
+            Conflict::ExceptionOwner => Rule::NoApprovalByExceptionOwner,
+        }
+    }
+
+    /// What the person is to the item, for a sentence: "X {describe} ACME-3".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Conflict::Requester => "requested",
+            Conflict::CredentialOwner => "owns the credential of",
+            Conflict::Holder => "will hold the access of",
+            Conflict::ExceptionOwner => "owns the security exception of",
+        }
+    }
+
+    /// The field that names the person.
+    pub fn field(self) -> Field {
+        match self {
+            Conflict::Requester => Field::Approver,
+            Conflict::CredentialOwner => Field::CredentialOwner,
+            Conflict::Holder => Field::Holder,
+            Conflict::ExceptionOwner => Field::ExceptionOwner,
+        }
+    }
+}
+
+/// Folds a name for comparison: surrounding space and case ignored.
+fn fold(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// The ways free text may name someone: as written, the part before a parenthesis
+/// ("Frank (Acme IT)") and an e-mail's local part ("frank@acme.example").
+fn name_forms(text: &str) -> Vec<String> {
+    let whole = fold(text);
+    let mut out = vec![whole.clone()];
+    if let Some((before, _)) = whole.split_once('(') {
+        out.push(before.trim().to_string());
+    }
+    if let Some((local, domain)) = whole.split_once('@')
+        && !local.is_empty()
+        && domain.contains('.')
+    {
+        out.push(local.trim().to_string());
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// True when free text (a credential owner, a holder) names `p` by login or display
+/// name, also when written "Name (Company)" or as an e-mail address.
+pub fn names(text: &str, p: &Person) -> bool {
+    let login = fold(&p.login);
+    let name = fold(&p.name);
+    name_forms(text)
+        .iter()
+        .any(|t| *t == login || (!name.is_empty() && *t == name))
+}
+
+/// Why `p` may not decide on an item with these fields requested by `requester`, or
+/// `None` when they may (as far as who they are goes; roles are checked apart).
+pub fn conflict(fields: &ItemFields, requester: &str, p: &Person) -> Option<Conflict> {
+    if p.login == requester {
+        return Some(Conflict::Requester);
+    }
+    if names(&fields.credential_owner, p) {
+        return Some(Conflict::CredentialOwner);
+    }
+    if fields.holder.as_deref().is_some_and(|h| names(h, p)) {
+        return Some(Conflict::Holder);
+    }
+    if fields
+        .exception
+        .as_ref()
+        .and_then(|e| e.owner.as_deref())
+        .is_some_and(|o| o.trim() == p.login)
+    {
+        return Some(Conflict::ExceptionOwner);
+    }
+    None
+}
+
+/// Roles that may own approvals.
+pub const APPROVAL_OWNER_ROLES: [Role; 3] = [Role::Approver, Role::Coordinator, Role::Security];
+
+/// Checks the people an item names where they are entered (add, edit, submit,
+/// import, forms): the approval owner must be registered with a role that decides,
+/// and must be someone who may decide on this item; the exception owner must be
+/// registered. `approver` and `exception_owner` are the registered people of those
+/// logins, if any.
+pub fn check_named_people(
+    fields: &ItemFields,
+    requester: &str,
+    approver: Option<&Person>,
+    exception_owner: Option<&Person>,
+) -> Result<(), Refusal> {
+    if !fields.approver.trim().is_empty() {
+        if fields.approver == requester {
+            return Err(Refusal::new(
+                Rule::NoSelfApproval,
+                format!("{requester} is requesting this item, so cannot be its approval owner"),
+            )
+            .on(Field::Approver)
+            .fix("name someone else as approval owner"));
+        }
+        super::rules::check_registered(
+            Field::Approver,
+            &fields.approver,
+            approver,
+            &APPROVAL_OWNER_ROLES,
+        )?;
+        if let Some(p) = approver
+            && let Some(c) = conflict(fields, requester, p)
+        {
+            return Err(approval_owner_refusal(p, c));
+        }
+    }
+    if let Some(owner) = fields.exception.as_ref().and_then(|e| e.owner.as_deref())
+        && !owner.trim().is_empty()
+    {
+        super::rules::check_registered(Field::ExceptionOwner, owner, exception_owner, &[])?;
+    }
+    Ok(())
+}
+
+fn approval_owner_refusal(p: &Person, c: Conflict) -> Refusal {
+    Refusal::new(
+        c.rule(),
+        format!(
+            "the approval owner {} {} this item, so may not decide on it",
+            p.login,
+            c.describe()
+        ),
+    )
+    .on(Field::Approver)
+    .fix(format!(
+        "name someone else as approval owner, or change the {}",
+        c.field().words()
+    ))
+}
+
+/// When an item's approval owner may not decide on it (someone was renamed, or the
+/// item predates the check): why, so the item can block naming who must change.
+pub fn approval_owner_conflict(item: &Item, approver: Option<&Person>) -> Option<Conflict> {
+    let f = &item.fields;
+    if f.approver.trim().is_empty() {
+        return None;
+    }
+    match approver {
+        Some(p) => conflict(f, &item.requester, p),
+        // Not registered (any more): compare by login alone.
+        None => conflict(
+            f,
+            &item.requester,
+            &Person {
+                login: f.approver.clone(),
+                name: String::new(),
+                roles: vec![],
+            },
+        ),
+    }
+}
+
+fn roles_text(p: &Person) -> String {
+    if p.roles.is_empty() {
+        "no roles".into()
+    } else {
+        p.roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// The roles `p` holds, for messages ("coordinator,security" or "no roles").
+pub fn roles_of(p: &Person) -> String {
+    roles_text(p)
+}
+
+/// In which capacity `p` may decide (approve, deny, return) on `item`, or why not.
+/// For `approve`, the capacity must still be missing in this round.
+pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Capacity, Refusal> {
+    let f = &item.fields;
+    if let Some(c) = conflict(f, &item.requester, p) {
+        return Err(Refusal::new(
+            c.rule(),
+            format!("{} {} {}", p.login, c.describe(), item.id()),
+        )
+        .fix(format!(
+            "nobody decides on an item they are party to; the approval owner is {}{}",
+            f.approver,
+            if item.needs_security_review() {
+                ", and another security person reviews it"
+            } else {
+                ""
+            }
+        )));
+    }
+    let already = item.approvals.iter().find(|a| a.login == p.login);
+    let missing = item.missing_approvals();
+    let owner_missing = missing.contains(&Capacity::Owner);
+    let security_missing = missing.contains(&Capacity::Security);
+    let is_owner = p.login == f.approver && APPROVAL_OWNER_ROLES.iter().any(|r| p.has(*r));
+    let is_reviewer = p.has(Role::Security) && item.needs_security_review();
+
+    if !approving {
+        if is_owner {
+            return Ok(Capacity::Owner);
+        }
+        if is_reviewer {
+            return Ok(Capacity::Security);
+        }
+    } else if let Some(a) = already {
+        return Err(Refusal::new(
+            Rule::SeparateApprovers,
+            format!(
+                "{} already approved {} as {}",
+                p.login,
+                item.id(),
+                a.capacity
+            ),
+        )
+        .fix(format!(
+            "{} needs its approvals from different people",
+            if security_missing {
+                "the security review"
+            } else {
+                "the item"
+            }
+        )));
+    } else if is_owner && owner_missing {
+        return Ok(Capacity::Owner);
+    } else if is_reviewer && security_missing {
+        return Ok(Capacity::Security);
+    } else if (is_owner && !owner_missing) || (is_reviewer && !security_missing) {
+        return Err(Refusal::new(
+            Rule::StateMachine,
+            format!(
+                "{} already has the approval {} could give",
+                item.id(),
+                p.login
+            ),
+        ));
+    }
+    let who = if item.needs_security_review() {
+        format!(
+            "its approval owner ({}) or a security person (it is flagged for review)",
+            f.approver
+        )
+    } else {
+        format!("its approval owner ({})", f.approver)
+    };
+    Err(Refusal::new(
+        Rule::RoleRequired,
+        format!(
+            "only {who} may decide on {}; {} has {}",
+            item.id(),
+            p.login,
+            roles_text(p)
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::Exception;
+
+    fn frank() -> Person {
+        Person {
+            login: "frank".into(),
+            name: "Frank Miller".into(),
+            roles: vec![Role::Approver, Role::Security],
+        }
+    }
+
+    #[test]
+    fn names_match_login_display_name_company_and_mail() {
+        let p = frank();
+        for text in [
+            "frank",
+            " FRANK ",
+            "Frank Miller",
+            "Frank (Acme IT)",
+            "frank@acme.example",
+            "Frank Miller (Acme IT)",
+        ] {
+            assert!(names(text, &p), "{text}");
+        }
+        for text in ["Franklin", "Ana (frank's team)", "", "acme.example"] {
+            assert!(!names(text, &p), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_approval_owner_party_to_the_item_is_refused_where_entered() {
+        let p = frank();
+        let mut f = ItemFields {
+            approver: "frank".into(),
+            credential_owner: "Frank (Acme IT)".into(),
+            ..Default::default()
+        };
+        let r = check_named_people(&f, "carol", Some(&p), None).unwrap_err();
+        assert_eq!(r.rule, Rule::NoOwnCredentialApproval);
+        assert_eq!(r.field, Some(Field::Approver));
+        f.credential_owner = "Ana".into();
+        f.holder = Some("frank@acme.example".into());
+        let r = check_named_people(&f, "carol", Some(&p), None).unwrap_err();
+        assert_eq!(r.rule, Rule::NoApprovalOfOwnAccess);
+        f.holder = None;
+        f.exception = Some(Exception {
+            reason: "legacy".into(),
+            owner: Some("frank".into()),
+            expires: None,
+        });
+        let r = check_named_people(&f, "carol", Some(&p), Some(&p)).unwrap_err();
+        assert_eq!(r.rule, Rule::NoApprovalByExceptionOwner);
+        f.exception = None;
+        assert!(check_named_people(&f, "carol", Some(&p), None).is_ok());
+        let r = check_named_people(&f, "frank", Some(&p), None).unwrap_err();
+        assert_eq!(r.rule, Rule::NoSelfApproval);
+    }
+}

@@ -1,0 +1,317 @@
+//! Words and measures for people, shared by the command line and the terminal UI:
+//! ages, dates and times, cutting and wrapping by display width, how an item's
+//! access, exception, approvals and history read, and what a move did and what comes
+//! next. Both front ends print these, so they say the same thing in the same words.
+//!
+//! Nothing here decides a rule (that is the domain's) or draws (that is the TUI's);
+//! it may read domain and store types, never the front ends'.
+
+use crate::domain::blockers::{self, NextStep};
+use crate::domain::machine::ActionKind;
+use crate::domain::{Exception, Item, ItemFields, State, text};
+use crate::store::Event;
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use std::fmt::Display;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Display width of `s` in terminal cells.
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts `s` to at most `max` terminal cells, ending with `…` when something was cut.
+pub fn cut(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Breaks `s` into lines of at most `max` cells, at spaces where possible.
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    for para in s.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        for word in para.split(' ') {
+            let w = width(word);
+            if used > 0 && used + 1 + w > max {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            if used > 0 {
+                line.push(' ');
+                used += 1;
+            }
+            if w <= max - used {
+                line.push_str(word);
+                used += w;
+                continue;
+            }
+            // A word longer than the line: break it by characters.
+            for c in word.chars() {
+                let cw = c.width().unwrap_or(0);
+                if used + cw > max && used > 0 {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                line.push(c);
+                used += cw;
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// A duration as people read ages: `3d 4h`, `5h 12m`, `12m`; never negative.
+pub fn age(d: Duration) -> String {
+    let d = d.max(Duration::zero());
+    let days = d.num_days();
+    let hours = d.num_hours() % 24;
+    let minutes = d.num_minutes() % 60;
+    if days > 0 {
+        format!("{days}d {hours}h")
+    } else if hours > 0 {
+        format!("{hours}h {minutes}m")
+    } else {
+        format!("{minutes}m")
+    }
+}
+
+/// A timestamp in a time zone, to the minute.
+pub fn local_time<Z: TimeZone>(t: DateTime<Utc>, tz: &Z) -> String
+where
+    Z::Offset: Display,
+{
+    t.with_timezone(tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A date as `YYYY-MM-DD`, or nothing.
+pub fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// Days as "in 12d", "today", "3d ago".
+pub fn days_relative(days: i64) -> String {
+    match days {
+        0 => "today".to_string(),
+        d if d > 0 => format!("in {d}d"),
+        d => format!("{}d ago", -d),
+    }
+}
+
+/// "1 blocker", "2 blockers", "0 blockers".
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// How long the access lasts: "permanent", "temporary until 2026-12-31, deprovision
+/// on-date", "temporary, no expiry yet".
+pub fn access_text(f: &ItemFields) -> String {
+    match (f.temporary, f.expires) {
+        (true, Some(d)) => format!(
+            "temporary until {}, deprovision {}",
+            d.format("%Y-%m-%d"),
+            f.deprovision.map(|d| d.as_str()).unwrap_or("on-date")
+        ),
+        (true, None) => "temporary, no expiry yet".to_string(),
+        (false, _) => "permanent".to_string(),
+    }
+}
+
+/// A security exception: "legacy SSO (owner dana, until 2026-12-31)".
+pub fn exception_text(e: &Exception) -> String {
+    format!(
+        "{} (owner {}, until {})",
+        e.reason,
+        e.owner
+            .as_deref()
+            .filter(|o| !o.trim().is_empty())
+            .unwrap_or("?"),
+        e.expires
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "?".into())
+    )
+}
+
+/// An item as people name it in a sentence: "ACME-3 (Google Analytics, Editor)",
+/// leaving out what is still empty.
+pub fn item_label(item: &Item) -> String {
+    let f = &item.fields;
+    let parts: Vec<&str> = [f.system.trim(), f.role.trim()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    if parts.is_empty() {
+        item.id()
+    } else {
+        format!("{} ({})", item.id(), parts.join(", "))
+    }
+}
+
+/// What a move did, in words, and what comes next: the status line of the TUI and
+/// the answer of the CLI after a change.
+pub fn outcome(kind: ActionKind, before: State, item: &Item) -> String {
+    let label = item_label(item);
+    let did = match kind {
+        ActionKind::Submit => format!("Submitted {label} for approval"),
+        ActionKind::Approve => {
+            let missing = item.missing_approvals();
+            if missing.is_empty() {
+                format!("Approved {label}: every approval it needs is given")
+            } else {
+                let m: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
+                format!(
+                    "Approved {label}; it still needs approval by {}",
+                    m.join(" and ")
+                )
+            }
+        }
+        ActionKind::Deny => format!("Denied {label}"),
+        ActionKind::Return => format!("Returned {label} to its requester for changes"),
+        ActionKind::Grant => format!("Recorded that access to {label} was granted"),
+        ActionKind::Verify => format!("Verified {label}: it is ready"),
+        ActionKind::Revoke => format!("Revoked {label}"),
+        ActionKind::Cancel => format!("Cancelled {label}"),
+        ActionKind::Reopen => format!("Reopened {label}"),
+        ActionKind::Block => format!("Flagged {label} as blocked"),
+        ActionKind::Unblock => format!("Cleared the manual blocker on {label}"),
+        ActionKind::BreakGlass => format!("EMERGENCY GRANT on {label}"),
+        ActionKind::CloseRetro => format!("Closed the break-glass retrospective of {label}"),
+        ActionKind::Note => format!("Added a note to {label}"),
+        ActionKind::Edit => {
+            if before != item.state {
+                format!(
+                    "Edited {label}: the change is material, its approvals lapsed and it is back in {}",
+                    item.state
+                )
+            } else {
+                format!("Edited {label}")
+            }
+        }
+    };
+    format!("{did}. Next: {}.", next_text(&blockers::next_step(item)))
+}
+
+fn next_text(step: &NextStep) -> String {
+    step.to_string()
+}
+
+/// One line summing up an event's payload for an item's history.
+pub fn event_summary(e: &Event) -> String {
+    let p = &e.payload;
+    let mut parts: Vec<String> = Vec::new();
+    match (p["from"].as_str(), p["to"].as_str()) {
+        (Some(f), Some(t)) => parts.push(format!("{f} → {t}")),
+        (None, Some(t)) => parts.push(format!("→ {t}")),
+        _ => {}
+    }
+    if let Some(c) = p["capacity"].as_str() {
+        parts.push(format!("as {c}"));
+    }
+    if let Some(m) = p["method"].as_str() {
+        parts.push(format!("method {m}"));
+    }
+    for key in ["reason", "conditions", "note"] {
+        if let Some(s) = p[key].as_str().filter(|s| !s.is_empty()) {
+            parts.push(format!("{key}: {s}"));
+        }
+    }
+    if let Some(changed) = p["changed"].as_array() {
+        let names: Vec<&str> = changed.iter().filter_map(|v| v.as_str()).collect();
+        parts.push(format!("changed {}", names.join(", ")));
+    }
+    if p["approvals_lapsed"].is_array() {
+        parts.push("approvals lapsed".into());
+    }
+    if let Some(s) = p["still_needed"].as_array().filter(|a| !a.is_empty()) {
+        let names: Vec<&str> = s.iter().filter_map(|v| v.as_str()).collect();
+        parts.push(format!("still needed: {}", names.join(", ")));
+    }
+    if e.kind == "unsafe-attempt" {
+        parts.push(match p["channel"].as_str() {
+            Some(channel) => format!("credential offered by {channel}"),
+            None => format!(
+                "credential refused in {} ({})",
+                p["field"].as_str().unwrap_or("?"),
+                p["detector"].as_str().unwrap_or("?")
+            ),
+        });
+    }
+    text::sanitize(&parts.join(" · ")).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ItemFields, Method};
+
+    fn item(state: State) -> Item {
+        let fields = ItemFields {
+            system: "Google Analytics".into(),
+            role: "Editor".into(),
+            purpose: "tags".into(),
+            credential_owner: "Ana".into(),
+            approver: "frank".into(),
+            method: Some(Method::Vault),
+            ..Default::default()
+        };
+        let t = "2026-11-01T09:00:00Z".parse().unwrap();
+        Item {
+            state,
+            ..Item::new("ACME", 1, fields, "carol", t)
+        }
+    }
+
+    #[test]
+    fn cut_counts_cells_not_chars() {
+        assert_eq!(cut("日本語テキスト", 6), "日本…");
+        assert_eq!(cut("short", 10), "short");
+        assert_eq!(width("日本"), 4);
+    }
+
+    #[test]
+    fn texts_that_used_to_mislead() {
+        // A manual blocker on verified access: says what happened and what is next,
+        // not "block: now verified".
+        let it = item(State::Verified);
+        assert_eq!(
+            outcome(ActionKind::Block, State::Verified, &it),
+            "Flagged ACME-1 (Google Analytics, Editor) as blocked. Next: nothing: ready; revoke it when the project ends."
+        );
+        assert_eq!(plural(1, "blocker"), "1 blocker");
+        assert_eq!(plural(2, "blocker"), "2 blockers");
+        let mut bare = item(State::Needed);
+        bare.fields.role.clear();
+        assert_eq!(item_label(&bare), "ACME-1 (Google Analytics)");
+        assert_eq!(
+            blockers::waiting_on(&item(State::Denied)),
+            "carol (requester) to reopen it with a narrower request, or cancel it"
+        );
+        assert_eq!(
+            blockers::waiting_on(&item(State::Verified)),
+            "nothing: ready; revoke it when the project ends"
+        );
+    }
+}
