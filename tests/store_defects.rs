@@ -350,3 +350,25 @@ fn expiring_lists_security_exceptions_as_well_as_temporary_access() {
     c.set_now(Utc.with_ymd_and_hms(2026, 3, 18, 12, 0, 0).unwrap());
     assert_eq!(listed(&c, 0), vec![soon]);
 }
+
+#[test]
+fn the_report_counts_the_blockers_the_item_list_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut c, _) = team(&dir, "UTC");
+    c.add_item("ACME", fields("GA4")).unwrap();
+    c.add_item("ACME", fields("Stripe")).unwrap();
+    let open_blockers = |c: &Store| c.report(Some("ACME")).unwrap().projects[0].open_blockers;
+    let blocking = |c: &Store| {
+        c.list_items(&ItemFilter::default())
+            .unwrap()
+            .iter()
+            .filter(|v| v.blocking())
+            .count()
+    };
+    assert_eq!((blocking(&c), open_blockers(&c)), (0, 0));
+    // Renamed into the credential owner: bob may no longer decide on either item.
+    c.add_person("bob", Some("Client IT"), &[Role::Approver])
+        .unwrap();
+    assert_eq!(blocking(&c), 2);
+    assert_eq!(open_blockers(&c), 2, "the report agrees with the list");
+}

@@ -11,7 +11,7 @@ use rusqlite::{Row, types::ValueRef};
 /// The columns the measures read, in the order [`Lean::read`] expects.
 pub(super) const LEAN_SQL: &str = "SELECT project, number, state, system, purpose, role, credential_owner, approver, \
      method, temporary, expires, deprovision, exception_reason, exception_owner, exception_expires, needed_by, \
-     manual_block, updated_at, retro_due, blocked_since, emergency, created_at \
+     manual_block, updated_at, retro_due, blocked_since, emergency, created_at, holder \
      FROM items WHERE ?1 IS NULL OR project = ?1";
 
 pub(super) fn parse_at(s: &str) -> Option<DateTime<Utc>> {
@@ -41,6 +41,13 @@ fn presence(r: &Row<'_>, i: usize, slot: &mut String) {
     if with_text(r, i, |t| t.is_some_and(|t| !t.trim().is_empty())) {
         slot.push('x');
     }
+}
+
+/// Copies the column's text into `slot`, reusing its room: for the names the check of
+/// who may decide compares (approval owner, credential owner, holder, exception owner).
+fn copy_text(r: &Row<'_>, i: usize, slot: &mut String) {
+    slot.clear();
+    with_text(r, i, |t| slot.push_str(t.unwrap_or_default()));
 }
 
 fn lean_date(r: &Row<'_>, i: usize) -> Option<NaiveDate> {
@@ -80,8 +87,13 @@ impl Lean {
         presence(r, 3, &mut f.system);
         presence(r, 4, &mut f.purpose);
         presence(r, 5, &mut f.role);
-        presence(r, 6, &mut f.credential_owner);
-        presence(r, 7, &mut f.approver);
+        copy_text(r, 6, &mut f.credential_owner);
+        copy_text(r, 7, &mut f.approver);
+        f.holder = (!matches!(r.get_ref(22), Ok(ValueRef::Null) | Err(_))).then(|| {
+            let mut h = f.holder.take().unwrap_or_default();
+            copy_text(r, 22, &mut h);
+            h
+        });
         f.method = lean_parsed(r, 8);
         f.temporary = rows::flag(r, 9);
         f.expires = lean_date(r, 10);
@@ -92,7 +104,7 @@ impl Lean {
             presence(r, 12, &mut e.reason);
             e.owner = (!matches!(r.get_ref(13), Ok(ValueRef::Null) | Err(_))).then(|| {
                 let mut o = e.owner.take().unwrap_or_default();
-                presence(r, 13, &mut o);
+                copy_text(r, 13, &mut o);
                 o
             });
             e.expires = lean_date(r, 14);

@@ -8,8 +8,8 @@ use super::handle::Store;
 use super::lean::{LEAN_SQL, Lean, parse_at, with_text};
 pub use super::measures::{Deprovisioning, end_of_access};
 use super::schema::MEASURED_KINDS;
-use crate::domain::Project;
 use crate::domain::blockers::{self, Readiness};
+use crate::domain::{Person, Project};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rusqlite::types::ValueRef;
 use serde::Serialize;
@@ -163,6 +163,15 @@ impl Store {
             counters.entry(p.key.clone()).or_default();
         }
         let tasks = self.tasks(project)?;
+        let at = Moment {
+            now,
+            settings,
+            people: self
+                .people()?
+                .into_iter()
+                .map(|p| (p.login.clone(), p))
+                .collect(),
+        };
         let index: HashMap<&str, usize> = projects
             .iter()
             .enumerate()
@@ -197,7 +206,7 @@ impl Store {
                 continue;
             };
             c.life.entry(lean.item.number).or_default().added = Some(lean.item.created_at);
-            acc[pi].add(&lean, p, c, now, settings, &mut needed[pi]);
+            acc[pi].add(&lean, p, c, &at, &mut needed[pi]);
         }
         let mut all_ages = Vec::new();
         let mut per = Vec::new();
@@ -322,6 +331,14 @@ pub(super) fn counters_sql() -> String {
     )
 }
 
+/// What every item of a report is assessed against: the moment, the settings, and
+/// the registered people (to tell whether an approval owner may decide).
+struct Moment {
+    now: DateTime<Utc>,
+    settings: blockers::Settings,
+    people: HashMap<String, Person>,
+}
+
 /// The measures of one project as its items stream past.
 #[derive(Default)]
 struct Acc {
@@ -338,18 +355,23 @@ impl Acc {
         lean: &Lean,
         p: &Project,
         c: &Counters,
-        now: DateTime<Utc>,
-        settings: blockers::Settings,
+        at: &Moment,
         needed: &mut HashMap<i64, bool>,
     ) {
+        let (now, settings) = (at.now, at.settings);
         let it = &lean.item;
+        let approver = at.people.get(it.fields.approver.as_str());
         let m = &mut self.m;
         m.items += 1;
         self.readiness.add(it.state);
-        let reasons = blockers::reasons(it, p, now, settings);
+        // Assessed as the item list assesses it, so the report counts the blockers
+        // the tracker shows, an approval owner who may not decide included.
+        let a = blockers::assess(it, p, now, settings, approver);
+        let reasons = a.reasons;
         if !reasons.is_empty() {
             m.open_blockers += 1;
-            let h = blockers::spell_start(it, p, now, settings)
+            let h = a
+                .since
                 .map(|s| (now - s).max(Duration::zero()).num_minutes() as f64 / 60.0)
                 .unwrap_or(0.0);
             self.ages.push(h);
