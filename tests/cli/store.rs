@@ -1,31 +1,23 @@
-//! Defects of the store found by trying accessdesk as a new user would: read commands
-//! that made a database where none was, and measures that counted only part of what
-//! they name. Each test works on a real SQLite file in a temporary folder, through the
-//! real binary where the defect showed there.
+//! The store's own defects, on real SQLite files: read commands that made a database
+//! where none was (through the binary and through `Store::open`), and measures that
+//! counted only part of what they name (deprovisioning, expiring exceptions, blockers
+//! in the report). Also the size of the store's modules, which the split keeps small.
 
+use crate::common;
 use accessdesk::domain::machine::Action;
 use accessdesk::domain::{Exception, ItemFields, Method, Role, State};
 use accessdesk::identity::Identity;
 use accessdesk::store::{self, ItemFilter, NewProject, Store};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use std::path::Path;
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_accessdesk");
 
 /// Runs the binary on `db` and returns (exit code, stdout, stderr).
 fn run(db: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("ACCESSDESK_DB")
-        .output()
-        .expect("run accessdesk");
+    let out = common::run(db, args);
     (
-        out.status.code().unwrap_or(-1),
+        common::code(&out),
         String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+        common::stderr(&out),
     )
 }
 
@@ -371,4 +363,17 @@ fn the_report_counts_the_blockers_the_item_list_shows() {
         .unwrap();
     assert_eq!(blocking(&c), 2);
     assert_eq!(open_blockers(&c), 2, "the report agrees with the list");
+}
+
+#[test]
+fn store_modules_stay_under_600_lines() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store");
+    for entry in std::fs::read_dir(dir).expect("read src/store") {
+        let path = entry.expect("entry").path();
+        let lines = std::fs::read_to_string(&path)
+            .expect("read")
+            .lines()
+            .count();
+        assert!(lines < 600, "{} has {lines} lines", path.display());
+    }
 }
