@@ -3,7 +3,8 @@
 //! the chain at that row; `verify` names the first bad seq. Truncation of the newest
 //! events is caught by comparing with an anchor (a head seq and hash kept elsewhere).
 
-use super::{Ctx, Result};
+use super::error::Result;
+use super::handle::Ctx;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params, types::ValueRef};
 use serde::Serialize;

@@ -24,7 +24,7 @@ fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 /// A fresh file with carol (admin, coordinator), bob (approver) and sam (security).
 fn coordinator(dir: &tempfile::TempDir) -> Store {
     let path = dir.path().join("access.db");
-    let mut store = Store::open_as(
+    let mut store = Store::create_as(
         &path,
         Identity {
             uid: 1000,

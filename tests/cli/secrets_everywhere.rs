@@ -122,7 +122,7 @@ fn every_credential_is_refused_in_every_field_and_never_stored() {
         uid: 61002,
         login: "bob".into(),
     };
-    let mut c = Store::open_as(&db, carol).unwrap();
+    let mut c = Store::create_as(&db, carol).unwrap();
     c.init(None).unwrap();
     c.add_person("bob", None, &[Role::Approver]).unwrap();
     c.add_project(NewProject {

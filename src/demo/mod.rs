@@ -9,13 +9,12 @@
 //! current. The OS account running the demo (`$ME` in the scenario) is registered as
 //! coordinator, security and approver, and the scenario leaves decisions waiting on it.
 
-use crate::domain::machine::{self, Action, ActionKind};
-use crate::domain::{Deprovision, Exception, ItemFields, ItemPatch, Method, Role, State};
+use crate::domain::machine::{self, ActionKind};
+use crate::domain::{Exception, ItemFields, ItemPatch, Role, State};
 use crate::identity::Identity;
 use crate::store::{self, ItemFilter, NewProject, Store};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::fs::{DirBuilder, OpenOptions};
@@ -23,7 +22,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// The built-in scenario, embedded so `demo` needs no files next to the binary.
-pub const SCENARIO: &str = include_str!("../assets/demo.json");
+pub const SCENARIO: &str = include_str!("../../assets/demo.json");
 
 /// The scenario's name for the OS account running the demo.
 pub const ME: &str = "$ME";
@@ -84,7 +83,7 @@ impl fmt::Display for DemoSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     /// The demo only ever writes a fresh file, so it never mixes sample data into real data.
-    #[error("{} already exists; `accessdesk demo` writes a fresh file: give a new path with --db, or remove the old file first", .0.display())]
+    #[error("{} already exists; the demo writes only a fresh file: choose a new path, or remove the old file first", .0.display())]
     Exists(PathBuf),
     #[error("cannot create {}: {source}", path.display())]
     Create {
@@ -107,254 +106,9 @@ pub enum DemoError {
     Audit(String),
 }
 
-// ---- the scenario file -----------------------------------------------------------
+mod scenario;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Scenario {
-    #[serde(default, rename = "about")]
-    _about: String,
-    setup: Setup,
-    people: Vec<SamplePerson>,
-    projects: Vec<SampleProject>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Setup {
-    day: f64,
-    /// The first registered account: `init` makes it admin, and it adds everyone else.
-    admin: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SamplePerson {
-    login: String,
-    #[serde(default)]
-    name: Option<String>,
-    roles: Vec<Role>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Moment {
-    day: f64,
-    by: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SampleProject {
-    key: String,
-    name: String,
-    client: String,
-    /// IANA zone: fixed per project so the demo looks the same on every host.
-    tz: String,
-    /// Planned start, in days from today.
-    start: i64,
-    coordinator: String,
-    created: Moment,
-    #[serde(default)]
-    closed: Option<Moment>,
-    items: Vec<SampleItem>,
-    #[serde(default)]
-    tasks: Vec<SampleTask>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SampleException {
-    reason: String,
-    owner: String,
-    expires: i64,
-}
-
-/// An access item and its history. `by` of the item is its requester. Dates are day
-/// offsets from today in the project's zone.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SampleItem {
-    /// Name used by tasks to refer to the item (its `KEY-N` is only known once added).
-    #[serde(rename = "ref")]
-    name: String,
-    day: f64,
-    by: String,
-    system: String,
-    #[serde(default)]
-    purpose: String,
-    #[serde(default)]
-    role: String,
-    #[serde(default)]
-    holder: Option<String>,
-    #[serde(default)]
-    credential_owner: String,
-    #[serde(default)]
-    approver: String,
-    #[serde(default)]
-    method: Option<Method>,
-    #[serde(default)]
-    temporary: bool,
-    #[serde(default)]
-    expires: Option<i64>,
-    #[serde(default)]
-    deprovision: Option<Deprovision>,
-    #[serde(default)]
-    privileged: bool,
-    #[serde(default)]
-    shared_credential: bool,
-    #[serde(default)]
-    client_owned: bool,
-    #[serde(default)]
-    exception: Option<SampleException>,
-    #[serde(default)]
-    needed_by: Option<i64>,
-    #[serde(default)]
-    notes: String,
-    #[serde(default)]
-    history: Vec<Step>,
-}
-
-/// One move on an item. The arguments a move does not use are refused by
-/// [`Step::action`], so a typo in the scenario cannot silently drop text.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Step {
-    day: f64,
-    by: String,
-    action: String,
-    #[serde(default)]
-    note: Option<String>,
-    #[serde(default)]
-    reason: Option<String>,
-    #[serde(default)]
-    conditions: Option<String>,
-    #[serde(default)]
-    method: Option<Method>,
-    #[serde(default)]
-    text: Option<String>,
-    #[serde(default)]
-    set: Option<SamplePatch>,
-}
-
-/// The fields an `edit` step may set (dates as day offsets).
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct SamplePatch {
-    system: Option<String>,
-    purpose: Option<String>,
-    role: Option<String>,
-    holder: Option<String>,
-    credential_owner: Option<String>,
-    approver: Option<String>,
-    method: Option<Method>,
-    expires: Option<i64>,
-    needed_by: Option<i64>,
-    notes: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SampleTask {
-    day: f64,
-    by: String,
-    title: String,
-    /// Planned start in days from today; the project's start when absent.
-    #[serde(default)]
-    start: Option<i64>,
-    needs: Vec<String>,
-}
-
-/// What a step does: a state-machine move, or an edit of the fields.
-enum StepKind {
-    Move(Action),
-    Edit,
-}
-
-impl Step {
-    fn action(&self) -> Result<StepKind, String> {
-        let allowed: &[&str] = match self.action.as_str() {
-            "submit" | "cancel" | "reopen" => &["note"],
-            "approve" => &["conditions"],
-            "deny" | "return" | "block" | "break-glass" => &["reason"],
-            "grant" => &["method", "note"],
-            "verify" | "revoke" | "close-retro" => &["note"],
-            "note" => &["text"],
-            "unblock" => &[],
-            "edit" => &["set"],
-            other => return Err(format!("unknown action '{other}'")),
-        };
-        let given = [
-            ("note", self.note.is_some()),
-            ("reason", self.reason.is_some()),
-            ("conditions", self.conditions.is_some()),
-            ("method", self.method.is_some()),
-            ("text", self.text.is_some()),
-            ("set", self.set.is_some()),
-        ];
-        if let Some((arg, _)) = given
-            .iter()
-            .find(|(arg, set)| *set && !allowed.contains(arg))
-        {
-            return Err(format!("'{}' takes no '{arg}'", self.action));
-        }
-        let required = |v: &Option<String>, arg: &str| {
-            v.clone()
-                .ok_or_else(|| format!("'{}' needs '{arg}'", self.action))
-        };
-        let action = match self.action.as_str() {
-            "submit" => Action::Submit {
-                note: self.note.clone(),
-            },
-            "approve" => Action::Approve {
-                conditions: self.conditions.clone(),
-            },
-            "deny" => Action::Deny {
-                reason: required(&self.reason, "reason")?,
-            },
-            "return" => Action::Return {
-                reason: required(&self.reason, "reason")?,
-            },
-            "grant" => Action::Grant {
-                method: self.method,
-                note: self.note.clone(),
-            },
-            "verify" => Action::Verify {
-                note: required(&self.note, "note")?,
-            },
-            "revoke" => Action::Revoke {
-                note: required(&self.note, "note")?,
-            },
-            "cancel" => Action::Cancel {
-                note: self.note.clone(),
-            },
-            "reopen" => Action::Reopen {
-                note: self.note.clone(),
-            },
-            "block" => Action::Block {
-                reason: required(&self.reason, "reason")?,
-            },
-            "unblock" => Action::Unblock,
-            "break-glass" => Action::BreakGlass {
-                reason: required(&self.reason, "reason")?,
-            },
-            "close-retro" => Action::CloseRetro {
-                note: required(&self.note, "note")?,
-            },
-            "note" => Action::Note {
-                text: required(&self.text, "text")?,
-            },
-            "edit" if self.set.is_some() => return Ok(StepKind::Edit),
-            "edit" => return Err("'edit' needs 'set'".into()),
-            other => return Err(format!("unknown action '{other}'")),
-        };
-        Ok(StepKind::Move(action))
-    }
-}
-
-fn parse_scenario(text: &str) -> Result<Scenario, DemoError> {
-    serde_json::from_str(text).map_err(|e| DemoError::Scenario(e.to_string()))
-}
+use scenario::*;
 
 // ---- the replay ------------------------------------------------------------------
 
@@ -500,7 +254,7 @@ impl Replay<'_> {
             DemoError::Scenario(format!("'{scenario_login}' is not a declared person"))
         })?;
         if !self.stores.contains_key(scenario_login) {
-            let s = Store::open_as(self.path, id).map_err(|source| DemoError::Step {
+            let s = Store::create_as(self.path, id).map_err(|source| DemoError::Step {
                 step: format!("open the file as {scenario_login}"),
                 source,
             })?;
@@ -827,6 +581,8 @@ pub fn build(path: &Path, me: &Identity, now: DateTime<Utc>) -> Result<DemoSumma
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Method;
+    use crate::domain::machine::Action;
     use std::collections::HashSet;
 
     fn scenario() -> Scenario {
