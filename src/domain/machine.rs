@@ -176,19 +176,23 @@ pub fn require_registered<'a>(actor: Actor<'a>, login: &str) -> Result<&'a Perso
 
 /// Refuses `p` unless they hold one of `roles`; `what` names the action ("submit").
 pub fn require_role(p: &Person, roles: &[Role], what: &str) -> Result<(), Refusal> {
-    if roles.iter().any(|r| p.has(*r)) {
+    if p.has_any(roles) {
         return Ok(());
     }
-    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    let needed = or_list(roles.iter().map(|r| r.as_str()));
     Err(Refusal::new(
         Rule::RoleRequired,
         format!(
-            "{what} needs the role {}; {} has {}",
-            names.join(" or "),
+            "{what} needs the role {needed}; {} has {}",
             p.login,
             decide::roles_of(p)
         ),
     ))
+}
+
+/// "a or b or c", for what a refusal would have accepted.
+fn or_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.collect::<Vec<_>>().join(" or ")
 }
 
 /// Roles that manage projects, tasks and items (add, edit, submit, cancel, import).
@@ -210,28 +214,27 @@ pub fn require_manager<'a>(
 
 /// May this person manage projects, tasks and items?
 pub fn can_manage(actor: Actor<'_>) -> bool {
-    actor.is_some_and(|p| MANAGERS.iter().any(|r| p.has(*r)))
+    actor.is_some_and(|p| p.has_any(&MANAGERS))
 }
 
 /// May this person work on items (grant, verify, revoke, notes, blockers)?
 pub fn can_work(actor: Actor<'_>) -> bool {
-    actor.is_some_and(|p| WORKERS.iter().any(|r| p.has(*r)))
+    actor.is_some_and(|p| p.has_any(&WORKERS))
 }
 
 fn from_states(item: &Item, kind: ActionKind, allowed: &[State]) -> Result<(), Refusal> {
     if allowed.contains(&item.state) {
         return Ok(());
     }
-    let names: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
+    let from = or_list(allowed.iter().map(|s| s.as_str()));
     Err(Refusal::new(
         Rule::StateMachine,
         format!(
-            "{} {} is {}; {} is only possible from {}",
+            "{} {} is {}; {} is only possible from {from}",
             item.id(),
             item.fields.system,
             item.state,
             kind.name(),
-            names.join(" or ")
         ),
     ))
 }

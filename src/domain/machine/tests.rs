@@ -58,15 +58,7 @@ fn submitted_and_approved(
 }
 
 fn project() -> Project {
-    Project {
-        key: "ACME".into(),
-        name: "Acme".into(),
-        client: "Acme".into(),
-        start: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-        tz: "UTC".into(),
-        coordinator: "carol".into(),
-        closed_at: None,
-    }
+    crate::domain::fixtures::project("Acme", "2026-12-01", "UTC")
 }
 
 fn item(
