@@ -22,7 +22,7 @@ pub fn open_tui(path: &Path) -> CmdResult {
     run_tui(store)
 }
 
-fn run_tui(store: Store) -> CmdResult {
+pub(super) fn run_tui(store: Store) -> CmdResult {
     crate::tui::run(store, crate::tui::Options::default())
         .map_err(|e| Failure::Error(format!("{e:#}")))
 }

@@ -148,6 +148,9 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
         .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "trusted_schema", "OFF")?;
+    if super::keyed::memory_temp_store() {
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+    }
     // 16 KiB pages for a new file (an existing one keeps its own; the pragma then does
     // nothing): a quarter of the b-tree steps, log frames and write calls of 4 KiB
     // pages, so a 100,000-row import takes 18 % less time, while a single change,

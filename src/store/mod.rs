@@ -10,6 +10,7 @@ mod bulk;
 mod conn;
 pub mod events;
 mod intake;
+mod keyed;
 mod ops;
 #[cfg(test)]
 mod plans;
@@ -21,6 +22,7 @@ pub use bulk::{Bulk, BulkPeople};
 pub use conn::{Location, default_path};
 pub use events::{Event, Verification};
 pub use intake::{CheckedRow, RowCheck};
+pub use keyed::keep_temporary_data_in_memory;
 pub use ops::*;
 
 use crate::domain::{Person, Refusal, Rule, blockers::Settings};
