@@ -125,10 +125,7 @@ fn open_guarded(cli: &Cli, g: &Guarded) -> Result<Start, Failure> {
     let key = read_key(g)?;
     let store = super::open_store(db)?;
     store.first_read()?;
-    let verifying = matches!(
-        cli.command,
-        Some(Command::Audit(AuditCmd::Verify { .. }))
-    );
+    let verifying = matches!(cli.command, Some(Command::Audit(AuditCmd::Verify { .. })));
     match store.use_chain_key(key)? {
         KeyedHead::Keyed { .. } => {}
         // `audit verify` opens it anyway, to say what is wrong.

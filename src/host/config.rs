@@ -274,7 +274,10 @@ mod tests {
         .unwrap();
         assert_eq!(c.database, PathBuf::from("/var/lib/accessdesk/team.db"));
         assert_eq!(c.admin.as_deref(), Some("ana"));
-        assert_eq!(c.key_path(), PathBuf::from("/var/lib/accessdesk/team.db.key"));
+        assert_eq!(
+            c.key_path(),
+            PathBuf::from("/var/lib/accessdesk/team.db.key")
+        );
         assert_eq!(c.data_folder(), Path::new("/var/lib/accessdesk"));
         let c = parse(&p(), "database=\"/srv/a \\\"b\\\".db\"").unwrap();
         assert_eq!(c.database, PathBuf::from("/srv/a \"b\".db"));
@@ -318,7 +321,10 @@ mod tests {
             "/bin/accessdesk",
             "/work/target/debug/accessdesk",
         ] {
-            assert_eq!(candidates(Path::new(exe)), vec![PathBuf::from(SYSTEM_CONFIG)]);
+            assert_eq!(
+                candidates(Path::new(exe)),
+                vec![PathBuf::from(SYSTEM_CONFIG)]
+            );
         }
     }
 
@@ -326,9 +332,21 @@ mod tests {
     fn only_root_owned_paths_writable_by_root_alone_are_trusted() {
         assert_eq!(unsafe_owner_or_mode(0, 0o100644), None);
         assert_eq!(unsafe_owner_or_mode(0, 0o40755), None);
-        assert!(unsafe_owner_or_mode(1000, 0o100644).unwrap().contains("uid 1000"));
-        assert!(unsafe_owner_or_mode(0, 0o100664).unwrap().contains("its group"));
-        assert!(unsafe_owner_or_mode(0, 0o41777).unwrap().contains("every account"));
+        assert!(
+            unsafe_owner_or_mode(1000, 0o100644)
+                .unwrap()
+                .contains("uid 1000")
+        );
+        assert!(
+            unsafe_owner_or_mode(0, 0o100664)
+                .unwrap()
+                .contains("its group")
+        );
+        assert!(
+            unsafe_owner_or_mode(0, 0o41777)
+                .unwrap()
+                .contains("every account")
+        );
     }
 
     #[test]

@@ -123,10 +123,15 @@ mod tests {
         fs::write(&path, [1u8; KEY_LEN]).unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         let e = read(&path, my_gid()).unwrap_err().to_string();
-        assert!(e.contains("every account") && e.contains("chmod 0640"), "{e}");
+        assert!(
+            e.contains("every account") && e.contains("chmod 0640"),
+            "{e}"
+        );
         fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
         assert!(read(&path, my_gid()).is_ok());
-        let e = read(&path, my_gid().wrapping_add(1)).unwrap_err().to_string();
+        let e = read(&path, my_gid().wrapping_add(1))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("service group"), "{e}");
         fs::write(&path, [1u8; KEY_LEN + 1]).unwrap();
         let e = read(&path, my_gid()).unwrap_err().to_string();

@@ -10,10 +10,10 @@
 
 use super::{Ctx, Result};
 use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
 use rusqlite::{OptionalExtension, params, types::ValueRef};
 use serde::Serialize;
 use serde_json::Value;
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -535,7 +535,12 @@ pub(crate) fn keyed_head(conn: &rusqlite::Connection, key: &ChainKey) -> Result<
     };
     let linked = uid.is_some()
         && hash.as_deref()
-            == Some(&digest(&fields, None, prev_hash.as_deref().unwrap_or_default(), Some(key)))
+            == Some(&digest(
+                &fields,
+                None,
+                prev_hash.as_deref().unwrap_or_default(),
+                Some(key),
+            ))
         && seq >= from;
     Ok(if linked {
         KeyedHead::Keyed { from }

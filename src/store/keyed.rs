@@ -105,10 +105,7 @@ mod tests {
             .unwrap();
         let v = s.verify_chain().unwrap();
         assert!(v.first_bad.is_none(), "{v:?}");
-        assert_eq!(
-            s.use_chain_key(key(1)).unwrap(),
-            KeyedHead::Keyed { from }
-        );
+        assert_eq!(s.use_chain_key(key(1)).unwrap(), KeyedHead::Keyed { from });
 
         // Another key (a lost key replaced by a new one) does not verify it.
         s.use_chain_key(key(2)).unwrap();
@@ -151,12 +148,17 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .unwrap();
-        c.execute(
-            "UPDATE events SET login = 'mallory' WHERE seq = ?1",
-            [seq],
-        )
-        .unwrap();
-        let row: (String, i64, String, Option<String>, Option<String>, String, String) = c
+        c.execute("UPDATE events SET login = 'mallory' WHERE seq = ?1", [seq])
+            .unwrap();
+        let row: (
+            String,
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+        ) = c
             .query_row(
                 "SELECT at, uid, login, project, item, kind, payload FROM events WHERE seq = ?1",
                 [seq],
@@ -175,17 +177,18 @@ mod tests {
             .unwrap();
         // The plain link as first defined: SHA-256 of the compact JSON array.
         let (at, uid, login, project, item, kind, payload) = row;
-        let bytes = serde_json::to_vec(&(
-            seq, at, uid, login, project, item, kind, payload, prev,
-        ))
-        .unwrap();
+        let bytes =
+            serde_json::to_vec(&(seq, at, uid, login, project, item, kind, payload, prev)).unwrap();
         use sha2::Digest;
         let sha: String = sha2::Sha256::digest(bytes)
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        c.execute("UPDATE events SET hash = ?1 WHERE seq = ?2", rusqlite::params![sha, seq])
-            .unwrap();
+        c.execute(
+            "UPDATE events SET hash = ?1 WHERE seq = ?2",
+            rusqlite::params![sha, seq],
+        )
+        .unwrap();
         let bad = s.verify_chain().unwrap().first_bad.unwrap();
         assert_eq!(bad.0, seq);
         assert!(bad.1.contains("keyed link"), "{bad:?}");
