@@ -230,3 +230,36 @@ fn long_text_is_whole_in_a_pipe() {
     assert!(out.stdout.contains(system), "{out:?}");
     assert!(!out.stdout.contains('…'), "{out:?}");
 }
+
+#[test]
+fn an_imported_row_is_refused_by_line_and_column_not_by_flag() {
+    let db = Db::new();
+    db.team();
+    let header = db.run(&["export", "--project", "ACME"]).ok().stdout;
+    let header = header.lines().next().unwrap_or_default().to_string();
+    let cells = header.split(',').count();
+    // approver = the person importing: nobody approves their own request.
+    let mut row: Vec<String> = vec![String::new(); cells];
+    let col = |name: &str| header.split(',').position(|h| h == name).unwrap();
+    for (name, value) in [
+        ("system", "Jira"),
+        ("purpose", "tickets"),
+        ("role", "Viewer"),
+        ("credential-owner", "Carol Client"),
+        ("approver", db.me().as_str()),
+        ("method", "vault"),
+    ] {
+        row[col(name)] = value.to_string();
+    }
+    let file = db.home().join("rows.csv");
+    std::fs::write(&file, format!("{header}\n{}\n", row.join(","))).unwrap();
+    let before = db.snapshot();
+    let out = db
+        .run(&["import", file.to_str().unwrap(), "--project", "ACME"])
+        .refused("no-self-approval");
+    assert!(
+        out.stderr.contains("line 2, column approver") && !out.stderr.contains("--approver"),
+        "{out:?}"
+    );
+    before.assert_same(&db.snapshot(), "refused import");
+}

@@ -317,7 +317,9 @@ fn a_group_shared_file_works_for_members_and_refuses_others_clearly() {
     let mut as_outsider = cmd(&db, &["item", "list"]);
     as_outsider
         .uid(outsider)
-        .gid(outsider)
+        // The outsider's own primary group: a gid equal to its uid could be any group
+        // on this host, even the shared one.
+        .gid(primary_gid(outsider))
         .env("HOME", dir.path());
     let o = as_outsider.output().unwrap();
     assert_eq!(code(&o), 1);
@@ -515,4 +517,13 @@ fn unreadable_rows_show_a_placeholder_and_nothing_panics() {
         shown.contains('\u{FFFD}'),
         "invalid UTF-8 is shown as a visible placeholder:\n{shown}"
     );
+}
+
+/// The primary group of the account `uid`.
+fn primary_gid(uid: u32) -> u32 {
+    // SAFETY: getpwuid returns a pointer into static storage or null; it is read at once.
+    let pw = unsafe { libc::getpwuid(uid) };
+    assert!(!pw.is_null(), "no account with uid {uid}");
+    // SAFETY: checked non-null above.
+    unsafe { (*pw).pw_gid }
 }

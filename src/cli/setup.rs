@@ -11,7 +11,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 pub fn open_tui(path: &Path) -> CmdResult {
-    if !path.exists() {
+    // Only a file known to be missing is reported so: one behind a folder this
+    // account may not enter is left to the store, which says why it cannot be used.
+    if matches!(path.try_exists(), Ok(false)) {
         return Err(Failure::Error(format!(
             "no database at {} (create it with `accessdesk init --db {}`, or try `accessdesk demo`)",
             path.display(),

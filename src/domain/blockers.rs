@@ -629,4 +629,48 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn an_expired_exception_blocks_live_access_only() {
+        let p = project();
+        let mut it = item(State::Verified, "2026-03-01T09:00:00Z");
+        it.fields.exception = Some(Exception {
+            reason: "legacy SSO".into(),
+            owner: Some("sam".into()),
+            expires: NaiveDate::from_ymd_opt(2026, 3, 15),
+        });
+        let s = Settings::default();
+        assert!(reasons(&it, &p, t("2026-03-15T12:00:00Z"), s).is_empty());
+        let later = t("2026-03-17T12:00:00Z");
+        assert_eq!(
+            reasons(&it, &p, later, s),
+            vec![Reason::ExceptionExpired {
+                expires: NaiveDate::from_ymd_opt(2026, 3, 15).unwrap()
+            }]
+        );
+        // The spell starts when the exception's last day ended in the project's zone.
+        assert_eq!(
+            spell_start(&it, &p, later, s),
+            Some(t("2026-03-15T23:00:00Z"))
+        );
+        it.state = State::Revoked;
+        assert!(reasons(&it, &p, later, s).is_empty());
+    }
+
+    #[test]
+    fn a_task_waits_for_items_not_ready_or_breaking_a_rule() {
+        let ready = item(State::Verified, "2026-03-01T09:00:00Z");
+        let mut unsafe_ready = item(State::Verified, "2026-03-01T09:00:00Z");
+        unsafe_ready.number = 2;
+        unsafe_ready.fields.temporary = true;
+        let mut denied = item(State::Denied, "2026-03-01T09:00:00Z");
+        denied.number = 3;
+        let all = [ready, unsafe_ready, denied];
+        let needs: Vec<String> = ["ACME-1", "ACME-2", "ACME-3", "ACME-9"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let waiting = task_waiting_for(&needs, |id| all.iter().find(|i| i.id() == id));
+        assert_eq!(waiting, vec!["ACME-2", "ACME-3", "ACME-9"]);
+    }
 }

@@ -92,22 +92,13 @@ pub enum MethodProblem {
     Unknown,
 }
 
-/// Words that name an unsafe way to hand a credential over.
-const UNSAFE_METHOD_WORDS: [&str; 14] = [
-    "email",
-    "e-mail",
-    "mail",
-    "chat",
-    "slack",
-    "teams",
-    "sms",
-    "phone",
-    "form",
-    "password",
-    "plaintext",
-    "plain-text",
-    "shared",
-    "spreadsheet",
+/// Channels the safe-collection-method rule names as never acceptable, so someone
+/// typing `email` is told it is refused, not that they misspelt a method. Matched
+/// inside the typed word with everything but letters and digits removed
+/// ("e-mail", "Shared Password", "MS Teams").
+const UNSAFE_CHANNELS: [&str; 17] = [
+    "mail", "chat", "slack", "teams", "whatsapp", "signal", "telegram", "sms", "message", "form",
+    "password", "passwd", "plain", "shared", "phone", "call", "text",
 ];
 
 impl Method {
@@ -116,12 +107,12 @@ impl Method {
         if let Ok(m) = text.parse::<Method>() {
             return Ok(m);
         }
-        let folded = text.trim().to_ascii_lowercase();
-        let unsafe_word = folded
-            .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-            .any(|w| UNSAFE_METHOD_WORDS.contains(&w))
-            || UNSAFE_METHOD_WORDS.iter().any(|w| folded.contains(w));
-        Err(if unsafe_word {
+        let squashed: String = text
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        Err(if UNSAFE_CHANNELS.iter().any(|c| squashed.contains(c)) {
             MethodProblem::Unsafe
         } else {
             MethodProblem::Unknown

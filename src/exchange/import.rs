@@ -648,7 +648,7 @@ impl<'r> Row<'r, '_> {
             return None;
         }
         let names = Method::names();
-        if is_unsafe_channel(t) {
+        if Method::parse_input(t) == Err(crate::domain::MethodProblem::Unsafe) {
             let rule = Rule::SafeCollectionMethod;
             let message = format!(
                 "{} is refused by the {rule} rule: credentials are never collected by email, chat, \
@@ -712,21 +712,6 @@ fn parse_date(t: &str) -> Option<NaiveDate> {
     };
     let year = i32::try_from(number(&b[..4])?).ok()?;
     NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..])?)
-}
-
-/// Channels the safe-collection-method rule names as never acceptable, so a file
-/// saying `email` is told it is refused, not that it misspelt a method.
-fn is_unsafe_channel(t: &str) -> bool {
-    const CHANNELS: [&str; 17] = [
-        "mail", "chat", "slack", "teams", "whatsapp", "signal", "telegram", "sms", "message",
-        "form", "password", "passwd", "plain", "shared", "phone", "call", "text",
-    ];
-    let squashed: String = t
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    CHANNELS.iter().any(|c| squashed.contains(c))
 }
 
 /// The refusal messages of `rules::check_text` start with the field name, which the
