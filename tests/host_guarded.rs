@@ -385,6 +385,37 @@ fn two_accounts_work_through_a_guarded_installation_and_cannot_reach_the_file_ot
     assert!(!inst.home(Some(&ana)).join(".local").exists());
     fs::set_permissions(inst.bin(), fs::Permissions::from_mode(0o2755)).unwrap();
     inst.run(Some(&ana), &["host", "check"]).ok();
+
+    // A trigger planted by root with sqlite3 is named, and no write happens while
+    // it is there.
+    let sqlite = |sql: &str| {
+        let out = Command::new("sqlite3")
+            .arg(inst.db())
+            .arg(sql)
+            .output()
+            .expect("sqlite3 is installed (CI installs it)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    sqlite(
+        "CREATE TRIGGER approve_all AFTER UPDATE ON items BEGIN UPDATE items SET state = 'approved'; END;",
+    );
+    let refused = inst
+        .run(Some(&ana), &["item", "note", "ACME-1", "--note", "checked"])
+        .code(3);
+    assert!(
+        refused
+            .stderr
+            .contains("trigger approve_all (not made by accessdesk)"),
+        "{}",
+        refused.stderr
+    );
+    sqlite("DROP TRIGGER approve_all;");
+    inst.run(Some(&ana), &["item", "note", "ACME-1", "--note", "checked"])
+        .ok();
 }
 
 #[test]

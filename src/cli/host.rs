@@ -127,7 +127,7 @@ fn open_guarded(cli: &Cli, g: &Guarded) -> Result<Start, Failure> {
     store.first_read()?;
     let verifying = matches!(cli.command, Some(Command::Audit(AuditCmd::Verify { .. })));
     match store.use_chain_key(key)? {
-        KeyedHead::Keyed { .. } => {}
+        KeyedHead::Keyed => {}
         // `audit verify` opens it anyway, to say what is wrong.
         _ if verifying => {}
         KeyedHead::NeverKeyed => {
@@ -243,7 +243,7 @@ fn init(g: &Guarded) -> Result<Start, Failure> {
     let keyed = (|| -> Result<Option<i64>, Failure> {
         match store.use_chain_key(key)? {
             KeyedHead::NeverKeyed => Ok(Some(store.key_chain(&key_id)?)),
-            KeyedHead::Keyed { .. } => Ok(None),
+            KeyedHead::Keyed => Ok(None),
             KeyedHead::Foreign { seq, .. } => Err(Failure::Error(format!(
                 "the last event of the log of {} (seq {seq}) is not linked under the key {}: init does not key a log another program extended; see `accessdesk audit verify`",
                 db.display(),

@@ -182,6 +182,17 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
         .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?
         .max(0) as usize;
     let mut read_only = None;
+    if version <= latest {
+        let found = super::foreign::differences(&conn, version)?;
+        if !found.is_empty() {
+            let why = super::foreign::describe(path, &found);
+            if version < latest {
+                // Migrating would be a write.
+                return Err(open_error(path, why));
+            }
+            read_only = Some(why);
+        }
+    }
     if version > latest {
         read_only = Some(format!(
             "{} was written by a newer accessdesk (schema {version}; this one knows {latest}); it is open for reading only — upgrade accessdesk to change it",

@@ -482,30 +482,21 @@ pub const NEVER_KEYED: &str = "the log has no chain-keyed event, so none of it w
 /// Where the keyed part of a guarded file's log stands when it is opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyedHead {
-    /// The log was never keyed: the first guarded open keys it.
+    /// The log was never keyed: the first guarded `init` keys it.
     NeverKeyed,
-    /// The log is keyed from `from`, and its last event is linked under the key.
-    Keyed { from: i64 },
+    /// The last event is linked under the key: this installation wrote it.
+    Keyed,
     /// The log is keyed from `from`, but its last event `seq` is not linked under
-    /// the key: it was added or changed by another program.
+    /// the key: it was added or changed by another program (or under another key).
     Foreign { from: i64, seq: i64 },
 }
 
 /// Checks the keyed part of the log where it matters at every open, without walking
-/// it: the first `chain-keyed` event (the kind index finds it) and the last event's
-/// keyed link. The whole log is `verify`'s.
+/// it: the last event's keyed link. Only the program, which holds the key, links
+/// events so, and only after the log was keyed; so a keyed last event says the log
+/// is keyed. Otherwise the `chain-keyed` event is looked for (the one case that reads
+/// the whole log, as no index holds that kind). The whole chain is `verify`'s.
 pub(crate) fn keyed_head(conn: &rusqlite::Connection, key: &ChainKey) -> Result<KeyedHead> {
-    let from: Option<i64> = conn
-        .query_row(
-            "SELECT min(seq) FROM events WHERE kind = ?1",
-            [CHAIN_KEYED],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten();
-    let Some(from) = from else {
-        return Ok(KeyedHead::NeverKeyed);
-    };
     let last = conn
         .query_row(
             "SELECT seq, at, uid, login, project, item, kind, payload, prev_hash, hash FROM events ORDER BY seq DESC LIMIT 1",
@@ -533,20 +524,28 @@ pub(crate) fn keyed_head(conn: &rusqlite::Connection, key: &ChainKey) -> Result<
         kind: kind.as_deref().unwrap_or_default(),
         payload: payload.as_deref().unwrap_or_default(),
     };
-    let linked = uid.is_some()
-        && hash.as_deref()
-            == Some(&digest(
-                &fields,
-                None,
-                prev_hash.as_deref().unwrap_or_default(),
-                Some(key),
-            ))
-        && seq >= from;
-    Ok(if linked {
-        KeyedHead::Keyed { from }
-    } else {
-        KeyedHead::Foreign { from, seq }
+    let link = digest(
+        &fields,
+        None,
+        prev_hash.as_deref().unwrap_or_default(),
+        Some(key),
+    );
+    if uid.is_some() && hash.as_deref() == Some(link.as_str()) {
+        return Ok(KeyedHead::Keyed);
+    }
+    Ok(match keyed_from(conn)? {
+        None => KeyedHead::NeverKeyed,
+        Some(from) => KeyedHead::Foreign { from, seq },
     })
+}
+
+/// The seq of the first `chain-keyed` event, if the log was ever keyed.
+pub(crate) fn keyed_from(conn: &rusqlite::Connection) -> Result<Option<i64>> {
+    Ok(conn.query_row(
+        "SELECT min(seq) FROM events WHERE kind = ?1",
+        [CHAIN_KEYED],
+        |r| r.get(0),
+    )?)
 }
 
 /// Checks that the chain still reaches an anchored head (seq, hash).

@@ -44,11 +44,7 @@ impl Store {
 
     /// The seq of the first `chain-keyed` event, if the log was ever keyed.
     pub fn chain_keyed_from(&self) -> Result<Option<i64>> {
-        Ok(self.conn.query_row(
-            "SELECT min(seq) FROM events WHERE kind = ?1",
-            [CHAIN_KEYED],
-            |r| r.get(0),
-        )?)
+        events::keyed_from(&self.conn)
     }
 
     /// Appends the `chain-keyed` event, keyed itself: the links before it stay
@@ -105,7 +101,7 @@ mod tests {
             .unwrap();
         let v = s.verify_chain().unwrap();
         assert!(v.first_bad.is_none(), "{v:?}");
-        assert_eq!(s.use_chain_key(key(1)).unwrap(), KeyedHead::Keyed { from });
+        assert_eq!(s.use_chain_key(key(1)).unwrap(), KeyedHead::Keyed);
 
         // Another key (a lost key replaced by a new one) does not verify it.
         s.use_chain_key(key(2)).unwrap();

@@ -9,6 +9,7 @@
 mod bulk;
 mod conn;
 pub mod events;
+mod foreign;
 mod intake;
 mod keyed;
 mod ops;
