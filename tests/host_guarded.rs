@@ -426,6 +426,12 @@ fn a_log_rewritten_with_recomputed_sha256_links_fails_verification_when_guarded(
     let Some((ana, bo, _)) = two_accounts() else {
         return;
     };
+    // With admin = LOGIN, only that login (or root) may run init.
+    let conf = inst.prefix.path().join("etc/accessdesk/accessdesk.toml");
+    let text = fs::read_to_string(&conf).unwrap();
+    fs::write(&conf, format!("{text}admin = \"{}\"\n", ana.login)).unwrap();
+    inst.run(Some(&bo), &["init"]).refused("role-required");
+    assert!(!inst.db().exists() && !inst.key().exists());
     inst.team(&ana, &bo);
     inst.run(Some(&ana), &["people", "list"]).ok();
     inst.run(None, &["people", "add", bo.login, "--role", "support"])
