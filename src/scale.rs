@@ -115,7 +115,7 @@ pub fn generate(
     now: DateTime<Utc>,
     me: Option<&crate::identity::Identity>,
 ) -> Result<Generated> {
-    let mut store = Store::open(path)?;
+    let mut store = Store::create(path)?;
     let mut rng = Rng(seed);
     let mut people = BulkPeople::default();
     let epoch = now - Duration::days(800);

@@ -59,6 +59,17 @@ impl From<store::Error> for Failure {
         match e {
             store::Error::Refused(r) => Failure::Rule(Box::new(r)),
             store::Error::Conflict(m) => Failure::Conflict(format!("conflict: {m}")),
+            store::Error::Missing {
+                path,
+                missing_folder,
+            } => Failure::Error(format!(
+                "{} (create it with `accessdesk init --db {}`, or name another with --db or ACCESSDESK_DB)",
+                store::Error::Missing {
+                    path: path.clone(),
+                    missing_folder,
+                },
+                path.display()
+            )),
             other => Failure::Error(other.to_string()),
         }
     }
@@ -112,27 +123,21 @@ fn db_path(cli: &Cli) -> Result<PathBuf, Failure> {
     }
 }
 
-/// Opens the store of an existing file (only `init` and `demo` create one), telling
-/// the user on standard error while another process holds the write lock.
+/// Opens the store, telling the user on standard error while another process holds
+/// the write lock. A missing file is an error: only `init` and `demo` make one.
 pub fn open_store(path: &std::path::Path) -> Result<Store, Failure> {
     if let Some(s) = host::take_opened(path) {
         return Ok(s);
     }
-    // Only a file known to be missing is reported so: one behind a folder this
-    // account may not enter is left to the store, which says why it cannot be used.
-    if matches!(path.try_exists(), Ok(false)) {
-        return Err(Failure::Error(format!(
-            "no database at {} (create it with `accessdesk init --db {}`, or name another with --db or ACCESSDESK_DB)",
-            path.display(),
-            path.display()
-        )));
-    }
-    create_store(path)
+    with_notices(Store::open(path)?)
 }
 
-/// Opens the store, creating the file when there is none (`init`, `demo`).
+/// Opens the store, making the file when missing (`init`).
 pub fn create_store(path: &std::path::Path) -> Result<Store, Failure> {
-    let mut s = Store::open(path)?;
+    with_notices(Store::create(path)?)
+}
+
+fn with_notices(mut s: Store) -> Result<Store, Failure> {
     s.on_wait(Box::new(|waited| {
         eprintln!(
             "accessdesk: waiting for another accessdesk process to finish writing ({}s)...",
@@ -160,10 +165,7 @@ fn dispatch(cli: Cli) -> CmdResult {
     };
     match cli.command {
         Some(Command::Host(c)) => host::command(c, start, json),
-        None => match host::take_opened(&path) {
-            Some(store) => setup::run_tui(store),
-            None => setup::open_tui(&path),
-        },
+        None => setup::open_tui(&path),
         Some(Command::Demo(a)) => setup::demo(cli.db.as_deref(), &a),
         Some(Command::Init(a)) => setup::init(&path, a.group.as_deref()),
         Some(Command::People(c)) => setup::people(&path, c, json),

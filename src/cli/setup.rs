@@ -24,7 +24,7 @@ pub fn open_tui(path: &Path) -> CmdResult {
     run_tui(store)
 }
 
-pub(super) fn run_tui(store: Store) -> CmdResult {
+fn run_tui(store: Store) -> CmdResult {
     crate::tui::run(store, crate::tui::Options::default())
         .map_err(|e| Failure::Error(format!("{e:#}")))
 }

@@ -2,10 +2,11 @@
 //! same domain rules and recorded with its event, so a generated history is as real
 //! (and its chain as verifiable) as one typed in. Used by the large-data generator.
 
+use super::error::{Error, Result};
 use super::events;
+use super::handle::{Ctx, Store};
 use super::intake::{Admission, Known, RowCheck};
-use super::ops::{insert_person, load_project, new_item, save_item, store_transition};
-use super::{Ctx, Error, Result, Store};
+use super::records::{insert_person, load_project, new_item, save_item, store_transition};
 use crate::domain::blockers;
 use crate::domain::machine::{self, Action};
 use crate::domain::*;

@@ -118,12 +118,27 @@ pub(crate) fn align_sidecars(path: &Path) {
     }
 }
 
+/// The page cache of a new connection, in KiB: up to 32 MiB, so the items of 100,000
+/// access items fit and reloads of the tracker hit memory instead of read() calls.
+/// Allocated only as pages are read.
+pub(super) const DEFAULT_CACHE_KIB: u32 = 32768;
+
 /// Page size of new files, in bytes.
 const PAGE_SIZE: i64 = 16384;
 
+/// Whether opening may make a new file. Only `init` and `demo` make one: a read
+/// command on a mistyped path must fail, not leave an empty database behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// The file must exist.
+    Existing,
+    /// The file (and its folder) is made when missing.
+    Create,
+}
+
 /// Opens the file, applies the connection settings and migrates. Returns the
 /// connection and, when the file is from a newer accessdesk, why it is read-only.
-pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
+pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String>)> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -131,7 +146,10 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
     if dir.exists() {
         check_local(&dir)?;
     }
-    create_private(path).map_err(|e| denied_hint(path, e))?;
+    match mode {
+        Mode::Create => create_private(path).map_err(|e| denied_hint(path, e))?,
+        Mode::Existing => must_exist(path, &dir)?,
+    }
     let meta = fs::metadata(path).map_err(|e| denied_hint(path, Error::Io(e)))?;
     if !meta.is_file() {
         return Err(open_error(path, "it is not a regular file"));
@@ -148,7 +166,7 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
         .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "trusted_schema", "OFF")?;
-    if super::keyed::memory_temp_store() {
+    if super::temp_files::in_memory() {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
     }
     // 16 KiB pages for a new file (an existing one keeps its own; the pragma then does
@@ -170,9 +188,7 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
     // procedure) drops it while rows of other tables still refer to it, and checks every
     // reference itself before it commits. On for everything else, below.
     conn.pragma_update(None, "foreign_keys", "OFF")?;
-    // Up to 32 MiB of pages: the items of 100,000 access items fit, so reloads of the
-    // tracker hit memory instead of read() calls. Allocated only as pages are read.
-    conn.pragma_update(None, "cache_size", -32768)?;
+    conn.pragma_update(None, "cache_size", -i64::from(DEFAULT_CACHE_KIB))?;
     // The bulk and import paths cycle through a dozen statements per item; the default
     // cache of 16 would evict them in turn.
     conn.set_prepared_statement_cache_capacity(64);
@@ -213,6 +229,30 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<String>)> {
     Ok((conn, read_only))
 }
 
+/// Refuses a path with no file, naming the first folder on the way that is missing
+/// (a mistyped folder is the likelier slip than a mistyped file name).
+fn must_exist(path: &Path, dir: &Path) -> Result<()> {
+    match fs::metadata(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let missing_folder = dir
+                .ancestors()
+                .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+                .last()
+                .map(Path::to_path_buf);
+            Err(Error::Missing {
+                path: path.to_path_buf(),
+                missing_folder,
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Err(open_error(
+            path,
+            "a part of the path before the file name is a file, not a folder",
+        )),
+        Err(e) => Err(denied_hint(path, Error::Io(e))),
+    }
+}
+
 /// Adds the shared-file advice to a permission error from the filesystem.
 fn denied_hint(path: &Path, e: Error) -> Error {
     let text = e.to_string();
@@ -225,7 +265,7 @@ fn denied_hint(path: &Path, e: Error) -> Error {
             path,
             format!(
                 "permission denied. If the team shares this file, ask its owner to add you to the group that owns \
-                 {folder} (see `ls -ld {folder}`); the file is made group-shared with `accessdesk init --group GROUP`"
+                 {folder} (see `ls -ld {folder}`), or to make the file group-shared if it is not"
             ),
         );
     }
@@ -264,8 +304,8 @@ fn permission_hint(path: &Path, meta: &fs::Metadata, error: &str) -> String {
     let group = meta.gid();
     let mode = meta.mode() & 0o777;
     format!(
-        "{error} (file mode {mode:o}, group id {group}). If the team shares this file, ask its owner to run \
-         `accessdesk init --db {} --group GROUP` and add you to that group",
+        "{error} (file mode {mode:o}, group id {group}). If the team shares {}, ask its owner to make it \
+         group-shared and add you to that group",
         path.display()
     )
 }

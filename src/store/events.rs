@@ -8,7 +8,8 @@
 //! can write the file but not read the key cannot rewrite the log and recompute the
 //! links. The links before it stay SHA-256, and the first keyed link pins them.
 
-use super::{Ctx, Result};
+use super::error::Result;
+use super::handle::Ctx;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use rusqlite::{OptionalExtension, params, types::ValueRef};

@@ -115,7 +115,7 @@ mod tests {
     fn a_file_as_migrated_has_nothing_foreign() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("clean.db");
-        let mut s = Store::open_as(&path, me()).unwrap();
+        let mut s = Store::create_as(&path, me()).unwrap();
         s.init(None).unwrap();
         drop(s);
         let c = Connection::open(&path).unwrap();
@@ -129,7 +129,7 @@ mod tests {
     fn a_planted_trigger_is_named_and_no_write_happens() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("planted.db");
-        let mut s = Store::open_as(&path, me()).unwrap();
+        let mut s = Store::create_as(&path, me()).unwrap();
         s.init(None).unwrap();
         drop(s);
         let c = Connection::open(&path).unwrap();

@@ -9,11 +9,11 @@
 //! checked again in the transaction, and so are the date rules when the day turned
 //! meanwhile.
 
+use super::error::{Error, Result};
 use super::events::{self, Head, INSERT_EVENT, Link, NewEvent, PayloadText};
-use super::ops::{INSERT_ITEM, check_approver, insert_item, require_manager};
-use super::{Error, Result};
+use super::records::{INSERT_ITEM, check_approver, insert_item};
 use crate::domain::model::{Item, ItemFields};
-use crate::domain::{Person, Project, Refusal, Rule, blockers, rules};
+use crate::domain::{Field, Person, Project, Refusal, Rule, blockers, machine, rules};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -302,7 +302,7 @@ impl<'a> Admission<'a> {
         requester: &'a str,
         now: DateTime<Utc>,
     ) -> Result<Admission<'a>> {
-        require_manager(me, requester, "adding items")?;
+        machine::require_manager(me, requester, "adding items")?;
         if p.closed_at.is_some() {
             return Err(Error::Refused(Refusal::new(
                 Rule::ProjectOpen,
@@ -364,10 +364,7 @@ impl<'a> Admission<'a> {
 fn normalise_and_check(fields: &mut ItemFields, today: NaiveDate) -> Result<(), Refusal> {
     rules::normalise(fields);
     if fields.system.trim().is_empty() {
-        return Err(Refusal::new(
-            Rule::RequiredFields,
-            "system is required (--system)",
-        ));
+        return Err(Refusal::new(Rule::RequiredFields, "system is required").on(Field::System));
     }
     rules::check_fields(fields, today, None)
 }

@@ -1,28 +1,11 @@
 //! What a guarded installation needs of the store: its log keyed under the
-//! installation's key, no temporary files, and a first read that opens the `-wal` and
+//! installation's key, and a first read that opens the `-wal` and
 //! `-shm` while the process still holds the service group (afterwards it cannot open
 //! anything in the data folder, and SQLite keeps both open for the connection's life).
 
 use super::events::{self, CHAIN_KEYED, ChainKey, KeyedHead};
 use super::{Result, Store};
 use serde_json::json;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Set once, at the start of a guarded run, before any file is opened.
-static MEMORY_TEMP_STORE: AtomicBool = AtomicBool::new(false);
-
-/// Keeps SQLite's temporary tables and sort files in memory for every connection this
-/// process opens from now on: a temporary file would be created as the person, in a
-/// folder of their choosing (TMPDIR), with pages of the team file in it.
-pub fn keep_temporary_data_in_memory() {
-    MEMORY_TEMP_STORE.store(true, Ordering::SeqCst);
-}
-
-/// Whether connections keep temporary data in memory (see
-/// [`keep_temporary_data_in_memory`]).
-pub(crate) fn memory_temp_store() -> bool {
-    MEMORY_TEMP_STORE.load(Ordering::SeqCst)
-}
 
 impl Store {
     /// Reads the schema once, so that the connection has its `-wal` and `-shm` open.
@@ -87,7 +70,7 @@ mod tests {
     fn a_keyed_log_verifies_only_with_its_key_and_keys_only_after_chain_keyed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keyed.db");
-        let mut s = Store::open_as(&path, me()).unwrap();
+        let mut s = Store::create_as(&path, me()).unwrap();
         s.init(None).unwrap();
         let unkeyed = s.verify_chain().unwrap();
         assert!(unkeyed.first_bad.is_none());
@@ -125,7 +108,7 @@ mod tests {
     fn a_row_rewritten_with_a_recomputed_sha256_link_fails_the_keyed_check() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rewrite.db");
-        let mut s = Store::open_as(&path, me()).unwrap();
+        let mut s = Store::create_as(&path, me()).unwrap();
         s.init(None).unwrap();
         s.use_chain_key(key(3)).unwrap();
         s.key_chain(key(3).id()).unwrap();

@@ -3,8 +3,9 @@
 //! the index meant for it, and none reads the whole log or the whole table when only
 //! a part is asked for.
 
-use super::ops::{ItemFilter, READINESS_OF_ALL, READINESS_OF_ONE, items_query};
-use super::report::{LEAN_SQL, counters_sql};
+use super::lean::LEAN_SQL;
+use super::listing::{ItemFilter, READINESS_OF_ALL, READINESS_OF_ONE, items_query};
+use super::report::counters_sql;
 use super::schema::MEASURED_KINDS;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;

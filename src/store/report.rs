@@ -3,12 +3,15 @@
 //! access gaps, exceptions, readiness frozen at the planned start. Counters come from
 //! the event log; current state from the items (which the log produced).
 
+use super::error::Result;
+use super::handle::Store;
+use super::lean::{LEAN_SQL, Lean, parse_at, with_text};
+pub use super::measures::{Deprovisioning, end_of_access};
 use super::schema::MEASURED_KINDS;
-use super::{Result, Store, rows};
 use crate::domain::blockers::{self, Readiness};
-use crate::domain::{Item, Project, State};
+use crate::domain::{Person, Project};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use rusqlite::{Row, types::ValueRef};
+use rusqlite::types::ValueRef;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -142,12 +145,6 @@ impl Counters {
     }
 }
 
-fn parse_at(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 impl Store {
     /// Computes the report at the store's `now`, for one project or all.
     ///
@@ -166,6 +163,15 @@ impl Store {
             counters.entry(p.key.clone()).or_default();
         }
         let tasks = self.tasks(project)?;
+        let at = Moment {
+            now,
+            settings,
+            people: self
+                .people()?
+                .into_iter()
+                .map(|p| (p.login.clone(), p))
+                .collect(),
+        };
         let index: HashMap<&str, usize> = projects
             .iter()
             .enumerate()
@@ -200,7 +206,7 @@ impl Store {
                 continue;
             };
             c.life.entry(lean.item.number).or_default().added = Some(lean.item.created_at);
-            acc[pi].add(&lean, p, c, now, settings, &mut needed[pi]);
+            acc[pi].add(&lean, p, c, &at, &mut needed[pi]);
         }
         let mut all_ages = Vec::new();
         let mut per = Vec::new();
@@ -325,101 +331,12 @@ pub(super) fn counters_sql() -> String {
     )
 }
 
-/// The columns the measures read, in the order [`Lean::read`] expects.
-pub(super) const LEAN_SQL: &str = "SELECT project, number, state, system, purpose, role, credential_owner, approver, \
-     method, temporary, expires, deprovision, exception_reason, exception_owner, exception_expires, needed_by, \
-     manual_block, updated_at, retro_due, blocked_since, emergency, created_at \
-     FROM items WHERE ?1 IS NULL OR project = ?1";
-
-/// Runs `f` on a column's text, borrowed when it is valid UTF-8 text; anything else
-/// goes through the forgiving readers of `rows`, so the report sees exactly what the
-/// item list sees.
-fn with_text<T>(r: &Row<'_>, i: usize, f: impl FnOnce(Option<&str>) -> T) -> T {
-    match r.get_ref(i) {
-        Ok(ValueRef::Null) => f(None),
-        Ok(ValueRef::Text(t)) => match std::str::from_utf8(t) {
-            Ok(s) => f(Some(s)),
-            Err(_) => f(rows::opt_text(r, i).as_deref()),
-        },
-        _ => f(rows::opt_text(r, i).as_deref()),
-    }
-}
-
-/// Sets `slot` to an empty text when the column is empty or blank, else to a one-letter
-/// stand-in: the blocker rules ask only whether required texts are there.
-fn presence(r: &Row<'_>, i: usize, slot: &mut String) {
-    slot.clear();
-    if with_text(r, i, |t| t.is_some_and(|t| !t.trim().is_empty())) {
-        slot.push('x');
-    }
-}
-
-fn lean_date(r: &Row<'_>, i: usize) -> Option<NaiveDate> {
-    with_text(r, i, |t| {
-        t.and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-    })
-}
-
-fn lean_time(r: &Row<'_>, i: usize) -> Option<DateTime<Utc>> {
-    with_text(r, i, |t| t.and_then(parse_at))
-}
-
-fn lean_parsed<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> Option<T> {
-    with_text(r, i, |t| t.and_then(|s| s.parse().ok()))
-}
-
-/// One item as the measures see it: a skeleton [`Item`] holding exactly what the
-/// blocker rules read (required texts only as present or not), reused row after row.
-struct Lean {
-    item: Item,
-}
-
-impl Lean {
-    fn new() -> Lean {
-        let epoch = DateTime::<Utc>::UNIX_EPOCH;
-        Lean {
-            item: super::ops::new_item("", 0, Default::default(), "", epoch),
-        }
-    }
-
-    fn read(&mut self, r: &Row<'_>) {
-        let it = &mut self.item;
-        it.number = rows::int(r, 1);
-        // An unreadable state counts as needed, as in the item list.
-        it.state = lean_parsed(r, 2).unwrap_or(State::Needed);
-        let f = &mut it.fields;
-        presence(r, 3, &mut f.system);
-        presence(r, 4, &mut f.purpose);
-        presence(r, 5, &mut f.role);
-        presence(r, 6, &mut f.credential_owner);
-        presence(r, 7, &mut f.approver);
-        f.method = lean_parsed(r, 8);
-        f.temporary = rows::flag(r, 9);
-        f.expires = lean_date(r, 10);
-        f.deprovision = lean_parsed(r, 11);
-        let has_exception = !matches!(r.get_ref(12), Ok(ValueRef::Null) | Err(_));
-        f.exception = if has_exception {
-            let mut e = f.exception.take().unwrap_or_default();
-            presence(r, 12, &mut e.reason);
-            e.owner = (!matches!(r.get_ref(13), Ok(ValueRef::Null) | Err(_))).then(|| {
-                let mut o = e.owner.take().unwrap_or_default();
-                presence(r, 13, &mut o);
-                o
-            });
-            e.expires = lean_date(r, 14);
-            Some(e)
-        } else {
-            None
-        };
-        f.needed_by = lean_date(r, 15);
-        it.manual_block = (!matches!(r.get_ref(16), Ok(ValueRef::Null) | Err(_)))
-            .then(|| it.manual_block.take().unwrap_or_default());
-        it.updated_at = lean_time(r, 17).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-        it.retro_due = lean_time(r, 18);
-        it.blocked_since = lean_time(r, 19);
-        it.emergency = rows::flag(r, 20);
-        it.created_at = lean_time(r, 21).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-    }
+/// What every item of a report is assessed against: the moment, the settings, and
+/// the registered people (to tell whether an approval owner may decide).
+struct Moment {
+    now: DateTime<Utc>,
+    settings: blockers::Settings,
+    people: HashMap<String, Person>,
 }
 
 /// The measures of one project as its items stream past.
@@ -427,6 +344,7 @@ impl Lean {
 struct Acc {
     m: Measures,
     readiness: Readiness,
+    deprovisioning: Deprovisioning,
     ages: Vec<f64>,
     completed: usize,
 }
@@ -437,18 +355,23 @@ impl Acc {
         lean: &Lean,
         p: &Project,
         c: &Counters,
-        now: DateTime<Utc>,
-        settings: blockers::Settings,
+        at: &Moment,
         needed: &mut HashMap<i64, bool>,
     ) {
+        let (now, settings) = (at.now, at.settings);
         let it = &lean.item;
+        let approver = at.people.get(it.fields.approver.as_str());
         let m = &mut self.m;
         m.items += 1;
         self.readiness.add(it.state);
-        let reasons = blockers::reasons(it, p, now, settings);
+        // Assessed as the item list assesses it, so the report counts the blockers
+        // the tracker shows, an approval owner who may not decide included.
+        let a = blockers::assess(it, p, now, settings, approver);
+        let reasons = a.reasons;
         if !reasons.is_empty() {
             m.open_blockers += 1;
-            let h = blockers::spell_start(it, p, now, settings)
+            let h = a
+                .since
                 .map(|s| (now - s).max(Duration::zero()).num_minutes() as f64 / 60.0)
                 .unwrap_or(0.0);
             self.ages.push(h);
@@ -466,19 +389,8 @@ impl Acc {
         if it.retro_due.is_some() {
             m.open_retrospectives += 1;
         }
-        let today = blockers::today(p, now);
-        let was_granted = matches!(it.state, State::Granted | State::Verified | State::Revoked);
-        let due = it.fields.temporary
-            && was_granted
-            && (it.fields.expires.is_some_and(|e| e < today)
-                || (it.fields.deprovision == Some(crate::domain::Deprovision::AtProjectEnd)
-                    && p.closed_at.is_some()));
-        if due {
-            m.deprovisioning_due += 1;
-            if it.state == State::Revoked {
-                m.deprovisioning_done += 1;
-            }
-        }
+        self.deprovisioning
+            .add(it, p.closed_at.is_some(), blockers::today(p, now));
         if it.is_required() && c.verified_at_number(it.number) {
             self.completed += 1;
         }
@@ -521,11 +433,9 @@ impl Acc {
         } else {
             self.completed as f64 / m.required as f64
         };
-        m.deprovisioning_completion = if m.deprovisioning_due == 0 {
-            1.0
-        } else {
-            m.deprovisioning_done as f64 / m.deprovisioning_due as f64
-        };
+        let d = self.deprovisioning;
+        (m.deprovisioning_due, m.deprovisioning_done) = (d.due, d.done);
+        m.deprovisioning_completion = d.completion();
         for t in tasks.iter().filter(|t| t.project == p.key) {
             m.tasks += 1;
             // An item that is not there (or not of this project) counts as unready.
@@ -581,6 +491,7 @@ fn combine(per: &[Measures], ages: &mut [f64]) -> Measures {
         ..Default::default()
     };
     let mut completed = 0.0;
+    let mut deprovisioning = Deprovisioning::default();
     let mut rbs = Vec::new();
     for m in per {
         o.items += m.items;
@@ -597,8 +508,8 @@ fn combine(per: &[Measures], ages: &mut [f64]) -> Measures {
         o.security_reviews += m.security_reviews;
         o.unsafe_credential_attempts += m.unsafe_credential_attempts;
         completed += m.access_completion_rate * m.required as f64;
-        o.deprovisioning_due += m.deprovisioning_due;
-        o.deprovisioning_done += m.deprovisioning_done;
+        deprovisioning.due += m.deprovisioning_due;
+        deprovisioning.done += m.deprovisioning_done;
         o.implementation_delay_days += m.implementation_delay_days;
         o.tasks += m.tasks;
         o.blocked_tasks += m.blocked_tasks;
@@ -619,11 +530,8 @@ fn combine(per: &[Measures], ages: &mut [f64]) -> Measures {
     } else {
         (completed / o.required as f64).clamp(0.0, 1.0)
     };
-    o.deprovisioning_completion = if o.deprovisioning_due == 0 {
-        1.0
-    } else {
-        o.deprovisioning_done as f64 / o.deprovisioning_due as f64
-    };
+    (o.deprovisioning_due, o.deprovisioning_done) = (deprovisioning.due, deprovisioning.done);
+    o.deprovisioning_completion = deprovisioning.completion();
     o.ready_before_start = (!rbs.is_empty()).then(|| rbs.iter().sum::<f64>() / rbs.len() as f64);
     o.blocker_age_hours_median = round2(median(ages));
     o.blocker_age_hours_max = round2(ages.iter().copied().fold(0.0, f64::max));

@@ -1,0 +1,80 @@
+//! The event log as the CLI reads it — the chain's verification and the events the
+//! measures count — and the recording of unsafe credential attempts.
+
+use super::error::{Error, Result};
+use super::events::{self, EVENT_COLUMNS, Event, Verification};
+use super::handle::Store;
+use crate::domain::machine;
+use crate::domain::*;
+use serde_json::json;
+
+impl Store {
+    pub fn verify_chain(&self) -> Result<Verification> {
+        events::verify(&self.conn)
+    }
+
+    pub fn chain_reaches(&self, seq: i64, hash: &str) -> Result<bool> {
+        events::reaches(&self.conn, seq, hash)
+    }
+
+    /// Events of a kind, optionally for one project (for measures).
+    pub fn events_of(&self, kinds: &[&str], project: Option<&str>) -> Result<Vec<Event>> {
+        let placeholders: Vec<String> = (0..kinds.len()).map(|i| format!("?{}", i + 2)).collect();
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE (?1 IS NULL OR project = ?1) AND kind IN ({}) ORDER BY seq",
+            placeholders.join(", ")
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut args: Vec<Option<String>> = vec![project.map(|p| p.to_ascii_uppercase())];
+        args.extend(kinds.iter().map(|k| Some(k.to_string())));
+        Ok(stmt
+            .query_map(rusqlite::params_from_iter(args), events::from_row)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Counts a refused credential (form field, import cell) without its value.
+    pub fn record_unsafe_attempt(
+        &mut self,
+        project: Option<&str>,
+        item: Option<&str>,
+        attempt: &crate::domain::refusal::UnsafeAttempt,
+    ) -> Result<()> {
+        let payload = json!({"field": attempt.field, "detector": attempt.detector});
+        self.write(project, item, |tx, ctx| {
+            events::append(tx, ctx, project, item, "unsafe-attempt", &payload).map(|_| ())
+        })
+    }
+
+    /// Records that a credential was offered over an unsafe channel (email, chat,
+    /// form...) for an item: counted as an unsafe credential attempt.
+    pub fn record_unsafe_channel(&mut self, id: &str, channel: &str, note: &str) -> Result<()> {
+        let me = self.my_person()?;
+        let who = machine::require_registered(me.as_ref(), &self.me.login)?;
+        machine::require_role(who, &machine::WORKERS, "recording an unsafe attempt")?;
+        self.checked(rules::check_text("note", note, true), None, Some(id))?;
+        let item = self.item(id)?;
+        let payload = json!({"channel": channel, "note": note, "field": "channel", "detector": format!("reported-{channel}")});
+        let (key, iid) = (item.project.clone(), item.id());
+        self.write(Some(&key), Some(&iid), |tx, ctx| {
+            events::append(tx, ctx, Some(&key), Some(&iid), "unsafe-attempt", &payload).map(|_| ())
+        })
+    }
+
+    /// Passes a text check's result on, counting a refused credential first (for
+    /// checks made before a write transaction starts).
+    pub(super) fn checked(
+        &mut self,
+        r: Result<(), Refusal>,
+        project: Option<&str>,
+        item: Option<&str>,
+    ) -> Result<()> {
+        if let Err(refusal) = r {
+            if let Some(attempt) = &refusal.unsafe_attempt {
+                let project = project.map(str::to_ascii_uppercase);
+                self.record_unsafe_attempt(project.as_deref(), item, attempt)?;
+            }
+            return Err(Error::Refused(refusal));
+        }
+        Ok(())
+    }
+}

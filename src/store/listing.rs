@@ -1,0 +1,281 @@
+//! Reading items: the filtered list with blockers at a moment, one item with its
+//! history, and the readiness counts the header shows before the list is loaded.
+
+use super::error::Result;
+use super::events::{self, EVENT_COLUMNS, Event, ts};
+use super::handle::Store;
+use super::records::load_item;
+use super::rows::{self, ITEM_COLUMNS};
+use crate::domain::blockers::{self, Reason};
+use crate::domain::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+
+/// Which items to list.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub project: Option<String>,
+    pub state: Option<State>,
+    pub blocked: bool,
+    /// Items live or pending whose temporary access or security exception ends within
+    /// this many days, or has ended (see [`ends_within`]).
+    pub expiring_days: Option<i64>,
+    /// Only items changed at or after this time (live updates of the TUI).
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// An item with what is computed about it at a moment: blocker reasons and age.
+#[derive(Debug, Clone)]
+pub struct ItemView {
+    pub item: Item,
+    pub reasons: Vec<Reason>,
+    pub blocked_since: Option<DateTime<Utc>>,
+}
+
+impl ItemView {
+    pub fn blocking(&self) -> bool {
+        !self.reasons.is_empty()
+    }
+}
+
+/// Whether temporary access or the security exception of an item ends within `days`
+/// days of `today`, or has ended already (then it is overdue, not gone).
+pub fn ends_within(f: &ItemFields, today: NaiveDate, days: i64) -> bool {
+    let soon = |d: Option<NaiveDate>| d.is_some_and(|d| (d - today).num_days() <= days);
+    (f.temporary && soon(f.expires)) || soon(f.exception.as_ref().and_then(|e| e.expires))
+}
+
+/// The SQL and arguments reading the items a filter asks for (its date conditions are
+/// applied to the rows read).
+pub(super) fn items_query(filter: &ItemFilter) -> (String, Vec<String>) {
+    let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items");
+    let mut args: Vec<String> = Vec::new();
+    let mut wheres = Vec::new();
+    if let Some(p) = &filter.project {
+        args.push(p.to_ascii_uppercase());
+        wheres.push(format!("project = ?{}", args.len()));
+    }
+    if let Some(s) = filter.state {
+        args.push(s.as_str().to_string());
+        wheres.push(format!("state = ?{}", args.len()));
+    }
+    if let Some(t) = filter.updated_since {
+        args.push(ts(t));
+        wheres.push(format!("updated_at >= ?{}", args.len()));
+    }
+    if filter.expiring_days.is_some() {
+        // What [`ends_within`] looks at, narrowed in SQL; the days are counted in each
+        // project's zone, on the rows read.
+        wheres.push(
+            "((temporary = 1 AND expires IS NOT NULL) OR exception_expires IS NOT NULL) \
+             AND state NOT IN ('revoked','cancelled')"
+                .to_string(),
+        );
+    }
+    if !wheres.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&wheres.join(" AND "));
+    }
+    // Ordered by the table's own (project, number) index, SQLite would read every
+    // row for a live update; with that index kept off the ordering it reads only
+    // the rows changed, from `items_updated`, and sorts those few.
+    sql.push_str(if filter.updated_since.is_some() {
+        " ORDER BY +project, +number"
+    } else {
+        " ORDER BY project, number"
+    });
+    (sql, args)
+}
+
+/// Counts by state for the readiness of one project (`?1`), from `items_project_state`.
+pub(super) const READINESS_OF_ONE: &str = "SELECT state, count(*) FROM items WHERE project = ?1 \
+     AND project IN (SELECT key FROM projects) GROUP BY state";
+
+/// The same for all projects (`?1` null).
+pub(super) const READINESS_OF_ALL: &str = "SELECT state, count(*) FROM items WHERE ?1 IS NULL \
+     AND project IN (SELECT key FROM projects) GROUP BY state";
+
+impl Store {
+    pub fn item(&self, id: &str) -> Result<Item> {
+        load_item(&self.conn, id)
+    }
+
+    /// Items matching `filter`, with blockers computed at the store's `now`.
+    pub fn list_items(&self, filter: &ItemFilter) -> Result<Vec<ItemView>> {
+        let now = self.now();
+        let projects: HashMap<String, Project> = self
+            .projects()?
+            .into_iter()
+            .map(|p| (p.key.clone(), p))
+            .collect();
+        // The approval owners, to block items whose owner may not decide on them.
+        let people: HashMap<String, Person> = self
+            .people()?
+            .into_iter()
+            .map(|p| (p.login.clone(), p))
+            .collect();
+        let (sql, args) = items_query(filter);
+        let mut stmt = self.conn.prepare(&sql)?;
+        // The views are built where the rows land and filtered in place: a second
+        // vector of 100,000 items next to the first would double the peak memory.
+        let mut views: Vec<ItemView> = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                rows::item(r).map(|item| ItemView {
+                    item,
+                    reasons: Vec::new(),
+                    blocked_since: None,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        self.attach_approvals(&mut views, filter.project.as_deref())?;
+        views.retain_mut(|v| {
+            let item = &v.item;
+            let Some(p) = projects.get(&item.project) else {
+                return false;
+            };
+            if let Some(days) = filter.expiring_days
+                && !ends_within(&item.fields, blockers::today(p, now), days)
+            {
+                return false;
+            }
+            let a = blockers::assess(
+                item,
+                p,
+                now,
+                self.settings,
+                people.get(item.fields.approver.as_str()),
+            );
+            if filter.blocked && a.reasons.is_empty() {
+                return false;
+            }
+            v.blocked_since = a.since;
+            v.reasons = a.reasons;
+            true
+        });
+        if views.len() < views.capacity() / 2 {
+            views.shrink_to_fit();
+        }
+        Ok(views)
+    }
+
+    /// Readiness of one project or of all, and how many items there are, from one
+    /// aggregate over the (project, state) index: what the TUI's first frame shows
+    /// before the items are loaded.
+    pub fn readiness(&self, project: Option<&str>) -> Result<(blockers::Readiness, usize)> {
+        let mut stmt = match project {
+            Some(_) => self.conn.prepare_cached(READINESS_OF_ONE)?,
+            None => self.conn.prepare_cached(READINESS_OF_ALL)?,
+        };
+        let mut rows = stmt.query([project.map(str::to_ascii_uppercase)])?;
+        let mut r = blockers::Readiness::default();
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            // An unreadable state counts as needed, as in the item list.
+            let state = rows::opt_text(row, 0)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(State::Needed);
+            let n = usize::try_from(row.get::<_, i64>(1)?).unwrap_or(0);
+            count += n;
+            r.add_n(state, n);
+        }
+        Ok((r.finish(), count))
+    }
+
+    fn attach_approvals(&self, items: &mut [ItemView], project: Option<&str>) -> Result<()> {
+        // Read approvals in table order and keep those of each item's current round:
+        // a join back to items would seek into the items table once per approval.
+        let index: HashMap<i64, usize> = items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.item.rowid, i))
+            .collect();
+        let sql = match project {
+            Some(_) => {
+                "SELECT a.item_id, a.login, a.capacity, a.conditions, a.at, a.round FROM approvals a \
+                        WHERE a.item_id IN (SELECT id FROM items WHERE project = ?1) ORDER BY a.id"
+            }
+            None => {
+                "SELECT item_id, login, capacity, conditions, at, round FROM approvals WHERE ?1 IS NULL ORDER BY id"
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([project.map(|p| p.to_ascii_uppercase())])?;
+        while let Some(r) = rows.next()? {
+            let Some(&i) = index.get(&r.get::<_, i64>(0)?) else {
+                continue;
+            };
+            let it = &mut items[i].item;
+            if it.round == r.get::<_, i64>(5)? {
+                it.approvals.push(rows::approval(r)?.1);
+            }
+        }
+        // Most items have one or two approvals; a push reserves room for four.
+        for v in items.iter_mut() {
+            v.item.approvals.shrink_to_fit();
+        }
+        Ok(())
+    }
+
+    /// One item with its blockers now.
+    pub fn item_view(&self, id: &str) -> Result<ItemView> {
+        let item = self.item(id)?;
+        let p = self.project(&item.project)?;
+        let now = self.now();
+        let approver = self.person(&item.fields.approver)?;
+        let a = blockers::assess(&item, &p, now, self.settings, approver.as_ref());
+        Ok(ItemView {
+            item,
+            reasons: a.reasons,
+            blocked_since: a.since,
+        })
+    }
+
+    /// The item's events, oldest first.
+    pub fn history(&self, id: &str) -> Result<Vec<Event>> {
+        let item = self.item(id)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE item = ?1 ORDER BY seq"
+        ))?;
+        Ok(stmt
+            .query_map([item.id()], events::from_row)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Exception;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn temporary_access_and_exceptions_both_end() {
+        let today = day(10);
+        let temp = ItemFields {
+            temporary: true,
+            expires: Some(day(15)),
+            ..Default::default()
+        };
+        assert!(ends_within(&temp, today, 5));
+        assert!(!ends_within(&temp, today, 4));
+        let exception = ItemFields {
+            exception: Some(Exception {
+                reason: "no delegated access".into(),
+                owner: Some("sam".into()),
+                expires: Some(day(3)),
+            }),
+            ..Default::default()
+        };
+        // Ended a week ago: overdue, still listed.
+        assert!(ends_within(&exception, today, 0));
+        // An expiry on permanent access (written behind the app's back) is no end.
+        let permanent = ItemFields {
+            expires: Some(day(11)),
+            ..Default::default()
+        };
+        assert!(!ends_within(&permanent, today, 30));
+    }
+}

@@ -1,0 +1,118 @@
+//! Projects: adding, reading and closing them.
+
+use super::error::{Error, Result};
+use super::events::{self, ts};
+use super::handle::Store;
+use super::policy;
+use super::records::{date_text, load_project};
+use super::rows::{self, PROJECT_COLUMNS};
+use crate::domain::machine;
+use crate::domain::*;
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, params};
+use serde_json::json;
+
+/// A new project, as entered.
+#[derive(Debug, Clone, Default)]
+pub struct NewProject {
+    pub key: String,
+    pub name: String,
+    pub client: String,
+    pub start: Option<NaiveDate>,
+    pub tz: Option<String>,
+    pub coordinator: Option<String>,
+}
+
+/// The host's time zone name, or UTC.
+pub fn host_tz() -> String {
+    iana_time_zone::get_timezone()
+        .ok()
+        .filter(|z| z.parse::<chrono_tz::Tz>().is_ok())
+        .unwrap_or_else(|| "UTC".to_string())
+}
+
+impl Store {
+    pub fn project(&self, key: &str) -> Result<Project> {
+        load_project(&self.conn, key)
+    }
+
+    pub fn projects(&self) -> Result<Vec<Project>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {PROJECT_COLUMNS} FROM projects ORDER BY key"
+        ))?;
+        Ok(stmt
+            .query_map([], rows::project)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn add_project(&mut self, p: NewProject) -> Result<Project> {
+        let key = policy::project_key(&p.key)?;
+        for (field, v) in [(Field::Name, &p.name), (Field::Client, &p.client)] {
+            let name = field.name();
+            self.checked(rules::check_text(name, v, false), Some(&p.key), None)?;
+            policy::required(field, &format!("project {name}"), v)?;
+        }
+        let tz = p.tz.clone().unwrap_or_else(host_tz);
+        policy::time_zone(&tz)?;
+        let start = p.start.ok_or_else(|| {
+            Error::Refused(
+                Refusal::new(Rule::RequiredFields, "project start date is required")
+                    .on(Field::Start),
+            )
+        })?;
+        let me = self.me.login.clone();
+        let coordinator = p.coordinator.clone().unwrap_or(me);
+        self.manage_check("adding a project")?;
+        self.write(Some(&key), None, |tx, ctx| {
+            let exists: Option<String> = tx.query_row("SELECT key FROM projects WHERE key = ?1", [&key], |r| r.get(0)).optional()?;
+            if exists.is_some() {
+                return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("project {key} exists already")).on(Field::Key).fix("choose another key")));
+            }
+            tx.execute(
+                "INSERT INTO projects (key, name, client, start_date, tz, coordinator, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![key, p.name.trim(), p.client.trim(), date_text(Some(start)), tz, coordinator, ts(ctx.now)],
+            )?;
+            events::append(tx, ctx, Some(&key), None, "project-add", &json!({"name": p.name, "client": p.client, "start": start, "tz": tz, "coordinator": coordinator}))?;
+            load_project(tx, &key)
+        })
+    }
+
+    pub fn close_project(&mut self, key: &str) -> Result<Project> {
+        self.manage_check("closing a project")?;
+        let key = key.to_ascii_uppercase();
+        self.write(Some(&key), None, |tx, ctx| {
+            let p = load_project(tx, &key)?;
+            if p.closed_at.is_some() {
+                return Err(Error::Refused(Refusal::new(
+                    Rule::ProjectOpen,
+                    format!("project {key} is already closed"),
+                )));
+            }
+            tx.execute(
+                "UPDATE projects SET closed_at = ?1 WHERE key = ?2",
+                params![ts(ctx.now), key],
+            )?;
+            let live: i64 = tx.query_row(
+                "SELECT count(*) FROM items WHERE project = ?1 AND state IN ('granted','verified')",
+                [&key],
+                |r| r.get(0),
+            )?;
+            events::append(
+                tx,
+                ctx,
+                Some(&key),
+                None,
+                "project-close",
+                &json!({"live_access": live}),
+            )?;
+            load_project(tx, &key)
+        })
+    }
+
+    /// Refuses unless the acting person may manage projects; `doing` names what needs it.
+    pub(super) fn manage_check(&self, doing: &str) -> Result<()> {
+        let me = self.my_person()?;
+        machine::require_manager(me.as_ref(), &self.me.login, doing)?;
+        Ok(())
+    }
+}

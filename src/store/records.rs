@@ -1,0 +1,292 @@
+//! The rows shared by every write path — adding by hand, importing, bulk loading —
+//! and by the report: loading people, projects and items inside a transaction, writing
+//! an item's row and its approvals, and storing an accepted transition with its event.
+//! Kept apart from the operations so that `intake`, `bulk` and the operations all
+//! depend on it and none on another.
+
+use super::error::{Error, Result};
+use super::events::{self, ts};
+use super::handle::Ctx;
+use super::rows::{self, ITEM_COLUMNS, PROJECT_COLUMNS};
+use crate::domain::blockers;
+use crate::domain::decide;
+use crate::domain::machine::Transition;
+use crate::domain::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::json;
+use std::sync::LazyLock;
+
+pub(super) fn not_found(what: &str) -> Error {
+    Error::NotFound(what.to_string())
+}
+
+pub(super) fn load_person(conn: &Connection, login: &str) -> Result<Option<Person>> {
+    Ok(conn
+        .prepare_cached("SELECT login, name, roles FROM people WHERE login = ?1")?
+        .query_row([login], rows::person)
+        .optional()?)
+}
+
+pub(super) fn load_project(conn: &Connection, key: &str) -> Result<Project> {
+    conn.prepare_cached(&format!(
+        "SELECT {PROJECT_COLUMNS} FROM projects WHERE key = ?1"
+    ))?
+    .query_row([key.to_ascii_uppercase()], rows::project)
+    .optional()?
+    .ok_or_else(|| not_found(&format!("no project {key}")))
+}
+
+fn load_approvals(conn: &Connection, item: &mut Item) -> Result<()> {
+    let mut stmt = conn.prepare_cached("SELECT id, login, capacity, conditions, at FROM approvals WHERE item_id = ?1 AND round = ?2 ORDER BY id")?;
+    item.approvals = stmt
+        .query_map(params![item.rowid, item.round], rows::approval)?
+        .map(|r| r.map(|(_, a)| a))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
+
+pub(super) fn load_item(conn: &Connection, id: &str) -> Result<Item> {
+    let (key, number) = parse_item_id(id)
+        .ok_or_else(|| Error::Invalid(format!("'{id}' is not an item id; ids look like ACME-3")))?;
+    let mut item = conn
+        .prepare_cached(&format!(
+            "SELECT {ITEM_COLUMNS} FROM items WHERE project = ?1 AND number = ?2"
+        ))?
+        .query_row(params![key, number], rows::item)
+        .optional()?
+        .ok_or_else(|| not_found(&format!("no item {id}")))?;
+    load_approvals(conn, &mut item)?;
+    Ok(item)
+}
+
+fn bool_int(b: bool) -> i64 {
+    i64::from(b)
+}
+
+pub(super) fn date_text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The statements of [`save_item`], built once (they are looked up in the statement
+/// cache by their text for every item written).
+pub(super) static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
+    let cols = ITEM_COLUMNS.trim_start_matches("id, ");
+    let placeholders: Vec<String> = (1..=34).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO items ({cols}) VALUES ({})",
+        placeholders.join(", ")
+    )
+});
+
+static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
+    let cols = ITEM_COLUMNS.trim_start_matches("id, ");
+    let sets: Vec<String> = cols
+        .split(", ")
+        .enumerate()
+        .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
+        .collect();
+    format!(
+        "UPDATE items SET {} WHERE id = ?35 AND version = ?36",
+        sets.join(", ")
+    )
+});
+
+/// Writes an item's row (insert when `rowid` is 0) and returns its rowid.
+pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
+    if it.rowid == 0 {
+        return insert_item(&mut *tx.prepare_cached(&INSERT_ITEM)?, it);
+    }
+    with_item_values(it, |values| {
+        let n = tx
+            .prepare_cached(&UPDATE_ITEM)?
+            .execute(rusqlite::params_from_iter(values.iter().copied().chain([
+                &it.rowid as &dyn rusqlite::ToSql,
+                &(it.version - 1) as &dyn rusqlite::ToSql,
+            ])))?;
+        if n != 1 {
+            return Err(Error::Conflict(format!(
+                "{} was changed by someone else meanwhile; reload and try again",
+                it.id()
+            )));
+        }
+        Ok(it.rowid)
+    })
+}
+
+/// Inserts a new item's row with a statement of [`INSERT_ITEM`] that the caller
+/// holds while it writes many, and returns the rowid.
+pub(super) fn insert_item(insert: &mut rusqlite::Statement<'_>, it: &Item) -> Result<i64> {
+    with_item_values(it, |values| Ok(insert.insert(values)?))
+}
+
+/// Hands the values of an item's row, in [`ITEM_COLUMNS`] order less the rowid, to `f`.
+fn with_item_values<T>(
+    it: &Item,
+    write: impl FnOnce(&[&dyn rusqlite::ToSql]) -> Result<T>,
+) -> Result<T> {
+    let f = &it.fields;
+    let ex = f.exception.as_ref();
+    // A new item's times are all one instant: written out once.
+    let updated = ts(it.updated_at);
+    let stamp = |t: DateTime<Utc>| {
+        if t == it.updated_at {
+            std::borrow::Cow::Borrowed(updated.as_str())
+        } else {
+            std::borrow::Cow::Owned(ts(t))
+        }
+    };
+    let values = params![
+        it.project,
+        it.number,
+        f.system,
+        f.purpose,
+        f.role,
+        f.holder,
+        f.credential_owner,
+        f.approver,
+        it.requester,
+        f.method.map(|m| m.as_str()),
+        bool_int(f.temporary),
+        date_text(f.expires),
+        f.deprovision.map(|d| d.as_str()),
+        bool_int(f.privileged),
+        bool_int(f.shared_credential),
+        bool_int(f.client_owned),
+        ex.map(|e| e.reason.as_str()),
+        ex.and_then(|e| e.owner.as_deref()),
+        date_text(ex.and_then(|e| e.expires)),
+        date_text(f.needed_by),
+        f.notes,
+        it.manual_block,
+        it.state.as_str(),
+        stamp(it.state_since),
+        stamp(it.created_at),
+        updated,
+        it.version,
+        it.round,
+        it.granted_method.map(|m| m.as_str()),
+        bool_int(it.emergency),
+        it.emergency_by,
+        it.retro_due.map(ts),
+        it.blocked_since.map(stamp),
+        it.last_reason,
+    ];
+    write(values)
+}
+
+fn insert_approval(tx: &Connection, it: &Item, a: &Approval) -> Result<()> {
+    tx.prepare_cached("INSERT INTO approvals (item_id, round, login, capacity, conditions, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![it.rowid, it.round, a.login, a.capacity.as_str(), a.conditions, ts(a.at)])
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                Error::Conflict(format!("{}: this approval was already recorded by another process ({})", it.id(), msg.unwrap_or_default()))
+            }
+            e => e.into(),
+        })?;
+    Ok(())
+}
+
+/// Checks the people an item names: its approval owner may own approvals and may
+/// decide on this item, its exception owner is registered. The rule is the domain's
+/// ([`decide::check_named_people`]); this only looks the people up.
+pub(super) fn check_approver(conn: &Connection, f: &ItemFields, requester: &str) -> Result<()> {
+    let approver = match f.approver.trim() {
+        "" => None,
+        login => load_person(conn, login)?,
+    };
+    let owner = match f.exception.as_ref().and_then(|e| e.owner.as_deref()) {
+        Some(o) if !o.trim().is_empty() => load_person(conn, o.trim())?,
+        _ => None,
+    };
+    decide::check_named_people(f, requester, approver.as_ref(), owner.as_ref())?;
+    Ok(())
+}
+
+pub(super) fn insert_person(
+    tx: &Connection,
+    ctx: &Ctx,
+    login: &str,
+    name: &str,
+    roles: &[Role],
+) -> Result<()> {
+    let text: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    tx.execute(
+        "INSERT INTO people (login, name, roles, created_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (login) DO UPDATE SET name = excluded.name, roles = excluded.roles",
+        params![login, name, text.join(","), ts(ctx.now)],
+    )?;
+    events::append(
+        tx,
+        ctx,
+        None,
+        None,
+        "person",
+        &json!({"login": login, "name": name, "roles": text}),
+    )?;
+    Ok(())
+}
+
+pub(super) fn check_version(item: &Item, version: i64, tx: &Connection) -> Result<()> {
+    if item.version == version {
+        return Ok(());
+    }
+    let last: Option<(String, String, String)> = tx
+        .query_row(
+            "SELECT login, kind, at FROM events WHERE item = ?1 ORDER BY seq DESC LIMIT 1",
+            [item.id()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let by = last
+        .map(|(l, k, at)| format!(" (last change: {k} by {l} at {at})"))
+        .unwrap_or_default();
+    Err(Error::Conflict(format!(
+        "{} is at version {}, but this change was based on version {version}{by}; nothing was changed — reload it and apply your change again",
+        item.id(),
+        item.version,
+    )))
+}
+
+/// A new item in `needed`, requested by `requester`.
+pub(super) fn new_item(
+    key: &str,
+    number: i64,
+    fields: ItemFields,
+    requester: &str,
+    now: DateTime<Utc>,
+) -> Item {
+    Item::new(key, number, fields, requester, now)
+}
+
+/// Stores an accepted transition: the item row, a new approval, the event, and the
+/// blocking spell.
+pub(super) fn store_transition(
+    tx: &Connection,
+    ctx: &Ctx,
+    p: &Project,
+    before: &Item,
+    t: Transition,
+) -> Result<Item> {
+    let Transition {
+        mut item,
+        new_approval,
+        kind,
+        payload,
+    } = t;
+    item.blocked_since =
+        blockers::spell_after_change(Some(before), &item, p, ctx.now, ctx.settings);
+    save_item(tx, &item)?;
+    if let Some(a) = &new_approval {
+        insert_approval(tx, &item, a)?;
+    }
+    events::append(
+        tx,
+        ctx,
+        Some(&item.project),
+        Some(&item.id()),
+        kind,
+        &payload,
+    )?;
+    Ok(item)
+}

@@ -1,0 +1,99 @@
+//! Tasks: work that waits for access items.
+
+use super::error::{Error, Result};
+use super::events::{self, ts};
+use super::handle::Store;
+use super::policy;
+use super::records::{date_text, load_item, load_project, not_found};
+use super::rows;
+use crate::domain::*;
+use chrono::NaiveDate;
+use rusqlite::params;
+use serde_json::json;
+
+impl Store {
+    pub fn add_task(
+        &mut self,
+        project: &str,
+        title: &str,
+        needs: &[String],
+        start: Option<NaiveDate>,
+    ) -> Result<Task> {
+        self.manage_check("adding a task")?;
+        self.checked(
+            rules::check_text("title", title, false),
+            Some(project),
+            None,
+        )?;
+        policy::required(Field::Title, "a task title", title)?;
+        let key = project.to_ascii_uppercase();
+        self.write(Some(&key), None, |tx, ctx| {
+            let p = load_project(tx, &key)?;
+            if p.closed_at.is_some() {
+                return Err(Error::Refused(Refusal::new(Rule::ProjectOpen, format!("project {key} is closed"))));
+            }
+            let mut item_ids = Vec::new();
+            for id in needs {
+                let it = load_item(tx, id)?;
+                if it.project != key {
+                    return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("{id} belongs to project {}, not {key}", it.project)).on(Field::Needs).fix("a task needs items of its own project")));
+                }
+                item_ids.push((it.rowid, it.id()));
+            }
+            let number: i64 = tx.query_row("UPDATE projects SET next_task = next_task + 1 WHERE key = ?1 RETURNING next_task - 1", [&key], |r| r.get(0))?;
+            tx.execute(
+                "INSERT INTO tasks (project, number, title, start_date, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![key, number, title.trim(), date_text(start), ts(ctx.now)],
+            )?;
+            let task_id = tx.last_insert_rowid();
+            for (rowid, _) in &item_ids {
+                tx.execute("INSERT OR IGNORE INTO task_needs (task_id, item_id) VALUES (?1, ?2)", params![task_id, rowid])?;
+            }
+            let t = Task {
+                rowid: task_id,
+                project: key.clone(),
+                number,
+                title: title.trim().to_string(),
+                start,
+                needs: item_ids.into_iter().map(|(_, id)| id).collect(),
+                created_at: ctx.now,
+            };
+            events::append(tx, ctx, Some(&key), None, "task-add", &json!({"task": t.id(), "title": t.title, "needs": t.needs, "start": start}))?;
+            Ok(t)
+        })
+    }
+
+    pub fn tasks(&self, project: Option<&str>) -> Result<Vec<Task>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT t.id, t.project, t.number, t.title, t.start_date, t.created_at, \
+                    (SELECT group_concat(i.project || '-' || i.number, ',') FROM task_needs n JOIN items i ON i.id = n.item_id WHERE n.task_id = t.id) \
+             FROM tasks t WHERE ?1 IS NULL OR t.project = ?1 ORDER BY t.project, t.number",
+        )?;
+        let rows = stmt.query_map([project.map(|p| p.to_ascii_uppercase())], |r| {
+            Ok(Task {
+                rowid: r.get(0)?,
+                project: rows::text(r, 1),
+                number: rows::int(r, 2),
+                title: rows::text(r, 3),
+                start: rows::date(r, 4),
+                created_at: rows::time(r, 5).unwrap_or_default(),
+                needs: rows::opt_text(r, 6)
+                    .map(|s| s.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn task(&self, id: &str) -> Result<Task> {
+        let (key, n) = parse_task_id(id).ok_or_else(|| {
+            Error::Invalid(format!(
+                "'{id}' is not a task id; task ids look like ACME-T1"
+            ))
+        })?;
+        self.tasks(Some(&key))?
+            .into_iter()
+            .find(|t| t.number == n)
+            .ok_or_else(|| not_found(&format!("no task {id}")))
+    }
+}

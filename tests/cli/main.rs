@@ -1,0 +1,20 @@
+//! The command line and the rules behind it: every rule refused through the real
+//! binary, the life of an item, CSV in and out, the demo data, the secret detector and
+//! free-text checks, the store's files and measures, and the layout of `src/` itself.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod csv;
+mod csv_roundtrip;
+mod defects;
+mod demo;
+mod injection;
+mod layout;
+mod lifecycle;
+mod privileged;
+mod rules;
+mod secrets_corpus;
+mod secrets_everywhere;
+mod store;
+mod text_props;

@@ -1,0 +1,15 @@
+//! The full-screen app: key sequences and screens of the `App` on the demo data at a
+//! fixed clock (snapshots, every terminal size, no colour, hostile stored text, 100,000
+//! items), and the built binary in a real terminal under tmux.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod faults;
+mod hostile;
+mod keys;
+mod nocolor;
+mod scale;
+mod sizes;
+mod snapshots;
+mod tmux;
