@@ -199,10 +199,10 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
         .max(0) as usize;
     let mut read_only = None;
     if version <= latest {
-        let found = super::foreign::differences(&conn, version)?;
+        let (seen, found) = super::foreign::differences(&conn)?;
         if !found.is_empty() {
             let why = super::foreign::describe(path, &found);
-            if version < latest {
+            if seen < latest {
                 // Migrating would be a write.
                 return Err(open_error(path, why));
             }

@@ -64,14 +64,26 @@ fn expected(version: usize) -> Result<Arc<Objects>> {
 }
 
 /// Each object of the file's schema that differs from what the migrations make at
-/// `version`: one not made by them, one missing, or a trigger or view whose SQL
-/// changed. (Tables and indexes are compared by name only: how SQLite words the SQL
-/// of a renamed table has varied between its versions, and a changed table or index
-/// runs no code of its own.)
-pub(crate) fn differences(conn: &Connection, version: usize) -> Result<Vec<String>> {
-    let want = expected(version)?;
-    let have = objects(conn)?;
+/// the file's version: one not made by them, one missing, or a trigger or view whose
+/// SQL changed. (Tables and indexes are compared by name only: how SQLite words the
+/// SQL of a renamed table has varied between its versions, and a changed table or
+/// index runs no code of its own.) Returns the version with them: the version and
+/// the schema are read in one read transaction, so another process migrating the
+/// file meanwhile cannot make them disagree. A file newer than this build is not
+/// compared.
+pub(crate) fn differences(conn: &Connection) -> Result<(usize, Vec<String>)> {
+    conn.execute_batch("BEGIN DEFERRED")?;
+    let read = (|| -> Result<(usize, Objects)> {
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        Ok((version.max(0) as usize, objects(conn)?))
+    })();
+    conn.execute_batch("COMMIT")?;
+    let (version, have) = read?;
     let mut out = Vec::new();
+    if version > schema::latest() {
+        return Ok((version, out));
+    }
+    let want = expected(version)?;
     for ((kind, name), sql) in &have {
         match want.get(&(kind.clone(), name.clone())) {
             None => out.push(format!("{kind} {name} (not made by accessdesk)")),
@@ -86,7 +98,7 @@ pub(crate) fn differences(conn: &Connection, version: usize) -> Result<Vec<Strin
             out.push(format!("{kind} {name} (missing)"));
         }
     }
-    Ok(out)
+    Ok((version, out))
 }
 
 /// Why a file with such objects is not written.
@@ -120,8 +132,8 @@ mod tests {
         drop(s);
         let c = Connection::open(&path).unwrap();
         assert_eq!(
-            differences(&c, schema::latest()).unwrap(),
-            Vec::<String>::new()
+            differences(&c).unwrap(),
+            (schema::latest(), Vec::<String>::new())
         );
     }
 
