@@ -190,7 +190,7 @@ fn canonical(p: &Path) -> PathBuf {
     }
 }
 
-fn read_key(g: &Guarded) -> Result<store::events::ChainKey, Failure> {
+fn read_key(g: &Guarded) -> Result<store::chain_key::ChainKey, Failure> {
     keyfile::read(&g.config.key_path(), g.service_gid).map_err(|e| match e {
         KeyError::Missing(p) => Failure::Error(format!(
             "no key at {p}: this guarded installation is not initialised; root or the configured admin runs `accessdesk init`"

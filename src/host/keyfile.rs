@@ -2,7 +2,7 @@
 //! file, mode 0640, group the service group. Read once at start while the process
 //! holds the group; never printed (messages name it by its fingerprint).
 
-use crate::store::events::{ChainKey, KEY_LEN};
+use crate::store::chain_key::{ChainKey, KEY_LEN};
 use std::fs;
 use std::io::{Read, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};

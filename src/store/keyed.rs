@@ -3,7 +3,8 @@
 //! `-shm` while the process still holds the service group (afterwards it cannot open
 //! anything in the data folder, and SQLite keeps both open for the connection's life).
 
-use super::events::{self, CHAIN_KEYED, ChainKey, KeyedHead};
+use super::chain_key::{self, ChainKey};
+use super::events::{self, CHAIN_KEYED, KeyedHead};
 use super::{Result, Store};
 use serde_json::json;
 
@@ -21,7 +22,7 @@ impl Store {
     /// process to the file), and says where the keyed part of its log stands.
     pub fn use_chain_key(&self, key: ChainKey) -> Result<KeyedHead> {
         let head = events::keyed_head(&self.conn, &key)?;
-        events::register_key(&self.conn, key);
+        chain_key::register_key(&self.conn, key);
         Ok(head)
     }
 
@@ -47,7 +48,7 @@ mod tests {
     use crate::identity::Identity;
 
     fn key(byte: u8) -> ChainKey {
-        ChainKey::from_bytes(&[byte; events::KEY_LEN]).unwrap()
+        ChainKey::from_bytes(&[byte; chain_key::KEY_LEN]).unwrap()
     }
 
     fn me() -> Identity {

@@ -15,6 +15,7 @@
 
 mod audit;
 mod bulk;
+pub mod chain_key;
 mod conn;
 mod error;
 pub mod events;
