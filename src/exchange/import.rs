@@ -131,28 +131,9 @@ impl Problems {
     }
 }
 
-/// The item columns, in [`FIELD_COLUMNS`] order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Field {
-    System,
-    Purpose,
-    Role,
-    Holder,
-    CredentialOwner,
-    Approver,
-    Method,
-    Temporary,
-    Expires,
-    Deprovision,
-    Privileged,
-    SharedCredential,
-    ClientOwned,
-    Exception,
-    ExceptionOwner,
-    ExceptionExpires,
-    NeededBy,
-    Notes,
-}
+/// The item columns are the domain's item fields, in [`FIELD_COLUMNS`] order
+/// (`Field as usize` is a column's place in that list).
+pub(super) use crate::domain::Field;
 
 /// How a column's cells are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,22 +148,17 @@ enum Kind {
     Deprovision,
 }
 
-impl Field {
-    pub(super) fn name(self) -> &'static str {
-        FIELD_COLUMNS[self as usize]
-    }
-
-    fn kind(self) -> Kind {
-        match self {
-            Field::Notes | Field::Exception => Kind::Note,
-            Field::Temporary | Field::Privileged | Field::SharedCredential | Field::ClientOwned => {
-                Kind::Bool
-            }
-            Field::Expires | Field::ExceptionExpires | Field::NeededBy => Kind::Date,
-            Field::Method => Kind::Method,
-            Field::Deprovision => Kind::Deprovision,
-            _ => Kind::Line,
+/// How the cells of an item column are read.
+fn kind(f: Field) -> Kind {
+    match f {
+        Field::Notes | Field::Exception => Kind::Note,
+        Field::Temporary | Field::Privileged | Field::SharedCredential | Field::ClientOwned => {
+            Kind::Bool
         }
+        Field::Expires | Field::ExceptionExpires | Field::NeededBy => Kind::Date,
+        Field::Method => Kind::Method,
+        Field::Deprovision => Kind::Deprovision,
+        _ => Kind::Line,
     }
 }
 
@@ -533,7 +509,7 @@ impl<'r> Row<'r, '_> {
             Some(inner) => (inner, true),
             None => (s, false),
         };
-        let kind = f.kind();
+        let kind = kind(f);
         let multiline = kind == Kind::Note;
         let max = if multiline {
             rules::MAX_NOTE

@@ -107,26 +107,7 @@ fn columns_contract() {
     }
 }
 
-const FIELDS_IN_ORDER: [Field; 18] = [
-    Field::System,
-    Field::Purpose,
-    Field::Role,
-    Field::Holder,
-    Field::CredentialOwner,
-    Field::Approver,
-    Field::Method,
-    Field::Temporary,
-    Field::Expires,
-    Field::Deprovision,
-    Field::Privileged,
-    Field::SharedCredential,
-    Field::ClientOwned,
-    Field::Exception,
-    Field::ExceptionOwner,
-    Field::ExceptionExpires,
-    Field::NeededBy,
-    Field::Notes,
-];
+const FIELDS_IN_ORDER: &[Field] = crate::domain::ITEM_FIELDS;
 
 #[test]
 fn a_file_with_only_the_item_columns_imports() {
