@@ -72,28 +72,33 @@ timed_import() {
     "$bin" "$@" project add IMP --name Import --client Bench --start 2099-01-01 >/dev/null
     local t0
     t0=$(now_ns)
-    "$bin" "$@" import "$csv" --project IMP >/dev/null
-    echo $(( ($(now_ns) - t0) / 1000000 ))
+    /usr/bin/time -f '%U %S' -o "$WORK/cpu" "$bin" "$@" import "$csv" --project IMP >/dev/null
+    # Wall time and CPU time (both threads, user + system), in ms: on a busy host the
+    # CPU time shows the work done better than the wall time.
+    echo "$(( ($(now_ns) - t0) / 1000000 )) $(awk '{printf "%d", 1000 * ($1 + $2)}' "$WORK/cpu")"
 }
 
-plain=() guarded=() before=()
+plain=() guarded=() before=() plain_cpu=() guarded_cpu=() before_cpu=()
+split() { local -n wall=$1 cpu=$2; read -r w c <<< "$3"; wall+=("$w"); cpu+=("$c"); }
 for run in $(seq "$RUNS"); do
     if [ -n "${BEFORE_BIN:-}" ]; then
         rm -f "$WORK"/before.db*
-        before+=("$(timed_import "$BEFORE_BIN" --db "$WORK/before.db")")
-        echo "run $run: before (plain) ${before[-1]} ms" >&2
+        split before before_cpu "$(timed_import "$BEFORE_BIN" --db "$WORK/before.db")"
+        echo "run $run: before (plain) ${before[-1]} ms (cpu ${before_cpu[-1]} ms)" >&2
     fi
     rm -f "$WORK"/plain.db*
-    plain+=("$(timed_import "$BIN" --db "$WORK/plain.db")")
+    split plain plain_cpu "$(timed_import "$BIN" --db "$WORK/plain.db")"
     rm -f "$PREFIX"/data/team.db*
-    guarded+=("$(timed_import "$GUARDED")")
+    split guarded guarded_cpu "$(timed_import "$GUARDED")"
     "$GUARDED" audit verify >/dev/null
-    echo "run $run: plain ${plain[-1]} ms, guarded ${guarded[-1]} ms" >&2
+    echo "run $run: plain ${plain[-1]} ms (cpu ${plain_cpu[-1]}), guarded ${guarded[-1]} ms (cpu ${guarded_cpu[-1]})" >&2
 done
-p=$(printf '%s\n' "${plain[@]}" | median)
-g=$(printf '%s\n' "${guarded[@]}" | median)
-if [ -n "${BEFORE_BIN:-}" ]; then
-    b=$(printf '%s\n' "${before[@]}" | median)
-    echo "import of $N rows, median of $RUNS: before (plain) $b ms"
-fi
-echo "import of $N rows, median of $RUNS: plain $p ms, guarded (keyed log) $g ms ($(awk -v p="$p" -v g="$g" 'BEGIN {printf "%+.1f %%", 100 * (g - p) / p}'))"
+report() {
+    local label=$1 p g b=""
+    p=$(printf '%s\n' "${@:2:$RUNS}" | median)
+    g=$(printf '%s\n' "${@:$((2 + RUNS)):$RUNS}" | median)
+    [ -n "${BEFORE_BIN:-}" ] && b=", before (plain) $(printf '%s\n' "${@:$((2 + 2 * RUNS)):$RUNS}" | median) ms"
+    echo "import of $N rows, $label, median of $RUNS: plain $p ms, guarded (keyed log) $g ms ($(awk -v p="$p" -v g="$g" 'BEGIN {printf "%+.1f %%", 100 * (g - p) / p}'))$b"
+}
+report "wall time" "${plain[@]}" "${guarded[@]}" "${before[@]}"
+report "CPU time" "${plain_cpu[@]}" "${guarded_cpu[@]}" "${before_cpu[@]}"
