@@ -358,6 +358,16 @@ fn two_accounts_work_through_a_guarded_installation_and_cannot_reach_the_file_ot
     )
     .ok();
 
+    // The demo gives the group up from the start: its file is the person's own.
+    let demo = inst.home(Some(&ana)).join("demo.db");
+    inst.run(
+        Some(&ana),
+        &["demo", "--no-tui", "--db", demo.to_str().unwrap()],
+    )
+    .ok();
+    let m = fs::metadata(&demo).unwrap();
+    assert_eq!((m.uid(), m.gid()), (ana.uid, ana.own_gid));
+
     // Reading needs a registered account; host check works for everyone.
     inst.run(Some(&outsider), &["item", "list"])
         .refused("registered-person");
