@@ -598,16 +598,15 @@ impl<'r> Row<'r, '_> {
         if t.is_empty() {
             return None;
         }
-        let d = parse_date(t);
-        if d.is_none() && !self.text_refused(f, &s, false) {
-            self.fail(
-                f,
-                format!("{} is not a valid date (YYYY-MM-DD)", shown(t)),
-                None,
-                None,
-            );
+        match crate::domain::dates::parse(t) {
+            Ok(d) => Some(d),
+            Err(r) => {
+                if !self.text_refused(f, &s, false) {
+                    self.fail(f, r.message(), None, None);
+                }
+                None
+            }
         }
-        d
     }
 
     fn method(&mut self) -> Option<Method> {
@@ -672,22 +671,6 @@ fn by_name<T: Copy>(all: &[T], name: fn(T) -> &'static str, t: &str) -> Option<T
                 .zip(t.bytes())
                 .all(|(n, t)| n == t.to_ascii_lowercase() || (n == b'-' && t == b'_'))
     })
-}
-
-/// `YYYY-MM-DD` exactly (chrono alone would also take `2026-3-1` or `+2026-03-01`),
-/// and a day that exists.
-fn parse_date(t: &str) -> Option<NaiveDate> {
-    let b = t.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let number = |digits: &[u8]| {
-        digits.iter().try_fold(0u32, |acc, c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    let year = i32::try_from(number(&b[..4])?).ok()?;
-    NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..])?)
 }
 
 /// The refusal messages of `rules::check_text` start with the field name, which the

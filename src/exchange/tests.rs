@@ -265,7 +265,7 @@ fn bad_dates_name_line_and_column() {
     let e = one_cell("expires", "2026-02-30");
     assert_eq!(
         e.to_string(),
-        "line 3, column expires: '2026-02-30' is not a valid date (YYYY-MM-DD)"
+        "line 3, column expires: 2026-02-30 is not a date: February 2026 has 28 days; check the day"
     );
     assert_eq!(e.rule, None);
     for bad in [

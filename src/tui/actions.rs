@@ -8,7 +8,6 @@
 use super::app::App;
 use super::form::{Form, Purpose};
 use super::state::{Confirm, Modal, StatusKind};
-use crate::domain::Item;
 use crate::domain::machine::{self, Action, ActionKind};
 use crate::domain::{Refusal, State, blockers};
 use crate::present;
@@ -251,7 +250,7 @@ impl App {
         };
         match self.store.add_item(&project, form.item_fields()) {
             Ok(item) => {
-                self.set_status(StatusKind::Done, added_text(&item));
+                self.set_status(StatusKind::Done, present::added(&item));
                 self.refresh();
                 self.select_rowid(self.pane, item.rowid);
                 self.clamp_cursors();
@@ -327,15 +326,6 @@ impl App {
 fn busy_text(m: &str) -> String {
     format!(
         "Not saved: {m}. Another program is writing to the database; your typing is kept. Press Enter to try again."
-    )
-}
-
-fn added_text(item: &Item) -> String {
-    format!(
-        "Added {} as {}. Next: {}.",
-        present::item_label(item),
-        item.state,
-        blockers::next_step(item)
     )
 }
 
