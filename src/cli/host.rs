@@ -260,8 +260,11 @@ fn init(g: &Guarded) -> Result<Start, Failure> {
             return Err(e);
         }
     };
+    // Root and the configured admin may key a file they are not registered in (a
+    // plain team's file moved in); anyone else must be registered in it already.
+    let may_convert = me.uid == 0 || g.config.admin.as_deref() == Some(me.login.as_str());
     let anyone = !store.people()?.is_empty();
-    if anyone && store.my_person()?.is_none() {
+    if anyone && !may_convert && store.my_person()?.is_none() {
         return Err(unregistered(&me.login));
     }
     let registered = store.init(None)?;

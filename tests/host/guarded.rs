@@ -527,3 +527,91 @@ fn a_log_rewritten_with_recomputed_sha256_links_fails_verification_when_guarded(
         refused.stderr
     );
 }
+
+#[test]
+fn a_plain_teams_file_moved_into_a_guarded_installation_is_keyed_and_verifies() {
+    let Some(inst) = Install::new("c") else {
+        return;
+    };
+    let Some((ana, bo, _)) = two_accounts() else {
+        return;
+    };
+    // A plain team's file, written by the same build without a configuration; ana
+    // made it, so she is its admin and root is not registered in it.
+    let old = inst.home(Some(&ana)).join("old.db");
+    let plain = |args: &[&str]| {
+        let mut full = vec!["--db", old.to_str().unwrap()];
+        full.extend_from_slice(args);
+        let mut c = Command::new(env!("CARGO_BIN_EXE_accessdesk"));
+        c.env_clear()
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .env("HOME", inst.home(Some(&ana)))
+            .uid(ana.uid)
+            .gid(ana.own_gid)
+            .stdin(Stdio::null());
+        capture(c, &strings(&full)).ok()
+    };
+    plain(&["init"]);
+    plain(&[
+        "project",
+        "add",
+        "ACME",
+        "--name",
+        "Acme",
+        "--client",
+        "Acme Inc",
+        "--start",
+        "2030-01-15",
+        "--tz",
+        "UTC",
+    ]);
+    let before = plain(&["audit", "verify", "--json"]).json();
+    let anchor = inst.home(Some(&ana)).join("before.json");
+    plain(&["audit", "anchor", anchor.to_str().unwrap()]);
+
+    // Moved in with SQLite's backup, as the README says; root keys it.
+    let out = Command::new("sqlite3")
+        .arg(&old)
+        .arg(format!(".backup {}", inst.db().display()))
+        .output()
+        .expect("sqlite3 is installed (CI installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::os::unix::fs::chown(inst.db(), Some(0), Some(inst.gid)).unwrap();
+    fs::set_permissions(inst.db(), fs::Permissions::from_mode(0o660)).unwrap();
+    // Before init there is no key: nothing is opened.
+    let refused = inst.run(Some(&ana), &["item", "list"]).code(1);
+    assert!(refused.stderr.contains("no key at"), "{}", refused.stderr);
+    let init = inst.run(None, &["init"]).ok();
+    let keyed_from = before["head_seq"].as_i64().unwrap() + 1;
+    assert!(
+        init.stdout
+            .contains(&format!("the log is keyed from seq {keyed_from} on")),
+        "{}",
+        init.stdout
+    );
+    // The SHA-256 part and the keyed part verify, and the old anchor is still reached.
+    inst.run(
+        Some(&ana),
+        &["audit", "verify", "--anchor", anchor.to_str().unwrap()],
+    )
+    .ok();
+    // Root keyed it without being registered in it; the team goes on through the
+    // guarded installation under the file's rules: ana is its admin, root is nobody.
+    inst.run(None, &["people", "add", bo.login, "--role", "security"])
+        .refused("registered-person");
+    inst.run(
+        Some(&ana),
+        &["people", "add", bo.login, "--role", "security"],
+    )
+    .ok();
+    inst.run(Some(&bo), &["project", "list"]).ok();
+    let v = inst
+        .run(Some(&ana), &["audit", "verify", "--json"])
+        .ok()
+        .json();
+    assert_eq!(v["head_seq"].as_i64().unwrap(), keyed_from + 1, "{v}");
+}
