@@ -129,26 +129,16 @@ pub fn people(path: &Path, cmd: PeopleCmd, json: bool) -> CmdResult {
             }
         }
         PeopleCmd::List => {
-            let people = store.people()?;
-            if json {
-                output::json(&json!(people))?;
-            } else {
-                let rows: Vec<Vec<String>> = people
-                    .iter()
-                    .map(|p| {
-                        vec![
-                            p.login.clone(),
-                            p.name.clone(),
-                            p.roles
-                                .iter()
-                                .map(|r| r.as_str())
-                                .collect::<Vec<_>>()
-                                .join(","),
-                        ]
-                    })
-                    .collect();
-                output::table(&["LOGIN", "NAME", "ROLES"], &rows, 40)?;
-            }
+            output::list(
+                json,
+                &store.people()?,
+                &["LOGIN", "NAME", "ROLES"],
+                40,
+                |p| {
+                    let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
+                    vec![p.login.clone(), p.name.clone(), roles.join(",")]
+                },
+            )?;
         }
     }
     Ok(())
@@ -183,33 +173,26 @@ pub fn project(path: &Path, cmd: ProjectCmd, json: bool) -> CmdResult {
             }
         }
         ProjectCmd::List => {
-            let ps = store.projects()?;
-            if json {
-                output::json(&json!(ps))?;
-            } else {
-                let rows: Vec<Vec<String>> = ps
-                    .iter()
-                    .map(|p| {
-                        vec![
-                            p.key.clone(),
-                            p.name.clone(),
-                            p.client.clone(),
-                            p.start.to_string(),
-                            p.coordinator.clone(),
-                            if p.closed_at.is_some() {
-                                "closed".into()
-                            } else {
-                                "open".into()
-                            },
-                        ]
-                    })
-                    .collect();
-                output::table(
-                    &["KEY", "NAME", "CLIENT", "START", "COORDINATOR", "STATUS"],
-                    &rows,
-                    40,
-                )?;
-            }
+            output::list(
+                json,
+                &store.projects()?,
+                &["KEY", "NAME", "CLIENT", "START", "COORDINATOR", "STATUS"],
+                40,
+                |p| {
+                    vec![
+                        p.key.clone(),
+                        p.name.clone(),
+                        p.client.clone(),
+                        p.start.to_string(),
+                        p.coordinator.clone(),
+                        if p.closed_at.is_some() {
+                            "closed".into()
+                        } else {
+                            "open".into()
+                        },
+                    ]
+                },
+            )?;
         }
         ProjectCmd::Close { key } => {
             let p = store.close_project(&key)?;

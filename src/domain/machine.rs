@@ -394,6 +394,16 @@ fn required_text(field: &str, value: &str, rule: Rule, fix: &str) -> Result<(), 
     rules::check_text(field, value, true)
 }
 
+/// A move's required note (rule `note-required`).
+fn required_note(note: &str, fix: &str) -> Result<(), Refusal> {
+    required_text("note", note, Rule::NoteRequired, fix)
+}
+
+/// A move's required reason (rule `reason-required`).
+fn required_reason(reason: &str, fix: &str) -> Result<(), Refusal> {
+    required_text("reason", reason, Rule::ReasonRequired, fix)
+}
+
 fn optional_text(field: &str, value: &Option<String>) -> Result<(), Refusal> {
     match value {
         Some(v) => rules::check_text(field, v, true),
@@ -493,7 +503,7 @@ pub fn apply(
             );
         }
         Action::Deny { reason } => {
-            required_text("reason", reason, Rule::ReasonRequired, "say why")?;
+            required_reason(reason, "say why")?;
             record_decider(&mut payload, item, actor)?;
             to = State::Denied;
             next.last_reason = Some(reason.clone());
@@ -501,7 +511,7 @@ pub fn apply(
             payload["reason"] = json!(reason);
         }
         Action::Return { reason } => {
-            required_text("reason", reason, Rule::ReasonRequired, "say what to change")?;
+            required_reason(reason, "say what to change")?;
             record_decider(&mut payload, item, actor)?;
             to = State::Needed;
             next.last_reason = Some(reason.clone());
@@ -524,22 +534,12 @@ pub fn apply(
             payload["note"] = json!(note);
         }
         Action::Verify { note } => {
-            required_text(
-                "note",
-                note,
-                Rule::NoteRequired,
-                "say how scope and credential owner were checked",
-            )?;
+            required_note(note, "say how scope and credential owner were checked")?;
             to = State::Verified;
             payload["note"] = json!(note);
         }
         Action::Revoke { note } => {
-            required_text(
-                "note",
-                note,
-                Rule::NoteRequired,
-                "say how removal was confirmed",
-            )?;
+            required_note(note, "say how removal was confirmed")?;
             to = State::Revoked;
             payload["note"] = json!(note);
             payload["temporary"] = json!(item.fields.temporary);
@@ -557,7 +557,7 @@ pub fn apply(
             payload["note"] = json!(note);
         }
         Action::Block { reason } => {
-            required_text("reason", reason, Rule::ReasonRequired, "say what blocks it")?;
+            required_reason(reason, "say what blocks it")?;
             next.manual_block = Some(reason.clone());
             payload["reason"] = json!(reason);
         }
@@ -565,12 +565,7 @@ pub fn apply(
             next.manual_block = None;
         }
         Action::BreakGlass { reason } => {
-            required_text(
-                "reason",
-                reason,
-                Rule::ReasonRequired,
-                "say what emergency this is",
-            )?;
+            required_reason(reason, "say what emergency this is")?;
             let used = item.fields.method.ok_or_else(|| {
                 Refusal::new(
                     Rule::SafeCollectionMethod,
@@ -588,18 +583,13 @@ pub fn apply(
             payload["retro_due"] = json!(next.retro_due);
         }
         Action::CloseRetro { note } => {
-            required_text(
-                "note",
-                note,
-                Rule::NoteRequired,
-                "record what the retrospective found",
-            )?;
+            required_note(note, "record what the retrospective found")?;
             payload["note"] = json!(note);
             payload["overdue"] = json!(item.retro_due.is_some_and(|d| d < now));
             next.retro_due = None;
         }
         Action::Note { text } => {
-            required_text("note", text, Rule::NoteRequired, "give the note text")?;
+            required_note(text, "give the note text")?;
             payload["note"] = json!(text);
         }
     }

@@ -303,61 +303,58 @@ pub fn normalise(f: &mut ItemFields) {
     }
 }
 
+/// How two versions of an item's fields are compared for one changed-field name.
+type Differs = fn(&ItemFields, &ItemFields) -> bool;
+
+/// Fields whose change voids approvals given so far, in the order they are named.
+const MATERIAL: &[(&str, Differs)] = &[
+    ("system", |a, b| a.system != b.system),
+    ("role", |a, b| a.role != b.role),
+    ("holder", |a, b| a.holder != b.holder),
+    ("approver", |a, b| a.approver != b.approver),
+    ("method", |a, b| a.method != b.method),
+    ("temporary", |a, b| a.temporary != b.temporary),
+    ("expires", |a, b| a.expires != b.expires),
+    ("deprovision", |a, b| a.deprovision != b.deprovision),
+    ("flags", |a, b| {
+        (a.privileged, a.shared_credential, a.client_owned)
+            != (b.privileged, b.shared_credential, b.client_owned)
+    }),
+    ("exception", |a, b| a.exception != b.exception),
+];
+
+/// The other fields an edit can change, named after the material ones.
+const IMMATERIAL: &[(&str, Differs)] = &[
+    ("purpose", |a, b| a.purpose != b.purpose),
+    ("credential-owner", |a, b| {
+        a.credential_owner != b.credential_owner
+    }),
+    ("needed-by", |a, b| a.needed_by != b.needed_by),
+    ("notes", |a, b| a.notes != b.notes),
+];
+
+/// The names in `table` of the fields that differ.
+fn differing(
+    table: &'static [(&'static str, Differs)],
+    old: &ItemFields,
+    new: &ItemFields,
+) -> impl Iterator<Item = &'static str> {
+    table
+        .iter()
+        .filter(|(_, differs)| differs(old, new))
+        .map(|(name, _)| *name)
+}
+
 /// Fields whose change voids approvals given so far (and needs a new approval).
 pub fn material_changes(old: &ItemFields, new: &ItemFields) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    if old.system != new.system {
-        out.push("system");
-    }
-    if old.role != new.role {
-        out.push("role");
-    }
-    if old.holder != new.holder {
-        out.push("holder");
-    }
-    if old.approver != new.approver {
-        out.push("approver");
-    }
-    if old.method != new.method {
-        out.push("method");
-    }
-    if old.temporary != new.temporary {
-        out.push("temporary");
-    }
-    if old.expires != new.expires {
-        out.push("expires");
-    }
-    if old.deprovision != new.deprovision {
-        out.push("deprovision");
-    }
-    if old.privileged != new.privileged
-        || old.shared_credential != new.shared_credential
-        || old.client_owned != new.client_owned
-    {
-        out.push("flags");
-    }
-    if old.exception != new.exception {
-        out.push("exception");
-    }
-    out
+    differing(MATERIAL, old, new).collect()
 }
 
 /// All fields that differ, for the edit event.
 pub fn changed_fields(old: &ItemFields, new: &ItemFields) -> Vec<&'static str> {
-    let mut out = material_changes(old, new);
-    if old.purpose != new.purpose {
-        out.push("purpose");
-    }
-    if old.credential_owner != new.credential_owner {
-        out.push("credential-owner");
-    }
-    if old.needed_by != new.needed_by {
-        out.push("needed-by");
-    }
-    if old.notes != new.notes {
-        out.push("notes");
-    }
-    out
+    differing(MATERIAL, old, new)
+        .chain(differing(IMMATERIAL, old, new))
+        .collect()
 }
 
 /// Checks that a login names a registered person holding one of `roles` (for approval
