@@ -52,6 +52,15 @@ pub enum Command {
     /// Check the hash-chained event log
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// This host's installation: is it guarded?
+    #[command(subcommand)]
+    Host(HostCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HostCmd {
+    /// Exit 0 when the installation is guarded, 1 otherwise, listing each problem with its fix
+    Check,
 }
 
 #[derive(Debug, Args)]

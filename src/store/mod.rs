@@ -15,12 +15,15 @@
 
 mod audit;
 mod bulk;
+pub mod chain_key;
 mod conn;
 mod error;
 pub mod events;
+mod foreign;
 mod handle;
 mod intake;
 mod items;
+mod keyed;
 mod lean;
 mod listing;
 mod measures;
@@ -34,6 +37,7 @@ pub mod report;
 mod rows;
 pub mod schema;
 mod tasks;
+mod temp_files;
 mod tx;
 
 pub use bulk::{Bulk, BulkPeople};
@@ -44,3 +48,4 @@ pub use handle::{CachePolicy, ChangeToken, Store, WaitHook};
 pub use intake::{CheckedRow, RowCheck};
 pub use listing::{ItemFilter, ItemView};
 pub use projects::{NewProject, host_tz};
+pub use temp_files::keep_temporary_data_in_memory;
