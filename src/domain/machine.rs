@@ -531,6 +531,21 @@ pub fn apply(
                 .on(Field::Method)
                 .fix("say which safe method was used")
             })?;
+            if let Some(approved) = item.fields.method
+                && used != approved
+            {
+                return Err(Refusal::new(
+                    Rule::ApprovedMethod,
+                    format!(
+                        "{} was approved for collection by {approved}, not {used}",
+                        item.id()
+                    ),
+                )
+                .on(Field::Method)
+                .fix(format!(
+                    "grant it by {approved}, or change the item's method (its approvals then lapse and it is approved again)"
+                )));
+            }
             next.granted_method = Some(used);
             to = State::Granted;
             payload["method"] = json!(used.as_str());
@@ -629,6 +644,7 @@ pub fn edit(
     rules::check_fields(&fields, today, Some(&item.fields))?;
     let changed = rules::changed_fields(&item.fields, &fields);
     let material = rules::material_changes(&item.fields, &fields);
+    let widening = rules::widening_changes(&item.fields, &fields);
     if changed.is_empty() {
         return Err(Refusal::new(
             Rule::ValidValue,
@@ -636,14 +652,14 @@ pub fn edit(
         )
         .fix("change at least one field"));
     }
-    if item.state.access_live() && !material.is_empty() {
+    if item.state.access_live() && !widening.is_empty() {
         return Err(Refusal::new(
             Rule::NoEditOfLiveAccess,
             format!(
                 "{} is {}: {} cannot change on live access",
                 item.id(),
                 item.state,
-                material.join(", ")
+                widening.join(", ")
             ),
         )
         .fix("revoke it and request the new access as a new item"));

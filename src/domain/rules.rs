@@ -307,6 +307,7 @@ pub fn normalise(f: &mut ItemFields) {
 type Differs = fn(&ItemFields, &ItemFields) -> bool;
 
 /// Fields whose change voids approvals given so far, in the order they are named.
+/// All but the last two also widen or move live access, so they may not change on it.
 const MATERIAL: &[(&str, Differs)] = &[
     ("system", |a, b| a.system != b.system),
     ("role", |a, b| a.role != b.role),
@@ -321,14 +322,19 @@ const MATERIAL: &[(&str, Differs)] = &[
             != (b.privileged, b.shared_credential, b.client_owned)
     }),
     ("exception", |a, b| a.exception != b.exception),
-];
-
-/// The other fields an edit can change, named after the material ones.
-const IMMATERIAL: &[(&str, Differs)] = &[
+    // What the access is for and whose credential it is: an approval was given for
+    // these, but changing them does not widen access that exists.
     ("purpose", |a, b| a.purpose != b.purpose),
     ("credential-owner", |a, b| {
         a.credential_owner != b.credential_owner
     }),
+];
+
+/// How many entries of [`MATERIAL`], from the start, widen or move live access.
+const WIDENING: usize = MATERIAL.len() - 2;
+
+/// The other fields an edit can change, named after the material ones.
+const IMMATERIAL: &[(&str, Differs)] = &[
     ("needed-by", |a, b| a.needed_by != b.needed_by),
     ("notes", |a, b| a.notes != b.notes),
 ];
@@ -348,6 +354,12 @@ fn differing(
 /// Fields whose change voids approvals given so far (and needs a new approval).
 pub fn material_changes(old: &ItemFields, new: &ItemFields) -> Vec<&'static str> {
     differing(MATERIAL, old, new).collect()
+}
+
+/// Material changes that would widen or move live access: granted access is not
+/// changed so in place.
+pub fn widening_changes(old: &ItemFields, new: &ItemFields) -> Vec<&'static str> {
+    differing(&MATERIAL[..WIDENING], old, new).collect()
 }
 
 /// All fields that differ, for the edit event.
@@ -437,6 +449,15 @@ mod tests {
         b.role = "Editor".into();
         b.privileged = true;
         assert_eq!(material_changes(&a, &b), vec!["role", "flags"]);
+        // An approval was given for a purpose and a credential owner: changing them
+        // lapses it, though it does not widen live access.
+        b.purpose = "another task".into();
+        b.credential_owner = "Someone else".into();
+        assert_eq!(
+            material_changes(&a, &b),
+            vec!["role", "flags", "purpose", "credential-owner"]
+        );
+        assert_eq!(widening_changes(&a, &b), vec!["role", "flags"]);
     }
 }
 
