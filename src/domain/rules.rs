@@ -15,11 +15,38 @@ pub const MAX_NOTE: usize = 4000;
 /// Words that make a role privileged on their own.
 const PRIVILEGED_WORDS: [&str; 5] = ["admin", "administrator", "owner", "root", "superuser"];
 
-/// A role is privileged when one of its whole words is admin, administrator, owner,
-/// root or superuser ("Site Admin" yes, "Badminton Coach" no).
+/// Pairs of words that name full control together ("Super User", "Full Control").
+const PRIVILEGED_PAIRS: [(&str, &str); 3] =
+    [("super", "user"), ("full", "control"), ("full", "access")];
+
+/// A word without its plural ending: "admins" → "admin", "owners" → "owner".
+fn singular(word: &str) -> &str {
+    if word.ends_with("ss") {
+        return word;
+    }
+    word.strip_suffix('s')
+        .filter(|w| w.len() >= 4)
+        .unwrap_or(word)
+}
+
+/// A role is privileged when one of its words, in the singular, is admin,
+/// administrator, owner, root or superuser, or ends in admin ("sysadmin",
+/// "Superadmin"), or when two of its words say "super user" or "full control"/"full
+/// access". "Site Admin", "Domain Admins" and "Org Owners" are; "Badminton coach",
+/// "Administrative assistant" and "Ownership reports" are not.
 pub fn role_is_privileged(role: &str) -> bool {
-    role.split(|c: char| !c.is_alphanumeric())
-        .any(|w| PRIVILEGED_WORDS.iter().any(|p| w.eq_ignore_ascii_case(p)))
+    let folded = role.to_lowercase();
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(singular)
+        .collect();
+    words
+        .iter()
+        .any(|w| PRIVILEGED_WORDS.contains(w) || (w.ends_with("admin") && w.len() > 5))
+        || words
+            .windows(2)
+            .any(|pair| PRIVILEGED_PAIRS.contains(&(pair[0], pair[1])))
 }
 
 /// Checks one free-text value: no control or bidi characters, not too long, no
@@ -426,6 +453,27 @@ mod tests {
         assert!(!role_is_privileged("Badminton coach"));
         assert!(!role_is_privileged("Viewer"));
         assert!(!role_is_privileged("Ownership reports reader"));
+        for role in [
+            "Domain Admins",
+            "Billing Admins",
+            "Org Owners",
+            "Superadmin",
+            "sysadmin",
+            "Super User",
+            "Full Control",
+            "Full access",
+            "Co-owner",
+        ] {
+            assert!(role_is_privileged(role), "{role}");
+        }
+        for role in [
+            "Administrative assistant",
+            "Badminton coach",
+            "Super viewer",
+            "Users",
+        ] {
+            assert!(!role_is_privileged(role), "{role}");
+        }
     }
 
     #[test]

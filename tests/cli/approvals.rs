@@ -26,11 +26,28 @@ fn a_decision_on_a_stale_version_is_a_conflict() {
     let id = requested(&db, &NewItem::new());
     let seen = version(&db, &id);
     // Someone adds a note meanwhile: the version moves on.
-    db.run(&["item", "note", &id, "--note", "called the client"]).ok();
+    db.run(&["item", "note", &id, "--note", "called the client"])
+        .ok();
     for args in [
         vec!["item", "approve", &id, "--version", &seen],
-        vec!["item", "deny", &id, "--reason", "too broad", "--version", &seen],
-        vec!["item", "return", &id, "--reason", "narrow it", "--version", &seen],
+        vec![
+            "item",
+            "deny",
+            &id,
+            "--reason",
+            "too broad",
+            "--version",
+            &seen,
+        ],
+        vec![
+            "item",
+            "return",
+            &id,
+            "--reason",
+            "narrow it",
+            "--version",
+            &seen,
+        ],
     ] {
         let before = db.snapshot();
         let out = db.run_as(&acc.approver, &args).code(4);
@@ -58,7 +75,9 @@ fn a_new_purpose_or_credential_owner_makes_approvals_lapse() {
         db.run_as(&acc.approver, &["item", "approve", &id]).ok();
         assert_eq!(db.state(&id), "approved");
         let v = version(&db, &id);
-        let out = db.run(&["item", "edit", &id, "--version", &v, flag, value]).ok();
+        let out = db
+            .run(&["item", "edit", &id, "--version", &v, flag, value])
+            .ok();
         assert!(out.stdout.contains("approvals lapsed"), "{out:?}");
         assert_eq!(db.state(&id), "needed", "{flag}");
         assert!(db.approvals_in_force(&id).is_empty(), "{flag}");
@@ -68,8 +87,16 @@ fn a_new_purpose_or_credential_owner_makes_approvals_lapse() {
     db.run_as(&acc.approver, &["item", "approve", &live]).ok();
     db.run(&["item", "grant", &live]).ok();
     let v = version(&db, &live);
-    db.run(&["item", "edit", &live, "--version", &v, "--purpose", "Same access, new task"])
-        .ok();
+    db.run(&[
+        "item",
+        "edit",
+        &live,
+        "--version",
+        &v,
+        "--purpose",
+        "Same access, new task",
+    ])
+    .ok();
     assert_eq!(db.state(&live), "granted");
 }
 
@@ -97,8 +124,17 @@ fn a_project_coordinator_is_a_registered_manager() {
     db.team();
     let add = |coordinator: &str| {
         db.run(&[
-            "project", "add", "BETA", "--name", "Beta", "--client", "Beta Inc", "--start", START,
-            "--coordinator", coordinator,
+            "project",
+            "add",
+            "BETA",
+            "--name",
+            "Beta",
+            "--client",
+            "Beta Inc",
+            "--start",
+            START,
+            "--coordinator",
+            coordinator,
         ])
     };
     let before = db.snapshot();
@@ -125,6 +161,31 @@ fn logins_that_are_no_os_account_and_the_last_admin_are_refused() {
     assert!(out.stderr.contains("only admin"), "{out:?}");
     before.assert_same(&db.snapshot(), "refused people");
     // With a second admin, it can.
-    db.run(&["people", "add", APPROVER, "--role", "admin,approver"]).ok();
-    db.run(&["people", "add", &db.me(), "--role", "coordinator"]).ok();
+    db.run(&["people", "add", APPROVER, "--role", "admin,approver"])
+        .ok();
+    db.run(&["people", "add", &db.me(), "--role", "coordinator"])
+        .ok();
+}
+
+#[test]
+fn privileged_roles_are_recognised_in_plurals_and_compounds() {
+    let db = Db::new();
+    db.team();
+    let flags = |role: &str| {
+        let id = db.add(&NewItem::new().set("--role", role));
+        db.show(&id)["flags"].to_string()
+    };
+    for role in [
+        "Domain Admins",
+        "Org Owners",
+        "Superadmin",
+        "sysadmin",
+        "Super User",
+        "Full Control",
+    ] {
+        assert!(flags(role).contains("privileged"), "{role}");
+    }
+    for role in ["Badminton coach", "Administrative assistant"] {
+        assert!(!flags(role).contains("privileged"), "{role}");
+    }
 }
