@@ -52,7 +52,10 @@ impl Store {
     }
 
     fn connect(path: &Path, me: Identity, mode: conn::Mode) -> Result<Store> {
-        let (conn, read_only) = conn::open(path, mode)?;
+        let (mut conn, read_only) = conn::open(path, mode)?;
+        if read_only.is_none() {
+            super::replay::baseline::settle(&mut conn, &me, Utc::now())?;
+        }
         let lock_wait = std::env::var("ACCESSDESK_LOCK_WAIT")
             .ok()
             .and_then(|s| s.parse::<u64>().ok())

@@ -10,7 +10,7 @@
 //!
 //! This file only declares and re-exports. Dependencies between the modules point one
 //! way: the operations (`people`, `projects`, `items`, `listing`, `tasks`, `audit`,
-//! `bulk`, `report`) use `intake`, `records` and `policy`; those use `events`, `rows`
+//! `bulk`, `report`, `replay`) use `intake`, `records` and `policy`; those use `events`, `rows`
 //! and `handle`; nothing uses an operation module.
 
 mod audit;
@@ -30,6 +30,7 @@ mod plans;
 mod policy;
 mod projects;
 mod records;
+pub mod replay;
 pub mod report;
 mod rows;
 pub mod schema;
@@ -44,3 +45,4 @@ pub use handle::{CachePolicy, ChangeToken, Store, WaitHook};
 pub use intake::{CheckedRow, RowCheck};
 pub use listing::{ItemFilter, ItemView};
 pub use projects::{NewProject, host_tz};
+pub use replay::Replay;
