@@ -1,6 +1,6 @@
 //! The binary on a shared host: who acts (the OS account, never the environment), many
 //! processes and accounts on one file, file permissions, migrations racing at start-up,
-//! held locks, SIGKILL mid-import, tampering with the event log, and credentials that
+//! held locks, SIGKILL mid-import, tampering with the event log, rows changed behind the log's back, and credentials that
 //! must never reach the disk.
 
 #[path = "../common/mod.rs"]
@@ -11,5 +11,6 @@ mod faults;
 mod identity;
 mod load;
 mod reliability;
+mod replay;
 mod secrets_at_rest;
 mod tamper;
