@@ -77,7 +77,7 @@ fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
 fn replayed(log: &Log, id: &str) -> ItemFacts {
     ItemFacts {
         last_seq: 0,
-        ..log.facts.items[id].clone()
+        ..(*log.facts.items[id]).clone()
     }
 }
 
