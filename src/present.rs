@@ -170,6 +170,16 @@ pub fn item_label(item: &Item) -> String {
     }
 }
 
+/// What adding an item did, and what comes next.
+pub fn added(item: &Item) -> String {
+    format!(
+        "Added {} as {}. Next: {}.",
+        item_label(item),
+        item.state,
+        blockers::next_step(item)
+    )
+}
+
 /// What a move did, in words, and what comes next: the status line of the TUI and
 /// the answer of the CLI after a change.
 pub fn outcome(kind: ActionKind, before: State, item: &Item) -> String {

@@ -396,8 +396,8 @@ pub enum AuditCmd {
     Anchor { file: PathBuf },
 }
 
-/// Parses YYYY-MM-DD, refusing impossible dates such as 2026-02-30.
+/// Parses a strict YYYY-MM-DD date (as import and the forms do): impossible dates such
+/// as 2026-02-30, other shapes and years outside 2000-2199 are refused.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("'{s}' is not a valid date: use YYYY-MM-DD, e.g. 2026-03-14"))
+    crate::domain::dates::parse(s).map_err(|r| r.message())
 }

@@ -152,12 +152,7 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
         } => {
             let f = fields_for_add(fields, flags)?;
             let it = store.add_item(&project, f)?;
-            let said = format!(
-                "Added {}. Next: {}.",
-                present::item_label(&it),
-                blockers::next_step(&it)
-            );
-            print_outcome(&store, &it.id(), &said, json)
+            print_outcome(&store, &it.id(), &present::added(&it), json)
         }
         ItemCmd::Edit {
             id,

@@ -11,6 +11,13 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2199;
 
 /// Parses a strict `YYYY-MM-DD` date for `field`.
 pub fn parse_date(field: Field, text: &str) -> Result<NaiveDate, Refusal> {
+    parse(text).map_err(|r| r.on(field))
+}
+
+/// Parses a strict `YYYY-MM-DD` date. The problem does not name a field (each front
+/// end says where the date was typed) and repeats the text only when it has the shape
+/// of a date.
+pub fn parse(text: &str) -> Result<NaiveDate, Refusal> {
     let b = text.as_bytes();
     let shaped = b.len() == 10
         && b[4] == b'-'
@@ -19,35 +26,25 @@ pub fn parse_date(field: Field, text: &str) -> Result<NaiveDate, Refusal> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shaped {
-        return Err(Refusal::new(
-            Rule::ValidValue,
-            format!("{} is not a date in the form YYYY-MM-DD", field.words()),
-        )
-        .on(field)
-        .fix("write it like 2026-12-31"));
+        return Err(
+            Refusal::new(Rule::ValidValue, "not a date in the form YYYY-MM-DD")
+                .fix("write it like 2026-12-31"),
+        );
     }
     let num = |r: std::ops::Range<usize>| text[r].parse::<u32>().unwrap_or(0);
     let (year, month, day) = (num(0..4) as i32, num(5..7), num(8..10));
     if !YEARS.contains(&year) {
         return Err(Refusal::new(
             Rule::ValidValue,
-            format!(
-                "{} {text}: the year must lie between 2000 and 2199",
-                field.words()
-            ),
+            format!("{text}: the year must lie between 2000 and 2199"),
         )
-        .on(field)
         .fix("check the year"));
     }
     if !(1..=12).contains(&month) {
         return Err(Refusal::new(
             Rule::ValidValue,
-            format!(
-                "{} {text} is not a date: there is no month {month}",
-                field.words()
-            ),
+            format!("{text} is not a date: there is no month {month}"),
         )
-        .on(field)
         .fix("check the month"));
     }
     NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
@@ -55,12 +52,10 @@ pub fn parse_date(field: Field, text: &str) -> Result<NaiveDate, Refusal> {
         Refusal::new(
             Rule::ValidValue,
             format!(
-                "{} {text} is not a date: {} {year} has {days} days",
-                field.words(),
+                "{text} is not a date: {} {year} has {days} days",
                 month_name(month)
             ),
         )
-        .on(field)
         .fix("check the day")
     })
 }
@@ -128,8 +123,9 @@ mod tests {
         let r = parse_date(Field::Expires, "2026-02-30").unwrap_err();
         assert_eq!(
             r.problem,
-            "expires 2026-02-30 is not a date: February 2026 has 28 days"
+            "2026-02-30 is not a date: February 2026 has 28 days"
         );
+        assert_eq!(r.field, Some(Field::Expires));
         assert!(!r.problem.contains("YYYY"));
         assert!(parse_date(Field::Start, "2028-02-29").is_ok());
         assert!(

@@ -16,4 +16,4 @@ pub mod secrets;
 pub mod text;
 
 pub use model::*;
-pub use refusal::{Field, Refusal, Rule};
+pub use refusal::{Field, ITEM_FIELDS, Refusal, Rule};

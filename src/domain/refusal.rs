@@ -178,6 +178,10 @@ impl Field {
     }
 }
 
+/// The fields of an access item a person fills in, in the order of the CSV columns
+/// (`Field as usize` is the position here).
+pub const ITEM_FIELDS: &[Field] = ALL_FIELDS.split_at(18).0;
+
 const ALL_FIELDS: [Field; 34] = [
     Field::System,
     Field::Purpose,
@@ -214,6 +218,15 @@ const ALL_FIELDS: [Field; 34] = [
     Field::State,
     Field::Id,
 ];
+
+#[cfg(test)]
+#[test]
+fn item_fields_are_numbered_by_their_position() {
+    for (i, f) in ITEM_FIELDS.iter().enumerate() {
+        assert_eq!(*f as usize, i, "{f}");
+    }
+    assert_eq!(ITEM_FIELDS.last(), Some(&Field::Notes));
+}
 
 impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

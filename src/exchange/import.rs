@@ -131,28 +131,9 @@ impl Problems {
     }
 }
 
-/// The item columns, in [`FIELD_COLUMNS`] order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Field {
-    System,
-    Purpose,
-    Role,
-    Holder,
-    CredentialOwner,
-    Approver,
-    Method,
-    Temporary,
-    Expires,
-    Deprovision,
-    Privileged,
-    SharedCredential,
-    ClientOwned,
-    Exception,
-    ExceptionOwner,
-    ExceptionExpires,
-    NeededBy,
-    Notes,
-}
+/// The item columns are the domain's item fields, in [`FIELD_COLUMNS`] order
+/// (`Field as usize` is a column's place in that list).
+pub(super) use crate::domain::Field;
 
 /// How a column's cells are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,22 +148,17 @@ enum Kind {
     Deprovision,
 }
 
-impl Field {
-    pub(super) fn name(self) -> &'static str {
-        FIELD_COLUMNS[self as usize]
-    }
-
-    fn kind(self) -> Kind {
-        match self {
-            Field::Notes | Field::Exception => Kind::Note,
-            Field::Temporary | Field::Privileged | Field::SharedCredential | Field::ClientOwned => {
-                Kind::Bool
-            }
-            Field::Expires | Field::ExceptionExpires | Field::NeededBy => Kind::Date,
-            Field::Method => Kind::Method,
-            Field::Deprovision => Kind::Deprovision,
-            _ => Kind::Line,
+/// How the cells of an item column are read.
+fn kind(f: Field) -> Kind {
+    match f {
+        Field::Notes | Field::Exception => Kind::Note,
+        Field::Temporary | Field::Privileged | Field::SharedCredential | Field::ClientOwned => {
+            Kind::Bool
         }
+        Field::Expires | Field::ExceptionExpires | Field::NeededBy => Kind::Date,
+        Field::Method => Kind::Method,
+        Field::Deprovision => Kind::Deprovision,
+        _ => Kind::Line,
     }
 }
 
@@ -533,7 +509,7 @@ impl<'r> Row<'r, '_> {
             Some(inner) => (inner, true),
             None => (s, false),
         };
-        let kind = f.kind();
+        let kind = kind(f);
         let multiline = kind == Kind::Note;
         let max = if multiline {
             rules::MAX_NOTE
@@ -622,16 +598,15 @@ impl<'r> Row<'r, '_> {
         if t.is_empty() {
             return None;
         }
-        let d = parse_date(t);
-        if d.is_none() && !self.text_refused(f, &s, false) {
-            self.fail(
-                f,
-                format!("{} is not a valid date (YYYY-MM-DD)", shown(t)),
-                None,
-                None,
-            );
+        match crate::domain::dates::parse(t) {
+            Ok(d) => Some(d),
+            Err(r) => {
+                if !self.text_refused(f, &s, false) {
+                    self.fail(f, r.message(), None, None);
+                }
+                None
+            }
         }
-        d
     }
 
     fn method(&mut self) -> Option<Method> {
@@ -696,22 +671,6 @@ fn by_name<T: Copy>(all: &[T], name: fn(T) -> &'static str, t: &str) -> Option<T
                 .zip(t.bytes())
                 .all(|(n, t)| n == t.to_ascii_lowercase() || (n == b'-' && t == b'_'))
     })
-}
-
-/// `YYYY-MM-DD` exactly (chrono alone would also take `2026-3-1` or `+2026-03-01`),
-/// and a day that exists.
-fn parse_date(t: &str) -> Option<NaiveDate> {
-    let b = t.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let number = |digits: &[u8]| {
-        digits.iter().try_fold(0u32, |acc, c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    let year = i32::try_from(number(&b[..4])?).ok()?;
-    NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..])?)
 }
 
 /// The refusal messages of `rules::check_text` start with the field name, which the

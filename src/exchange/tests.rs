@@ -107,26 +107,7 @@ fn columns_contract() {
     }
 }
 
-const FIELDS_IN_ORDER: [Field; 18] = [
-    Field::System,
-    Field::Purpose,
-    Field::Role,
-    Field::Holder,
-    Field::CredentialOwner,
-    Field::Approver,
-    Field::Method,
-    Field::Temporary,
-    Field::Expires,
-    Field::Deprovision,
-    Field::Privileged,
-    Field::SharedCredential,
-    Field::ClientOwned,
-    Field::Exception,
-    Field::ExceptionOwner,
-    Field::ExceptionExpires,
-    Field::NeededBy,
-    Field::Notes,
-];
+const FIELDS_IN_ORDER: &[Field] = crate::domain::ITEM_FIELDS;
 
 #[test]
 fn a_file_with_only_the_item_columns_imports() {
@@ -284,7 +265,7 @@ fn bad_dates_name_line_and_column() {
     let e = one_cell("expires", "2026-02-30");
     assert_eq!(
         e.to_string(),
-        "line 3, column expires: '2026-02-30' is not a valid date (YYYY-MM-DD)"
+        "line 3, column expires: 2026-02-30 is not a date: February 2026 has 28 days; check the day"
     );
     assert_eq!(e.rule, None);
     for bad in [

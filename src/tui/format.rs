@@ -1,12 +1,11 @@
-//! Text for the screen: neutralising stored text before it reaches the terminal,
-//! truncating and wrapping by display width, ages and dates, and fitting table
-//! columns into the width there is (dropping the least important first).
+//! Text for the screen: neutralising stored text before it reaches the terminal and
+//! fitting table columns into the width there is (dropping the least important
+//! first). Measures and words come from `crate::present`.
 
 use crate::domain::text;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::borrow::Cow;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Stored text as it may be shown: control, escape and bidi characters neutralised,
 /// because any of them could rewrite the terminal or disguise a value.
@@ -23,85 +22,9 @@ pub fn clean_block(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Display width of `s` in terminal cells.
-pub fn width(s: &str) -> usize {
-    UnicodeWidthStr::width(s)
-}
-
-/// Cuts `s` to at most `max` cells, ending with `…` when something was cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    if max == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > max - 1 {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
-
-/// Breaks `s` into lines of at most `max` cells, at spaces where possible.
-pub fn wrap(s: &str, max: usize) -> Vec<String> {
-    let max = max.max(1);
-    let mut lines = Vec::new();
-    for para in s.split('\n') {
-        let mut line = String::new();
-        let mut used = 0;
-        for word in para.split(' ') {
-            let w = width(word);
-            if used > 0 && used + 1 + w > max {
-                lines.push(std::mem::take(&mut line));
-                used = 0;
-            }
-            if used > 0 {
-                line.push(' ');
-                used += 1;
-            }
-            if w <= max - used {
-                line.push_str(word);
-                used += w;
-                continue;
-            }
-            // A word longer than the line: break it by characters.
-            for c in word.chars() {
-                let cw = c.width().unwrap_or(0);
-                if used + cw > max && used > 0 {
-                    lines.push(std::mem::take(&mut line));
-                    used = 0;
-                }
-                line.push(c);
-                used += cw;
-            }
-        }
-        lines.push(line);
-    }
-    lines
-}
-
-/// A duration as people read ages: `3d 4h`, `5h 12m`, `12m`; never negative.
-pub fn age(d: Duration) -> String {
-    let d = d.max(Duration::zero());
-    let days = d.num_days();
-    let hours = d.num_hours() % 24;
-    let minutes = d.num_minutes() % 60;
-    if days > 0 {
-        format!("{days}d {hours}h")
-    } else if hours > 0 {
-        format!("{hours}h {minutes}m")
-    } else {
-        format!("{minutes}m")
-    }
-}
+// Widths, cutting, wrapping, ages and dates are the shared presentation's, so the
+// screen and the command line measure and word them alike.
+pub use crate::present::{age, cut as truncate, date, days_relative, width, wrap};
 
 /// `now - since`, as an age.
 pub fn age_since(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
@@ -110,21 +33,7 @@ pub fn age_since(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 /// A timestamp in the display time zone, to the minute.
 pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
-}
-
-pub fn date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
-}
-
-/// Days as "in 12d", "today", "3d ago".
-pub fn days_relative(days: i64) -> String {
-    match days {
-        0 => "today".to_string(),
-        d if d > 0 => format!("in {d}d"),
-        d => format!("{}d ago", -d),
-    }
+    crate::present::local_time(t, &tz)
 }
 
 /// One table column: its title, how narrow and wide it may get, and how important it
@@ -189,29 +98,6 @@ pub fn fit_columns(specs: &[ColumnSpec], width: u16, spacing: u16) -> Vec<(usize
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn truncates_by_width_with_ellipsis() {
-        assert_eq!(truncate("Analytics", 20), "Analytics");
-        assert_eq!(truncate("Analytics", 5), "Anal…");
-        assert_eq!(truncate("Analytics", 0), "");
-        assert_eq!(truncate("日本語テキスト", 5), "日本…");
-    }
-
-    #[test]
-    fn wraps_at_spaces_and_breaks_long_words() {
-        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
-        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
-        assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
-    }
-
-    #[test]
-    fn ages_read_naturally_and_never_go_negative() {
-        assert_eq!(age(Duration::minutes(12)), "12m");
-        assert_eq!(age(Duration::minutes(5 * 60 + 12)), "5h 12m");
-        assert_eq!(age(Duration::hours(76)), "3d 4h");
-        assert_eq!(age(Duration::hours(-3)), "0m");
-    }
 
     #[test]
     fn columns_drop_by_priority_and_grow_to_fill() {

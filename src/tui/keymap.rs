@@ -1,17 +1,19 @@
 //! The one key table. Each row says which keys do what, where (the contexts), and
-//! when (an availability predicate on the app). The same rows drive three things:
+//! when (a predicate on [`Facts`], what the app knows right now). The same rows drive
 //! `handle_key` (keys to messages), the footer (the moves valid now) and the help
 //! overlay (every key that works where you are), so a key that is shown is a key that
-//! works, and a move the state machine forbids is not offered.
+//! works, and a move the state machine forbids is not offered. The predicates see
+//! only `Facts`, never the app, so this table depends on nothing that draws or acts.
 
-use super::app::{App, Pane};
 use super::msg::Msg;
+use super::state::Pane;
 use crate::domain::machine::ActionKind;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// Where the keyboard focus is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Ctx {
+    #[default]
     Tracker,
     Queue,
     Blockers,
@@ -29,6 +31,32 @@ impl Ctx {
             Pane::Queue => Ctx::Queue,
             Pane::Blockers => Ctx::Blockers,
         }
+    }
+}
+
+/// What the key table's predicates may ask, gathered by the app before a key is
+/// looked up (or the footer and help drawn): small, so the table depends on no app.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Where the keys go now.
+    pub ctx: Ctx,
+    /// The context under any overlay (what the help overlay describes).
+    pub base: Ctx,
+    /// An item is selected (or open in the detail view).
+    pub selection: bool,
+    /// The moves the state machine allows the person on the selected item now.
+    pub allowed: Vec<ActionKind>,
+    /// The person may add items, and there is an open project to add to.
+    pub can_add: bool,
+    /// A tracker filter is set.
+    pub filter_active: bool,
+    /// The focused form field is a choice (Space and arrows pick, not type).
+    pub choice_focus: bool,
+}
+
+impl Facts {
+    pub fn may(&self, kind: ActionKind) -> bool {
+        self.allowed.contains(&kind)
     }
 }
 
@@ -89,7 +117,7 @@ pub struct Binding {
     /// Where it works.
     pub ctx: &'static [Ctx],
     /// When it works (besides the context).
-    pub when: fn(&App) -> bool,
+    pub when: fn(&Facts) -> bool,
     /// Place in the footer (lower first); `None` keeps it out of the footer.
     pub footer: Option<u8>,
 }
@@ -132,7 +160,7 @@ const FILTER: &[Ctx] = &[Ctx::Filter];
 const FORM: &[Ctx] = &[Ctx::Form];
 const CONFIRM: &[Ctx] = &[Ctx::Confirm];
 
-fn always(_: &App) -> bool {
+fn always(_: &Facts) -> bool {
     true
 }
 
@@ -145,7 +173,7 @@ macro_rules! item_move {
             help: $help,
             msg: Msg::Act($kind),
             ctx: ITEM,
-            when: |app| app.may($kind),
+            when: |f| f.may($kind),
             footer: Some($rank),
         }
     };
@@ -169,7 +197,7 @@ pub static TABLE: &[Binding] = &[
         help: "approve with conditions (shorter expiry, extra control)",
         msg: Msg::ApproveWithConditions,
         ctx: ITEM,
-        when: |app| app.may(ActionKind::Approve),
+        when: |f| f.may(ActionKind::Approve),
         footer: Some(11),
     },
     item_move!(
@@ -285,7 +313,7 @@ pub static TABLE: &[Binding] = &[
         help: "open the selected item: fields, approvals, history, collection instruction",
         msg: Msg::OpenDetail,
         ctx: PANES,
-        when: |app| app.has_selection(),
+        when: |f| f.selection,
         footer: Some(30),
     },
     Binding {
@@ -295,7 +323,7 @@ pub static TABLE: &[Binding] = &[
         help: "add a new access item",
         msg: Msg::NewItem,
         ctx: ITEM,
-        when: |app| app.can_add(),
+        when: |f| f.can_add,
         footer: Some(31),
     },
     Binding {
@@ -325,7 +353,7 @@ pub static TABLE: &[Binding] = &[
         help: "remove the text and state filters",
         msg: Msg::ClearFilter,
         ctx: TRACKER,
-        when: |app| app.filter_active(),
+        when: |f| f.filter_active,
         footer: Some(34),
     },
     Binding {
@@ -584,7 +612,7 @@ pub static TABLE: &[Binding] = &[
         help: "choose the next value (choice and yes/no fields)",
         msg: Msg::FormCycle,
         ctx: FORM,
-        when: |app| app.form_focus_is_choice(),
+        when: |f| f.choice_focus,
         footer: Some(3),
     },
     Binding {
@@ -594,7 +622,7 @@ pub static TABLE: &[Binding] = &[
         help: "choose the previous value (choice and yes/no fields)",
         msg: Msg::FormCycleBack,
         ctx: FORM,
-        when: |app| app.form_focus_is_choice(),
+        when: |f| f.choice_focus,
         footer: None,
     },
     Binding {
@@ -631,32 +659,32 @@ pub static TABLE: &[Binding] = &[
 ];
 
 /// The bindings that work in `ctx` right now.
-pub fn active(app: &App, ctx: Ctx) -> impl Iterator<Item = &'static Binding> + '_ {
+pub fn active(facts: &Facts, ctx: Ctx) -> impl Iterator<Item = &'static Binding> + '_ {
     TABLE
         .iter()
-        .filter(move |b| b.ctx.contains(&ctx) && (b.when)(app))
+        .filter(move |b| b.ctx.contains(&ctx) && (b.when)(facts))
 }
 
 /// The footer: bindings valid now, in footer order.
-pub fn footer(app: &App, ctx: Ctx) -> Vec<&'static Binding> {
-    let mut v: Vec<&Binding> = active(app, ctx).filter(|b| b.footer.is_some()).collect();
+pub fn footer(facts: &Facts, ctx: Ctx) -> Vec<&'static Binding> {
+    let mut v: Vec<&Binding> = active(facts, ctx).filter(|b| b.footer.is_some()).collect();
     v.sort_by_key(|b| b.footer);
     v
 }
 
 /// Maps a key press to a message, using the table. Returns `None` for keys that do
 /// nothing here (and for key release and repeat events, which some terminals send).
-pub fn lookup(app: &App, ev: &KeyEvent) -> Option<Msg> {
+pub fn lookup(facts: &Facts, ev: &KeyEvent) -> Option<Msg> {
     if ev.kind != KeyEventKind::Press {
         return None;
     }
-    let ctx = app.context();
+    let ctx = facts.ctx;
     let mut refused = None;
     for b in TABLE.iter().filter(|b| b.ctx.contains(&ctx)) {
         if !b.keys.iter().any(|k| k.matches(ev)) {
             continue;
         }
-        if (b.when)(app) {
+        if (b.when)(facts) {
             return Some(b.msg.clone());
         }
         if refused.is_none() {

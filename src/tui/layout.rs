@@ -27,13 +27,13 @@ pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
-/// Splits the screen. `status_lines` is 1 or 2 (long messages get a second line).
+/// Splits the screen. `status_lines` is what the message needs (long ones wrap).
 pub fn split(area: Rect, status_lines: u16) -> Areas {
     let [header, tabs, body, status, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(status_lines.clamp(1, 2)),
+        Constraint::Length(status_lines.max(1)),
         Constraint::Length(1),
     ])
     .areas(area);

@@ -7,21 +7,28 @@
 //! happened — a key, a resize, another process's change, the clock crossing a minute
 //! — and otherwise sleeps in `poll(2)`, so an idle screen costs next to no CPU.
 
+mod actions;
 mod app;
 mod form;
 mod format;
 pub mod keymap;
 mod layout;
+mod load;
 mod msg;
 mod panes;
+mod query;
+mod state;
 mod term;
 pub mod theme;
+mod update;
 mod view;
+mod views;
 mod widgets;
 
-pub use app::{App, Column, Pane, Status, StatusKind};
+pub use app::App;
 pub use layout::{MIN_HEIGHT, MIN_WIDTH};
 pub use msg::Msg;
+pub use state::{Column, Pane, Status, StatusKind};
 pub use theme::Theme;
 pub use view::draw;
 

@@ -7,7 +7,7 @@ use crate::domain::machine::ActionKind;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
-use super::app::Pane;
+use super::state::Pane;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {

@@ -1,15 +1,59 @@
 //! Drawing the whole screen from the app state. Nothing here changes state: `draw`
-//! reads the app and asks each part to render itself into the frame's buffer.
+//! reads the app and hands each part exactly what it draws.
 
-use super::app::{App, Modal};
+use super::app::App;
 use super::layout;
 use super::panes;
+use super::state::{Detail, Look, Modal, Pane};
 use super::widgets;
+use super::widgets::header::{Header, TabCounts};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+impl App {
+    /// How things are drawn now.
+    pub(crate) fn look(&self) -> Look<'_> {
+        Look {
+            theme: &self.theme,
+            now: self.now,
+            tz: self.tz,
+        }
+    }
+
+    /// What the detail view shows: its item, project and tasks.
+    pub(crate) fn subject(&self, d: &Detail) -> Option<panes::detail::Subject<'_>> {
+        self.views.view(d.rowid).map(|v| panes::detail::Subject {
+            v,
+            project: self.project_of(&v.item),
+            tasks: self
+                .views
+                .tasks_by_item
+                .get(&v.item.id())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+        })
+    }
+
+    /// Rows per pane for the tab line (`None` while the items load).
+    pub(crate) fn tab_counts(&self) -> TabCounts {
+        match self.pending {
+            Some(_) => None,
+            None => Some(Pane::ALL.map(|p| self.pane_len(p))),
+        }
+    }
+}
+
+/// Where a form goes: above the status area and footer, so a refusal shown there
+/// is never hidden behind the form.
+fn above_status(area: Rect, a: &layout::Areas) -> Rect {
+    Rect {
+        height: a.status.y.saturating_sub(area.y),
+        ..area
+    }
+}
 
 /// Draws the screen and places the cursor where text is being typed.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -20,8 +64,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     let a = layout::split(area, app.status_lines());
     let cursor = match &app.modal {
-        Some(Modal::Form(_)) => widgets::form::cursor(app, area),
-        Some(Modal::Filter { .. }) => widgets::footer::filter_cursor(app, a.status),
+        Some(Modal::Form(form)) => widgets::form::cursor(&app.theme, form, above_status(area, &a)),
+        Some(Modal::Filter { input, .. }) => widgets::footer::filter_cursor(input, a.status),
         _ => None,
     };
     if let Some(pos) = cursor {
@@ -34,23 +78,64 @@ impl Widget for &App {
         if layout::too_small(area) {
             return too_small(self, area, buf);
         }
-        let a = layout::split(area, self.status_lines());
-        widgets::header::render(self, a.header, buf);
-        widgets::header::render_tabs(self, a.tabs, buf);
-        match &self.detail {
-            Some(d) => panes::detail::render(self, d, a.body, buf),
-            None => match self.pane {
-                super::app::Pane::Tracker => panes::tracker::render(self, a.body, buf),
-                super::app::Pane::Queue => panes::queue::render(self, a.body, buf),
-                super::app::Pane::Blockers => panes::blockers::render(self, a.body, buf),
+        let app = self;
+        let look = app.look();
+        let a = layout::split(area, app.status_lines());
+        let header = Header {
+            login: &app.login,
+            me: app.me.as_ref(),
+            stats: &app.views.stats,
+            scope: app.scope.as_deref(),
+            projects: &app.projects,
+            queue: app.views.queue.len(),
+            pending: app.pending,
+        };
+        widgets::header::render(&look, &header, a.header, buf);
+        let detail_id = app.detail.as_ref().map(|d| d.id.as_str());
+        widgets::header::render_tabs(&look, &app.tab_counts(), app.pane, detail_id, a.tabs, buf);
+        let cursor = |p: Pane| app.cursors[p.index()];
+        match &app.detail {
+            Some(d) => panes::detail::render(&look, app.subject(d), d, a.body, buf),
+            None => match app.pane {
+                Pane::Tracker => {
+                    let t = panes::tracker::Tracker {
+                        views: &app.views,
+                        cursor: cursor(Pane::Tracker),
+                        sort: app.sort,
+                        reverse: app.sort_reverse,
+                        filter: &app.filter,
+                        pending: app.pending,
+                    };
+                    panes::tracker::render(&look, &t, a.body, buf)
+                }
+                Pane::Queue => panes::queue::render(
+                    &look,
+                    &app.views,
+                    cursor(Pane::Queue),
+                    &app.login,
+                    a.body,
+                    buf,
+                ),
+                Pane::Blockers => {
+                    panes::blockers::render(&look, &app.views, cursor(Pane::Blockers), a.body, buf)
+                }
             },
         }
-        widgets::footer::render_status(self, a.status, buf);
-        widgets::footer::render_footer(self, a.footer, buf);
-        match &self.modal {
-            Some(Modal::Help { .. }) => widgets::help::render(self, area, buf),
-            Some(Modal::Form(_)) => widgets::form::render(self, area, buf),
-            Some(Modal::Confirm(_)) => widgets::confirm::render(self, area, buf),
+        let filter = match &app.modal {
+            Some(Modal::Filter { input, .. }) => Some(input),
+            _ => None,
+        };
+        widgets::footer::render_status(&app.theme, filter, app.status.as_ref(), a.status, buf);
+        let facts = app.facts();
+        widgets::footer::render_footer(&app.theme, &facts, a.footer, buf);
+        match &app.modal {
+            Some(Modal::Help { scroll }) => {
+                widgets::help::render(&app.theme, &facts, *scroll, area, buf)
+            }
+            Some(Modal::Form(form)) => {
+                widgets::form::render(&app.theme, form, above_status(area, &a), buf)
+            }
+            Some(Modal::Confirm(c)) => widgets::confirm::render(&app.theme, c, area, buf),
             Some(Modal::Filter { .. }) | None => {}
         }
     }

@@ -168,7 +168,7 @@ fn status_texts_say_what_happened_and_what_comes_next() {
         )
         .ok();
     assert!(
-        out.stdout.starts_with("Added ACME-1 (X). Next:") && !out.stdout.contains(", )"),
+        out.stdout.starts_with("Added ACME-1 (X) as needed. Next:") && !out.stdout.contains(", )"),
         "{out:?}"
     );
     // A denied item does not wait for its requester to "complete and submit".

@@ -87,19 +87,18 @@ fn deny_asks_first_and_only_y_confirms() {
         version,
         "nothing changed"
     );
+    // Cancelling went back to the form, with the reason as typed.
+    assert_eq!(a.context(), Ctx::Form);
 
     // Enter is "any other key" too: the default is No.
-    press(&mut a, KeyCode::Char('d'));
-    type_text(&mut a, "Scope too wide");
     press(&mut a, KeyCode::Enter);
+    assert_eq!(a.context(), Ctx::Confirm);
     press(&mut a, KeyCode::Enter);
     assert_eq!(
         open(&fx.path, tester()).item(&id).expect("item").state,
         State::Requested
     );
 
-    press(&mut a, KeyCode::Char('d'));
-    type_text(&mut a, "Scope too wide");
     press(&mut a, KeyCode::Enter);
     press(&mut a, KeyCode::Char('y'));
     let after = open(&fx.path, tester()).item(&id).expect("item");
@@ -166,7 +165,7 @@ fn self_approval_is_refused_with_the_rule_and_changes_nothing() {
     assert!(!a.queue_ids().contains(&id), "never offered in the queue");
     select_in_tracker(&mut a, &id);
     // Not offered in the footer...
-    let footer: Vec<&str> = keymap::footer(&a, a.context())
+    let footer: Vec<&str> = keymap::footer(&a.facts(), a.context())
         .iter()
         .map(|b| b.label)
         .collect();
@@ -377,12 +376,11 @@ fn a_stale_edit_is_refused_and_overwrites_nothing() {
     press(&mut a, KeyCode::Enter);
     let s = a.status().expect("shown");
     assert!(s.text.contains("conflict"), "{}", s.text);
-    assert_ne!(a.context(), Ctx::Form);
+    // The form stays open with the typing kept (see tui_defects for what it shows).
+    assert_eq!(a.context(), Ctx::Form);
     let now = open(&fx.path, tester()).item(id).expect("item");
     assert_eq!(now.fields.purpose, "Theirs", "their change stands");
-    // The screen was reloaded: a new edit starts from the new version.
-    press(&mut a, KeyCode::Char('e'));
-    press(&mut a, KeyCode::Tab);
+    // Seen their change, the person saves theirs over it on purpose.
     ctrl(&mut a, 'u');
     type_text(&mut a, "Mine after all");
     press(&mut a, KeyCode::Enter);
@@ -502,9 +500,9 @@ fn every_key_in_help_and_footer_works_where_shown() {
             );
         }
         let ctx = a.context();
-        let shown: Vec<_> = keymap::active(&a, ctx).collect();
+        let shown: Vec<_> = keymap::active(&a.facts(), ctx).collect();
         assert!(!shown.is_empty());
-        for b in keymap::footer(&a, ctx) {
+        for b in keymap::footer(&a.facts(), ctx) {
             assert!(
                 shown.iter().any(|s| std::ptr::eq(*s, b)),
                 "footer key {} not in help",
@@ -523,7 +521,7 @@ fn every_key_in_help_and_footer_works_where_shown() {
         }
         // A move the state machine forbids is neither shown nor silently dropped.
         for kind in ActionKind::ALL {
-            let offered = keymap::active(&a, ctx).any(|b| b.move_kind() == Some(kind));
+            let offered = keymap::active(&a.facts(), ctx).any(|b| b.move_kind() == Some(kind));
             if !offered
                 && let Some(b) = keymap::TABLE
                     .iter()

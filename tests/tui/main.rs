@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod defects;
 mod faults;
 mod hostile;
 mod keys;

@@ -97,7 +97,7 @@ fn demo_in_tmux_approve_live_update_quit_restores_terminal() {
     // Approve with one key; the status line says so.
     tmux.keys(&["a"]);
     tmux.wait_for("the approval to be reported", Duration::from_secs(5), |s| {
-        s.contains(&format!("{first} approve"))
+        s.contains(&format!("Approved {first}"))
     });
     let shown: serde_json::Value =
         serde_json::from_str(&cli_ok(&db, &["item", "show", &first, "--json"])).expect("json");

@@ -3,8 +3,10 @@
 
 use super::{Fitted, cell, fit, pane_block, render_empty, render_table, state_style, window};
 use crate::domain::blockers;
-use crate::tui::app::{App, Pane};
+use crate::store::ItemView;
 use crate::tui::format::{self, ColumnSpec};
+use crate::tui::state::{Cursor, Look, Pane};
+use crate::tui::views::Views;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -22,7 +24,7 @@ pub const SPECS: [ColumnSpec; 7] = [
 ];
 
 /// All reasons of an item, in one line.
-pub fn reasons_text(v: &crate::store::ItemView) -> String {
+pub fn reasons_text(v: &ItemView) -> String {
     v.reasons
         .iter()
         .map(|r| r.to_string())
@@ -30,13 +32,13 @@ pub fn reasons_text(v: &crate::store::ItemView) -> String {
         .join("; ")
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
-    let n = app.blockers.len();
-    let oldest = app
+pub fn render(look: &Look<'_>, views: &Views, cursor: Cursor, area: Rect, buf: &mut Buffer) {
+    let theme = look.theme;
+    let n = views.blockers.len();
+    let oldest = views
         .stats
         .oldest_blocker
-        .map(|t| format!(" · oldest {}", format::age_since(t, app.now)))
+        .map(|t| format!(" · oldest {}", format::age_since(t, look.now)))
         .unwrap_or_default();
     let title = Line::from(vec![
         Span::styled(format!(" 3 {} ", Pane::Blockers.title()), theme.title),
@@ -46,9 +48,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ),
         Span::styled(format!("{oldest} · oldest first "), theme.muted),
     ]);
-    let block = pane_block(app, title);
+    let block = pane_block(theme, title);
     if n == 0 {
-        return render_empty(area, buf, block, "Nothing blocks work.", app);
+        return render_empty(area, buf, block, "Nothing blocks work.", theme);
     }
     let inner = block.inner(area);
     block.render(area, buf);
@@ -56,7 +58,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     // The count by reason sits on the first line inside the border, the table below.
-    let summary: Vec<Span> = app
+    let summary: Vec<Span> = views
         .blocker_summary
         .iter()
         .enumerate()
@@ -74,18 +76,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         height: inner.height - 1,
         ..inner
     };
-    let specs = super::with_id_width(app, &SPECS);
+    let specs = super::with_id_width(views.id_width, &SPECS);
     let fitted = fit(&specs, area);
     let visible = crate::tui::layout::table_rows(area, 1);
-    let cursor = app.cursors[Pane::Blockers.index()];
     let (first, count) = window(cursor, visible, n);
-    let rows: Vec<Row> = app.blockers[first..first + count]
+    let rows: Vec<Row> = views.blockers[first..first + count]
         .iter()
-        .map(|&ix| row(app, ix, &fitted))
+        .filter_map(|&ix| views.get(ix))
+        .map(|v| row(look, views, v, &fitted))
         .collect();
     let selected = (cursor.selected >= first).then(|| cursor.selected - first);
     render_table(
-        app,
+        theme,
         table_area,
         buf,
         Block::new(),
@@ -97,9 +99,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     );
 }
 
-fn row<'a>(app: &App, ix: usize, fitted: &Fitted) -> Row<'a> {
-    let theme = &app.theme;
-    let v = &app.items[ix];
+fn row<'a>(look: &Look<'_>, views: &Views, v: &ItemView, fitted: &Fitted) -> Row<'a> {
+    let theme = look.theme;
     let it = &v.item;
     let id = it.id();
     let cells = fitted.iter().map(|&(col, w)| match col {
@@ -107,7 +108,7 @@ fn row<'a>(app: &App, ix: usize, fitted: &Fitted) -> Row<'a> {
         1 => Cell::from(Span::styled(
             cell(
                 &v.blocked_since
-                    .map(|t| format::age_since(t, app.now))
+                    .map(|t| format::age_since(t, look.now))
                     .unwrap_or_default(),
                 w,
             ),
@@ -116,12 +117,13 @@ fn row<'a>(app: &App, ix: usize, fitted: &Fitted) -> Row<'a> {
         2 => Cell::from(cell(&it.fields.system, w)),
         3 => Cell::from(Span::styled(
             cell(it.state.as_str(), w),
-            state_style(app, it.state),
+            state_style(theme, it.state),
         )),
         4 => Cell::from(cell(&reasons_text(v), w)),
         5 => Cell::from(cell(&blockers::waiting_on(it), w)),
         _ => Cell::from(cell(
-            &app.tasks_by_item
+            &views
+                .tasks_by_item
                 .get(&id)
                 .map(|t| t.join(", "))
                 .unwrap_or_default(),

@@ -6,10 +6,11 @@
 //! count them for scrolling with the same function the screen uses.
 
 use super::{badges, pane_block, state_style};
-use crate::domain::{Capacity, Item, Project, blockers};
-use crate::store::{Event, ItemView};
-use crate::tui::app::{App, Detail, event_time};
-use crate::tui::format::{self, clean};
+use crate::domain::{Capacity, Project, blockers};
+use crate::present;
+use crate::store::ItemView;
+use crate::tui::format::{self, clean, clean_block};
+use crate::tui::state::{Detail, Look};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -17,94 +18,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 const LABEL: usize = 18;
-
-/// The instruction to send to the credential owner: what to grant, to whom, by which
-/// safe method, until when. It never asks for a password. `None` until a safe method
-/// is chosen.
-pub fn instruction(item: &Item, project: Option<&Project>) -> Option<String> {
-    let f = &item.fields;
-    let method = f.method?;
-    let owner = clean(f.credential_owner.trim()).into_owned();
-    let greeting = if owner.is_empty() {
-        "Hello,".to_string()
-    } else {
-        format!("Hello {owner},")
-    };
-    let holder = f
-        .holder
-        .as_deref()
-        .filter(|h| !h.trim().is_empty())
-        .map(|h| clean(h).into_owned())
-        .unwrap_or_else(|| "our implementation team".to_string());
-    let project_text = project
-        .map(|p| format!("project {} ({})", p.key, clean(&p.name)))
-        .unwrap_or_else(|| format!("project {}", item.project));
-    let until = match (f.temporary, f.expires) {
-        (true, Some(d)) => format!(
-            "{} — the access is temporary and must be removed then{}",
-            d.format("%Y-%m-%d"),
-            match f.deprovision {
-                Some(crate::domain::Deprovision::AtProjectEnd) => " or at the end of the project",
-                _ => "",
-            }
-        ),
-        _ => "the end of the project, or until we ask for its removal; it is reviewed periodically"
-            .to_string(),
-    };
-    let purpose = if f.purpose.trim().is_empty() {
-        String::new()
-    } else {
-        format!(", for: {}", clean(f.purpose.trim()))
-    };
-    Some(format!(
-        "{greeting}\nfor {project_text}, please grant {holder} the role \"{}\" on {}{purpose}.\nHow: {}.\nUntil: {until}.\nPlease never send a password or any other credential by email, chat or a form: nobody from our side will ask you for one. Reply when it is done so we can verify the access ({}).",
-        clean(f.role.trim()),
-        clean(f.system.trim()),
-        method.instruction(),
-        item.id(),
-    ))
-}
-
-/// A one-line summary of an event's payload for the history.
-fn summary(e: &Event) -> String {
-    let p = &e.payload;
-    let mut parts: Vec<String> = Vec::new();
-    match (p["from"].as_str(), p["to"].as_str()) {
-        (Some(f), Some(t)) => parts.push(format!("{f} → {t}")),
-        (None, Some(t)) => parts.push(format!("→ {t}")),
-        _ => {}
-    }
-    if let Some(c) = p["capacity"].as_str() {
-        parts.push(format!("as {c}"));
-    }
-    if let Some(m) = p["method"].as_str() {
-        parts.push(format!("method {m}"));
-    }
-    for key in ["reason", "conditions", "note"] {
-        if let Some(s) = p[key].as_str().filter(|s| !s.is_empty()) {
-            parts.push(format!("{key}: {s}"));
-        }
-    }
-    if let Some(changed) = p["changed"].as_array() {
-        let names: Vec<&str> = changed.iter().filter_map(|v| v.as_str()).collect();
-        parts.push(format!("changed {}", names.join(", ")));
-    }
-    if p["approvals_lapsed"].is_array() {
-        parts.push("approvals lapsed".into());
-    }
-    if let Some(s) = p["still_needed"].as_array().filter(|a| !a.is_empty()) {
-        let names: Vec<&str> = s.iter().filter_map(|v| v.as_str()).collect();
-        parts.push(format!("still needed: {}", names.join(", ")));
-    }
-    if e.kind == "unsafe-attempt" {
-        parts.push(format!(
-            "credential refused in {} ({})",
-            p["field"].as_str().unwrap_or("?"),
-            p["detector"].as_str().unwrap_or("?")
-        ));
-    }
-    parts.join(" · ")
-}
 
 struct Builder {
     width: usize,
@@ -172,26 +85,34 @@ impl Columns {
     }
 }
 
-/// The detail view of `v` laid out for an inner width of `width`.
-pub fn columns(app: &App, v: &ItemView, d: &Detail, width: u16) -> Columns {
+/// The item the detail view shows, with its project and the tasks it holds up.
+#[derive(Clone, Copy)]
+pub struct Subject<'a> {
+    pub v: &'a ItemView,
+    pub project: Option<&'a Project>,
+    pub tasks: &'a [String],
+}
+
+/// The detail view laid out for an inner width of `width`.
+pub fn columns(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> Columns {
     if width >= TWO_COLUMNS {
         let w = (width - 1) / 2;
-        let [fields, blocking, approvals, instruction, history] = sections(app, v, d, w);
+        let [fields, blocking, approvals, instruction, history] = sections(look, s, d, w);
         let left = [fields, approvals, instruction].concat();
         let right = [blocking, history].concat();
         Columns::Two(left, right)
     } else {
-        Columns::One(sections(app, v, d, width).concat())
+        Columns::One(sections(look, s, d, width).concat())
     }
 }
 
 /// The sections of the detail view at `width` columns: the fields, blocking and
 /// tasks, approvals, the collection instruction, the history.
-fn sections(app: &App, v: &ItemView, d: &Detail, width: u16) -> [Vec<Line<'static>>; 5] {
-    let t = &app.theme;
+fn sections(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> [Vec<Line<'static>>; 5] {
+    let Subject { v, project, tasks } = s;
+    let t = look.theme;
     let it = &v.item;
     let f = &it.fields;
-    let project = app.project_of(it);
     let mut b = Builder {
         width: usize::from(width),
         lines: Vec::new(),
@@ -199,7 +120,7 @@ fn sections(app: &App, v: &ItemView, d: &Detail, width: u16) -> [Vec<Line<'stati
     let mut head = vec![
         Span::styled(format!("{} ", it.id()), t.title),
         Span::styled(format!("{} ", clean(&f.system)), t.normal),
-        Span::styled(it.state.as_str().to_string(), state_style(app, it.state)),
+        Span::styled(it.state.as_str().to_string(), state_style(t, it.state)),
     ];
     let badges = badges(it);
     if !badges.is_empty() {
@@ -252,16 +173,7 @@ fn sections(app: &App, v: &ItemView, d: &Detail, width: u16) -> [Vec<Line<'stati
         l,
         n,
     );
-    let access = match (f.temporary, f.expires) {
-        (true, Some(d)) => format!(
-            "temporary until {}, deprovision {}",
-            d.format("%Y-%m-%d"),
-            f.deprovision.map(|d| d.as_str()).unwrap_or("on-date")
-        ),
-        (true, None) => "temporary, no expiry yet".to_string(),
-        _ => "permanent".to_string(),
-    };
-    b.field("Access", &access, l, n);
+    b.field("Access", &present::access_text(f), l, n);
     let flags: Vec<&str> = it.flags().iter().map(|f| f.as_str()).collect();
     b.field(
         "Flags",
@@ -270,17 +182,7 @@ fn sections(app: &App, v: &ItemView, d: &Detail, width: u16) -> [Vec<Line<'stati
         if flags.is_empty() { m } else { t.privileged },
     );
     if let Some(e) = &f.exception {
-        b.field(
-            "Exception",
-            &format!(
-                "{} (owner {}, until {})",
-                e.reason,
-                e.owner.as_deref().unwrap_or("?"),
-                format::date(e.expires)
-            ),
-            l,
-            t.privileged,
-        );
+        b.field("Exception", &present::exception_text(e), l, t.privileged);
     }
     let nb = project.map(|p| blockers::needed_by(it, p));
     b.field(
@@ -298,11 +200,11 @@ fn sections(app: &App, v: &ItemView, d: &Detail, width: u16) -> [Vec<Line<'stati
         &format!(
             "{} since {} (version {})",
             it.state,
-            format::local_time(it.state_since, app.tz),
+            format::local_time(it.state_since, look.tz),
             it.version
         ),
         l,
-        state_style(app, it.state),
+        state_style(t, it.state),
     );
     if let Some(gm) = it.granted_method {
         b.field("Granted with", gm.as_str(), l, n);
@@ -310,7 +212,7 @@ fn sections(app: &App, v: &ItemView, d: &Detail, width: u16) -> [Vec<Line<'stati
     if it.emergency {
         let retro = it
             .retro_due
-            .map(|d| format!("; retrospective due {}", format::local_time(d, app.tz)))
+            .map(|d| format!("; retrospective due {}", format::local_time(d, look.tz)))
             .unwrap_or_else(|| "; retrospective closed".into());
         b.field(
             "Emergency",
@@ -336,7 +238,7 @@ fn sections(app: &App, v: &ItemView, d: &Detail, width: u16) -> [Vec<Line<'stati
     if v.blocking() {
         let age = v
             .blocked_since
-            .map(|s| format::age_since(s, app.now))
+            .map(|s| format::age_since(s, look.now))
             .unwrap_or_default();
         b.text(
             &format!("for {age}, waiting on {}", blockers::waiting_on(it)),
@@ -348,16 +250,12 @@ fn sections(app: &App, v: &ItemView, d: &Detail, width: u16) -> [Vec<Line<'stati
         }
     } else {
         b.text(
-            &format!("not blocking; next: {}", blockers::waiting_on(it)),
+            &format!("not blocking; next: {}", blockers::next_step(it)),
             2,
             t.ready,
         );
     }
-    let tasks = app
-        .tasks_by_item
-        .get(&it.id())
-        .map(|t| t.join(", "))
-        .unwrap_or_default();
+    let tasks = tasks.join(", ");
     b.field("Tasks needing it", &or_dash(&tasks), l, n);
     b.blank();
     let blocking = std::mem::take(&mut b.lines);
@@ -377,7 +275,7 @@ fn sections(app: &App, v: &ItemView, d: &Detail, width: u16) -> [Vec<Line<'stati
                 "✓ {} as {} at {}{cond}",
                 a.login,
                 a.capacity,
-                format::local_time(a.at, app.tz)
+                format::local_time(a.at, look.tz)
             ),
             2,
             t.ready,
@@ -402,23 +300,22 @@ fn sections(app: &App, v: &ItemView, d: &Detail, width: u16) -> [Vec<Line<'stati
     let approvals = std::mem::take(&mut b.lines);
 
     b.heading("Collection instruction for the credential owner", t.title);
-    match instruction(it, project) {
-        Some(text) => b.text(&text, 2, n),
-        None => b.text(
-            "Choose a safe collection method first (e to edit); the instruction follows from it.",
-            2,
-            t.warning,
-        ),
+    // Exactly the domain's instruction, the one `item show` prints too.
+    match project {
+        Some(p) => b.text(&clean_block(&it.collection_instruction(p)), 2, n),
+        None => b.text("The item's project is not loaded.", 2, t.warning),
     }
     b.blank();
     let instruction_lines = std::mem::take(&mut b.lines);
 
     b.heading(&format!("History ({} events)", d.history.len()), t.title);
     for e in &d.history {
-        let s = summary(e);
+        let s = present::event_summary(e);
         let line = format!(
             "{}  {}  {}{}",
-            event_time(e, app.tz),
+            e.at_utc()
+                .map(|at| format::local_time(at, look.tz))
+                .unwrap_or_else(|| e.at.clone()),
             e.login,
             e.kind,
             if s.is_empty() {
@@ -432,10 +329,11 @@ fn sections(app: &App, v: &ItemView, d: &Detail, width: u16) -> [Vec<Line<'stati
     [fields, blocking, approvals, instruction_lines, b.lines]
 }
 
-pub fn render(app: &App, d: &Detail, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+/// Draws the detail view (its item may have vanished meanwhile: `None`).
+pub fn render(look: &Look<'_>, s: Option<Subject<'_>>, d: &Detail, area: Rect, buf: &mut Buffer) {
+    let theme = look.theme;
     let block = pane_block(
-        app,
+        theme,
         Line::from(vec![
             Span::styled(format!(" {} ", d.id), theme.title),
             Span::styled("details · Esc back ", theme.muted),
@@ -443,8 +341,8 @@ pub fn render(app: &App, d: &Detail, area: Rect, buf: &mut Buffer) {
     );
     let inner = block.inner(area);
     block.render(area, buf);
-    let Some(v) = app.view(d.rowid) else { return };
-    let cols = columns(app, v, d, inner.width);
+    let Some(s) = s else { return };
+    let cols = columns(look, s, d, inner.width);
     let height = usize::from(inner.height);
     let total = cols.len();
     let scroll = d.scroll.min(total.saturating_sub(height));
@@ -468,46 +366,4 @@ pub fn render(app: &App, d: &Detail, area: Rect, buf: &mut Buffer) {
         }
     }
     crate::tui::widgets::scroll_marker(area, buf, (scroll, height, total), "lines ", theme.muted);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::{ItemFields, Method, State};
-
-    fn item(method: Option<Method>) -> Item {
-        let t = "2026-03-01T09:00:00Z".parse().unwrap();
-        Item {
-            state: State::Approved,
-            ..Item::new(
-                "ACME",
-                3,
-                ItemFields {
-                    system: "Analytics".into(),
-                    purpose: "tracking".into(),
-                    role: "Editor".into(),
-                    holder: Some("Northwind team".into()),
-                    credential_owner: "Dana\u{1b}[31m".into(),
-                    approver: "alice".into(),
-                    method,
-                    ..ItemFields::default()
-                },
-                "carol",
-                t,
-            )
-        }
-    }
-
-    #[test]
-    fn instruction_says_what_to_whom_how_and_never_asks_for_a_password() {
-        assert_eq!(instruction(&item(None), None), None);
-        for m in Method::ALL {
-            let text = instruction(&item(Some(*m)), None).unwrap();
-            assert!(text.contains(m.instruction()), "{text}");
-            assert!(text.contains("\"Editor\" on Analytics") && text.contains("Northwind team"));
-            assert!(text.contains("never send a password"));
-            // Stored text reaches the screen neutralised.
-            assert!(!text.contains('\u{1b}'));
-        }
-    }
 }

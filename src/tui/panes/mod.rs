@@ -1,18 +1,19 @@
 //! The three panes and the detail view. Each pane draws only the rows that fit on
-//! screen: the app keeps the filtered, sorted index list, and a pane slices it to the
-//! visible window before building any `Row` (ratatui's `Table` lays out every row it
-//! is given, so handing it a hundred thousand would cost every frame).
+//! screen: the derived views keep the filtered, sorted index list, and a pane slices
+//! it to the visible window before building any `Row` (ratatui's `Table` lays out
+//! every row it is given, so handing it a hundred thousand would cost every frame).
+//! Panes take what they draw (the views, a cursor, the look), never the app.
 
 pub mod blockers;
 pub mod detail;
 pub mod queue;
 pub mod tracker;
 
-use super::app::{App, Cursor};
 use super::format::{self, ColumnSpec};
 use super::layout;
-use super::theme::SELECTED_MARKER;
-use crate::domain::{Item, Method, State};
+use super::state::Cursor;
+use super::theme::{SELECTED_MARKER, Theme};
+use crate::domain::{Item, ItemFields, Method, State};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
@@ -27,10 +28,13 @@ const SPACING: u16 = 1;
 pub(crate) type Fitted = Vec<(usize, u16)>;
 
 /// The specs with the ID column (the first) exactly as wide as the longest id.
-pub(crate) fn with_id_width<const N: usize>(app: &App, specs: &[ColumnSpec; N]) -> [ColumnSpec; N] {
+pub(crate) fn with_id_width<const N: usize>(
+    id_width: u16,
+    specs: &[ColumnSpec; N],
+) -> [ColumnSpec; N] {
     let mut out = *specs;
-    out[0].min = app.id_width.max(2);
-    out[0].max = app.id_width.max(2);
+    out[0].min = id_width.max(2);
+    out[0].max = id_width.max(2);
     out
 }
 
@@ -58,7 +62,7 @@ pub(crate) fn cell(s: &str, width: u16) -> String {
 /// Draws a bordered table of already-built rows (the visible window only).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn render_table(
-    app: &App,
+    theme: &Theme,
     area: Rect,
     buf: &mut Buffer,
     block: Block<'_>,
@@ -68,7 +72,6 @@ pub(crate) fn render_table(
     rows: Vec<Row<'_>>,
     selected: Option<usize>,
 ) {
-    let theme = &app.theme;
     let header = Row::new(fitted.iter().map(|&(i, w)| {
         let mark = header_marks
             .iter()
@@ -94,7 +97,13 @@ pub(crate) fn render_table(
 }
 
 /// A message in an empty pane.
-pub(crate) fn render_empty(area: Rect, buf: &mut Buffer, block: Block<'_>, text: &str, app: &App) {
+pub(crate) fn render_empty(
+    area: Rect,
+    buf: &mut Buffer,
+    block: Block<'_>,
+    text: &str,
+    theme: &Theme,
+) {
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.height == 0 {
@@ -102,7 +111,7 @@ pub(crate) fn render_empty(area: Rect, buf: &mut Buffer, block: Block<'_>, text:
     }
     let para = Paragraph::new(Text::from(Line::from(Span::styled(
         text.to_string(),
-        app.theme.muted,
+        theme.muted,
     ))))
     .wrap(Wrap { trim: true })
     .centered();
@@ -117,24 +126,32 @@ pub(crate) fn render_empty(area: Rect, buf: &mut Buffer, block: Block<'_>, text:
 }
 
 /// A pane's border and title.
-pub(crate) fn pane_block<'a>(app: &App, title: Line<'a>) -> Block<'a> {
+pub(crate) fn pane_block<'a>(theme: &Theme, title: Line<'a>) -> Block<'a> {
     Block::bordered()
         .title(title)
-        .border_style(app.theme.muted)
-        .title_style(app.theme.title)
+        .border_style(theme.muted)
+        .title_style(theme.title)
 }
 
 /// "requested 1/2", "approved 2/2", else the state.
 pub(crate) fn approval_text(item: &Item) -> String {
-    let needed = 1 + usize::from(item.needs_security_review());
     match item.state {
-        State::Requested | State::Approved => format!(
-            "{} {}/{needed}",
-            item.state,
-            item.approvals.len().min(needed)
-        ),
+        State::Requested | State::Approved => {
+            let (given, required) = item.approval_progress();
+            format!("{} {given}/{required}", item.state)
+        }
         s => s.to_string(),
     }
+}
+
+/// The requested role, marked when the access is privileged.
+pub(crate) fn role_cell<'a>(theme: &Theme, f: &ItemFields, width: u16) -> Cell<'a> {
+    let style = if f.privileged {
+        theme.privileged
+    } else {
+        theme.normal
+    };
+    Cell::from(Span::styled(cell(&f.role, width), style))
 }
 
 /// Short method names for narrow columns.
@@ -163,8 +180,7 @@ pub(crate) fn badges(item: &Item) -> String {
 }
 
 /// Style of a state.
-pub(crate) fn state_style(app: &App, s: State) -> ratatui::style::Style {
-    let t = &app.theme;
+pub(crate) fn state_style(t: &Theme, s: State) -> ratatui::style::Style {
     match s {
         State::Verified => t.ready,
         State::Denied => t.blocked,

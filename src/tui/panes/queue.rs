@@ -2,10 +2,12 @@
 //! (`machine::guard` allows them to approve), riskiest first, then oldest, with why it
 //! needs them — as approval owner, or as security reviewer of a flagged item.
 
-use super::{Fitted, badges, cell, fit, pane_block, render_empty, render_table, window};
-use crate::domain::{Capacity, Item};
-use crate::tui::app::{App, Pane, QueueEntry};
+use super::{Fitted, badges, cell, fit, pane_block, render_empty, render_table, role_cell, window};
+use crate::domain::{Capacity, Flag, Item};
 use crate::tui::format::{self, ColumnSpec};
+use crate::tui::state::{Cursor, Look, Pane};
+use crate::tui::theme::Theme;
+use crate::tui::views::{QueueEntry, Views};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -29,59 +31,71 @@ pub const SPECS: [ColumnSpec; 9] = [
 pub fn why(item: &Item, capacity: Capacity) -> String {
     match capacity {
         Capacity::Owner => "approval owner".to_string(),
+        // The flags the item carries, as its badges name them; which of them call for
+        // a security review is the domain's to say (`required_approvals`).
         Capacity::Security => {
-            let f = &item.fields;
-            let mut why = Vec::new();
-            if f.privileged {
-                why.push("privileged");
-            }
-            if f.shared_credential {
-                why.push("shared");
-            }
-            if f.client_owned {
-                why.push("client-owned");
-            }
-            if f.exception.is_some() {
-                why.push("exception");
-            }
-            format!("security review: {}", why.join(", "))
+            let flags: Vec<&str> = item
+                .flags()
+                .into_iter()
+                .filter(|f| !matches!(f, Flag::Temporary | Flag::Emergency))
+                .map(|f| f.as_str())
+                .collect();
+            format!("security review: {}", flags.join(", "))
         }
     }
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
-    let n = app.queue.len();
+pub fn render(
+    look: &Look<'_>,
+    views: &Views,
+    cursor: Cursor,
+    login: &str,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let theme = look.theme;
+    let n = views.queue.len();
     let title = Line::from(vec![
         Span::styled(format!(" 2 {} ", Pane::Queue.title()), theme.title),
         Span::styled(
-            format!("{n} waiting on {}", format::clean(&app.login)),
+            format!("{n} waiting on {}", format::clean(login)),
             theme.normal,
         ),
         Span::styled(" · riskiest, then oldest ", theme.muted),
     ]);
-    let block = pane_block(app, title);
+    let block = pane_block(theme, title);
     if n == 0 {
-        return render_empty(area, buf, block, "Nothing waits on your decision.", app);
+        return render_empty(area, buf, block, "Nothing waits on your decision.", theme);
     }
-    let specs = super::with_id_width(app, &SPECS);
+    let specs = super::with_id_width(views.id_width, &SPECS);
     let fitted = fit(&specs, area);
     let visible = crate::tui::layout::table_rows(area, 0);
-    let cursor = app.cursors[Pane::Queue.index()];
     let (first, count) = window(cursor, visible, n);
-    let rows: Vec<Row> = app.queue[first..first + count]
+    let rows: Vec<Row> = views.queue[first..first + count]
         .iter()
-        .map(|e| row(app, e, &fitted))
+        .filter_map(|e| {
+            views
+                .get(e.ix)
+                .map(|v| row(theme, look, &v.item, e, &fitted))
+        })
         .collect();
     let selected = (cursor.selected >= first).then(|| cursor.selected - first);
-    render_table(app, area, buf, block, &specs, &fitted, &[], rows, selected);
+    render_table(
+        theme,
+        area,
+        buf,
+        block,
+        &specs,
+        &fitted,
+        &[],
+        rows,
+        selected,
+    );
 }
 
-fn row<'a>(app: &App, e: &QueueEntry, fitted: &Fitted) -> Row<'a> {
-    let theme = &app.theme;
-    let it = &app.items[e.ix].item;
+fn row<'a>(theme: &Theme, look: &Look<'_>, it: &Item, e: &QueueEntry, fitted: &Fitted) -> Row<'a> {
     let f = &it.fields;
-    let needed = 1 + usize::from(it.needs_security_review());
+    let (given, required) = it.approval_progress();
     let cells = fitted.iter().map(|&(col, w)| match col {
         0 => Cell::from(cell(&it.id(), w)),
         1 => {
@@ -93,17 +107,10 @@ fn row<'a>(app: &App, e: &QueueEntry, fitted: &Fitted) -> Row<'a> {
             }
         }
         2 => Cell::from(cell(&f.system, w)),
-        3 => Cell::from(Span::styled(
-            cell(&f.role, w),
-            if f.privileged {
-                theme.privileged
-            } else {
-                theme.normal
-            },
-        )),
+        3 => role_cell(theme, &it.fields, w),
         4 => Cell::from(cell(&it.requester, w)),
-        5 => Cell::from(cell(&format::age_since(it.state_since, app.now), w)),
-        6 => Cell::from(cell(&format!("{}/{needed}", it.approvals.len()), w)),
+        5 => Cell::from(cell(&format::age_since(it.state_since, look.now), w)),
+        6 => Cell::from(cell(&format!("{given}/{required}"), w)),
         7 => Cell::from(Span::styled(
             cell(&why(it, e.capacity), w),
             if e.capacity == Capacity::Security {

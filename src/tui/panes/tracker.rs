@@ -4,11 +4,13 @@
 
 use super::{
     Fitted, approval_text, badges, cell, fit, method_text, pane_block, render_empty, render_table,
-    state_style, window,
+    role_cell, state_style, window,
 };
 use crate::domain::State;
-use crate::tui::app::{App, Column, Pane};
+use crate::store::ItemView;
 use crate::tui::format::{self, ColumnSpec};
+use crate::tui::state::{Column, Cursor, Filter, Look, Pane};
+use crate::tui::views::Views;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -29,25 +31,24 @@ pub const SPECS: [ColumnSpec; 10] = [
     ColumnSpec { title: "Risk", min: 4, max: 20, priority: 2 },
 ];
 
-/// The column each spec shows (for the sort marker).
-const COLUMNS: [Column; 10] = [
-    Column::Id,
-    Column::System,
-    Column::Purpose,
-    Column::Role,
-    Column::Owner,
-    Column::Approval,
-    Column::Method,
-    Column::Expiry,
-    Column::Blocker,
-    Column::Flags,
-];
+// The specs are in the order of `Column::ALL`, which gives each its sort key.
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
-    let total = app.items.len();
-    let shown = app.tracker.len();
-    let arrow = if app.sort_reverse { "▼" } else { "▲" };
+/// What the tracker draws besides the views: its cursor, sort and filter, and the
+/// number of items still loading.
+pub struct Tracker<'a> {
+    pub views: &'a Views,
+    pub cursor: Cursor,
+    pub sort: Column,
+    pub reverse: bool,
+    pub filter: &'a Filter,
+    pub pending: Option<usize>,
+}
+
+pub fn render(look: &Look<'_>, t: &Tracker<'_>, area: Rect, buf: &mut Buffer) {
+    let theme = look.theme;
+    let total = t.views.items().len();
+    let shown = t.views.tracker.len();
+    let arrow = if t.reverse { "▼" } else { "▲" };
     let mut title = vec![
         Span::styled(format!(" 1 {} ", Pane::Tracker.title()), theme.title),
         Span::styled(
@@ -58,24 +59,24 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             },
             theme.normal,
         ),
-        Span::styled(format!(" · sort {} {arrow}", app.sort.name()), theme.muted),
+        Span::styled(format!(" · sort {} {arrow}", t.sort.name()), theme.muted),
     ];
-    if let Some(s) = app.filter.state {
+    if let Some(s) = t.filter.state {
         title.push(Span::styled(format!(" · state {s}"), theme.warning));
     }
-    if !app.filter.text.is_empty() {
+    if !t.filter.text.is_empty() {
         title.push(Span::styled(
-            format!(" · /{}", format::clean(&app.filter.text)),
+            format!(" · /{}", format::clean(&t.filter.text)),
             theme.warning,
         ));
     }
-    if let Some(p) = &app.query_problem {
+    if let Some(p) = &t.views.query_problem {
         title.push(Span::styled(format!(" ({p})"), theme.blocked));
     }
     title.push(Span::raw(" "));
-    let block = pane_block(app, Line::from(title));
-    if let Some(n) = app.pending {
-        return render_empty(area, buf, block, &format!("Loading {n} items…"), app);
+    let block = pane_block(theme, Line::from(title));
+    if let Some(n) = t.pending {
+        return render_empty(area, buf, block, &format!("Loading {n} items…"), theme);
     }
     if shown == 0 {
         let text = if total == 0 {
@@ -83,49 +84,41 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             "No item matches the filter. Esc clears it."
         };
-        return render_empty(area, buf, block, text, app);
+        return render_empty(area, buf, block, text, theme);
     }
-    let specs = super::with_id_width(app, &SPECS);
+    let specs = super::with_id_width(t.views.id_width, &SPECS);
     let fitted: Fitted = fit(&specs, area);
     let visible = crate::tui::layout::table_rows(area, 0);
-    let cursor = app.cursors[Pane::Tracker.index()];
+    let cursor = t.cursor;
     let (first, count) = window(cursor, visible, shown);
-    let rows: Vec<Row> = app.tracker[first..first + count]
+    let rows: Vec<Row> = t.views.tracker[first..first + count]
         .iter()
-        .map(|&ix| row(app, ix, &fitted))
+        .filter_map(|&ix| t.views.get(ix))
+        .map(|v| row(theme, v, &fitted))
         .collect();
-    let marks: Vec<(usize, &str)> = COLUMNS
+    let marks: Vec<(usize, &str)> = Column::ALL
         .iter()
-        .position(|c| *c == app.sort)
+        .position(|c| *c == t.sort)
         .map(|i| vec![(i, arrow)])
         .unwrap_or_default();
     let selected = (cursor.selected >= first).then(|| cursor.selected - first);
     render_table(
-        app, area, buf, block, &specs, &fitted, &marks, rows, selected,
+        theme, area, buf, block, &specs, &fitted, &marks, rows, selected,
     );
 }
 
-fn row<'a>(app: &App, ix: usize, fitted: &Fitted) -> Row<'a> {
-    let theme = &app.theme;
-    let v = &app.items[ix];
+fn row<'a>(theme: &crate::tui::theme::Theme, v: &ItemView, fitted: &Fitted) -> Row<'a> {
     let it = &v.item;
     let f = &it.fields;
     let cells = fitted.iter().map(|&(col, w)| match col {
         0 => Cell::from(cell(&it.id(), w)),
         1 => Cell::from(cell(&f.system, w)),
         2 => Cell::from(cell(&f.purpose, w)),
-        3 => Cell::from(Span::styled(
-            cell(&f.role, w),
-            if f.privileged {
-                theme.privileged
-            } else {
-                theme.normal
-            },
-        )),
+        3 => role_cell(theme, f, w),
         4 => Cell::from(cell(&f.credential_owner, w)),
         5 => Cell::from(Span::styled(
             cell(&approval_text(it), w),
-            state_style(app, it.state),
+            state_style(theme, it.state),
         )),
         6 => Cell::from(cell(&method_text(f.method, w), w)),
         7 => match (f.temporary, f.expires) {

@@ -1,19 +1,16 @@
 //! The confirmation asked before an irreversible move (deny, revoke, cancel,
 //! break-glass). Only `y` confirms; any other key cancels, so the default is No.
 
-use crate::tui::app::{App, Modal};
 use crate::tui::format::{self, clean};
 use crate::tui::layout;
+use crate::tui::state::Confirm;
+use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Widget};
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(Modal::Confirm(c)) = &app.modal else {
-        return;
-    };
-    let t = &app.theme;
+pub fn render(t: &Theme, c: &Confirm, area: Rect, buf: &mut Buffer) {
     let w = area.width.saturating_sub(4).min(70);
     let text_w = usize::from(w.saturating_sub(4)).max(1);
     let mut lines: Vec<Line> = format::wrap(&clean(&c.prompt), text_w)
@@ -34,12 +31,5 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .border_style(t.warning);
     let inner = block.inner(rect);
     block.render(rect, buf);
-    Paragraph::new(lines).render(
-        Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(1),
-            ..inner
-        },
-        buf,
-    );
+    super::render_padded(lines, inner, buf);
 }

@@ -3,19 +3,18 @@
 //! narrow, it keeps `? help` and `q quit` and drops other keys from the right: the
 //! help overlay lists them all.
 
-use crate::tui::app::{App, Modal, StatusKind};
 use crate::tui::format::{self, clean};
-use crate::tui::keymap::{self, Binding};
+use crate::tui::keymap::{self, Binding, Facts};
+use crate::tui::state::{Status, StatusKind};
+use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget};
+use tui_input::Input;
 
 /// Where the cursor goes while the filter is typed.
-pub fn filter_cursor(app: &App, area: Rect) -> Option<Position> {
-    let Some(Modal::Filter { input, .. }) = &app.modal else {
-        return None;
-    };
+pub fn filter_cursor(input: &Input, area: Rect) -> Option<Position> {
     let prompt = 9u16; // " filter: "
     let room = area.width.saturating_sub(prompt + 1);
     let scroll = input.visual_scroll(usize::from(room));
@@ -26,9 +25,15 @@ pub fn filter_cursor(app: &App, area: Rect) -> Option<Position> {
     ))
 }
 
-pub fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    if let Some(Modal::Filter { input, .. }) = &app.modal {
+/// The filter line while a filter is typed (`filter`), else the status message.
+pub fn render_status(
+    t: &Theme,
+    filter: Option<&Input>,
+    status: Option<&Status>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    if let Some(input) = filter {
         let room = usize::from(area.width.saturating_sub(10));
         let scroll = input.visual_scroll(room);
         let shown: String = clean(input.value()).chars().skip(scroll).collect();
@@ -39,7 +44,7 @@ pub fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         Paragraph::new(line).render(area, buf);
         return;
     }
-    let line = match &app.status {
+    let lines: Vec<Line> = match status {
         Some(s) => {
             let style = match s.kind {
                 StatusKind::Info => t.normal,
@@ -47,25 +52,36 @@ pub fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
                 StatusKind::Refused => t.warning,
                 StatusKind::Error => t.blocked,
             };
-            Line::from(Span::styled(format!(" {}", clean(&s.text)), style))
+            // Wrapped here, as `App::status_lines` counts them, so the area the app
+            // set aside holds the whole message.
+            status_lines(&clean(&s.text), area.width)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(format!(" {l}"), style)))
+                .collect()
         }
-        None => Line::from(Span::styled(" ? shows every key that works here", t.muted)),
+        None => vec![Line::from(Span::styled(
+            " ? shows every key that works here",
+            t.muted,
+        ))],
     };
-    Paragraph::new(line)
-        .wrap(Wrap { trim: false })
-        .render(area, buf);
+    Paragraph::new(lines).render(area, buf);
 }
 
-fn key_spans(app: &App, b: &Binding) -> Vec<Span<'static>> {
+/// A status message broken into the lines it takes at `width` columns (after the
+/// one-column margin).
+pub fn status_lines(text: &str, width: u16) -> Vec<String> {
+    format::wrap(text, usize::from(width.saturating_sub(1)).max(1))
+}
+
+fn key_spans(t: &Theme, b: &Binding) -> Vec<Span<'static>> {
     vec![
-        Span::styled(b.shown.to_string(), app.theme.key),
-        Span::styled(format!(" {}", b.label), app.theme.normal),
+        Span::styled(b.shown.to_string(), t.key),
+        Span::styled(format!(" {}", b.label), t.normal),
     ]
 }
 
-pub fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
-    let ctx = app.context();
-    let all = keymap::footer(app, ctx);
+pub fn render_footer(t: &Theme, facts: &Facts, area: Rect, buf: &mut Buffer) {
+    let all = keymap::footer(facts, facts.ctx);
     let (tail, head): (Vec<&Binding>, Vec<&Binding>) = all
         .into_iter()
         .partition(|b| b.footer.is_some_and(|r| r >= 90));
@@ -80,12 +96,12 @@ pub fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         if used + w + tail_w > width {
             break;
         }
-        spans.extend(key_spans(app, b));
+        spans.extend(key_spans(t, b));
         spans.push(Span::raw(sep));
         used += w;
     }
     for b in tail {
-        spans.extend(key_spans(app, b));
+        spans.extend(key_spans(t, b));
         spans.push(Span::raw(sep));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);

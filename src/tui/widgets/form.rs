@@ -1,12 +1,12 @@
-//! Drawing a form: one line per field, its problem (if any) right under it, the
-//! focused field marked. A field holding what looks like a credential is shown masked,
+//! Drawing a form: one line per field, under it its problem or warning and, after a
+//! conflicting edit, the value someone else saved meanwhile; the focused field
+//! marked. A field holding what looks like a credential is shown masked,
 //! never echoed back. The form scrolls to keep the focused field in view.
 
-use crate::tui::app::{App, Modal};
-use crate::tui::form::{FieldKind, Form};
+use crate::tui::form::{FieldKind, Form, Note};
 use crate::tui::format::{self, clean};
 use crate::tui::layout;
-use crate::tui::theme::SELECTED_MARKER;
+use crate::tui::theme::{SELECTED_MARKER, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -22,13 +22,13 @@ struct Placed {
     value_x: usize,
 }
 
-fn place(app: &App, form: &Form, area: Rect) -> Placed {
+fn place(t: &Theme, form: &Form, area: Rect) -> Placed {
     let w = area.width.saturating_sub(4).clamp(20.min(area.width), 100);
     let probe = Rect {
         width: w.saturating_sub(2),
         ..area
     };
-    let (lines, at, value_x) = build(app, form, probe);
+    let (lines, at, value_x) = build(t, form, probe);
     let h = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height.saturating_sub(2))
@@ -55,19 +55,26 @@ fn label_width(form: &Form, inner: Rect) -> usize {
 }
 
 /// Lines of the form, and the line of each field's value.
-fn build(app: &App, form: &Form, inner: Rect) -> (Vec<Line<'static>>, Vec<usize>, usize) {
-    let t = &app.theme;
+fn build(t: &Theme, form: &Form, inner: Rect) -> (Vec<Line<'static>>, Vec<usize>, usize) {
     let label_w = label_width(form, inner);
     let marker_w = format::width(SELECTED_MARKER);
     let room = usize::from(inner.width)
         .saturating_sub(marker_w + label_w + 1)
         .max(1);
-    let problems = form.problems();
+    let notes = form.notes();
     let mut lines = Vec::new();
     let mut at = Vec::new();
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
-        let problem = problems.iter().find(|(k, _)| *k == i).map(|(_, p)| p);
+        let here: Vec<&Note> = notes
+            .iter()
+            .filter(|(k, _)| *k == i)
+            .map(|(_, n)| n)
+            .collect();
+        let problem = here.iter().find_map(|n| match n {
+            Note::Problem(p) => Some(p),
+            _ => None,
+        });
         let masked = problem.is_some_and(|p| p.secret.is_some());
         let (value, style) = match &f.kind {
             FieldKind::Text { input, .. } | FieldKind::Date { input } => {
@@ -117,14 +124,15 @@ fn build(app: &App, form: &Form, inner: Rect) -> (Vec<Line<'static>>, Vec<usize>
         }
         at.push(lines.len());
         lines.push(Line::from(spans));
-        if let Some(p) = problem {
-            let style = if p.missing && !form.tried {
-                t.muted
-            } else {
-                t.warning
+        for note in here {
+            let (text, style) = match note {
+                Note::Problem(p) if p.missing && !form.tried => (p.text.clone(), t.muted),
+                Note::Problem(p) => (p.text.clone(), t.warning),
+                Note::Warning(w) => (format!("note: {w}"), t.pending),
+                Note::Theirs(v) => (format!("saved meanwhile: {}", clean(v)), t.privileged),
             };
             let indent = marker_w + label_w + 1;
-            for part in format::wrap(&p.text, room.max(10)) {
+            for part in format::wrap(&text, room.max(10)) {
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(indent)),
                     Span::styled(part, style),
@@ -142,24 +150,18 @@ fn offset(at: &[usize], focus: usize, total: usize, height: usize) -> usize {
     end.saturating_sub(height).min(line)
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(Modal::Form(form)) = &app.modal else {
-        return;
-    };
+pub fn render(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
     let Placed {
         popup,
         inner,
         lines,
         at,
         ..
-    } = place(app, form, area);
+    } = place(t, form, area);
     Clear.render(popup, buf);
     let block = Block::bordered()
-        .title(Span::styled(
-            format!(" {} ", clean(&form.title)),
-            app.theme.title,
-        ))
-        .border_style(app.theme.key);
+        .title(Span::styled(format!(" {} ", clean(&form.title)), t.title))
+        .border_style(t.key);
     block.render(popup, buf);
     if inner.height == 0 || inner.width == 0 {
         return;
@@ -171,10 +173,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 /// Where the terminal cursor goes: in the focused text field, after what is typed.
-pub fn cursor(app: &App, area: Rect) -> Option<Position> {
-    let Some(Modal::Form(form)) = &app.modal else {
-        return None;
-    };
+pub fn cursor(t: &Theme, form: &Form, area: Rect) -> Option<Position> {
     let f = form.focused()?;
     let (FieldKind::Text { input, .. } | FieldKind::Date { input }) = &f.kind else {
         return None;
@@ -185,7 +184,7 @@ pub fn cursor(app: &App, area: Rect) -> Option<Position> {
         at,
         value_x,
         ..
-    } = place(app, form, area);
+    } = place(t, form, area);
     let off = offset(&at, form.focus, lines.len(), usize::from(inner.height));
     let line = at.get(form.focus)?.checked_sub(off)?;
     if line >= usize::from(inner.height) {

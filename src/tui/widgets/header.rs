@@ -4,8 +4,11 @@
 //! first, when the terminal is narrow.
 
 use crate::domain::blockers::READINESS_TARGET;
-use crate::tui::app::{App, Pane};
+use crate::domain::{Person, Project};
+use crate::present;
 use crate::tui::format::{self, clean};
+use crate::tui::state::{Look, Pane};
+use crate::tui::views::Stats;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -36,8 +39,22 @@ fn fit_parts(parts: Vec<Part>, width: usize, sep: Span<'static>) -> Line<'static
     Line::from(out)
 }
 
-fn who(app: &App) -> String {
-    match &app.me {
+/// What the header shows.
+pub struct Header<'a> {
+    pub login: &'a str,
+    pub me: Option<&'a Person>,
+    pub stats: &'a Stats,
+    /// The project shown, or `None` for all projects.
+    pub scope: Option<&'a str>,
+    pub projects: &'a [Project],
+    /// Items waiting on the person's decision.
+    pub queue: usize,
+    /// Items still loading (their counts are not known yet).
+    pub pending: Option<usize>,
+}
+
+fn who(h: &Header<'_>) -> String {
+    match h.me {
         Some(p) => {
             let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
             let roles = if roles.is_empty() {
@@ -45,26 +62,26 @@ fn who(app: &App) -> String {
             } else {
                 roles.join(",")
             };
-            format!("{} ({roles}) ", clean(&app.login))
+            format!("{} ({roles}) ", clean(h.login))
         }
-        None => format!("{} (not registered: read-only) ", clean(&app.login)),
+        None => format!("{} (not registered: read-only) ", clean(h.login)),
     }
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(look: &Look<'_>, h: &Header<'_>, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
-    let t = &app.theme;
+    let t = look.theme;
     let width = usize::from(area.width);
     // Line 1: the project and its start on the left, who is logged in on the right.
-    let s = &app.stats;
+    let s = h.stats;
     let r = s.readiness;
-    let project = match &app.scope {
-        Some(key) => app
+    let project = match h.scope {
+        Some(key) => h
             .projects
             .iter()
-            .find(|p| &p.key == key)
+            .find(|p| p.key == key)
             .map(|p| {
                 let closed = if p.closed_at.is_some() {
                     " [closed]"
@@ -78,12 +95,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     clean(&p.client)
                 )
             })
-            .unwrap_or_else(|| key.clone()),
-        None => format!("All projects ({})", app.projects.len()),
+            .unwrap_or_else(|| key.to_string()),
+        None => format!("All projects ({})", h.projects.len()),
     };
     let start = match &s.start {
         Some((key, date, days)) => {
-            let whose = if app.scope.is_some() {
+            let whose = if h.scope.is_some() {
                 String::new()
             } else {
                 format!("{key} ")
@@ -105,7 +122,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Some((_, _, days)) if *days < 0 && r.ratio < READINESS_TARGET => t.blocked,
         _ => t.normal,
     };
-    let who = who(app);
+    let who = who(h);
     let who_w = format::width(&who).min(width / 2);
     let start_w = format::width(&start).min(width.saturating_sub(who_w + 1));
     let prefix = if width >= 110 { " accessdesk · " } else { " " };
@@ -143,24 +160,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         let oldest = s
             .oldest_blocker
-            .map(|o| format!(" (oldest {})", format::age_since(o, app.now)))
+            .map(|o| format!(" (oldest {})", format::age_since(o, look.now)))
             .unwrap_or_default();
         vec![Span::styled(
-            format!("{} blockers{oldest}", s.open_blockers),
+            format!("{}{oldest}", present::plural(s.open_blockers, "blocker")),
             t.blocked,
         )]
     };
     let queue: Part = vec![Span::styled(
-        format!("my queue {}", app.queue.len()),
-        if app.queue.is_empty() {
-            t.normal
-        } else {
-            t.pending
-        },
+        format!("my queue {}", h.queue),
+        if h.queue == 0 { t.normal } else { t.pending },
     )];
     // Dropped from the right when narrow: the target first. While the items load,
     // blockers and the queue are not known yet: say so instead of a count.
-    let parts = match app.pending {
+    let parts = match h.pending {
         Some(n) => vec![
             gauge,
             vec![Span::styled(format!("loading {n} items…"), t.muted)],
@@ -172,14 +185,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(vec![line1, line2]).render(area, buf);
 }
 
+/// The rows of each pane, by `Pane::index`; `None` while the items load.
+pub type TabCounts = Option<[usize; 3]>;
+
 /// The tab labels with their widths, shared by drawing and mouse clicks.
-fn tabs(app: &App) -> Vec<(Pane, String)> {
+fn tabs(counts: &TabCounts) -> Vec<(Pane, String)> {
     Pane::ALL
         .iter()
         .map(|&p| {
-            let n = match app.pending {
-                Some(_) => "…".to_string(),
-                None => app.pane_len(p).to_string(),
+            let n = match counts {
+                None => "…".to_string(),
+                Some(c) => c[p.index()].to_string(),
             };
             (p, format!(" {} {} {n} ", p.index() + 1, p.title()))
         })
@@ -187,9 +203,9 @@ fn tabs(app: &App) -> Vec<(Pane, String)> {
 }
 
 /// Which tab is at column `x` of the tab line.
-pub fn tab_at(app: &App, x: u16) -> Option<Pane> {
+pub fn tab_at(counts: &TabCounts, x: u16) -> Option<Pane> {
     let mut at = 0usize;
-    for (p, label) in tabs(app) {
+    for (p, label) in tabs(counts) {
         let w = format::width(&label);
         if usize::from(x) >= at && usize::from(x) < at + w {
             return Some(p);
@@ -199,30 +215,35 @@ pub fn tab_at(app: &App, x: u16) -> Option<Pane> {
     None
 }
 
-pub fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+/// The tab line: each pane with its count, the active one marked; with the detail
+/// view open (`detail` is its item id) no pane is active and the id follows.
+pub fn render_tabs(
+    look: &Look<'_>,
+    counts: &TabCounts,
+    pane: Pane,
+    detail: Option<&str>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let t = look.theme;
     let mut spans = Vec::new();
-    let active = if app.detail.is_some() {
-        None
-    } else {
-        Some(app.pane)
-    };
-    for (i, (p, label)) in tabs(app).into_iter().enumerate() {
+    let active = if detail.is_some() { None } else { Some(pane) };
+    for (i, (p, label)) in tabs(counts).into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled("│", t.muted));
         }
         let style = if Some(p) == active {
             t.selected
-        } else if app.detail.is_some() {
+        } else if detail.is_some() {
             t.muted
         } else {
             t.normal
         };
         spans.push(Span::styled(label, style));
     }
-    if let Some(d) = &app.detail {
+    if let Some(id) = detail {
         spans.push(Span::styled("│", t.muted));
-        spans.push(Span::styled(format!(" {} ", d.id), t.selected));
+        spans.push(Span::styled(format!(" {id} "), t.selected));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
 }

@@ -1,14 +1,14 @@
 //! The help overlay: every key that works where it was opened, from the same key
 //! table and the same availability predicates as the footer and `handle_key`.
 
-use crate::tui::app::{App, Modal};
 use crate::tui::format;
-use crate::tui::keymap::{self, Ctx};
+use crate::tui::keymap::{self, Ctx, Facts};
 use crate::tui::layout;
+use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Widget};
 
 fn place(ctx: Ctx) -> &'static str {
     match ctx {
@@ -24,10 +24,9 @@ fn place(ctx: Ctx) -> &'static str {
 }
 
 /// The help text for where the person is (the context under the overlay).
-pub fn lines(app: &App) -> Vec<Line<'static>> {
-    let t = &app.theme;
-    let width = text_width(app);
-    let ctx = app.base_context();
+pub fn lines(t: &Theme, facts: &Facts, screen_width: u16) -> Vec<Line<'static>> {
+    let width = text_width(screen_width);
+    let ctx = facts.base;
     let mut out = vec![
         Line::from(Span::styled(
             format!("Keys that work in the {} now", place(ctx)),
@@ -35,7 +34,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         )),
         Line::default(),
     ];
-    let rows: Vec<_> = keymap::active(app, ctx).collect();
+    let rows: Vec<_> = keymap::active(facts, ctx).collect();
     let key_w = rows
         .iter()
         .map(|b| b.shown.chars().count())
@@ -61,7 +60,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         }
     }
     out.push(Line::default());
-    let own: Vec<String> = keymap::active(app, Ctx::Help)
+    let own: Vec<String> = keymap::active(facts, Ctx::Help)
         .map(|b| format!("{} {}", b.shown, b.label))
         .collect();
     for part in format::wrap(
@@ -74,15 +73,12 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 /// Width of the help text (the popup adds its border).
-fn text_width(app: &App) -> u16 {
-    app.size.0.saturating_sub(6).clamp(20, 76)
+fn text_width(screen_width: u16) -> u16 {
+    screen_width.saturating_sub(6).clamp(20, 76)
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(Modal::Help { scroll }) = &app.modal else {
-        return;
-    };
-    let all = lines(app);
+pub fn render(t: &Theme, facts: &Facts, scroll: usize, area: Rect, buf: &mut Buffer) {
+    let all = lines(t, facts, area.width);
     let want_w =
         u16::try_from(all.iter().map(|l| l.width()).max().unwrap_or(20) + 4).unwrap_or(u16::MAX);
     let want_h = u16::try_from(all.len() + 2).unwrap_or(u16::MAX);
@@ -94,21 +90,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let popup = layout::centered(above_footer, want_w.max(30), want_h);
     Clear.render(popup, buf);
     let block = Block::bordered()
-        .title(Span::styled(" Help ", app.theme.title))
-        .border_style(app.theme.muted);
+        .title(Span::styled(" Help ", t.title))
+        .border_style(t.muted);
     let inner = block.inner(popup);
     block.render(popup, buf);
     let height = usize::from(inner.height);
     let total = all.len();
-    let scroll = (*scroll).min(total.saturating_sub(height));
+    let scroll = scroll.min(total.saturating_sub(height));
     let shown: Vec<Line> = all.into_iter().skip(scroll).take(height).collect();
-    super::scroll_marker(popup, buf, (scroll, height, total), "", app.theme.muted);
-    Paragraph::new(shown).render(
-        Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(1),
-            ..inner
-        },
-        buf,
-    );
+    super::scroll_marker(popup, buf, (scroll, height, total), "", t.muted);
+    super::render_padded(shown, inner, buf);
 }

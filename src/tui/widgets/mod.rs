@@ -7,6 +7,21 @@ pub mod form;
 pub mod header;
 pub mod help;
 
+/// Lines inside a popup's border, one column in from its left edge.
+pub fn render_padded(
+    lines: Vec<ratatui::text::Line<'_>>,
+    inner: ratatui::layout::Rect,
+    buf: &mut ratatui::buffer::Buffer,
+) {
+    use ratatui::widgets::Widget;
+    let padded = ratatui::layout::Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(1),
+        ..inner
+    };
+    ratatui::widgets::Paragraph::new(lines).render(padded, buf);
+}
+
 /// Writes "FIRST-LAST of TOTAL · j/k scroll" into the bottom-right corner of `area`
 /// when `total` lines do not fit in `height`; `label` goes before the numbers.
 pub fn scroll_marker(

@@ -1,0 +1,162 @@
+//! The screen's own state types: which pane shows, cursors, the tracker's sort and
+//! filter, the status line and what sits on top of the panes (help, filter line, form,
+//! confirmation). They change with what the person does, not with the data.
+
+use super::form::Form;
+use crate::domain::State;
+use crate::domain::machine::Action;
+use crate::store::Event;
+use tui_input::Input;
+
+/// The three panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Tracker,
+    Queue,
+    Blockers,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 3] = [Pane::Tracker, Pane::Queue, Pane::Blockers];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Tracker => "Tracker",
+            Pane::Queue => "Approval queue",
+            Pane::Blockers => "Blockers",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        match self {
+            Pane::Tracker => 0,
+            Pane::Queue => 1,
+            Pane::Blockers => 2,
+        }
+    }
+
+    pub fn next(self) -> Pane {
+        Pane::ALL[(self.index() + 1) % 3]
+    }
+
+    pub fn prev(self) -> Pane {
+        Pane::ALL[(self.index() + 2) % 3]
+    }
+}
+
+/// The tracker's columns, which are also its sort keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Id,
+    System,
+    Purpose,
+    Role,
+    Owner,
+    Approval,
+    Method,
+    Expiry,
+    Blocker,
+    Flags,
+}
+
+impl Column {
+    pub const ALL: [Column; 10] = [
+        Column::Id,
+        Column::System,
+        Column::Purpose,
+        Column::Role,
+        Column::Owner,
+        Column::Approval,
+        Column::Method,
+        Column::Expiry,
+        Column::Blocker,
+        Column::Flags,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Id => "id",
+            Column::System => "system",
+            Column::Purpose => "purpose",
+            Column::Role => "role",
+            Column::Owner => "owner",
+            Column::Approval => "approval",
+            Column::Method => "method",
+            Column::Expiry => "expiry",
+            Column::Blocker => "blocker",
+            Column::Flags => "risk",
+        }
+    }
+
+    pub fn next(self) -> Column {
+        let i = Column::ALL.iter().position(|c| *c == self).unwrap_or(0);
+        Column::ALL[(i + 1) % Column::ALL.len()]
+    }
+}
+
+/// Selection and scroll position of a list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cursor {
+    pub selected: usize,
+    pub offset: usize,
+}
+
+/// What the status line says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Done,
+    Refused,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub kind: StatusKind,
+    pub text: String,
+}
+
+/// The open detail view.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub rowid: i64,
+    pub id: String,
+    pub scroll: usize,
+    pub history: Vec<Event>,
+}
+
+/// A pending irreversible move, waiting for `y`.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub id: String,
+    pub version: i64,
+    pub action: Action,
+    pub prompt: String,
+    /// The form the move was typed in: cancelling returns to it with the typing kept.
+    pub form: Option<Box<Form>>,
+}
+
+/// What sits on top of the panes and takes the keys.
+#[derive(Debug, Clone)]
+pub enum Modal {
+    Help { scroll: usize },
+    Filter { input: Input, previous: String },
+    Form(Box<Form>),
+    Confirm(Confirm),
+}
+
+/// The tracker's filter: typed text and a state chosen with `f`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub text: String,
+    pub state: Option<State>,
+}
+
+/// How things are drawn: the theme, the clock ages are measured against and the
+/// zone times are shown in.
+#[derive(Clone, Copy)]
+pub struct Look<'a> {
+    pub theme: &'a super::theme::Theme,
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub tz: chrono_tz::Tz,
+}

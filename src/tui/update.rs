@@ -1,0 +1,269 @@
+//! `App::update`: the one place a message changes the state. Moving around, the
+//! filter, the sort and the project live here; the moves on items and the forms are
+//! in `actions.rs`.
+
+use super::app::App;
+use super::form::Form;
+use super::keymap::Ctx;
+use super::layout;
+use super::msg::Msg;
+use super::state::{Cursor, Detail, Filter, Modal, Pane, StatusKind};
+use super::{panes, widgets};
+use crate::domain::State;
+use crate::domain::machine::ActionKind;
+use crossterm::event::Event as TermEvent;
+use ratatui::layout::Rect;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+impl App {
+    /// Applies one message: the only place state changes and the store is called.
+    pub fn update(&mut self, msg: Msg) {
+        let from_user = !matches!(msg, Msg::Tick(_) | Msg::Reload | Msg::Resize(..));
+        if from_user {
+            // A message stays until the next thing the person does.
+            self.status = None;
+        }
+        match msg {
+            Msg::Quit => self.quit = true,
+            Msg::ShowPane(p) => {
+                self.pane = p;
+                self.detail = None;
+            }
+            Msg::NextPane => self.pane = self.pane.next(),
+            Msg::PrevPane => self.pane = self.pane.prev(),
+            Msg::Up => self.step(-1),
+            Msg::Down => self.step(1),
+            Msg::PageUp => self.step(-self.page()),
+            Msg::PageDown => self.step(self.page()),
+            Msg::Top => self.step(isize::MIN / 2),
+            Msg::Bottom => self.step(isize::MAX / 2),
+            Msg::OpenDetail => self.open_detail(),
+            Msg::Back => {
+                if matches!(self.modal, Some(Modal::Help { .. })) {
+                    self.modal = None;
+                } else {
+                    self.detail = None;
+                }
+            }
+            Msg::ToggleHelp => {
+                self.modal = match self.modal {
+                    Some(Modal::Help { .. }) => None,
+                    _ => Some(Modal::Help { scroll: 0 }),
+                }
+            }
+            Msg::StartFilter => {
+                self.pane = Pane::Tracker;
+                self.modal = Some(Modal::Filter {
+                    input: Input::new(self.filter.text.clone()),
+                    previous: self.filter.text.clone(),
+                });
+            }
+            Msg::FilterInput(key) => {
+                if let Some(Modal::Filter { input, .. }) = &mut self.modal {
+                    input.handle_event(&TermEvent::Key(key));
+                    self.filter.text = input.value().to_string();
+                    self.apply_filter();
+                }
+            }
+            Msg::ApplyFilter => self.modal = None,
+            Msg::CancelFilter => {
+                if let Some(Modal::Filter { previous, .. }) = self.modal.take() {
+                    self.filter.text = previous;
+                    self.apply_filter();
+                }
+            }
+            Msg::ClearFilter => {
+                self.filter = Filter::default();
+                self.apply_filter();
+            }
+            Msg::CycleStateFilter => {
+                self.filter.state = match self.filter.state {
+                    None => State::ALL.first().copied(),
+                    Some(s) => State::ALL
+                        .iter()
+                        .position(|x| *x == s)
+                        .and_then(|i| State::ALL.get(i + 1))
+                        .copied(),
+                };
+                self.apply_filter();
+            }
+            Msg::CycleSort => {
+                self.sort = self.sort.next();
+                self.views.unsort();
+                self.apply_filter();
+            }
+            Msg::ReverseSort => {
+                self.sort_reverse = !self.sort_reverse;
+                self.views.unsort();
+                self.apply_filter();
+            }
+            Msg::CycleProject => self.cycle_project(),
+            Msg::NewItem => self.new_item(),
+            Msg::Act(kind) => self.start_move(kind, false),
+            Msg::ApproveWithConditions => self.start_move(ActionKind::Approve, true),
+            Msg::Explain(kind) => self.explain(kind),
+            Msg::FormInput(key) => {
+                if let Some(Modal::Form(f)) = &mut self.modal {
+                    f.input(key);
+                }
+            }
+            Msg::Paste(text) => match &mut self.modal {
+                Some(Modal::Form(f)) => f.paste(&text),
+                Some(Modal::Filter { input, .. }) => {
+                    for c in text.chars().filter(|c| !c.is_control()) {
+                        input.handle(tui_input::InputRequest::InsertChar(c));
+                    }
+                    self.filter.text = input.value().to_string();
+                    self.apply_filter();
+                }
+                _ => {}
+            },
+            Msg::FormNext => self.with_form(Form::next),
+            Msg::FormPrev => self.with_form(Form::prev),
+            Msg::FormCycle => self.with_form(|f| f.cycle(true)),
+            Msg::FormCycleBack => self.with_form(|f| f.cycle(false)),
+            Msg::FormSave => self.save_form(),
+            Msg::FormCancel => {
+                self.modal = None;
+                self.set_status(StatusKind::Info, "Closed the form; nothing was saved.");
+            }
+            Msg::Confirm => {
+                if let Some(Modal::Confirm(c)) = self.modal.take() {
+                    self.run(&c.id, c.version, &c.action, c.form);
+                }
+            }
+            Msg::ConfirmCancel => self.cancel_confirm(),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.clamp_cursors();
+            }
+            Msg::Tick(now) => self.keeping_selection(|app| {
+                app.now = now;
+                // The queue does not follow the clock; blockers only where a moment
+                // came; the header always (days to start).
+                if app.tick_blockers() {
+                    app.views.derive_blockers(app.now);
+                    app.views.unsort();
+                    app.apply_filter();
+                }
+                let start = app.start_shown();
+                app.views.derive_stats(start);
+                app.clamp_cursors();
+            }),
+            Msg::Reload => self.refresh(),
+            Msg::Click(x, y) => self.click(x, y),
+        }
+    }
+
+    fn with_form(&mut self, f: impl FnOnce(&mut Form)) {
+        if let Some(Modal::Form(form)) = &mut self.modal {
+            f(form);
+        }
+    }
+
+    fn page(&self) -> isize {
+        let rows = match self.context() {
+            Ctx::Detail | Ctx::Help => usize::from(self.areas().body.height.saturating_sub(2)),
+            _ => self.visible_rows(self.pane),
+        };
+        isize::try_from(rows.max(1)).unwrap_or(1)
+    }
+
+    /// Moves the selection (or the scroll of the detail view or help) by `delta`.
+    fn step(&mut self, delta: isize) {
+        let clamp = |pos: usize, len: usize| -> usize {
+            let p = pos.saturating_add_signed(delta);
+            p.min(len.saturating_sub(1))
+        };
+        match self.context() {
+            Ctx::Help => {
+                let len = widgets::help::lines(&self.theme, &self.facts(), self.size.0).len();
+                if let Some(Modal::Help { scroll }) = &mut self.modal {
+                    *scroll = clamp(*scroll, len);
+                }
+            }
+            Ctx::Detail => {
+                let len = self.detail_len();
+                if let Some(d) = &mut self.detail {
+                    d.scroll = clamp(d.scroll, len);
+                }
+            }
+            _ => {
+                let pane = self.pane;
+                let len = self.pane_len(pane);
+                let visible = self.visible_rows(pane);
+                let c = &mut self.cursors[pane.index()];
+                c.selected = clamp(c.selected, len);
+                c.offset = layout::scroll_offset(c.offset, c.selected, visible, len);
+            }
+        }
+    }
+
+    /// Lines of the detail view at the current width (for scrolling).
+    fn detail_len(&self) -> usize {
+        let width = self.areas().body.width.saturating_sub(2);
+        let Some(d) = &self.detail else { return 0 };
+        let Some(s) = self.subject(d) else { return 0 };
+        panes::detail::columns(&self.look(), s, d, width).len()
+    }
+
+    fn open_detail(&mut self) {
+        let Some(v) = self.selected() else { return };
+        let (rowid, id) = (v.item.rowid, v.item.id());
+        match self.store.history(&id) {
+            Ok(history) => {
+                self.detail = Some(Detail {
+                    rowid,
+                    id,
+                    scroll: 0,
+                    history,
+                })
+            }
+            Err(e) => self.show_error(e),
+        }
+    }
+
+    fn cycle_project(&mut self) {
+        let keys: Vec<String> = self.projects.iter().map(|p| p.key.clone()).collect();
+        self.scope = match &self.scope {
+            None => keys.first().cloned(),
+            Some(k) => keys
+                .iter()
+                .position(|x| x == k)
+                .and_then(|i| keys.get(i + 1))
+                .cloned(),
+        };
+        self.cursors = [Cursor::default(); 3];
+        self.detail = None;
+        self.reload();
+    }
+
+    fn click(&mut self, x: u16, y: u16) {
+        if self.modal.is_some() {
+            return;
+        }
+        let a = self.areas();
+        let inside = |r: Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
+        if inside(a.tabs) {
+            if let Some(p) = widgets::header::tab_at(&self.tab_counts(), x - a.tabs.x) {
+                self.pane = p;
+                self.detail = None;
+            }
+            return;
+        }
+        if self.detail.is_none() && inside(a.body) {
+            let first = a.body.y + 2 + if self.pane == Pane::Blockers { 1 } else { 0 };
+            if y < first {
+                return;
+            }
+            let pane = self.pane;
+            let len = self.pane_len(pane);
+            let c = &mut self.cursors[pane.index()];
+            let row = c.offset + usize::from(y - first);
+            if row < len {
+                c.selected = row;
+            }
+        }
+    }
+}
