@@ -10,8 +10,10 @@
 //!
 //! This file only declares and re-exports. Dependencies between the modules point one
 //! way: the operations (`people`, `projects`, `items`, `listing`, `tasks`, `audit`,
-//! `bulk`, `report`, `replay`) use `intake`, `records` and `policy`; those use `events`, `rows`
-//! and `handle`; nothing uses an operation module.
+//! `bulk`, `report`) use `intake`, `records` and `policy`; those use `events`, `rows`
+//! and `handle`; nothing uses an operation module. `replay` reads the log and the
+//! tables on its own (with `events` and `rows`); `handle` calls its baseline step when
+//! it opens a file written before the log recorded every value.
 
 mod audit;
 mod bulk;

@@ -121,6 +121,14 @@ fn a_field_changed_with_sqlite3_is_named() {
     );
 }
 
+#[test]
+fn a_table_the_replay_does_not_know_is_named() {
+    caught(
+        "CREATE TABLE shadow_approvals (item TEXT, login TEXT)",
+        "table shadow_approvals: the replay does not know this table",
+    );
+}
+
 fn who(uid: u32, login: &str) -> Identity {
     Identity {
         uid,

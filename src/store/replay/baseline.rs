@@ -16,7 +16,7 @@ use crate::domain::model::item_id;
 use crate::identity::Identity;
 use crate::store::error::Result;
 use crate::store::events;
-use crate::store::handle::Ctx;
+use crate::store::handle::{Ctx, Store};
 use crate::store::rows::{self, ITEM_COLUMNS};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -31,23 +31,59 @@ pub const PENDING: &str = "baseline-pending";
 /// large file (100,000 items take a few seconds).
 const WAIT: Duration = Duration::from_secs(60);
 
-fn pending(conn: &Connection) -> Result<bool> {
+/// Whether the file still waits for its baseline set.
+pub(crate) fn pending(conn: &Connection) -> Result<bool> {
     Ok(conn
         .query_row("SELECT 1 FROM meta WHERE key = ?1", [PENDING], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
+/// Whether links after some point of the log are keyed: events appended before the
+/// connection has the key would break the keyed chain.
+fn keyed(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM events WHERE kind = 'chain-keyed' LIMIT 1",
+            [],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
 /// Writes the baseline set when the file still needs one, acting as `me` at `now`.
 /// Returns the seqs written (first, last), or `None` when there was nothing to do.
+/// A keyed log is left pending: its set is written by [`Store::write_baseline`] once
+/// the connection links events under the key.
 pub(crate) fn settle(
     conn: &mut Connection,
     me: &Identity,
     now: DateTime<Utc>,
 ) -> Result<Option<(i64, i64)>> {
-    if !pending(conn)? {
+    if !pending(conn)? || keyed(conn)? {
         return Ok(None);
     }
+    settle_now(conn, me, now)
+}
+
+impl Store {
+    /// Writes the baseline set of a file that still needs one (see [`settle`]), for
+    /// an open that could not write it before the connection had the chain's key.
+    pub fn write_baseline(&mut self) -> Result<Option<(i64, i64)>> {
+        if !pending(&self.conn)? {
+            return Ok(None);
+        }
+        let now = self.now();
+        settle_now(&mut self.conn, &self.me, now)
+    }
+}
+
+fn settle_now(
+    conn: &mut Connection,
+    me: &Identity,
+    now: DateTime<Utc>,
+) -> Result<Option<(i64, i64)>> {
     conn.busy_timeout(WAIT)?;
     let written = write_set(conn, me, now);
     conn.busy_timeout(crate::store::conn::ATTEMPT)?;
@@ -226,4 +262,72 @@ fn tasks(tx: &Connection, ids: &HashMap<i64, String>) -> Result<Vec<(String, Str
         ))
     })?;
     Ok(found.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn me() -> Identity {
+        Identity {
+            uid: 4343,
+            login: "basetest".into(),
+        }
+    }
+
+    /// Marks a file as written before the log recorded every value.
+    fn mark_pending(path: &std::path::Path, kind: Option<&str>) {
+        let mut conn = Connection::open(path).unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.execute("INSERT INTO meta (key, value) VALUES (?1, 'x')", [PENDING])
+            .unwrap();
+        if let Some(kind) = kind {
+            let ctx = Ctx {
+                now: Utc::now(),
+                me: me(),
+                settings: Settings::default(),
+            };
+            events::append(&tx, &ctx, None, None, kind, &json!({})).unwrap();
+        }
+        tx.commit().unwrap();
+    }
+
+    #[test]
+    fn a_pending_baseline_is_written_once_at_open_and_the_replay_starts_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.db");
+        let mut s = Store::create_as(&path, me()).unwrap();
+        s.init(None).unwrap();
+        assert_eq!(s.replay_check().unwrap().from_seq, 1);
+        drop(s);
+        mark_pending(&path, None);
+        let s = Store::open_as(&path, me()).unwrap();
+        let r = s.replay_check().unwrap();
+        assert!(r.ok(), "{:?}", r.problems());
+        // One person registered: one baseline event after the person event.
+        assert_eq!((r.from_seq, r.events), (2, 1));
+        assert!(!pending(&s.conn).unwrap());
+    }
+
+    #[test]
+    fn a_keyed_log_waits_for_the_key_before_its_baseline() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.db");
+        let mut s = Store::create_as(&path, me()).unwrap();
+        s.init(None).unwrap();
+        drop(s);
+        mark_pending(&path, Some("chain-keyed"));
+        let mut s = Store::open_as(&path, me()).unwrap();
+        let r = s.replay_check().unwrap();
+        assert!(
+            r.problems()[0].contains("no baseline in the log yet"),
+            "{:?}",
+            r.problems()
+        );
+        assert_eq!(s.write_baseline().unwrap(), Some((3, 3)));
+        assert_eq!(s.write_baseline().unwrap(), None);
+        let r = s.replay_check().unwrap();
+        assert!(r.ok(), "{:?}", r.problems());
+        assert_eq!(r.from_seq, 3);
+    }
 }

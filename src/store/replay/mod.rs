@@ -118,6 +118,11 @@ pub(crate) fn check(conn: &Connection) -> Result<Replay> {
     let unknown_tables = unknown_tables(conn)?;
     let from_seq = start_seq(conn)?;
     let mut facts = Facts::default();
+    if baseline::pending(conn)? {
+        facts.problems.push(
+            "the rows of this file have no baseline in the log yet: it is written by the next open that may write to the file".to_string(),
+        );
+    }
     let events = replay(conn, from_seq, &mut facts)?;
     let divergences = tables::compare(conn, &mut facts)?;
     Ok(Replay {
