@@ -492,3 +492,104 @@ fn people_projects_tasks_and_unknown_kinds() {
     );
     assert!(log.facts.problems[0].contains("does not know events of kind 'teleport'"));
 }
+
+/// A move chosen by a number, with an edit among them (`None`), for the property test.
+fn chosen(n: u8) -> Option<Action> {
+    let text = |s: &str| s.to_string();
+    Some(match n % 16 {
+        0 => Action::Submit { note: None },
+        1 => Action::Approve { conditions: None },
+        2 => Action::Approve {
+            conditions: Some(text("within 30 days")),
+        },
+        3 => Action::Deny {
+            reason: text("too broad"),
+        },
+        4 => Action::Return {
+            reason: text("narrow it"),
+        },
+        5 => Action::Grant {
+            method: None,
+            note: None,
+        },
+        6 => Action::Grant {
+            method: Some(Method::TemporaryLink),
+            note: None,
+        },
+        7 => Action::Verify {
+            note: text("checked"),
+        },
+        8 => Action::Revoke {
+            note: text("removed"),
+        },
+        9 => Action::Cancel { note: None },
+        10 => Action::Reopen { note: None },
+        11 => Action::Block {
+            reason: text("waiting"),
+        },
+        12 => Action::Unblock,
+        13 => Action::BreakGlass {
+            reason: text("outage"),
+        },
+        14 => Action::CloseRetro { note: text("fine") },
+        _ => return None,
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Whatever moves and edits are made, by whoever, in whatever order, the events of
+    /// those the machine accepts replay to the item it returned.
+    #[test]
+    fn any_accepted_history_replays_to_the_machines_item(
+        flagged in proptest::prelude::any::<bool>(),
+        steps in proptest::collection::vec((0usize..5, proptest::prelude::any::<u8>(), proptest::prelude::any::<bool>()), 1..60),
+    ) {
+        let cast = [
+            person("carol", &[Role::Admin, Role::Coordinator]),
+            person("alice", &[Role::Approver]),
+            person("sam", &[Role::Security]),
+            person("sue", &[Role::Security, Role::Approver]),
+            person("pat", &[Role::Support]),
+        ];
+        let p = project();
+        let mut clock = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+        let mut log = Log::new();
+        let start = if flagged {
+            fields()
+        } else {
+            ItemFields { privileged: false, exception: None, ..fields() }
+        };
+        let mut it = Item::new("ACME", 1, start, "carol", clock);
+        log.event(&ts(clock), "carol", Some("ACME-1"), "item-add", &json!({"to": "needed", "fields": it.fields}));
+        let mut approvals: Vec<ApprovalFacts> = Vec::new();
+        for (who, n, wide) in steps {
+            clock += chrono::Duration::minutes(37);
+            let actor = &cast[who];
+            let t = match chosen(n) {
+                Some(a) => machine::apply(&it, &p, &a, Some(actor), &actor.login, clock),
+                None => {
+                    let mut f = it.fields.clone();
+                    f.role = if wide { "Administrator".into() } else { "Viewer".into() };
+                    f.notes = format!("edited at {clock}");
+                    machine::edit(&it, &p, f, Some(actor), &actor.login, clock, clock.date_naive())
+                }
+            };
+            let Ok(t) = t else { continue };
+            if let Some(a) = &t.new_approval {
+                approvals.push(ApprovalFacts {
+                    round: t.item.round,
+                    login: a.login.clone(),
+                    capacity: a.capacity,
+                    conditions: a.conditions.clone(),
+                    at: ts(a.at),
+                });
+            }
+            log.event(&ts(clock), &actor.login, Some("ACME-1"), t.kind, &t.payload);
+            it = t.item;
+            proptest::prop_assert_eq!(replayed(&log, "ACME-1"), facts_of(&it, &approvals));
+            proptest::prop_assert!(log.facts.problems.is_empty(), "{:?}", log.facts.problems);
+        }
+    }
+}
