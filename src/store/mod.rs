@@ -12,7 +12,7 @@
 //! way: the operations (`people`, `projects`, `items`, `listing`, `tasks`, `audit`,
 //! `bulk`, `report`) use `intake`, `records` and `policy`; those use `events`, `rows`
 //! and `handle`; nothing uses an operation module. `replay` reads the log and the
-//! tables on its own (with `events` and `rows`); `handle` calls its baseline step when
+//! tables on its own (with `events` and `rows`); `opening` calls its baseline step when
 //! it opens a file written before the log recorded every value.
 
 mod audit;
@@ -26,6 +26,7 @@ mod items;
 mod lean;
 mod listing;
 mod measures;
+mod opening;
 mod people;
 #[cfg(test)]
 mod plans;
