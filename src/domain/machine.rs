@@ -599,6 +599,7 @@ pub fn apply(
             to = State::Granted;
             payload["reason"] = json!(reason);
             payload["retro_due"] = json!(next.retro_due);
+            payload["method"] = json!(used.as_str());
         }
         Action::CloseRetro { note } => {
             required_note(note, "record what the retrospective found")?;
@@ -625,6 +626,24 @@ pub fn apply(
         kind: kind.name(),
         payload,
     })
+}
+
+/// The fields that differ between `old` and `new`, each under its JSON name with its
+/// old and new value (`{"system": ["GA4", "GTM"]}`): the log then says what an edit
+/// set, so replaying it needs nothing but the log. Field values are never secrets
+/// (those are refused before anything is written).
+pub fn field_changes(old: &ItemFields, new: &ItemFields) -> Value {
+    let (Value::Object(old), Value::Object(new)) = (json!(old), json!(new)) else {
+        return json!({});
+    };
+    let changed: serde_json::Map<String, Value> = new
+        .into_iter()
+        .filter_map(|(k, n)| {
+            let o = old.get(&k).cloned().unwrap_or(Value::Null);
+            (o != n).then(|| (k, json!([o, n])))
+        })
+        .collect();
+    Value::Object(changed)
 }
 
 /// Applies an edit of the item's fields. A material change to a requested or
@@ -666,7 +685,8 @@ pub fn edit(
     }
     let mut next = item.clone();
     next.fields = fields;
-    let mut payload = json!({ "changed": changed });
+    let mut payload =
+        json!({ "changed": changed, "fields": field_changes(&item.fields, &next.fields) });
     let lapses = !material.is_empty() && matches!(item.state, State::Requested | State::Approved);
     if lapses {
         lapse(&mut next);

@@ -81,7 +81,8 @@ impl Store {
                 "INSERT INTO projects (key, name, client, start_date, tz, coordinator, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![key, p.name.trim(), p.client.trim(), date_text(Some(start)), tz, coordinator, ts(ctx.now)],
             )?;
-            events::append(tx, ctx, Some(&key), None, "project-add", &json!({"name": p.name, "client": p.client, "start": start, "tz": tz, "coordinator": coordinator}))?;
+            // The values as stored (trimmed), so the replay sets what the table holds.
+            events::append(tx, ctx, Some(&key), None, "project-add", &json!({"name": p.name.trim(), "client": p.client.trim(), "start": start, "tz": tz, "coordinator": coordinator}))?;
             load_project(tx, &key)
         })
     }
