@@ -276,7 +276,15 @@ pub fn audit(path: &Path, cmd: AuditCmd, json: bool) -> CmdResult {
             // The chain says the log is whole; the replay says the tables are what the
             // log made them. Either failing fails the verification.
             let replay = store.replay_check()?;
-            let replay_problems = replay.problems();
+            let mut replay_problems = replay.problems();
+            // The schema as the migrations made it: a planted trigger, view, table or
+            // index would run, or hide, behind the tables' backs.
+            replay_problems.extend(
+                store
+                    .schema_differences()?
+                    .into_iter()
+                    .map(|d| format!("schema: {d}")),
+            );
             let mut anchor_problem = None;
             if let Some(file) = &anchor {
                 let (seq, hash) = read_anchor(file)?;
@@ -308,8 +316,13 @@ pub fn audit(path: &Path, cmd: AuditCmd, json: bool) -> CmdResult {
                         eprintln!("{p}");
                     }
                 }
+                let what = if replay.problems().is_empty() {
+                    "the schema differs from what accessdesk's migrations make"
+                } else {
+                    "the tables differ from the event log"
+                };
                 return Err(Failure::Error(format!(
-                    "the tables differ from the event log in {} ({}): a change was made behind accessdesk's back",
+                    "{what} in {} ({}): a change was made behind accessdesk's back",
                     crate::present::plural(replay_problems.len(), "place"),
                     replay.start()
                 )));

@@ -615,3 +615,82 @@ fn a_plain_teams_file_moved_into_a_guarded_installation_is_keyed_and_verifies() 
         .json();
     assert_eq!(v["head_seq"].as_i64().unwrap(), keyed_from + 1, "{v}");
 }
+
+#[test]
+fn direct_edits_by_root_are_named_by_verify_in_a_guarded_installation() {
+    let Some(inst) = Install::new("d") else {
+        return;
+    };
+    let Some((ana, bo, _)) = two_accounts() else {
+        return;
+    };
+    inst.team(&ana, &bo);
+    let item = [
+        "item",
+        "add",
+        "--project",
+        "ACME",
+        "--system",
+        "Billing",
+        "--purpose",
+        "invoices",
+        "--role",
+        "Viewer",
+        "--credential-owner",
+        "Client IT",
+        "--approver",
+        bo.login,
+        "--method",
+        "vault",
+    ];
+    inst.run(Some(&ana), &item).ok();
+    inst.run(Some(&ana), &["item", "submit", "ACME-1"]).ok();
+    inst.run(Some(&bo), &["audit", "verify"]).ok();
+    let sqlite = |sql: &str| {
+        let out = Command::new("sqlite3")
+            .arg(inst.db())
+            .arg(sql)
+            .output()
+            .expect("sqlite3 is installed (CI installs it)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // Each edit, made as root behind the program's back, is named; undone, the file
+    // verifies again.
+    for (edit, undo, named) in [
+        (
+            format!(
+                "UPDATE people SET roles = 'admin,coordinator' WHERE login = '{}'",
+                bo.login
+            ),
+            format!(
+                "UPDATE people SET roles = 'coordinator,approver,security' WHERE login = '{}'",
+                bo.login
+            ),
+            "people",
+        ),
+        (
+            format!(
+                "INSERT INTO approvals (item_id, round, login, capacity, conditions, at) \
+                 SELECT id, round, '{}', 'owner', NULL, updated_at FROM items WHERE number = 1",
+                bo.login
+            ),
+            "DELETE FROM approvals".to_string(),
+            "approvals",
+        ),
+        (
+            "UPDATE items SET state = 'approved' WHERE number = 1".to_string(),
+            "UPDATE items SET state = 'requested' WHERE number = 1".to_string(),
+            "state",
+        ),
+    ] {
+        sqlite(&edit);
+        let out = inst.run(Some(&bo), &["audit", "verify"]).code(1);
+        assert!(out.stderr.contains(named), "{edit}: {}", out.stderr);
+        sqlite(&undo);
+        inst.run(Some(&bo), &["audit", "verify"]).ok();
+    }
+}
