@@ -7,7 +7,8 @@
 #   - idle CPU of the TUI over 30 s;
 #   - CSV import of N valid rows next to the sqlite3 shell's bare `.import` of the same
 #     file (the ratio of the medians is the figure);
-#   - `report --json` over everything.
+#   - `report --json` over everything;
+#   - `audit verify` (chain, replay of every event against the tables, schema).
 #
 # Usage: scripts/bench.sh [N ...]        (default: 10000 100000)
 # Environment: RUNS (TUI starts per size, default 7), IDLE_SECONDS (default 30),
@@ -195,6 +196,16 @@ for n in "${SIZES[@]}"; do
     R[$n,report]=$(printf '%s\n' "${reps[@]}" | median)
     R[$n,report_rss]=$(max_rss_mb "$WORK/report-time.txt")
 
+    # audit verify: the chain, the replay of every event against the tables, the schema.
+    reps=()
+    for run in 1 2 3; do
+        t0=$(now_ns)
+        /usr/bin/time -v -o "$WORK/verify-time.txt" "$BIN" --db "$db" audit verify >/dev/null
+        reps+=($(( ($(now_ns) - t0) / 1000000 )))
+    done
+    R[$n,verify]=$(printf '%s\n' "${reps[@]}" | median)
+    R[$n,verify_rss]=$(max_rss_mb "$WORK/verify-time.txt")
+
     # CSV import of n rows versus sqlite3's bare .import of the same file, taken in
     # turns IMPORT_RUNS times each (the host's noise hits both alike); medians.
     csv=$WORK/import-$n.csv
@@ -250,6 +261,8 @@ row "TUI peak memory (max RSS)" tui_rss " MB"
 row "TUI idle CPU over ${IDLE_SECONDS} s" idle " %"
 row "report --json (median of 3)" report " ms"
 row "report --json peak memory" report_rss " MB"
+row "audit verify with replay (median of 3)" verify " ms"
+row "audit verify peak memory" verify_rss " MB"
 row "import of N CSV rows (median)" import " s"
 row "sqlite3 .import of the same file (median)" sqlite " s"
 row "import / sqlite3 .import" ratio ""
