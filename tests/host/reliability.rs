@@ -421,7 +421,16 @@ fn truncating_the_newest_events_is_caught_by_the_anchor() {
         &["audit", "verify", "--anchor", anchor.to_str().unwrap()],
     );
     let c = Connection::open(&db).unwrap();
-    c.execute_batch("DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq >= (SELECT max(seq) - 1 FROM events);").unwrap();
+    // The append-only trigger is dropped for the deletion and put back exactly as it
+    // was, so only the deletion itself is left to find.
+    let trigger: String = c
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'events_no_delete'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    c.execute_batch(&format!("DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq >= (SELECT max(seq) - 1 FROM events); {trigger};")).unwrap();
     // The remaining chain is intact in itself, but the rows the deleted events made
     // are still there, and the replay names them...
     let o = run(&db, &["audit", "verify"]);

@@ -269,7 +269,7 @@ fn a_history_that_uses_every_action_verifies_clean() {
     pat.act(
         &a,
         &Action::Grant {
-            method: Some(Method::SsoInvite),
+            method: Some(Method::DelegatedAccount),
             note: None,
         },
         None,

@@ -269,7 +269,7 @@ fn every_move_replays_to_the_item_the_machine_returned() {
         &mut it,
         &pat,
         Action::Grant {
-            method: Some(Method::SsoInvite),
+            method: Some(Method::Vault),
             note: None,
         },
         &mut approvals,
