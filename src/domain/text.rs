@@ -365,12 +365,14 @@ fn refused_on_one_line(c: char) -> bool {
 /// The form in which rules compare and scan text: Unicode NFKC (fullwidth
 /// and other compatibility forms become plain letters), invisible and format
 /// characters removed (the joiners too, since they change no letter), and
-/// letters of other scripts that look like Latin ones folded to them
-/// ("pаssword" with a Cyrillic а reads "password"), by the Unicode confusables
-/// table. Case is kept: callers that need it fold case themselves.
+/// words written with letters of other scripts that look like Latin ones
+/// folded to them ("pаssword" with a Cyrillic а reads "password"), by the
+/// Unicode confusables table. A word with a letter that imitates nothing
+/// (most Russian or Greek words) stays as it is: only disguise is undone, not
+/// ordinary writing. Case is kept: callers that need it fold case themselves.
 ///
-/// Borrows plain ASCII text without control characters, which is the common
-/// case: nothing in it can need folding.
+/// Borrows plain ASCII text, which is the common case: nothing in it can
+/// need folding.
 pub fn fold(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
@@ -378,20 +380,45 @@ pub fn fold(text: &str) -> Cow<'_, str> {
     let visible = text
         .chars()
         .filter(|&c| !(is_invisible(c) || is_joiner(c) || is_ignorable(c)));
-    let mut out = String::with_capacity(text.len());
-    // NFKC can itself produce a filler (U+FFA0 becomes U+1160), so the
-    // invisible characters are dropped on both sides of it.
-    for c in visible.nfkc() {
-        if is_ignorable(c) || is_invisible(c) {
-            continue;
-        }
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            push_latin_lookalike(&mut out, c);
-        }
+    let normal: String = if unicode_normalization::is_nfkc_quick(visible.clone())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        visible.collect()
+    } else {
+        // NFKC can itself produce a filler (U+FFA0 becomes U+1160), so the
+        // invisible characters are dropped on both sides of it.
+        visible
+            .nfkc()
+            .filter(|&c| !(is_ignorable(c) || is_invisible(c)))
+            .collect()
+    };
+    if normal.is_ascii() {
+        return Cow::Owned(normal);
+    }
+    let mut out = String::with_capacity(normal.len());
+    let mut word = String::new();
+    for piece in normal.split_inclusive(char::is_whitespace) {
+        word.clear();
+        let folded = piece.chars().all(|c| {
+            if c.is_ascii() || c.is_whitespace() {
+                word.push(c);
+                true
+            } else if push_latin_lookalike(&mut word, c) {
+                true
+            } else {
+                // Accented Latin letters stay in a folded word: "contraseña"
+                // with a Cyrillic о is still a Latin word in disguise.
+                word.push(c);
+                is_latin_letter(c)
+            }
+        });
+        out.push_str(if folded { &word } else { piece });
     }
     Cow::Owned(out)
+}
+
+fn is_latin_letter(c: char) -> bool {
+    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}') && c.is_alphabetic()
 }
 
 /// Variation selectors and other default-ignorable characters that carry no
@@ -403,31 +430,41 @@ fn is_ignorable(c: char) -> bool {
     )
 }
 
-/// Pushes `c`, or the ASCII text it imitates when the Unicode confusables
-/// table says it looks like one (Cyrillic а → a, Greek Ρ → P). Letters with
-/// diacritics keep them (é is not e); CJK, Hangul and kana have no Latin
-/// look-alikes worth a table lookup.
-fn push_latin_lookalike(out: &mut String, c: char) {
-    if matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}') {
-        out.push(c);
-        return;
+/// The blocks where the confusables table has Latin look-alikes worth a
+/// lookup: Latin supplements and extensions, IPA, Greek, Cyrillic, Armenian,
+/// Cherokee, general punctuation and letterlike symbols. Other scripts (CJK,
+/// Hangul, Arabic, Indic) are never folded, which also keeps their text fast.
+fn may_imitate_latin(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0080}'..='\u{058F}'
+            | '\u{13A0}'..='\u{13FF}'
+            | '\u{1D00}'..='\u{1DBF}'
+            | '\u{1E00}'..='\u{1FFF}'
+            | '\u{2000}'..='\u{2BFF}'
+            | '\u{A640}'..='\u{A69F}'
+            | '\u{A720}'..='\u{A7FF}'
+            | '\u{AB30}'..='\u{AB6F}'
+    )
+}
+
+/// Pushes the ASCII text `c` imitates when the Unicode confusables table
+/// says it looks like one (Cyrillic а → a, Greek Ρ → P) and returns true;
+/// returns false for anything else (é is not e, Д imitates nothing).
+fn push_latin_lookalike(out: &mut String, c: char) -> bool {
+    if !may_imitate_latin(c) {
+        return false;
     }
     let mut buf = [0u8; 4];
-    let mut skeleton = [' '; 4];
-    let mut len = 0;
+    let start = out.len();
     for s in unicode_security::skeleton(c.encode_utf8(&mut buf)) {
-        if !s.is_ascii_graphic() || len == skeleton.len() {
-            out.push(c);
-            return;
+        if !s.is_ascii_graphic() {
+            out.truncate(start);
+            return false;
         }
-        skeleton[len] = s;
-        len += 1;
+        out.push(s);
     }
-    if len == 0 {
-        out.push(c);
-    } else {
-        out.extend(&skeleton[..len]);
-    }
+    out.len() > start
 }
 
 /// The visible stand-in for a refused char (see the module docs).
@@ -770,8 +807,11 @@ mod invisible_tests {
         assert_eq!(fold("\u{0410}dmin"), "Admin");
         assert_eq!(fold("pass\u{00AD}word\u{FEFF}"), "password");
         assert_eq!(fold("👩\u{200D}💻"), "👩💻");
-        // Letters with diacritics and other scripts stay what they are.
+        // Letters with diacritics and other scripts stay what they are, and
+        // so do words of other scripts that imitate no Latin word.
         assert_eq!(fold("José Müller"), "José Müller");
+        assert_eq!(fold("Алексей Смирнов"), "Алексей Смирнов");
+        assert_eq!(fold("\u{0420}\u{0430}\u{0455}\u{0455}word"), "Password");
         assert_eq!(fold("山田 太郎"), "山田 太郎");
         assert!(matches!(fold("plain ascii"), Cow::Borrowed(_)));
     }

@@ -102,7 +102,8 @@ fn rejoin_spaced_letters(text: &str) -> String {
 }
 
 /// A vendor token broken in two by a space ("ghp_EXAMPLEtQvl2 ucn6G3..."):
-/// every pair of neighbouring words of which one is long and token-like,
+/// every pair of neighbouring words of which one is long and token-like
+/// (either half: the other may be a plain prefix such as `glimt-example`),
 /// glued together, one pair per line. The vendor rules are scanned over
 /// this; a pair of ordinary words does not make a vendor token shape.
 pub(super) fn split_token_pairs(text: &str) -> Option<String> {
@@ -110,16 +111,8 @@ pub(super) fn split_token_pairs(text: &str) -> Option<String> {
     let mut words = text.split(' ').filter(|w| !w.is_empty()).peekable();
     while let Some(left) = words.next() {
         let Some(&right) = words.peek() else { break };
-        let (long, short) = if left.len() >= right.len() {
-            (left, right)
-        } else {
-            (right, left)
-        };
-        if left.len() + right.len() < super::MIN_TOKEN_RUN
-            || long.len() < 8
-            || short.is_empty()
-            || !is_token_like(long)
-        {
+        let half = |w: &str| w.len() >= 8 && is_token_like(w);
+        if left.len() + right.len() < super::MIN_TOKEN_RUN || !(half(left) || half(right)) {
             continue;
         }
         let out = out.get_or_insert_with(String::new);

@@ -48,6 +48,8 @@ mod disguise;
 mod kinds;
 mod patterns;
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 pub use kinds::SecretKind;
