@@ -126,18 +126,23 @@ pub const COLUMNS: &[&str] = &[
 pub const FIELD_COLUMNS: &[&str] = COLUMNS.split_at(2).1.split_at(18).0;
 
 /// Columns export writes and import accepts but ignores: import never carries them.
-pub const READ_ONLY_COLUMNS: &[&str] = &[
-    "id",
-    "project",
-    "state",
-    "version",
-    "requester",
-    "flags",
-    "blocking",
-    "blocker-reasons",
-    "created-at",
-    "updated-at",
-];
+/// They are `COLUMNS` without the item columns: `id`, `project`, then all after `notes`.
+pub const READ_ONLY_COLUMNS: &[&str] = &without_fields::<{ COLUMNS.len() - FIELD_COLUMNS.len() }>();
+
+/// `COLUMNS` with the item columns left out, in order.
+const fn without_fields<const N: usize>() -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < 2 {
+            COLUMNS[i]
+        } else {
+            COLUMNS[i + FIELD_COLUMNS.len()]
+        };
+        i += 1;
+    }
+    out
+}
 
 /// Whether a spreadsheet could read the cell as a formula: after any leading
 /// apostrophes it starts with tab or CR, or after leading whitespace with `=`, `+`,

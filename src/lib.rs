@@ -7,6 +7,7 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod exchange;
+pub mod host;
 pub mod identity;
 pub mod present;
 pub mod scale;

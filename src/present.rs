@@ -185,7 +185,6 @@ pub fn added(item: &Item) -> String {
 pub fn outcome(kind: ActionKind, before: State, item: &Item) -> String {
     let label = item_label(item);
     let did = match kind {
-        ActionKind::Submit => format!("Submitted {label} for approval"),
         ActionKind::Approve => {
             let missing = item.missing_approvals();
             if missing.is_empty() {
@@ -198,18 +197,6 @@ pub fn outcome(kind: ActionKind, before: State, item: &Item) -> String {
                 )
             }
         }
-        ActionKind::Deny => format!("Denied {label}"),
-        ActionKind::Return => format!("Returned {label} to its requester for changes"),
-        ActionKind::Grant => format!("Recorded that access to {label} was granted"),
-        ActionKind::Verify => format!("Verified {label}: it is ready"),
-        ActionKind::Revoke => format!("Revoked {label}"),
-        ActionKind::Cancel => format!("Cancelled {label}"),
-        ActionKind::Reopen => format!("Reopened {label}"),
-        ActionKind::Block => format!("Flagged {label} as blocked"),
-        ActionKind::Unblock => format!("Cleared the manual blocker on {label}"),
-        ActionKind::BreakGlass => format!("EMERGENCY GRANT on {label}"),
-        ActionKind::CloseRetro => format!("Closed the break-glass retrospective of {label}"),
-        ActionKind::Note => format!("Added a note to {label}"),
         ActionKind::Edit => {
             if before != item.state {
                 format!(
@@ -220,8 +207,32 @@ pub fn outcome(kind: ActionKind, before: State, item: &Item) -> String {
                 format!("Edited {label}")
             }
         }
+        other => {
+            let (verb, rest) = plain_outcome(other);
+            format!("{verb} {label}{rest}")
+        }
     };
     format!("{did}. Next: {}.", next_text(&blockers::next_step(item)))
+}
+
+/// The words around an item's label for the moves whose outcome needs nothing else.
+fn plain_outcome(kind: ActionKind) -> (&'static str, &'static str) {
+    match kind {
+        ActionKind::Submit => ("Submitted", " for approval"),
+        ActionKind::Deny => ("Denied", ""),
+        ActionKind::Return => ("Returned", " to its requester for changes"),
+        ActionKind::Grant => ("Recorded the grant of access to", ""),
+        ActionKind::Verify => ("Verified", ": it is ready"),
+        ActionKind::Revoke => ("Revoked", ""),
+        ActionKind::Cancel => ("Cancelled", ""),
+        ActionKind::Reopen => ("Reopened", ""),
+        ActionKind::Block => ("Flagged", " as blocked"),
+        ActionKind::Unblock => ("Cleared the manual blocker on", ""),
+        ActionKind::BreakGlass => ("EMERGENCY GRANT on", ""),
+        ActionKind::CloseRetro => ("Closed the break-glass retrospective of", ""),
+        ActionKind::Note => ("Added a note to", ""),
+        ActionKind::Approve | ActionKind::Edit => ("Changed", ""),
+    }
 }
 
 fn next_text(step: &NextStep) -> String {

@@ -298,41 +298,37 @@ fn walk(
     if roll < 40 {
         return Ok(());
     }
+    // Support grants, verifies, then revokes; the roll says after which move the walk
+    // stops (every roll is below 100, so the revocation is always the last).
     let support = *rng.pick(&SUPPORT);
-    let Some(t) = step(rng) else { return Ok(()) };
-    b.act(
-        support,
-        t,
-        item,
-        &Action::Grant {
-            method: None,
-            note: None,
-        },
-    )?;
-    if roll < 50 {
-        return Ok(());
+    for (action, stop_below) in [
+        (
+            Action::Grant {
+                method: None,
+                note: None,
+            },
+            50,
+        ),
+        (
+            Action::Verify {
+                note: "scope and owner confirmed with the client".into(),
+            },
+            95,
+        ),
+        (
+            Action::Revoke {
+                note: "removed; confirmed in the admin console".into(),
+            },
+            100,
+        ),
+    ] {
+        let Some(t) = step(rng) else { return Ok(()) };
+        b.act(support, t, item, &action)?;
+        if roll < stop_below {
+            break;
+        }
     }
-    let Some(t) = step(rng) else { return Ok(()) };
-    b.act(
-        support,
-        t,
-        item,
-        &Action::Verify {
-            note: "scope and owner confirmed with the client".into(),
-        },
-    )?;
-    if roll < 95 {
-        return Ok(());
-    }
-    let Some(t) = step(rng) else { return Ok(()) };
-    b.act(
-        support,
-        t,
-        item,
-        &Action::Revoke {
-            note: "removed; confirmed in the admin console".into(),
-        },
-    )
+    Ok(())
 }
 
 #[cfg(test)]

@@ -52,6 +52,15 @@ pub enum Command {
     /// Check the hash-chained event log
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// This host's installation: is it guarded?
+    #[command(subcommand)]
+    Host(HostCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HostCmd {
+    /// Exit 0 when the installation is guarded, 1 otherwise, listing each problem with its fix
+    Check,
 }
 
 #[derive(Debug, Args)]
@@ -267,18 +276,29 @@ pub enum ItemCmd {
         /// Conditions of the approval (shorter expiry, extra control)
         #[arg(long)]
         conditions: Option<String>,
+        /// The version you decided on (from `item show`); a newer one is refused (exit 4)
+        #[arg(long, value_name = "N")]
+        version: Option<i64>,
     },
     /// Deny a request (reason required)
     Deny {
         id: String,
+        /// Why it is denied
         #[arg(long)]
         reason: String,
+        /// The version you decided on (from `item show`); a newer one is refused (exit 4)
+        #[arg(long, value_name = "N")]
+        version: Option<i64>,
     },
     /// Return a request for changes (reason required)
     Return {
         id: String,
+        /// What to change
         #[arg(long)]
         reason: String,
+        /// The version you decided on (from `item show`); a newer one is refused (exit 4)
+        #[arg(long, value_name = "N")]
+        version: Option<i64>,
     },
     /// approved → granted, recording the safe method actually used
     Grant {

@@ -3,6 +3,7 @@
 //! 0 done, 1 error, 2 usage, 3 refused by a rule, 4 conflict with a concurrent change.
 
 pub mod args;
+mod host;
 mod items;
 mod output;
 mod setup;
@@ -125,6 +126,9 @@ fn db_path(cli: &Cli) -> Result<PathBuf, Failure> {
 /// Opens the store, telling the user on standard error while another process holds
 /// the write lock. A missing file is an error: only `init` and `demo` make one.
 pub fn open_store(path: &std::path::Path) -> Result<Store, Failure> {
+    if let Some(s) = host::take_opened(path) {
+        return Ok(s);
+    }
     with_notices(Store::open(path)?)
 }
 
@@ -148,8 +152,19 @@ fn with_notices(mut s: Store) -> Result<Store, Failure> {
 
 fn dispatch(cli: Cli) -> CmdResult {
     let json = cli.json;
-    let path = db_path(&cli)?;
+    let start = host::start(&cli)?;
+    let path = match &start {
+        host::Start::Guarded { path, init } => {
+            if let Some(done) = init {
+                return host::report_init(path, done);
+            }
+            path.clone()
+        }
+        host::Start::Check(_) => PathBuf::new(),
+        host::Start::Plain => db_path(&cli)?,
+    };
     match cli.command {
+        Some(Command::Host(c)) => host::command(c, start, json),
         None => setup::open_tui(&path),
         Some(Command::Demo(a)) => setup::demo(cli.db.as_deref(), &a),
         Some(Command::Init(a)) => setup::init(&path, a.group.as_deref()),

@@ -68,6 +68,21 @@ pub fn json(v: &serde_json::Value) -> io::Result<()> {
     writeln!(out)
 }
 
+/// A list: as JSON when `json` is set, else as a table with one row per entry.
+pub fn list<T: serde::Serialize>(
+    json: bool,
+    entries: &[T],
+    header: &[&str],
+    max: usize,
+    row: impl Fn(&T) -> Vec<String>,
+) -> io::Result<()> {
+    if json {
+        return self::json(&serde_json::json!(entries));
+    }
+    let rows: Vec<Vec<String>> = entries.iter().map(row).collect();
+    table(header, &rows, max)
+}
+
 /// "3d 4h", "5h 10m", "12m".
 pub fn age(d: chrono::Duration) -> String {
     present::age(d)

@@ -490,15 +490,7 @@ mod tests {
     }
 
     fn project() -> Project {
-        Project {
-            key: "ACME".into(),
-            name: "Acme".into(),
-            client: "Acme".into(),
-            start: NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
-            tz: "Europe/Berlin".into(),
-            coordinator: "carol".into(),
-            closed_at: None,
-        }
+        crate::domain::fixtures::project("Acme", "2026-03-10", "Europe/Berlin")
     }
 
     fn item(state: State, at: &str) -> Item {

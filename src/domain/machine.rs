@@ -176,19 +176,23 @@ pub fn require_registered<'a>(actor: Actor<'a>, login: &str) -> Result<&'a Perso
 
 /// Refuses `p` unless they hold one of `roles`; `what` names the action ("submit").
 pub fn require_role(p: &Person, roles: &[Role], what: &str) -> Result<(), Refusal> {
-    if roles.iter().any(|r| p.has(*r)) {
+    if p.has_any(roles) {
         return Ok(());
     }
-    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    let needed = or_list(roles.iter().map(|r| r.as_str()));
     Err(Refusal::new(
         Rule::RoleRequired,
         format!(
-            "{what} needs the role {}; {} has {}",
-            names.join(" or "),
+            "{what} needs the role {needed}; {} has {}",
             p.login,
             decide::roles_of(p)
         ),
     ))
+}
+
+/// "a or b or c", for what a refusal would have accepted.
+fn or_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.collect::<Vec<_>>().join(" or ")
 }
 
 /// Roles that manage projects, tasks and items (add, edit, submit, cancel, import).
@@ -210,28 +214,27 @@ pub fn require_manager<'a>(
 
 /// May this person manage projects, tasks and items?
 pub fn can_manage(actor: Actor<'_>) -> bool {
-    actor.is_some_and(|p| MANAGERS.iter().any(|r| p.has(*r)))
+    actor.is_some_and(|p| p.has_any(&MANAGERS))
 }
 
 /// May this person work on items (grant, verify, revoke, notes, blockers)?
 pub fn can_work(actor: Actor<'_>) -> bool {
-    actor.is_some_and(|p| WORKERS.iter().any(|r| p.has(*r)))
+    actor.is_some_and(|p| p.has_any(&WORKERS))
 }
 
 fn from_states(item: &Item, kind: ActionKind, allowed: &[State]) -> Result<(), Refusal> {
     if allowed.contains(&item.state) {
         return Ok(());
     }
-    let names: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
+    let from = or_list(allowed.iter().map(|s| s.as_str()));
     Err(Refusal::new(
         Rule::StateMachine,
         format!(
-            "{} {} is {}; {} is only possible from {}",
+            "{} {} is {}; {} is only possible from {from}",
             item.id(),
             item.fields.system,
             item.state,
             kind.name(),
-            names.join(" or ")
         ),
     ))
 }
@@ -394,6 +397,16 @@ fn required_text(field: &str, value: &str, rule: Rule, fix: &str) -> Result<(), 
     rules::check_text(field, value, true)
 }
 
+/// A move's required note (rule `note-required`).
+fn required_note(note: &str, fix: &str) -> Result<(), Refusal> {
+    required_text("note", note, Rule::NoteRequired, fix)
+}
+
+/// A move's required reason (rule `reason-required`).
+fn required_reason(reason: &str, fix: &str) -> Result<(), Refusal> {
+    required_text("reason", reason, Rule::ReasonRequired, fix)
+}
+
 fn optional_text(field: &str, value: &Option<String>) -> Result<(), Refusal> {
     match value {
         Some(v) => rules::check_text(field, v, true),
@@ -493,7 +506,7 @@ pub fn apply(
             );
         }
         Action::Deny { reason } => {
-            required_text("reason", reason, Rule::ReasonRequired, "say why")?;
+            required_reason(reason, "say why")?;
             record_decider(&mut payload, item, actor)?;
             to = State::Denied;
             next.last_reason = Some(reason.clone());
@@ -501,7 +514,7 @@ pub fn apply(
             payload["reason"] = json!(reason);
         }
         Action::Return { reason } => {
-            required_text("reason", reason, Rule::ReasonRequired, "say what to change")?;
+            required_reason(reason, "say what to change")?;
             record_decider(&mut payload, item, actor)?;
             to = State::Needed;
             next.last_reason = Some(reason.clone());
@@ -518,28 +531,33 @@ pub fn apply(
                 .on(Field::Method)
                 .fix("say which safe method was used")
             })?;
+            if let Some(approved) = item.fields.method
+                && used != approved
+            {
+                return Err(Refusal::new(
+                    Rule::ApprovedMethod,
+                    format!(
+                        "{} was approved for collection by {approved}, not {used}",
+                        item.id()
+                    ),
+                )
+                .on(Field::Method)
+                .fix(format!(
+                    "grant it by {approved}, or change the item's method (its approvals then lapse and it is approved again)"
+                )));
+            }
             next.granted_method = Some(used);
             to = State::Granted;
             payload["method"] = json!(used.as_str());
             payload["note"] = json!(note);
         }
         Action::Verify { note } => {
-            required_text(
-                "note",
-                note,
-                Rule::NoteRequired,
-                "say how scope and credential owner were checked",
-            )?;
+            required_note(note, "say how scope and credential owner were checked")?;
             to = State::Verified;
             payload["note"] = json!(note);
         }
         Action::Revoke { note } => {
-            required_text(
-                "note",
-                note,
-                Rule::NoteRequired,
-                "say how removal was confirmed",
-            )?;
+            required_note(note, "say how removal was confirmed")?;
             to = State::Revoked;
             payload["note"] = json!(note);
             payload["temporary"] = json!(item.fields.temporary);
@@ -557,7 +575,7 @@ pub fn apply(
             payload["note"] = json!(note);
         }
         Action::Block { reason } => {
-            required_text("reason", reason, Rule::ReasonRequired, "say what blocks it")?;
+            required_reason(reason, "say what blocks it")?;
             next.manual_block = Some(reason.clone());
             payload["reason"] = json!(reason);
         }
@@ -565,12 +583,7 @@ pub fn apply(
             next.manual_block = None;
         }
         Action::BreakGlass { reason } => {
-            required_text(
-                "reason",
-                reason,
-                Rule::ReasonRequired,
-                "say what emergency this is",
-            )?;
+            required_reason(reason, "say what emergency this is")?;
             let used = item.fields.method.ok_or_else(|| {
                 Refusal::new(
                     Rule::SafeCollectionMethod,
@@ -586,20 +599,16 @@ pub fn apply(
             to = State::Granted;
             payload["reason"] = json!(reason);
             payload["retro_due"] = json!(next.retro_due);
+            payload["method"] = json!(used.as_str());
         }
         Action::CloseRetro { note } => {
-            required_text(
-                "note",
-                note,
-                Rule::NoteRequired,
-                "record what the retrospective found",
-            )?;
+            required_note(note, "record what the retrospective found")?;
             payload["note"] = json!(note);
             payload["overdue"] = json!(item.retro_due.is_some_and(|d| d < now));
             next.retro_due = None;
         }
         Action::Note { text } => {
-            required_text("note", text, Rule::NoteRequired, "give the note text")?;
+            required_note(text, "give the note text")?;
             payload["note"] = json!(text);
         }
     }
@@ -619,6 +628,24 @@ pub fn apply(
     })
 }
 
+/// The fields that differ between `old` and `new`, each under its JSON name with its
+/// old and new value (`{"system": ["GA4", "GTM"]}`): the log then says what an edit
+/// set, so replaying it needs nothing but the log. Field values are never secrets
+/// (those are refused before anything is written).
+pub fn field_changes(old: &ItemFields, new: &ItemFields) -> Value {
+    let (Value::Object(old), Value::Object(new)) = (json!(old), json!(new)) else {
+        return json!({});
+    };
+    let changed: serde_json::Map<String, Value> = new
+        .into_iter()
+        .filter_map(|(k, n)| {
+            let o = old.get(&k).cloned().unwrap_or(Value::Null);
+            (o != n).then(|| (k, json!([o, n])))
+        })
+        .collect();
+    Value::Object(changed)
+}
+
 /// Applies an edit of the item's fields. A material change to a requested or
 /// approved item sends it back to `needed` and voids its approvals; granted access
 /// is not changed in place.
@@ -636,6 +663,7 @@ pub fn edit(
     rules::check_fields(&fields, today, Some(&item.fields))?;
     let changed = rules::changed_fields(&item.fields, &fields);
     let material = rules::material_changes(&item.fields, &fields);
+    let widening = rules::widening_changes(&item.fields, &fields);
     if changed.is_empty() {
         return Err(Refusal::new(
             Rule::ValidValue,
@@ -643,21 +671,22 @@ pub fn edit(
         )
         .fix("change at least one field"));
     }
-    if item.state.access_live() && !material.is_empty() {
+    if item.state.access_live() && !widening.is_empty() {
         return Err(Refusal::new(
             Rule::NoEditOfLiveAccess,
             format!(
                 "{} is {}: {} cannot change on live access",
                 item.id(),
                 item.state,
-                material.join(", ")
+                widening.join(", ")
             ),
         )
         .fix("revoke it and request the new access as a new item"));
     }
     let mut next = item.clone();
     next.fields = fields;
-    let mut payload = json!({ "changed": changed });
+    let mut payload =
+        json!({ "changed": changed, "fields": field_changes(&item.fields, &next.fields) });
     let lapses = !material.is_empty() && matches!(item.state, State::Requested | State::Approved);
     if lapses {
         lapse(&mut next);

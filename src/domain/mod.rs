@@ -8,6 +8,8 @@
 pub mod blockers;
 pub mod dates;
 pub mod decide;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod machine;
 pub mod model;
 pub mod refusal;

@@ -227,6 +227,10 @@ impl Person {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
+    /// Holds at least one of `roles`.
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has(*r))
+    }
     /// True when `text` (free text such as a credential owner) names this person (see
     /// [`super::decide::names`]).
     pub fn is_named_by(&self, text: &str) -> bool {
@@ -627,15 +631,7 @@ mod instruction_tests {
     use super::*;
 
     fn project() -> Project {
-        Project {
-            key: "ACME".into(),
-            name: "Acme onboarding".into(),
-            client: "Acme Retail".into(),
-            start: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-            tz: "UTC".into(),
-            coordinator: "carol".into(),
-            closed_at: None,
-        }
+        crate::domain::fixtures::project("Acme onboarding", "2026-12-01", "UTC")
     }
 
     fn item(method: Option<Method>) -> Item {

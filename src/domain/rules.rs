@@ -15,11 +15,38 @@ pub const MAX_NOTE: usize = 4000;
 /// Words that make a role privileged on their own.
 const PRIVILEGED_WORDS: [&str; 5] = ["admin", "administrator", "owner", "root", "superuser"];
 
-/// A role is privileged when one of its whole words is admin, administrator, owner,
-/// root or superuser ("Site Admin" yes, "Badminton Coach" no).
+/// Pairs of words that name full control together ("Super User", "Full Control").
+const PRIVILEGED_PAIRS: [(&str, &str); 3] =
+    [("super", "user"), ("full", "control"), ("full", "access")];
+
+/// A word without its plural ending: "admins" → "admin", "owners" → "owner".
+fn singular(word: &str) -> &str {
+    if word.ends_with("ss") {
+        return word;
+    }
+    word.strip_suffix('s')
+        .filter(|w| w.len() >= 4)
+        .unwrap_or(word)
+}
+
+/// A role is privileged when one of its words, in the singular, is admin,
+/// administrator, owner, root or superuser, or ends in admin ("sysadmin",
+/// "Superadmin"), or when two of its words say "super user" or "full control"/"full
+/// access". "Site Admin", "Domain Admins" and "Org Owners" are; "Badminton coach",
+/// "Administrative assistant" and "Ownership reports" are not.
 pub fn role_is_privileged(role: &str) -> bool {
-    role.split(|c: char| !c.is_alphanumeric())
-        .any(|w| PRIVILEGED_WORDS.iter().any(|p| w.eq_ignore_ascii_case(p)))
+    let folded = role.to_lowercase();
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(singular)
+        .collect();
+    words
+        .iter()
+        .any(|w| PRIVILEGED_WORDS.contains(w) || (w.ends_with("admin") && w.len() > 5))
+        || words
+            .windows(2)
+            .any(|pair| PRIVILEGED_PAIRS.contains(&(pair[0], pair[1])))
 }
 
 /// Checks one free-text value: no control or bidi characters, not too long, no
@@ -303,61 +330,70 @@ pub fn normalise(f: &mut ItemFields) {
     }
 }
 
+/// How two versions of an item's fields are compared for one changed-field name.
+type Differs = fn(&ItemFields, &ItemFields) -> bool;
+
+/// Fields whose change voids approvals given so far, in the order they are named.
+/// All but the last two also widen or move live access, so they may not change on it.
+const MATERIAL: &[(&str, Differs)] = &[
+    ("system", |a, b| a.system != b.system),
+    ("role", |a, b| a.role != b.role),
+    ("holder", |a, b| a.holder != b.holder),
+    ("approver", |a, b| a.approver != b.approver),
+    ("method", |a, b| a.method != b.method),
+    ("temporary", |a, b| a.temporary != b.temporary),
+    ("expires", |a, b| a.expires != b.expires),
+    ("deprovision", |a, b| a.deprovision != b.deprovision),
+    ("flags", |a, b| {
+        (a.privileged, a.shared_credential, a.client_owned)
+            != (b.privileged, b.shared_credential, b.client_owned)
+    }),
+    ("exception", |a, b| a.exception != b.exception),
+    // What the access is for and whose credential it is: an approval was given for
+    // these, but changing them does not widen access that exists.
+    ("purpose", |a, b| a.purpose != b.purpose),
+    ("credential-owner", |a, b| {
+        a.credential_owner != b.credential_owner
+    }),
+];
+
+/// How many entries of [`MATERIAL`], from the start, widen or move live access.
+const WIDENING: usize = MATERIAL.len() - 2;
+
+/// The other fields an edit can change, named after the material ones.
+const IMMATERIAL: &[(&str, Differs)] = &[
+    ("needed-by", |a, b| a.needed_by != b.needed_by),
+    ("notes", |a, b| a.notes != b.notes),
+];
+
+/// The names in `table` of the fields that differ.
+fn differing(
+    table: &'static [(&'static str, Differs)],
+    old: &ItemFields,
+    new: &ItemFields,
+) -> impl Iterator<Item = &'static str> {
+    table
+        .iter()
+        .filter(|(_, differs)| differs(old, new))
+        .map(|(name, _)| *name)
+}
+
 /// Fields whose change voids approvals given so far (and needs a new approval).
 pub fn material_changes(old: &ItemFields, new: &ItemFields) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    if old.system != new.system {
-        out.push("system");
-    }
-    if old.role != new.role {
-        out.push("role");
-    }
-    if old.holder != new.holder {
-        out.push("holder");
-    }
-    if old.approver != new.approver {
-        out.push("approver");
-    }
-    if old.method != new.method {
-        out.push("method");
-    }
-    if old.temporary != new.temporary {
-        out.push("temporary");
-    }
-    if old.expires != new.expires {
-        out.push("expires");
-    }
-    if old.deprovision != new.deprovision {
-        out.push("deprovision");
-    }
-    if old.privileged != new.privileged
-        || old.shared_credential != new.shared_credential
-        || old.client_owned != new.client_owned
-    {
-        out.push("flags");
-    }
-    if old.exception != new.exception {
-        out.push("exception");
-    }
-    out
+    differing(MATERIAL, old, new).collect()
+}
+
+/// Material changes that would widen or move live access: granted access is not
+/// changed so in place.
+pub fn widening_changes(old: &ItemFields, new: &ItemFields) -> Vec<&'static str> {
+    differing(&MATERIAL[..WIDENING], old, new).collect()
 }
 
 /// All fields that differ, for the edit event.
 pub fn changed_fields(old: &ItemFields, new: &ItemFields) -> Vec<&'static str> {
-    let mut out = material_changes(old, new);
-    if old.purpose != new.purpose {
-        out.push("purpose");
-    }
-    if old.credential_owner != new.credential_owner {
-        out.push("credential-owner");
-    }
-    if old.needed_by != new.needed_by {
-        out.push("needed-by");
-    }
-    if old.notes != new.notes {
-        out.push("notes");
-    }
-    out
+    differing(MATERIAL, old, new)
+        .chain(differing(IMMATERIAL, old, new))
+        .collect()
 }
 
 /// Checks that a login names a registered person holding one of `roles` (for approval
@@ -417,6 +453,27 @@ mod tests {
         assert!(!role_is_privileged("Badminton coach"));
         assert!(!role_is_privileged("Viewer"));
         assert!(!role_is_privileged("Ownership reports reader"));
+        for role in [
+            "Domain Admins",
+            "Billing Admins",
+            "Org Owners",
+            "Superadmin",
+            "sysadmin",
+            "Super User",
+            "Full Control",
+            "Full access",
+            "Co-owner",
+        ] {
+            assert!(role_is_privileged(role), "{role}");
+        }
+        for role in [
+            "Administrative assistant",
+            "Badminton coach",
+            "Super viewer",
+            "Users",
+        ] {
+            assert!(!role_is_privileged(role), "{role}");
+        }
     }
 
     #[test]
@@ -440,6 +497,15 @@ mod tests {
         b.role = "Editor".into();
         b.privileged = true;
         assert_eq!(material_changes(&a, &b), vec!["role", "flags"]);
+        // An approval was given for a purpose and a credential owner: changing them
+        // lapses it, though it does not widen live access.
+        b.purpose = "another task".into();
+        b.credential_owner = "Someone else".into();
+        assert_eq!(
+            material_changes(&a, &b),
+            vec!["role", "flags", "purpose", "credential-owner"]
+        );
+        assert_eq!(widening_changes(&a, &b), vec!["role", "flags"]);
     }
 }
 

@@ -93,6 +93,14 @@ fn one_cell(column: &str, value: &str) -> ImportError {
     ]))
 }
 
+/// The error of a file whose second row holds `value` in `column`, checked to name
+/// that cell (line 3, the header being line 1).
+fn refused_cell(column: &str, value: &str) -> ImportError {
+    let e = one_cell(column, value);
+    at(&e, 3, Some(column));
+    e
+}
+
 #[test]
 fn columns_contract() {
     assert_eq!(COLUMNS.len(), 28);
@@ -276,13 +284,9 @@ fn bad_dates_name_line_and_column() {
         "tomorrow",
         "2026-13-01",
     ] {
-        at(&one_cell("needed-by", bad), 3, Some("needed-by"));
+        refused_cell("needed-by", bad);
     }
-    at(
-        &one_cell("exception-expires", "2026-02-29"),
-        3,
-        Some("exception-expires"),
-    );
+    refused_cell("exception-expires", "2026-02-29");
     assert_eq!(
         ok(&file(&[row(&[("expires", " 2028-02-29 ")])]))[0]
             .1
@@ -293,8 +297,7 @@ fn bad_dates_name_line_and_column() {
 
 #[test]
 fn unknown_and_unsafe_methods() {
-    let e = one_cell("method", "fax");
-    at(&e, 3, Some("method"));
+    let e = refused_cell("method", "fax");
     assert_eq!(e.rule, None);
     assert!(e.message.contains("delegated-account"), "{e}");
     for unsafe_method in [
@@ -307,8 +310,7 @@ fn unknown_and_unsafe_methods() {
         "plain-text",
         "phone",
     ] {
-        let e = one_cell("method", unsafe_method);
-        at(&e, 3, Some("method"));
+        let e = refused_cell("method", unsafe_method);
         assert_eq!(e.rule, Some(Rule::SafeCollectionMethod), "{e}");
         assert!(
             e.message
@@ -325,10 +327,9 @@ fn unknown_and_unsafe_methods() {
 
 #[test]
 fn bad_booleans_and_deprovisioning() {
-    let e = one_cell("privileged", "maybe");
-    at(&e, 3, Some("privileged"));
+    let e = refused_cell("privileged", "maybe");
     assert_eq!(e.rule, None);
-    at(&one_cell("deprovision", "never"), 3, Some("deprovision"));
+    refused_cell("deprovision", "never");
     let rows = ok(&file(&[row(&[
         ("temporary", "true"),
         ("expires", "2026-06-30"),
@@ -367,8 +368,7 @@ fn nul_and_control_characters_are_refused() {
         ("notes", "lone\rcarriage return"),
         ("expires", "2026-03-01\0"),
     ] {
-        let e = one_cell(column, value);
-        at(&e, 3, Some(column));
+        let e = refused_cell(column, value);
         assert_eq!(e.rule, Some(Rule::PlainText), "{e}");
     }
     let rows = ok(&file(&[row(&[(
@@ -380,17 +380,12 @@ fn nul_and_control_characters_are_refused() {
 
 #[test]
 fn over_long_cells_are_refused() {
-    let e = one_cell("role", &"r".repeat(rules::MAX_LINE + 1));
-    at(&e, 3, Some("role"));
+    let e = refused_cell("role", &"r".repeat(rules::MAX_LINE + 1));
     assert!(
         e.message.contains("201 characters") && e.message.contains("limit is 200"),
         "{e}"
     );
-    at(
-        &one_cell("notes", &"n".repeat(rules::MAX_NOTE + 1)),
-        3,
-        Some("notes"),
-    );
+    refused_cell("notes", &"n".repeat(rules::MAX_NOTE + 1));
     let fits = "é".repeat(rules::MAX_LINE);
     assert_eq!(ok(&file(&[row(&[("role", &fits)])]))[0].1.role, fits);
 }
@@ -413,8 +408,7 @@ fn a_megabyte_cell_fails_cleanly() {
 
 #[test]
 fn credentials_are_refused_without_their_value() {
-    let e = one_cell("notes", "admin login: root password=Hunter2-secret");
-    at(&e, 3, Some("notes"));
+    let e = refused_cell("notes", "admin login: root password=Hunter2-secret");
     assert_eq!(e.rule, Some(Rule::NoCredentialsInText));
     assert_eq!(
         e.unsafe_attempt.as_ref().map(|a| a.field.as_str()),
@@ -423,8 +417,7 @@ fn credentials_are_refused_without_their_value() {
     assert!(!e.report().contains("Hunter2"), "{e}");
     // Structured cells echo bad values; a credential must not be among them.
     for column in ["method", "expires", "temporary", "deprovision"] {
-        let e = one_cell(column, "password:Hunter2");
-        at(&e, 3, Some(column));
+        let e = refused_cell(column, "password:Hunter2");
         assert!(!e.report().contains("Hunter2"), "{e}");
         assert!(e.unsafe_attempt.is_some(), "{e}");
     }
@@ -446,8 +439,7 @@ fn unguarded_formulas_are_refused() {
         "-(1)",
         "+=1",
     ] {
-        let e = one_cell("purpose", value);
-        at(&e, 3, Some("purpose"));
+        let e = refused_cell("purpose", value);
         assert_eq!(e.rule, Some(Rule::PlainText), "{e}");
         assert!(e.message.contains("spreadsheet formula"), "{e}");
     }
@@ -648,33 +640,18 @@ fn view(fields: ItemFields) -> ItemView {
         .with_ymd_and_hms(2026, 1, 10, 9, 0, 0)
         .single()
         .unwrap_or_default();
+    let mut item = Item::new("ACME", 3, fields, "carol", t);
+    item.rowid = 1;
+    item.state = State::Requested;
+    item.version = 2;
+    item.approvals = vec![Approval {
+        login: "bob".into(),
+        capacity: Capacity::Owner,
+        conditions: Some("only until go-live".into()),
+        at: t,
+    }];
     ItemView {
-        item: Item {
-            rowid: 1,
-            project: "ACME".into(),
-            number: 3,
-            fields,
-            requester: "carol".into(),
-            state: State::Requested,
-            state_since: t,
-            created_at: t,
-            updated_at: t,
-            version: 2,
-            approvals: vec![Approval {
-                login: "bob".into(),
-                capacity: Capacity::Owner,
-                conditions: Some("only until go-live".into()),
-                at: t,
-            }],
-            granted_method: None,
-            manual_block: None,
-            emergency: false,
-            emergency_by: None,
-            round: 0,
-            retro_due: None,
-            blocked_since: None,
-            last_reason: None,
-        },
+        item,
         reasons: vec![Reason::Stale { days: 3 }],
         blocked_since: Some(t),
     }

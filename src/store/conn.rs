@@ -22,7 +22,7 @@ pub fn default_path() -> Option<PathBuf> {
 }
 
 /// Busy timeout of one attempt; the store retries attempts up to its lock wait.
-const ATTEMPT: Duration = Duration::from_millis(250);
+pub(crate) const ATTEMPT: Duration = Duration::from_millis(250);
 
 fn open_error(path: &Path, message: impl Into<String>) -> Error {
     Error::Open {
@@ -166,6 +166,9 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
         .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "trusted_schema", "OFF")?;
+    if super::temp_files::in_memory() {
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+    }
     // 16 KiB pages for a new file (an existing one keeps its own; the pragma then does
     // nothing): a quarter of the b-tree steps, log frames and write calls of 4 KiB
     // pages, so a 100,000-row import takes 18 % less time, while a single change,
@@ -195,6 +198,17 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
         .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?
         .max(0) as usize;
     let mut read_only = None;
+    if version <= latest {
+        let (seen, found) = super::foreign::differences(&conn)?;
+        if !found.is_empty() {
+            let why = super::foreign::describe(path, &found);
+            if seen < latest {
+                // Migrating would be a write.
+                return Err(open_error(path, why));
+            }
+            read_only = Some(why);
+        }
+    }
     if version > latest {
         read_only = Some(format!(
             "{} was written by a newer accessdesk (schema {version}; this one knows {latest}); it is open for reading only — upgrade accessdesk to change it",

@@ -2,15 +2,26 @@
 //! and the previous event's hash, so changing, deleting or reordering any row breaks
 //! the chain at that row; `verify` names the first bad seq. Truncation of the newest
 //! events is caught by comparing with an anchor (a head seq and hash kept elsewhere).
+//!
+//! In a guarded installation the links are keyed: from the `chain-keyed` event on,
+//! each hash is an HMAC-SHA-256 under a key only the program can read, so someone who
+//! can write the file but not read the key cannot rewrite the log and recompute the
+//! links. The links before it stay SHA-256, and the first keyed link pins them.
 
+use super::chain_key::{ChainKey, hex, key_for};
 use super::error::Result;
 use super::handle::Ctx;
 use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
 use rusqlite::{OptionalExtension, params, types::ValueRef};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::io::Write as _;
+use std::sync::Arc;
+
+/// Kind of the event from which the links are keyed.
+pub const CHAIN_KEYED: &str = "chain-keyed";
 
 /// Hash before the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -50,16 +61,25 @@ struct Fields<'a> {
 
 /// Hash of an event: SHA-256 over the compact JSON array
 /// `[seq, at, uid, login, project, item, kind, payload, prev]`, the payload being its
-/// JSON text as a string. `payload_literal`, when given, is that string already
-/// written as JSON (see [`PayloadText`]).
-fn digest(f: &Fields<'_>, payload_literal: Option<&str>, prev: &str) -> String {
+/// JSON text as a string, or with `key` the HMAC-SHA-256 of the same bytes.
+/// `payload_literal`, when given, is that string already written as JSON (see
+/// [`PayloadText`]).
+fn digest(
+    f: &Fields<'_>,
+    payload_literal: Option<&str>,
+    prev: &str,
+    key: Option<&ChainKey>,
+) -> String {
     // The bytes are those serde_json writes for the tuple of these values, put
     // straight into the hash piece by piece, without a buffer. Writing to a hasher
     // cannot fail, and strings always serialise.
-    let mut h = HashWriter(Sha256::new());
+    let mut h = match key {
+        None => HashWriter::Plain(Sha256::new()),
+        Some(k) => HashWriter::Keyed(k.mac()),
+    };
     let string = |h: &mut HashWriter, s: Option<&str>| {
         let _ = serde_json::to_writer(&mut *h, &s);
-        h.0.update(b",");
+        h.update(b",");
     };
     let _ = write!(h, "[{},", f.seq);
     string(&mut h, Some(f.at));
@@ -70,28 +90,37 @@ fn digest(f: &Fields<'_>, payload_literal: Option<&str>, prev: &str) -> String {
     string(&mut h, Some(f.kind));
     match payload_literal {
         Some(literal) => {
-            h.0.update(literal.as_bytes());
-            h.0.update(b",");
+            h.update(literal.as_bytes());
+            h.update(b",");
         }
         None => string(&mut h, Some(f.payload)),
     }
     let _ = serde_json::to_writer(&mut h, prev);
-    h.0.update(b"]");
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(64);
-    for b in h.0.finalize() {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    h.update(b"]");
+    match h {
+        HashWriter::Plain(h) => hex(&h.finalize()),
+        HashWriter::Keyed(h) => hex(&h.finalize().into_bytes()),
     }
-    out
 }
 
-/// Lets serde write into a hash.
-struct HashWriter(Sha256);
+/// Lets serde write into a hash, keyed or not.
+enum HashWriter {
+    Plain(Sha256),
+    Keyed(Hmac<Sha256>),
+}
+
+impl HashWriter {
+    fn update(&mut self, bytes: &[u8]) {
+        match self {
+            HashWriter::Plain(h) => Digest::update(h, bytes),
+            HashWriter::Keyed(h) => Mac::update(h, bytes),
+        }
+    }
+}
 
 impl std::io::Write for HashWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
+        self.update(buf);
         Ok(buf.len())
     }
 
@@ -159,6 +188,8 @@ pub(crate) fn append(
 pub(crate) struct Head {
     seq: i64,
     hash: String,
+    /// Keys the links that follow, in a guarded installation.
+    key: Option<Arc<ChainKey>>,
 }
 
 /// One event to write, less its place in the chain.
@@ -199,7 +230,11 @@ impl Head {
             .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
             .unwrap_or((0, GENESIS.to_string()));
-        Ok(Head { seq, hash })
+        Ok(Head {
+            seq,
+            hash,
+            key: key_for(tx),
+        })
     }
 
     /// Chains `event` after the head, which moves on to it.
@@ -215,7 +250,12 @@ impl Head {
             kind: event.kind,
             payload: &event.payload.text,
         };
-        let hash = digest(&fields, Some(&event.payload.literal), &self.hash);
+        let hash = digest(
+            &fields,
+            Some(&event.payload.literal),
+            &self.hash,
+            self.key.as_deref(),
+        );
         let prev = std::mem::replace(&mut self.hash, hash.clone());
         self.seq = seq;
         Link { seq, prev, hash }
@@ -274,14 +314,20 @@ fn raw_int(v: ValueRef<'_>) -> Option<i64> {
     }
 }
 
-/// Walks every event in seq order and checks numbering, links and hashes.
+/// Walks every event in seq order and checks numbering, links and hashes. Where this
+/// process opened the file guarded, the links from the `chain-keyed` event on must be
+/// keyed, and a log without that event is refused; elsewhere a keyed part cannot be
+/// checked, and is named as such.
 pub fn verify(conn: &rusqlite::Connection) -> Result<Verification> {
+    let key = key_for(conn);
     let mut stmt = conn.prepare("SELECT seq, at, uid, login, project, item, kind, payload, prev_hash, hash FROM events ORDER BY seq")?;
     let mut rows = stmt.query([])?;
     let mut expected_seq = 1;
     let mut prev = GENESIS.to_string();
     let mut count = 0;
     let mut first_bad = None;
+    // The key, once the walk has reached the `chain-keyed` event.
+    let mut keyed: Option<&ChainKey> = None;
     while let Some(r) = rows.next()? {
         let seq = r.get::<_, i64>(0)?;
         count += 1;
@@ -297,6 +343,15 @@ pub fn verify(conn: &rusqlite::Connection) -> Result<Verification> {
             text(8)?.unwrap_or_default(),
             text(9)?.unwrap_or_default(),
         );
+        if kind == CHAIN_KEYED && keyed.is_none() {
+            match key.as_deref() {
+                Some(k) => keyed = Some(k),
+                None => {
+                    first_bad = Some((seq, KEYED_ELSEWHERE.to_string()));
+                    break;
+                }
+            }
+        }
         let problem = if seq != expected_seq {
             Some(format!(
                 "expected seq {expected_seq} here: events are missing or were renumbered"
@@ -318,9 +373,13 @@ pub fn verify(conn: &rusqlite::Connection) -> Result<Verification> {
             },
             None,
             &prev_hash,
+            keyed,
         ) != hash
         {
-            Some("its contents do not match its hash (the row was changed)".to_string())
+            Some(match keyed {
+                None => "its contents do not match its hash (the row was changed)".to_string(),
+                Some(_) => "its contents do not match its keyed link (the row was changed or written by another program; only accessdesk holds the key)".to_string(),
+            })
         } else {
             None
         };
@@ -331,12 +390,90 @@ pub fn verify(conn: &rusqlite::Connection) -> Result<Verification> {
         prev = hash;
         expected_seq = seq + 1;
     }
+    if first_bad.is_none() && key.is_some() && keyed.is_none() {
+        first_bad = Some((expected_seq - 1, NEVER_KEYED.to_string()));
+    }
     Ok(Verification {
         events: count,
         head_seq: expected_seq - 1,
         head_hash: prev,
         first_bad,
     })
+}
+
+/// Why a plain installation stops at a keyed part of the log.
+const KEYED_ELSEWHERE: &str = "the log is keyed from this event on (it was written by a guarded installation); only that installation, which holds the key, can check the rest";
+
+/// Why a guarded installation refuses a log without a `chain-keyed` event.
+pub const NEVER_KEYED: &str = "the log has no chain-keyed event, so none of it was linked under this installation's key: a guarded installation does not trust it";
+
+/// Where the keyed part of a guarded file's log stands when it is opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyedHead {
+    /// The log was never keyed: the first guarded `init` keys it.
+    NeverKeyed,
+    /// The last event is linked under the key: this installation wrote it.
+    Keyed,
+    /// The log is keyed from `from`, but its last event `seq` is not linked under
+    /// the key: it was added or changed by another program (or under another key).
+    Foreign { from: i64, seq: i64 },
+}
+
+/// Checks the keyed part of the log where it matters at every open, without walking
+/// it: the last event's keyed link. Only the program, which holds the key, links
+/// events so, and only after the log was keyed; so a keyed last event says the log
+/// is keyed. Otherwise the `chain-keyed` event is looked for (the one case that reads
+/// the whole log, as no index holds that kind). The whole chain is `verify`'s.
+pub(crate) fn keyed_head(conn: &rusqlite::Connection, key: &ChainKey) -> Result<KeyedHead> {
+    let last = conn
+        .query_row(
+            "SELECT seq, at, uid, login, project, item, kind, payload, prev_hash, hash FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| {
+                let text = |i: usize| r.get_ref(i).map(raw_text);
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    [text(1)?, text(3)?, text(4)?, text(5)?, text(6)?, text(7)?, text(8)?, text(9)?],
+                    r.get_ref(2).map(raw_int)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((seq, [at, login, project, item, kind, payload, prev_hash, hash], uid)) = last else {
+        return Ok(KeyedHead::NeverKeyed);
+    };
+    let fields = Fields {
+        seq,
+        at: at.as_deref().unwrap_or_default(),
+        uid: uid.unwrap_or_default(),
+        login: login.as_deref().unwrap_or_default(),
+        project: project.as_deref(),
+        item: item.as_deref(),
+        kind: kind.as_deref().unwrap_or_default(),
+        payload: payload.as_deref().unwrap_or_default(),
+    };
+    let link = digest(
+        &fields,
+        None,
+        prev_hash.as_deref().unwrap_or_default(),
+        Some(key),
+    );
+    if uid.is_some() && hash.as_deref() == Some(link.as_str()) {
+        return Ok(KeyedHead::Keyed);
+    }
+    Ok(match keyed_from(conn)? {
+        None => KeyedHead::NeverKeyed,
+        Some(from) => KeyedHead::Foreign { from, seq },
+    })
+}
+
+/// The seq of the first `chain-keyed` event, if the log was ever keyed.
+pub(crate) fn keyed_from(conn: &rusqlite::Connection) -> Result<Option<i64>> {
+    Ok(conn.query_row(
+        "SELECT min(seq) FROM events WHERE kind = ?1",
+        [CHAIN_KEYED],
+        |r| r.get(0),
+    )?)
 }
 
 /// Checks that the chain still reaches an anchored head (seq, hash).
@@ -407,9 +544,9 @@ mod tests {
                 payload: &payload,
             };
             let want = defined(&f, &prev);
-            prop_assert_eq!(digest(&f, None, &prev), want.clone());
+            prop_assert_eq!(digest(&f, None, &prev, None), want.clone());
             let ahead = PayloadText::new(payload.clone());
-            prop_assert_eq!(digest(&f, Some(&ahead.literal), &prev), want);
+            prop_assert_eq!(digest(&f, Some(&ahead.literal), &prev, None), want);
         }
     }
 
@@ -427,9 +564,9 @@ mod tests {
             kind: "project-add",
             payload: r#"{"name":"Acme \"web\"","tz":"UTC"}"#,
         };
-        assert_eq!(digest(&f, None, GENESIS), defined(&f, GENESIS));
+        assert_eq!(digest(&f, None, GENESIS, None), defined(&f, GENESIS));
         assert_eq!(
-            digest(&f, None, GENESIS),
+            digest(&f, None, GENESIS, None),
             "ef50d577fa6f0e560819bf4c6e7853ae4b4705fa389d83225c10ad6f442bfa7a"
         );
     }

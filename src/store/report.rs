@@ -287,26 +287,22 @@ impl Store {
             // The first time counts: a task could start on the first verification.
             slot.get_or_insert(at);
         }
-        let mut stmt = self.conn.prepare_cached(
+        // Security reviews, per project: approvals given as security, then denials and
+        // returns decided as security. Each query yields (project, reviews, privileged).
+        for sql in [
             "SELECT i.project, count(*), sum(i.privileged) FROM approvals a JOIN items i ON i.id = a.item_id \
              WHERE a.capacity = 'security' AND (?1 IS NULL OR i.project = ?1) GROUP BY i.project",
-        )?;
-        let mut rows = stmt.query([&key])?;
-        while let Some(r) = rows.next()? {
-            let c = out.entry(r.get(0)?).or_default();
-            c.security_reviews += r.get::<_, i64>(1)? as usize;
-            c.privileged_reviews += r.get::<_, i64>(2)? as usize;
-        }
-        let mut stmt = self.conn.prepare_cached(
             "SELECT project, count(*), sum(coalesce(json_extract(payload, '$.privileged'), 0)) FROM events \
              WHERE kind IN ('deny', 'return') AND json_valid(payload) AND json_extract(payload, '$.capacity') = 'security' \
              AND (?1 IS NULL OR project = ?1) GROUP BY project",
-        )?;
-        let mut rows = stmt.query([&key])?;
-        while let Some(r) = rows.next()? {
-            let c = out.entry(r.get(0)?).or_default();
-            c.security_reviews += r.get::<_, i64>(1)? as usize;
-            c.privileged_reviews += r.get::<_, i64>(2)? as usize;
+        ] {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut rows = stmt.query([&key])?;
+            while let Some(r) = rows.next()? {
+                let c = out.entry(r.get(0)?).or_default();
+                c.security_reviews += r.get::<_, i64>(1)? as usize;
+                c.privileged_reviews += r.get::<_, i64>(2)? as usize;
+            }
         }
         Ok(out)
     }

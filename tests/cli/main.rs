@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod approvals;
 mod csv;
 mod csv_roundtrip;
 mod defects;

@@ -24,16 +24,41 @@ fn cast() -> Vec<Person> {
     ]
 }
 
+/// A move by a registered person, under their own login.
+fn apply_by(
+    it: &Item,
+    p: &Project,
+    action: &Action,
+    by: &Person,
+    now: DateTime<Utc>,
+) -> Result<Transition, Refusal> {
+    apply(it, p, action, Some(by), &by.login, now)
+}
+
+/// `it` submitted by `coordinator`, then approved by `owner` without conditions.
+fn submitted_and_approved(
+    it: &Item,
+    p: &Project,
+    coordinator: &Person,
+    owner: &Person,
+    now: DateTime<Utc>,
+) -> Item {
+    let submitted = apply_by(it, p, &Action::Submit { note: None }, coordinator, now)
+        .unwrap()
+        .item;
+    apply_by(
+        &submitted,
+        p,
+        &Action::Approve { conditions: None },
+        owner,
+        now,
+    )
+    .unwrap()
+    .item
+}
+
 fn project() -> Project {
-    Project {
-        key: "ACME".into(),
-        name: "Acme".into(),
-        client: "Acme".into(),
-        start: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-        tz: "UTC".into(),
-        coordinator: "carol".into(),
-        closed_at: None,
-    }
+    crate::domain::fixtures::project("Acme", "2026-12-01", "UTC")
 }
 
 fn item(
@@ -208,45 +233,24 @@ fn privileged_item_needs_owner_and_a_different_security_person() {
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
     // dana is the approval owner and also has the security role.
     let mut it = item(true, false, "dana", "Client Owner", None);
-    it = apply(
-        &it,
-        &p,
-        &Action::Submit { note: None },
-        Some(&cast[0]),
-        "carol",
-        now,
-    )
-    .unwrap()
-    .item;
-    it = apply(
-        &it,
-        &p,
-        &Action::Approve { conditions: None },
-        Some(&cast[5]),
-        "dana",
-        now,
-    )
-    .unwrap()
-    .item;
+    it = submitted_and_approved(&it, &p, &cast[0], &cast[5], now);
     assert_eq!(it.state, State::Requested);
-    let again = apply(
+    let again = apply_by(
         &it,
         &p,
         &Action::Approve { conditions: None },
-        Some(&cast[5]),
-        "dana",
+        &cast[5],
         now,
     )
     .unwrap_err();
     assert_eq!(again.rule, Rule::SeparateApprovers);
-    it = apply(
+    it = apply_by(
         &it,
         &p,
         &Action::Approve {
             conditions: Some("90 days".into()),
         },
-        Some(&cast[2]),
-        "sam",
+        &cast[2],
         now,
     )
     .unwrap()
@@ -264,15 +268,7 @@ fn nobody_approves_their_own_request() {
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
     let mut it = item(false, false, "carol", "x", None);
     it.state = State::Requested;
-    let r = apply(
-        &it,
-        &p,
-        &Action::Approve { conditions: None },
-        Some(&carol),
-        "carol",
-        now,
-    )
-    .unwrap_err();
+    let r = apply_by(&it, &p, &Action::Approve { conditions: None }, &carol, now).unwrap_err();
     assert_eq!(r.rule, Rule::NoSelfApproval);
 }
 
@@ -301,26 +297,7 @@ fn material_edit_of_requested_item_lapses_approvals() {
     let p = project();
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
     let mut it = item(true, false, "alice", "x", None);
-    it = apply(
-        &it,
-        &p,
-        &Action::Submit { note: None },
-        Some(&cast[0]),
-        "carol",
-        now,
-    )
-    .unwrap()
-    .item;
-    it = apply(
-        &it,
-        &p,
-        &Action::Approve { conditions: None },
-        Some(&cast[1]),
-        "alice",
-        now,
-    )
-    .unwrap()
-    .item;
+    it = submitted_and_approved(&it, &p, &cast[0], &cast[1], now);
     assert_eq!(it.approvals.len(), 1);
     let today = now.date_naive();
     let mut notes_only = it.fields.clone();
@@ -368,40 +345,37 @@ fn break_glass_is_reviewed_by_a_different_security_person() {
     let sue = person("sue", &[Role::Security]);
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
     let it = item(true, false, "alice", "x", None);
-    let t = apply(
+    let t = apply_by(
         &it,
         &p,
         &Action::BreakGlass {
             reason: "outage".into(),
         },
-        Some(&sam),
-        "sam",
+        &sam,
         now,
     )
     .unwrap();
     assert_eq!(t.item.state, State::Granted);
     assert!(t.item.emergency);
     assert_eq!(t.item.retro_due, Some(now + Duration::hours(72)));
-    let own = apply(
+    let own = apply_by(
         &t.item,
         &p,
         &Action::CloseRetro {
             note: "fine".into(),
         },
-        Some(&sam),
-        "sam",
+        &sam,
         now,
     )
     .unwrap_err();
     assert_eq!(own.rule, Rule::SeparateApprovers);
-    let closed = apply(
+    let closed = apply_by(
         &t.item,
         &p,
         &Action::CloseRetro {
             note: "reviewed logs".into(),
         },
-        Some(&sue),
-        "sue",
+        &sue,
         now,
     )
     .unwrap();

@@ -168,58 +168,53 @@ impl Form {
     /// The form of a move that needs text, or `None` when the move needs none.
     pub fn for_move(item: &Item, kind: ActionKind, with_conditions: bool) -> Option<Form> {
         use ActionKind as K;
+        // A move's text starts empty and may run over several lines.
+        let words = |name, label, required| text(name, label, "", required, true);
+        let note = || words("note", "Note", false);
         let (title, fields) = match kind {
             K::Approve if with_conditions => (
                 "Approve with conditions",
-                vec![text("conditions", "Conditions", "", true, true)],
+                vec![words("conditions", "Conditions", true)],
             ),
-            K::Submit => (
-                "Submit for approval",
-                vec![text("note", "Note", "", false, true)],
-            ),
-            K::Deny => ("Deny", vec![text("reason", "Reason", "", true, true)]),
+            K::Submit => ("Submit for approval", vec![note()]),
+            K::Deny => ("Deny", vec![words("reason", "Reason", true)]),
             K::Return => (
                 "Return for changes",
-                vec![text("reason", "What to change", "", true, true)],
+                vec![words("reason", "What to change", true)],
             ),
             K::Grant => {
                 let current = item.fields.method.map(|m| m.as_str()).unwrap_or("");
                 let mut method = choice("method", "Method used", method_options(false), current);
                 method.required = true;
-                (
-                    "Record the grant",
-                    vec![method, text("note", "Note", "", false, true)],
-                )
+                ("Record the grant", vec![method, note()])
             }
             K::Verify => (
                 "Verify",
-                vec![text(
+                vec![words(
                     "note",
                     "How scope and credential owner were checked",
-                    "",
-                    true,
                     true,
                 )],
             ),
             K::Revoke => (
                 "Revoke",
-                vec![text("note", "How removal was confirmed", "", true, true)],
+                vec![words("note", "How removal was confirmed", true)],
             ),
-            K::Cancel => ("Cancel", vec![text("note", "Note", "", false, true)]),
-            K::Reopen => ("Reopen", vec![text("note", "Note", "", false, true)]),
+            K::Cancel => ("Cancel", vec![note()]),
+            K::Reopen => ("Reopen", vec![note()]),
             K::Block => (
                 "Flag a blocker",
-                vec![text("reason", "What blocks it", "", true, true)],
+                vec![words("reason", "What blocks it", true)],
             ),
             K::BreakGlass => (
                 "Break glass (emergency grant)",
-                vec![text("reason", "Emergency", "", true, true)],
+                vec![words("reason", "Emergency", true)],
             ),
             K::CloseRetro => (
                 "Close the retrospective",
-                vec![text("note", "What it found", "", true, true)],
+                vec![words("note", "What it found", true)],
             ),
-            K::Note => ("Add a note", vec![text("note", "Note", "", true, true)]),
+            K::Note => ("Add a note", vec![words("note", "Note", true)]),
             K::Approve | K::Unblock | K::Edit => return None,
         };
         Some(Form {

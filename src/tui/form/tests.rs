@@ -120,32 +120,31 @@ fn an_impossible_date_is_named_while_typing_without_blaming_the_format() {
     assert!(!p.text.contains("YYYY-MM-DD"), "{}", p.text);
 }
 
+/// Moves to `field` and types `text` into it.
+fn type_into(form: &mut Form, field: &str, text: &str) {
+    focus(form, field);
+    type_text(form, text);
+}
+
 #[test]
 fn a_past_expiry_is_refused_while_typing_and_a_past_needed_by_only_warned() {
     let mut form = Form::add(&["ACME".into()], Some("ACME"), &people(), "tester", today());
     type_text(&mut form, "Analytics");
     focus(&mut form, "temporary");
     form.cycle(true);
-    focus(&mut form, "expires");
-    type_text(&mut form, "2026-03-01");
-    assert!(
-        matches!(note_of(&form, "expires"), Some(Note::Problem(p)) if p.text.contains("past")),
-        "{:?}",
-        form.notes()
-    );
-    focus(&mut form, "exception");
-    type_text(&mut form, "legacy SSO");
+    let refused_as_past = |form: &Form, field: &str| matches!(note_of(form, field), Some(Note::Problem(p)) if p.text.contains("past"));
+    type_into(&mut form, "expires", "2026-03-01");
+    assert!(refused_as_past(&form, "expires"), "{:?}", form.notes());
+    type_into(&mut form, "exception", "legacy SSO");
     focus(&mut form, "exception-owner");
     form.cycle(true);
-    focus(&mut form, "exception-expires");
-    type_text(&mut form, "2026-01-31");
+    type_into(&mut form, "exception-expires", "2026-01-31");
     assert!(
-        matches!(note_of(&form, "exception-expires"), Some(Note::Problem(p)) if p.text.contains("past")),
+        refused_as_past(&form, "exception-expires"),
         "{:?}",
         form.notes()
     );
-    focus(&mut form, "needed-by");
-    type_text(&mut form, "2026-03-02");
+    type_into(&mut form, "needed-by", "2026-03-02");
     assert!(
         matches!(note_of(&form, "needed-by"), Some(Note::Warning(w)) if w.contains("overdue")),
         "{:?}",

@@ -8,7 +8,6 @@ use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Widget};
 
 pub fn render(t: &Theme, c: &Confirm, area: Rect, buf: &mut Buffer) {
     let w = area.width.saturating_sub(4).min(70);
@@ -25,11 +24,6 @@ pub fn render(t: &Theme, c: &Confirm, area: Rect, buf: &mut Buffer) {
         Span::styled(" cancel", t.normal),
     ]));
     let rect = layout::centered(area, w, lines.len() as u16 + 2);
-    Clear.render(rect, buf);
-    let block = Block::bordered()
-        .title(Span::styled(" Confirm ", t.warning))
-        .border_style(t.warning);
-    let inner = block.inner(rect);
-    block.render(rect, buf);
+    let inner = super::popup(rect, Span::styled(" Confirm ", t.warning), t.warning, buf);
     super::render_padded(lines, inner, buf);
 }

@@ -10,7 +10,7 @@ use crate::tui::theme::{SELECTED_MARKER, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Paragraph, Widget};
 
 /// The form laid out in `area`: its popup, the inside, the lines, the line of each
 /// field and the column where values start.
@@ -158,11 +158,8 @@ pub fn render(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
         at,
         ..
     } = place(t, form, area);
-    Clear.render(popup, buf);
-    let block = Block::bordered()
-        .title(Span::styled(format!(" {} ", clean(&form.title)), t.title))
-        .border_style(t.key);
-    block.render(popup, buf);
+    let title = Span::styled(format!(" {} ", clean(&form.title)), t.title);
+    super::popup(popup, title, t.key, buf);
     if inner.height == 0 || inner.width == 0 {
         return;
     }

@@ -8,7 +8,6 @@ use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Widget};
 
 fn place(ctx: Ctx) -> &'static str {
     match ctx {
@@ -88,12 +87,7 @@ pub fn render(t: &Theme, facts: &Facts, scroll: usize, area: Rect, buf: &mut Buf
         ..area
     };
     let popup = layout::centered(above_footer, want_w.max(30), want_h);
-    Clear.render(popup, buf);
-    let block = Block::bordered()
-        .title(Span::styled(" Help ", t.title))
-        .border_style(t.muted);
-    let inner = block.inner(popup);
-    block.render(popup, buf);
+    let inner = super::popup(popup, Span::styled(" Help ", t.title), t.muted, buf);
     let height = usize::from(inner.height);
     let total = all.len();
     let scroll = scroll.min(total.saturating_sub(height));

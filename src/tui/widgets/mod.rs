@@ -7,6 +7,23 @@ pub mod form;
 pub mod header;
 pub mod help;
 
+/// Clears `area` and draws a popup's border there, titled; returns the space inside.
+pub fn popup(
+    area: ratatui::layout::Rect,
+    title: ratatui::text::Span<'_>,
+    border: ratatui::style::Style,
+    buf: &mut ratatui::buffer::Buffer,
+) -> ratatui::layout::Rect {
+    use ratatui::widgets::Widget;
+    ratatui::widgets::Clear.render(area, buf);
+    let block = ratatui::widgets::Block::bordered()
+        .title(title)
+        .border_style(border);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    inner
+}
+
 /// Lines inside a popup's border, one column in from its left edge.
 pub fn render_padded(
     lines: Vec<ratatui::text::Line<'_>>,

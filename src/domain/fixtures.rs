@@ -1,0 +1,22 @@
+//! Values the domain's unit tests share, so each test module builds its project the
+//! same way and says only what differs.
+
+use super::model::Project;
+use chrono::NaiveDate;
+
+/// Project ACME of coordinator carol, starting on `start` (YYYY-MM-DD) in zone `tz`.
+pub fn project(name: &str, start: &str, tz: &str) -> Project {
+    Project {
+        key: "ACME".into(),
+        name: name.into(),
+        client: if name == "Acme" {
+            "Acme".into()
+        } else {
+            "Acme Retail".into()
+        },
+        start: start.parse::<NaiveDate>().expect("a fixture date"),
+        tz: tz.into(),
+        coordinator: "carol".into(),
+        closed_at: None,
+    }
+}

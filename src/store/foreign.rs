@@ -1,0 +1,176 @@
+//! Objects in a file's schema that accessdesk's migrations did not make: a trigger,
+//! view, table or index someone added with another program (or one of ours removed
+//! or changed). A planted trigger would act inside a real person's write — approve
+//! every privileged item on submit, say — so a file with one is never written: its
+//! schema is compared, at every open and before any migration, with an in-memory
+//! database taken through the same migrations to the file's version.
+
+use super::{Result, schema};
+use rusqlite::Connection;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// Schema objects by (type, name), with their SQL.
+type Objects = BTreeMap<(String, String), Option<String>>;
+
+/// SQLite's own objects, made as it needs them (autoindexes of UNIQUE constraints,
+/// the AUTOINCREMENT counter, ANALYZE statistics).
+fn sqlite_own(kind: &str, name: &str) -> bool {
+    (kind == "index" && name.starts_with("sqlite_autoindex_"))
+        || (kind == "table"
+            && matches!(
+                name,
+                "sqlite_sequence"
+                    | "sqlite_stat1"
+                    | "sqlite_stat2"
+                    | "sqlite_stat3"
+                    | "sqlite_stat4"
+            ))
+}
+
+fn objects(conn: &Connection) -> rusqlite::Result<Objects> {
+    let mut stmt = conn.prepare("SELECT type, name, sql FROM sqlite_schema")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut out = Objects::new();
+    for row in rows {
+        let (kind, name, sql) = row?;
+        if !sqlite_own(&kind, &name) {
+            out.insert((kind, name), sql);
+        }
+    }
+    Ok(out)
+}
+
+/// What the migrations make up to `version`, built once per process and version.
+fn expected(version: usize) -> Result<Arc<Objects>> {
+    static MADE: Mutex<BTreeMap<usize, Arc<Objects>>> = Mutex::new(BTreeMap::new());
+    let mut made = MADE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(o) = made.get(&version) {
+        return Ok(Arc::clone(o));
+    }
+    let mut mem = Connection::open_in_memory()?;
+    if version > 0 {
+        schema::MIGRATIONS.to_version(&mut mem, version)?;
+    }
+    let o = Arc::new(objects(&mem)?);
+    made.insert(version, Arc::clone(&o));
+    Ok(o)
+}
+
+/// Each object of the file's schema that differs from what the migrations make at
+/// the file's version: one not made by them, one missing, or a trigger or view whose
+/// SQL changed. (Tables and indexes are compared by name only: how SQLite words the
+/// SQL of a renamed table has varied between its versions, and a changed table or
+/// index runs no code of its own.) Returns the version with them: the version and
+/// the schema are read in one read transaction, so another process migrating the
+/// file meanwhile cannot make them disagree. A file newer than this build is not
+/// compared.
+pub(crate) fn differences(conn: &Connection) -> Result<(usize, Vec<String>)> {
+    conn.execute_batch("BEGIN DEFERRED")?;
+    let read = (|| -> Result<(usize, Objects)> {
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        Ok((version.max(0) as usize, objects(conn)?))
+    })();
+    conn.execute_batch("COMMIT")?;
+    let (version, have) = read?;
+    let mut out = Vec::new();
+    if version > schema::latest() {
+        return Ok((version, out));
+    }
+    let want = expected(version)?;
+    for ((kind, name), sql) in &have {
+        match want.get(&(kind.clone(), name.clone())) {
+            None => out.push(format!("{kind} {name} (not made by accessdesk)")),
+            Some(w) if (kind == "trigger" || kind == "view") && w != sql => {
+                out.push(format!("{kind} {name} (changed)"))
+            }
+            Some(_) => {}
+        }
+    }
+    for (kind, name) in want.keys() {
+        if !have.contains_key(&(kind.clone(), name.clone())) {
+            out.push(format!("{kind} {name} (missing)"));
+        }
+    }
+    Ok((version, out))
+}
+
+/// Why a file with such objects is not written.
+pub(crate) fn describe(path: &std::path::Path, found: &[String]) -> String {
+    format!(
+        "{} was changed with another program: its schema has {}. Nothing is written to it; check it with audit verify, then remove what was planted (or restore a backup)",
+        path.display(),
+        found.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::Identity;
+    use crate::store::{Error, Store};
+
+    fn me() -> Identity {
+        Identity {
+            uid: 4343,
+            login: "schematest".into(),
+        }
+    }
+
+    #[test]
+    fn a_file_as_migrated_has_nothing_foreign() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clean.db");
+        let mut s = Store::create_as(&path, me()).unwrap();
+        s.init(None).unwrap();
+        drop(s);
+        let c = Connection::open(&path).unwrap();
+        assert_eq!(
+            differences(&c).unwrap(),
+            (schema::latest(), Vec::<String>::new())
+        );
+    }
+
+    #[test]
+    fn a_planted_trigger_is_named_and_no_write_happens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("planted.db");
+        let mut s = Store::create_as(&path, me()).unwrap();
+        s.init(None).unwrap();
+        drop(s);
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TRIGGER approve_all AFTER INSERT ON people BEGIN UPDATE people SET roles = 'admin'; END;
+             CREATE VIEW everything AS SELECT * FROM people;
+             DROP TRIGGER events_no_delete;",
+        )
+        .unwrap();
+        let events = |c: &Connection| -> i64 {
+            c.query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = events(&c);
+        let mut s = Store::open_as(&path, me()).unwrap();
+        // Reading still works, to look at it.
+        assert_eq!(s.people().unwrap().len(), 1);
+        let e = s
+            .add_person("eve", None, &[crate::domain::Role::Support])
+            .unwrap_err();
+        let Error::Refused(r) = &e else { panic!("{e}") };
+        let text = r.message();
+        for want in [
+            "trigger approve_all (not made by accessdesk)",
+            "view everything (not made by accessdesk)",
+            "trigger events_no_delete (missing)",
+        ] {
+            assert!(text.contains(want), "{text}");
+        }
+        assert_eq!(events(&c), before);
+    }
+}
