@@ -10,6 +10,7 @@ mod csv;
 mod csv_roundtrip;
 mod defects;
 mod demo;
+mod disguise;
 mod injection;
 mod layout;
 mod lifecycle;

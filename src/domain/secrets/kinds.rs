@@ -50,6 +50,8 @@ secret_kinds! {
     HighEntropyToken => "high-entropy-token", "a long random-looking token";
     PasswordHash => "password-hash", "a password hash (crypt, bcrypt, argon2)";
     RecoveryCodes => "recovery-codes", "MFA recovery or backup codes";
+    AccessCode => "access-code", "an access code or PIN written out in a sentence";
+    TotpSeed => "totp-seed", "a two-factor (TOTP) seed or otpauth:// link";
     // Cloud providers.
     AwsAccessKey => "aws-access-key", "an AWS access key id";
     AwsSecretKey => "aws-secret-key", "an AWS secret access key";

@@ -44,8 +44,11 @@ use regex::{Captures, Match, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use std::collections::HashSet;
 use std::sync::{LazyLock, OnceLock};
 
+mod disguise;
 mod kinds;
 mod patterns;
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;
 
@@ -113,6 +116,7 @@ static PASSWORD_WORD: LazyLock<Regex> = LazyLock::new(|| build_regex(PASSWORD_WO
 static PASSWORD_ASSIGNMENT: LazyLock<Regex> =
     LazyLock::new(|| build_regex(PASSWORD_ASSIGNMENT_TAIL));
 static PASSWORD_SENTENCE: LazyLock<Regex> = LazyLock::new(|| build_regex(PASSWORD_SENTENCE_TAIL));
+static PASSWORD_BEFORE_WORD: LazyLock<Regex> = LazyLock::new(|| build_regex(PASSWORD_BEFORE));
 static PASSWORD_BARE: LazyLock<Regex> = LazyLock::new(|| build_regex(PASSWORD_BARE_TAIL));
 static LOGIN_WORD: LazyLock<Regex> = LazyLock::new(|| build_regex(LOGIN_WORDS));
 static CREDENTIAL_PAIR: LazyLock<Regex> = LazyLock::new(|| build_regex(CREDENTIAL_PAIR_TAIL));
@@ -126,7 +130,8 @@ static CONTEXT_KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
         r"|log[ -]?in|logon|sign[ -]?in|user|account|acct|cred|benutzer|zugang|anmelde|utilisateur|identifiant",
         r"|usu[aá]rio|utente|inlog|gebruiker|anv[äa]ndare|u[żz]ytkownik",
         r"|wlan|wifi|wi-fi|wpa|schlüssel|code|psk|shared|admin|ssid|net use|value",
-        r"|://|-----begin|putty|authorization|mysql|sshpass|(?:^|\s)-u\s|[^\s:]:[^\s:@/]+@"
+        r"|://|-----begin|putty|authorization|mysql|sshpass|(?:^|\s)-u\s|[^\s:]:[^\s:@/]+@",
+        r"|secret|seed|2fa|mfa|otp|authenticator|two[ -]factor|(?-u:\b)pin(?-u:\b)"
     ))
 });
 
@@ -199,7 +204,77 @@ static GENERIC: LazyLock<RuleGroup> = LazyLock::new(|| RuleGroup::new(GENERIC_RU
 ///
 /// "First" means the most specific family found: vendor token shapes win over
 /// context rules (keyword plus value), which win over generic randomness.
+/// The text is scanned as written and then, when it has something to undo,
+/// as it reads (see [`disguise`]): folded, joined, decoded.
+///
+/// The work is linear in the length of the text, however long: a value over
+/// any length limit is still scanned, so a pasted secret is refused and
+/// counted as one rather than as an overlong value.
 pub fn find_secret(text: &str) -> Option<SecretKind> {
+    if text.len() > LONG_TEXT {
+        return find_in_windows(text);
+    }
+    detect(text, true)
+}
+
+/// Above this many bytes a text is scanned in overlapping windows, so each
+/// regex search stays short whatever a caller passes in.
+const LONG_TEXT: usize = 16 * 1024;
+/// Window overlap: longer than any credential line the rules look at, so a
+/// secret cut by one window boundary lies whole in the next window.
+const WINDOW_OVERLAP: usize = 1024;
+
+fn find_in_windows(text: &str) -> Option<SecretKind> {
+    let mut start = 0;
+    loop {
+        let end = text.floor_char_boundary((start + LONG_TEXT).min(text.len()));
+        if let Some(kind) = detect(&text[start..end], true) {
+            return Some(kind);
+        }
+        if end == text.len() {
+            return None;
+        }
+        let next = text.floor_char_boundary(end - WINDOW_OVERLAP);
+        // A window always moves on, even over a run of wide characters.
+        start = if next > start { next } else { end };
+    }
+}
+
+/// The text as written, then its disguised readings. Decoded copies are not
+/// decoded again: one layer of encoding is what a person types to get past
+/// a check, and a bound keeps the cost linear.
+fn detect(text: &str, decode: bool) -> Option<SecretKind> {
+    if let Some(kind) = scan(text) {
+        return Some(kind);
+    }
+    let unmasked = disguise::unmask(text);
+    if let Some(plain) = &unmasked
+        && let Some(kind) = scan(plain)
+    {
+        return Some(kind);
+    }
+    let plain = unmasked.as_deref().unwrap_or(text);
+    if let Some(pairs) = disguise::split_token_pairs(plain)
+        && let Some(kind) = VENDOR.scan(&pairs)
+    {
+        return Some(kind);
+    }
+    if decode {
+        let decoded = [
+            disguise::percent_decoded(plain),
+            disguise::base64_decoded(plain),
+        ];
+        for copy in decoded.iter().flatten() {
+            if let Some(kind) = detect(copy, false) {
+                return Some(kind);
+            }
+        }
+    }
+    None
+}
+
+/// One scan of the text as it is, by every rule group.
+fn scan(text: &str) -> Option<SecretKind> {
     let long_run = has_long_run(text, MIN_TOKEN_RUN);
     if long_run && let Some(kind) = VENDOR.scan(text) {
         return Some(kind);
@@ -325,6 +400,14 @@ fn scan_password_words(text: &str) -> Option<SecretKind> {
             }
         }
         if prefix.is_empty()
+            && ends_clause(tail)
+            && let Some(value) = tail_value(&PASSWORD_BEFORE_WORD, &text[..word.start()])
+            && looks_like_password(value.as_str())
+            && !is_placeholder(value.as_str())
+        {
+            return Some(SecretKind::PasswordSentence);
+        }
+        if prefix.is_empty()
             && let Some(m) = PASSWORD_BARE.find(tail)
             && bare_password(final_run(m.as_str()))
         {
@@ -332,6 +415,64 @@ fn scan_password_words(text: &str) -> Option<SecretKind> {
         }
     }
     None
+}
+
+/// True when the text after a word ends its clause: nothing, punctuation, or
+/// "for/to/of/on/at ..." ("X is the password for the VPN"), but not another
+/// noun ("X is the password manager").
+fn ends_clause(after: &str) -> bool {
+    let rest = after.trim_start_matches([' ', '\t']);
+    let Some(first) = rest.chars().next() else {
+        return true;
+    };
+    if matches!(first, '.' | ',' | ';' | ':' | '!' | '?' | ')' | '\n') {
+        return true;
+    }
+    let next_word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .take(4)
+        .collect::<String>()
+        .to_lowercase();
+    rest.len() < after.len() && ["for", "to", "of", "on", "at"].contains(&next_word.as_str())
+}
+
+/// A base32 seed: 16 or more letters of one case and at least one of the
+/// digits 2-7. English words and phrases in groups of four ("this will work
+/// fine") have no digits. The match may start with a word of four letters
+/// ("seed JBSW Y3DP ..."), so each tail of whole groups is tried.
+fn check_seed_group1(_hay: &str, caps: &Captures<'_>) -> bool {
+    let Some(seed) = caps.get(1) else {
+        return false;
+    };
+    let groups: Vec<&str> = seed
+        .as_str()
+        .trim_end_matches('=')
+        .split([' ', '\t', '-'])
+        .collect();
+    (0..groups.len()).any(|start| {
+        let seed = groups[start..].concat();
+        let c = CharClasses::of(&seed);
+        seed.len() >= 16 && c.digit && c.letter() && !(c.lower && c.upper)
+    })
+}
+
+/// A code: four to twelve digits (a PIN, a door code), or a value that looks
+/// like a password and is not a ticket key ("OPS-2211", "Q3-2024").
+fn check_access_code_group1(_hay: &str, caps: &Captures<'_>) -> bool {
+    let Some(raw) = caps.get(1).map(|m| m.as_str()) else {
+        return false;
+    };
+    let value = clean_value(raw);
+    if is_placeholder(raw) {
+        return false;
+    }
+    if value.chars().all(|c| c.is_ascii_digit()) {
+        return (4..=12).contains(&value.len());
+    }
+    let classes = CharClasses::of(value);
+    looks_like_password(value)
+        && (classes.count() >= 3 || classes.letter() && classes.digit && !value.contains('-'))
 }
 
 /// The trailing run of `matched` that contains no blank and no quote: the

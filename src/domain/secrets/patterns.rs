@@ -359,7 +359,65 @@ pub(super) static VENDOR_RULES: &[Rule] = &[
 /// their keywords, because values such as `hunter2` are far shorter than
 /// [`MIN_TOKEN_RUN`]. Password words and user/password pairs are handled by
 /// [`scan_password_words`] and [`scan_credential_pairs`].
+/// A base32 two-factor seed as apps show it: one run of 16 or more, or
+/// groups of four separated by blanks or hyphens ("JBSW Y3DP EHPK 3PXP").
+macro_rules! base32_seed {
+    () => {
+        r"(?-u:\b)((?:[A-Za-z2-7]{4}(?:[ \t-][A-Za-z2-7]{4}){3,}|[A-Za-z2-7]{16,})=*)(?-u:\b)"
+    };
+}
+
+/// Words that make a base32 run next to them a two-factor seed.
+macro_rules! seed_words {
+    () => {
+        r"(?:secret|seed|2fa|mfa|totp|otp|authenticator|two[ -]factor)"
+    };
+}
+
+/// Places a code or PIN opens: "the door code", "the Wi-Fi PIN".
+macro_rules! code_owner {
+    () => {
+        r"(?:access|door|entry|gate|alarm|safe|lock|unlock|keypad|wifi|wi-fi|security|verification|sms|2fa|mfa|otp|login|one-time|sign-in)"
+    };
+}
+
 pub(super) static CONTEXT_RULES: &[Rule] = &[
+    // An otpauth:// link carries the seed of a second factor in its query.
+    rule(K::TotpSeed, r"(?i)otpauth(?:-migration)?://[^\s]{4,}"),
+    // A base32 run is only a seed when a word says so, before or after it:
+    // a bare run is as likely a project key or an id.
+    checked(
+        K::TotpSeed,
+        concat!(r"(?i)", seed_words!(), r"[^\n]{0,24}?", base32_seed!()),
+        check_seed_group1,
+    ),
+    checked(
+        K::TotpSeed,
+        concat!(r"(?i)", base32_seed!(), r"[^\n]{0,24}?", seed_words!()),
+        check_seed_group1,
+    ),
+    // "the code is 4821", "the door code: 7Xq-29!", "the PIN was 0451".
+    checked(
+        K::AccessCode,
+        concat!(
+            r"(?i)(?-u:\b)(?:the|my|our|your|",
+            code_owner!(),
+            r")[ \t]+(?:code|pin)(?:[ \t]+(?:is|was|is[ \t]+now|lautet|est|es|è|é)[ \t]+|[ \t]*[:=][ \t]*)",
+            r#"["'`]?([^\s"'`]+)"#
+        ),
+        check_access_code_group1,
+    ),
+    // "4821 is the door code", "7Xq-29! was our PIN." The clause must end
+    // after the word: "ACME is the code name" names a project.
+    checked(
+        K::AccessCode,
+        concat!(
+            r#"(?i)(?:^|\s)["'`]?([^\s"'`]{4,64})["'`]?[ \t]+(?:is|was)[ \t]+(?:the|my|our|your)[ \t]+(?:"#,
+            code_owner!(),
+            r"[ \t]+)?(?:code|pin)(?-u:\b)(?:[ \t]*$|[ \t]*[.,;:!?)]|[ \t]+(?:for|to|of|on|at)(?-u:\b))"
+        ),
+        check_access_code_group1,
+    ),
     rule(
         K::PrivateKey,
         r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----",
@@ -512,6 +570,15 @@ macro_rules! password_qualifiers {
         )
     };
 }
+
+/// "Welcome2024! is the password": the value before the word, matched
+/// against the text up to the word. What follows the word is checked apart
+/// ([`super::ends_clause`]), so "Okta is the password manager" passes.
+pub(super) const PASSWORD_BEFORE: &str = concat!(
+    r#"(?i)(?:^|[\s(])["'`]?([^\s"'`]+)["'`]?[ \t]+"#,
+    r"(?:is|was|=|will[ \t]+be|is[ \t]+now|becomes)[ \t]+",
+    r"(?:(?:the|my|our|your|his|her|their|a|an)[ \t]+)?(?:[A-Za-z0-9-]+[ \t]+){0,2}$"
+);
 
 /// `password: value`, `pwd=value`, `"password" => "value"`.
 pub(super) const PASSWORD_ASSIGNMENT_TAIL: &str = concat!(

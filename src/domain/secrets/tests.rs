@@ -10,6 +10,7 @@ fn all_rules_compile() {
         PASSWORD_ASSIGNMENT_TAIL,
         PASSWORD_SENTENCE_TAIL,
         PASSWORD_BARE_TAIL,
+        PASSWORD_BEFORE,
         LOGIN_WORDS,
         CREDENTIAL_PAIR_TAIL,
     ];
@@ -332,4 +333,139 @@ fn helpers() {
     assert!(is_quantity("24h") && !is_quantity("2fa4u"));
     assert!(!has_long_run("short words only here", MIN_TOKEN_RUN));
     assert!(has_long_run("x aaaaaaaaaaaaaaaa", MIN_TOKEN_RUN));
+}
+
+/// Each disguise of a credential from the "Credentials in disguise" list,
+/// with the kind the detector must report for it.
+const DISGUISED: &[(&str, &str)] = &[
+    ("password:\nWelcome2024!", "password-assignment"),
+    ("password:\r\n  Welcome2024!", "password-assignment"),
+    ("pass\u{200B}word: Welcome2024!", "password-assignment"),
+    ("pass\u{2060}word: Welcome2024!", "password-assignment"),
+    ("pass\u{00AD}word: Welcome2024!", "password-assignment"),
+    ("pass\u{200D}word: Welcome2024!", "password-assignment"),
+    ("p\u{0430}ssword: Welcome2024!", "password-assignment"),
+    (
+        "\u{0420}\u{0430}\u{0455}\u{0455}word: Welcome2024!",
+        "password-assignment",
+    ),
+    (
+        "ｐａｓｓｗｏｒｄ：　Ｗｅｌｃｏｍｅ２０２４！",
+        "password-assignment",
+    ),
+    ("P a s s w o r d: Welcome2024!", "password-assignment"),
+    ("p w d : W e l c o m e 2 0 2 4 !", "password-assignment"),
+    ("Welcome2024! is the password", "password-sentence"),
+    (
+        "Welcome2024! is the new VPN password for Maria.",
+        "password-sentence",
+    ),
+    ("the code is 4821", "access-code"),
+    ("The door code is 7Xq29!", "access-code"),
+    ("4821 is the alarm code.", "access-code"),
+    // base64 of "password: Welcome2024!" and of "the password is hunter2!".
+    ("cGFzc3dvcmQ6IFdlbGNvbWUyMDI0IQ==", "password-assignment"),
+    (
+        "note: dGhlIHBhc3N3b3JkIGlzIGh1bnRlcjIh",
+        "password-sentence",
+    ),
+    ("password%3A%20Welcome2024%21", "password-assignment"),
+    ("password%3A+Welcome2024%21", "password-assignment"),
+    (
+        "token ghp_EXAMPLEtQvl2ucn6 G3KJTCIYn7W1RS1apFsM",
+        "github-token",
+    ),
+    ("AKIAEXAMP LEBOZ933BYQ", "aws-access-key"),
+    (
+        "otpauth://totp/ACME:ann@acme.example?secret=JBSWY3DPEHPK3PXP&issuer=ACME",
+        "totp-seed",
+    ),
+    ("2FA secret JBSWY3DPEHPK3PXP", "totp-seed"),
+    ("seed: jbsw y3dp ehpk 3pxp", "totp-seed"),
+    ("JBSW-Y3DP-EHPK-3PXP is the 2FA seed", "totp-seed"),
+];
+
+#[test]
+fn disguised_credentials_are_found() {
+    for (text, want) in DISGUISED {
+        assert_eq!(kind(text), Some(*want), "{text:?}");
+    }
+}
+
+#[test]
+fn context_decides_for_base32_and_base64_runs() {
+    for text in [
+        // Bare base32 runs: a project key, an id.
+        "JBSWY3DPEHPK3PXP",
+        "Project key KRUGS4ZANFZSAYLO",
+        // Base64 of ordinary text is ordinary.
+        "QUNNRSBxdWFydGVybHkgcmVwb3J0",
+        // Words of four letters after "secret" are not a seed.
+        "secret santa: this will work fine with some more",
+        "2FA enforced for every account since 2024",
+        "MFA reset requested by Maria (OPS-2211)",
+        "the code is in the repository",
+        "the code is OPS-2211",
+        "ACME is the code name of the pilot",
+        "Okta is the password manager",
+        "1Password is the password vault we use",
+        "Step 3 is the password reset",
+        "100% of the rollout is done",
+    ] {
+        assert_eq!(kind(text), None, "{text:?}");
+    }
+}
+
+#[test]
+fn ordinary_text_of_many_scripts_passes() {
+    for text in [
+        "José Müller-Lüdenscheidt",
+        "山田 太郎",
+        "김민준 (Seoul office)",
+        "Ελένη Παπαδοπούλου",
+        "Алексей Смирнов, отдел закупок",
+        "Доступ к отчётам для бухгалтерии",
+        "محمد رضایی",
+        "می\u{200C}خواهم دسترسی به گزارش\u{200C}ها",
+        "देवनागरी नाम",
+        "👩\u{200D}💻 on call this week",
+        "+44 20 7946 0000",
+        "- call first",
+        "A B testing for the landing page",
+        "Plan B: 2 people on site",
+        "Q3 2024 budget",
+        "ＡＣＭＥ Corporation",
+    ] {
+        assert_eq!(kind(text), None, "{text:?}");
+    }
+}
+
+#[test]
+fn text_over_any_length_limit_is_scanned_to_its_end() {
+    let filler = "ordinary words about the quarterly report ".repeat(5_000);
+    let text = format!("{filler}pass\u{200B}word: Welcome2024!");
+    assert!(text.len() > 200_000);
+    assert_eq!(kind(&text), Some("password-assignment"));
+    assert_eq!(kind(&filler), None);
+    // A secret on a window boundary is still seen whole.
+    for at in [
+        LONG_TEXT - 10,
+        LONG_TEXT + 3,
+        2 * LONG_TEXT - WINDOW_OVERLAP - 5,
+    ] {
+        let mut text = "x".repeat(at);
+        text.push_str(" password: Welcome2024! ");
+        text.push_str(&"y ".repeat(LONG_TEXT));
+        assert_eq!(kind(&text), Some("password-assignment"), "at {at}");
+    }
+}
+
+#[test]
+fn a_link_with_escapes_in_its_path_passes() {
+    let link = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjM2ZjY4YzEtNDk0Mi00ZjY0LWI4NjMtZGY2ZTQ4YjNiYTA0%40thread.v2/0";
+    assert_eq!(kind(link), None);
+    assert_eq!(
+        kind("https://x.example/form?note=password%3A%20Welcome2024%21"),
+        Some("password-assignment")
+    );
 }
