@@ -53,9 +53,11 @@ impl Conflict {
     }
 }
 
-/// Folds a name for comparison: surrounding space and case ignored.
+/// Folds a name for comparison: NFKC, invisible characters removed, look-alike
+/// letters folded to Latin (`text::fold`), surrounding space and case ignored. So
+/// "Fr\u{200B}ank", fullwidth "ｆｒａｎｋ" and "FRANK" all read "frank".
 fn fold(s: &str) -> String {
-    s.trim().to_lowercase()
+    super::text::fold(s).trim().to_lowercase()
 }
 
 /// The ways free text may name someone: as written, the part before a parenthesis
@@ -314,6 +316,9 @@ mod tests {
             "Frank (Acme IT)",
             "frank@acme.example",
             "Frank Miller (Acme IT)",
+            "Fr\u{200B}ank",
+            "ｆｒａｎｋ",
+            "frank@acme.example",
         ] {
             assert!(names(text, &p), "{text}");
         }

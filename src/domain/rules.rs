@@ -35,7 +35,9 @@ fn singular(word: &str) -> &str {
 /// access". "Site Admin", "Domain Admins" and "Org Owners" are; "Badminton coach",
 /// "Administrative assistant" and "Ownership reports" are not.
 pub fn role_is_privileged(role: &str) -> bool {
-    let folded = role.to_lowercase();
+    // Look-alike letters and fullwidth forms read as what they imitate ("Аdmin" with
+    // a Cyrillic А is admin).
+    let folded = super::text::fold(role).to_lowercase();
     let words: Vec<&str> = folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -61,11 +63,9 @@ pub fn check_text(field: &str, value: &str, multiline: bool) -> Result<(), Refus
         None => r,
     };
     // Credentials first, so a pasted secret is counted as such even when it is also
-    // too long or carries control characters; absurdly long input is refused on its
-    // length alone.
-    if value.len() <= 16 * MAX_NOTE
-        && let Some(kind) = secrets::find_secret(value)
-    {
+    // too long or carries control characters. The detector's work is linear in the
+    // length, so a value far over the limit is scanned too.
+    if let Some(kind) = secrets::find_secret(value) {
         let mut r = on(Refusal::new(
             Rule::NoCredentialsInText,
             format!(
@@ -463,6 +463,8 @@ mod tests {
             "Full Control",
             "Full access",
             "Co-owner",
+            "\u{410}dmin",
+            "ＡＤＭＩＮ",
         ] {
             assert!(role_is_privileged(role), "{role}");
         }

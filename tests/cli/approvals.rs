@@ -189,3 +189,25 @@ fn privileged_roles_are_recognised_in_plurals_and_compounds() {
         assert!(!flags(role).contains("privileged"), "{role}");
     }
 }
+
+#[test]
+fn names_are_compared_after_folding_look_alikes_and_fullwidth_forms() {
+    let db = Db::new();
+    db.team();
+    // The approval owner's login in fullwidth letters still names them.
+    let fullwidth: String = APPROVER
+        .chars()
+        .map(|c| match c {
+            '!'..='~' => char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    let before = db.snapshot();
+    db.run(
+        &NewItem::new()
+            .set("--credential-owner", &fullwidth)
+            .args("ACME"),
+    )
+    .refused("no-approval-by-credential-owner");
+    before.assert_same(&db.snapshot(), "fullwidth credential owner");
+}

@@ -99,7 +99,6 @@ fn a_value_over_the_length_limit_is_still_scanned_and_counted() {
 }
 
 #[test]
-#[ignore = "rules::check_text skips the detector above 16 x MAX_NOTE bytes"]
 fn a_value_far_over_the_length_limit_is_still_scanned_and_counted() {
     let db = team();
     let long = format!("{}password: {VALUE}", "quarterly report ".repeat(4_000));
