@@ -14,10 +14,27 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What a failed write to standard output means for the command.
 pub fn stdout_failed(e: io::Error) -> Failure {
-    if e.kind() == io::ErrorKind::BrokenPipe {
+    if closed_pipe(&e) {
         Failure::Closed
     } else {
         Failure::Error(format!("cannot write to standard output: {e}"))
+    }
+}
+
+/// Whether `e` is, or wraps (as the CSV writer's errors do), a write into a closed pipe.
+fn closed_pipe(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    // `io::Error::source` skips the error it wraps, so the wrapped one is looked at here.
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<csv::Error>())
+    {
+        Some(c) => {
+            matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe)
+        }
+        None => false,
     }
 }
 

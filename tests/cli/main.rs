@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod bounded;
 mod csv;
 mod csv_roundtrip;
 mod defects;
@@ -12,6 +13,7 @@ mod demo;
 mod injection;
 mod layout;
 mod lifecycle;
+mod outputs;
 mod privileged;
 mod rules;
 mod secrets_corpus;
