@@ -96,7 +96,7 @@ impl<R: Read> Read for Tracker<R> {
             let at = self.offset + i as u64;
             // A doubled quote inside a quoted cell counts twice, so an even count means
             // outside quotes, where a line break ends the record.
-            if matches!(b, b'\n' | b'\r') && self.quotes % 2 == 0 {
+            if matches!(b, b'\n' | b'\r') && self.quotes.is_multiple_of(2) {
                 self.record = 0;
             } else {
                 self.record += 1;
