@@ -276,18 +276,29 @@ pub enum ItemCmd {
         /// Conditions of the approval (shorter expiry, extra control)
         #[arg(long)]
         conditions: Option<String>,
+        /// The version you decided on (from `item show`); a newer one is refused (exit 4)
+        #[arg(long, value_name = "N")]
+        version: Option<i64>,
     },
     /// Deny a request (reason required)
     Deny {
         id: String,
+        /// Why it is denied
         #[arg(long)]
         reason: String,
+        /// The version you decided on (from `item show`); a newer one is refused (exit 4)
+        #[arg(long, value_name = "N")]
+        version: Option<i64>,
     },
     /// Return a request for changes (reason required)
     Return {
         id: String,
+        /// What to change
         #[arg(long)]
         reason: String,
+        /// The version you decided on (from `item show`); a newer one is refused (exit 4)
+        #[arg(long, value_name = "N")]
+        version: Option<i64>,
     },
     /// approved → granted, recording the safe method actually used
     Grant {

@@ -123,11 +123,15 @@ fn open_guarded(cli: &Cli, g: &Guarded) -> Result<Start, Failure> {
         return init(g);
     }
     let key = read_key(g)?;
-    let store = super::open_store(db)?;
+    let mut store = super::open_store(db)?;
     store.first_read()?;
     let verifying = matches!(cli.command, Some(Command::Audit(AuditCmd::Verify { .. })));
     match store.use_chain_key(key)? {
-        KeyedHead::Keyed => {}
+        // A baseline the open could not write before it had the key is written now,
+        // its links keyed like every other.
+        KeyedHead::Keyed => {
+            store.write_baseline()?;
+        }
         // `audit verify` opens it anyway, to say what is wrong.
         _ if verifying => {}
         KeyedHead::NeverKeyed => {

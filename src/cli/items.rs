@@ -139,9 +139,9 @@ fn print_outcome(store: &Store, id: &str, said: &str, json: bool) -> CmdResult {
 
 pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
     let mut store = open_store(path)?;
-    let act = |store: &mut Store, id: &str, _verb: &str, a: Action| -> CmdResult {
+    let act = |store: &mut Store, id: &str, a: Action, version: Option<i64>| -> CmdResult {
         let before = store.item(id)?.state;
-        let after = store.act(id, &a, None)?;
+        let after = store.act(id, &a, version)?;
         print_outcome(store, id, &present::outcome(a.kind(), before, &after), json)
     };
     match cmd {
@@ -201,46 +201,41 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
             Ok(())
         }
         ItemCmd::Show { id } => show(&store, &id, json),
-        ItemCmd::Submit { id, note } => act(&mut store, &id, "submitted", Action::Submit { note }),
-        ItemCmd::Cancel { id, note } => act(&mut store, &id, "cancelled", Action::Cancel { note }),
-        ItemCmd::Reopen { id, note } => act(&mut store, &id, "reopened", Action::Reopen { note }),
-        ItemCmd::Approve { id, conditions } => {
-            act(&mut store, &id, "approved", Action::Approve { conditions })
-        }
-        ItemCmd::Deny { id, reason } => act(&mut store, &id, "denied", Action::Deny { reason }),
-        ItemCmd::Return { id, reason } => {
-            act(&mut store, &id, "returned", Action::Return { reason })
-        }
+        ItemCmd::Submit { id, note } => act(&mut store, &id, Action::Submit { note }, None),
+        ItemCmd::Cancel { id, note } => act(&mut store, &id, Action::Cancel { note }, None),
+        ItemCmd::Reopen { id, note } => act(&mut store, &id, Action::Reopen { note }, None),
+        ItemCmd::Approve {
+            id,
+            conditions,
+            version,
+        } => act(&mut store, &id, Action::Approve { conditions }, version),
+        ItemCmd::Deny {
+            id,
+            reason,
+            version,
+        } => act(&mut store, &id, Action::Deny { reason }, version),
+        ItemCmd::Return {
+            id,
+            reason,
+            version,
+        } => act(&mut store, &id, Action::Return { reason }, version),
         ItemCmd::Grant {
             id,
             method: m,
             note,
         } => {
             let m = m.as_deref().map(method).transpose()?;
-            act(
-                &mut store,
-                &id,
-                "granted",
-                Action::Grant { method: m, note },
-            )
+            act(&mut store, &id, Action::Grant { method: m, note }, None)
         }
-        ItemCmd::Verify { id, note } => act(&mut store, &id, "verified", Action::Verify { note }),
-        ItemCmd::Revoke { id, note } => act(&mut store, &id, "revoked", Action::Revoke { note }),
-        ItemCmd::Block { id, reason } => act(&mut store, &id, "flagged", Action::Block { reason }),
-        ItemCmd::Unblock { id } => act(&mut store, &id, "unflagged", Action::Unblock),
-        ItemCmd::BreakGlass { id, reason } => act(
-            &mut store,
-            &id,
-            "EMERGENCY GRANT on",
-            Action::BreakGlass { reason },
-        ),
-        ItemCmd::CloseRetro { id, note } => act(
-            &mut store,
-            &id,
-            "closed the retrospective of",
-            Action::CloseRetro { note },
-        ),
-        ItemCmd::Note { id, note } => act(&mut store, &id, "noted on", Action::Note { text: note }),
+        ItemCmd::Verify { id, note } => act(&mut store, &id, Action::Verify { note }, None),
+        ItemCmd::Revoke { id, note } => act(&mut store, &id, Action::Revoke { note }, None),
+        ItemCmd::Block { id, reason } => act(&mut store, &id, Action::Block { reason }, None),
+        ItemCmd::Unblock { id } => act(&mut store, &id, Action::Unblock, None),
+        ItemCmd::BreakGlass { id, reason } => {
+            act(&mut store, &id, Action::BreakGlass { reason }, None)
+        }
+        ItemCmd::CloseRetro { id, note } => act(&mut store, &id, Action::CloseRetro { note }, None),
+        ItemCmd::Note { id, note } => act(&mut store, &id, Action::Note { text: note }, None),
         ItemCmd::UnsafeAttempt { id, channel, note } => {
             let channel = match channel.to_ascii_lowercase().as_str() {
                 c @ ("email" | "chat" | "form" | "other") => c.to_string(),

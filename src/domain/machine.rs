@@ -531,6 +531,21 @@ pub fn apply(
                 .on(Field::Method)
                 .fix("say which safe method was used")
             })?;
+            if let Some(approved) = item.fields.method
+                && used != approved
+            {
+                return Err(Refusal::new(
+                    Rule::ApprovedMethod,
+                    format!(
+                        "{} was approved for collection by {approved}, not {used}",
+                        item.id()
+                    ),
+                )
+                .on(Field::Method)
+                .fix(format!(
+                    "grant it by {approved}, or change the item's method (its approvals then lapse and it is approved again)"
+                )));
+            }
             next.granted_method = Some(used);
             to = State::Granted;
             payload["method"] = json!(used.as_str());
@@ -584,6 +599,7 @@ pub fn apply(
             to = State::Granted;
             payload["reason"] = json!(reason);
             payload["retro_due"] = json!(next.retro_due);
+            payload["method"] = json!(used.as_str());
         }
         Action::CloseRetro { note } => {
             required_note(note, "record what the retrospective found")?;
@@ -612,6 +628,24 @@ pub fn apply(
     })
 }
 
+/// The fields that differ between `old` and `new`, each under its JSON name with its
+/// old and new value (`{"system": ["GA4", "GTM"]}`): the log then says what an edit
+/// set, so replaying it needs nothing but the log. Field values are never secrets
+/// (those are refused before anything is written).
+pub fn field_changes(old: &ItemFields, new: &ItemFields) -> Value {
+    let (Value::Object(old), Value::Object(new)) = (json!(old), json!(new)) else {
+        return json!({});
+    };
+    let changed: serde_json::Map<String, Value> = new
+        .into_iter()
+        .filter_map(|(k, n)| {
+            let o = old.get(&k).cloned().unwrap_or(Value::Null);
+            (o != n).then(|| (k, json!([o, n])))
+        })
+        .collect();
+    Value::Object(changed)
+}
+
 /// Applies an edit of the item's fields. A material change to a requested or
 /// approved item sends it back to `needed` and voids its approvals; granted access
 /// is not changed in place.
@@ -629,6 +663,7 @@ pub fn edit(
     rules::check_fields(&fields, today, Some(&item.fields))?;
     let changed = rules::changed_fields(&item.fields, &fields);
     let material = rules::material_changes(&item.fields, &fields);
+    let widening = rules::widening_changes(&item.fields, &fields);
     if changed.is_empty() {
         return Err(Refusal::new(
             Rule::ValidValue,
@@ -636,21 +671,22 @@ pub fn edit(
         )
         .fix("change at least one field"));
     }
-    if item.state.access_live() && !material.is_empty() {
+    if item.state.access_live() && !widening.is_empty() {
         return Err(Refusal::new(
             Rule::NoEditOfLiveAccess,
             format!(
                 "{} is {}: {} cannot change on live access",
                 item.id(),
                 item.state,
-                material.join(", ")
+                widening.join(", ")
             ),
         )
         .fix("revoke it and request the new access as a new item"));
     }
     let mut next = item.clone();
     next.fields = fields;
-    let mut payload = json!({ "changed": changed });
+    let mut payload =
+        json!({ "changed": changed, "fields": field_changes(&item.fields, &next.fields) });
     let lapses = !material.is_empty() && matches!(item.state, State::Requested | State::Approved);
     if lapses {
         lapse(&mut next);

@@ -30,6 +30,8 @@ pub enum Rule {
     NoApprovalByExceptionOwner,
     /// An expiry or a deprovisioning rule belongs to temporary access only.
     ExpiryNeedsTemporary,
+    /// Access is granted by the collection method that was approved.
+    ApprovedMethod,
     /// Flagged items need the approval owner and a security person: two people.
     SeparateApprovers,
     /// The acting person lacks the role for this action.
@@ -66,6 +68,7 @@ impl Rule {
             Rule::NoApprovalOfOwnAccess => "no-approval-of-own-access",
             Rule::NoApprovalByExceptionOwner => "no-approval-by-exception-owner",
             Rule::ExpiryNeedsTemporary => "expiry-needs-temporary",
+            Rule::ApprovedMethod => "approved-method",
             Rule::SeparateApprovers => "separate-approvers",
             Rule::RoleRequired => "role-required",
             Rule::Registered => "registered-person",

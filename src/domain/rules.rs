@@ -15,11 +15,38 @@ pub const MAX_NOTE: usize = 4000;
 /// Words that make a role privileged on their own.
 const PRIVILEGED_WORDS: [&str; 5] = ["admin", "administrator", "owner", "root", "superuser"];
 
-/// A role is privileged when one of its whole words is admin, administrator, owner,
-/// root or superuser ("Site Admin" yes, "Badminton Coach" no).
+/// Pairs of words that name full control together ("Super User", "Full Control").
+const PRIVILEGED_PAIRS: [(&str, &str); 3] =
+    [("super", "user"), ("full", "control"), ("full", "access")];
+
+/// A word without its plural ending: "admins" → "admin", "owners" → "owner".
+fn singular(word: &str) -> &str {
+    if word.ends_with("ss") {
+        return word;
+    }
+    word.strip_suffix('s')
+        .filter(|w| w.len() >= 4)
+        .unwrap_or(word)
+}
+
+/// A role is privileged when one of its words, in the singular, is admin,
+/// administrator, owner, root or superuser, or ends in admin ("sysadmin",
+/// "Superadmin"), or when two of its words say "super user" or "full control"/"full
+/// access". "Site Admin", "Domain Admins" and "Org Owners" are; "Badminton coach",
+/// "Administrative assistant" and "Ownership reports" are not.
 pub fn role_is_privileged(role: &str) -> bool {
-    role.split(|c: char| !c.is_alphanumeric())
-        .any(|w| PRIVILEGED_WORDS.iter().any(|p| w.eq_ignore_ascii_case(p)))
+    let folded = role.to_lowercase();
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(singular)
+        .collect();
+    words
+        .iter()
+        .any(|w| PRIVILEGED_WORDS.contains(w) || (w.ends_with("admin") && w.len() > 5))
+        || words
+            .windows(2)
+            .any(|pair| PRIVILEGED_PAIRS.contains(&(pair[0], pair[1])))
 }
 
 /// Checks one free-text value: no control or bidi characters, not too long, no
@@ -307,6 +334,7 @@ pub fn normalise(f: &mut ItemFields) {
 type Differs = fn(&ItemFields, &ItemFields) -> bool;
 
 /// Fields whose change voids approvals given so far, in the order they are named.
+/// All but the last two also widen or move live access, so they may not change on it.
 const MATERIAL: &[(&str, Differs)] = &[
     ("system", |a, b| a.system != b.system),
     ("role", |a, b| a.role != b.role),
@@ -321,14 +349,19 @@ const MATERIAL: &[(&str, Differs)] = &[
             != (b.privileged, b.shared_credential, b.client_owned)
     }),
     ("exception", |a, b| a.exception != b.exception),
-];
-
-/// The other fields an edit can change, named after the material ones.
-const IMMATERIAL: &[(&str, Differs)] = &[
+    // What the access is for and whose credential it is: an approval was given for
+    // these, but changing them does not widen access that exists.
     ("purpose", |a, b| a.purpose != b.purpose),
     ("credential-owner", |a, b| {
         a.credential_owner != b.credential_owner
     }),
+];
+
+/// How many entries of [`MATERIAL`], from the start, widen or move live access.
+const WIDENING: usize = MATERIAL.len() - 2;
+
+/// The other fields an edit can change, named after the material ones.
+const IMMATERIAL: &[(&str, Differs)] = &[
     ("needed-by", |a, b| a.needed_by != b.needed_by),
     ("notes", |a, b| a.notes != b.notes),
 ];
@@ -348,6 +381,12 @@ fn differing(
 /// Fields whose change voids approvals given so far (and needs a new approval).
 pub fn material_changes(old: &ItemFields, new: &ItemFields) -> Vec<&'static str> {
     differing(MATERIAL, old, new).collect()
+}
+
+/// Material changes that would widen or move live access: granted access is not
+/// changed so in place.
+pub fn widening_changes(old: &ItemFields, new: &ItemFields) -> Vec<&'static str> {
+    differing(&MATERIAL[..WIDENING], old, new).collect()
 }
 
 /// All fields that differ, for the edit event.
@@ -414,6 +453,27 @@ mod tests {
         assert!(!role_is_privileged("Badminton coach"));
         assert!(!role_is_privileged("Viewer"));
         assert!(!role_is_privileged("Ownership reports reader"));
+        for role in [
+            "Domain Admins",
+            "Billing Admins",
+            "Org Owners",
+            "Superadmin",
+            "sysadmin",
+            "Super User",
+            "Full Control",
+            "Full access",
+            "Co-owner",
+        ] {
+            assert!(role_is_privileged(role), "{role}");
+        }
+        for role in [
+            "Administrative assistant",
+            "Badminton coach",
+            "Super viewer",
+            "Users",
+        ] {
+            assert!(!role_is_privileged(role), "{role}");
+        }
     }
 
     #[test]
@@ -437,6 +497,15 @@ mod tests {
         b.role = "Editor".into();
         b.privileged = true;
         assert_eq!(material_changes(&a, &b), vec!["role", "flags"]);
+        // An approval was given for a purpose and a credential owner: changing them
+        // lapses it, though it does not widen live access.
+        b.purpose = "another task".into();
+        b.credential_owner = "Someone else".into();
+        assert_eq!(
+            material_changes(&a, &b),
+            vec!["role", "flags", "purpose", "credential-owner"]
+        );
+        assert_eq!(widening_changes(&a, &b), vec!["role", "flags"]);
     }
 }
 

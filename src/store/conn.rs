@@ -22,7 +22,7 @@ pub fn default_path() -> Option<PathBuf> {
 }
 
 /// Busy timeout of one attempt; the store retries attempts up to its lock wait.
-const ATTEMPT: Duration = Duration::from_millis(250);
+pub(crate) const ATTEMPT: Duration = Duration::from_millis(250);
 
 fn open_error(path: &Path, message: impl Into<String>) -> Error {
     Error::Open {

@@ -29,47 +29,6 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the database at `path` and brings its schema up to date. A missing file is
-    /// [`Error::Missing`]: only [`Store::create`] makes one.
-    pub fn open(path: &Path) -> Result<Store> {
-        Self::open_as(path, Identity::current())
-    }
-
-    /// Opens the database at `path`, making the file (private to its owner) and its
-    /// folder when missing: for `init` and `demo`.
-    pub fn create(path: &Path) -> Result<Store> {
-        Self::create_as(path, Identity::current())
-    }
-
-    /// [`Store::open`] acting as `me` (tests act as several OS accounts in one process).
-    pub fn open_as(path: &Path, me: Identity) -> Result<Store> {
-        Self::connect(path, me, conn::Mode::Existing)
-    }
-
-    /// [`Store::create`] acting as `me`.
-    pub fn create_as(path: &Path, me: Identity) -> Result<Store> {
-        Self::connect(path, me, conn::Mode::Create)
-    }
-
-    fn connect(path: &Path, me: Identity, mode: conn::Mode) -> Result<Store> {
-        let (conn, read_only) = conn::open(path, mode)?;
-        let lock_wait = std::env::var("ACCESSDESK_LOCK_WAIT")
-            .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-            .map(Duration::from_secs)
-            .unwrap_or(Duration::from_secs(30));
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-            me,
-            settings: Settings::default(),
-            fixed_now: None,
-            lock_wait,
-            on_wait: None,
-            read_only,
-        })
-    }
-
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -11,7 +11,9 @@
 //! This file only declares and re-exports. Dependencies between the modules point one
 //! way: the operations (`people`, `projects`, `items`, `listing`, `tasks`, `audit`,
 //! `bulk`, `report`) use `intake`, `records` and `policy`; those use `events`, `rows`
-//! and `handle`; nothing uses an operation module.
+//! and `handle`; nothing uses an operation module. `replay` reads the log and the
+//! tables on its own (with `events` and `rows`); `opening` calls its baseline step when
+//! it opens a file written before the log recorded every value.
 
 mod audit;
 mod bulk;
@@ -27,12 +29,14 @@ mod keyed;
 mod lean;
 mod listing;
 mod measures;
+mod opening;
 mod people;
 #[cfg(test)]
 mod plans;
 mod policy;
 mod projects;
 mod records;
+pub mod replay;
 pub mod report;
 mod rows;
 pub mod schema;
@@ -48,4 +52,5 @@ pub use handle::{CachePolicy, ChangeToken, Store, WaitHook};
 pub use intake::{CheckedRow, RowCheck};
 pub use listing::{ItemFilter, ItemView};
 pub use projects::{NewProject, host_tz};
+pub use replay::Replay;
 pub use temp_files::keep_temporary_data_in_memory;

@@ -68,6 +68,16 @@ impl Store {
         policy::require_admin(mine.as_ref(), &self.me.login)?;
         self.write(None, None, |tx, ctx| {
             let existing = load_person(tx, login)?;
+            if existing.as_ref().is_some_and(|p| p.has(Role::Admin))
+                && !roles.contains(&Role::Admin)
+            {
+                let admins: i64 = tx.query_row(
+                    "SELECT count(*) FROM people WHERE ',' || roles || ',' LIKE '%,admin,%'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                policy::keeps_an_admin(login, admins)?;
+            }
             let name = name
                 .map(str::to_string)
                 .or(existing.map(|p| p.name))

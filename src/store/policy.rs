@@ -26,21 +26,39 @@ pub fn project_key(key: &str) -> Result<String, Refusal> {
     .fix("use 2-16 letters or digits starting with a letter, e.g. ACME"))
 }
 
-/// A login as the OS spells it: 1-64 letters, digits, `_`, `.` or `-`.
+/// A login as the OS spells it: 1-64 letters, digits, `_`, `.` or `-`, starting with
+/// a letter or `_` (so never `-rf`, `.` or `..`), and not `uid-N`, the name accessdesk
+/// gives an account the host cannot name.
 pub fn login(login: &str) -> Result<(), Refusal> {
+    let placeholder = login
+        .strip_prefix("uid-")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
     let ok = !login.is_empty()
         && login.len() <= 64
+        && login.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && login
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && !placeholder;
     if ok {
         return Ok(());
     }
-    Err(
-        Refusal::new(Rule::ValidValue, format!("'{login}' is not a valid login"))
-            .on(Field::Login)
-            .fix("use the OS account name: letters, digits, _ . -"),
+    Err(Refusal::new(Rule::ValidValue, "that is not a valid login")
+        .on(Field::Login)
+        .fix("use the OS account's name: letters, digits, _ . -, starting with a letter or _"))
+}
+
+/// An admin who gives up the admin role leaves another admin behind.
+pub fn keeps_an_admin(login: &str, admins: i64) -> Result<(), Refusal> {
+    if admins > 1 {
+        return Ok(());
+    }
+    Err(Refusal::new(
+        Rule::RoleRequired,
+        format!("{login} is the only admin; without the admin role nobody could add people"),
     )
+    .on(Field::Role)
+    .fix("make someone else admin first"))
 }
 
 /// A time zone name from the IANA database (Europe/Berlin, UTC).

@@ -4,7 +4,7 @@ use super::error::{Error, Result};
 use super::events::{self, ts};
 use super::handle::Store;
 use super::policy;
-use super::records::{date_text, load_project};
+use super::records::{date_text, load_person, load_project};
 use super::rows::{self, PROJECT_COLUMNS};
 use crate::domain::machine;
 use crate::domain::*;
@@ -62,17 +62,27 @@ impl Store {
         })?;
         let me = self.me.login.clone();
         let coordinator = p.coordinator.clone().unwrap_or(me);
+        self.checked(
+            rules::check_text(Field::Coordinator.name(), &coordinator, false),
+            Some(&p.key),
+            None,
+        )?;
         self.manage_check("adding a project")?;
         self.write(Some(&key), None, |tx, ctx| {
             let exists: Option<String> = tx.query_row("SELECT key FROM projects WHERE key = ?1", [&key], |r| r.get(0)).optional()?;
             if exists.is_some() {
                 return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("project {key} exists already")).on(Field::Key).fix("choose another key")));
             }
+            // The coordinator is a login like any other: registered, with a role that
+            // manages projects.
+            let person = load_person(tx, &coordinator)?;
+            rules::check_registered(Field::Coordinator, &coordinator, person.as_ref(), &machine::MANAGERS)?;
             tx.execute(
                 "INSERT INTO projects (key, name, client, start_date, tz, coordinator, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![key, p.name.trim(), p.client.trim(), date_text(Some(start)), tz, coordinator, ts(ctx.now)],
             )?;
-            events::append(tx, ctx, Some(&key), None, "project-add", &json!({"name": p.name, "client": p.client, "start": start, "tz": tz, "coordinator": coordinator}))?;
+            // The values as stored (trimmed), so the replay sets what the table holds.
+            events::append(tx, ctx, Some(&key), None, "project-add", &json!({"name": p.name.trim(), "client": p.client.trim(), "start": start, "tz": tz, "coordinator": coordinator}))?;
             load_project(tx, &key)
         })
     }

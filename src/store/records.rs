@@ -211,6 +211,25 @@ pub(super) fn insert_person(
     roles: &[Role],
 ) -> Result<()> {
     let text: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    // The values this event replaces, so the log says what changed as well as what is.
+    let before: Option<(String, String)> = tx
+        .prepare_cached("SELECT name, roles FROM people WHERE login = ?1")?
+        .query_row([login], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let mut fields = serde_json::Map::new();
+    let (old_name, old_roles) = match &before {
+        Some((n, r)) => (
+            json!(n),
+            json!(r.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>()),
+        ),
+        None => (serde_json::Value::Null, serde_json::Value::Null),
+    };
+    if old_name != json!(name) {
+        fields.insert("name".into(), json!([old_name, name]));
+    }
+    if old_roles != json!(text) {
+        fields.insert("roles".into(), json!([old_roles, text]));
+    }
     tx.execute(
         "INSERT INTO people (login, name, roles, created_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (login) DO UPDATE SET name = excluded.name, roles = excluded.roles",
@@ -222,7 +241,7 @@ pub(super) fn insert_person(
         None,
         None,
         "person",
-        &json!({"login": login, "name": name, "roles": text}),
+        &json!({"login": login, "name": name, "roles": text, "fields": fields}),
     )?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod approvals;
 mod bounded;
 mod csv;
 mod csv_roundtrip;

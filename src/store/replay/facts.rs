@@ -1,0 +1,519 @@
+//! What the log says the tables hold: each event applied, in seq order, to a compact
+//! model of people, projects, items (with every approval ever recorded) and tasks.
+//! Nothing here reads the database; an event arrives as its columns and its payload
+//! text, so the same code serves `audit verify` and unit tests.
+//!
+//! Every kind of event that changes a table is applied here, and an event of a kind
+//! this module does not know is a problem: a new kind of change must be taught to the
+//! replay before the log can vouch for it.
+
+use crate::domain::machine::RETRO_HOURS;
+use crate::domain::model::{parse_item_id, parse_task_id};
+use crate::domain::{Capacity, ItemFields, Method, State};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+
+/// Kinds that record something but change no table.
+pub const NO_TABLE_CHANGE: [&str; 2] = ["unsafe-attempt", "chain-keyed"];
+
+/// A registered person as the log has them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonFacts {
+    pub name: String,
+    /// As stored: role names joined by commas.
+    pub roles: String,
+    pub created_at: String,
+}
+
+/// A project as the log has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectFacts {
+    pub name: String,
+    pub client: String,
+    pub start_date: String,
+    pub tz: String,
+    pub coordinator: String,
+    pub closed_at: Option<String>,
+    pub next_item: i64,
+    pub next_task: i64,
+    pub created_at: String,
+}
+
+/// One approval as recorded (approvals of lapsed rounds stay in the table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalFacts {
+    pub round: i64,
+    pub login: String,
+    pub capacity: Capacity,
+    pub conditions: Option<String>,
+    pub at: String,
+}
+
+/// An access item as the log has it: every stored column but the row id and the
+/// derived `blocked_since`. Times are kept as the table stores them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemFacts {
+    pub fields: ItemFields,
+    pub requester: String,
+    pub state: State,
+    pub state_since: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+    pub round: i64,
+    pub granted_method: Option<Method>,
+    pub emergency: bool,
+    pub emergency_by: Option<String>,
+    pub retro_due: Option<String>,
+    pub manual_block: Option<String>,
+    pub last_reason: Option<String>,
+    #[serde(default)]
+    pub approvals: Vec<ApprovalFacts>,
+    /// The seq of the last event that changed this item (for messages).
+    #[serde(skip)]
+    pub last_seq: i64,
+}
+
+/// A task as the log has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskFacts {
+    pub title: String,
+    pub start_date: Option<String>,
+    pub created_at: String,
+    /// Ids of the items it needs (`ACME-3`).
+    pub needs: BTreeSet<String>,
+}
+
+/// Everything the replay knows, keyed as people name rows: login, project key, item
+/// id (`ACME-3`), task id (`ACME-T1`).
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub people: HashMap<String, PersonFacts>,
+    pub projects: HashMap<String, ProjectFacts>,
+    /// Boxed: an item's facts are a few hundred bytes, and the map keeps room for
+    /// more entries than it holds.
+    pub items: HashMap<String, Box<ItemFacts>>,
+    pub tasks: HashMap<String, TaskFacts>,
+    /// Events the log itself contradicts (an edit whose old value is not the value
+    /// replayed so far, a move on an item that was never added...).
+    pub problems: Vec<String>,
+}
+
+/// One event as the replay reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct EventIn<'a> {
+    pub seq: i64,
+    pub at: &'a str,
+    pub login: &'a str,
+    pub project: Option<&'a str>,
+    pub item: Option<&'a str>,
+    pub kind: &'a str,
+    pub payload: &'a str,
+}
+
+/// The payload fields the kinds of event carry; each kind reads its own. The field
+/// values of `item-add` and `edit` are read by [`Added`] and [`Edited`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Payload {
+    to: Option<State>,
+    // person
+    login: Option<String>,
+    name: Option<String>,
+    roles: Option<Vec<String>>,
+    // project-add
+    client: Option<String>,
+    start: Option<String>,
+    tz: Option<String>,
+    coordinator: Option<String>,
+    // moves
+    capacity: Option<Capacity>,
+    conditions: Option<String>,
+    reason: Option<String>,
+    method: Option<Method>,
+    retro_due: Option<DateTime<Utc>>,
+    // task-add
+    task: Option<String>,
+    title: Option<String>,
+    needs: Option<Vec<String>>,
+    // baseline
+    table: Option<String>,
+    key: Option<String>,
+    row: Option<Value>,
+}
+
+/// An `item-add` payload: its state and the new item's fields.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Added {
+    to: Option<State>,
+    fields: AddedFields,
+}
+
+/// An `edit` payload: each changed field as `[old, new]`, and the state when the edit
+/// sent the item back.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Edited {
+    to: Option<State>,
+    fields: Option<serde_json::Map<String, Value>>,
+}
+
+/// The fields of a new item as `item-add` records them. Two shapes are in use: the
+/// ordinary one leaves out every field that is empty, `false` or none; the bulk
+/// loader's writes every field, with `null` for none. Both read the same way: what is
+/// absent or `null` takes its empty value. A name items do not have is refused, so a
+/// field added to items without being added here fails the tests.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct AddedFields {
+    system: Option<String>,
+    purpose: Option<String>,
+    role: Option<String>,
+    holder: Option<String>,
+    credential_owner: Option<String>,
+    approver: Option<String>,
+    method: Option<Method>,
+    temporary: Option<bool>,
+    expires: Option<chrono::NaiveDate>,
+    deprovision: Option<crate::domain::Deprovision>,
+    privileged: Option<bool>,
+    shared_credential: Option<bool>,
+    client_owned: Option<bool>,
+    exception: Option<crate::domain::Exception>,
+    needed_by: Option<chrono::NaiveDate>,
+    notes: Option<String>,
+}
+
+impl From<AddedFields> for ItemFields {
+    fn from(a: AddedFields) -> ItemFields {
+        ItemFields {
+            system: a.system.unwrap_or_default(),
+            purpose: a.purpose.unwrap_or_default(),
+            role: a.role.unwrap_or_default(),
+            holder: a.holder,
+            credential_owner: a.credential_owner.unwrap_or_default(),
+            approver: a.approver.unwrap_or_default(),
+            method: a.method,
+            temporary: a.temporary.unwrap_or_default(),
+            expires: a.expires,
+            deprovision: a.deprovision,
+            privileged: a.privileged.unwrap_or_default(),
+            shared_credential: a.shared_credential.unwrap_or_default(),
+            client_owned: a.client_owned.unwrap_or_default(),
+            exception: a.exception,
+            needed_by: a.needed_by,
+            notes: a.notes.unwrap_or_default(),
+        }
+    }
+}
+
+/// Formats a time as the tables store it (RFC 3339, UTC, microseconds).
+fn stored_time(t: DateTime<Utc>) -> String {
+    super::super::events::ts(t)
+}
+
+/// Reads the fields of an `item-add` payload (either shape, see [`AddedFields`]).
+pub fn added_fields(v: &Value) -> Result<ItemFields, String> {
+    AddedFields::deserialize(v)
+        .map(ItemFields::from)
+        .map_err(|e| format!("its fields cannot be read: {e}"))
+}
+
+/// Applies an edit's `{"field": [old, new]}` changes to `fields`, naming any field
+/// whose old value is not the one replayed so far.
+fn apply_field_changes(
+    fields: &mut ItemFields,
+    changes: &serde_json::Map<String, Value>,
+) -> Result<(), String> {
+    let mut current = serde_json::to_value(&*fields).map_err(|e| e.to_string())?;
+    let Value::Object(map) = &mut current else {
+        return Err("fields are not an object".into());
+    };
+    for (k, pair) in changes {
+        let (Some(old), Some(new)) = (pair.get(0), pair.get(1)) else {
+            return Err(format!("its change of {k} is not [old, new]"));
+        };
+        let Some(slot) = map.get_mut(k) else {
+            return Err(format!("it changes a field '{k}' that items do not have"));
+        };
+        if slot != old {
+            return Err(format!(
+                "it says {k} was {old}, but the events before it left {slot}"
+            ));
+        }
+        *slot = new.clone();
+    }
+    *fields = serde_json::from_value(current).map_err(|e| format!("cannot read fields: {e}"))?;
+    Ok(())
+}
+
+impl Facts {
+    /// Applies one event. A problem with it is recorded, and the replay goes on.
+    pub fn apply(&mut self, e: &EventIn<'_>) {
+        if let Err(why) = self.try_apply(e) {
+            self.problems
+                .push(format!("event seq {} ({}): {why}", e.seq, e.kind));
+        }
+    }
+
+    fn try_apply(&mut self, e: &EventIn<'_>) -> Result<(), String> {
+        if NO_TABLE_CHANGE.contains(&e.kind) {
+            return Ok(());
+        }
+        let unreadable = |err: serde_json::Error| format!("its payload cannot be read: {err}");
+        // The two kinds that carry an item's fields are read into their own shapes.
+        match e.kind {
+            "item-add" => {
+                return self.item_add(e, serde_json::from_str(e.payload).map_err(unreadable)?);
+            }
+            "edit" => return self.edit(e, serde_json::from_str(e.payload).map_err(unreadable)?),
+            _ => {}
+        }
+        let p: Payload = serde_json::from_str(e.payload).map_err(unreadable)?;
+        match e.kind {
+            "person" => self.person(e, p),
+            "project-add" => self.project_add(e, p),
+            "project-close" => {
+                let project = self.project_mut(e)?;
+                project.closed_at = Some(e.at.to_string());
+                Ok(())
+            }
+            "task-add" => self.task_add(e, p),
+            "baseline" => self.baseline(e, p),
+            "submit" | "approve" | "deny" | "return" | "grant" | "verify" | "revoke" | "cancel"
+            | "reopen" | "block" | "unblock" | "break-glass" | "close-retro" | "note" => {
+                self.move_item(e, p)
+            }
+            other => Err(format!(
+                "the replay does not know events of kind '{other}', so it cannot vouch for the tables after it"
+            )),
+        }
+    }
+
+    fn person(&mut self, e: &EventIn<'_>, p: Payload) -> Result<(), String> {
+        let login = p.login.ok_or("it names no login")?;
+        let roles = p.roles.unwrap_or_default().join(",");
+        let name = p.name.unwrap_or_default();
+        match self.people.get_mut(&login) {
+            // A change keeps the date the person was first registered.
+            Some(known) => {
+                known.name = name;
+                known.roles = roles;
+            }
+            None => {
+                self.people.insert(
+                    login,
+                    PersonFacts {
+                        name,
+                        roles,
+                        created_at: e.at.to_string(),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn project_add(&mut self, e: &EventIn<'_>, p: Payload) -> Result<(), String> {
+        let key = e.project.ok_or("it names no project")?.to_string();
+        if self.projects.contains_key(&key) {
+            return Err(format!("project {key} was added before"));
+        }
+        self.projects.insert(
+            key,
+            ProjectFacts {
+                name: p.name.unwrap_or_default(),
+                client: p.client.unwrap_or_default(),
+                start_date: p.start.unwrap_or_default(),
+                tz: p.tz.unwrap_or_default(),
+                coordinator: p.coordinator.unwrap_or_default(),
+                closed_at: None,
+                next_item: 1,
+                next_task: 1,
+                created_at: e.at.to_string(),
+            },
+        );
+        Ok(())
+    }
+
+    fn project_mut(&mut self, e: &EventIn<'_>) -> Result<&mut ProjectFacts, String> {
+        let key = e.project.ok_or("it names no project")?;
+        self.projects
+            .get_mut(key)
+            .ok_or_else(|| format!("project {key} was never added"))
+    }
+
+    fn item_add(&mut self, e: &EventIn<'_>, p: Added) -> Result<(), String> {
+        let id = e.item.ok_or("it names no item")?;
+        let (key, number) = parse_item_id(id).ok_or_else(|| format!("'{id}' is no item id"))?;
+        let fields = ItemFields::from(p.fields);
+        let project = self
+            .projects
+            .get_mut(&key)
+            .ok_or_else(|| format!("project {key} was never added"))?;
+        project.next_item = project.next_item.max(number + 1);
+        if self.items.contains_key(id) {
+            return Err(format!("{id} was added before"));
+        }
+        self.items.insert(
+            id.to_string(),
+            Box::new(ItemFacts {
+                fields,
+                requester: e.login.to_string(),
+                state: p.to.unwrap_or(State::Needed),
+                state_since: e.at.to_string(),
+                created_at: e.at.to_string(),
+                updated_at: e.at.to_string(),
+                version: 1,
+                round: 0,
+                granted_method: None,
+                emergency: false,
+                emergency_by: None,
+                retro_due: None,
+                manual_block: None,
+                last_reason: None,
+                approvals: Vec::new(),
+                last_seq: e.seq,
+            }),
+        );
+        Ok(())
+    }
+
+    fn task_add(&mut self, e: &EventIn<'_>, p: Payload) -> Result<(), String> {
+        let id = p.task.ok_or("it names no task")?;
+        let (_, number) = parse_task_id(&id).ok_or_else(|| format!("'{id}' is no task id"))?;
+        let project = self.project_mut(e)?;
+        project.next_task = project.next_task.max(number + 1);
+        self.tasks.insert(
+            id,
+            TaskFacts {
+                title: p.title.unwrap_or_default(),
+                start_date: p.start,
+                created_at: e.at.to_string(),
+                needs: p.needs.unwrap_or_default().into_iter().collect(),
+            },
+        );
+        Ok(())
+    }
+
+    fn item_mut(&mut self, e: &EventIn<'_>) -> Result<&mut ItemFacts, String> {
+        let id = e.item.ok_or("it names no item")?;
+        let item = self
+            .items
+            .get_mut(id)
+            .ok_or_else(|| format!("{id} was never added"))?;
+        item.last_seq = e.seq;
+        Ok(item)
+    }
+
+    fn edit(&mut self, e: &EventIn<'_>, p: Edited) -> Result<(), String> {
+        let item = self.item_mut(e)?;
+        let changes = p.fields.ok_or(
+            "it does not say which values it set (an edit recorded before values were logged)",
+        )?;
+        apply_field_changes(&mut item.fields, &changes)?;
+        if let Some(to) = p.to {
+            // A material change voided the approvals of the round.
+            item.round += 1;
+            item.state = to;
+            item.state_since = e.at.to_string();
+        }
+        item.updated_at = e.at.to_string();
+        item.version += 1;
+        Ok(())
+    }
+
+    /// A move of the state machine: what each sets besides the state (see
+    /// `machine::apply`, which these mirror).
+    fn move_item(&mut self, e: &EventIn<'_>, p: Payload) -> Result<(), String> {
+        let item = self.item_mut(e)?;
+        match e.kind {
+            "approve" => {
+                // Most items get one or two approvals; a vector's first growth would
+                // make room for four.
+                item.approvals.reserve_exact(1);
+                item.approvals.push(ApprovalFacts {
+                    round: item.round,
+                    login: e.login.to_string(),
+                    capacity: p.capacity.ok_or("it names no capacity")?,
+                    conditions: p.conditions.filter(|c| !c.trim().is_empty()),
+                    at: e.at.to_string(),
+                });
+            }
+            "deny" | "return" => {
+                item.last_reason = p.reason;
+                item.round += 1;
+            }
+            "reopen" => item.round += 1,
+            "grant" => item.granted_method = Some(p.method.ok_or("it names no method")?),
+            "block" => item.manual_block = Some(p.reason.unwrap_or_default()),
+            "unblock" => item.manual_block = None,
+            "break-glass" => {
+                item.emergency = true;
+                item.emergency_by = Some(e.login.to_string());
+                // Before the method was logged, it was the item's own.
+                item.granted_method = p.method.or(item.fields.method);
+                let due = match p.retro_due {
+                    Some(d) => d,
+                    None => at(e)? + Duration::hours(RETRO_HOURS),
+                };
+                item.retro_due = Some(stored_time(due));
+            }
+            "close-retro" => item.retro_due = None,
+            _ => {}
+        }
+        if let Some(to) = p.to {
+            item.state = to;
+            item.state_since = e.at.to_string();
+        }
+        item.updated_at = e.at.to_string();
+        item.version += 1;
+        Ok(())
+    }
+
+    /// A row as it stood when the file was first opened by a version that logs values:
+    /// the replay starts from these.
+    fn baseline(&mut self, e: &EventIn<'_>, p: Payload) -> Result<(), String> {
+        let table = p.table.ok_or("it names no table")?;
+        let key = p.key.ok_or("it names no key")?;
+        let row = p.row.ok_or("it holds no row")?;
+        let bad = |err: serde_json::Error| format!("its {table} row cannot be read: {err}");
+        match table.as_str() {
+            "people" => {
+                self.people
+                    .insert(key, serde_json::from_value(row).map_err(bad)?);
+            }
+            "projects" => {
+                self.projects
+                    .insert(key, serde_json::from_value(row).map_err(bad)?);
+            }
+            "items" => {
+                let mut item: Box<ItemFacts> = serde_json::from_value(row).map_err(bad)?;
+                item.last_seq = e.seq;
+                self.items.insert(key, item);
+            }
+            "tasks" => {
+                self.tasks
+                    .insert(key, serde_json::from_value(row).map_err(bad)?);
+            }
+            other => {
+                return Err(format!(
+                    "it names a table '{other}' the replay does not know"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn at(e: &EventIn<'_>) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(e.at)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("its time '{}' cannot be read", e.at))
+}
+
+#[cfg(test)]
+mod tests;
