@@ -321,27 +321,27 @@ fn cannot(path: &Path, e: std::io::Error) -> Failure {
 
 /// Prints what a guarded `init` did.
 pub(super) fn report_init(path: &Path, i: &Initialised) -> CmdResult {
-    println!(
+    say!(
         "{} {} (group {}, mode 0660)",
         if i.created_file { "created" } else { "using" },
         path.display(),
         i.group
-    );
+    )?;
     if i.created_key {
-        println!(
+        say!(
             "created the key {} (group {}, mode 0640, fingerprint {}): back it up with the file",
             i.key_path.display(),
             i.group,
             i.key_id
-        );
+        )?;
     }
     if let Some(seq) = i.keyed_from {
-        println!("the log is keyed from seq {seq} on");
+        say!("the log is keyed from seq {seq} on")?;
     }
     if i.registered {
-        println!("registered {} as admin and coordinator", i.login);
+        say!("registered {} as admin and coordinator", i.login)?;
     } else {
-        println!("people were registered already");
+        say!("people were registered already")?;
     }
     Ok(())
 }
@@ -360,17 +360,17 @@ pub(super) fn command(cmd: HostCmd, start: Start, json: bool) -> CmdResult {
         output::json(&json!({"guarded": problems.is_empty(), "problems": problems}))?;
     } else if problems.is_empty() {
         if let Ok(Mode::Guarded(g)) = &mode {
-            println!(
+            say!(
                 "guarded: {} is root:{} 2755 and gains its group; the team file {} is reachable through accessdesk only",
                 g.exe.display(),
                 g.service_group(),
                 g.config.database.display()
-            );
+            )?;
         }
     } else {
-        println!("not guarded: {} problem(s)", problems.len());
+        say!("not guarded: {} problem(s)", problems.len())?;
         for p in &problems {
-            println!("- {}\n  fix: {}", p.problem, p.fix);
+            say!("- {}\n  fix: {}", p.problem, p.fix)?;
         }
     }
     if problems.is_empty() {

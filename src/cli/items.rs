@@ -127,12 +127,12 @@ fn print_outcome(store: &Store, id: &str, said: &str, json: bool) -> CmdResult {
     if json {
         output::json(&exchange::item_json(&v))?;
     } else {
-        println!(
+        say!(
             "{} (now {}, version {})",
             crate::domain::text::sanitize(said),
             v.item.state,
             v.item.version
-        );
+        )?;
     }
     Ok(())
 }
@@ -194,7 +194,7 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
                 output::json(&exchange::items_json(&views))?;
             } else if csv {
                 exchange::write_items(&views, std::io::stdout().lock())
-                    .map_err(|e| Failure::Error(e.to_string()))?;
+                    .map_err(output::stdout_failed)?;
             } else {
                 list_table(&store, &views, blocked)?;
             }
@@ -247,9 +247,9 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
             };
             store.record_unsafe_channel(&id, &channel, &note)?;
             if !json {
-                println!(
+                say!(
                     "recorded an unsafe credential attempt on {id} by {channel}; remind the credential owner to use a safe method"
-                );
+                )?;
             }
             Ok(())
         }
@@ -469,7 +469,7 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
             output::fit(&present::event_summary(&e), 120)
         );
     }
-    print!("{}", crate::domain::text::sanitize_multiline(&o));
+    output::text(&crate::domain::text::sanitize_multiline(&o))?;
     Ok(())
 }
 
@@ -486,7 +486,7 @@ pub fn task(path: &Path, cmd: TaskCmd, json: bool) -> CmdResult {
             if json {
                 output::json(&json!({"id": t.id(), "task": t}))?;
             } else {
-                println!(
+                say!(
                     "added task {} ({}), needs {}",
                     t.id(),
                     t.title,
@@ -495,7 +495,7 @@ pub fn task(path: &Path, cmd: TaskCmd, json: bool) -> CmdResult {
                     } else {
                         t.needs.join(", ")
                     }
-                );
+                )?;
             }
         }
         TaskCmd::List { project } => {
@@ -545,29 +545,29 @@ pub fn task(path: &Path, cmd: TaskCmd, json: bool) -> CmdResult {
                     &json!({"id": t.id(), "project": t.project, "title": t.title, "start": t.start, "needs": t.needs, "blocked": !waiting.is_empty(), "waiting_for": waiting}),
                 )?;
             } else {
-                println!("{} — {}", t.id(), crate::domain::text::sanitize(&t.title));
-                println!(
+                say!("{} — {}", t.id(), crate::domain::text::sanitize(&t.title))?;
+                say!(
                     "  start: {}",
                     t.start
                         .map(|d| d.to_string())
                         .unwrap_or_else(|| "project start".into())
-                );
+                )?;
                 for id in &t.needs {
                     let st = views
                         .iter()
                         .find(|v| &v.item.id() == id)
                         .map(|v| v.item.state.to_string())
                         .unwrap_or_else(|| "?".into());
-                    println!("  needs {id}: {st}");
+                    say!("  needs {id}: {st}")?;
                 }
-                println!(
+                say!(
                     "  {}",
                     if waiting.is_empty() {
                         "ready to start".to_string()
                     } else {
                         format!("BLOCKED by {}", waiting.join(", "))
                     }
-                );
+                )?;
             }
         }
     }
@@ -629,8 +629,12 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
     })?;
     // Problems in the file come first, as if it had been read before anything else.
     if let Err(e) = read {
-        for attempt in e.unsafe_attempts() {
-            store.record_unsafe_attempt(Some(&key), None, attempt)?;
+        // A dry run writes nothing at all, not even the count of a refused credential:
+        // it is a check of a file before anyone imports it, and the real import counts.
+        if !a.dry_run {
+            for attempt in e.unsafe_attempts() {
+                store.record_unsafe_attempt(Some(&key), None, attempt)?;
+            }
         }
         let msg = format!(
             "{}: {}\nnothing was imported",
@@ -659,9 +663,9 @@ pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {
     if json {
         output::json(&json!({"project": key, "rows": n, "dry_run": a.dry_run}))?;
     } else if a.dry_run {
-        println!("{n} rows are valid; nothing was written (dry run)");
+        say!("{n} rows are valid; nothing was written (dry run)")?;
     } else {
-        println!("imported {n} items into {key}, all in needed");
+        say!("imported {n} items into {key}, all in needed")?;
     }
     Ok(())
 }
@@ -718,7 +722,7 @@ pub fn export(path: &Path, a: ExportArgs) -> CmdResult {
     })?;
     match a.format {
         ListFormat::Csv => exchange::write_items(&views, std::io::stdout().lock())
-            .map_err(|e| Failure::Error(e.to_string()))?,
+            .map_err(output::stdout_failed)?,
         ListFormat::Json => output::json(&exchange::items_json(&views))?,
     }
     Ok(())

@@ -2,10 +2,18 @@
 //! nothing itself — every rule is the domain's — and maps outcomes to exit codes:
 //! 0 done, 1 error, 2 usage, 3 refused by a rule, 4 conflict with a concurrent change.
 
+/// `println!` that hands a failed write back instead of panicking (see [`output`]).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::output::line(&format!($($arg)*))
+    };
+}
+
 pub mod args;
 mod host;
 mod items;
 mod output;
+mod safe_json;
 mod setup;
 pub mod words;
 
@@ -27,6 +35,9 @@ pub enum Failure {
     Rule(Box<crate::domain::Refusal>),
     /// Exit 4: a concurrent change.
     Conflict(String),
+    /// Exit 0, nothing said: whoever read standard output closed it (`| head`), so
+    /// there is nobody to tell.
+    Closed,
 }
 
 impl Failure {
@@ -36,6 +47,7 @@ impl Failure {
             Failure::Usage(_) => 2,
             Failure::Refused(_) | Failure::Rule(_) => 3,
             Failure::Conflict(_) => 4,
+            Failure::Closed => 0,
         }
     }
     fn message(&self) -> String {
@@ -44,6 +56,7 @@ impl Failure {
                 m.clone()
             }
             Failure::Rule(r) => words::refusal(r),
+            Failure::Closed => String::new(),
         }
     }
     fn refusal(&self) -> Option<&crate::domain::Refusal> {
@@ -77,6 +90,9 @@ impl From<store::Error> for Failure {
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure::Closed;
+        }
         Failure::Error(e.to_string())
     }
 }
@@ -86,23 +102,22 @@ pub type CmdResult = Result<(), Failure>;
 /// Runs the parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let json = cli.json;
-    match dispatch(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    let code = match dispatch(cli) {
+        Ok(()) | Err(Failure::Closed) => 0,
         Err(f) => {
             let msg = f.message();
-            // Broken pipes (e.g. `| head`) are not worth a message.
-            if !msg.contains("Broken pipe") {
-                eprintln!(
-                    "accessdesk: {}",
-                    crate::domain::text::sanitize_multiline(msg.trim_end())
-                );
-                if json {
-                    eprintln!("{}", words::json_error(&msg, f.refusal(), f.code()));
-                }
+            output::notice(&crate::domain::text::sanitize_multiline(msg.trim_end()));
+            if json {
+                output::to_stderr(&words::json_error(&msg, f.refusal(), f.code()));
             }
-            ExitCode::from(f.code())
+            f.code()
         }
+    };
+    // A command whose notice or error could not be written did not tell what it had to.
+    if code == 0 && output::stderr_failed() {
+        return ExitCode::from(1);
     }
+    ExitCode::from(code)
 }
 
 impl From<crate::domain::Refusal> for Failure {
@@ -139,13 +154,13 @@ pub fn create_store(path: &std::path::Path) -> Result<Store, Failure> {
 
 fn with_notices(mut s: Store) -> Result<Store, Failure> {
     s.on_wait(Box::new(|waited| {
-        eprintln!(
-            "accessdesk: waiting for another accessdesk process to finish writing ({}s)...",
+        output::notice(&format!(
+            "waiting for another accessdesk process to finish writing ({}s)...",
             waited.as_secs()
-        );
+        ));
     }));
     if let Some(w) = s.permission_warning() {
-        eprintln!("accessdesk: {w}");
+        output::notice(&w);
     }
     Ok(s)
 }

@@ -77,35 +77,36 @@ pub fn demo(db: Option<&Path>, a: &super::args::DemoArgs) -> CmdResult {
             .to_string(),
     };
     if a.no_tui || !std::io::stdout().is_terminal() {
-        println!("{summary}");
-        println!("database: {}", path.display());
+        say!("{summary}")?;
+        say!("database: {}", path.display())?;
         return Ok(());
     }
     run_tui(open_store(&path)?)
 }
 
 pub fn init(path: &Path, group: Option<&str>) -> CmdResult {
+    crate::store::must_be_mine(path)?;
     let existed = path.exists();
     let mut store = create_store(path)?;
     let registered = store.init(group)?;
     let me = &store.me().login;
-    println!(
+    say!(
         "{} {}",
         if existed { "using" } else { "created" },
         path.display()
-    );
+    )?;
     if let Some(g) = group {
-        println!("shared with group {g} (mode 0660)");
+        say!("shared with group {g} (mode 0660)")?;
         if let Some(w) = store.shared_folder_warning() {
-            eprintln!("accessdesk: {w}");
+            output::notice(&w);
         }
     }
     if registered {
-        println!("registered {me} as admin and coordinator");
+        say!("registered {me} as admin and coordinator")?;
     } else {
-        println!(
+        say!(
             "people were registered already; ask an admin to add you: accessdesk people add {me} --role ROLE"
-        );
+        )?;
     }
     Ok(())
 }
@@ -125,7 +126,7 @@ pub fn people(path: &Path, cmd: PeopleCmd, json: bool) -> CmdResult {
             if json {
                 output::json(&json!(p))?;
             } else {
-                println!("{} ({}) has roles {}", p.login, p.name, role.join(","));
+                say!("{} ({}) has roles {}", p.login, p.name, role.join(","))?;
             }
         }
         PeopleCmd::List => {
@@ -166,10 +167,14 @@ pub fn project(path: &Path, cmd: ProjectCmd, json: bool) -> CmdResult {
             if json {
                 output::json(&json!(p))?;
             } else {
-                println!(
+                say!(
                     "added project {} ({}, {}), start {} ({})",
-                    p.key, p.name, p.client, p.start, p.tz
-                );
+                    p.key,
+                    p.name,
+                    p.client,
+                    p.start,
+                    p.tz
+                )?;
             }
         }
         ProjectCmd::List => {
@@ -204,11 +209,11 @@ pub fn project(path: &Path, cmd: ProjectCmd, json: bool) -> CmdResult {
             if json {
                 output::json(&json!({"project": p, "live_access": live}))?;
             } else {
-                println!("closed {}", p.key);
+                say!("closed {}", p.key)?;
                 if live > 0 {
-                    println!(
+                    say!(
                         "{live} item(s) still granted: revoke them (they show as blocking until then)"
-                    );
+                    )?;
                 }
             }
         }
@@ -313,7 +318,7 @@ pub fn audit(path: &Path, cmd: AuditCmd, json: bool) -> CmdResult {
             if !replay_problems.is_empty() {
                 if !json {
                     for p in &replay_problems {
-                        eprintln!("{p}");
+                        output::to_stderr(p);
                     }
                 }
                 let what = if replay.problems().is_empty() {
@@ -328,13 +333,13 @@ pub fn audit(path: &Path, cmd: AuditCmd, json: bool) -> CmdResult {
                 )));
             }
             if !json {
-                println!(
+                say!(
                     "ok: {} events, head seq {} hash {}; {}: the tables match the log",
                     v.events,
                     v.head_seq,
                     v.head_hash,
                     replay.start()
-                );
+                )?;
             }
         }
         AuditCmd::Anchor { file } => {
@@ -345,17 +350,57 @@ pub fn audit(path: &Path, cmd: AuditCmd, json: bool) -> CmdResult {
                 )));
             }
             let body = json!({"seq": v.head_seq, "hash": v.head_hash, "at": chrono::Utc::now(), "database": store.path()});
-            std::fs::write(&file, format!("{body:#}\n"))
+            write_anchor(&file, format!("{body:#}\n").as_bytes())
                 .map_err(|e| Failure::Error(format!("cannot write {}: {e}", file.display())))?;
-            println!("anchored head seq {} in {}", v.head_seq, file.display());
+            say!("anchored head seq {} in {}", v.head_seq, file.display())?;
         }
     }
     Ok(())
 }
 
+/// Writes an anchor private to its owner (0600, whatever the umask or the mode of a
+/// file it replaces): it names the database and the head of its log, which is for the
+/// person keeping the anchor, not for every account on the host. A link in its place is
+/// not followed, so an anchor cannot be aimed at another file.
+fn write_anchor(file: &Path, body: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(file)?;
+    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    f.write_all(body)?;
+    f.sync_all()
+}
+
+/// An anchor is a few hundred bytes; more than this is not one.
+const MAX_ANCHOR_BYTES: u64 = 64 * 1024;
+
 fn read_anchor(file: &Path) -> Result<(i64, String), Failure> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| Failure::Error(format!("cannot read anchor {}: {e}", file.display())))?;
+    use std::io::Read;
+    let cannot =
+        |e: std::io::Error| Failure::Error(format!("cannot read anchor {}: {e}", file.display()));
+    // Read through a limit: a file that never ends (a device, a pipe) must not be
+    // held in memory whole.
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .map_err(cannot)?
+        .take(MAX_ANCHOR_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_ANCHOR_BYTES {
+        return Err(Failure::Error(format!(
+            "anchor {} is larger than {} KiB, so it is not an anchor (write one with `accessdesk audit anchor FILE`)",
+            file.display(),
+            MAX_ANCHOR_BYTES / 1024
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::Error(format!("anchor {} is not UTF-8 text", file.display())))?;
     let v: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Failure::Error(format!("anchor {} is not JSON: {e}", file.display())))?;
     match (v["seq"].as_i64(), v["hash"].as_str()) {

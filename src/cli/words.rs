@@ -43,7 +43,7 @@ pub fn json_error(message: &str, refusal: Option<&Refusal>, exit: u8) -> String 
         "fix": refusal.map(|r| r.fix.as_str()).filter(|f| !f.is_empty()),
         "exit": exit,
     });
-    v.to_string()
+    super::safe_json::to_string(&v)
 }
 
 #[cfg(test)]

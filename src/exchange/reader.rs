@@ -7,6 +7,11 @@ use std::io::{self, Read};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The most bytes one record may take. A row of the longest cells allowed is far
+/// below it; without a limit, a line that never ends (`/dev/zero`, a file with no line
+/// break) or a quote never closed would be held in memory whole.
+pub const MAX_RECORD_BYTES: u64 = 1 << 20;
+
 /// Watches the bytes the `csv` reader consumes, for what it does not tell: on which
 /// physical line a record starts (its positions point to where reading began, before
 /// the blank lines and the LF of a CRLF it skips), and whether a double quote was left
@@ -26,6 +31,8 @@ pub(super) struct Tracker<R> {
     /// CR-only file (old Mac spreadsheets) it does; in an LF or CRLF file a stray CR
     /// inside a quoted cell is not a line an editor would count.
     lone_cr_breaks: Option<bool>,
+    /// Bytes since the last line break outside quotes: the size of the record being read.
+    record: u64,
 }
 
 impl<R> Tracker<R> {
@@ -37,6 +44,7 @@ impl<R> Tracker<R> {
             marks: VecDeque::new(),
             breaks: 0,
             lone_cr_breaks: None,
+            record: 0,
         }
     }
 
@@ -86,6 +94,23 @@ impl<R: Read> Read for Tracker<R> {
         self.decide_cr(self.offset, read.first().copied());
         for (i, &b) in read.iter().enumerate() {
             let at = self.offset + i as u64;
+            // A doubled quote inside a quoted cell counts twice, so an even count means
+            // outside quotes, where a line break ends the record.
+            if matches!(b, b'\n' | b'\r') && self.quotes.is_multiple_of(2) {
+                self.record = 0;
+            } else {
+                self.record += 1;
+            }
+            if self.record > MAX_RECORD_BYTES {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "a row goes on for more than {} MiB without ending (a line with no line break, or a \
+                         double quote never closed); reading stopped there",
+                        MAX_RECORD_BYTES >> 20
+                    ),
+                ));
+            }
             match b {
                 b'"' => self.quotes += 1,
                 b'\n' => {

@@ -40,8 +40,17 @@ impl Store {
         attempt: &crate::domain::refusal::UnsafeAttempt,
     ) -> Result<()> {
         let payload = json!({"field": attempt.field, "detector": attempt.detector});
-        self.write(project, item, |tx, ctx| {
-            events::append(tx, ctx, project, item, "unsafe-attempt", &payload).map(|_| ())
+        self.write(None, item, |tx, ctx| {
+            let project = counted_project(tx, &ctx.me.login, project)?;
+            events::append(
+                tx,
+                ctx,
+                project.as_deref(),
+                item,
+                "unsafe-attempt",
+                &payload,
+            )
+            .map(|_| ())
         })
     }
 
@@ -77,4 +86,25 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The project a refused credential is counted against: the one named, when it exists
+/// and the account offering it is registered. Anyone with access to the file could
+/// otherwise raise a project's unsafe-attempt measure from outside the team, or load
+/// one for a project key that does not exist yet. The attempt stays in the log either
+/// way, without a project.
+pub(super) fn counted_project(
+    conn: &rusqlite::Connection,
+    login: &str,
+    project: Option<&str>,
+) -> rusqlite::Result<Option<String>> {
+    let Some(key) = project.map(str::to_ascii_uppercase) else {
+        return Ok(None);
+    };
+    let counted: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM projects WHERE key = ?1) AND EXISTS (SELECT 1 FROM people WHERE login = ?2)",
+        rusqlite::params![key, login],
+        |r| r.get(0),
+    )?;
+    Ok(counted.then_some(key))
 }

@@ -48,8 +48,27 @@ fn network_fs_name(magic: i64) -> Option<&'static str> {
     }
 }
 
+/// Checks the filesystem the file is (or will be) on. It looks at the nearest folder on
+/// the way that exists, resolved: a folder about to be made lands on the filesystem of
+/// the one it is made in, and that is what a link or a relative path must not hide.
 fn check_local(dir: &Path) -> Result<()> {
-    let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes())
+    let Some(existing) = dir
+        .ancestors()
+        .find(|d| d.as_os_str().is_empty() || d.exists())
+    else {
+        return Ok(());
+    };
+    let existing = if existing.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        existing
+    };
+    let resolved = fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    check_local_folder(&resolved, dir)
+}
+
+fn check_local_folder(resolved: &Path, dir: &Path) -> Result<()> {
+    let c = std::ffi::CString::new(resolved.as_os_str().as_encoded_bytes())
         .map_err(|_| open_error(dir, "path contains a NUL byte"))?;
     // SAFETY: statfs only writes into the zeroed struct we own.
     let mut st: libc::statfs = unsafe { std::mem::zeroed() };
@@ -83,6 +102,7 @@ fn create_private(path: &Path) -> Result<()> {
         .write(true)
         .create_new(true)
         .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(path)
     {
         Ok(f) => {
@@ -143,17 +163,14 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    if dir.exists() {
-        check_local(&dir)?;
-    }
+    refuse_links(path)?;
+    check_local(&dir)?;
     match mode {
         Mode::Create => create_private(path).map_err(|e| denied_hint(path, e))?,
         Mode::Existing => must_exist(path, &dir)?,
     }
-    let meta = fs::metadata(path).map_err(|e| denied_hint(path, Error::Io(e)))?;
-    if !meta.is_file() {
-        return Err(open_error(path, "it is not a regular file"));
-    }
+    let meta = fs::symlink_metadata(path).map_err(|e| denied_hint(path, Error::Io(e)))?;
+    check_file(path, &meta)?;
     // SQLite creates the -wal and -shm with the database's mode, but under the process
     // umask, and widens them with fchmod only afterwards. In between, another account
     // of the group finds them unwritable, opens them read-only and fails its write with
@@ -161,9 +178,22 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
     // grants makes them right from the start. This connection opens both files below
     // and keeps them open, so it does not create them again later.
     let _umask = Umask::allow(meta.mode() & 0o777);
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    // NOFOLLOW: SQLite refuses a link anywhere in the path itself, so a link put in
+    // place after the check above is refused too.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
     let mut conn = Connection::open_with_flags(path, flags)
         .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
+    // The file SQLite opened must be the one checked: one swapped in between (by an
+    // account that may write the folder) is checked again, or refused.
+    let opened = fs::symlink_metadata(path).map_err(Error::Io)?;
+    if (opened.dev(), opened.ino()) != (meta.dev(), meta.ino()) {
+        return Err(open_error(
+            path,
+            "the file was replaced while it was being opened; try again",
+        ));
+    }
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "trusted_schema", "OFF")?;
     if super::temp_files::in_memory() {
@@ -227,6 +257,124 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
     conn.busy_timeout(ATTEMPT)?;
     align_sidecars(path);
     Ok((conn, read_only))
+}
+
+/// Refuses a path with a symbolic link in it, naming the link. A link lets whoever may
+/// change it point every later command at another file; the real path says which file
+/// is meant. (SQLite refuses it too, under `SQLITE_OPEN_NOFOLLOW`, with no name.)
+fn refuse_links(path: &Path) -> Result<()> {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| open_error(path, format!("cannot tell the current folder: {e}")))?
+            .join(path)
+    };
+    let mut walked = PathBuf::new();
+    for part in absolute.components() {
+        walked.push(part);
+        match fs::symlink_metadata(&walked) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let real = fs::canonicalize(path)
+                    .map(|p| format!(" (here: {})", p.display()))
+                    .unwrap_or_default();
+                return Err(open_error(
+                    path,
+                    format!(
+                        "{} is a symbolic link, and accessdesk opens its database only by a path without links, \
+                         so that a link cannot point it at another file. Name the file by its real path{real}, \
+                         e.g. `--db \"$(realpath {})\"` or the same in ACCESSDESK_DB",
+                        walked.display(),
+                        path.display()
+                    ),
+                ));
+            }
+            Ok(_) => {}
+            // Nothing further down exists yet, so nothing further down is a link.
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
+
+/// The groups of this process: the effective group and the supplementary ones.
+fn my_groups() -> Vec<u32> {
+    // SAFETY: getegid has no preconditions; getgroups with size 0 returns the count,
+    // then writes at most that many entries into the buffer we own.
+    let mut groups = vec![unsafe { libc::getegid() }];
+    let n = unsafe { libc::getgroups(0, std::ptr::null_mut()) };
+    if n > 0 {
+        let mut buf: Vec<libc::gid_t> = vec![0; n as usize];
+        let got = unsafe { libc::getgroups(n, buf.as_mut_ptr()) };
+        if got > 0 {
+            buf.truncate(got as usize);
+            groups.extend(buf);
+        }
+    }
+    groups
+}
+
+/// The file itself: a regular file, writable by no account but its owner and its
+/// group, and another account's file only when it is shared with a group of this
+/// account (mode 0660), as the team setup makes it. Anything else would let someone
+/// outside the team change the records, or have this account write into a file whose
+/// owner never shared it.
+fn check_file(path: &Path, meta: &fs::Metadata) -> Result<()> {
+    if !meta.file_type().is_file() {
+        return Err(open_error(path, "it is not a regular file"));
+    }
+    let mode = meta.mode() & 0o7777;
+    if mode & 0o002 != 0 {
+        return Err(open_error(
+            path,
+            format!(
+                "it is writable by every account on this host (mode {mode:o}), so anyone could change the records; \
+                 its owner makes it private with `chmod 600 {0}` or group-shared with `chmod 660 {0}`",
+                path.display()
+            ),
+        ));
+    }
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() == me {
+        return Ok(());
+    }
+    let shared = mode == 0o660 && my_groups().contains(&meta.gid());
+    if !shared {
+        return Err(open_error(
+            path,
+            format!(
+                "it belongs to another account (uid {}) and is not shared with a group of yours (mode {mode:o}, group id {}). \
+                 accessdesk uses another account's file only when it is mode 0660 in a group you are in: ask its owner \
+                 to share it with the team's group (`accessdesk init --group GROUP`) and to add you to that group",
+                meta.uid(),
+                meta.gid()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// For `init`: refuses a file another account made. `init` prepares and shares a
+/// file of one's own; another account's file is theirs to set up, and its mode and
+/// group are never changed from here.
+pub fn must_be_mine(path: &Path) -> Result<()> {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        return Err(open_error(
+            path,
+            format!(
+                "it was made by another account (uid {}), and `init` sets up only a file of your own. \
+                 Use the file as it is (its owner shares it with `accessdesk init --group GROUP`), or name a new file",
+                meta.uid()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses a path with no file, naming the first folder on the way that is missing

@@ -45,7 +45,7 @@ mod temp_files;
 mod tx;
 
 pub use bulk::{Bulk, BulkPeople};
-pub use conn::{Location, default_path};
+pub use conn::{Location, default_path, must_be_mine};
 pub use error::{Error, Result};
 pub use events::{Event, Verification};
 pub use handle::{CachePolicy, ChangeToken, Store, WaitHook};

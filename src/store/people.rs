@@ -32,6 +32,7 @@ impl Store {
     /// Returns whether the account was registered now.
     pub fn init(&mut self, group: Option<&str>) -> Result<bool> {
         if let Some(g) = group {
+            conn::must_be_mine(&self.path)?;
             let gid = crate::identity::gid_of(g)
                 .ok_or_else(|| Error::Invalid(format!("no group named {g} on this host")))?;
             conn::share_with_group(&self.path, gid)?;

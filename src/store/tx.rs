@@ -51,7 +51,16 @@ impl Store {
                 &mut self.on_wait,
                 &self.path,
                 |tx| {
-                    events::append(tx, &ctx, project, item, "unsafe-attempt", &payload).map(|_| ())
+                    let project = super::audit::counted_project(tx, &ctx.me.login, project)?;
+                    events::append(
+                        tx,
+                        &ctx,
+                        project.as_deref(),
+                        item,
+                        "unsafe-attempt",
+                        &payload,
+                    )
+                    .map(|_| ())
                 },
             )?;
         }

@@ -6,6 +6,7 @@
 mod common;
 
 mod approvals;
+mod bounded;
 mod csv;
 mod csv_roundtrip;
 mod defects;
@@ -14,6 +15,7 @@ mod disguise;
 mod injection;
 mod layout;
 mod lifecycle;
+mod outputs;
 mod privileged;
 mod rules;
 mod secrets_corpus;

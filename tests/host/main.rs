@@ -9,6 +9,7 @@ mod common;
 
 mod concurrency;
 mod faults;
+mod files;
 mod guarded;
 mod identity;
 mod load;
