@@ -241,7 +241,8 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
                 c @ ("email" | "chat" | "form" | "other") => c.to_string(),
                 _ => {
                     return Err(Failure::Usage(format!(
-                        "--channel '{channel}': use email, chat, form or other"
+                        "--channel {}: use email, chat, form or other",
+                        crate::domain::text::masked(&channel)
                     )));
                 }
             };

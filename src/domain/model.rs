@@ -39,7 +39,7 @@ macro_rules! named_enum {
                 let wanted = s.trim().to_ascii_lowercase().replace('_', "-");
                 match wanted.as_str() {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(format!("'{}' is not one of: {}", s, $name::names())),
+                    _ => Err(format!("{} is not one of: {}", super::text::masked(s), $name::names())),
                 }
             }
         }

@@ -816,3 +816,25 @@ mod invisible_tests {
         assert!(matches!(fold("plain ascii"), Cow::Borrowed(_)));
     }
 }
+
+/// A value a person typed, as a refusal may quote it: at most its first three
+/// characters, made safe for a terminal, then `…` — enough to recognise a typo, never
+/// enough to repeat a credential pasted into the wrong place.
+pub fn masked(value: &str) -> String {
+    let shown: String = value.trim().chars().take(3).collect();
+    let cut = value.trim().chars().count() > 3;
+    format!("'{}{}'", sanitize(&shown), if cut { "…" } else { "" })
+}
+
+#[cfg(test)]
+mod masked_tests {
+    use super::masked;
+
+    #[test]
+    fn a_quoted_value_shows_a_short_safe_prefix() {
+        assert_eq!(masked("Europe/Berln"), "'Eur…'");
+        assert_eq!(masked("abc"), "'abc'");
+        assert_eq!(masked("\u{1b}[2Jx"), "'\u{241b}[2…'");
+        assert!(!masked("hunter2-very-secret").contains("secret"));
+    }
+}

@@ -391,8 +391,10 @@ fn over_long_cells_are_refused() {
 }
 
 #[test]
-fn a_megabyte_cell_fails_cleanly() {
-    let huge = "x".repeat(1 << 20);
+fn a_cell_far_over_the_limit_fails_cleanly() {
+    // Far over the cell limit, though under the 1 MiB a row may have: the cell is
+    // named by its column. (A longer row is stopped by the reader, see `bounded`.)
+    let huge = "x".repeat(512 * 1024);
     let e = err(&file(&[
         row(&[]),
         row(&[("system", "B")]),

@@ -9,6 +9,12 @@ use crate::domain::*;
 use serde_json::json;
 
 impl Store {
+    /// The objects of the file's schema that the migrations did not make, or made
+    /// otherwise (empty when the schema is as migrated): `audit verify` names them.
+    pub fn schema_differences(&self) -> Result<Vec<String>> {
+        Ok(super::foreign::differences(&self.conn)?.1)
+    }
+
     pub fn verify_chain(&self) -> Result<Verification> {
         events::verify(&self.conn)
     }

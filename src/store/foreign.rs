@@ -101,14 +101,6 @@ pub(crate) fn differences(conn: &Connection) -> Result<(usize, Vec<String>)> {
     Ok((version, out))
 }
 
-impl crate::store::Store {
-    /// The objects of the file's schema that the migrations did not make, or made
-    /// otherwise (empty when the schema is as migrated): `audit verify` names them.
-    pub fn schema_differences(&self) -> Result<Vec<String>> {
-        Ok(differences(&self.conn)?.1)
-    }
-}
-
 /// Why a file with such objects is not written.
 pub(crate) fn describe(path: &std::path::Path, found: &[String]) -> String {
     format!(

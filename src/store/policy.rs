@@ -68,7 +68,10 @@ pub fn time_zone(tz: &str) -> Result<(), Refusal> {
     }
     Err(Refusal::new(
         Rule::ValidValue,
-        format!("'{tz}' is not an IANA time zone name"),
+        format!(
+            "{} is not an IANA time zone name",
+            crate::domain::text::masked(tz)
+        ),
     )
     .on(Field::Tz)
     .fix("use a name such as Europe/Berlin, America/New_York or UTC"))

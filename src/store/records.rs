@@ -47,8 +47,12 @@ fn load_approvals(conn: &Connection, item: &mut Item) -> Result<()> {
 }
 
 pub(super) fn load_item(conn: &Connection, id: &str) -> Result<Item> {
-    let (key, number) = parse_item_id(id)
-        .ok_or_else(|| Error::Invalid(format!("'{id}' is not an item id; ids look like ACME-3")))?;
+    let (key, number) = parse_item_id(id).ok_or_else(|| {
+        Error::Invalid(format!(
+            "{} is not an item id; ids look like ACME-3",
+            crate::domain::text::masked(id)
+        ))
+    })?;
     let mut item = conn
         .prepare_cached(&format!(
             "SELECT {ITEM_COLUMNS} FROM items WHERE project = ?1 AND number = ?2"

@@ -88,7 +88,8 @@ impl Store {
     pub fn task(&self, id: &str) -> Result<Task> {
         let (key, n) = parse_task_id(id).ok_or_else(|| {
             Error::Invalid(format!(
-                "'{id}' is not a task id; task ids look like ACME-T1"
+                "{} is not a task id; task ids look like ACME-T1",
+                crate::domain::text::masked(id)
             ))
         })?;
         self.tasks(Some(&key))?
