@@ -13,6 +13,8 @@ use super::refusal::{Field, Refusal, Rule};
 pub enum Conflict {
     /// They requested it.
     Requester,
+    /// They submitted it, or changed it materially, in its current approval round.
+    Submitter,
     /// They own the credential (the free-text credential owner names them).
     CredentialOwner,
     /// They will hold the access.
@@ -25,7 +27,7 @@ impl Conflict {
     /// The rule a decision by such a person breaks.
     pub fn rule(self) -> Rule {
         match self {
-            Conflict::Requester => Rule::NoSelfApproval,
+            Conflict::Requester | Conflict::Submitter => Rule::NoSelfApproval,
             Conflict::CredentialOwner => Rule::NoOwnCredentialApproval,
             Conflict::Holder => Rule::NoApprovalOfOwnAccess,
             Conflict::ExceptionOwner => Rule::NoApprovalByExceptionOwner,
@@ -36,6 +38,7 @@ impl Conflict {
     pub fn describe(self) -> &'static str {
         match self {
             Conflict::Requester => "requested",
+            Conflict::Submitter => "submitted or reworked",
             Conflict::CredentialOwner => "owns the credential of",
             Conflict::Holder => "will hold the access of",
             Conflict::ExceptionOwner => "owns the security exception of",
@@ -45,7 +48,7 @@ impl Conflict {
     /// The field that names the person.
     pub fn field(self) -> Field {
         match self {
-            Conflict::Requester => Field::Approver,
+            Conflict::Requester | Conflict::Submitter => Field::Approver,
             Conflict::CredentialOwner => Field::CredentialOwner,
             Conflict::Holder => Field::Holder,
             Conflict::ExceptionOwner => Field::ExceptionOwner,
@@ -88,11 +91,20 @@ pub fn names(text: &str, p: &Person) -> bool {
         .any(|t| *t == login || (!name.is_empty() && *t == name))
 }
 
-/// Why `p` may not decide on an item with these fields requested by `requester`, or
-/// `None` when they may (as far as who they are goes; roles are checked apart).
-pub fn conflict(fields: &ItemFields, requester: &str, p: &Person) -> Option<Conflict> {
+/// Why `p` may not decide on an item with these fields requested by `requester` and
+/// submitted or reworked by `parties`, or `None` when they may (as far as who they are
+/// goes; roles are checked apart).
+pub fn conflict(
+    fields: &ItemFields,
+    requester: &str,
+    parties: &[String],
+    p: &Person,
+) -> Option<Conflict> {
     if p.login == requester {
         return Some(Conflict::Requester);
+    }
+    if parties.contains(&p.login) {
+        return Some(Conflict::Submitter);
     }
     if names(&fields.credential_owner, p) {
         return Some(Conflict::CredentialOwner);
@@ -141,7 +153,7 @@ pub fn check_named_people(
             &APPROVAL_OWNER_ROLES,
         )?;
         if let Some(p) = approver
-            && let Some(c) = conflict(fields, requester, p)
+            && let Some(c) = conflict(fields, requester, &[], p)
         {
             return Err(approval_owner_refusal(p, c));
         }
@@ -178,11 +190,12 @@ pub fn approval_owner_conflict(item: &Item, approver: Option<&Person>) -> Option
         return None;
     }
     match approver {
-        Some(p) => conflict(f, &item.requester, p),
+        Some(p) => conflict(f, &item.requester, &item.parties, p),
         // Not registered (any more): compare by login alone.
         None => conflict(
             f,
             &item.requester,
+            &item.parties,
             &Person {
                 login: f.approver.clone(),
                 name: String::new(),
@@ -213,7 +226,7 @@ pub fn roles_of(p: &Person) -> String {
 /// For `approve`, the capacity must still be missing in this round.
 pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Capacity, Refusal> {
     let f = &item.fields;
-    if let Some(c) = conflict(f, &item.requester, p) {
+    if let Some(c) = conflict(f, &item.requester, &item.parties, p) {
         return Err(Refusal::new(
             c.rule(),
             format!("{} {} {}", p.login, c.describe(), item.id()),

@@ -424,10 +424,13 @@ fn record_decider(payload: &mut Value, item: &Item, actor: Actor<'_>) -> Result<
     Ok(())
 }
 
+/// Voids the approvals of the round and starts a new one, whose parties are yet to
+/// come (whoever reworks or submits it next).
 fn lapse(item: &mut Item) {
     if !item.approvals.is_empty() {
         item.approvals.clear();
     }
+    item.parties.clear();
     item.round += 1;
 }
 
@@ -478,6 +481,7 @@ pub fn apply(
                 });
             }
             to = State::Requested;
+            next.add_party(login);
             payload["note"] = json!(note);
         }
         Action::Approve { conditions } => {
@@ -695,6 +699,11 @@ pub fn edit(
         payload["from"] = json!(item.state.as_str());
         payload["to"] = json!("needed");
         payload["approvals_lapsed"] = json!(material);
+    }
+    if !material.is_empty() {
+        // Whoever reshapes what is asked for counts, like the requester, as a party.
+        next.add_party(login);
+        payload["material"] = json!(material);
     }
     next.updated_at = now;
     next.version += 1;

@@ -320,6 +320,10 @@ pub struct Item {
     pub blocked_since: Option<DateTime<Utc>>,
     /// Last decision reason (deny / return), shown with the item.
     pub last_reason: Option<String>,
+    /// Who submitted the item or changed it materially in its current approval round:
+    /// like its requester, they may not decide on it.
+    #[serde(default)]
+    pub parties: Vec<String>,
 }
 
 impl Item {
@@ -352,6 +356,14 @@ impl Item {
             retro_due: None,
             blocked_since: None,
             last_reason: None,
+            parties: Vec::new(),
+        }
+    }
+
+    /// Counts `login` among the item's parties (see [`Item::parties`]).
+    pub fn add_party(&mut self, login: &str) {
+        if !self.parties.iter().any(|p| p == login) {
+            self.parties.push(login.to_string());
         }
     }
 

@@ -76,7 +76,7 @@ pub(super) fn date_text(d: Option<NaiveDate>) -> Option<String> {
 /// cache by their text for every item written).
 pub(super) static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
     let cols = ITEM_COLUMNS.trim_start_matches("id, ");
-    let placeholders: Vec<String> = (1..=34).map(|i| format!("?{i}")).collect();
+    let placeholders: Vec<String> = (1..=35).map(|i| format!("?{i}")).collect();
     format!(
         "INSERT INTO items ({cols}) VALUES ({})",
         placeholders.join(", ")
@@ -91,7 +91,7 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
         .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
         .collect();
     format!(
-        "UPDATE items SET {} WHERE id = ?35 AND version = ?36",
+        "UPDATE items SET {} WHERE id = ?36 AND version = ?37",
         sets.join(", ")
     )
 });
@@ -131,6 +131,7 @@ fn with_item_values<T>(
 ) -> Result<T> {
     let f = &it.fields;
     let ex = f.exception.as_ref();
+    let parties = it.parties.join(",");
     // A new item's times are all one instant: written out once.
     let updated = ts(it.updated_at);
     let stamp = |t: DateTime<Utc>| {
@@ -175,6 +176,7 @@ fn with_item_values<T>(
         it.retro_due.map(ts),
         it.blocked_since.map(stamp),
         it.last_reason,
+        parties,
     ];
     write(values)
 }

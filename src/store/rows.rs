@@ -14,7 +14,7 @@ pub const PLACEHOLDER: &str = "\u{FFFD}";
 pub(crate) const ITEM_COLUMNS: &str = "id, project, number, system, purpose, role, holder, credential_owner, approver, requester, \
     method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
     exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
-    emergency, emergency_by, retro_due, blocked_since, last_reason";
+    emergency, emergency_by, retro_due, blocked_since, last_reason, parties";
 
 pub(crate) fn text(r: &Row<'_>, i: usize) -> String {
     opt_text(r, i).unwrap_or_default()
@@ -103,6 +103,14 @@ pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
         retro_due: time(r, 32),
         blocked_since: time(r, 33),
         last_reason: opt_text(r, 34),
+        parties: opt_text(r, 35)
+            .map(|s| {
+                s.split(',')
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
         approvals: Vec::new(),
     })
 }

@@ -281,6 +281,9 @@ CREATE INDEX events_kind ON events(kind, project, seq, item, at)
 // made by this version has nothing in it yet and needs no baseline.
 const V6: &str = r#"
 INSERT INTO meta (key, value) VALUES ('schema-6', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+-- Who submitted an item or changed it materially in its current approval round, comma
+-- separated: like its requester, they may not decide on it.
+ALTER TABLE items ADD COLUMN parties TEXT NOT NULL DEFAULT '';
 INSERT INTO meta (key, value)
     SELECT 'baseline-pending', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
     WHERE EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM people)

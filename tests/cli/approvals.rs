@@ -211,3 +211,64 @@ fn names_are_compared_after_folding_look_alikes_and_fullwidth_forms() {
     .refused("no-approval-by-credential-owner");
     before.assert_same(&db.snapshot(), "fullwidth credential owner");
 }
+
+#[test]
+fn whoever_reworks_and_submits_an_item_cannot_approve_it() {
+    let Some(acc) = accounts() else {
+        return;
+    };
+    let db = Db::new();
+    db.team();
+    // A coordinator who is also an approver takes over someone else's request:
+    // names themselves approval owner, changes the role and submits.
+    db.run(&["people", "add", DUAL, "--role", "coordinator,approver"])
+        .ok();
+    let id = db.add(&NewItem::new());
+    let v = version(&db, &id);
+    db.run_as(
+        &acc.dual,
+        &[
+            "item",
+            "edit",
+            &id,
+            "--version",
+            &v,
+            "--approver",
+            DUAL,
+            "--role",
+            "Editor",
+        ],
+    )
+    .ok();
+    db.run_as(&acc.dual, &["item", "submit", &id]).ok();
+    let before = db.snapshot();
+    let out = db
+        .run_as(&acc.dual, &["item", "approve", &id])
+        .refused("no-self-approval");
+    assert!(out.stderr.contains("submitted or reworked"), "{out:?}");
+    before.assert_same(&db.snapshot(), "approval by the one who submitted");
+    // The item says who must change, instead of waiting in nobody's queue.
+    let shown = db.show(&id);
+    assert_eq!(shown["blocking"], true, "{shown}");
+    assert!(
+        shown["blocker_reasons"]
+            .to_string()
+            .contains("name another approval owner"),
+        "{shown}"
+    );
+    // Changed again and submitted by someone else, the round starts anew: its parties
+    // are those of the new round.
+    db.run(&[
+        "item",
+        "edit",
+        &id,
+        "--version",
+        &version(&db, &id),
+        "--approver",
+        APPROVER,
+    ])
+    .ok();
+    db.run(&["item", "submit", &id]).ok();
+    db.run_as(&acc.approver, &["item", "approve", &id]).ok();
+    assert_eq!(db.state(&id), "approved");
+}

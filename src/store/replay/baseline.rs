@@ -147,6 +147,7 @@ fn write_set(
                 retro_due: rows::opt_text(r, 32),
                 manual_block: it.manual_block,
                 last_reason: it.last_reason,
+                parties: it.parties,
                 approvals: approvals.remove(&it.rowid).unwrap_or_default(),
                 fields: it.fields,
                 last_seq: 0,

@@ -179,7 +179,7 @@ pub fn project(p: &ProjectFacts) -> [Want<'_>; 9] {
 
 /// The columns of `items` the replay sets: all but the row id, the key (project and
 /// number) and `blocked_since`, which is derived from the others and the clock.
-pub const ITEMS: [&str; 31] = [
+pub const ITEMS: [&str; 32] = [
     "system",
     "purpose",
     "role",
@@ -211,9 +211,10 @@ pub const ITEMS: [&str; 31] = [
     "emergency_by",
     "retro_due",
     "last_reason",
+    "parties",
 ];
 
-pub fn item(it: &ItemFacts) -> [Want<'_>; 31] {
+pub fn item(it: &ItemFacts) -> [Want<'_>; 32] {
     let f = &it.fields;
     let ex = f.exception.as_ref();
     [
@@ -248,6 +249,7 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 31] {
         opt(&it.emergency_by),
         opt(&it.retro_due),
         opt(&it.last_reason),
+        Some(Cow::Owned(it.parties.join(","))),
     ]
 }
 

@@ -69,6 +69,9 @@ pub struct ItemFacts {
     pub retro_due: Option<String>,
     pub manual_block: Option<String>,
     pub last_reason: Option<String>,
+    /// Who submitted or materially changed it in its current round.
+    #[serde(default)]
+    pub parties: Vec<String>,
     #[serde(default)]
     pub approvals: Vec<ApprovalFacts>,
     /// The seq of the last event that changed this item (for messages).
@@ -159,6 +162,8 @@ struct Added {
 struct Edited {
     to: Option<State>,
     fields: Option<serde_json::Map<String, Value>>,
+    /// The material changes, when there were any (the editor becomes a party).
+    material: Option<Vec<String>>,
 }
 
 /// The fields of a new item as `item-add` records them. Two shapes are in use: the
@@ -375,6 +380,7 @@ impl Facts {
                 retro_due: None,
                 manual_block: None,
                 last_reason: None,
+                parties: Vec::new(),
                 approvals: Vec::new(),
                 last_seq: e.seq,
             }),
@@ -418,8 +424,12 @@ impl Facts {
         if let Some(to) = p.to {
             // A material change voided the approvals of the round.
             item.round += 1;
+            item.parties.clear();
             item.state = to;
             item.state_since = e.at.to_string();
+        }
+        if p.material.is_some_and(|m| !m.is_empty()) {
+            add_party(&mut item.parties, e.login);
         }
         item.updated_at = e.at.to_string();
         item.version += 1;
@@ -443,11 +453,16 @@ impl Facts {
                     at: e.at.to_string(),
                 });
             }
+            "submit" => add_party(&mut item.parties, e.login),
             "deny" | "return" => {
                 item.last_reason = p.reason;
                 item.round += 1;
+                item.parties.clear();
             }
-            "reopen" => item.round += 1,
+            "reopen" => {
+                item.round += 1;
+                item.parties.clear();
+            }
             "grant" => item.granted_method = Some(p.method.ok_or("it names no method")?),
             "block" => item.manual_block = Some(p.reason.unwrap_or_default()),
             "unblock" => item.manual_block = None,
@@ -513,6 +528,13 @@ fn at(e: &EventIn<'_>) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(e.at)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| format!("its time '{}' cannot be read", e.at))
+}
+
+/// Counts `login` among an item's parties once (as `Item::add_party` does).
+fn add_party(parties: &mut Vec<String>, login: &str) {
+    if !parties.iter().any(|p| p == login) {
+        parties.push(login.to_string());
+    }
 }
 
 #[cfg(test)]

@@ -68,6 +68,7 @@ fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
         retro_due: it.retro_due.map(ts),
         manual_block: it.manual_block.clone(),
         last_reason: it.last_reason.clone(),
+        parties: it.parties.clone(),
         approvals: approvals.to_vec(),
         last_seq: 0,
     }
