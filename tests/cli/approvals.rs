@@ -272,3 +272,48 @@ fn whoever_reworks_and_submits_an_item_cannot_approve_it() {
     db.run_as(&acc.approver, &["item", "approve", &id]).ok();
     assert_eq!(db.state(&id), "approved");
 }
+
+#[test]
+fn dates_on_the_command_line_are_as_strict_as_in_import() {
+    let db = Db::new();
+    db.team();
+    let before = db.snapshot();
+    for bad in [
+        "+2026-12-31",
+        "2026-1-1",
+        " 2026-12-31",
+        "1999-12-31",
+        "2026-02-30",
+    ] {
+        let out = db
+            .run(&NewItem::new().set("--needed-by", bad).args("ACME"))
+            .code(2);
+        assert!(out.stderr.contains("--needed-by"), "{bad}: {out:?}");
+    }
+    before.assert_same(&db.snapshot(), "refused dates");
+    db.run(&NewItem::new().set("--needed-by", "2030-02-28").args("ACME"))
+        .ok();
+}
+
+#[test]
+fn a_refusal_quotes_a_typed_value_only_as_a_short_prefix() {
+    let db = Db::new();
+    db.team();
+    let typed = "Europe/Berlin-hunter2-secret";
+    let out = db
+        .run(&[
+            "project", "add", "BETA", "--name", "Beta", "--client", "Beta Inc", "--start", START,
+            "--tz", typed,
+        ])
+        .refused("valid-value");
+    assert!(
+        out.stderr.contains("'Eur…'") && !out.stderr.contains("hunter2"),
+        "{out:?}"
+    );
+    let out = db
+        .run(&["item", "list", "--state", "requested-hunter2"])
+        .code(2);
+    assert!(!out.stderr.contains("hunter2"), "{out:?}");
+    let out = db.run(&["item", "show", "hunter2-secret"]).code(1);
+    assert!(!out.stderr.contains("hunter2"), "{out:?}");
+}
