@@ -267,13 +267,7 @@ fn tasks(tx: &Connection, ids: &HashMap<i64, String>) -> Result<Vec<(String, Str
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn me() -> Identity {
-        Identity {
-            uid: 4343,
-            login: "basetest".into(),
-        }
-    }
+    use crate::store::testing::{initialised, me};
 
     /// Marks a file as written before the log recorded every value.
     fn mark_pending(path: &std::path::Path, kind: Option<&str>) {
@@ -294,10 +288,7 @@ mod tests {
 
     #[test]
     fn a_pending_baseline_is_written_once_at_open_and_the_replay_starts_there() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("b.db");
-        let mut s = Store::create_as(&path, me()).unwrap();
-        s.init(None).unwrap();
+        let (_dir, path, s) = initialised("b.db");
         assert_eq!(s.replay_check().unwrap().from_seq, 1);
         drop(s);
         mark_pending(&path, None);
@@ -311,10 +302,7 @@ mod tests {
 
     #[test]
     fn a_keyed_log_waits_for_the_key_before_its_baseline() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("k.db");
-        let mut s = Store::create_as(&path, me()).unwrap();
-        s.init(None).unwrap();
+        let (_dir, path, s) = initialised("k.db");
         drop(s);
         mark_pending(&path, Some("chain-keyed"));
         let mut s = Store::open_as(&path, me()).unwrap();
