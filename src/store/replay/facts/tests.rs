@@ -17,15 +17,7 @@ fn person(login: &str, roles: &[Role]) -> Person {
 }
 
 fn project() -> Project {
-    Project {
-        key: "ACME".into(),
-        name: "Acme".into(),
-        client: "Acme".into(),
-        start: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-        tz: "UTC".into(),
-        coordinator: "carol".into(),
-        closed_at: None,
-    }
+    crate::domain::fixtures::project("Acme", "2026-12-01", "UTC")
 }
 
 fn fields() -> ItemFields {
@@ -51,7 +43,6 @@ fn fields() -> ItemFields {
     }
 }
 
-/// The facts an item's row holds, as the machine left it.
 /// The approval a move recorded, as the replay keeps it.
 fn approval_made(t: &machine::Transition) -> Option<ApprovalFacts> {
     t.new_approval.as_ref().map(|a| ApprovalFacts {
@@ -63,6 +54,7 @@ fn approval_made(t: &machine::Transition) -> Option<ApprovalFacts> {
     })
 }
 
+/// The facts an item's row holds, as the machine left it.
 fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
     ItemFacts {
         fields: it.fields.clone(),
