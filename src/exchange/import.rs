@@ -592,12 +592,15 @@ impl<'r> Row<'r, '_> {
         }
     }
 
+    /// The cell of a typed field unless it is blank; as read, for the text rules (its
+    /// value is the trimmed text).
+    fn filled(&mut self, f: Field) -> Option<Cow<'r, str>> {
+        self.cell(f).filter(|s| !s.trim().is_empty())
+    }
+
     fn date(&mut self, f: Field) -> Option<NaiveDate> {
-        let s = self.cell(f)?;
+        let s = self.filled(f)?;
         let t = s.trim();
-        if t.is_empty() {
-            return None;
-        }
         match crate::domain::dates::parse(t) {
             Ok(d) => Some(d),
             Err(r) => {
@@ -611,11 +614,8 @@ impl<'r> Row<'r, '_> {
 
     fn method(&mut self) -> Option<Method> {
         let f = Field::Method;
-        let s = self.cell(f)?;
+        let s = self.filled(f)?;
         let t = s.trim();
-        if t.is_empty() {
-            return None;
-        }
         if let Some(m) = by_name(Method::ALL, Method::as_str, t) {
             return Some(m);
         }
@@ -643,11 +643,8 @@ impl<'r> Row<'r, '_> {
 
     fn deprovision(&mut self) -> Option<Deprovision> {
         let f = Field::Deprovision;
-        let s = self.cell(f)?;
+        let s = self.filled(f)?;
         let t = s.trim();
-        if t.is_empty() {
-            return None;
-        }
         let d = by_name(Deprovision::ALL, Deprovision::as_str, t);
         if d.is_none() && !self.text_refused(f, &s, false) {
             let message = format!(

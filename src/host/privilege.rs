@@ -44,46 +44,32 @@ pub fn group_name(gid: u32) -> Option<String> {
 /// The name and listed members of group `gid` (the members NSS lists; people whose
 /// primary group it is are not among them).
 pub fn group_entry(gid: u32) -> Option<(String, Vec<String>)> {
-    let mut buf = vec![0u8; 16384];
-    loop {
-        // SAFETY: group is plain old data; getgrgid_r fills it and points its strings
-        // into `buf`, which outlives every use below.
-        let mut grp: libc::group = unsafe { std::mem::zeroed() };
-        let mut result: *mut libc::group = std::ptr::null_mut();
-        let rc = unsafe {
-            libc::getgrgid_r(
-                gid,
-                &mut grp,
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-                &mut result,
-            )
-        };
-        if rc == libc::ERANGE && buf.len() < 1 << 22 {
-            buf.resize(buf.len() * 2, 0);
-            continue;
-        }
-        if rc != 0 || result.is_null() || grp.gr_name.is_null() {
-            return None;
-        }
-        // SAFETY: gr_name and each gr_mem entry are NUL-terminated strings in `buf`;
-        // gr_mem ends with a null pointer.
-        let name = unsafe { CStr::from_ptr(grp.gr_name) }
-            .to_string_lossy()
-            .into_owned();
-        let mut members = Vec::new();
-        if !grp.gr_mem.is_null() {
-            let mut at = grp.gr_mem;
-            loop {
-                let m = unsafe { *at };
-                if m.is_null() {
-                    break;
+    // SAFETY: group is plain old data; getgrgid_r fills it and points its strings
+    // into the buffer it is given. gr_name and each gr_mem entry are NUL-terminated
+    // strings there; gr_mem ends with a null pointer.
+    unsafe {
+        crate::identity::reentrant_lookup(
+            16384,
+            1 << 22,
+            |grp: &mut libc::group, buf, result| {
+                libc::getgrgid_r(gid, grp, buf.as_mut_ptr().cast(), buf.len(), result)
+            },
+            |grp| {
+                if grp.gr_name.is_null() {
+                    return None;
                 }
-                members.push(unsafe { CStr::from_ptr(m) }.to_string_lossy().into_owned());
-                at = unsafe { at.add(1) };
-            }
-        }
-        return Some((name, members));
+                let name = CStr::from_ptr(grp.gr_name).to_string_lossy().into_owned();
+                let mut members = Vec::new();
+                if !grp.gr_mem.is_null() {
+                    let mut at = grp.gr_mem;
+                    while !(*at).is_null() {
+                        members.push(CStr::from_ptr(*at).to_string_lossy().into_owned());
+                        at = at.add(1);
+                    }
+                }
+                Some((name, members))
+            },
+        )
     }
 }
 

@@ -113,22 +113,12 @@ pub(crate) fn describe(path: &std::path::Path, found: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::Identity;
+    use crate::store::testing::{initialised, me};
     use crate::store::{Error, Store};
-
-    fn me() -> Identity {
-        Identity {
-            uid: 4343,
-            login: "schematest".into(),
-        }
-    }
 
     #[test]
     fn a_file_as_migrated_has_nothing_foreign() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("clean.db");
-        let mut s = Store::create_as(&path, me()).unwrap();
-        s.init(None).unwrap();
+        let (_dir, path, s) = initialised("clean.db");
         drop(s);
         let c = Connection::open(&path).unwrap();
         assert_eq!(
@@ -139,10 +129,7 @@ mod tests {
 
     #[test]
     fn a_planted_trigger_is_named_and_no_write_happens() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("planted.db");
-        let mut s = Store::create_as(&path, me()).unwrap();
-        s.init(None).unwrap();
+        let (_dir, path, s) = initialised("planted.db");
         drop(s);
         let c = Connection::open(&path).unwrap();
         c.execute_batch(

@@ -45,17 +45,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::Identity;
+    use crate::store::testing::{initialised, me};
 
     fn key(byte: u8) -> ChainKey {
         ChainKey::from_bytes(&[byte; chain_key::KEY_LEN]).unwrap()
-    }
-
-    fn me() -> Identity {
-        Identity {
-            uid: 4242,
-            login: "keytest".into(),
-        }
     }
 
     #[test]
@@ -69,10 +62,7 @@ mod tests {
 
     #[test]
     fn a_keyed_log_verifies_only_with_its_key_and_keys_only_after_chain_keyed() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("keyed.db");
-        let mut s = Store::create_as(&path, me()).unwrap();
-        s.init(None).unwrap();
+        let (_dir, path, mut s) = initialised("keyed.db");
         let unkeyed = s.verify_chain().unwrap();
         assert!(unkeyed.first_bad.is_none());
         assert_eq!(s.use_chain_key(key(1)).unwrap(), KeyedHead::NeverKeyed);
@@ -107,10 +97,7 @@ mod tests {
 
     #[test]
     fn a_row_rewritten_with_a_recomputed_sha256_link_fails_the_keyed_check() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("rewrite.db");
-        let mut s = Store::create_as(&path, me()).unwrap();
-        s.init(None).unwrap();
+        let (_dir, path, mut s) = initialised("rewrite.db");
         s.use_chain_key(key(3)).unwrap();
         s.key_chain(key(3).id()).unwrap();
         s.add_person("bo", None, &[crate::domain::Role::Support])

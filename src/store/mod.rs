@@ -42,6 +42,8 @@ mod rows;
 pub mod schema;
 mod tasks;
 mod temp_files;
+#[cfg(test)]
+pub(crate) mod testing;
 mod tx;
 
 pub use bulk::{Bulk, BulkPeople};

@@ -57,6 +57,16 @@ fn submitted_and_approved(
     .item
 }
 
+/// When the worked examples happen.
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+}
+
+/// The cast, the project and the clock of a worked example.
+fn stage() -> (Vec<Person>, Project, DateTime<Utc>) {
+    (cast(), project(), start())
+}
+
 fn project() -> Project {
     crate::domain::fixtures::project("Acme", "2026-12-01", "UTC")
 }
@@ -228,9 +238,7 @@ proptest! {
 
 #[test]
 fn privileged_item_needs_owner_and_a_different_security_person() {
-    let cast = cast();
-    let p = project();
-    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let (cast, p, now) = stage();
     // dana is the approval owner and also has the security role.
     let mut it = item(true, false, "dana", "Client Owner", None);
     it = submitted_and_approved(&it, &p, &cast[0], &cast[5], now);
@@ -265,7 +273,7 @@ fn nobody_approves_their_own_request() {
         "carol",
         &[Role::Coordinator, Role::Approver, Role::Security],
     );
-    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let now = start();
     let mut it = item(false, false, "carol", "x", None);
     it.state = State::Requested;
     let r = apply_by(&it, &p, &Action::Approve { conditions: None }, &carol, now).unwrap_err();
@@ -276,7 +284,7 @@ fn nobody_approves_their_own_request() {
 fn unregistered_accounts_only_read() {
     let p = project();
     let it = item(false, false, "alice", "x", None);
-    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let now = start();
     let r = apply(
         &it,
         &p,
@@ -293,9 +301,7 @@ fn unregistered_accounts_only_read() {
 
 #[test]
 fn material_edit_of_requested_item_lapses_approvals() {
-    let cast = cast();
-    let p = project();
-    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let (cast, p, now) = stage();
     let mut it = item(true, false, "alice", "x", None);
     it = submitted_and_approved(&it, &p, &cast[0], &cast[1], now);
     assert_eq!(it.approvals.len(), 1);
@@ -317,9 +323,7 @@ fn material_edit_of_requested_item_lapses_approvals() {
 
 #[test]
 fn live_access_is_not_widened_in_place() {
-    let cast = cast();
-    let p = project();
-    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let (cast, p, now) = stage();
     let mut it = item(false, false, "alice", "x", None);
     it.state = State::Granted;
     it.granted_method = Some(Method::Vault);
@@ -343,7 +347,7 @@ fn break_glass_is_reviewed_by_a_different_security_person() {
     let p = project();
     let sam = person("sam", &[Role::Security]);
     let sue = person("sue", &[Role::Security]);
-    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let now = start();
     let it = item(true, false, "alice", "x", None);
     let t = apply_by(
         &it,

@@ -278,42 +278,39 @@ mod tests {
 
     #[test]
     fn unmask_undoes_layout_tricks() {
-        assert_eq!(unmask("password:\nX9"), Some("password: X9".into()));
-        assert_eq!(
-            unmask("P a s s w o r d: Welcome2024!"),
-            Some("Password: Welcome2024!".into())
-        );
-        assert_eq!(
-            unmask("pw is W e l c o m e 2 0 2 4 !"),
-            Some("pw is Welcome2024!".into())
-        );
-        assert_eq!(
-            unmask("p\u{0430}ss\u{200B}word:\t X"),
-            Some("password: X".into())
-        );
+        for (text, plain) in [
+            ("password:\nX9", "password: X9"),
+            ("P a s s w o r d: Welcome2024!", "Password: Welcome2024!"),
+            ("pw is W e l c o m e 2 0 2 4 !", "pw is Welcome2024!"),
+            ("p\u{0430}ss\u{200B}word:\t X", "password: X"),
+        ] {
+            assert_eq!(unmask(text), Some(plain.into()), "{text:?}");
+        }
     }
 
     #[test]
     fn decoders() {
-        assert_eq!(
-            percent_decoded("password%3A%20Xy7%23kq"),
-            Some("password: Xy7#kq".into())
-        );
-        assert_eq!(percent_decoded("100% sure"), None);
-        assert_eq!(
-            percent_decoded("https://x.example/a%3Ab?note=password%3A%20Xy7%23kq&x=1"),
-            Some("password: Xy7#kq 1 ".into())
-        );
-        // "password: Welcome2024!"
-        assert_eq!(
-            base64_decoded("see cGFzc3dvcmQ6IFdlbGNvbWUyMDI0IQ== ok"),
-            Some("password: Welcome2024!\n".into())
-        );
-        // A hash decodes to bytes, not text.
-        assert_eq!(
-            base64_decoded("3f786850e387550fdab836ed7e6dc881de23001b"),
-            None
-        );
+        for (text, decoded) in [
+            ("password%3A%20Xy7%23kq", Some("password: Xy7#kq")),
+            ("100% sure", None),
+            (
+                "https://x.example/a%3Ab?note=password%3A%20Xy7%23kq&x=1",
+                Some("password: Xy7#kq 1 "),
+            ),
+        ] {
+            assert_eq!(percent_decoded(text), decoded.map(String::from), "{text}");
+        }
+        for (text, decoded) in [
+            // "password: Welcome2024!"
+            (
+                "see cGFzc3dvcmQ6IFdlbGNvbWUyMDI0IQ== ok",
+                Some("password: Welcome2024!\n"),
+            ),
+            // A hash decodes to bytes, not text.
+            ("3f786850e387550fdab836ed7e6dc881de23001b", None),
+        ] {
+            assert_eq!(base64_decoded(text), decoded.map(String::from), "{text}");
+        }
     }
 
     #[test]

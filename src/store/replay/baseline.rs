@@ -19,7 +19,7 @@ use crate::store::events;
 use crate::store::handle::{Ctx, Store};
 use crate::store::rows::{self, ITEM_COLUMNS};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior};
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
@@ -118,10 +118,12 @@ fn write_set(
         )?);
         Ok(())
     };
-    for (login, p) in people(&tx)? {
+    let people = "SELECT login, name, roles, created_at FROM people ORDER BY login";
+    for (login, p) in by_key(&tx, people, person)? {
         add(None, None, "people", &login, json!(p))?;
     }
-    for (key, p) in projects(&tx)? {
+    let projects = "SELECT key, name, client, start_date, tz, coordinator, closed_at, next_item, next_task, created_at FROM projects ORDER BY key";
+    for (key, p) in by_key(&tx, projects, project)? {
         add(Some(&key), None, "projects", &key, json!(p))?;
     }
     let mut ids = HashMap::new();
@@ -173,42 +175,35 @@ fn write_set(
     Ok(range)
 }
 
-fn people(tx: &Connection) -> Result<Vec<(String, PersonFacts)>> {
-    let mut stmt =
-        tx.prepare("SELECT login, name, roles, created_at FROM people ORDER BY login")?;
-    let found = stmt.query_map([], |r| {
-        Ok((
-            rows::text(r, 0),
-            PersonFacts {
-                name: rows::text(r, 1),
-                roles: rows::text(r, 2),
-                created_at: rows::text(r, 3),
-            },
-        ))
-    })?;
-    Ok(found.collect::<rusqlite::Result<_>>()?)
+/// A `people` row as the replay's facts (columns from 1 on; 0 is the login).
+fn person(r: &Row<'_>) -> PersonFacts {
+    PersonFacts {
+        name: rows::text(r, 1),
+        roles: rows::text(r, 2),
+        created_at: rows::text(r, 3),
+    }
 }
 
-fn projects(tx: &Connection) -> Result<Vec<(String, ProjectFacts)>> {
-    let mut stmt = tx.prepare(
-        "SELECT key, name, client, start_date, tz, coordinator, closed_at, next_item, next_task, created_at FROM projects ORDER BY key",
-    )?;
-    let found = stmt.query_map([], |r| {
-        Ok((
-            rows::text(r, 0),
-            ProjectFacts {
-                name: rows::text(r, 1),
-                client: rows::text(r, 2),
-                start_date: rows::text(r, 3),
-                tz: rows::text(r, 4),
-                coordinator: rows::text(r, 5),
-                closed_at: rows::opt_text(r, 6),
-                next_item: rows::int(r, 7),
-                next_task: rows::int(r, 8),
-                created_at: rows::text(r, 9),
-            },
-        ))
-    })?;
+/// A `projects` row as the replay's facts (columns from 1 on; 0 is the key).
+fn project(r: &Row<'_>) -> ProjectFacts {
+    ProjectFacts {
+        name: rows::text(r, 1),
+        client: rows::text(r, 2),
+        start_date: rows::text(r, 3),
+        tz: rows::text(r, 4),
+        coordinator: rows::text(r, 5),
+        closed_at: rows::opt_text(r, 6),
+        next_item: rows::int(r, 7),
+        next_task: rows::int(r, 8),
+        created_at: rows::text(r, 9),
+    }
+}
+
+/// The rows `sql` selects, each named by its first column (a text key) and read by
+/// `read`.
+fn by_key<F>(tx: &Connection, sql: &str, read: impl Fn(&Row<'_>) -> F) -> Result<Vec<(String, F)>> {
+    let mut stmt = tx.prepare(sql)?;
+    let found = stmt.query_map([], |r| Ok((rows::text(r, 0), read(r))))?;
     Ok(found.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -268,13 +263,7 @@ fn tasks(tx: &Connection, ids: &HashMap<i64, String>) -> Result<Vec<(String, Str
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn me() -> Identity {
-        Identity {
-            uid: 4343,
-            login: "basetest".into(),
-        }
-    }
+    use crate::store::testing::{initialised, me};
 
     /// Marks a file as written before the log recorded every value.
     fn mark_pending(path: &std::path::Path, kind: Option<&str>) {
@@ -295,10 +284,7 @@ mod tests {
 
     #[test]
     fn a_pending_baseline_is_written_once_at_open_and_the_replay_starts_there() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("b.db");
-        let mut s = Store::create_as(&path, me()).unwrap();
-        s.init(None).unwrap();
+        let (_dir, path, s) = initialised("b.db");
         assert_eq!(s.replay_check().unwrap().from_seq, 1);
         drop(s);
         mark_pending(&path, None);
@@ -312,10 +298,7 @@ mod tests {
 
     #[test]
     fn a_keyed_log_waits_for_the_key_before_its_baseline() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("k.db");
-        let mut s = Store::create_as(&path, me()).unwrap();
-        s.init(None).unwrap();
+        let (_dir, path, s) = initialised("k.db");
         drop(s);
         mark_pending(&path, Some("chain-keyed"));
         let mut s = Store::open_as(&path, me()).unwrap();

@@ -49,8 +49,16 @@ fn missing(table: &'static str, key: String, what: Difference, last: Option<i64>
 /// Compares every replayed table with the facts, consuming them.
 pub(super) fn compare(conn: &Connection, facts: &mut Facts) -> Result<Vec<Divergence>> {
     let mut out = Vec::new();
-    people(conn, facts, &mut out)?;
-    projects(conn, facts, &mut out)?;
+    let people = ("people", "login", &compare::PEOPLE);
+    by_key(conn, people, &mut facts.people, compare::person, &mut out)?;
+    let projects = ("projects", "key", &compare::PROJECTS);
+    by_key(
+        conn,
+        projects,
+        &mut facts.projects,
+        compare::project,
+        &mut out,
+    )?;
     let needs = task_needs(conn)?;
     let wanted: HashSet<i64> = needs.values().flatten().copied().collect();
     let ids = items(conn, facts, &wanted, &mut out)?;
@@ -86,50 +94,28 @@ pub(super) fn compare(conn: &Connection, facts: &mut Facts) -> Result<Vec<Diverg
     Ok(out)
 }
 
-fn people(conn: &Connection, facts: &mut Facts, out: &mut Vec<Divergence>) -> Result<()> {
-    let mut stmt =
-        conn.prepare("SELECT login, name, roles, created_at FROM people ORDER BY login")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let login = text(r, 0)?;
-        let stored = stored(r, 1, compare::PEOPLE.len())?;
-        match facts.people.remove(&login) {
-            Some(p) => compare::row(
-                out,
-                "people",
-                &login,
-                &compare::PEOPLE,
-                &stored,
-                &compare::person(&p),
-                None,
-            ),
-            None => out.push(missing("people", login, Difference::NotInLog, None)),
-        }
-    }
-    Ok(())
-}
-
-fn projects(conn: &Connection, facts: &mut Facts, out: &mut Vec<Divergence>) -> Result<()> {
+/// Compares the `columns` of a table whose rows are named by one text column,
+/// `(table, key, columns)`, with the replayed rows of the same name, taking each out of
+/// `replayed`.
+fn by_key<F, const N: usize>(
+    conn: &Connection,
+    (table, key, columns): (&'static str, &str, &[&'static str; N]),
+    replayed: &mut HashMap<String, F>,
+    want: impl for<'f> Fn(&'f F) -> [compare::Want<'f>; N],
+    out: &mut Vec<Divergence>,
+) -> Result<()> {
     let sql = format!(
-        "SELECT key, {} FROM projects ORDER BY key",
-        compare::PROJECTS.join(", ")
+        "SELECT {key}, {} FROM {table} ORDER BY {key}",
+        columns.join(", ")
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let key = text(r, 0)?;
-        let stored = stored(r, 1, compare::PROJECTS.len())?;
-        match facts.projects.remove(&key) {
-            Some(p) => compare::row(
-                out,
-                "projects",
-                &key,
-                &compare::PROJECTS,
-                &stored,
-                &compare::project(&p),
-                None,
-            ),
-            None => out.push(missing("projects", key, Difference::NotInLog, None)),
+        let name = text(r, 0)?;
+        let stored = stored(r, 1, N)?;
+        match replayed.remove(&name) {
+            Some(f) => compare::row(out, table, &name, columns, &stored, &want(&f), None),
+            None => out.push(missing(table, name, Difference::NotInLog, None)),
         }
     }
     Ok(())

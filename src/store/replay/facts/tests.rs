@@ -17,15 +17,7 @@ fn person(login: &str, roles: &[Role]) -> Person {
 }
 
 fn project() -> Project {
-    Project {
-        key: "ACME".into(),
-        name: "Acme".into(),
-        client: "Acme".into(),
-        start: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-        tz: "UTC".into(),
-        coordinator: "carol".into(),
-        closed_at: None,
-    }
+    crate::domain::fixtures::project("Acme", "2026-12-01", "UTC")
 }
 
 fn fields() -> ItemFields {
@@ -49,6 +41,17 @@ fn fields() -> ItemFields {
         notes: "weekdays only".into(),
         ..Default::default()
     }
+}
+
+/// The approval a move recorded, as the replay keeps it.
+fn approval_made(t: &machine::Transition) -> Option<ApprovalFacts> {
+    t.new_approval.as_ref().map(|a| ApprovalFacts {
+        round: t.item.round,
+        login: a.login.clone(),
+        capacity: a.capacity,
+        conditions: a.conditions.clone(),
+        at: ts(a.at),
+    })
 }
 
 /// The facts an item's row holds, as the machine left it.
@@ -163,15 +166,7 @@ fn every_move_replays_to_the_item_the_machine_returned() {
         clock += chrono::Duration::hours(3);
         let t = machine::apply(it, &p, &action, Some(who), &who.login, clock)
             .unwrap_or_else(|r| panic!("{action:?}: {r}"));
-        if let Some(a) = &t.new_approval {
-            approvals.push(ApprovalFacts {
-                round: t.item.round,
-                login: a.login.clone(),
-                capacity: a.capacity,
-                conditions: a.conditions.clone(),
-                at: ts(a.at),
-            });
-        }
+        approvals.extend(approval_made(&t));
         log.event(&ts(clock), &who.login, Some("ACME-1"), t.kind, &t.payload);
         *it = t.item;
         assert_eq!(
@@ -182,126 +177,77 @@ fn every_move_replays_to_the_item_the_machine_returned() {
         assert!(log.facts.problems.is_empty(), "{:?}", log.facts.problems);
     };
     let note = |s: &str| Some(s.to_string());
-    step(
-        &mut log,
-        &mut it,
-        &carol,
-        Action::Block {
-            reason: "client on leave".into(),
-        },
-        &mut approvals,
-    );
-    step(&mut log, &mut it, &pat, Action::Unblock, &mut approvals);
-    step(
-        &mut log,
-        &mut it,
-        &carol,
-        Action::Submit { note: None },
-        &mut approvals,
-    );
-    step(
-        &mut log,
-        &mut it,
-        &alice,
-        Action::Approve {
-            conditions: Some("  ".into()),
-        },
-        &mut approvals,
-    );
-    step(
-        &mut log,
-        &mut it,
-        &sue,
-        Action::Return {
-            reason: "narrow the role".into(),
-        },
-        &mut approvals,
-    );
-    step(
-        &mut log,
-        &mut it,
-        &carol,
-        Action::Submit {
-            note: note("narrowed"),
-        },
-        &mut approvals,
-    );
-    step(
-        &mut log,
-        &mut it,
-        &alice,
-        Action::Deny {
-            reason: "not now".into(),
-        },
-        &mut approvals,
-    );
-    step(
-        &mut log,
-        &mut it,
-        &carol,
-        Action::Reopen { note: None },
-        &mut approvals,
-    );
-    step(
-        &mut log,
-        &mut it,
-        &carol,
-        Action::Submit { note: None },
-        &mut approvals,
-    );
-    step(
-        &mut log,
-        &mut it,
-        &alice,
-        Action::Approve {
-            conditions: note("90 days"),
-        },
-        &mut approvals,
-    );
-    step(
-        &mut log,
-        &mut it,
-        &sue,
-        Action::Approve { conditions: None },
-        &mut approvals,
-    );
-    step(
-        &mut log,
-        &mut it,
-        &pat,
-        Action::Grant {
-            method: Some(Method::Vault),
-            note: None,
-        },
-        &mut approvals,
-    );
-    step(
-        &mut log,
-        &mut it,
-        &pat,
-        Action::Note {
-            text: "invited".into(),
-        },
-        &mut approvals,
-    );
-    step(
-        &mut log,
-        &mut it,
-        &pat,
-        Action::Verify {
-            note: "scope checked".into(),
-        },
-        &mut approvals,
-    );
-    step(
-        &mut log,
-        &mut it,
-        &pat,
-        Action::Revoke {
-            note: "removed".into(),
-        },
-        &mut approvals,
-    );
+    let moves = [
+        (
+            &carol,
+            Action::Block {
+                reason: "client on leave".into(),
+            },
+        ),
+        (&pat, Action::Unblock),
+        (&carol, Action::Submit { note: None }),
+        (
+            &alice,
+            Action::Approve {
+                conditions: Some("  ".into()),
+            },
+        ),
+        (
+            &sue,
+            Action::Return {
+                reason: "narrow the role".into(),
+            },
+        ),
+        (
+            &carol,
+            Action::Submit {
+                note: note("narrowed"),
+            },
+        ),
+        (
+            &alice,
+            Action::Deny {
+                reason: "not now".into(),
+            },
+        ),
+        (&carol, Action::Reopen { note: None }),
+        (&carol, Action::Submit { note: None }),
+        (
+            &alice,
+            Action::Approve {
+                conditions: note("90 days"),
+            },
+        ),
+        (&sue, Action::Approve { conditions: None }),
+        (
+            &pat,
+            Action::Grant {
+                method: Some(Method::Vault),
+                note: None,
+            },
+        ),
+        (
+            &pat,
+            Action::Note {
+                text: "invited".into(),
+            },
+        ),
+        (
+            &pat,
+            Action::Verify {
+                note: "scope checked".into(),
+            },
+        ),
+        (
+            &pat,
+            Action::Revoke {
+                note: "removed".into(),
+            },
+        ),
+    ];
+    for (who, action) in moves {
+        step(&mut log, &mut it, who, action, &mut approvals);
+    }
 
     // Break-glass and a retrospective closed by another security person.
     let mut second = Item::new("ACME", 2, fields(), "carol", clock);
@@ -345,7 +291,7 @@ fn an_edit_sets_the_new_values_and_a_material_one_lapses_the_round() {
     let p = project();
     let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
     let mut log = Log::new();
-    let it = Item::new(
+    let mut it = Item::new(
         "ACME",
         1,
         ItemFields {
@@ -363,36 +309,26 @@ fn an_edit_sets_the_new_values_and_a_material_one_lapses_the_round() {
         "item-add",
         &json!({"to": "needed", "fields": it.fields}),
     );
-    let t1 = t0 + chrono::Duration::hours(1);
-    let sub = machine::apply(
-        &it,
-        &p,
-        &Action::Submit { note: None },
-        Some(&carol),
-        "carol",
-        t1,
-    )
-    .unwrap();
-    log.event(&ts(t1), "carol", Some("ACME-1"), sub.kind, &sub.payload);
-    let t2 = t1 + chrono::Duration::hours(1);
-    let app = machine::apply(
-        &sub.item,
-        &p,
-        &Action::Approve { conditions: None },
-        Some(&alice),
-        "alice",
-        t2,
-    )
-    .unwrap();
-    log.event(&ts(t2), "alice", Some("ACME-1"), app.kind, &app.payload);
+    // Submitted, then approved: the item is approved at t2.
+    let mut t2 = t0;
+    let moves = [
+        (&carol, Action::Submit { note: None }),
+        (&alice, Action::Approve { conditions: None }),
+    ];
+    for (who, action) in moves {
+        t2 += chrono::Duration::hours(1);
+        let m = machine::apply(&it, &p, &action, Some(who), &who.login, t2).unwrap();
+        log.event(&ts(t2), &who.login, Some("ACME-1"), m.kind, &m.payload);
+        it = m.item;
+    }
     let t3 = t2 + chrono::Duration::hours(1);
     let wider = ItemFields {
         role: "Administrator".into(),
         notes: String::new(),
-        ..app.item.fields.clone()
+        ..it.fields.clone()
     };
     let today = t3.date_naive();
-    let e = machine::edit(&app.item, &p, wider, Some(&carol), "carol", t3, today).unwrap();
+    let e = machine::edit(&it, &p, wider, Some(&carol), "carol", t3, today).unwrap();
     assert_eq!(
         e.payload["fields"]["role"],
         json!(["Analyst", "Administrator"])
@@ -578,15 +514,7 @@ proptest::proptest! {
                 }
             };
             let Ok(t) = t else { continue };
-            if let Some(a) = &t.new_approval {
-                approvals.push(ApprovalFacts {
-                    round: t.item.round,
-                    login: a.login.clone(),
-                    capacity: a.capacity,
-                    conditions: a.conditions.clone(),
-                    at: ts(a.at),
-                });
-            }
+            approvals.extend(approval_made(&t));
             log.event(&ts(clock), &actor.login, Some("ACME-1"), t.kind, &t.payload);
             it = t.item;
             proptest::prop_assert_eq!(replayed(&log, "ACME-1"), facts_of(&it, &approvals));
