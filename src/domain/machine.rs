@@ -176,18 +176,23 @@ pub fn require_registered<'a>(actor: Actor<'a>, login: &str) -> Result<&'a Perso
 
 /// Refuses `p` unless they hold one of `roles`; `what` names the action ("submit").
 pub fn require_role(p: &Person, roles: &[Role], what: &str) -> Result<(), Refusal> {
-    if p.has_any(roles) {
-        return Ok(());
-    }
-    let needed = or_list(roles.iter().map(|r| r.as_str()));
-    Err(Refusal::new(
-        Rule::RoleRequired,
+    refuse_unless(p.has_any(roles), Rule::RoleRequired, || {
+        let needed = or_list(roles.iter().map(|r| r.as_str()));
         format!(
             "{what} needs the role {needed}; {} has {}",
             p.login,
             decide::roles_of(p)
-        ),
-    ))
+        )
+    })
+}
+
+/// `Ok` when `ok`, else the refusal under `rule` with the problem `problem` says.
+fn refuse_unless(ok: bool, rule: Rule, problem: impl FnOnce() -> String) -> Result<(), Refusal> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Refusal::new(rule, problem()))
+    }
 }
 
 /// "a or b or c", for what a refusal would have accepted.
@@ -223,20 +228,16 @@ pub fn can_work(actor: Actor<'_>) -> bool {
 }
 
 fn from_states(item: &Item, kind: ActionKind, allowed: &[State]) -> Result<(), Refusal> {
-    if allowed.contains(&item.state) {
-        return Ok(());
-    }
-    let from = or_list(allowed.iter().map(|s| s.as_str()));
-    Err(Refusal::new(
-        Rule::StateMachine,
+    refuse_unless(allowed.contains(&item.state), Rule::StateMachine, || {
+        let from = or_list(allowed.iter().map(|s| s.as_str()));
         format!(
             "{} {} is {}; {} is only possible from {from}",
             item.id(),
             item.fields.system,
             item.state,
             kind.name(),
-        ),
-    ))
+        )
+    })
 }
 
 pub use super::decide::decision_capacity;
@@ -264,28 +265,29 @@ pub fn guard(
     };
     use ActionKind as K;
     use State as S;
+    // Most moves need a role, an open project (unless they only record what happened
+    // to access that exists) and one of a few states.
+    let gate = |roles: &[Role], needs_open: bool, states: &[State]| {
+        require_role(p, roles, kind.name())?;
+        if needs_open {
+            open_only(kind.name())?;
+        }
+        from_states(item, kind, states)
+    };
     match kind {
-        K::Submit => {
-            require_role(p, &MANAGERS, "submit")?;
-            open_only("submit")?;
-            from_states(item, kind, &[S::Needed])
-        }
-        K::Edit => {
-            require_role(p, &MANAGERS, "edit")?;
-            open_only("edit")?;
-            from_states(
-                item,
-                kind,
-                &[
-                    S::Needed,
-                    S::Requested,
-                    S::Approved,
-                    S::Denied,
-                    S::Granted,
-                    S::Verified,
-                ],
-            )
-        }
+        K::Submit => gate(&MANAGERS, true, &[S::Needed]),
+        K::Edit => gate(
+            &MANAGERS,
+            true,
+            &[
+                S::Needed,
+                S::Requested,
+                S::Approved,
+                S::Denied,
+                S::Granted,
+                S::Verified,
+            ],
+        ),
         K::Approve | K::Deny | K::Return => {
             open_only(kind.name())?;
             if kind == K::Return {
@@ -295,32 +297,15 @@ pub fn guard(
             }
             decision_capacity(item, p, kind == K::Approve).map(|_| ())
         }
-        K::Grant => {
-            require_role(p, &WORKERS, "grant")?;
-            open_only("grant")?;
-            from_states(item, kind, &[S::Approved])
-        }
-        K::Verify => {
-            require_role(p, &WORKERS, "verify")?;
-            from_states(item, kind, &[S::Granted])
-        }
-        K::Revoke => {
-            require_role(p, &WORKERS, "revoke")?;
-            from_states(item, kind, &[S::Granted, S::Verified])
-        }
-        K::Cancel => {
-            require_role(p, &MANAGERS, "cancel")?;
-            from_states(
-                item,
-                kind,
-                &[S::Needed, S::Requested, S::Approved, S::Denied],
-            )
-        }
-        K::Reopen => {
-            require_role(p, &MANAGERS, "reopen")?;
-            open_only("reopen")?;
-            from_states(item, kind, &[S::Denied, S::Requested])
-        }
+        K::Grant => gate(&WORKERS, true, &[S::Approved]),
+        K::Verify => gate(&WORKERS, false, &[S::Granted]),
+        K::Revoke => gate(&WORKERS, false, &[S::Granted, S::Verified]),
+        K::Cancel => gate(
+            &MANAGERS,
+            false,
+            &[S::Needed, S::Requested, S::Approved, S::Denied],
+        ),
+        K::Reopen => gate(&MANAGERS, true, &[S::Denied, S::Requested]),
         K::Block => {
             require_role(p, &WORKERS, "flagging a blocker")?;
             if item.state.is_terminal() {
@@ -349,11 +334,11 @@ pub fn guard(
             }
             Ok(())
         }
-        K::BreakGlass => {
-            require_role(p, &[Role::Coordinator, Role::Security], "break-glass")?;
-            open_only("break-glass")?;
-            from_states(item, kind, &[S::Needed, S::Requested])
-        }
+        K::BreakGlass => gate(
+            &[Role::Coordinator, Role::Security],
+            true,
+            &[S::Needed, S::Requested],
+        ),
         K::CloseRetro => {
             require_role(p, &[Role::Security], "closing a break-glass retrospective")?;
             if item.retro_due.is_none() {
@@ -509,18 +494,16 @@ pub fn apply(
                     .collect::<Vec<_>>()
             );
         }
-        Action::Deny { reason } => {
-            required_reason(reason, "say why")?;
+        Action::Deny { reason } | Action::Return { reason } => {
+            // A denial ends the request; a return sends it back to be reworked.
+            let (fix, target) = if kind == ActionKind::Deny {
+                ("say why", State::Denied)
+            } else {
+                ("say what to change", State::Needed)
+            };
+            required_reason(reason, fix)?;
             record_decider(&mut payload, item, actor)?;
-            to = State::Denied;
-            next.last_reason = Some(reason.clone());
-            lapse(&mut next);
-            payload["reason"] = json!(reason);
-        }
-        Action::Return { reason } => {
-            required_reason(reason, "say what to change")?;
-            record_decider(&mut payload, item, actor)?;
-            to = State::Needed;
+            to = target;
             next.last_reason = Some(reason.clone());
             lapse(&mut next);
             payload["reason"] = json!(reason);

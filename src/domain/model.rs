@@ -251,6 +251,18 @@ pub struct Project {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+/// A new project, as a person enters it: what the rules check before it is added
+/// (start and time zone may be left to their defaults, the coordinator to whoever adds it).
+#[derive(Debug, Clone, Default)]
+pub struct NewProject {
+    pub key: String,
+    pub name: String,
+    pub client: String,
+    pub start: Option<NaiveDate>,
+    pub tz: Option<String>,
+    pub coordinator: Option<String>,
+}
+
 /// A security exception on an item: why the policy is bent, who owns that, until when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Exception {

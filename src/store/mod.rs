@@ -46,6 +46,7 @@ mod temp_files;
 pub(crate) mod testing;
 mod tx;
 
+pub use crate::domain::NewProject;
 pub use bulk::{Bulk, BulkPeople};
 pub use conn::{Location, default_path, must_be_mine};
 pub use error::{Error, Result};
@@ -53,6 +54,6 @@ pub use events::{Event, Verification};
 pub use handle::{CachePolicy, ChangeToken, Store, WaitHook};
 pub use intake::{CheckedRow, RowCheck};
 pub use listing::{ItemFilter, ItemView};
-pub use projects::{NewProject, host_tz};
+pub use projects::host_tz;
 pub use replay::Replay;
 pub use temp_files::keep_temporary_data_in_memory;

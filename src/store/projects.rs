@@ -8,20 +8,8 @@ use super::records::{date_text, load_person, load_project};
 use super::rows::{self, PROJECT_COLUMNS};
 use crate::domain::machine;
 use crate::domain::*;
-use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
-
-/// A new project, as entered.
-#[derive(Debug, Clone, Default)]
-pub struct NewProject {
-    pub key: String,
-    pub name: String,
-    pub client: String,
-    pub start: Option<NaiveDate>,
-    pub tz: Option<String>,
-    pub coordinator: Option<String>,
-}
 
 /// The host's time zone name, or UTC.
 pub fn host_tz() -> String {

@@ -328,6 +328,46 @@ fn check_any_group_value(_hay: &str, caps: &Captures<'_>) -> bool {
         .any(|m| is_high_entropy_value(m.as_str()))
 }
 
+/// Character classes present in a value.
+#[derive(Debug, Default, Clone, Copy)]
+struct CharClasses {
+    lower: bool,
+    upper: bool,
+    digit: bool,
+    /// Punctuation other than the joiners that occur in ordinary words
+    /// (`-`, `'`, `.`).
+    symbol: bool,
+}
+
+impl CharClasses {
+    fn of(value: &str) -> Self {
+        let mut c = CharClasses::default();
+        for ch in value.chars() {
+            if ch.is_lowercase() {
+                c.lower = true;
+            } else if ch.is_uppercase() {
+                c.upper = true;
+            } else if ch.is_ascii_digit() {
+                c.digit = true;
+            } else if !ch.is_alphanumeric() && !matches!(ch, '-' | '\'' | '’' | '.') {
+                c.symbol = true;
+            }
+        }
+        c
+    }
+
+    fn letter(self) -> bool {
+        self.lower || self.upper
+    }
+
+    fn count(self) -> usize {
+        [self.lower, self.upper, self.digit, self.symbol]
+            .iter()
+            .filter(|b| **b)
+            .count()
+    }
+}
+
 fn check_mixed_span(_hay: &str, m: Match<'_>) -> bool {
     let c = CharClasses::of(m.as_str());
     c.lower && c.upper && c.digit

@@ -77,46 +77,6 @@ pub(super) fn is_constant_name(value: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// Character classes present in a value.
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct CharClasses {
-    pub(super) lower: bool,
-    pub(super) upper: bool,
-    pub(super) digit: bool,
-    /// Punctuation other than the joiners that occur in ordinary words
-    /// (`-`, `'`, `.`).
-    pub(super) symbol: bool,
-}
-
-impl CharClasses {
-    pub(super) fn of(value: &str) -> Self {
-        let mut c = CharClasses::default();
-        for ch in value.chars() {
-            if ch.is_lowercase() {
-                c.lower = true;
-            } else if ch.is_uppercase() {
-                c.upper = true;
-            } else if ch.is_ascii_digit() {
-                c.digit = true;
-            } else if !ch.is_alphanumeric() && !matches!(ch, '-' | '\'' | '’' | '.') {
-                c.symbol = true;
-            }
-        }
-        c
-    }
-
-    pub(super) fn letter(self) -> bool {
-        self.lower || self.upper
-    }
-
-    pub(super) fn count(self) -> usize {
-        [self.lower, self.upper, self.digit, self.symbol]
-            .iter()
-            .filter(|b| **b)
-            .count()
-    }
-}
-
 /// Does a value written in a sentence look like a password (rather than an
 /// ordinary word, a number or a duration)?
 pub(super) fn looks_like_password(raw: &str) -> bool {

@@ -1,27 +1,16 @@
 //! Pane 3, blockers: every blocking item, oldest blocker first, with its age, every
 //! reason, who it waits on and the tasks it holds up, under a count by reason.
 
-use super::{Fitted, cell, fit, pane_block, render_empty, render_table, state_style, window};
+use super::{Fitted, cell, fit, pane_block, render_empty, render_table, state_style};
 use crate::domain::blockers;
 use crate::store::ItemView;
-use crate::tui::format::{self, ColumnSpec};
+use crate::tui::format;
 use crate::tui::state::{Cursor, Look, Pane};
 use crate::tui::views::Views;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Widget};
-
-#[rustfmt::skip]
-pub const SPECS: [ColumnSpec; 7] = [
-    ColumnSpec { title: "ID", min: 7, max: 10, priority: 0 },
-    ColumnSpec { title: "Age", min: 7, max: 8, priority: 0 },
-    ColumnSpec { title: "System", min: 8, max: 20, priority: 3 },
-    ColumnSpec { title: "State", min: 9, max: 10, priority: 4 },
-    ColumnSpec { title: "Reasons", min: 24, max: 70, priority: 0 },
-    ColumnSpec { title: "Waiting on", min: 14, max: 40, priority: 1 },
-    ColumnSpec { title: "Tasks", min: 7, max: 24, priority: 2 },
-];
 
 /// All reasons of an item, in one line.
 pub fn reasons_text(v: &ItemView) -> String {
@@ -76,16 +65,12 @@ pub fn render(look: &Look<'_>, views: &Views, cursor: Cursor, area: Rect, buf: &
         height: inner.height - 1,
         ..inner
     };
-    let specs = super::with_id_width(views.id_width, &SPECS);
+    let specs = super::with_id_width(views.id_width, &super::columns::BLOCKERS);
     let fitted = fit(&specs, area);
     let visible = crate::tui::layout::table_rows(area, 1);
-    let (first, count) = window(cursor, visible, n);
-    let rows: Vec<Row> = views.blockers[first..first + count]
-        .iter()
-        .filter_map(|&ix| views.get(ix))
-        .map(|v| row(look, views, v, &fitted))
-        .collect();
-    let selected = (cursor.selected >= first).then(|| cursor.selected - first);
+    let (rows, selected) = super::visible_rows(&views.blockers, cursor, visible, |&ix| {
+        views.get(ix).map(|v| row(look, views, v, &fitted))
+    });
     render_table(
         theme,
         table_area,

@@ -5,6 +5,7 @@
 //! Panes take what they draw (the views, a cursor, the look), never the app.
 
 pub mod blockers;
+pub mod columns;
 pub mod detail;
 pub mod queue;
 pub mod tracker;
@@ -51,6 +52,20 @@ pub(crate) fn fit(specs: &[ColumnSpec], area: Rect) -> Fitted {
 pub(crate) fn window(cursor: Cursor, visible: usize, len: usize) -> (usize, usize) {
     let off = layout::scroll_offset(cursor.offset, cursor.selected, visible, len);
     (off, visible.min(len.saturating_sub(off)))
+}
+
+/// The rows of a pane's list that fit in `visible` lines: the window around the
+/// cursor, each entry made into a table row, and the selected row's place among them.
+pub(crate) fn visible_rows<'a, T>(
+    list: &[T],
+    cursor: Cursor,
+    visible: usize,
+    make: impl FnMut(&T) -> Option<Row<'a>>,
+) -> (Vec<Row<'a>>, Option<usize>) {
+    let (first, count) = window(cursor, visible, list.len());
+    let rows = list[first..first + count].iter().filter_map(make).collect();
+    let selected = (cursor.selected >= first).then(|| cursor.selected - first);
+    (rows, selected)
 }
 
 /// Stored text cut to a column: neutralised first, so nothing in it reaches the

@@ -2,9 +2,9 @@
 //! (`machine::guard` allows them to approve), riskiest first, then oldest, with why it
 //! needs them — as approval owner, or as security reviewer of a flagged item.
 
-use super::{Fitted, badges, cell, fit, pane_block, render_empty, render_table, role_cell, window};
+use super::{Fitted, badges, cell, fit, pane_block, render_empty, render_table, role_cell};
 use crate::domain::{Capacity, Flag, Item};
-use crate::tui::format::{self, ColumnSpec};
+use crate::tui::format;
 use crate::tui::state::{Cursor, Look, Pane};
 use crate::tui::theme::Theme;
 use crate::tui::views::{QueueEntry, Views};
@@ -12,19 +12,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
-
-#[rustfmt::skip]
-pub const SPECS: [ColumnSpec; 9] = [
-    ColumnSpec { title: "ID", min: 7, max: 10, priority: 0 },
-    ColumnSpec { title: "Risk", min: 6, max: 20, priority: 0 },
-    ColumnSpec { title: "System", min: 8, max: 24, priority: 0 },
-    ColumnSpec { title: "Role", min: 8, max: 22, priority: 1 },
-    ColumnSpec { title: "Requested by", min: 8, max: 14, priority: 5 },
-    ColumnSpec { title: "Waiting", min: 7, max: 8, priority: 2 },
-    ColumnSpec { title: "Approvals", min: 5, max: 9, priority: 3 },
-    ColumnSpec { title: "Why you", min: 20, max: 44, priority: 0 },
-    ColumnSpec { title: "Holder", min: 8, max: 24, priority: 6 },
-];
 
 /// Why the item needs this person: as its approval owner, or as security reviewer
 /// because of the flags it carries.
@@ -67,19 +54,14 @@ pub fn render(
     if n == 0 {
         return render_empty(area, buf, block, "Nothing waits on your decision.", theme);
     }
-    let specs = super::with_id_width(views.id_width, &SPECS);
+    let specs = super::with_id_width(views.id_width, &super::columns::QUEUE);
     let fitted = fit(&specs, area);
     let visible = crate::tui::layout::table_rows(area, 0);
-    let (first, count) = window(cursor, visible, n);
-    let rows: Vec<Row> = views.queue[first..first + count]
-        .iter()
-        .filter_map(|e| {
-            views
-                .get(e.ix)
-                .map(|v| row(theme, look, &v.item, e, &fitted))
-        })
-        .collect();
-    let selected = (cursor.selected >= first).then(|| cursor.selected - first);
+    let (rows, selected) = super::visible_rows(&views.queue, cursor, visible, |e| {
+        views
+            .get(e.ix)
+            .map(|v| row(theme, look, &v.item, e, &fitted))
+    });
     render_table(
         theme,
         area,

@@ -4,32 +4,17 @@
 
 use super::{
     Fitted, approval_text, badges, cell, fit, method_text, pane_block, render_empty, render_table,
-    role_cell, state_style, window,
+    role_cell, state_style,
 };
 use crate::domain::State;
 use crate::store::ItemView;
-use crate::tui::format::{self, ColumnSpec};
+use crate::tui::format;
 use crate::tui::state::{Column, Cursor, Filter, Look, Pane};
 use crate::tui::views::Views;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
-
-/// Columns in display order; `priority` decides what goes first when narrow.
-#[rustfmt::skip]
-pub const SPECS: [ColumnSpec; 10] = [
-    ColumnSpec { title: "ID", min: 7, max: 10, priority: 0 },
-    ColumnSpec { title: "System", min: 8, max: 24, priority: 0 },
-    ColumnSpec { title: "Purpose", min: 8, max: 28, priority: 4 },
-    ColumnSpec { title: "Role", min: 8, max: 22, priority: 1 },
-    ColumnSpec { title: "Owner", min: 8, max: 20, priority: 3 },
-    ColumnSpec { title: "Approval", min: 13, max: 15, priority: 0 },
-    ColumnSpec { title: "Method", min: 10, max: 19, priority: 5 },
-    ColumnSpec { title: "Expiry", min: 10, max: 10, priority: 6 },
-    ColumnSpec { title: "Blk", min: 3, max: 3, priority: 0 },
-    ColumnSpec { title: "Risk", min: 4, max: 20, priority: 2 },
-];
 
 // The specs are in the order of `Column::ALL`, which gives each its sort key.
 
@@ -86,22 +71,17 @@ pub fn render(look: &Look<'_>, t: &Tracker<'_>, area: Rect, buf: &mut Buffer) {
         };
         return render_empty(area, buf, block, text, theme);
     }
-    let specs = super::with_id_width(t.views.id_width, &SPECS);
+    let specs = super::with_id_width(t.views.id_width, &super::columns::TRACKER);
     let fitted: Fitted = fit(&specs, area);
     let visible = crate::tui::layout::table_rows(area, 0);
-    let cursor = t.cursor;
-    let (first, count) = window(cursor, visible, shown);
-    let rows: Vec<Row> = t.views.tracker[first..first + count]
-        .iter()
-        .filter_map(|&ix| t.views.get(ix))
-        .map(|v| row(theme, v, &fitted))
-        .collect();
+    let (rows, selected) = super::visible_rows(&t.views.tracker, t.cursor, visible, |&ix| {
+        t.views.get(ix).map(|v| row(theme, v, &fitted))
+    });
     let marks: Vec<(usize, &str)> = Column::ALL
         .iter()
         .position(|c| *c == t.sort)
         .map(|i| vec![(i, arrow)])
         .unwrap_or_default();
-    let selected = (cursor.selected >= first).then(|| cursor.selected - first);
     render_table(
         theme, area, buf, block, &specs, &fitted, &marks, rows, selected,
     );
