@@ -71,8 +71,22 @@ fn schema_1_copy(src: &Path, dst: &Path) {
     c.execute("ATTACH ?1 AS src", [src.to_str().unwrap()])
         .unwrap();
     for t in TABLES {
-        c.execute_batch(&format!("INSERT INTO main.{t} SELECT * FROM src.{t}"))
-            .unwrap();
+        // The columns schema 1 had; later ones (an item's parties) come with the
+        // migrations, at their defaults.
+        let cols: Vec<String> = c
+            .prepare(&format!(
+                "SELECT name FROM pragma_table_info('{t}', 'main')"
+            ))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let cols = cols.join(", ");
+        c.execute_batch(&format!(
+            "INSERT INTO main.{t} ({cols}) SELECT {cols} FROM src.{t}"
+        ))
+        .unwrap();
     }
     std::fs::set_permissions(dst, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
@@ -82,6 +96,11 @@ fn five_processes_opening_an_old_file_migrate_it_exactly_once_and_keep_every_row
     let dir = tempfile::tempdir().unwrap();
     let current = dir.path().join("current.db");
     ok(&current, &["demo", "--no-tui"]);
+    // A file of schema 1 knew no parties of an item: they migrate empty.
+    Connection::open(&current)
+        .unwrap()
+        .execute_batch("UPDATE items SET parties = ''")
+        .unwrap();
     let rows = all_rows(&current);
     assert!(rows.iter().any(|r| r.starts_with("approvals: ")));
     assert!(rows.iter().any(|r| r.starts_with("task_needs: ")));

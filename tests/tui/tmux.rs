@@ -67,7 +67,7 @@ fn demo_in_tmux_approve_live_update_quit_restores_terminal() {
         return;
     };
     let command = format!(
-        "env -u ACCESSDESK_DB -u NO_COLOR {} demo --db {}; echo EXITED; stty -a; sleep 600",
+        "env -u ACCESSDESK_DB -u NO_COLOR {} demo --db {}; echo EXITED; stty -a; echo STTY-DONE; sleep 600",
         sh_quote(BIN),
         sh_quote(&db.to_string_lossy())
     );
@@ -130,9 +130,10 @@ fn demo_in_tmux_approve_live_update_quit_restores_terminal() {
 
     // Quit; the shell prints after the app and the terminal is back in cooked mode.
     tmux.keys(&["q"]);
-    // Wait for stty's output too, not only for the line before it.
+    // Wait for the whole of stty's output (it spans several lines), not only for its
+    // first line: the shell prints a marker after it.
     let (after, _) = tmux.wait_for("the app to exit", Duration::from_secs(5), |s| {
-        s.contains("EXITED") && s.contains("speed")
+        s.contains("EXITED") && s.contains("STTY-DONE")
     });
     assert!(
         !after.contains("1 Tracker"),
