@@ -56,39 +56,47 @@ impl Conflict {
     }
 }
 
-/// Folds a name for comparison: NFKC, invisible characters removed, look-alike
-/// letters folded to Latin (`text::fold`), surrounding space and case ignored. So
-/// "Fr\u{200B}ank", fullwidth "ｆｒａｎｋ" and "FRANK" all read "frank".
-fn fold(s: &str) -> String {
-    super::text::fold(s).trim().to_lowercase()
+/// Two names compared as people read them: case ignored, after `text::fold` (NFKC,
+/// invisible characters removed, look-alike letters folded to Latin), so
+/// "Fr\u{200B}ank", fullwidth "ｆｒａｎｋ" and "FRANK" all read "frank". Plain ASCII, the
+/// common case, is compared without allocating: a list of 100,000 items asks this for
+/// each of them.
+fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    let fold = |s: &str| super::text::fold(s).trim().to_lowercase();
+    fold(a) == fold(b)
 }
 
 /// The ways free text may name someone: as written, the part before a parenthesis
 /// ("Frank (Acme IT)") and an e-mail's local part ("frank@acme.example").
-fn name_forms(text: &str) -> Vec<String> {
-    let whole = fold(text);
-    let mut out = vec![whole.clone()];
-    if let Some((before, _)) = whole.split_once('(') {
-        out.push(before.trim().to_string());
-    }
-    if let Some((local, domain)) = whole.split_once('@')
-        && !local.is_empty()
-        && domain.contains('.')
-    {
-        out.push(local.trim().to_string());
-    }
-    out.retain(|s| !s.is_empty());
-    out
+fn name_forms(text: &str) -> impl Iterator<Item = &str> {
+    let whole = text.trim();
+    let before_parenthesis = whole.split_once('(').map(|(before, _)| before.trim());
+    let mail_local = whole
+        .split_once('@')
+        .filter(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        .map(|(local, _)| local.trim());
+    std::iter::once(whole)
+        .chain(before_parenthesis)
+        .chain(mail_local)
+        .filter(|s| !s.is_empty())
 }
 
 /// True when free text (a credential owner, a holder) names `p` by login or display
 /// name, also when written "Name (Company)" or as an e-mail address.
 pub fn names(text: &str, p: &Person) -> bool {
-    let login = fold(&p.login);
-    let name = fold(&p.name);
-    name_forms(text)
-        .iter()
-        .any(|t| *t == login || (!name.is_empty() && *t == name))
+    names_login(text, &p.login, &p.name)
+}
+
+/// [`names`] for a login and display name (the name may be empty).
+fn names_login(text: &str, login: &str, name: &str) -> bool {
+    let (login, name) = (login.trim(), name.trim());
+    // Folded first, so a fullwidth "（" or "＠" splits like its plain form; plain ASCII
+    // is borrowed as it is.
+    let text = super::text::fold(text);
+    name_forms(&text).any(|t| same_name(t, login) || (!name.is_empty() && same_name(t, name)))
 }
 
 /// Why `p` may not decide on an item with these fields requested by `requester` and
@@ -100,23 +108,38 @@ pub fn conflict(
     parties: &[String],
     p: &Person,
 ) -> Option<Conflict> {
-    if p.login == requester {
+    conflict_of(fields, requester, parties, &p.login, &p.name)
+}
+
+/// [`conflict`] for a login and display name (the name may be empty).
+fn conflict_of(
+    fields: &ItemFields,
+    requester: &str,
+    parties: &[String],
+    login: &str,
+    name: &str,
+) -> Option<Conflict> {
+    if login == requester {
         return Some(Conflict::Requester);
     }
-    if parties.contains(&p.login) {
+    if parties.iter().any(|p| p == login) {
         return Some(Conflict::Submitter);
     }
-    if names(&fields.credential_owner, p) {
+    if names_login(&fields.credential_owner, login, name) {
         return Some(Conflict::CredentialOwner);
     }
-    if fields.holder.as_deref().is_some_and(|h| names(h, p)) {
+    if fields
+        .holder
+        .as_deref()
+        .is_some_and(|h| names_login(h, login, name))
+    {
         return Some(Conflict::Holder);
     }
     if fields
         .exception
         .as_ref()
         .and_then(|e| e.owner.as_deref())
-        .is_some_and(|o| o.trim() == p.login)
+        .is_some_and(|o| o.trim() == login)
     {
         return Some(Conflict::ExceptionOwner);
     }
@@ -192,16 +215,7 @@ pub fn approval_owner_conflict(item: &Item, approver: Option<&Person>) -> Option
     match approver {
         Some(p) => conflict(f, &item.requester, &item.parties, p),
         // Not registered (any more): compare by login alone.
-        None => conflict(
-            f,
-            &item.requester,
-            &item.parties,
-            &Person {
-                login: f.approver.clone(),
-                name: String::new(),
-                roles: vec![],
-            },
-        ),
+        None => conflict_of(f, &item.requester, &item.parties, &f.approver, ""),
     }
 }
 
