@@ -59,7 +59,9 @@ pub enum Reason {
     /// credential, will hold it or own its exception): the approval owner must change.
     ApproverConflict {
         approver: String,
-        conflict: String,
+        // A one-byte kind rather than its words keeps every reason of every item as
+        // small as the largest of the others.
+        conflict: super::decide::Conflict,
     },
 }
 
@@ -99,7 +101,8 @@ impl fmt::Display for Reason {
             }
             Reason::ApproverConflict { approver, conflict } => write!(
                 f,
-                "approval owner {approver} {conflict} this item and may not decide: name another approval owner"
+                "approval owner {approver} {} this item and may not decide: name another approval owner",
+                conflict.describe()
             ),
         }
     }
@@ -203,7 +206,7 @@ pub fn people_reasons(item: &Item, approver: Option<&Person>) -> Vec<Reason> {
     super::decide::approval_owner_conflict(item, approver)
         .map(|c| Reason::ApproverConflict {
             approver: item.fields.approver.clone(),
-            conflict: c.describe().to_string(),
+            conflict: c,
         })
         .into_iter()
         .collect()
@@ -665,4 +668,15 @@ mod tests {
         let waiting = task_waiting_for(&needs, |id| all.iter().find(|i| i.id() == id));
         assert_eq!(waiting, vec!["ACME-2", "ACME-3", "ACME-9"]);
     }
+}
+
+#[cfg(test)]
+#[test]
+fn a_reason_is_no_larger_than_a_string_and_its_kind() {
+    // Every blocking item keeps a list of these; a larger variant would grow them all.
+    assert!(
+        std::mem::size_of::<Reason>() <= 32,
+        "{}",
+        std::mem::size_of::<Reason>()
+    );
 }

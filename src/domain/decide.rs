@@ -9,7 +9,8 @@ use super::model::{Capacity, Item, ItemFields, Person, Role};
 use super::refusal::{Field, Refusal, Rule};
 
 /// Why a person may not decide on an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Conflict {
     /// They requested it.
     Requester,
