@@ -534,6 +534,8 @@ pub fn apply(
                 )));
             }
             next.granted_method = Some(used);
+            // The round's decisions are made: nobody is left to be kept from them.
+            next.parties.clear();
             to = State::Granted;
             payload["method"] = json!(used.as_str());
             payload["note"] = json!(note);
@@ -581,6 +583,7 @@ pub fn apply(
             })?;
             next.emergency = true;
             next.emergency_by = Some(login.to_string());
+            next.parties.clear();
             next.granted_method = Some(used);
             next.retro_due = Some(now + Duration::hours(RETRO_HOURS));
             to = State::Granted;

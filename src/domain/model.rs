@@ -333,7 +333,8 @@ pub struct Item {
     /// Last decision reason (deny / return), shown with the item.
     pub last_reason: Option<String>,
     /// Who submitted the item or changed it materially in its current approval round:
-    /// like its requester, they may not decide on it.
+    /// like its requester, they may not decide on it. Once access is granted no
+    /// decision is left in the round, and the list is cleared.
     #[serde(default)]
     pub parties: Vec<String>,
 }
@@ -375,6 +376,8 @@ impl Item {
     /// Counts `login` among the item's parties (see [`Item::parties`]).
     pub fn add_party(&mut self, login: &str) {
         if !self.parties.iter().any(|p| p == login) {
+            // Most items have one party: no room kept for more.
+            self.parties.reserve_exact(1);
             self.parties.push(login.to_string());
         }
     }

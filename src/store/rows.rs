@@ -16,6 +16,23 @@ pub(crate) const ITEM_COLUMNS: &str = "id, project, number, system, purpose, rol
     exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
     emergency, emergency_by, retro_due, blocked_since, last_reason, parties";
 
+/// A comma-separated list of logins, held without spare room (most items have none
+/// or one).
+fn parties(r: &Row<'_>, i: usize) -> Vec<String> {
+    match r.get_ref(i) {
+        Ok(ValueRef::Text(t)) if !t.is_empty() => {
+            let mut v: Vec<String> = String::from_utf8_lossy(t)
+                .split(',')
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect();
+            v.shrink_to_fit();
+            v
+        }
+        _ => Vec::new(),
+    }
+}
+
 pub(crate) fn text(r: &Row<'_>, i: usize) -> String {
     opt_text(r, i).unwrap_or_default()
 }
@@ -103,14 +120,7 @@ pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
         retro_due: time(r, 32),
         blocked_since: time(r, 33),
         last_reason: opt_text(r, 34),
-        parties: opt_text(r, 35)
-            .map(|s| {
-                s.split(',')
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        parties: parties(r, 35),
         approvals: Vec::new(),
     })
 }

@@ -463,10 +463,14 @@ impl Facts {
                 item.round += 1;
                 item.parties.clear();
             }
-            "grant" => item.granted_method = Some(p.method.ok_or("it names no method")?),
+            "grant" => {
+                item.granted_method = Some(p.method.ok_or("it names no method")?);
+                item.parties.clear();
+            }
             "block" => item.manual_block = Some(p.reason.unwrap_or_default()),
             "unblock" => item.manual_block = None,
             "break-glass" => {
+                item.parties.clear();
                 item.emergency = true;
                 item.emergency_by = Some(e.login.to_string());
                 // Before the method was logged, it was the item's own.
@@ -533,6 +537,7 @@ fn at(e: &EventIn<'_>) -> Result<DateTime<Utc>, String> {
 /// Counts `login` among an item's parties once (as `Item::add_party` does).
 fn add_party(parties: &mut Vec<String>, login: &str) {
     if !parties.iter().any(|p| p == login) {
+        parties.reserve_exact(1);
         parties.push(login.to_string());
     }
 }
