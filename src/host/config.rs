@@ -319,7 +319,7 @@ mod tests {
         for exe in [
             "/usr/bin/accessdesk",
             "/bin/accessdesk",
-            "/work/target/debug/accessdesk",
+            "/home/dana/src/accessdesk/target/debug/accessdesk",
         ] {
             assert_eq!(
                 candidates(Path::new(exe)),
