@@ -569,3 +569,105 @@ pub fn team_db(member_roles: &str) -> Option<TeamDb> {
         member: &acc.approver,
     })
 }
+
+/// Rewrites the event log of the file at `path` with the `sqlite3` shell, as someone
+/// who can write the file but holds no key would: `change` may give an event a new
+/// payload (by its position in the log, its kind and its payload), and every link is
+/// recomputed as SHA-256 from `relink_from` on (0 for the whole log) — the links
+/// before it stay as they were. The append-only trigger is dropped for the rewrite
+/// and put back exactly as it was.
+pub fn rewrite_log(
+    path: &Path,
+    relink_from: usize,
+    mut change: impl FnMut(usize, &str, &str) -> Option<String>,
+) {
+    type Row = (
+        i64,
+        String,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        String,
+    );
+    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("open the file to read its log");
+    let rows: Vec<Row> = c
+        .prepare(
+            "SELECT seq, at, uid, login, project, item, kind, payload, hash FROM events ORDER BY seq",
+        )
+        .and_then(|mut s| {
+            s.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            })?
+            .collect()
+        })
+        .expect("read the log");
+    let trigger: String = c
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'events_no_update'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the append-only trigger");
+    drop(c);
+    let mut sql = String::from("DROP TRIGGER events_no_update;\nBEGIN;\n");
+    let mut prev = "0".repeat(64);
+    for (i, (seq, at, uid, login, project, item, kind, payload, stored)) in
+        rows.into_iter().enumerate()
+    {
+        let payload = change(i, &kind, &payload).unwrap_or(payload);
+        if i < relink_from {
+            prev = stored;
+            continue;
+        }
+        let bytes = serde_json::to_vec(&(
+            seq, &at, uid, &login, &project, &item, &kind, &payload, &prev,
+        ))
+        .expect("an event as JSON");
+        use sha2::Digest;
+        let hash: String = sha2::Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        sql.push_str(&format!(
+            "UPDATE events SET payload = '{}', prev_hash = '{prev}', hash = '{hash}' WHERE seq = {seq};\n",
+            payload.replace('\'', "''")
+        ));
+        prev = hash;
+    }
+    sql.push_str(&format!("COMMIT;\n{trigger};\n"));
+    let out = std::process::Command::new("sqlite3")
+        .arg(path)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(sql.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("the sqlite3 shell is installed (CI installs it)");
+    assert!(
+        out.status.success(),
+        "sqlite3: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

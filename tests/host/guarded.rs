@@ -140,6 +140,17 @@ impl Install {
             .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
     }
 
+    /// How many events the team file's log holds (read as root).
+    fn events(&self) -> usize {
+        let c = rusqlite::Connection::open_with_flags(
+            self.db(),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap();
+        c.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))
+            .unwrap() as usize
+    }
+
     /// Initialises the file as root and registers the two accounts.
     fn team(&self, a: &Account, b: &Account) {
         let init = self.run(None, &["init"]).ok();
@@ -205,18 +216,6 @@ fn group_tool(program: &str, args: &[&str]) {
     }
     panic!("{program} {args:?}: the group file stayed locked");
 }
-
-/// An event's columns as stored: seq, at, uid, login, project, item, kind, payload.
-type Row = (
-    i64,
-    String,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-);
 
 fn key_hex(path: &Path) -> String {
     fs::read(path)
@@ -451,68 +450,10 @@ fn a_log_rewritten_with_recomputed_sha256_links_fails_verification_when_guarded(
 
     // As root, with sqlite3: give bo back every role in the last event, and rewrite
     // the links from the first event on as SHA-256, as anyone without the key would.
-    let c = rusqlite::Connection::open_with_flags(
-        inst.db(),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    let rows: Vec<Row> = c
-        .prepare(
-            "SELECT seq, at, uid, login, project, item, kind, payload FROM events ORDER BY seq",
-        )
-        .unwrap()
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    drop(c);
-    let mut sql = String::from("DROP TRIGGER events_no_update;\nBEGIN;\n");
-    let mut prev = "0".repeat(64);
-    let last = rows.len() - 1;
-    for (i, (seq, at, uid, login, project, item, kind, mut payload)) in rows.into_iter().enumerate()
-    {
-        if i == last {
-            payload = payload.replace("support", "coordinator");
-        }
-        let bytes = serde_json::to_vec(&(
-            seq, &at, uid, &login, &project, &item, &kind, &payload, &prev,
-        ))
-        .unwrap();
-        use sha2::Digest;
-        let hash: String = sha2::Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        sql.push_str(&format!(
-            "UPDATE events SET payload = '{}', prev_hash = '{prev}', hash = '{hash}' WHERE seq = {seq};\n",
-            payload.replace('\'', "''")
-        ));
-        prev = hash;
-    }
-    sql.push_str("COMMIT;\nCREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;\n");
-    let script = inst.home(None).join("rewrite.sql");
-    fs::write(&script, sql).unwrap();
-    let out = Command::new("sqlite3")
-        .arg(inst.db())
-        .stdin(fs::File::open(&script).unwrap())
-        .output()
-        .expect("sqlite3 is installed (CI installs it)");
-    assert!(
-        out.status.success(),
-        "sqlite3: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let last = inst.events() - 1;
+    crate::common::rewrite_log(&inst.db(), 0, |i, _, payload| {
+        (i == last).then(|| payload.replace("support", "coordinator"))
+    });
 
     // The SHA-256 links all hold, the keyed ones do not.
     let failed = inst.run(Some(&bo), &["audit", "verify"]).code(1);
