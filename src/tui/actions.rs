@@ -157,8 +157,36 @@ impl App {
                 self.set_status(StatusKind::Error, busy_text(&m));
                 self.modal = form.map(Modal::Form);
             }
+            Err(store::Error::Conflict(_)) if form.is_some() => self.move_conflict(id, form),
             Err(e) => self.show_error(e),
         }
+    }
+
+    /// Someone changed the item while a move was being typed: nothing was done, the
+    /// screen shows the item as it is now, and the typed text waits in its form. Saving
+    /// again applies the move to the version now shown, so it is never made unseen.
+    fn move_conflict(&mut self, id: &str, form: Option<Box<Form>>) {
+        self.reload();
+        let (Some(mut form), Ok(item)) = (form, self.store.item(id)) else {
+            self.set_status(
+                StatusKind::Error,
+                "Not done: someone else changed the item meanwhile (conflict), and it can no longer be loaded.",
+            );
+            return;
+        };
+        if let Purpose::Move { version, .. } = &mut form.purpose {
+            *version = item.version;
+        }
+        self.set_status(
+            StatusKind::Error,
+            format!(
+                "Not done: {} was changed meanwhile (now {}, version {}); nothing was overwritten. Your text is kept: look at the item, then press Enter to apply it to the item as it is now, or Esc to drop it.",
+                item.id(),
+                item.state,
+                item.version
+            ),
+        );
+        self.modal = Some(Modal::Form(form));
     }
 
     /// Cancelling a confirmation changes nothing; a move typed in a form goes back to

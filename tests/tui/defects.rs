@@ -441,6 +441,51 @@ fn cancelling_the_deny_confirmation_keeps_the_typed_reason() {
     );
 }
 
+#[test]
+fn a_move_typed_while_someone_changed_the_item_keeps_its_text_and_waits() {
+    let fx = demo();
+    let mut a = app(&fx, 80, 24);
+    press(&mut a, KeyCode::Char('2'));
+    let id = a.selected_id().expect("a queued item");
+    press(&mut a, KeyCode::Char('r'));
+    type_text(&mut a, "Ask for Viewer, not Editor");
+    // Meanwhile someone else adds a note: the item's version moves on.
+    let mut other = open(&fx.path, someone("carol"));
+    other
+        .act(
+            &id,
+            &Action::Note {
+                text: "client called back".into(),
+            },
+            None,
+        )
+        .expect("their note");
+    let version = other.item(&id).expect("item").version;
+
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.context(), Ctx::Form, "the form stays open");
+    assert!(status(&a).contains("changed meanwhile"), "{}", status(&a));
+    assert_eq!(
+        a.form().and_then(|f| f.value("reason")).as_deref(),
+        Some("Ask for Viewer, not Editor"),
+        "the typing is kept"
+    );
+    let now = open(&fx.path, tester()).item(&id).expect("item");
+    assert_eq!(
+        (now.state, now.version),
+        (State::Requested, version),
+        "nothing done unseen"
+    );
+    // Having seen the item as it is now, the person returns it.
+    press(&mut a, KeyCode::Enter);
+    let after = open(&fx.path, tester()).item(&id).expect("item");
+    assert_eq!(after.state, State::Needed, "{}", status(&a));
+    assert_eq!(
+        after.last_reason.as_deref(),
+        Some("Ask for Viewer, not Editor")
+    );
+}
+
 // ---- 11: validation as you type --------------------------------------------------------
 
 /// The new-item form with `text` typed into the field `name`.
