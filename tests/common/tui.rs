@@ -119,3 +119,35 @@ pub fn select_in_tracker(app: &mut App, id: &str) {
         app.tracker_ids()
     );
 }
+
+/// Opens the edit form of `id` and types `text` as its purpose (the second field),
+/// leaving the form open, not yet saved.
+pub fn typing_purpose(app: &mut App, id: &str, text: &str) {
+    select_in_tracker(app, id);
+    press(app, KeyCode::Char('e'));
+    press(app, KeyCode::Tab);
+    ctrl(app, 'u');
+    type_text(app, text);
+}
+
+/// Another coordinator (carol) sets the purpose of `id` meanwhile.
+pub fn their_purpose(fx: &Db, id: &str, text: &str) {
+    let mut other = open(&fx.path, someone("carol"));
+    let item = other.item(id).expect("item");
+    let patch = accessdesk::domain::ItemPatch {
+        purpose: Some(text.into()),
+        ..Default::default()
+    };
+    other
+        .edit_item(id, item.version, &patch)
+        .expect("their edit");
+}
+
+/// The purpose of `id` as stored.
+pub fn stored_purpose(fx: &Db, id: &str) -> String {
+    open(&fx.path, tester())
+        .item(id)
+        .expect("item")
+        .fields
+        .purpose
+}

@@ -140,6 +140,21 @@ impl Install {
             .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
     }
 
+    /// Runs `sql` on the team file with the sqlite3 shell, as root: what root (or
+    /// anyone who could write the file) can do behind the program's back.
+    fn sqlite(&self, sql: &str) {
+        let out = Command::new("sqlite3")
+            .arg(self.db())
+            .arg(sql)
+            .output()
+            .expect("sqlite3 is installed (CI installs it)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// How many events the team file's log holds (read as root).
     fn events(&self) -> usize {
         let c = rusqlite::Connection::open_with_flags(
@@ -397,18 +412,7 @@ fn two_accounts_work_through_a_guarded_installation_and_cannot_reach_the_file_ot
 
     // A trigger planted by root with sqlite3 is named, and no write happens while
     // it is there.
-    let sqlite = |sql: &str| {
-        let out = Command::new("sqlite3")
-            .arg(inst.db())
-            .arg(sql)
-            .output()
-            .expect("sqlite3 is installed (CI installs it)");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let sqlite = |sql: &str| inst.sqlite(sql);
     sqlite(
         "CREATE TRIGGER approve_all AFTER UPDATE ON items BEGIN UPDATE items SET state = 'approved'; END;",
     );
@@ -587,18 +591,7 @@ fn direct_edits_by_root_are_named_by_verify_in_a_guarded_installation() {
     inst.run(Some(&ana), &item).ok();
     inst.run(Some(&ana), &["item", "submit", "ACME-1"]).ok();
     inst.run(Some(&bo), &["audit", "verify"]).ok();
-    let sqlite = |sql: &str| {
-        let out = Command::new("sqlite3")
-            .arg(inst.db())
-            .arg(sql)
-            .output()
-            .expect("sqlite3 is installed (CI installs it)");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let sqlite = |sql: &str| inst.sqlite(sql);
     // Each edit, made as root behind the program's back, is named; undone, the file
     // verifies again.
     for (edit, undo, named) in [

@@ -4,7 +4,7 @@
 
 use crate::common::tui::*;
 use accessdesk::domain::machine::Action;
-use accessdesk::domain::{ItemFields, ItemPatch, State};
+use accessdesk::domain::{ItemFields, State};
 use accessdesk::present;
 use accessdesk::store::{ItemFilter, NewProject, Store};
 use accessdesk::tui::keymap::Ctx;
@@ -340,21 +340,8 @@ fn a_conflicting_edit_keeps_the_form_with_their_values_beside_the_typed_ones() {
     let fx = demo();
     let mut a = app(&fx, 80, 24);
     let id = "ACME-3";
-    select_in_tracker(&mut a, id);
-    press(&mut a, KeyCode::Char('e'));
-    press(&mut a, KeyCode::Tab);
-    ctrl(&mut a, 'u');
-    type_text(&mut a, "Mine");
-
-    let mut other = open(&fx.path, someone("carol"));
-    let item = other.item(id).expect("item");
-    let patch = ItemPatch {
-        purpose: Some("Theirs".into()),
-        ..ItemPatch::default()
-    };
-    other
-        .edit_item(id, item.version, &patch)
-        .expect("their edit");
+    typing_purpose(&mut a, id, "Mine");
+    their_purpose(&fx, id, "Theirs");
 
     press(&mut a, KeyCode::Enter);
     assert_eq!(a.context(), Ctx::Form, "the form stays open");
@@ -366,25 +353,10 @@ fn a_conflicting_edit_keeps_the_form_with_their_values_beside_the_typed_ones() {
     );
     let screen = screen(&render(&mut a, 80, 24));
     assert!(screen.contains("saved meanwhile: Theirs"), "{screen}");
-    assert_eq!(
-        open(&fx.path, tester())
-            .item(id)
-            .expect("item")
-            .fields
-            .purpose,
-        "Theirs",
-        "nothing overwritten yet"
-    );
+    assert_eq!(stored_purpose(&fx, id), "Theirs", "nothing overwritten yet");
     // Saving again, having seen theirs, saves the typed value.
     press(&mut a, KeyCode::Enter);
-    assert_eq!(
-        open(&fx.path, tester())
-            .item(id)
-            .expect("item")
-            .fields
-            .purpose,
-        "Mine"
-    );
+    assert_eq!(stored_purpose(&fx, id), "Mine");
 }
 
 #[test]
@@ -393,11 +365,7 @@ fn a_busy_database_keeps_the_form_and_saving_again_works() {
     let mut a = app(&fx, 80, 24);
     a.store_mut().set_lock_wait(Duration::from_millis(50));
     let id = "ACME-3";
-    select_in_tracker(&mut a, id);
-    press(&mut a, KeyCode::Char('e'));
-    press(&mut a, KeyCode::Tab);
-    ctrl(&mut a, 'u');
-    type_text(&mut a, "Typed while locked");
+    typing_purpose(&mut a, id, "Typed while locked");
 
     // Another program holds the write lock.
     let lock = rusqlite::Connection::open(&fx.path).expect("open");
@@ -414,14 +382,7 @@ fn a_busy_database_keeps_the_form_and_saving_again_works() {
     lock.execute_batch("ROLLBACK").expect("unlock");
     press(&mut a, KeyCode::Enter);
     assert_ne!(a.context(), Ctx::Form, "{}", status(&a));
-    assert_eq!(
-        open(&fx.path, tester())
-            .item(id)
-            .expect("item")
-            .fields
-            .purpose,
-        "Typed while locked"
-    );
+    assert_eq!(stored_purpose(&fx, id), "Typed while locked");
 }
 
 #[test]

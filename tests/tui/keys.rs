@@ -3,7 +3,7 @@
 
 use crate::common::tui::*;
 use accessdesk::domain::machine::{Action, ActionKind};
-use accessdesk::domain::{Capacity, ItemFields, ItemPatch, Method, State};
+use accessdesk::domain::{Capacity, ItemFields, Method, State};
 use accessdesk::tui::keymap::{self, Ctx};
 use accessdesk::tui::{Msg, Pane, StatusKind};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -355,43 +355,21 @@ fn a_stale_edit_is_refused_and_overwrites_nothing() {
     let fx = demo();
     let mut a = app(&fx, 80, 24);
     let id = "ACME-3";
-    select_in_tracker(&mut a, id);
-    press(&mut a, KeyCode::Char('e'));
-    // Purpose is the second field.
-    press(&mut a, KeyCode::Tab);
-    ctrl(&mut a, 'u');
-    type_text(&mut a, "Mine");
-
+    typing_purpose(&mut a, id, "Mine");
     // Meanwhile another coordinator changes the same item.
-    let mut other = open(&fx.path, someone("carol"));
-    let item = other.item(id).expect("item");
-    let patch = ItemPatch {
-        purpose: Some("Theirs".into()),
-        ..ItemPatch::default()
-    };
-    other
-        .edit_item(id, item.version, &patch)
-        .expect("their edit");
+    their_purpose(&fx, id, "Theirs");
 
     press(&mut a, KeyCode::Enter);
     let s = a.status().expect("shown");
     assert!(s.text.contains("conflict"), "{}", s.text);
     // The form stays open with the typing kept (see tui_defects for what it shows).
     assert_eq!(a.context(), Ctx::Form);
-    let now = open(&fx.path, tester()).item(id).expect("item");
-    assert_eq!(now.fields.purpose, "Theirs", "their change stands");
+    assert_eq!(stored_purpose(&fx, id), "Theirs", "their change stands");
     // Seen their change, the person saves theirs over it on purpose.
     ctrl(&mut a, 'u');
     type_text(&mut a, "Mine after all");
     press(&mut a, KeyCode::Enter);
-    assert_eq!(
-        open(&fx.path, tester())
-            .item(id)
-            .expect("item")
-            .fields
-            .purpose,
-        "Mine after all"
-    );
+    assert_eq!(stored_purpose(&fx, id), "Mine after all");
 }
 
 #[test]
