@@ -5,13 +5,6 @@
 
 use crate::common::*;
 
-/// A complete item, submitted: waiting for its approval owner.
-fn requested(db: &Db, spec: &NewItem) -> String {
-    let id = db.add(spec);
-    db.run(&["item", "submit", &id]).ok();
-    id
-}
-
 fn version(db: &Db, id: &str) -> String {
     db.show(id)["version"].to_string()
 }
@@ -23,7 +16,7 @@ fn a_decision_on_a_stale_version_is_a_conflict() {
     };
     let db = Db::new();
     db.team();
-    let id = requested(&db, &NewItem::new());
+    let id = db.requested(&NewItem::new());
     let seen = version(&db, &id);
     // Someone adds a note meanwhile: the version moves on.
     db.run(&["item", "note", &id, "--note", "called the client"])
@@ -71,7 +64,7 @@ fn a_new_purpose_or_credential_owner_makes_approvals_lapse() {
         ("--purpose", "Export every customer record"),
         ("--credential-owner", "Someone Else (Acme IT)"),
     ] {
-        let id = requested(&db, &NewItem::new());
+        let id = db.requested(&NewItem::new());
         db.run_as(&acc.approver, &["item", "approve", &id]).ok();
         assert_eq!(db.state(&id), "approved");
         let v = version(&db, &id);
@@ -83,7 +76,7 @@ fn a_new_purpose_or_credential_owner_makes_approvals_lapse() {
         assert!(db.approvals_in_force(&id).is_empty(), "{flag}");
     }
     // On live access they are no widening: the edit is allowed and nothing lapses.
-    let live = requested(&db, &NewItem::new());
+    let live = db.requested(&NewItem::new());
     db.run_as(&acc.approver, &["item", "approve", &live]).ok();
     db.run(&["item", "grant", &live]).ok();
     let v = version(&db, &live);
@@ -107,7 +100,7 @@ fn access_is_granted_by_the_approved_method_only() {
     };
     let db = Db::new();
     db.team();
-    let id = requested(&db, &NewItem::new().set("--method", "delegated-account"));
+    let id = db.requested(&NewItem::new().set("--method", "delegated-account"));
     db.run_as(&acc.approver, &["item", "approve", &id]).ok();
     let before = db.snapshot();
     db.run(&["item", "grant", &id, "--method", "vault"])

@@ -6,13 +6,6 @@
 
 use crate::common::*;
 
-/// A complete item, submitted: waiting for its approval owner.
-fn requested(db: &Db, spec: &NewItem) -> String {
-    let id = db.add(spec);
-    db.run(&["item", "submit", &id]).ok();
-    id
-}
-
 #[test]
 fn read_commands_on_a_missing_file_create_nothing_and_say_so() {
     let db = Db::new();
@@ -72,7 +65,7 @@ fn the_exception_owner_does_not_approve_their_own_exception() {
         .set("--exception", "legacy client SSO cannot scope roles")
         .set("--exception-owner", SECURITY)
         .set("--exception-expires", LATER);
-    let id = requested(&db, &spec);
+    let id = db.requested(&spec);
     let before = db.snapshot();
     db.run_as(&acc.security, &["item", "approve", &id])
         .refused("no-approval-by-exception-owner");
@@ -172,7 +165,7 @@ fn status_texts_say_what_happened_and_what_comes_next() {
         "{out:?}"
     );
     // A denied item does not wait for its requester to "complete and submit".
-    let denied = requested(&db, &NewItem::new());
+    let denied = db.requested(&NewItem::new());
     db.run_as(
         &acc.approver,
         &["item", "deny", &denied, "--reason", "too broad"],
@@ -186,7 +179,7 @@ fn status_texts_say_what_happened_and_what_comes_next() {
         "{show:?}"
     );
     // A verified permanent item is ready, not waiting for support to revoke it.
-    let ready = requested(&db, &NewItem::new());
+    let ready = db.requested(&NewItem::new());
     db.run_as(&acc.approver, &["item", "approve", &ready]).ok();
     db.run(&["item", "grant", &ready]).ok();
     let out = db

@@ -48,16 +48,9 @@ fn refused_secret<S: AsRef<str> + std::fmt::Debug>(
     db.assert_only_unsafe_attempt(&before, &db.snapshot(), field, &format!("{args:?}"));
 }
 
-/// A complete item, submitted: waiting for its approval owner.
-fn requested(db: &Db, spec: &NewItem) -> String {
-    let id = db.add(spec);
-    db.run(&["item", "submit", &id]).ok();
-    id
-}
-
 /// A complete standard item approved by its approval owner and granted.
 fn granted(db: &Db, acc: &Accounts) -> String {
-    let id = requested(db, &NewItem::new());
+    let id = db.requested(&NewItem::new());
     db.run_as(&acc.approver, &["item", "approve", &id]).ok();
     db.run(&["item", "grant", &id]).ok();
     assert_eq!(db.state(&id), "granted");
@@ -89,7 +82,7 @@ fn unsafe_collection_methods_are_refused_at_add_edit_and_grant() {
     }
     // Granting records the method actually used; an unsafe one is refused there too.
     if let Some(acc) = accounts() {
-        let g = requested(&db, &NewItem::new());
+        let g = db.requested(&NewItem::new());
         db.run_as(&acc.approver, &["item", "approve", &g]).ok();
         for m in UNSAFE_METHODS {
             refused_unchanged(
@@ -151,7 +144,7 @@ fn credentials_in_decisions_and_verification_notes_are_refused_and_counted() {
     db.team();
     let secret_note = format!("use {SECRET}");
 
-    let r = requested(&db, &NewItem::new());
+    let r = db.requested(&NewItem::new());
     refused_secret(
         &db,
         Some(&acc.approver),
@@ -182,7 +175,7 @@ fn requester_cannot_approve_or_be_the_approval_owner() {
     db.team();
     let me = db.me();
     // The account running the tests is admin and coordinator: still not for its own request.
-    let id = requested(&db, &NewItem::new());
+    let id = db.requested(&NewItem::new());
     refused_unchanged(&db, None, &["item", "approve", &id], "no-self-approval");
     refused_unchanged(
         &db,
@@ -239,8 +232,7 @@ fn a_security_reviewer_who_owns_the_credential_cannot_approve() {
     };
     let db = Db::new();
     db.team();
-    let id = requested(
-        &db,
+    let id = db.requested(
         &NewItem::new()
             .switch("--client-owned")
             .set("--credential-owner", &format!("{SECURITY}@acme.example")),
@@ -266,8 +258,7 @@ fn holder_cannot_be_the_approval_owner_nor_approve_as_security() {
         &NewItem::new().set("--holder", APPROVER).args("ACME"),
         "no-approval-of-own-access",
     );
-    let id = requested(
-        &db,
+    let id = db.requested(
         &NewItem::new()
             .switch("--shared-credential")
             .set("--holder", SECURITY),
@@ -285,7 +276,7 @@ fn holder_cannot_be_the_approval_owner_nor_approve_as_security() {
 fn an_approval_owner_renamed_into_a_conflict_makes_the_item_block() {
     let db = Db::new();
     db.team();
-    let id = requested(&db, &NewItem::new().set("--credential-owner", "Sam Smith"));
+    let id = db.requested(&NewItem::new().set("--credential-owner", "Sam Smith"));
     let shown = db.run(&["item", "show", &id, "--json"]).ok();
     assert!(!shown.stdout.contains("approver-conflict"), "{shown:?}");
     // The approval owner's display name becomes the credential owner's name.
@@ -318,7 +309,7 @@ fn flagged_item_needs_approval_owner_and_a_different_security_person() {
     db.team();
 
     // The approval owner cannot give the second approval by approving again.
-    let a = requested(&db, &NewItem::new().switch("--client-owned"));
+    let a = db.requested(&NewItem::new().switch("--client-owned"));
     db.run_as(&acc.approver, &["item", "approve", &a]).ok();
     assert_eq!(db.state(&a), "requested", "one approval is not enough");
     refused_unchanged(
@@ -329,8 +320,7 @@ fn flagged_item_needs_approval_owner_and_a_different_security_person() {
     );
 
     // Nor can a security person who is also the approval owner.
-    let b = requested(
-        &db,
+    let b = db.requested(
         &NewItem::new()
             .switch("--shared-credential")
             .set("--approver", DUAL),
@@ -402,7 +392,7 @@ fn material_change_lapses_approvals_but_a_notes_edit_does_not() {
     let db = Db::new();
     db.team();
     // Flagged, so one approval leaves it requested with an approval in force.
-    let id = requested(&db, &NewItem::new().switch("--client-owned"));
+    let id = db.requested(&NewItem::new().switch("--client-owned"));
     db.run_as(&acc.approver, &["item", "approve", &id]).ok();
     let v = db.show(&id);
     assert_eq!(v["state"], "requested");
@@ -660,7 +650,7 @@ fn deny_and_return_need_a_reason() {
     };
     let db = Db::new();
     db.team();
-    let id = requested(&db, &NewItem::new());
+    let id = db.requested(&NewItem::new());
     for verb in ["deny", "return"] {
         // Without --reason it is a usage error (clap requires it).
         let before = db.snapshot();

@@ -192,6 +192,13 @@ impl Db {
 
     /// `item show ID --json`.
     #[track_caller]
+    /// Adds a complete item for `spec` and submits it: waiting for its approval owner.
+    pub fn requested(&self, spec: &NewItem) -> String {
+        let id = self.add(spec);
+        self.run(&["item", "submit", &id]).ok();
+        id
+    }
+
     pub fn show(&self, id: &str) -> Value {
         self.run(&["item", "show", id, "--json"]).ok().json()
     }
