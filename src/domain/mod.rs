@@ -11,6 +11,7 @@ pub mod decide;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod machine;
+pub mod nudge;
 pub mod model;
 pub mod refusal;
 pub mod rules;
