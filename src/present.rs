@@ -336,3 +336,19 @@ mod tests {
         );
     }
 }
+
+/// The nudge for an item as listed (its blockers as assessed when it was read), at
+/// `now`: the same message in the detail view, on the clipboard and from the CLI.
+pub fn nudge(
+    v: &crate::store::ItemView,
+    project: &crate::domain::Project,
+    now: DateTime<Utc>,
+) -> Option<crate::domain::nudge::Nudge> {
+    crate::domain::nudge::for_item(&crate::domain::nudge::Context {
+        item: &v.item,
+        project,
+        reasons: &v.reasons,
+        blocked_since: v.blocked_since,
+        now,
+    })
+}

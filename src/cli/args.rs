@@ -252,6 +252,8 @@ pub enum ItemCmd {
     },
     /// Show one item: fields, approvals, blockers, history and the collection instruction
     Show { id: String },
+    /// A copy-ready message for whoever the item waits on: who, what, since when, what to do
+    Nudge { id: String },
     /// needed → requested (names every missing field at once)
     Submit {
         id: String,

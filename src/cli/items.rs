@@ -201,6 +201,7 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
             Ok(())
         }
         ItemCmd::Show { id } => show(&store, &id, json),
+        ItemCmd::Nudge { id } => super::nudge::nudge(&store, &id, json),
         ItemCmd::Submit { id, note } => act(&mut store, &id, Action::Submit { note }, None),
         ItemCmd::Cancel { id, note } => act(&mut store, &id, Action::Cancel { note }, None),
         ItemCmd::Reopen { id, note } => act(&mut store, &id, Action::Reopen { note }, None),

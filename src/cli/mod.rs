@@ -12,6 +12,7 @@ macro_rules! say {
 pub mod args;
 mod host;
 mod items;
+mod nudge;
 mod output;
 mod safe_json;
 mod setup;

@@ -11,8 +11,8 @@ pub mod decide;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod machine;
-pub mod nudge;
 pub mod model;
+pub mod nudge;
 pub mod refusal;
 pub mod rules;
 pub mod secrets;

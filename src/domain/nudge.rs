@@ -86,9 +86,7 @@ pub struct Nudge {
 
 /// The nudge for an item at `c.now`, or `None` when it waits on no one.
 pub fn for_item(c: &Context<'_>) -> Option<Nudge> {
-    decision(c)
-        .or_else(|| blocker(c))
-        .or_else(|| expiring(c))
+    decision(c).or_else(|| blocker(c)).or_else(|| expiring(c))
 }
 
 impl Nudge {
@@ -160,7 +158,11 @@ fn nudge(c: &Context<'_>, situation: Situation, since: DateTime<Utc>) -> Nudge {
         days,
         waiting: String::new(),
         ask: String::new(),
-        reasons: c.reasons.iter().map(|r| sanitize(&r.to_string()).into_owned()).collect(),
+        reasons: c
+            .reasons
+            .iter()
+            .map(|r| sanitize(&r.to_string()).into_owned())
+            .collect(),
         method: f.method.map(|m| m.to_string()),
     }
 }
@@ -289,21 +291,20 @@ fn expiring(c: &Context<'_>) -> Option<Nudge> {
     };
     let f = &it.fields;
     let coordinator = format!("{} (coordinator)", sanitize(&c.project.coordinator));
-    let (to, end, left, ask) =
-        if let Some((d, left)) = soon(f.expires.filter(|_| f.temporary)) {
-            let to = format!("{} (requester) and {coordinator}", sanitize(&it.requester));
-            let ask = format!(
-                "if the access is still needed after {d}, request an extension in accessdesk before then; otherwise it is revoked on that date."
-            );
-            (to, d, left, ask)
-        } else if let Some((d, left)) = soon(f.exception.as_ref().and_then(|e| e.expires)) {
-            let ask = format!(
-                "renew the security exception before {d}, or the access is revoked when it ends."
-            );
-            (exception_owner(it, &coordinator), d, left, ask)
-        } else {
-            return None;
-        };
+    let (to, end, left, ask) = if let Some((d, left)) = soon(f.expires.filter(|_| f.temporary)) {
+        let to = format!("{} (requester) and {coordinator}", sanitize(&it.requester));
+        let ask = format!(
+            "if the access is still needed after {d}, request an extension in accessdesk before then; otherwise it is revoked on that date."
+        );
+        (to, d, left, ask)
+    } else if let Some((d, left)) = soon(f.exception.as_ref().and_then(|e| e.expires)) {
+        let ask = format!(
+            "renew the security exception before {d}, or the access is revoked when it ends."
+        );
+        (exception_owner(it, &coordinator), d, left, ask)
+    } else {
+        return None;
+    };
     let mut n = nudge(c, Situation::Expiring, it.state_since);
     n.to = to;
     n.waiting = format!(
@@ -370,8 +371,17 @@ mod tests {
         assert_eq!(crate::domain::secrets::find_secret(&text), None, "{text}");
         let lower = text.to_lowercase();
         for asked in [
-            "password", "passcode", "passphrase", "pin ", "token", "api key", "your login",
-            "send us", "send me", "credentials to", "reply with",
+            "password",
+            "passcode",
+            "passphrase",
+            "pin ",
+            "token",
+            "api key",
+            "your login",
+            "send us",
+            "send me",
+            "credentials to",
+            "reply with",
         ] {
             assert!(!lower.contains(asked), "{asked:?} in {text}");
         }
@@ -421,7 +431,11 @@ mod tests {
         let n = nudge_at(&it, "2026-03-06T10:00:00Z", None).expect("a nudge");
         assert_safe(&n);
         assert_eq!(n.situation, Situation::Decision);
-        assert!(n.text().contains("\nBlocking: no change for 3+ days\n"), "{}", n.text());
+        assert!(
+            n.text().contains("\nBlocking: no change for 3+ days\n"),
+            "{}",
+            n.text()
+        );
     }
 
     #[test]
@@ -450,7 +464,10 @@ mod tests {
         assert_safe(&n);
         assert_eq!(n.situation, Situation::Blocker);
         assert_eq!(n.to, "alice (requester) and carol (coordinator)");
-        assert_eq!(n.ask, "name another approval owner: alice may not decide on this item.");
+        assert_eq!(
+            n.ask,
+            "name another approval owner: alice may not decide on this item."
+        );
     }
 
     #[test]
@@ -475,7 +492,11 @@ mod tests {
         let n = nudge_at(&it, "2026-03-05T10:00:00Z", None).expect("a nudge");
         assert_safe(&n);
         assert_eq!(n.to, "sam (exception owner)");
-        assert!(n.ask.starts_with("renew the security exception"), "{}", n.ask);
+        assert!(
+            n.ask.starts_with("renew the security exception"),
+            "{}",
+            n.ask
+        );
     }
 
     #[test]
@@ -486,7 +507,10 @@ mod tests {
         assert_safe(&n);
         assert_eq!(n.to, "Dana (client IT) (credential owner)");
         assert_eq!(n.ask, "grant the access.");
-        assert_eq!(n.reasons, vec!["flagged: waiting for the client's IT".to_string()]);
+        assert_eq!(
+            n.reasons,
+            vec!["flagged: waiting for the client's IT".to_string()]
+        );
     }
 
     #[test]
@@ -499,10 +523,7 @@ mod tests {
         assert_safe(&n);
         assert_eq!(n.situation, Situation::Expiring);
         assert_eq!(n.to, "rob (requester) and carol (coordinator)");
-        assert_eq!(
-            n.waiting,
-            "access live; it ends on 2026-03-12 (in 9 days)"
-        );
+        assert_eq!(n.waiting, "access live; it ends on 2026-03-12 (in 9 days)");
         assert!(n.about.contains(" for ops team "), "{}", n.about);
         // Far from its end: nothing to chase.
         assert_eq!(nudge_at(&it, "2026-02-20T10:00:00Z", None), None);
@@ -552,6 +573,10 @@ mod tests {
         let n = nudge_at(&it, "2026-03-03T10:00:00Z", None).expect("a nudge");
         let text = n.text();
         assert!(!text.contains('\u{1b}'), "{text:?}");
-        assert_eq!(text.lines().filter(|l| l.starts_with("To: ")).count(), 1, "{text}");
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with("To: ")).count(),
+            1,
+            "{text}"
+        );
     }
 }

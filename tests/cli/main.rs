@@ -15,6 +15,7 @@ mod disguise;
 mod injection;
 mod layout;
 mod lifecycle;
+mod nudge;
 mod outputs;
 mod privileged;
 mod rules;
