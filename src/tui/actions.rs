@@ -89,6 +89,9 @@ impl App {
     }
 
     pub(super) fn explain(&mut self, kind: ActionKind) {
+        if self.bulk_mode() {
+            return self.bulk_only();
+        }
         match self.refusal(kind) {
             None => self.set_status(StatusKind::Info, "No item is selected."),
             Some(Err(r)) => self.set_status(StatusKind::Refused, refusal_text(&r, None)),
@@ -100,6 +103,9 @@ impl App {
     /// Starts a move on the selected item: checks it, then opens its form, asks for
     /// confirmation or makes it.
     pub(super) fn start_move(&mut self, kind: ActionKind, with_conditions: bool) {
+        if self.bulk_mode() {
+            return self.start_bulk(kind, with_conditions);
+        }
         match self.refusal(kind) {
             None => return self.set_status(StatusKind::Info, "No item is selected."),
             Some(Err(r)) => return self.set_status(StatusKind::Refused, refusal_text(&r, None)),
@@ -246,6 +252,7 @@ impl App {
         match form.purpose.clone() {
             Purpose::Add => self.save_new(form),
             Purpose::Edit { id, version, .. } => self.save_edit(form, &id, version),
+            Purpose::Bulk { kind, targets } => self.save_bulk(form, kind, targets),
             Purpose::Move { id, version, kind } => {
                 let Some(action) = form.action() else { return };
                 if kind.is_irreversible() {

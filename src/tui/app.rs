@@ -53,6 +53,10 @@ pub struct App {
     /// items changed since (less a margin, see `load::CHANGE_MARGIN`).
     pub(super) seen_updated: Option<DateTime<Utc>>,
     pub(super) quit: bool,
+    /// Items picked in the queue for a decision on several at once.
+    pub(crate) picked: Vec<super::state::Pick>,
+    /// Text to put on the terminal's clipboard (OSC 52) after this update.
+    pub(super) clipboard: Option<String>,
 }
 
 impl App {
@@ -89,6 +93,8 @@ impl App {
             project_days: Vec::new(),
             seen_updated: None,
             quit: false,
+            picked: Vec::new(),
+            clipboard: None,
         };
         app.load_header()?;
         Ok(app)
@@ -224,6 +230,7 @@ impl App {
         // Overlays offer no moves: do not ask the state machine for them.
         let allowed = match (self.context(), selected) {
             (Ctx::Form | Ctx::Filter | Ctx::Confirm, _) | (_, None) => Vec::new(),
+            (_, Some(_)) if self.bulk_mode() => super::bulk::KINDS.to_vec(),
             (_, Some(v)) => self
                 .project_of(&v.item)
                 .map(|p| machine::allowed(&v.item, p, self.me.as_ref(), &self.login))
@@ -237,6 +244,11 @@ impl App {
             can_add: self.can_add(),
             filter_active: self.filter != Filter::default(),
             choice_focus: self.form().is_some_and(|f| f.focus_is_choice()),
+            picked: if self.bulk_mode() {
+                self.picked.len()
+            } else {
+                0
+            },
         }
     }
 

@@ -52,6 +52,8 @@ pub struct Facts {
     pub filter_active: bool,
     /// The focused form field is a choice (Space and arrows pick, not type).
     pub choice_focus: bool,
+    /// Items selected in the queue with Space: approve, deny and return apply to them.
+    pub picked: usize,
 }
 
 impl Facts {
@@ -154,6 +156,7 @@ const MOVING: &[Ctx] = &[
     Ctx::Help,
 ];
 const TRACKER: &[Ctx] = &[Ctx::Tracker];
+const QUEUE: &[Ctx] = &[Ctx::Queue];
 const DETAIL: &[Ctx] = &[Ctx::Detail];
 const HELP: &[Ctx] = &[Ctx::Help];
 const FILTER: &[Ctx] = &[Ctx::Filter];
@@ -186,7 +189,7 @@ pub static TABLE: &[Binding] = &[
         &[ch('a')],
         "a",
         "approve",
-        "approve the selected item",
+        "approve the selected item (picked with Space: the standard ones)",
         ActionKind::Approve,
         10
     ),
@@ -197,14 +200,15 @@ pub static TABLE: &[Binding] = &[
         help: "approve with conditions (shorter expiry, extra control)",
         msg: Msg::ApproveWithConditions,
         ctx: ITEM,
-        when: |f| f.may(ActionKind::Approve),
+        // Conditions are given one item at a time, never to several picked at once.
+        when: |f| f.may(ActionKind::Approve) && f.picked == 0,
         footer: Some(11),
     },
     item_move!(
         &[ch('d')],
         "d",
         "deny",
-        "deny with a reason (asks to confirm)",
+        "deny with a reason, asks to confirm (or every item picked)",
         ActionKind::Deny,
         12
     ),
@@ -212,7 +216,7 @@ pub static TABLE: &[Binding] = &[
         &[ch('r')],
         "r",
         "return",
-        "return for changes with a reason",
+        "return for changes with a reason (or every item picked)",
         ActionKind::Return,
         13
     ),
@@ -305,6 +309,47 @@ pub static TABLE: &[Binding] = &[
         ActionKind::CloseRetro,
         25
     ),
+    // Copying and picking several items (nudges and bulk decisions).
+    Binding {
+        keys: &[ch('y')],
+        shown: "y",
+        label: "copy nudge",
+        help: "copy the nudge (who, what, since when, what to do) to the clipboard",
+        msg: Msg::CopyNudge,
+        ctx: ITEM,
+        when: |f| f.selection,
+        footer: Some(37),
+    },
+    Binding {
+        keys: &[ch('Y')],
+        shown: "Y",
+        label: "copy id",
+        help: "copy the item's id to the clipboard",
+        msg: Msg::CopyId,
+        ctx: ITEM,
+        when: |f| f.selection,
+        footer: None,
+    },
+    Binding {
+        keys: &[ch(' ')],
+        shown: "Space",
+        label: "select",
+        help: "pick the item to approve, deny or return several at once",
+        msg: Msg::TogglePick,
+        ctx: QUEUE,
+        when: |f| f.selection,
+        footer: Some(9),
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc)],
+        shown: "Esc",
+        label: "deselect",
+        help: "deselect every selected item",
+        msg: Msg::ClearPicks,
+        ctx: QUEUE,
+        when: |f| f.picked > 0,
+        footer: Some(29),
+    },
     // Items and views.
     Binding {
         keys: &[code(KeyCode::Enter)],

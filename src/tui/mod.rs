@@ -9,6 +9,8 @@
 
 mod actions;
 mod app;
+mod bulk;
+mod copy;
 mod form;
 mod format;
 pub mod keymap;
@@ -215,6 +217,12 @@ fn event_loop(
             if let Some(msg) = message(app, ev, opts) {
                 app.update(msg);
                 dirty = true;
+            }
+            if let Some(text) = app.take_clipboard() {
+                let _ = execute!(
+                    stdout(),
+                    crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+                );
             }
             if app.should_quit() || term::stop_requested() {
                 return Ok(());

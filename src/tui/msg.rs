@@ -91,4 +91,12 @@ pub enum Msg {
     Reload,
     /// Mouse wheel or click at a column and row (only with mouse support on).
     Click(u16, u16),
+    /// Copy the selected item's nudge to the clipboard (OSC 52).
+    CopyNudge,
+    /// Copy the selected item's id to the clipboard (OSC 52).
+    CopyId,
+    /// Select or deselect the queue's current item for a decision on several at once.
+    TogglePick,
+    /// Deselect every item selected in the queue.
+    ClearPicks,
 }

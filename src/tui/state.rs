@@ -160,3 +160,12 @@ pub struct Look<'a> {
     pub now: chrono::DateTime<chrono::Utc>,
     pub tz: chrono_tz::Tz,
 }
+
+/// An item picked in the queue with Space, at the version shown then: a decision on
+/// several items is made on each at the version it was picked at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pick {
+    pub rowid: i64,
+    pub id: String,
+    pub version: i64,
+}

@@ -3,7 +3,7 @@
 //! in `actions.rs`.
 
 use super::app::App;
-use super::form::Form;
+use super::form::{Form, Purpose};
 use super::keymap::Ctx;
 use super::layout;
 use super::msg::Msg;
@@ -130,7 +130,12 @@ impl App {
             }
             Msg::Confirm => {
                 if let Some(Modal::Confirm(c)) = self.modal.take() {
-                    self.run(&c.id, c.version, &c.action, c.form);
+                    match c.form.as_deref().map(|f| &f.purpose) {
+                        Some(Purpose::Bulk { kind, targets }) => {
+                            self.run_bulk(*kind, &c.action, targets.clone(), Vec::new())
+                        }
+                        _ => self.run(&c.id, c.version, &c.action, c.form),
+                    }
                 }
             }
             Msg::ConfirmCancel => self.cancel_confirm(),
@@ -153,6 +158,10 @@ impl App {
             }),
             Msg::Reload => self.refresh(),
             Msg::Click(x, y) => self.click(x, y),
+            Msg::CopyNudge => self.copy_nudge(),
+            Msg::CopyId => self.copy_id(),
+            Msg::TogglePick => self.toggle_pick(),
+            Msg::ClearPicks => self.clear_picks(),
         }
     }
 

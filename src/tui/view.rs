@@ -113,6 +113,7 @@ impl Widget for &App {
                     &app.views,
                     cursor(Pane::Queue),
                     &app.login,
+                    &app.picked.iter().map(|p| p.rowid).collect::<Vec<_>>(),
                     a.body,
                     buf,
                 ),

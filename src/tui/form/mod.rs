@@ -43,6 +43,12 @@ pub enum Purpose {
         version: i64,
         kind: ActionKind,
     },
+    /// Make one move, with the same text, on several items: each (id, version) is
+    /// decided on its own, at the version it was picked at.
+    Bulk {
+        kind: ActionKind,
+        targets: Vec<(String, i64)>,
+    },
 }
 
 /// The kind of value a field holds.
@@ -303,7 +309,7 @@ impl Form {
 
     /// The move a move form makes.
     pub fn action(&self) -> Option<Action> {
-        let Purpose::Move { kind, .. } = &self.purpose else {
+        let (Purpose::Move { kind, .. } | Purpose::Bulk { kind, .. }) = &self.purpose else {
             return None;
         };
         let t = |name: &str| self.value(name).unwrap_or_default().trim().to_string();
@@ -346,6 +352,7 @@ impl Form {
         match &self.purpose {
             Purpose::Add => None,
             Purpose::Edit { id, .. } | Purpose::Move { id, .. } => Some(id),
+            Purpose::Bulk { targets, .. } => targets.first().map(|(id, _)| id.as_str()),
         }
     }
 }

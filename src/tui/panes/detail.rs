@@ -1,6 +1,7 @@
 //! The detail view of one item: every field, the approvals given and still needed,
-//! why it blocks, the tasks it holds up, the collection instruction to send to the
-//! credential owner, and its history from the event log.
+//! why it blocks, the tasks it holds up, its nudge (the message `y` copies), the
+//! collection instruction to send to the credential owner, and its history from the
+//! event log.
 //!
 //! The lines are built for a given width (long values wrapped here), so the app can
 //! count them for scrolling with the same function the screen uses.
@@ -69,10 +70,11 @@ impl Builder {
 /// its blockers and history on the right.
 pub const TWO_COLUMNS: u16 = 120;
 
-/// The detail view's lines: one column, or (left, right) on wide terminals.
+/// The detail view's lines: one column, or (left, right) on wide terminals with the
+/// nudge below them at full width, so it can be selected by hand line by line.
 pub enum Columns {
     One(Vec<Line<'static>>),
-    Two(Vec<Line<'static>>, Vec<Line<'static>>),
+    Two(Vec<Line<'static>>, Vec<Line<'static>>, Vec<Line<'static>>),
 }
 
 impl Columns {
@@ -80,7 +82,7 @@ impl Columns {
     pub fn len(&self) -> usize {
         match self {
             Columns::One(l) => l.len(),
-            Columns::Two(a, b) => a.len().max(b.len()),
+            Columns::Two(a, b, below) => a.len().max(b.len()) + below.len(),
         }
     }
 }
@@ -100,9 +102,11 @@ pub fn columns(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> Colum
         let [fields, blocking, approvals, instruction, history] = sections(look, s, d, w);
         let left = [fields, approvals, instruction].concat();
         let right = [blocking, history].concat();
-        Columns::Two(left, right)
+        Columns::Two(left, right, nudge_section(look, s, width))
     } else {
-        Columns::One(sections(look, s, d, width).concat())
+        let [fields, blocking, approvals, instruction, history] = sections(look, s, d, width);
+        let nudge = nudge_section(look, s, width);
+        Columns::One([fields, blocking, nudge, approvals, instruction, history].concat())
     }
 }
 
@@ -329,6 +333,26 @@ fn sections(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> [Vec<Lin
     [fields, blocking, approvals, instruction_lines, b.lines]
 }
 
+/// The item's nudge (the one `y` copies) as plain lines, so it can be selected by hand.
+fn nudge_section(look: &Look<'_>, s: Subject<'_>, width: u16) -> Vec<Line<'static>> {
+    let t = look.theme;
+    let mut b = Builder {
+        width: usize::from(width),
+        lines: Vec::new(),
+    };
+    b.heading("Nudge (y copies it)", t.title);
+    match s.project.and_then(|p| present::nudge(s.v, p, look.now)) {
+        Some(nudge) => {
+            for line in nudge.text().lines() {
+                b.text(line, 2, t.normal);
+            }
+        }
+        None => b.text("nothing waits on anyone: no nudge", 2, t.muted),
+    }
+    b.blank();
+    b.lines
+}
+
 /// Draws the detail view (its item may have vanished meanwhile: `None`).
 pub fn render(look: &Look<'_>, s: Option<Subject<'_>>, d: &Detail, area: Rect, buf: &mut Buffer) {
     let theme = look.theme;
@@ -351,18 +375,33 @@ pub fn render(look: &Look<'_>, s: Option<Subject<'_>>, d: &Detail, area: Rect, b
     };
     match cols {
         Columns::One(all) => Paragraph::new(window(all)).render(inner, buf),
-        Columns::Two(left, right) => {
+        Columns::Two(left, right, below) => {
+            // The columns, then (once scrolled to) the full-width lines below them.
+            let top = left.len().max(right.len());
+            let top_rows = top.saturating_sub(scroll).min(height);
+            let upper = Rect {
+                height: u16::try_from(top_rows).unwrap_or(inner.height),
+                ..inner
+            };
             let w = (inner.width - 1) / 2;
-            Paragraph::new(window(left)).render(Rect { width: w, ..inner }, buf);
+            Paragraph::new(window(left)).render(Rect { width: w, ..upper }, buf);
             let x = inner.x + w + 1;
             Paragraph::new(window(right)).render(
                 Rect {
                     x,
                     width: inner.width - w - 1,
-                    ..inner
+                    ..upper
                 },
                 buf,
             );
+            let lower = Rect {
+                y: inner.y + upper.height,
+                height: inner.height - upper.height,
+                ..inner
+            };
+            let skip = scroll.saturating_sub(top);
+            let rest: Vec<Line<'static>> = below.into_iter().skip(skip).take(height).collect();
+            Paragraph::new(rest).render(lower, buf);
         }
     }
     crate::tui::widgets::scroll_marker(area, buf, (scroll, height, total), "lines ", theme.muted);

@@ -32,11 +32,16 @@ pub fn why(item: &Item, capacity: Capacity) -> String {
     }
 }
 
+/// Marks a picked row (Space) before its id, in every theme (mono included).
+const PICKED: &str = "✓ ";
+
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     look: &Look<'_>,
     views: &Views,
     cursor: Cursor,
     login: &str,
+    picked: &[i64],
     area: Rect,
     buf: &mut Buffer,
 ) {
@@ -50,17 +55,34 @@ pub fn render(
         ),
         Span::styled(" · riskiest, then oldest ", theme.muted),
     ]);
+    let title = if picked.is_empty() {
+        title
+    } else {
+        let mut t = title;
+        t.push_span(Span::styled(
+            format!("· {} selected ", picked.len()),
+            theme.pending,
+        ));
+        t
+    };
     let block = pane_block(theme, title);
     if n == 0 {
         return render_empty(area, buf, block, "Nothing waits on your decision.", theme);
     }
-    let specs = super::with_id_width(views.id_width, &super::columns::QUEUE);
+    // With a pick, the id column also holds the marks.
+    let mark_width = if picked.is_empty() { 0 } else { 2 };
+    let specs = super::with_id_width(views.id_width + mark_width, &super::columns::QUEUE);
     let fitted = fit(&specs, area);
     let visible = crate::tui::layout::table_rows(area, 0);
     let (rows, selected) = super::visible_rows(&views.queue, cursor, visible, |e| {
-        views
-            .get(e.ix)
-            .map(|v| row(theme, look, &v.item, e, &fitted))
+        views.get(e.ix).map(|v| {
+            let mark = match (mark_width, picked.contains(&v.item.rowid)) {
+                (0, _) => "",
+                (_, true) => PICKED,
+                (_, false) => "  ",
+            };
+            row(theme, look, &v.item, e, &fitted, mark)
+        })
     });
     render_table(
         theme,
@@ -75,11 +97,22 @@ pub fn render(
     );
 }
 
-fn row<'a>(theme: &Theme, look: &Look<'_>, it: &Item, e: &QueueEntry, fitted: &Fitted) -> Row<'a> {
+fn row<'a>(
+    theme: &Theme,
+    look: &Look<'_>,
+    it: &Item,
+    e: &QueueEntry,
+    fitted: &Fitted,
+    mark: &str,
+) -> Row<'a> {
     let f = &it.fields;
     let (given, required) = it.approval_progress();
     let cells = fitted.iter().map(|&(col, w)| match col {
-        0 => Cell::from(cell(&it.id(), w)),
+        0 if mark == PICKED => Cell::from(Span::styled(
+            cell(&format!("{mark}{}", it.id()), w),
+            theme.pending,
+        )),
+        0 => Cell::from(cell(&format!("{mark}{}", it.id()), w)),
         1 => {
             let b = badges(it);
             if b.is_empty() {
