@@ -6,6 +6,7 @@
 mod common;
 
 mod bulk;
+mod clipboard;
 mod defects;
 mod faults;
 mod hostile;
