@@ -283,6 +283,22 @@ pub fn event_summary(e: &Event) -> String {
     text::sanitize(&parts.join(" · ")).into_owned()
 }
 
+/// The nudge for an item as listed (its blockers as assessed when it was read), at
+/// `now`: the same message in the detail view, on the clipboard and from the CLI.
+pub fn nudge(
+    v: &crate::store::ItemView,
+    project: &crate::domain::Project,
+    now: DateTime<Utc>,
+) -> Option<crate::domain::nudge::Nudge> {
+    crate::domain::nudge::for_item(&crate::domain::nudge::Context {
+        item: &v.item,
+        project,
+        reasons: &v.reasons,
+        blocked_since: v.blocked_since,
+        now,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,20 +351,4 @@ mod tests {
             "nothing: ready; revoke it when the project ends"
         );
     }
-}
-
-/// The nudge for an item as listed (its blockers as assessed when it was read), at
-/// `now`: the same message in the detail view, on the clipboard and from the CLI.
-pub fn nudge(
-    v: &crate::store::ItemView,
-    project: &crate::domain::Project,
-    now: DateTime<Utc>,
-) -> Option<crate::domain::nudge::Nudge> {
-    crate::domain::nudge::for_item(&crate::domain::nudge::Context {
-        item: &v.item,
-        project,
-        reasons: &v.reasons,
-        blocked_since: v.blocked_since,
-        now,
-    })
 }

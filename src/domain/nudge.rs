@@ -61,27 +61,34 @@ pub struct Context<'a> {
 /// A message for the person an item waits on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Nudge {
-    /// The item's id ("ACME-3").
+    /// The item's id ("ACME-3") and why it is nudged.
     pub item: String,
     pub situation: Situation,
-    /// Who it is for, as logins or described people.
+    /// Who it is for (logins or described people), what it is about, and what
+    /// the reader is asked to do.
     pub to: String,
-    /// What it is about.
     pub about: String,
-    /// Since when it waits (UTC).
+    pub ask: String,
+    /// Since when, and what has been waiting.
+    #[serde(flatten)]
+    pub wait: Wait,
+    /// Why it blocks, in words (empty when it does not), and the safe collection
+    /// method the access goes through, if one is chosen.
+    pub reasons: Vec<String>,
+    pub method: Option<String>,
+}
+
+/// How long a nudge's subject has waited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Wait {
+    /// The moment (UTC) and the same moment as a calendar date in the project's
+    /// time zone.
     pub since: DateTime<Utc>,
-    /// The same moment as a calendar date in the project's time zone.
     pub since_date: NaiveDate,
-    /// Whole days it has waited (never negative).
+    /// Whole days waited (never negative).
     pub days: i64,
     /// What has been waiting, as a phrase ("waiting for a decision").
     pub waiting: String,
-    /// What the reader is asked to do.
-    pub ask: String,
-    /// Why it blocks, in words (empty when it does not).
-    pub reasons: Vec<String>,
-    /// The safe collection method the access goes through, if one is chosen.
-    pub method: Option<String>,
 }
 
 /// The nudge for an item at `c.now`, or `None` when it waits on no one.
@@ -98,9 +105,9 @@ impl Nudge {
         let _ = writeln!(
             o,
             "Since: {} ({}), {}",
-            self.since_date,
-            days_words(self.days),
-            self.waiting
+            self.wait.since_date,
+            days_words(self.wait.days),
+            self.wait.waiting
         );
         let _ = writeln!(o, "Please: {}", self.ask);
         if !self.reasons.is_empty() {
@@ -153,11 +160,13 @@ fn nudge(c: &Context<'_>, situation: Situation, since: DateTime<Utc>) -> Nudge {
         situation,
         to: String::new(),
         about,
-        since,
-        since_date,
-        days,
-        waiting: String::new(),
         ask: String::new(),
+        wait: Wait {
+            since,
+            since_date,
+            days,
+            waiting: String::new(),
+        },
         reasons: c
             .reasons
             .iter()
@@ -201,7 +210,7 @@ fn decision(c: &Context<'_>) -> Option<Nudge> {
     let (given, required) = it.approval_progress();
     let mut n = nudge(c, Situation::Decision, it.state_since);
     n.to = names.join(" and ");
-    n.waiting = "waiting for a decision on the request".to_string();
+    n.wait.waiting = "waiting for a decision on the request".to_string();
     n.ask = format!(
         "approve, deny or return it in accessdesk ({given} of {required} approvals given)."
     );
@@ -216,7 +225,7 @@ fn blocker(c: &Context<'_>) -> Option<Nudge> {
     let it = c.item;
     let since = c.blocked_since.unwrap_or(it.updated_at);
     let mut n = nudge(c, Situation::Blocker, since);
-    n.waiting = "blocking work".to_string();
+    n.wait.waiting = "blocking work".to_string();
     let coordinator = format!("{} (coordinator)", sanitize(&c.project.coordinator));
     let conflict = c.reasons.iter().find_map(|r| match r {
         Reason::ApproverConflict { approver, .. } => Some(approver.clone()),
@@ -307,7 +316,7 @@ fn expiring(c: &Context<'_>) -> Option<Nudge> {
     };
     let mut n = nudge(c, Situation::Expiring, it.state_since);
     n.to = to;
-    n.waiting = format!(
+    n.wait.waiting = format!(
         "access live; it ends on {end} ({})",
         match left {
             0 => "today".to_string(),
@@ -334,21 +343,17 @@ mod tests {
     }
 
     fn item(state: State, at: &str) -> Item {
-        let fields = ItemFields {
-            system: "Analytics".into(),
-            purpose: "campaign reporting".into(),
-            role: "Editor".into(),
-            credential_owner: "Dana (client IT)".into(),
-            approver: "alice".into(),
-            method: Some(Method::Vault),
-            ..Default::default()
-        };
-        Item {
-            rowid: 1,
-            state,
-            state_since: t(at),
-            ..Item::new("ACME", 3, fields, "rob", t(at))
-        }
+        let mut it = Item::new("ACME", 3, ItemFields::default(), "rob", t(at));
+        it.rowid = 1;
+        it.state = state;
+        let f = &mut it.fields;
+        f.system = "Analytics".into();
+        f.purpose = "campaign reporting".into();
+        f.role = "Editor".into();
+        f.credential_owner = "Dana (client IT)".into();
+        f.approver = "alice".into();
+        f.method = Some(Method::Vault);
+        it
     }
 
     /// The nudge as the front ends build it: from the domain's own assessment.
@@ -398,7 +403,7 @@ mod tests {
         assert_safe(&n);
         assert_eq!(n.situation, Situation::Decision);
         assert_eq!(n.to, "alice (approval owner) and a security reviewer");
-        assert_eq!(n.days, 2);
+        assert_eq!(n.wait.days, 2);
         assert_eq!(
             n.text(),
             "To: alice (approval owner) and a security reviewer\n\
@@ -448,7 +453,7 @@ mod tests {
         assert_eq!(n.to, "rob (requester)");
         assert_eq!(n.ask, "reopen it with a narrower request, or cancel it.");
         assert_eq!(n.reasons, vec!["denied while still needed".to_string()]);
-        assert_eq!(n.since_date.to_string(), "2026-03-02");
+        assert_eq!(n.wait.since_date.to_string(), "2026-03-02");
     }
 
     #[test]
@@ -523,7 +528,10 @@ mod tests {
         assert_safe(&n);
         assert_eq!(n.situation, Situation::Expiring);
         assert_eq!(n.to, "rob (requester) and carol (coordinator)");
-        assert_eq!(n.waiting, "access live; it ends on 2026-03-12 (in 9 days)");
+        assert_eq!(
+            n.wait.waiting,
+            "access live; it ends on 2026-03-12 (in 9 days)"
+        );
         assert!(n.about.contains(" for ops team "), "{}", n.about);
         // Far from its end: nothing to chase.
         assert_eq!(nudge_at(&it, "2026-02-20T10:00:00Z", None), None);
@@ -541,7 +549,7 @@ mod tests {
         assert_safe(&n);
         assert_eq!(n.situation, Situation::Expiring);
         assert_eq!(n.to, "carol (coordinator)");
-        assert!(n.waiting.ends_with("(today)"), "{}", n.waiting);
+        assert!(n.wait.waiting.ends_with("(today)"), "{}", n.wait.waiting);
     }
 
     #[test]

@@ -34,7 +34,11 @@ fn y_copies_the_nudge_into_tmux_with_set_clipboard_on() {
     );
     tmux.start(&format!("sh -c {}", sh_quote(&command)));
     let set = tmux.run(&["set", "-g", "set-clipboard", "on"]);
-    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
     tmux.wait_for("the header", Duration::from_secs(10), |s| {
         s.contains("2 Approval queue") && s.contains("Ready")
     });
@@ -57,7 +61,11 @@ fn y_copies_the_nudge_into_tmux_with_set_clipboard_on() {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(copied.trim_end(), wanted.trim_end(), "tmux buffer vs item nudge");
+    assert_eq!(
+        copied.trim_end(),
+        wanted.trim_end(),
+        "tmux buffer vs item nudge"
+    );
     assert!(copied.starts_with("To: "), "{copied}");
 
     tmux.keys(&["Y"]);
