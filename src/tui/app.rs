@@ -230,7 +230,7 @@ impl App {
         // Overlays offer no moves: do not ask the state machine for them.
         let allowed = match (self.context(), selected) {
             (Ctx::Form | Ctx::Filter | Ctx::Confirm, _) | (_, None) => Vec::new(),
-            (_, Some(_)) if self.bulk_mode() => super::bulk::KINDS.to_vec(),
+            (_, Some(_)) if self.bulk_mode() => super::state::Pick::MOVES.to_vec(),
             (_, Some(v)) => self
                 .project_of(&v.item)
                 .map(|p| machine::allowed(&v.item, p, self.me.as_ref(), &self.login))

@@ -12,10 +12,6 @@ use super::state::{Confirm, Modal, Pane, Pick, StatusKind};
 use crate::domain::machine::{Action, ActionKind};
 use crate::store;
 
-/// The moves that apply to every picked item.
-pub(super) const KINDS: [ActionKind; 3] =
-    [ActionKind::Approve, ActionKind::Deny, ActionKind::Return];
-
 /// What became of each picked item, in the order they were decided.
 #[derive(Default)]
 struct Outcome {

@@ -4,7 +4,7 @@
 
 use super::form::Form;
 use crate::domain::State;
-use crate::domain::machine::Action;
+use crate::domain::machine::{Action, ActionKind};
 use crate::store::Event;
 use tui_input::Input;
 
@@ -168,4 +168,9 @@ pub struct Pick {
     pub rowid: i64,
     pub id: String,
     pub version: i64,
+}
+
+impl Pick {
+    /// The moves that apply to every picked item at once.
+    pub const MOVES: [ActionKind; 3] = [ActionKind::Approve, ActionKind::Deny, ActionKind::Return];
 }

@@ -245,6 +245,8 @@ impl App {
         };
         self.cursors = [Cursor::default(); 3];
         self.detail = None;
+        // Picks belong to the queue that was shown.
+        self.picked.clear();
         self.reload();
     }
 
