@@ -184,6 +184,7 @@ fn bulk_approve_decides_the_standard_items_and_skips_the_flagged() {
     let last = flagged.last().expect("one flagged");
     assert!(shown.contains(&format!("{last}.")), "{shown}");
     assert_eq!(a.picked_count(), 0);
+    crate::common::ok(&fx.path, &["audit", "verify"]);
 }
 
 #[test]
@@ -224,6 +225,7 @@ fn bulk_deny_asks_one_reason_and_confirmation() {
     }
     assert_eq!(store.item(&ids[2]).expect("item").state, State::Requested);
     assert_eq!(a.pane(), Pane::Queue);
+    crate::common::ok(&fx.path, &["audit", "verify"]);
 }
 
 #[test]
@@ -268,6 +270,8 @@ fn an_item_changed_in_between_is_reported_and_the_others_decided() {
     assert_eq!(after.state, State::Requested, "not overwritten");
     assert_eq!(after.version, before.version + 1, "only their note");
     assert_eq!(after.last_reason, before.last_reason);
+    // The decisions went through the ordinary moves: the log replays to the tables.
+    crate::common::ok(&fx.path, &["audit", "verify"]);
 }
 
 #[test]
@@ -302,4 +306,7 @@ fn with_a_pick_only_approve_deny_and_return_act_and_c_does_nothing() {
         assert!(!tester_approved(&fx, id), "{id}");
     }
     assert_eq!(a.picked_count(), 1);
+    // Switching project drops the picks: they belong to the queue that was shown.
+    press(&mut a, KeyCode::Char('p'));
+    assert_eq!(a.picked_count(), 0);
 }
