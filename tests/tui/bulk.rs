@@ -310,3 +310,42 @@ fn with_a_pick_only_approve_deny_and_return_act_and_c_does_nothing() {
     press(&mut a, KeyCode::Char('p'));
     assert_eq!(a.picked_count(), 0);
 }
+
+#[test]
+fn no_nudge_of_the_demo_asks_for_a_credential() {
+    let fx = demo();
+    let a = app(&fx, 80, 24);
+    let mut seen = 0;
+    for id in a.tracker_ids() {
+        let Some(text) = nudge_text(&fx, &id) else {
+            continue;
+        };
+        seen += 1;
+        assert_eq!(
+            accessdesk::domain::secrets::find_secret(&text),
+            None,
+            "{text}"
+        );
+        let lower = text.to_lowercase();
+        for asked in [
+            "password",
+            "passcode",
+            "token",
+            "send us",
+            "reply with",
+            " --",
+        ] {
+            assert!(
+                !lower.contains(asked),
+                "{asked:?} in the nudge of {id}:\n{text}"
+            );
+        }
+        assert!(
+            text.lines()
+                .last()
+                .is_some_and(|l| l.starts_with("Nothing secret belongs in a reply")),
+            "{text}"
+        );
+    }
+    assert!(seen >= 20, "only {seen} demo items have a nudge");
+}
