@@ -13,6 +13,7 @@ pub mod args;
 mod host;
 mod items;
 mod output;
+mod project;
 mod safe_json;
 mod setup;
 pub mod words;

@@ -8,6 +8,7 @@
 pub mod blockers;
 pub mod dates;
 pub mod decide;
+pub mod lifecycle;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod machine;

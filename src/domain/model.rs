@@ -337,6 +337,10 @@ pub struct Item {
     /// decision is left in the round, and the list is cleared.
     #[serde(default)]
     pub parties: Vec<String>,
+    /// Whether its credential waits for rotation (exposed) or was rotated since the
+    /// last grant; `None` when neither.
+    #[serde(default)]
+    pub rotation: Option<super::lifecycle::Rotation>,
 }
 
 impl Item {
@@ -370,6 +374,7 @@ impl Item {
             blocked_since: None,
             last_reason: None,
             parties: Vec::new(),
+            rotation: None,
         }
     }
 

@@ -335,7 +335,19 @@ impl Form {
             K::BreakGlass => Action::BreakGlass {
                 reason: t("reason"),
             },
-            K::CloseRetro => Action::CloseRetro { note: t("note") },
+            K::CloseRetro => Action::CloseRetro {
+                note: t("note"),
+                outcome: opt("outcome")
+                    .and_then(|o| o.parse().ok())
+                    .unwrap_or(crate::domain::lifecycle::RetroOutcome::Accepted),
+            },
+            K::ReportUnsafe => Action::ReportUnsafe {
+                channel: opt("channel")
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(crate::domain::lifecycle::Channel::Other),
+                note: t("note"),
+            },
+            K::Rotated => Action::Rotated { note: t("note") },
             K::Note => Action::Note { text: t("note") },
             K::Edit => return None,
         })
