@@ -370,6 +370,7 @@ fn a_history_that_uses_every_action_verifies_clean() {
         &c,
         &Action::CloseRetro {
             note: "justified; rotated after".into(),
+            outcome: accessdesk::domain::lifecycle::RetroOutcome::Accepted,
         },
         None,
     )
