@@ -16,6 +16,7 @@ mod layout;
 mod load;
 mod msg;
 mod panes;
+mod projects;
 mod query;
 mod state;
 mod term;

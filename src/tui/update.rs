@@ -102,6 +102,7 @@ impl App {
             Msg::NewItem => self.new_item(),
             Msg::Act(kind) => self.start_move(kind, false),
             Msg::ApproveWithConditions => self.start_move(ActionKind::Approve, true),
+            Msg::ProjectActions => self.open_project_actions(),
             Msg::Explain(kind) => self.explain(kind),
             Msg::FormInput(key) => {
                 if let Some(Modal::Form(f)) = &mut self.modal {
@@ -130,7 +131,10 @@ impl App {
             }
             Msg::Confirm => {
                 if let Some(Modal::Confirm(c)) = self.modal.take() {
-                    self.run(&c.id, c.version, &c.action, c.form);
+                    match c.close_project {
+                        Some(key) => self.close_project(&key),
+                        None => self.run(&c.id, c.version, &c.action, c.form),
+                    }
                 }
             }
             Msg::ConfirmCancel => self.cancel_confirm(),

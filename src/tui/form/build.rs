@@ -171,6 +171,30 @@ impl Form {
         }
     }
 
+    /// The project actions of `p`: close it (asks first), reopen it, move its start.
+    pub fn project_actions(p: &crate::domain::Project, today: NaiveDate) -> Form {
+        let options = [
+            ("close", "close the project"),
+            ("reopen", "reopen it (closed by mistake)"),
+            ("start", "move its start date"),
+        ]
+        .map(|(v, s)| (v.to_string(), s.to_string()))
+        .to_vec();
+        let current = if p.closed_at.is_some() { "reopen" } else { "close" };
+        let mut what = choice("do", "Action", options, current);
+        what.required = true;
+        Form {
+            title: format!("Project {} ({})", p.key, p.name),
+            purpose: Purpose::Project { key: p.key.clone() },
+            project: Some(p.key.clone()),
+            fields: vec![what, date("start", "New start", Some(p.start))],
+            focus: 0,
+            tried: false,
+            today,
+            theirs: Vec::new(),
+        }
+    }
+
     /// The form of a move that needs text, or `None` when the move needs none.
     pub fn for_move(item: &Item, kind: ActionKind, with_conditions: bool) -> Option<Form> {
         use ActionKind as K;

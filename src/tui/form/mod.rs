@@ -43,6 +43,8 @@ pub enum Purpose {
         version: i64,
         kind: ActionKind,
     },
+    /// Close or reopen a project, or move its start.
+    Project { key: String },
 }
 
 /// The kind of value a field holds.
@@ -356,7 +358,7 @@ impl Form {
     /// Item id the form works on (edit and move forms).
     pub fn item_id(&self) -> Option<&str> {
         match &self.purpose {
-            Purpose::Add => None,
+            Purpose::Add | Purpose::Project { .. } => None,
             Purpose::Edit { id, .. } | Purpose::Move { id, .. } => Some(id),
         }
     }
