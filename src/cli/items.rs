@@ -235,12 +235,9 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
         ItemCmd::BreakGlass { id, reason } => {
             act(&mut store, &id, Action::BreakGlass { reason }, None)
         }
-        ItemCmd::CloseRetro { id, outcome, note } => act(
-            &mut store,
-            &id,
-            Action::CloseRetro { note, outcome },
-            None,
-        ),
+        ItemCmd::CloseRetro { id, outcome, note } => {
+            act(&mut store, &id, Action::CloseRetro { note, outcome }, None)
+        }
         ItemCmd::Rotated { id, note } => act(&mut store, &id, Action::Rotated { note }, None),
         ItemCmd::Note { id, note } => act(&mut store, &id, Action::Note { text: note }, None),
         ItemCmd::UnsafeAttempt { id, channel, note } => {

@@ -256,7 +256,10 @@ pub fn check_reopen(p: &Project) -> Result<(), Refusal> {
     if p.closed_at.is_none() {
         return Err(Refusal::new(
             Rule::ProjectOpen,
-            format!("project {} is open; only a closed project is reopened", p.key),
+            format!(
+                "project {} is open; only a closed project is reopened",
+                p.key
+            ),
         ));
     }
     Ok(())

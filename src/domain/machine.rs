@@ -5,9 +5,9 @@
 //! TUI can offer only the moves that would be accepted; `apply` also checks the text
 //! and returns the changed item and the event to record.
 
+use super::lifecycle::{self, Channel, RetroOutcome};
 use super::model::*;
 use super::refusal::{Field, Refusal, Rule};
-use super::lifecycle::{self, Channel, RetroOutcome};
 use super::{decide, rules};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
@@ -634,7 +634,10 @@ pub fn apply(
             lifecycle::mark_exposed(&mut next, *channel, note, &mut payload);
         }
         Action::Rotated { note } => {
-            required_note(note, "say who rotated the credential and how that was confirmed")?;
+            required_note(
+                note,
+                "say who rotated the credential and how that was confirmed",
+            )?;
             next.rotation = Some(lifecycle::Rotation::Done);
             payload["note"] = json!(note);
         }

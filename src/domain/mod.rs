@@ -8,9 +8,9 @@
 pub mod blockers;
 pub mod dates;
 pub mod decide;
-pub mod lifecycle;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod lifecycle;
 pub mod machine;
 pub mod model;
 pub mod refusal;

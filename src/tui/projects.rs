@@ -48,8 +48,7 @@ impl App {
     }
 
     pub(super) fn open_project_actions(&mut self) {
-        if let Err(r) = machine::require_manager(self.me.as_ref(), &self.login, "project actions")
-        {
+        if let Err(r) = machine::require_manager(self.me.as_ref(), &self.login, "project actions") {
             return self.set_status(StatusKind::Refused, super::actions::refusal_text(&r, None));
         }
         let Some(p) = self.project_in_view() else {
@@ -126,7 +125,10 @@ impl App {
         {
             Ok(list) => {
                 let ids = |l: &[lifecycle::ChecklistEntry]| {
-                    l.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
+                    l.iter()
+                        .map(|e| e.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
                 let text = if list.is_empty() {
                     format!("Closed project {key}: nothing left to deprovision.")

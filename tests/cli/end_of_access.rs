@@ -24,15 +24,16 @@ fn verify(path: &Path) {
 fn codes(item: &Value) -> Vec<String> {
     item["blocker_reason_codes"]
         .as_array()
-        .map(|a| a.iter().filter_map(|c| c.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn report(db: &Db, key: &str) -> Value {
-    db.run(&["report", "--project", key, "--json"])
-        .ok()
-        .json()["projects"][0]
-        .clone()
+    db.run(&["report", "--project", key, "--json"]).ok().json()["projects"][0].clone()
 }
 
 #[test]
@@ -63,7 +64,11 @@ fn a_second_break_glass_is_refused_while_a_retrospective_is_overdue() {
     let out = db
         .run(&["item", "break-glass", &second, "--reason", "another outage"])
         .refused("overdue-retrospective");
-    assert!(out.stderr.contains(&first), "names the item: {}", out.stderr);
+    assert!(
+        out.stderr.contains(&first),
+        "names the item: {}",
+        out.stderr
+    );
     assert!(out.stderr.contains("Cloudflare"), "{}", out.stderr);
     assert_eq!(db.state(&second), "needed");
     let r = report(&db, "ACME");
@@ -71,7 +76,10 @@ fn a_second_break_glass_is_refused_while_a_retrospective_is_overdue() {
 
     // The old form without an outcome is a usage error naming the flag.
     let old = db
-        .run_as(&acc.security, &["item", "close-retro", &first, "--note", "ok"])
+        .run_as(
+            &acc.security,
+            &["item", "close-retro", &first, "--note", "ok"],
+        )
         .code(2);
     assert!(old.stderr.contains("--outcome"), "{}", old.stderr);
     // The one who broke the glass does not close it.
@@ -149,13 +157,17 @@ fn an_unsafe_attempt_from_outside_blocks_until_the_credential_is_rotated() {
     ])
     .ok();
     let shown = db.show(&id);
-    assert!(codes(&shown).contains(&"rotation-due".to_string()), "{shown}");
-    let blocked = db
-        .run(&["item", "list", "--blocked", "--json"])
-        .ok()
-        .json();
     assert!(
-        blocked.as_array().unwrap().iter().any(|i| i["id"] == id.as_str()),
+        codes(&shown).contains(&"rotation-due".to_string()),
+        "{shown}"
+    );
+    let blocked = db.run(&["item", "list", "--blocked", "--json"]).ok().json();
+    assert!(
+        blocked
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == id.as_str()),
         "{blocked}"
     );
     // A credential typed into a note is refused and counted apart.
@@ -178,7 +190,10 @@ fn an_unsafe_attempt_from_outside_blocks_until_the_credential_is_rotated() {
     ])
     .ok();
     let shown = db.show(&id);
-    assert!(!codes(&shown).contains(&"rotation-due".to_string()), "{shown}");
+    assert!(
+        !codes(&shown).contains(&"rotation-due".to_string()),
+        "{shown}"
+    );
     let r = report(&db, "ACME");
     assert_eq!(r["rotations_pending"], 0, "{r}");
     assert_eq!(r["unsafe_credential_attempts"], 2, "{r}");
@@ -225,7 +240,10 @@ fn closing_the_demo_project_lists_what_to_revoke_and_rotate_until_each_is_done()
     let want_revoke = ids(&before, key, live);
     let want_rotate = ids(&before, key, |i| {
         has_flag(i, "shared-credential")
-            && matches!(i["state"].as_str(), Some("granted" | "verified" | "revoked"))
+            && matches!(
+                i["state"].as_str(),
+                Some("granted" | "verified" | "revoked")
+            )
     });
     assert!(!want_revoke.is_empty() && !want_rotate.is_empty());
 
@@ -267,13 +285,25 @@ fn closing_the_demo_project_lists_what_to_revoke_and_rotate_until_each_is_done()
     let (mut revoke, mut rotate) = (want_revoke.clone(), want_rotate.clone());
     check(&revoke, &rotate);
     for id in want_revoke {
-        ok(&path, &["item", "revoke", &id, "--note", "removed; login refused"]);
+        ok(
+            &path,
+            &["item", "revoke", &id, "--note", "removed; login refused"],
+        );
         revoke.remove(&id);
         check(&revoke, &rotate);
     }
     // Revoked, a shared credential still waits for its rotation.
     for id in want_rotate {
-        ok(&path, &["item", "rotated", &id, "--note", "rotated by the owner; old one refused"]);
+        ok(
+            &path,
+            &[
+                "item",
+                "rotated",
+                &id,
+                "--note",
+                "rotated by the owner; old one refused",
+            ],
+        );
         rotate.remove(&id);
         check(&revoke, &rotate);
     }
@@ -308,7 +338,8 @@ fn a_moved_start_moves_default_needed_by_and_keeps_a_reached_freeze() {
     assert!(!r["ready_before_start"].is_null(), "{r}");
     db.run(&["project", "edit", "ACME", "--start", "2031-03-01"])
         .refused("valid-value");
-    db.run(&["project", "reopen", "ACME"]).refused("project-open");
+    db.run(&["project", "reopen", "ACME"])
+        .refused("project-open");
     db.run(&["project", "close", "ACME"]).ok();
     db.run(&["project", "edit", "ACME", "--start", "2031-04-01"])
         .refused("project-open");

@@ -6,6 +6,7 @@
 mod common;
 
 mod defects;
+mod end_of_access;
 mod faults;
 mod hostile;
 mod keys;

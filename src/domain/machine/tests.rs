@@ -1,8 +1,8 @@
 //! Property tests of the state machine: whatever sequence of moves, by whoever, the
 //! approval rules hold for every item that reaches `approved` or beyond.
 
-use crate::domain::lifecycle::RetroOutcome;
 use super::*;
+use crate::domain::lifecycle::RetroOutcome;
 use chrono::TimeZone;
 use proptest::prelude::*;
 

@@ -312,9 +312,7 @@ impl Facts {
             "baseline" => self.baseline(e, p),
             "submit" | "approve" | "deny" | "return" | "grant" | "verify" | "revoke" | "cancel"
             | "reopen" | "block" | "unblock" | "break-glass" | "close-retro" | "note"
-            | "unsafe-attempt" | "rotated" => {
-                self.move_item(e, p)
-            }
+            | "unsafe-attempt" | "rotated" => self.move_item(e, p),
             other => Err(format!(
                 "the replay does not know events of kind '{other}', so it cannot vouch for the tables after it"
             )),

@@ -180,7 +180,11 @@ impl Form {
         ]
         .map(|(v, s)| (v.to_string(), s.to_string()))
         .to_vec();
-        let current = if p.closed_at.is_some() { "reopen" } else { "close" };
+        let current = if p.closed_at.is_some() {
+            "reopen"
+        } else {
+            "close"
+        };
         let mut what = choice("do", "Action", options, current);
         what.required = true;
         Form {

@@ -1,8 +1,8 @@
 //! The fact application against the state machine itself: every move the machine
 //! makes, recorded as its event, replays to the item the machine returned.
 
-use crate::domain::lifecycle::{Channel, RetroOutcome};
 use super::*;
+use crate::domain::lifecycle::{Channel, RetroOutcome};
 use crate::domain::machine::{self, Action};
 use crate::domain::{Exception, Item, Person, Project, Role};
 use crate::store::events::ts;
