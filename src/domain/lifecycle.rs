@@ -15,44 +15,7 @@ use serde_json::{Value, json};
 use std::fmt;
 use std::str::FromStr;
 
-/// Declares a small enum with stable lower-case names (as `model` does for its own).
-macro_rules! word_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "kebab-case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-            /// The accepted names, for messages and help.
-            pub fn names() -> String {
-                [$($text),+].join(", ")
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                match s.trim().to_ascii_lowercase().as_str() {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(format!("{} is not one of: {}", super::text::masked(s), $name::names())),
-                }
-            }
-        }
-    };
-}
-
-word_enum!(
+super::model::named_enum!(
     /// What a break-glass retrospective concluded: keep the access, or remove it.
     RetroOutcome {
         Accepted => "accepted",
@@ -60,7 +23,7 @@ word_enum!(
     }
 );
 
-word_enum!(
+super::model::named_enum!(
     /// The unsafe channel a credential was offered over, from outside the app.
     Channel {
         Email => "email",
@@ -70,7 +33,7 @@ word_enum!(
     }
 );
 
-word_enum!(
+super::model::named_enum!(
     /// Where an item's credential is with rotation: exposed and waiting for it, or
     /// rotated since access was last granted.
     Rotation {

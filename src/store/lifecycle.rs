@@ -95,6 +95,17 @@ pub(super) fn frozen_starts(conn: &Connection) -> Result<HashMap<String, NaiveDa
     Ok(out)
 }
 
+/// Records a change of project `key`.
+fn project_event(
+    tx: &Connection,
+    ctx: &Ctx,
+    key: &str,
+    kind: &str,
+    v: serde_json::Value,
+) -> Result<()> {
+    events::append(tx, ctx, Some(key), None, kind, &v).map(|_| ())
+}
+
 impl Store {
     /// What closing project `key` leaves to do (as if it were closed now, when open).
     pub fn closing_checklist(&self, key: &str) -> Result<Checklist> {
@@ -114,13 +125,12 @@ impl Store {
                 "UPDATE projects SET closed_at = NULL WHERE key = ?1",
                 [&key],
             )?;
-            events::append(
+            project_event(
                 tx,
                 ctx,
-                Some(&key),
-                None,
+                &key,
                 "project-reopen",
-                &json!({"closed_at": p.closed_at}),
+                json!({"closed_at": p.closed_at}),
             )?;
             load_project(tx, &key)
         })
@@ -152,14 +162,8 @@ impl Store {
                 "UPDATE projects SET start_date = ?1, frozen_start = ?2 WHERE key = ?3",
                 params![date_text(Some(start)), date_text(freeze), key],
             )?;
-            events::append(
-                tx,
-                ctx,
-                Some(&key),
-                None,
-                "project-edit",
-                &json!({"fields": {"start": [p.start, start]}, "frozen_start": freeze}),
-            )?;
+            let change = json!({"fields": {"start": [p.start, start]}, "frozen_start": freeze});
+            project_event(tx, ctx, &key, "project-edit", change)?;
             Ok((load_project(tx, &key)?, freeze))
         })
     }

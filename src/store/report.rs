@@ -511,6 +511,14 @@ fn number_in(key: &str, id: &str) -> Option<i64> {
     (v > 0 && n.len() == v.to_string().len() && !n.starts_with('+')).then_some(v)
 }
 
+/// Adds the counts of how access ends (see `domain::lifecycle`) of `m` to `o`.
+fn add_end_of_access(o: &mut Measures, m: &Measures) {
+    o.unsafe_attempts_reported += m.unsafe_attempts_reported;
+    o.unsafe_attempts_typed += m.unsafe_attempts_typed;
+    o.overdue_retrospectives += m.overdue_retrospectives;
+    o.rotations_pending += m.rotations_pending;
+}
+
 fn combine(per: &[Measures], ages: &mut [f64]) -> Measures {
     let mut o = Measures {
         readiness_target: blockers::READINESS_TARGET,
@@ -533,10 +541,7 @@ fn combine(per: &[Measures], ages: &mut [f64]) -> Measures {
         o.privileged_reviews += m.privileged_reviews;
         o.security_reviews += m.security_reviews;
         o.unsafe_credential_attempts += m.unsafe_credential_attempts;
-        o.unsafe_attempts_reported += m.unsafe_attempts_reported;
-        o.unsafe_attempts_typed += m.unsafe_attempts_typed;
-        o.overdue_retrospectives += m.overdue_retrospectives;
-        o.rotations_pending += m.rotations_pending;
+        add_end_of_access(&mut o, m);
         completed += m.access_completion_rate * m.required as f64;
         deprovisioning.due += m.deprovisioning_due;
         deprovisioning.done += m.deprovisioning_done;
