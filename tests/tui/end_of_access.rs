@@ -135,3 +135,24 @@ fn p_closes_after_asking_reopens_and_moves_the_start() {
         NaiveDate::from_ymd_opt(2027, 2, 1).unwrap()
     );
 }
+
+#[test]
+fn break_glass_asks_first_saying_who_reviews_it_and_when() {
+    let fx = demo();
+    let mut a = app(&fx, 140, 40);
+    select_in_tracker(&mut a, "ACME-3");
+    press(&mut a, KeyCode::Char('!'));
+    assert!(a.form().is_some(), "{}", status(&a));
+    type_text(&mut a, "Checkout down; the vendor needs the console now");
+    press(&mut a, KeyCode::Enter);
+    let shown = screen(&render(&mut a, 140, 40));
+    assert!(
+        shown.contains("a different security") && shown.contains("must review it within 72 hours"),
+        "{shown}"
+    );
+    press(&mut a, KeyCode::Char('y'));
+    done(&a);
+    assert!(status(&a).contains("within 72 hours"), "{}", status(&a));
+    let it = open(&fx.path, tester()).item("ACME-3").expect("item");
+    assert_eq!(it.state, State::Granted);
+}
