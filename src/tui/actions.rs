@@ -249,7 +249,7 @@ impl App {
             Purpose::Project { key } => self.save_project_form(form, &key),
             Purpose::Move { id, version, kind } => {
                 let Some(action) = form.action() else { return };
-                if kind.is_irreversible() || super::projects::revokes(&action) {
+                if kind.is_irreversible() || super::asking::revokes(&action) {
                     let system = self
                         .selected()
                         .map(|v| v.item.fields.system.clone())
@@ -258,7 +258,7 @@ impl App {
                         prompt: format!(
                             "{} {id} {system}? This cannot be undone by you.{}",
                             capitalised(kind.name()),
-                            super::projects::confirm_note(&action)
+                            super::asking::confirm_note(&action)
                         ),
                         id,
                         version,

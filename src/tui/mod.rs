@@ -9,6 +9,7 @@
 
 mod actions;
 mod app;
+mod asking;
 mod form;
 mod format;
 pub mod keymap;

@@ -1,37 +1,13 @@
 //! Project actions (`P`) on the project in view: close it (after a confirmation that
-//! names what it leaves to deprovision), reopen it, move its start. And the words the
-//! confirmations of the moves that end access add (break-glass, a retrospective that
-//! revokes). The rules are the domain's; this opens the form and says what happened.
+//! names what it leaves to deprovision), reopen it, move its start. The rules are the
+//! domain's; this opens the form and says what happened.
 
 use super::app::App;
 use super::form::Form;
 use super::state::{Confirm, Modal, StatusKind};
-use crate::domain::lifecycle::{self, RetroOutcome};
+use crate::domain::lifecycle;
 use crate::domain::machine::{self, Action};
 use crate::domain::{Field, Project, blockers, dates};
-
-/// Does this move remove access as a retrospective's outcome (asked first)?
-pub(super) fn revokes(action: &Action) -> bool {
-    matches!(
-        action,
-        Action::CloseRetro {
-            outcome: RetroOutcome::Revoke,
-            ..
-        }
-    )
-}
-
-/// What a confirmation adds for the moves that end access.
-pub(super) fn confirm_note(action: &Action) -> String {
-    match action {
-        Action::BreakGlass { .. } => format!(
-            " It is an emergency grant: {}.",
-            lifecycle::break_glass_reminder()
-        ),
-        a if revokes(a) => " The retrospective's outcome revokes the access.".to_string(),
-        _ => String::new(),
-    }
-}
 
 impl App {
     /// The project the screen shows: the one chosen with `p`, else the selected item's.
