@@ -161,6 +161,7 @@ fn an_unsafe_attempt_from_outside_blocks_until_the_credential_is_rotated() {
         codes(&shown).contains(&"rotation-due".to_string()),
         "{shown}"
     );
+    assert_eq!(shown["rotation"], "due");
     let blocked = db.run(&["item", "list", "--blocked", "--json"]).ok().json();
     assert!(
         blocked
@@ -194,6 +195,7 @@ fn an_unsafe_attempt_from_outside_blocks_until_the_credential_is_rotated() {
         !codes(&shown).contains(&"rotation-due".to_string()),
         "{shown}"
     );
+    assert_eq!(shown["rotation"], "done");
     let r = report(&db, "ACME");
     assert_eq!(r["rotations_pending"], 0, "{r}");
     assert_eq!(r["unsafe_credential_attempts"], 2, "{r}");
