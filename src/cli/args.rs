@@ -35,7 +35,7 @@ pub enum Command {
     /// Register people and their roles
     #[command(subcommand)]
     People(PeopleCmd),
-    /// Add, list and close client projects
+    /// Add, list, close and reopen client projects, and move their start
     #[command(subcommand)]
     Project(ProjectCmd),
     /// Access items: add, edit, move through the workflow, list, show

@@ -32,10 +32,10 @@ pub fn close(store: &mut Store, key: &str, json: bool) -> CmdResult {
         if entries.is_empty() {
             return Ok(());
         }
-        say!("{title} ({}):", entries.len())?;
+        say!("{title} ({}), each with `{what}`:", entries.len())?;
         for e in entries {
             say!(
-                "  {}  {}  ({})  {what}",
+                "  {}  {}  ({})",
                 e.id,
                 crate::domain::text::sanitize(&e.system),
                 e.state
