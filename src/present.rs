@@ -197,6 +197,13 @@ pub fn outcome(kind: ActionKind, before: State, item: &Item) -> String {
                 )
             }
         }
+        ActionKind::BreakGlass => format!(
+            "EMERGENCY GRANT on {label}: {}",
+            crate::domain::lifecycle::break_glass_reminder()
+        ),
+        ActionKind::CloseRetro if item.state == State::Revoked => {
+            format!("Closed the break-glass retrospective of {label} and revoked the access")
+        }
         ActionKind::Edit => {
             if before != item.state {
                 format!(
@@ -231,6 +238,11 @@ fn plain_outcome(kind: ActionKind) -> (&'static str, &'static str) {
         ActionKind::BreakGlass => ("EMERGENCY GRANT on", ""),
         ActionKind::CloseRetro => ("Closed the break-glass retrospective of", ""),
         ActionKind::Note => ("Added a note to", ""),
+        ActionKind::ReportUnsafe => (
+            "Recorded an unsafe credential attempt on",
+            ": it blocks until the credential is rotated",
+        ),
+        ActionKind::Rotated => ("Recorded the rotated credential of", ""),
         ActionKind::Approve | ActionKind::Edit => ("Changed", ""),
     }
 }

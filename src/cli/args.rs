@@ -1,6 +1,7 @@
 //! The command line, as clap types. Names here are the CLI contract: scripts depend on
 //! them, so flags are added, never renamed.
 
+use crate::domain::lifecycle::RetroOutcome;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -34,7 +35,7 @@ pub enum Command {
     /// Register people and their roles
     #[command(subcommand)]
     People(PeopleCmd),
-    /// Add, list and close client projects
+    /// Add, list, close and reopen client projects, and move their start
     #[command(subcommand)]
     Project(ProjectCmd),
     /// Access items: add, edit, move through the workflow, list, show
@@ -126,8 +127,18 @@ pub enum ProjectCmd {
     },
     /// List projects
     List,
-    /// Close a project: no new work; access still granted shows as blocking
+    /// Close a project: no new work; prints the checklist it leaves (live access to
+    /// revoke, shared credentials to rotate), each blocking until done
     Close { key: String },
+    /// Reopen a project closed by mistake
+    Reopen { key: String },
+    /// Move a project's planned start (needed-by dates left to the start move with it)
+    Edit {
+        key: String,
+        /// New planned start; once the old start was reached, ready-before-start stays frozen at it
+        #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+        start: NaiveDate,
+    },
 }
 
 /// Fields of an access item as flags (shared by `item add` and `item edit`).
@@ -330,14 +341,26 @@ pub enum ItemCmd {
     },
     /// Clear a manual blocker flag
     Unblock { id: String },
-    /// Emergency grant: needs a reason; a different security person reviews it within 72 h
+    /// Emergency grant: needs a reason; a different security person must review it
+    /// within 72 hours. Refused while a retrospective of yours is overdue
     BreakGlass {
         id: String,
         #[arg(long)]
         reason: String,
     },
-    /// Close the break-glass retrospective (a security person other than who broke the glass)
+    /// Close the break-glass retrospective (a security person other than who broke the
+    /// glass); `--outcome revoke` also revokes the access
     CloseRetro {
+        id: String,
+        /// What the retrospective concluded: keep the access, or revoke it
+        #[arg(long, value_parser = parse_outcome, value_name = "accepted|revoke")]
+        outcome: RetroOutcome,
+        #[arg(long)]
+        note: String,
+    },
+    /// Record that the exposed (or shared) credential was rotated: who did it and how
+    /// that was confirmed
+    Rotated {
         id: String,
         #[arg(long)]
         note: String,
@@ -348,7 +371,8 @@ pub enum ItemCmd {
         #[arg(long)]
         note: String,
     },
-    /// Record that someone tried to hand over a credential by an unsafe channel
+    /// Record that someone tried to hand over a credential by an unsafe channel; the
+    /// item then blocks (rotation-due) until `item rotated`
     UnsafeAttempt {
         id: String,
         #[arg(long, value_name = "email|chat|form|other")]
@@ -420,6 +444,10 @@ pub enum AuditCmd {
 
 /// Parses a strict YYYY-MM-DD date (as import and the forms do): impossible dates such
 /// as 2026-02-30, other shapes and years outside 2000-2199 are refused.
+fn parse_outcome(s: &str) -> Result<RetroOutcome, String> {
+    s.parse()
+}
+
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     crate::domain::dates::parse(s).map_err(|r| r.message())
 }

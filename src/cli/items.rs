@@ -4,6 +4,7 @@ use super::args::{
     AddFlags, EditFlags, ExportArgs, FieldArgs, ImportArgs, ItemCmd, ListFormat, TaskCmd,
 };
 use super::{CmdResult, Failure, open_store, output};
+use crate::domain::lifecycle::Channel;
 use crate::domain::machine::{Action, ActionKind};
 use crate::domain::{
     Deprovision, Exception, ItemFields, ItemPatch, Method, MethodProblem, State, blockers,
@@ -235,22 +236,22 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
         ItemCmd::BreakGlass { id, reason } => {
             act(&mut store, &id, Action::BreakGlass { reason }, None)
         }
-        ItemCmd::CloseRetro { id, note } => act(&mut store, &id, Action::CloseRetro { note }, None),
+        ItemCmd::CloseRetro { id, outcome, note } => {
+            act(&mut store, &id, Action::CloseRetro { note, outcome }, None)
+        }
+        ItemCmd::Rotated { id, note } => act(&mut store, &id, Action::Rotated { note }, None),
         ItemCmd::Note { id, note } => act(&mut store, &id, Action::Note { text: note }, None),
         ItemCmd::UnsafeAttempt { id, channel, note } => {
-            let channel = match channel.to_ascii_lowercase().as_str() {
-                c @ ("email" | "chat" | "form" | "other") => c.to_string(),
-                _ => {
-                    return Err(Failure::Usage(format!(
-                        "--channel {}: use email, chat, form or other",
-                        crate::domain::text::masked(&channel)
-                    )));
-                }
-            };
-            store.record_unsafe_channel(&id, &channel, &note)?;
+            let channel: Channel = channel.parse().map_err(|_| {
+                Failure::Usage(format!(
+                    "--channel {}: use email, chat, form or other",
+                    crate::domain::text::masked(&channel)
+                ))
+            })?;
+            store.act(&id, &Action::ReportUnsafe { channel, note }, None)?;
             if !json {
                 say!(
-                    "recorded an unsafe credential attempt on {id} by {channel}; remind the credential owner to use a safe method"
+                    "recorded an unsafe credential attempt on {id} by {channel}; remind the credential owner to use a safe method. {id} blocks (rotation-due) until the credential is rotated: `accessdesk item rotated {id} --note TEXT`"
                 )?;
             }
             Ok(())

@@ -14,6 +14,7 @@ mod host;
 mod items;
 mod nudge;
 mod output;
+mod project;
 mod safe_json;
 mod setup;
 pub mod words;

@@ -199,24 +199,9 @@ pub fn project(path: &Path, cmd: ProjectCmd, json: bool) -> CmdResult {
                 },
             )?;
         }
-        ProjectCmd::Close { key } => {
-            let p = store.close_project(&key)?;
-            let live = store.list_items(&crate::store::ItemFilter {
-                project: Some(p.key.clone()),
-                ..Default::default()
-            })?;
-            let live = live.iter().filter(|v| v.item.state.access_live()).count();
-            if json {
-                output::json(&json!({"project": p, "live_access": live}))?;
-            } else {
-                say!("closed {}", p.key)?;
-                if live > 0 {
-                    say!(
-                        "{live} item(s) still granted: revoke them (they show as blocking until then)"
-                    )?;
-                }
-            }
-        }
+        ProjectCmd::Close { key } => super::project::close(&mut store, &key, json)?,
+        ProjectCmd::Reopen { key } => super::project::reopen(&mut store, &key, json)?,
+        ProjectCmd::Edit { key, start } => super::project::edit(&mut store, &key, start, json)?,
     }
     Ok(())
 }

@@ -239,6 +239,7 @@ impl Step {
             },
             "close-retro" => Action::CloseRetro {
                 note: required(&self.note, "note")?,
+                outcome: crate::domain::lifecycle::RetroOutcome::Accepted,
             },
             "note" => Action::Note {
                 text: required(&self.text, "text")?,

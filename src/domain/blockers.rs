@@ -63,6 +63,11 @@ pub enum Reason {
         // small as the largest of the others.
         conflict: super::decide::Conflict,
     },
+    /// The credential must be rotated: it was offered over an unsafe channel, or it
+    /// is a shared credential of a closed project (revoking is not enough).
+    RotationDue {
+        cause: super::lifecycle::RotationCause,
+    },
 }
 
 impl Reason {
@@ -80,6 +85,7 @@ impl Reason {
             Reason::RetrospectiveOverdue => "retrospective-overdue",
             Reason::ExceptionExpired { .. } => "exception-expired",
             Reason::ApproverConflict { .. } => "approver-conflict",
+            Reason::RotationDue { .. } => "rotation-due",
         }
     }
 }
@@ -104,6 +110,9 @@ impl fmt::Display for Reason {
                 "approval owner {approver} {} this item and may not decide: name another approval owner",
                 conflict.describe()
             ),
+            Reason::RotationDue { cause } => {
+                write!(f, "{}: rotation not recorded", cause.describe())
+            }
         }
     }
 }
@@ -192,6 +201,9 @@ pub fn reasons(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Vec
         && exp < today
     {
         out.push(Reason::ExceptionExpired { expires: exp });
+    }
+    if let Some(cause) = super::lifecycle::rotation_due(item, p) {
+        out.push(Reason::RotationDue { cause });
     }
     out
 }
@@ -377,6 +389,12 @@ pub fn next_step(item: &Item) -> NextStep {
         who,
         what: what.to_string(),
     };
+    if item.rotation == Some(super::lifecycle::Rotation::Due) {
+        return step(
+            format!("{} (credential owner)", non_empty(&f.credential_owner)),
+            "rotate the exposed credential, then record who rotated it and how that was confirmed",
+        );
+    }
     match item.state {
         State::Needed => {
             if item.last_reason.is_some() && item.round > 0 {

@@ -5,6 +5,7 @@
 //! TUI can offer only the moves that would be accepted; `apply` also checks the text
 //! and returns the changed item and the event to record.
 
+use super::lifecycle::{self, Channel, RetroOutcome};
 use super::model::*;
 use super::refusal::{Field, Refusal, Rule};
 use super::{decide, rules};
@@ -32,10 +33,14 @@ pub enum ActionKind {
     CloseRetro,
     Note,
     Edit,
+    /// A credential offered over an unsafe channel from outside: rotation is due.
+    ReportUnsafe,
+    /// The exposed or shared credential was rotated.
+    Rotated,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 15] = [
+    pub const ALL: [ActionKind; 17] = [
         ActionKind::Submit,
         ActionKind::Approve,
         ActionKind::Deny,
@@ -51,6 +56,8 @@ impl ActionKind {
         ActionKind::CloseRetro,
         ActionKind::Note,
         ActionKind::Edit,
+        ActionKind::ReportUnsafe,
+        ActionKind::Rotated,
     ];
 
     /// Event kind recorded in the log.
@@ -71,6 +78,8 @@ impl ActionKind {
             ActionKind::CloseRetro => "close-retro",
             ActionKind::Note => "note",
             ActionKind::Edit => "edit",
+            ActionKind::ReportUnsafe => "unsafe-attempt",
+            ActionKind::Rotated => "rotated",
         }
     }
 
@@ -123,9 +132,17 @@ pub enum Action {
     },
     CloseRetro {
         note: String,
+        outcome: RetroOutcome,
     },
     Note {
         text: String,
+    },
+    ReportUnsafe {
+        channel: Channel,
+        note: String,
+    },
+    Rotated {
+        note: String,
     },
 }
 
@@ -146,6 +163,8 @@ impl Action {
             Action::BreakGlass { .. } => ActionKind::BreakGlass,
             Action::CloseRetro { .. } => ActionKind::CloseRetro,
             Action::Note { .. } => ActionKind::Note,
+            Action::ReportUnsafe { .. } => ActionKind::ReportUnsafe,
+            Action::Rotated { .. } => ActionKind::Rotated,
         }
     }
 }
@@ -360,6 +379,11 @@ pub fn guard(
             Ok(())
         }
         K::Note => require_role(p, &WORKERS, "adding a note"),
+        K::ReportUnsafe => require_role(p, &WORKERS, "recording an unsafe attempt"),
+        K::Rotated => {
+            require_role(p, &WORKERS, "recording a rotated credential")?;
+            lifecycle::check_rotation(item, project)
+        }
     }
 }
 
@@ -534,6 +558,7 @@ pub fn apply(
                 )));
             }
             next.granted_method = Some(used);
+            lifecycle::on_grant(&mut next);
             // The round's decisions are made: nobody is left to be kept from them.
             next.parties.clear();
             to = State::Granted;
@@ -586,20 +611,35 @@ pub fn apply(
             next.parties.clear();
             next.granted_method = Some(used);
             next.retro_due = Some(now + Duration::hours(RETRO_HOURS));
+            lifecycle::on_grant(&mut next);
             to = State::Granted;
             payload["reason"] = json!(reason);
             payload["retro_due"] = json!(next.retro_due);
             payload["method"] = json!(used.as_str());
         }
-        Action::CloseRetro { note } => {
+        Action::CloseRetro { note, outcome } => {
             required_note(note, "record what the retrospective found")?;
+            lifecycle::check_outcome(item, *outcome)?;
             payload["note"] = json!(note);
+            payload["outcome"] = json!(outcome.as_str());
             payload["overdue"] = json!(item.retro_due.is_some_and(|d| d < now));
             next.retro_due = None;
         }
         Action::Note { text } => {
             required_note(text, "give the note text")?;
             payload["note"] = json!(text);
+        }
+        Action::ReportUnsafe { channel, note } => {
+            required_note(note, "say who offered what, and how")?;
+            lifecycle::mark_exposed(&mut next, *channel, note, &mut payload);
+        }
+        Action::Rotated { note } => {
+            required_note(
+                note,
+                "say who rotated the credential and how that was confirmed",
+            )?;
+            next.rotation = Some(lifecycle::Rotation::Done);
+            payload["note"] = json!(note);
         }
     }
     if to != from {

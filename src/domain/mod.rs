@@ -10,6 +10,7 @@ pub mod dates;
 pub mod decide;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod lifecycle;
 pub mod machine;
 pub mod model;
 pub mod nudge;

@@ -45,6 +45,7 @@ macro_rules! named_enum {
         }
     };
 }
+pub(crate) use named_enum;
 
 named_enum!(
     /// Where an access item is in its life.
@@ -337,6 +338,10 @@ pub struct Item {
     /// decision is left in the round, and the list is cleared.
     #[serde(default)]
     pub parties: Vec<String>,
+    /// Whether its credential waits for rotation (exposed) or was rotated since the
+    /// last grant; `None` when neither.
+    #[serde(default)]
+    pub rotation: Option<super::lifecycle::Rotation>,
 }
 
 impl Item {
@@ -370,6 +375,7 @@ impl Item {
             blocked_since: None,
             last_reason: None,
             parties: Vec::new(),
+            rotation: None,
         }
     }
 

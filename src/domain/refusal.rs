@@ -52,6 +52,8 @@ pub enum Rule {
     NoEditOfLiveAccess,
     /// The database file was written by a newer accessdesk.
     SchemaVersion,
+    /// Nobody breaks glass again while a retrospective of theirs is overdue.
+    OverdueRetrospective,
 }
 
 impl Rule {
@@ -79,6 +81,7 @@ impl Rule {
             Rule::ProjectOpen => "project-open",
             Rule::NoEditOfLiveAccess => "no-edit-of-live-access",
             Rule::SchemaVersion => "schema-version",
+            Rule::OverdueRetrospective => "overdue-retrospective",
         }
     }
 }

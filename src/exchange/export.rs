@@ -190,6 +190,7 @@ pub fn item_json(v: &ItemView) -> Value {
         "flags": it.flags().iter().map(|g| g.as_str()).collect::<Vec<_>>(),
         "emergency": it.emergency,
         "retro_due": time(it.retro_due),
+        "rotation": it.rotation.map(|r| r.as_str()),
         "blocking": v.blocking(),
         "blocker_reasons": v.reasons.iter().map(|r| note(&r.to_string())).collect::<Vec<_>>(),
         "blocker_reason_codes": v.reasons.iter().map(Reason::code).collect::<Vec<_>>(),

@@ -61,18 +61,15 @@ impl Store {
     }
 
     /// Records that a credential was offered over an unsafe channel (email, chat,
-    /// form...) for an item: counted as an unsafe credential attempt.
+    /// form...) for an item: counted as an unsafe credential attempt, and the item's
+    /// credential waits for rotation.
     pub fn record_unsafe_channel(&mut self, id: &str, channel: &str, note: &str) -> Result<()> {
-        let me = self.my_person()?;
-        let who = machine::require_registered(me.as_ref(), &self.me.login)?;
-        machine::require_role(who, &machine::WORKERS, "recording an unsafe attempt")?;
-        self.checked(rules::check_text("note", note, true), None, Some(id))?;
-        let item = self.item(id)?;
-        let payload = json!({"channel": channel, "note": note, "field": "channel", "detector": format!("reported-{channel}")});
-        let (key, iid) = (item.project.clone(), item.id());
-        self.write(Some(&key), Some(&iid), |tx, ctx| {
-            events::append(tx, ctx, Some(&key), Some(&iid), "unsafe-attempt", &payload).map(|_| ())
-        })
+        let channel = channel.parse().map_err(|problem: String| {
+            Error::Refused(Refusal::new(Rule::ValidValue, problem).on(Field::Channel))
+        })?;
+        let note = note.to_string();
+        self.act(id, &machine::Action::ReportUnsafe { channel, note }, None)
+            .map(|_| ())
     }
 
     /// Passes a text check's result on, counting a refused credential first (for

@@ -152,8 +152,10 @@ impl Store {
                 check_version(&before, v, tx)?;
             }
             let p = load_project(tx, &before.project)?;
+            super::lifecycle::before_move(tx, ctx, action)?;
             let t = machine::apply(&before, &p, action, me.as_ref(), &login, ctx.now)?;
-            store_transition(tx, ctx, &p, &before, t)
+            let after = store_transition(tx, ctx, &p, &before, t)?;
+            super::lifecycle::after_move(tx, ctx, &p, action, after, me.as_ref())
         })
     }
 }

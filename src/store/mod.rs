@@ -27,6 +27,7 @@ mod intake;
 mod items;
 mod keyed;
 mod lean;
+mod lifecycle;
 mod listing;
 mod measures;
 mod opening;

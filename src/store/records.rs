@@ -76,7 +76,7 @@ pub(super) fn date_text(d: Option<NaiveDate>) -> Option<String> {
 /// cache by their text for every item written).
 pub(super) static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
     let cols = ITEM_COLUMNS.trim_start_matches("id, ");
-    let placeholders: Vec<String> = (1..=35).map(|i| format!("?{i}")).collect();
+    let placeholders: Vec<String> = (1..=36).map(|i| format!("?{i}")).collect();
     format!(
         "INSERT INTO items ({cols}) VALUES ({})",
         placeholders.join(", ")
@@ -91,7 +91,7 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
         .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
         .collect();
     format!(
-        "UPDATE items SET {} WHERE id = ?36 AND version = ?37",
+        "UPDATE items SET {} WHERE id = ?37 AND version = ?38",
         sets.join(", ")
     )
 });
@@ -177,6 +177,7 @@ fn with_item_values<T>(
         it.blocked_since.map(stamp),
         it.last_reason,
         parties,
+        it.rotation.map(|r| r.as_str()),
     ];
     write(values)
 }

@@ -41,6 +41,10 @@ pub struct Measures {
     pub privileged_reviews: usize,
     pub security_reviews: usize,
     pub unsafe_credential_attempts: usize,
+    /// Of those, the ones recorded from outside (a credential offered by email, chat...).
+    pub unsafe_attempts_reported: usize,
+    /// Of those, credentials typed into a field or an import cell and refused.
+    pub unsafe_attempts_typed: usize,
     /// Required items that reached `verified` at some point / required items.
     pub access_completion_rate: f64,
     pub deprovisioning_due: usize,
@@ -54,6 +58,10 @@ pub struct Measures {
     pub security_exceptions: usize,
     pub emergency_grants: usize,
     pub open_retrospectives: usize,
+    /// Break-glass retrospectives past their due time.
+    pub overdue_retrospectives: usize,
+    /// Items whose credential waits for rotation (blocker `rotation-due`).
+    pub rotations_pending: usize,
     /// Readiness at the planned start (null until the start date).
     pub ready_before_start: Option<f64>,
 }
@@ -98,6 +106,8 @@ struct Counters {
     privileged_reviews: usize,
     security_reviews: usize,
     unsafe_attempts: usize,
+    /// Unsafe attempts recorded from outside (the rest were typed and refused).
+    unsafe_reported: usize,
     /// Per item (by its number in the project): when it was added (from its row),
     /// first verified, revoked, cancelled (from its events).
     life: HashMap<i64, Life>,
@@ -208,12 +218,16 @@ impl Store {
             c.life.entry(lean.item.number).or_default().added = Some(lean.item.created_at);
             acc[pi].add(&lean, p, c, &at, &mut needed[pi]);
         }
+        let frozen = super::lifecycle::frozen_starts(&self.conn)?;
         let mut all_ages = Vec::new();
         let mut per = Vec::new();
         for (pi, p) in projects.iter().enumerate() {
             let c = counters.get(&p.key).unwrap_or(&empty);
-            let ready_before = (blockers::today(p, now) >= p.start)
-                .then(|| round2(c.readiness_at(start_instant(p)) * 100.0) / 100.0);
+            // A start moved after it was reached keeps readiness frozen at that start.
+            let mut frozen_at = p.clone();
+            frozen_at.start = frozen.get(&p.key).copied().unwrap_or(p.start);
+            let ready_before = (blockers::today(p, now) >= frozen_at.start)
+                .then(|| round2(c.readiness_at(start_instant(&frozen_at)) * 100.0) / 100.0);
             let a = std::mem::take(&mut acc[pi]);
             let (m, ages) = a.finish(p, c, &tasks, &needed[pi], now, ready_before);
             all_ages.extend(ages);
@@ -304,6 +318,16 @@ impl Store {
                 c.privileged_reviews += r.get::<_, i64>(2)? as usize;
             }
         }
+        // Unsafe attempts recorded from outside say by which channel (few: read as JSON).
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT project, count(*) FROM events WHERE kind = 'unsafe-attempt' AND project IS NOT NULL \
+             AND json_valid(payload) AND json_extract(payload, '$.field') = 'channel' \
+             AND (?1 IS NULL OR project = ?1) GROUP BY project",
+        )?;
+        let mut rows = stmt.query([&key])?;
+        while let Some(r) = rows.next()? {
+            out.entry(r.get(0)?).or_default().unsafe_reported += r.get::<_, i64>(1)? as usize;
+        }
         Ok(out)
     }
 }
@@ -382,8 +406,12 @@ impl Acc {
         if it.emergency {
             m.emergency_grants += 1;
         }
-        if it.retro_due.is_some() {
+        if let Some(due) = it.retro_due {
             m.open_retrospectives += 1;
+            m.overdue_retrospectives += usize::from(due < now);
+        }
+        if reasons.iter().any(|r| r.code() == "rotation-due") {
+            m.rotations_pending += 1;
         }
         self.deprovisioning
             .add(it, p.closed_at.is_some(), blockers::today(p, now));
@@ -421,6 +449,8 @@ impl Acc {
             privileged_reviews: c.privileged_reviews,
             security_reviews: c.security_reviews,
             unsafe_credential_attempts: c.unsafe_attempts,
+            unsafe_attempts_reported: c.unsafe_reported.min(c.unsafe_attempts),
+            unsafe_attempts_typed: c.unsafe_attempts - c.unsafe_reported.min(c.unsafe_attempts),
             ready_before_start,
             ..self.m
         };
@@ -481,6 +511,14 @@ fn number_in(key: &str, id: &str) -> Option<i64> {
     (v > 0 && n.len() == v.to_string().len() && !n.starts_with('+')).then_some(v)
 }
 
+/// Adds the counts of how access ends (see `domain::lifecycle`) of `m` to `o`.
+fn add_end_of_access(o: &mut Measures, m: &Measures) {
+    o.unsafe_attempts_reported += m.unsafe_attempts_reported;
+    o.unsafe_attempts_typed += m.unsafe_attempts_typed;
+    o.overdue_retrospectives += m.overdue_retrospectives;
+    o.rotations_pending += m.rotations_pending;
+}
+
 fn combine(per: &[Measures], ages: &mut [f64]) -> Measures {
     let mut o = Measures {
         readiness_target: blockers::READINESS_TARGET,
@@ -503,6 +541,7 @@ fn combine(per: &[Measures], ages: &mut [f64]) -> Measures {
         o.privileged_reviews += m.privileged_reviews;
         o.security_reviews += m.security_reviews;
         o.unsafe_credential_attempts += m.unsafe_credential_attempts;
+        add_end_of_access(&mut o, m);
         completed += m.access_completion_rate * m.required as f64;
         deprovisioning.due += m.deprovisioning_due;
         deprovisioning.done += m.deprovisioning_done;

@@ -14,7 +14,7 @@ pub const PLACEHOLDER: &str = "\u{FFFD}";
 pub(crate) const ITEM_COLUMNS: &str = "id, project, number, system, purpose, role, holder, credential_owner, approver, requester, \
     method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
     exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
-    emergency, emergency_by, retro_due, blocked_since, last_reason, parties";
+    emergency, emergency_by, retro_due, blocked_since, last_reason, parties, rotation";
 
 /// A comma-separated list of logins, held without spare room (most items have none
 /// or one).
@@ -121,6 +121,7 @@ pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
         blocked_since: time(r, 33),
         last_reason: opt_text(r, 34),
         parties: parties(r, 35),
+        rotation: parsed(r, 36),
         approvals: Vec::new(),
     })
 }

@@ -290,6 +290,18 @@ INSERT INTO meta (key, value)
        OR EXISTS (SELECT 1 FROM projects) OR EXISTS (SELECT 1 FROM items);
 "#;
 
+// Schema 7 belongs to another branch of issue 13; it is renumbered when they merge.
+const V7_RESERVED: &str = "-- reserved";
+
+// The end of access: whether an item's credential waits for rotation (`due`: it was
+// offered over an unsafe channel from outside) or was rotated since the last grant
+// (`done`); and, once a project's start was reached and then moved, the start its
+// ready-before-start readiness stays frozen at.
+const V8: &str = r#"
+ALTER TABLE items ADD COLUMN rotation TEXT CHECK (rotation IS NULL OR rotation = 'due' OR rotation = 'done');
+ALTER TABLE projects ADD COLUMN frozen_start TEXT CHECK (frozen_start IS NULL OR date(frozen_start) = frozen_start);
+"#;
+
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.
 pub const MEASURED_KINDS: &str =
@@ -321,10 +333,12 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V4, expect_version(3)).foreign_key_check(),
         M::up_with_hook(V5, expect_version(4)),
         M::up_with_hook(V6, expect_version(5)),
+        M::up_with_hook(V7_RESERVED, expect_version(6)),
+        M::up_with_hook(V8, expect_version(7)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    6
+    8
 }

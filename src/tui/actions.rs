@@ -253,22 +253,25 @@ impl App {
             Purpose::Add => self.save_new(form),
             Purpose::Edit { id, version, .. } => self.save_edit(form, &id, version),
             Purpose::Bulk { kind, targets } => self.save_bulk(form, kind, targets),
+            Purpose::Project { key } => self.save_project_form(form, &key),
             Purpose::Move { id, version, kind } => {
                 let Some(action) = form.action() else { return };
-                if kind.is_irreversible() {
+                if kind.is_irreversible() || super::asking::revokes(&action) {
                     let system = self
                         .selected()
                         .map(|v| v.item.fields.system.clone())
                         .unwrap_or_default();
                     self.modal = Some(Modal::Confirm(Confirm {
                         prompt: format!(
-                            "{} {id} {system}? This cannot be undone by you.",
-                            capitalised(kind.name())
+                            "{} {id} {system}? This cannot be undone by you.{}",
+                            capitalised(kind.name()),
+                            super::asking::confirm_note(&action)
                         ),
                         id,
                         version,
                         action,
                         form: Some(form),
+                        close_project: None,
                     }));
                 } else {
                     self.run(&id, version, &action, Some(form));

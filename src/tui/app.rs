@@ -249,6 +249,7 @@ impl App {
             } else {
                 0
             },
+            project_actions: self.may_act_on_project(),
         }
     }
 

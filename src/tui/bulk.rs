@@ -154,6 +154,7 @@ impl App {
                 version: first.1,
                 action,
                 form: Some(form),
+                close_project: None,
             }));
         } else {
             self.run_bulk(kind, &action, targets, Vec::new());

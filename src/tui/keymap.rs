@@ -54,6 +54,9 @@ pub struct Facts {
     pub choice_focus: bool,
     /// Items selected in the queue with Space: approve, deny and return apply to them.
     pub picked: usize,
+    /// The person may manage projects and one is in view (chosen, or the selected
+    /// item's).
+    pub project_actions: bool,
 }
 
 impl Facts {
@@ -305,7 +308,7 @@ pub static TABLE: &[Binding] = &[
         &[ch('R')],
         "R",
         "close retro",
-        "close the break-glass retrospective",
+        "close the break-glass retrospective: accepted, or revoke the access",
         ActionKind::CloseRetro,
         25
     ),
@@ -349,6 +352,35 @@ pub static TABLE: &[Binding] = &[
         ctx: QUEUE,
         when: |f| f.picked > 0,
         footer: Some(29),
+    },
+    item_move!(
+        &[ch('T')],
+        "T",
+        "rotated",
+        "record who rotated the exposed or shared credential, and how it was confirmed",
+        ActionKind::Rotated,
+        26
+    ),
+    // Possible on any item: kept out of the footer, listed in help.
+    Binding {
+        keys: &[ch('W')],
+        shown: "W",
+        label: "unsafe attempt",
+        help: "record a credential offered over an unsafe channel (email, chat...): it then blocks until rotated",
+        msg: Msg::Act(ActionKind::ReportUnsafe),
+        ctx: ITEM,
+        when: |f| f.may(ActionKind::ReportUnsafe),
+        footer: None,
+    },
+    Binding {
+        keys: &[ch('P')],
+        shown: "P",
+        label: "project",
+        help: "project actions for the project in view: close (asks first), reopen, move its start",
+        msg: Msg::ProjectActions,
+        ctx: ITEM,
+        when: |f| f.project_actions,
+        footer: None,
     },
     // Items and views.
     Binding {

@@ -134,6 +134,8 @@ pub struct Confirm {
     pub prompt: String,
     /// The form the move was typed in: cancelling returns to it with the typing kept.
     pub form: Option<Box<Form>>,
+    /// Set when what waits is closing this project, not a move on an item.
+    pub close_project: Option<String>,
 }
 
 /// What sits on top of the panes and takes the keys.

@@ -102,6 +102,7 @@ impl App {
             Msg::NewItem => self.new_item(),
             Msg::Act(kind) => self.start_move(kind, false),
             Msg::ApproveWithConditions => self.start_move(ActionKind::Approve, true),
+            Msg::ProjectActions => self.open_project_actions(),
             Msg::Explain(kind) => self.explain(kind),
             Msg::FormInput(key) => {
                 if let Some(Modal::Form(f)) = &mut self.modal {
@@ -130,11 +131,15 @@ impl App {
             }
             Msg::Confirm => {
                 if let Some(Modal::Confirm(c)) = self.modal.take() {
-                    match c.form.as_deref().map(|f| &f.purpose) {
-                        Some(Purpose::Bulk { kind, targets }) => {
-                            self.run_bulk(*kind, &c.action, targets.clone(), Vec::new())
+                    if let Some(key) = c.close_project {
+                        self.close_project(&key);
+                    } else {
+                        match c.form.as_deref().map(|f| &f.purpose) {
+                            Some(Purpose::Bulk { kind, targets }) => {
+                                self.run_bulk(*kind, &c.action, targets.clone(), Vec::new())
+                            }
+                            _ => self.run(&c.id, c.version, &c.action, c.form),
                         }
-                        _ => self.run(&c.id, c.version, &c.action, c.form),
                     }
                 }
             }

@@ -370,6 +370,7 @@ fn a_history_that_uses_every_action_verifies_clean() {
         &c,
         &Action::CloseRetro {
             note: "justified; rotated after".into(),
+            outcome: accessdesk::domain::lifecycle::RetroOutcome::Accepted,
         },
         None,
     )
@@ -383,6 +384,45 @@ fn a_history_that_uses_every_action_verifies_clean() {
         .unwrap();
     carol.add_item("OLD", fields("Jira", "alice")).unwrap();
     carol.close_project("OLD").unwrap();
+
+    // The end of access: the reported credential rotated, a project reopened, its
+    // start moved and closed again, a retrospective that revokes.
+    pat.act(
+        &c,
+        &Action::Rotated {
+            note: "rotated by the owner; the old one is refused".into(),
+        },
+        None,
+    )
+    .unwrap();
+    carol.reopen_project("OLD").unwrap();
+    carol
+        .move_project_start("OLD", NaiveDate::from_ymd_opt(2031, 1, 5).unwrap())
+        .unwrap();
+    carol.close_project("OLD").unwrap();
+    let d = carol
+        .add_item("ACME", fields("Fastly", "alice"))
+        .unwrap()
+        .id();
+    sam.act(
+        &d,
+        &Action::BreakGlass {
+            reason: "cache poisoned".into(),
+        },
+        None,
+    )
+    .unwrap();
+    let revoked = sue
+        .act(
+            &d,
+            &Action::CloseRetro {
+                note: "not justified".into(),
+                outcome: accessdesk::domain::lifecycle::RetroOutcome::Revoke,
+            },
+            None,
+        )
+        .unwrap();
+    assert_eq!(revoked.state.as_str(), "revoked");
     drop((alice, sam, sue, pat, carol));
 
     // An import through the binary, as the OS account running the tests.
@@ -427,6 +467,9 @@ fn a_history_that_uses_every_action_verifies_clean() {
         "close-retro",
         "note",
         "unsafe-attempt",
+        "rotated",
+        "project-reopen",
+        "project-edit",
     ] {
         assert!(
             kinds.iter().any(|k| k == kind),

@@ -8,6 +8,7 @@ mod common;
 mod bulk;
 mod clipboard;
 mod defects;
+mod end_of_access;
 mod faults;
 mod hostile;
 mod keys;

@@ -2,6 +2,7 @@
 //! approval rules hold for every item that reaches `approved` or beyond.
 
 use super::*;
+use crate::domain::lifecycle::RetroOutcome;
 use chrono::TimeZone;
 use proptest::prelude::*;
 
@@ -367,6 +368,7 @@ fn break_glass_is_reviewed_by_a_different_security_person() {
         &p,
         &Action::CloseRetro {
             note: "fine".into(),
+            outcome: RetroOutcome::Accepted,
         },
         &sam,
         now,
@@ -378,6 +380,7 @@ fn break_glass_is_reviewed_by_a_different_security_person() {
         &p,
         &Action::CloseRetro {
             note: "reviewed logs".into(),
+            outcome: RetroOutcome::Accepted,
         },
         &sue,
         now,

@@ -150,6 +150,7 @@ fn write_set(
                 manual_block: it.manual_block,
                 last_reason: it.last_reason,
                 parties: it.parties,
+                rotation: it.rotation.map(|r| r.as_str().to_string()),
                 approvals: approvals.remove(&it.rowid).unwrap_or_default(),
                 fields: it.fields,
                 last_seq: 0,
@@ -193,6 +194,8 @@ fn project(r: &Row<'_>) -> ProjectFacts {
         tz: rows::text(r, 4),
         coordinator: rows::text(r, 5),
         closed_at: rows::opt_text(r, 6),
+        // Made after the baseline's time: no file that needs one has a freeze.
+        frozen_start: None,
         next_item: rows::int(r, 7),
         next_task: rows::int(r, 8),
         created_at: rows::text(r, 9),

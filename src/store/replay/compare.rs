@@ -151,7 +151,7 @@ pub fn person(p: &PersonFacts) -> [Want<'_>; 3] {
 }
 
 /// The columns of `projects` the replay sets.
-pub const PROJECTS: [&str; 9] = [
+pub const PROJECTS: [&str; 10] = [
     "name",
     "client",
     "start_date",
@@ -161,9 +161,10 @@ pub const PROJECTS: [&str; 9] = [
     "next_item",
     "next_task",
     "created_at",
+    "frozen_start",
 ];
 
-pub fn project(p: &ProjectFacts) -> [Want<'_>; 9] {
+pub fn project(p: &ProjectFacts) -> [Want<'_>; 10] {
     [
         text(&p.name),
         text(&p.client),
@@ -174,12 +175,13 @@ pub fn project(p: &ProjectFacts) -> [Want<'_>; 9] {
         int(p.next_item),
         int(p.next_task),
         text(&p.created_at),
+        opt(&p.frozen_start),
     ]
 }
 
 /// The columns of `items` the replay sets: all but the row id, the key (project and
 /// number) and `blocked_since`, which is derived from the others and the clock.
-pub const ITEMS: [&str; 32] = [
+pub const ITEMS: [&str; 33] = [
     "system",
     "purpose",
     "role",
@@ -212,9 +214,10 @@ pub const ITEMS: [&str; 32] = [
     "retro_due",
     "last_reason",
     "parties",
+    "rotation",
 ];
 
-pub fn item(it: &ItemFacts) -> [Want<'_>; 32] {
+pub fn item(it: &ItemFacts) -> [Want<'_>; 33] {
     let f = &it.fields;
     let ex = f.exception.as_ref();
     [
@@ -250,6 +253,7 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 32] {
         opt(&it.retro_due),
         opt(&it.last_reason),
         Some(Cow::Owned(it.parties.join(","))),
+        opt(&it.rotation),
     ]
 }
 

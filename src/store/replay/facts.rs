@@ -36,6 +36,9 @@ pub struct ProjectFacts {
     pub tz: String,
     pub coordinator: String,
     pub closed_at: Option<String>,
+    /// The start readiness stays frozen at, once moved after it was reached.
+    #[serde(default)]
+    pub frozen_start: Option<String>,
     pub next_item: i64,
     pub next_task: i64,
     pub created_at: String,
@@ -74,6 +77,9 @@ pub struct ItemFacts {
     pub parties: Vec<String>,
     #[serde(default)]
     pub approvals: Vec<ApprovalFacts>,
+    /// `due` or `done` (see `domain::lifecycle::Rotation`).
+    #[serde(default)]
+    pub rotation: Option<String>,
     /// The seq of the last event that changed this item (for messages).
     #[serde(skip)]
     pub last_seq: i64,
@@ -145,6 +151,11 @@ struct Payload {
     table: Option<String>,
     key: Option<String>,
     row: Option<Value>,
+    // project-edit
+    fields: Option<Value>,
+    frozen_start: Option<String>,
+    // unsafe-attempt: set on those that marked the item (see `changes_no_table`)
+    rotation: Option<String>,
 }
 
 /// An `item-add` payload: its state and the new item's fields.
@@ -265,7 +276,7 @@ impl Facts {
     }
 
     fn try_apply(&mut self, e: &EventIn<'_>) -> Result<(), String> {
-        if NO_TABLE_CHANGE.contains(&e.kind) {
+        if changes_no_table(e) {
             return Ok(());
         }
         let unreadable = |err: serde_json::Error| format!("its payload cannot be read: {err}");
@@ -286,12 +297,22 @@ impl Facts {
                 project.closed_at = Some(e.at.to_string());
                 Ok(())
             }
+            "project-reopen" => {
+                self.project_mut(e)?.closed_at = None;
+                Ok(())
+            }
+            "project-edit" => {
+                let start = p.fields.as_ref().and_then(|f| f["start"][1].as_str());
+                let project = self.project_mut(e)?;
+                project.start_date = start.ok_or("it names no new start")?.to_string();
+                project.frozen_start = p.frozen_start;
+                Ok(())
+            }
             "task-add" => self.task_add(e, p),
             "baseline" => self.baseline(e, p),
             "submit" | "approve" | "deny" | "return" | "grant" | "verify" | "revoke" | "cancel"
-            | "reopen" | "block" | "unblock" | "break-glass" | "close-retro" | "note" => {
-                self.move_item(e, p)
-            }
+            | "reopen" | "block" | "unblock" | "break-glass" | "close-retro" | "note"
+            | "unsafe-attempt" | "rotated" => self.move_item(e, p),
             other => Err(format!(
                 "the replay does not know events of kind '{other}', so it cannot vouch for the tables after it"
             )),
@@ -336,6 +357,7 @@ impl Facts {
                 tz: p.tz.unwrap_or_default(),
                 coordinator: p.coordinator.unwrap_or_default(),
                 closed_at: None,
+                frozen_start: None,
                 next_item: 1,
                 next_task: 1,
                 created_at: e.at.to_string(),
@@ -382,6 +404,7 @@ impl Facts {
                 last_reason: None,
                 parties: Vec::new(),
                 approvals: Vec::new(),
+                rotation: None,
                 last_seq: e.seq,
             }),
         );
@@ -466,6 +489,7 @@ impl Facts {
             "grant" => {
                 item.granted_method = Some(p.method.ok_or("it names no method")?);
                 item.parties.clear();
+                forget_rotation(item);
             }
             "block" => item.manual_block = Some(p.reason.unwrap_or_default()),
             "unblock" => item.manual_block = None,
@@ -480,7 +504,10 @@ impl Facts {
                     None => at(e)? + Duration::hours(RETRO_HOURS),
                 };
                 item.retro_due = Some(stored_time(due));
+                forget_rotation(item);
             }
+            "unsafe-attempt" => item.rotation = p.rotation,
+            "rotated" => item.rotation = Some("done".to_string()),
             "close-retro" => item.retro_due = None,
             _ => {}
         }
@@ -532,6 +559,26 @@ fn at(e: &EventIn<'_>) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(e.at)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| format!("its time '{}' cannot be read", e.at))
+}
+
+/// Does the event leave every table as it was? Unsafe attempts did until they began
+/// to mark the item (their payload then says `"rotation": "due"`); older ones replay
+/// as before.
+fn changes_no_table(e: &EventIn<'_>) -> bool {
+    if e.kind == "unsafe-attempt" {
+        return !e.payload.contains("\"rotation\"")
+            || serde_json::from_str::<Value>(e.payload)
+                .map(|v| v["rotation"].is_null())
+                .unwrap_or(true);
+    }
+    NO_TABLE_CHANGE.contains(&e.kind)
+}
+
+/// A new grant makes an earlier rotation not count (`lifecycle::on_grant`).
+fn forget_rotation(item: &mut ItemFacts) {
+    if item.rotation.as_deref() == Some("done") {
+        item.rotation = None;
+    }
 }
 
 /// Counts `login` among an item's parties once (as `Item::add_party` does).

@@ -4,6 +4,7 @@
 
 use super::{Field, FieldKind, Form, Purpose};
 use crate::domain::decide::APPROVAL_OWNER_ROLES;
+use crate::domain::lifecycle::{Channel, RetroOutcome};
 use crate::domain::machine::ActionKind;
 use crate::domain::{Deprovision, Item, ItemFields, Method, Person};
 use chrono::NaiveDate;
@@ -76,6 +77,11 @@ fn submit_needs(mut f: Field) -> Field {
 }
 
 /// The safe collection methods, plus "not chosen yet" for drafts.
+/// A choice's options from a list of named values (their names both stored and shown).
+fn word_options<T: std::fmt::Display>(all: &[T]) -> Vec<(String, String)> {
+    all.iter().map(|w| (w.to_string(), w.to_string())).collect()
+}
+
 fn method_options(with_none: bool) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = Vec::new();
     if with_none {
@@ -165,6 +171,34 @@ impl Form {
         }
     }
 
+    /// The project actions of `p`: close it (asks first), reopen it, move its start.
+    pub fn project_actions(p: &crate::domain::Project, today: NaiveDate) -> Form {
+        let options = [
+            ("close", "close the project"),
+            ("reopen", "reopen it (closed by mistake)"),
+            ("start", "move its start date"),
+        ]
+        .map(|(v, s)| (v.to_string(), s.to_string()))
+        .to_vec();
+        let current = if p.closed_at.is_some() {
+            "reopen"
+        } else {
+            "close"
+        };
+        let mut what = choice("do", "Action", options, current);
+        what.required = true;
+        Form {
+            title: format!("Project {} ({})", p.key, p.name),
+            purpose: Purpose::Project { key: p.key.clone() },
+            project: Some(p.key.clone()),
+            fields: vec![what, date("start", "New start", Some(p.start))],
+            focus: 0,
+            tried: false,
+            today,
+            theirs: Vec::new(),
+        }
+    }
+
     /// The form of a move that needs text, or `None` when the move needs none.
     pub fn for_move(item: &Item, kind: ActionKind, with_conditions: bool) -> Option<Form> {
         use ActionKind as K;
@@ -210,9 +244,25 @@ impl Form {
                 "Break glass (emergency grant)",
                 vec![words("reason", "Emergency", true)],
             ),
-            K::CloseRetro => (
-                "Close the retrospective",
-                vec![words("note", "What it found", true)],
+            K::CloseRetro => {
+                let mut outcome = choice("outcome", "Outcome", word_options(RetroOutcome::ALL), "");
+                outcome.required = true;
+                (
+                    "Close the retrospective",
+                    vec![outcome, words("note", "What it found", true)],
+                )
+            }
+            K::ReportUnsafe => {
+                let mut channel = choice("channel", "Offered by", word_options(Channel::ALL), "");
+                channel.required = true;
+                (
+                    "Record an unsafe attempt from outside",
+                    vec![channel, words("note", "Who offered what", true)],
+                )
+            }
+            K::Rotated => (
+                "Record the rotated credential",
+                vec![words("note", "Who rotated it, how it was confirmed", true)],
             ),
             K::Note => ("Add a note", vec![words("note", "Note", true)]),
             K::Approve | K::Unblock | K::Edit => return None,

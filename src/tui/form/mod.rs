@@ -49,6 +49,8 @@ pub enum Purpose {
         kind: ActionKind,
         targets: Vec<(String, i64)>,
     },
+    /// Close or reopen a project, or move its start.
+    Project { key: String },
 }
 
 /// The kind of value a field holds.
@@ -341,7 +343,19 @@ impl Form {
             K::BreakGlass => Action::BreakGlass {
                 reason: t("reason"),
             },
-            K::CloseRetro => Action::CloseRetro { note: t("note") },
+            K::CloseRetro => Action::CloseRetro {
+                note: t("note"),
+                outcome: opt("outcome")
+                    .and_then(|o| o.parse().ok())
+                    .unwrap_or(crate::domain::lifecycle::RetroOutcome::Accepted),
+            },
+            K::ReportUnsafe => Action::ReportUnsafe {
+                channel: opt("channel")
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(crate::domain::lifecycle::Channel::Other),
+                note: t("note"),
+            },
+            K::Rotated => Action::Rotated { note: t("note") },
             K::Note => Action::Note { text: t("note") },
             K::Edit => return None,
         })
@@ -350,7 +364,7 @@ impl Form {
     /// Item id the form works on (edit and move forms).
     pub fn item_id(&self) -> Option<&str> {
         match &self.purpose {
-            Purpose::Add => None,
+            Purpose::Add | Purpose::Project { .. } => None,
             Purpose::Edit { id, .. } | Purpose::Move { id, .. } => Some(id),
             Purpose::Bulk { targets, .. } => targets.first().map(|(id, _)| id.as_str()),
         }

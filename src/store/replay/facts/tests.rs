@@ -2,6 +2,7 @@
 //! makes, recorded as its event, replays to the item the machine returned.
 
 use super::*;
+use crate::domain::lifecycle::{Channel, RetroOutcome};
 use crate::domain::machine::{self, Action};
 use crate::domain::{Exception, Item, Person, Project, Role};
 use crate::store::events::ts;
@@ -72,6 +73,7 @@ fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
         manual_block: it.manual_block.clone(),
         last_reason: it.last_reason.clone(),
         parties: it.parties.clone(),
+        rotation: it.rotation.map(|r| r.as_str().to_string()),
         approvals: approvals.to_vec(),
         last_seq: 0,
     }
@@ -263,6 +265,7 @@ fn every_move_replays_to_the_item_the_machine_returned() {
             &sue,
             Action::CloseRetro {
                 note: "justified".into(),
+                outcome: RetroOutcome::Accepted,
             },
         ),
         (&carol, Action::Cancel { note: None }),
@@ -468,7 +471,17 @@ fn chosen(n: u8) -> Option<Action> {
         13 => Action::BreakGlass {
             reason: text("outage"),
         },
-        14 => Action::CloseRetro { note: text("fine") },
+        14 => Action::CloseRetro {
+            note: text("fine"),
+            outcome: RetroOutcome::Accepted,
+        },
+        15 => Action::ReportUnsafe {
+            channel: Channel::Email,
+            note: text("password mailed"),
+        },
+        16 => Action::Rotated {
+            note: text("rotated by Dana, confirmed by login test"),
+        },
         _ => return None,
     })
 }
@@ -522,3 +535,5 @@ proptest::proptest! {
         }
     }
 }
+
+mod end_of_access;
