@@ -63,6 +63,12 @@ pub enum Reason {
         // small as the largest of the others.
         conflict: super::decide::Conflict,
     },
+    /// An access review decided the access goes; it has not been revoked yet.
+    RevocationDue,
+    /// The access waits for a decision in an access review whose due date passed.
+    ReviewOverdue {
+        due: NaiveDate,
+    },
 }
 
 impl Reason {
@@ -80,6 +86,8 @@ impl Reason {
             Reason::RetrospectiveOverdue => "retrospective-overdue",
             Reason::ExceptionExpired { .. } => "exception-expired",
             Reason::ApproverConflict { .. } => "approver-conflict",
+            Reason::RevocationDue => "revocation-due",
+            Reason::ReviewOverdue { .. } => "review-overdue",
         }
     }
 }
@@ -104,6 +112,10 @@ impl fmt::Display for Reason {
                 "approval owner {approver} {} this item and may not decide: name another approval owner",
                 conflict.describe()
             ),
+            Reason::RevocationDue => write!(f, "an access review decided to revoke it"),
+            Reason::ReviewOverdue { due } => {
+                write!(f, "access review due {due}, not decided")
+            }
         }
     }
 }
@@ -193,6 +205,15 @@ pub fn reasons(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Vec
     {
         out.push(Reason::ExceptionExpired { expires: exp });
     }
+    if state.access_live() {
+        match item.review {
+            Some(super::review::ReviewMark::RevocationDue) => out.push(Reason::RevocationDue),
+            Some(super::review::ReviewMark::Pending { due: Some(due) }) if due < today => {
+                out.push(Reason::ReviewOverdue { due });
+            }
+            _ => {}
+        }
+    }
     out
 }
 
@@ -272,9 +293,9 @@ fn time_onset(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Opti
         .filter_map(|r| match r {
             Reason::Overdue { needed_by } => Some(end_of(p, *needed_by)),
             Reason::Stale { days } => Some(item.updated_at + Duration::days(*days)),
-            Reason::Expired { expires } | Reason::ExceptionExpired { expires } => {
-                Some(end_of(p, *expires))
-            }
+            Reason::Expired { expires }
+            | Reason::ExceptionExpired { expires }
+            | Reason::ReviewOverdue { due: expires } => Some(end_of(p, *expires)),
             Reason::RetrospectiveOverdue => item.retro_due,
             _ => None,
         })
@@ -410,6 +431,22 @@ pub fn next_step(item: &Item) -> NextStep {
             format!("{} (credential owner)", non_empty(&f.credential_owner)),
             "grant the access",
         ),
+        State::Granted | State::Verified
+            if item.review == Some(super::review::ReviewMark::RevocationDue) =>
+        {
+            step(
+                "support".to_string(),
+                "revoke it: an access review decided it goes",
+            )
+        }
+        State::Granted | State::Verified
+            if matches!(item.review, Some(super::review::ReviewMark::Pending { .. })) =>
+        {
+            step(
+                "a coordinator or security reviewer".to_string(),
+                "certify or revoke it in its access review",
+            )
+        }
         State::Granted | State::Verified if item.retro_due.is_some() => step(
             "a security person other than the one who broke the glass".to_string(),
             "close the break-glass retrospective",

@@ -52,6 +52,10 @@ pub enum Rule {
     NoEditOfLiveAccess,
     /// The database file was written by a newer accessdesk.
     SchemaVersion,
+    /// An access review covers live access: a project without any is not reviewed.
+    ReviewNeedsLiveAccess,
+    /// One access review of a project is open at a time.
+    OneOpenReview,
 }
 
 impl Rule {
@@ -79,6 +83,8 @@ impl Rule {
             Rule::ProjectOpen => "project-open",
             Rule::NoEditOfLiveAccess => "no-edit-of-live-access",
             Rule::SchemaVersion => "schema-version",
+            Rule::ReviewNeedsLiveAccess => "review-needs-live-access",
+            Rule::OneOpenReview => "one-open-review",
         }
     }
 }
@@ -128,6 +134,8 @@ pub enum Field {
     Version,
     State,
     Id,
+    Due,
+    Campaign,
 }
 
 impl Field {
@@ -167,6 +175,8 @@ impl Field {
             Field::Version => "version",
             Field::State => "state",
             Field::Id => "id",
+            Field::Due => "due",
+            Field::Campaign => "campaign",
         }
     }
 
@@ -185,7 +195,7 @@ impl Field {
 /// (`Field as usize` is the position here).
 pub const ITEM_FIELDS: &[Field] = ALL_FIELDS.split_at(18).0;
 
-const ALL_FIELDS: [Field; 34] = [
+const ALL_FIELDS: [Field; 36] = [
     Field::System,
     Field::Purpose,
     Field::Role,
@@ -220,6 +230,8 @@ const ALL_FIELDS: [Field; 34] = [
     Field::Version,
     Field::State,
     Field::Id,
+    Field::Due,
+    Field::Campaign,
 ];
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use rusqlite::{Row, types::ValueRef};
 /// The columns the measures read, in the order [`Lean::read`] expects.
 pub(super) const LEAN_SQL: &str = "SELECT project, number, state, system, purpose, role, credential_owner, approver, \
      method, temporary, expires, deprovision, exception_reason, exception_owner, exception_expires, needed_by, \
-     manual_block, updated_at, retro_due, blocked_since, emergency, created_at, holder \
+     manual_block, updated_at, retro_due, blocked_since, emergency, created_at, holder, review \
      FROM items WHERE ?1 IS NULL OR project = ?1";
 
 pub(super) fn parse_at(s: &str) -> Option<DateTime<Utc>> {
@@ -120,5 +120,8 @@ impl Lean {
         it.blocked_since = lean_time(r, 19);
         it.emergency = rows::flag(r, 20);
         it.created_at = lean_time(r, 21).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        it.review = with_text(r, 23, |t| {
+            t.and_then(crate::domain::review::ReviewMark::parse)
+        });
     }
 }

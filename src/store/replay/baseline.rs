@@ -151,6 +151,7 @@ fn write_set(
                 last_reason: it.last_reason,
                 parties: it.parties,
                 approvals: approvals.remove(&it.rowid).unwrap_or_default(),
+                review: rows::opt_text(r, 36),
                 fields: it.fields,
                 last_seq: 0,
             };

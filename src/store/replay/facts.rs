@@ -74,6 +74,9 @@ pub struct ItemFacts {
     pub parties: Vec<String>,
     #[serde(default)]
     pub approvals: Vec<ApprovalFacts>,
+    /// What an access review left on it, as stored (see `domain::review::ReviewMark`).
+    #[serde(default)]
+    pub review: Option<String>,
     /// The seq of the last event that changed this item (for messages).
     #[serde(skip)]
     pub last_seq: i64,
@@ -99,6 +102,8 @@ pub struct Facts {
     /// more entries than it holds.
     pub items: HashMap<String, Box<ItemFacts>>,
     pub tasks: HashMap<String, TaskFacts>,
+    /// Access review campaigns and their decisions.
+    pub reviews: super::reviews::ReviewFacts,
     /// Events the log itself contradicts (an edit whose old value is not the value
     /// replayed so far, a move on an item that was never added...).
     pub problems: Vec<String>,
@@ -275,6 +280,7 @@ impl Facts {
                 return self.item_add(e, serde_json::from_str(e.payload).map_err(unreadable)?);
             }
             "edit" => return self.edit(e, serde_json::from_str(e.payload).map_err(unreadable)?),
+            k if super::reviews::KINDS.contains(&k) => return super::reviews::apply(self, e),
             _ => {}
         }
         let p: Payload = serde_json::from_str(e.payload).map_err(unreadable)?;
@@ -382,6 +388,7 @@ impl Facts {
                 last_reason: None,
                 parties: Vec::new(),
                 approvals: Vec::new(),
+                review: None,
                 last_seq: e.seq,
             }),
         );

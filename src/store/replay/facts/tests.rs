@@ -73,6 +73,7 @@ fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
         last_reason: it.last_reason.clone(),
         parties: it.parties.clone(),
         approvals: approvals.to_vec(),
+        review: it.review.map(|m| m.stored()),
         last_seq: 0,
     }
 }
