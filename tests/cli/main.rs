@@ -17,6 +17,7 @@ mod layout;
 mod lifecycle;
 mod outputs;
 mod privileged;
+mod reviews;
 mod rules;
 mod secrets_corpus;
 mod secrets_everywhere;
