@@ -181,6 +181,9 @@ pub struct Campaign {
 /// One access in a campaign, with its decision if any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
+    /// The item's row (for a screen to find it among those it holds).
+    #[serde(skip)]
+    pub rowid: i64,
     pub item: String,
     pub system: String,
     pub role: String,

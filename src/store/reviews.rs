@@ -239,13 +239,14 @@ impl Store {
         campaign_project(&self.conn, id)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT i.project, i.number, i.system, i.role, i.holder, i.privileged, i.shared_credential, \
-             i.client_owned, i.exception_reason, i.state, r.decision, r.decided_by, r.decided_at, r.note \
+             i.client_owned, i.exception_reason, i.state, r.decision, r.decided_by, r.decided_at, r.note, i.id \
              FROM review_items r JOIN items i ON i.id = r.item_id WHERE r.campaign = ?1 ORDER BY i.number",
         )?;
         let out = stmt
             .query_map([id], |r| {
                 let state: Option<State> = rows::opt_text(r, 9).and_then(|s| s.parse().ok());
                 Ok(Entry {
+                    rowid: rows::int(r, 14),
                     item: item_id(&rows::text(r, 0), rows::int(r, 1)),
                     system: rows::text(r, 2),
                     role: rows::text(r, 3),

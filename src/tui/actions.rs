@@ -262,6 +262,7 @@ impl App {
                         version,
                         action,
                         form: Some(form),
+                        review: None,
                     }));
                 } else {
                     self.run(&id, version, &action, Some(form));

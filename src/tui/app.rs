@@ -6,7 +6,7 @@
 use super::keymap::{self, Ctx, Facts};
 use super::layout;
 use super::msg::Msg;
-use super::state::{Cursor, Detail, Filter, Modal, Pane, Status, StatusKind};
+use super::state::{Cursor, Detail, Filter, Modal, Pane, ReviewPane, Status, StatusKind};
 use super::theme::Theme;
 use super::views::Views;
 use crate::domain::machine::{self, ActionKind};
@@ -34,7 +34,7 @@ pub struct App {
     pub(crate) scope: Option<String>,
     /// The items and everything derived from them.
     pub(crate) views: Views,
-    pub(crate) cursors: [Cursor; 3],
+    pub(crate) cursors: [Cursor; Pane::COUNT],
     pub(crate) sort: crate::tui::state::Column,
     pub(crate) sort_reverse: bool,
     pub(crate) filter: Filter,
@@ -53,6 +53,8 @@ pub struct App {
     /// items changed since (less a margin, see `load::CHANGE_MARGIN`).
     pub(super) seen_updated: Option<DateTime<Utc>>,
     pub(super) quit: bool,
+    /// The access reviews pane (loaded when it shows).
+    pub(crate) reviews: ReviewPane,
 }
 
 impl App {
@@ -75,7 +77,7 @@ impl App {
             project_ix: HashMap::new(),
             scope: None,
             views: Views::default(),
-            cursors: [Cursor::default(); 3],
+            cursors: [Cursor::default(); Pane::COUNT],
             sort: crate::tui::state::Column::Id,
             sort_reverse: false,
             filter: Filter::default(),
@@ -89,6 +91,7 @@ impl App {
             project_days: Vec::new(),
             seen_updated: None,
             quit: false,
+            reviews: ReviewPane::default(),
         };
         app.load_header()?;
         Ok(app)
@@ -111,6 +114,7 @@ impl App {
         self.load()?;
         self.rederive();
         self.pending = None;
+        self.load_reviews();
         Ok(())
     }
 
@@ -229,7 +233,7 @@ impl App {
                 .map(|p| machine::allowed(&v.item, p, self.me.as_ref(), &self.login))
                 .unwrap_or_default(),
         };
-        Facts {
+        let mut facts = Facts {
             ctx: self.context(),
             base: self.base_context(),
             selection: selected.is_some(),
@@ -237,7 +241,10 @@ impl App {
             can_add: self.can_add(),
             filter_active: self.filter != Filter::default(),
             choice_focus: self.form().is_some_and(|f| f.focus_is_choice()),
-        }
+            ..Facts::default()
+        };
+        self.review_facts(&mut facts);
+        facts
     }
 
     /// `Some(Err)` with the rule when the move is refused, `None` without a selection.
@@ -286,7 +293,10 @@ impl App {
     }
 
     pub(crate) fn pane_len(&self, pane: Pane) -> usize {
-        self.views.len(pane)
+        match pane {
+            Pane::Reviews => self.reviews.entries.len(),
+            _ => self.views.len(pane),
+        }
     }
 
     /// Lines the status area needs: a long message wraps (up to a third of the
@@ -315,7 +325,11 @@ impl App {
 
     /// Rows of `pane` visible at the current terminal size.
     pub(crate) fn visible_rows(&self, pane: Pane) -> usize {
-        let extra = if pane == Pane::Blockers { 1 } else { 0 };
+        let extra = match pane {
+            Pane::Blockers => 1,
+            Pane::Reviews => super::panes::reviews::HEAD_LINES,
+            _ => 0,
+        };
         layout::table_rows(self.areas().body, extra).max(1)
     }
 

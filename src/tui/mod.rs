@@ -17,6 +17,7 @@ mod load;
 mod msg;
 mod panes;
 mod query;
+mod reviews;
 mod state;
 mod term;
 pub mod theme;

@@ -91,4 +91,12 @@ pub enum Msg {
     Reload,
     /// Mouse wheel or click at a column and row (only with mouse support on).
     Click(u16, u16),
+    /// Start an access review of the project in view (asks to confirm).
+    StartReview,
+    /// Decide on the selected access of the review shown (revoke asks to confirm).
+    ReviewDecide(crate::domain::review::Decision),
+    /// Certify every undecided standard access of the review shown (asks to confirm).
+    ReviewCertifyStandard,
+    /// Show the next (1) or previous (-1) review.
+    ReviewCampaign(i8),
 }

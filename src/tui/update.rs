@@ -20,6 +20,7 @@ impl App {
     /// Applies one message: the only place state changes and the store is called.
     pub fn update(&mut self, msg: Msg) {
         let from_user = !matches!(msg, Msg::Tick(_) | Msg::Reload | Msg::Resize(..));
+        let (pane_before, reviews_stale) = (self.pane, self.reviews_stale(&msg));
         if from_user {
             // A message stays until the next thing the person does.
             self.status = None;
@@ -128,11 +129,11 @@ impl App {
                 self.modal = None;
                 self.set_status(StatusKind::Info, "Closed the form; nothing was saved.");
             }
-            Msg::Confirm => {
-                if let Some(Modal::Confirm(c)) = self.modal.take() {
-                    self.run(&c.id, c.version, &c.action, c.form);
-                }
-            }
+            Msg::Confirm => match self.modal.take() {
+                Some(Modal::Confirm(c)) if c.review.is_some() => self.run_review(c.review),
+                Some(Modal::Confirm(c)) => self.run(&c.id, c.version, &c.action, c.form),
+                _ => {}
+            },
             Msg::ConfirmCancel => self.cancel_confirm(),
             Msg::Resize(w, h) => {
                 self.size = (w, h);
@@ -153,6 +154,13 @@ impl App {
             }),
             Msg::Reload => self.refresh(),
             Msg::Click(x, y) => self.click(x, y),
+            Msg::StartReview => self.ask_start_review(),
+            Msg::ReviewDecide(d) => self.review_decide(d),
+            Msg::ReviewCertifyStandard => self.ask_certify_standard(),
+            Msg::ReviewCampaign(step) => self.show_campaign(step),
+        }
+        if reviews_stale || (self.pane == Pane::Reviews && pane_before != Pane::Reviews) {
+            self.load_reviews();
         }
     }
 
@@ -234,7 +242,7 @@ impl App {
                 .and_then(|i| keys.get(i + 1))
                 .cloned(),
         };
-        self.cursors = [Cursor::default(); 3];
+        self.cursors = [Cursor::default(); Pane::COUNT];
         self.detail = None;
         self.reload();
     }
@@ -246,7 +254,7 @@ impl App {
         let a = self.areas();
         let inside = |r: Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
         if inside(a.tabs) {
-            if let Some(p) = widgets::header::tab_at(&self.tab_counts(), x - a.tabs.x) {
+            if let Some(p) = widgets::header::tab_at(&self.tab_counts(), a.tabs.width, x - a.tabs.x) {
                 self.pane = p;
                 self.detail = None;
             }
