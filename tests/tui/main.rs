@@ -10,6 +10,7 @@ mod faults;
 mod hostile;
 mod keys;
 mod nocolor;
+mod reviews;
 mod scale;
 mod sizes;
 mod snapshots;

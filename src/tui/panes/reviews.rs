@@ -43,7 +43,7 @@ fn gauge(done: usize, total: usize, width: usize) -> String {
 
 fn head(look: &Look<'_>, r: &ReviewPane, c: &Campaign) -> Vec<Line<'static>> {
     let t = look.theme;
-    let due = c.due.map(|d| format!(" · due {d}")).unwrap_or_default();
+    let due = c.due.map(|d| format!("· due {d} ")).unwrap_or_default();
     let which = if r.campaigns.len() > 1 {
         format!(" ({} of {})", r.current + 1, r.campaigns.len())
     } else {
@@ -59,7 +59,7 @@ fn head(look: &Look<'_>, r: &ReviewPane, c: &Campaign) -> Vec<Line<'static>> {
             Span::styled(format!("Review {} of {}", c.id, c.project), t.title),
             Span::styled(format!(" {} ", c.state), state_style(t, c.state)),
             Span::styled(
-                format!("{due} · by {}{which}", cell(&c.started_by, 16)),
+                format!("{due}· by {}{which}", cell(&c.started_by, 16)),
                 t.muted,
             ),
         ]),
@@ -122,7 +122,13 @@ pub fn render(
             format!(" {} {} ", Pane::Reviews.number(), Pane::Reviews.title()),
             t.title,
         ),
-        Span::styled(format!("{} reviews", reviews.campaigns.len()), t.normal),
+        Span::styled(
+            match reviews.campaigns.len() {
+                1 => "1 review".to_string(),
+                n => format!("{n} reviews"),
+            },
+            t.normal,
+        ),
         Span::styled(format!(" · {open} open"), t.pending),
         Span::styled(
             format!(" · {overdue} overdue "),
