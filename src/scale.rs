@@ -115,6 +115,21 @@ pub fn generate(
     now: DateTime<Utc>,
     me: Option<&crate::identity::Identity>,
 ) -> Result<Generated> {
+    generate_with_live(path, n, seed, now, me, 0)
+}
+
+/// [`generate`], with `live` of the `n` items in one more project, `LIVE`, whose
+/// access is all granted and verified (what an access review covers).
+pub fn generate_with_live(
+    path: &Path,
+    n: usize,
+    seed: u64,
+    now: DateTime<Utc>,
+    me: Option<&crate::identity::Identity>,
+    live: usize,
+) -> Result<Generated> {
+    let live = live.min(n);
+    let n = n - live;
     let mut store = Store::create(path)?;
     let mut rng = Rng(seed);
     let mut people = BulkPeople::default();
@@ -195,7 +210,74 @@ pub fn generate(
         out.items += items;
         out.tasks += tasks;
     }
+    if live > 0 {
+        out.items += live_project(&mut store, &mut people, &mut rng, live, now)?;
+        out.projects += 1;
+    }
     Ok(out)
+}
+
+/// The project `LIVE`: `n` items, each submitted, approved, granted and verified.
+fn live_project(
+    store: &mut Store,
+    people: &mut BulkPeople,
+    rng: &mut Rng,
+    n: usize,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let created = now - Duration::days(60);
+    let coordinator = COORDINATORS[0];
+    store.bulk(people, |b| {
+        b.add_project(
+            coordinator,
+            created,
+            "LIVE",
+            "Live access under review",
+            "Client live",
+            (created + Duration::days(7)).date_naive(),
+        )?;
+        for i in 0..n {
+            let mut at = created + Duration::seconds(i as i64 * 20);
+            let mut item = b.add_item(coordinator, at, "LIVE", fields(rng, at))?;
+            let mut next = || {
+                at += Duration::hours(1);
+                at
+            };
+            b.act(
+                coordinator,
+                next(),
+                &mut item,
+                &Action::Submit { note: None },
+            )?;
+            let owner = item.fields.approver.clone();
+            b.act(
+                &owner,
+                next(),
+                &mut item,
+                &Action::Approve { conditions: None },
+            )?;
+            if item.needs_security_review() {
+                let sec = SECURITY[i % SECURITY.len()];
+                b.act(
+                    sec,
+                    next(),
+                    &mut item,
+                    &Action::Approve { conditions: None },
+                )?;
+            }
+            let support = SUPPORT[i % SUPPORT.len()];
+            let grant = Action::Grant {
+                method: None,
+                note: None,
+            };
+            b.act(support, next(), &mut item, &grant)?;
+            let verify = Action::Verify {
+                note: "scope and owner confirmed with the client".into(),
+            };
+            b.act(support, next(), &mut item, &verify)?;
+        }
+        Ok(n)
+    })
 }
 
 fn project_key(i: usize) -> String {

@@ -77,6 +77,9 @@ pub struct DemoArgs {
     /// Seed of the --scale generator
     #[arg(long, default_value_t = 1, requires = "scale")]
     pub seed: u64,
+    /// Of the --scale items, put N in one more project (LIVE) with all access live (review benchmarks)
+    #[arg(long, value_name = "N", requires = "scale")]
+    pub live_project: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -38,21 +38,17 @@ pub fn command(path: &Path, cmd: ReviewCmd, json: bool) -> CmdResult {
                 json,
                 &list,
                 &[
-                    "ID", "PROJECT", "STATE", "DUE", "DECIDED", "CERTIFIED", "REVOKED", "STARTED BY",
+                    "ID",
+                    "PROJECT",
+                    "STATE",
+                    "DUE",
+                    "DECIDED",
+                    "CERTIFIED",
+                    "REVOKED",
+                    "STARTED BY",
                 ],
                 24,
-                |c| {
-                    vec![
-                        c.id.to_string(),
-                        c.project.clone(),
-                        c.state.to_string(),
-                        c.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
-                        progress(c),
-                        c.progress.certified.to_string(),
-                        c.progress.revoked.to_string(),
-                        c.started_by.clone(),
-                    ]
-                },
+                campaign_row,
             )
         }
         ReviewCmd::Show { id } => {
@@ -66,7 +62,9 @@ pub fn command(path: &Path, cmd: ReviewCmd, json: bool) -> CmdResult {
             say!("{}", summary(&c))?;
             let rows: Vec<Vec<String>> = entries.iter().map(entry_row).collect();
             output::table(
-                &["ITEM", "SYSTEM", "ROLE", "HOLDER", "FLAG", "DECISION", "BY", "NOTE"],
+                &[
+                    "ITEM", "SYSTEM", "ROLE", "HOLDER", "FLAG", "DECISION", "BY", "NOTE",
+                ],
                 &rows,
                 24,
             )
@@ -103,6 +101,20 @@ fn plural(n: usize) -> &'static str {
 
 fn progress(c: &Campaign) -> String {
     format!("{}/{}", c.progress.decided(), c.progress.items)
+}
+
+fn campaign_row(c: &Campaign) -> Vec<String> {
+    let due = c.due.map_or_else(|| "-".to_string(), |d| d.to_string());
+    let (certified, revoked) = (c.progress.certified, c.progress.revoked);
+    let mut row = vec![
+        c.id.to_string(),
+        c.project.clone(),
+        c.state.to_string(),
+        due,
+    ];
+    row.extend([progress(c), certified.to_string(), revoked.to_string()]);
+    row.push(c.started_by.clone());
+    row
 }
 
 fn summary(c: &Campaign) -> String {

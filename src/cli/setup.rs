@@ -63,7 +63,9 @@ pub fn demo(db: Option<&Path>, a: &super::args::DemoArgs) -> CmdResult {
                 )));
             }
             let started = std::time::Instant::now();
-            let g = crate::scale::generate(&path, n, a.seed, chrono::Utc::now(), Some(&me))?;
+            let live = a.live_project.unwrap_or(0);
+            let now = chrono::Utc::now();
+            let g = crate::scale::generate_with_live(&path, n, a.seed, now, Some(&me), live)?;
             format!(
                 "generated {} items in {} projects with {} tasks in {:.1}s",
                 g.items,

@@ -14,30 +14,23 @@ use super::machine::{self, Actor};
 use super::model::{Item, Person, Role};
 use super::refusal::{Field, Refusal, Rule};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::str::FromStr;
 
 /// Roles that start access reviews and decide in them.
 pub const REVIEWERS: [Role; 2] = [Role::Coordinator, Role::Security];
 
-/// A reviewer's decision on one access.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Decision {
-    /// The access stays.
-    Certify,
-    /// The access is to be removed: the item blocks until it is revoked.
-    Revoke,
-}
+super::model::named_enum!(
+    /// A reviewer's decision on one access: it stays (certify), or it is to be removed
+    /// (revoke), and the item blocks until it is revoked.
+    Decision {
+        Certify => "certify",
+        Revoke => "revoke",
+    }
+);
 
 impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Certify => "certify",
-            Decision::Revoke => "revoke",
-        }
-    }
-
     /// The decision as a past participle, for sentences ("certified").
     pub fn done(self) -> &'static str {
         match self {
@@ -45,25 +38,11 @@ impl Decision {
             Decision::Revoke => "marked for revocation",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Decision> {
-        match s.trim() {
-            "certify" => Some(Decision::Certify),
-            "revoke" => Some(Decision::Revoke),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Decision {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// What a review leaves on an item, stored with it so the blocker rules, the list and
 /// the report read it without looking at the campaigns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum ReviewMark {
     /// In an open campaign, not decided yet; the campaign's due date, if it has one.
@@ -103,33 +82,15 @@ impl ReviewMark {
     }
 }
 
-/// Where a campaign stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CampaignState {
-    /// Some access is still to be decided, and the due date (if any) has not passed.
-    Open,
-    /// Some access is still to be decided after the due date.
-    Overdue,
-    /// Every access was decided (or ended otherwise).
-    Completed,
-}
-
-impl CampaignState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CampaignState::Open => "open",
-            CampaignState::Overdue => "overdue",
-            CampaignState::Completed => "completed",
-        }
+super::model::named_enum!(
+    /// Where a campaign stands: some access still to be decided (open), still so after
+    /// the due date (overdue), or every access decided or ended otherwise (completed).
+    CampaignState {
+        Open => "open",
+        Overdue => "overdue",
+        Completed => "completed",
     }
-}
-
-impl fmt::Display for CampaignState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+);
 
 /// Counts of a campaign's items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -170,10 +131,10 @@ impl Progress {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Campaign {
     pub id: i64,
-    pub project: String,
-    pub started_by: String,
     pub started_at: DateTime<Utc>,
+    pub project: String,
     pub due: Option<NaiveDate>,
+    pub started_by: String,
     pub state: CampaignState,
     pub progress: Progress,
 }
@@ -184,17 +145,19 @@ pub struct Entry {
     /// The item's row (for a screen to find it among those it holds).
     #[serde(skip)]
     pub rowid: i64,
+    /// The access (item id, who holds it, in which system and role) and the decision
+    /// on it (none while undecided), who took it, when, with which note.
     pub item: String,
-    pub system: String,
-    pub role: String,
     pub holder: Option<String>,
+    pub system: String,
+    pub decision: Option<Decision>,
+    pub role: String,
+    pub decided_by: Option<String>,
     /// The access has a review flag: a bulk certification leaves it to a person.
     pub flagged: bool,
+    pub decided_at: Option<DateTime<Utc>>,
     /// The access is still live (granted or verified).
     pub live: bool,
-    pub decision: Option<Decision>,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<DateTime<Utc>>,
     pub note: Option<String>,
 }
 
@@ -222,17 +185,6 @@ impl Measures {
         self.certified += c.progress.certified;
         self.revoked += c.progress.revoked;
         self.undecided += c.progress.undecided();
-    }
-
-    /// Adds another project's counts.
-    pub fn sum(&mut self, o: &Measures) {
-        self.open += o.open;
-        self.overdue += o.overdue;
-        self.completed += o.completed;
-        self.items += o.items;
-        self.certified += o.certified;
-        self.revoked += o.revoked;
-        self.undecided += o.undecided;
     }
 
     /// Whether the project has had a campaign (open, overdue or completed): the
@@ -386,7 +338,13 @@ mod tests {
             approver: "frank".into(),
             ..Default::default()
         };
-        let mut it = Item::new("ACME", 1, fields, "rita", "2026-11-01T09:00:00Z".parse().unwrap());
+        let mut it = Item::new(
+            "ACME",
+            1,
+            fields,
+            "rita",
+            "2026-11-01T09:00:00Z".parse().unwrap(),
+        );
         it.state = State::Verified;
         it
     }

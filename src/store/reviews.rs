@@ -39,8 +39,7 @@ pub struct BulkCertified {
 
 /// Live access a new campaign covers: granted or verified, and not already waiting
 /// to be revoked after an earlier review.
-const COVERED: &str =
-    "project = ?1 AND (state = 'granted' OR state = 'verified') AND (review IS NULL OR review <> 'revoke')";
+const COVERED: &str = "project = ?1 AND (state = 'granted' OR state = 'verified') AND (review IS NULL OR review <> 'revoke')";
 
 const CAMPAIGNS: &str = "SELECT c.id, c.project, c.started_by, c.started_at, c.due, count(r.item_id), \
      coalesce(sum(r.decision = 'certify'), 0), coalesce(sum(r.decision = 'revoke'), 0), \
@@ -154,13 +153,14 @@ fn record(
         after.blocked_since.map(ts),
         before.rowid
     ])?;
+    let decided = json!({"campaign": campaign, "decision": decision, "note": note});
     events::append(
         tx,
         ctx,
         Some(&p.key),
         Some(&before.id()),
         "review-decide",
-        &json!({"campaign": campaign, "decision": decision, "note": note}),
+        &decided,
     )?;
     Ok(())
 }
@@ -206,14 +206,8 @@ impl Store {
                 &format!("UPDATE items SET review = ?2 WHERE {COVERED}"),
                 params![key, ReviewMark::Pending { due }.stored()],
             )?;
-            events::append(
-                tx,
-                ctx,
-                Some(&key),
-                None,
-                "review-start",
-                &json!({"campaign": id, "due": due, "items": numbers}),
-            )?;
+            let started = json!({"campaign": id, "due": due, "items": numbers});
+            events::append(tx, ctx, Some(&key), None, "review-start", &started)?;
             Ok(id)
         })?;
         self.campaign(id)
@@ -256,7 +250,7 @@ impl Store {
                         || rows::flag(r, 7)
                         || rows::opt_text(r, 8).is_some(),
                     live: state.is_some_and(State::access_live),
-                    decision: rows::opt_text(r, 10).and_then(|d| Decision::parse(&d)),
+                    decision: rows::opt_text(r, 10).and_then(|d| d.parse().ok()),
                     decided_by: rows::opt_text(r, 11),
                     decided_at: rows::time(r, 12),
                     note: rows::opt_text(r, 13),
@@ -299,7 +293,7 @@ impl Store {
                                 .fix("name the review that covers it, or leave the review out"),
                         ));
                     };
-                    (c, d.and_then(|d| Decision::parse(&d)).map(|d| (d, by.unwrap_or_default())))
+                    (c, d.and_then(|d| d.parse::<Decision>().ok()).map(|d| (d, by.unwrap_or_default())))
                 }
                 None => {
                     let c: Option<i64> = tx

@@ -132,9 +132,7 @@ impl App {
             .filter(|v| v.item.project == key && v.item.state.access_live())
             .count();
         self.ask(
-            format!(
-                "Start an access review of {key} over its {live} live accesses, due {due}?"
-            ),
+            format!("Start an access review of {key} over its {live} live accesses, due {due}?"),
             ReviewAsk::Start {
                 project: key,
                 due: Some(due),
@@ -145,7 +143,10 @@ impl App {
     pub(super) fn review_decide(&mut self, decision: Decision) {
         let (Some(e), Some(c)) = (
             self.selected_entry().cloned(),
-            self.reviews.campaigns.get(self.reviews.current).map(|c| c.id),
+            self.reviews
+                .campaigns
+                .get(self.reviews.current)
+                .map(|c| c.id),
         ) else {
             return;
         };
@@ -193,9 +194,12 @@ impl App {
             .entries
             .iter()
             .filter(|e| e.decision.is_none() && e.live)
-            .fold((0, 0), |(s, f), e| {
-                if e.flagged { (s, f + 1) } else { (s + 1, f) }
-            });
+            .fold(
+                (0, 0),
+                |(s, f), e| {
+                    if e.flagged { (s, f + 1) } else { (s + 1, f) }
+                },
+            );
         self.ask(
             format!(
                 "Certify the {standard} undecided standard accesses of review {}? The {flagged} flagged ones are left for a decision one by one.",

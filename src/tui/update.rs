@@ -254,7 +254,8 @@ impl App {
         let a = self.areas();
         let inside = |r: Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
         if inside(a.tabs) {
-            if let Some(p) = widgets::header::tab_at(&self.tab_counts(), a.tabs.width, x - a.tabs.x) {
+            if let Some(p) = widgets::header::tab_at(&self.tab_counts(), a.tabs.width, x - a.tabs.x)
+            {
                 self.pane = p;
                 self.detail = None;
             }

@@ -122,14 +122,14 @@ impl Widget for &App {
                 Pane::Blockers => {
                     panes::blockers::render(&look, &app.views, cursor(Pane::Blockers), a.body, buf)
                 }
-                Pane::Reviews => panes::reviews::render(
-                    &look,
-                    &app.reviews,
-                    cursor(Pane::Reviews),
-                    app.scope.as_deref(),
-                    a.body,
-                    buf,
-                ),
+                Pane::Reviews => {
+                    let r = panes::reviews::Reviews {
+                        reviews: &app.reviews,
+                        cursor: cursor(Pane::Reviews),
+                        scope: app.scope.as_deref(),
+                    };
+                    panes::reviews::render(&look, &r, a.body, buf)
+                }
             },
         }
         let filter = match &app.modal {

@@ -57,7 +57,15 @@ fn a_review_covers_the_live_access_and_an_empty_one_is_refused() {
     db.run(&["item", "verify", &b, "--note", "checked with Carol"])
         .ok();
     let started = db
-        .run(&["review", "start", "--project", "acme", "--due", LATER, "--json"])
+        .run(&[
+            "review",
+            "start",
+            "--project",
+            "acme",
+            "--due",
+            LATER,
+            "--json",
+        ])
         .ok()
         .json();
     assert_eq!(started["id"], 1);
@@ -79,8 +87,15 @@ fn a_review_covers_the_live_access_and_an_empty_one_is_refused() {
         .refused("one-open-review");
     before.assert_same(&db.snapshot(), "a second open review");
     // A date that is not one is a usage error; a past one a refusal naming --due.
-    db.run(&["review", "start", "--project", "ACME", "--due", "2026-02-30"])
-        .code(2);
+    db.run(&[
+        "review",
+        "start",
+        "--project",
+        "ACME",
+        "--due",
+        "2026-02-30",
+    ])
+    .code(2);
 }
 
 #[test]
@@ -108,19 +123,35 @@ fn only_a_coordinator_or_security_person_without_a_stake_decides() {
     let out = db
         .run(&["review", "certify", &plain])
         .refused("no-self-approval");
-    assert!(!out.stderr.contains("--"), "no flag to change: {}", out.stderr);
+    assert!(
+        !out.stderr.contains("--"),
+        "no flag to change: {}",
+        out.stderr
+    );
     db.run_as(&acc.approver, &["review", "certify", &plain])
         .refused("role-required");
-    db.run_as(&acc.security, &["review", "certify", &plain, "--campaign", "7"])
-        .code(1);
+    db.run_as(
+        &acc.security,
+        &["review", "certify", &plain, "--campaign", "7"],
+    )
+    .code(1);
     before.assert_same(&db.snapshot(), "refused review decisions");
     let out = db
         .run_as(
             &acc.security,
-            &["review", "certify", &plain, "--note", "still in use by the analytics team"],
+            &[
+                "review",
+                "certify",
+                &plain,
+                "--note",
+                "still in use by the analytics team",
+            ],
         )
         .ok();
-    assert!(out.stdout.contains("certified in access review 1"), "{out:?}");
+    assert!(
+        out.stdout.contains("certified in access review 1"),
+        "{out:?}"
+    );
     db.run_as(&acc.security, &["review", "certify", &plain])
         .refused("state-machine");
     let show = db.run(&["review", "show", "1", "--json"]).ok().json();
@@ -154,7 +185,9 @@ fn bulk_certify_keeps_standard_access_and_never_flagged_access() {
         )
         .ok();
     assert!(
-        out.stdout.contains(&format!("Certified 2 standard accesses in access review 1: {one}, {two}.")),
+        out.stdout.contains(&format!(
+            "Certified 2 standard accesses in access review 1: {one}, {two}."
+        )),
         "{out:?}"
     );
     assert!(
@@ -170,7 +203,14 @@ fn bulk_certify_keeps_standard_access_and_never_flagged_access() {
     let again = db
         .run_as(
             &acc.security,
-            &["review", "certify", "--all-standard", "--campaign", "1", "--json"],
+            &[
+                "review",
+                "certify",
+                "--all-standard",
+                "--campaign",
+                "1",
+                "--json",
+            ],
         )
         .ok()
         .json();
@@ -195,7 +235,13 @@ fn a_revoke_decision_blocks_until_the_access_is_revoked() {
     let out = db
         .run_as(
             &acc.security,
-            &["review", "revoke", &id, "--note", "the analytics contract ended"],
+            &[
+                "review",
+                "revoke",
+                &id,
+                "--note",
+                "the analytics contract ended",
+            ],
         )
         .ok();
     assert!(out.stdout.contains("revocation-due"), "{out:?}");
@@ -203,11 +249,19 @@ fn a_revoke_decision_blocks_until_the_access_is_revoked() {
     assert_eq!(db.show(&id)["blocking"], true);
     let blocked = db.run(&["item", "list", "--blocked", "--json"]).ok().json();
     assert!(
-        blocked.as_array().is_some_and(|a| a.iter().any(|i| i["id"] == id.as_str())),
+        blocked
+            .as_array()
+            .is_some_and(|a| a.iter().any(|i| i["id"] == id.as_str())),
         "{blocked}"
     );
-    db.run(&["item", "revoke", &id, "--note", "removed, checked the user list"])
-        .ok();
+    db.run(&[
+        "item",
+        "revoke",
+        &id,
+        "--note",
+        "removed, checked the user list",
+    ])
+    .ok();
     assert!(!codes(&db, &id).contains(&"revocation-due".to_string()));
     let report = db.run(&["report", "--json"]).ok().json();
     let r = &report["overall"]["review_campaigns"];
@@ -293,7 +347,10 @@ fn the_report_counts_campaigns_and_the_instruction_mentions_reviews_only_then() 
     db.run_as(&acc.security, &["review", "certify", &id]).ok();
     let report = db.run(&["report", "--json"]).ok().json();
     let r = &report["overall"]["review_campaigns"];
-    assert_eq!((r["open"].clone(), r["completed"].clone()), (0.into(), 1.into()));
+    assert_eq!(
+        (r["open"].clone(), r["completed"].clone()),
+        (0.into(), 1.into())
+    );
     assert_eq!(r["certified"], 1);
     // A completed review still means the access is reviewed periodically.
     assert!(instruction(&id).contains("reviewed periodically"));
@@ -312,19 +369,41 @@ fn audit_verify_passes_after_every_review_action_and_catches_a_changed_decision(
     let flagged = live(&db, acc, &NewItem::new().switch("--client-owned"), true);
     db.run(&["review", "start", "--project", "ACME", "--due", LATER])
         .ok();
-    db.run_as(&acc.security, &["review", "certify", &keep, "--campaign", "1", "--note", "needed"])
+    db.run_as(
+        &acc.security,
+        &[
+            "review",
+            "certify",
+            &keep,
+            "--campaign",
+            "1",
+            "--note",
+            "needed",
+        ],
+    )
+    .ok();
+    db.run_as(
+        &acc.security,
+        &["review", "revoke", &gone, "--note", "unused"],
+    )
+    .ok();
+    db.run_as(
+        &acc.security,
+        &["review", "certify", "--all-standard", "--campaign", "1"],
+    )
+    .ok();
+    db.run_as(&acc.security, &["review", "revoke", &flagged])
         .ok();
-    db.run_as(&acc.security, &["review", "revoke", &gone, "--note", "unused"])
-        .ok();
-    db.run_as(&acc.security, &["review", "certify", "--all-standard", "--campaign", "1"])
-        .ok();
-    db.run_as(&acc.security, &["review", "revoke", &flagged]).ok();
     db.run(&["item", "revoke", &gone, "--note", "removed"]).ok();
-    db.run(&["item", "revoke", &flagged, "--note", "removed"]).ok();
+    db.run(&["item", "revoke", &flagged, "--note", "removed"])
+        .ok();
     // A second campaign once the first is complete.
     db.run(&["review", "start", "--project", "ACME"]).ok();
-    db.run_as(&acc.security, &["review", "certify", &bulk, "--campaign", "2"])
-        .ok();
+    db.run_as(
+        &acc.security,
+        &["review", "certify", &bulk, "--campaign", "2"],
+    )
+    .ok();
     let out = db.run(&["audit", "verify"]).ok();
     assert!(out.stdout.contains("the tables match the log"), "{out:?}");
     // A decision changed behind accessdesk's back is named.
@@ -336,5 +415,8 @@ fn audit_verify_passes_after_every_review_action_and_catches_a_changed_decision(
     .expect("tamper");
     drop(rw);
     let out = db.run(&["audit", "verify"]).code(1);
-    assert!(out.stdout.contains("review_items 1 ") || out.stderr.contains("review_items 1 "), "{out:?}");
+    assert!(
+        out.stdout.contains("review_items 1 ") || out.stderr.contains("review_items 1 "),
+        "{out:?}"
+    );
 }

@@ -59,7 +59,9 @@ fn pane_7_starts_a_review_certifies_revokes_and_certifies_the_standard_rest() {
         "{}",
         status(&a)
     );
-    let c = open(&fx.path, someone("carol")).campaign(1).expect("review 1");
+    let c = open(&fx.path, someone("carol"))
+        .campaign(1)
+        .expect("review 1");
     assert_eq!(c.progress.items, 3);
     assert_eq!(c.due.map(|d| d.to_string()).as_deref(), Some("2026-03-18"));
     let footer = screen(&render(&mut a, 80, 24));
@@ -71,7 +73,11 @@ fn pane_7_starts_a_review_certifies_revokes_and_certifies_the_standard_rest() {
     assert_eq!(a.context(), Ctx::Reviews);
 
     press(&mut a, KeyCode::Char('c'));
-    assert!(status(&a).contains("certified in review 1"), "{}", status(&a));
+    assert!(
+        status(&a).contains("certified in review 1"),
+        "{}",
+        status(&a)
+    );
     press(&mut a, KeyCode::Char('j'));
     press(&mut a, KeyCode::Char('x'));
     assert_eq!(a.context(), Ctx::Confirm);
@@ -99,8 +105,14 @@ fn pane_7_starts_a_review_certifies_revokes_and_certifies_the_standard_rest() {
     press(&mut a, KeyCode::Char('A'));
     assert_eq!(a.context(), Ctx::Confirm);
     press(&mut a, KeyCode::Char('y'));
-    assert!(status(&a).starts_with("Certified 1 standard"), "{}", status(&a));
-    let c = open(&fx.path, someone("carol")).campaign(1).expect("review 1");
+    assert!(
+        status(&a).starts_with("Certified 1 standard"),
+        "{}",
+        status(&a)
+    );
+    let c = open(&fx.path, someone("carol"))
+        .campaign(1)
+        .expect("review 1");
     assert_eq!(c.state, CampaignState::Completed);
     assert_eq!((c.progress.certified, c.progress.revoked), (2, 1));
     // Nothing left to decide: the keys are no longer offered.

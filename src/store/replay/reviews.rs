@@ -176,7 +176,9 @@ pub(super) fn compare(
     let mut kept: HashMap<i64, BTreeMap<String, DecisionFacts>> = HashMap::new();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        let stored: Vec<ValueRef<'_>> = (1..5).map(|i| r.get_ref(i)).collect::<rusqlite::Result<_>>()?;
+        let stored: Vec<ValueRef<'_>> = (1..5)
+            .map(|i| r.get_ref(i))
+            .collect::<rusqlite::Result<_>>()?;
         match facts.campaigns.remove(&id) {
             Some(c) => {
                 let want = [
@@ -224,7 +226,9 @@ pub(super) fn compare(
             _ => format!("item row {}", r.get_ref(3).map(raw)?.unwrap_or_default()),
         };
         let key = format!("{campaign} {item}");
-        let stored: Vec<ValueRef<'_>> = (4..8).map(|i| r.get_ref(i)).collect::<rusqlite::Result<_>>()?;
+        let stored: Vec<ValueRef<'_>> = (4..8)
+            .map(|i| r.get_ref(i))
+            .collect::<rusqlite::Result<_>>()?;
         match kept.get_mut(&campaign).and_then(|c| c.remove(&item)) {
             Some(d) => {
                 let want = [

@@ -64,7 +64,10 @@ fn head(look: &Look<'_>, r: &ReviewPane, c: &Campaign) -> Vec<Line<'static>> {
             ),
         ]),
         Line::from(vec![
-            Span::styled(gauge(p.decided() + p.ended, p.items, 10), state_style(t, c.state)),
+            Span::styled(
+                gauge(p.decided() + p.ended, p.items, 10),
+                state_style(t, c.state),
+            ),
             Span::styled(format!(" {}/{} decided", p.decided(), p.items), t.normal),
             Span::styled(format!(" · {} certified", p.certified), t.ready),
             Span::styled(
@@ -104,16 +107,17 @@ fn row<'a>(t: &Theme, e: &Entry, fitted: &super::Fitted) -> Row<'a> {
     Row::new(cells.collect::<Vec<_>>())
 }
 
-/// Draws the pane: `reviews` as loaded, `cursor` on its accesses, `scope` the
-/// project in view (for the words of an empty pane).
-pub fn render(
-    look: &Look<'_>,
-    reviews: &ReviewPane,
-    cursor: Cursor,
-    scope: Option<&str>,
-    area: Rect,
-    buf: &mut Buffer,
-) {
+/// What the pane draws: the reviews as loaded, the cursor on the accesses of the one
+/// shown, and the project in view (for the words of an empty pane).
+pub struct Reviews<'a> {
+    pub reviews: &'a ReviewPane,
+    pub cursor: Cursor,
+    pub scope: Option<&'a str>,
+}
+
+/// Draws the pane.
+pub fn render(look: &Look<'_>, what: &Reviews<'_>, area: Rect, buf: &mut Buffer) {
+    let (reviews, cursor, scope) = (what.reviews, what.cursor, what.scope);
     let t = look.theme;
     let count = |s: CampaignState| reviews.campaigns.iter().filter(|c| c.state == s).count();
     let (open, overdue) = (count(CampaignState::Open), count(CampaignState::Overdue));
