@@ -103,7 +103,7 @@ pub struct Facts {
     pub items: HashMap<String, Box<ItemFacts>>,
     pub tasks: HashMap<String, TaskFacts>,
     /// Access review campaigns and their decisions.
-    pub reviews: super::reviews::ReviewFacts,
+    pub reviews: super::review_facts::ReviewFacts,
     /// Events the log itself contradicts (an edit whose old value is not the value
     /// replayed so far, a move on an item that was never added...).
     pub problems: Vec<String>,
@@ -280,7 +280,7 @@ impl Facts {
                 return self.item_add(e, serde_json::from_str(e.payload).map_err(unreadable)?);
             }
             "edit" => return self.edit(e, serde_json::from_str(e.payload).map_err(unreadable)?),
-            k if super::reviews::KINDS.contains(&k) => return super::reviews::apply(self, e),
+            k if super::review_facts::KINDS.contains(&k) => return self.review(e),
             _ => {}
         }
         let p: Payload = serde_json::from_str(e.payload).map_err(unreadable)?;
@@ -498,6 +498,35 @@ impl Facts {
         item.updated_at = e.at.to_string();
         item.version += 1;
         Ok(())
+    }
+
+    /// An access review event: the review model changes, and so do the items' marks.
+    fn review(&mut self, e: &EventIn<'_>) -> Result<(), String> {
+        let (projects, items) = (&self.projects, &mut self.items);
+        let event = super::review_facts::ReviewEvent {
+            seq: e.seq,
+            at: e.at,
+            login: e.login,
+            project: e.project,
+            item: e.item,
+            kind: e.kind,
+            payload: e.payload,
+        };
+        self.reviews.apply(
+            &event,
+            |k| projects.contains_key(k),
+            |c| {
+                let it = items
+                    .get_mut(&c.item)
+                    .ok_or_else(|| format!("{} was never added", c.item))?;
+                it.review = c.review;
+                if let Some(at) = c.updated_at {
+                    it.updated_at = at.to_string();
+                }
+                it.last_seq = e.seq;
+                Ok(())
+            },
+        )
     }
 
     /// A row as it stood when the file was first opened by a version that logs values:

@@ -15,6 +15,7 @@
 pub mod baseline;
 pub mod compare;
 pub mod facts;
+mod review_facts;
 mod reviews;
 mod tables;
 

@@ -1,149 +1,21 @@
-//! The replay of access reviews: `review-start` and `review-decide` applied to a model
-//! of `review_campaigns` and `review_items` (and to the items' `review` mark), and
-//! both tables compared with it row by row, so a decision planted or changed behind
-//! accessdesk's back shows in `audit verify`. Campaigns are named by their number,
-//! which the events record; a campaign's rows by number and item id (`3 ACME-7`).
+//! Access reviews in the replay: `review_campaigns` and `review_items` compared row
+//! by row with what the log made of them (see `review_facts`), so a decision planted
+//! or changed behind accessdesk's back shows in `audit verify`. Campaigns are named by
+//! their number, which the events record; a campaign's rows by number and item id
+//! (`3 ACME-7`).
 
 use super::compare::{self, Difference, Divergence, Want};
-use super::facts::{EventIn, Facts};
 use super::raw;
+use super::review_facts::{DecisionFacts, ReviewFacts};
 use crate::domain::model::item_id;
-use crate::domain::review::{Decision, ReviewMark};
 use crate::store::error::Result;
-use chrono::NaiveDate;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
-use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-/// The event kinds of access reviews.
-pub const KINDS: [&str; 2] = ["review-start", "review-decide"];
-
-/// The tables this module rebuilds and compares.
+/// The tables this module compares.
 pub const TABLES: [&str; 2] = ["review_campaigns", "review_items"];
-
-/// One campaign as the log has it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CampaignFacts {
-    pub project: String,
-    pub started_by: String,
-    pub started_at: String,
-    pub due: Option<String>,
-    /// The decision on each item it covers, by item id.
-    pub items: BTreeMap<String, DecisionFacts>,
-    pub seq: i64,
-}
-
-/// A decision as the log has it (all none while undecided).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct DecisionFacts {
-    pub decision: Option<String>,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<String>,
-    pub note: Option<String>,
-    pub seq: i64,
-}
-
-/// The campaigns the log made, by number.
-#[derive(Debug, Default)]
-pub struct ReviewFacts {
-    pub campaigns: HashMap<i64, CampaignFacts>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Started {
-    campaign: Option<i64>,
-    due: Option<NaiveDate>,
-    items: Vec<i64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Decided {
-    campaign: Option<i64>,
-    decision: Option<Decision>,
-    note: Option<String>,
-}
-
-/// Applies one review event to `facts`.
-pub(super) fn apply(facts: &mut Facts, e: &EventIn<'_>) -> std::result::Result<(), String> {
-    let unreadable = |err: serde_json::Error| format!("its payload cannot be read: {err}");
-    match e.kind {
-        "review-start" => {
-            let p: Started = serde_json::from_str(e.payload).map_err(unreadable)?;
-            let key = e.project.ok_or("it names no project")?;
-            if !facts.projects.contains_key(key) {
-                return Err(format!("project {key} was never added"));
-            }
-            let id = p.campaign.ok_or("it names no campaign")?;
-            if facts.reviews.campaigns.contains_key(&id) {
-                return Err(format!("access review {id} was started before"));
-            }
-            let mark = ReviewMark::Pending { due: p.due }.stored();
-            let mut items = BTreeMap::new();
-            for n in p.items {
-                let item = item_id(key, n);
-                let it = facts
-                    .items
-                    .get_mut(&item)
-                    .ok_or_else(|| format!("{item} was never added"))?;
-                it.review = Some(mark.clone());
-                it.last_seq = e.seq;
-                items.insert(
-                    item,
-                    DecisionFacts {
-                        seq: e.seq,
-                        ..Default::default()
-                    },
-                );
-            }
-            facts.reviews.campaigns.insert(
-                id,
-                CampaignFacts {
-                    project: key.to_string(),
-                    started_by: e.login.to_string(),
-                    started_at: e.at.to_string(),
-                    due: p.due.map(|d| d.format("%Y-%m-%d").to_string()),
-                    items,
-                    seq: e.seq,
-                },
-            );
-            Ok(())
-        }
-        "review-decide" => {
-            let p: Decided = serde_json::from_str(e.payload).map_err(unreadable)?;
-            let item = e.item.ok_or("it names no item")?;
-            let id = p.campaign.ok_or("it names no campaign")?;
-            let decision = p.decision.ok_or("it names no decision")?;
-            let entry = facts
-                .reviews
-                .campaigns
-                .get_mut(&id)
-                .ok_or_else(|| format!("access review {id} was never started"))?
-                .items
-                .get_mut(item)
-                .ok_or_else(|| format!("{item} is not in access review {id}"))?;
-            *entry = DecisionFacts {
-                decision: Some(decision.as_str().to_string()),
-                decided_by: Some(e.login.to_string()),
-                decided_at: Some(e.at.to_string()),
-                note: p.note,
-                seq: e.seq,
-            };
-            let it = facts
-                .items
-                .get_mut(item)
-                .ok_or_else(|| format!("{item} was never added"))?;
-            it.review = ReviewMark::after(decision).map(ReviewMark::stored);
-            it.updated_at = e.at.to_string();
-            it.last_seq = e.seq;
-            Ok(())
-        }
-        other => Err(format!("'{other}' is no review event")),
-    }
-}
 
 const CAMPAIGN_COLUMNS: [&str; 4] = ["project", "started_by", "started_at", "due"];
 const ITEM_COLUMNS: [&str; 4] = ["decision", "decided_by", "decided_at", "note"];
