@@ -109,17 +109,7 @@ pub struct Facts {
     pub problems: Vec<String>,
 }
 
-/// One event as the replay reads it.
-#[derive(Debug, Clone, Copy)]
-pub struct EventIn<'a> {
-    pub seq: i64,
-    pub at: &'a str,
-    pub login: &'a str,
-    pub project: Option<&'a str>,
-    pub item: Option<&'a str>,
-    pub kind: &'a str,
-    pub payload: &'a str,
-}
+pub use super::event::EventIn;
 
 /// The payload fields the kinds of event carry; each kind reads its own. The field
 /// values of `item-add` and `edit` are read by [`Added`] and [`Edited`].
@@ -503,17 +493,8 @@ impl Facts {
     /// An access review event: the review model changes, and so do the items' marks.
     fn review(&mut self, e: &EventIn<'_>) -> Result<(), String> {
         let (projects, items) = (&self.projects, &mut self.items);
-        let event = super::review_facts::ReviewEvent {
-            seq: e.seq,
-            at: e.at,
-            login: e.login,
-            project: e.project,
-            item: e.item,
-            kind: e.kind,
-            payload: e.payload,
-        };
         self.reviews.apply(
-            &event,
+            e,
             |k| projects.contains_key(k),
             |c| {
                 let it = items

@@ -14,6 +14,7 @@
 
 pub mod baseline;
 pub mod compare;
+mod event;
 pub mod facts;
 mod review_facts;
 mod reviews;

@@ -3,23 +3,12 @@
 //! calls it for these kinds, handing in how to set an item's mark) so that neither
 //! this model nor the comparison in `reviews` depends on the other facts.
 
+use super::event::EventIn;
 use crate::domain::model::item_id;
 use crate::domain::review::{Decision, ReviewMark};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
-
-/// One review event as the replay reads it.
-#[derive(Debug, Clone, Copy)]
-pub struct ReviewEvent<'a> {
-    pub seq: i64,
-    pub at: &'a str,
-    pub login: &'a str,
-    pub project: Option<&'a str>,
-    pub item: Option<&'a str>,
-    pub kind: &'a str,
-    pub payload: &'a str,
-}
 
 /// What a review event sets on an item: its mark as stored, and (for a decision)
 /// the time it changed.
@@ -81,7 +70,7 @@ impl ReviewFacts {
     /// `set_item` sets what the event changes on an item (and fails for an unknown one).
     pub fn apply(
         &mut self,
-        e: &ReviewEvent<'_>,
+        e: &EventIn<'_>,
         project_known: impl Fn(&str) -> bool,
         mut set_item: impl FnMut(ItemChange<'_>) -> Result<(), String>,
     ) -> Result<(), String> {
