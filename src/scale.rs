@@ -159,7 +159,12 @@ pub fn generate_with_live(
         }
         Ok(())
     })?;
-    let projects = (n / 100).max(1);
+    // With every item in the live project there is no other project.
+    let projects = if n == 0 && live > 0 {
+        0
+    } else {
+        (n / 100).max(1)
+    };
     let mut out = Generated {
         projects,
         ..Default::default()
@@ -432,5 +437,25 @@ mod tests {
         assert!(states.len() >= 6, "{states:?}");
         let events = store.verify_chain().unwrap().events as usize;
         assert!(events > 4 * 250, "about six events per item, got {events}");
+    }
+
+    #[test]
+    fn a_live_project_holds_only_live_access_and_may_take_every_item() {
+        let dir = tempfile::tempdir().unwrap();
+        let now: DateTime<Utc> = "2026-11-20T12:00:00Z".parse().unwrap();
+        let db = dir.path().join("live.db");
+        let g = generate_with_live(&db, 250, 7, now, None, 100).unwrap();
+        assert_eq!((g.projects, g.items), (2, 250));
+        let store = Store::open(&db).unwrap();
+        let filter = crate::store::ItemFilter {
+            project: Some("LIVE".into()),
+            ..Default::default()
+        };
+        let live = store.list_items(&filter).unwrap();
+        assert_eq!(live.len(), 100);
+        assert!(live.iter().all(|v| v.item.state.access_live()));
+        let all = dir.path().join("all.db");
+        let g = generate_with_live(&all, 50, 7, now, None, 50).unwrap();
+        assert_eq!((g.projects, g.items), (1, 50));
     }
 }

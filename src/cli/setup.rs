@@ -269,6 +269,18 @@ pub fn report(path: &Path, a: ReportArgs, json: bool) -> CmdResult {
         &rows,
         30,
     )?;
+    let rc = &r.overall.review_campaigns;
+    if rc.any() {
+        say!(
+            "Access reviews: {} open, {} overdue, {} completed; {} certified, {} to revoke, {} undecided",
+            rc.open,
+            rc.overdue,
+            rc.completed,
+            rc.certified,
+            rc.revoked,
+            rc.undecided
+        )?;
+    }
     Ok(())
 }
 

@@ -352,6 +352,13 @@ fn the_report_counts_campaigns_and_the_instruction_mentions_reviews_only_then() 
         (0.into(), 1.into())
     );
     assert_eq!(r["certified"], 1);
+    let text = db.run(&["report"]).ok().stdout;
+    assert!(
+        text.contains(
+            "Access reviews: 0 open, 0 overdue, 1 completed; 1 certified, 0 to revoke, 0 undecided"
+        ),
+        "{text}"
+    );
     // A completed review still means the access is reviewed periodically.
     assert!(instruction(&id).contains("reviewed periodically"));
 }
