@@ -38,7 +38,20 @@ impl App {
         self.reviews.current = shown
             .and_then(|id| campaigns.iter().position(|c| c.id == id))
             .unwrap_or(campaigns.len().saturating_sub(1));
+        let newest = (self.scope.clone(), campaigns.iter().map(|c| c.id).max());
+        // Only in the same scope: another project's reviews are other numbers.
+        let started_since = self
+            .reviews
+            .newest
+            .as_ref()
+            .is_some_and(|(scope, seen)| *scope == newest.0 && newest.1 > *seen);
+        self.reviews.newest = Some(newest);
         self.reviews.campaigns = campaigns;
+        if started_since {
+            // A review started since marks the items it covers without changing them:
+            // the live update does not see that, a full read does.
+            self.reload();
+        }
         self.reviews.entries = match self.reviews.campaigns.get(self.reviews.current) {
             Some(c) => match self.store.campaign_entries(c.id) {
                 Ok(e) => e,
@@ -225,8 +238,8 @@ impl App {
         let result = match ask {
             Some(ReviewAsk::Start { project, due }) => {
                 self.store.start_review(&project, due).map(|c| {
-                    // The covered items carry their new mark: read them again.
-                    self.reload();
+                    // The covered items carry their new mark: `load_reviews` sees the
+                    // new review and reads them again.
                     self.reviews.current = usize::MAX;
                     format!(
                         "Started access review {} of {}: {} live accesses to certify or revoke{}.",

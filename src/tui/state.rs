@@ -183,6 +183,10 @@ pub struct ReviewPane {
     /// Index into `campaigns` of the one shown.
     pub current: usize,
     pub entries: Vec<crate::domain::review::Entry>,
+    /// The projects in view and the newest review id among them at the last load
+    /// (`None` before the first): a newer one marks items the screen holds, so they
+    /// are read again.
+    pub newest: Option<(Option<String>, Option<i64>)>,
 }
 
 /// What sits on top of the panes and takes the keys.

@@ -172,3 +172,23 @@ fn pane_7_at_80x24() {
     let text = screen(&render(&mut a, 80, 24));
     insta::assert_snapshot!("reviews_80x24", text);
 }
+
+#[test]
+fn a_review_started_by_another_process_shows_and_its_project_says_so() {
+    let fx = demo();
+    let mut a = app(&fx, 110, 200);
+    press(&mut a, KeyCode::Char('7'));
+    let mut other = open(&fx.path, someone("carol"));
+    other
+        .start_review("ACME", None)
+        .expect("carol starts a review");
+    a.update(accessdesk::tui::Msg::Reload);
+    let text = screen(&render(&mut a, 110, 200));
+    assert!(text.contains("Review 1 of ACME"), "{text}");
+    assert!(text.contains("7 Reviews 1"), "{text}");
+    // The items were read again: the instruction mentions the periodic review.
+    select_in_tracker(&mut a, "ACME-1");
+    press(&mut a, KeyCode::Enter);
+    let text = screen(&render(&mut a, 110, 200));
+    assert!(text.contains("reviewed periodically"), "{text}");
+}
