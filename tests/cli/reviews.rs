@@ -96,6 +96,17 @@ fn a_review_covers_the_live_access_and_an_empty_one_is_refused() {
         "2026-02-30",
     ])
     .code(2);
+    let out = db
+        .run(&[
+            "review",
+            "start",
+            "--project",
+            "ACME",
+            "--due",
+            "2020-01-01",
+        ])
+        .refused("valid-value");
+    assert!(out.stderr.contains("(--due)"), "{}", out.stderr);
 }
 
 #[test]
