@@ -8,14 +8,18 @@
 #   - CSV import of N valid rows next to the sqlite3 shell's bare `.import` of the same
 #     file (the ratio of the medians is the figure);
 #   - `report --json` over everything;
-#   - `audit verify` (chain, replay of every event against the tables, schema).
+#   - `audit verify` (chain, replay of every event against the tables, schema);
+#   - starting an access review over the live access of one project (`review start`),
+#     and certifying its standard access at once, on a data set whose N items include
+#     REVIEW_LIVE live items in one project (`demo --scale N --live-project L`).
 #
 # Usage: scripts/bench.sh [N ...]        (default: 10000 100000)
 # Environment: RUNS (TUI starts per size, default 7), IDLE_SECONDS (default 30),
 #              IMPORT_RUNS (imports and sqlite3 imports per size, in turns, default 5),
 #              CARGO_TARGET_DIR (where the release build goes, default ./target),
 #              SEED (generator seed, default 1), ACCESSDESK_BIN (measure this binary
-#              instead of building one).
+#              instead of building one), REVIEW_LIVE (live items of the reviewed
+#              project, default 10000, at most N), ONLY=review (measure reviews only).
 #
 # Data sets are generated once with `accessdesk demo --scale N` and cached under
 # $CARGO_TARGET_DIR/bench-data/scale-N-seedS.db; every measurement works on a copy.
@@ -29,6 +33,7 @@ RUNS=${RUNS:-7}
 IDLE_SECONDS=${IDLE_SECONDS:-30}
 IMPORT_RUNS=${IMPORT_RUNS:-5}
 SEED=${SEED:-1}
+REVIEW_LIVE=${REVIEW_LIVE:-10000}
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(10000 100000)
 
@@ -69,13 +74,18 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) p
 max_rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$1"; }
 secs() { awk -v ns="$1" 'BEGIN {printf "%.3f", ns/1e9}'; }
 
-# A fresh copy of the cached data set of $1 items (generated on first use).
+# A fresh copy of the cached data set of $1 items (generated on first use), $2 of
+# them (if given) live in one project, LIVE.
 dataset() {
-    local n=$1 cached=$DATA/scale-$1-seed$SEED.db
+    local n=$1 live=${2:-0} cached=$DATA/scale-$1-seed$SEED.db extra=()
+    if [ "$live" -gt 0 ]; then
+        cached=$DATA/scale-$1-live$live-seed$SEED.db
+        extra=(--live-project "$live")
+    fi
     if [ ! -f "$cached" ]; then
         echo "generating $n items (cached in $cached)..." >&2
         rm -f "$cached.partial" "$cached.partial-wal" "$cached.partial-shm"
-        "$BIN" demo --scale "$n" --seed "$SEED" --db "$cached.partial" --no-tui >&2
+        "$BIN" demo --scale "$n" --seed "$SEED" "${extra[@]}" --db "$cached.partial" --no-tui >&2
         sqlite3 "$cached.partial" 'PRAGMA journal_mode=DELETE;' >/dev/null
         mv "$cached.partial" "$cached"
     fi
@@ -83,8 +93,8 @@ dataset() {
     # at every start measured below.
     "$BIN" --db "$cached" project list >/dev/null
     sqlite3 "$cached" 'PRAGMA journal_mode=DELETE;' >/dev/null
-    cp "$cached" "$WORK/db-$n.db"
-    echo "$WORK/db-$n.db"
+    cp "$cached" "$WORK/db-$n-$live.db"
+    echo "$WORK/db-$n-$live.db"
 }
 
 screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null || true; }
@@ -152,6 +162,27 @@ fmt_row() { printf '| %-44s | %14s | %14s |\n' "$@"; }
 declare -A R
 for n in "${SIZES[@]}"; do
     echo "== $n items" >&2
+
+    # Starting an access review over the live access of one project, and certifying
+    # its standard access at once (each run on a fresh copy).
+    live=$(( REVIEW_LIVE < n ? REVIEW_LIVE : n ))
+    R[$n,review_live]=$live
+    starts=() bulks=()
+    for run in 1 2 3; do
+        rdb=$(dataset "$n" "$live")
+        t0=$(now_ns)
+        "$BIN" --db "$rdb" review start --project LIVE >/dev/null
+        starts+=($(( ($(now_ns) - t0) / 1000000 )))
+        t0=$(now_ns)
+        "$BIN" --db "$rdb" review certify --all-standard --campaign 1 >/dev/null
+        bulks+=($(( ($(now_ns) - t0) / 1000000 )))
+        rm -f "$rdb" "$rdb"-*
+    done
+    R[$n,review]=$(printf '%s\n' "${starts[@]}" | median)
+    R[$n,review_bulk]=$(printf '%s\n' "${bulks[@]}" | median)
+    echo "review start (ms): ${starts[*]}; certify --all-standard (ms): ${bulks[*]}" >&2
+    [ "${ONLY:-}" = review ] && continue
+
     db=$(dataset "$n")
 
     # Time to the first frame (header with readiness %) and to the full tracker.
@@ -267,3 +298,6 @@ row "import of N CSV rows (median)" import " s"
 row "sqlite3 .import of the same file (median)" sqlite " s"
 row "import / sqlite3 .import" ratio ""
 row "import peak memory" import_rss " MB"
+row "live items of the reviewed project" review_live ""
+row "review start over them (median of 3)" review " ms"
+row "review certify --all-standard (median of 3)" review_bulk " ms"

@@ -263,6 +263,9 @@ pub fn event_summary(e: &Event) -> String {
     if let Some(c) = p["capacity"].as_str() {
         parts.push(format!("as {c}"));
     }
+    if let (Some(d), Some(c)) = (p["decision"].as_str(), p["campaign"].as_i64()) {
+        parts.push(format!("{d} in access review {c}"));
+    }
     if let Some(m) = p["method"].as_str() {
         parts.push(format!("method {m}"));
     }

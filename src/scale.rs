@@ -115,6 +115,21 @@ pub fn generate(
     now: DateTime<Utc>,
     me: Option<&crate::identity::Identity>,
 ) -> Result<Generated> {
+    generate_with_live(path, n, seed, now, me, 0)
+}
+
+/// [`generate`], with `live` of the `n` items in one more project, `LIVE`, whose
+/// access is all granted and verified (what an access review covers).
+pub fn generate_with_live(
+    path: &Path,
+    n: usize,
+    seed: u64,
+    now: DateTime<Utc>,
+    me: Option<&crate::identity::Identity>,
+    live: usize,
+) -> Result<Generated> {
+    let live = live.min(n);
+    let n = n - live;
     let mut store = Store::create(path)?;
     let mut rng = Rng(seed);
     let mut people = BulkPeople::default();
@@ -144,7 +159,12 @@ pub fn generate(
         }
         Ok(())
     })?;
-    let projects = (n / 100).max(1);
+    // With every item in the live project there is no other project.
+    let projects = if n == 0 && live > 0 {
+        0
+    } else {
+        (n / 100).max(1)
+    };
     let mut out = Generated {
         projects,
         ..Default::default()
@@ -195,7 +215,74 @@ pub fn generate(
         out.items += items;
         out.tasks += tasks;
     }
+    if live > 0 {
+        out.items += live_project(&mut store, &mut people, &mut rng, live, now)?;
+        out.projects += 1;
+    }
     Ok(out)
+}
+
+/// The project `LIVE`: `n` items, each submitted, approved, granted and verified.
+fn live_project(
+    store: &mut Store,
+    people: &mut BulkPeople,
+    rng: &mut Rng,
+    n: usize,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let created = now - Duration::days(60);
+    let coordinator = COORDINATORS[0];
+    store.bulk(people, |b| {
+        b.add_project(
+            coordinator,
+            created,
+            "LIVE",
+            "Live access under review",
+            "Client live",
+            (created + Duration::days(7)).date_naive(),
+        )?;
+        for i in 0..n {
+            let mut at = created + Duration::seconds(i as i64 * 20);
+            let mut item = b.add_item(coordinator, at, "LIVE", fields(rng, at))?;
+            let mut next = || {
+                at += Duration::hours(1);
+                at
+            };
+            b.act(
+                coordinator,
+                next(),
+                &mut item,
+                &Action::Submit { note: None },
+            )?;
+            let owner = item.fields.approver.clone();
+            b.act(
+                &owner,
+                next(),
+                &mut item,
+                &Action::Approve { conditions: None },
+            )?;
+            if item.needs_security_review() {
+                let sec = SECURITY[i % SECURITY.len()];
+                b.act(
+                    sec,
+                    next(),
+                    &mut item,
+                    &Action::Approve { conditions: None },
+                )?;
+            }
+            let support = SUPPORT[i % SUPPORT.len()];
+            let grant = Action::Grant {
+                method: None,
+                note: None,
+            };
+            b.act(support, next(), &mut item, &grant)?;
+            let verify = Action::Verify {
+                note: "scope and owner confirmed with the client".into(),
+            };
+            b.act(support, next(), &mut item, &verify)?;
+        }
+        Ok(n)
+    })
 }
 
 fn project_key(i: usize) -> String {
@@ -350,5 +437,25 @@ mod tests {
         assert!(states.len() >= 6, "{states:?}");
         let events = store.verify_chain().unwrap().events as usize;
         assert!(events > 4 * 250, "about six events per item, got {events}");
+    }
+
+    #[test]
+    fn a_live_project_holds_only_live_access_and_may_take_every_item() {
+        let dir = tempfile::tempdir().unwrap();
+        let now: DateTime<Utc> = "2026-11-20T12:00:00Z".parse().unwrap();
+        let db = dir.path().join("live.db");
+        let g = generate_with_live(&db, 250, 7, now, None, 100).unwrap();
+        assert_eq!((g.projects, g.items), (2, 250));
+        let store = Store::open(&db).unwrap();
+        let filter = crate::store::ItemFilter {
+            project: Some("LIVE".into()),
+            ..Default::default()
+        };
+        let live = store.list_items(&filter).unwrap();
+        assert_eq!(live.len(), 100);
+        assert!(live.iter().all(|v| v.item.state.access_live()));
+        let all = dir.path().join("all.db");
+        let g = generate_with_live(&all, 50, 7, now, None, 50).unwrap();
+        assert_eq!((g.projects, g.items), (1, 50));
     }
 }

@@ -50,6 +50,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Readiness, blockers and the other measures, per project and overall
     Report(ReportArgs),
+    /// Access reviews: certify or revoke every live access of a project
+    #[command(subcommand)]
+    Review(ReviewCmd),
     /// Check the hash-chained event log
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -75,6 +78,9 @@ pub struct DemoArgs {
     /// Seed of the --scale generator
     #[arg(long, default_value_t = 1, requires = "scale")]
     pub seed: u64,
+    /// Of the --scale items, put N in one more project (LIVE) with all access live (review benchmarks)
+    #[arg(long, value_name = "N", requires = "scale")]
+    pub live_project: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -440,6 +446,47 @@ pub enum AuditCmd {
     },
     /// Write the current head (seq and hash) to FILE, to keep somewhere else
     Anchor { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCmd {
+    /// Open a review (certification campaign) over every live access of a project
+    Start {
+        #[arg(long, value_name = "KEY")]
+        project: String,
+        /// When every decision is due; undecided access then blocks (review-overdue)
+        #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+        due: Option<NaiveDate>,
+    },
+    /// List reviews with their progress
+    List {
+        #[arg(long, value_name = "KEY")]
+        project: Option<String>,
+    },
+    /// One review: every access it covers and its decision
+    Show { id: i64 },
+    /// Keep an access (or, with --all-standard, every undecided access without a review flag)
+    Certify {
+        #[arg(required_unless_present = "all_standard", value_name = "ITEM")]
+        item: Option<String>,
+        /// The review [default: the open review that waits for the item]
+        #[arg(long, value_name = "ID")]
+        campaign: Option<i64>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Certify every undecided standard access of --campaign; flagged access is left
+        #[arg(long, requires = "campaign", conflicts_with = "item")]
+        all_standard: bool,
+    },
+    /// Decide that an access goes: it blocks (revocation-due) until `item revoke`
+    Revoke {
+        item: String,
+        /// The review [default: the open review that waits for the item]
+        #[arg(long, value_name = "ID")]
+        campaign: Option<i64>,
+        #[arg(long)]
+        note: Option<String>,
+    },
 }
 
 /// Parses a strict YYYY-MM-DD date (as import and the forms do): impossible dates such

@@ -15,6 +15,7 @@ mod items;
 mod nudge;
 mod output;
 mod project;
+mod review;
 mod safe_json;
 mod setup;
 pub mod words;
@@ -192,6 +193,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Some(Command::Import(a)) => items::import(&path, a, json),
         Some(Command::Export(a)) => items::export(&path, a),
         Some(Command::Report(a)) => setup::report(&path, a, json),
+        Some(Command::Review(c)) => review::command(&path, c, json),
         Some(Command::Audit(c)) => setup::audit(&path, c, json),
     }
 }

@@ -63,7 +63,9 @@ pub fn demo(db: Option<&Path>, a: &super::args::DemoArgs) -> CmdResult {
                 )));
             }
             let started = std::time::Instant::now();
-            let g = crate::scale::generate(&path, n, a.seed, chrono::Utc::now(), Some(&me))?;
+            let live = a.live_project.unwrap_or(0);
+            let now = chrono::Utc::now();
+            let g = crate::scale::generate_with_live(&path, n, a.seed, now, Some(&me), live)?;
             format!(
                 "generated {} items in {} projects with {} tasks in {:.1}s",
                 g.items,
@@ -252,6 +254,18 @@ pub fn report(path: &Path, a: ReportArgs, json: bool) -> CmdResult {
         &rows,
         30,
     )?;
+    let rc = &r.overall.review_campaigns;
+    if rc.any() {
+        say!(
+            "Access reviews: {} open, {} overdue, {} completed; {} certified, {} to revoke, {} undecided",
+            rc.open,
+            rc.overdue,
+            rc.completed,
+            rc.certified,
+            rc.revoked,
+            rc.undecided
+        )?;
+    }
     Ok(())
 }
 

@@ -68,6 +68,12 @@ pub enum Reason {
     RotationDue {
         cause: super::lifecycle::RotationCause,
     },
+    /// An access review decided the access goes; it has not been revoked yet.
+    RevocationDue,
+    /// The access waits for a decision in an access review whose due date passed.
+    ReviewOverdue {
+        due: NaiveDate,
+    },
 }
 
 impl Reason {
@@ -86,6 +92,8 @@ impl Reason {
             Reason::ExceptionExpired { .. } => "exception-expired",
             Reason::ApproverConflict { .. } => "approver-conflict",
             Reason::RotationDue { .. } => "rotation-due",
+            Reason::RevocationDue => "revocation-due",
+            Reason::ReviewOverdue { .. } => "review-overdue",
         }
     }
 }
@@ -112,6 +120,10 @@ impl fmt::Display for Reason {
             ),
             Reason::RotationDue { cause } => {
                 write!(f, "{}: rotation not recorded", cause.describe())
+            }
+            Reason::RevocationDue => write!(f, "an access review decided to revoke it"),
+            Reason::ReviewOverdue { due } => {
+                write!(f, "access review due {due}, not decided")
             }
         }
     }
@@ -205,6 +217,15 @@ pub fn reasons(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Vec
     if let Some(cause) = super::lifecycle::rotation_due(item, p) {
         out.push(Reason::RotationDue { cause });
     }
+    if state.access_live() {
+        match item.review {
+            Some(super::review::ReviewMark::RevocationDue) => out.push(Reason::RevocationDue),
+            Some(super::review::ReviewMark::Pending { due: Some(due) }) if due < today => {
+                out.push(Reason::ReviewOverdue { due });
+            }
+            _ => {}
+        }
+    }
     out
 }
 
@@ -284,9 +305,9 @@ fn time_onset(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Opti
         .filter_map(|r| match r {
             Reason::Overdue { needed_by } => Some(end_of(p, *needed_by)),
             Reason::Stale { days } => Some(item.updated_at + Duration::days(*days)),
-            Reason::Expired { expires } | Reason::ExceptionExpired { expires } => {
-                Some(end_of(p, *expires))
-            }
+            Reason::Expired { expires }
+            | Reason::ExceptionExpired { expires }
+            | Reason::ReviewOverdue { due: expires } => Some(end_of(p, *expires)),
             Reason::RetrospectiveOverdue => item.retro_due,
             _ => None,
         })
@@ -428,6 +449,22 @@ pub fn next_step(item: &Item) -> NextStep {
             format!("{} (credential owner)", non_empty(&f.credential_owner)),
             "grant the access",
         ),
+        State::Granted | State::Verified
+            if item.review == Some(super::review::ReviewMark::RevocationDue) =>
+        {
+            step(
+                "support".to_string(),
+                "revoke it: an access review decided it goes",
+            )
+        }
+        State::Granted | State::Verified
+            if matches!(item.review, Some(super::review::ReviewMark::Pending { .. })) =>
+        {
+            step(
+                "a coordinator or security reviewer".to_string(),
+                "certify or revoke it in its access review",
+            )
+        }
         State::Granted | State::Verified if item.retro_due.is_some() => step(
             "a security person other than the one who broke the glass".to_string(),
             "close the break-glass retrospective",

@@ -18,5 +18,6 @@ pub fn project(name: &str, start: &str, tz: &str) -> Project {
         tz: tz.into(),
         coordinator: "carol".into(),
         closed_at: None,
+        reviewed: false,
     }
 }

@@ -15,6 +15,7 @@ pub mod machine;
 pub mod model;
 pub mod nudge;
 pub mod refusal;
+pub mod review;
 pub mod rules;
 pub mod secrets;
 pub mod text;

@@ -250,6 +250,9 @@ pub struct Project {
     pub tz: String,
     pub coordinator: String,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The project has an open or completed access review (derived, not stored).
+    #[serde(default)]
+    pub reviewed: bool,
 }
 
 /// A new project, as a person enters it: what the rules check before it is added
@@ -342,6 +345,9 @@ pub struct Item {
     /// last grant; `None` when neither.
     #[serde(default)]
     pub rotation: Option<super::lifecycle::Rotation>,
+    /// What an access review left on it: waiting for a decision, or a revocation due.
+    #[serde(default)]
+    pub review: Option<super::review::ReviewMark>,
 }
 
 impl Item {
@@ -376,6 +382,7 @@ impl Item {
             last_reason: None,
             parties: Vec::new(),
             rotation: None,
+            review: None,
         }
     }
 
@@ -650,6 +657,10 @@ impl Item {
             (false, _) => {
                 out.push_str("Until: the end of the project; we will ask you to remove it then.\n")
             }
+        }
+        if project.reviewed {
+            out.push_str(super::review::PERIODIC_REVIEW);
+            out.push('\n');
         }
         out.push_str(&format!(
             "Please grant only this role, nothing broader. Never send a password, key or other credential by email, chat or a form: we will never ask for one. Reply when it is done so we can verify the access ({}).\n",

@@ -54,6 +54,10 @@ pub enum Rule {
     SchemaVersion,
     /// Nobody breaks glass again while a retrospective of theirs is overdue.
     OverdueRetrospective,
+    /// An access review covers live access: a project without any is not reviewed.
+    ReviewNeedsLiveAccess,
+    /// One access review of a project is open at a time.
+    OneOpenReview,
 }
 
 impl Rule {
@@ -82,6 +86,8 @@ impl Rule {
             Rule::NoEditOfLiveAccess => "no-edit-of-live-access",
             Rule::SchemaVersion => "schema-version",
             Rule::OverdueRetrospective => "overdue-retrospective",
+            Rule::ReviewNeedsLiveAccess => "review-needs-live-access",
+            Rule::OneOpenReview => "one-open-review",
         }
     }
 }
@@ -131,6 +137,8 @@ pub enum Field {
     Version,
     State,
     Id,
+    Due,
+    Campaign,
 }
 
 impl Field {
@@ -170,6 +178,8 @@ impl Field {
             Field::Version => "version",
             Field::State => "state",
             Field::Id => "id",
+            Field::Due => "due",
+            Field::Campaign => "campaign",
         }
     }
 
@@ -188,7 +198,7 @@ impl Field {
 /// (`Field as usize` is the position here).
 pub const ITEM_FIELDS: &[Field] = ALL_FIELDS.split_at(18).0;
 
-const ALL_FIELDS: [Field; 34] = [
+const ALL_FIELDS: [Field; 36] = [
     Field::System,
     Field::Purpose,
     Field::Role,
@@ -223,6 +233,8 @@ const ALL_FIELDS: [Field; 34] = [
     Field::Version,
     Field::State,
     Field::Id,
+    Field::Due,
+    Field::Campaign,
 ];
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use rusqlite::{Row, types::ValueRef};
 pub(super) const LEAN_SQL: &str = "SELECT project, number, state, system, purpose, role, credential_owner, approver, \
      method, temporary, expires, deprovision, exception_reason, exception_owner, exception_expires, needed_by, \
      manual_block, updated_at, retro_due, blocked_since, emergency, created_at, holder, \
-     shared_credential, rotation \
+     shared_credential, rotation, review \
      FROM items WHERE ?1 IS NULL OR project = ?1";
 
 pub(super) fn parse_at(s: &str) -> Option<DateTime<Utc>> {
@@ -123,5 +123,8 @@ impl Lean {
         it.created_at = lean_time(r, 21).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
         it.fields.shared_credential = rows::flag(r, 23);
         it.rotation = lean_parsed(r, 24);
+        it.review = with_text(r, 25, |t| {
+            t.and_then(crate::domain::review::ReviewMark::parse)
+        });
     }
 }

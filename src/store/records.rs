@@ -76,7 +76,8 @@ pub(super) fn date_text(d: Option<NaiveDate>) -> Option<String> {
 /// cache by their text for every item written).
 pub(super) static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
     let cols = ITEM_COLUMNS.trim_start_matches("id, ");
-    let placeholders: Vec<String> = (1..=36).map(|i| format!("?{i}")).collect();
+    let n = cols.split(", ").count();
+    let placeholders: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
     format!(
         "INSERT INTO items ({cols}) VALUES ({})",
         placeholders.join(", ")
@@ -90,9 +91,12 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
         .enumerate()
         .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
         .collect();
+    let n = sets.len();
     format!(
-        "UPDATE items SET {} WHERE id = ?37 AND version = ?38",
-        sets.join(", ")
+        "UPDATE items SET {} WHERE id = ?{} AND version = ?{}",
+        sets.join(", "),
+        n + 1,
+        n + 2
     )
 });
 
@@ -132,6 +136,7 @@ fn with_item_values<T>(
     let f = &it.fields;
     let ex = f.exception.as_ref();
     let parties = it.parties.join(",");
+    let review = it.review.map(|m| m.stored());
     // A new item's times are all one instant: written out once.
     let updated = ts(it.updated_at);
     let stamp = |t: DateTime<Utc>| {
@@ -178,6 +183,7 @@ fn with_item_values<T>(
         it.last_reason,
         parties,
         it.rotation.map(|r| r.as_str()),
+        review,
     ];
     write(values)
 }

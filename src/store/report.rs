@@ -64,6 +64,8 @@ pub struct Measures {
     pub rotations_pending: usize,
     /// Readiness at the planned start (null until the start date).
     pub ready_before_start: Option<f64>,
+    /// Access review campaigns: open, overdue, completed, and their decisions.
+    pub review_campaigns: crate::domain::review::Measures,
 }
 
 /// `report --json`: `{"overall": {...}, "projects": [...]}`.
@@ -233,7 +235,13 @@ impl Store {
             all_ages.extend(ages);
             per.push(m);
         }
-        let overall = combine(&per, &mut all_ages);
+        let mut overall = combine(&per, &mut all_ages);
+        let mut reviews = self.review_measures(project)?;
+        for m in per.iter_mut() {
+            let key = m.key.as_deref().unwrap_or_default();
+            m.review_campaigns = reviews.remove(key).unwrap_or_default();
+        }
+        overall.review_campaigns = reviews.remove("").unwrap_or_default();
         Ok(Report {
             generated_at: now,
             overall,

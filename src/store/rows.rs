@@ -14,7 +14,7 @@ pub const PLACEHOLDER: &str = "\u{FFFD}";
 pub(crate) const ITEM_COLUMNS: &str = "id, project, number, system, purpose, role, holder, credential_owner, approver, requester, \
     method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
     exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
-    emergency, emergency_by, retro_due, blocked_since, last_reason, parties, rotation";
+    emergency, emergency_by, retro_due, blocked_since, last_reason, parties, rotation, review";
 
 /// A comma-separated list of logins, held without spare room (most items have none
 /// or one).
@@ -122,6 +122,7 @@ pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
         last_reason: opt_text(r, 34),
         parties: parties(r, 35),
         rotation: parsed(r, 36),
+        review: opt_text(r, 37).and_then(|s| crate::domain::review::ReviewMark::parse(&s)),
         approvals: Vec::new(),
     })
 }
@@ -135,11 +136,14 @@ pub(crate) fn project(r: &Row<'_>) -> rusqlite::Result<Project> {
         tz: text(r, 4),
         coordinator: text(r, 5),
         closed_at: time(r, 6),
+        reviewed: flag(r, 7),
     })
 }
 
-pub(crate) const PROJECT_COLUMNS: &str =
-    "key, name, client, start_date, tz, coordinator, closed_at";
+/// The columns of a project, and whether it has had an access review (which the
+/// credential owner's instruction mentions).
+pub(crate) const PROJECT_COLUMNS: &str = "key, name, client, start_date, tz, coordinator, closed_at, \
+    EXISTS (SELECT 1 FROM review_campaigns WHERE review_campaigns.project = projects.key)";
 
 pub(crate) fn person(r: &Row<'_>) -> rusqlite::Result<Person> {
     Ok(Person {

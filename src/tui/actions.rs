@@ -272,6 +272,7 @@ impl App {
                         action,
                         form: Some(form),
                         close_project: None,
+                        review: None,
                     }));
                 } else {
                     self.run(&id, version, &action, Some(form));

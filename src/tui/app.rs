@@ -6,7 +6,7 @@
 use super::keymap::{self, Ctx, Facts};
 use super::layout;
 use super::msg::Msg;
-use super::state::{Cursor, Detail, Filter, Modal, Pane, Status, StatusKind};
+use super::state::{Cursor, Detail, Filter, Modal, Pane, ReviewPane, Status, StatusKind};
 use super::theme::Theme;
 use super::views::Views;
 use crate::domain::machine::{self, ActionKind};
@@ -34,7 +34,7 @@ pub struct App {
     pub(crate) scope: Option<String>,
     /// The items and everything derived from them.
     pub(crate) views: Views,
-    pub(crate) cursors: [Cursor; 3],
+    pub(crate) cursors: [Cursor; Pane::COUNT],
     pub(crate) sort: crate::tui::state::Column,
     pub(crate) sort_reverse: bool,
     pub(crate) filter: Filter,
@@ -57,6 +57,8 @@ pub struct App {
     pub(crate) picked: Vec<super::state::Pick>,
     /// Text to put on the terminal's clipboard (OSC 52) after this update.
     pub(super) clipboard: Option<String>,
+    /// The access reviews pane (loaded when it shows).
+    pub(crate) reviews: ReviewPane,
 }
 
 impl App {
@@ -79,7 +81,7 @@ impl App {
             project_ix: HashMap::new(),
             scope: None,
             views: Views::default(),
-            cursors: [Cursor::default(); 3],
+            cursors: [Cursor::default(); Pane::COUNT],
             sort: crate::tui::state::Column::Id,
             sort_reverse: false,
             filter: Filter::default(),
@@ -95,6 +97,7 @@ impl App {
             quit: false,
             picked: Vec::new(),
             clipboard: None,
+            reviews: ReviewPane::default(),
         };
         app.load_header()?;
         Ok(app)
@@ -117,6 +120,7 @@ impl App {
         self.load()?;
         self.rederive();
         self.pending = None;
+        self.load_reviews();
         Ok(())
     }
 
@@ -236,7 +240,7 @@ impl App {
                 .map(|p| machine::allowed(&v.item, p, self.me.as_ref(), &self.login))
                 .unwrap_or_default(),
         };
-        Facts {
+        let mut facts = Facts {
             ctx: self.context(),
             base: self.base_context(),
             selection: selected.is_some(),
@@ -250,7 +254,10 @@ impl App {
                 0
             },
             project_actions: self.may_act_on_project(),
-        }
+            ..Facts::default()
+        };
+        self.review_facts(&mut facts);
+        facts
     }
 
     /// `Some(Err)` with the rule when the move is refused, `None` without a selection.
@@ -299,7 +306,10 @@ impl App {
     }
 
     pub(crate) fn pane_len(&self, pane: Pane) -> usize {
-        self.views.len(pane)
+        match pane {
+            Pane::Reviews => self.reviews.entries.len(),
+            _ => self.views.len(pane),
+        }
     }
 
     /// Lines the status area needs: a long message wraps (up to a third of the
@@ -328,7 +338,11 @@ impl App {
 
     /// Rows of `pane` visible at the current terminal size.
     pub(crate) fn visible_rows(&self, pane: Pane) -> usize {
-        let extra = if pane == Pane::Blockers { 1 } else { 0 };
+        let extra = match pane {
+            Pane::Blockers => 1,
+            Pane::Reviews => super::panes::reviews::HEAD_LINES,
+            _ => 0,
+        };
         layout::table_rows(self.areas().body, extra).max(1)
     }
 

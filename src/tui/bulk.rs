@@ -155,6 +155,7 @@ impl App {
                 action,
                 form: Some(form),
                 close_project: None,
+                review: None,
             }));
         } else {
             self.run_bulk(kind, &action, targets, Vec::new());

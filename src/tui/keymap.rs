@@ -8,6 +8,7 @@
 use super::msg::Msg;
 use super::state::Pane;
 use crate::domain::machine::ActionKind;
+use crate::domain::review::Decision;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// Where the keyboard focus is.
@@ -17,6 +18,7 @@ pub enum Ctx {
     Tracker,
     Queue,
     Blockers,
+    Reviews,
     Detail,
     Help,
     Filter,
@@ -30,6 +32,7 @@ impl Ctx {
             Pane::Tracker => Ctx::Tracker,
             Pane::Queue => Ctx::Queue,
             Pane::Blockers => Ctx::Blockers,
+            Pane::Reviews => Ctx::Reviews,
         }
     }
 }
@@ -57,6 +60,13 @@ pub struct Facts {
     /// The person may manage projects and one is in view (chosen, or the selected
     /// item's).
     pub project_actions: bool,
+    /// Access reviews: the person may start one for the project in view, decide on
+    /// the selected access, certify the standard access of the review shown; how many
+    /// reviews there are to switch between.
+    pub review_start: bool,
+    pub review_decide: bool,
+    pub review_bulk: bool,
+    pub reviews: usize,
 }
 
 impl Facts {
@@ -149,12 +159,21 @@ impl Binding {
     }
 }
 
-const PANES: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers];
+const PANES: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers, Ctx::Reviews];
+const REVIEWS: &[Ctx] = &[Ctx::Reviews];
+const HELPABLE: &[Ctx] = &[
+    Ctx::Tracker,
+    Ctx::Queue,
+    Ctx::Blockers,
+    Ctx::Reviews,
+    Ctx::Detail,
+];
 const ITEM: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers, Ctx::Detail];
 const MOVING: &[Ctx] = &[
     Ctx::Tracker,
     Ctx::Queue,
     Ctx::Blockers,
+    Ctx::Reviews,
     Ctx::Detail,
     Ctx::Help,
 ];
@@ -494,6 +513,77 @@ pub static TABLE: &[Binding] = &[
         footer: None,
     },
     Binding {
+        keys: &[ch('7')],
+        shown: "7",
+        label: "reviews",
+        help: "show the access reviews: campaigns, progress, decisions",
+        msg: Msg::ShowPane(Pane::Reviews),
+        ctx: PANES,
+        when: always,
+        footer: None,
+    },
+    // Access reviews (pane 7).
+    Binding {
+        keys: &[ch('c')],
+        shown: "c",
+        label: "certify",
+        help: "certify the selected access: it stays",
+        msg: Msg::ReviewDecide(Decision::Certify),
+        ctx: REVIEWS,
+        when: |f| f.review_decide,
+        footer: Some(10),
+    },
+    Binding {
+        keys: &[ch('x')],
+        shown: "x",
+        label: "revoke",
+        help: "decide the selected access goes; it blocks until revoked (asks to confirm)",
+        msg: Msg::ReviewDecide(Decision::Revoke),
+        ctx: REVIEWS,
+        when: |f| f.review_decide,
+        footer: Some(11),
+    },
+    Binding {
+        keys: &[ch('A')],
+        shown: "A",
+        label: "certify standard",
+        help: "certify every undecided access without a review flag (asks to confirm)",
+        msg: Msg::ReviewCertifyStandard,
+        ctx: REVIEWS,
+        when: |f| f.review_bulk,
+        footer: Some(12),
+    },
+    Binding {
+        keys: &[ch('n')],
+        shown: "n",
+        label: "new review",
+        help: "start a review of every live access of the project in view (asks to confirm)",
+        msg: Msg::StartReview,
+        ctx: REVIEWS,
+        when: |f| f.review_start,
+        footer: Some(13),
+    },
+    Binding {
+        keys: &[ch(']'), code(KeyCode::Right)],
+        shown: "]/→",
+        label: "next review",
+        help: "show the next review",
+        msg: Msg::ReviewCampaign(1),
+        ctx: REVIEWS,
+        when: |f| f.reviews > 1,
+        footer: Some(14),
+    },
+    Binding {
+        keys: &[ch('['), code(KeyCode::Left)],
+        shown: "[/←",
+        label: "prev review",
+        help: "show the previous review",
+        msg: Msg::ReviewCampaign(-1),
+        ctx: REVIEWS,
+        when: |f| f.reviews > 1,
+        footer: None,
+    },
+    Binding {
         keys: &[code(KeyCode::Tab)],
         shown: "Tab",
         label: "next pane",
@@ -596,7 +686,7 @@ pub static TABLE: &[Binding] = &[
         label: "help",
         help: "show the keys that work here",
         msg: Msg::ToggleHelp,
-        ctx: ITEM,
+        ctx: HELPABLE,
         when: always,
         footer: Some(91),
     },
@@ -789,6 +879,7 @@ mod tests {
             Ctx::Tracker,
             Ctx::Queue,
             Ctx::Blockers,
+            Ctx::Reviews,
             Ctx::Detail,
             Ctx::Help,
             Ctx::Filter,

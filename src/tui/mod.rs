@@ -21,6 +21,7 @@ mod msg;
 mod panes;
 mod projects;
 mod query;
+mod reviews;
 mod state;
 mod term;
 pub mod theme;

@@ -101,4 +101,12 @@ pub enum Msg {
     TogglePick,
     /// Deselect every item selected in the queue.
     ClearPicks,
+    /// Start an access review of the project in view (asks to confirm).
+    StartReview,
+    /// Decide on the selected access of the review shown (revoke asks to confirm).
+    ReviewDecide(crate::domain::review::Decision),
+    /// Certify every undecided standard access of the review shown (asks to confirm).
+    ReviewCertifyStandard,
+    /// Show the next (1) or previous (-1) review.
+    ReviewCampaign(i8),
 }

@@ -55,6 +55,7 @@ impl App {
                     ),
                     form: Some(form),
                     close_project: Some(key.to_string()),
+                    review: None,
                 }));
             }
             Some("reopen") => match self.store.reopen_project(key) {

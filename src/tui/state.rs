@@ -8,22 +8,45 @@ use crate::domain::machine::{Action, ActionKind};
 use crate::store::Event;
 use tui_input::Input;
 
-/// The three panes.
+/// The panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
     Tracker,
     Queue,
     Blockers,
+    /// Access reviews (its rows are the accesses of one campaign, not items).
+    Reviews,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 3] = [Pane::Tracker, Pane::Queue, Pane::Blockers];
+    pub const ALL: [Pane; 4] = [Pane::Tracker, Pane::Queue, Pane::Blockers, Pane::Reviews];
+    /// How many panes there are (one cursor each).
+    pub const COUNT: usize = Pane::ALL.len();
 
     pub fn title(self) -> &'static str {
         match self {
             Pane::Tracker => "Tracker",
             Pane::Queue => "Approval queue",
             Pane::Blockers => "Blockers",
+            Pane::Reviews => "Reviews",
+        }
+    }
+
+    /// The title when the tab line is narrow.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Pane::Queue => "Queue",
+            Pane::Blockers => "Blocks",
+            Pane::Reviews => "Review",
+            other => other.title(),
+        }
+    }
+
+    /// The key that shows the pane (and its number in the tab line).
+    pub fn number(self) -> usize {
+        match self {
+            Pane::Reviews => 7,
+            other => other.index() + 1,
         }
     }
 
@@ -32,15 +55,16 @@ impl Pane {
             Pane::Tracker => 0,
             Pane::Queue => 1,
             Pane::Blockers => 2,
+            Pane::Reviews => 3,
         }
     }
 
     pub fn next(self) -> Pane {
-        Pane::ALL[(self.index() + 1) % 3]
+        Pane::ALL[(self.index() + 1) % Pane::COUNT]
     }
 
     pub fn prev(self) -> Pane {
-        Pane::ALL[(self.index() + 2) % 3]
+        Pane::ALL[(self.index() + Pane::COUNT - 1) % Pane::COUNT]
     }
 }
 
@@ -136,6 +160,35 @@ pub struct Confirm {
     pub form: Option<Box<Form>>,
     /// Set when what waits is closing this project, not a move on an item.
     pub close_project: Option<String>,
+    /// An access review step to take instead of `action` (see `tui::reviews`).
+    pub review: Option<ReviewAsk>,
+}
+
+/// An access review step waiting for `y`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewAsk {
+    /// Open a campaign over the project's live access, due on the date.
+    Start {
+        project: String,
+        due: Option<chrono::NaiveDate>,
+    },
+    /// Decide that the access goes.
+    Revoke { item: String, campaign: i64 },
+    /// Certify every undecided standard access of the campaign.
+    CertifyStandard { campaign: i64 },
+}
+
+/// The reviews pane: the campaigns in view, the one shown, and its accesses.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewPane {
+    pub campaigns: Vec<crate::domain::review::Campaign>,
+    /// Index into `campaigns` of the one shown.
+    pub current: usize,
+    pub entries: Vec<crate::domain::review::Entry>,
+    /// The projects in view and the newest review id among them at the last load
+    /// (`None` before the first): a newer one marks items the screen holds, so they
+    /// are read again.
+    pub newest: Option<(Option<String>, Option<i64>)>,
 }
 
 /// What sits on top of the panes and takes the keys.

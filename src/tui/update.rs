@@ -20,6 +20,7 @@ impl App {
     /// Applies one message: the only place state changes and the store is called.
     pub fn update(&mut self, msg: Msg) {
         let from_user = !matches!(msg, Msg::Tick(_) | Msg::Reload | Msg::Resize(..));
+        let (pane_before, reviews_stale) = (self.pane, self.reviews_stale(&msg));
         if from_user {
             // A message stays until the next thing the person does.
             self.status = None;
@@ -133,6 +134,8 @@ impl App {
                 if let Some(Modal::Confirm(c)) = self.modal.take() {
                     if let Some(key) = c.close_project {
                         self.close_project(&key);
+                    } else if c.review.is_some() {
+                        self.run_review(c.review);
                     } else {
                         match c.form.as_deref().map(|f| &f.purpose) {
                             Some(Purpose::Bulk { kind, targets }) => {
@@ -167,6 +170,13 @@ impl App {
             Msg::CopyId => self.copy_id(),
             Msg::TogglePick => self.toggle_pick(),
             Msg::ClearPicks => self.clear_picks(),
+            Msg::StartReview => self.ask_start_review(),
+            Msg::ReviewDecide(d) => self.review_decide(d),
+            Msg::ReviewCertifyStandard => self.ask_certify_standard(),
+            Msg::ReviewCampaign(step) => self.show_campaign(step),
+        }
+        if reviews_stale || (self.pane == Pane::Reviews && pane_before != Pane::Reviews) {
+            self.load_reviews();
         }
     }
 
@@ -248,7 +258,7 @@ impl App {
                 .and_then(|i| keys.get(i + 1))
                 .cloned(),
         };
-        self.cursors = [Cursor::default(); 3];
+        self.cursors = [Cursor::default(); Pane::COUNT];
         self.detail = None;
         // Picks belong to the queue that was shown.
         self.picked.clear();
@@ -262,7 +272,8 @@ impl App {
         let a = self.areas();
         let inside = |r: Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
         if inside(a.tabs) {
-            if let Some(p) = widgets::header::tab_at(&self.tab_counts(), x - a.tabs.x) {
+            if let Some(p) = widgets::header::tab_at(&self.tab_counts(), a.tabs.width, x - a.tabs.x)
+            {
                 self.pane = p;
                 self.detail = None;
             }

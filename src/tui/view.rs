@@ -41,7 +41,10 @@ impl App {
     pub(crate) fn tab_counts(&self) -> TabCounts {
         match self.pending {
             Some(_) => None,
-            None => Some(Pane::ALL.map(|p| self.pane_len(p))),
+            None => Some(Pane::ALL.map(|p| match p {
+                Pane::Reviews => self.open_reviews(),
+                _ => self.pane_len(p),
+            })),
         }
     }
 }
@@ -119,6 +122,14 @@ impl Widget for &App {
                 ),
                 Pane::Blockers => {
                     panes::blockers::render(&look, &app.views, cursor(Pane::Blockers), a.body, buf)
+                }
+                Pane::Reviews => {
+                    let r = panes::reviews::Reviews {
+                        reviews: &app.reviews,
+                        cursor: cursor(Pane::Reviews),
+                        scope: app.scope.as_deref(),
+                    };
+                    panes::reviews::render(&look, &r, a.body, buf)
                 }
             },
         }

@@ -225,6 +225,7 @@ impl Views {
             Pane::Tracker => self.tracker.get(pos).copied(),
             Pane::Queue => self.queue.get(pos).map(|e| e.ix),
             Pane::Blockers => self.blockers.get(pos).copied(),
+            Pane::Reviews => None,
         }?;
         (ix < self.items.len()).then_some(ix)
     }
@@ -235,6 +236,7 @@ impl Views {
             Pane::Tracker => self.tracker.iter().position(|&i| i == ix),
             Pane::Queue => self.queue.iter().position(|e| e.ix == ix),
             Pane::Blockers => self.blockers.iter().position(|&i| i == ix),
+            Pane::Reviews => None,
         }
     }
 
@@ -243,6 +245,7 @@ impl Views {
             Pane::Tracker => self.tracker.len(),
             Pane::Queue => self.queue.len(),
             Pane::Blockers => self.blockers.len(),
+            Pane::Reviews => 0,
         }
     }
 

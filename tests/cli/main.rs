@@ -19,6 +19,7 @@ mod lifecycle;
 mod nudge;
 mod outputs;
 mod privileged;
+mod reviews;
 mod rules;
 mod secrets_corpus;
 mod secrets_everywhere;

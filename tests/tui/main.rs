@@ -13,6 +13,7 @@ mod faults;
 mod hostile;
 mod keys;
 mod nocolor;
+mod reviews;
 mod scale;
 mod sizes;
 mod snapshots;

@@ -152,6 +152,7 @@ fn write_set(
                 parties: it.parties,
                 rotation: it.rotation.map(|r| r.as_str().to_string()),
                 approvals: approvals.remove(&it.rowid).unwrap_or_default(),
+                review: rows::opt_text(r, 36),
                 fields: it.fields,
                 last_seq: 0,
             };

@@ -181,7 +181,7 @@ pub fn project(p: &ProjectFacts) -> [Want<'_>; 10] {
 
 /// The columns of `items` the replay sets: all but the row id, the key (project and
 /// number) and `blocked_since`, which is derived from the others and the clock.
-pub const ITEMS: [&str; 33] = [
+pub const ITEMS: [&str; 34] = [
     "system",
     "purpose",
     "role",
@@ -215,9 +215,10 @@ pub const ITEMS: [&str; 33] = [
     "last_reason",
     "parties",
     "rotation",
+    "review",
 ];
 
-pub fn item(it: &ItemFacts) -> [Want<'_>; 33] {
+pub fn item(it: &ItemFacts) -> [Want<'_>; 34] {
     let f = &it.fields;
     let ex = f.exception.as_ref();
     [
@@ -254,6 +255,7 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 33] {
         opt(&it.last_reason),
         Some(Cow::Owned(it.parties.join(","))),
         opt(&it.rotation),
+        opt(&it.review),
     ]
 }
 

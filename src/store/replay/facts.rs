@@ -80,6 +80,9 @@ pub struct ItemFacts {
     /// `due` or `done` (see `domain::lifecycle::Rotation`).
     #[serde(default)]
     pub rotation: Option<String>,
+    /// What an access review left on it, as stored (see `domain::review::ReviewMark`).
+    #[serde(default)]
+    pub review: Option<String>,
     /// The seq of the last event that changed this item (for messages).
     #[serde(skip)]
     pub last_seq: i64,
@@ -105,22 +108,14 @@ pub struct Facts {
     /// more entries than it holds.
     pub items: HashMap<String, Box<ItemFacts>>,
     pub tasks: HashMap<String, TaskFacts>,
+    /// Access review campaigns and their decisions.
+    pub reviews: super::review_facts::ReviewFacts,
     /// Events the log itself contradicts (an edit whose old value is not the value
     /// replayed so far, a move on an item that was never added...).
     pub problems: Vec<String>,
 }
 
-/// One event as the replay reads it.
-#[derive(Debug, Clone, Copy)]
-pub struct EventIn<'a> {
-    pub seq: i64,
-    pub at: &'a str,
-    pub login: &'a str,
-    pub project: Option<&'a str>,
-    pub item: Option<&'a str>,
-    pub kind: &'a str,
-    pub payload: &'a str,
-}
+pub use super::event::EventIn;
 
 /// The payload fields the kinds of event carry; each kind reads its own. The field
 /// values of `item-add` and `edit` are read by [`Added`] and [`Edited`].
@@ -286,6 +281,7 @@ impl Facts {
                 return self.item_add(e, serde_json::from_str(e.payload).map_err(unreadable)?);
             }
             "edit" => return self.edit(e, serde_json::from_str(e.payload).map_err(unreadable)?),
+            k if super::review_facts::KINDS.contains(&k) => return self.review(e),
             _ => {}
         }
         let p: Payload = serde_json::from_str(e.payload).map_err(unreadable)?;
@@ -405,6 +401,7 @@ impl Facts {
                 parties: Vec::new(),
                 approvals: Vec::new(),
                 rotation: None,
+                review: None,
                 last_seq: e.seq,
             }),
         );
@@ -518,6 +515,26 @@ impl Facts {
         item.updated_at = e.at.to_string();
         item.version += 1;
         Ok(())
+    }
+
+    /// An access review event: the review model changes, and so do the items' marks.
+    fn review(&mut self, e: &EventIn<'_>) -> Result<(), String> {
+        let (projects, items) = (&self.projects, &mut self.items);
+        self.reviews.apply(
+            e,
+            |k| projects.contains_key(k),
+            |c| {
+                let it = items
+                    .get_mut(&c.item)
+                    .ok_or_else(|| format!("{} was never added", c.item))?;
+                it.review = c.review;
+                if let Some(at) = c.updated_at {
+                    it.updated_at = at.to_string();
+                }
+                it.last_seq = e.seq;
+                Ok(())
+            },
+        )
     }
 
     /// A row as it stood when the file was first opened by a version that logs values:

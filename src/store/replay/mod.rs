@@ -14,7 +14,10 @@
 
 pub mod baseline;
 pub mod compare;
+mod event;
 pub mod facts;
+mod review_facts;
+mod reviews;
 mod tables;
 
 use super::error::Result;
@@ -26,13 +29,15 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 /// The tables the replay rebuilds and compares.
-pub const REPLAYED_TABLES: [&str; 6] = [
+pub const REPLAYED_TABLES: [&str; 8] = [
     "people",
     "projects",
     "items",
     "approvals",
     "tasks",
     "task_needs",
+    reviews::TABLES[0],
+    reviews::TABLES[1],
 ];
 
 /// Tables the replay leaves alone on purpose, each with the reason. A table in the

@@ -8,6 +8,7 @@ pub mod blockers;
 pub mod columns;
 pub mod detail;
 pub mod queue;
+pub mod reviews;
 pub mod tracker;
 
 use super::format::{self, ColumnSpec};

@@ -75,6 +75,7 @@ fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
         parties: it.parties.clone(),
         rotation: it.rotation.map(|r| r.as_str().to_string()),
         approvals: approvals.to_vec(),
+        review: it.review.map(|m| m.stored()),
         last_seq: 0,
     }
 }
