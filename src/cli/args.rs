@@ -243,7 +243,8 @@ pub enum ItemCmd {
         /// Only blocking items, with reasons and blocker age
         #[arg(long)]
         blocked: bool,
-        /// Only temporary access expiring within DAYS (or expired, not revoked)
+        /// The expiry radar: temporary access and security exceptions ending within DAYS
+        /// (or past), soonest first, with when each ends and the action it needs
         #[arg(long, value_name = "DAYS")]
         expiring: Option<i64>,
         /// Write CSV (the import/export columns)
@@ -333,6 +334,20 @@ pub enum ItemCmd {
         id: String,
         #[arg(long)]
         reason: String,
+    },
+    /// Ask to extend live temporary access to a later end; it stays live with its old
+    /// expiry until the extension has every approval the item needs
+    Extend {
+        id: String,
+        /// The new end date asked for
+        #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+        expires: NaiveDate,
+        /// Why the access is needed for longer
+        #[arg(long)]
+        reason: Option<String>,
+        /// The version you based the request on (from `item show`); a newer one is refused (exit 4)
+        #[arg(long, value_name = "N")]
+        version: Option<i64>,
     },
     /// Close the break-glass retrospective (a security person other than who broke the glass)
     CloseRetro {

@@ -7,7 +7,7 @@
 
 use super::model::*;
 use super::refusal::{Field, Refusal, Rule};
-use super::{decide, rules};
+use super::{decide, extension, rules};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 
@@ -32,10 +32,12 @@ pub enum ActionKind {
     CloseRetro,
     Note,
     Edit,
+    /// Ask for a later end of live temporary access (see [`super::extension`]).
+    Extend,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 15] = [
+    pub const ALL: [ActionKind; 16] = [
         ActionKind::Submit,
         ActionKind::Approve,
         ActionKind::Deny,
@@ -51,6 +53,7 @@ impl ActionKind {
         ActionKind::CloseRetro,
         ActionKind::Note,
         ActionKind::Edit,
+        ActionKind::Extend,
     ];
 
     /// Event kind recorded in the log.
@@ -71,6 +74,7 @@ impl ActionKind {
             ActionKind::CloseRetro => "close-retro",
             ActionKind::Note => "note",
             ActionKind::Edit => "edit",
+            ActionKind::Extend => extension::REQUEST_EVENT,
         }
     }
 
@@ -127,6 +131,10 @@ pub enum Action {
     Note {
         text: String,
     },
+    Extend {
+        expires: NaiveDate,
+        reason: Option<String>,
+    },
 }
 
 impl Action {
@@ -146,6 +154,7 @@ impl Action {
             Action::BreakGlass { .. } => ActionKind::BreakGlass,
             Action::CloseRetro { .. } => ActionKind::CloseRetro,
             Action::Note { .. } => ActionKind::Note,
+            Action::Extend { .. } => ActionKind::Extend,
         }
     }
 }
@@ -288,6 +297,11 @@ pub fn guard(
                 S::Verified,
             ],
         ),
+        K::Approve | K::Deny if extension::pending(item) => {
+            open_only(kind.name())?;
+            extension::decision_capacity(item, p, kind == K::Approve).map(|_| ())
+        }
+        K::Extend => extension::guard_request(item, project, p),
         K::Approve | K::Deny | K::Return => {
             open_only(kind.name())?;
             if kind == K::Return {
@@ -430,6 +444,16 @@ pub fn apply(
 ) -> Result<Transition, Refusal> {
     let kind = action.kind();
     guard(item, project, kind, actor, login)?;
+    // A decision on live access is a decision on its extension request.
+    match action {
+        Action::Approve { conditions } if extension::pending(item) => {
+            return extension::decide(item, true, conditions, actor, login, now);
+        }
+        Action::Deny { reason } if extension::pending(item) => {
+            return extension::decide(item, false, &Some(reason.clone()), actor, login, now);
+        }
+        _ => {}
+    }
     let mut next = item.clone();
     let mut new_approval = None;
     let from = item.state;
@@ -549,6 +573,10 @@ pub fn apply(
             required_note(note, "say how removal was confirmed")?;
             to = State::Revoked;
             payload["note"] = json!(note);
+            // A waiting extension ends with the access.
+            if next.extension.take().is_some() {
+                payload["extension_dropped"] = json!(true);
+            }
             payload["temporary"] = json!(item.fields.temporary);
             payload["expires"] = json!(item.fields.expires);
         }
@@ -600,6 +628,9 @@ pub fn apply(
         Action::Note { text } => {
             required_note(text, "give the note text")?;
             payload["note"] = json!(text);
+        }
+        Action::Extend { expires, reason } => {
+            return extension::request(item, project, *expires, reason, actor, login, now);
         }
     }
     if to != from {

@@ -337,6 +337,10 @@ pub struct Item {
     /// decision is left in the round, and the list is cleared.
     #[serde(default)]
     pub parties: Vec<String>,
+    /// A request to extend live temporary access, waiting for its approvals (boxed:
+    /// most items never have one).
+    #[serde(default)]
+    pub extension: Option<Box<super::extension::Extension>>,
 }
 
 impl Item {
@@ -370,6 +374,7 @@ impl Item {
             blocked_since: None,
             last_reason: None,
             parties: Vec::new(),
+            extension: None,
         }
     }
 

@@ -52,6 +52,8 @@ pub enum Rule {
     NoEditOfLiveAccess,
     /// The database file was written by a newer accessdesk.
     SchemaVersion,
+    /// An extension is asked on live temporary access, for a later end, one at a time.
+    ExtensionRequest,
 }
 
 impl Rule {
@@ -79,6 +81,7 @@ impl Rule {
             Rule::ProjectOpen => "project-open",
             Rule::NoEditOfLiveAccess => "no-edit-of-live-access",
             Rule::SchemaVersion => "schema-version",
+            Rule::ExtensionRequest => "extension-request",
         }
     }
 }

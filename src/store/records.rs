@@ -76,7 +76,7 @@ pub(super) fn date_text(d: Option<NaiveDate>) -> Option<String> {
 /// cache by their text for every item written).
 pub(super) static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
     let cols = ITEM_COLUMNS.trim_start_matches("id, ");
-    let placeholders: Vec<String> = (1..=35).map(|i| format!("?{i}")).collect();
+    let placeholders: Vec<String> = (1..=36).map(|i| format!("?{i}")).collect();
     format!(
         "INSERT INTO items ({cols}) VALUES ({})",
         placeholders.join(", ")
@@ -91,7 +91,7 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
         .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
         .collect();
     format!(
-        "UPDATE items SET {} WHERE id = ?36 AND version = ?37",
+        "UPDATE items SET {} WHERE id = ?37 AND version = ?38",
         sets.join(", ")
     )
 });
@@ -132,6 +132,7 @@ fn with_item_values<T>(
     let f = &it.fields;
     let ex = f.exception.as_ref();
     let parties = it.parties.join(",");
+    let extension = super::extend::column(it.extension.as_deref());
     // A new item's times are all one instant: written out once.
     let updated = ts(it.updated_at);
     let stamp = |t: DateTime<Utc>| {
@@ -177,6 +178,7 @@ fn with_item_values<T>(
         it.blocked_since.map(stamp),
         it.last_reason,
         parties,
+        extension,
     ];
     write(values)
 }

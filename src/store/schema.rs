@@ -290,6 +290,17 @@ INSERT INTO meta (key, value)
        OR EXISTS (SELECT 1 FROM projects) OR EXISTS (SELECT 1 FROM items);
 "#;
 
+// Placeholders for the migrations of the other branches of issue 13 (schema 7 and 8):
+// the lead puts theirs here when merging and renumbers.
+const V7_RESERVED: &str = "-- reserved for schema 7\n";
+const V8_RESERVED: &str = "-- reserved for schema 8\n";
+
+// A request to extend live temporary access, waiting for its approvals: one JSON
+// object (expires, by, at, reason, approvals), or NULL (see `store::extend`).
+const V9: &str = r#"
+ALTER TABLE items ADD COLUMN extension TEXT;
+"#;
+
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.
 pub const MEASURED_KINDS: &str =
@@ -321,10 +332,13 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V4, expect_version(3)).foreign_key_check(),
         M::up_with_hook(V5, expect_version(4)),
         M::up_with_hook(V6, expect_version(5)),
+        M::up_with_hook(V7_RESERVED, expect_version(6)),
+        M::up_with_hook(V8_RESERVED, expect_version(7)),
+        M::up_with_hook(V9, expect_version(8)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    6
+    9
 }

@@ -12,6 +12,7 @@ mod csv_roundtrip;
 mod defects;
 mod demo;
 mod disguise;
+mod expiry;
 mod injection;
 mod layout;
 mod lifecycle;

@@ -150,6 +150,10 @@ fn write_set(
                 manual_block: it.manual_block,
                 last_reason: it.last_reason,
                 parties: it.parties,
+                extension: it
+                    .extension
+                    .as_deref()
+                    .map(crate::store::extend::StoredExtension::from),
                 approvals: approvals.remove(&it.rowid).unwrap_or_default(),
                 fields: it.fields,
                 last_seq: 0,

@@ -179,7 +179,7 @@ pub fn project(p: &ProjectFacts) -> [Want<'_>; 9] {
 
 /// The columns of `items` the replay sets: all but the row id, the key (project and
 /// number) and `blocked_since`, which is derived from the others and the clock.
-pub const ITEMS: [&str; 32] = [
+pub const ITEMS: [&str; 33] = [
     "system",
     "purpose",
     "role",
@@ -212,9 +212,10 @@ pub const ITEMS: [&str; 32] = [
     "retro_due",
     "last_reason",
     "parties",
+    "extension",
 ];
 
-pub fn item(it: &ItemFacts) -> [Want<'_>; 32] {
+pub fn item(it: &ItemFacts) -> [Want<'_>; 33] {
     let f = &it.fields;
     let ex = f.exception.as_ref();
     [
@@ -250,6 +251,7 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 32] {
         opt(&it.retro_due),
         opt(&it.last_reason),
         Some(Cow::Owned(it.parties.join(","))),
+        it.extension.as_ref().map(|x| Cow::Owned(x.text())),
     ]
 }
 

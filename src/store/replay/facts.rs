@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 
+mod extension;
+
 /// Kinds that record something but change no table.
 pub const NO_TABLE_CHANGE: [&str; 2] = ["unsafe-attempt", "chain-keyed"];
 
@@ -74,6 +76,9 @@ pub struct ItemFacts {
     pub parties: Vec<String>,
     #[serde(default)]
     pub approvals: Vec<ApprovalFacts>,
+    /// A pending extension request, as `items.extension` stores it.
+    #[serde(default)]
+    pub extension: Option<crate::store::extend::StoredExtension>,
     /// The seq of the last event that changed this item (for messages).
     #[serde(skip)]
     pub last_seq: i64,
@@ -275,6 +280,14 @@ impl Facts {
                 return self.item_add(e, serde_json::from_str(e.payload).map_err(unreadable)?);
             }
             "edit" => return self.edit(e, serde_json::from_str(e.payload).map_err(unreadable)?),
+            k if extension::KINDS.contains(&k) => {
+                let p: Value = serde_json::from_str(e.payload).map_err(unreadable)?;
+                let item = self.item_mut(e)?;
+                extension::apply(item, e, &p)?;
+                item.updated_at = e.at.to_string();
+                item.version += 1;
+                return Ok(());
+            }
             _ => {}
         }
         let p: Payload = serde_json::from_str(e.payload).map_err(unreadable)?;
@@ -382,6 +395,7 @@ impl Facts {
                 last_reason: None,
                 parties: Vec::new(),
                 approvals: Vec::new(),
+                extension: None,
                 last_seq: e.seq,
             }),
         );
@@ -482,6 +496,8 @@ impl Facts {
                 item.retro_due = Some(stored_time(due));
             }
             "close-retro" => item.retro_due = None,
+            // A waiting extension ends with the access.
+            "revoke" => item.extension = None,
             _ => {}
         }
         if let Some(to) = p.to {

@@ -215,6 +215,14 @@ impl Form {
                 vec![words("note", "What it found", true)],
             ),
             K::Note => ("Add a note", vec![words("note", "Note", true)]),
+            K::Extend => {
+                let mut to = date("expires", "New end date", None);
+                to.required = true;
+                (
+                    "Ask to extend the access",
+                    vec![to, words("reason", "Why", false)],
+                )
+            }
             K::Approve | K::Unblock | K::Edit => return None,
         };
         Some(Form {

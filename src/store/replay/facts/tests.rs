@@ -73,6 +73,10 @@ fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
         last_reason: it.last_reason.clone(),
         parties: it.parties.clone(),
         approvals: approvals.to_vec(),
+        extension: it
+            .extension
+            .as_deref()
+            .map(crate::store::extend::StoredExtension::from),
         last_seq: 0,
     }
 }
@@ -433,7 +437,7 @@ fn people_projects_tasks_and_unknown_kinds() {
 /// A move chosen by a number, with an edit among them (`None`), for the property test.
 fn chosen(n: u8) -> Option<Action> {
     let text = |s: &str| s.to_string();
-    Some(match n % 16 {
+    Some(match n % 18 {
         0 => Action::Submit { note: None },
         1 => Action::Approve { conditions: None },
         2 => Action::Approve {
@@ -469,6 +473,14 @@ fn chosen(n: u8) -> Option<Action> {
             reason: text("outage"),
         },
         14 => Action::CloseRetro { note: text("fine") },
+        15 => Action::Extend {
+            expires: NaiveDate::from_ymd_opt(2027, 6, 30).expect("date"),
+            reason: Some(text("the rollout runs late")),
+        },
+        16 => Action::Extend {
+            expires: NaiveDate::from_ymd_opt(2027, 9, 30).expect("date"),
+            reason: None,
+        },
         _ => return None,
     })
 }
