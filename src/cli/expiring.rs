@@ -50,7 +50,7 @@ pub fn print(store: &Store, views: &[ItemView], days: i64, json: bool) -> CmdRes
                 it.state.to_string(),
                 it.fields.system.clone(),
                 it.fields.role.clone(),
-                present::expiry::ends_text(e),
+                present::expiry::ends_text(e, true),
                 e.action.to_string(),
                 present::expiry::pending_text(it).unwrap_or_default(),
             ]

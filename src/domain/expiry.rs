@@ -9,6 +9,9 @@ use serde::Serialize;
 use std::cmp::Ordering;
 use std::fmt;
 
+/// How many days ahead the TUI's Expiring pane looks.
+pub const RADAR_DAYS: i64 = 30;
+
 /// What ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -80,6 +80,16 @@ pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Cap
     })
 }
 
+/// In which capacity `p` may approve the decision open on `item`: its extension
+/// request when one waits on live access, else the item itself.
+pub fn open_decision_capacity(item: &Item, p: &Person) -> Result<Capacity, Refusal> {
+    if pending(item) {
+        decision_capacity(item, p, true)
+    } else {
+        decide::decision_capacity(item, p, true)
+    }
+}
+
 /// Roles that may ask for an extension (those who manage items).
 pub const REQUESTERS: [Role; 2] = machine::MANAGERS;
 

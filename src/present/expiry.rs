@@ -81,12 +81,12 @@ pub fn pending_text(item: &Item) -> Option<String> {
     Some(crate::domain::text::sanitize(&out).into_owned())
 }
 
-/// A radar line's end: "2026-12-10 (in 5d)", "2026-12-01 (9d ago)"; an exception's
-/// end says so.
-pub fn ends_text(e: &Entry) -> String {
+/// A radar line's end: "2026-12-10 (in 5d)", "2026-12-01 (9d ago)"; with `what`, an
+/// exception's end says so ("exception 2026-12-10 (in 5d)").
+pub fn ends_text(e: &Entry, what: bool) -> String {
     let what = match e.ending {
-        crate::domain::expiry::Ending::Access => "",
-        crate::domain::expiry::Ending::Exception => "exception ",
+        crate::domain::expiry::Ending::Exception if what => "exception ",
+        _ => "",
     };
     format!(
         "{what}{} ({})",

@@ -34,7 +34,7 @@ pub struct App {
     pub(crate) scope: Option<String>,
     /// The items and everything derived from them.
     pub(crate) views: Views,
-    pub(crate) cursors: [Cursor; 3],
+    pub(crate) cursors: [Cursor; Pane::ALL.len()],
     pub(crate) sort: crate::tui::state::Column,
     pub(crate) sort_reverse: bool,
     pub(crate) filter: Filter,
@@ -75,7 +75,7 @@ impl App {
             project_ix: HashMap::new(),
             scope: None,
             views: Views::default(),
-            cursors: [Cursor::default(); 3],
+            cursors: [Cursor::default(); Pane::ALL.len()],
             sort: crate::tui::state::Column::Id,
             sort_reverse: false,
             filter: Filter::default(),
@@ -164,6 +164,11 @@ impl App {
     /// The ids in the blockers pane, in order.
     pub fn blocker_ids(&self) -> Vec<String> {
         self.ids(Pane::Blockers)
+    }
+
+    /// The ids on the expiry radar (pane 6), in order.
+    pub fn expiring_ids(&self) -> Vec<String> {
+        self.ids(Pane::Expiring)
     }
 
     /// The id of the selected item (in the detail view, its item).

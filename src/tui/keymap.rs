@@ -17,6 +17,7 @@ pub enum Ctx {
     Tracker,
     Queue,
     Blockers,
+    Expiring,
     Detail,
     Help,
     Filter,
@@ -30,6 +31,7 @@ impl Ctx {
             Pane::Tracker => Ctx::Tracker,
             Pane::Queue => Ctx::Queue,
             Pane::Blockers => Ctx::Blockers,
+            Pane::Expiring => Ctx::Expiring,
         }
     }
 }
@@ -144,12 +146,19 @@ impl Binding {
     }
 }
 
-const PANES: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers];
-const ITEM: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers, Ctx::Detail];
+const PANES: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers, Ctx::Expiring];
+const ITEM: &[Ctx] = &[
+    Ctx::Tracker,
+    Ctx::Queue,
+    Ctx::Blockers,
+    Ctx::Expiring,
+    Ctx::Detail,
+];
 const MOVING: &[Ctx] = &[
     Ctx::Tracker,
     Ctx::Queue,
     Ctx::Blockers,
+    Ctx::Expiring,
     Ctx::Detail,
     Ctx::Help,
 ];
@@ -305,6 +314,14 @@ pub static TABLE: &[Binding] = &[
         ActionKind::CloseRetro,
         25
     ),
+    item_move!(
+        &[ch('E')],
+        "E",
+        "extend",
+        "ask to extend live temporary access to a later end (approved like the item)",
+        ActionKind::Extend,
+        26
+    ),
     // Items and views.
     Binding {
         keys: &[code(KeyCode::Enter)],
@@ -412,6 +429,16 @@ pub static TABLE: &[Binding] = &[
         label: "blockers",
         help: "show the blockers: what stops work, oldest first",
         msg: Msg::ShowPane(Pane::Blockers),
+        ctx: PANES,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[ch('6')],
+        shown: "6",
+        label: "expiring",
+        help: "show the expiry radar: access ending soon or past",
+        msg: Msg::ShowPane(Pane::Expiring),
         ctx: PANES,
         when: always,
         footer: None,
@@ -712,6 +739,7 @@ mod tests {
             Ctx::Tracker,
             Ctx::Queue,
             Ctx::Blockers,
+            Ctx::Expiring,
             Ctx::Detail,
             Ctx::Help,
             Ctx::Filter,

@@ -8,22 +8,45 @@ use crate::domain::machine::Action;
 use crate::store::Event;
 use tui_input::Input;
 
-/// The three panes.
+/// The panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
     Tracker,
     Queue,
     Blockers,
+    /// The expiry radar: temporary access and exceptions ending soon or past.
+    Expiring,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 3] = [Pane::Tracker, Pane::Queue, Pane::Blockers];
+    pub const ALL: [Pane; 4] = [Pane::Tracker, Pane::Queue, Pane::Blockers, Pane::Expiring];
 
     pub fn title(self) -> &'static str {
         match self {
             Pane::Tracker => "Tracker",
             Pane::Queue => "Approval queue",
             Pane::Blockers => "Blockers",
+            Pane::Expiring => "Expiring",
+        }
+    }
+
+    /// The title when the tab line is narrow (every tab must fit 80 columns).
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Pane::Tracker => "Items",
+            Pane::Queue => "Queue",
+            Pane::Blockers => "Block",
+            Pane::Expiring => "Exp",
+        }
+    }
+
+    /// The key that shows the pane (the key plan numbers panes apart from their order).
+    pub fn number(self) -> u8 {
+        match self {
+            Pane::Tracker => 1,
+            Pane::Queue => 2,
+            Pane::Blockers => 3,
+            Pane::Expiring => 6,
         }
     }
 
@@ -32,15 +55,16 @@ impl Pane {
             Pane::Tracker => 0,
             Pane::Queue => 1,
             Pane::Blockers => 2,
+            Pane::Expiring => 3,
         }
     }
 
     pub fn next(self) -> Pane {
-        Pane::ALL[(self.index() + 1) % 3]
+        Pane::ALL[(self.index() + 1) % Pane::ALL.len()]
     }
 
     pub fn prev(self) -> Pane {
-        Pane::ALL[(self.index() + 2) % 3]
+        Pane::ALL[(self.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
     }
 }
 

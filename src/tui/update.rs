@@ -144,6 +144,7 @@ impl App {
                 // came; the header always (days to start).
                 if app.tick_blockers() {
                     app.views.derive_blockers(app.now);
+                    app.derive_expiring();
                     app.views.unsort();
                     app.apply_filter();
                 }
@@ -234,7 +235,7 @@ impl App {
                 .and_then(|i| keys.get(i + 1))
                 .cloned(),
         };
-        self.cursors = [Cursor::default(); 3];
+        self.cursors = [Cursor::default(); Pane::ALL.len()];
         self.detail = None;
         self.reload();
     }
@@ -246,7 +247,8 @@ impl App {
         let a = self.areas();
         let inside = |r: Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
         if inside(a.tabs) {
-            if let Some(p) = widgets::header::tab_at(&self.tab_counts(), x - a.tabs.x) {
+            if let Some(p) = widgets::header::tab_at(&self.tab_counts(), a.tabs.width, x - a.tabs.x)
+            {
                 self.pane = p;
                 self.detail = None;
             }

@@ -119,6 +119,9 @@ impl Widget for &App {
                 Pane::Blockers => {
                     panes::blockers::render(&look, &app.views, cursor(Pane::Blockers), a.body, buf)
                 }
+                Pane::Expiring => {
+                    panes::expiring::render(&look, &app.views, cursor(Pane::Expiring), a.body, buf)
+                }
             },
         }
         let filter = match &app.modal {

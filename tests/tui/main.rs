@@ -6,6 +6,7 @@
 mod common;
 
 mod defects;
+mod expiring;
 mod faults;
 mod hostile;
 mod keys;

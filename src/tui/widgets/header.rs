@@ -186,26 +186,42 @@ pub fn render(look: &Look<'_>, h: &Header<'_>, area: Rect, buf: &mut Buffer) {
 }
 
 /// The rows of each pane, by `Pane::index`; `None` while the items load.
-pub type TabCounts = Option<[usize; 3]>;
+pub type TabCounts = Option<[usize; Pane::ALL.len()]>;
 
-/// The tab labels with their widths, shared by drawing and mouse clicks.
-fn tabs(counts: &TabCounts) -> Vec<(Pane, String)> {
-    Pane::ALL
+/// The tab labels, shared by drawing and mouse clicks: full titles when they fit
+/// `width`, short ones otherwise.
+fn tabs(counts: &TabCounts, width: u16) -> Vec<(Pane, String)> {
+    let labels = |short: bool| -> Vec<(Pane, String)> {
+        Pane::ALL
+            .iter()
+            .map(|&p| {
+                let n = match counts {
+                    None => "…".to_string(),
+                    Some(c) => c[p.index()].to_string(),
+                };
+                let title = if short { p.short_title() } else { p.title() };
+                (p, format!(" {} {title} {n} ", p.number()))
+            })
+            .collect()
+    };
+    let full = labels(false);
+    // Labels and the separators between them.
+    let needed: usize = full
         .iter()
-        .map(|&p| {
-            let n = match counts {
-                None => "…".to_string(),
-                Some(c) => c[p.index()].to_string(),
-            };
-            (p, format!(" {} {} {n} ", p.index() + 1, p.title()))
-        })
-        .collect()
+        .map(|(_, l)| format::width(l) + 1)
+        .sum::<usize>()
+        - 1;
+    if needed <= usize::from(width) {
+        full
+    } else {
+        labels(true)
+    }
 }
 
-/// Which tab is at column `x` of the tab line.
-pub fn tab_at(counts: &TabCounts, x: u16) -> Option<Pane> {
+/// Which tab is at column `x` of a tab line `width` wide.
+pub fn tab_at(counts: &TabCounts, width: u16, x: u16) -> Option<Pane> {
     let mut at = 0usize;
-    for (p, label) in tabs(counts) {
+    for (p, label) in tabs(counts, width) {
         let w = format::width(&label);
         if usize::from(x) >= at && usize::from(x) < at + w {
             return Some(p);
@@ -228,7 +244,7 @@ pub fn render_tabs(
     let t = look.theme;
     let mut spans = Vec::new();
     let active = if detail.is_some() { None } else { Some(pane) };
-    for (i, (p, label)) in tabs(counts).into_iter().enumerate() {
+    for (i, (p, label)) in tabs(counts, area.width).into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled("│", t.muted));
         }
