@@ -8,7 +8,9 @@
 #   - CSV import of N valid rows next to the sqlite3 shell's bare `.import` of the same
 #     file (the ratio of the medians is the figure);
 #   - `report --json` over everything;
-#   - `audit verify` (chain, replay of every event against the tables, schema).
+#   - `audit verify` (chain, replay of every event against the tables, schema);
+#   - the expiry radar's first frame: from the process start, with `6` pressed as soon
+#     as the header shows, until pane 6 lists what ends (median of several starts).
 #
 # Usage: scripts/bench.sh [N ...]        (default: 10000 100000)
 # Environment: RUNS (TUI starts per size, default 7), IDLE_SECONDS (default 30),
@@ -166,6 +168,19 @@ for n in "${SIZES[@]}"; do
     R[$n,full]=$(printf '%s\n' "${fulls[@]}" | grep -v timeout | median)
     echo "first frame (ms): ${firsts[*]}; tracker loaded (ms): ${fulls[*]}" >&2
 
+    # The expiry radar's first frame: `6` as soon as the header shows, then until the
+    # pane's title counts what ends (it says "loading…" until every item is read).
+    radars=()
+    for run in $(seq "$RUNS"); do
+        start_tui "$db"
+        wait_screen 'Ready .*[0-9]+%' >/dev/null
+        tmux send-keys -t "$SESSION" 6
+        radars+=("$(wait_screen '6 Expiring [0-9]+ within')")
+        quit_tui
+    done
+    R[$n,radar]=$(printf '%s\n' "${radars[@]}" | grep -v timeout | median)
+    echo "expiry radar first frame (ms): ${radars[*]}" >&2
+
     # Peak memory of a TUI start (until every item is loaded and drawn).
     start_tui "$db" "/usr/bin/time -v -o $WORK/tui-time.txt"
     wait_screen " $n items · sort" >/dev/null
@@ -257,6 +272,7 @@ for _ in "${SIZES[@]}"; do printf '%s|' "$(printf -- '-%.0s' $(seq 16))"; done
 echo
 row "TUI first frame, header with readiness (median)" first " ms"
 row "TUI tracker with every item (median)" full " ms"
+row "TUI expiry radar (pane 6) first frame (median)" radar " ms"
 row "TUI peak memory (max RSS)" tui_rss " MB"
 row "TUI idle CPU over ${IDLE_SECONDS} s" idle " %"
 row "report --json (median of 3)" report " ms"

@@ -15,7 +15,7 @@ use super::refusal::{Field, Refusal, Rule};
 use super::{blockers, decide, rules};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// Event kinds an extension records.
 pub const REQUEST_EVENT: &str = "extend";
@@ -25,15 +25,17 @@ pub const DENY_EVENT: &str = "extension-deny";
 /// A pending request to move the end of live temporary access to a later date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
+    /// Approvals given to this request so far.
+    #[serde(default)]
+    pub approvals: Vec<Approval>,
     /// The end date asked for.
     pub expires: NaiveDate,
     /// Who asked: like a requester, they may not decide on it.
     pub by: String,
+    /// When they asked.
     pub at: DateTime<Utc>,
+    /// Why the access is needed for longer, when they said.
     pub reason: Option<String>,
-    /// Approvals given to this request so far.
-    #[serde(default)]
-    pub approvals: Vec<Approval>,
 }
 
 /// Is a decision open on `item`: a request waiting for approval, or live access with
@@ -186,14 +188,7 @@ pub fn request(
         "reason": next.extension.as_ref().and_then(|e| e.reason.clone()),
         "still_needed": needed,
     });
-    next.updated_at = now;
-    next.version += 1;
-    Ok(Transition {
-        item: next,
-        new_approval: None,
-        kind: REQUEST_EVENT,
-        payload,
-    })
+    Ok(recorded(next, now, REQUEST_EVENT, payload))
 }
 
 /// A decision on the pending extension of `item`: approve (with optional conditions)
@@ -201,11 +196,10 @@ pub fn request(
 /// request with the access unchanged.
 pub fn decide(
     item: &Item,
-    approve: bool,
-    text: &Option<String>,
-    actor: Actor<'_>,
-    login: &str,
+    (actor, login): (Actor<'_>, &str),
     now: DateTime<Utc>,
+    approve: bool,
+    text: Option<&str>,
 ) -> Result<Transition, Refusal> {
     let p = machine::require_registered(actor, login)?;
     let capacity = decision_capacity(item, p, approve)?;
@@ -224,7 +218,7 @@ pub fn decide(
         if let Some(c) = text {
             rules::check_text("conditions", c, true)?;
         }
-        let conditions = text.clone().filter(|c| !c.trim().is_empty());
+        let conditions = text.filter(|c| !c.trim().is_empty()).map(str::to_string);
         let mut ext = ext;
         ext.approvals.push(Approval {
             login: login.to_string(),
@@ -243,7 +237,7 @@ pub fn decide(
         }
         APPROVE_EVENT
     } else {
-        let reason = text.clone().unwrap_or_default();
+        let reason = text.unwrap_or_default();
         if reason.trim().is_empty() {
             return Err(Refusal::new(Rule::ReasonRequired, "a reason is required")
                 .on(Field::Reason)
@@ -254,14 +248,20 @@ pub fn decide(
         next.extension = None;
         DENY_EVENT
     };
-    next.updated_at = now;
-    next.version += 1;
-    Ok(Transition {
-        item: next,
+    Ok(recorded(next, now, kind, payload))
+}
+
+/// The move as recorded: a new version at `now`. An extension's approvals stay with
+/// the request, so none goes to the item's approvals.
+fn recorded(mut item: Item, now: DateTime<Utc>, kind: &'static str, payload: Value) -> Transition {
+    item.updated_at = now;
+    item.version += 1;
+    Transition {
+        item,
         new_approval: None,
         kind,
         payload,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -283,18 +283,22 @@ mod tests {
     }
 
     fn live(privileged: bool) -> Item {
-        let fields = ItemFields {
-            system: "Stripe".into(),
-            purpose: "billing".into(),
-            role: "Analyst".into(),
-            credential_owner: "Ana".into(),
-            approver: "frank".into(),
-            method: Some(Method::Vault),
+        let mut fields = ItemFields {
             temporary: true,
             expires: NaiveDate::from_ymd_opt(2026, 12, 10),
             privileged,
+            method: Some(Method::Vault),
             ..Default::default()
         };
+        for (slot, value) in [
+            (&mut fields.system, "Stripe"),
+            (&mut fields.purpose, "billing"),
+            (&mut fields.role, "Analyst"),
+            (&mut fields.credential_owner, "Ana"),
+            (&mut fields.approver, "frank"),
+        ] {
+            *slot = value.into();
+        }
         let mut it = Item::new("ACME", 1, fields, "carol", t("2026-11-01T09:00:00Z"));
         it.state = State::Verified;
         it

@@ -447,10 +447,10 @@ pub fn apply(
     // A decision on live access is a decision on its extension request.
     match action {
         Action::Approve { conditions } if extension::pending(item) => {
-            return extension::decide(item, true, conditions, actor, login, now);
+            return extension::decide(item, (actor, login), now, true, conditions.as_deref());
         }
         Action::Deny { reason } if extension::pending(item) => {
-            return extension::decide(item, false, &Some(reason.clone()), actor, login, now);
+            return extension::decide(item, (actor, login), now, false, Some(reason));
         }
         _ => {}
     }

@@ -119,9 +119,14 @@ impl Widget for &App {
                 Pane::Blockers => {
                     panes::blockers::render(&look, &app.views, cursor(Pane::Blockers), a.body, buf)
                 }
-                Pane::Expiring => {
-                    panes::expiring::render(&look, &app.views, cursor(Pane::Expiring), a.body, buf)
-                }
+                Pane::Expiring => panes::expiring::render(
+                    &look,
+                    &app.views,
+                    cursor(Pane::Expiring),
+                    app.pending,
+                    a.body,
+                    buf,
+                ),
             },
         }
         let filter = match &app.modal {

@@ -24,8 +24,28 @@ fn action_style(t: &Theme, a: ExpiryAction) -> Style {
     }
 }
 
-pub fn render(look: &Look<'_>, views: &Views, cursor: Cursor, area: Rect, buf: &mut Buffer) {
+/// Draws the radar; `pending` is the number of items still loading, if any (the
+/// radar is known only once every item is).
+pub fn render(
+    look: &Look<'_>,
+    views: &Views,
+    cursor: Cursor,
+    pending: Option<usize>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let theme = look.theme;
+    if let Some(loading) = pending {
+        let title = Line::from(vec![
+            Span::styled(
+                format!(" {} {} ", Pane::Expiring.number(), Pane::Expiring.title()),
+                theme.title,
+            ),
+            Span::styled("loading… ", theme.muted),
+        ]);
+        let text = format!("Loading {loading} items…");
+        return render_empty(area, buf, pane_block(theme, title), &text, theme);
+    }
     let n = views.expiring.len();
     let past = views
         .expiring
@@ -59,23 +79,16 @@ pub fn render(look: &Look<'_>, views: &Views, cursor: Cursor, area: Rect, buf: &
     }
     let specs = super::with_id_width(views.id_width, &super::columns::EXPIRING);
     let fitted = fit(&specs, area);
-    let visible = crate::tui::layout::table_rows(area, 0);
-    let (rows, selected) = super::visible_rows(&views.expiring, cursor, visible, |r: &RadarRow| {
+    // Only the visible window of the radar becomes rows.
+    let window = crate::tui::layout::table_rows(area, 0);
+    let line = |r: &RadarRow| {
         views
             .get(r.ix)
             .map(|v| row(theme, &v.item, &r.entry, &fitted))
-    });
-    render_table(
-        theme,
-        area,
-        buf,
-        block,
-        &specs,
-        &fitted,
-        &[],
-        rows,
-        selected,
-    );
+    };
+    let (rows, at) = super::visible_rows(&views.expiring, cursor, window, line);
+    let table = (&specs[..], &fitted, &[][..]);
+    render_table(theme, area, buf, block, table.0, table.1, table.2, rows, at);
 }
 
 fn row<'a>(theme: &Theme, it: &Item, e: &Entry, fitted: &Fitted) -> Row<'a> {
