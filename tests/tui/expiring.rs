@@ -96,13 +96,29 @@ fn e_asks_for_an_extension_that_waits_for_someone_elses_approval() {
     // A second E is refused with the rule, and changes nothing.
     press(&mut a, KeyCode::Char('E'));
     assert!(status(&a).contains("extension-request"), "{}", status(&a));
-    // The approval owner approves (another process): the expiry moves, the item leaves
-    // the radar once the screen catches up.
+    // The approval owner finds the request in their queue and approves it with `a`;
+    // the expiry moves once every approval is given, and the item leaves the radar.
     let owner = after.fields.approver.clone();
-    let mut theirs = open(&fx.path, someone(&owner));
-    let mut done = theirs
-        .act(&id, &Action::Approve { conditions: None }, None)
-        .expect("approve");
+    let mut theirs = accessdesk::tui::App::new(
+        open(&fx.path, someone(&owner)),
+        accessdesk::tui::Theme::ansi16(),
+    )
+    .expect("the owner's app");
+    theirs.update(Msg::Resize(80, 24));
+    press(&mut theirs, KeyCode::Char('2'));
+    assert!(theirs.queue_ids().contains(&id), "{:?}", theirs.queue_ids());
+    while theirs.selected_id().as_deref() != Some(id.as_str()) {
+        press(&mut theirs, KeyCode::Down);
+    }
+    let queue = screen(&render(&mut theirs, 80, 24));
+    assert!(queue.contains("extension to 2026-06"), "{queue}");
+    press(&mut theirs, KeyCode::Char('a'));
+    assert!(
+        status(&theirs).contains("Approved the extension"),
+        "{}",
+        status(&theirs)
+    );
+    let mut done = store.item(&id).expect("item");
     if done.extension.is_some() {
         let sec = open(&fx.path, tester())
             .people()

@@ -263,3 +263,30 @@ pub fn render_tabs(
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tab_line_fits_80_columns_with_six_digit_counts() {
+        let counts: TabCounts = Some([100_000; Pane::ALL.len()]);
+        let labels = tabs(&counts, 80);
+        let width: usize = labels
+            .iter()
+            .map(|(_, l)| format::width(l) + 1)
+            .sum::<usize>()
+            - 1;
+        assert!(width <= 80, "{labels:?}");
+        assert!(
+            labels.iter().any(|(_, l)| l.contains("6 Exp ")),
+            "{labels:?}"
+        );
+        // Wide enough: the full titles.
+        assert!(
+            tabs(&counts, 200)
+                .iter()
+                .any(|(_, l)| l.contains("6 Expiring"))
+        );
+    }
+}
