@@ -139,8 +139,8 @@ pub fn guard_request(item: &Item, project: &Project, p: &Person) -> Result<(), R
     Ok(())
 }
 
-/// Records a request to extend `item` to `expires`. `today` is the date in the
-/// project's zone.
+/// Records a request to extend `item` to `expires`: a date after its current end,
+/// and not before today in the project's zone.
 pub fn request(
     item: &Item,
     project: &Project,
@@ -157,17 +157,18 @@ pub fn request(
     }
     let today = blockers::today(project, now);
     let current = item.fields.expires;
-    if current.is_some_and(|c| expires <= c) || expires < today {
+    let earliest = current.map_or(today, |c| c.max(today));
+    if expires <= earliest {
         return Err(Refusal::new(
             Rule::ExtensionRequest,
             format!(
-                "{expires} is not later than the current end of {} ({}) and today ({today})",
+                "{} ends {}; an extension asks for a later date than that and than today ({today}), not {expires}",
                 item.id(),
                 current.map(|c| c.to_string()).unwrap_or_default()
             ),
         )
         .on(Field::Expires)
-        .fix("ask for a date after the current end"));
+        .fix(format!("ask for a date after {earliest}")));
     }
     let mut next = item.clone();
     let ext = Extension {
@@ -243,7 +244,7 @@ pub fn decide(
                 .on(Field::Reason)
                 .fix("say why the extension is denied"));
         }
-        rules::check_text("reason", &reason, true)?;
+        rules::check_text("reason", reason, true)?;
         payload["reason"] = json!(reason);
         next.extension = None;
         DENY_EVENT

@@ -162,6 +162,21 @@ fn an_extension_waits_for_approval_and_then_replaces_the_expiry() {
     assert_eq!(item["state"], "verified");
     assert!(item["extension"].is_null());
     db.run(&["audit", "verify"]).ok();
+    // A request planted behind the app's back is named by the replay.
+    db.run(&["item", "extend", &id, "--expires", &in_days(60)])
+        .ok();
+    let c = rusqlite::Connection::open(&db.path).expect("open read-write");
+    c.execute(
+        "UPDATE items SET extension = replace(extension, ?1, ?2)",
+        [in_days(60), in_days(365)],
+    )
+    .expect("tamper");
+    drop(c);
+    let out = db.run(&["audit", "verify"]).code(1);
+    assert!(
+        out.stdout.contains("extension") || out.stderr.contains("extension"),
+        "{out:?}"
+    );
 }
 
 #[test]
