@@ -271,7 +271,7 @@ pub enum ItemCmd {
         #[arg(long)]
         note: Option<String>,
     },
-    /// Approve as approval owner, or as security for flagged items
+    /// Approve as approval owner, or as security for flagged items (on live access: its waiting extension)
     Approve {
         id: String,
         /// Conditions of the approval (shorter expiry, extra control)
@@ -281,7 +281,7 @@ pub enum ItemCmd {
         #[arg(long, value_name = "N")]
         version: Option<i64>,
     },
-    /// Deny a request (reason required)
+    /// Deny a request (reason required; on live access: its waiting extension, access unchanged)
     Deny {
         id: String,
         /// Why it is denied
