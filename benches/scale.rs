@@ -154,6 +154,7 @@ fn draw_panes(c: &mut Criterion) {
             ("tracker", Pane::Tracker),
             ("queue", Pane::Queue),
             ("blockers", Pane::Blockers),
+            ("expiring", Pane::Expiring),
         ] {
             let a = app(n, pane);
             let mut t = terminal();

@@ -12,6 +12,8 @@
 #   - starting an access review over the live access of one project (`review start`),
 #     and certifying its standard access at once, on a data set whose N items include
 #     REVIEW_LIVE live items in one project (`demo --scale N --live-project L`).
+#   - the expiry radar's first frame: from the process start, with `6` pressed as soon
+#     as the header shows, until pane 6 lists what ends (median of several starts).
 #
 # Usage: scripts/bench.sh [N ...]        (default: 10000 100000)
 # Environment: RUNS (TUI starts per size, default 7), IDLE_SECONDS (default 30),
@@ -197,6 +199,27 @@ for n in "${SIZES[@]}"; do
     R[$n,full]=$(printf '%s\n' "${fulls[@]}" | grep -v timeout | median)
     echo "first frame (ms): ${firsts[*]}; tracker loaded (ms): ${fulls[*]}" >&2
 
+    # The expiry radar's first frame: `6` as soon as the header shows, then until the
+    # pane's title counts what ends (it says "loading…" until every item is read).
+    # Then, with every item loaded, from the key press `6` until the pane shows.
+    radars=() switches=()
+    for run in $(seq "$RUNS"); do
+        start_tui "$db"
+        wait_screen 'Ready .*[0-9]+%' >/dev/null
+        tmux send-keys -t "$SESSION" 6
+        radars+=("$(wait_screen '6 Expiring [0-9]+ within')")
+        tmux send-keys -t "$SESSION" 1
+        wait_screen " $n items · sort" >/dev/null
+        t0=$(now_ns)
+        tmux send-keys -t "$SESSION" 6
+        wait_screen '6 Expiring [0-9]+ within' >/dev/null
+        switches+=("$(ms_since "$t0")")
+        quit_tui
+    done
+    R[$n,radar]=$(printf '%s\n' "${radars[@]}" | grep -v timeout | median)
+    R[$n,radar_key]=$(printf '%s\n' "${switches[@]}" | median)
+    echo "expiry radar first frame (ms): ${radars[*]}; key 6 once loaded (ms): ${switches[*]}" >&2
+
     # Peak memory of a TUI start (until every item is loaded and drawn).
     start_tui "$db" "/usr/bin/time -v -o $WORK/tui-time.txt"
     wait_screen " $n items · sort" >/dev/null
@@ -288,6 +311,8 @@ for _ in "${SIZES[@]}"; do printf '%s|' "$(printf -- '-%.0s' $(seq 16))"; done
 echo
 row "TUI first frame, header with readiness (median)" first " ms"
 row "TUI tracker with every item (median)" full " ms"
+row "TUI expiry radar (pane 6) first frame (median)" radar " ms"
+row "TUI key 6 to the radar once loaded (median)" radar_key " ms"
 row "TUI peak memory (max RSS)" tui_rss " MB"
 row "TUI idle CPU over ${IDLE_SECONDS} s" idle " %"
 row "report --json (median of 3)" report " ms"

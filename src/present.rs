@@ -14,6 +14,8 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use std::fmt::Display;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+pub mod expiry;
+
 /// Display width of `s` in terminal cells.
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
@@ -183,6 +185,9 @@ pub fn added(item: &Item) -> String {
 /// What a move did, in words, and what comes next: the status line of the TUI and
 /// the answer of the CLI after a change.
 pub fn outcome(kind: ActionKind, before: State, item: &Item) -> String {
+    if let Some(said) = expiry::outcome(kind, before, item) {
+        return said;
+    }
     let label = item_label(item);
     let did = match kind {
         ActionKind::Approve => {
@@ -244,6 +249,7 @@ fn plain_outcome(kind: ActionKind) -> (&'static str, &'static str) {
         ),
         ActionKind::Rotated => ("Recorded the rotated credential of", ""),
         ActionKind::Approve | ActionKind::Edit => ("Changed", ""),
+        ActionKind::Extend => ("Asked to extend", ""),
     }
 }
 

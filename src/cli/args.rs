@@ -260,7 +260,8 @@ pub enum ItemCmd {
         /// Only blocking items, with reasons and blocker age
         #[arg(long)]
         blocked: bool,
-        /// Only temporary access expiring within DAYS (or expired, not revoked)
+        /// The expiry radar: temporary access and security exceptions ending within DAYS
+        /// (or past), soonest first, with when each ends and the action it needs
         #[arg(long, value_name = "DAYS")]
         expiring: Option<i64>,
         /// Write CSV (the import/export columns)
@@ -289,7 +290,7 @@ pub enum ItemCmd {
         #[arg(long)]
         note: Option<String>,
     },
-    /// Approve as approval owner, or as security for flagged items
+    /// Approve as approval owner, or as security for flagged items (on live access: its waiting extension)
     Approve {
         id: String,
         /// Conditions of the approval (shorter expiry, extra control)
@@ -299,7 +300,7 @@ pub enum ItemCmd {
         #[arg(long, value_name = "N")]
         version: Option<i64>,
     },
-    /// Deny a request (reason required)
+    /// Deny a request (reason required; on live access: its waiting extension, access unchanged)
     Deny {
         id: String,
         /// Why it is denied
@@ -353,6 +354,20 @@ pub enum ItemCmd {
         id: String,
         #[arg(long)]
         reason: String,
+    },
+    /// Ask to extend live temporary access to a later end; it stays live with its old
+    /// expiry until the extension has every approval the item needs
+    Extend {
+        id: String,
+        /// The new end date asked for
+        #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+        expires: NaiveDate,
+        /// Why the access is needed for longer
+        #[arg(long)]
+        reason: Option<String>,
+        /// The version you based the request on (from `item show`); a newer one is refused (exit 4)
+        #[arg(long, value_name = "N")]
+        version: Option<i64>,
     },
     /// Close the break-glass retrospective (a security person other than who broke the
     /// glass); `--outcome revoke` also revokes the access

@@ -191,6 +191,9 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
                 updated_since: None,
             };
             let views = store.list_items(&filter)?;
+            if let Some(days) = expiring.filter(|_| !csv) {
+                return super::expiring::print(&store, &views, days, json);
+            }
             if json {
                 output::json(&exchange::items_json(&views))?;
             } else if csv {
@@ -240,6 +243,12 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
             act(&mut store, &id, Action::CloseRetro { note, outcome }, None)
         }
         ItemCmd::Rotated { id, note } => act(&mut store, &id, Action::Rotated { note }, None),
+        ItemCmd::Extend {
+            id,
+            expires,
+            reason,
+            version,
+        } => act(&mut store, &id, Action::Extend { expires, reason }, version),
         ItemCmd::Note { id, note } => act(&mut store, &id, Action::Note { text: note }, None),
         ItemCmd::UnsafeAttempt { id, channel, note } => {
             let channel: Channel = channel.parse().map_err(|_| {
@@ -373,6 +382,9 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
         line(&mut o, "granted by", m.to_string());
     }
     line(&mut o, "access", present::access_text(f));
+    if let Some(x) = present::expiry::pending_text(it) {
+        line(&mut o, "extension", x);
+    }
     let flags: Vec<&str> = it.flags().iter().map(|f| f.as_str()).collect();
     line(
         &mut o,

@@ -8,7 +8,7 @@
 use super::lifecycle::{self, Channel, RetroOutcome};
 use super::model::*;
 use super::refusal::{Field, Refusal, Rule};
-use super::{decide, rules};
+use super::{decide, extension, rules};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 
@@ -37,10 +37,12 @@ pub enum ActionKind {
     ReportUnsafe,
     /// The exposed or shared credential was rotated.
     Rotated,
+    /// Ask for a later end of live temporary access (see [`super::extension`]).
+    Extend,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 17] = [
+    pub const ALL: [ActionKind; 18] = [
         ActionKind::Submit,
         ActionKind::Approve,
         ActionKind::Deny,
@@ -58,6 +60,7 @@ impl ActionKind {
         ActionKind::Edit,
         ActionKind::ReportUnsafe,
         ActionKind::Rotated,
+        ActionKind::Extend,
     ];
 
     /// Event kind recorded in the log.
@@ -80,6 +83,7 @@ impl ActionKind {
             ActionKind::Edit => "edit",
             ActionKind::ReportUnsafe => "unsafe-attempt",
             ActionKind::Rotated => "rotated",
+            ActionKind::Extend => extension::REQUEST_EVENT,
         }
     }
 
@@ -144,6 +148,10 @@ pub enum Action {
     Rotated {
         note: String,
     },
+    Extend {
+        expires: NaiveDate,
+        reason: Option<String>,
+    },
 }
 
 impl Action {
@@ -165,6 +173,7 @@ impl Action {
             Action::Note { .. } => ActionKind::Note,
             Action::ReportUnsafe { .. } => ActionKind::ReportUnsafe,
             Action::Rotated { .. } => ActionKind::Rotated,
+            Action::Extend { .. } => ActionKind::Extend,
         }
     }
 }
@@ -307,6 +316,11 @@ pub fn guard(
                 S::Verified,
             ],
         ),
+        K::Approve | K::Deny if extension::pending(item) => {
+            open_only(kind.name())?;
+            extension::decision_capacity(item, p, kind == K::Approve).map(|_| ())
+        }
+        K::Extend => extension::guard_request(item, project, p),
         K::Approve | K::Deny | K::Return => {
             open_only(kind.name())?;
             if kind == K::Return {
@@ -454,6 +468,16 @@ pub fn apply(
 ) -> Result<Transition, Refusal> {
     let kind = action.kind();
     guard(item, project, kind, actor, login)?;
+    // A decision on live access is a decision on its extension request.
+    match action {
+        Action::Approve { conditions } if extension::pending(item) => {
+            return extension::decide(item, (actor, login), now, true, conditions.as_deref());
+        }
+        Action::Deny { reason } if extension::pending(item) => {
+            return extension::decide(item, (actor, login), now, false, Some(reason));
+        }
+        _ => {}
+    }
     let mut next = item.clone();
     let mut new_approval = None;
     let from = item.state;
@@ -574,6 +598,10 @@ pub fn apply(
             required_note(note, "say how removal was confirmed")?;
             to = State::Revoked;
             payload["note"] = json!(note);
+            // A waiting extension ends with the access.
+            if next.extension.take().is_some() {
+                payload["extension_dropped"] = json!(true);
+            }
             payload["temporary"] = json!(item.fields.temporary);
             payload["expires"] = json!(item.fields.expires);
         }
@@ -640,6 +668,9 @@ pub fn apply(
             )?;
             next.rotation = Some(lifecycle::Rotation::Done);
             payload["note"] = json!(note);
+        }
+        Action::Extend { expires, reason } => {
+            return extension::request(item, project, *expires, reason, actor, login, now);
         }
     }
     if to != from {

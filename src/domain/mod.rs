@@ -8,6 +8,8 @@
 pub mod blockers;
 pub mod dates;
 pub mod decide;
+pub mod expiry;
+pub mod extension;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod lifecycle;

@@ -348,6 +348,10 @@ pub struct Item {
     /// What an access review left on it: waiting for a decision, or a revocation due.
     #[serde(default)]
     pub review: Option<super::review::ReviewMark>,
+    /// A request to extend live temporary access, waiting for its approvals (boxed:
+    /// most items never have one).
+    #[serde(default)]
+    pub extension: Option<Box<super::extension::Extension>>,
 }
 
 impl Item {
@@ -383,6 +387,7 @@ impl Item {
             parties: Vec::new(),
             rotation: None,
             review: None,
+            extension: None,
         }
     }
 

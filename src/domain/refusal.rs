@@ -58,6 +58,8 @@ pub enum Rule {
     ReviewNeedsLiveAccess,
     /// One access review of a project is open at a time.
     OneOpenReview,
+    /// An extension is asked on live temporary access, for a later end, one at a time.
+    ExtensionRequest,
 }
 
 impl Rule {
@@ -88,6 +90,7 @@ impl Rule {
             Rule::OverdueRetrospective => "overdue-retrospective",
             Rule::ReviewNeedsLiveAccess => "review-needs-live-access",
             Rule::OneOpenReview => "one-open-review",
+            Rule::ExtensionRequest => "extension-request",
         }
     }
 }

@@ -151,18 +151,27 @@ pub fn item_json(v: &ItemView) -> Value {
             "expires": date(e.expires),
         })
     });
-    let approvals: Vec<Value> = it
-        .approvals
-        .iter()
-        .map(|a| {
-            json!({
-                "login": line(&a.login),
-                "capacity": a.capacity.as_str(),
-                "conditions": opt_note(a.conditions.as_deref()),
-                "at": time_text(a.at),
-            })
+    let approval = |a: &crate::domain::Approval| {
+        json!({
+            "login": line(&a.login),
+            "capacity": a.capacity.as_str(),
+            "conditions": opt_note(a.conditions.as_deref()),
+            "at": time_text(a.at),
         })
-        .collect();
+    };
+    let approvals: Vec<Value> = it.approvals.iter().map(approval).collect();
+    // A pending request to extend live access, decided like the item (null when none).
+    let extension = it.extension.as_deref().map_or(Value::Null, |e| {
+        json!({
+            "expires": date(Some(e.expires)),
+            "requested_by": line(&e.by),
+            "requested_at": time_text(e.at),
+            "reason": opt_note(e.reason.as_deref()),
+            "approvals": e.approvals.iter().map(approval).collect::<Vec<_>>(),
+            "missing_approvals": crate::domain::extension::missing_approvals(it)
+                .iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        })
+    });
     json!({
         "id": line(&it.id()),
         "project": line(&it.project),
@@ -202,5 +211,6 @@ pub fn item_json(v: &ItemView) -> Value {
         "last_reason": opt_note(it.last_reason.as_deref()),
         "created_at": time_text(it.created_at),
         "updated_at": time_text(it.updated_at),
+        "extension": extension,
     })
 }

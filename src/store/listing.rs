@@ -7,8 +7,9 @@ use super::handle::Store;
 use super::records::load_item;
 use super::rows::{self, ITEM_COLUMNS};
 use crate::domain::blockers::{self, Reason};
+use crate::domain::expiry;
 use crate::domain::*;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 /// Which items to list.
@@ -18,7 +19,7 @@ pub struct ItemFilter {
     pub state: Option<State>,
     pub blocked: bool,
     /// Items live or pending whose temporary access or security exception ends within
-    /// this many days, or has ended (see [`ends_within`]).
+    /// this many days, or has ended (see [`expiry::entry`]), soonest first.
     pub expiring_days: Option<i64>,
     /// Only items changed at or after this time (live updates of the TUI).
     pub updated_since: Option<DateTime<Utc>>,
@@ -36,13 +37,6 @@ impl ItemView {
     pub fn blocking(&self) -> bool {
         !self.reasons.is_empty()
     }
-}
-
-/// Whether temporary access or the security exception of an item ends within `days`
-/// days of `today`, or has ended already (then it is overdue, not gone).
-pub fn ends_within(f: &ItemFields, today: NaiveDate, days: i64) -> bool {
-    let soon = |d: Option<NaiveDate>| d.is_some_and(|d| (d - today).num_days() <= days);
-    (f.temporary && soon(f.expires)) || soon(f.exception.as_ref().and_then(|e| e.expires))
 }
 
 /// The SQL and arguments reading the items a filter asks for (its date conditions are
@@ -64,7 +58,7 @@ pub(super) fn items_query(filter: &ItemFilter) -> (String, Vec<String>) {
         wheres.push(format!("updated_at >= ?{}", args.len()));
     }
     if filter.expiring_days.is_some() {
-        // What [`ends_within`] looks at, narrowed in SQL; the days are counted in each
+        // What [`expiry::entry`] looks at, narrowed in SQL; the days are counted in each
         // project's zone, on the rows read.
         wheres.push(
             "((temporary = 1 AND expires IS NOT NULL) OR exception_expires IS NOT NULL) \
@@ -134,7 +128,7 @@ impl Store {
                 return false;
             };
             if let Some(days) = filter.expiring_days
-                && !ends_within(&item.fields, blockers::today(p, now), days)
+                && expiry::entry(item, blockers::today(p, now), days).is_none()
             {
                 return false;
             }
@@ -152,6 +146,18 @@ impl Store {
             v.reasons = a.reasons;
             true
         });
+        if let Some(days) = filter.expiring_days {
+            // The radar's order: soonest end first (see `domain::expiry`).
+            views.sort_by_cached_key(|v| {
+                let today = projects
+                    .get(&v.item.project)
+                    .map(|p| blockers::today(p, now));
+                let ends = today
+                    .and_then(|t| expiry::entry(&v.item, t, days))
+                    .map(|e| e.ends);
+                (ends, v.item.project.clone(), v.item.number)
+            });
+        }
         if views.len() < views.capacity() / 2 {
             views.shrink_to_fit();
         }
@@ -239,43 +245,5 @@ impl Store {
         Ok(stmt
             .query_map([item.id()], events::from_row)?
             .collect::<rusqlite::Result<_>>()?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::Exception;
-
-    fn day(d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 3, d).unwrap_or_default()
-    }
-
-    #[test]
-    fn temporary_access_and_exceptions_both_end() {
-        let today = day(10);
-        let temp = ItemFields {
-            temporary: true,
-            expires: Some(day(15)),
-            ..Default::default()
-        };
-        assert!(ends_within(&temp, today, 5));
-        assert!(!ends_within(&temp, today, 4));
-        let exception = ItemFields {
-            exception: Some(Exception {
-                reason: "no delegated access".into(),
-                owner: Some("sam".into()),
-                expires: Some(day(3)),
-            }),
-            ..Default::default()
-        };
-        // Ended a week ago: overdue, still listed.
-        assert!(ends_within(&exception, today, 0));
-        // An expiry on permanent access (written behind the app's back) is no end.
-        let permanent = ItemFields {
-            expires: Some(day(11)),
-            ..Default::default()
-        };
-        assert!(!ends_within(&permanent, today, 30));
     }
 }

@@ -21,6 +21,7 @@ pub mod chain_key;
 mod conn;
 mod error;
 pub mod events;
+pub mod extend;
 mod foreign;
 mod handle;
 mod intake;

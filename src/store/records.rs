@@ -137,6 +137,7 @@ fn with_item_values<T>(
     let ex = f.exception.as_ref();
     let parties = it.parties.join(",");
     let review = it.review.map(|m| m.stored());
+    let extension = super::extend::column(it.extension.as_deref());
     // A new item's times are all one instant: written out once.
     let updated = ts(it.updated_at);
     let stamp = |t: DateTime<Utc>| {
@@ -184,6 +185,7 @@ fn with_item_values<T>(
         parties,
         it.rotation.map(|r| r.as_str()),
         review,
+        extension,
     ];
     write(values)
 }

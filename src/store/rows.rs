@@ -14,7 +14,8 @@ pub const PLACEHOLDER: &str = "\u{FFFD}";
 pub(crate) const ITEM_COLUMNS: &str = "id, project, number, system, purpose, role, holder, credential_owner, approver, requester, \
     method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
     exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
-    emergency, emergency_by, retro_due, blocked_since, last_reason, parties, rotation, review";
+    emergency, emergency_by, retro_due, blocked_since, last_reason, parties, rotation, review, \
+    extension";
 
 /// A comma-separated list of logins, held without spare room (most items have none
 /// or one).
@@ -124,6 +125,7 @@ pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
         rotation: parsed(r, 36),
         review: opt_text(r, 37).and_then(|s| crate::domain::review::ReviewMark::parse(&s)),
         approvals: Vec::new(),
+        extension: super::extend::read(opt_text(r, 38)),
     })
 }
 

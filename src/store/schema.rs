@@ -302,6 +302,12 @@ ALTER TABLE items ADD COLUMN rotation TEXT CHECK (rotation IS NULL OR rotation =
 ALTER TABLE projects ADD COLUMN frozen_start TEXT CHECK (frozen_start IS NULL OR date(frozen_start) = frozen_start);
 "#;
 
+// A request to extend live temporary access, waiting for its approvals: one JSON
+// object (expires, by, at, reason, approvals), or NULL (see `store::extend`).
+const V9: &str = r#"
+ALTER TABLE items ADD COLUMN extension TEXT;
+"#;
+
 // Access reviews (certification campaigns). A campaign covers the live access of one
 // project; each access gets a decision (certify or revoke) by an eligible reviewer. The
 // item keeps what the review left on it (`pending[:due]` or `revoke`) in `review`, so
@@ -327,6 +333,7 @@ CREATE TABLE review_items (
 CREATE INDEX review_items_item ON review_items(item_id);
 ALTER TABLE items ADD COLUMN review TEXT;
 "#;
+
 
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.
@@ -359,10 +366,9 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V4, expect_version(3)).foreign_key_check(),
         M::up_with_hook(V5, expect_version(4)),
         M::up_with_hook(V6, expect_version(5)),
-        // Schema 7 and 9 belong to work merged beside this one; they stand empty until then.
         M::up_with_hook(V7_RESERVED, expect_version(6)),
         M::up_with_hook(V8, expect_version(7)),
-        M::up_with_hook(V7_RESERVED, expect_version(8)),
+        M::up_with_hook(V9, expect_version(8)),
         M::up_with_hook(V10, expect_version(9)),
     ])
 });

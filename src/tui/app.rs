@@ -176,6 +176,11 @@ impl App {
         self.ids(Pane::Blockers)
     }
 
+    /// The ids on the expiry radar (pane 6), in order.
+    pub fn expiring_ids(&self) -> Vec<String> {
+        self.ids(Pane::Expiring)
+    }
+
     /// The id of the selected item (in the detail view, its item).
     pub fn selected_id(&self) -> Option<String> {
         self.selected().map(|v| v.item.id())

@@ -18,6 +18,7 @@ pub enum Ctx {
     Tracker,
     Queue,
     Blockers,
+    Expiring,
     Reviews,
     Detail,
     Help,
@@ -32,6 +33,7 @@ impl Ctx {
             Pane::Tracker => Ctx::Tracker,
             Pane::Queue => Ctx::Queue,
             Pane::Blockers => Ctx::Blockers,
+            Pane::Expiring => Ctx::Expiring,
             Pane::Reviews => Ctx::Reviews,
         }
     }
@@ -159,20 +161,34 @@ impl Binding {
     }
 }
 
-const PANES: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers, Ctx::Reviews];
+const PANES: &[Ctx] = &[
+    Ctx::Tracker,
+    Ctx::Queue,
+    Ctx::Blockers,
+    Ctx::Expiring,
+    Ctx::Reviews,
+];
 const REVIEWS: &[Ctx] = &[Ctx::Reviews];
 const HELPABLE: &[Ctx] = &[
     Ctx::Tracker,
     Ctx::Queue,
     Ctx::Blockers,
+    Ctx::Expiring,
     Ctx::Reviews,
     Ctx::Detail,
 ];
-const ITEM: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers, Ctx::Detail];
+const ITEM: &[Ctx] = &[
+    Ctx::Tracker,
+    Ctx::Queue,
+    Ctx::Blockers,
+    Ctx::Expiring,
+    Ctx::Detail,
+];
 const MOVING: &[Ctx] = &[
     Ctx::Tracker,
     Ctx::Queue,
     Ctx::Blockers,
+    Ctx::Expiring,
     Ctx::Reviews,
     Ctx::Detail,
     Ctx::Help,
@@ -401,6 +417,14 @@ pub static TABLE: &[Binding] = &[
         when: |f| f.project_actions,
         footer: None,
     },
+    item_move!(
+        &[ch('E')],
+        "E",
+        "extend",
+        "ask to extend live temporary access to a later end (approved like the item)",
+        ActionKind::Extend,
+        26
+    ),
     // Items and views.
     Binding {
         keys: &[code(KeyCode::Enter)],
@@ -508,6 +532,16 @@ pub static TABLE: &[Binding] = &[
         label: "blockers",
         help: "show the blockers: what stops work, oldest first",
         msg: Msg::ShowPane(Pane::Blockers),
+        ctx: PANES,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[ch('6')],
+        shown: "6",
+        label: "expiring",
+        help: "show the expiry radar: access ending soon or past",
+        msg: Msg::ShowPane(Pane::Expiring),
         ctx: PANES,
         when: always,
         footer: None,
@@ -879,6 +913,7 @@ mod tests {
             Ctx::Tracker,
             Ctx::Queue,
             Ctx::Blockers,
+            Ctx::Expiring,
             Ctx::Reviews,
             Ctx::Detail,
             Ctx::Help,

@@ -6,8 +6,8 @@
 use super::app::App;
 use super::state::{Pane, StatusKind};
 use super::views::{Stats, assess};
-use crate::domain::State;
 use crate::domain::blockers;
+use crate::domain::extension;
 use crate::domain::machine::{self, ActionKind};
 use crate::store::{self, ItemFilter};
 use chrono::NaiveDate;
@@ -202,20 +202,32 @@ impl App {
         let me = self.me.as_ref();
         let (login, projects, project_ix) = (&self.login, &self.projects, &self.project_ix);
         self.views.derive_queue(|item| {
-            if item.state != State::Requested {
+            if !extension::awaits_decision(item) {
                 return None;
             }
             let p = project_ix
                 .get(&item.project)
                 .and_then(|&i| projects.get(i))?;
             machine::guard(item, p, ActionKind::Approve, me, login).ok()?;
-            machine::decision_capacity(item, me?, true).ok()
+            extension::open_decision_capacity(item, me?).ok()
         });
         self.views.derive_blockers(self.now);
+        self.derive_expiring();
         let start = self.start_shown();
         self.views.derive_stats(start);
         self.views.unsort();
         self.apply_filter();
+    }
+
+    /// The expiry radar, on each project's today.
+    pub(super) fn derive_expiring(&mut self) {
+        let now = self.now;
+        let today: HashMap<&str, chrono::NaiveDate> = self
+            .projects
+            .iter()
+            .map(|p| (p.key.as_str(), blockers::today(p, now)))
+            .collect();
+        self.views.derive_expiring(&today);
     }
 
     /// Applies the filter (and the sort, when it is out of date) to the tracker,

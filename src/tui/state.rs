@@ -14,12 +14,20 @@ pub enum Pane {
     Tracker,
     Queue,
     Blockers,
+    /// The expiry radar: temporary access and exceptions ending soon or past.
+    Expiring,
     /// Access reviews (its rows are the accesses of one campaign, not items).
     Reviews,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 4] = [Pane::Tracker, Pane::Queue, Pane::Blockers, Pane::Reviews];
+    pub const ALL: [Pane; 5] = [
+        Pane::Tracker,
+        Pane::Queue,
+        Pane::Blockers,
+        Pane::Expiring,
+        Pane::Reviews,
+    ];
     /// How many panes there are (one cursor each).
     pub const COUNT: usize = Pane::ALL.len();
 
@@ -28,25 +36,30 @@ impl Pane {
             Pane::Tracker => "Tracker",
             Pane::Queue => "Approval queue",
             Pane::Blockers => "Blockers",
+            Pane::Expiring => "Expiring",
             Pane::Reviews => "Reviews",
         }
     }
 
-    /// The title when the tab line is narrow.
+    /// The title when the tab line is narrow (every tab must fit 80 columns).
     pub fn short_title(self) -> &'static str {
         match self {
+            Pane::Tracker => "Items",
             Pane::Queue => "Queue",
-            Pane::Blockers => "Blocks",
-            Pane::Reviews => "Review",
-            other => other.title(),
+            Pane::Blockers => "Block",
+            Pane::Expiring => "Exp",
+            Pane::Reviews => "Rev",
         }
     }
 
-    /// The key that shows the pane (and its number in the tab line).
-    pub fn number(self) -> usize {
+    /// The key that shows the pane (the key plan numbers panes apart from their order).
+    pub fn number(self) -> u8 {
         match self {
+            Pane::Tracker => 1,
+            Pane::Queue => 2,
+            Pane::Blockers => 3,
+            Pane::Expiring => 6,
             Pane::Reviews => 7,
-            other => other.index() + 1,
         }
     }
 
@@ -55,7 +68,8 @@ impl Pane {
             Pane::Tracker => 0,
             Pane::Queue => 1,
             Pane::Blockers => 2,
-            Pane::Reviews => 3,
+            Pane::Expiring => 3,
+            Pane::Reviews => 4,
         }
     }
 

@@ -157,6 +157,7 @@ impl App {
                 // came; the header always (days to start).
                 if app.tick_blockers() {
                     app.views.derive_blockers(app.now);
+                    app.derive_expiring();
                     app.views.unsort();
                     app.apply_filter();
                 }
@@ -272,7 +273,9 @@ impl App {
         let a = self.areas();
         let inside = |r: Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
         if inside(a.tabs) {
-            if let Some(p) = widgets::header::tab_at(&self.tab_counts(), a.tabs.width, x - a.tabs.x)
+            let detail = self.detail.as_ref().map(|d| d.id.as_str());
+            if let Some(p) =
+                widgets::header::tab_at(&self.tab_counts(), a.tabs.width, detail, x - a.tabs.x)
             {
                 self.pane = p;
                 self.detail = None;

@@ -123,6 +123,14 @@ impl Widget for &App {
                 Pane::Blockers => {
                     panes::blockers::render(&look, &app.views, cursor(Pane::Blockers), a.body, buf)
                 }
+                Pane::Expiring => panes::expiring::render(
+                    &look,
+                    &app.views,
+                    cursor(Pane::Expiring),
+                    app.pending,
+                    a.body,
+                    buf,
+                ),
                 Pane::Reviews => {
                     let r = panes::reviews::Reviews {
                         reviews: &app.reviews,

@@ -10,7 +10,7 @@
 use super::query::{Haystacks, Query};
 use super::state::{Column, Filter, Pane};
 use crate::domain::blockers::{self, Readiness};
-use crate::domain::{Capacity, Item, ItemFields, Person, Project};
+use crate::domain::{Capacity, Item, ItemFields, Person, Project, expiry};
 use crate::store::ItemView;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::cmp::Ordering;
@@ -21,6 +21,13 @@ use std::collections::{BTreeMap, HashMap};
 pub struct QueueEntry {
     pub ix: usize,
     pub capacity: Capacity,
+}
+
+/// A line of the expiry radar (pane 6): the item and what ends when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RadarRow {
+    pub ix: usize,
+    pub entry: expiry::Entry,
 }
 
 /// Figures for the header.
@@ -51,6 +58,8 @@ pub struct Views {
     pub queue: Vec<QueueEntry>,
     /// Indices into `items`: blocking, oldest first.
     pub blockers: Vec<usize>,
+    /// The expiry radar: what ends within [`expiry::RADAR_DAYS`] or has ended, soonest first.
+    pub expiring: Vec<RadarRow>,
     /// Open blockers by reason code, most frequent first.
     pub blocker_summary: Vec<(&'static str, usize)>,
     pub stats: Stats,
@@ -225,6 +234,7 @@ impl Views {
             Pane::Tracker => self.tracker.get(pos).copied(),
             Pane::Queue => self.queue.get(pos).map(|e| e.ix),
             Pane::Blockers => self.blockers.get(pos).copied(),
+            Pane::Expiring => self.expiring.get(pos).map(|r| r.ix),
             Pane::Reviews => None,
         }?;
         (ix < self.items.len()).then_some(ix)
@@ -236,6 +246,7 @@ impl Views {
             Pane::Tracker => self.tracker.iter().position(|&i| i == ix),
             Pane::Queue => self.queue.iter().position(|e| e.ix == ix),
             Pane::Blockers => self.blockers.iter().position(|&i| i == ix),
+            Pane::Expiring => self.expiring.iter().position(|r| r.ix == ix),
             Pane::Reviews => None,
         }
     }
@@ -245,6 +256,7 @@ impl Views {
             Pane::Tracker => self.tracker.len(),
             Pane::Queue => self.queue.len(),
             Pane::Blockers => self.blockers.len(),
+            Pane::Expiring => self.expiring.len(),
             Pane::Reviews => 0,
         }
     }
@@ -266,6 +278,24 @@ impl Views {
                 .then(cmp_id(x, y))
         });
         self.queue = queue;
+    }
+
+    /// The expiry radar: each item's line as `domain::expiry` sees it on its project's
+    /// `today` (by project key), soonest end first.
+    pub fn derive_expiring(&mut self, today: &HashMap<&str, NaiveDate>) {
+        let items = &self.items;
+        let mut rows: Vec<RadarRow> = items
+            .iter()
+            .enumerate()
+            .filter_map(|(ix, v)| {
+                let t = today.get(v.item.project.as_str())?;
+                expiry::entry(&v.item, *t, expiry::RADAR_DAYS).map(|entry| RadarRow { ix, entry })
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            expiry::order((&a.entry, &items[a.ix].item), (&b.entry, &items[b.ix].item))
+        });
+        self.expiring = rows;
     }
 
     /// The blockers pane and its count by reason.

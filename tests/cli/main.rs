@@ -13,6 +13,7 @@ mod defects;
 mod demo;
 mod disguise;
 mod end_of_access;
+mod expiry;
 mod injection;
 mod layout;
 mod lifecycle;

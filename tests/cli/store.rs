@@ -336,7 +336,8 @@ fn expiring_lists_security_exceptions_as_well_as_temporary_access() {
     assert_eq!(listed(&c, 14), vec![soon.clone(), temp.clone()]);
     assert_eq!(
         listed(&c, 90),
-        vec![soon.clone(), later.clone(), temp.clone()]
+        vec![soon.clone(), temp.clone(), later.clone()],
+        "soonest first"
     );
     // An exception that has expired stays listed: it is overdue, not gone.
     c.set_now(Utc.with_ymd_and_hms(2026, 3, 18, 12, 0, 0).unwrap());

@@ -176,6 +176,7 @@ fn consistent(a: &App) {
         Pane::Tracker => a.tracker_ids(),
         Pane::Queue => a.queue_ids(),
         Pane::Blockers => a.blocker_ids(),
+        Pane::Expiring => a.expiring_ids(),
         Pane::Reviews => Vec::new(),
     };
     if a.context() != Ctx::Detail

@@ -9,6 +9,7 @@ mod bulk;
 mod clipboard;
 mod defects;
 mod end_of_access;
+mod expiring;
 mod faults;
 mod hostile;
 mod keys;

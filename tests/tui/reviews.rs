@@ -158,7 +158,7 @@ fn the_tab_line_fits_80_columns_and_7_switches_from_every_pane() {
     // Narrower than the full titles: short ones, every tab still there.
     let text = screen(&render(&mut a, 60, 24));
     let tabs = text.lines().nth(2).expect("tab line");
-    for t in ["1 Tracker", "2 Queue", "3 Blocks", "7 Review"] {
+    for t in ["1 Items", "2 Queue", "3 Block", "6 Exp", "7 Rev"] {
         assert!(tabs.contains(t), "{t} in {tabs}");
     }
 }

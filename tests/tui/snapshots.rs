@@ -69,6 +69,16 @@ fn blockers() {
 }
 
 #[test]
+fn expiring() {
+    let fx = demo();
+    for (w, h) in SIZES {
+        let mut a = app(&fx, w, h);
+        press(&mut a, KeyCode::Char('6'));
+        snap(&mut a, "expiring", w, h);
+    }
+}
+
+#[test]
 fn detail() {
     let fx = demo();
     for (w, h) in SIZES {

@@ -80,6 +80,10 @@ fn demo_in_tmux_approve_live_update_quit_restores_terminal() {
         s.contains("by reason:")
     });
     tmux.keys(&["Tab"]);
+    tmux.wait_for("the expiry radar", Duration::from_secs(5), |s| {
+        s.contains("soonest first")
+    });
+    tmux.keys(&["Tab"]);
     tmux.wait_for("the reviews pane", Duration::from_secs(5), |s| {
         s.contains("No access reviews yet")
     });

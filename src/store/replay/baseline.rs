@@ -151,6 +151,10 @@ fn write_set(
                 last_reason: it.last_reason,
                 parties: it.parties,
                 rotation: it.rotation.map(|r| r.as_str().to_string()),
+                extension: it
+                    .extension
+                    .as_deref()
+                    .map(crate::store::extend::StoredExtension::from),
                 approvals: approvals.remove(&it.rowid).unwrap_or_default(),
                 review: rows::opt_text(r, 36),
                 fields: it.fields,

@@ -181,7 +181,7 @@ pub fn project(p: &ProjectFacts) -> [Want<'_>; 10] {
 
 /// The columns of `items` the replay sets: all but the row id, the key (project and
 /// number) and `blocked_since`, which is derived from the others and the clock.
-pub const ITEMS: [&str; 34] = [
+pub const ITEMS: [&str; 35] = [
     "system",
     "purpose",
     "role",
@@ -216,9 +216,10 @@ pub const ITEMS: [&str; 34] = [
     "parties",
     "rotation",
     "review",
+    "extension",
 ];
 
-pub fn item(it: &ItemFacts) -> [Want<'_>; 34] {
+pub fn item(it: &ItemFacts) -> [Want<'_>; 35] {
     let f = &it.fields;
     let ex = f.exception.as_ref();
     [
@@ -256,6 +257,7 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 34] {
         Some(Cow::Owned(it.parties.join(","))),
         opt(&it.rotation),
         opt(&it.review),
+        it.extension.as_ref().map(|x| Cow::Owned(x.text())),
     ]
 }
 

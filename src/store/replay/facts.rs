@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 
+mod extension;
+
 /// Kinds that record something but change no table.
 pub const NO_TABLE_CHANGE: [&str; 2] = ["unsafe-attempt", "chain-keyed"];
 
@@ -83,6 +85,9 @@ pub struct ItemFacts {
     /// What an access review left on it, as stored (see `domain::review::ReviewMark`).
     #[serde(default)]
     pub review: Option<String>,
+    /// A pending extension request, as `items.extension` stores it.
+    #[serde(default)]
+    pub extension: Option<crate::store::extend::StoredExtension>,
     /// The seq of the last event that changed this item (for messages).
     #[serde(skip)]
     pub last_seq: i64,
@@ -282,6 +287,14 @@ impl Facts {
             }
             "edit" => return self.edit(e, serde_json::from_str(e.payload).map_err(unreadable)?),
             k if super::review_facts::KINDS.contains(&k) => return self.review(e),
+            k if extension::KINDS.contains(&k) => {
+                let p: Value = serde_json::from_str(e.payload).map_err(unreadable)?;
+                let item = self.item_mut(e)?;
+                extension::apply(item, e, &p)?;
+                item.updated_at = e.at.to_string();
+                item.version += 1;
+                return Ok(());
+            }
             _ => {}
         }
         let p: Payload = serde_json::from_str(e.payload).map_err(unreadable)?;
@@ -402,6 +415,7 @@ impl Facts {
                 approvals: Vec::new(),
                 rotation: None,
                 review: None,
+                extension: None,
                 last_seq: e.seq,
             }),
         );
@@ -506,6 +520,8 @@ impl Facts {
             "unsafe-attempt" => item.rotation = p.rotation,
             "rotated" => item.rotation = Some("done".to_string()),
             "close-retro" => item.retro_due = None,
+            // A waiting extension ends with the access.
+            "revoke" => item.extension = None,
             _ => {}
         }
         if let Some(to) = p.to {

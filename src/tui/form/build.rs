@@ -265,6 +265,14 @@ impl Form {
                 vec![words("note", "Who rotated it, how it was confirmed", true)],
             ),
             K::Note => ("Add a note", vec![words("note", "Note", true)]),
+            K::Extend => {
+                let mut to = date("expires", "New end date", None);
+                to.required = true;
+                (
+                    "Ask to extend the access",
+                    vec![to, words("reason", "Why", false)],
+                )
+            }
             K::Approve | K::Unblock | K::Edit => return None,
         };
         Some(Form {

@@ -41,7 +41,11 @@ impl Form {
             FieldKind::Date { input } => {
                 let v = input.value().trim();
                 if v.is_empty() {
-                    return None;
+                    return f.required.then(|| Problem {
+                        text: "required".into(),
+                        secret: None,
+                        missing: true,
+                    });
                 }
                 let field = DomainField::from_name(f.name)?;
                 dates::parse_date(field, v)

@@ -357,6 +357,10 @@ impl Form {
             },
             K::Rotated => Action::Rotated { note: t("note") },
             K::Note => Action::Note { text: t("note") },
+            K::Extend => Action::Extend {
+                expires: self.date_value("expires")?,
+                reason: opt("reason"),
+            },
             K::Edit => return None,
         })
     }

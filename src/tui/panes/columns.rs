@@ -33,6 +33,18 @@ pub const QUEUE: [ColumnSpec; 9] = [
     ColumnSpec { title: "Holder", min: 8, max: 24, priority: 6 },
 ];
 
+/// The expiry radar's columns, in display order.
+#[rustfmt::skip]
+pub const EXPIRING: [ColumnSpec; 7] = [
+    ColumnSpec { title: "ID", min: 7, max: 10, priority: 0 },
+    ColumnSpec { title: "Ends", min: 20, max: 20, priority: 0 },
+    ColumnSpec { title: "Action", min: 22, max: 22, priority: 0 },
+    ColumnSpec { title: "System", min: 8, max: 24, priority: 1 },
+    ColumnSpec { title: "State", min: 9, max: 9, priority: 2 },
+    ColumnSpec { title: "Role", min: 8, max: 22, priority: 4 },
+    ColumnSpec { title: "Extension", min: 16, max: 60, priority: 3 },
+];
+
 /// The blockers's columns, in display order.
 #[rustfmt::skip]
 pub const BLOCKERS: [ColumnSpec; 7] = [

@@ -178,6 +178,9 @@ fn sections(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> [Vec<Lin
         n,
     );
     b.field("Access", &present::access_text(f), l, n);
+    if let Some(x) = present::expiry::pending_text(it) {
+        b.field("Extension", &x, l, t.pending);
+    }
     let flags: Vec<&str> = it.flags().iter().map(|f| f.as_str()).collect();
     b.field(
         "Flags",

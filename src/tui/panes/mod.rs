@@ -7,6 +7,7 @@
 pub mod blockers;
 pub mod columns;
 pub mod detail;
+pub mod expiring;
 pub mod queue;
 pub mod reviews;
 pub mod tracker;

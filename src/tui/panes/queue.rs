@@ -3,7 +3,7 @@
 //! needs them — as approval owner, or as security reviewer of a flagged item.
 
 use super::{Fitted, badges, cell, fit, pane_block, render_empty, render_table, role_cell};
-use crate::domain::{Capacity, Flag, Item};
+use crate::domain::{Capacity, Flag, Item, extension};
 use crate::tui::format;
 use crate::tui::state::{Cursor, Look, Pane};
 use crate::tui::theme::Theme;
@@ -106,7 +106,15 @@ fn row<'a>(
     mark: &str,
 ) -> Row<'a> {
     let f = &it.fields;
-    let (given, required) = it.approval_progress();
+    // An extension request on live access is decided apart from the item's own round.
+    let request = extension::as_request(it);
+    let (given, required) = request.as_ref().unwrap_or(it).approval_progress();
+    let ext = it.extension.as_deref().filter(|_| request.is_some());
+    let since = ext.map_or(it.state_since, |x| x.at);
+    let why_text = match ext {
+        Some(x) => format!("extension to {}: {}", x.expires, why(it, e.capacity)),
+        None => why(it, e.capacity),
+    };
     let cells = fitted.iter().map(|&(col, w)| match col {
         0 if mark == PICKED => Cell::from(Span::styled(
             cell(&format!("{mark}{}", it.id()), w),
@@ -124,10 +132,10 @@ fn row<'a>(
         2 => Cell::from(cell(&f.system, w)),
         3 => role_cell(theme, &it.fields, w),
         4 => Cell::from(cell(&it.requester, w)),
-        5 => Cell::from(cell(&format::age_since(it.state_since, look.now), w)),
+        5 => Cell::from(cell(&format::age_since(since, look.now), w)),
         6 => Cell::from(cell(&format!("{given}/{required}"), w)),
         7 => Cell::from(Span::styled(
-            cell(&why(it, e.capacity), w),
+            cell(&why_text, w),
             if e.capacity == Capacity::Security {
                 theme.privileged
             } else {

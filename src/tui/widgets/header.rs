@@ -188,10 +188,12 @@ pub fn render(look: &Look<'_>, h: &Header<'_>, area: Rect, buf: &mut Buffer) {
 /// The rows of each pane, by `Pane::index`; `None` while the items load.
 pub type TabCounts = Option<[usize; Pane::COUNT]>;
 
-/// The tab labels, shared by drawing and mouse clicks: with the panes' short titles
-/// when the full ones would not fit in `width` columns.
-fn tabs(counts: &TabCounts, width: u16) -> Vec<(Pane, String)> {
-    let labels = |title: fn(Pane) -> &'static str| -> Vec<(Pane, String)> {
+/// The tab labels, shared by drawing and mouse clicks: full titles when they fit
+/// `width` (less the room the open detail view's id takes), short ones otherwise.
+fn tabs(counts: &TabCounts, width: u16, detail: Option<&str>) -> Vec<(Pane, String)> {
+    let id_room = detail.map_or(0, |id| format::width(id) + 3);
+    let width = usize::from(width).saturating_sub(id_room);
+    let labels = |short: bool| -> Vec<(Pane, String)> {
         Pane::ALL
             .iter()
             .map(|&p| {
@@ -199,23 +201,29 @@ fn tabs(counts: &TabCounts, width: u16) -> Vec<(Pane, String)> {
                     None => "…".to_string(),
                     Some(c) => c[p.index()].to_string(),
                 };
-                (p, format!(" {} {} {n} ", p.number(), title(p)))
+                let title = if short { p.short_title() } else { p.title() };
+                (p, format!(" {} {title} {n} ", p.number()))
             })
             .collect()
     };
-    let full = labels(Pane::title);
-    let needed: usize = full.iter().map(|(_, l)| format::width(l) + 1).sum();
-    if needed <= usize::from(width) {
+    let full = labels(false);
+    // Labels and the separators between them.
+    let needed: usize = full
+        .iter()
+        .map(|(_, l)| format::width(l) + 1)
+        .sum::<usize>()
+        - 1;
+    if needed <= width {
         full
     } else {
-        labels(Pane::short_title)
+        labels(true)
     }
 }
 
-/// Which tab is at column `x` of a tab line `width` columns wide.
-pub fn tab_at(counts: &TabCounts, width: u16, x: u16) -> Option<Pane> {
+/// Which tab is at column `x` of a tab line `width` wide.
+pub fn tab_at(counts: &TabCounts, width: u16, detail: Option<&str>, x: u16) -> Option<Pane> {
     let mut at = 0usize;
-    for (p, label) in tabs(counts, width) {
+    for (p, label) in tabs(counts, width, detail) {
         let w = format::width(&label);
         if usize::from(x) >= at && usize::from(x) < at + w {
             return Some(p);
@@ -238,7 +246,7 @@ pub fn render_tabs(
     let t = look.theme;
     let mut spans = Vec::new();
     let active = if detail.is_some() { None } else { Some(pane) };
-    for (i, (p, label)) in tabs(counts, area.width).into_iter().enumerate() {
+    for (i, (p, label)) in tabs(counts, area.width, detail).into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled("│", t.muted));
         }
@@ -256,4 +264,32 @@ pub fn render_tabs(
         spans.push(Span::styled(format!(" {id} "), t.selected));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tab_line_fits_80_columns_with_six_digit_counts() {
+        let counts: TabCounts = Some([100_000; Pane::ALL.len()]);
+        let labels = tabs(&counts, 80, None);
+        let width: usize = labels
+            .iter()
+            .map(|(_, l)| format::width(l) + 1)
+            .sum::<usize>()
+            - 1;
+        assert!(width <= 80, "{labels:?}");
+        assert!(
+            labels.iter().any(|(_, l)| l.contains("6 Exp "))
+                && labels.iter().any(|(_, l)| l.contains("7 Rev ")),
+            "{labels:?}"
+        );
+        // Wide enough: the full titles.
+        assert!(
+            tabs(&counts, 200, None)
+                .iter()
+                .any(|(_, l)| l.contains("6 Expiring"))
+        );
+    }
 }

@@ -76,6 +76,10 @@ fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
         rotation: it.rotation.map(|r| r.as_str().to_string()),
         approvals: approvals.to_vec(),
         review: it.review.map(|m| m.stored()),
+        extension: it
+            .extension
+            .as_deref()
+            .map(crate::store::extend::StoredExtension::from),
         last_seq: 0,
     }
 }
@@ -437,7 +441,7 @@ fn people_projects_tasks_and_unknown_kinds() {
 /// A move chosen by a number, with an edit among them (`None`), for the property test.
 fn chosen(n: u8) -> Option<Action> {
     let text = |s: &str| s.to_string();
-    Some(match n % 16 {
+    Some(match n % 20 {
         0 => Action::Submit { note: None },
         1 => Action::Approve { conditions: None },
         2 => Action::Approve {
@@ -482,6 +486,14 @@ fn chosen(n: u8) -> Option<Action> {
         },
         16 => Action::Rotated {
             note: text("rotated by Dana, confirmed by login test"),
+        },
+        17 => Action::Extend {
+            expires: NaiveDate::from_ymd_opt(2027, 6, 30).expect("date"),
+            reason: Some(text("the rollout runs late")),
+        },
+        18 => Action::Extend {
+            expires: NaiveDate::from_ymd_opt(2027, 9, 30).expect("date"),
+            reason: None,
         },
         _ => return None,
     })
