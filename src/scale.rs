@@ -312,6 +312,7 @@ fn walk(
         (
             Action::Verify {
                 note: "scope and owner confirmed with the client".into(),
+                reference: None,
             },
             95,
         ),

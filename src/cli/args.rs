@@ -102,6 +102,8 @@ pub enum PeopleCmd {
     },
     /// List registered people
     List,
+    /// Deactivate a person who left (admins only); `people add` makes them active again
+    Deactivate { login: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -308,11 +310,14 @@ pub enum ItemCmd {
         #[arg(long)]
         note: Option<String>,
     },
-    /// granted → verified: how scope and credential owner were checked
+    /// granted → verified: how scope and credential owner were checked (not by whoever granted it)
     Verify {
         id: String,
         #[arg(long)]
         note: String,
+        /// Where the check is recorded: a ticket or a vault path (never a secret)
+        #[arg(long, value_name = "REF")]
+        reference: Option<String>,
     },
     /// granted/verified → revoked: how removal was confirmed
     Revoke {
@@ -345,6 +350,15 @@ pub enum ItemCmd {
         id: String,
         #[arg(long)]
         note: String,
+    },
+    /// Hand one pending decision to another registered person who may take it
+    Delegate {
+        id: String,
+        /// Who takes the decision (a security decision goes only to security)
+        #[arg(long, value_name = "LOGIN")]
+        to: String,
+        #[arg(long)]
+        reason: String,
     },
     /// Record that someone tried to hand over a credential by an unsafe channel
     UnsafeAttempt {

@@ -125,7 +125,9 @@ fn state(s: &str) -> Result<State, Failure> {
 fn print_outcome(store: &Store, id: &str, said: &str, json: bool) -> CmdResult {
     let v = store.item_view(id)?;
     if json {
-        output::json(&exchange::item_json(&v))?;
+        let mut j = exchange::item_json(&v);
+        super::decide::add_may_decide(store, &mut j, std::slice::from_ref(&v))?;
+        output::json(&j)?;
     } else {
         say!(
             "{} (now {}, version {})",
@@ -191,7 +193,9 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
             };
             let views = store.list_items(&filter)?;
             if json {
-                output::json(&exchange::items_json(&views))?;
+                let mut j = exchange::items_json(&views);
+                super::decide::add_may_decide(&store, &mut j, &views)?;
+                output::json(&j)?;
             } else if csv {
                 exchange::write_items(&views, std::io::stdout().lock())
                     .map_err(output::stdout_failed)?;
@@ -227,7 +231,12 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
             let m = m.as_deref().map(method).transpose()?;
             act(&mut store, &id, Action::Grant { method: m, note }, None)
         }
-        ItemCmd::Verify { id, note } => act(&mut store, &id, Action::Verify { note }, None),
+        ItemCmd::Verify {
+            id,
+            note,
+            reference,
+        } => act(&mut store, &id, Action::Verify { note, reference }, None),
+        ItemCmd::Delegate { id, to, reason } => super::decide::delegate(&mut store, &id, &to, &reason, json),
         ItemCmd::Revoke { id, note } => act(&mut store, &id, Action::Revoke { note }, None),
         ItemCmd::Block { id, reason } => act(&mut store, &id, Action::Block { reason }, None),
         ItemCmd::Unblock { id } => act(&mut store, &id, Action::Unblock, None),
@@ -330,6 +339,7 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
         .collect();
     if json {
         let mut j = exchange::item_json(&v);
+        super::decide::add_may_decide(store, &mut j, std::slice::from_ref(&v))?;
         j["history"] = json!(history);
         j["tasks"] = json!(tasks.iter().map(|t| t.id()).collect::<Vec<_>>());
         j["collection_instruction"] = json!(crate::domain::text::sanitize_multiline(

@@ -11,6 +11,7 @@ macro_rules! say {
 
 pub mod args;
 mod host;
+mod decide;
 mod items;
 mod output;
 mod safe_json;

@@ -63,6 +63,16 @@ pub enum Reason {
         // small as the largest of the others.
         conflict: super::decide::Conflict,
     },
+    /// A pending decision sits with a deactivated person: it must be handed on.
+    Reassign {
+        login: String,
+    },
+    /// Two different security people must approve, and fewer can.
+    SecondSecurityNeeded,
+    /// Granted longer than the stale period and not verified; its granter may not verify.
+    VerifyDue {
+        granter: String,
+    },
 }
 
 impl Reason {
@@ -80,6 +90,9 @@ impl Reason {
             Reason::RetrospectiveOverdue => "retrospective-overdue",
             Reason::ExceptionExpired { .. } => "exception-expired",
             Reason::ApproverConflict { .. } => "approver-conflict",
+            Reason::Reassign { .. } => "reassign",
+            Reason::SecondSecurityNeeded => "second-security-needed",
+            Reason::VerifyDue { .. } => "verify-due",
         }
     }
 }
@@ -103,6 +116,15 @@ impl fmt::Display for Reason {
                 f,
                 "approval owner {approver} {} this item and may not decide: name another approval owner",
                 conflict.describe()
+            ),
+            Reason::Reassign { login } => write!(
+                f,
+                "decision waits on {login}, who was deactivated: hand it to someone else"
+            ),
+            Reason::SecondSecurityNeeded => write!(f, "needs a second security reviewer"),
+            Reason::VerifyDue { granter } => write!(
+                f,
+                "granted, not verified: someone other than {granter} verifies it"
             ),
         }
     }
@@ -223,17 +245,21 @@ pub struct Assessment {
 }
 
 /// Everything that blocks `item` at `now`, since when, and when to look again.
-/// `approver` is the registered person of its approval owner, if any.
+/// `people` are the people registered (its approval owner among them, if registered).
 pub fn assess(
     item: &Item,
     p: &Project,
     now: DateTime<Utc>,
     s: Settings,
-    approver: Option<&Person>,
+    people: &dyn super::routing::Roster,
 ) -> Assessment {
     let mut reasons = reasons(item, p, now, s);
     let time_based = !reasons.is_empty();
-    reasons.extend(people_reasons(item, approver));
+    reasons.extend(people_reasons(
+        item,
+        people.find(item.fields.approver.trim()),
+    ));
+    reasons.extend(super::routing::reasons(item, people, now, s));
     let since = if reasons.is_empty() {
         None
     } else if time_based {

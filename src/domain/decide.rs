@@ -260,8 +260,12 @@ pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Cap
     let missing = item.missing_approvals();
     let owner_missing = missing.contains(&Capacity::Owner);
     let security_missing = missing.contains(&Capacity::Security);
-    let is_owner = p.login == f.approver && APPROVAL_OWNER_ROLES.iter().any(|r| p.has(*r));
-    let is_reviewer = p.has(Role::Security) && item.needs_security_review();
+    // The owner's decision is with whoever it was last handed to (see `routing`).
+    let is_owner = p.login == super::routing::owner_decider(item)
+        && APPROVAL_OWNER_ROLES.iter().any(|r| p.has(*r));
+    let is_reviewer = p.has(Role::Security)
+        && item.needs_security_review()
+        && (!approving || !security_missing || super::routing::may_take_security(item, &p.login));
 
     if !approving {
         if is_owner {
@@ -331,6 +335,7 @@ mod tests {
             login: "frank".into(),
             name: "Frank Miller".into(),
             roles: vec![Role::Approver, Role::Security],
+            active: true,
         }
     }
 

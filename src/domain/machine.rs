@@ -104,6 +104,8 @@ pub enum Action {
     },
     Verify {
         note: String,
+        /// A ticket or vault path where the check is recorded.
+        reference: Option<String>,
     },
     Revoke {
         note: String,
@@ -165,13 +167,15 @@ pub type Actor<'a> = Option<&'a Person>;
 
 /// The registered person acting, or a refusal for an OS account that is not registered.
 pub fn require_registered<'a>(actor: Actor<'a>, login: &str) -> Result<&'a Person, Refusal> {
-    actor.ok_or_else(|| {
+    let p = actor.ok_or_else(|| {
         Refusal::new(
             Rule::Registered,
             format!("the OS account '{login}' is not registered and may only read"),
         )
         .fix("ask an admin to register it as a person with a role")
-    })
+    })?;
+    super::routing::check_active(p)?;
+    Ok(p)
 }
 
 /// Refuses `p` unless they hold one of `roles`; `what` names the action ("submit").
@@ -298,7 +302,10 @@ pub fn guard(
             decision_capacity(item, p, kind == K::Approve).map(|_| ())
         }
         K::Grant => gate(&WORKERS, true, &[S::Approved]),
-        K::Verify => gate(&WORKERS, false, &[S::Granted]),
+        K::Verify => {
+            gate(&WORKERS, false, &[S::Granted])?;
+            super::routing::check_separate_fulfilment(item, p)
+        }
         K::Revoke => gate(&WORKERS, false, &[S::Granted, S::Verified]),
         K::Cancel => gate(
             &MANAGERS,
@@ -416,6 +423,7 @@ fn lapse(item: &mut Item) {
         item.approvals.clear();
     }
     item.parties.clear();
+    item.delegates.clear();
     item.round += 1;
 }
 
@@ -534,16 +542,23 @@ pub fn apply(
                 )));
             }
             next.granted_method = Some(used);
+            next.granted_by = Some(login.to_string());
             // The round's decisions are made: nobody is left to be kept from them.
             next.parties.clear();
             to = State::Granted;
             payload["method"] = json!(used.as_str());
             payload["note"] = json!(note);
         }
-        Action::Verify { note } => {
+        Action::Verify { note, reference } => {
             required_note(note, "say how scope and credential owner were checked")?;
+            optional_text("reference", reference)?;
             to = State::Verified;
             payload["note"] = json!(note);
+            let reference = reference.clone().filter(|r| !r.trim().is_empty());
+            if reference.is_some() {
+                payload["reference"] = json!(reference);
+            }
+            next.verify_reference = reference;
         }
         Action::Revoke { note } => {
             required_note(note, "say how removal was confirmed")?;
@@ -583,6 +598,7 @@ pub fn apply(
             })?;
             next.emergency = true;
             next.emergency_by = Some(login.to_string());
+            next.granted_by = Some(login.to_string());
             next.parties.clear();
             next.granted_method = Some(used);
             next.retro_due = Some(now + Duration::hours(RETRO_HOURS));

@@ -13,6 +13,7 @@ pub(crate) mod fixtures;
 pub mod machine;
 pub mod model;
 pub mod refusal;
+pub mod routing;
 pub mod rules;
 pub mod secrets;
 pub mod text;

@@ -221,6 +221,13 @@ pub struct Person {
     pub login: String,
     pub name: String,
     pub roles: Vec<Role>,
+    /// False once deactivated: they keep their name in history but can no longer act.
+    #[serde(default = "active_default")]
+    pub active: bool,
+}
+
+fn active_default() -> bool {
+    true
 }
 
 impl Person {
@@ -337,6 +344,15 @@ pub struct Item {
     /// decision is left in the round, and the list is cleared.
     #[serde(default)]
     pub parties: Vec<String>,
+    /// Who granted the access (they do not verify it).
+    #[serde(default)]
+    pub granted_by: Option<String>,
+    /// Where the verification is recorded (a ticket or a vault path), if given.
+    #[serde(default)]
+    pub verify_reference: Option<String>,
+    /// Pending decisions of the current round handed to someone else.
+    #[serde(default)]
+    pub delegates: Vec<super::routing::Delegate>,
 }
 
 impl Item {
@@ -370,6 +386,9 @@ impl Item {
             blocked_since: None,
             last_reason: None,
             parties: Vec::new(),
+            granted_by: None,
+            verify_reference: None,
+            delegates: Vec::new(),
         }
     }
 
@@ -429,10 +448,14 @@ impl Item {
     }
 
     /// The approvals this item's risk needs, one capacity each: its approval owner,
-    /// and a security person when any review flag is set.
+    /// a security person when any review flag is set, and a second, different security
+    /// person when it is privileged and client-owned or a shared credential.
     pub fn required_approvals(&self) -> Vec<Capacity> {
         let mut out = vec![Capacity::Owner];
         if self.needs_security_review() {
+            out.push(Capacity::Security);
+        }
+        if super::routing::needs_two_security(&self.fields) {
             out.push(Capacity::Security);
         }
         out

@@ -52,6 +52,12 @@ pub enum Rule {
     NoEditOfLiveAccess,
     /// The database file was written by a newer accessdesk.
     SchemaVersion,
+    /// The person who granted access does not verify it.
+    SeparateFulfilment,
+    /// A deactivated person can no longer act.
+    ActivePerson,
+    /// A pending decision is handed only to someone who may take it.
+    Delegation,
 }
 
 impl Rule {
@@ -79,6 +85,9 @@ impl Rule {
             Rule::ProjectOpen => "project-open",
             Rule::NoEditOfLiveAccess => "no-edit-of-live-access",
             Rule::SchemaVersion => "schema-version",
+            Rule::SeparateFulfilment => "separate-fulfilment",
+            Rule::ActivePerson => "active-person",
+            Rule::Delegation => "delegation",
         }
     }
 }

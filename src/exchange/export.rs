@@ -163,6 +163,17 @@ pub fn item_json(v: &ItemView) -> Value {
             })
         })
         .collect();
+    let delegates: Vec<Value> = it
+        .delegates
+        .iter()
+        .map(|d| {
+            json!({
+                "capacity": d.capacity.as_str(),
+                "from": line(&d.from),
+                "to": line(&d.to),
+            })
+        })
+        .collect();
     json!({
         "id": line(&it.id()),
         "project": line(&it.project),
@@ -201,5 +212,8 @@ pub fn item_json(v: &ItemView) -> Value {
         "last_reason": opt_note(it.last_reason.as_deref()),
         "created_at": time_text(it.created_at),
         "updated_at": time_text(it.updated_at),
+        "granted_by": opt_line(it.granted_by.as_deref()),
+        "reference": opt_line(it.verify_reference.as_deref()),
+        "delegates": delegates,
     })
 }

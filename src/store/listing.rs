@@ -138,13 +138,7 @@ impl Store {
             {
                 return false;
             }
-            let a = blockers::assess(
-                item,
-                p,
-                now,
-                self.settings,
-                people.get(item.fields.approver.as_str()),
-            );
+            let a = blockers::assess(item, p, now, self.settings, &people);
             if filter.blocked && a.reasons.is_empty() {
                 return false;
             }
@@ -221,8 +215,8 @@ impl Store {
         let item = self.item(id)?;
         let p = self.project(&item.project)?;
         let now = self.now();
-        let approver = self.person(&item.fields.approver)?;
-        let a = blockers::assess(&item, &p, now, self.settings, approver.as_ref());
+        let people = self.people()?;
+        let a = blockers::assess(&item, &p, now, self.settings, &people);
         Ok(ItemView {
             item,
             reasons: a.reasons,

@@ -21,7 +21,10 @@ impl Store {
     pub fn people(&self) -> Result<Vec<Person>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT login, name, roles FROM people ORDER BY login")?;
+            .prepare(&format!(
+                "SELECT {} FROM people ORDER BY login",
+                rows::PERSON_COLUMNS
+            ))?;
         Ok(stmt
             .query_map([], rows::person)?
             .collect::<rusqlite::Result<_>>()?)
@@ -72,7 +75,7 @@ impl Store {
                 && !roles.contains(&Role::Admin)
             {
                 let admins: i64 = tx.query_row(
-                    "SELECT count(*) FROM people WHERE ',' || roles || ',' LIKE '%,admin,%'",
+                    "SELECT count(*) FROM people WHERE active = 1 AND ',' || roles || ',' LIKE '%,admin,%'",
                     [],
                     |r| r.get(0),
                 )?;
@@ -87,6 +90,7 @@ impl Store {
                 login: login.to_string(),
                 name,
                 roles: roles.to_vec(),
+                active: true,
             })
         })
     }

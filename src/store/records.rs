@@ -23,7 +23,10 @@ pub(super) fn not_found(what: &str) -> Error {
 
 pub(super) fn load_person(conn: &Connection, login: &str) -> Result<Option<Person>> {
     Ok(conn
-        .prepare_cached("SELECT login, name, roles FROM people WHERE login = ?1")?
+        .prepare_cached(&format!(
+            "SELECT {} FROM people WHERE login = ?1",
+            rows::PERSON_COLUMNS
+        ))?
         .query_row([login], rows::person)
         .optional()?)
 }
@@ -76,7 +79,7 @@ pub(super) fn date_text(d: Option<NaiveDate>) -> Option<String> {
 /// cache by their text for every item written).
 pub(super) static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
     let cols = ITEM_COLUMNS.trim_start_matches("id, ");
-    let placeholders: Vec<String> = (1..=35).map(|i| format!("?{i}")).collect();
+    let placeholders: Vec<String> = (1..=38).map(|i| format!("?{i}")).collect();
     format!(
         "INSERT INTO items ({cols}) VALUES ({})",
         placeholders.join(", ")
@@ -91,7 +94,7 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
         .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
         .collect();
     format!(
-        "UPDATE items SET {} WHERE id = ?36 AND version = ?37",
+        "UPDATE items SET {} WHERE id = ?39 AND version = ?40",
         sets.join(", ")
     )
 });
@@ -132,6 +135,7 @@ fn with_item_values<T>(
     let f = &it.fields;
     let ex = f.exception.as_ref();
     let parties = it.parties.join(",");
+    let delegates = delegates_text(&it.delegates);
     // A new item's times are all one instant: written out once.
     let updated = ts(it.updated_at);
     let stamp = |t: DateTime<Utc>| {
@@ -177,8 +181,20 @@ fn with_item_values<T>(
         it.blocked_since.map(stamp),
         it.last_reason,
         parties,
+        it.granted_by,
+        it.verify_reference,
+        delegates,
     ];
     write(values)
+}
+
+/// The pending decisions handed on, as stored: JSON, '' when none.
+pub(crate) fn delegates_text(d: &[crate::domain::routing::Delegate]) -> String {
+    if d.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(d).unwrap_or_default()
+    }
 }
 
 fn insert_approval(tx: &Connection, it: &Item, a: &Approval) -> Result<()> {
@@ -238,7 +254,7 @@ pub(super) fn insert_person(
     }
     tx.execute(
         "INSERT INTO people (login, name, roles, created_at) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT (login) DO UPDATE SET name = excluded.name, roles = excluded.roles",
+         ON CONFLICT (login) DO UPDATE SET name = excluded.name, roles = excluded.roles, active = 1",
         params![login, name, text.join(","), ts(ctx.now)],
     )?;
     events::append(

@@ -54,6 +54,8 @@ pub struct Measures {
     pub security_exceptions: usize,
     pub emergency_grants: usize,
     pub open_retrospectives: usize,
+    /// Pending decisions handed to someone else (`delegate` events).
+    pub delegations: usize,
     /// Readiness at the planned start (null until the start date).
     pub ready_before_start: Option<f64>,
 }
@@ -219,7 +221,12 @@ impl Store {
             all_ages.extend(ages);
             per.push(m);
         }
-        let overall = combine(&per, &mut all_ages);
+        let handed = super::decisions::delegations(&self.conn, project)?;
+        for m in &mut per {
+            m.delegations = m.key.as_ref().and_then(|k| handed.get(k)).copied().unwrap_or(0);
+        }
+        let mut overall = combine(&per, &mut all_ages);
+        overall.delegations = per.iter().map(|m| m.delegations).sum();
         Ok(Report {
             generated_at: now,
             overall,
@@ -356,13 +363,12 @@ impl Acc {
     ) {
         let (now, settings) = (at.now, at.settings);
         let it = &lean.item;
-        let approver = at.people.get(it.fields.approver.as_str());
         let m = &mut self.m;
         m.items += 1;
         self.readiness.add(it.state);
         // Assessed as the item list assesses it, so the report counts the blockers
         // the tracker shows, an approval owner who may not decide included.
-        let a = blockers::assess(it, p, now, settings, approver);
+        let a = blockers::assess(it, p, now, settings, &at.people);
         let reasons = a.reasons;
         if !reasons.is_empty() {
             m.open_blockers += 1;

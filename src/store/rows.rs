@@ -14,7 +14,7 @@ pub const PLACEHOLDER: &str = "\u{FFFD}";
 pub(crate) const ITEM_COLUMNS: &str = "id, project, number, system, purpose, role, holder, credential_owner, approver, requester, \
     method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
     exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
-    emergency, emergency_by, retro_due, blocked_since, last_reason, parties";
+    emergency, emergency_by, retro_due, blocked_since, last_reason, parties, granted_by, verify_reference, delegates";
 
 /// A comma-separated list of logins, held without spare room (most items have none
 /// or one).
@@ -121,6 +121,9 @@ pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
         blocked_since: time(r, 33),
         last_reason: opt_text(r, 34),
         parties: parties(r, 35),
+        granted_by: opt_text(r, 36),
+        verify_reference: opt_text(r, 37),
+        delegates: delegates(r, 38),
         approvals: Vec::new(),
     })
 }
@@ -140,6 +143,17 @@ pub(crate) fn project(r: &Row<'_>) -> rusqlite::Result<Project> {
 pub(crate) const PROJECT_COLUMNS: &str =
     "key, name, client, start_date, tz, coordinator, closed_at";
 
+/// The pending decisions handed on, stored as JSON ('' when none).
+fn delegates(r: &Row<'_>, i: usize) -> Vec<crate::domain::routing::Delegate> {
+    match r.get_ref(i) {
+        Ok(ValueRef::Text(t)) if !t.is_empty() => serde_json::from_slice(t).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The columns [`person`] reads.
+pub(crate) const PERSON_COLUMNS: &str = "login, name, roles, active";
+
 pub(crate) fn person(r: &Row<'_>) -> rusqlite::Result<Person> {
     Ok(Person {
         login: text(r, 0),
@@ -148,6 +162,7 @@ pub(crate) fn person(r: &Row<'_>) -> rusqlite::Result<Person> {
             .split(',')
             .filter_map(|s| s.parse().ok())
             .collect(),
+        active: r.get::<_, Option<i64>>(3).ok().flatten() != Some(0),
     })
 }
 

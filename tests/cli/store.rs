@@ -425,6 +425,7 @@ fn an_expired_security_exception_on_live_access_blocks_and_shows_as_expiring() {
         &id,
         &Action::Verify {
             note: "checked role and owner in the CRM's user list".into(),
+            reference: None,
         },
         None,
     )

@@ -287,6 +287,7 @@ fn a_history_that_uses_every_action_verifies_clean() {
         &a,
         &Action::Verify {
             note: "scope checked with the client".into(),
+            reference: None,
         },
         None,
     )

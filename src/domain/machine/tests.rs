@@ -10,6 +10,7 @@ fn person(login: &str, roles: &[Role]) -> Person {
         login: login.into(),
         name: login.to_uppercase(),
         roles: roles.to_vec(),
+        active: true,
     }
 }
 
@@ -113,6 +114,7 @@ fn action(kind: u8) -> Action {
         },
         6 => Action::Verify {
             note: "checked scope with owner".into(),
+            reference: None,
         },
         7 => Action::Revoke {
             note: "removed, confirmed in admin console".into(),

@@ -151,6 +151,9 @@ fn write_set(
                 last_reason: it.last_reason,
                 parties: it.parties,
                 approvals: approvals.remove(&it.rowid).unwrap_or_default(),
+                granted_by: it.granted_by,
+                verify_reference: it.verify_reference,
+                delegates: it.delegates,
                 fields: it.fields,
                 last_seq: 0,
             };
@@ -181,6 +184,7 @@ fn person(r: &Row<'_>) -> PersonFacts {
         name: rows::text(r, 1),
         roles: rows::text(r, 2),
         created_at: rows::text(r, 3),
+        active: true,
     }
 }
 

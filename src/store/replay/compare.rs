@@ -144,10 +144,15 @@ fn date(d: Option<NaiveDate>) -> Want<'static> {
 }
 
 /// The columns of `people` the replay sets.
-pub const PEOPLE: [&str; 3] = ["name", "roles", "created_at"];
+pub const PEOPLE: [&str; 4] = ["name", "roles", "created_at", "active"];
 
-pub fn person(p: &PersonFacts) -> [Want<'_>; 3] {
-    [text(&p.name), text(&p.roles), text(&p.created_at)]
+pub fn person(p: &PersonFacts) -> [Want<'_>; 4] {
+    [
+        text(&p.name),
+        text(&p.roles),
+        text(&p.created_at),
+        flag(p.active),
+    ]
 }
 
 /// The columns of `projects` the replay sets.
@@ -179,7 +184,7 @@ pub fn project(p: &ProjectFacts) -> [Want<'_>; 9] {
 
 /// The columns of `items` the replay sets: all but the row id, the key (project and
 /// number) and `blocked_since`, which is derived from the others and the clock.
-pub const ITEMS: [&str; 32] = [
+pub const ITEMS: [&str; 35] = [
     "system",
     "purpose",
     "role",
@@ -212,9 +217,12 @@ pub const ITEMS: [&str; 32] = [
     "retro_due",
     "last_reason",
     "parties",
+    "granted_by",
+    "verify_reference",
+    "delegates",
 ];
 
-pub fn item(it: &ItemFacts) -> [Want<'_>; 32] {
+pub fn item(it: &ItemFacts) -> [Want<'_>; 35] {
     let f = &it.fields;
     let ex = f.exception.as_ref();
     [
@@ -250,6 +258,9 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 32] {
         opt(&it.retro_due),
         opt(&it.last_reason),
         Some(Cow::Owned(it.parties.join(","))),
+        opt(&it.granted_by),
+        opt(&it.verify_reference),
+        Some(Cow::Owned(crate::store::records::delegates_text(&it.delegates))),
     ]
 }
 

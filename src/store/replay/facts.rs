@@ -9,6 +9,7 @@
 
 use crate::domain::machine::RETRO_HOURS;
 use crate::domain::model::{parse_item_id, parse_task_id};
+use crate::domain::routing::Delegate;
 use crate::domain::{Capacity, ItemFields, Method, State};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,13 @@ pub struct PersonFacts {
     /// As stored: role names joined by commas.
     pub roles: String,
     pub created_at: String,
+    /// False once deactivated; registering them again makes them active.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A project as the log has it.
@@ -74,6 +82,15 @@ pub struct ItemFacts {
     pub parties: Vec<String>,
     #[serde(default)]
     pub approvals: Vec<ApprovalFacts>,
+    /// Who granted it (schema 7).
+    #[serde(default)]
+    pub granted_by: Option<String>,
+    /// Where its verification is recorded (schema 7).
+    #[serde(default)]
+    pub verify_reference: Option<String>,
+    /// Pending decisions of the round handed on (schema 7).
+    #[serde(default)]
+    pub delegates: Vec<Delegate>,
     /// The seq of the last event that changed this item (for messages).
     #[serde(skip)]
     pub last_seq: i64,
@@ -137,6 +154,10 @@ struct Payload {
     reason: Option<String>,
     method: Option<Method>,
     retro_due: Option<DateTime<Utc>>,
+    // verify, delegate
+    reference: Option<String>,
+    from: Option<String>,
+    delegate: Option<String>,
     // task-add
     task: Option<String>,
     title: Option<String>,
@@ -287,9 +308,19 @@ impl Facts {
                 Ok(())
             }
             "task-add" => self.task_add(e, p),
+            "person-deactivate" => {
+                let login = p.login.ok_or("it names no login")?;
+                let person = self
+                    .people
+                    .get_mut(&login)
+                    .ok_or_else(|| format!("{login} was never registered"))?;
+                person.active = false;
+                Ok(())
+            }
             "baseline" => self.baseline(e, p),
             "submit" | "approve" | "deny" | "return" | "grant" | "verify" | "revoke" | "cancel"
-            | "reopen" | "block" | "unblock" | "break-glass" | "close-retro" | "note" => {
+            | "reopen" | "block" | "unblock" | "break-glass" | "close-retro" | "note"
+            | "delegate" => {
                 self.move_item(e, p)
             }
             other => Err(format!(
@@ -307,6 +338,7 @@ impl Facts {
             Some(known) => {
                 known.name = name;
                 known.roles = roles;
+                known.active = true;
             }
             None => {
                 self.people.insert(
@@ -315,6 +347,7 @@ impl Facts {
                         name,
                         roles,
                         created_at: e.at.to_string(),
+                        active: true,
                     },
                 );
             }
@@ -382,6 +415,9 @@ impl Facts {
                 last_reason: None,
                 parties: Vec::new(),
                 approvals: Vec::new(),
+                granted_by: None,
+                verify_reference: None,
+                delegates: Vec::new(),
                 last_seq: e.seq,
             }),
         );
@@ -425,6 +461,7 @@ impl Facts {
             // A material change voided the approvals of the round.
             item.round += 1;
             item.parties.clear();
+            item.delegates.clear();
             item.state = to;
             item.state_since = e.at.to_string();
         }
@@ -458,21 +495,31 @@ impl Facts {
                 item.last_reason = p.reason;
                 item.round += 1;
                 item.parties.clear();
+                item.delegates.clear();
             }
             "reopen" => {
                 item.round += 1;
                 item.parties.clear();
+                item.delegates.clear();
             }
             "grant" => {
                 item.granted_method = Some(p.method.ok_or("it names no method")?);
+                item.granted_by = Some(e.login.to_string());
                 item.parties.clear();
             }
+            "verify" => item.verify_reference = p.reference.filter(|r| !r.trim().is_empty()),
+            "delegate" => item.delegates.push(Delegate {
+                capacity: p.capacity.ok_or("it names no capacity")?,
+                from: p.from.ok_or("it names no one it was handed from")?,
+                to: p.delegate.ok_or("it names no one it was handed to")?,
+            }),
             "block" => item.manual_block = Some(p.reason.unwrap_or_default()),
             "unblock" => item.manual_block = None,
             "break-glass" => {
                 item.parties.clear();
                 item.emergency = true;
                 item.emergency_by = Some(e.login.to_string());
+                item.granted_by = Some(e.login.to_string());
                 // Before the method was logged, it was the item's own.
                 item.granted_method = p.method.or(item.fields.method);
                 let due = match p.retro_due {

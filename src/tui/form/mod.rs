@@ -324,7 +324,10 @@ impl Form {
                 method: opt("method").and_then(|m| m.parse().ok()),
                 note: opt("note"),
             },
-            K::Verify => Action::Verify { note: t("note") },
+            K::Verify => Action::Verify {
+                note: t("note"),
+                reference: opt("reference"),
+            },
             K::Revoke => Action::Revoke { note: t("note") },
             K::Cancel => Action::Cancel { note: opt("note") },
             K::Reopen => Action::Reopen { note: opt("note") },

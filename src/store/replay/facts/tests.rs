@@ -13,6 +13,7 @@ fn person(login: &str, roles: &[Role]) -> Person {
         login: login.into(),
         name: login.to_uppercase(),
         roles: roles.to_vec(),
+        active: true,
     }
 }
 
@@ -73,6 +74,9 @@ fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
         last_reason: it.last_reason.clone(),
         parties: it.parties.clone(),
         approvals: approvals.to_vec(),
+        granted_by: it.granted_by.clone(),
+        verify_reference: it.verify_reference.clone(),
+        delegates: it.delegates.clone(),
         last_seq: 0,
     }
 }
@@ -236,6 +240,7 @@ fn every_move_replays_to_the_item_the_machine_returned() {
             &pat,
             Action::Verify {
                 note: "scope checked".into(),
+                reference: None,
             },
         ),
         (
@@ -455,6 +460,7 @@ fn chosen(n: u8) -> Option<Action> {
         },
         7 => Action::Verify {
             note: text("checked"),
+            reference: None,
         },
         8 => Action::Revoke {
             note: text("removed"),

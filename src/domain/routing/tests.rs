@@ -1,0 +1,135 @@
+use super::*;
+use crate::domain::machine;
+
+fn person(login: &str, roles: &[Role]) -> Person {
+    Person {
+        login: login.into(),
+        name: String::new(),
+        roles: roles.to_vec(),
+        active: true,
+    }
+}
+
+fn team() -> Vec<Person> {
+    vec![
+        person("carol", &[Role::Coordinator]),
+        person("alice", &[Role::Approver]),
+        person("sam", &[Role::Security]),
+        person("sue", &[Role::Security]),
+    ]
+}
+
+fn t(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn project() -> Project {
+    Project {
+        key: "ACME".into(),
+        name: "Acme".into(),
+        client: "Acme".into(),
+        start: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        tz: "UTC".into(),
+        coordinator: "carol".into(),
+        closed_at: None,
+    }
+}
+
+fn requested(privileged: bool, client_owned: bool) -> Item {
+    let fields = ItemFields {
+        system: "CRM".into(),
+        purpose: "setup".into(),
+        role: "Admin".into(),
+        credential_owner: "Ana (Acme IT)".into(),
+        approver: "alice".into(),
+        method: Some(Method::Vault),
+        privileged,
+        client_owned,
+        ..Default::default()
+    };
+    Item {
+        rowid: 1,
+        state: State::Requested,
+        ..Item::new("ACME", 1, fields, "carol", t("2026-11-01T09:00:00Z"))
+    }
+}
+
+fn approve(item: &Item, p: &Person) -> Result<Item, Refusal> {
+    let a = machine::Action::Approve { conditions: None };
+    machine::apply(item, &project(), &a, Some(p), &p.login, t("2026-11-02T09:00:00Z"))
+        .map(|t| t.item)
+}
+
+#[test]
+fn routing_by_level() {
+    assert_eq!(requested(false, false).required_approvals().len(), 1);
+    assert_eq!(requested(false, true).required_approvals().len(), 2);
+    assert_eq!(
+        requested(true, true).required_approvals(),
+        vec![Capacity::Owner, Capacity::Security, Capacity::Security]
+    );
+    let people = team();
+    let it = requested(true, true);
+    assert_eq!(may_decide(&it, &people), vec!["alice", "sam", "sue"]);
+    let it = approve(&it, &people[1]).unwrap();
+    let it = approve(&it, &people[2]).unwrap();
+    assert_eq!(approve(&it, &people[2]).unwrap_err().rule, Rule::SeparateApprovers);
+    let it = approve(&it, &people[3]).unwrap();
+    assert_eq!(it.state, State::Approved);
+}
+
+#[test]
+fn one_security_person_is_not_enough_and_a_deactivated_owner_blocks() {
+    let mut people = team();
+    people.pop();
+    let it = requested(true, true);
+    let now = t("2026-11-02T09:00:00Z");
+    let r = reasons(&it, &people, now, Settings::default());
+    assert_eq!(r, vec![Reason::SecondSecurityNeeded]);
+    assert!(std::mem::size_of::<Reason>() <= 32);
+    people[1].active = false;
+    let r = reasons(&requested(false, false), &people, now, Settings::default());
+    assert_eq!(r[0].code(), "reassign");
+    assert_eq!(
+        machine::require_registered(Some(&people[1]), "alice")
+            .unwrap_err()
+            .rule,
+        Rule::ActivePerson
+    );
+}
+
+#[test]
+fn delegation_rules() {
+    let people = team();
+    let it = requested(false, true);
+    let now = t("2026-11-02T09:00:00Z");
+    let d = |it: &Item, by: &Person, to: &str| {
+        delegate(it, &project(), Some(by), &by.login, to, "away", &people, now)
+    };
+    // Never to the requester, nor a security decision to a non-security person.
+    assert_eq!(d(&it, &people[1], "carol").unwrap_err().rule, Rule::NoSelfApproval);
+    assert_eq!(d(&it, &people[2], "alice").unwrap_err().rule, Rule::RoleRequired);
+    let t1 = d(&it, &people[1], "sue").unwrap();
+    assert_eq!(t1.item.fields.approver, "alice");
+    assert_eq!(owner_decider(&t1.item), "sue");
+    assert_eq!(t1.kind, "delegate");
+    // A security decision handed to sue is hers; sam no longer takes it.
+    let t2 = d(&it, &people[2], "sue").unwrap();
+    assert!(!may_take_security(&t2.item, "sam"));
+    assert!(may_take_security(&t2.item, "sue"));
+    // Stale waits name the person.
+    let later = t("2026-11-09T09:00:00Z");
+    let (who, days) = stale_wait(&t1.item, later, Settings::default()).unwrap();
+    assert_eq!((who.as_str(), days), ("sue", 7));
+}
+
+#[test]
+fn the_granter_does_not_verify() {
+    let people = team();
+    let mut it = requested(false, false);
+    it.state = State::Granted;
+    it.granted_by = Some("sam".into());
+    let r = check_separate_fulfilment(&it, &people[2]).unwrap_err();
+    assert_eq!(r.rule, Rule::SeparateFulfilment);
+    assert!(check_separate_fulfilment(&it, &people[3]).is_ok());
+}
