@@ -281,9 +281,13 @@ fn walk(
         );
     }
     b.act(&owner, t, item, &Action::Approve { conditions: None })?;
-    if item.needs_security_review() {
+    // One security approval for a flagged item, two from different people for a
+    // privileged one that is client-owned or a shared credential.
+    let first = rng.below(SECURITY.len() as u64) as usize;
+    let reviews = item.required_approvals().len() - 1;
+    for k in 0..reviews {
         let Some(t) = step(rng) else { return Ok(()) };
-        let sec = *rng.pick(&SECURITY);
+        let sec = SECURITY[(first + k) % SECURITY.len()];
         b.act(
             sec,
             t,
@@ -300,7 +304,8 @@ fn walk(
     }
     // Support grants, verifies, then revokes; the roll says after which move the walk
     // stops (every roll is below 100, so the revocation is always the last).
-    let support = *rng.pick(&SUPPORT);
+    // Whoever grants does not verify: the next support person does.
+    let granter = rng.below(SUPPORT.len() as u64) as usize;
     for (action, stop_below) in [
         (
             Action::Grant {
@@ -324,6 +329,10 @@ fn walk(
         ),
     ] {
         let Some(t) = step(rng) else { return Ok(()) };
+        let support = match action {
+            Action::Grant { .. } => SUPPORT[granter],
+            _ => SUPPORT[(granter + 1) % SUPPORT.len()],
+        };
         b.act(support, t, item, &action)?;
         if roll < stop_below {
             break;

@@ -92,6 +92,11 @@ pub enum Action {
     Approve {
         conditions: Option<String>,
     },
+    /// Approve with structured conditions as well as (or instead of) their text.
+    ApproveWithConditions {
+        conditions: Option<String>,
+        terms: super::conditions::ConditionFields,
+    },
     Deny {
         reason: String,
     },
@@ -135,7 +140,7 @@ impl Action {
     pub fn kind(&self) -> ActionKind {
         match self {
             Action::Submit { .. } => ActionKind::Submit,
-            Action::Approve { .. } => ActionKind::Approve,
+            Action::Approve { .. } | Action::ApproveWithConditions { .. } => ActionKind::Approve,
             Action::Deny { .. } => ActionKind::Deny,
             Action::Return { .. } => ActionKind::Return,
             Action::Grant { .. } => ActionKind::Grant,
@@ -477,15 +482,34 @@ pub fn apply(
             next.add_party(login);
             payload["note"] = json!(note);
         }
-        Action::Approve { conditions } => {
+        Action::Approve { .. } | Action::ApproveWithConditions { .. } => {
+            let (conditions, terms) = match action {
+                Action::ApproveWithConditions { conditions, terms } => {
+                    (conditions, Some(terms).filter(|t| !t.is_empty()))
+                }
+                Action::Approve { conditions } => (conditions, None),
+                _ => (&None, None),
+            };
             optional_text("conditions", conditions)?;
             let capacity =
                 decision_capacity(item, actor.expect("guard checked registration"), true)?;
+            if let Some(t) = terms {
+                t.check(super::blockers::today(project, now))?;
+                payload["terms"] = json!(t);
+                // An earlier end is no material change: the earliest wins, and the
+                // change is logged with the approval so the replay can set it.
+                if let Some(by) = t.expires_by
+                    && super::conditions::shorten_expiry(&mut next.fields, by)
+                {
+                    payload["fields"] = field_changes(&item.fields, &next.fields);
+                }
+            }
             let approval = Approval {
                 login: login.to_string(),
                 capacity,
                 conditions: conditions.clone().filter(|c| !c.trim().is_empty()),
                 at: now,
+                terms: terms.cloned(),
             };
             next.approvals.push(approval.clone());
             new_approval = Some(approval);

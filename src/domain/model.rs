@@ -285,6 +285,9 @@ pub struct Approval {
     pub capacity: Capacity,
     pub conditions: Option<String>,
     pub at: DateTime<Utc>,
+    /// The structured conditions, when any were given (schema 7).
+    #[serde(default)]
+    pub terms: Option<super::conditions::ConditionFields>,
 }
 
 /// The editable description of an access item: everything a person fills in.

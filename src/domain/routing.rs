@@ -273,6 +273,11 @@ fn handed(item: &Item, p: &Person, people: &dyn Roster) -> Result<(Capacity, Str
     .fix("the person holding the decision hands it on (a coordinator or admin does so for someone deactivated)"))
 }
 
+/// May `p` hand a pending decision of `item` on now (offered as a key)?
+pub fn may_hand_on(item: &Item, p: &Person, people: &dyn Roster) -> bool {
+    p.active && item.state == State::Requested && handed(item, p, people).is_ok()
+}
+
 /// Hands one pending decision of a requested item to `to`: the approval owner's (or the
 /// one they were handed) to someone who may own approvals, a security decision only
 /// to another security person; never to anyone who may not decide on the item.

@@ -656,6 +656,7 @@ fn view(fields: ItemFields) -> ItemView {
         capacity: Capacity::Owner,
         conditions: Some("only until go-live".into()),
         at: t,
+        terms: None,
     }];
     ItemView {
         item,

@@ -185,11 +185,11 @@ impl Store {
             .collect();
         let sql = match project {
             Some(_) => {
-                "SELECT a.item_id, a.login, a.capacity, a.conditions, a.at, a.round FROM approvals a \
+                "SELECT a.item_id, a.login, a.capacity, a.conditions, a.at, a.round, a.terms FROM approvals a \
                         WHERE a.item_id IN (SELECT id FROM items WHERE project = ?1) ORDER BY a.id"
             }
             None => {
-                "SELECT item_id, login, capacity, conditions, at, round FROM approvals WHERE ?1 IS NULL ORDER BY id"
+                "SELECT item_id, login, capacity, conditions, at, round, terms FROM approvals WHERE ?1 IS NULL ORDER BY id"
             }
         };
         let mut stmt = self.conn.prepare_cached(sql)?;

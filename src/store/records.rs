@@ -41,7 +41,7 @@ pub(super) fn load_project(conn: &Connection, key: &str) -> Result<Project> {
 }
 
 fn load_approvals(conn: &Connection, item: &mut Item) -> Result<()> {
-    let mut stmt = conn.prepare_cached("SELECT id, login, capacity, conditions, at FROM approvals WHERE item_id = ?1 AND round = ?2 ORDER BY id")?;
+    let mut stmt = conn.prepare_cached("SELECT id, login, capacity, conditions, at, round, terms FROM approvals WHERE item_id = ?1 AND round = ?2 ORDER BY id")?;
     item.approvals = stmt
         .query_map(params![item.rowid, item.round], rows::approval)?
         .map(|r| r.map(|(_, a)| a))
@@ -198,8 +198,9 @@ pub(crate) fn delegates_text(d: &[crate::domain::routing::Delegate]) -> String {
 }
 
 fn insert_approval(tx: &Connection, it: &Item, a: &Approval) -> Result<()> {
-    tx.prepare_cached("INSERT INTO approvals (item_id, round, login, capacity, conditions, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-        .execute(params![it.rowid, it.round, a.login, a.capacity.as_str(), a.conditions, ts(a.at)])
+    let terms = a.terms.as_ref().map(|t| serde_json::to_string(t).unwrap_or_default());
+    tx.prepare_cached("INSERT INTO approvals (item_id, round, login, capacity, conditions, at, terms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+        .execute(params![it.rowid, it.round, a.login, a.capacity.as_str(), a.conditions, ts(a.at), terms])
         .map_err(|e| match e {
             rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                 Error::Conflict(format!("{}: this approval was already recorded by another process ({})", it.id(), msg.unwrap_or_default()))

@@ -174,6 +174,8 @@ pub(crate) fn approval(r: &Row<'_>) -> rusqlite::Result<(i64, Approval)> {
             capacity: parsed(r, 2).unwrap_or(Capacity::Owner),
             conditions: opt_text(r, 3),
             at: time(r, 4).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+            // Column 6 (5 is the round): the structured conditions, as JSON.
+            terms: opt_text(r, 6).and_then(|t| serde_json::from_str(&t).ok()),
         },
     ))
 }

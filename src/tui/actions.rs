@@ -246,6 +246,7 @@ impl App {
         match form.purpose.clone() {
             Purpose::Add => self.save_new(form),
             Purpose::Edit { id, version, .. } => self.save_edit(form, &id, version),
+            Purpose::Delegate { id } => self.save_delegate(form, &id),
             Purpose::Move { id, version, kind } => {
                 let Some(action) = form.action() else { return };
                 if kind.is_irreversible() {
@@ -311,7 +312,7 @@ impl App {
     }
 
     /// A store error while saving a form: the form stays open with what was typed.
-    fn form_error(&mut self, mut form: Box<Form>, e: store::Error) {
+    pub(super) fn form_error(&mut self, mut form: Box<Form>, e: store::Error) {
         match e {
             store::Error::Refused(r) => {
                 self.set_status(StatusKind::Refused, refusal_text(&r, Some(&form)));

@@ -237,6 +237,7 @@ impl App {
             can_add: self.can_add(),
             filter_active: self.filter != Filter::default(),
             choice_focus: self.form().is_some_and(|f| f.focus_is_choice()),
+            may_delegate: self.may_delegate(),
         }
     }
 

@@ -52,6 +52,8 @@ pub struct Facts {
     pub filter_active: bool,
     /// The focused form field is a choice (Space and arrows pick, not type).
     pub choice_focus: bool,
+    /// The person may hand a pending decision on the selected item to someone else.
+    pub may_delegate: bool,
 }
 
 impl Facts {
@@ -199,6 +201,16 @@ pub static TABLE: &[Binding] = &[
         ctx: ITEM,
         when: |f| f.may(ActionKind::Approve),
         footer: Some(11),
+    },
+    Binding {
+        keys: &[ch('D')],
+        shown: "D",
+        label: "delegate",
+        help: "hand a pending decision to someone else who may take it",
+        msg: Msg::Delegate,
+        ctx: ITEM,
+        when: |f| f.may_delegate,
+        footer: Some(19),
     },
     item_move!(
         &[ch('d')],

@@ -9,6 +9,7 @@
 
 mod actions;
 mod app;
+mod delegate;
 mod form;
 mod format;
 pub mod keymap;

@@ -61,6 +61,8 @@ pub enum Msg {
     Act(ActionKind),
     /// Open the approval form with a conditions field (approve with conditions).
     ApproveWithConditions,
+    /// Open the form that hands a pending decision to someone else.
+    Delegate,
     /// A move was asked for that is not allowed: show the rule that forbids it.
     Explain(ActionKind),
     /// A key typed into the focused form field.

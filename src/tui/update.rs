@@ -102,6 +102,7 @@ impl App {
             Msg::NewItem => self.new_item(),
             Msg::Act(kind) => self.start_move(kind, false),
             Msg::ApproveWithConditions => self.start_move(ActionKind::Approve, true),
+            Msg::Delegate => self.start_delegate(),
             Msg::Explain(kind) => self.explain(kind),
             Msg::FormInput(key) => {
                 if let Some(Modal::Form(f)) = &mut self.modal {

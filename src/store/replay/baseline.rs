@@ -215,7 +215,7 @@ fn by_key<F>(tx: &Connection, sql: &str, read: impl Fn(&Row<'_>) -> F) -> Result
 fn approvals(tx: &Connection) -> Result<HashMap<i64, Vec<ApprovalFacts>>> {
     let mut out: HashMap<i64, Vec<ApprovalFacts>> = HashMap::new();
     let mut stmt = tx.prepare(
-        "SELECT item_id, round, login, capacity, conditions, at FROM approvals ORDER BY id",
+        "SELECT item_id, round, login, capacity, conditions, at, terms FROM approvals ORDER BY id",
     )?;
     let mut found = stmt.query([])?;
     while let Some(r) = found.next()? {
@@ -225,6 +225,7 @@ fn approvals(tx: &Connection) -> Result<HashMap<i64, Vec<ApprovalFacts>>> {
             capacity: rows::text(r, 3).parse().unwrap_or(Capacity::Owner),
             conditions: rows::opt_text(r, 4),
             at: rows::text(r, 5),
+            terms: rows::opt_text(r, 6),
         });
     }
     Ok(out)

@@ -266,14 +266,19 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 35] {
 
 /// The columns of `approvals` the replay sets, besides the item; an approval is named
 /// by its item, round and capacity (one per capacity per round).
-pub const APPROVALS: [&str; 3] = ["login", "conditions", "at"];
+pub const APPROVALS: [&str; 4] = ["login", "conditions", "at", "terms"];
 
 pub fn approval_key(item: &str, round: i64, capacity: &str) -> String {
     format!("{item} round {round} {capacity}")
 }
 
-pub fn approval(a: &ApprovalFacts) -> [Want<'_>; 3] {
-    [text(&a.login), opt(&a.conditions), text(&a.at)]
+pub fn approval(a: &ApprovalFacts) -> [Want<'_>; 4] {
+    [
+        text(&a.login),
+        opt(&a.conditions),
+        text(&a.at),
+        opt(&a.terms),
+    ]
 }
 
 /// The columns of `tasks` the replay sets, with the items of `task_needs` as one

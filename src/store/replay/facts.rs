@@ -57,6 +57,9 @@ pub struct ApprovalFacts {
     pub capacity: Capacity,
     pub conditions: Option<String>,
     pub at: String,
+    /// The structured conditions as stored (JSON), schema 7.
+    #[serde(default)]
+    pub terms: Option<String>,
 }
 
 /// An access item as the log has it: every stored column but the row id and the
@@ -158,6 +161,9 @@ struct Payload {
     reference: Option<String>,
     from: Option<String>,
     delegate: Option<String>,
+    // approve with structured conditions: the conditions, and the item fields they set
+    terms: Option<crate::domain::conditions::ConditionFields>,
+    fields: Option<serde_json::Map<String, Value>>,
     // task-add
     task: Option<String>,
     title: Option<String>,
@@ -488,7 +494,12 @@ impl Facts {
                     capacity: p.capacity.ok_or("it names no capacity")?,
                     conditions: p.conditions.filter(|c| !c.trim().is_empty()),
                     at: e.at.to_string(),
+                    terms: p.terms.map(|t| serde_json::to_string(&t).unwrap_or_default()),
                 });
+                // A condition's earlier end date is written to the item as it is approved.
+                if let Some(changes) = &p.fields {
+                    apply_field_changes(&mut item.fields, changes)?;
+                }
             }
             "submit" => add_party(&mut item.parties, e.login),
             "deny" | "return" => {

@@ -190,11 +190,10 @@ impl Form {
             }
             K::Verify => (
                 "Verify",
-                vec![words(
-                    "note",
-                    "How scope and credential owner were checked",
-                    true,
-                )],
+                vec![
+                    words("note", "How scope and credential owner were checked", true),
+                    text("reference", "Reference (ticket or vault path)", "", false, false),
+                ],
             ),
             K::Revoke => (
                 "Revoke",
@@ -232,6 +231,23 @@ impl Form {
             today: NaiveDate::MIN,
             theirs: Vec::new(),
         })
+    }
+
+    /// The form that hands a pending decision on `item` to someone else.
+    pub fn for_delegate(item: &Item) -> Form {
+        Form {
+            title: format!("Delegate a decision: {} {}", item.id(), item.fields.system),
+            purpose: Purpose::Delegate { id: item.id() },
+            project: Some(item.project.clone()),
+            fields: vec![
+                text("to", "Hand to (login)", "", true, false),
+                text("reason", "Reason", "", true, true),
+            ],
+            focus: 0,
+            tried: false,
+            today: NaiveDate::MIN,
+            theirs: Vec::new(),
+        }
     }
 
     /// After a conflicting edit: rebases the form on the newer version of the item,

@@ -67,7 +67,9 @@ impl Form {
         let previous = match &self.purpose {
             Purpose::Add => None,
             Purpose::Edit { original, .. } => Some(original.as_ref()),
-            Purpose::Move { .. } => return rules::FieldReview::default(),
+            Purpose::Move { .. } | Purpose::Delegate { .. } => {
+                return rules::FieldReview::default();
+            }
         };
         rules::review_fields(&self.item_fields(), self.today, previous)
     }

@@ -43,6 +43,8 @@ pub enum Purpose {
         version: i64,
         kind: ActionKind,
     },
+    /// Hand a pending decision on the item to someone else.
+    Delegate { id: String },
 }
 
 /// The kind of value a field holds.
@@ -348,7 +350,9 @@ impl Form {
     pub fn item_id(&self) -> Option<&str> {
         match &self.purpose {
             Purpose::Add => None,
-            Purpose::Edit { id, .. } | Purpose::Move { id, .. } => Some(id),
+            Purpose::Edit { id, .. } | Purpose::Move { id, .. } | Purpose::Delegate { id } => {
+                Some(id)
+            }
         }
     }
 }

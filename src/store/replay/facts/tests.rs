@@ -52,6 +52,7 @@ fn approval_made(t: &machine::Transition) -> Option<ApprovalFacts> {
         capacity: a.capacity,
         conditions: a.conditions.clone(),
         at: ts(a.at),
+        terms: a.terms.as_ref().map(|t| serde_json::to_string(t).unwrap()),
     })
 }
 
@@ -347,6 +348,7 @@ fn an_edit_sets_the_new_values_and_a_material_one_lapses_the_round() {
         capacity: Capacity::Owner,
         conditions: None,
         at: ts(t2),
+        terms: None,
     }];
     assert_eq!(replayed(&log, "ACME-1"), facts_of(&e.item, &approvals));
     assert_eq!(log.facts.items["ACME-1"].round, 1);
