@@ -212,7 +212,17 @@ pub fn outcome(kind: ActionKind, before: State, item: &Item) -> String {
             format!("{verb} {label}{rest}")
         }
     };
-    format!("{did}. Next: {}.", next_text(&blockers::next_step(item)))
+    // At grant, whoever grants applies the approvals' conditions: said there.
+    let conditions = match kind {
+        ActionKind::Grant => crate::domain::conditions::summary(item)
+            .map(|c| format!("; conditions to apply: {c}"))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    format!(
+        "{did}{conditions}. Next: {}.",
+        next_text(&blockers::next_step(item))
+    )
 }
 
 /// The words around an item's label for the moves whose outcome needs nothing else.

@@ -278,6 +278,18 @@ pub enum ItemCmd {
         /// Conditions of the approval (shorter expiry, extra control)
         #[arg(long)]
         conditions: Option<String>,
+        /// Condition: the access ends by this date (the earliest end wins; permanent access becomes temporary)
+        #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+        expires_by: Option<NaiveDate>,
+        /// Condition: multi-factor authentication is required
+        #[arg(long)]
+        mfa: bool,
+        /// Condition: read-only access first
+        #[arg(long)]
+        read_only_first: bool,
+        /// Condition: when the access may be used (e.g. "weekdays 08:00-18:00 CET")
+        #[arg(long, value_name = "TEXT")]
+        hours: Option<String>,
         /// The version you decided on (from `item show`); a newer one is refused (exit 4)
         #[arg(long, value_name = "N")]
         version: Option<i64>,

@@ -211,8 +211,25 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
         ItemCmd::Approve {
             id,
             conditions,
+            expires_by,
+            mfa,
+            read_only_first,
+            hours,
             version,
-        } => act(&mut store, &id, Action::Approve { conditions }, version),
+        } => {
+            let terms = crate::domain::conditions::ConditionFields {
+                expires_by,
+                mfa,
+                read_only_first,
+                hours,
+            };
+            let a = if terms.is_empty() {
+                Action::Approve { conditions }
+            } else {
+                Action::ApproveWithConditions { conditions, terms }
+            };
+            act(&mut store, &id, a, version)
+        }
         ItemCmd::Deny {
             id,
             reason,
@@ -412,10 +429,15 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
                 a.login,
                 a.capacity,
                 output::local(a.at),
-                a.conditions
-                    .as_ref()
-                    .map(|c| format!(" (conditions: {c})"))
-                    .unwrap_or_default()
+                {
+                    let mut said: Vec<String> = a.conditions.iter().cloned().collect();
+                    said.extend(a.terms.iter().flat_map(|t| t.describe()));
+                    if said.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (conditions: {})", said.join("; "))
+                    }
+                }
             )
         })
         .collect();

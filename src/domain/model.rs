@@ -671,6 +671,9 @@ impl Item {
                 out.push_str("Until: the end of the project; we will ask you to remove it then.\n")
             }
         }
+        if let Some(c) = super::conditions::summary(self) {
+            out.push_str(&format!("Conditions of the approval: {c}.\n"));
+        }
         out.push_str(&format!(
             "Please grant only this role, nothing broader. Never send a password, key or other credential by email, chat or a form: we will never ask for one. Reply when it is done so we can verify the access ({}).\n",
             self.id()

@@ -174,7 +174,13 @@ impl Form {
         let (title, fields) = match kind {
             K::Approve if with_conditions => (
                 "Approve with conditions",
-                vec![words("conditions", "Conditions", true)],
+                vec![
+                    words("conditions", "Conditions", false),
+                    date("expires-by", "Access ends by (YYYY-MM-DD)", None),
+                    toggle("mfa", "MFA required", false),
+                    toggle("read-only-first", "Read-only access first", false),
+                    text("hours", "Allowed hours", "", false, false),
+                ],
             ),
             K::Submit => ("Submit for approval", vec![note()]),
             K::Deny => ("Deny", vec![words("reason", "Reason", true)]),

@@ -312,9 +312,24 @@ impl Form {
         let opt = |name: &str| Some(t(name)).filter(|v| !v.is_empty());
         use ActionKind as K;
         Some(match kind {
-            K::Approve => Action::Approve {
-                conditions: opt("conditions"),
-            },
+            K::Approve => {
+                let terms = crate::domain::conditions::ConditionFields {
+                    expires_by: opt("expires-by").and_then(|d| d.parse().ok()),
+                    mfa: self.value("mfa").is_some_and(|v| !v.is_empty()),
+                    read_only_first: self.value("read-only-first").is_some_and(|v| !v.is_empty()),
+                    hours: opt("hours"),
+                };
+                if terms.is_empty() {
+                    Action::Approve {
+                        conditions: opt("conditions"),
+                    }
+                } else {
+                    Action::ApproveWithConditions {
+                        conditions: opt("conditions"),
+                        terms,
+                    }
+                }
+            }
             K::Submit => Action::Submit { note: opt("note") },
             K::Deny => Action::Deny {
                 reason: t("reason"),
