@@ -51,7 +51,8 @@ pub fn delegate(store: &mut Store, id: &str, to: &str, reason: &str, json: bool)
 
 pub fn deactivate(store: &mut Store, login: &str, json: bool) -> CmdResult {
     let d = store.deactivate_person(login)?;
-    let ids = |items: &[crate::domain::Item]| -> Vec<String> { items.iter().map(|i| i.id()).collect() };
+    let ids =
+        |items: &[crate::domain::Item]| -> Vec<String> { items.iter().map(|i| i.id()).collect() };
     if json {
         output::json(&json!({
             "login": login,
@@ -67,15 +68,13 @@ pub fn deactivate(store: &mut Store, login: &str, json: bool) -> CmdResult {
     } else {
         say!("access they hold or own (revoke or hand over):")?;
         for it in &d.access {
-            say!(
-                "  {} [{}]",
-                sanitize(&present::item_label(it)),
-                it.state
-            )?;
+            say!("  {} [{}]", sanitize(&present::item_label(it)), it.state)?;
         }
     }
     if !d.decisions.is_empty() {
-        say!("pending decisions now blocked (reassign with item delegate ID --to LOGIN --reason R):")?;
+        say!(
+            "pending decisions now blocked (reassign with item delegate ID --to LOGIN --reason R):"
+        )?;
         for it in &d.decisions {
             say!("  {}", sanitize(&present::item_label(it)))?;
         }

@@ -253,7 +253,9 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
             note,
             reference,
         } => act(&mut store, &id, Action::Verify { note, reference }, None),
-        ItemCmd::Delegate { id, to, reason } => super::decide::delegate(&mut store, &id, &to, &reason, json),
+        ItemCmd::Delegate { id, to, reason } => {
+            super::decide::delegate(&mut store, &id, &to, &reason, json)
+        }
         ItemCmd::Revoke { id, note } => act(&mut store, &id, Action::Revoke { note }, None),
         ItemCmd::Block { id, reason } => act(&mut store, &id, Action::Block { reason }, None),
         ItemCmd::Unblock { id } => act(&mut store, &id, Action::Unblock, None),

@@ -10,8 +10,8 @@ macro_rules! say {
 }
 
 pub mod args;
-mod host;
 mod decide;
+mod host;
 mod items;
 mod output;
 mod safe_json;

@@ -94,7 +94,12 @@ pub fn shorten_expiry(f: &mut ItemFields, by: NaiveDate) -> bool {
 pub fn summary(item: &Item) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
     for a in &item.approvals {
-        if let Some(c) = a.conditions.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        if let Some(c) = a
+            .conditions
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             parts.push(c.to_string());
         }
         if let Some(t) = &a.terms {

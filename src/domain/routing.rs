@@ -90,10 +90,22 @@ fn missing_security(item: &Item) -> usize {
 /// The security people a pending security decision was handed to who have not
 /// decided yet: those decisions are theirs.
 pub fn security_delegates(item: &Item) -> Vec<&str> {
+    // In order: a decision handed on by whoever held it is no longer theirs.
+    let mut held: Vec<&str> = Vec::new();
+    for d in item
+        .delegates
+        .iter()
+        .filter(|d| d.capacity == Capacity::Security)
+    {
+        if let Some(i) = held.iter().position(|h| *h == d.from) {
+            held.remove(i);
+        }
+        held.push(&d.to);
+    }
     let mut out: Vec<&str> = Vec::new();
-    for d in item.delegates.iter().filter(|d| d.capacity == Capacity::Security) {
-        if !approved(item, &d.to) && !out.contains(&d.to.as_str()) {
-            out.push(&d.to);
+    for h in held {
+        if !approved(item, h) && !out.contains(&h) {
+            out.push(h);
         }
     }
     out
@@ -297,7 +309,10 @@ pub fn delegate(
     if project.closed_at.is_some() {
         return Err(Refusal::new(
             Rule::ProjectOpen,
-            format!("project {} is closed; delegate is not possible", project.key),
+            format!(
+                "project {} is closed; delegate is not possible",
+                project.key
+            ),
         ));
     }
     if item.state != State::Requested {
@@ -335,7 +350,12 @@ pub fn delegate(
     if let Some(c) = decide::conflict(&item.fields, &item.requester, &item.parties, to) {
         return Err(Refusal::new(
             c.rule(),
-            format!("{} {} {}, so may not decide on it", to.login, c.describe(), item.id()),
+            format!(
+                "{} {} {}, so may not decide on it",
+                to.login,
+                c.describe(),
+                item.id()
+            ),
         )
         .fix("hand the decision to someone who is not party to the item"));
     }

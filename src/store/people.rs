@@ -19,12 +19,10 @@ impl Store {
     }
 
     pub fn people(&self) -> Result<Vec<Person>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!(
-                "SELECT {} FROM people ORDER BY login",
-                rows::PERSON_COLUMNS
-            ))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM people ORDER BY login",
+            rows::PERSON_COLUMNS
+        ))?;
         Ok(stmt
             .query_map([], rows::person)?
             .collect::<rusqlite::Result<_>>()?)

@@ -198,7 +198,10 @@ pub(crate) fn delegates_text(d: &[crate::domain::routing::Delegate]) -> String {
 }
 
 fn insert_approval(tx: &Connection, it: &Item, a: &Approval) -> Result<()> {
-    let terms = a.terms.as_ref().map(|t| serde_json::to_string(t).unwrap_or_default());
+    let terms = a
+        .terms
+        .as_ref()
+        .map(|t| serde_json::to_string(t).unwrap_or_default());
     tx.prepare_cached("INSERT INTO approvals (item_id, round, login, capacity, conditions, at, terms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
         .execute(params![it.rowid, it.round, a.login, a.capacity.as_str(), a.conditions, ts(a.at), terms])
         .map_err(|e| match e {

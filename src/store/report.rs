@@ -223,7 +223,12 @@ impl Store {
         }
         let handed = super::decisions::delegations(&self.conn, project)?;
         for m in &mut per {
-            m.delegations = m.key.as_ref().and_then(|k| handed.get(k)).copied().unwrap_or(0);
+            m.delegations = m
+                .key
+                .as_ref()
+                .and_then(|k| handed.get(k))
+                .copied()
+                .unwrap_or(0);
         }
         let mut overall = combine(&per, &mut all_ages);
         overall.delegations = per.iter().map(|m| m.delegations).sum();

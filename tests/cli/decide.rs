@@ -92,7 +92,9 @@ fn delegation_hands_a_decision_on_but_never_to_the_requester() {
     let out = db
         .run_as(
             &acc.approver,
-            &["item", "delegate", &id, "--to", DUAL, "--reason", "on leave"],
+            &[
+                "item", "delegate", &id, "--to", DUAL, "--reason", "on leave",
+            ],
         )
         .ok();
     assert!(out.stdout.contains(DUAL), "{out:?}");
@@ -187,7 +189,8 @@ fn a_deactivated_approvers_pending_decision_blocks_until_reassigned() {
     assert_eq!(row["active"], false);
     // The last active admin stays.
     let me = db.me();
-    db.run(&["people", "deactivate", &me]).refused("role-required");
+    db.run(&["people", "deactivate", &me])
+        .refused("role-required");
     // A coordinator reassigns the decision; the history keeps the name.
     db.run(&["item", "delegate", &id, "--to", DUAL, "--reason", "left"])
         .ok();
@@ -196,10 +199,136 @@ fn a_deactivated_approvers_pending_decision_blocks_until_reassigned() {
     assert_eq!(db.state(&id), "approved");
     assert_eq!(db.show(&id)["approver"], APPROVER);
     // Registered again, they are active (and refused only for want of a role).
-    db.run(&["people", "add", APPROVER, "--role", "approver"]).ok();
+    db.run(&["people", "add", APPROVER, "--role", "approver"])
+        .ok();
     db.run_as(&acc.approver, &["item", "note", &held, "--note", "back"])
         .refused("role-required");
     let id2 = db.requested(&NewItem::new());
     db.run_as(&acc.approver, &["item", "approve", &id2]).ok();
+    db.run(&["audit", "verify"]).ok();
+}
+
+#[test]
+fn structured_conditions_shorten_the_access_and_travel_with_the_item() {
+    let Some(acc) = accounts() else {
+        return;
+    };
+    let db = Db::new();
+    db.team();
+    let id = db.requested(&NewItem::new());
+    db.run_as(
+        &acc.approver,
+        &[
+            "item",
+            "approve",
+            &id,
+            "--conditions",
+            "review at go-live",
+            "--expires-by",
+            "2099-06-30",
+            "--mfa",
+            "--hours",
+            "weekdays 08:00-18:00 CET",
+        ],
+    )
+    .ok();
+    let shown = db.show(&id);
+    // Not a material edit: approved, and the earlier end made it temporary.
+    assert_eq!(shown["state"], "approved", "{shown}");
+    assert_eq!(shown["temporary"], true);
+    assert_eq!(shown["expires"], "2099-06-30");
+    assert_eq!(shown["deprovision"], "on-date");
+    assert_eq!(shown["approvals"][0]["conditions"], "review at go-live");
+    assert_eq!(shown["approvals"][0]["condition_fields"]["mfa"], true);
+    assert_eq!(shown["condition_fields"]["expires_by"], "2099-06-30");
+    assert_eq!(shown["condition_fields"]["read_only_first"], false);
+    let instruction = shown["collection_instruction"].as_str().unwrap();
+    assert!(instruction.contains("MFA required"), "{instruction}");
+    assert!(instruction.contains("review at go-live"), "{instruction}");
+    // Said at grant.
+    let out = db.run(&["item", "grant", &id]).ok();
+    assert!(out.stdout.contains("conditions to apply"), "{out:?}");
+    assert!(out.stdout.contains("only during weekdays"), "{out:?}");
+    // In the CSV export, as a column import ignores.
+    let csv = db.run(&["export", "--format", "csv"]).ok().stdout;
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with("conditions,reference"), "{header}");
+    assert!(csv.contains("MFA required"), "{csv}");
+    let file = db.home().join("export.csv");
+    std::fs::write(&file, &csv).unwrap();
+    db.run(&["import", file.to_str().unwrap(), "--project", "ACME"])
+        .ok();
+    // A past end date is refused.
+    let other = db.requested(&NewItem::new());
+    db.run_as(
+        &acc.approver,
+        &["item", "approve", &other, "--expires-by", "2001-01-01"],
+    )
+    .refused("valid-value");
+    db.run(&["audit", "verify"]).ok();
+}
+
+#[test]
+fn a_history_with_every_routing_action_replays() {
+    let Some(acc) = accounts() else {
+        return;
+    };
+    let db = Db::new();
+    db.team();
+    db.run(&["people", "add", OUTSIDER, "--role", "security"])
+        .ok();
+    let spec = NewItem::new()
+        .set("--role", "Admin")
+        .switch("--privileged")
+        .switch("--shared-credential");
+    let id = db.requested(&spec);
+    // The owner's decision and a security decision are handed on.
+    db.run_as(
+        &acc.approver,
+        &[
+            "item", "delegate", &id, "--to", DUAL, "--reason", "on leave",
+        ],
+    )
+    .ok();
+    db.run_as(
+        &acc.security,
+        &[
+            "item", "delegate", &id, "--to", OUTSIDER, "--reason", "busy",
+        ],
+    )
+    .ok();
+    db.run_as(&acc.dual, &["item", "approve", &id, "--read-only-first"])
+        .ok();
+    // The one it was handed to leaves: it blocks until reassigned.
+    db.run(&["people", "deactivate", OUTSIDER]).ok();
+    assert!(codes(&db, &id).contains("reassign"), "{}", db.show(&id));
+    db.run(&[
+        "item", "delegate", &id, "--to", SECURITY, "--reason", "left",
+    ])
+    .ok();
+    db.run_as(&acc.security, &["item", "approve", &id]).ok();
+    // With them gone, nobody is left for the second security review.
+    assert!(codes(&db, &id).contains("second-security-needed"));
+    db.run(&["people", "add", OUTSIDER, "--role", "security"])
+        .ok();
+    db.run_as(&acc.outsider, &["item", "approve", &id, "--mfa"])
+        .ok();
+    assert_eq!(db.state(&id), "approved");
+    db.run(&["item", "grant", &id]).ok();
+    db.run_as(
+        &acc.security,
+        &[
+            "item",
+            "verify",
+            &id,
+            "--note",
+            "checked",
+            "--reference",
+            "vault:/acme/crm",
+        ],
+    )
+    .ok();
+    let report = db.run(&["report", "--json"]).ok().json();
+    assert_eq!(report["overall"]["delegations"], 3, "{report}");
     db.run(&["audit", "verify"]).ok();
 }

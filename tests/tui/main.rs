@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod decide;
 mod defects;
 mod faults;
 mod hostile;

@@ -56,8 +56,15 @@ fn requested(privileged: bool, client_owned: bool) -> Item {
 
 fn approve(item: &Item, p: &Person) -> Result<Item, Refusal> {
     let a = machine::Action::Approve { conditions: None };
-    machine::apply(item, &project(), &a, Some(p), &p.login, t("2026-11-02T09:00:00Z"))
-        .map(|t| t.item)
+    machine::apply(
+        item,
+        &project(),
+        &a,
+        Some(p),
+        &p.login,
+        t("2026-11-02T09:00:00Z"),
+    )
+    .map(|t| t.item)
 }
 
 #[test]
@@ -73,7 +80,10 @@ fn routing_by_level() {
     assert_eq!(may_decide(&it, &people), vec!["alice", "sam", "sue"]);
     let it = approve(&it, &people[1]).unwrap();
     let it = approve(&it, &people[2]).unwrap();
-    assert_eq!(approve(&it, &people[2]).unwrap_err().rule, Rule::SeparateApprovers);
+    assert_eq!(
+        approve(&it, &people[2]).unwrap_err().rule,
+        Rule::SeparateApprovers
+    );
     let it = approve(&it, &people[3]).unwrap();
     assert_eq!(it.state, State::Approved);
 }
@@ -104,11 +114,26 @@ fn delegation_rules() {
     let it = requested(false, true);
     let now = t("2026-11-02T09:00:00Z");
     let d = |it: &Item, by: &Person, to: &str| {
-        delegate(it, &project(), Some(by), &by.login, to, "away", &people, now)
+        delegate(
+            it,
+            &project(),
+            Some(by),
+            &by.login,
+            to,
+            "away",
+            &people,
+            now,
+        )
     };
     // Never to the requester, nor a security decision to a non-security person.
-    assert_eq!(d(&it, &people[1], "carol").unwrap_err().rule, Rule::NoSelfApproval);
-    assert_eq!(d(&it, &people[2], "alice").unwrap_err().rule, Rule::RoleRequired);
+    assert_eq!(
+        d(&it, &people[1], "carol").unwrap_err().rule,
+        Rule::NoSelfApproval
+    );
+    assert_eq!(
+        d(&it, &people[2], "alice").unwrap_err().rule,
+        Rule::RoleRequired
+    );
     let t1 = d(&it, &people[1], "sue").unwrap();
     assert_eq!(t1.item.fields.approver, "alice");
     assert_eq!(owner_decider(&t1.item), "sue");

@@ -260,7 +260,9 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 35] {
         Some(Cow::Owned(it.parties.join(","))),
         opt(&it.granted_by),
         opt(&it.verify_reference),
-        Some(Cow::Owned(crate::store::records::delegates_text(&it.delegates))),
+        Some(Cow::Owned(crate::store::records::delegates_text(
+            &it.delegates,
+        ))),
     ]
 }
 

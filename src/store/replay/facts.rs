@@ -326,9 +326,7 @@ impl Facts {
             "baseline" => self.baseline(e, p),
             "submit" | "approve" | "deny" | "return" | "grant" | "verify" | "revoke" | "cancel"
             | "reopen" | "block" | "unblock" | "break-glass" | "close-retro" | "note"
-            | "delegate" => {
-                self.move_item(e, p)
-            }
+            | "delegate" => self.move_item(e, p),
             other => Err(format!(
                 "the replay does not know events of kind '{other}', so it cannot vouch for the tables after it"
             )),
@@ -494,7 +492,9 @@ impl Facts {
                     capacity: p.capacity.ok_or("it names no capacity")?,
                     conditions: p.conditions.filter(|c| !c.trim().is_empty()),
                     at: e.at.to_string(),
-                    terms: p.terms.map(|t| serde_json::to_string(&t).unwrap_or_default()),
+                    terms: p
+                        .terms
+                        .map(|t| serde_json::to_string(&t).unwrap_or_default()),
                 });
                 // A condition's earlier end date is written to the item as it is approved.
                 if let Some(changes) = &p.fields {

@@ -198,7 +198,13 @@ impl Form {
                 "Verify",
                 vec![
                     words("note", "How scope and credential owner were checked", true),
-                    text("reference", "Reference (ticket or vault path)", "", false, false),
+                    text(
+                        "reference",
+                        "Reference (ticket or vault path)",
+                        "",
+                        false,
+                        false,
+                    ),
                 ],
             ),
             K::Revoke => (
