@@ -136,8 +136,9 @@ pub fn merged(item: &Item) -> ConditionFields {
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
+    /// A date written as people write it.
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
     }
 
     #[test]

@@ -347,13 +347,13 @@ pub struct Item {
     /// decision is left in the round, and the list is cleared.
     #[serde(default)]
     pub parties: Vec<String>,
-    /// Who granted the access (they do not verify it).
+    // Fulfilment and routing (schema 7): who granted the access (they do not verify
+    // it), where the verification is recorded (a ticket or a vault path), and the
+    // pending decisions of the current round handed to someone else.
     #[serde(default)]
     pub granted_by: Option<String>,
-    /// Where the verification is recorded (a ticket or a vault path), if given.
     #[serde(default)]
     pub verify_reference: Option<String>,
-    /// Pending decisions of the current round handed to someone else.
     #[serde(default)]
     pub delegates: Vec<super::routing::Delegate>,
 }

@@ -225,18 +225,17 @@ pub fn stale_wait(item: &Item, now: DateTime<Utc>, s: Settings) -> Option<(Strin
 
 /// Refuses a verification by the person who granted the access.
 pub fn check_separate_fulfilment(item: &Item, p: &Person) -> Result<(), Refusal> {
-    if item.granted_by.as_deref() == Some(p.login.as_str()) {
-        return Err(Refusal::new(
-            Rule::SeparateFulfilment,
-            format!(
-                "{} granted {}, so someone else verifies it",
-                p.login,
+    match &item.granted_by {
+        Some(granter) if *granter == p.login => {
+            let problem = format!(
+                "{granter} granted {}, so someone else verifies it",
                 item.id()
-            ),
-        )
-        .fix("ask another coordinator, security or support person to check and verify it"));
+            );
+            Err(Refusal::new(Rule::SeparateFulfilment, problem)
+                .fix("ask another coordinator, security or support person to check and verify it"))
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Refuses a deactivated person.
@@ -380,25 +379,26 @@ pub fn delegate(
             ),
         ));
     }
-    let mut next = item.clone();
-    next.delegates.push(Delegate {
+    let payload = json!({
+        "capacity": capacity.as_str(),
+        "from": from,
+        "delegate": to.login,
+        "reason": reason,
+        "round": item.round,
+    });
+    let mut handed_on = item.clone();
+    handed_on.delegates.push(Delegate {
         capacity,
-        from: from.clone(),
+        from,
         to: to.login.clone(),
     });
-    next.updated_at = now;
-    next.version += 1;
+    (handed_on.updated_at, handed_on.version) = (now, item.version + 1);
+    let kind = "delegate";
     Ok(Transition {
-        item: next,
+        item: handed_on,
         new_approval: None,
-        kind: "delegate",
-        payload: json!({
-            "capacity": capacity.as_str(),
-            "from": from,
-            "delegate": to.login,
-            "reason": reason,
-            "round": item.round,
-        }),
+        kind,
+        payload,
     })
 }
 

@@ -22,7 +22,8 @@ pub struct Departure {
     pub decisions: Vec<Item>,
 }
 
-fn everyone(conn: &Connection) -> Result<Vec<Person>> {
+/// Everyone registered, by login.
+pub(super) fn everyone(conn: &Connection) -> Result<Vec<Person>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {} FROM people ORDER BY login",
         rows::PERSON_COLUMNS

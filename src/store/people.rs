@@ -5,7 +5,6 @@ use super::error::{Error, Result};
 use super::handle::Store;
 use super::policy;
 use super::records::{insert_person, load_person};
-use super::rows;
 use crate::domain::*;
 
 impl Store {
@@ -19,13 +18,7 @@ impl Store {
     }
 
     pub fn people(&self) -> Result<Vec<Person>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {} FROM people ORDER BY login",
-            rows::PERSON_COLUMNS
-        ))?;
-        Ok(stmt
-            .query_map([], rows::person)?
-            .collect::<rusqlite::Result<_>>()?)
+        super::decisions::everyone(&self.conn)
     }
 
     /// Prepares a fresh or existing file: registers the acting account as admin and

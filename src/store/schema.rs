@@ -305,16 +305,11 @@ ALTER TABLE items ADD COLUMN granted_by TEXT;
 ALTER TABLE items ADD COLUMN verify_reference TEXT;
 ALTER TABLE items ADD COLUMN delegates TEXT NOT NULL DEFAULT '';
 DROP TRIGGER approvals_not_by_requester;
+-- One decision per person per round (two security approvals come from two people).
 CREATE TABLE approvals_v7 (
-    id         INTEGER PRIMARY KEY,
-    item_id    INTEGER NOT NULL REFERENCES items(id),
-    round      INTEGER NOT NULL,
-    login      TEXT NOT NULL,
-    capacity   TEXT NOT NULL CHECK (capacity = 'owner' OR capacity = 'security'),
-    conditions TEXT,
-    at         TEXT NOT NULL,
-    terms      TEXT,
-    -- one decision per person per round (two security approvals come from two people)
+    id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id), round INTEGER NOT NULL,
+    login TEXT NOT NULL, capacity TEXT NOT NULL CHECK (capacity = 'owner' OR capacity = 'security'),
+    conditions TEXT, at TEXT NOT NULL, terms TEXT,
     UNIQUE (item_id, round, login)
 ) STRICT;
 INSERT INTO approvals_v7 (id, item_id, round, login, capacity, conditions, at)
@@ -323,9 +318,7 @@ DROP TABLE approvals;
 ALTER TABLE approvals_v7 RENAME TO approvals;
 CREATE TRIGGER approvals_not_by_requester BEFORE INSERT ON approvals
 WHEN NEW.login = (SELECT requester FROM items WHERE id = NEW.item_id)
-BEGIN
-    SELECT RAISE(ABORT, 'no-self-approval: the requester of an item cannot approve it');
-END;
+BEGIN SELECT RAISE(ABORT, 'no-self-approval: the requester of an item cannot approve it'); END;
 -- The report counts decisions handed on.
 CREATE INDEX events_delegate ON events(project) WHERE kind = 'delegate';
 "#;

@@ -6,12 +6,7 @@ use chrono::TimeZone;
 use proptest::prelude::*;
 
 fn person(login: &str, roles: &[Role]) -> Person {
-    Person {
-        login: login.into(),
-        name: login.to_uppercase(),
-        roles: roles.to_vec(),
-        active: true,
-    }
+    crate::domain::fixtures::person(login, roles)
 }
 
 fn cast() -> Vec<Person> {

@@ -24,34 +24,24 @@ fn t(s: &str) -> DateTime<Utc> {
 }
 
 fn project() -> Project {
-    Project {
-        key: "ACME".into(),
-        name: "Acme".into(),
-        client: "Acme".into(),
-        start: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-        tz: "UTC".into(),
-        coordinator: "carol".into(),
-        closed_at: None,
-    }
+    crate::domain::fixtures::project("Acme", "2026-12-01", "UTC")
 }
 
 fn requested(privileged: bool, client_owned: bool) -> Item {
-    let fields = ItemFields {
-        system: "CRM".into(),
-        purpose: "setup".into(),
-        role: "Admin".into(),
-        credential_owner: "Ana (Acme IT)".into(),
-        approver: "alice".into(),
-        method: Some(Method::Vault),
-        privileged,
-        client_owned,
-        ..Default::default()
-    };
-    Item {
-        rowid: 1,
-        state: State::Requested,
-        ..Item::new("ACME", 1, fields, "carol", t("2026-11-01T09:00:00Z"))
-    }
+    let mut it = Item::new(
+        "ACME",
+        1,
+        ItemFields::default(),
+        "carol",
+        t("2026-11-01T09:00:00Z"),
+    );
+    (it.rowid, it.state) = (1, State::Requested);
+    let f = &mut it.fields;
+    (f.system, f.purpose, f.role) = ("CRM".into(), "setup".into(), "Admin".into());
+    (f.credential_owner, f.approver) = ("Ana (Acme IT)".into(), "alice".into());
+    f.method = Some(Method::Vault);
+    (f.privileged, f.client_owned) = (privileged, client_owned);
+    it
 }
 
 fn approve(item: &Item, p: &Person) -> Result<Item, Refusal> {

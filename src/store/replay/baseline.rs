@@ -9,7 +9,7 @@
 //! processes open an old file at once exactly one writes it.
 
 use super::BASELINE;
-use super::facts::{ApprovalFacts, ItemFacts, PersonFacts, ProjectFacts, TaskFacts};
+use super::facts::{ApprovalFacts, ItemFacts, PersonFacts, ProjectFacts, RoutingFacts, TaskFacts};
 use crate::domain::Capacity;
 use crate::domain::blockers::Settings;
 use crate::domain::model::item_id;
@@ -151,9 +151,11 @@ fn write_set(
                 last_reason: it.last_reason,
                 parties: it.parties,
                 approvals: approvals.remove(&it.rowid).unwrap_or_default(),
-                granted_by: it.granted_by,
-                verify_reference: it.verify_reference,
-                delegates: it.delegates,
+                routing: RoutingFacts {
+                    granted_by: it.granted_by,
+                    verify_reference: it.verify_reference,
+                    delegates: it.delegates,
+                },
                 fields: it.fields,
                 last_seq: 0,
             };

@@ -258,10 +258,10 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 35] {
         opt(&it.retro_due),
         opt(&it.last_reason),
         Some(Cow::Owned(it.parties.join(","))),
-        opt(&it.granted_by),
-        opt(&it.verify_reference),
+        opt(&it.routing.granted_by),
+        opt(&it.routing.verify_reference),
         Some(Cow::Owned(crate::store::records::delegates_text(
-            &it.delegates,
+            &it.routing.delegates,
         ))),
     ]
 }

@@ -85,18 +85,22 @@ pub struct ItemFacts {
     pub parties: Vec<String>,
     #[serde(default)]
     pub approvals: Vec<ApprovalFacts>,
-    /// Who granted it (schema 7).
-    #[serde(default)]
-    pub granted_by: Option<String>,
-    /// Where its verification is recorded (schema 7).
-    #[serde(default)]
-    pub verify_reference: Option<String>,
-    /// Pending decisions of the round handed on (schema 7).
-    #[serde(default)]
-    pub delegates: Vec<Delegate>,
+    /// Who granted it, where its verification is recorded, and the decisions of the
+    /// round handed on (schema 7; absent from older baselines).
+    #[serde(flatten)]
+    pub routing: RoutingFacts,
     /// The seq of the last event that changed this item (for messages).
     #[serde(skip)]
     pub last_seq: i64,
+}
+
+/// The columns schema 7 added to items, as the log has them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RoutingFacts {
+    pub granted_by: Option<String>,
+    pub verify_reference: Option<String>,
+    pub delegates: Vec<Delegate>,
 }
 
 /// A task as the log has it.
@@ -419,9 +423,7 @@ impl Facts {
                 last_reason: None,
                 parties: Vec::new(),
                 approvals: Vec::new(),
-                granted_by: None,
-                verify_reference: None,
-                delegates: Vec::new(),
+                routing: RoutingFacts::default(),
                 last_seq: e.seq,
             }),
         );
@@ -465,7 +467,7 @@ impl Facts {
             // A material change voided the approvals of the round.
             item.round += 1;
             item.parties.clear();
-            item.delegates.clear();
+            item.routing.delegates.clear();
             item.state = to;
             item.state_since = e.at.to_string();
         }
@@ -506,20 +508,22 @@ impl Facts {
                 item.last_reason = p.reason;
                 item.round += 1;
                 item.parties.clear();
-                item.delegates.clear();
+                item.routing.delegates.clear();
             }
             "reopen" => {
                 item.round += 1;
                 item.parties.clear();
-                item.delegates.clear();
+                item.routing.delegates.clear();
             }
             "grant" => {
                 item.granted_method = Some(p.method.ok_or("it names no method")?);
-                item.granted_by = Some(e.login.to_string());
+                item.routing.granted_by = Some(e.login.to_string());
                 item.parties.clear();
             }
-            "verify" => item.verify_reference = p.reference.filter(|r| !r.trim().is_empty()),
-            "delegate" => item.delegates.push(Delegate {
+            "verify" => {
+                item.routing.verify_reference = p.reference.filter(|r| !r.trim().is_empty())
+            }
+            "delegate" => item.routing.delegates.push(Delegate {
                 capacity: p.capacity.ok_or("it names no capacity")?,
                 from: p.from.ok_or("it names no one it was handed from")?,
                 to: p.delegate.ok_or("it names no one it was handed to")?,
@@ -530,7 +534,7 @@ impl Facts {
                 item.parties.clear();
                 item.emergency = true;
                 item.emergency_by = Some(e.login.to_string());
-                item.granted_by = Some(e.login.to_string());
+                item.routing.granted_by = Some(e.login.to_string());
                 // Before the method was logged, it was the item's own.
                 item.granted_method = p.method.or(item.fields.method);
                 let due = match p.retro_due {

@@ -9,12 +9,7 @@ use chrono::{NaiveDate, TimeZone};
 use serde_json::json;
 
 fn person(login: &str, roles: &[Role]) -> Person {
-    Person {
-        login: login.into(),
-        name: login.to_uppercase(),
-        roles: roles.to_vec(),
-        active: true,
-    }
+    crate::domain::fixtures::person(login, roles)
 }
 
 fn project() -> Project {
@@ -75,9 +70,11 @@ fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
         last_reason: it.last_reason.clone(),
         parties: it.parties.clone(),
         approvals: approvals.to_vec(),
-        granted_by: it.granted_by.clone(),
-        verify_reference: it.verify_reference.clone(),
-        delegates: it.delegates.clone(),
+        routing: RoutingFacts {
+            granted_by: it.granted_by.clone(),
+            verify_reference: it.verify_reference.clone(),
+            delegates: it.delegates.clone(),
+        },
         last_seq: 0,
     }
 }
@@ -237,11 +234,12 @@ fn every_move_replays_to_the_item_the_machine_returned() {
                 text: "invited".into(),
             },
         ),
+        // Whoever granted does not verify.
         (
-            &pat,
+            &carol,
             Action::Verify {
                 note: "scope checked".into(),
-                reference: None,
+                reference: Some("TICKET-7".into()),
             },
         ),
         (
