@@ -426,7 +426,10 @@ pub fn next_step(item: &Item) -> NextStep {
                 .missing_approvals()
                 .iter()
                 .map(|c| match c {
-                    Capacity::Owner => format!("{} (approval owner)", non_empty(&f.approver)),
+                    Capacity::Owner => match super::routing::owner_decider(item) {
+                        d if d == f.approver => format!("{} (approval owner)", non_empty(d)),
+                        d => format!("{d} (delegate of {})", f.approver),
+                    },
                     Capacity::Security => "a security reviewer".to_string(),
                 })
                 .collect();

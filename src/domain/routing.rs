@@ -264,7 +264,8 @@ fn handed(item: &Item, p: &Person, people: &dyn Roster) -> Result<(Capacity, Str
     if owner_missing && p.login == decider {
         return Ok((Capacity::Owner, decider.to_string()));
     }
-    if missing_security(item) > 0 && p.has(Role::Security) && !approved(item, &p.login) {
+    // A security person may hand on a security decision they could take themselves.
+    if p.has(Role::Security) && !approved(item, &p.login) && may_take_security(item, &p.login) {
         return Ok((Capacity::Security, p.login.clone()));
     }
     if p.has_any(&[Role::Coordinator, Role::Admin]) {

@@ -210,7 +210,7 @@ pub static TABLE: &[Binding] = &[
         msg: Msg::Delegate,
         ctx: ITEM,
         when: |f| f.may_delegate,
-        footer: Some(19),
+        footer: Some(37),
     },
     item_move!(
         &[ch('d')],

@@ -9,9 +9,9 @@
 
 use crate::domain::machine::RETRO_HOURS;
 use crate::domain::model::{parse_item_id, parse_task_id};
-use crate::domain::routing::Delegate;
 use crate::domain::{Capacity, ItemFields, Method, State};
 use chrono::{DateTime, Duration, Utc};
+pub use routing::RoutingFacts;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -92,15 +92,6 @@ pub struct ItemFacts {
     /// The seq of the last event that changed this item (for messages).
     #[serde(skip)]
     pub last_seq: i64,
-}
-
-/// The columns schema 7 added to items, as the log has them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct RoutingFacts {
-    pub granted_by: Option<String>,
-    pub verify_reference: Option<String>,
-    pub delegates: Vec<Delegate>,
 }
 
 /// A task as the log has it.
@@ -318,15 +309,7 @@ impl Facts {
                 Ok(())
             }
             "task-add" => self.task_add(e, p),
-            "person-deactivate" => {
-                let login = p.login.ok_or("it names no login")?;
-                let person = self
-                    .people
-                    .get_mut(&login)
-                    .ok_or_else(|| format!("{login} was never registered"))?;
-                person.active = false;
-                Ok(())
-            }
+            "person-deactivate" => self.person_deactivate(p.login),
             "baseline" => self.baseline(e, p),
             "submit" | "approve" | "deny" | "return" | "grant" | "verify" | "revoke" | "cancel"
             | "reopen" | "block" | "unblock" | "break-glass" | "close-retro" | "note"
@@ -523,11 +506,7 @@ impl Facts {
             "verify" => {
                 item.routing.verify_reference = p.reference.filter(|r| !r.trim().is_empty())
             }
-            "delegate" => item.routing.delegates.push(Delegate {
-                capacity: p.capacity.ok_or("it names no capacity")?,
-                from: p.from.ok_or("it names no one it was handed from")?,
-                to: p.delegate.ok_or("it names no one it was handed to")?,
-            }),
+            "delegate" => item.routing.hand_on(p.capacity, p.from, p.delegate)?,
             "block" => item.manual_block = Some(p.reason.unwrap_or_default()),
             "unblock" => item.manual_block = None,
             "break-glass" => {
@@ -604,5 +583,6 @@ fn add_party(parties: &mut Vec<String>, login: &str) {
     }
 }
 
+mod routing;
 #[cfg(test)]
 mod tests;
