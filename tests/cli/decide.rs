@@ -105,6 +105,11 @@ fn delegation_hands_a_decision_on_but_never_to_the_requester() {
         .refused("role-required");
     db.run_as(&acc.dual, &["item", "approve", &id]).ok();
     assert_eq!(db.state(&id), "approved");
+    let history = db.run(&["item", "show", &id]).ok().stdout;
+    assert!(
+        history.contains(&format!("handed from {APPROVER} to {DUAL}")),
+        "{history}"
+    );
     let report = db.run(&["report", "--json"]).ok().json();
     assert_eq!(report["overall"]["delegations"], 1, "{report}");
     db.run(&["audit", "verify"]).ok();

@@ -147,4 +147,14 @@ fn the_granter_does_not_verify() {
     let r = check_separate_fulfilment(&it, &people[2]).unwrap_err();
     assert_eq!(r.rule, Rule::SeparateFulfilment);
     assert!(check_separate_fulfilment(&it, &people[3]).is_ok());
+    // Granted and left unverified beyond the stale period: it blocks, naming the granter.
+    let s = Settings::default();
+    assert!(reasons(&it, &people, t("2026-11-03T09:00:00Z"), s).is_empty());
+    let r = reasons(&it, &people, t("2026-11-05T09:00:00Z"), s);
+    assert_eq!(r[0].code(), "verify-due");
+    assert!(
+        r[0].to_string().contains("someone other than sam"),
+        "{}",
+        r[0]
+    );
 }
