@@ -567,6 +567,8 @@ pub fn apply(
             }
             next.granted_method = Some(used);
             next.granted_by = Some(login.to_string());
+            // Logged by name: a grant logged before schema 7 recorded nobody.
+            payload["granted_by"] = json!(login);
             // The round's decisions are made: nobody is left to be kept from them.
             next.parties.clear();
             to = State::Granted;
@@ -623,6 +625,8 @@ pub fn apply(
             next.emergency = true;
             next.emergency_by = Some(login.to_string());
             next.granted_by = Some(login.to_string());
+            // Logged by name: a grant logged before schema 7 recorded nobody.
+            payload["granted_by"] = json!(login);
             next.parties.clear();
             next.granted_method = Some(used);
             next.retro_due = Some(now + Duration::hours(RETRO_HOURS));

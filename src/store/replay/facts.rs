@@ -156,6 +156,7 @@ struct Payload {
     reference: Option<String>,
     from: Option<String>,
     delegate: Option<String>,
+    granted_by: Option<String>,
     // approve with structured conditions: the conditions, and the item fields they set
     terms: Option<crate::domain::conditions::ConditionFields>,
     fields: Option<serde_json::Map<String, Value>>,
@@ -500,7 +501,10 @@ impl Facts {
             }
             "grant" => {
                 item.granted_method = Some(p.method.ok_or("it names no method")?);
-                item.routing.granted_by = Some(e.login.to_string());
+                // A grant logged before schema 7 names nobody, as its row does.
+                if p.granted_by.is_some() {
+                    item.routing.granted_by = p.granted_by.clone();
+                }
                 item.parties.clear();
             }
             "verify" => {
@@ -513,7 +517,10 @@ impl Facts {
                 item.parties.clear();
                 item.emergency = true;
                 item.emergency_by = Some(e.login.to_string());
-                item.routing.granted_by = Some(e.login.to_string());
+                // A grant logged before schema 7 names nobody, as its row does.
+                if p.granted_by.is_some() {
+                    item.routing.granted_by = p.granted_by.clone();
+                }
                 // Before the method was logged, it was the item's own.
                 item.granted_method = p.method.or(item.fields.method);
                 let due = match p.retro_due {
