@@ -306,13 +306,15 @@ pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Cap
             ),
         ));
     }
+    // The owner's decision may have been handed on (see `routing`).
+    let owner = match super::routing::owner_decider(item) {
+        d if d == f.approver => f.approver.clone(),
+        d => format!("{d}, to whom {} handed it", f.approver),
+    };
     let who = if item.needs_security_review() {
-        format!(
-            "its approval owner ({}) or a security person (it is flagged for review)",
-            f.approver
-        )
+        format!("its approval owner ({owner}) or a security person (it is flagged for review)")
     } else {
-        format!("its approval owner ({})", f.approver)
+        format!("its approval owner ({owner})")
     };
     Err(Refusal::new(
         Rule::RoleRequired,
