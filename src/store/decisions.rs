@@ -130,6 +130,26 @@ fn departure(conn: &Connection, p: &Person) -> Result<Departure> {
     Ok(out)
 }
 
+/// The approvals in force on requested items, by project and item number: the
+/// report's lean items carry them, so it tells who may still decide as the list does.
+pub(super) fn requested_approvals(
+    conn: &Connection,
+    project: Option<&str>,
+) -> Result<std::collections::HashMap<(String, i64), Vec<Approval>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.login, a.capacity, a.conditions, a.at, a.round, a.terms, i.project, i.number \
+         FROM approvals a JOIN items i ON i.id = a.item_id AND a.round = i.round \
+         WHERE i.state = 'requested' AND (?1 IS NULL OR i.project = ?1) ORDER BY a.id",
+    )?;
+    let mut rows = stmt.query([project.map(str::to_ascii_uppercase)])?;
+    let mut out: std::collections::HashMap<(String, i64), Vec<Approval>> = Default::default();
+    while let Some(r) = rows.next()? {
+        let key = (rows::text(r, 7), rows::int(r, 8));
+        out.entry(key).or_default().push(rows::approval(r)?.1);
+    }
+    Ok(out)
+}
+
 /// Decisions handed on, by project (`delegate` events; schema 7 indexes them).
 pub(super) fn delegations(
     conn: &Connection,

@@ -192,6 +192,7 @@ impl Store {
             }
         }
         let mut acc: Vec<Acc> = projects.iter().map(|_| Acc::default()).collect();
+        let in_force = super::decisions::requested_approvals(&self.conn, project)?;
         let empty = Counters::default();
         let mut lean = Lean::new();
         let mut stmt = self.conn.prepare_cached(LEAN_SQL)?;
@@ -202,6 +203,12 @@ impl Store {
             };
             lean.read(r);
             let p = &projects[pi];
+            lean.item.approvals.clear();
+            if lean.item.state == crate::domain::State::Requested
+                && let Some(given) = in_force.get(&(p.key.clone(), lean.item.number))
+            {
+                lean.item.approvals.extend(given.iter().cloned());
+            }
             // When the item was added is on its row (the index of the measured events
             // leaves the `item-add` events out, see schema 5).
             let Some(c) = counters.get_mut(&p.key) else {

@@ -181,6 +181,11 @@ fn a_deactivated_approvers_pending_decision_blocks_until_reassigned() {
     assert!(out.stdout.contains(&id), "{out:?}");
     assert!(out.stdout.contains(&held), "{out:?}");
     assert!(codes(&db, &id).contains("reassign"), "{}", db.show(&id));
+    let report = db.run(&["report", "--json"]).ok().json();
+    assert_eq!(
+        report["overall"]["blockers_by_reason"]["reassign"], 1,
+        "{report}"
+    );
     // They can no longer act.
     db.run_as(&acc.approver, &["item", "approve", &id])
         .refused("active-person");
