@@ -350,11 +350,8 @@ pub struct Item {
     // Fulfilment and routing (schema 7): who granted the access (they do not verify
     // it), where the verification is recorded (a ticket or a vault path), and the
     // pending decisions of the current round handed to someone else.
-    #[serde(default)]
     pub granted_by: Option<String>,
-    #[serde(default)]
     pub verify_reference: Option<String>,
-    #[serde(default)]
     pub delegates: Vec<super::routing::Delegate>,
 }
 
