@@ -117,6 +117,8 @@ pub const COLUMNS: &[&str] = &[
     "blocker-reasons",
     "created-at",
     "updated-at",
+    "conditions",
+    "reference",
 ];
 
 /// The item columns: all required in an import file (their cells may be empty).

@@ -224,7 +224,17 @@ pub fn outcome(kind: ActionKind, before: State, item: &Item) -> String {
             format!("{verb} {label}{rest}")
         }
     };
-    format!("{did}. Next: {}.", next_text(&blockers::next_step(item)))
+    // At grant, whoever grants applies the approvals' conditions: said there.
+    let conditions = match kind {
+        ActionKind::Grant => crate::domain::conditions::summary(item)
+            .map(|c| format!("; conditions to apply: {c}"))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    format!(
+        "{did}{conditions}. Next: {}.",
+        next_text(&blockers::next_step(item))
+    )
 }
 
 /// The words around an item's label for the moves whose outcome needs nothing else.
@@ -275,10 +285,18 @@ pub fn event_summary(e: &Event) -> String {
     if let Some(m) = p["method"].as_str() {
         parts.push(format!("method {m}"));
     }
-    for key in ["reason", "conditions", "note"] {
+    if let (Some(from), Some(to)) = (p["from"].as_str(), p["delegate"].as_str()) {
+        parts.push(format!("handed from {from} to {to}"));
+    }
+    for key in ["reason", "conditions", "note", "reference"] {
         if let Some(s) = p[key].as_str().filter(|s| !s.is_empty()) {
             parts.push(format!("{key}: {s}"));
         }
+    }
+    if let Ok(t) =
+        serde_json::from_value::<crate::domain::conditions::ConditionFields>(p["terms"].clone())
+    {
+        parts.extend(t.describe());
     }
     if let Some(changed) = p["changed"].as_array() {
         let names: Vec<&str> = changed.iter().filter_map(|v| v.as_str()).collect();

@@ -261,8 +261,9 @@ fn live_project(
                 &mut item,
                 &Action::Approve { conditions: None },
             )?;
-            if item.needs_security_review() {
-                let sec = SECURITY[i % SECURITY.len()];
+            // One security approval per review flag's need, from different people.
+            for k in 0..item.required_approvals().len() - 1 {
+                let sec = SECURITY[(i + k) % SECURITY.len()];
                 b.act(
                     sec,
                     next(),
@@ -270,16 +271,17 @@ fn live_project(
                     &Action::Approve { conditions: None },
                 )?;
             }
-            let support = SUPPORT[i % SUPPORT.len()];
+            // Whoever grants does not verify: the next support person does.
             let grant = Action::Grant {
                 method: None,
                 note: None,
             };
-            b.act(support, next(), &mut item, &grant)?;
+            b.act(SUPPORT[i % SUPPORT.len()], next(), &mut item, &grant)?;
             let verify = Action::Verify {
                 note: "scope and owner confirmed with the client".into(),
+                reference: None,
             };
-            b.act(support, next(), &mut item, &verify)?;
+            b.act(SUPPORT[(i + 1) % SUPPORT.len()], next(), &mut item, &verify)?;
         }
         Ok(n)
     })
@@ -368,9 +370,13 @@ fn walk(
         );
     }
     b.act(&owner, t, item, &Action::Approve { conditions: None })?;
-    if item.needs_security_review() {
+    // One security approval for a flagged item, two from different people for a
+    // privileged one that is client-owned or a shared credential.
+    let first = rng.below(SECURITY.len() as u64) as usize;
+    let reviews = item.required_approvals().len() - 1;
+    for k in 0..reviews {
         let Some(t) = step(rng) else { return Ok(()) };
-        let sec = *rng.pick(&SECURITY);
+        let sec = SECURITY[(first + k) % SECURITY.len()];
         b.act(
             sec,
             t,
@@ -387,7 +393,8 @@ fn walk(
     }
     // Support grants, verifies, then revokes; the roll says after which move the walk
     // stops (every roll is below 100, so the revocation is always the last).
-    let support = *rng.pick(&SUPPORT);
+    // Whoever grants does not verify: the next support person does.
+    let granter = rng.below(SUPPORT.len() as u64) as usize;
     for (action, stop_below) in [
         (
             Action::Grant {
@@ -399,6 +406,7 @@ fn walk(
         (
             Action::Verify {
                 note: "scope and owner confirmed with the client".into(),
+                reference: None,
             },
             95,
         ),
@@ -410,6 +418,10 @@ fn walk(
         ),
     ] {
         let Some(t) = step(rng) else { return Ok(()) };
+        let support = match action {
+            Action::Grant { .. } => SUPPORT[granter],
+            _ => SUPPORT[(granter + 1) % SUPPORT.len()],
+        };
         b.act(support, t, item, &action)?;
         if roll < stop_below {
             break;

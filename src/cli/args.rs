@@ -109,6 +109,8 @@ pub enum PeopleCmd {
     },
     /// List registered people
     List,
+    /// Deactivate a person who left (admins only); `people add` makes them active again
+    Deactivate { login: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -296,6 +298,18 @@ pub enum ItemCmd {
         /// Conditions of the approval (shorter expiry, extra control)
         #[arg(long)]
         conditions: Option<String>,
+        /// Condition: the access ends by this date (the earliest end wins; permanent access becomes temporary)
+        #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+        expires_by: Option<NaiveDate>,
+        /// Condition: multi-factor authentication is required
+        #[arg(long)]
+        mfa: bool,
+        /// Condition: read-only access first
+        #[arg(long)]
+        read_only_first: bool,
+        /// Condition: when the access may be used (e.g. "weekdays 08:00-18:00 CET")
+        #[arg(long, value_name = "TEXT")]
+        hours: Option<String>,
         /// The version you decided on (from `item show`); a newer one is refused (exit 4)
         #[arg(long, value_name = "N")]
         version: Option<i64>,
@@ -328,11 +342,14 @@ pub enum ItemCmd {
         #[arg(long)]
         note: Option<String>,
     },
-    /// granted → verified: how scope and credential owner were checked
+    /// granted → verified: how scope and credential owner were checked (not by whoever granted it)
     Verify {
         id: String,
         #[arg(long)]
         note: String,
+        /// Where the check is recorded: a ticket or a vault path (never a secret)
+        #[arg(long, value_name = "REF")]
+        reference: Option<String>,
     },
     /// granted/verified → revoked: how removal was confirmed
     Revoke {
@@ -391,6 +408,15 @@ pub enum ItemCmd {
         id: String,
         #[arg(long)]
         note: String,
+    },
+    /// Hand one pending decision to another registered person who may take it
+    Delegate {
+        id: String,
+        /// Who takes the decision (a security decision goes only to security)
+        #[arg(long, value_name = "LOGIN")]
+        to: String,
+        #[arg(long)]
+        reason: String,
     },
     /// Record that someone tried to hand over a credential by an unsafe channel; the
     /// item then blocks (rotation-due) until `item rotated`

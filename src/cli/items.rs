@@ -126,7 +126,9 @@ fn state(s: &str) -> Result<State, Failure> {
 fn print_outcome(store: &Store, id: &str, said: &str, json: bool) -> CmdResult {
     let v = store.item_view(id)?;
     if json {
-        output::json(&exchange::item_json(&v))?;
+        let mut j = exchange::item_json(&v);
+        super::decide::add_may_decide(store, &mut j, std::slice::from_ref(&v))?;
+        output::json(&j)?;
     } else {
         say!(
             "{} (now {}, version {})",
@@ -195,7 +197,9 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
                 return super::expiring::print(&store, &views, days, json);
             }
             if json {
-                output::json(&exchange::items_json(&views))?;
+                let mut j = exchange::items_json(&views);
+                super::decide::add_may_decide(&store, &mut j, &views)?;
+                output::json(&j)?;
             } else if csv {
                 exchange::write_items(&views, std::io::stdout().lock())
                     .map_err(output::stdout_failed)?;
@@ -212,8 +216,25 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
         ItemCmd::Approve {
             id,
             conditions,
+            expires_by,
+            mfa,
+            read_only_first,
+            hours,
             version,
-        } => act(&mut store, &id, Action::Approve { conditions }, version),
+        } => {
+            let terms = crate::domain::conditions::ConditionFields {
+                expires_by,
+                mfa,
+                read_only_first,
+                hours,
+            };
+            let a = if terms.is_empty() {
+                Action::Approve { conditions }
+            } else {
+                Action::ApproveWithConditions { conditions, terms }
+            };
+            act(&mut store, &id, a, version)
+        }
         ItemCmd::Deny {
             id,
             reason,
@@ -232,7 +253,14 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
             let m = m.as_deref().map(method).transpose()?;
             act(&mut store, &id, Action::Grant { method: m, note }, None)
         }
-        ItemCmd::Verify { id, note } => act(&mut store, &id, Action::Verify { note }, None),
+        ItemCmd::Verify {
+            id,
+            note,
+            reference,
+        } => act(&mut store, &id, Action::Verify { note, reference }, None),
+        ItemCmd::Delegate { id, to, reason } => {
+            super::decide::delegate(&mut store, &id, &to, &reason, json)
+        }
         ItemCmd::Revoke { id, note } => act(&mut store, &id, Action::Revoke { note }, None),
         ItemCmd::Block { id, reason } => act(&mut store, &id, Action::Block { reason }, None),
         ItemCmd::Unblock { id } => act(&mut store, &id, Action::Unblock, None),
@@ -341,6 +369,7 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
         .collect();
     if json {
         let mut j = exchange::item_json(&v);
+        super::decide::add_may_decide(store, &mut j, std::slice::from_ref(&v))?;
         j["history"] = json!(history);
         j["tasks"] = json!(tasks.iter().map(|t| t.id()).collect::<Vec<_>>());
         j["collection_instruction"] = json!(crate::domain::text::sanitize_multiline(
@@ -416,10 +445,15 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
                 a.login,
                 a.capacity,
                 output::local(a.at),
-                a.conditions
-                    .as_ref()
-                    .map(|c| format!(" (conditions: {c})"))
-                    .unwrap_or_default()
+                {
+                    let mut said: Vec<String> = a.conditions.iter().cloned().collect();
+                    said.extend(a.terms.iter().flat_map(|t| t.describe()));
+                    if said.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (conditions: {})", said.join("; "))
+                    }
+                }
             )
         })
         .collect();

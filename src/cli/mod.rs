@@ -10,6 +10,7 @@ macro_rules! say {
 }
 
 pub mod args;
+mod decide;
 mod expiring;
 mod host;
 mod items;

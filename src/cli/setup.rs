@@ -135,14 +135,21 @@ pub fn people(path: &Path, cmd: PeopleCmd, json: bool) -> CmdResult {
             output::list(
                 json,
                 &store.people()?,
-                &["LOGIN", "NAME", "ROLES"],
+                &["LOGIN", "NAME", "ROLES", "STATUS"],
                 40,
                 |p| {
                     let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
-                    vec![p.login.clone(), p.name.clone(), roles.join(",")]
+                    let status = if p.active { "active" } else { "inactive" };
+                    vec![
+                        p.login.clone(),
+                        p.name.clone(),
+                        roles.join(","),
+                        status.into(),
+                    ]
                 },
             )?;
         }
+        PeopleCmd::Deactivate { login } => super::decide::deactivate(&mut store, &login, json)?,
     }
     Ok(())
 }

@@ -220,6 +220,7 @@ impl Step {
             },
             "verify" => Action::Verify {
                 note: required(&self.note, "note")?,
+                reference: None,
             },
             "revoke" => Action::Revoke {
                 note: required(&self.note, "note")?,

@@ -74,6 +74,16 @@ pub enum Reason {
     ReviewOverdue {
         due: NaiveDate,
     },
+    /// A pending decision sits with a deactivated person: it must be handed on.
+    Reassign {
+        login: String,
+    },
+    /// Two different security people must approve, and fewer can.
+    SecondSecurityNeeded,
+    /// Granted longer than the stale period and not verified; its granter may not verify.
+    VerifyDue {
+        granter: String,
+    },
 }
 
 impl Reason {
@@ -94,6 +104,9 @@ impl Reason {
             Reason::RotationDue { .. } => "rotation-due",
             Reason::RevocationDue => "revocation-due",
             Reason::ReviewOverdue { .. } => "review-overdue",
+            Reason::Reassign { .. } => "reassign",
+            Reason::SecondSecurityNeeded => "second-security-needed",
+            Reason::VerifyDue { .. } => "verify-due",
         }
     }
 }
@@ -125,6 +138,15 @@ impl fmt::Display for Reason {
             Reason::ReviewOverdue { due } => {
                 write!(f, "access review due {due}, not decided")
             }
+            Reason::Reassign { login } => write!(
+                f,
+                "decision waits on {login}, who was deactivated: hand it to someone else"
+            ),
+            Reason::SecondSecurityNeeded => write!(f, "needs a second security reviewer"),
+            Reason::VerifyDue { granter } => write!(
+                f,
+                "granted, not verified: someone other than {granter} verifies it"
+            ),
         }
     }
 }
@@ -256,17 +278,21 @@ pub struct Assessment {
 }
 
 /// Everything that blocks `item` at `now`, since when, and when to look again.
-/// `approver` is the registered person of its approval owner, if any.
+/// `people` are the people registered (its approval owner among them, if registered).
 pub fn assess(
     item: &Item,
     p: &Project,
     now: DateTime<Utc>,
     s: Settings,
-    approver: Option<&Person>,
+    people: &dyn super::routing::Roster,
 ) -> Assessment {
     let mut reasons = reasons(item, p, now, s);
     let time_based = !reasons.is_empty();
-    reasons.extend(people_reasons(item, approver));
+    reasons.extend(people_reasons(
+        item,
+        people.find(item.fields.approver.trim()),
+    ));
+    reasons.extend(super::routing::reasons(item, people, now, s));
     let since = if reasons.is_empty() {
         None
     } else if time_based {
@@ -439,7 +465,10 @@ pub fn next_step(item: &Item) -> NextStep {
                 .missing_approvals()
                 .iter()
                 .map(|c| match c {
-                    Capacity::Owner => format!("{} (approval owner)", non_empty(&f.approver)),
+                    Capacity::Owner => match super::routing::owner_decider(item) {
+                        d if d == f.approver => format!("{} (approval owner)", non_empty(d)),
+                        d => format!("{d} (delegate of {})", f.approver),
+                    },
                     Capacity::Security => "a security reviewer".to_string(),
                 })
                 .collect();

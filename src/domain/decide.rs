@@ -260,8 +260,12 @@ pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Cap
     let missing = item.missing_approvals();
     let owner_missing = missing.contains(&Capacity::Owner);
     let security_missing = missing.contains(&Capacity::Security);
-    let is_owner = p.login == f.approver && APPROVAL_OWNER_ROLES.iter().any(|r| p.has(*r));
-    let is_reviewer = p.has(Role::Security) && item.needs_security_review();
+    // The owner's decision is with whoever it was last handed to (see `routing`).
+    let is_owner = p.login == super::routing::owner_decider(item)
+        && APPROVAL_OWNER_ROLES.iter().any(|r| p.has(*r));
+    let is_reviewer = p.has(Role::Security)
+        && item.needs_security_review()
+        && (!approving || !security_missing || super::routing::may_take_security(item, &p.login));
 
     if !approving {
         if is_owner {
@@ -302,13 +306,15 @@ pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Cap
             ),
         ));
     }
+    // The owner's decision may have been handed on (see `routing`).
+    let owner = match super::routing::owner_decider(item) {
+        d if d == f.approver => f.approver.clone(),
+        d => format!("{d}, to whom {} handed it", f.approver),
+    };
     let who = if item.needs_security_review() {
-        format!(
-            "its approval owner ({}) or a security person (it is flagged for review)",
-            f.approver
-        )
+        format!("its approval owner ({owner}) or a security person (it is flagged for review)")
     } else {
-        format!("its approval owner ({})", f.approver)
+        format!("its approval owner ({owner})")
     };
     Err(Refusal::new(
         Rule::RoleRequired,
@@ -331,6 +337,7 @@ mod tests {
             login: "frank".into(),
             name: "Frank Miller".into(),
             roles: vec![Role::Approver, Role::Security],
+            active: true,
         }
     }
 

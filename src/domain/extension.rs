@@ -226,6 +226,7 @@ pub fn decide(
             capacity,
             conditions: conditions.clone(),
             at: now,
+            terms: None,
         });
         next.extension = Some(Box::new(ext.clone()));
         let still = missing_approvals(&next);
@@ -276,6 +277,7 @@ mod tests {
             login: login.into(),
             name: String::new(),
             roles: roles.to_vec(),
+            active: true,
         }
     }
 

@@ -105,6 +105,11 @@ pub enum Action {
     Approve {
         conditions: Option<String>,
     },
+    /// Approve with structured conditions as well as (or instead of) their text.
+    ApproveWithConditions {
+        conditions: Option<String>,
+        terms: super::conditions::ConditionFields,
+    },
     Deny {
         reason: String,
     },
@@ -117,6 +122,8 @@ pub enum Action {
     },
     Verify {
         note: String,
+        /// A ticket or vault path where the check is recorded.
+        reference: Option<String>,
     },
     Revoke {
         note: String,
@@ -158,7 +165,7 @@ impl Action {
     pub fn kind(&self) -> ActionKind {
         match self {
             Action::Submit { .. } => ActionKind::Submit,
-            Action::Approve { .. } => ActionKind::Approve,
+            Action::Approve { .. } | Action::ApproveWithConditions { .. } => ActionKind::Approve,
             Action::Deny { .. } => ActionKind::Deny,
             Action::Return { .. } => ActionKind::Return,
             Action::Grant { .. } => ActionKind::Grant,
@@ -193,13 +200,15 @@ pub type Actor<'a> = Option<&'a Person>;
 
 /// The registered person acting, or a refusal for an OS account that is not registered.
 pub fn require_registered<'a>(actor: Actor<'a>, login: &str) -> Result<&'a Person, Refusal> {
-    actor.ok_or_else(|| {
+    let p = actor.ok_or_else(|| {
         Refusal::new(
             Rule::Registered,
             format!("the OS account '{login}' is not registered and may only read"),
         )
         .fix("ask an admin to register it as a person with a role")
-    })
+    })?;
+    super::routing::check_active(p)?;
+    Ok(p)
 }
 
 /// Refuses `p` unless they hold one of `roles`; `what` names the action ("submit").
@@ -331,7 +340,10 @@ pub fn guard(
             decision_capacity(item, p, kind == K::Approve).map(|_| ())
         }
         K::Grant => gate(&WORKERS, true, &[S::Approved]),
-        K::Verify => gate(&WORKERS, false, &[S::Granted]),
+        K::Verify => {
+            gate(&WORKERS, false, &[S::Granted])?;
+            super::routing::check_separate_fulfilment(item, p)
+        }
         K::Revoke => gate(&WORKERS, false, &[S::Granted, S::Verified]),
         K::Cancel => gate(
             &MANAGERS,
@@ -454,6 +466,7 @@ fn lapse(item: &mut Item) {
         item.approvals.clear();
     }
     item.parties.clear();
+    item.delegates.clear();
     item.round += 1;
 }
 
@@ -472,6 +485,28 @@ pub fn apply(
     match action {
         Action::Approve { conditions } if extension::pending(item) => {
             return extension::decide(item, (actor, login), now, true, conditions.as_deref());
+        }
+        Action::ApproveWithConditions { conditions, terms } if extension::pending(item) => {
+            // The request names its own end: an end-date condition has nothing to
+            // shorten; the other conditions are recorded with the approval as text.
+            if terms.expires_by.is_some() {
+                return Err(Refusal::new(
+                    Rule::ExtensionRequest,
+                    format!(
+                        "{} waits for a decision on an extension request; an end-date condition does not apply to it",
+                        item.id()
+                    ),
+                )
+                .fix("approve or deny the end date asked for, without an end-date condition"));
+            }
+            let text: Vec<String> = conditions
+                .iter()
+                .filter(|c| !c.trim().is_empty())
+                .cloned()
+                .chain(terms.describe())
+                .collect();
+            let text = (!text.is_empty()).then(|| text.join("; "));
+            return extension::decide(item, (actor, login), now, true, text.as_deref());
         }
         Action::Deny { reason } if extension::pending(item) => {
             return extension::decide(item, (actor, login), now, false, Some(reason));
@@ -517,15 +552,34 @@ pub fn apply(
             next.add_party(login);
             payload["note"] = json!(note);
         }
-        Action::Approve { conditions } => {
+        Action::Approve { .. } | Action::ApproveWithConditions { .. } => {
+            let (conditions, terms) = match action {
+                Action::ApproveWithConditions { conditions, terms } => {
+                    (conditions, Some(terms).filter(|t| !t.is_empty()))
+                }
+                Action::Approve { conditions } => (conditions, None),
+                _ => (&None, None),
+            };
             optional_text("conditions", conditions)?;
             let capacity =
                 decision_capacity(item, actor.expect("guard checked registration"), true)?;
+            if let Some(t) = terms {
+                t.check(super::blockers::today(project, now))?;
+                payload["terms"] = json!(t);
+                // An earlier end is no material change: the earliest wins, and the
+                // change is logged with the approval so the replay can set it.
+                if let Some(by) = t.expires_by
+                    && super::conditions::shorten_expiry(&mut next.fields, by)
+                {
+                    payload["fields"] = field_changes(&item.fields, &next.fields);
+                }
+            }
             let approval = Approval {
                 login: login.to_string(),
                 capacity,
                 conditions: conditions.clone().filter(|c| !c.trim().is_empty()),
                 at: now,
+                terms: terms.cloned(),
             };
             next.approvals.push(approval.clone());
             new_approval = Some(approval);
@@ -583,16 +637,25 @@ pub fn apply(
             }
             next.granted_method = Some(used);
             lifecycle::on_grant(&mut next);
+            next.granted_by = Some(login.to_string());
+            // Logged by name: a grant logged before schema 7 recorded nobody.
+            payload["granted_by"] = json!(login);
             // The round's decisions are made: nobody is left to be kept from them.
             next.parties.clear();
             to = State::Granted;
             payload["method"] = json!(used.as_str());
             payload["note"] = json!(note);
         }
-        Action::Verify { note } => {
+        Action::Verify { note, reference } => {
             required_note(note, "say how scope and credential owner were checked")?;
+            optional_text("reference", reference)?;
             to = State::Verified;
             payload["note"] = json!(note);
+            let reference = reference.clone().filter(|r| !r.trim().is_empty());
+            if reference.is_some() {
+                payload["reference"] = json!(reference);
+            }
+            next.verify_reference = reference;
         }
         Action::Revoke { note } => {
             required_note(note, "say how removal was confirmed")?;
@@ -636,6 +699,9 @@ pub fn apply(
             })?;
             next.emergency = true;
             next.emergency_by = Some(login.to_string());
+            next.granted_by = Some(login.to_string());
+            // Logged by name: a grant logged before schema 7 recorded nobody.
+            payload["granted_by"] = json!(login);
             next.parties.clear();
             next.granted_method = Some(used);
             next.retro_due = Some(now + Duration::hours(RETRO_HOURS));

@@ -6,6 +6,7 @@
 //! rules by calling the same functions.
 
 pub mod blockers;
+pub mod conditions;
 pub mod dates;
 pub mod decide;
 pub mod expiry;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod nudge;
 pub mod refusal;
 pub mod review;
+pub mod routing;
 pub mod rules;
 pub mod secrets;
 pub mod text;

@@ -222,6 +222,13 @@ pub struct Person {
     pub login: String,
     pub name: String,
     pub roles: Vec<Role>,
+    /// False once deactivated: they keep their name in history but can no longer act.
+    #[serde(default = "active_default")]
+    pub active: bool,
+}
+
+fn active_default() -> bool {
+    true
 }
 
 impl Person {
@@ -282,6 +289,9 @@ pub struct Approval {
     pub capacity: Capacity,
     pub conditions: Option<String>,
     pub at: DateTime<Utc>,
+    /// The structured conditions, when any were given (schema 7).
+    #[serde(default)]
+    pub terms: Option<super::conditions::ConditionFields>,
 }
 
 /// The editable description of an access item: everything a person fills in.
@@ -352,6 +362,12 @@ pub struct Item {
     /// most items never have one).
     #[serde(default)]
     pub extension: Option<Box<super::extension::Extension>>,
+    // Fulfilment and routing (schema 7): who granted the access (they do not verify
+    // it), where the verification is recorded (a ticket or a vault path), and the
+    // pending decisions of the current round handed to someone else.
+    pub granted_by: Option<String>,
+    pub verify_reference: Option<String>,
+    pub delegates: Vec<super::routing::Delegate>,
 }
 
 impl Item {
@@ -388,6 +404,9 @@ impl Item {
             rotation: None,
             review: None,
             extension: None,
+            granted_by: None,
+            verify_reference: None,
+            delegates: Vec::new(),
         }
     }
 
@@ -447,10 +466,14 @@ impl Item {
     }
 
     /// The approvals this item's risk needs, one capacity each: its approval owner,
-    /// and a security person when any review flag is set.
+    /// a security person when any review flag is set, and a second, different security
+    /// person when it is privileged and client-owned or a shared credential.
     pub fn required_approvals(&self) -> Vec<Capacity> {
         let mut out = vec![Capacity::Owner];
         if self.needs_security_review() {
+            out.push(Capacity::Security);
+        }
+        if super::routing::needs_two_security(&self.fields) {
             out.push(Capacity::Security);
         }
         out
@@ -666,6 +689,9 @@ impl Item {
         if project.reviewed {
             out.push_str(super::review::PERIODIC_REVIEW);
             out.push('\n');
+        }
+        if let Some(c) = super::conditions::summary(self) {
+            out.push_str(&format!("Conditions of the approval: {c}.\n"));
         }
         out.push_str(&format!(
             "Please grant only this role, nothing broader. Never send a password, key or other credential by email, chat or a form: we will never ask for one. Reply when it is done so we can verify the access ({}).\n",

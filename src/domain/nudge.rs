@@ -360,7 +360,8 @@ mod tests {
     fn nudge_at(it: &Item, now: &str, approver: Option<&Person>) -> Option<Nudge> {
         let p = project();
         let now = t(now);
-        let a = assess(it, &p, now, Settings::default(), approver);
+        let people: Vec<Person> = approver.into_iter().cloned().collect();
+        let a = assess(it, &p, now, Settings::default(), &people.as_slice());
         for_item(&Context {
             item: it,
             project: &p,
@@ -423,6 +424,7 @@ mod tests {
             capacity: Capacity::Owner,
             at: t("2026-03-03T09:00:00Z"),
             conditions: None,
+            terms: None,
         });
         let n = nudge_at(&it, "2026-03-03T10:00:00Z", None).expect("a nudge");
         assert_safe(&n);
@@ -464,6 +466,7 @@ mod tests {
             login: "alice".into(),
             name: "Alice".into(),
             roles: vec![],
+            active: true,
         };
         let n = nudge_at(&it, "2026-03-02T10:00:00Z", Some(&alice)).expect("a nudge");
         assert_safe(&n);

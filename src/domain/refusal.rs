@@ -60,6 +60,12 @@ pub enum Rule {
     OneOpenReview,
     /// An extension is asked on live temporary access, for a later end, one at a time.
     ExtensionRequest,
+    /// The person who granted access does not verify it.
+    SeparateFulfilment,
+    /// A deactivated person can no longer act.
+    ActivePerson,
+    /// A pending decision is handed only to someone who may take it.
+    Delegation,
 }
 
 impl Rule {
@@ -91,6 +97,9 @@ impl Rule {
             Rule::ReviewNeedsLiveAccess => "review-needs-live-access",
             Rule::OneOpenReview => "one-open-review",
             Rule::ExtensionRequest => "extension-request",
+            Rule::SeparateFulfilment => "separate-fulfilment",
+            Rule::ActivePerson => "active-person",
+            Rule::Delegation => "delegation",
         }
     }
 }

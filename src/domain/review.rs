@@ -326,6 +326,7 @@ mod tests {
             login: login.into(),
             name: String::new(),
             roles: roles.to_vec(),
+            active: true,
         }
     }
 

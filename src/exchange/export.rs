@@ -67,7 +67,8 @@ pub fn write_items(items: &[ItemView], out: impl Write) -> io::Result<()> {
         let ex = f.exception.as_ref();
         let flags: Vec<&str> = it.flags().iter().map(|g| g.as_str()).collect();
         let reasons: Vec<String> = v.reasons.iter().map(Reason::to_string).collect();
-        let cells: [(Cow<'_, str>, bool); 28] = [
+        let conditions = crate::domain::conditions::summary(it).unwrap_or_default();
+        let cells: [(Cow<'_, str>, bool); 30] = [
             (it.id().into(), false),
             (it.project.as_str().into(), false),
             (f.system.as_str().into(), false),
@@ -113,6 +114,11 @@ pub fn write_items(items: &[ItemView], out: impl Write) -> io::Result<()> {
             (reasons.join("; ").into(), true),
             (time_text(it.created_at).into(), false),
             (time_text(it.updated_at).into(), false),
+            (conditions.as_str().into(), true),
+            (
+                it.verify_reference.as_deref().unwrap_or_default().into(),
+                false,
+            ),
         ];
         for (value, multiline) in &cells {
             put(&mut w, &mut buf, value, *multiline)?;
@@ -121,6 +127,16 @@ pub fn write_items(items: &[ItemView], out: impl Write) -> io::Result<()> {
     }
     w.flush()?;
     Ok(())
+}
+
+/// Structured conditions as JSON, every field present (`null`/`false` when not set).
+fn terms_json(t: &crate::domain::conditions::ConditionFields) -> Value {
+    json!({
+        "expires_by": t.expires_by.map(|d| d.format("%Y-%m-%d").to_string()),
+        "mfa": t.mfa,
+        "read_only_first": t.read_only_first,
+        "hours": t.hours.as_deref().map(|h| clean(h, false).into_owned()),
+    })
 }
 
 /// The JSON shape of a list of items (an array of [`item_json`]).
@@ -156,6 +172,7 @@ pub fn item_json(v: &ItemView) -> Value {
             "login": line(&a.login),
             "capacity": a.capacity.as_str(),
             "conditions": opt_note(a.conditions.as_deref()),
+            "condition_fields": a.terms.as_ref().map_or(Value::Null, terms_json),
             "at": time_text(a.at),
         })
     };
@@ -172,7 +189,18 @@ pub fn item_json(v: &ItemView) -> Value {
                 .iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         })
     });
-    json!({
+    let delegates: Vec<Value> = it
+        .delegates
+        .iter()
+        .map(|d| {
+            json!({
+                "capacity": d.capacity.as_str(),
+                "from": line(&d.from),
+                "to": line(&d.to),
+            })
+        })
+        .collect();
+    let mut j = json!({
         "id": line(&it.id()),
         "project": line(&it.project),
         "number": it.number,
@@ -212,5 +240,12 @@ pub fn item_json(v: &ItemView) -> Value {
         "created_at": time_text(it.created_at),
         "updated_at": time_text(it.updated_at),
         "extension": extension,
-    })
+    });
+    // Routing and fulfilment (issue 13), added after the fields above.
+    j["conditions"] = opt_note(crate::domain::conditions::summary(it).as_deref());
+    j["condition_fields"] = terms_json(&crate::domain::conditions::merged(it));
+    j["granted_by"] = opt_line(it.granted_by.as_deref());
+    j["reference"] = opt_line(it.verify_reference.as_deref());
+    j["delegates"] = Value::Array(delegates);
+    j
 }

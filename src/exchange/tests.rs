@@ -103,7 +103,9 @@ fn refused_cell(column: &str, value: &str) -> ImportError {
 
 #[test]
 fn columns_contract() {
-    assert_eq!(COLUMNS.len(), 28);
+    // 28 until schema 7 added the export-only `conditions` and `reference`.
+    assert_eq!(COLUMNS.len(), 30);
+    assert_eq!(&COLUMNS[28..], &["conditions", "reference"]);
     assert_eq!(&COLUMNS[..2], &["id", "project"]);
     assert_eq!(&COLUMNS[2..20], FIELD_COLUMNS);
     for c in READ_ONLY_COLUMNS {
@@ -656,6 +658,7 @@ fn view(fields: ItemFields) -> ItemView {
         capacity: Capacity::Owner,
         conditions: Some("only until go-live".into()),
         at: t,
+        terms: None,
     }];
     ItemView {
         item,
@@ -760,7 +763,8 @@ fn item_json_shape() {
     assert_eq!(j["blocked_since"], "2026-01-10T09:00:00Z");
     assert_eq!(j["exception"]["owner"], "sam");
     assert_eq!(j["approvals"][0]["capacity"], "owner");
-    assert_eq!(j["missing_approvals"], json!(["security"]));
+    // Privileged and client-owned: two different security people besides the owner.
+    assert_eq!(j["missing_approvals"], json!(["security", "security"]));
     assert_eq!(j["version"], 2);
     assert_eq!(j["manual_block"], Value::Null);
     assert_eq!(j["notes"], json!(risky_fields().notes));

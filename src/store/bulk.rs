@@ -82,6 +82,7 @@ impl Bulk<'_> {
                     login: login.into(),
                     name: name.into(),
                     roles: roles.to_vec(),
+                    active: true,
                 },
             ),
         );

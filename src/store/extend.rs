@@ -89,6 +89,7 @@ pub(super) fn read(text: Option<String>) -> Option<Box<Extension>> {
                 capacity: a.capacity,
                 conditions: a.conditions,
                 at: time(&a.at),
+                terms: None,
             })
             .collect(),
     }))
@@ -110,6 +111,7 @@ mod tests {
                 capacity: Capacity::Owner,
                 conditions: None,
                 at: "2026-12-05T10:00:00Z".parse().expect("time"),
+                terms: None,
             }],
         };
         let text = column(Some(&e));

@@ -12,7 +12,7 @@ use rusqlite::{Row, types::ValueRef};
 pub(super) const LEAN_SQL: &str = "SELECT project, number, state, system, purpose, role, credential_owner, approver, \
      method, temporary, expires, deprovision, exception_reason, exception_owner, exception_expires, needed_by, \
      manual_block, updated_at, retro_due, blocked_since, emergency, created_at, holder, \
-     shared_credential, rotation, review \
+     privileged, shared_credential, client_owned, state_since, granted_by, delegates, rotation, review \
      FROM items WHERE ?1 IS NULL OR project = ?1";
 
 pub(super) fn parse_at(s: &str) -> Option<DateTime<Utc>> {
@@ -121,9 +121,22 @@ impl Lean {
         it.blocked_since = lean_time(r, 19);
         it.emergency = rows::flag(r, 20);
         it.created_at = lean_time(r, 21).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-        it.fields.shared_credential = rows::flag(r, 23);
-        it.rotation = lean_parsed(r, 24);
-        it.review = with_text(r, 25, |t| {
+        // What routing reads (schema 7): who must still decide, who granted. The
+        // approvals of a round are not read: an item waiting for a second security
+        // review counts as having none yet.
+        let f = &mut it.fields;
+        f.privileged = rows::flag(r, 23);
+        f.shared_credential = rows::flag(r, 24);
+        f.client_owned = rows::flag(r, 25);
+        it.state_since = lean_time(r, 26).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        it.granted_by = with_text(r, 27, |t| t.map(str::to_string));
+        it.delegates = with_text(r, 28, |t| {
+            t.filter(|t| !t.is_empty())
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or_default()
+        });
+        it.rotation = lean_parsed(r, 29);
+        it.review = with_text(r, 30, |t| {
             t.and_then(crate::domain::review::ReviewMark::parse)
         });
     }

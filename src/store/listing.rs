@@ -132,13 +132,7 @@ impl Store {
             {
                 return false;
             }
-            let a = blockers::assess(
-                item,
-                p,
-                now,
-                self.settings,
-                people.get(item.fields.approver.as_str()),
-            );
+            let a = blockers::assess(item, p, now, self.settings, &people);
             if filter.blocked && a.reasons.is_empty() {
                 return false;
             }
@@ -197,11 +191,11 @@ impl Store {
             .collect();
         let sql = match project {
             Some(_) => {
-                "SELECT a.item_id, a.login, a.capacity, a.conditions, a.at, a.round FROM approvals a \
+                "SELECT a.item_id, a.login, a.capacity, a.conditions, a.at, a.round, a.terms FROM approvals a \
                         WHERE a.item_id IN (SELECT id FROM items WHERE project = ?1) ORDER BY a.id"
             }
             None => {
-                "SELECT item_id, login, capacity, conditions, at, round FROM approvals WHERE ?1 IS NULL ORDER BY id"
+                "SELECT item_id, login, capacity, conditions, at, round, terms FROM approvals WHERE ?1 IS NULL ORDER BY id"
             }
         };
         let mut stmt = self.conn.prepare_cached(sql)?;
@@ -227,8 +221,8 @@ impl Store {
         let item = self.item(id)?;
         let p = self.project(&item.project)?;
         let now = self.now();
-        let approver = self.person(&item.fields.approver)?;
-        let a = blockers::assess(&item, &p, now, self.settings, approver.as_ref());
+        let people = self.people()?;
+        let a = blockers::assess(&item, &p, now, self.settings, &people);
         Ok(ItemView {
             item,
             reasons: a.reasons,

@@ -5,7 +5,6 @@ use super::error::{Error, Result};
 use super::handle::Store;
 use super::policy;
 use super::records::{insert_person, load_person};
-use super::rows;
 use crate::domain::*;
 
 impl Store {
@@ -19,12 +18,7 @@ impl Store {
     }
 
     pub fn people(&self) -> Result<Vec<Person>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT login, name, roles FROM people ORDER BY login")?;
-        Ok(stmt
-            .query_map([], rows::person)?
-            .collect::<rusqlite::Result<_>>()?)
+        super::decisions::everyone(&self.conn)
     }
 
     /// Prepares a fresh or existing file: registers the acting account as admin and
@@ -72,7 +66,7 @@ impl Store {
                 && !roles.contains(&Role::Admin)
             {
                 let admins: i64 = tx.query_row(
-                    "SELECT count(*) FROM people WHERE ',' || roles || ',' LIKE '%,admin,%'",
+                    "SELECT count(*) FROM people WHERE active = 1 AND ',' || roles || ',' LIKE '%,admin,%'",
                     [],
                     |r| r.get(0),
                 )?;
@@ -87,6 +81,7 @@ impl Store {
                 login: login.to_string(),
                 name,
                 roles: roles.to_vec(),
+                active: true,
             })
         })
     }

@@ -129,6 +129,7 @@ mod tests {
             login: "carol".into(),
             name: "Carol".into(),
             roles: vec![Role::Coordinator],
+            active: true,
         };
         assert_eq!(
             require_admin(Some(&coordinator), "carol").unwrap_err().rule,

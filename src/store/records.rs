@@ -23,7 +23,10 @@ pub(super) fn not_found(what: &str) -> Error {
 
 pub(super) fn load_person(conn: &Connection, login: &str) -> Result<Option<Person>> {
     Ok(conn
-        .prepare_cached("SELECT login, name, roles FROM people WHERE login = ?1")?
+        .prepare_cached(&format!(
+            "SELECT {} FROM people WHERE login = ?1",
+            rows::PERSON_COLUMNS
+        ))?
         .query_row([login], rows::person)
         .optional()?)
 }
@@ -38,7 +41,7 @@ pub(super) fn load_project(conn: &Connection, key: &str) -> Result<Project> {
 }
 
 fn load_approvals(conn: &Connection, item: &mut Item) -> Result<()> {
-    let mut stmt = conn.prepare_cached("SELECT id, login, capacity, conditions, at FROM approvals WHERE item_id = ?1 AND round = ?2 ORDER BY id")?;
+    let mut stmt = conn.prepare_cached("SELECT id, login, capacity, conditions, at, round, terms FROM approvals WHERE item_id = ?1 AND round = ?2 ORDER BY id")?;
     item.approvals = stmt
         .query_map(params![item.rowid, item.round], rows::approval)?
         .map(|r| r.map(|(_, a)| a))
@@ -138,6 +141,7 @@ fn with_item_values<T>(
     let parties = it.parties.join(",");
     let review = it.review.map(|m| m.stored());
     let extension = super::extend::column(it.extension.as_deref());
+    let delegates = delegates_text(&it.delegates);
     // A new item's times are all one instant: written out once.
     let updated = ts(it.updated_at);
     let stamp = |t: DateTime<Utc>| {
@@ -186,13 +190,29 @@ fn with_item_values<T>(
         it.rotation.map(|r| r.as_str()),
         review,
         extension,
+        it.granted_by,
+        it.verify_reference,
+        delegates,
     ];
     write(values)
 }
 
+/// The pending decisions handed on, as stored: JSON, '' when none.
+pub(crate) fn delegates_text(d: &[crate::domain::routing::Delegate]) -> String {
+    if d.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(d).unwrap_or_default()
+    }
+}
+
 fn insert_approval(tx: &Connection, it: &Item, a: &Approval) -> Result<()> {
-    tx.prepare_cached("INSERT INTO approvals (item_id, round, login, capacity, conditions, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-        .execute(params![it.rowid, it.round, a.login, a.capacity.as_str(), a.conditions, ts(a.at)])
+    let terms = a
+        .terms
+        .as_ref()
+        .map(|t| serde_json::to_string(t).unwrap_or_default());
+    tx.prepare_cached("INSERT INTO approvals (item_id, round, login, capacity, conditions, at, terms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+        .execute(params![it.rowid, it.round, a.login, a.capacity.as_str(), a.conditions, ts(a.at), terms])
         .map_err(|e| match e {
             rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                 Error::Conflict(format!("{}: this approval was already recorded by another process ({})", it.id(), msg.unwrap_or_default()))
@@ -247,7 +267,7 @@ pub(super) fn insert_person(
     }
     tx.execute(
         "INSERT INTO people (login, name, roles, created_at) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT (login) DO UPDATE SET name = excluded.name, roles = excluded.roles",
+         ON CONFLICT (login) DO UPDATE SET name = excluded.name, roles = excluded.roles, active = 1",
         params![login, name, text.join(","), ts(ctx.now)],
     )?;
     events::append(

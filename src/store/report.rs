@@ -62,6 +62,8 @@ pub struct Measures {
     pub overdue_retrospectives: usize,
     /// Items whose credential waits for rotation (blocker `rotation-due`).
     pub rotations_pending: usize,
+    /// Pending decisions handed to someone else (`delegate` events).
+    pub delegations: usize,
     /// Readiness at the planned start (null until the start date).
     pub ready_before_start: Option<f64>,
     /// Access review campaigns: open, overdue, completed, and their decisions.
@@ -202,6 +204,7 @@ impl Store {
             }
         }
         let mut acc: Vec<Acc> = projects.iter().map(|_| Acc::default()).collect();
+        let in_force = super::decisions::requested_approvals(&self.conn, project)?;
         let empty = Counters::default();
         let mut lean = Lean::new();
         let mut stmt = self.conn.prepare_cached(LEAN_SQL)?;
@@ -212,6 +215,12 @@ impl Store {
             };
             lean.read(r);
             let p = &projects[pi];
+            lean.item.approvals.clear();
+            if lean.item.state == crate::domain::State::Requested
+                && let Some(given) = in_force.get(&(p.key.clone(), lean.item.number))
+            {
+                lean.item.approvals.extend(given.iter().cloned());
+            }
             // When the item was added is on its row (the index of the measured events
             // leaves the `item-add` events out, see schema 5).
             let Some(c) = counters.get_mut(&p.key) else {
@@ -235,7 +244,17 @@ impl Store {
             all_ages.extend(ages);
             per.push(m);
         }
+        let handed = super::decisions::delegations(&self.conn, project)?;
+        for m in &mut per {
+            m.delegations = m
+                .key
+                .as_ref()
+                .and_then(|k| handed.get(k))
+                .copied()
+                .unwrap_or(0);
+        }
         let mut overall = combine(&per, &mut all_ages);
+        overall.delegations = per.iter().map(|m| m.delegations).sum();
         let mut reviews = self.review_measures(project)?;
         for m in per.iter_mut() {
             let key = m.key.as_deref().unwrap_or_default();
@@ -388,13 +407,12 @@ impl Acc {
     ) {
         let (now, settings) = (at.now, at.settings);
         let it = &lean.item;
-        let approver = at.people.get(it.fields.approver.as_str());
         let m = &mut self.m;
         m.items += 1;
         self.readiness.add(it.state);
         // Assessed as the item list assesses it, so the report counts the blockers
         // the tracker shows, an approval owner who may not decide included.
-        let a = blockers::assess(it, p, now, settings, approver);
+        let a = blockers::assess(it, p, now, settings, &at.people);
         let reasons = a.reasons;
         if !reasons.is_empty() {
             m.open_blockers += 1;

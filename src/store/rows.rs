@@ -15,7 +15,7 @@ pub(crate) const ITEM_COLUMNS: &str = "id, project, number, system, purpose, rol
     method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
     exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
     emergency, emergency_by, retro_due, blocked_since, last_reason, parties, rotation, review, \
-    extension";
+    extension, granted_by, verify_reference, delegates";
 
 /// A comma-separated list of logins, held without spare room (most items have none
 /// or one).
@@ -124,6 +124,9 @@ pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
         parties: parties(r, 35),
         rotation: parsed(r, 36),
         review: opt_text(r, 37).and_then(|s| crate::domain::review::ReviewMark::parse(&s)),
+        granted_by: opt_text(r, 39),
+        verify_reference: opt_text(r, 40),
+        delegates: delegates(r, 41),
         approvals: Vec::new(),
         extension: super::extend::read(opt_text(r, 38)),
     })
@@ -147,6 +150,17 @@ pub(crate) fn project(r: &Row<'_>) -> rusqlite::Result<Project> {
 pub(crate) const PROJECT_COLUMNS: &str = "key, name, client, start_date, tz, coordinator, closed_at, \
     EXISTS (SELECT 1 FROM review_campaigns WHERE review_campaigns.project = projects.key)";
 
+/// The pending decisions handed on, stored as JSON ('' when none).
+fn delegates(r: &Row<'_>, i: usize) -> Vec<crate::domain::routing::Delegate> {
+    match r.get_ref(i) {
+        Ok(ValueRef::Text(t)) if !t.is_empty() => serde_json::from_slice(t).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The columns [`person`] reads.
+pub(crate) const PERSON_COLUMNS: &str = "login, name, roles, active";
+
 pub(crate) fn person(r: &Row<'_>) -> rusqlite::Result<Person> {
     Ok(Person {
         login: text(r, 0),
@@ -155,6 +169,7 @@ pub(crate) fn person(r: &Row<'_>) -> rusqlite::Result<Person> {
             .split(',')
             .filter_map(|s| s.parse().ok())
             .collect(),
+        active: r.get::<_, Option<i64>>(3).ok().flatten() != Some(0),
     })
 }
 
@@ -166,6 +181,8 @@ pub(crate) fn approval(r: &Row<'_>) -> rusqlite::Result<(i64, Approval)> {
             capacity: parsed(r, 2).unwrap_or(Capacity::Owner),
             conditions: opt_text(r, 3),
             at: time(r, 4).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+            // Column 6 (5 is the round): the structured conditions, as JSON.
+            terms: opt_text(r, 6).and_then(|t| serde_json::from_str(&t).ok()),
         },
     ))
 }

@@ -290,8 +290,38 @@ INSERT INTO meta (key, value)
        OR EXISTS (SELECT 1 FROM projects) OR EXISTS (SELECT 1 FROM items);
 "#;
 
-// Schema 7 belongs to another branch of issue 13; it is renumbered when they merge.
-const V7_RESERVED: &str = "-- reserved";
+// Risk routing, delegation, fulfilment by two people, people who leave (issue 13):
+// - an item privileged and client-owned (or over a shared credential) needs two
+//   different security approvals in one round: `approvals` is rebuilt keeping one
+//   decision per person per round, no longer one per capacity; `terms` holds the
+//   structured conditions of an approval (JSON), `conditions` stays its text;
+// - an item records who granted it (they do not verify it), where its verification is
+//   recorded, and the pending decisions of the round handed to someone else (JSON);
+// - a person may be deactivated: they keep their name in history but cannot act.
+const V7: &str = r#"
+INSERT INTO meta (key, value) VALUES ('schema-7', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+ALTER TABLE people ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active = 0 OR active = 1);
+ALTER TABLE items ADD COLUMN granted_by TEXT;
+ALTER TABLE items ADD COLUMN verify_reference TEXT;
+ALTER TABLE items ADD COLUMN delegates TEXT NOT NULL DEFAULT '';
+DROP TRIGGER approvals_not_by_requester;
+-- One decision per person per round (two security approvals come from two people).
+CREATE TABLE approvals_v7 (
+    id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id), round INTEGER NOT NULL,
+    login TEXT NOT NULL, capacity TEXT NOT NULL CHECK (capacity = 'owner' OR capacity = 'security'),
+    conditions TEXT, at TEXT NOT NULL, terms TEXT,
+    UNIQUE (item_id, round, login)
+) STRICT;
+INSERT INTO approvals_v7 (id, item_id, round, login, capacity, conditions, at)
+    SELECT id, item_id, round, login, capacity, conditions, at FROM approvals;
+DROP TABLE approvals;
+ALTER TABLE approvals_v7 RENAME TO approvals;
+CREATE TRIGGER approvals_not_by_requester BEFORE INSERT ON approvals
+WHEN NEW.login = (SELECT requester FROM items WHERE id = NEW.item_id)
+BEGIN SELECT RAISE(ABORT, 'no-self-approval: the requester of an item cannot approve it'); END;
+-- The report counts decisions handed on.
+CREATE INDEX events_delegate ON events(project) WHERE kind = 'delegate';
+"#;
 
 // The end of access: whether an item's credential waits for rotation (`due`: it was
 // offered over an unsafe channel from outside) or was rotated since the last grant
@@ -334,7 +364,6 @@ CREATE INDEX review_items_item ON review_items(item_id);
 ALTER TABLE items ADD COLUMN review TEXT;
 "#;
 
-
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.
 pub const MEASURED_KINDS: &str =
@@ -366,7 +395,7 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V4, expect_version(3)).foreign_key_check(),
         M::up_with_hook(V5, expect_version(4)),
         M::up_with_hook(V6, expect_version(5)),
-        M::up_with_hook(V7_RESERVED, expect_version(6)),
+        M::up_with_hook(V7, expect_version(6)),
         M::up_with_hook(V8, expect_version(7)),
         M::up_with_hook(V9, expect_version(8)),
         M::up_with_hook(V10, expect_version(9)),

@@ -254,6 +254,7 @@ impl App {
             Purpose::Edit { id, version, .. } => self.save_edit(form, &id, version),
             Purpose::Bulk { kind, targets } => self.save_bulk(form, kind, targets),
             Purpose::Project { key } => self.save_project_form(form, &key),
+            Purpose::Delegate { id } => self.save_delegate(form, &id),
             Purpose::Move { id, version, kind } => {
                 let Some(action) = form.action() else { return };
                 if kind.is_irreversible() || super::asking::revokes(&action) {
@@ -322,7 +323,7 @@ impl App {
     }
 
     /// A store error while saving a form: the form stays open with what was typed.
-    fn form_error(&mut self, mut form: Box<Form>, e: store::Error) {
+    pub(super) fn form_error(&mut self, mut form: Box<Form>, e: store::Error) {
         match e {
             store::Error::Refused(r) => {
                 self.set_status(StatusKind::Refused, refusal_text(&r, Some(&form)));

@@ -259,6 +259,7 @@ impl App {
                 0
             },
             project_actions: self.may_act_on_project(),
+            may_delegate: self.may_delegate(),
             ..Facts::default()
         };
         self.review_facts(&mut facts);

@@ -69,6 +69,8 @@ pub struct Facts {
     pub review_decide: bool,
     pub review_bulk: bool,
     pub reviews: usize,
+    /// The person may hand a pending decision on the selected item to someone else.
+    pub may_delegate: bool,
 }
 
 impl Facts {
@@ -241,6 +243,16 @@ pub static TABLE: &[Binding] = &[
         // Conditions are given one item at a time, never to several picked at once.
         when: |f| f.may(ActionKind::Approve) && f.picked == 0,
         footer: Some(11),
+    },
+    Binding {
+        keys: &[ch('D')],
+        shown: "D",
+        label: "delegate",
+        help: "hand a pending decision to someone else who may take it",
+        msg: Msg::Delegate,
+        ctx: ITEM,
+        when: |f| f.may_delegate,
+        footer: Some(37),
     },
     item_move!(
         &[ch('d')],

@@ -12,6 +12,7 @@ mod app;
 mod bulk;
 mod copy;
 mod asking;
+mod delegate;
 mod form;
 mod format;
 pub mod keymap;

@@ -104,6 +104,7 @@ impl App {
             Msg::Act(kind) => self.start_move(kind, false),
             Msg::ApproveWithConditions => self.start_move(ActionKind::Approve, true),
             Msg::ProjectActions => self.open_project_actions(),
+            Msg::Delegate => self.start_delegate(),
             Msg::Explain(kind) => self.explain(kind),
             Msg::FormInput(key) => {
                 if let Some(Modal::Form(f)) = &mut self.modal {

@@ -143,9 +143,7 @@ pub fn assess(
     settings: blockers::Settings,
     people: &[Person],
 ) -> Option<DateTime<Utc>> {
-    let owner = v.item.fields.approver.trim();
-    let approver = people.iter().find(|p| p.login == owner);
-    let a = blockers::assess(&v.item, p, now, settings, approver);
+    let a = blockers::assess(&v.item, p, now, settings, &people);
     v.reasons = a.reasons;
     v.blocked_since = a.since;
     a.next_check

@@ -183,13 +183,16 @@ fn status_texts_say_what_happened_and_what_comes_next() {
     db.run_as(&acc.approver, &["item", "approve", &ready]).ok();
     db.run(&["item", "grant", &ready]).ok();
     let out = db
-        .run(&[
-            "item",
-            "verify",
-            &ready,
-            "--note",
-            "checked role and owner in the admin UI",
-        ])
+        .run_as(
+            &acc.security,
+            &[
+                "item",
+                "verify",
+                &ready,
+                "--note",
+                "checked role and owner in the admin UI",
+            ],
+        )
         .ok();
     assert!(out.stdout.starts_with("Verified ACME-"), "{out:?}");
     let show = db.run(&["item", "show", &ready]).ok();

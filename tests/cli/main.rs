@@ -9,6 +9,7 @@ mod approvals;
 mod bounded;
 mod csv;
 mod csv_roundtrip;
+mod decide;
 mod defects;
 mod demo;
 mod disguise;

@@ -422,10 +422,12 @@ fn an_expired_security_exception_on_live_access_blocks_and_shows_as_expiring() {
         None,
     )
     .unwrap();
-    c.act(
+    // Whoever granted does not verify: sam does.
+    s.act(
         &id,
         &Action::Verify {
             note: "checked role and owner in the CRM's user list".into(),
+            reference: None,
         },
         None,
     )

@@ -59,7 +59,7 @@ fn a_role_granted_with_sqlite3_is_named() {
         "people hugo: roles is 'admin,coordinator,security,approver,support' in the table, replay says 'support'",
     );
     caught(
-        "INSERT INTO people VALUES ('mallory', 'Mallory', 'admin', '2026-01-01T00:00:00.000000Z')",
+        "INSERT INTO people VALUES ('mallory', 'Mallory', 'admin', '2026-01-01T00:00:00.000000Z', 1)",
         "people mallory: the row is in the table, but no event made it",
     );
 }
@@ -283,14 +283,17 @@ fn a_history_that_uses_every_action_verifies_clean() {
         None,
     )
     .unwrap();
-    pat.act(
-        &a,
-        &Action::Verify {
-            note: "scope checked with the client".into(),
-        },
-        None,
-    )
-    .unwrap();
+    // Whoever granted does not verify: carol does, recording where.
+    carol
+        .act(
+            &a,
+            &Action::Verify {
+                note: "scope checked with the client".into(),
+                reference: Some("TICKET-12".into()),
+            },
+            None,
+        )
+        .unwrap();
     // A field that is not material, edited on live access.
     let v = carol.item(&a).unwrap().version;
     carol

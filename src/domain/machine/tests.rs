@@ -7,11 +7,7 @@ use chrono::TimeZone;
 use proptest::prelude::*;
 
 fn person(login: &str, roles: &[Role]) -> Person {
-    Person {
-        login: login.into(),
-        name: login.to_uppercase(),
-        roles: roles.to_vec(),
-    }
+    crate::domain::fixtures::person(login, roles)
 }
 
 fn cast() -> Vec<Person> {
@@ -114,6 +110,7 @@ fn action(kind: u8) -> Action {
         },
         6 => Action::Verify {
             note: "checked scope with owner".into(),
+            reference: None,
         },
         7 => Action::Revoke {
             note: "removed, confirmed in admin console".into(),

@@ -9,7 +9,7 @@
 //! processes open an old file at once exactly one writes it.
 
 use super::BASELINE;
-use super::facts::{ApprovalFacts, ItemFacts, PersonFacts, ProjectFacts, TaskFacts};
+use super::facts::{ApprovalFacts, ItemFacts, PersonFacts, ProjectFacts, RoutingFacts, TaskFacts};
 use crate::domain::Capacity;
 use crate::domain::blockers::Settings;
 use crate::domain::model::item_id;
@@ -156,7 +156,12 @@ fn write_set(
                     .as_deref()
                     .map(crate::store::extend::StoredExtension::from),
                 approvals: approvals.remove(&it.rowid).unwrap_or_default(),
-                review: rows::opt_text(r, 36),
+                review: rows::opt_text(r, 37),
+                routing: RoutingFacts {
+                    granted_by: it.granted_by,
+                    verify_reference: it.verify_reference,
+                    delegates: it.delegates,
+                },
                 fields: it.fields,
                 last_seq: 0,
             };
@@ -187,6 +192,7 @@ fn person(r: &Row<'_>) -> PersonFacts {
         name: rows::text(r, 1),
         roles: rows::text(r, 2),
         created_at: rows::text(r, 3),
+        active: true,
     }
 }
 
@@ -219,7 +225,7 @@ fn by_key<F>(tx: &Connection, sql: &str, read: impl Fn(&Row<'_>) -> F) -> Result
 fn approvals(tx: &Connection) -> Result<HashMap<i64, Vec<ApprovalFacts>>> {
     let mut out: HashMap<i64, Vec<ApprovalFacts>> = HashMap::new();
     let mut stmt = tx.prepare(
-        "SELECT item_id, round, login, capacity, conditions, at FROM approvals ORDER BY id",
+        "SELECT item_id, round, login, capacity, conditions, at, terms FROM approvals ORDER BY id",
     )?;
     let mut found = stmt.query([])?;
     while let Some(r) = found.next()? {
@@ -229,6 +235,7 @@ fn approvals(tx: &Connection) -> Result<HashMap<i64, Vec<ApprovalFacts>>> {
             capacity: rows::text(r, 3).parse().unwrap_or(Capacity::Owner),
             conditions: rows::opt_text(r, 4),
             at: rows::text(r, 5),
+            terms: rows::opt_text(r, 6),
         });
     }
     Ok(out)

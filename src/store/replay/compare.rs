@@ -144,10 +144,15 @@ fn date(d: Option<NaiveDate>) -> Want<'static> {
 }
 
 /// The columns of `people` the replay sets.
-pub const PEOPLE: [&str; 3] = ["name", "roles", "created_at"];
+pub const PEOPLE: [&str; 4] = ["name", "roles", "created_at", "active"];
 
-pub fn person(p: &PersonFacts) -> [Want<'_>; 3] {
-    [text(&p.name), text(&p.roles), text(&p.created_at)]
+pub fn person(p: &PersonFacts) -> [Want<'_>; 4] {
+    [
+        text(&p.name),
+        text(&p.roles),
+        text(&p.created_at),
+        flag(p.active),
+    ]
 }
 
 /// The columns of `projects` the replay sets.
@@ -181,7 +186,7 @@ pub fn project(p: &ProjectFacts) -> [Want<'_>; 10] {
 
 /// The columns of `items` the replay sets: all but the row id, the key (project and
 /// number) and `blocked_since`, which is derived from the others and the clock.
-pub const ITEMS: [&str; 35] = [
+pub const ITEMS: [&str; 38] = [
     "system",
     "purpose",
     "role",
@@ -217,9 +222,12 @@ pub const ITEMS: [&str; 35] = [
     "rotation",
     "review",
     "extension",
+    "granted_by",
+    "verify_reference",
+    "delegates",
 ];
 
-pub fn item(it: &ItemFacts) -> [Want<'_>; 35] {
+pub fn item(it: &ItemFacts) -> [Want<'_>; 38] {
     let f = &it.fields;
     let ex = f.exception.as_ref();
     [
@@ -258,19 +266,29 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 35] {
         opt(&it.rotation),
         opt(&it.review),
         it.extension.as_ref().map(|x| Cow::Owned(x.text())),
+        opt(&it.routing.granted_by),
+        opt(&it.routing.verify_reference),
+        Some(Cow::Owned(crate::store::records::delegates_text(
+            &it.routing.delegates,
+        ))),
     ]
 }
 
 /// The columns of `approvals` the replay sets, besides the item; an approval is named
 /// by its item, round and capacity (one per capacity per round).
-pub const APPROVALS: [&str; 3] = ["login", "conditions", "at"];
+pub const APPROVALS: [&str; 4] = ["login", "conditions", "at", "terms"];
 
 pub fn approval_key(item: &str, round: i64, capacity: &str) -> String {
     format!("{item} round {round} {capacity}")
 }
 
-pub fn approval(a: &ApprovalFacts) -> [Want<'_>; 3] {
-    [text(&a.login), opt(&a.conditions), text(&a.at)]
+pub fn approval(a: &ApprovalFacts) -> [Want<'_>; 4] {
+    [
+        text(&a.login),
+        opt(&a.conditions),
+        text(&a.at),
+        opt(&a.terms),
+    ]
 }
 
 /// The columns of `tasks` the replay sets, with the items of `task_needs` as one

@@ -11,6 +11,7 @@ use crate::domain::machine::RETRO_HOURS;
 use crate::domain::model::{parse_item_id, parse_task_id};
 use crate::domain::{Capacity, ItemFields, Method, State};
 use chrono::{DateTime, Duration, Utc};
+pub use routing::RoutingFacts;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -27,6 +28,13 @@ pub struct PersonFacts {
     /// As stored: role names joined by commas.
     pub roles: String,
     pub created_at: String,
+    /// False once deactivated; registering them again makes them active.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A project as the log has it.
@@ -54,6 +62,9 @@ pub struct ApprovalFacts {
     pub capacity: Capacity,
     pub conditions: Option<String>,
     pub at: String,
+    /// The structured conditions as stored (JSON), schema 7.
+    #[serde(default)]
+    pub terms: Option<String>,
 }
 
 /// An access item as the log has it: every stored column but the row id and the
@@ -88,6 +99,10 @@ pub struct ItemFacts {
     /// A pending extension request, as `items.extension` stores it.
     #[serde(default)]
     pub extension: Option<crate::store::extend::StoredExtension>,
+    /// Who granted it, where its verification is recorded, and the decisions of the
+    /// round handed on (schema 7; absent from older baselines).
+    #[serde(flatten)]
+    pub routing: RoutingFacts,
     /// The seq of the last event that changed this item (for messages).
     #[serde(skip)]
     pub last_seq: i64,
@@ -143,6 +158,15 @@ struct Payload {
     reason: Option<String>,
     method: Option<Method>,
     retro_due: Option<DateTime<Utc>>,
+    // verify, delegate
+    reference: Option<String>,
+    from: Option<String>,
+    delegate: Option<String>,
+    granted_by: Option<String>,
+    // approve with structured conditions: the conditions, and the item fields they set;
+    // project-edit: the project fields it set (`{"start": [old, new]}`)
+    terms: Option<crate::domain::conditions::ConditionFields>,
+    fields: Option<serde_json::Map<String, Value>>,
     // task-add
     task: Option<String>,
     title: Option<String>,
@@ -151,8 +175,7 @@ struct Payload {
     table: Option<String>,
     key: Option<String>,
     row: Option<Value>,
-    // project-edit
-    fields: Option<Value>,
+    // project-edit (its `fields` are read like an approval's, above)
     frozen_start: Option<String>,
     // unsafe-attempt: set on those that marked the item (see `changes_no_table`)
     rotation: Option<String>,
@@ -311,17 +334,18 @@ impl Facts {
                 Ok(())
             }
             "project-edit" => {
-                let start = p.fields.as_ref().and_then(|f| f["start"][1].as_str());
+                let start = p.fields.as_ref().and_then(|f| f.get("start")?[1].as_str());
                 let project = self.project_mut(e)?;
                 project.start_date = start.ok_or("it names no new start")?.to_string();
                 project.frozen_start = p.frozen_start;
                 Ok(())
             }
             "task-add" => self.task_add(e, p),
+            "person-deactivate" => self.person_deactivate(p.login),
             "baseline" => self.baseline(e, p),
             "submit" | "approve" | "deny" | "return" | "grant" | "verify" | "revoke" | "cancel"
             | "reopen" | "block" | "unblock" | "break-glass" | "close-retro" | "note"
-            | "unsafe-attempt" | "rotated" => self.move_item(e, p),
+            | "unsafe-attempt" | "rotated" | "delegate" => self.move_item(e, p),
             other => Err(format!(
                 "the replay does not know events of kind '{other}', so it cannot vouch for the tables after it"
             )),
@@ -337,6 +361,7 @@ impl Facts {
             Some(known) => {
                 known.name = name;
                 known.roles = roles;
+                known.active = true;
             }
             None => {
                 self.people.insert(
@@ -345,6 +370,7 @@ impl Facts {
                         name,
                         roles,
                         created_at: e.at.to_string(),
+                        active: true,
                     },
                 );
             }
@@ -416,6 +442,7 @@ impl Facts {
                 rotation: None,
                 review: None,
                 extension: None,
+                routing: RoutingFacts::default(),
                 last_seq: e.seq,
             }),
         );
@@ -459,6 +486,7 @@ impl Facts {
             // A material change voided the approvals of the round.
             item.round += 1;
             item.parties.clear();
+            item.routing.delegates.clear();
             item.state = to;
             item.state_since = e.at.to_string();
         }
@@ -485,29 +513,50 @@ impl Facts {
                     capacity: p.capacity.ok_or("it names no capacity")?,
                     conditions: p.conditions.filter(|c| !c.trim().is_empty()),
                     at: e.at.to_string(),
+                    terms: p
+                        .terms
+                        .map(|t| serde_json::to_string(&t).unwrap_or_default()),
                 });
+                // A condition's earlier end date is written to the item as it is approved.
+                if let Some(changes) = &p.fields {
+                    apply_field_changes(&mut item.fields, changes)?;
+                }
             }
             "submit" => add_party(&mut item.parties, e.login),
             "deny" | "return" => {
                 item.last_reason = p.reason;
                 item.round += 1;
                 item.parties.clear();
+                item.routing.delegates.clear();
             }
             "reopen" => {
                 item.round += 1;
                 item.parties.clear();
+                item.routing.delegates.clear();
             }
             "grant" => {
                 item.granted_method = Some(p.method.ok_or("it names no method")?);
+                // A grant logged before schema 7 names nobody, as its row does.
+                if p.granted_by.is_some() {
+                    item.routing.granted_by = p.granted_by.clone();
+                }
                 item.parties.clear();
                 forget_rotation(item);
             }
+            "verify" => {
+                item.routing.verify_reference = p.reference.filter(|r| !r.trim().is_empty())
+            }
+            "delegate" => item.routing.hand_on(p.capacity, p.from, p.delegate)?,
             "block" => item.manual_block = Some(p.reason.unwrap_or_default()),
             "unblock" => item.manual_block = None,
             "break-glass" => {
                 item.parties.clear();
                 item.emergency = true;
                 item.emergency_by = Some(e.login.to_string());
+                // A grant logged before schema 7 names nobody, as its row does.
+                if p.granted_by.is_some() {
+                    item.routing.granted_by = p.granted_by.clone();
+                }
                 // Before the method was logged, it was the item's own.
                 item.granted_method = p.method.or(item.fields.method);
                 let due = match p.retro_due {
@@ -622,5 +671,6 @@ fn add_party(parties: &mut Vec<String>, login: &str) {
     }
 }
 
+mod routing;
 #[cfg(test)]
 mod tests;

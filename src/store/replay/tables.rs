@@ -187,7 +187,7 @@ fn items(
     out: &mut Vec<Divergence>,
 ) -> Result<HashMap<i64, String>> {
     let mut approvals_stmt = conn.prepare(
-        "SELECT item_id, round, capacity, login, conditions, at FROM approvals ORDER BY item_id",
+        "SELECT item_id, round, capacity, login, conditions, at, terms FROM approvals ORDER BY item_id, id",
     )?;
     let mut approvals = Approvals {
         rows: approvals_stmt.query([])?,

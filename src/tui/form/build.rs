@@ -208,7 +208,13 @@ impl Form {
         let (title, fields) = match kind {
             K::Approve if with_conditions => (
                 "Approve with conditions",
-                vec![words("conditions", "Conditions", true)],
+                vec![
+                    words("conditions", "Conditions", false),
+                    date("expires-by", "Access ends by (YYYY-MM-DD)", None),
+                    toggle("mfa", "MFA required", false),
+                    toggle("read-only-first", "Read-only access first", false),
+                    text("hours", "Allowed hours", "", false, false),
+                ],
             ),
             K::Submit => ("Submit for approval", vec![note()]),
             K::Deny => ("Deny", vec![words("reason", "Reason", true)]),
@@ -224,11 +230,16 @@ impl Form {
             }
             K::Verify => (
                 "Verify",
-                vec![words(
-                    "note",
-                    "How scope and credential owner were checked",
-                    true,
-                )],
+                vec![
+                    words("note", "How scope and credential owner were checked", true),
+                    text(
+                        "reference",
+                        "Reference (ticket or vault path)",
+                        "",
+                        false,
+                        false,
+                    ),
+                ],
             ),
             K::Revoke => (
                 "Revoke",
@@ -290,6 +301,23 @@ impl Form {
             today: NaiveDate::MIN,
             theirs: Vec::new(),
         })
+    }
+
+    /// The form that hands a pending decision on `item` to someone else.
+    pub fn for_delegate(item: &Item) -> Form {
+        Form {
+            title: format!("Delegate a decision: {} {}", item.id(), item.fields.system),
+            purpose: Purpose::Delegate { id: item.id() },
+            project: Some(item.project.clone()),
+            fields: vec![
+                text("to", "Hand to (login)", "", true, false),
+                text("reason", "Reason", "", true, true),
+            ],
+            focus: 0,
+            tried: false,
+            today: NaiveDate::MIN,
+            theirs: Vec::new(),
+        }
     }
 
     /// After a conflicting edit: rebases the form on the newer version of the item,

@@ -71,7 +71,10 @@ impl Form {
         let previous = match &self.purpose {
             Purpose::Add => None,
             Purpose::Edit { original, .. } => Some(original.as_ref()),
-            Purpose::Move { .. } | Purpose::Bulk { .. } | Purpose::Project { .. } => {
+            Purpose::Move { .. }
+            | Purpose::Bulk { .. }
+            | Purpose::Project { .. }
+            | Purpose::Delegate { .. } => {
                 return rules::FieldReview::default();
             }
         };

@@ -51,6 +51,8 @@ pub enum Purpose {
     },
     /// Close or reopen a project, or move its start.
     Project { key: String },
+    /// Hand a pending decision on the item to someone else.
+    Delegate { id: String },
 }
 
 /// The kind of value a field holds.
@@ -318,9 +320,24 @@ impl Form {
         let opt = |name: &str| Some(t(name)).filter(|v| !v.is_empty());
         use ActionKind as K;
         Some(match kind {
-            K::Approve => Action::Approve {
-                conditions: opt("conditions"),
-            },
+            K::Approve => {
+                let terms = crate::domain::conditions::ConditionFields {
+                    expires_by: opt("expires-by").and_then(|d| d.parse().ok()),
+                    mfa: self.value("mfa").is_some_and(|v| !v.is_empty()),
+                    read_only_first: self.value("read-only-first").is_some_and(|v| !v.is_empty()),
+                    hours: opt("hours"),
+                };
+                if terms.is_empty() {
+                    Action::Approve {
+                        conditions: opt("conditions"),
+                    }
+                } else {
+                    Action::ApproveWithConditions {
+                        conditions: opt("conditions"),
+                        terms,
+                    }
+                }
+            }
             K::Submit => Action::Submit { note: opt("note") },
             K::Deny => Action::Deny {
                 reason: t("reason"),
@@ -332,7 +349,10 @@ impl Form {
                 method: opt("method").and_then(|m| m.parse().ok()),
                 note: opt("note"),
             },
-            K::Verify => Action::Verify { note: t("note") },
+            K::Verify => Action::Verify {
+                note: t("note"),
+                reference: opt("reference"),
+            },
             K::Revoke => Action::Revoke { note: t("note") },
             K::Cancel => Action::Cancel { note: opt("note") },
             K::Reopen => Action::Reopen { note: opt("note") },
@@ -369,7 +389,9 @@ impl Form {
     pub fn item_id(&self) -> Option<&str> {
         match &self.purpose {
             Purpose::Add | Purpose::Project { .. } => None,
-            Purpose::Edit { id, .. } | Purpose::Move { id, .. } => Some(id),
+            Purpose::Edit { id, .. } | Purpose::Move { id, .. } | Purpose::Delegate { id } => {
+                Some(id)
+            }
             Purpose::Bulk { targets, .. } => targets.first().map(|(id, _)| id.as_str()),
         }
     }

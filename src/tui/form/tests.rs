@@ -15,11 +15,13 @@ fn people() -> Vec<Person> {
             login: "alice".into(),
             name: "Alice".into(),
             roles: vec![Role::Approver],
+            active: true,
         },
         Person {
             login: "tester".into(),
             name: "tester".into(),
             roles: vec![Role::Coordinator],
+            active: true,
         },
     ]
 }

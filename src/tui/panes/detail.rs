@@ -272,11 +272,13 @@ fn sections(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> [Vec<Lin
         b.text("none in this round", 2, m);
     }
     for a in &it.approvals {
-        let cond = a
-            .conditions
-            .as_deref()
-            .map(|c| format!(" — conditions: {c}"))
-            .unwrap_or_default();
+        let mut said: Vec<String> = a.conditions.iter().cloned().collect();
+        said.extend(a.terms.iter().flat_map(|t| t.describe()));
+        let cond = if said.is_empty() {
+            String::new()
+        } else {
+            format!(" — conditions: {}", said.join("; "))
+        };
         b.text(
             &format!(
                 "✓ {} as {} at {}{cond}",
@@ -302,6 +304,19 @@ fn sections(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> [Vec<Lin
             2,
             t.pending,
         );
+    }
+    for d in &it.delegates {
+        b.text(
+            &format!("{} decision handed from {} to {}", d.capacity, d.from, d.to),
+            2,
+            m,
+        );
+    }
+    if let Some(by) = &it.granted_by {
+        b.text(&format!("granted by {by} (someone else verifies)"), 2, m);
+    }
+    if let Some(r) = &it.verify_reference {
+        b.text(&format!("verification recorded at {r}"), 2, m);
     }
     b.blank();
     let approvals = std::mem::take(&mut b.lines);

@@ -32,6 +32,16 @@ pub fn why(item: &Item, capacity: Capacity) -> String {
     }
 }
 
+/// A decision waiting on one person longer than the stale period says so and offers
+/// delegation (`D`).
+fn with_stale_wait(why: String, it: &Item, look: &Look<'_>) -> String {
+    let settings = crate::domain::blockers::Settings::default();
+    match crate::domain::routing::stale_wait(it, look.now, settings) {
+        Some((who, days)) => format!("{why} · waiting {days}d on {who}: D delegates"),
+        None => why,
+    }
+}
+
 /// Marks a picked row (Space) before its id, in every theme (mono included).
 const PICKED: &str = "✓ ";
 
@@ -135,7 +145,7 @@ fn row<'a>(
         5 => Cell::from(cell(&format::age_since(since, look.now), w)),
         6 => Cell::from(cell(&format!("{given}/{required}"), w)),
         7 => Cell::from(Span::styled(
-            cell(&why_text, w),
+            cell(&with_stale_wait(why_text.clone(), it, look), w),
             if e.capacity == Capacity::Security {
                 theme.privileged
             } else {

@@ -10,11 +10,7 @@ use chrono::{NaiveDate, TimeZone};
 use serde_json::json;
 
 fn person(login: &str, roles: &[Role]) -> Person {
-    Person {
-        login: login.into(),
-        name: login.to_uppercase(),
-        roles: roles.to_vec(),
-    }
+    crate::domain::fixtures::person(login, roles)
 }
 
 fn project() -> Project {
@@ -52,6 +48,7 @@ fn approval_made(t: &machine::Transition) -> Option<ApprovalFacts> {
         capacity: a.capacity,
         conditions: a.conditions.clone(),
         at: ts(a.at),
+        terms: a.terms.as_ref().map(|t| serde_json::to_string(t).unwrap()),
     })
 }
 
@@ -80,6 +77,11 @@ fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
             .extension
             .as_deref()
             .map(crate::store::extend::StoredExtension::from),
+        routing: RoutingFacts {
+            granted_by: it.granted_by.clone(),
+            verify_reference: it.verify_reference.clone(),
+            delegates: it.delegates.clone(),
+        },
         last_seq: 0,
     }
 }
@@ -239,10 +241,12 @@ fn every_move_replays_to_the_item_the_machine_returned() {
                 text: "invited".into(),
             },
         ),
+        // Whoever granted does not verify.
         (
-            &pat,
+            &carol,
             Action::Verify {
                 note: "scope checked".into(),
+                reference: Some("TICKET-7".into()),
             },
         ),
         (
@@ -350,6 +354,7 @@ fn an_edit_sets_the_new_values_and_a_material_one_lapses_the_round() {
         capacity: Capacity::Owner,
         conditions: None,
         at: ts(t2),
+        terms: None,
     }];
     assert_eq!(replayed(&log, "ACME-1"), facts_of(&e.item, &approvals));
     assert_eq!(log.facts.items["ACME-1"].round, 1);
@@ -463,6 +468,7 @@ fn chosen(n: u8) -> Option<Action> {
         },
         7 => Action::Verify {
             note: text("checked"),
+            reference: None,
         },
         8 => Action::Revoke {
             note: text("removed"),
@@ -550,3 +556,52 @@ proptest::proptest! {
 }
 
 mod end_of_access;
+#[test]
+fn a_grant_logged_before_schema_7_names_nobody_and_new_kinds_replay() {
+    let mut log = Log::new();
+    let at = "2026-11-01T09:00:00.000000Z";
+    log.event(
+        at,
+        "carol",
+        Some("ACME-1"),
+        "item-add",
+        &json!({"to": "needed", "fields": fields()}),
+    );
+    log.event(
+        at,
+        "carol",
+        Some("ACME-1"),
+        "submit",
+        &json!({"from": "needed", "to": "requested"}),
+    );
+    log.event(at, "alice", Some("ACME-1"), "delegate", &json!({"capacity": "owner", "from": "alice", "delegate": "ines", "reason": "away", "round": 0}));
+    log.event(at, "ines", Some("ACME-1"), "approve", &json!({"capacity": "owner", "from": "requested", "to": "approved", "terms": {"mfa": true}}));
+    // As a version before schema 7 wrote it: no `granted_by`.
+    log.event(
+        at,
+        "pat",
+        Some("ACME-1"),
+        "grant",
+        &json!({"method": "vault", "from": "approved", "to": "granted"}),
+    );
+    let it = replayed(&log, "ACME-1");
+    assert_eq!(it.routing.granted_by, None);
+    assert_eq!(it.routing.delegates.len(), 1);
+    assert_eq!(it.approvals[0].terms.as_deref(), Some(r#"{"mfa":true}"#));
+    log.event(
+        at,
+        "carol",
+        None,
+        "person",
+        &json!({"login": "ines", "name": "Ines", "roles": ["approver"]}),
+    );
+    log.event(
+        at,
+        "carol",
+        None,
+        "person-deactivate",
+        &json!({"login": "ines"}),
+    );
+    assert!(!log.facts.people["ines"].active);
+    assert!(log.facts.problems.is_empty(), "{:?}", log.facts.problems);
+}
