@@ -9,9 +9,9 @@
 
 mod actions;
 mod app;
+mod asking;
 mod bulk;
 mod copy;
-mod asking;
 mod delegate;
 mod form;
 mod format;

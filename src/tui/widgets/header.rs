@@ -213,11 +213,7 @@ fn tabs(counts: &TabCounts, width: u16, detail: Option<&str>) -> Vec<(Pane, Stri
         .map(|(_, l)| format::width(l) + 1)
         .sum::<usize>()
         - 1;
-    if needed <= width {
-        full
-    } else {
-        labels(true)
-    }
+    if needed <= width { full } else { labels(true) }
 }
 
 /// Which tab is at column `x` of a tab line `width` wide.
