@@ -78,31 +78,8 @@ pub struct Report {
     pub projects: Vec<Measures>,
 }
 
-fn median(v: &mut [f64]) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
-fn bucket(hours: f64) -> &'static str {
-    match hours {
-        h if h < 24.0 => "under-1d",
-        h if h < 72.0 => "1d-3d",
-        h if h < 168.0 => "3d-7d",
-        _ => "over-7d",
-    }
-}
+mod figures;
+use figures::{bucket, median, number_in, round2};
 
 /// Counts for one project, from its events and (when each item was added) its items.
 #[derive(Default)]
@@ -528,13 +505,6 @@ impl Acc {
         m.blocker_age_hours_max = round2(sorted.last().copied().unwrap_or(0.0));
         (m, ages)
     }
-}
-
-/// The number of an item id `KEY-N` of project `key`, written as the store writes it.
-fn number_in(key: &str, id: &str) -> Option<i64> {
-    let n = id.strip_prefix(key)?.strip_prefix('-')?;
-    let v: i64 = n.parse().ok()?;
-    (v > 0 && n.len() == v.to_string().len() && !n.starts_with('+')).then_some(v)
 }
 
 /// Adds the counts of how access ends (see `domain::lifecycle`) of `m` to `o`.
