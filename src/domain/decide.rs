@@ -100,6 +100,15 @@ fn names_login(text: &str, login: &str, name: &str) -> bool {
     name_forms(&text).any(|t| same_name(t, login) || (!name.is_empty() && same_name(t, name)))
 }
 
+/// The refusal of `login` for a part on `item` that `c` keeps them from: "bob requested
+/// ACME-3, so may not {doing}".
+pub fn conflict_refusal(c: Conflict, login: &str, item: &Item, doing: &str) -> Refusal {
+    Refusal::new(
+        c.rule(),
+        format!("{login} {} {}, so may not {doing}", c.describe(), item.id()),
+    )
+}
+
 /// Why `p` may not decide on an item with these fields requested by `requester` and
 /// submitted or reworked by `parties`, or `None` when they may (as far as who they are
 /// goes; roles are checked apart).

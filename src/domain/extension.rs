@@ -99,24 +99,12 @@ pub const REQUESTERS: [Role; 2] = machine::MANAGERS;
 /// temporary access with an end, no request already waiting.)
 pub fn guard_request(item: &Item, project: &Project, p: &Person) -> Result<(), Refusal> {
     machine::require_role(p, &REQUESTERS, "asking for an extension")?;
-    if project.closed_at.is_some() {
-        return Err(Refusal::new(
-            Rule::ProjectOpen,
-            format!("project {} is closed; access is not extended", project.key),
-        ));
-    }
-    if !item.state.access_live() {
-        return Err(Refusal::new(
-            Rule::StateMachine,
-            format!(
-                "{} {} is {}; an extension is a request on live access (granted or verified)",
-                item.id(),
-                item.fields.system,
-                item.state
-            ),
-        )
-        .fix("change the expiry of an item that is not yet granted by editing it"));
-    }
+    machine::require_open(project, "an extension")?;
+    machine::require_live(
+        item,
+        "an extension is a request on live access (granted or verified)",
+    )
+    .map_err(|r| r.fix("change the expiry of an item that is not yet granted by editing it"))?;
     if !item.fields.temporary || item.fields.expires.is_none() {
         return Err(Refusal::new(
             Rule::ExtensionRequest,
@@ -272,14 +260,7 @@ mod tests {
     use crate::domain::machine::{Action, ActionKind, apply, guard};
     use crate::domain::model::{ItemFields, Method};
 
-    fn person(login: &str, roles: &[Role]) -> Person {
-        Person {
-            login: login.into(),
-            name: String::new(),
-            roles: roles.to_vec(),
-            active: true,
-        }
-    }
+    use crate::domain::fixtures::person;
 
     fn t(s: &str) -> DateTime<Utc> {
         s.parse().expect("time")

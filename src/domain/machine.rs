@@ -165,17 +165,17 @@ impl Action {
     pub fn kind(&self) -> ActionKind {
         match self {
             Action::Submit { .. } => ActionKind::Submit,
-            Action::Approve { .. } | Action::ApproveWithConditions { .. } => ActionKind::Approve,
             Action::Deny { .. } => ActionKind::Deny,
             Action::Return { .. } => ActionKind::Return,
             Action::Grant { .. } => ActionKind::Grant,
             Action::Verify { .. } => ActionKind::Verify,
+            Action::Approve { .. } | Action::ApproveWithConditions { .. } => ActionKind::Approve,
             Action::Revoke { .. } => ActionKind::Revoke,
             Action::Cancel { .. } => ActionKind::Cancel,
             Action::Reopen { .. } => ActionKind::Reopen,
             Action::Block { .. } => ActionKind::Block,
-            Action::Unblock => ActionKind::Unblock,
             Action::BreakGlass { .. } => ActionKind::BreakGlass,
+            Action::Unblock => ActionKind::Unblock,
             Action::CloseRetro { .. } => ActionKind::CloseRetro,
             Action::Note { .. } => ActionKind::Note,
             Action::ReportUnsafe { .. } => ActionKind::ReportUnsafe,
@@ -237,6 +237,26 @@ fn or_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
     names.collect::<Vec<_>>().join(" or ")
 }
 
+/// Refuses `what` ("delegate") on a closed project (rule `project-open`).
+pub fn require_open(project: &Project, what: &str) -> Result<(), Refusal> {
+    refuse_unless(project.closed_at.is_none(), Rule::ProjectOpen, || {
+        format!("project {} is closed; {what} is not possible", project.key)
+    })
+}
+
+/// Refuses a move on access that is no longer (or not yet) live: "{id} {system} is
+/// {state}; {why}" (rule `state-machine`).
+pub fn require_live(item: &Item, why: &str) -> Result<(), Refusal> {
+    refuse_unless(item.state.access_live(), Rule::StateMachine, || {
+        format!(
+            "{} {} is {}; {why}",
+            item.id(),
+            item.fields.system,
+            item.state
+        )
+    })
+}
+
 /// Roles that manage projects, tasks and items (add, edit, submit, cancel, import).
 pub const MANAGERS: [Role; 2] = [Role::Admin, Role::Coordinator];
 /// Roles that work on items (grant, verify, revoke, notes, blockers).
@@ -289,17 +309,7 @@ pub fn guard(
     login: &str,
 ) -> Result<(), Refusal> {
     let p = require_registered(actor, login)?;
-    let closed = project.closed_at.is_some();
-    let open_only = |what: &str| {
-        if closed {
-            Err(Refusal::new(
-                Rule::ProjectOpen,
-                format!("project {} is closed; {what} is not possible", project.key),
-            ))
-        } else {
-            Ok(())
-        }
-    };
+    let open_only = |what: &str| require_open(project, what);
     use ActionKind as K;
     use State as S;
     // Most moves need a role, an open project (unless they only record what happened

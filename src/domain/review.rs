@@ -254,16 +254,8 @@ pub fn check_reviewer<'a>(
     let p = machine::require_registered(actor, login)?;
     machine::require_role(p, &REVIEWERS, "deciding in an access review")?;
     if let Some(c) = decide::conflict(&item.fields, &item.requester, &item.parties, p) {
-        return Err(Refusal::new(
-            c.rule(),
-            format!(
-                "{} {} {}, so may not review it",
-                p.login,
-                c.describe(),
-                item.id()
-            ),
-        )
-        .fix("another coordinator or security person reviews it"));
+        return Err(decide::conflict_refusal(c, &p.login, item, "review it")
+            .fix("another coordinator or security person reviews it"));
     }
     Ok(p)
 }
@@ -285,16 +277,10 @@ pub fn check_decidable(
             ),
         ));
     }
-    if !item.state.access_live() {
-        return Err(Refusal::new(
-            Rule::StateMachine,
-            format!(
-                "{} is {}: its access is no longer live, so there is nothing to review",
-                item.id(),
-                item.state
-            ),
-        ));
-    }
+    machine::require_live(
+        item,
+        "its access is no longer live, so there is nothing to review",
+    )?;
     Ok(())
 }
 
@@ -321,14 +307,7 @@ mod tests {
     use super::*;
     use crate::domain::model::{ItemFields, State};
 
-    fn person(login: &str, roles: &[Role]) -> Person {
-        Person {
-            login: login.into(),
-            name: String::new(),
-            roles: roles.to_vec(),
-            active: true,
-        }
-    }
+    use crate::domain::fixtures::person;
 
     fn live_item() -> Item {
         let fields = ItemFields {

@@ -306,15 +306,7 @@ pub fn delegate(
     now: DateTime<Utc>,
 ) -> Result<Transition, Refusal> {
     let p = require_registered(actor, login)?;
-    if project.closed_at.is_some() {
-        return Err(Refusal::new(
-            Rule::ProjectOpen,
-            format!(
-                "project {} is closed; delegate is not possible",
-                project.key
-            ),
-        ));
-    }
+    super::machine::require_open(project, "delegate")?;
     if item.state != State::Requested {
         return Err(Refusal::new(
             Rule::StateMachine,
@@ -348,16 +340,8 @@ pub fn delegate(
         )));
     }
     if let Some(c) = decide::conflict(&item.fields, &item.requester, &item.parties, to) {
-        return Err(Refusal::new(
-            c.rule(),
-            format!(
-                "{} {} {}, so may not decide on it",
-                to.login,
-                c.describe(),
-                item.id()
-            ),
-        )
-        .fix("hand the decision to someone who is not party to the item"));
+        return Err(decide::conflict_refusal(c, &to.login, item, "decide on it")
+            .fix("hand the decision to someone who is not party to the item"));
     }
     if approved(item, &to.login) {
         return Err(Refusal::new(

@@ -25,12 +25,15 @@ pub struct StoredApproval {
 /// An extension request, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredExtension {
+    /// The end asked for.
     pub expires: NaiveDate,
+    /// The approvals it has so far.
+    #[serde(default)]
+    pub approvals: Vec<StoredApproval>,
+    /// Who asked, when, and why.
     pub by: String,
     pub at: String,
     pub reason: Option<String>,
-    #[serde(default)]
-    pub approvals: Vec<StoredApproval>,
 }
 
 impl StoredExtension {

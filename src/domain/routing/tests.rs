@@ -1,14 +1,7 @@
 use super::*;
 use crate::domain::machine;
 
-fn person(login: &str, roles: &[Role]) -> Person {
-    Person {
-        login: login.into(),
-        name: String::new(),
-        roles: roles.to_vec(),
-        active: true,
-    }
-}
+use crate::domain::fixtures::person;
 
 fn team() -> Vec<Person> {
     vec![

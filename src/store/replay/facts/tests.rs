@@ -110,6 +110,14 @@ impl Log {
         log
     }
 
+    /// A log of project ACME with item ACME-1 of `fields` added by carol at `at`.
+    fn with_item(at: &str, fields: Value) -> Log {
+        let mut log = Log::new();
+        let added = json!({"to": "needed", "fields": fields});
+        log.event(at, "carol", Some("ACME-1"), "item-add", &added);
+        log
+    }
+
     fn event(&mut self, at: &str, login: &str, item: Option<&str>, kind: &str, payload: &Value) {
         self.seq += 1;
         self.facts.apply(&EventIn {

@@ -5,15 +5,8 @@ use super::*;
 
 #[test]
 fn unsafe_attempts_from_before_the_rotation_mark_change_no_table() {
-    let mut log = Log::new();
     let at = "2026-11-02T09:00:00.000000Z";
-    log.event(
-        at,
-        "carol",
-        Some("ACME-1"),
-        "item-add",
-        &json!({"to": "needed", "fields": {"system": "CRM"}}),
-    );
+    let mut log = Log::with_item(at, json!({"system": "CRM"}));
     let before = replayed(&log, "ACME-1");
     // As recorded before schema 8: counted, the item untouched.
     let old = json!({"channel": "email", "note": "mailed", "field": "channel", "detector": "reported-email"});

@@ -4,15 +4,8 @@ use super::*;
 
 #[test]
 fn a_grant_logged_before_schema_7_names_nobody_and_new_kinds_replay() {
-    let mut log = Log::new();
     let at = "2026-11-01T09:00:00.000000Z";
-    log.event(
-        at,
-        "carol",
-        Some("ACME-1"),
-        "item-add",
-        &json!({"to": "needed", "fields": fields()}),
-    );
+    let mut log = Log::with_item(at, json!(fields()));
     log.event(
         at,
         "carol",
