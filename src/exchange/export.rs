@@ -241,7 +241,7 @@ pub fn item_json(v: &ItemView) -> Value {
         "updated_at": time_text(it.updated_at),
         "extension": extension,
     });
-    // Routing and fulfilment (issue 13), added after the fields above.
+    // Routing and fulfilment, added after the fields above.
     j["conditions"] = opt_note(crate::domain::conditions::summary(it).as_deref());
     j["condition_fields"] = terms_json(&crate::domain::conditions::merged(it));
     j["granted_by"] = opt_line(it.granted_by.as_deref());

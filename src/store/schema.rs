@@ -290,7 +290,7 @@ INSERT INTO meta (key, value)
        OR EXISTS (SELECT 1 FROM projects) OR EXISTS (SELECT 1 FROM items);
 "#;
 
-// Risk routing, delegation, fulfilment by two people, people who leave (issue 13):
+// Risk routing, delegation, fulfilment by two people, people who leave:
 // - an item privileged and client-owned (or over a shared credential) needs two
 //   different security approvals in one round: `approvals` is rebuilt keeping one
 //   decision per person per round, no longer one per capacity; `terms` holds the
