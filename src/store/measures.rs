@@ -5,6 +5,20 @@
 use crate::domain::{Item, State};
 use chrono::NaiveDate;
 
+/// The median of `v` (0 when empty), sorting it.
+pub(super) fn median(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
 /// Deprovisioning completion, counted item by item. `due`: items ever granted whose
 /// end has come — temporary access whose expiry is today or earlier in the project's
 /// zone, or any access of a closed project; `done`: those of them revoked. Permanent

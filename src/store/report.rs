@@ -6,6 +6,7 @@
 use super::error::Result;
 use super::handle::Store;
 use super::lean::{LEAN_SQL, Lean, parse_at, with_text};
+use super::measures::median;
 pub use super::measures::{Deprovisioning, end_of_access};
 use super::schema::MEASURED_KINDS;
 use crate::domain::blockers::{self, Readiness};
@@ -76,19 +77,6 @@ pub struct Report {
     pub generated_at: DateTime<Utc>,
     pub overall: Measures,
     pub projects: Vec<Measures>,
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
 }
 
 fn round2(x: f64) -> f64 {
