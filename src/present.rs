@@ -322,11 +322,13 @@ pub fn event_summary(e: &Event) -> String {
     text::sanitize(&parts.join(" · ")).into_owned()
 }
 
-/// The nudge for an item as listed (its blockers as assessed when it was read), at
-/// `now`: the same message in the detail view, on the clipboard and from the CLI.
+/// The nudge for an item as listed (its blockers as assessed when it was read), with
+/// the people registered, at `now`: the same message in the detail view, on the
+/// clipboard and from the CLI.
 pub fn nudge(
     v: &crate::store::ItemView,
     project: &crate::domain::Project,
+    people: &[crate::domain::Person],
     now: DateTime<Utc>,
 ) -> Option<crate::domain::nudge::Nudge> {
     crate::domain::nudge::for_item(&crate::domain::nudge::Context {
@@ -334,6 +336,7 @@ pub fn nudge(
         project,
         reasons: &v.reasons,
         blocked_since: v.blocked_since,
+        people,
         now,
     })
 }

@@ -9,7 +9,8 @@ use serde_json::json;
 pub fn nudge(store: &Store, id: &str, json: bool) -> CmdResult {
     let v = store.item_view(id)?;
     let project = store.project(&v.item.project)?;
-    let n = present::nudge(&v, &project, store.now());
+    let people = store.people()?;
+    let n = present::nudge(&v, &project, &people, store.now());
     if json {
         let body = match &n {
             Some(n) => {

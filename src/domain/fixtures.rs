@@ -29,5 +29,6 @@ pub fn project(name: &str, start: &str, tz: &str) -> Project {
         coordinator: "carol".into(),
         closed_at: None,
         reviewed: false,
+        review_started: None,
     }
 }

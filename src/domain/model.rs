@@ -260,6 +260,10 @@ pub struct Project {
     /// The project has an open or completed access review (derived, not stored).
     #[serde(default)]
     pub reviewed: bool,
+    /// When its latest access review started, the one an undecided access waits in
+    /// (derived, not stored; not in JSON).
+    #[serde(skip)]
+    pub review_started: Option<DateTime<Utc>>,
 }
 
 /// A new project, as a person enters it: what the rules check before it is added

@@ -1,19 +1,23 @@
 //! Nudges: a copy-ready message for whoever an item waits on, so a coordinator can
-//! chase a decision, a blocker or access about to end without a mail server. Each
+//! chase a decision, a blocker, access about to end or an access review without a
+//! mail server. Each
 //! nudge says who it is for, what it is about, since when it waits and what to do,
 //! and it never asks for a credential: its last line says nothing secret belongs in a
 //! reply, and the access goes only through the item's safe collection method.
 //!
 //! The situation is read from what the rest of the domain already decided: the state,
 //! the blocker reasons of [`blockers::assess`](super::blockers::assess), the next step
-//! of [`blockers::next_step`] and the item's dates. The clock is passed in.
+//! of [`blockers::next_step`], the item's dates and its review mark, who may review it
+//! ([`review::eligible_reviewers`]) and when the project's review started. The clock
+//! is passed in.
 //!
-//! Adding a situation (a periodic access review waiting on a reviewer, say) means a
-//! [`Situation`] variant and one more function in the chain of [`for_item`]: the
-//! message shape and its safety line stay the same for every situation.
+//! Adding a situation means a [`Situation`] variant and one more function in the chain
+//! of [`for_item`]: the message shape and its safety line stay the same for every
+//! situation.
 
 use super::blockers::{self, Reason};
-use super::model::{Capacity, Item, Project, State};
+use super::model::{Capacity, Item, Person, Project, State};
+use super::review::{self, ReviewMark};
 use super::text::sanitize;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -33,6 +37,9 @@ pub enum Situation {
     Blocker,
     /// Live access (or its security exception) ends soon.
     Expiring,
+    /// Live access waits for a decision in an open access review (not yet overdue:
+    /// an overdue one is a blocker).
+    Review,
 }
 
 impl Situation {
@@ -42,6 +49,7 @@ impl Situation {
             Situation::Decision => "decision",
             Situation::Blocker => "blocker",
             Situation::Expiring => "expiring",
+            Situation::Review => "review",
         }
     }
 }
@@ -55,6 +63,8 @@ pub struct Context<'a> {
     pub reasons: &'a [Reason],
     /// Start of the current blocking spell.
     pub blocked_since: Option<DateTime<Utc>>,
+    /// The people registered: who may review an access is named among them.
+    pub people: &'a [Person],
     pub now: DateTime<Utc>,
 }
 
@@ -93,7 +103,10 @@ pub struct Wait {
 
 /// The nudge for an item at `c.now`, or `None` when it waits on no one.
 pub fn for_item(c: &Context<'_>) -> Option<Nudge> {
-    decision(c).or_else(|| blocker(c)).or_else(|| expiring(c))
+    decision(c)
+        .or_else(|| blocker(c))
+        .or_else(|| under_review(c))
+        .or_else(|| expiring(c))
 }
 
 impl Nudge {
@@ -244,6 +257,13 @@ fn blocker(c: &Context<'_>) -> Option<Nudge> {
             with_fallback(&step.who, &coordinator),
             format!("revoke the access now: it ended on {expires}."),
         )),
+        Reason::ReviewOverdue { due } => Some((
+            reviewers(c),
+            format!(
+                "certify or revoke the access of {} in the access review now: it was due on {due}.",
+                it.id()
+            ),
+        )),
         Reason::ProjectClosedStillGranted => Some((
             with_fallback(&step.who, &coordinator),
             "revoke the access: the project is closed.".to_string(),
@@ -285,6 +305,61 @@ fn exception_owner(it: &Item, coordinator: &str) -> String {
         .filter(|o| !o.trim().is_empty())
         .map(|o| format!("{} (exception owner)", sanitize(o)))
         .unwrap_or_else(|| coordinator.to_string())
+}
+
+/// Reviewers named in a review nudge; more are counted.
+const NAMED_REVIEWERS: usize = 4;
+
+/// Live access waiting for a decision in an open access review, not yet overdue (an
+/// overdue one blocks, and the blocker's nudge says so). It waits since the review
+/// started (the item's mark keeps only the due date; the project knows the start).
+fn under_review(c: &Context<'_>) -> Option<Nudge> {
+    let it = c.item;
+    let Some(ReviewMark::Pending { due }) = it.review else {
+        return None;
+    };
+    let today = blockers::today(c.project, c.now);
+    if !it.state.access_live() || due.is_some_and(|d| d < today) {
+        return None;
+    }
+    let since = c.project.review_started.unwrap_or(it.updated_at);
+    let mut n = nudge(c, Situation::Review, since);
+    n.to = reviewers(c);
+    n.wait.waiting = match due {
+        Some(d) => format!(
+            "waiting for a decision in the access review of project {}, due {d}",
+            it.project
+        ),
+        None => format!(
+            "waiting for a decision in the access review of project {}",
+            it.project
+        ),
+    };
+    n.ask = format!(
+        "certify or revoke the access of {} in the access review in accessdesk: certify it if it is still needed, revoke it if not (one decision is enough).",
+        it.id()
+    );
+    Some(n)
+}
+
+/// Who may decide on the item in an access review, named (the first few) by login.
+fn reviewers(c: &Context<'_>) -> String {
+    let names: Vec<String> = review::eligible_reviewers(c.item, c.people)
+        .into_iter()
+        .map(|l| sanitize(l).into_owned())
+        .collect();
+    match names.as_slice() {
+        [] => "a coordinator or security person who is not party to this access (none registered may review it)".to_string(),
+        [one] => format!("{one} (access reviewer)"),
+        [first @ .., last] if names.len() <= NAMED_REVIEWERS => {
+            format!("{} or {last} (access reviewers)", first.join(", "))
+        }
+        _ => format!(
+            "{} or one of {} other access reviewers",
+            names[..NAMED_REVIEWERS].join(", "),
+            names.len() - NAMED_REVIEWERS
+        ),
+    }
 }
 
 /// Live access, or its security exception, ending within [`EXPIRY_NOTICE_DAYS`].
@@ -332,7 +407,8 @@ fn expiring(c: &Context<'_>) -> Option<Nudge> {
 mod tests {
     use super::*;
     use crate::domain::blockers::{Settings, assess};
-    use crate::domain::model::{Approval, Exception, ItemFields, Method, Person};
+    use crate::domain::fixtures::person;
+    use crate::domain::model::{Approval, Exception, ItemFields, Method, Person, Role};
 
     fn t(s: &str) -> DateTime<Utc> {
         s.parse().expect("a test time")
@@ -358,17 +434,33 @@ mod tests {
 
     /// The nudge as the front ends build it: from the domain's own assessment.
     fn nudge_at(it: &Item, now: &str, approver: Option<&Person>) -> Option<Nudge> {
-        let p = project();
-        let now = t(now);
         let people: Vec<Person> = approver.into_iter().cloned().collect();
-        let a = assess(it, &p, now, Settings::default(), &people.as_slice());
+        nudge_with(it, &project(), now, &people)
+    }
+
+    fn nudge_with(it: &Item, p: &Project, now: &str, people: &[Person]) -> Option<Nudge> {
+        let now = t(now);
+        let a = assess(it, p, now, Settings::default(), &people);
         for_item(&Context {
             item: it,
-            project: &p,
+            project: p,
             reasons: &a.reasons,
             blocked_since: a.since,
+            people,
             now,
         })
+    }
+
+    /// Live access of ACME-3 in an access review of its project started on 1 March.
+    fn in_review(due: Option<&str>) -> (Item, Project) {
+        let mut it = item(State::Verified, "2026-02-20T09:00:00Z");
+        it.review = Some(ReviewMark::Pending {
+            due: due.map(|d| d.parse().expect("date")),
+        });
+        let mut p = project();
+        p.reviewed = true;
+        p.review_started = Some(t("2026-03-01T08:00:00Z"));
+        (it, p)
     }
 
     /// Never a request for a credential, whatever the situation.
@@ -553,6 +645,91 @@ mod tests {
         assert_eq!(n.situation, Situation::Expiring);
         assert_eq!(n.to, "carol (coordinator)");
         assert!(n.wait.waiting.ends_with("(today)"), "{}", n.wait.waiting);
+    }
+
+    #[test]
+    fn an_open_review_goes_to_the_eligible_reviewers_since_it_started() {
+        let (it, p) = in_review(Some("2026-03-31"));
+        let people = [
+            person("sam", &[Role::Security]),
+            person("carol", &[Role::Coordinator]),
+            // The requester, an approver and the credential owner may not review it.
+            person("rob", &[Role::Coordinator]),
+            person("alice", &[Role::Approver]),
+            Person {
+                name: "Dana".into(),
+                ..person("dana", &[Role::Security])
+            },
+        ];
+        let n = nudge_with(&it, &p, "2026-03-04T10:00:00Z", &people).expect("a nudge");
+        assert_safe(&n);
+        assert_eq!(n.situation, Situation::Review);
+        assert_eq!(n.wait.days, 3);
+        assert_eq!(
+            n.text(),
+            "To: carol or sam (access reviewers)\n\
+             About: ACME-3, access to Analytics as Editor (purpose: campaign reporting), project ACME\n\
+             Since: 2026-03-01 (3 days), waiting for a decision in the access review of project ACME, due 2026-03-31\n\
+             Please: certify or revoke the access of ACME-3 in the access review in accessdesk: certify it if it is still needed, revoke it if not (one decision is enough).\n\
+             Nothing secret belongs in a reply to this message: the access is handed over only through the agreed safe method (vault)."
+        );
+        // One reviewer, many, none.
+        let one = nudge_with(&it, &p, "2026-03-04T10:00:00Z", &people[..1]).expect("a nudge");
+        assert_eq!(one.to, "sam (access reviewer)");
+        let many: Vec<Person> = ["a1", "a2", "a3", "a4", "a5", "a6"]
+            .iter()
+            .map(|l| person(l, &[Role::Security]))
+            .collect();
+        let n = nudge_with(&it, &p, "2026-03-04T10:00:00Z", &many).expect("a nudge");
+        assert_eq!(n.to, "a1, a2, a3, a4 or one of 2 other access reviewers");
+        let none = nudge_with(&it, &p, "2026-03-04T10:00:00Z", &[]).expect("a nudge");
+        assert_safe(&none);
+        assert_eq!(
+            none.to,
+            "a coordinator or security person who is not party to this access (none registered may review it)"
+        );
+    }
+
+    #[test]
+    fn an_overdue_review_is_a_blocker_and_an_open_one_wins_over_an_ending() {
+        let (mut it, p) = in_review(Some("2026-03-05"));
+        let people = [person("sam", &[Role::Security])];
+        let n = nudge_with(&it, &p, "2026-03-07T10:00:00Z", &people).expect("a nudge");
+        assert_eq!(n.situation, Situation::Blocker);
+        assert_eq!(n.reasons, vec!["access review due 2026-03-05, not decided"]);
+        assert_eq!(n.to, "sam (access reviewer)");
+        assert_eq!(
+            n.ask,
+            "certify or revoke the access of ACME-3 in the access review now: it was due on 2026-03-05."
+        );
+        // Without a due date it never becomes overdue; ending soon, the review is
+        // still what waits on someone.
+        it.review = Some(ReviewMark::Pending { due: None });
+        it.fields.temporary = true;
+        it.fields.expires = Some("2026-03-12".parse().expect("date"));
+        let n = nudge_with(&it, &p, "2026-03-07T10:00:00Z", &people).expect("a nudge");
+        assert_eq!(n.situation, Situation::Review);
+        assert_eq!(
+            n.wait.waiting,
+            "waiting for a decision in the access review of project ACME"
+        );
+        // Decided (no mark): the ending is what is left to chase.
+        it.review = None;
+        let n = nudge_with(&it, &p, "2026-03-07T10:00:00Z", &people).expect("a nudge");
+        assert_eq!(n.situation, Situation::Expiring);
+    }
+
+    #[test]
+    fn a_review_whose_start_is_unknown_waits_since_the_last_change() {
+        let (mut it, mut p) = in_review(None);
+        p.review_started = None;
+        it.updated_at = t("2026-02-25T09:00:00Z");
+        let people = [person("sam", &[Role::Security])];
+        let n = nudge_with(&it, &p, "2026-03-04T10:00:00Z", &people).expect("a nudge");
+        assert_eq!(n.wait.since_date.to_string(), "2026-02-25");
+        // Access no longer live is not reviewed.
+        it.state = State::Revoked;
+        assert_eq!(nudge_with(&it, &p, "2026-03-04T10:00:00Z", &people), None);
     }
 
     #[test]

@@ -260,6 +260,18 @@ pub fn check_reviewer<'a>(
     Ok(p)
 }
 
+/// Everyone who may decide on `item` in a review now (see [`check_reviewer`]): active
+/// coordinators and security people who are not party to it, by login.
+pub fn eligible_reviewers<'a>(item: &Item, people: &'a [Person]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = people
+        .iter()
+        .filter(|p| check_reviewer(item, Some(p), &p.login).is_ok())
+        .map(|p| p.login.as_str())
+        .collect();
+    out.sort_unstable();
+    out
+}
+
 /// May a decision be recorded on `item` in a campaign where it stands undecided or
 /// decided as `already` (by `by`)? The access must still be live and undecided.
 pub fn check_decidable(
@@ -352,6 +364,23 @@ mod tests {
             check_reviewer(&it, None, "nobody").unwrap_err().rule,
             Rule::Registered
         );
+    }
+
+    #[test]
+    fn eligible_reviewers_are_the_active_ones_without_a_stake() {
+        let it = live_item();
+        let mut gone = person("gus", &[Role::Security]);
+        gone.active = false;
+        let people = [
+            person("sam", &[Role::Security]),
+            person("hank", &[Role::Security]),
+            person("carol", &[Role::Coordinator]),
+            person("ann", &[Role::Approver]),
+            person("rita", &[Role::Coordinator]),
+            gone,
+        ];
+        assert_eq!(eligible_reviewers(&it, &people), vec!["carol", "sam"]);
+        assert!(eligible_reviewers(&it, &[]).is_empty());
     }
 
     #[test]

@@ -142,13 +142,16 @@ pub(crate) fn project(r: &Row<'_>) -> rusqlite::Result<Project> {
         coordinator: text(r, 5),
         closed_at: time(r, 6),
         reviewed: flag(r, 7),
+        review_started: time(r, 8),
     })
 }
 
-/// The columns of a project, and whether it has had an access review (which the
-/// credential owner's instruction mentions).
+/// The columns of a project, whether it has had an access review (which the
+/// credential owner's instruction mentions) and when the latest one started (which a
+/// nudge for an undecided access gives as its start).
 pub(crate) const PROJECT_COLUMNS: &str = "key, name, client, start_date, tz, coordinator, closed_at, \
-    EXISTS (SELECT 1 FROM review_campaigns WHERE review_campaigns.project = projects.key)";
+    EXISTS (SELECT 1 FROM review_campaigns WHERE review_campaigns.project = projects.key), \
+    (SELECT max(started_at) FROM review_campaigns WHERE review_campaigns.project = projects.key)";
 
 /// The pending decisions handed on, stored as JSON ('' when none).
 fn delegates(r: &Row<'_>, i: usize) -> Vec<crate::domain::routing::Delegate> {

@@ -34,6 +34,7 @@ impl App {
                 .get(&v.item.id())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]),
+            people: &self.people,
         })
     }
 

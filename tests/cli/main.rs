@@ -14,6 +14,7 @@ mod defects;
 mod demo;
 mod disguise;
 mod end_of_access;
+mod every_action;
 mod expiry;
 mod injection;
 mod layout;

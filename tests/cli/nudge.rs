@@ -115,3 +115,49 @@ fn nothing_waiting_is_said_plainly() {
     let missing = db.run(&["item", "nudge", "ACME-99"]);
     assert_ne!(missing.code, 0, "{missing:?}");
 }
+
+#[test]
+fn access_waiting_in_an_open_review_goes_to_its_eligible_reviewers() {
+    let Some(acc) = accounts() else {
+        return;
+    };
+    let db = Db::new();
+    db.team();
+    let id = db.requested(&NewItem::new());
+    db.run_as(&acc.approver, &["item", "approve", &id]).ok();
+    db.run(&["item", "grant", &id]).ok();
+    db.run(&["review", "start", "--project", "ACME", "--due", LATER])
+        .ok();
+    let started = db.run(&["review", "show", "1", "--json"]).ok().json()["started_at"].clone();
+
+    let text = db.run(&["item", "nudge", &id]).ok().stdout;
+    assert_safe(&text);
+    let lines: Vec<&str> = text.lines().collect();
+    // Not the requester (who runs the tests) nor a plain approver: the security people.
+    assert_eq!(
+        lines[0],
+        format!("To: {DUAL} or {SECURITY} (access reviewers)"),
+        "{text}"
+    );
+    assert!(
+        lines[2].ends_with(&format!(
+            "(today), waiting for a decision in the access review of project ACME, due {LATER}"
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        lines[3],
+        format!(
+            "Please: certify or revoke the access of {id} in the access review in accessdesk: certify it if it is still needed, revoke it if not (one decision is enough)."
+        )
+    );
+    let j = db.run(&["item", "nudge", &id, "--json"]).ok().json();
+    assert_eq!(j["situation"], "review");
+    // Since the review started.
+    assert_eq!(j["since"], started, "{j}");
+
+    // Decided: nothing waits on anyone any more.
+    db.run_as(&acc.security, &["review", "certify", &id]).ok();
+    let out = db.run(&["item", "nudge", &id]).ok().stdout;
+    assert!(out.contains("nothing waits on anyone"), "{out}");
+}

@@ -19,7 +19,8 @@ fn nudge_text(fx: &Db, id: &str) -> Option<String> {
     let store = open(&fx.path, tester());
     let v = store.item_view(id).expect("item view");
     let p = store.project(&v.item.project).expect("project");
-    accessdesk::present::nudge(&v, &p, now()).map(|n| n.text())
+    let people = store.people().expect("people");
+    accessdesk::present::nudge(&v, &p, &people, now()).map(|n| n.text())
 }
 
 fn is_flagged(fx: &Db, id: &str) -> bool {

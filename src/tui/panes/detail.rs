@@ -93,6 +93,8 @@ pub struct Subject<'a> {
     pub v: &'a ItemView,
     pub project: Option<&'a Project>,
     pub tasks: &'a [String],
+    /// The people registered (the nudge names who may review an access).
+    pub people: &'a [crate::domain::Person],
 }
 
 /// The detail view laid out for an inner width of `width`.
@@ -113,7 +115,9 @@ pub fn columns(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> Colum
 /// The sections of the detail view at `width` columns: the fields, blocking and
 /// tasks, approvals, the collection instruction, the history.
 fn sections(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> [Vec<Line<'static>>; 5] {
-    let Subject { v, project, tasks } = s;
+    let Subject {
+        v, project, tasks, ..
+    } = s;
     let t = look.theme;
     let it = &v.item;
     let f = &it.fields;
@@ -359,7 +363,10 @@ fn nudge_section(look: &Look<'_>, s: Subject<'_>, width: u16) -> Vec<Line<'stati
         lines: Vec::new(),
     };
     b.heading("Nudge (y copies it)", t.title);
-    match s.project.and_then(|p| present::nudge(s.v, p, look.now)) {
+    match s
+        .project
+        .and_then(|p| present::nudge(s.v, p, s.people, look.now))
+    {
         Some(nudge) => {
             for line in nudge.text().lines() {
                 b.text(line, 2, t.normal);
