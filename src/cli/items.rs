@@ -40,11 +40,11 @@ fn none_if_empty(s: String) -> Option<String> {
 fn fields_for_add(a: FieldArgs, f: AddFlags) -> Result<ItemFields, Failure> {
     let exception = match (a.exception, a.exception_owner, a.exception_expires) {
         (None, None, None) => None,
-        (reason, owner, expires) => Some(Exception {
+        (reason, owner, expires) => Some(Box::new(Exception {
             reason: reason.unwrap_or_default(),
             owner,
             expires,
-        }),
+        })),
     };
     Ok(ItemFields {
         system: a.system.unwrap_or_default(),

@@ -278,11 +278,11 @@ impl Replay<'_> {
     fn fields(&self, p: &SampleProject, it: &SampleItem) -> Result<ItemFields, DemoError> {
         let opt_date = |d: Option<i64>| d.map(|d| self.date(p, d)).transpose();
         let exception = match &it.exception {
-            Some(e) => Some(Exception {
+            Some(e) => Some(Box::new(Exception {
                 reason: e.reason.clone(),
                 owner: Some(self.login(&e.owner)?),
                 expires: Some(self.date(p, e.expires)?),
-            }),
+            })),
             None => None,
         };
         Ok(ItemFields {

@@ -713,11 +713,11 @@ mod tests {
     fn an_expired_exception_blocks_live_access_only() {
         let p = project();
         let mut it = item(State::Verified, "2026-03-01T09:00:00Z");
-        it.fields.exception = Some(Exception {
+        it.fields.exception = Some(Box::new(Exception {
             reason: "legacy SSO".into(),
             owner: Some("sam".into()),
             expires: NaiveDate::from_ymd_opt(2026, 3, 15),
-        });
+        }));
         let s = Settings::default();
         assert!(reasons(&it, &p, t("2026-03-15T12:00:00Z"), s).is_empty());
         let later = t("2026-03-17T12:00:00Z");

@@ -387,11 +387,11 @@ mod tests {
         let r = check_named_people(&f, "carol", Some(&p), None).unwrap_err();
         assert_eq!(r.rule, Rule::NoApprovalOfOwnAccess);
         f.holder = None;
-        f.exception = Some(Exception {
+        f.exception = Some(Box::new(Exception {
             reason: "legacy".into(),
             owner: Some("frank".into()),
             expires: None,
-        });
+        }));
         let r = check_named_people(&f, "carol", Some(&p), Some(&p)).unwrap_err();
         assert_eq!(r.rule, Rule::NoApprovalByExceptionOwner);
         f.exception = None;

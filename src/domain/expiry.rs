@@ -144,11 +144,13 @@ mod tests {
             system: "Stripe".into(),
             temporary: expires.is_some(),
             expires,
-            exception: exception.map(|d| Exception {
-                reason: "no delegated access".into(),
-                owner: Some("sam".into()),
-                expires: Some(d),
-            }),
+            exception: exception
+                .map(|d| Exception {
+                    reason: "no delegated access".into(),
+                    owner: Some("sam".into()),
+                    expires: Some(d),
+                })
+                .map(Box::new),
             ..Default::default()
         };
         let mut it = Item::new(

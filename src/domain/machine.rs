@@ -589,7 +589,7 @@ pub fn apply(
                 capacity,
                 conditions: conditions.clone().filter(|c| !c.trim().is_empty()),
                 at: now,
-                terms: terms.cloned(),
+                terms: terms.cloned().map(Box::new),
             };
             next.approvals.push(approval.clone());
             new_approval = Some(approval);

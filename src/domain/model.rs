@@ -295,7 +295,7 @@ pub struct Approval {
     pub at: DateTime<Utc>,
     /// The structured conditions, when any were given (schema 7).
     #[serde(default)]
-    pub terms: Option<super::conditions::ConditionFields>,
+    pub terms: Option<Box<super::conditions::ConditionFields>>,
 }
 
 /// The editable description of an access item: everything a person fills in.
@@ -315,7 +315,7 @@ pub struct ItemFields {
     pub privileged: bool,
     pub shared_credential: bool,
     pub client_owned: bool,
-    pub exception: Option<Exception>,
+    pub exception: Option<Box<Exception>>,
     pub needed_by: Option<NaiveDate>,
     pub notes: String,
 }
@@ -596,7 +596,7 @@ pub struct ItemPatch {
     pub privileged: Option<bool>,
     pub shared_credential: Option<bool>,
     pub client_owned: Option<bool>,
-    pub exception: Option<Option<Exception>>,
+    pub exception: Option<Option<Box<Exception>>>,
     pub needed_by: Option<Option<NaiveDate>>,
     pub notes: Option<String>,
 }

@@ -584,11 +584,11 @@ mod tests {
     #[test]
     fn expired_exception_goes_to_its_owner() {
         let mut it = item(State::Granted, "2026-03-02T09:00:00Z");
-        it.fields.exception = Some(Exception {
+        it.fields.exception = Some(Box::new(Exception {
             reason: "legacy system".into(),
             owner: Some("sam".into()),
             expires: Some("2026-03-04".parse().expect("date")),
-        });
+        }));
         let n = nudge_at(&it, "2026-03-05T10:00:00Z", None).expect("a nudge");
         assert_safe(&n);
         assert_eq!(n.to, "sam (exception owner)");
@@ -635,11 +635,11 @@ mod tests {
     #[test]
     fn exception_ending_soon_goes_to_its_owner() {
         let mut it = item(State::Verified, "2026-03-02T09:00:00Z");
-        it.fields.exception = Some(Exception {
+        it.fields.exception = Some(Box::new(Exception {
             reason: "legacy system".into(),
             owner: None,
             expires: Some("2026-03-04".parse().expect("date")),
-        });
+        }));
         let n = nudge_at(&it, "2026-03-04T10:00:00Z", None).expect("a nudge");
         assert_safe(&n);
         assert_eq!(n.situation, Situation::Expiring);

@@ -539,11 +539,11 @@ mod review_tests {
             temporary: true,
             expires: Some(d("2026-01-01")),
             needed_by: Some(d("2026-01-02")),
-            exception: Some(Exception {
+            exception: Some(Box::new(Exception {
                 reason: "legacy".into(),
                 owner: None,
                 expires: Some(d("2025-12-01")),
-            }),
+            })),
             ..Default::default()
         };
         let review = review_fields(&f, d("2026-02-01"), None);

@@ -172,7 +172,7 @@ pub fn item_json(v: &ItemView) -> Value {
             "login": line(&a.login),
             "capacity": a.capacity.as_str(),
             "conditions": opt_note(a.conditions.as_deref()),
-            "condition_fields": a.terms.as_ref().map_or(Value::Null, terms_json),
+            "condition_fields": a.terms.as_deref().map_or(Value::Null, terms_json),
             "at": time_text(a.at),
         })
     };

@@ -456,7 +456,7 @@ fn parse_row(
         privileged,
         shared_credential,
         client_owned,
-        exception,
+        exception: exception.map(Box::new),
         needed_by,
         notes,
     })

@@ -150,11 +150,11 @@ fn a_file_with_only_the_item_columns_imports() {
     assert_eq!(f.deprovision, Some(Deprovision::AtProjectEnd));
     assert_eq!(
         f.exception,
-        Some(Exception {
+        Some(Box::new(Exception {
             reason: "legacy system".into(),
             owner: Some("sam".into()),
             expires: NaiveDate::from_ymd_opt(2026, 5, 1),
-        })
+        }))
     );
     assert_eq!(f.notes, "first\nsecond");
 }
@@ -682,11 +682,11 @@ fn risky_fields() -> ItemFields {
         privileged: true,
         shared_credential: false,
         client_owned: true,
-        exception: Some(Exception {
+        exception: Some(Box::new(Exception {
             reason: "\tindented, \"quoted\"".into(),
             owner: Some("sam".into()),
             expires: NaiveDate::from_ymd_opt(2026, 4, 1),
-        }),
+        })),
         needed_by: NaiveDate::from_ymd_opt(2026, 2, 1),
         notes: "=HYPERLINK(\"http://x\")\nsecond line, with comma\tand tab\nüñí 中文".into(),
     }

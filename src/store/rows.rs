@@ -102,7 +102,7 @@ pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
             privileged: flag(r, 14),
             shared_credential: flag(r, 15),
             client_owned: flag(r, 16),
-            exception,
+            exception: exception.map(Box::new),
             needed_by: date(r, 20),
             notes: text(r, 21),
         },

@@ -90,11 +90,11 @@ fn sample_items() -> Vec<ItemFields> {
             deprovision: Some(Deprovision::AtProjectEnd),
             privileged: true,
             client_owned: true,
-            exception: Some(Exception {
+            exception: Some(Box::new(Exception {
                 reason: "legacy CMS has no roles below admin".into(),
                 owner: Some("sam".into()),
                 expires: date(2026, 4, 1),
-            }),
+            })),
             notes: "- call client first\n@Dana: confirm scope, then\tsend the link".into(),
             ..Default::default()
         },
@@ -297,7 +297,7 @@ fn item_fields() -> impl Strategy<Value = ItemFields> {
             privileged,
             shared_credential,
             client_owned,
-            exception,
+            exception: exception.map(Box::new),
             needed_by,
             notes,
         },

@@ -291,11 +291,11 @@ fn expiring_lists_security_exceptions_as_well_as_temporary_access() {
     let dir = tempfile::tempdir().unwrap();
     let (mut c, _) = team(&dir, "UTC");
     let exception = |expires| {
-        Some(Exception {
+        Some(Box::new(Exception {
             reason: "the client's tool has no delegated access".into(),
             owner: Some("sam".into()),
             expires: Some(expires),
-        })
+        }))
     };
     let soon = c
         .add_item(
@@ -400,11 +400,11 @@ fn an_expired_security_exception_on_live_access_blocks_and_shows_as_expiring() {
     .unwrap();
     s.set_now(now());
     let with_exception = ItemFields {
-        exception: Some(Exception {
+        exception: Some(Box::new(Exception {
             reason: "the client's tool has no delegated access".into(),
             owner: Some("carol".into()),
             expires: Some(date(2026, 3, 20)),
-        }),
+        })),
         ..fields("Legacy CRM")
     };
     let id = c.add_item("ACME", with_exception).unwrap().id();

@@ -321,11 +321,11 @@ fn a_history_that_uses_every_action_verifies_clean() {
     flagged.temporary = true;
     flagged.expires = NaiveDate::from_ymd_opt(2030, 6, 30);
     flagged.deprovision = Some(Deprovision::OnDate);
-    flagged.exception = Some(Exception {
+    flagged.exception = Some(Box::new(Exception {
         reason: "legacy root account".into(),
         owner: Some("sam".into()),
         expires: NaiveDate::from_ymd_opt(2030, 3, 31),
-    });
+    }));
     let b = carol.add_item("ACME", flagged).unwrap().id();
     carol.act(&b, &Action::Submit { note: None }, None).unwrap();
     alice

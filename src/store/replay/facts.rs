@@ -241,7 +241,7 @@ impl From<AddedFields> for ItemFields {
             privileged: a.privileged.unwrap_or_default(),
             shared_credential: a.shared_credential.unwrap_or_default(),
             client_owned: a.client_owned.unwrap_or_default(),
-            exception: a.exception,
+            exception: a.exception.map(Box::new),
             needed_by: a.needed_by,
             notes: a.notes.unwrap_or_default(),
         }

@@ -275,7 +275,7 @@ impl Form {
             privileged: self.toggled("privileged"),
             shared_credential: self.toggled("shared-credential"),
             client_owned: self.toggled("client-owned"),
-            exception,
+            exception: exception.map(Box::new),
             needed_by: self.date_value("needed-by"),
             notes: self.value("notes").unwrap_or_default(),
         }

@@ -30,11 +30,11 @@ fn fields() -> ItemFields {
         expires: NaiveDate::from_ymd_opt(2027, 3, 1),
         deprovision: Some(crate::domain::Deprovision::OnDate),
         privileged: true,
-        exception: Some(Exception {
+        exception: Some(Box::new(Exception {
             reason: "legacy system".into(),
             owner: Some("sam".into()),
             expires: NaiveDate::from_ymd_opt(2027, 1, 31),
-        }),
+        })),
         notes: "weekdays only".into(),
         ..Default::default()
     }
