@@ -119,6 +119,7 @@ pub const COLUMNS: &[&str] = &[
     "updated-at",
     "conditions",
     "reference",
+    "justification",
 ];
 
 /// The item columns: all required in an import file (their cells may be empty).
@@ -127,7 +128,8 @@ pub const COLUMNS: &[&str] = &[
 /// import cannot disagree.
 pub const FIELD_COLUMNS: &[&str] = COLUMNS.split_at(2).1.split_at(18).0;
 
-/// Columns export writes and import accepts but ignores: import never carries them.
+/// Columns export writes and import accepts but ignores: import never carries them
+/// (except `justification`, an optional item column read when present).
 /// They are `COLUMNS` without the item columns: `id`, `project`, then all after `notes`.
 pub const READ_ONLY_COLUMNS: &[&str] = &without_fields::<{ COLUMNS.len() - FIELD_COLUMNS.len() }>();
 

@@ -182,6 +182,36 @@ pub fn added(item: &Item) -> String {
     )
 }
 
+/// The least-privilege hint for an item whose system has a standard role: which role
+/// is standard, and what an item above it needs. `None` when there is nothing to say.
+pub fn standard_hint(item: &Item, standard: Option<&str>) -> Option<String> {
+    let standard = standard?;
+    let f = &item.fields;
+    if f.role.trim().is_empty() {
+        return Some(format!(
+            "The standard (least) role for {} is {standard}.",
+            f.system
+        ));
+    }
+    if !f.above_standard {
+        return None;
+    }
+    let missing = f
+        .justification
+        .as_deref()
+        .is_none_or(|j| j.trim().is_empty());
+    Some(format!(
+        "{} is above the standard role {standard} for {}: it needs a security review{}.",
+        f.role,
+        f.system,
+        if missing {
+            " and a justification before submit"
+        } else {
+            ""
+        }
+    ))
+}
+
 /// What a move did, in words, and what comes next: the status line of the TUI and
 /// the answer of the CLI after a change.
 pub fn outcome(kind: ActionKind, before: State, item: &Item) -> String {

@@ -317,6 +317,8 @@ fn fields(rng: &mut Rng, at: DateTime<Utc>) -> ItemFields {
         } else {
             String::new()
         },
+        above_standard: false,
+        justification: None,
     }
 }
 

@@ -53,6 +53,9 @@ pub enum Command {
     /// Access reviews: certify or revoke every live access of a project
     #[command(subcommand)]
     Review(ReviewCmd),
+    /// The system catalogue: each system's roles from least to most privilege
+    #[command(subcommand)]
+    System(SystemCmd),
     /// Check the hash-chained event log
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -194,6 +197,9 @@ pub struct FieldArgs {
     /// Free-text notes (never credentials)
     #[arg(long)]
     pub notes: Option<String>,
+    /// Why a role above the system's standard (least) role is needed; required before submit
+    #[arg(long, value_name = "TEXT")]
+    pub justification: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -487,6 +493,36 @@ pub enum AuditCmd {
     },
     /// Write the current head (seq and hash) to FILE, to keep somewhere else
     Anchor { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SystemCmd {
+    /// Catalogue a system (or replace its entry); admin or security
+    Add {
+        name: String,
+        /// What kind of system (analytics, website, billing, ...)
+        #[arg(long, value_name = "C")]
+        category: String,
+        /// The roles from least to most privilege, separated by <: "Viewer<Editor<Administrator"
+        #[arg(long, value_name = "A<B<C")]
+        roles: String,
+        /// Roles that are privileged, separated by ; (a role may hold a comma)
+        #[arg(long, value_name = "X;Y")]
+        privileged_roles: Option<String>,
+        /// Roles whose name reads as privileged but are not here (security only), separated by ;
+        #[arg(long, value_name = "X;Y")]
+        not_privileged_roles: Option<String>,
+        /// The collection method usually used for this system
+        #[arg(long, value_name = "M")]
+        default_method: Option<String>,
+        /// The system is owned and run by the client
+        #[arg(long)]
+        client_owned: bool,
+    },
+    /// List the catalogue
+    List,
+    /// Show one system: its roles, the privileged ones, the standard role
+    Show { name: String },
 }
 
 #[derive(Debug, Subcommand)]

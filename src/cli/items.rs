@@ -63,6 +63,8 @@ fn fields_for_add(a: FieldArgs, f: AddFlags) -> Result<ItemFields, Failure> {
         exception,
         needed_by: a.needed_by,
         notes: a.notes.unwrap_or_default(),
+        above_standard: false,
+        justification: a.justification.and_then(none_if_empty),
     })
 }
 
@@ -114,6 +116,7 @@ fn patch_for_edit(a: FieldArgs, f: EditFlags, current: &ItemFields) -> Result<It
         exception,
         needed_by: a.needed_by.map(Some),
         notes: a.notes,
+        justification: a.justification.map(none_if_empty),
     })
 }
 
@@ -155,7 +158,12 @@ pub fn item(path: &Path, cmd: ItemCmd, json: bool) -> CmdResult {
         } => {
             let f = fields_for_add(fields, flags)?;
             let it = store.add_item(&project, f)?;
-            print_outcome(&store, &it.id(), &present::added(&it), json)
+            print_outcome(&store, &it.id(), &present::added(&it), json)?;
+            let standard = store.standard_role(&it.project, &it.fields.system);
+            match present::standard_hint(&it, standard.as_deref()) {
+                Some(hint) if !json => say!("{}", crate::domain::text::sanitize(&hint)),
+                _ => Ok(()),
+            }
         }
         ItemCmd::Edit {
             id,

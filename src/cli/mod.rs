@@ -10,6 +10,7 @@ macro_rules! say {
 }
 
 pub mod args;
+mod catalogue;
 mod decide;
 mod expiring;
 mod host;
@@ -196,6 +197,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Some(Command::Export(a)) => items::export(&path, a),
         Some(Command::Report(a)) => setup::report(&path, a, json),
         Some(Command::Review(c)) => review::command(&path, c, json),
+        Some(Command::System(c)) => catalogue::command(&path, c, json),
         Some(Command::Audit(c)) => setup::audit(&path, c, json),
     }
 }

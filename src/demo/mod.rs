@@ -306,6 +306,8 @@ impl Replay<'_> {
             exception,
             needed_by: opt_date(it.needed_by)?,
             notes: it.notes.clone(),
+            above_standard: false,
+            justification: it.justification.clone(),
         })
     }
 
@@ -349,6 +351,22 @@ impl Replay<'_> {
                     step: format!("add person {login}"),
                     source,
                 })?;
+        }
+        for sys in &s.systems {
+            let st = self.store(admin, s.setup.day)?;
+            let new = crate::domain::catalogue::NewSystem {
+                name: sys.name.clone(),
+                category: sys.category.clone(),
+                roles: sys.roles.clone(),
+                privileged_roles: sys.privileged_roles.clone(),
+                not_privileged_roles: None,
+                default_method: sys.default_method,
+                client_owned: sys.client_owned,
+            };
+            st.add_system(&new).map_err(|source| DemoError::Step {
+                step: format!("catalogue {}", sys.name),
+                source,
+            })?;
         }
         for t in timeline(s) {
             self.apply(&t)?;

@@ -15,7 +15,26 @@ pub(super) struct Scenario {
     pub(super) _about: String,
     pub(super) setup: Setup,
     pub(super) people: Vec<SamplePerson>,
+    /// The system catalogue, added by the admin after the people.
+    #[serde(default)]
+    pub(super) systems: Vec<SampleSystem>,
     pub(super) projects: Vec<SampleProject>,
+}
+
+/// A catalogued system, as `system add` takes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SampleSystem {
+    pub(super) name: String,
+    pub(super) category: String,
+    /// Least privileged first, separated by `<`.
+    pub(super) roles: String,
+    #[serde(default)]
+    pub(super) privileged_roles: Option<String>,
+    #[serde(default)]
+    pub(super) default_method: Option<crate::domain::Method>,
+    #[serde(default)]
+    pub(super) client_owned: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,6 +129,8 @@ pub(super) struct SampleItem {
     pub(super) needed_by: Option<i64>,
     #[serde(default)]
     pub(super) notes: String,
+    #[serde(default)]
+    pub(super) justification: Option<String>,
     #[serde(default)]
     pub(super) history: Vec<Step>,
 }

@@ -789,14 +789,35 @@ pub fn field_changes(old: &ItemFields, new: &ItemFields) -> Value {
 pub fn edit(
     item: &Item,
     project: &Project,
-    mut fields: ItemFields,
+    fields: ItemFields,
     actor: Actor<'_>,
     login: &str,
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Result<Transition, Refusal> {
+    let standard = super::catalogue::Standard::default();
+    edit_to_standard(
+        (item, project),
+        fields,
+        &standard,
+        actor,
+        login,
+        (now, today),
+    )
+}
+
+/// [`edit`] of an item whose system the catalogue may know (see
+/// `catalogue::apply`): its role is checked and flagged against `standard`.
+pub fn edit_to_standard(
+    (item, project): (&Item, &Project),
+    mut fields: ItemFields,
+    standard: &super::catalogue::Standard,
+    actor: Actor<'_>,
+    login: &str,
+    (now, today): (DateTime<Utc>, NaiveDate),
+) -> Result<Transition, Refusal> {
     guard(item, project, ActionKind::Edit, actor, login)?;
-    rules::normalise(&mut fields);
+    super::catalogue::apply(&mut fields, standard, Some(&item.fields))?;
     rules::check_fields(&fields, today, Some(&item.fields))?;
     let changed = rules::changed_fields(&item.fields, &fields);
     let material = rules::material_changes(&item.fields, &fields);

@@ -6,6 +6,7 @@
 //! rules by calling the same functions.
 
 pub mod blockers;
+pub mod catalogue;
 pub mod conditions;
 pub mod dates;
 pub mod decide;

@@ -318,6 +318,13 @@ pub struct ItemFields {
     pub exception: Option<Box<Exception>>,
     pub needed_by: Option<NaiveDate>,
     pub notes: String,
+    /// Above the standard role for its system (decided from the catalogue, see
+    /// `domain::catalogue`): needs a justification and a security review.
+    #[serde(default)]
+    pub above_standard: bool,
+    /// Why more than the standard role is needed.
+    #[serde(default)]
+    pub justification: Option<String>,
 }
 
 /// An access item as stored: its fields plus where it is in the workflow.
@@ -431,7 +438,11 @@ impl Item {
     /// Any review flag: such items need a security person's approval too.
     pub fn needs_security_review(&self) -> bool {
         let f = &self.fields;
-        f.privileged || f.shared_credential || f.client_owned || f.exception.is_some()
+        f.privileged
+            || f.shared_credential
+            || f.client_owned
+            || f.exception.is_some()
+            || f.above_standard
     }
 
     /// Badges in a fixed order.
@@ -455,6 +466,9 @@ impl Item {
         }
         if self.emergency {
             out.push(Flag::Emergency);
+        }
+        if f.above_standard {
+            out.push(Flag::AboveStandard);
         }
         out
     }
@@ -599,6 +613,7 @@ pub struct ItemPatch {
     pub exception: Option<Option<Box<Exception>>>,
     pub needed_by: Option<Option<NaiveDate>>,
     pub notes: Option<String>,
+    pub justification: Option<Option<String>>,
 }
 
 impl ItemPatch {
@@ -630,6 +645,7 @@ impl ItemPatch {
         set(&mut f.exception, &self.exception);
         set(&mut f.needed_by, &self.needed_by);
         set(&mut f.notes, &self.notes);
+        set(&mut f.justification, &self.justification);
         if self.temporary == Some(false) {
             f.expires = None;
             f.deprovision = None;

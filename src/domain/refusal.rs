@@ -66,6 +66,12 @@ pub enum Rule {
     ActivePerson,
     /// A pending decision is handed only to someone who may take it.
     Delegation,
+    /// A catalogued system is requested at one of its catalogued roles.
+    CatalogueRole,
+    /// A role the keyword rule flags is catalogued as privileged, unless security says not.
+    CataloguePrivilege,
+    /// Access above the standard (least) role needs a justification.
+    JustifyAboveStandard,
 }
 
 impl Rule {
@@ -100,6 +106,9 @@ impl Rule {
             Rule::SeparateFulfilment => "separate-fulfilment",
             Rule::ActivePerson => "active-person",
             Rule::Delegation => "delegation",
+            Rule::CatalogueRole => "catalogue-role",
+            Rule::CataloguePrivilege => "catalogue-privilege",
+            Rule::JustifyAboveStandard => "justify-above-standard",
         }
     }
 }
@@ -151,6 +160,11 @@ pub enum Field {
     Id,
     Due,
     Campaign,
+    Justification,
+    Category,
+    Roles,
+    PrivilegedRoles,
+    NotPrivilegedRoles,
 }
 
 impl Field {
@@ -192,6 +206,11 @@ impl Field {
             Field::Id => "id",
             Field::Due => "due",
             Field::Campaign => "campaign",
+            Field::Justification => "justification",
+            Field::Category => "category",
+            Field::Roles => "roles",
+            Field::PrivilegedRoles => "privileged-roles",
+            Field::NotPrivilegedRoles => "not-privileged-roles",
         }
     }
 
@@ -210,7 +229,7 @@ impl Field {
 /// (`Field as usize` is the position here).
 pub const ITEM_FIELDS: &[Field] = ALL_FIELDS.split_at(18).0;
 
-const ALL_FIELDS: [Field; 36] = [
+const ALL_FIELDS: [Field; 41] = [
     Field::System,
     Field::Purpose,
     Field::Role,
@@ -247,6 +266,11 @@ const ALL_FIELDS: [Field; 36] = [
     Field::Id,
     Field::Due,
     Field::Campaign,
+    Field::Justification,
+    Field::Category,
+    Field::Roles,
+    Field::PrivilegedRoles,
+    Field::NotPrivilegedRoles,
 ];
 
 #[cfg(test)]

@@ -106,6 +106,9 @@ fn texts(f: &ItemFields) -> Vec<(Field, &str, bool)> {
         (Field::Approver, f.approver.as_str(), false),
         (Field::Notes, f.notes.as_str(), true),
     ];
+    if let Some(j) = &f.justification {
+        out.push((Field::Justification, j.as_str(), true));
+    }
     if let Some(e) = &f.exception {
         out.push((Field::Exception, e.reason.as_str(), true));
         out.push((
@@ -298,6 +301,7 @@ pub fn submit_refusals(f: &ItemFields) -> Vec<Refusal> {
                 .fix("fill it in")
         })
         .collect();
+    out.extend(super::catalogue::justification_refusal(f));
     out.extend(policy_refusals(f));
     out
 }
@@ -345,8 +349,17 @@ const MATERIAL: &[(&str, Differs)] = &[
     ("expires", |a, b| a.expires != b.expires),
     ("deprovision", |a, b| a.deprovision != b.deprovision),
     ("flags", |a, b| {
-        (a.privileged, a.shared_credential, a.client_owned)
-            != (b.privileged, b.shared_credential, b.client_owned)
+        (
+            a.privileged,
+            a.shared_credential,
+            a.client_owned,
+            a.above_standard,
+        ) != (
+            b.privileged,
+            b.shared_credential,
+            b.client_owned,
+            b.above_standard,
+        )
     }),
     ("exception", |a, b| a.exception != b.exception),
     // What the access is for and whose credential it is: an approval was given for
@@ -355,10 +368,11 @@ const MATERIAL: &[(&str, Differs)] = &[
     ("credential-owner", |a, b| {
         a.credential_owner != b.credential_owner
     }),
+    ("justification", |a, b| a.justification != b.justification),
 ];
 
 /// How many entries of [`MATERIAL`], from the start, widen or move live access.
-const WIDENING: usize = MATERIAL.len() - 2;
+const WIDENING: usize = MATERIAL.len() - 3;
 
 /// The other fields an edit can change, named after the material ones.
 const IMMATERIAL: &[(&str, Differs)] = &[

@@ -68,7 +68,7 @@ pub fn write_items(items: &[ItemView], out: impl Write) -> io::Result<()> {
         let flags: Vec<&str> = it.flags().iter().map(|g| g.as_str()).collect();
         let reasons: Vec<String> = v.reasons.iter().map(Reason::to_string).collect();
         let conditions = crate::domain::conditions::summary(it).unwrap_or_default();
-        let cells: [(Cow<'_, str>, bool); 30] = [
+        let cells: [(Cow<'_, str>, bool); 31] = [
             (it.id().into(), false),
             (it.project.as_str().into(), false),
             (f.system.as_str().into(), false),
@@ -119,6 +119,7 @@ pub fn write_items(items: &[ItemView], out: impl Write) -> io::Result<()> {
                 it.verify_reference.as_deref().unwrap_or_default().into(),
                 false,
             ),
+            (f.justification.as_deref().unwrap_or_default().into(), true),
         ];
         for (value, multiline) in &cells {
             put(&mut w, &mut buf, value, *multiline)?;
@@ -246,6 +247,7 @@ pub fn item_json(v: &ItemView) -> Value {
     j["condition_fields"] = terms_json(&crate::domain::conditions::merged(it));
     j["granted_by"] = opt_line(it.granted_by.as_deref());
     j["reference"] = opt_line(it.verify_reference.as_deref());
+    j["justification"] = opt_note(it.fields.justification.as_deref());
     j["delegates"] = Value::Array(delegates);
     j
 }

@@ -151,7 +151,7 @@ enum Kind {
 /// How the cells of an item column are read.
 fn kind(f: Field) -> Kind {
     match f {
-        Field::Notes | Field::Exception => Kind::Note,
+        Field::Notes | Field::Exception | Field::Justification => Kind::Note,
         Field::Temporary | Field::Privileged | Field::SharedCredential | Field::ClientOwned => {
             Kind::Bool
         }
@@ -166,6 +166,8 @@ fn kind(f: Field) -> Kind {
 struct Layout {
     pos: [usize; FIELD_COLUMNS.len()],
     width: usize,
+    /// The optional `justification` column.
+    justification: Option<usize>,
 }
 
 /// Header names compare ignoring case and spacing, `_` or space standing for `-`.
@@ -250,9 +252,14 @@ fn read_header(rec: &csv::ByteRecord, line: usize, problems: &mut Problems) -> O
     if problems.list.len() > before || problems.more {
         return None;
     }
+    let justification = READ_ONLY_COLUMNS
+        .iter()
+        .position(|c| *c == Field::Justification.name())
+        .and_then(|i| read_only[i]);
     Some(Layout {
         pos: pos.map(|p| p.unwrap_or_default()),
         width: rec.len(),
+        justification,
     })
 }
 
@@ -430,6 +437,7 @@ fn parse_row(
     let exception_expires = row.date(Field::ExceptionExpires);
     let needed_by = row.date(Field::NeededBy);
     let notes = row.text(Field::Notes);
+    let justification = row.text(Field::Justification);
     if row.failed {
         return None;
     }
@@ -459,6 +467,8 @@ fn parse_row(
         exception: exception.map(Box::new),
         needed_by,
         notes,
+        above_standard: false,
+        justification: non_empty(justification),
     })
 }
 
@@ -489,7 +499,11 @@ impl<'r> Row<'r, '_> {
     /// (control characters, credentials) and, for free text, the formula rule.
     fn cell(&mut self, f: Field) -> Option<Cow<'r, str>> {
         let rec: &'r csv::ByteRecord = self.rec;
-        let raw = rec.get(self.layout.pos[f as usize]).unwrap_or_default();
+        let at = match f {
+            Field::Justification => self.layout.justification?,
+            f => self.layout.pos[f as usize],
+        };
+        let raw = rec.get(at).unwrap_or_default();
         let s = match std::str::from_utf8(raw) {
             Ok(s) => s,
             Err(e) => {

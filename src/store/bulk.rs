@@ -128,6 +128,7 @@ impl Bulk<'_> {
         let row = RowCheck {
             today: blockers::today(&p, now),
             source: None,
+            standards: std::sync::Arc::new(super::catalogue::Standards::load(self.tx, key)?),
         }
         .check(0, fields)?;
         Admission::new(&p, Some(&person), by, now)?.admit(self.tx, &row, &mut self.known)?;

@@ -26,6 +26,8 @@ pub struct RowCheck {
     pub(super) today: NaiveDate,
     /// The file's kind (`import`), or `None` for an item added by hand.
     pub(super) source: Option<&'static str>,
+    /// The catalogue and the project's standard roles.
+    pub(super) standards: std::sync::Arc<super::catalogue::Standards>,
 }
 
 /// A new item's fields, normalised and held to every rule that needs no database, and
@@ -65,7 +67,8 @@ impl RowCheck {
     /// deprovisioned on its date unless told otherwise; names are trimmed) and checks
     /// them. A refusal of a row read from a file names its `line`.
     pub fn check(&self, line: usize, mut fields: ItemFields) -> Result<CheckedRow> {
-        if let Err(r) = normalise_and_check(&mut fields, self.today) {
+        let standard = self.standards.of(&fields.system);
+        if let Err(r) = normalise_and_check(&mut fields, &standard, self.today) {
             return Err(at_line(self.source, line, Error::Refused(r)));
         }
         let mut payload = Vec::with_capacity(PAYLOAD_CAPACITY);
@@ -361,8 +364,12 @@ impl<'a> Admission<'a> {
     }
 }
 
-fn normalise_and_check(fields: &mut ItemFields, today: NaiveDate) -> Result<(), Refusal> {
-    rules::normalise(fields);
+fn normalise_and_check(
+    fields: &mut ItemFields,
+    standard: &crate::domain::catalogue::Standard,
+    today: NaiveDate,
+) -> Result<(), Refusal> {
+    crate::domain::catalogue::apply(fields, standard, None)?;
     if fields.system.trim().is_empty() {
         return Err(Refusal::new(Rule::RequiredFields, "system is required").on(Field::System));
     }
@@ -402,6 +409,7 @@ impl Serialize for Given<'_> {
             ("credential_owner", Some(&f.credential_owner)),
             ("approver", Some(&f.approver)),
             ("notes", Some(&f.notes)),
+            ("justification", f.justification.as_ref()),
         ];
         for (k, v) in text {
             if let Some(v) = v.filter(|v| !v.is_empty()) {
@@ -413,6 +421,7 @@ impl Serialize for Given<'_> {
             ("privileged", f.privileged),
             ("shared_credential", f.shared_credential),
             ("client_owned", f.client_owned),
+            ("above_standard", f.above_standard),
         ];
         for (k, v) in flags {
             if v {

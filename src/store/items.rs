@@ -31,6 +31,7 @@ impl Store {
         Ok(RowCheck {
             today: blockers::today(&p, self.now()),
             source: from_file.then_some("import"),
+            standards: std::sync::Arc::new(super::catalogue::Standards::load(&self.conn, &p.key)?),
         })
     }
 
@@ -130,7 +131,15 @@ impl Store {
             let p = load_project(tx, &before.project)?;
             let fields = patch.apply(&before.fields);
             let today = blockers::today(&p, ctx.now);
-            let t = machine::edit(&before, &p, fields, me.as_ref(), &login, ctx.now, today)?;
+            let standard = super::catalogue::Standards::load(tx, &p.key)?.of(&fields.system);
+            let t = machine::edit_to_standard(
+                (&before, &p),
+                fields,
+                &standard,
+                me.as_ref(),
+                &login,
+                (ctx.now, today),
+            )?;
             check_approver(tx, &t.item.fields, &before.requester)?;
             store_transition(tx, ctx, &p, &before, t)
         })

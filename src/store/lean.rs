@@ -12,8 +12,8 @@ use rusqlite::{Row, types::ValueRef};
 pub(super) const LEAN_SQL: &str = "SELECT project, number, state, system, purpose, role, credential_owner, approver, \
      method, temporary, expires, deprovision, exception_reason, exception_owner, exception_expires, needed_by, \
      manual_block, updated_at, retro_due, blocked_since, emergency, created_at, holder, \
-     privileged, shared_credential, client_owned, state_since, granted_by, delegates, rotation, review \
-     FROM items WHERE ?1 IS NULL OR project = ?1";
+     privileged, shared_credential, client_owned, state_since, granted_by, delegates, rotation, review, \
+     above_standard, justification FROM items WHERE ?1 IS NULL OR project = ?1";
 
 pub(super) fn parse_at(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
@@ -139,5 +139,7 @@ impl Lean {
         it.review = with_text(r, 30, |t| {
             t.and_then(crate::domain::review::ReviewMark::parse)
         });
+        it.fields.above_standard = rows::flag(r, 31);
+        it.fields.justification = rows::opt_text(r, 32);
     }
 }

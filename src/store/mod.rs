@@ -17,6 +17,7 @@
 
 mod audit;
 mod bulk;
+mod catalogue;
 pub mod chain_key;
 mod conn;
 mod decisions;
@@ -52,6 +53,7 @@ mod tx;
 
 pub use crate::domain::NewProject;
 pub use bulk::{Bulk, BulkPeople};
+pub use catalogue::Standards;
 pub use conn::{Location, default_path, must_be_mine};
 pub use decisions::Departure;
 pub use error::{Error, Result};

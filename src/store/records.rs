@@ -193,6 +193,8 @@ fn with_item_values<T>(
         it.granted_by,
         it.verify_reference,
         delegates,
+        bool_int(f.above_standard),
+        f.justification,
     ];
     write(values)
 }

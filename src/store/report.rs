@@ -9,7 +9,7 @@ use super::lean::{LEAN_SQL, Lean, parse_at, with_text};
 pub use super::measures::{Deprovisioning, end_of_access};
 use super::schema::MEASURED_KINDS;
 use crate::domain::blockers::{self, Readiness};
-use crate::domain::{Person, Project};
+use crate::domain::{Person, Project, State};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rusqlite::types::ValueRef;
 use serde::Serialize;
@@ -68,6 +68,10 @@ pub struct Measures {
     pub ready_before_start: Option<f64>,
     /// Access review campaigns: open, overdue, completed, and their decisions.
     pub review_campaigns: crate::domain::review::Measures,
+    /// Items requesting more than the standard role (not cancelled).
+    pub above_standard_requests: usize,
+    /// Of those, the ones approved (approved, granted, verified or since revoked).
+    pub above_standard_approved: usize,
 }
 
 /// `report --json`: `{"overall": {...}, "projects": [...]}`.
@@ -409,6 +413,13 @@ impl Acc {
         if it.emergency {
             m.emergency_grants += 1;
         }
+        if it.fields.above_standard && it.is_required() {
+            m.above_standard_requests += 1;
+            m.above_standard_approved += usize::from(matches!(
+                it.state,
+                State::Approved | State::Granted | State::Verified | State::Revoked
+            ));
+        }
         if let Some(due) = it.retro_due {
             m.open_retrospectives += 1;
             m.overdue_retrospectives += usize::from(due < now);
@@ -546,6 +557,8 @@ fn combine(per: &[Measures], ages: &mut [f64]) -> Measures {
         o.blocked_tasks += m.blocked_tasks;
         o.security_exceptions += m.security_exceptions;
         o.emergency_grants += m.emergency_grants;
+        o.above_standard_requests += m.above_standard_requests;
+        o.above_standard_approved += m.above_standard_approved;
         o.open_retrospectives += m.open_retrospectives;
         if let Some(r) = m.ready_before_start {
             rbs.push(r);

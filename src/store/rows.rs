@@ -15,7 +15,7 @@ pub(crate) const ITEM_COLUMNS: &str = "id, project, number, system, purpose, rol
     method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
     exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
     emergency, emergency_by, retro_due, blocked_since, last_reason, parties, rotation, review, \
-    extension, granted_by, verify_reference, delegates";
+    extension, granted_by, verify_reference, delegates, above_standard, justification";
 
 /// A comma-separated list of logins, held without spare room (most items have none
 /// or one).
@@ -105,6 +105,8 @@ pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
             exception: exception.map(Box::new),
             needed_by: date(r, 20),
             notes: text(r, 21),
+            above_standard: flag(r, 42),
+            justification: opt_text(r, 43),
         },
         requester: text(r, 9),
         manual_block: opt_text(r, 22),

@@ -364,6 +364,26 @@ CREATE INDEX review_items_item ON review_items(item_id);
 ALTER TABLE items ADD COLUMN review TEXT;
 "#;
 
+// The system catalogue and least privilege (schema 11). A catalogued system lists its
+// roles least privileged first (`roles`: JSON array), which of them are privileged,
+// and which a security person said are not although their name reads so. An item
+// keeps whether its role is above the standard one, and why it is needed.
+const V11: &str = r#"
+CREATE TABLE systems (
+    name                 TEXT PRIMARY KEY COLLATE NOCASE,
+    category             TEXT NOT NULL,
+    roles                TEXT NOT NULL,
+    privileged_roles     TEXT NOT NULL DEFAULT '[]',
+    not_privileged_roles TEXT NOT NULL DEFAULT '[]',
+    default_method       TEXT,
+    client_owned         INTEGER NOT NULL DEFAULT 0 CHECK (client_owned = 0 OR client_owned = 1),
+    added_by             TEXT NOT NULL,
+    added_at             TEXT NOT NULL
+) STRICT;
+ALTER TABLE items ADD COLUMN above_standard INTEGER NOT NULL DEFAULT 0 CHECK (above_standard = 0 OR above_standard = 1);
+ALTER TABLE items ADD COLUMN justification TEXT;
+"#;
+
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.
 pub const MEASURED_KINDS: &str =
@@ -399,10 +419,11 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V8, expect_version(7)),
         M::up_with_hook(V9, expect_version(8)),
         M::up_with_hook(V10, expect_version(9)),
+        M::up_with_hook(V11, expect_version(10)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    10
+    11
 }

@@ -300,6 +300,8 @@ fn item_fields() -> impl Strategy<Value = ItemFields> {
             exception: exception.map(Box::new),
             needed_by,
             notes,
+            above_standard: false,
+            justification: None,
         },
     )
 }

@@ -7,6 +7,7 @@ mod common;
 
 mod approvals;
 mod bounded;
+mod catalogue;
 mod csv;
 mod csv_roundtrip;
 mod decide;

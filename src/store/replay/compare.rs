@@ -186,7 +186,7 @@ pub fn project(p: &ProjectFacts) -> [Want<'_>; 10] {
 
 /// The columns of `items` the replay sets: all but the row id, the key (project and
 /// number) and `blocked_since`, which is derived from the others and the clock.
-pub const ITEMS: [&str; 38] = [
+pub const ITEMS: [&str; 40] = [
     "system",
     "purpose",
     "role",
@@ -225,9 +225,11 @@ pub const ITEMS: [&str; 38] = [
     "granted_by",
     "verify_reference",
     "delegates",
+    "above_standard",
+    "justification",
 ];
 
-pub fn item(it: &ItemFacts) -> [Want<'_>; 38] {
+pub fn item(it: &ItemFacts) -> [Want<'_>; 40] {
     let f = &it.fields;
     let ex = f.exception.as_ref();
     [
@@ -271,6 +273,8 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 38] {
         Some(Cow::Owned(crate::store::records::delegates_text(
             &it.routing.delegates,
         ))),
+        flag(f.above_standard),
+        opt(&f.justification),
     ]
 }
 

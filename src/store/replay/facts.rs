@@ -129,6 +129,8 @@ pub struct Facts {
     pub tasks: HashMap<String, TaskFacts>,
     /// Access review campaigns and their decisions.
     pub reviews: super::review_facts::ReviewFacts,
+    /// The system catalogue.
+    pub catalogue: super::catalogue::CatalogueFacts,
     /// Events the log itself contradicts (an edit whose old value is not the value
     /// replayed so far, a move on an item that was never added...).
     pub problems: Vec<String>,
@@ -223,6 +225,8 @@ struct AddedFields {
     exception: Option<crate::domain::Exception>,
     needed_by: Option<chrono::NaiveDate>,
     notes: Option<String>,
+    above_standard: Option<bool>,
+    justification: Option<String>,
 }
 
 impl From<AddedFields> for ItemFields {
@@ -244,6 +248,8 @@ impl From<AddedFields> for ItemFields {
             exception: a.exception.map(Box::new),
             needed_by: a.needed_by,
             notes: a.notes.unwrap_or_default(),
+            above_standard: a.above_standard.unwrap_or_default(),
+            justification: a.justification,
         }
     }
 }
@@ -309,6 +315,7 @@ impl Facts {
             }
             "edit" => return self.edit(e, serde_json::from_str(e.payload).map_err(unreadable)?),
             k if super::review_facts::KINDS.contains(&k) => return self.review(e),
+            super::catalogue::KIND => return self.catalogue.apply(e),
             k if extension::KINDS.contains(&k) => {
                 let p: Value = serde_json::from_str(e.payload).map_err(unreadable)?;
                 let item = self.item_mut(e)?;

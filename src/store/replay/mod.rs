@@ -13,6 +13,7 @@
 //! grows with the rows of the file, not with the length of its history.
 
 pub mod baseline;
+mod catalogue;
 pub mod compare;
 mod event;
 pub mod facts;
@@ -29,7 +30,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 /// The tables the replay rebuilds and compares.
-pub const REPLAYED_TABLES: [&str; 8] = [
+pub const REPLAYED_TABLES: [&str; 9] = [
     "people",
     "projects",
     "items",
@@ -38,6 +39,7 @@ pub const REPLAYED_TABLES: [&str; 8] = [
     "task_needs",
     reviews::TABLES[0],
     reviews::TABLES[1],
+    catalogue::TABLE,
 ];
 
 /// Tables the replay leaves alone on purpose, each with the reason. A table in the

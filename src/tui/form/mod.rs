@@ -278,6 +278,8 @@ impl Form {
             exception: exception.map(Box::new),
             needed_by: self.date_value("needed-by"),
             notes: self.value("notes").unwrap_or_default(),
+            above_standard: false,
+            justification: opt("justification"),
         }
     }
 
@@ -308,6 +310,7 @@ impl Form {
             exception: diff(&o.exception, &new.exception),
             needed_by: diff(&o.needed_by, &new.needed_by),
             notes: diff(&o.notes, &new.notes),
+            justification: diff(&o.justification, &new.justification),
         }
     }
 

@@ -60,6 +60,19 @@ pub fn lines(t: &Theme, facts: &Facts, screen_width: u16) -> Vec<Line<'static>> 
             out.push(Line::from(Span::styled(part, t.muted)));
         }
     }
+    if matches!(ctx, Ctx::Tracker | Ctx::Queue) {
+        // The legend of badges, from the flags themselves: a new flag shows here.
+        let legend: Vec<String> = crate::domain::Flag::ALL
+            .iter()
+            .map(|f| format!("{} {}", f.badge(), f.as_str().replace('-', " ")))
+            .collect();
+        for part in format::wrap(
+            &format!("Badges: {}.", legend.join(" · ")),
+            usize::from(width),
+        ) {
+            out.push(Line::from(Span::styled(part, t.muted)));
+        }
+    }
     out.push(Line::default());
     let own: Vec<String> = keymap::active(facts, Ctx::Help)
         .map(|b| format!("{} {}", b.shown, b.label))
