@@ -248,6 +248,7 @@ pub fn item_json(v: &ItemView) -> Value {
     j["granted_by"] = opt_line(it.granted_by.as_deref());
     j["reference"] = opt_line(it.verify_reference.as_deref());
     j["justification"] = opt_note(it.fields.justification.as_deref());
+    j["above_standard"] = json!(it.fields.above_standard);
     j["delegates"] = Value::Array(delegates);
     j
 }

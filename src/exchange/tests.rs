@@ -103,9 +103,13 @@ fn refused_cell(column: &str, value: &str) -> ImportError {
 
 #[test]
 fn columns_contract() {
-    // 28 until schema 7 added the export-only `conditions` and `reference`.
-    assert_eq!(COLUMNS.len(), 30);
-    assert_eq!(&COLUMNS[28..], &["conditions", "reference"]);
+    // 28 until schema 7 added the export-only `conditions` and `reference`, 30 until
+    // schema 11 added the optional `justification`.
+    assert_eq!(COLUMNS.len(), 31);
+    assert_eq!(
+        &COLUMNS[28..],
+        &["conditions", "reference", "justification"]
+    );
     assert_eq!(&COLUMNS[..2], &["id", "project"]);
     assert_eq!(&COLUMNS[2..20], FIELD_COLUMNS);
     for c in READ_ONLY_COLUMNS {
@@ -689,6 +693,8 @@ fn risky_fields() -> ItemFields {
         })),
         needed_by: NaiveDate::from_ymd_opt(2026, 2, 1),
         notes: "=HYPERLINK(\"http://x\")\nsecond line, with comma\tand tab\nüñí 中文".into(),
+        above_standard: false,
+        justification: None,
     }
 }
 

@@ -63,6 +63,8 @@ pub enum Msg {
     ApproveWithConditions,
     /// Open the actions of the project in view (close, reopen, move its start).
     ProjectActions,
+    /// Show the system catalogue (in the help overlay's place).
+    ShowCatalogue,
     /// Open the form that hands a pending decision to someone else.
     Delegate,
     /// A move was asked for that is not allowed: show the rule that forbids it.

@@ -208,8 +208,15 @@ pub struct ReviewPane {
 /// What sits on top of the panes and takes the keys.
 #[derive(Debug, Clone)]
 pub enum Modal {
-    Help { scroll: usize },
-    Filter { input: Input, previous: String },
+    /// The keys that work (or, with `catalogue`, the system catalogue), scrolled.
+    Help {
+        scroll: usize,
+        catalogue: Option<Vec<crate::domain::catalogue::System>>,
+    },
+    Filter {
+        input: Input,
+        previous: String,
+    },
     Form(Box<Form>),
     Confirm(Confirm),
 }

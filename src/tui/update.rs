@@ -50,7 +50,10 @@ impl App {
             Msg::ToggleHelp => {
                 self.modal = match self.modal {
                     Some(Modal::Help { .. }) => None,
-                    _ => Some(Modal::Help { scroll: 0 }),
+                    _ => Some(Modal::Help {
+                        scroll: 0,
+                        catalogue: None,
+                    }),
                 }
             }
             Msg::StartFilter => {
@@ -104,6 +107,15 @@ impl App {
             Msg::Act(kind) => self.start_move(kind, false),
             Msg::ApproveWithConditions => self.start_move(ActionKind::Approve, true),
             Msg::ProjectActions => self.open_project_actions(),
+            Msg::ShowCatalogue => match self.store.systems() {
+                Ok(list) => {
+                    self.modal = Some(Modal::Help {
+                        scroll: 0,
+                        catalogue: Some(list),
+                    })
+                }
+                Err(e) => self.set_status(StatusKind::Error, e.to_string()),
+            },
             Msg::Delegate => self.start_delegate(),
             Msg::Explain(kind) => self.explain(kind),
             Msg::FormInput(key) => {
@@ -204,8 +216,17 @@ impl App {
         };
         match self.context() {
             Ctx::Help => {
-                let len = widgets::help::lines(&self.theme, &self.facts(), self.size.0).len();
-                if let Some(Modal::Help { scroll }) = &mut self.modal {
+                let catalogue = match &self.modal {
+                    Some(Modal::Help { catalogue, .. }) => catalogue.as_deref(),
+                    _ => None,
+                };
+                let len = match catalogue {
+                    Some(list) => {
+                        widgets::help::catalogue_lines(&self.theme, list, self.size.0).len()
+                    }
+                    None => widgets::help::lines(&self.theme, &self.facts(), self.size.0).len(),
+                };
+                if let Some(Modal::Help { scroll, .. }) = &mut self.modal {
                     *scroll = clamp(*scroll, len);
                 }
             }

@@ -150,9 +150,13 @@ impl Widget for &App {
         let facts = app.facts();
         widgets::footer::render_footer(&app.theme, &facts, a.footer, buf);
         match &app.modal {
-            Some(Modal::Help { scroll }) => {
-                widgets::help::render(&app.theme, &facts, *scroll, area, buf)
-            }
+            Some(Modal::Help { scroll, catalogue }) => widgets::help::render(
+                &app.theme,
+                &facts,
+                (*scroll, catalogue.as_deref()),
+                area,
+                buf,
+            ),
             Some(Modal::Form(form)) => {
                 widgets::form::render(&app.theme, form, above_status(area, &a), buf)
             }

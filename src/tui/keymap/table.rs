@@ -566,6 +566,16 @@ pub static TABLE: &[Binding] = &[
         footer: Some(90),
     },
     Binding {
+        keys: &[ch('C')],
+        shown: "C",
+        label: "catalogue",
+        help: "the system catalogue: each system's roles, least privileged (the standard) first",
+        msg: Msg::ShowCatalogue,
+        ctx: PANES,
+        when: always,
+        footer: None,
+    },
+    Binding {
         keys: &[ch('?')],
         shown: "?",
         label: "help",

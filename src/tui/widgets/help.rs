@@ -86,13 +86,76 @@ pub fn lines(t: &Theme, facts: &Facts, screen_width: u16) -> Vec<Line<'static>> 
     out
 }
 
+/// The system catalogue, for the overlay `C` opens: each system with its roles,
+/// least privileged (the standard) first, and which of them are privileged.
+pub fn catalogue_lines(
+    t: &Theme,
+    systems: &[crate::domain::catalogue::System],
+    screen_width: u16,
+) -> Vec<Line<'static>> {
+    let width = usize::from(text_width(screen_width));
+    let mut out = vec![
+        Line::from(Span::styled(
+            "System catalogue: roles from least to most privilege",
+            t.title,
+        )),
+        Line::default(),
+    ];
+    if systems.is_empty() {
+        let text = "No system is catalogued yet. An admin or a security person adds them \
+                    (system add); until then the keyword rule flags privileged roles.";
+        for part in format::wrap(text, width) {
+            out.push(Line::from(Span::styled(part, t.muted)));
+        }
+    }
+    for s in systems {
+        out.push(Line::from(vec![
+            Span::styled(crate::domain::text::sanitize(&s.name).into_owned(), t.key),
+            Span::styled(
+                format!("  {}", crate::domain::text::sanitize(&s.category)),
+                t.muted,
+            ),
+        ]));
+        let roles = crate::domain::text::sanitize(&s.roles_text()).into_owned();
+        for part in format::wrap(&format!("roles: {roles}"), width.saturating_sub(2)) {
+            out.push(Line::from(Span::styled(format!("  {part}"), t.normal)));
+        }
+        let standard = s.least_role().unwrap_or_default();
+        let privileged = if s.privileged_roles.is_empty() {
+            "none".to_string()
+        } else {
+            s.privileged_roles.join(", ")
+        };
+        let text = format!("standard: {standard} · privileged: {privileged}");
+        for part in format::wrap(
+            &crate::domain::text::sanitize(&text),
+            width.saturating_sub(2),
+        ) {
+            out.push(Line::from(Span::styled(format!("  {part}"), t.muted)));
+        }
+    }
+    out.push(Line::default());
+    out.push(Line::from(Span::styled("?/Esc/q close", t.muted)));
+    out
+}
+
 /// Width of the help text (the popup adds its border).
 fn text_width(screen_width: u16) -> u16 {
     screen_width.saturating_sub(6).clamp(20, 76)
 }
 
-pub fn render(t: &Theme, facts: &Facts, scroll: usize, area: Rect, buf: &mut Buffer) {
-    let all = lines(t, facts, area.width);
+/// Draws the help overlay: the keys, or the catalogue when one is given.
+pub fn render(
+    t: &Theme,
+    facts: &Facts,
+    (scroll, catalogue): (usize, Option<&[crate::domain::catalogue::System]>),
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let all = match catalogue {
+        Some(list) => catalogue_lines(t, list, area.width),
+        None => lines(t, facts, area.width),
+    };
     let want_w =
         u16::try_from(all.iter().map(|l| l.width()).max().unwrap_or(20) + 4).unwrap_or(u16::MAX);
     let want_h = u16::try_from(all.len() + 2).unwrap_or(u16::MAX);
@@ -102,7 +165,12 @@ pub fn render(t: &Theme, facts: &Facts, scroll: usize, area: Rect, buf: &mut Buf
         ..area
     };
     let popup = layout::centered(above_footer, want_w.max(30), want_h);
-    let inner = super::popup(popup, Span::styled(" Help ", t.title), t.muted, buf);
+    let title = if catalogue.is_some() {
+        " Catalogue "
+    } else {
+        " Help "
+    };
+    let inner = super::popup(popup, Span::styled(title, t.title), t.muted, buf);
     let height = usize::from(inner.height);
     let total = all.len();
     let scroll = scroll.min(total.saturating_sub(height));
