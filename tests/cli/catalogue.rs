@@ -254,3 +254,82 @@ fn catalogue_events_replay_and_an_edited_row_is_named() {
         "{out:?}"
     );
 }
+
+#[test]
+fn import_applies_the_catalogue_and_reads_the_justification() {
+    let db = Db::new();
+    db.team();
+    catalogue_ga(&db);
+    let header = "system,purpose,role,holder,credential-owner,approver,method,temporary,expires,\
+                  deprovision,privileged,shared-credential,client-owned,exception,exception-owner,\
+                  exception-expires,needed-by,notes,justification";
+    let row = |role: &str, why: &str| {
+        format!(
+            "{GA},Dashboards for {role},{role},,Carol Client,{APPROVER},delegated-account,false,,,\
+             false,false,false,,,,,,{why}"
+        )
+    };
+    let file = db.home().join("items.csv");
+    let bad = format!("{header}\n{}\n{}\n", row("Viewer", ""), row("Owner", ""));
+    std::fs::write(&file, bad).expect("write");
+    let path = file.to_str().expect("utf-8 path");
+    let out = db
+        .run(&["import", path, "--project", "ACME"])
+        .refused("catalogue-role");
+    assert!(out.stderr.contains("line 3"), "{out:?}");
+    let good = format!(
+        "{header}\n{}\n{}\n",
+        row("Viewer", ""),
+        row("Editor", "builds the conversion dashboards")
+    );
+    std::fs::write(&file, good).expect("write");
+    db.run(&["import", path, "--project", "ACME"]).ok();
+    let list = db.run(&["item", "list", "--json"]).ok().json();
+    let by_role = |role: &str| {
+        list.as_array()
+            .and_then(|a| a.iter().find(|i| i["role"] == role))
+            .cloned()
+            .expect("imported item")
+    };
+    assert!(!flags(&by_role("Viewer")).contains(&"above-standard".to_string()));
+    let editor = by_role("Editor");
+    assert!(
+        flags(&editor).contains(&"above-standard".to_string()),
+        "{editor}"
+    );
+    assert_eq!(editor["justification"], "builds the conversion dashboards");
+    // Justified already: it may be submitted.
+    let id = editor["id"].as_str().expect("id");
+    db.run(&["item", "submit", id]).ok();
+    let out = db.run(&["audit", "verify"]).ok();
+    assert!(out.stdout.contains("the tables match the log"), "{out:?}");
+}
+
+#[test]
+fn the_demo_catalogues_its_systems_and_still_verifies() {
+    let db = Db::unopened("demo.db");
+    db.run(&["demo", "--no-tui"]).ok();
+    let list = db.run(&["system", "list", "--json"]).ok().json();
+    let names: Vec<&str> = list
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(names.len() >= 9, "{names:?}");
+    assert!(names.contains(&"Microsoft 365") && names.contains(&"Tableau Server"));
+    let items = db.run(&["item", "list", "--json"]).ok().json();
+    let m365 = items
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|i| {
+                    i["system"]
+                        .as_str()
+                        .is_some_and(|s| s.starts_with("Microsoft 365"))
+                })
+                .count()
+        })
+        .unwrap_or_default();
+    assert_eq!(m365, 2, "both Microsoft 365 items match the catalogue");
+    let out = db.run(&["audit", "verify"]).ok();
+    assert!(out.stdout.contains("the tables match the log"), "{out:?}");
+}

@@ -262,7 +262,10 @@ fn structured_conditions_shorten_the_access_and_travel_with_the_item() {
     // In the CSV export, as a column import ignores.
     let csv = db.run(&["export", "--format", "csv"]).ok().stdout;
     let header = csv.lines().next().unwrap();
-    assert!(header.ends_with("conditions,reference"), "{header}");
+    assert!(
+        header.ends_with("conditions,reference,justification"),
+        "{header}"
+    );
     assert!(csv.contains("MFA required"), "{csv}");
     let file = db.home().join("export.csv");
     std::fs::write(&file, &csv).unwrap();

@@ -541,3 +541,27 @@ fn forms_cancel_without_esc() {
     ctrl(&mut a, 'g');
     assert_eq!(a.context(), Ctx::Tracker);
 }
+
+#[test]
+fn c_shows_the_system_catalogue_and_closes_like_help() {
+    let fx = demo();
+    let mut a = app(&fx, 80, 24);
+    press(&mut a, KeyCode::Char('C'));
+    assert_eq!(a.context(), Ctx::Help);
+    let text = screen(&render(&mut a, 80, 24));
+    assert!(text.contains("Catalogue"), "{text}");
+    assert!(text.contains("Citrix Workspace"), "{text}");
+    assert!(text.contains("roles: Standard < Admin"), "{text}");
+    assert!(text.contains("standard: Standard"), "{text}");
+    // Scrolls like help and reaches the last system.
+    press(&mut a, KeyCode::Char('G'));
+    let text = screen(&render(&mut a, 80, 24));
+    assert!(text.contains("Twilio"), "{text}");
+    press(&mut a, KeyCode::Char('q'));
+    assert_eq!(a.context(), Ctx::Tracker);
+    // The help's legend names the new badge.
+    press(&mut a, KeyCode::Char('?'));
+    press(&mut a, KeyCode::Char('G'));
+    let text = screen(&render(&mut a, 80, 24));
+    assert!(text.contains("ABOVE above standard"), "{text}");
+}

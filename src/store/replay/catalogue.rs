@@ -2,19 +2,14 @@
 //! compared row by row (named by the system's name), so an entry planted or changed
 //! with `sqlite3` shows in `audit verify`.
 
+use super::catalogue_facts::{CatalogueFacts, SystemFacts};
 use super::compare::{self, Difference, Divergence, Want};
-use super::facts::EventIn;
-use crate::domain::catalogue::System;
 use crate::store::error::Result;
 use rusqlite::Connection;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 /// The table this module compares.
 pub const TABLE: &str = "systems";
-
-/// The event kind that adds or replaces an entry.
-pub const KIND: &str = "system-add";
 
 const COLUMNS: [&str; 8] = [
     "category",
@@ -26,45 +21,6 @@ const COLUMNS: [&str; 8] = [
     "added_by",
     "added_at",
 ];
-
-/// A catalogued system as the log has it.
-#[derive(Debug, Clone)]
-pub struct SystemFacts {
-    system: System,
-    added_by: String,
-    added_at: String,
-    seq: i64,
-}
-
-/// The replayed catalogue, by name as stored.
-#[derive(Debug, Default)]
-pub struct CatalogueFacts {
-    systems: BTreeMap<String, SystemFacts>,
-}
-
-impl CatalogueFacts {
-    /// Applies a `system-add` event: the entry of that name (ignoring case) is replaced.
-    pub fn apply(&mut self, e: &EventIn<'_>) -> Result<(), String> {
-        let system: System = serde_json::from_str(e.payload)
-            .map_err(|err| format!("its payload cannot be read: {err}"))?;
-        let name = self
-            .systems
-            .keys()
-            .find(|k| k.eq_ignore_ascii_case(&system.name))
-            .cloned()
-            .unwrap_or_else(|| system.name.clone());
-        self.systems.insert(
-            name,
-            SystemFacts {
-                system,
-                added_by: e.login.to_string(),
-                added_at: e.at.to_string(),
-                seq: e.seq,
-            },
-        );
-        Ok(())
-    }
-}
 
 fn want(f: &SystemFacts) -> [Want<'_>; 8] {
     let s = &f.system;
@@ -100,7 +56,7 @@ pub(super) fn compare(
         let stored = (1..=COLUMNS.len())
             .map(|i| r.get_ref(i))
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        match facts.systems.remove(&name) {
+        match facts.take(&name) {
             Some(f) => {
                 compare::row(out, TABLE, &name, &COLUMNS, &stored, &want(&f), Some(f.seq));
             }
@@ -112,7 +68,7 @@ pub(super) fn compare(
             }),
         }
     }
-    for (name, f) in std::mem::take(&mut facts.systems) {
+    for (name, f) in facts.drain() {
         out.push(Divergence {
             table: TABLE,
             key: name,

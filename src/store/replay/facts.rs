@@ -130,7 +130,7 @@ pub struct Facts {
     /// Access review campaigns and their decisions.
     pub reviews: super::review_facts::ReviewFacts,
     /// The system catalogue.
-    pub catalogue: super::catalogue::CatalogueFacts,
+    pub catalogue: super::catalogue_facts::CatalogueFacts,
     /// Events the log itself contradicts (an edit whose old value is not the value
     /// replayed so far, a move on an item that was never added...).
     pub problems: Vec<String>,
@@ -315,7 +315,7 @@ impl Facts {
             }
             "edit" => return self.edit(e, serde_json::from_str(e.payload).map_err(unreadable)?),
             k if super::review_facts::KINDS.contains(&k) => return self.review(e),
-            super::catalogue::KIND => return self.catalogue.apply(e),
+            super::catalogue_facts::KIND => return self.catalogue.apply(e),
             k if extension::KINDS.contains(&k) => {
                 let p: Value = serde_json::from_str(e.payload).map_err(unreadable)?;
                 let item = self.item_mut(e)?;

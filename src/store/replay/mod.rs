@@ -14,6 +14,7 @@
 
 pub mod baseline;
 mod catalogue;
+mod catalogue_facts;
 pub mod compare;
 mod event;
 pub mod facts;

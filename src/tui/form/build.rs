@@ -433,13 +433,13 @@ fn item_fields(f: &ItemFields, people: &[Person], requester: &str) -> Vec<Field>
         ),
         date("exception-expires", "Exception expires", ex.expires),
         date("needed-by", "Needed by", f.needed_by),
-        text("notes", "Notes", &f.notes, false, true),
         text(
             "justification",
-            "Justification (above the standard role)",
+            "Justification",
             f.justification.as_deref().unwrap_or(""),
             false,
             true,
         ),
+        text("notes", "Notes", &f.notes, false, true),
     ]
 }
