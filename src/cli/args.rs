@@ -495,30 +495,33 @@ pub enum AuditCmd {
     Anchor { file: PathBuf },
 }
 
+#[derive(Debug, Args)]
+pub struct SystemAddArgs {
+    pub name: String,
+    /// What kind of system (analytics, website, billing, ...)
+    #[arg(long, value_name = "C")]
+    pub category: String,
+    /// The roles from least to most privilege, separated by <: "Viewer<Editor<Administrator"
+    #[arg(long, value_name = "A<B<C")]
+    pub roles: String,
+    /// Roles that are privileged, separated by ; (a role may hold a comma)
+    #[arg(long, value_name = "X;Y")]
+    pub privileged_roles: Option<String>,
+    /// Roles whose name reads as privileged but are not here (security only), separated by ;
+    #[arg(long, value_name = "X;Y")]
+    pub not_privileged_roles: Option<String>,
+    /// The collection method usually used for this system
+    #[arg(long, value_name = "M")]
+    pub default_method: Option<String>,
+    /// The system is owned and run by the client
+    #[arg(long)]
+    pub client_owned: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SystemCmd {
     /// Catalogue a system (or replace its entry); admin or security
-    Add {
-        name: String,
-        /// What kind of system (analytics, website, billing, ...)
-        #[arg(long, value_name = "C")]
-        category: String,
-        /// The roles from least to most privilege, separated by <: "Viewer<Editor<Administrator"
-        #[arg(long, value_name = "A<B<C")]
-        roles: String,
-        /// Roles that are privileged, separated by ; (a role may hold a comma)
-        #[arg(long, value_name = "X;Y")]
-        privileged_roles: Option<String>,
-        /// Roles whose name reads as privileged but are not here (security only), separated by ;
-        #[arg(long, value_name = "X;Y")]
-        not_privileged_roles: Option<String>,
-        /// The collection method usually used for this system
-        #[arg(long, value_name = "M")]
-        default_method: Option<String>,
-        /// The system is owned and run by the client
-        #[arg(long)]
-        client_owned: bool,
-    },
+    Add(SystemAddArgs),
     /// List the catalogue
     List,
     /// Show one system: its roles, the privileged ones, the standard role

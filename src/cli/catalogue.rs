@@ -3,48 +3,33 @@
 //! this only prints what the store returns.
 
 use super::args::SystemCmd;
-use super::{CmdResult, Failure, open_store, output};
+use super::{CmdResult, open_store, output};
 use crate::domain::catalogue::{NewSystem, System};
 use crate::domain::text::sanitize;
-use crate::domain::{Method, MethodProblem};
 use serde_json::json;
 use std::path::Path;
 
 pub fn command(path: &Path, cmd: SystemCmd, json: bool) -> CmdResult {
     let mut store = open_store(path)?;
     match cmd {
-        SystemCmd::Add {
-            name,
-            category,
-            roles,
-            privileged_roles,
-            not_privileged_roles,
-            default_method,
-            client_owned,
-        } => {
-            let default_method = default_method
+        SystemCmd::Add(a) => {
+            let default_method = a
+                .default_method
                 .as_deref()
-                .map(|m| {
-                    Method::parse_input(m).map_err(|problem| {
-                        let r = Method::refusal(&problem);
-                        match problem {
-                            MethodProblem::Unsafe => Failure::from(r),
-                            MethodProblem::Unknown => Failure::Usage(format!(
-                                "--default-method: {}; {}",
-                                r.problem, r.fix
-                            )),
-                        }
-                    })
-                })
+                .map(|m| super::items::method_of("--default-method", m))
                 .transpose()?;
-            let s = store.add_system(&NewSystem {
-                name,
-                category,
-                roles,
-                privileged_roles,
-                not_privileged_roles,
+            let entry = System {
+                name: a.name,
+                category: a.category,
                 default_method,
-                client_owned,
+                client_owned: a.client_owned,
+                ..System::default()
+            };
+            let s = store.add_system(&NewSystem {
+                entry,
+                roles: a.roles,
+                privileged_roles: a.privileged_roles,
+                not_privileged_roles: a.not_privileged_roles,
             })?;
             if json {
                 return output::json(&json!(s));

@@ -19,11 +19,16 @@ use std::path::Path;
 /// Parses a collection method: an unsafe channel is a rule refusal (exit 3), a word
 /// that is no method at all a usage error (exit 2).
 fn method(s: &str) -> Result<Method, Failure> {
+    method_of("--method", s)
+}
+
+/// [`method`] for the flag `flag` (also `system add --default-method`).
+pub(super) fn method_of(flag: &str, s: &str) -> Result<Method, Failure> {
     Method::parse_input(s).map_err(|problem| {
         let r = Method::refusal(&problem);
         match problem {
             MethodProblem::Unsafe => Failure::from(r),
-            MethodProblem::Unknown => Failure::Usage(format!("--method: {}; {}", r.problem, r.fix)),
+            MethodProblem::Unknown => Failure::Usage(format!("{flag}: {}; {}", r.problem, r.fix)),
         }
     })
 }

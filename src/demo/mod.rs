@@ -354,14 +354,18 @@ impl Replay<'_> {
         }
         for sys in &s.systems {
             let st = self.store(admin, s.setup.day)?;
-            let new = crate::domain::catalogue::NewSystem {
+            let entry = crate::domain::catalogue::System {
                 name: sys.name.clone(),
                 category: sys.category.clone(),
+                default_method: sys.default_method,
+                client_owned: sys.client_owned,
+                ..Default::default()
+            };
+            let new = crate::domain::catalogue::NewSystem {
+                entry,
                 roles: sys.roles.clone(),
                 privileged_roles: sys.privileged_roles.clone(),
                 not_privileged_roles: None,
-                default_method: sys.default_method,
-                client_owned: sys.client_owned,
             };
             st.add_system(&new).map_err(|source| DemoError::Step {
                 step: format!("catalogue {}", sys.name),

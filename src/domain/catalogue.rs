@@ -17,23 +17,23 @@ pub const ROLE_ORDER: char = '<';
 pub const LIST_SEPARATOR: char = ';';
 
 /// One catalogued system.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Fields missing from a stored entry read as empty. `roles` run from least to most
+/// privilege; `privileged_roles` are named exactly as in `roles`;
+/// `not_privileged_roles` are roles the keyword rule would flag that a security person
+/// said are not privileged here. `default_method` and `client_owned` are shown with
+/// the entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct System {
     pub name: String,
     pub category: String,
-    /// Least privileged first.
-    pub roles: Vec<String>,
-    /// Roles that are privileged (exactly as in `roles`).
-    #[serde(default)]
-    pub privileged_roles: Vec<String>,
-    /// Roles the keyword rule would flag that a security person said are not
-    /// privileged here.
-    #[serde(default)]
-    pub not_privileged_roles: Vec<String>,
-    #[serde(default)]
+    // Read under the name `method` too, as items call it.
+    #[serde(alias = "method")]
     pub default_method: Option<Method>,
-    #[serde(default)]
     pub client_owned: bool,
+    pub roles: Vec<String>,
+    pub privileged_roles: Vec<String>,
+    pub not_privileged_roles: Vec<String>,
 }
 
 /// Whether `text` (an item's system or role) names `name`: equal ignoring case, or
@@ -78,16 +78,16 @@ impl System {
     }
 }
 
-/// What `system add` was given, before it is checked.
+/// What `system add` was given, before it is checked: the entry with its role lists
+/// still as typed (roles separated by [`ROLE_ORDER`], the other lists by
+/// [`LIST_SEPARATOR`]; only a security person lists roles as not privileged).
 #[derive(Debug, Clone, Default)]
 pub struct NewSystem {
-    pub name: String,
-    pub category: String,
+    /// Name, category, default method and client-owned; its role lists are ignored.
+    pub entry: System,
     pub roles: String,
     pub privileged_roles: Option<String>,
     pub not_privileged_roles: Option<String>,
-    pub default_method: Option<Method>,
-    pub client_owned: bool,
 }
 
 fn split(text: &str, sep: char) -> Vec<String> {
@@ -111,8 +111,9 @@ pub fn check_new(new: &NewSystem, actor: Option<&Person>) -> Result<System, Refu
         .fix("ask an admin or a security person"));
     };
     let text = |field: Field, value: &str| rules::check_text(field.name(), value, false);
-    text(Field::Name, &new.name)?;
-    text(Field::Category, &new.category)?;
+    let entry = &new.entry;
+    text(Field::Name, &entry.name)?;
+    text(Field::Category, &entry.category)?;
     let required = |field: Field, value: &str| {
         if value.trim().is_empty() {
             Err(Refusal::new(
@@ -125,8 +126,8 @@ pub fn check_new(new: &NewSystem, actor: Option<&Person>) -> Result<System, Refu
             Ok(())
         }
     };
-    required(Field::Name, &new.name)?;
-    required(Field::Category, &new.category)?;
+    required(Field::Name, &entry.name)?;
+    required(Field::Category, &entry.category)?;
     let roles = split(&new.roles, ROLE_ORDER);
     if roles.is_empty() {
         return Err(Refusal::new(Rule::RequiredFields, "roles are missing")
@@ -190,13 +191,12 @@ pub fn check_new(new: &NewSystem, actor: Option<&Person>) -> Result<System, Refu
         }
     }
     Ok(System {
-        name: new.name.trim().to_string(),
-        category: new.category.trim().to_string(),
+        name: entry.name.trim().to_string(),
+        category: entry.category.trim().to_string(),
         roles,
         privileged_roles: privileged,
         not_privileged_roles: not_privileged,
-        default_method: new.default_method,
-        client_owned: new.client_owned,
+        ..entry.clone()
     })
 }
 

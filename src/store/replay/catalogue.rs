@@ -2,16 +2,15 @@
 //! compared row by row (named by the system's name), so an entry planted or changed
 //! with `sqlite3` shows in `audit verify`.
 
-use super::catalogue_facts::{CatalogueFacts, SystemFacts};
-use super::compare::{self, Difference, Divergence, Want};
-use crate::store::error::Result;
-use rusqlite::Connection;
+use super::catalogue_facts::SystemFacts;
+use super::compare::Want;
 use std::borrow::Cow;
 
 /// The table this module compares.
 pub const TABLE: &str = "systems";
 
-const COLUMNS: [&str; 8] = [
+/// The columns of `systems` the replay sets, besides the name.
+pub const COLUMNS: [&str; 8] = [
     "category",
     "roles",
     "privileged_roles",
@@ -22,7 +21,8 @@ const COLUMNS: [&str; 8] = [
     "added_at",
 ];
 
-fn want(f: &SystemFacts) -> [Want<'_>; 8] {
+/// The columns of an entry as the replay expects them.
+pub fn want(f: &SystemFacts) -> [Want<'_>; 8] {
     let s = &f.system;
     let list = |v: &Vec<String>| Some(Cow::Owned(serde_json::json!(v).to_string()));
     [
@@ -35,46 +35,4 @@ fn want(f: &SystemFacts) -> [Want<'_>; 8] {
         Some(Cow::Borrowed(f.added_by.as_str())),
         Some(Cow::Borrowed(f.added_at.as_str())),
     ]
-}
-
-/// Compares `systems` with the replayed catalogue, consuming it.
-pub(super) fn compare(
-    conn: &Connection,
-    facts: &mut CatalogueFacts,
-    out: &mut Vec<Divergence>,
-) -> Result<()> {
-    let sql = format!(
-        "SELECT name, {} FROM {TABLE} ORDER BY name",
-        COLUMNS.join(", ")
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let name = super::raw(r.get_ref(0)?)
-            .map(Cow::into_owned)
-            .unwrap_or_default();
-        let stored = (1..=COLUMNS.len())
-            .map(|i| r.get_ref(i))
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        match facts.take(&name) {
-            Some(f) => {
-                compare::row(out, TABLE, &name, &COLUMNS, &stored, &want(&f), Some(f.seq));
-            }
-            None => out.push(Divergence {
-                table: TABLE,
-                key: name,
-                what: Difference::NotInLog,
-                last_seq: None,
-            }),
-        }
-    }
-    for (name, f) in facts.drain() {
-        out.push(Divergence {
-            table: TABLE,
-            key: name,
-            what: Difference::NotInTable,
-            last_seq: Some(f.seq),
-        });
-    }
-    Ok(())
 }

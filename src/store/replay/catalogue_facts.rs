@@ -4,7 +4,7 @@
 
 use super::event::EventIn;
 use crate::domain::catalogue::System;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The event kind that adds or replaces an entry.
 pub const KIND: &str = "system-add";
@@ -49,13 +49,8 @@ impl CatalogueFacts {
 }
 
 impl CatalogueFacts {
-    /// Takes the entry stored as `name` out of the model.
-    pub(super) fn take(&mut self, name: &str) -> Option<SystemFacts> {
-        self.systems.remove(name)
-    }
-
-    /// Takes every entry left, by name.
-    pub(super) fn drain(&mut self) -> BTreeMap<String, SystemFacts> {
-        std::mem::take(&mut self.systems)
+    /// Takes every entry out of the model, by name as stored.
+    pub(super) fn take_all(&mut self) -> HashMap<String, SystemFacts> {
+        std::mem::take(&mut self.systems).into_iter().collect()
     }
 }

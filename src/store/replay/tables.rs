@@ -64,7 +64,15 @@ pub(super) fn compare(conn: &Connection, facts: &mut Facts) -> Result<Vec<Diverg
     let ids = items(conn, facts, &wanted, &mut out)?;
     tasks(conn, facts, needs, &ids, &mut out)?;
     super::reviews::compare(conn, &mut facts.reviews, &mut out)?;
-    super::catalogue::compare(conn, &mut facts.catalogue, &mut out)?;
+    let mut systems = facts.catalogue.take_all();
+    let catalogue = (super::catalogue::TABLE, "name", &super::catalogue::COLUMNS);
+    by_key(
+        conn,
+        catalogue,
+        &mut systems,
+        super::catalogue::want,
+        &mut out,
+    )?;
     // The leftovers are sorted so that the report reads the same every time.
     let mut left: Vec<Divergence> = Vec::new();
     left.extend(
@@ -91,6 +99,10 @@ pub(super) fn compare(conn: &Connection, facts: &mut Facts) -> Result<Vec<Diverg
             .drain()
             .map(|(k, _)| missing("tasks", k, Difference::NotInTable, None)),
     );
+    left.extend(systems.into_iter().map(|(k, f)| {
+        let seq = Some(f.seq);
+        missing(super::catalogue::TABLE, k, Difference::NotInTable, seq)
+    }));
     left.sort_by(|a, b| (a.table, &a.key).cmp(&(b.table, &b.key)));
     out.extend(left);
     Ok(out)
