@@ -265,6 +265,24 @@ pub fn apply(
     Ok(())
 }
 
+/// What a form says as the role is typed: the standard role while the role is empty,
+/// and, for a role above it, that a justification is needed (by field).
+pub fn suggestion(f: &ItemFields, standard: &Standard) -> Option<(Field, String)> {
+    let least = standard.role.as_deref()?;
+    if f.role.trim().is_empty() {
+        return Some((Field::Role, format!("the standard (least) role is {least}")));
+    }
+    justification_refusal(f).map(|_| {
+        (
+            Field::Justification,
+            format!(
+                "{} is above the standard role {least}: say why before submitting",
+                f.role
+            ),
+        )
+    })
+}
+
 /// The refusal submit gives an above-standard item without a justification.
 pub fn justification_refusal(f: &ItemFields) -> Option<Refusal> {
     (f.above_standard

@@ -132,6 +132,12 @@ impl Store {
             .ok_or_else(|| not_found(&format!("no system {name} in the catalogue")))
     }
 
+    /// The catalogue and the standard roles of `project_key`, read once (for a form
+    /// that checks an item as it is typed).
+    pub fn standards(&self, project_key: &str) -> Result<Standards> {
+        Standards::load(&self.conn, project_key)
+    }
+
     /// The standard role an item of `project_key` for `system` is held to: a role above
     /// it is flagged above-standard. `None` when the system is not catalogued.
     pub fn standard_role(&self, project_key: &str, system: &str) -> Option<String> {

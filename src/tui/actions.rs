@@ -79,13 +79,20 @@ impl App {
             .as_deref()
             .filter(|s| open.iter().any(|k| k == s));
         let today = self.today_for(scope.or(open.first().map(String::as_str)));
-        self.modal = Some(Modal::Form(Box::new(Form::add(
-            &open,
-            scope,
-            &self.people,
-            &self.login,
-            today,
-        ))));
+        let mut form = Form::add(&open, scope, &self.people, &self.login, today);
+        form.standards = self.form_standards(form.project.as_deref());
+        self.modal = Some(Modal::Form(Box::new(form)));
+    }
+
+    /// The catalogue and standard roles an add or edit form checks the role against
+    /// (none when the file cannot say: the store checks again on save).
+    fn form_standards(
+        &self,
+        project: Option<&str>,
+    ) -> Option<std::sync::Arc<crate::store::Standards>> {
+        project
+            .and_then(|p| self.store.standards(p).ok())
+            .map(std::sync::Arc::new)
     }
 
     pub(super) fn explain(&mut self, kind: ActionKind) {
@@ -116,11 +123,9 @@ impl App {
         };
         if kind == ActionKind::Edit {
             let today = self.today_for(Some(&item.project));
-            self.modal = Some(Modal::Form(Box::new(Form::edit(
-                &item,
-                &self.people,
-                today,
-            ))));
+            let mut form = Form::edit(&item, &self.people, today);
+            form.standards = self.form_standards(Some(&item.project));
+            self.modal = Some(Modal::Form(Box::new(form)));
             return;
         }
         match Form::for_move(&item, kind, with_conditions) {

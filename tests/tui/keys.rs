@@ -565,3 +565,30 @@ fn c_shows_the_system_catalogue_and_closes_like_help() {
     let text = screen(&render(&mut a, 80, 24));
     assert!(text.contains("ABOVE above standard"), "{text}");
 }
+
+#[test]
+fn the_add_form_suggests_the_standard_role_and_refuses_one_the_catalogue_lacks() {
+    let fx = demo();
+    let mut a = app(&fx, 120, 40);
+    press(&mut a, KeyCode::Char('n'));
+    type_text(&mut a, "Tableau Server (RHG)");
+    press(&mut a, KeyCode::Tab);
+    press(&mut a, KeyCode::Tab);
+    let text = screen(&render(&mut a, 120, 40));
+    assert!(
+        text.contains("the standard (least) role is Viewer"),
+        "{text}"
+    );
+    type_text(&mut a, "Owner");
+    let text = screen(&render(&mut a, 120, 40));
+    assert!(text.contains("not a role of Tableau Server"), "{text}");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.context(), Ctx::Form, "not saved");
+    // A role above the standard one asks for a justification.
+    for _ in 0..5 {
+        press(&mut a, KeyCode::Backspace);
+    }
+    type_text(&mut a, "Creator");
+    let text = screen(&render(&mut a, 120, 40));
+    assert!(text.contains("above the standard role Viewer"), "{text}");
+}

@@ -150,6 +150,7 @@ impl Form {
             tried: false,
             today,
             theirs: Vec::new(),
+            standards: None,
         }
     }
 
@@ -168,6 +169,7 @@ impl Form {
             tried: false,
             today,
             theirs: Vec::new(),
+            standards: None,
         }
     }
 
@@ -196,6 +198,7 @@ impl Form {
             tried: false,
             today,
             theirs: Vec::new(),
+            standards: None,
         }
     }
 
@@ -300,6 +303,7 @@ impl Form {
             // Move forms hold no dates.
             today: NaiveDate::MIN,
             theirs: Vec::new(),
+            standards: None,
         })
     }
 
@@ -317,6 +321,7 @@ impl Form {
             tried: false,
             today: NaiveDate::MIN,
             theirs: Vec::new(),
+            standards: None,
         }
     }
 

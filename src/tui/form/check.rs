@@ -3,7 +3,7 @@
 //! together, dates before today, warnings), worded for the field they are about.
 
 use super::{DomainField, Field, FieldKind, Form, Note, Problem, Purpose};
-use crate::domain::{dates, rules};
+use crate::domain::{catalogue, dates, rules};
 
 impl Form {
     /// What is wrong with one field on its own.
@@ -78,7 +78,18 @@ impl Form {
                 return rules::FieldReview::default();
             }
         };
-        rules::review_fields(&self.item_fields(), self.today, previous)
+        let mut fields = self.item_fields();
+        let mut review = rules::review_fields(&fields, self.today, previous);
+        if let Some(standards) = &self.standards {
+            let standard = standards.of(&fields.system);
+            match catalogue::apply(&mut fields, &standard, previous) {
+                Err(r) => review.refusals.push(r),
+                Ok(()) => review
+                    .warnings
+                    .extend(catalogue::suggestion(&fields, &standard)),
+            }
+        }
+        review
     }
 
     /// Every problem of the form, by field index.

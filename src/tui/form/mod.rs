@@ -120,6 +120,9 @@ pub struct Form {
     pub today: NaiveDate,
     /// After a conflicting edit: field name and the value saved by someone else.
     pub theirs: Vec<(&'static str, String)>,
+    /// The catalogue and the project's standard roles (add and edit forms): a role
+    /// the catalogue does not list is shown as refused, the standard role suggested.
+    pub standards: Option<std::sync::Arc<crate::store::Standards>>,
 }
 
 impl Form {
