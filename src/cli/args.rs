@@ -53,6 +53,9 @@ pub enum Command {
     /// Access reviews: certify or revoke every live access of a project
     #[command(subcommand)]
     Review(ReviewCmd),
+    /// Templates: the access items one kind of implementation always needs (TOML files)
+    #[command(subcommand)]
+    Template(TemplateCmd),
     /// Check the hash-chained event log
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -132,9 +135,15 @@ pub enum ProjectCmd {
         /// Coordinator login [default: you]
         #[arg(long)]
         coordinator: Option<String>,
+        /// Create the template's items too (in `needed`, dates from the start)
+        #[arg(long, value_name = "NAME")]
+        template: Option<String>,
     },
     /// List projects
     List,
+    /// The template items the project lacks, cancelled without a replacement, or asks
+    /// for at another role
+    Check { key: String },
     /// Close a project: no new work; prints the checklist it leaves (live access to
     /// revoke, shared credentials to rotate), each blocking until done
     Close { key: String },
@@ -487,6 +496,24 @@ pub enum AuditCmd {
     },
     /// Write the current head (seq and hash) to FILE, to keep somewhere else
     Anchor { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCmd {
+    /// Import a template from a TOML file (a new one, or a new version; admins and coordinators)
+    Import { file: std::path::PathBuf },
+    /// Write a template as TOML to standard output (it imports back unchanged)
+    Export { name: String },
+    /// List templates
+    List,
+    /// Show a template's items
+    Show { name: String },
+    /// Add a template's items to a project, skipping systems it asks for already
+    Apply {
+        name: String,
+        #[arg(long)]
+        project: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,6 +11,7 @@ macro_rules! say {
 
 pub mod args;
 mod decide;
+mod template;
 mod expiring;
 mod host;
 mod items;
@@ -196,6 +197,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Some(Command::Export(a)) => items::export(&path, a),
         Some(Command::Report(a)) => setup::report(&path, a, json),
         Some(Command::Review(c)) => review::command(&path, c, json),
+        Some(Command::Template(c)) => template::command(&path, c, json),
         Some(Command::Audit(c)) => setup::audit(&path, c, json),
     }
 }

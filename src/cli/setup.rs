@@ -164,15 +164,20 @@ pub fn project(path: &Path, cmd: ProjectCmd, json: bool) -> CmdResult {
             start,
             tz,
             coordinator,
+            template,
         } => {
-            let p = store.add_project(NewProject {
+            let new = NewProject {
                 key,
                 name,
                 client,
                 start: Some(start),
                 tz,
                 coordinator,
-            })?;
+            };
+            if let Some(t) = template {
+                return super::template::project_from(&mut store, new, &t, json);
+            }
+            let p = store.add_project(new)?;
             if json {
                 output::json(&json!(p))?;
             } else {
@@ -186,6 +191,7 @@ pub fn project(path: &Path, cmd: ProjectCmd, json: bool) -> CmdResult {
                 )?;
             }
         }
+        ProjectCmd::Check { key } => super::template::check(&store, &key, json)?,
         ProjectCmd::List => {
             output::list(
                 json,

@@ -66,6 +66,8 @@ pub enum Rule {
     ActivePerson,
     /// A pending decision is handed only to someone who may take it.
     Delegation,
+    /// A template is well formed: a valid name, a title, complete items.
+    TemplateFormat,
 }
 
 impl Rule {
@@ -100,6 +102,7 @@ impl Rule {
             Rule::SeparateFulfilment => "separate-fulfilment",
             Rule::ActivePerson => "active-person",
             Rule::Delegation => "delegation",
+            Rule::TemplateFormat => "template-format",
         }
     }
 }
@@ -151,6 +154,7 @@ pub enum Field {
     Id,
     Due,
     Campaign,
+    Template,
 }
 
 impl Field {
@@ -192,6 +196,7 @@ impl Field {
             Field::Id => "id",
             Field::Due => "due",
             Field::Campaign => "campaign",
+            Field::Template => "template",
         }
     }
 
@@ -210,7 +215,7 @@ impl Field {
 /// (`Field as usize` is the position here).
 pub const ITEM_FIELDS: &[Field] = ALL_FIELDS.split_at(18).0;
 
-const ALL_FIELDS: [Field; 36] = [
+const ALL_FIELDS: [Field; 37] = [
     Field::System,
     Field::Purpose,
     Field::Role,
@@ -247,6 +252,7 @@ const ALL_FIELDS: [Field; 36] = [
     Field::Id,
     Field::Due,
     Field::Campaign,
+    Field::Template,
 ];
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ mod rows;
 pub mod schema;
 mod tasks;
 mod temp_files;
+mod templates;
 #[cfg(test)]
 pub(crate) mod testing;
 mod tx;
@@ -63,3 +64,4 @@ pub use projects::host_tz;
 pub use replay::Replay;
 pub use reviews::BulkCertified;
 pub use temp_files::keep_temporary_data_in_memory;
+pub use templates::{Applied, ProjectCheck, TemplateSummary};

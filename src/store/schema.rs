@@ -364,6 +364,30 @@ CREATE INDEX review_items_item ON review_items(item_id);
 ALTER TABLE items ADD COLUMN review TEXT;
 "#;
 
+// Schema 11 belongs to the role catalogue's branch of issue 15; the lead puts its
+// migration here when merging.
+const V11_RESERVED: &str = "-- reserved for schema 11\n";
+
+// Templates (issue 15): a template's items are kept as one JSON value (`domain::
+// template::Template`), read whole when a project is made from it. A project
+// remembers the templates it was made from or applied with, for `project check`.
+const V12: &str = r#"
+CREATE TABLE templates (
+    name       TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 48),
+    title      TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    changed_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE project_templates (
+    project    TEXT NOT NULL REFERENCES projects(key),
+    template   TEXT NOT NULL REFERENCES templates(name),
+    applied_by TEXT NOT NULL,
+    applied_at TEXT NOT NULL,
+    PRIMARY KEY (project, template)
+) STRICT, WITHOUT ROWID;
+"#;
+
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.
 pub const MEASURED_KINDS: &str =
@@ -399,10 +423,12 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V8, expect_version(7)),
         M::up_with_hook(V9, expect_version(8)),
         M::up_with_hook(V10, expect_version(9)),
+        M::up_with_hook(V11_RESERVED, expect_version(10)),
+        M::up_with_hook(V12, expect_version(11)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    10
+    12
 }

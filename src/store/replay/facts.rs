@@ -129,6 +129,8 @@ pub struct Facts {
     pub tasks: HashMap<String, TaskFacts>,
     /// Access review campaigns and their decisions.
     pub reviews: super::review_facts::ReviewFacts,
+    /// Templates and the templates projects were made from.
+    pub templates: super::templates::TemplateFacts,
     /// Events the log itself contradicts (an edit whose old value is not the value
     /// replayed so far, a move on an item that was never added...).
     pub problems: Vec<String>,
@@ -309,6 +311,10 @@ impl Facts {
             }
             "edit" => return self.edit(e, serde_json::from_str(e.payload).map_err(unreadable)?),
             k if super::review_facts::KINDS.contains(&k) => return self.review(e),
+            k if super::templates::KINDS.contains(&k) => {
+                let projects = &self.projects;
+                return self.templates.apply(e, |k| projects.contains_key(k));
+            }
             k if extension::KINDS.contains(&k) => {
                 let p: Value = serde_json::from_str(e.payload).map_err(unreadable)?;
                 let item = self.item_mut(e)?;

@@ -19,6 +19,7 @@ pub mod facts;
 mod review_facts;
 mod reviews;
 mod tables;
+mod templates;
 
 use super::error::Result;
 use super::handle::Store;
@@ -29,7 +30,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 /// The tables the replay rebuilds and compares.
-pub const REPLAYED_TABLES: [&str; 8] = [
+pub const REPLAYED_TABLES: [&str; 10] = [
     "people",
     "projects",
     "items",
@@ -38,6 +39,8 @@ pub const REPLAYED_TABLES: [&str; 8] = [
     "task_needs",
     reviews::TABLES[0],
     reviews::TABLES[1],
+    templates::TABLES[0],
+    templates::TABLES[1],
 ];
 
 /// Tables the replay leaves alone on purpose, each with the reason. A table in the

@@ -64,6 +64,7 @@ pub(super) fn compare(conn: &Connection, facts: &mut Facts) -> Result<Vec<Diverg
     let ids = items(conn, facts, &wanted, &mut out)?;
     tasks(conn, facts, needs, &ids, &mut out)?;
     super::reviews::compare(conn, &mut facts.reviews, &mut out)?;
+    super::templates::compare(conn, &mut facts.templates, &mut out)?;
     // The leftovers are sorted so that the report reads the same every time.
     let mut left: Vec<Divergence> = Vec::new();
     left.extend(
