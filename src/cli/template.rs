@@ -20,6 +20,9 @@ pub fn command(path: &Path, cmd: TemplateCmd, json: bool) -> CmdResult {
                 .map_err(|e| Failure::Error(format!("cannot read {}: {e}", file.display())))?;
             let t = exchange::parse_template(&text).map_err(|e| match e.refusal {
                 Some(mut r) => {
+                    // The line is the file's, not a CSV row's: said in the problem.
+                    r.line = None;
+                    r.field = None;
                     r.problem = format!("{} line {}: {}", file.display(), e.line, r.problem);
                     Failure::Rule(Box::new(r))
                 }
