@@ -9,6 +9,31 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+/// Lines to read in a popup (a project's check), from `scroll` on; any listed key
+/// of the help overlay closes it.
+pub fn notice(t: &Theme, title: &str, text: &[String], scroll: usize, area: Rect, buf: &mut Buffer) {
+    let w = area.width.saturating_sub(4).min(76);
+    let text_w = usize::from(w.saturating_sub(4)).max(1);
+    let mut lines: Vec<Line> = text
+        .iter()
+        .flat_map(|l| format::wrap(&clean(l), text_w))
+        .skip(scroll)
+        .map(|l| Line::from(Span::styled(l, t.normal)))
+        .collect();
+    let room = usize::from(area.height.saturating_sub(5));
+    lines.truncate(room);
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled("?/Esc/q", t.key),
+        Span::styled(" close   ", t.normal),
+        Span::styled("↑↓", t.key),
+        Span::styled(" scroll", t.normal),
+    ]));
+    let rect = layout::centered(area, w, lines.len() as u16 + 2);
+    let inner = super::popup(rect, Span::styled(format!(" {title} "), t.normal), t.normal, buf);
+    super::render_padded(lines, inner, buf);
+}
+
 pub fn render(t: &Theme, c: &Confirm, area: Rect, buf: &mut Buffer) {
     let w = area.width.saturating_sub(4).min(70);
     let text_w = usize::from(w.saturating_sub(4)).max(1);
