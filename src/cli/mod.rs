@@ -11,7 +11,6 @@ macro_rules! say {
 
 pub mod args;
 mod decide;
-mod template;
 mod expiring;
 mod host;
 mod items;
@@ -21,6 +20,7 @@ mod project;
 mod review;
 mod safe_json;
 mod setup;
+mod template;
 pub mod words;
 
 use crate::store::{self, Store};

@@ -124,7 +124,10 @@ fn applied(key: &str, a: &Applied, json: bool) -> CmdResult {
             it.id(),
             sanitize(&it.fields.system),
             sanitize(&it.fields.role),
-            it.fields.needed_by.map(|d| d.to_string()).unwrap_or_default(),
+            it.fields
+                .needed_by
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             it.fields
                 .expires
                 .map(|d| format!(", expires {d}"))
@@ -132,7 +135,9 @@ fn applied(key: &str, a: &Applied, json: bool) -> CmdResult {
         )?;
     }
     if !a.added.is_empty() {
-        say!("Next: name each item's approver and credential owner (item edit ID --version N --approver LOGIN --credential-owner NAME), then submit it")?;
+        say!(
+            "Next: name each item's approver and credential owner (item edit ID --version N --approver LOGIN --credential-owner NAME), then submit it"
+        )?;
     }
     Ok(())
 }
@@ -162,9 +167,16 @@ pub fn check(store: &Store, key: &str, json: bool) -> CmdResult {
         return output::json(&json!(c));
     }
     if c.templates.is_empty() {
-        return say!("{} was not made from a template: nothing to check against", c.project);
+        return say!(
+            "{} was not made from a template: nothing to check against",
+            c.project
+        );
     }
-    say!("{} against template(s) {}:", c.project, c.templates.join(", "))?;
+    say!(
+        "{} against template(s) {}:",
+        c.project,
+        c.templates.join(", ")
+    )?;
     if c.gaps.is_empty() {
         return say!("no gaps: every template item is asked for at the template's role");
     }

@@ -120,7 +120,10 @@ pub fn check(t: &mut Template) -> Result<(), TemplateProblem> {
         return Err(bad(
             None,
             Field::Template,
-            format!("a template holds 1 to {MAX_ITEMS} items, not {}", t.items.len()),
+            format!(
+                "a template holds 1 to {MAX_ITEMS} items, not {}",
+                t.items.len()
+            ),
             "list the access items the template needs",
         ));
     }
@@ -282,7 +285,8 @@ pub fn gaps(templates: &[Template], items: &[HeldItem<'_>]) -> Vec<Gap> {
                 continue;
             }
             let kind = if !live.is_empty() {
-                let mut requested: Vec<String> = live.iter().map(|it| it.role.to_string()).collect();
+                let mut requested: Vec<String> =
+                    live.iter().map(|it| it.role.to_string()).collect();
                 requested.dedup();
                 GapKind::DifferentRole {
                     requested,
@@ -311,7 +315,10 @@ pub fn gaps(templates: &[Template], items: &[HeldItem<'_>]) -> Vec<Gap> {
 /// template skips those.
 pub fn already_there(ti: &TemplateItem, items: &[HeldItem<'_>]) -> bool {
     let key = system_key(&ti.system);
-    let (system, role) = (ti.system.trim().to_lowercase(), ti.role.trim().to_lowercase());
+    let (system, role) = (
+        ti.system.trim().to_lowercase(),
+        ti.role.trim().to_lowercase(),
+    );
     items.iter().any(|it| {
         !matches!(it.state, State::Cancelled | State::Denied)
             && (it.system.trim().to_lowercase() == system
@@ -323,10 +330,9 @@ impl Gap {
     /// One line, as both front ends say it.
     pub fn describe(&self) -> String {
         match &self.kind {
-            GapKind::Missing => format!(
-                "missing: {} ({}) is not requested",
-                self.system, self.role
-            ),
+            GapKind::Missing => {
+                format!("missing: {} ({}) is not requested", self.system, self.role)
+            }
             GapKind::CancelledWithoutReplacement { items } => format!(
                 "cancelled without a replacement: {} ({}) — {}",
                 self.system,
@@ -380,16 +386,33 @@ mod tests {
             name: "t".into(),
             title: "T".into(),
             description: String::new(),
-            items: vec![item("GA4", "Viewer"), item("GTM", "Publish"), item("Ads", "Read")],
+            items: vec![
+                item("GA4", "Viewer"),
+                item("GTM", "Publish"),
+                item("Ads", "Read"),
+            ],
         };
         let held = [
-            HeldItem { id: "A-1".into(), system: "ga4 (acme)", role: "Editor", state: State::Needed },
-            HeldItem { id: "A-2".into(), system: "GTM", role: "Publish", state: State::Cancelled },
+            HeldItem {
+                id: "A-1".into(),
+                system: "ga4 (acme)",
+                role: "Editor",
+                state: State::Needed,
+            },
+            HeldItem {
+                id: "A-2".into(),
+                system: "GTM",
+                role: "Publish",
+                state: State::Cancelled,
+            },
         ];
         let g = gaps(std::slice::from_ref(&t), &held);
         assert_eq!(g.len(), 3);
         assert!(matches!(g[0].kind, GapKind::DifferentRole { .. }));
-        assert!(matches!(g[1].kind, GapKind::CancelledWithoutReplacement { .. }));
+        assert!(matches!(
+            g[1].kind,
+            GapKind::CancelledWithoutReplacement { .. }
+        ));
         assert_eq!(g[2].kind, GapKind::Missing);
     }
 }

@@ -2,8 +2,8 @@
 //! (an unknown key, a wrong type or a bad method is refused) and checked by the domain;
 //! every problem names the line of the file it is on.
 
-use crate::domain::{Field, Refusal};
 use crate::domain::template::{self, Template};
+use crate::domain::{Field, Refusal};
 
 /// Why a template file was refused: the line (from 1) and what is wrong there.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +23,11 @@ impl std::fmt::Display for TemplateFileError {
 /// The line (from 1) holding byte `at` of `text`.
 fn line_of(text: &str, at: usize) -> usize {
     let at = at.min(text.len());
-    text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..at]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// The line of the `n`-th (from 1) `[[item]]` table, or of a top-level key.
@@ -79,9 +83,7 @@ pub fn parse_template(text: &str) -> Result<Template, TemplateFileError> {
 /// Writes a template as its TOML file; reading it back gives the same template.
 pub fn template_toml(t: &Template) -> String {
     let body = toml::to_string(t).unwrap_or_default();
-    format!(
-        "# accessdesk template: import with `accessdesk template import FILE.toml`\n{body}"
-    )
+    format!("# accessdesk template: import with `accessdesk template import FILE.toml`\n{body}")
 }
 
 #[cfg(test)]

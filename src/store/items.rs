@@ -20,7 +20,13 @@ impl Store {
         let key = project.to_ascii_uppercase();
         let row = self.row_check(&key, false)?.check(0, fields);
         let mut added = None;
-        self.insert_items(&key, [row], false, |it| added = Some(it.clone()), &mut |_, _| Ok(()))?;
+        self.insert_items(
+            &key,
+            [row],
+            false,
+            |it| added = Some(it.clone()),
+            &mut |_, _| Ok(()),
+        )?;
         added.ok_or_else(|| Error::Invalid("the item was not added".to_string()))
     }
 

@@ -147,9 +147,9 @@ impl Store {
     }
 
     pub fn templates(&self) -> Result<Vec<TemplateSummary>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT name, title, body, changed_by, changed_at FROM templates ORDER BY name")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT name, title, body, changed_by, changed_at FROM templates ORDER BY name",
+        )?;
         let rows = stmt.query_map([], |r| {
             let body: String = r.get(2)?;
             let items = serde_json::from_str::<Template>(&body).map_or(0, |t| t.items.len());

@@ -38,7 +38,9 @@ impl App {
         };
         let today = blockers::today(p, self.now);
         let templates = self.template_choices();
-        self.modal = Some(Modal::Form(Box::new(Form::project_actions(p, today, templates))));
+        self.modal = Some(Modal::Form(Box::new(Form::project_actions(
+            p, today, templates,
+        ))));
     }
 
     pub(super) fn save_project_form(&mut self, form: Box<Form>, key: &str) {

@@ -208,8 +208,13 @@ pub struct ReviewPane {
 /// What sits on top of the panes and takes the keys.
 #[derive(Debug, Clone)]
 pub enum Modal {
-    Help { scroll: usize },
-    Filter { input: Input, previous: String },
+    Help {
+        scroll: usize,
+    },
+    Filter {
+        input: Input,
+        previous: String,
+    },
     Form(Box<Form>),
     Confirm(Confirm),
     /// Lines to read (a project's check against its templates); scrolled like help.

@@ -21,8 +21,20 @@ fn import(db: &Db, name: &str) {
 
 fn from_template(db: &Db, key: &str, template: &str) -> Value {
     db.run(&[
-        "project", "add", key, "--name", "Relaunch", "--client", "Acme Inc", "--start", START,
-        "--tz", "UTC", "--template", template, "--json",
+        "project",
+        "add",
+        key,
+        "--name",
+        "Relaunch",
+        "--client",
+        "Acme Inc",
+        "--start",
+        START,
+        "--tz",
+        "UTC",
+        "--template",
+        template,
+        "--json",
     ])
     .ok()
     .json()
@@ -62,23 +74,40 @@ fn project_from_template_has_exactly_its_items_with_dates_from_the_start() {
             .duration_days
             .filter(|_| ti.temporary)
             .map(|d| shift(needed_by, i32::try_from(d).unwrap()).to_string());
-        assert_eq!(show["expires"].as_str().map(String::from), expires, "{show}");
+        assert_eq!(
+            show["expires"].as_str().map(String::from),
+            expires,
+            "{show}"
+        );
         // Approval owner and credential owner are left to be named: the item blocks.
         assert_eq!(show["approver"], "");
         assert_eq!(show["credential_owner"], "");
         assert_eq!(show["blocking"], true);
     }
     // Readiness counts them from day one.
-    let report = db.run(&["report", "--project", "ANA", "--json"]).ok().json();
+    let report = db
+        .run(&["report", "--project", "ANA", "--json"])
+        .ok()
+        .json();
     assert_eq!(report["projects"][0]["required"], t.items.len());
     assert_eq!(report["projects"][0]["ready"], 0);
     // The project remembers its template, and applying it again adds nothing.
     let again = db
-        .run(&["template", "apply", "analytics-setup", "--project", "ANA", "--json"])
+        .run(&[
+            "template",
+            "apply",
+            "analytics-setup",
+            "--project",
+            "ANA",
+            "--json",
+        ])
         .ok()
         .json();
     assert_eq!(again["added"].as_array().map(Vec::len), Some(0));
-    assert_eq!(again["skipped"].as_array().map(Vec::len), Some(t.items.len()));
+    assert_eq!(
+        again["skipped"].as_array().map(Vec::len),
+        Some(t.items.len())
+    );
     let check = db.run(&["project", "check", "ANA", "--json"]).ok().json();
     assert_eq!(check["templates"], serde_json::json!(["analytics-setup"]));
     assert_eq!(check["gaps"], serde_json::json!([]));
@@ -92,8 +121,16 @@ fn project_check_names_missing_cancelled_and_other_roles() {
     from_template(&db, "WEB", "website-relaunch");
     // WEB-1 WordPress at another role, WEB-2 cancelled, a sixth item unrelated.
     let v = db.show("WEB-1")["version"].to_string();
-    db.run(&["item", "edit", "WEB-1", "--version", &v, "--role", "Administrator"])
-        .ok();
+    db.run(&[
+        "item",
+        "edit",
+        "WEB-1",
+        "--version",
+        &v,
+        "--role",
+        "Administrator",
+    ])
+    .ok();
     db.run(&["item", "cancel", "WEB-2", "--note", "not needed yet"])
         .ok();
     let check = db.run(&["project", "check", "WEB", "--json"]).ok().json();
@@ -114,7 +151,14 @@ fn project_check_names_missing_cancelled_and_other_roles() {
     assert!(text.contains("2 gap(s)"), "{text}");
     // Applying the template again replaces the cancelled item, and the gap closes.
     let again = db
-        .run(&["template", "apply", "website-relaunch", "--project", "WEB", "--json"])
+        .run(&[
+            "template",
+            "apply",
+            "website-relaunch",
+            "--project",
+            "WEB",
+            "--json",
+        ])
         .ok()
         .json();
     assert_eq!(again["added"], serde_json::json!(["WEB-6"]));
@@ -129,7 +173,10 @@ fn project_check_names_missing_cancelled_and_other_roles() {
 fn template_toml_round_trips_and_a_malformed_file_is_refused_naming_the_line() {
     let db = Db::new();
     import(&db, "billing-integration");
-    let exported = db.run(&["template", "export", "billing-integration"]).ok().stdout;
+    let exported = db
+        .run(&["template", "export", "billing-integration"])
+        .ok()
+        .stdout;
     let file = db.home().join("billing.toml");
     std::fs::write(&file, &exported).unwrap();
     let original =
@@ -142,23 +189,43 @@ fn template_toml_round_trips_and_a_malformed_file_is_refused_naming_the_line() {
         .json();
     assert_eq!(out["replaced"], true);
     assert_eq!(
-        db.run(&["template", "export", "billing-integration"]).ok().stdout,
+        db.run(&["template", "export", "billing-integration"])
+            .ok()
+            .stdout,
         exported
     );
-    let shown = db.run(&["template", "show", "billing-integration", "--json"]).ok().json();
-    assert_eq!(shown["item"].as_array().map(Vec::len), Some(original.items.len()));
+    let shown = db
+        .run(&["template", "show", "billing-integration", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        shown["item"].as_array().map(Vec::len),
+        Some(original.items.len())
+    );
 
     // A syntax error: exit 1, naming the file's line.
     let bad = db.home().join("bad.toml");
-    std::fs::write(&bad, "name = \"x\"\ntitle = \"X\"\n\n[[item]]\nsystem = \"CMS\n").unwrap();
-    let out = db.run(&["template", "import", bad.to_str().unwrap()]).code(1);
+    std::fs::write(
+        &bad,
+        "name = \"x\"\ntitle = \"X\"\n\n[[item]]\nsystem = \"CMS\n",
+    )
+    .unwrap();
+    let out = db
+        .run(&["template", "import", bad.to_str().unwrap()])
+        .code(1);
     assert!(out.stderr.contains("line 5"), "{}", out.stderr);
     // An unsafe method is not a method: the line that says it.
     let text = exported.replacen("method = \"vault\"", "method = \"email\"", 1);
     let line = text.lines().position(|l| l.contains("\"email\"")).unwrap() + 1;
     std::fs::write(&bad, &text).unwrap();
-    let out = db.run(&["template", "import", bad.to_str().unwrap()]).code(1);
-    assert!(out.stderr.contains(&format!("line {line}")), "{}", out.stderr);
+    let out = db
+        .run(&["template", "import", bad.to_str().unwrap()])
+        .code(1);
+    assert!(
+        out.stderr.contains(&format!("line {line}")),
+        "{}",
+        out.stderr
+    );
     // A rule: temporary access without a duration names the item's line (exit 3).
     let text = exported.replacen("duration_days = 90\n", "", 1);
     let line = text.lines().position(|l| l == "[[item]]").unwrap() + 1;
@@ -166,7 +233,11 @@ fn template_toml_round_trips_and_a_malformed_file_is_refused_naming_the_line() {
     let out = db
         .run(&["template", "import", bad.to_str().unwrap()])
         .refused("template-format");
-    assert!(out.stderr.contains(&format!("line {line}")), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("line {line}")),
+        "{}",
+        out.stderr
+    );
     // Nothing of the refused files was imported.
     let list = db.run(&["template", "list", "--json"]).ok().json();
     assert_eq!(list.as_array().map(Vec::len), Some(1));
@@ -181,7 +252,11 @@ fn only_admins_and_coordinators_change_templates() {
     db.team();
     db.run_as(
         &acc.security,
-        &["template", "import", asset("analytics-setup").to_str().unwrap()],
+        &[
+            "template",
+            "import",
+            asset("analytics-setup").to_str().unwrap(),
+        ],
     )
     .refused("role-required");
     import(&db, "analytics-setup");
@@ -200,7 +275,11 @@ fn template_events_replay_and_an_edit_of_a_template_table_is_named() {
     import(&db, "analytics-setup");
     from_template(&db, "ANA", "analytics-setup");
     let out = db.run(&["audit", "verify"]).ok();
-    assert!(out.stdout.contains("the tables match the log"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("the tables match the log"),
+        "{}",
+        out.stdout
+    );
     let sql = "UPDATE templates SET body = replace(body, '\"Viewer\"', '\"Owner\"') WHERE name = 'analytics-setup';";
     let done = std::process::Command::new("sqlite3")
         .arg(&db.path)
@@ -223,7 +302,10 @@ fn template_events_replay_and_an_edit_of_a_template_table_is_named() {
     c.execute_batch(sql).expect("tamper");
     let out = db.run(&["audit", "verify"]).code(1);
     let all = format!("{}{}", out.stdout, out.stderr);
-    assert!(all.contains("project_templates") && all.contains("ANA analytics-setup"), "{all}");
+    assert!(
+        all.contains("project_templates") && all.contains("ANA analytics-setup"),
+        "{all}"
+    );
 }
 
 /// The README's template walk-through: a coordinator makes a project from a shipped
@@ -282,21 +364,47 @@ fn readme_template_walk_through_reaches_full_readiness() {
     }
     // The shared, client-owned, privileged key needed two different security people.
     let key = db.show(&ids[1]);
-    assert_eq!(key["flags"].as_array().map(|f| f.contains(&"privileged".into())), Some(true));
+    assert_eq!(
+        key["flags"]
+            .as_array()
+            .map(|f| f.contains(&"privileged".into())),
+        Some(true)
+    );
     assert_eq!(key["approvals"].as_array().map(Vec::len), Some(3), "{key}");
     // Step 5: granted by the coordinator, verified by someone else.
     for id in &ids {
-        db.run(&["item", "grant", id, "--note", "invited through the client's SSO"])
-            .ok();
-        db.run(&["item", "verify", id, "--note", "signed in and saw only the role asked for"])
-            .refused("separate-fulfilment");
+        db.run(&[
+            "item",
+            "grant",
+            id,
+            "--note",
+            "invited through the client's SSO",
+        ])
+        .ok();
+        db.run(&[
+            "item",
+            "verify",
+            id,
+            "--note",
+            "signed in and saw only the role asked for",
+        ])
+        .refused("separate-fulfilment");
         db.run_as(
             &acc.security,
-            &["item", "verify", id, "--note", "signed in and saw only the role asked for"],
+            &[
+                "item",
+                "verify",
+                id,
+                "--note",
+                "signed in and saw only the role asked for",
+            ],
         )
         .ok();
     }
-    let report = db.run(&["report", "--project", "BILL", "--json"]).ok().json();
+    let report = db
+        .run(&["report", "--project", "BILL", "--json"])
+        .ok()
+        .json();
     assert_eq!(report["projects"][0]["readiness_ratio"], 1.0, "{report}");
     assert_eq!(report["projects"][0]["ready"], 4);
     let check = db.run(&["project", "check", "BILL", "--json"]).ok().json();

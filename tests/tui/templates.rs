@@ -43,10 +43,18 @@ fn p_makes_a_new_project_from_a_template_with_all_its_items() {
     press(&mut a, KeyCode::Tab);
     type_text(&mut a, "2026-04-01");
     let filled = screen_of(&mut a);
-    assert!(filled.contains("analytics-setup (Analytics setup, 5 items)"), "{filled}");
+    assert!(
+        filled.contains("analytics-setup (Analytics setup, 5 items)"),
+        "{filled}"
+    );
     insta::assert_snapshot!("template_new_project_form_80x24", filled);
     press(&mut a, KeyCode::Enter);
-    assert_eq!(a.status().map(|s| s.kind), Some(StatusKind::Done), "{}", status(&a));
+    assert_eq!(
+        a.status().map(|s| s.kind),
+        Some(StatusKind::Done),
+        "{}",
+        status(&a)
+    );
     assert!(status(&a).contains("5 items in needed"), "{}", status(&a));
     // The tracker now shows the new project: its five items, each blocking.
     let ids = a.tracker_ids();
@@ -79,8 +87,17 @@ fn p_applies_a_template_and_shows_the_project_check() {
     press(&mut a, KeyCode::Tab);
     press(&mut a, KeyCode::Right);
     press(&mut a, KeyCode::Enter);
-    assert_eq!(a.status().map(|s| s.kind), Some(StatusKind::Done), "{}", status(&a));
-    assert!(status(&a).contains("Applied template billing-integration to HARBOR"), "{}", status(&a));
+    assert_eq!(
+        a.status().map(|s| s.kind),
+        Some(StatusKind::Done),
+        "{}",
+        status(&a)
+    );
+    assert!(
+        status(&a).contains("Applied template billing-integration to HARBOR"),
+        "{}",
+        status(&a)
+    );
     // One of its items cancelled: the check names it.
     let mut store = open(&fx.path, tester());
     let added = store

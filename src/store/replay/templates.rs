@@ -116,16 +116,17 @@ fn keyed(
     let mut stmt = conn.prepare(sql)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let key = super::raw(r.get_ref(0)?)
-            .unwrap_or_default()
-            .into_owned();
+        let key = super::raw(r.get_ref(0)?).unwrap_or_default().into_owned();
         let stored: Vec<ValueRef<'_>> = (1..=columns.len())
             .map(|i| r.get_ref(i))
             .collect::<rusqlite::Result<_>>()?;
         match replayed.remove(&key) {
             Some(f) => {
-                let want: Vec<Want<'_>> =
-                    f.values.iter().map(|v| Some(Cow::Borrowed(v.as_str()))).collect();
+                let want: Vec<Want<'_>> = f
+                    .values
+                    .iter()
+                    .map(|v| Some(Cow::Borrowed(v.as_str())))
+                    .collect();
                 compare::row(out, table, &key, columns, &stored, &want, Some(f.seq));
             }
             None => out.push(Divergence {

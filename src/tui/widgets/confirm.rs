@@ -11,7 +11,14 @@ use ratatui::text::{Line, Span};
 
 /// Lines to read in a popup (a project's check), from `scroll` on; any listed key
 /// of the help overlay closes it.
-pub fn notice(t: &Theme, title: &str, text: &[String], scroll: usize, area: Rect, buf: &mut Buffer) {
+pub fn notice(
+    t: &Theme,
+    title: &str,
+    text: &[String],
+    scroll: usize,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let w = area.width.saturating_sub(4).min(76);
     let text_w = usize::from(w.saturating_sub(4)).max(1);
     let mut lines: Vec<Line> = text
@@ -30,7 +37,12 @@ pub fn notice(t: &Theme, title: &str, text: &[String], scroll: usize, area: Rect
         Span::styled(" scroll", t.normal),
     ]));
     let rect = layout::centered(area, w, lines.len() as u16 + 2);
-    let inner = super::popup(rect, Span::styled(format!(" {title} "), t.normal), t.normal, buf);
+    let inner = super::popup(
+        rect,
+        Span::styled(format!(" {title} "), t.normal),
+        t.normal,
+        buf,
+    );
     super::render_padded(lines, inner, buf);
 }
 
