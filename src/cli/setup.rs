@@ -154,6 +154,18 @@ pub fn people(path: &Path, cmd: PeopleCmd, json: bool) -> CmdResult {
     Ok(())
 }
 
+/// What `project add` says of a new project.
+pub(super) fn say_added(p: &crate::domain::Project) -> CmdResult {
+    say!(
+        "added project {} ({}, {}), start {} ({})",
+        p.key,
+        p.name,
+        p.client,
+        p.start,
+        p.tz
+    )
+}
+
 pub fn project(path: &Path, cmd: ProjectCmd, json: bool) -> CmdResult {
     let mut store = open_store(path)?;
     match cmd {
@@ -181,14 +193,7 @@ pub fn project(path: &Path, cmd: ProjectCmd, json: bool) -> CmdResult {
             if json {
                 output::json(&json!(p))?;
             } else {
-                say!(
-                    "added project {} ({}, {}), start {} ({})",
-                    p.key,
-                    p.name,
-                    p.client,
-                    p.start,
-                    p.tz
-                )?;
+                say_added(&p)?;
             }
         }
         ProjectCmd::Check { key } => super::template::check(&store, &key, json)?,

@@ -45,21 +45,19 @@ pub fn command(path: &Path, cmd: TemplateCmd, json: bool) -> CmdResult {
             let t = store.template(&name)?;
             output::line(exchange::template_toml(&t).trim_end())
         }
-        TemplateCmd::List => output::list(
-            json,
-            &store.templates()?,
-            &["NAME", "TITLE", "ITEMS", "CHANGED BY", "CHANGED AT"],
-            40,
-            |t| {
+        TemplateCmd::List => {
+            let header = ["NAME", "TITLE", "ITEMS", "CHANGED BY", "CHANGED AT"];
+            output::list(json, &store.templates()?, &header, 40, |t| {
+                let by = (t.changed_by.clone(), t.changed_at.clone());
                 vec![
                     t.name.clone(),
                     t.title.clone(),
                     t.items.to_string(),
-                    t.changed_by.clone(),
-                    t.changed_at.clone(),
+                    by.0,
+                    by.1,
                 ]
-            },
-        ),
+            })
+        }
         TemplateCmd::Show { name } => show(&store.template(&name)?, json),
         TemplateCmd::Apply { name, project } => {
             let a = store.apply_template(&name, &project)?;
@@ -76,25 +74,28 @@ fn show(t: &Template, json: bool) -> CmdResult {
     if !t.description.is_empty() {
         say!("{}", sanitize(&t.description))?;
     }
-    output::list(
-        false,
-        &t.items,
-        &["SYSTEM", "ROLE", "METHOD", "ACCESS", "NEEDED BY", "PURPOSE"],
-        40,
-        |i| {
+    let rows: Vec<Vec<String>> = t
+        .items
+        .iter()
+        .map(|i| {
+            let access = match i.duration_days {
+                Some(d) if i.temporary => format!("{d} days"),
+                _ => "permanent".into(),
+            };
+            let when = format!("start{:+}d", i.needed_by_days);
+            let (system, role) = (i.system.clone(), i.role.clone());
             vec![
-                i.system.clone(),
-                i.role.clone(),
+                system,
+                role,
                 i.method.to_string(),
-                match i.duration_days {
-                    Some(d) if i.temporary => format!("{d} days"),
-                    _ => "permanent".into(),
-                },
-                format!("start{:+}d", i.needed_by_days),
+                access,
+                when,
                 i.purpose.clone(),
             ]
-        },
-    )
+        })
+        .collect();
+    let header = ["SYSTEM", "ROLE", "METHOD", "ACCESS", "NEEDED BY", "PURPOSE"];
+    output::table(&header, &rows, 40)
 }
 
 fn applied(key: &str, a: &Applied, json: bool) -> CmdResult {
@@ -149,14 +150,7 @@ pub fn project_from(store: &mut Store, p: NewProject, template: &str, json: bool
         let ids: Vec<String> = a.added.iter().map(|i| i.id()).collect();
         return output::json(&json!({"project": p, "template": a.template, "added": ids}));
     }
-    say!(
-        "added project {} ({}, {}), start {} ({})",
-        p.key,
-        p.name,
-        p.client,
-        p.start,
-        p.tz
-    )?;
+    super::setup::say_added(&p)?;
     applied(&p.key, &a, false)
 }
 

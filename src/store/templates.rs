@@ -130,14 +130,8 @@ impl Store {
                  changed_by = excluded.changed_by, changed_at = excluded.changed_at",
                 params![t.name, t.title, body, ctx.me.login, ts(ctx.now)],
             )?;
-            events::append(
-                tx,
-                ctx,
-                None,
-                None,
-                "template-import",
-                &json!({"name": t.name, "title": t.title, "body": body}),
-            )?;
+            let payload = json!({"name": t.name, "title": t.title, "body": body});
+            events::append(tx, ctx, None, None, "template-import", &payload)?;
             Ok(replaced)
         })
     }
@@ -203,14 +197,8 @@ impl Store {
                      ON CONFLICT (project, template) DO UPDATE SET applied_by = excluded.applied_by, applied_at = excluded.applied_at",
                     params![key, name, ctx.me.login, ts(ctx.now)],
                 )?;
-                events::append(
-                    tx,
-                    ctx,
-                    Some(&key),
-                    None,
-                    "template-apply",
-                    &json!({"template": name, "added": count}),
-                )?;
+                let payload = json!({"template": name, "added": count});
+                events::append(tx, ctx, Some(&key), None, "template-apply", &payload)?;
                 Ok(())
             },
         )?;
