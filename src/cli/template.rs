@@ -24,7 +24,7 @@ pub fn command(path: &Path, cmd: TemplateCmd, json: bool) -> CmdResult {
                     r.line = None;
                     r.field = None;
                     r.problem = format!("{} line {}: {}", file.display(), e.line, r.problem);
-                    Failure::Rule(Box::new(r))
+                    Failure::Rule(r)
                 }
                 None => Failure::Error(format!(
                     "{} line {}: {}; nothing was imported",

@@ -11,7 +11,7 @@ pub struct TemplateFileError {
     pub line: usize,
     pub problem: String,
     /// The domain's refusal, when a rule refused a well-formed file.
-    pub refusal: Option<Refusal>,
+    pub refusal: Option<Box<Refusal>>,
 }
 
 impl std::fmt::Display for TemplateFileError {
@@ -74,7 +74,7 @@ pub fn parse_template(text: &str) -> Result<Template, TemplateFileError> {
         TemplateFileError {
             line,
             problem: format!("{where_}{} ({})", refusal.problem, refusal.rule),
-            refusal: Some(refusal),
+            refusal: Some(Box::new(refusal)),
         }
     })?;
     Ok(t)
