@@ -108,7 +108,7 @@ duration_days = 30
         let t = parse_template(GOOD).unwrap();
         assert_eq!(parse_template(&template_toml(&t)).unwrap(), t);
         let bad = GOOD.replace("sso-invite", "email");
-        assert_eq!(parse_template(&bad).unwrap_err().line, 10);
+        assert_eq!(parse_template(&bad).unwrap_err().line, 9);
         let bad = GOOD.replace("duration_days = 30", "");
         let e = parse_template(&bad).unwrap_err();
         assert_eq!(e.line, 5, "{e}");

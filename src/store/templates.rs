@@ -5,6 +5,7 @@
 use super::error::{Error, Result};
 use super::events::{self, ts};
 use super::handle::Store;
+use super::intake::RowCheck;
 use super::records::load_project;
 use crate::domain::template::{self, Gap, HeldItem, Template};
 use crate::domain::*;
@@ -216,8 +217,28 @@ impl Store {
         p: NewProject,
         template: &str,
     ) -> Result<(Project, Applied)> {
-        load_template(&self.conn, template)?;
+        let t = load_template(&self.conn, template)?;
         self.manage_check("adding a project")?;
+        // Every item is checked before the project is added, so a template whose
+        // dates would fall in the past for this start adds nothing.
+        if let Some(start) = p.start {
+            let tz = p.tz.clone().unwrap_or_else(super::projects::host_tz);
+            let zone = tz.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
+            let check = RowCheck {
+                today: self.now().with_timezone(&zone).date_naive(),
+                source: None,
+            };
+            for (n, ti) in t.items.iter().enumerate() {
+                if let Err(Error::Refused(mut r)) =
+                    check.check(0, template::item_fields(ti, &t.name, start))
+                {
+                    r.problem = format!("template item {} ({}): {}", n + 1, ti.system, r.problem);
+                    r.field = Some(Field::Start);
+                    r.fix = "choose a later start, or change the template".to_string();
+                    return Err(Error::Refused(r));
+                }
+            }
+        }
         let project = self.add_project(p)?;
         let applied = self.apply_template(template, &project.key)?;
         Ok((project, applied))

@@ -111,6 +111,30 @@ fn project_from_template_has_exactly_its_items_with_dates_from_the_start() {
     let check = db.run(&["project", "check", "ANA", "--json"]).ok().json();
     assert_eq!(check["templates"], serde_json::json!(["analytics-setup"]));
     assert_eq!(check["gaps"], serde_json::json!([]));
+    // A start so early that the template's expiries would be past: refused, and
+    // neither the project nor any item is added.
+    let before = db.snapshot();
+    let out = db
+        .run(&[
+            "project",
+            "add",
+            "OLD",
+            "--name",
+            "Old",
+            "--client",
+            "Acme Inc",
+            "--start",
+            "2020-01-01",
+            "--template",
+            "analytics-setup",
+        ])
+        .code(3);
+    assert!(
+        out.stderr.contains("template item 1 (Google Analytics 4)"),
+        "{}",
+        out.stderr
+    );
+    before.assert_same(&db.snapshot(), "a refused project from a template");
 }
 
 #[test]

@@ -68,6 +68,20 @@ fn p_makes_a_new_project_from_a_template_with_all_its_items() {
     let items = store.project_check("NEWCO").expect("check");
     assert_eq!(items.templates, ["analytics-setup"]);
     assert!(items.gaps.is_empty());
+    // The role the project's template gives a system, matched as the catalogue does.
+    let role = |system: &str| store.template_role("newco", system).expect("template role");
+    assert_eq!(
+        role("google analytics 4 (Newco property)").as_deref(),
+        Some("Editor")
+    );
+    assert_eq!(role("Looker Studio").as_deref(), Some("Viewer"));
+    assert_eq!(role("Stripe"), None);
+    assert_eq!(
+        store
+            .template_role("HARBOR", "Google Analytics 4")
+            .expect("read"),
+        None
+    );
 }
 
 #[test]

@@ -130,7 +130,7 @@ pub struct Facts {
     /// Access review campaigns and their decisions.
     pub reviews: super::review_facts::ReviewFacts,
     /// Templates and the templates projects were made from.
-    pub templates: super::templates::TemplateFacts,
+    pub templates: super::template_facts::TemplateFacts,
     /// Events the log itself contradicts (an edit whose old value is not the value
     /// replayed so far, a move on an item that was never added...).
     pub problems: Vec<String>,
@@ -311,7 +311,7 @@ impl Facts {
             }
             "edit" => return self.edit(e, serde_json::from_str(e.payload).map_err(unreadable)?),
             k if super::review_facts::KINDS.contains(&k) => return self.review(e),
-            k if super::templates::KINDS.contains(&k) => {
+            k if super::template_facts::KINDS.contains(&k) => {
                 let projects = &self.projects;
                 return self.templates.apply(e, |k| projects.contains_key(k));
             }

@@ -19,6 +19,7 @@ pub mod facts;
 mod review_facts;
 mod reviews;
 mod tables;
+mod template_facts;
 mod templates;
 
 use super::error::Result;
