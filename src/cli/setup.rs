@@ -397,18 +397,21 @@ fn write_anchor(file: &Path, body: &[u8]) -> std::io::Result<()> {
 /// An anchor is a few hundred bytes; more than this is not one.
 const MAX_ANCHOR_BYTES: u64 = 64 * 1024;
 
-fn read_anchor(file: &Path) -> Result<(i64, String), Failure> {
+/// Reads at most `max` + 1 bytes of `file`: a file that never ends (a device, a
+/// pipe) must not be held in memory whole. More than `max` means it was too large.
+pub(super) fn read_at_most(file: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn read_anchor(file: &Path) -> Result<(i64, String), Failure> {
     let cannot =
         |e: std::io::Error| Failure::Error(format!("cannot read anchor {}: {e}", file.display()));
-    // Read through a limit: a file that never ends (a device, a pipe) must not be
-    // held in memory whole.
-    let mut bytes = Vec::new();
-    std::fs::File::open(file)
-        .map_err(cannot)?
-        .take(MAX_ANCHOR_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
+    let bytes = read_at_most(file, MAX_ANCHOR_BYTES).map_err(cannot)?;
     if bytes.len() as u64 > MAX_ANCHOR_BYTES {
         return Err(Failure::Error(format!(
             "anchor {} is larger than {} KiB, so it is not an anchor (write one with `accessdesk audit anchor FILE`)",

@@ -16,8 +16,7 @@ pub fn command(path: &Path, cmd: TemplateCmd, json: bool) -> CmdResult {
     let mut store = open_store(path)?;
     match cmd {
         TemplateCmd::Import { file } => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| Failure::Error(format!("cannot read {}: {e}", file.display())))?;
+            let text = read_bounded(&file)?;
             let t = exchange::parse_template(&text).map_err(|e| match e.refusal {
                 Some(mut r) => {
                     // The line is the file's, not a CSV row's: said in the problem.
@@ -64,6 +63,21 @@ pub fn command(path: &Path, cmd: TemplateCmd, json: bool) -> CmdResult {
             applied(&project.to_ascii_uppercase(), &a, json)
         }
     }
+}
+
+/// The largest template file read (500 items take about 100 KiB).
+const MAX_FILE: u64 = 1 << 20;
+
+/// Reads a template file, refusing one over [`MAX_FILE`] without reading it whole.
+fn read_bounded(file: &Path) -> Result<String, Failure> {
+    let name = file.display();
+    let bytes = super::setup::read_at_most(file, MAX_FILE)
+        .map_err(|e| Failure::Error(format!("cannot read {name}: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE {
+        let why = "is over 1 MiB: not a template file; nothing was imported";
+        return Err(Failure::Error(format!("{name} {why}")));
+    }
+    String::from_utf8(bytes).map_err(|_| Failure::Error(format!("{name} is not UTF-8 text")))
 }
 
 fn show(t: &Template, json: bool) -> CmdResult {

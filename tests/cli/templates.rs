@@ -262,6 +262,12 @@ fn template_toml_round_trips_and_a_malformed_file_is_refused_naming_the_line() {
         "{}",
         out.stderr
     );
+    // A file over 1 MiB is not read whole.
+    std::fs::write(&bad, "# padding\n".repeat(120_000)).unwrap();
+    let out = db
+        .run(&["template", "import", bad.to_str().unwrap()])
+        .code(1);
+    assert!(out.stderr.contains("over 1 MiB"), "{}", out.stderr);
     // Nothing of the refused files was imported.
     let list = db.run(&["template", "list", "--json"]).ok().json();
     assert_eq!(list.as_array().map(Vec::len), Some(1));
