@@ -92,10 +92,20 @@ fn show(t: &Template, json: bool) -> CmdResult {
         .items
         .iter()
         .map(|i| {
-            let access = match i.duration_days {
+            let mut access = match i.duration_days {
                 Some(d) if i.temporary => format!("{d} days"),
                 _ => "permanent".into(),
             };
+            for (on, flag) in [
+                (i.privileged, "privileged"),
+                (i.shared_credential, "shared"),
+                (i.client_owned, "client-owned"),
+            ] {
+                if on {
+                    access.push_str(", ");
+                    access.push_str(flag);
+                }
+            }
             let when = format!("start{:+}d", i.needed_by_days);
             let (system, role) = (i.system.clone(), i.role.clone());
             vec![

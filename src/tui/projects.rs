@@ -18,9 +18,10 @@ impl App {
         }
     }
 
-    /// May the person use the project actions here?
+    /// May the person use the project actions here? With no project in view they
+    /// still make a new project from a template.
     pub(crate) fn may_act_on_project(&self) -> bool {
-        machine::can_manage(self.me.as_ref()) && self.project_in_view().is_some()
+        machine::can_manage(self.me.as_ref())
     }
 
     pub(super) fn open_project_actions(&mut self) {

@@ -133,3 +133,36 @@ fn p_applies_a_template_and_shows_the_project_check() {
     assert!(text.contains("cancelled without a replacement"), "{text}");
     assert!(text.contains("QuickBooks Online"), "{text}");
 }
+
+#[test]
+fn p_in_a_file_without_projects_opens_the_new_project_form() {
+    let fx = Db::unopened("empty.db");
+    {
+        let mut s = accessdesk::store::Store::create_as(&fx.path, tester()).expect("create");
+        s.set_now(now());
+        s.init(None).expect("init");
+        let (_, text) = accessdesk::demo::TEMPLATES[2];
+        let t = accessdesk::exchange::parse_template(text).expect("shipped template");
+        s.import_template(t).expect("import");
+    }
+    let mut a = app(&fx, 80, 24);
+    press(&mut a, KeyCode::Char('P'));
+    let form = a.form().expect("the new project form");
+    assert_eq!(form.title, "New project from a template");
+    press(&mut a, KeyCode::Tab);
+    type_text(&mut a, "PAY");
+    press(&mut a, KeyCode::Tab);
+    type_text(&mut a, "Payments");
+    press(&mut a, KeyCode::Tab);
+    type_text(&mut a, "Acme Inc");
+    press(&mut a, KeyCode::Tab);
+    type_text(&mut a, "2026-05-01");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(
+        a.status().map(|s| s.kind),
+        Some(StatusKind::Done),
+        "{}",
+        status(&a)
+    );
+    assert_eq!(a.tracker_ids().len(), 4, "{:?}", a.tracker_ids());
+}
