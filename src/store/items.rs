@@ -26,6 +26,7 @@ impl Store {
             false,
             |it| added = Some(it.clone()),
             &mut |_, _| Ok(()),
+            &mut |_, _| Ok(()),
         )?;
         added.ok_or_else(|| Error::Invalid("the item was not added".to_string()))
     }
@@ -64,14 +65,22 @@ impl Store {
             }
             return Ok(n);
         }
-        self.insert_items(&key, rows, true, |_| n += 1, &mut |_, _| Ok(()))?;
+        self.insert_items(
+            &key,
+            rows,
+            true,
+            |_| n += 1,
+            &mut |_, _| Ok(()),
+            &mut |_, _| Ok(()),
+        )?;
         Ok(n)
     }
 
     /// Writes checked new items in one transaction, handing each to `added`. With
     /// `alongside`, the items and events are made on a second thread while this one
-    /// writes those before (for an import of many rows). `then` writes what else the
-    /// same transaction records (a template applied).
+    /// writes those before (for an import of many rows). `first` and `then` write what
+    /// else the same transaction records before and after the items (a project made
+    /// from a template, the template applied).
     pub(super) fn insert_items<I>(
         &mut self,
         key: &str,
@@ -79,6 +88,7 @@ impl Store {
         alongside: bool,
         mut added: impl FnMut(&Item),
         then: &mut dyn FnMut(&rusqlite::Transaction<'_>, &super::handle::Ctx) -> Result<()>,
+        first: &mut dyn FnMut(&rusqlite::Transaction<'_>, &super::handle::Ctx) -> Result<()>,
     ) -> Result<()>
     where
         I: IntoIterator<Item = Result<CheckedRow>>,
@@ -89,6 +99,7 @@ impl Store {
         let key = key.to_string();
         let mut rows = rows.into_iter();
         self.write(Some(&key), None, |tx, ctx| {
+            first(tx, ctx)?;
             let p = load_project(tx, &key)?;
             let admission = Admission::new(&p, me.as_ref(), &login, ctx.now)?;
             let next: i64 = tx.query_row(

@@ -6,6 +6,7 @@ use super::error::{Error, Result};
 use super::events::{self, ts};
 use super::handle::Store;
 use super::intake::RowCheck;
+use super::projects::insert_project;
 use super::records::load_project;
 use crate::domain::template::{self, Gap, HeldItem, Template};
 use crate::domain::*;
@@ -184,12 +185,28 @@ impl Store {
                 new_rows.push(check.check(0, template::item_fields(ti, &t.name, p.start)));
             }
         }
+        let added = self.write_template_items(&key, &t.name, new_rows, &mut |_, _| Ok(()))?;
+        Ok(Applied {
+            template: t.name,
+            added,
+            skipped,
+        })
+    }
+
+    /// Writes a template's checked items and remembers the template on the project,
+    /// in one transaction that `first` opens (adding the project, or nothing).
+    fn write_template_items(
+        &mut self,
+        key: &str,
+        name: &str,
+        rows: Vec<Result<super::intake::CheckedRow>>,
+        first: &mut dyn FnMut(&rusqlite::Transaction<'_>, &super::handle::Ctx) -> Result<()>,
+    ) -> Result<Vec<Item>> {
         let mut added = Vec::new();
-        let name = t.name.clone();
-        let count = new_rows.len();
+        let count = rows.len();
         self.insert_items(
-            &key,
-            new_rows,
+            key,
+            rows,
             false,
             |it| added.push(it.clone()),
             &mut |tx, ctx| {
@@ -199,48 +216,54 @@ impl Store {
                     params![key, name, ctx.me.login, ts(ctx.now)],
                 )?;
                 let payload = json!({"template": name, "added": count});
-                events::append(tx, ctx, Some(&key), None, "template-apply", &payload)?;
+                events::append(tx, ctx, Some(key), None, "template-apply", &payload)?;
                 Ok(())
             },
+            first,
         )?;
-        Ok(Applied {
-            template: t.name,
-            added,
-            skipped,
-        })
+        Ok(added)
     }
 
-    /// Adds a project and applies a template to it (`project add --template`). The
-    /// template is read first, so a wrong name adds nothing.
+    /// Adds a project made from a template (`project add --template`): the project,
+    /// every item of the template and the template remembered, in one transaction.
+    /// Every item is checked first, so a template whose dates would fall in the past
+    /// for this start adds nothing.
     pub fn add_project_from_template(
         &mut self,
         p: NewProject,
         template: &str,
     ) -> Result<(Project, Applied)> {
         let t = load_template(&self.conn, template)?;
-        self.manage_check("adding a project")?;
-        // Every item is checked before the project is added, so a template whose
-        // dates would fall in the past for this start adds nothing.
-        if let Some(start) = p.start {
-            let tz = p.tz.clone().unwrap_or_else(super::projects::host_tz);
-            let zone = tz.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
-            let check = RowCheck {
-                today: self.now().with_timezone(&zone).date_naive(),
-                source: None,
-            };
-            for (n, ti) in t.items.iter().enumerate() {
-                if let Err(Error::Refused(mut r)) =
-                    check.check(0, template::item_fields(ti, &t.name, start))
-                {
+        let new = self.check_new_project(&p)?;
+        let zone = new.tz.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
+        let check = RowCheck {
+            today: self.now().with_timezone(&zone).date_naive(),
+            source: None,
+        };
+        let mut rows = Vec::with_capacity(t.items.len());
+        for (n, ti) in t.items.iter().enumerate() {
+            match check.check(0, template::item_fields(ti, &t.name, new.start)) {
+                Err(Error::Refused(mut r)) => {
                     r.problem = format!("template item {} ({}): {}", n + 1, ti.system, r.problem);
                     r.field = Some(Field::Start);
                     r.fix = "choose a later start, or change the template".to_string();
                     return Err(Error::Refused(r));
                 }
+                row => rows.push(row),
             }
         }
-        let project = self.add_project(p)?;
-        let applied = self.apply_template(template, &project.key)?;
+        let mut project = None;
+        let added = self.write_template_items(&new.key, &t.name, rows, &mut |tx, ctx| {
+            project = Some(insert_project(tx, ctx, &new)?);
+            Ok(())
+        })?;
+        let project =
+            project.ok_or_else(|| Error::Invalid("the project was not added".to_string()))?;
+        let applied = Applied {
+            template: t.name,
+            added,
+            skipped: Vec::new(),
+        };
         Ok((project, applied))
     }
 
