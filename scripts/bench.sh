@@ -14,6 +14,9 @@
 #     REVIEW_LIVE live items in one project (`demo --scale N --live-project L`).
 #   - the expiry radar's first frame: from the process start, with `6` pressed as soon
 #     as the header shows, until pane 6 lists what ends (median of several starts).
+#   - templates (once, independent of N): `project add --template` of a 50-item
+#     template, and `project check` of a project of 5,000 items made from ten
+#     500-item templates (median of 5 each; the whole process, start to exit).
 #
 # Usage: scripts/bench.sh [N ...]        (default: 10000 100000)
 # Environment: RUNS (TUI starts per size, default 7), IDLE_SECONDS (default 30),
@@ -21,7 +24,8 @@
 #              CARGO_TARGET_DIR (where the release build goes, default ./target),
 #              SEED (generator seed, default 1), ACCESSDESK_BIN (measure this binary
 #              instead of building one), REVIEW_LIVE (live items of the reviewed
-#              project, default 10000, at most N), ONLY=review (measure reviews only).
+#              project, default 10000, at most N), ONLY=review (measure reviews only),
+#              ONLY=templates (measure templates only).
 #
 # Data sets are generated once with `accessdesk demo --scale N` and cached under
 # $CARGO_TARGET_DIR/bench-data/scale-N-seedS.db; every measurement works on a copy.
@@ -160,6 +164,51 @@ write_csv() {
 }
 
 fmt_row() { printf '| %-44s | %14s | %14s |\n' "$@"; }
+
+# A template of $2 items named $1 (distinct systems, every field a template has).
+template_file() {
+    local name=$1 n=$2 i
+    printf 'name = "%s"\ntitle = "Bench %s"\n' "$name" "$name"
+    for i in $(seq "$n"); do
+        printf '\n[[item]]\nsystem = "%s system %d"\nrole = "Viewer"\npurpose = "bench"\n' "$name" "$i"
+        printf 'method = "sso-invite"\ntemporary = true\nduration_days = 90\nneeded_by_days = %d\n' $(( i % 15 - 7 ))
+    done
+}
+
+# Templates: a project from a 50-item template; `project check` on 5,000 items.
+bench_templates() {
+    local tdb=$WORK/templates.db adds=() checks=() i t0
+    "$BIN" --db "$tdb" init >/dev/null
+    template_file bench-50 50 >"$WORK/bench-50.toml"
+    "$BIN" --db "$tdb" template import "$WORK/bench-50.toml" >/dev/null
+    for i in 1 2 3 4 5; do
+        t0=$(now_ns)
+        "$BIN" --db "$tdb" project add "TPL$i" --name "Bench $i" --client Bench \
+            --start 2030-01-15 --template bench-50 >/dev/null
+        adds+=("$(ms_since "$t0")")
+    done
+    "$BIN" --db "$tdb" project add BIG --name Big --client Bench --start 2030-01-15 >/dev/null
+    for i in $(seq 10); do
+        template_file "big-$i" 500 >"$WORK/big-$i.toml"
+        "$BIN" --db "$tdb" template import "$WORK/big-$i.toml" >/dev/null
+        "$BIN" --db "$tdb" template apply "big-$i" --project BIG >/dev/null
+    done
+    for i in 1 2 3 4 5; do
+        t0=$(now_ns)
+        "$BIN" --db "$tdb" project check BIG >/dev/null
+        checks+=("$(ms_since "$t0")")
+    done
+    echo "project add --template (50 items) (ms): ${adds[*]}; project check (5,000 items) (ms): ${checks[*]}" >&2
+    echo "| templates                                      |         median |"
+    echo "|------------------------------------------------|----------------|"
+    printf '| %-46s | %11s ms |\n' "project add --template, 50-item template" \
+        "$(printf '%s\n' "${adds[@]}" | median)"
+    printf '| %-46s | %11s ms |\n' "project check, 5,000 items, 10 templates" \
+        "$(printf '%s\n' "${checks[@]}" | median)"
+    echo
+}
+bench_templates
+[ "${ONLY:-}" = templates ] && exit 0
 
 declare -A R
 for n in "${SIZES[@]}"; do

@@ -81,11 +81,13 @@
 mod export;
 mod import;
 mod reader;
+mod template;
 #[cfg(test)]
 mod tests;
 
 pub use export::{item_json, items_json, write_items};
 pub use import::{ImportError, MAX_PROBLEMS, parse_items, read_items};
+pub use template::{TemplateFileError, parse_template, template_toml};
 
 /// The CSV columns, in the order export writes them.
 pub const COLUMNS: &[&str] = &[

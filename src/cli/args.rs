@@ -56,6 +56,9 @@ pub enum Command {
     /// The system catalogue: each system's roles from least to most privilege
     #[command(subcommand)]
     System(SystemCmd),
+    /// Templates: the access items one kind of implementation always needs (TOML files)
+    #[command(subcommand)]
+    Template(TemplateCmd),
     /// Check the hash-chained event log
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -135,9 +138,15 @@ pub enum ProjectCmd {
         /// Coordinator login [default: you]
         #[arg(long)]
         coordinator: Option<String>,
+        /// Create the template's items too (in `needed`, dates from the start)
+        #[arg(long, value_name = "NAME")]
+        template: Option<String>,
     },
     /// List projects
     List,
+    /// The template items the project lacks, cancelled without a replacement, or asks
+    /// for at another role
+    Check { key: String },
     /// Close a project: no new work; prints the checklist it leaves (live access to
     /// revoke, shared credentials to rotate), each blocking until done
     Close { key: String },
@@ -526,6 +535,24 @@ pub enum SystemCmd {
     List,
     /// Show one system: its roles, the privileged ones, the standard role
     Show { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCmd {
+    /// Import a template from a TOML file (a new one, or a new version; admins and coordinators)
+    Import { file: std::path::PathBuf },
+    /// Write a template as TOML to standard output (it imports back unchanged)
+    Export { name: String },
+    /// List templates
+    List,
+    /// Show a template's items
+    Show { name: String },
+    /// Add a template's items to a project, skipping systems it asks for already
+    Apply {
+        name: String,
+        #[arg(long)]
+        project: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

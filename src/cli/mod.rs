@@ -21,6 +21,7 @@ mod project;
 mod review;
 mod safe_json;
 mod setup;
+mod template;
 pub mod words;
 
 use crate::store::{self, Store};
@@ -198,6 +199,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Some(Command::Report(a)) => setup::report(&path, a, json),
         Some(Command::Review(c)) => review::command(&path, c, json),
         Some(Command::System(c)) => catalogue::command(&path, c, json),
+        Some(Command::Template(c)) => template::command(&path, c, json),
         Some(Command::Audit(c)) => setup::audit(&path, c, json),
     }
 }

@@ -154,6 +154,18 @@ pub fn people(path: &Path, cmd: PeopleCmd, json: bool) -> CmdResult {
     Ok(())
 }
 
+/// What `project add` says of a new project.
+pub(super) fn say_added(p: &crate::domain::Project) -> CmdResult {
+    say!(
+        "added project {} ({}, {}), start {} ({})",
+        p.key,
+        p.name,
+        p.client,
+        p.start,
+        p.tz
+    )
+}
+
 pub fn project(path: &Path, cmd: ProjectCmd, json: bool) -> CmdResult {
     let mut store = open_store(path)?;
     match cmd {
@@ -164,28 +176,27 @@ pub fn project(path: &Path, cmd: ProjectCmd, json: bool) -> CmdResult {
             start,
             tz,
             coordinator,
+            template,
         } => {
-            let p = store.add_project(NewProject {
+            let new = NewProject {
                 key,
                 name,
                 client,
                 start: Some(start),
                 tz,
                 coordinator,
-            })?;
+            };
+            if let Some(t) = template {
+                return super::template::project_from(&mut store, new, &t, json);
+            }
+            let p = store.add_project(new)?;
             if json {
                 output::json(&json!(p))?;
             } else {
-                say!(
-                    "added project {} ({}, {}), start {} ({})",
-                    p.key,
-                    p.name,
-                    p.client,
-                    p.start,
-                    p.tz
-                )?;
+                say_added(&p)?;
             }
         }
+        ProjectCmd::Check { key } => super::template::check(&store, &key, json)?,
         ProjectCmd::List => {
             output::list(
                 json,
@@ -386,18 +397,21 @@ fn write_anchor(file: &Path, body: &[u8]) -> std::io::Result<()> {
 /// An anchor is a few hundred bytes; more than this is not one.
 const MAX_ANCHOR_BYTES: u64 = 64 * 1024;
 
-fn read_anchor(file: &Path) -> Result<(i64, String), Failure> {
+/// Reads at most `max` + 1 bytes of `file`: a file that never ends (a device, a
+/// pipe) must not be held in memory whole. More than `max` means it was too large.
+pub(super) fn read_at_most(file: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn read_anchor(file: &Path) -> Result<(i64, String), Failure> {
     let cannot =
         |e: std::io::Error| Failure::Error(format!("cannot read anchor {}: {e}", file.display()));
-    // Read through a limit: a file that never ends (a device, a pipe) must not be
-    // held in memory whole.
-    let mut bytes = Vec::new();
-    std::fs::File::open(file)
-        .map_err(cannot)?
-        .take(MAX_ANCHOR_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
+    let bytes = read_at_most(file, MAX_ANCHOR_BYTES).map_err(cannot)?;
     if bytes.len() as u64 > MAX_ANCHOR_BYTES {
         return Err(Failure::Error(format!(
             "anchor {} is larger than {} KiB, so it is not an anchor (write one with `accessdesk audit anchor FILE`)",

@@ -24,6 +24,22 @@ use std::path::{Path, PathBuf};
 /// The built-in scenario, embedded so `demo` needs no files next to the binary.
 pub const SCENARIO: &str = include_str!("../../assets/demo.json");
 
+/// The templates shipped in `assets/templates/`, loaded by `demo` (and by tests).
+pub const TEMPLATES: [(&str, &str); 3] = [
+    (
+        "analytics-setup",
+        include_str!("../../assets/templates/analytics-setup.toml"),
+    ),
+    (
+        "website-relaunch",
+        include_str!("../../assets/templates/website-relaunch.toml"),
+    ),
+    (
+        "billing-integration",
+        include_str!("../../assets/templates/billing-integration.toml"),
+    ),
+];
+
 /// The scenario's name for the OS account running the demo.
 pub const ME: &str = "$ME";
 
@@ -369,6 +385,15 @@ impl Replay<'_> {
             };
             st.add_system(&new).map_err(|source| DemoError::Step {
                 step: format!("catalogue {}", sys.name),
+                source,
+            })?;
+        }
+        let st = self.store(admin, s.setup.day)?;
+        for (name, text) in TEMPLATES {
+            let t = crate::exchange::parse_template(text)
+                .map_err(|e| DemoError::Scenario(format!("template {name}: {e}")))?;
+            st.import_template(t).map_err(|source| DemoError::Step {
+                step: format!("import template {name}"),
                 source,
             })?;
         }

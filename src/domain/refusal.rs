@@ -72,6 +72,8 @@ pub enum Rule {
     CataloguePrivilege,
     /// Access above the standard (least) role needs a justification.
     JustifyAboveStandard,
+    /// A template is well formed: a valid name, a title, complete items.
+    TemplateFormat,
 }
 
 impl Rule {
@@ -109,6 +111,7 @@ impl Rule {
             Rule::CatalogueRole => "catalogue-role",
             Rule::CataloguePrivilege => "catalogue-privilege",
             Rule::JustifyAboveStandard => "justify-above-standard",
+            Rule::TemplateFormat => "template-format",
         }
     }
 }
@@ -165,6 +168,7 @@ pub enum Field {
     Roles,
     PrivilegedRoles,
     NotPrivilegedRoles,
+    Template,
 }
 
 impl Field {
@@ -211,6 +215,7 @@ impl Field {
             Field::Roles => "roles",
             Field::PrivilegedRoles => "privileged-roles",
             Field::NotPrivilegedRoles => "not-privileged-roles",
+            Field::Template => "template",
         }
     }
 
@@ -229,7 +234,7 @@ impl Field {
 /// (`Field as usize` is the position here).
 pub const ITEM_FIELDS: &[Field] = ALL_FIELDS.split_at(18).0;
 
-const ALL_FIELDS: [Field; 41] = [
+const ALL_FIELDS: [Field; 42] = [
     Field::System,
     Field::Purpose,
     Field::Role,
@@ -271,6 +276,7 @@ const ALL_FIELDS: [Field; 41] = [
     Field::Roles,
     Field::PrivilegedRoles,
     Field::NotPrivilegedRoles,
+    Field::Template,
 ];
 
 #[cfg(test)]

@@ -45,35 +45,66 @@ fn entry<'c>(systems: &'c [System], text: &str) -> Option<&'c System> {
     systems.iter().find(|s| catalogue::names(text, &s.name))
 }
 
-/// The standard role of `system` in `project`: the one place it is decided (for now
-/// the catalogue's least role for the system).
-fn standard_role_in(systems: &[System], _project: &str, system: &str) -> Option<String> {
-    entry(systems, system)
-        .and_then(System::least_role)
-        .map(str::to_string)
+/// The standard role of `system` in a project: the one place it is decided. The role
+/// the project's templates give the system comes first (`template_roles`, see
+/// `templates::template_roles`), else the catalogue's least role for the system.
+fn standard_role_in(
+    systems: &[System],
+    template_roles: &[(String, String)],
+    system: &str,
+) -> Option<String> {
+    let key = crate::domain::template::system_key(system);
+    template_roles
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, role)| role.clone())
+        .or_else(|| {
+            entry(systems, system)
+                .and_then(System::least_role)
+                .map(str::to_string)
+        })
 }
 
 /// The catalogue and the standard roles of one project, read once for checking many
 /// items.
 #[derive(Debug, Clone, Default)]
 pub struct Standards {
-    project: String,
     systems: Vec<System>,
+    /// (system key, role) of the project's templates.
+    template_roles: Vec<(String, String)>,
 }
 
 impl Standards {
     pub(super) fn load(conn: &Connection, project: &str) -> Result<Standards> {
         Ok(Standards {
-            project: project.to_ascii_uppercase(),
             systems: systems_in(conn)?,
+            template_roles: super::template_rows::template_roles(conn, project)?,
         })
+    }
+
+    /// These standards with `t`'s roles first: for a template's items as they are added
+    /// to a project (before the project remembers the template).
+    pub(super) fn with_template(mut self, t: &crate::domain::template::Template) -> Standards {
+        let mut roles: Vec<(String, String)> = t
+            .items
+            .iter()
+            .map(|ti| {
+                (
+                    crate::domain::template::system_key(&ti.system),
+                    ti.role.clone(),
+                )
+            })
+            .collect();
+        roles.append(&mut self.template_roles);
+        self.template_roles = roles;
+        self
     }
 
     /// What the catalogue says about an item's system.
     pub fn of(&self, system: &str) -> Standard {
         Standard {
             system: entry(&self.systems, system).cloned(),
-            role: standard_role_in(&self.systems, &self.project, system),
+            role: standard_role_in(&self.systems, &self.template_roles, system),
         }
     }
 }
@@ -142,6 +173,7 @@ impl Store {
     /// it is flagged above-standard. `None` when the system is not catalogued.
     pub fn standard_role(&self, project_key: &str, system: &str) -> Option<String> {
         let systems = systems_in(&self.conn).ok()?;
-        standard_role_in(&systems, project_key, system)
+        let roles = super::template_rows::template_roles(&self.conn, project_key).ok()?;
+        standard_role_in(&systems, &roles, system)
     }
 }

@@ -20,7 +20,14 @@ impl Store {
         let key = project.to_ascii_uppercase();
         let row = self.row_check(&key, false)?.check(0, fields);
         let mut added = None;
-        self.insert_items(&key, [row], false, |it| added = Some(it.clone()))?;
+        self.insert_items(
+            &key,
+            [row],
+            false,
+            |it| added = Some(it.clone()),
+            &mut |_, _| Ok(()),
+            &mut |_, _| Ok(()),
+        )?;
         added.ok_or_else(|| Error::Invalid("the item was not added".to_string()))
     }
 
@@ -59,19 +66,30 @@ impl Store {
             }
             return Ok(n);
         }
-        self.insert_items(&key, rows, true, |_| n += 1)?;
+        self.insert_items(
+            &key,
+            rows,
+            true,
+            |_| n += 1,
+            &mut |_, _| Ok(()),
+            &mut |_, _| Ok(()),
+        )?;
         Ok(n)
     }
 
     /// Writes checked new items in one transaction, handing each to `added`. With
     /// `alongside`, the items and events are made on a second thread while this one
-    /// writes those before (for an import of many rows).
-    fn insert_items<I>(
+    /// writes those before (for an import of many rows). `first` and `then` write what
+    /// else the same transaction records before and after the items (a project made
+    /// from a template, the template applied).
+    pub(super) fn insert_items<I>(
         &mut self,
         key: &str,
         rows: I,
         alongside: bool,
         mut added: impl FnMut(&Item),
+        then: &mut dyn FnMut(&rusqlite::Transaction<'_>, &super::handle::Ctx) -> Result<()>,
+        first: &mut dyn FnMut(&rusqlite::Transaction<'_>, &super::handle::Ctx) -> Result<()>,
     ) -> Result<()>
     where
         I: IntoIterator<Item = Result<CheckedRow>>,
@@ -82,6 +100,7 @@ impl Store {
         let key = key.to_string();
         let mut rows = rows.into_iter();
         self.write(Some(&key), None, |tx, ctx| {
+            first(tx, ctx)?;
             let p = load_project(tx, &key)?;
             let admission = Admission::new(&p, me.as_ref(), &login, ctx.now)?;
             let next: i64 = tx.query_row(
@@ -116,7 +135,7 @@ impl Store {
                 "UPDATE projects SET next_item = ?1 WHERE key = ?2",
                 params![writer.next(), key],
             )?;
-            Ok(())
+            then(tx, ctx)
         })
     }
 

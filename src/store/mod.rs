@@ -47,6 +47,8 @@ mod rows;
 pub mod schema;
 mod tasks;
 mod temp_files;
+mod template_rows;
+mod templates;
 #[cfg(test)]
 pub(crate) mod testing;
 mod tx;
@@ -65,3 +67,4 @@ pub use projects::host_tz;
 pub use replay::Replay;
 pub use reviews::BulkCertified;
 pub use temp_files::keep_temporary_data_in_memory;
+pub use templates::{Applied, ProjectCheck, TemplateSummary};

@@ -34,6 +34,12 @@ impl Store {
     }
 
     pub fn add_project(&mut self, p: NewProject) -> Result<Project> {
+        let n = self.check_new_project(&p)?;
+        self.write(Some(&n.key), None, |tx, ctx| insert_project(tx, ctx, &n))
+    }
+
+    /// Everything about a new project that needs no transaction, checked.
+    pub(super) fn check_new_project(&mut self, p: &NewProject) -> Result<CheckedProject> {
         let key = policy::project_key(&p.key)?;
         for (field, v) in [(Field::Name, &p.name), (Field::Client, &p.client)] {
             let name = field.name();
@@ -56,22 +62,13 @@ impl Store {
             None,
         )?;
         self.manage_check("adding a project")?;
-        self.write(Some(&key), None, |tx, ctx| {
-            let exists: Option<String> = tx.query_row("SELECT key FROM projects WHERE key = ?1", [&key], |r| r.get(0)).optional()?;
-            if exists.is_some() {
-                return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("project {key} exists already")).on(Field::Key).fix("choose another key")));
-            }
-            // The coordinator is a login like any other: registered, with a role that
-            // manages projects.
-            let person = load_person(tx, &coordinator)?;
-            rules::check_registered(Field::Coordinator, &coordinator, person.as_ref(), &machine::MANAGERS)?;
-            tx.execute(
-                "INSERT INTO projects (key, name, client, start_date, tz, coordinator, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![key, p.name.trim(), p.client.trim(), date_text(Some(start)), tz, coordinator, ts(ctx.now)],
-            )?;
-            // The values as stored (trimmed), so the replay sets what the table holds.
-            events::append(tx, ctx, Some(&key), None, "project-add", &json!({"name": p.name.trim(), "client": p.client.trim(), "start": start, "tz": tz, "coordinator": coordinator}))?;
-            load_project(tx, &key)
+        Ok(CheckedProject {
+            key,
+            name: p.name.trim().to_string(),
+            client: p.client.trim().to_string(),
+            start,
+            tz,
+            coordinator,
         })
     }
 
@@ -113,4 +110,58 @@ impl Store {
         machine::require_manager(me.as_ref(), &self.me.login, doing)?;
         Ok(())
     }
+}
+
+/// A new project checked by [`Store::check_new_project`], its texts trimmed.
+pub(super) struct CheckedProject {
+    pub key: String,
+    pub name: String,
+    pub client: String,
+    pub start: chrono::NaiveDate,
+    pub tz: String,
+    pub coordinator: String,
+}
+
+/// Adds the checked project in the transaction `tx`, with its event.
+pub(super) fn insert_project(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &super::handle::Ctx,
+    n: &CheckedProject,
+) -> Result<Project> {
+    let (key, coordinator) = (&n.key, &n.coordinator);
+    let exists: Option<String> = tx
+        .query_row("SELECT key FROM projects WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if exists.is_some() {
+        return Err(Error::Refused(
+            Refusal::new(Rule::ValidValue, format!("project {key} exists already"))
+                .on(Field::Key)
+                .fix("choose another key"),
+        ));
+    }
+    // The coordinator is a login like any other: registered, with a role that
+    // manages projects.
+    let person = load_person(tx, coordinator)?;
+    rules::check_registered(
+        Field::Coordinator,
+        coordinator,
+        person.as_ref(),
+        &machine::MANAGERS,
+    )?;
+    tx.execute(
+        "INSERT INTO projects (key, name, client, start_date, tz, coordinator, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![key, n.name, n.client, date_text(Some(n.start)), n.tz, coordinator, ts(ctx.now)],
+    )?;
+    // The values as stored (trimmed), so the replay sets what the table holds.
+    events::append(
+        tx,
+        ctx,
+        Some(key),
+        None,
+        "project-add",
+        &json!({"name": n.name, "client": n.client, "start": n.start, "tz": n.tz, "coordinator": coordinator}),
+    )?;
+    load_project(tx, key)
 }

@@ -384,6 +384,26 @@ ALTER TABLE items ADD COLUMN above_standard INTEGER NOT NULL DEFAULT 0 CHECK (ab
 ALTER TABLE items ADD COLUMN justification TEXT;
 "#;
 
+// Templates: a template's items are kept as one JSON value (`domain::
+// template::Template`), read whole when a project is made from it. A project
+// remembers the templates it was made from or applied with, for `project check`.
+const V12: &str = r#"
+CREATE TABLE templates (
+    name       TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 48),
+    title      TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    changed_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE project_templates (
+    project    TEXT NOT NULL REFERENCES projects(key),
+    template   TEXT NOT NULL REFERENCES templates(name),
+    applied_by TEXT NOT NULL,
+    applied_at TEXT NOT NULL,
+    PRIMARY KEY (project, template)
+) STRICT, WITHOUT ROWID;
+"#;
+
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.
 pub const MEASURED_KINDS: &str =
@@ -420,10 +440,11 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V9, expect_version(8)),
         M::up_with_hook(V10, expect_version(9)),
         M::up_with_hook(V11, expect_version(10)),
+        M::up_with_hook(V12, expect_version(11)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    11
+    12
 }

@@ -259,6 +259,7 @@ impl App {
             Purpose::Edit { id, version, .. } => self.save_edit(form, &id, version),
             Purpose::Bulk { kind, targets } => self.save_bulk(form, kind, targets),
             Purpose::Project { key } => self.save_project_form(form, &key),
+            Purpose::NewProject => self.save_new_project(form),
             Purpose::Delegate { id } => self.save_delegate(form, &id),
             Purpose::Move { id, version, kind } => {
                 let Some(action) = form.action() else { return };

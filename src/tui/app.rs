@@ -216,7 +216,7 @@ impl App {
     /// Where the keys go now.
     pub fn context(&self) -> Ctx {
         match &self.modal {
-            Some(Modal::Help { .. }) => Ctx::Help,
+            Some(Modal::Help { .. } | Modal::Notice { .. }) => Ctx::Help,
             Some(Modal::Filter { .. }) => Ctx::Filter,
             Some(Modal::Form(_)) => Ctx::Form,
             Some(Modal::Confirm(_)) => Ctx::Confirm,

@@ -24,6 +24,7 @@ mod projects;
 mod query;
 mod reviews;
 mod state;
+mod templates;
 mod term;
 pub mod theme;
 mod update;

@@ -18,9 +18,10 @@ impl App {
         }
     }
 
-    /// May the person use the project actions here?
+    /// May the person use the project actions here? With no project in view they
+    /// still make a new project from a template.
     pub(crate) fn may_act_on_project(&self) -> bool {
-        machine::can_manage(self.me.as_ref()) && self.project_in_view().is_some()
+        machine::can_manage(self.me.as_ref())
     }
 
     pub(super) fn open_project_actions(&mut self) {
@@ -28,17 +29,26 @@ impl App {
             return self.set_status(StatusKind::Refused, super::actions::refusal_text(&r, None));
         }
         let Some(p) = self.project_in_view() else {
+            if !self.template_choices().is_empty() {
+                return self.open_new_project(None);
+            }
             return self.set_status(
                 StatusKind::Info,
                 "No project in view: choose one with p, or select an item.",
             );
         };
         let today = blockers::today(p, self.now);
-        self.modal = Some(Modal::Form(Box::new(Form::project_actions(p, today))));
+        let templates = self.template_choices();
+        self.modal = Some(Modal::Form(Box::new(Form::project_actions(
+            p, today, templates,
+        ))));
     }
 
     pub(super) fn save_project_form(&mut self, form: Box<Form>, key: &str) {
         match form.value("do").as_deref() {
+            Some("new") => self.open_new_project(form.value("template").as_deref()),
+            Some("apply") => self.apply_template(form, key),
+            Some("check") => self.show_project_check(key),
             Some("close") => {
                 let list = match self.store.closing_checklist(key) {
                     Ok(l) => l,
@@ -124,7 +134,7 @@ impl App {
     }
 
     /// A project form's store call failed: the form stays open with what was typed.
-    fn form_failed(&mut self, form: Box<Form>, e: crate::store::Error) {
+    pub(super) fn form_failed(&mut self, form: Box<Form>, e: crate::store::Error) {
         match e {
             crate::store::Error::Refused(r) => self.set_status(
                 StatusKind::Refused,

@@ -219,6 +219,12 @@ pub enum Modal {
     },
     Form(Box<Form>),
     Confirm(Confirm),
+    /// Lines to read (a project's check against its templates); scrolled like help.
+    Notice {
+        title: String,
+        lines: Vec<String>,
+        scroll: usize,
+    },
 }
 
 /// The tracker's filter: typed text and a state chosen with `f`.

@@ -41,7 +41,7 @@ impl App {
             Msg::Bottom => self.step(isize::MAX / 2),
             Msg::OpenDetail => self.open_detail(),
             Msg::Back => {
-                if matches!(self.modal, Some(Modal::Help { .. })) {
+                if matches!(self.modal, Some(Modal::Help { .. } | Modal::Notice { .. })) {
                     self.modal = None;
                 } else {
                     self.detail = None;
@@ -49,7 +49,7 @@ impl App {
             }
             Msg::ToggleHelp => {
                 self.modal = match self.modal {
-                    Some(Modal::Help { .. }) => None,
+                    Some(Modal::Help { .. } | Modal::Notice { .. }) => None,
                     _ => Some(Modal::Help {
                         scroll: 0,
                         catalogue: None,
@@ -226,8 +226,12 @@ impl App {
                     }
                     None => widgets::help::lines(&self.theme, &self.facts(), self.size.0).len(),
                 };
-                if let Some(Modal::Help { scroll, .. }) = &mut self.modal {
-                    *scroll = clamp(*scroll, len);
+                match &mut self.modal {
+                    Some(Modal::Help { scroll, .. }) => *scroll = clamp(*scroll, len),
+                    Some(Modal::Notice { lines, scroll, .. }) => {
+                        *scroll = clamp(*scroll, lines.len());
+                    }
+                    _ => {}
                 }
             }
             Ctx::Detail => {

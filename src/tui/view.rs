@@ -161,6 +161,11 @@ impl Widget for &App {
                 widgets::form::render(&app.theme, form, above_status(area, &a), buf)
             }
             Some(Modal::Confirm(c)) => widgets::confirm::render(&app.theme, c, area, buf),
+            Some(Modal::Notice {
+                title,
+                lines,
+                scroll,
+            }) => widgets::confirm::notice(&app.theme, title, lines, *scroll, area, buf),
             Some(Modal::Filter { .. }) | None => {}
         }
     }

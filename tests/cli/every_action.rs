@@ -344,6 +344,29 @@ fn a_history_with_every_lifecycle_action_replays_and_each_new_column_is_checked(
     db.run(&["project", "close", "OLD"]).ok();
     db.run(&["project", "reopen", "OLD"]).ok();
 
+    // A template imported, a project made from it, another applied (issue 15).
+    let assets = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates");
+    for t in ["analytics-setup", "website-relaunch"] {
+        db.run(&["template", "import", &format!("{assets}/{t}.toml")])
+            .ok();
+    }
+    db.run(&[
+        "project",
+        "add",
+        "TPL",
+        "--name",
+        "From a template",
+        "--client",
+        "Acme Inc",
+        "--start",
+        "2031-03-01",
+        "--template",
+        "analytics-setup",
+    ])
+    .ok();
+    db.run(&["template", "apply", "website-relaunch", "--project", "TPL"])
+        .ok();
+
     // Nudges only read.
     let before = db.snapshot();
     for id in [&cond, &three, &handed, &left, &temp, &exposed] {
@@ -374,6 +397,8 @@ fn a_history_with_every_lifecycle_action_replays_and_each_new_column_is_checked(
         "project-edit",
         "project-close",
         "project-reopen",
+        "template-import",
+        "template-apply",
     ] {
         assert!(
             kinds.lines().any(|k| k == kind),
@@ -388,6 +413,22 @@ fn a_history_with_every_lifecycle_action_replays_and_each_new_column_is_checked(
     verifies(&db);
 
     // Each new column and table, changed behind accessdesk's back, is named.
+    caught(
+        &db,
+        "templates",
+        "title",
+        "name = 'website-relaunch'",
+        "'Changed'",
+        "templates website-relaunch: title is 'Changed' in the table",
+    );
+    caught(
+        &db,
+        "project_templates",
+        "applied_by",
+        "project = 'TPL' AND template = 'analytics-setup'",
+        "'mallory'",
+        "project_templates TPL analytics-setup: applied_by is 'mallory' in the table",
+    );
     caught(
         &db,
         "approvals",

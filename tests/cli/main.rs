@@ -28,4 +28,5 @@ mod rules;
 mod secrets_corpus;
 mod secrets_everywhere;
 mod store;
+mod templates;
 mod text_props;

@@ -19,4 +19,5 @@ mod reviews;
 mod scale;
 mod sizes;
 mod snapshots;
+mod templates;
 mod tmux;

@@ -131,6 +131,8 @@ pub struct Facts {
     pub reviews: super::review_facts::ReviewFacts,
     /// The system catalogue.
     pub catalogue: super::catalogue_facts::CatalogueFacts,
+    /// Templates and the templates projects were made from.
+    pub templates: super::template_facts::TemplateFacts,
     /// Events the log itself contradicts (an edit whose old value is not the value
     /// replayed so far, a move on an item that was never added...).
     pub problems: Vec<String>,
@@ -201,69 +203,9 @@ struct Edited {
     material: Option<Vec<String>>,
 }
 
-/// The fields of a new item as `item-add` records them. Two shapes are in use: the
-/// ordinary one leaves out every field that is empty, `false` or none; the bulk
-/// loader's writes every field, with `null` for none. Both read the same way: what is
-/// absent or `null` takes its empty value. A name items do not have is refused, so a
-/// field added to items without being added here fails the tests.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct AddedFields {
-    system: Option<String>,
-    purpose: Option<String>,
-    role: Option<String>,
-    holder: Option<String>,
-    credential_owner: Option<String>,
-    approver: Option<String>,
-    method: Option<Method>,
-    temporary: Option<bool>,
-    expires: Option<chrono::NaiveDate>,
-    deprovision: Option<crate::domain::Deprovision>,
-    privileged: Option<bool>,
-    shared_credential: Option<bool>,
-    client_owned: Option<bool>,
-    exception: Option<crate::domain::Exception>,
-    needed_by: Option<chrono::NaiveDate>,
-    notes: Option<String>,
-    above_standard: Option<bool>,
-    justification: Option<String>,
-}
-
-impl From<AddedFields> for ItemFields {
-    fn from(a: AddedFields) -> ItemFields {
-        ItemFields {
-            system: a.system.unwrap_or_default(),
-            purpose: a.purpose.unwrap_or_default(),
-            role: a.role.unwrap_or_default(),
-            holder: a.holder,
-            credential_owner: a.credential_owner.unwrap_or_default(),
-            approver: a.approver.unwrap_or_default(),
-            method: a.method,
-            temporary: a.temporary.unwrap_or_default(),
-            expires: a.expires,
-            deprovision: a.deprovision,
-            privileged: a.privileged.unwrap_or_default(),
-            shared_credential: a.shared_credential.unwrap_or_default(),
-            client_owned: a.client_owned.unwrap_or_default(),
-            exception: a.exception.map(Box::new),
-            needed_by: a.needed_by,
-            notes: a.notes.unwrap_or_default(),
-            above_standard: a.above_standard.unwrap_or_default(),
-            justification: a.justification,
-        }
-    }
-}
-
 /// Formats a time as the tables store it (RFC 3339, UTC, microseconds).
 fn stored_time(t: DateTime<Utc>) -> String {
     super::super::events::ts(t)
-}
-
-/// Reads the fields of an `item-add` payload (either shape, see [`AddedFields`]).
-pub fn added_fields(v: &Value) -> Result<ItemFields, String> {
-    AddedFields::deserialize(v)
-        .map(ItemFields::from)
-        .map_err(|e| format!("its fields cannot be read: {e}"))
 }
 
 /// Applies an edit's `{"field": [old, new]}` changes to `fields`, naming any field
@@ -316,6 +258,10 @@ impl Facts {
             "edit" => return self.edit(e, serde_json::from_str(e.payload).map_err(unreadable)?),
             k if super::review_facts::KINDS.contains(&k) => return self.review(e),
             super::catalogue_facts::KIND => return self.catalogue.apply(e),
+            k if super::template_facts::KINDS.contains(&k) => {
+                let projects = &self.projects;
+                return self.templates.apply(e, |k| projects.contains_key(k));
+            }
             k if extension::KINDS.contains(&k) => {
                 let p: Value = serde_json::from_str(e.payload).map_err(unreadable)?;
                 let item = self.item_mut(e)?;
@@ -593,7 +539,10 @@ fn add_party(parties: &mut Vec<String>, login: &str) {
     }
 }
 
+mod added;
 mod moves;
+use added::AddedFields;
+pub use added::added_fields;
 mod routing;
 #[cfg(test)]
 mod tests;

@@ -21,6 +21,8 @@ pub mod facts;
 mod review_facts;
 mod reviews;
 mod tables;
+mod template_facts;
+mod templates;
 
 use super::error::Result;
 use super::handle::Store;
@@ -31,7 +33,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 /// The tables the replay rebuilds and compares.
-pub const REPLAYED_TABLES: [&str; 9] = [
+pub const REPLAYED_TABLES: [&str; 11] = [
     "people",
     "projects",
     "items",
@@ -41,6 +43,8 @@ pub const REPLAYED_TABLES: [&str; 9] = [
     reviews::TABLES[0],
     reviews::TABLES[1],
     catalogue::TABLE,
+    templates::TABLES[0],
+    templates::TABLES[1],
 ];
 
 /// Tables the replay leaves alone on purpose, each with the reason. A table in the

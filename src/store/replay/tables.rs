@@ -73,6 +73,7 @@ pub(super) fn compare(conn: &Connection, facts: &mut Facts) -> Result<Vec<Diverg
         super::catalogue::want,
         &mut out,
     )?;
+    super::templates::compare(conn, &mut facts.templates, &mut out)?;
     // The leftovers are sorted so that the report reads the same every time.
     let mut left: Vec<Divergence> = Vec::new();
     left.extend(

@@ -173,12 +173,21 @@ impl Form {
         }
     }
 
-    /// The project actions of `p`: close it (asks first), reopen it, move its start.
-    pub fn project_actions(p: &crate::domain::Project, today: NaiveDate) -> Form {
+    /// The project actions of `p`: close it (asks first), reopen it, move its start,
+    /// apply a template to it or check it against its templates, or make a new project
+    /// from a template (`templates`: name and what it is).
+    pub fn project_actions(
+        p: &crate::domain::Project,
+        today: NaiveDate,
+        templates: Vec<(String, String)>,
+    ) -> Form {
         let options = [
             ("close", "close the project"),
             ("reopen", "reopen it (closed by mistake)"),
             ("start", "move its start date"),
+            ("new", "new project from a template"),
+            ("apply", "apply a template to it"),
+            ("check", "check it against its templates"),
         ]
         .map(|(v, s)| (v.to_string(), s.to_string()))
         .to_vec();
@@ -193,7 +202,36 @@ impl Form {
             title: format!("Project {} ({})", p.key, p.name),
             purpose: Purpose::Project { key: p.key.clone() },
             project: Some(p.key.clone()),
-            fields: vec![what, date("start", "New start", Some(p.start))],
+            fields: vec![
+                what,
+                date("start", "New start", Some(p.start)),
+                choice("template", "Template", templates, ""),
+            ],
+            focus: 0,
+            tried: false,
+            today,
+            theirs: Vec::new(),
+            standards: None,
+        }
+    }
+
+    /// A new project made from a template: its key, name, client, start and template.
+    pub fn new_project(templates: Vec<(String, String)>, current: &str, today: NaiveDate) -> Form {
+        let mut template = choice("template", "Template", templates, current);
+        template.required = true;
+        let mut start = date("start", "Start (YYYY-MM-DD)", None);
+        start.required = true;
+        Form {
+            title: "New project from a template".to_string(),
+            purpose: Purpose::NewProject,
+            project: None,
+            fields: vec![
+                template,
+                text("key", "Key (e.g. ACME)", "", true, false),
+                text("name", "Name", "", true, false),
+                text("client", "Client", "", true, false),
+                start,
+            ],
             focus: 0,
             tried: false,
             today,

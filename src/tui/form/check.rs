@@ -74,6 +74,7 @@ impl Form {
             Purpose::Move { .. }
             | Purpose::Bulk { .. }
             | Purpose::Project { .. }
+            | Purpose::NewProject
             | Purpose::Delegate { .. } => {
                 return rules::FieldReview::default();
             }

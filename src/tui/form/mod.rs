@@ -51,6 +51,8 @@ pub enum Purpose {
     },
     /// Close or reopen a project, or move its start.
     Project { key: String },
+    /// Add a project made from a template.
+    NewProject,
     /// Hand a pending decision on the item to someone else.
     Delegate { id: String },
 }
@@ -394,7 +396,7 @@ impl Form {
     /// Item id the form works on (edit and move forms).
     pub fn item_id(&self) -> Option<&str> {
         match &self.purpose {
-            Purpose::Add | Purpose::Project { .. } => None,
+            Purpose::Add | Purpose::Project { .. } | Purpose::NewProject => None,
             Purpose::Edit { id, .. } | Purpose::Move { id, .. } | Purpose::Delegate { id } => {
                 Some(id)
             }

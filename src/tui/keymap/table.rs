@@ -262,7 +262,7 @@ pub static TABLE: &[Binding] = &[
         keys: &[ch('P')],
         shown: "P",
         label: "project",
-        help: "project actions for the project in view: close (asks first), reopen, move its start",
+        help: "project actions for the project in view: close (asks first), reopen, move its start; templates: new project, apply, check",
         msg: Msg::ProjectActions,
         ctx: ITEM,
         when: |f| f.project_actions,
