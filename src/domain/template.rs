@@ -40,14 +40,14 @@ pub struct TemplateItem {
     pub method: Method,
     #[serde(default)]
     pub temporary: bool,
-    /// How long temporary access lasts, counted from the item's needed-by date.
+    // Temporary access: how long it lasts counted from the item's needed-by date, and
+    // how it is removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_days: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovision: Option<Deprovision>,
-    /// Days from the project's start (negative: before it).
     #[serde(default)]
-    pub needed_by_days: i32,
+    pub needed_by_days: i32, // days from the project's start (negative: before it)
     #[serde(default, skip_serializing_if = "is_false")]
     pub privileged: bool,
     #[serde(default, skip_serializing_if = "is_false")]
