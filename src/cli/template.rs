@@ -185,21 +185,31 @@ pub fn check(store: &Store, key: &str, json: bool) -> CmdResult {
         return output::json(&json!(c));
     }
     if c.templates.is_empty() {
-        return say!(
+        say!(
             "{} was not made from a template: nothing to check against",
             c.project
-        );
+        )?;
+    } else {
+        say!(
+            "{} against template(s) {}:",
+            c.project,
+            c.templates.join(", ")
+        )?;
+        if c.gaps.is_empty() {
+            say!("no gaps: every template item is asked for at the template's role")?;
+        } else {
+            for g in &c.gaps {
+                say!("  {}", sanitize(&g.describe()))?;
+            }
+            say!("{} gap(s)", c.gaps.len())?;
+        }
     }
-    say!(
-        "{} against template(s) {}:",
-        c.project,
-        c.templates.join(", ")
-    )?;
-    if c.gaps.is_empty() {
-        return say!("no gaps: every template item is asked for at the template's role");
+    if c.catalogue.is_empty() {
+        return Ok(());
     }
-    for g in &c.gaps {
-        say!("  {}", sanitize(&g.describe()))?;
+    say!("against the system catalogue (it changed after these were requested):")?;
+    for d in &c.catalogue {
+        say!("  {}", sanitize(&d.describe()))?;
     }
-    say!("{} gap(s)", c.gaps.len())
+    say!("{} item(s) to bring in line", c.catalogue.len())
 }

@@ -299,6 +299,67 @@ pub fn justification_refusal(f: &ItemFields) -> Option<Refusal> {
     })
 }
 
+/// A project's item that no longer agrees with the catalogue: the catalogue changed
+/// after the item was requested (a change never rewrites items).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Drift {
+    /// The item's id (`ACME-3`).
+    pub item: String,
+    pub system: String,
+    pub role: String,
+    /// What differs, in words.
+    pub problem: String,
+}
+
+impl Drift {
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {} at {}: {}",
+            self.item, self.system, self.role, self.problem
+        )
+    }
+}
+
+/// One of a project's items as [`drift`] reads it.
+pub struct Held<'a> {
+    pub id: String,
+    pub system: &'a str,
+    pub role: &'a str,
+    pub privileged: bool,
+    pub state: super::model::State,
+}
+
+/// The items that no longer agree with the catalogue: a role of a catalogued system the
+/// catalogue does not list, or one it now counts as privileged on an item not flagged
+/// so. Items whose life has ended (cancelled, denied, revoked) are left out.
+pub fn drift(items: &[Held<'_>], systems: &[System]) -> Vec<Drift> {
+    use super::model::State;
+    items
+        .iter()
+        .filter(|it| !matches!(it.state, State::Cancelled | State::Denied | State::Revoked))
+        .filter_map(|it| {
+            let sys = systems.iter().find(|s| names(it.system, &s.name))?;
+            let problem = match sys.is_privileged(it.role) {
+                None if it.role.trim().is_empty() => return None,
+                None => format!(
+                    "the catalogue does not list this role (its roles: {})",
+                    sys.roles.join(", ")
+                ),
+                Some(true) if !it.privileged => {
+                    "the catalogue counts this role as privileged; the item is not flagged".into()
+                }
+                Some(_) => return None,
+            };
+            Some(Drift {
+                item: it.id.clone(),
+                system: it.system.to_string(),
+                role: it.role.to_string(),
+                problem,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

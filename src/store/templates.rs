@@ -40,6 +40,8 @@ pub struct ProjectCheck {
     pub project: String,
     pub templates: Vec<String>,
     pub gaps: Vec<Gap>,
+    /// Items that no longer agree with the system catalogue (it changed after them).
+    pub catalogue: Vec<crate::domain::catalogue::Drift>,
 }
 
 /// The project's items as `template::gaps` reads them: (id, system, role, state).
@@ -247,6 +249,7 @@ impl Store {
         let rows = held(&self.conn, &key)?;
         Ok(ProjectCheck {
             gaps: template::gaps(&templates, &as_held(&rows)),
+            catalogue: catalogue_drift(&self.conn, &key)?,
             project: key,
             templates: names,
         })
@@ -261,4 +264,40 @@ impl Store {
             .find(|(k, _)| *k == wanted)
             .map(|(_, role)| role))
     }
+}
+
+/// The project's items that no longer agree with the catalogue (see
+/// `catalogue::drift`).
+fn catalogue_drift(conn: &Connection, key: &str) -> Result<Vec<crate::domain::catalogue::Drift>> {
+    let systems = super::catalogue::systems_in(conn)?;
+    if systems.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT number, system, role, privileged, state FROM items WHERE project = ?1 ORDER BY number",
+    )?;
+    let rows = stmt
+        .query_map([key], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let items: Vec<crate::domain::catalogue::Held<'_>> = rows
+        .iter()
+        .filter_map(|(n, system, role, privileged, state)| {
+            Some(crate::domain::catalogue::Held {
+                id: item_id(key, *n),
+                system,
+                role,
+                privileged: *privileged,
+                state: state.parse::<State>().ok()?,
+            })
+        })
+        .collect();
+    Ok(crate::domain::catalogue::drift(&items, &systems))
 }

@@ -117,6 +117,13 @@ impl App {
                 lines.extend(c.gaps.iter().map(|g| format!("· {}", g.describe())));
             }
         }
+        if !c.catalogue.is_empty() {
+            lines.push(format!(
+                "{} item(s) no longer agree with the system catalogue:",
+                c.catalogue.len()
+            ));
+            lines.extend(c.catalogue.iter().map(|d| format!("· {}", d.describe())));
+        }
         self.modal = Some(Modal::Notice {
             title: format!("Project check {key}"),
             lines,

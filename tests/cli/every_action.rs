@@ -344,7 +344,7 @@ fn a_history_with_every_lifecycle_action_replays_and_each_new_column_is_checked(
     db.run(&["project", "close", "OLD"]).ok();
     db.run(&["project", "reopen", "OLD"]).ok();
 
-    // A template imported, a project made from it, another applied (issue 15).
+    // A template imported, a project made from it, another applied.
     let assets = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates");
     for t in ["analytics-setup", "website-relaunch"] {
         db.run(&["template", "import", &format!("{assets}/{t}.toml")])

@@ -1,4 +1,4 @@
-//! Templates through the real binary (issue 15): a project made from a shipped
+//! Templates through the real binary: a project made from a shipped
 //! template has exactly its items, a template's TOML file round-trips and a malformed
 //! one is refused naming its line, `project check` names the gaps, template events
 //! replay, and the README's walk-through takes a project made from a template to
@@ -440,4 +440,103 @@ fn readme_template_walk_through_reaches_full_readiness() {
     let check = db.run(&["project", "check", "BILL", "--json"]).ok().json();
     assert_eq!(check["gaps"], serde_json::json!([]));
     db.run(&["audit", "verify"]).ok();
+}
+
+#[test]
+fn the_templates_role_is_the_standard_an_item_above_it_is_flagged() {
+    let db = Db::new();
+    db.team();
+    // Looker Studio catalogued with Viewer below Editor; the template asks for Viewer.
+    db.run(&[
+        "system",
+        "add",
+        "Looker Studio",
+        "--category",
+        "reporting",
+        "--roles",
+        "Viewer<Editor<Owner",
+        "--privileged-roles",
+        "Owner",
+    ])
+    .ok();
+    // GA4 catalogued with Viewer as its least role; the template asks for Editor.
+    db.run(&[
+        "system",
+        "add",
+        "Google Analytics 4",
+        "--category",
+        "analytics",
+        "--roles",
+        "Viewer<Analyst<Editor<Administrator",
+        "--privileged-roles",
+        "Administrator",
+    ])
+    .ok();
+    import(&db, "analytics-setup");
+    from_template(&db, "ANA", "analytics-setup");
+    let flags = |id: &str| -> Vec<String> {
+        db.show(id)["flags"]
+            .as_array()
+            .expect("flags")
+            .iter()
+            .filter_map(|f| f.as_str().map(String::from))
+            .collect()
+    };
+    // At the template's role: standard, not flagged, though GA4's Editor is above the
+    // catalogue's least role (the template's role comes first).
+    assert!(!flags("ANA-1").contains(&"above-standard".to_string()));
+    assert!(!flags("ANA-5").contains(&"above-standard".to_string()));
+    // Looker Studio asked for above the template's Viewer: above the standard.
+    let v = db.show("ANA-5")["version"].to_string();
+    db.run(&["item", "edit", "ANA-5", "--version", &v, "--role", "Editor"])
+        .ok();
+    assert!(
+        flags("ANA-5").contains(&"above-standard".to_string()),
+        "{:?}",
+        flags("ANA-5")
+    );
+    // Back at the template's role, the flag goes.
+    let v = db.show("ANA-5")["version"].to_string();
+    db.run(&["item", "edit", "ANA-5", "--version", &v, "--role", "Viewer"])
+        .ok();
+    assert!(!flags("ANA-5").contains(&"above-standard".to_string()));
+}
+
+#[test]
+fn project_check_names_items_the_catalogue_changed_under() {
+    let db = Db::new();
+    db.team();
+    let id = db.requested(
+        &NewItem::new()
+            .set("--system", "Looker Studio (reporting)")
+            .set("--role", "Editor"),
+    );
+    // Catalogued afterwards, without that role: the item is not rewritten...
+    db.run(&[
+        "system",
+        "add",
+        "Looker Studio",
+        "--category",
+        "reporting",
+        "--roles",
+        "Viewer<Creator",
+    ])
+    .ok();
+    assert_eq!(db.show(&id)["role"], "Editor");
+    // ... and `project check` names it.
+    let check = db.run(&["project", "check", "ACME", "--json"]).ok().json();
+    let drift = check["catalogue"].as_array().expect("catalogue");
+    assert_eq!(drift.len(), 1, "{check}");
+    assert_eq!(drift[0]["item"], id.as_str());
+    assert!(
+        drift[0]["problem"]
+            .as_str()
+            .is_some_and(|p| p.contains("Viewer, Creator")),
+        "{check}"
+    );
+    let text = db.run(&["project", "check", "ACME"]).ok().stdout;
+    assert!(
+        text.contains(&format!("{id} Looker Studio (reporting) at Editor")),
+        "{text}"
+    );
 }
