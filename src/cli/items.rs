@@ -69,7 +69,7 @@ fn fields_for_add(a: FieldArgs, f: AddFlags) -> Result<ItemFields, Failure> {
         needed_by: a.needed_by,
         notes: a.notes.unwrap_or_default(),
         above_standard: false,
-        justification: a.justification.and_then(none_if_empty),
+        justification: a.justification.and_then(none_if_empty).map(Into::into),
     })
 }
 
@@ -121,7 +121,7 @@ fn patch_for_edit(a: FieldArgs, f: EditFlags, current: &ItemFields) -> Result<It
         exception,
         needed_by: a.needed_by.map(Some),
         notes: a.notes,
-        justification: a.justification.map(none_if_empty),
+        justification: a.justification.map(|j| none_if_empty(j).map(Into::into)),
     })
 }
 

@@ -323,7 +323,7 @@ impl Replay<'_> {
             needed_by: opt_date(it.needed_by)?,
             notes: it.notes.clone(),
             above_standard: false,
-            justification: it.justification.clone(),
+            justification: it.justification.clone().map(Into::into),
         })
     }
 

@@ -665,7 +665,7 @@ pub fn apply(
             if reference.is_some() {
                 payload["reference"] = json!(reference);
             }
-            next.verify_reference = reference;
+            next.verify_reference = reference.map(Into::into);
         }
         Action::Revoke { note } => {
             required_note(note, "say how removal was confirmed")?;

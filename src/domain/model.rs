@@ -324,7 +324,7 @@ pub struct ItemFields {
     pub above_standard: bool,
     /// Why more than the standard role is needed.
     #[serde(default)]
-    pub justification: Option<String>,
+    pub justification: Option<Box<str>>,
 }
 
 /// An access item as stored: its fields plus where it is in the workflow.
@@ -377,7 +377,7 @@ pub struct Item {
     // it), where the verification is recorded (a ticket or a vault path), and the
     // pending decisions of the current round handed to someone else.
     pub granted_by: Option<String>,
-    pub verify_reference: Option<String>,
+    pub verify_reference: Option<Box<str>>,
     pub delegates: Vec<super::routing::Delegate>,
 }
 
@@ -613,7 +613,7 @@ pub struct ItemPatch {
     pub exception: Option<Option<Box<Exception>>>,
     pub needed_by: Option<Option<NaiveDate>>,
     pub notes: Option<String>,
-    pub justification: Option<Option<String>>,
+    pub justification: Option<Option<Box<str>>>,
 }
 
 impl ItemPatch {

@@ -107,7 +107,7 @@ fn texts(f: &ItemFields) -> Vec<(Field, &str, bool)> {
         (Field::Notes, f.notes.as_str(), true),
     ];
     if let Some(j) = &f.justification {
-        out.push((Field::Justification, j.as_str(), true));
+        out.push((Field::Justification, &**j, true));
     }
     if let Some(e) = &f.exception {
         out.push((Field::Exception, e.reason.as_str(), true));

@@ -468,7 +468,7 @@ fn parse_row(
         needed_by,
         notes,
         above_standard: false,
-        justification: non_empty(justification),
+        justification: non_empty(justification).map(Into::into),
     })
 }
 

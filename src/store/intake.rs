@@ -402,14 +402,14 @@ impl Serialize for Given<'_> {
         let f = self.0;
         let mut m = s.serialize_map(None)?;
         let text = [
-            ("system", Some(&f.system)),
-            ("purpose", Some(&f.purpose)),
-            ("role", Some(&f.role)),
-            ("holder", f.holder.as_ref()),
-            ("credential_owner", Some(&f.credential_owner)),
-            ("approver", Some(&f.approver)),
-            ("notes", Some(&f.notes)),
-            ("justification", f.justification.as_ref()),
+            ("system", Some(f.system.as_str())),
+            ("purpose", Some(f.purpose.as_str())),
+            ("role", Some(f.role.as_str())),
+            ("holder", f.holder.as_deref()),
+            ("credential_owner", Some(f.credential_owner.as_str())),
+            ("approver", Some(f.approver.as_str())),
+            ("notes", Some(f.notes.as_str())),
+            ("justification", f.justification.as_deref()),
         ];
         for (k, v) in text {
             if let Some(v) = v.filter(|v| !v.is_empty()) {

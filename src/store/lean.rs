@@ -140,6 +140,6 @@ impl Lean {
             t.and_then(crate::domain::review::ReviewMark::parse)
         });
         it.fields.above_standard = rows::flag(r, 31);
-        it.fields.justification = rows::opt_text(r, 32);
+        it.fields.justification = rows::opt_text(r, 32).map(Into::into);
     }
 }

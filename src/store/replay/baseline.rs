@@ -159,7 +159,7 @@ fn write_set(
                 review: rows::opt_text(r, 37),
                 routing: RoutingFacts {
                     granted_by: it.granted_by,
-                    verify_reference: it.verify_reference,
+                    verify_reference: it.verify_reference.map(Into::into),
                     delegates: it.delegates,
                 },
                 fields: it.fields,

@@ -274,7 +274,7 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 40] {
             &it.routing.delegates,
         ))),
         flag(f.above_standard),
-        opt(&f.justification),
+        f.justification.as_deref().map(Cow::Borrowed),
     ]
 }
 

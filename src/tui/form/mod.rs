@@ -284,7 +284,7 @@ impl Form {
             needed_by: self.date_value("needed-by"),
             notes: self.value("notes").unwrap_or_default(),
             above_standard: false,
-            justification: opt("justification"),
+            justification: opt("justification").map(Into::into),
         }
     }
 

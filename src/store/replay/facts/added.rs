@@ -52,7 +52,7 @@ impl From<AddedFields> for ItemFields {
             needed_by: a.needed_by,
             notes: a.notes.unwrap_or_default(),
             above_standard: a.above_standard.unwrap_or_default(),
-            justification: a.justification,
+            justification: a.justification.map(Into::into),
         }
     }
 }

@@ -79,7 +79,7 @@ fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
             .map(crate::store::extend::StoredExtension::from),
         routing: RoutingFacts {
             granted_by: it.granted_by.clone(),
-            verify_reference: it.verify_reference.clone(),
+            verify_reference: it.verify_reference.as_deref().map(String::from),
             delegates: it.delegates.clone(),
         },
         last_seq: 0,
