@@ -53,6 +53,10 @@ fn standard_role_in(
     template_roles: &[(String, String)],
     system: &str,
 ) -> Option<String> {
+    // Most projects have no template and most files no catalogue: nothing to work out.
+    if template_roles.is_empty() && systems.is_empty() {
+        return None;
+    }
     let key = crate::domain::template::system_key(system);
     template_roles
         .iter()
