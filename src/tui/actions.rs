@@ -7,7 +7,7 @@
 
 use super::app::App;
 use super::form::{Form, Purpose};
-use super::state::{Confirm, Modal, StatusKind};
+use super::state::{Confirm, Modal, OnYes, StatusKind};
 use crate::domain::machine::{self, Action, ActionKind};
 use crate::domain::{Refusal, State, blockers};
 use crate::present;
@@ -274,12 +274,12 @@ impl App {
                             capitalised(kind.name()),
                             super::asking::confirm_note(&action)
                         ),
-                        id,
-                        version,
-                        action,
                         form: Some(form),
-                        close_project: None,
-                        review: None,
+                        then: OnYes::Move {
+                            id,
+                            version,
+                            action,
+                        },
                     }));
                 } else {
                     self.run(&id, version, &action, Some(form));

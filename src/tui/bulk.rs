@@ -8,7 +8,7 @@
 
 use super::app::App;
 use super::form::{Form, Purpose};
-use super::state::{Confirm, Modal, Pane, Pick, StatusKind};
+use super::state::{Confirm, Modal, OnYes, Pane, Pick, StatusKind};
 use crate::domain::machine::{Action, ActionKind};
 use crate::store;
 
@@ -142,7 +142,6 @@ impl App {
     ) {
         let Some(action) = form.action() else { return };
         if kind.is_irreversible() {
-            let first = targets.first().cloned().unwrap_or_default();
             self.modal = Some(Modal::Confirm(Confirm {
                 prompt: format!(
                     "Deny {} selected item{} ({})? This cannot be undone by you.",
@@ -150,12 +149,12 @@ impl App {
                     if targets.len() == 1 { "" } else { "s" },
                     ids(targets.iter().map(|(id, _)| id.as_str()))
                 ),
-                id: first.0,
-                version: first.1,
-                action,
                 form: Some(form),
-                close_project: None,
-                review: None,
+                then: OnYes::Bulk {
+                    kind,
+                    action,
+                    targets,
+                },
             }));
         } else {
             self.run_bulk(kind, &action, targets, Vec::new());

@@ -4,9 +4,9 @@
 
 use super::app::App;
 use super::form::Form;
-use super::state::{Confirm, Modal, StatusKind};
+use super::state::{Confirm, Modal, OnYes, StatusKind};
 use crate::domain::lifecycle;
-use crate::domain::machine::{self, Action};
+use crate::domain::machine;
 use crate::domain::{Field, Project, blockers, dates};
 
 impl App {
@@ -55,17 +55,13 @@ impl App {
                     Err(e) => return self.show_error(e),
                 };
                 self.modal = Some(Modal::Confirm(Confirm {
-                    id: key.to_string(),
-                    version: 0,
-                    action: Action::Unblock,
                     prompt: format!(
                         "Close project {key}? It leaves {} live access to revoke and {} shared credential(s) to rotate; each blocks until done.",
                         list.revoke.len(),
                         list.rotate.len()
                     ),
                     form: Some(form),
-                    close_project: Some(key.to_string()),
-                    review: None,
+                    then: OnYes::CloseProject(key.to_string()),
                 }));
             }
             Some("reopen") => match self.store.reopen_project(key) {

@@ -5,8 +5,8 @@
 
 use super::app::App;
 use super::msg::Msg;
-use super::state::{Confirm, Modal, Pane, ReviewAsk, StatusKind};
-use crate::domain::machine::{Action, require_registered, require_role};
+use super::state::{Confirm, Modal, OnYes, Pane, ReviewAsk, StatusKind};
+use crate::domain::machine::{require_registered, require_role};
 use crate::domain::review::{self, CampaignState, Decision, Entry, REVIEWERS};
 use crate::domain::{Item, blockers};
 use chrono::Duration;
@@ -121,13 +121,9 @@ impl App {
 
     fn ask(&mut self, prompt: String, ask: ReviewAsk) {
         self.modal = Some(Modal::Confirm(Confirm {
-            id: String::new(),
-            version: 0,
-            action: Action::Unblock,
             prompt,
             form: None,
-            review: Some(ask),
-            close_project: None,
+            then: OnYes::Review(ask),
         }));
     }
 
@@ -235,9 +231,9 @@ impl App {
     }
 
     /// Takes a confirmed review step.
-    pub(super) fn run_review(&mut self, ask: Option<ReviewAsk>) {
+    pub(super) fn run_review(&mut self, ask: ReviewAsk) {
         let result = match ask {
-            Some(ReviewAsk::Start { project, due }) => {
+            ReviewAsk::Start { project, due } => {
                 self.store.start_review(&project, due).map(|c| {
                     // The covered items carry their new mark: `load_reviews` sees the
                     // new review and reads them again.
@@ -251,7 +247,7 @@ impl App {
                     )
                 })
             }
-            Some(ReviewAsk::Revoke { item, campaign }) => self
+            ReviewAsk::Revoke { item, campaign } => self
                 .store
                 .review_decide(&item, Some(campaign), Decision::Revoke, None)
                 .map(|_| {
@@ -259,7 +255,7 @@ impl App {
                         "{item} marked for revocation in review {campaign}: it blocks (revocation-due) until its access is revoked (x in the tracker)."
                     )
                 }),
-            Some(ReviewAsk::CertifyStandard { campaign }) => self
+            ReviewAsk::CertifyStandard { campaign } => self
                 .store
                 .review_certify_standard(campaign, None)
                 .map(|b| {
@@ -283,7 +279,6 @@ impl App {
                     }
                     text
                 }),
-            None => return,
         };
         match result {
             Ok(text) => {

@@ -166,16 +166,32 @@ pub struct Detail {
 /// A pending irreversible move, waiting for `y`.
 #[derive(Debug, Clone)]
 pub struct Confirm {
-    pub id: String,
-    pub version: i64,
-    pub action: Action,
     pub prompt: String,
     /// The form the move was typed in: cancelling returns to it with the typing kept.
     pub form: Option<Box<Form>>,
-    /// Set when what waits is closing this project, not a move on an item.
-    pub close_project: Option<String>,
-    /// An access review step to take instead of `action` (see `tui::reviews`).
-    pub review: Option<ReviewAsk>,
+    /// What `y` does.
+    pub then: OnYes,
+}
+
+/// What a confirmation does when `y` is pressed.
+#[derive(Debug, Clone)]
+pub enum OnYes {
+    /// The move `action` on item `id`, at the version it was shown at.
+    Move {
+        id: String,
+        version: i64,
+        action: Action,
+    },
+    /// The move `action` on each picked item, at the version it was picked at.
+    Bulk {
+        kind: ActionKind,
+        action: Action,
+        targets: Vec<(String, i64)>,
+    },
+    /// Close the project of this key.
+    CloseProject(String),
+    /// An access review step (see `tui::reviews`).
+    Review(ReviewAsk),
 }
 
 /// An access review step waiting for `y`.

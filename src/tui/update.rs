@@ -3,11 +3,11 @@
 //! in `actions.rs`.
 
 use super::app::App;
-use super::form::{Form, Purpose};
+use super::form::Form;
 use super::keymap::Ctx;
 use super::layout;
 use super::msg::Msg;
-use super::state::{Cursor, Detail, Filter, Modal, Pane, StatusKind};
+use super::state::{Cursor, Detail, Filter, Modal, OnYes, Pane, StatusKind};
 use super::{panes, widgets};
 use crate::domain::State;
 use crate::domain::machine::ActionKind;
@@ -145,17 +145,19 @@ impl App {
             }
             Msg::Confirm => {
                 if let Some(Modal::Confirm(c)) = self.modal.take() {
-                    if let Some(key) = c.close_project {
-                        self.close_project(&key);
-                    } else if c.review.is_some() {
-                        self.run_review(c.review);
-                    } else {
-                        match c.form.as_deref().map(|f| &f.purpose) {
-                            Some(Purpose::Bulk { kind, targets }) => {
-                                self.run_bulk(*kind, &c.action, targets.clone(), Vec::new())
-                            }
-                            _ => self.run(&c.id, c.version, &c.action, c.form),
-                        }
+                    match c.then {
+                        OnYes::Move {
+                            id,
+                            version,
+                            action,
+                        } => self.run(&id, version, &action, c.form),
+                        OnYes::Bulk {
+                            kind,
+                            action,
+                            targets,
+                        } => self.run_bulk(kind, &action, targets, Vec::new()),
+                        OnYes::CloseProject(key) => self.close_project(&key),
+                        OnYes::Review(ask) => self.run_review(ask),
                     }
                 }
             }
