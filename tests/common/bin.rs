@@ -84,20 +84,9 @@ pub fn command(home: &Path, who: Option<&Account>) -> Command {
 /// Runs a prepared command and captures everything.
 pub fn capture(mut c: Command, args: &[String]) -> Out {
     c.args(args);
-    // A binary just copied (the guarded installation's) can be briefly "busy": a
-    // process another test thread forked meanwhile holds the copy's write handle
-    // until it execs. That passes in moments; anything else is a failure.
-    let mut tries = 0;
-    let out = loop {
-        match c.output() {
-            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && tries < 100 => {
-                tries += 1;
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            other => break other,
-        }
-    }
-    .unwrap_or_else(|e| panic!("cannot start {:?}: {e}", c.get_program()));
+    let out = c
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start {:?}: {e}", c.get_program()));
     Out {
         args: args.to_vec(),
         code: out.status.code().unwrap_or(-1),

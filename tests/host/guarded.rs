@@ -56,7 +56,15 @@ impl Install {
             fs::set_permissions(root.join(d), fs::Permissions::from_mode(0o755)).unwrap();
         }
         let bin = install.bin();
-        fs::copy(env!("CARGO_BIN_EXE_accessdesk"), &bin).expect("copy the binary");
+        // Copied by another process: a copy written here would leave its write handle
+        // in every process another test thread forks meanwhile, and starting the
+        // binary would fail with "text file busy" until they exec.
+        let copied = std::process::Command::new("cp")
+            .arg(env!("CARGO_BIN_EXE_accessdesk"))
+            .arg(&bin)
+            .status()
+            .expect("run cp");
+        assert!(copied.success(), "cp of the binary failed: {copied}");
         std::os::unix::fs::chown(&bin, Some(0), Some(gid)).unwrap();
         // After the chown, which clears the setgid bit.
         fs::set_permissions(&bin, fs::Permissions::from_mode(0o2755)).unwrap();
