@@ -13,16 +13,32 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use std::fmt;
 
-/// Tunables for blocker detection.
+/// The team's settings: the same for everyone who opens the file, so everyone sees the
+/// same blockers and figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
     /// Days without any change after which a not-ready item is stale.
     pub stale_days: i64,
+    /// The readiness a project should reach before its planned start, in percent.
+    pub readiness_target_percent: u8,
+    /// Days of the pilot window: the default period of the measures and the dashboard.
+    pub pilot_window_days: i64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { stale_days: 3 }
+        Settings {
+            stale_days: 3,
+            readiness_target_percent: 90,
+            pilot_window_days: 45,
+        }
+    }
+}
+
+impl Settings {
+    /// The readiness target as a ratio (0..1).
+    pub fn readiness_target(&self) -> f64 {
+        f64::from(self.readiness_target_percent) / 100.0
     }
 }
 
@@ -559,9 +575,6 @@ impl Readiness {
         self
     }
 }
-
-/// The pilot target: 90 % of required access verified before the planned start.
-pub const READINESS_TARGET: f64 = 0.9;
 
 /// Days from today (in the project's zone) to its planned start; negative once started.
 pub fn days_to_start(p: &Project, now: DateTime<Utc>) -> i64 {

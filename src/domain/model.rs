@@ -545,6 +545,10 @@ pub struct Task {
     /// Item ids (`KEY-N`) it depends on.
     pub needs: Vec<String>,
     pub created_at: DateTime<Utc>,
+    /// The day work actually started (project calendar), when it has.
+    pub started_on: Option<NaiveDate>,
+    /// The day the task was done (project calendar), when it is.
+    pub done_on: Option<NaiveDate>,
 }
 
 impl Task {

@@ -221,7 +221,15 @@ impl Store {
             let ready_before = (blockers::today(p, now) >= frozen_at.start)
                 .then(|| round2(c.readiness_at(start_instant(&frozen_at)) * 100.0) / 100.0);
             let a = std::mem::take(&mut acc[pi]);
-            let (m, ages) = a.finish(p, c, &tasks, &needed[pi], now, ready_before);
+            let (m, ages) = a.finish(
+                p,
+                c,
+                &tasks,
+                &needed[pi],
+                now,
+                ready_before,
+                settings.readiness_target(),
+            );
             all_ages.extend(ages);
             per.push(m);
         }
@@ -234,7 +242,7 @@ impl Store {
                 .copied()
                 .unwrap_or(0);
         }
-        let mut overall = combine(&per, &mut all_ages);
+        let mut overall = combine(&per, &mut all_ages, settings.readiness_target());
         overall.delegations = per.iter().map(|m| m.delegations).sum();
         let mut reviews = self.review_measures(project)?;
         for m in per.iter_mut() {
@@ -446,6 +454,7 @@ impl Acc {
         unready: &HashMap<i64, bool>,
         now: DateTime<Utc>,
         ready_before_start: Option<f64>,
+        at_target: f64,
     ) -> (Measures, Vec<f64>) {
         let readiness = self.readiness.finish();
         let today = blockers::today(p, now);
@@ -459,7 +468,7 @@ impl Acc {
             required: readiness.required,
             ready: readiness.ready,
             readiness_ratio: readiness.ratio,
-            readiness_target: blockers::READINESS_TARGET,
+            readiness_target: at_target,
             privileged_reviews: c.privileged_reviews,
             security_reviews: c.security_reviews,
             unsafe_credential_attempts: c.unsafe_attempts,
@@ -526,9 +535,9 @@ fn add_end_of_access(o: &mut Measures, m: &Measures) {
     o.rotations_pending += m.rotations_pending;
 }
 
-fn combine(per: &[Measures], ages: &mut [f64]) -> Measures {
+fn combine(per: &[Measures], ages: &mut [f64], target: f64) -> Measures {
     let mut o = Measures {
-        readiness_target: blockers::READINESS_TARGET,
+        readiness_target: target,
         ..Default::default()
     };
     let mut completed = 0.0;

@@ -404,6 +404,14 @@ CREATE TABLE project_templates (
 ) STRICT, WITHOUT ROWID;
 "#;
 
+// Tasks gain the day they actually started and the day they were done, both in the
+// project's calendar; implementation delay counts to the actual start when it came
+// before the access it needed.
+const V13: &str = r#"
+ALTER TABLE tasks ADD COLUMN started_on TEXT CHECK (started_on IS NULL OR date(started_on) = started_on);
+ALTER TABLE tasks ADD COLUMN done_on TEXT CHECK (done_on IS NULL OR date(done_on) = done_on);
+"#;
+
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.
 pub const MEASURED_KINDS: &str =
@@ -441,10 +449,11 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V10, expect_version(9)),
         M::up_with_hook(V11, expect_version(10)),
         M::up_with_hook(V12, expect_version(11)),
+        M::up_with_hook(V13, expect_version(12)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    12
+    13
 }

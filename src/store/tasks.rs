@@ -57,6 +57,8 @@ impl Store {
                 start,
                 needs: item_ids.into_iter().map(|(_, id)| id).collect(),
                 created_at: ctx.now,
+                started_on: None,
+                done_on: None,
             };
             events::append(tx, ctx, Some(&key), None, "task-add", &json!({"task": t.id(), "title": t.title, "needs": t.needs, "start": start}))?;
             Ok(t)
@@ -66,7 +68,8 @@ impl Store {
     pub fn tasks(&self, project: Option<&str>) -> Result<Vec<Task>> {
         let mut stmt = self.conn.prepare(
             "SELECT t.id, t.project, t.number, t.title, t.start_date, t.created_at, \
-                    (SELECT group_concat(i.project || '-' || i.number, ',') FROM task_needs n JOIN items i ON i.id = n.item_id WHERE n.task_id = t.id) \
+                    (SELECT group_concat(i.project || '-' || i.number, ',') FROM task_needs n JOIN items i ON i.id = n.item_id WHERE n.task_id = t.id), \
+                    t.started_on, t.done_on \
              FROM tasks t WHERE ?1 IS NULL OR t.project = ?1 ORDER BY t.project, t.number",
         )?;
         let rows = stmt.query_map([project.map(|p| p.to_ascii_uppercase())], |r| {
@@ -80,6 +83,8 @@ impl Store {
                 needs: rows::opt_text(r, 6)
                     .map(|s| s.split(',').map(str::to_string).collect())
                     .unwrap_or_default(),
+                started_on: rows::date(r, 7),
+                done_on: rows::date(r, 8),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -93,6 +93,7 @@ impl Widget for &App {
             projects: &app.projects,
             queue: app.views.queue.len(),
             pending: app.pending,
+            target: app.store.settings().readiness_target(),
         };
         widgets::header::render(&look, &header, a.header, buf);
         let detail_id = app.detail.as_ref().map(|d| d.id.as_str());

@@ -3,7 +3,6 @@
 //! line with the three pane titles. Parts of a line are dropped, least important
 //! first, when the terminal is narrow.
 
-use crate::domain::blockers::READINESS_TARGET;
 use crate::domain::{Person, Project};
 use crate::present;
 use crate::tui::format::{self, clean};
@@ -51,6 +50,8 @@ pub struct Header<'a> {
     pub queue: usize,
     /// Items still loading (their counts are not known yet).
     pub pending: Option<usize>,
+    /// The team's readiness target (0..1).
+    pub target: f64,
 }
 
 fn who(h: &Header<'_>) -> String {
@@ -119,7 +120,7 @@ pub fn render(look: &Look<'_>, h: &Header<'_>, area: Rect, buf: &mut Buffer) {
         None => String::new(),
     };
     let start_style = match &s.start {
-        Some((_, _, days)) if *days < 0 && r.ratio < READINESS_TARGET => t.blocked,
+        Some((_, _, days)) if *days < 0 && r.ratio < h.target => t.blocked,
         _ => t.normal,
     };
     let who = who(h);
@@ -137,7 +138,7 @@ pub fn render(look: &Look<'_>, h: &Header<'_>, area: Rect, buf: &mut Buffer) {
     ]);
 
     // Line 2: readiness gauge, blockers, my queue.
-    let style = t.readiness(r.ratio, READINESS_TARGET);
+    let style = t.readiness(r.ratio, h.target);
     let gauge_w = if width >= 110 { 20 } else { 10 };
     let filled = ((r.ratio * gauge_w as f64).round() as usize).min(gauge_w);
     let (on, off) = t.gauge_symbols();
@@ -152,7 +153,7 @@ pub fn render(look: &Look<'_>, h: &Header<'_>, area: Rect, buf: &mut Buffer) {
         Span::styled(format!(" {}/{} ready", r.ready, r.required), t.normal),
     ];
     let target: Part = vec![Span::styled(
-        format!("target {:.0}%", READINESS_TARGET * 100.0),
+        format!("target {:.0}%", h.target * 100.0),
         t.muted,
     )];
     let blockers: Part = if s.open_blockers == 0 {
