@@ -221,15 +221,7 @@ impl Store {
             let ready_before = (blockers::today(p, now) >= frozen_at.start)
                 .then(|| round2(c.readiness_at(start_instant(&frozen_at)) * 100.0) / 100.0);
             let a = std::mem::take(&mut acc[pi]);
-            let (m, ages) = a.finish(
-                p,
-                c,
-                &tasks,
-                &needed[pi],
-                now,
-                ready_before,
-                settings.readiness_target(),
-            );
+            let (m, ages) = a.finish(p, c, &tasks, &needed[pi], &at, ready_before);
             all_ages.extend(ages);
             per.push(m);
         }
@@ -452,10 +444,10 @@ impl Acc {
         c: &Counters,
         tasks: &[crate::domain::Task],
         unready: &HashMap<i64, bool>,
-        now: DateTime<Utc>,
+        at: &Moment,
         ready_before_start: Option<f64>,
-        at_target: f64,
     ) -> (Measures, Vec<f64>) {
+        let (now, at_target) = (at.now, at.settings.readiness_target());
         let readiness = self.readiness.finish();
         let today = blockers::today(p, now);
         let ages = self.ages;
