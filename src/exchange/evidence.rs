@@ -4,7 +4,7 @@
 //! files are written, so the same file and filters give the same bytes.
 
 use super::export::{clean, put};
-use crate::store::evidence::{Evidence, EvidenceItem, Stamp};
+use crate::store::evidence::{Evidence, EvidenceItem};
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -55,142 +55,130 @@ pub const STAMPS: [&str; 8] = [
     "retrospective",
 ];
 
-fn stamps(it: &EvidenceItem) -> [Option<&Stamp>; 8] {
-    [
-        it.added.as_ref(),
-        it.requested.as_ref(),
-        it.approved.as_ref(),
-        it.granted.as_ref(),
-        it.verified.as_ref(),
-        it.revoked.as_ref(),
-        it.break_glass.as_ref(),
-        it.retrospective.as_ref(),
-    ]
-}
+/// The columns of `items.csv` before the stamps' (see [`column`] for how each is found).
+const ITEM_HEAD: &str = "id,project,system,purpose,role,holder,credential_owner,approver,requester,submitter,state,flags,method,granted_method,temporary,expires,deprovision,exception_reason,exception_owner,exception_expires,needed_by,approvers,conditions,delegations,break_glass_reason,retrospective_outcome";
 
-const STAMP_PARTS: [&str; 5] = ["at", "by", "uid", "seq", "link"];
+/// The columns of `decisions.csv`.
+pub const DECISION_HEAD: &str = "seq,link,at,login,uid,project,item,kind,capacity,from,to,conditions,reason,delegate,outcome,decision,campaign,note";
 
-fn stamp_cells(s: Option<&Stamp>) -> [String; 5] {
-    match s {
-        None => Default::default(),
-        Some(s) => [
-            s.at.clone(),
-            s.login.clone(),
-            s.uid.to_string(),
-            s.seq.to_string(),
-            s.link.clone(),
-        ],
-    }
-}
-
-fn opt(s: &Option<String>) -> String {
-    s.clone().unwrap_or_default()
-}
+/// The columns of `reviews.csv`.
+pub const REVIEW_HEAD: &str = "campaign,project,started_by,started_at,due,item,decision,decided_by,decided_at,note,started_uid,started_seq,started_link,decided_uid,decided_seq,decided_link";
 
 /// The header of `items.csv`.
 pub fn item_columns() -> Vec<String> {
-    let mut cols: Vec<String> = [
-        "id",
-        "project",
-        "system",
-        "purpose",
-        "role",
-        "holder",
-        "credential_owner",
-        "approval_owner",
-        "requester",
-        "submitter",
-        "state",
-        "flags",
-        "method",
-        "granted_method",
-        "expires",
-        "approvers",
-        "conditions",
-        "delegations",
-        "break_glass_reason",
-        "retrospective_outcome",
-    ]
-    .iter()
-    .map(|c| c.to_string())
-    .collect();
+    let mut cols: Vec<String> = ITEM_HEAD.split(',').map(str::to_string).collect();
     for prefix in STAMPS {
-        cols.extend(STAMP_PARTS.iter().map(|p| format!("{prefix}_{p}")));
+        for part in ["at", "by", "uid", "seq", "link"] {
+            cols.push(format!("{prefix}_{part}"));
+        }
     }
     cols
 }
 
-fn item_cells(it: &EvidenceItem) -> Vec<(String, bool)> {
-    let approvers: Vec<String> = it
-        .approvals
-        .iter()
-        .map(|a| match &a.event {
-            Some(e) => format!("{} (uid {}, {}, seq {})", a.login, e.uid, a.capacity, e.seq),
-            None => format!("{} ({})", a.login, a.capacity),
-        })
-        .collect();
-    let conditions: Vec<String> = it
-        .approvals
-        .iter()
-        .filter_map(|a| Some(format!("{}: {}", a.login, a.conditions.as_deref()?)))
-        .collect();
-    let delegations: Vec<String> = it
-        .delegations
-        .iter()
-        .map(|d| {
-            format!(
-                "{} decision {} -> {} (seq {})",
-                d.capacity.as_deref().unwrap_or("a"),
-                d.from.as_deref().unwrap_or("?"),
-                d.to.as_deref().unwrap_or("?"),
-                d.event.seq
-            )
-        })
-        .collect();
-    let mut cells: Vec<(String, bool)> = vec![
-        (it.id.clone(), false),
-        (it.project.clone(), false),
-        (it.system.clone(), false),
-        (it.purpose.clone(), false),
-        (it.role.clone(), false),
-        (opt(&it.holder), false),
-        (it.credential_owner.clone(), false),
-        (it.approval_owner.clone(), false),
-        (it.requester.clone(), false),
-        (opt(&it.submitter), false),
-        (it.state.clone(), false),
-        (it.flags.join(" "), false),
-        (opt(&it.method), false),
-        (opt(&it.granted_method), false),
-        (opt(&it.expires), false),
-        (approvers.join("; "), false),
-        (conditions.join("; "), true),
-        (delegations.join("; "), false),
-        (opt(&it.break_glass_reason), true),
-        (opt(&it.retrospective_outcome), false),
-    ];
-    for s in stamps(it) {
-        cells.extend(stamp_cells(s).into_iter().map(|c| (c, false)));
+/// The value of a column in a row's JSON: the field of that name; else `A_B` as field
+/// `B` of object `A` (`by` being its `login`); else the field of the row's `event`.
+fn column<'a>(row: &'a Value, name: &str) -> Option<&'a Value> {
+    if let Some(v) = row.get(name) {
+        return Some(v);
     }
-    cells
+    if let Some((a, b)) = name.rsplit_once('_') {
+        let b = if b == "by" { "login" } else { b };
+        if let Some(v) = row.get(a).and_then(|o| o.get(b)) {
+            return Some(v);
+        }
+    }
+    row.get("event").and_then(|e| e.get(name))
 }
 
+/// A JSON value as one CSV cell: text as it is, a list joined by spaces.
+fn cell_text(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| cell_text(Some(x)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// Writes `rows` as CSV with `header`, each row being its JSON shape (as the JSON
+/// Lines file holds it) read by [`column`].
 fn write_csv<W: Write>(
     out: W,
     header: &[String],
-    rows: impl Iterator<Item = Vec<(String, bool)>>,
+    rows: impl Iterator<Item = Value>,
 ) -> io::Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(out);
     w.write_record(header)?;
     let mut buf = String::new();
     for row in rows {
-        for (value, multiline) in &row {
-            put(&mut w, &mut buf, value, *multiline)?;
+        for name in header {
+            put(&mut w, &mut buf, &cell_text(column(&row, name)), true)?;
         }
         w.write_record(None::<&[u8]>)?;
     }
     w.flush()?;
     Ok(())
+}
+
+fn json<T: Serialize>(row: &T) -> Value {
+    serde_json::to_value(row).unwrap_or(Value::Null)
+}
+
+/// An item's JSON shape with the three cells its CSV row sums up: the approvals in
+/// force (login, uid, capacity, seq), their conditions, the decisions handed on.
+fn item_csv_row(it: &EvidenceItem) -> Value {
+    let approvers: Vec<String> = it
+        .approvals
+        .iter()
+        .map(|a| {
+            let t = |k: &str| cell_text(a.get(k));
+            match a.get("event").filter(|e| !e.is_null()) {
+                Some(e) => format!(
+                    "{} (uid {}, {}, seq {})",
+                    t("login"),
+                    cell_text(e.get("uid")),
+                    t("capacity"),
+                    cell_text(e.get("seq"))
+                ),
+                None => format!("{} ({})", t("login"), t("capacity")),
+            }
+        })
+        .collect();
+    let conditions: Vec<String> = it
+        .approvals
+        .iter()
+        .filter_map(|a| {
+            let c = a.get("conditions")?.as_str()?;
+            Some(format!("{}: {c}", cell_text(a.get("login"))))
+        })
+        .collect();
+    let delegations: Vec<String> = it
+        .delegations
+        .iter()
+        .map(|d| {
+            let t = |k: &str| cell_text(d.get(k));
+            format!(
+                "{} decision {} -> {} (seq {})",
+                t("capacity"),
+                t("from"),
+                t("delegate"),
+                cell_text(d["event"].get("seq"))
+            )
+        })
+        .collect();
+    let mut v = json(it);
+    v["approvers"] = Value::String(approvers.join("; "));
+    v["conditions"] = Value::String(conditions.join("; "));
+    v["delegations"] = Value::String(delegations.join("; "));
+    v
+}
+
+fn head(h: &str) -> Vec<String> {
+    h.split(',').map(str::to_string).collect()
 }
 
 /// Every string in `v` made safe for a terminal (line feeds and tabs kept).
@@ -205,123 +193,30 @@ fn cleaned(v: Value) -> Value {
 
 fn write_jsonl<W: Write, T: Serialize>(mut out: W, rows: &[T]) -> io::Result<()> {
     for r in rows {
-        let v = cleaned(serde_json::to_value(r).map_err(io::Error::other)?);
-        serde_json::to_writer(&mut out, &v).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut out, &cleaned(json(r))).map_err(io::Error::other)?;
         out.write_all(b"\n")?;
     }
     out.flush()
 }
 
 pub fn write_items_csv<W: Write>(ev: &Evidence, out: W) -> io::Result<()> {
-    write_csv(out, &item_columns(), ev.items.iter().map(item_cells))
+    write_csv(out, &item_columns(), ev.items.iter().map(item_csv_row))
 }
 
 pub fn write_items_jsonl<W: Write>(ev: &Evidence, out: W) -> io::Result<()> {
     write_jsonl(out, &ev.items)
 }
 
-/// The header of `decisions.csv`.
-pub const DECISION_COLUMNS: [&str; 17] = [
-    "seq",
-    "link",
-    "at",
-    "login",
-    "uid",
-    "project",
-    "item",
-    "kind",
-    "capacity",
-    "from",
-    "to",
-    "conditions",
-    "reason",
-    "delegate",
-    "outcome",
-    "campaign",
-    "note",
-];
-
 pub fn write_decisions_csv<W: Write>(ev: &Evidence, out: W) -> io::Result<()> {
-    let header: Vec<String> = DECISION_COLUMNS.iter().map(|c| c.to_string()).collect();
-    write_csv(
-        out,
-        &header,
-        ev.decisions.iter().map(|d| {
-            vec![
-                (d.event.seq.to_string(), false),
-                (d.event.link.clone(), false),
-                (d.event.at.clone(), false),
-                (d.event.login.clone(), false),
-                (d.event.uid.to_string(), false),
-                (opt(&d.project), false),
-                (opt(&d.item), false),
-                (d.kind.clone(), false),
-                (opt(&d.capacity), false),
-                (opt(&d.from), false),
-                (opt(&d.to), false),
-                (opt(&d.conditions), true),
-                (opt(&d.reason), true),
-                (opt(&d.delegate), false),
-                (opt(&d.outcome), false),
-                (d.campaign.map(|c| c.to_string()).unwrap_or_default(), false),
-                (opt(&d.note), true),
-            ]
-        }),
-    )
+    write_csv(out, &head(DECISION_HEAD), ev.decisions.iter().map(json))
 }
 
 pub fn write_decisions_jsonl<W: Write>(ev: &Evidence, out: W) -> io::Result<()> {
     write_jsonl(out, &ev.decisions)
 }
 
-/// The header of `reviews.csv`.
-pub const REVIEW_COLUMNS: [&str; 16] = [
-    "campaign",
-    "project",
-    "started_by",
-    "started_at",
-    "due",
-    "item",
-    "decision",
-    "decided_by",
-    "decided_at",
-    "note",
-    "started_uid",
-    "started_seq",
-    "started_link",
-    "decided_uid",
-    "decided_seq",
-    "decided_link",
-];
-
 pub fn write_reviews_csv<W: Write>(ev: &Evidence, out: W) -> io::Result<()> {
-    let header: Vec<String> = REVIEW_COLUMNS.iter().map(|c| c.to_string()).collect();
-    write_csv(
-        out,
-        &header,
-        ev.reviews.iter().map(|r| {
-            let s = stamp_cells(r.started.as_ref());
-            let d = stamp_cells(r.decided.as_ref());
-            vec![
-                (r.campaign.to_string(), false),
-                (r.project.clone(), false),
-                (r.started_by.clone(), false),
-                (r.started_at.clone(), false),
-                (opt(&r.due), false),
-                (r.item.clone(), false),
-                (opt(&r.decision), false),
-                (opt(&r.decided_by), false),
-                (opt(&r.decided_at), false),
-                (opt(&r.note), true),
-                (s[2].clone(), false),
-                (s[3].clone(), false),
-                (s[4].clone(), false),
-                (d[2].clone(), false),
-                (d[3].clone(), false),
-                (d[4].clone(), false),
-            ]
-        }),
-    )
+    write_csv(out, &head(REVIEW_HEAD), ev.reviews.iter().map(json))
 }
 
 pub fn write_reviews_jsonl<W: Write>(ev: &Evidence, out: W) -> io::Result<()> {
@@ -382,7 +277,9 @@ pub fn summary(ev: &Evidence, f: &Filters) -> String {
         let _ = writeln!(
             s,
             " {} |",
-            of.iter().filter(|i| i.break_glass.is_some()).count()
+            of.iter()
+                .filter(|i| i.stamps.contains_key("break_glass"))
+                .count()
         );
     }
 
@@ -400,30 +297,31 @@ pub fn summary(ev: &Evidence, f: &Filters) -> String {
 
     s.push_str("\n## Emergency access (break-glass)\n\n");
     let mut any = false;
-    for it in ev.items.iter().filter(|i| i.break_glass.is_some()) {
+    for it in ev.items.iter() {
+        let Some(b) = it.stamps.get("break_glass") else {
+            continue;
+        };
         any = true;
-        let Some(b) = &it.break_glass else { continue };
-        let retro = match (&it.retrospective_outcome, &it.retrospective) {
-            (Some(o), Some(r)) => format!(
-                "retrospective closed `{o}` by {} at {} (seq {})",
+        let said = |k: &str| cell_text(it.trail.get(k));
+        let retro = match it.stamps.get("retrospective") {
+            Some(r) => format!(
+                "retrospective closed `{}` by {} at {} (seq {})",
+                md(&said("retrospective_outcome")),
                 md(&r.login),
                 r.at,
                 r.seq
             ),
-            _ => "retrospective not closed".to_string(),
+            None => "retrospective not closed".to_string(),
         };
         let _ = writeln!(
             s,
             "- {} ({}): by {} at {} (seq {}): {}; {retro}.",
             md(&it.id),
-            md(&it.system),
+            md(&it.fields.system),
             md(&b.login),
             b.at,
             b.seq,
-            md(it
-                .break_glass_reason
-                .as_deref()
-                .unwrap_or("no reason recorded")),
+            md(&said("break_glass_reason")),
         );
     }
     if !any {
@@ -431,7 +329,11 @@ pub fn summary(ev: &Evidence, f: &Filters) -> String {
     }
 
     s.push_str("\n## Access reviews\n\n");
-    let mut campaigns: Vec<i64> = ev.reviews.iter().map(|r| r.campaign).collect();
+    let mut campaigns: Vec<i64> = ev
+        .reviews
+        .iter()
+        .filter_map(|r| r.row["campaign"].as_i64())
+        .collect();
     campaigns.dedup();
     if campaigns.is_empty() {
         s.push_str("None.\n");
@@ -439,23 +341,37 @@ pub fn summary(ev: &Evidence, f: &Filters) -> String {
         s.push_str("| campaign | project | started | accesses | certified | to revoke | undecided |\n|---|---|---|---|---|---|---|\n");
     }
     for c in campaigns {
-        let of: Vec<_> = ev.reviews.iter().filter(|r| r.campaign == c).collect();
-        let count = |d: Option<&str>| of.iter().filter(|r| r.decision.as_deref() == d).count();
+        let of: Vec<&Value> = ev
+            .reviews
+            .iter()
+            .filter(|r| r.row["campaign"] == c)
+            .map(|r| &r.row["decision"])
+            .collect();
+        let first = &ev
+            .reviews
+            .iter()
+            .find(|r| r.row["campaign"] == c)
+            .map(|r| &r.row);
+        let Some(first) = first else { continue };
+        let count = |d: &str| of.iter().filter(|v| v.as_str() == Some(d)).count();
         let _ = writeln!(
             s,
             "| {c} | {} | {} by {} | {} | {} | {} | {} |",
-            md(&of[0].project),
-            of[0].started_at,
-            md(&of[0].started_by),
+            md(&cell_text(first.get("project"))),
+            cell_text(first.get("started_at")),
+            md(&cell_text(first.get("started_by"))),
             of.len(),
-            count(Some("certify")),
-            count(Some("revoke")),
-            count(None)
+            count("certify"),
+            count("revoke"),
+            of.iter().filter(|v| v.is_null()).count()
         );
     }
 
     s.push_str("\n## Files\n\n");
     for (name, what) in FILES {
+        if ev.reviews.is_empty() && name.starts_with("reviews") {
+            continue;
+        }
         let _ = writeln!(s, "- `{name}`: {what}.");
     }
     s.push_str("- `manifest.json`: who drew the bundle and when, the filters, the app and schema versions, the row counts, the head of the log, and the SHA-256 of every other file.\n");

@@ -12,13 +12,13 @@ use super::error::Result;
 use super::handle::Store;
 use super::records::load_project;
 use super::replay::facts::{EventIn, Facts, ItemFacts};
-use crate::domain::State;
 use crate::domain::evidence::{self, Window};
 use crate::domain::model::parse_item_id;
+use crate::domain::{ItemFields, State};
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::Value;
-use std::collections::HashMap;
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, HashMap};
 
 /// One event as evidence cites it: when, who (login and uid), and where in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,104 +32,80 @@ pub struct Stamp {
     pub link: String,
 }
 
-/// An approval in force on an item, with the event that recorded it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EvidenceApproval {
-    pub login: String,
-    pub capacity: String,
-    pub conditions: Option<String>,
-    /// The approve event (absent for an approval carried in by a baseline row).
-    pub event: Option<Stamp>,
-}
-
-/// A pending decision handed from one person to another.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EvidenceDelegation {
-    pub capacity: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub reason: Option<String>,
-    pub event: Stamp,
-}
+/// The events an item row cites, by name: `added`, the last move into each of
+/// `requested`, `approved`, `granted`, `verified`, `revoked`, and `break_glass` and
+/// `retrospective`.
+pub type Stamps = BTreeMap<&'static str, Stamp>;
 
 /// An access item as the log left it at the end of the window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvidenceItem {
     pub id: String,
     pub project: String,
     pub number: i64,
-    pub system: String,
-    pub purpose: String,
-    pub role: String,
-    pub holder: Option<String>,
-    pub credential_owner: String,
-    pub approval_owner: String,
+    /// What a person filled in (system, purpose, role, holder, credential owner,
+    /// approval owner as `approver`, method, expiry, flags, exception, notes...).
+    #[serde(flatten)]
+    pub fields: ItemFields,
     pub requester: String,
-    /// Who last submitted it.
-    pub submitter: Option<String>,
     pub state: String,
     pub flags: Vec<&'static str>,
-    pub method: Option<String>,
     pub granted_method: Option<String>,
-    pub expires: Option<String>,
-    /// Approvals of the round in force (earlier rounds lapsed; see the decisions).
-    pub approvals: Vec<EvidenceApproval>,
-    pub delegations: Vec<EvidenceDelegation>,
-    pub added: Option<Stamp>,
-    pub requested: Option<Stamp>,
-    pub approved: Option<Stamp>,
-    pub granted: Option<Stamp>,
-    pub verified: Option<Stamp>,
-    pub revoked: Option<Stamp>,
-    pub break_glass: Option<Stamp>,
-    pub break_glass_reason: Option<String>,
-    /// `accepted` or `revoke` once the retrospective was closed.
-    pub retrospective_outcome: Option<String>,
-    pub retrospective: Option<Stamp>,
+    /// Approvals of the round in force (earlier rounds lapsed; see the decisions):
+    /// `login`, `capacity`, `conditions` and the approve `event` (null for an approval
+    /// carried in by a baseline row).
+    pub approvals: Vec<Value>,
+    /// Who last submitted it, who handed decisions on, why the glass was broken and
+    /// what the retrospective concluded: the payload values of those events.
+    #[serde(flatten)]
+    pub trail: Map<String, Value>,
+    /// Decisions handed on: each delegate event's payload and the event.
+    pub delegations: Vec<Value>,
+    #[serde(flatten)]
+    pub stamps: Stamps,
 }
 
-/// One decision recorded in the window.
+/// One decision recorded in the window: the event, and what its payload says of the
+/// decision (capacity, from, to, conditions, reason, delegate, outcome, campaign,
+/// note; those it has).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EvidenceDecision {
     pub event: Stamp,
     pub project: Option<String>,
     pub item: Option<String>,
-    /// The event kind: approve, deny, return, delegate, break-glass, close-retro,
-    /// extension-approve, extension-deny, review-decide.
+    /// The event kind (see `domain::evidence::DECISION_KINDS`).
     pub kind: String,
-    pub capacity: Option<String>,
-    /// The state it moved the item from and to, when it moved it.
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub conditions: Option<String>,
-    pub reason: Option<String>,
-    /// A delegation: who the decision was handed to.
-    pub delegate: Option<String>,
-    /// A retrospective's outcome or a review's decision.
-    pub outcome: Option<String>,
-    pub campaign: Option<i64>,
-    pub note: Option<String>,
+    #[serde(flatten)]
+    pub details: Map<String, Value>,
 }
 
-/// One access covered by a review campaign.
+/// The payload keys a decision row keeps.
+const DECISION_KEYS: [&str; 10] = [
+    "capacity",
+    "from",
+    "to",
+    "conditions",
+    "reason",
+    "delegate",
+    "outcome",
+    "decision",
+    "campaign",
+    "note",
+];
+
+/// One access covered by a review campaign: its row (campaign, project, started_by,
+/// started_at, due, item, decision, decided_by, decided_at, note) and the events that
+/// started the campaign and recorded the decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EvidenceReview {
-    pub campaign: i64,
-    pub project: String,
-    pub started_by: String,
-    pub started_at: String,
-    pub due: Option<String>,
-    pub item: String,
-    pub decision: Option<String>,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<String>,
-    pub note: Option<String>,
+    #[serde(flatten)]
+    pub row: Map<String, Value>,
     pub started: Option<Stamp>,
     pub decided: Option<Stamp>,
 }
 
 /// The bundle's rows and where the log stood.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
     pub items: Vec<EvidenceItem>,
     pub decisions: Vec<EvidenceDecision>,
@@ -173,18 +149,9 @@ impl Store {
 /// What one pass over the log gathers about one item, besides the replayed row.
 #[derive(Debug, Default)]
 struct Trail {
-    submitter: Option<String>,
-    delegations: Vec<EvidenceDelegation>,
-    added: Option<Stamp>,
-    requested: Option<Stamp>,
-    approved: Option<Stamp>,
-    granted: Option<Stamp>,
-    verified: Option<Stamp>,
-    revoked: Option<Stamp>,
-    break_glass: Option<Stamp>,
-    break_glass_reason: Option<String>,
-    retrospective_outcome: Option<String>,
-    retrospective: Option<Stamp>,
+    values: Map<String, Value>,
+    delegations: Vec<Value>,
+    stamps: Stamps,
 }
 
 /// Everything gathered in the pass.
@@ -199,20 +166,18 @@ struct Pass {
     review_decides: HashMap<(i64, String), Stamp>,
 }
 
-fn text(p: &Value, k: &str) -> Option<String> {
-    p.get(k).and_then(Value::as_str).map(str::to_string)
-}
+/// Every event, in order, with what evidence cites of it.
+const EVENTS: &str =
+    "SELECT seq, at, uid, login, project, item, kind, payload, hash FROM events ORDER BY seq";
 
 fn read(conn: &Connection, project: Option<&str>, window: Window) -> Result<Evidence> {
     let from = super::replay::start_seq(conn)?;
     let mut pass = Pass::default();
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, uid, login, project, item, kind, payload, hash FROM events ORDER BY seq",
-    )?;
+    let mut stmt = conn.prepare(EVENTS)?;
     let mut rows = stmt.query([])?;
+    // The log as it stood at the end of the window: up to the first event after it.
     while let Some(r) = rows.next()? {
         let at: String = r.get(1)?;
-        // The log as it stood at the end of the window.
         if window.is_after(&at) {
             break;
         }
@@ -284,24 +249,17 @@ impl Pass {
         }
         let Some(id) = item else { return };
         if decision_in_window {
+            let details = DECISION_KEYS
+                .iter()
+                .filter_map(|k| Some((k.to_string(), p.get(*k)?.clone())))
+                .filter(|(_, v)| !v.is_null())
+                .collect();
             self.decisions.push(EvidenceDecision {
                 event: stamp.clone(),
                 project,
                 item: Some(id.clone()),
                 kind: kind.to_string(),
-                capacity: text(p, "capacity"),
-                from: if kind == "delegate" {
-                    None
-                } else {
-                    text(p, "from")
-                },
-                to: text(p, "to"),
-                conditions: text(p, "conditions"),
-                reason: text(p, "reason"),
-                delegate: text(p, "delegate"),
-                outcome: text(p, "outcome").or_else(|| text(p, "decision")),
-                campaign: p.get("campaign").and_then(Value::as_i64),
-                note: text(p, "note"),
+                details,
             });
         }
         match kind {
@@ -319,36 +277,43 @@ impl Pass {
             _ => {}
         }
         let trail = self.trails.entry(id).or_default();
+        let mut keep = |name: &str, value: Option<&Value>| {
+            if let Some(v) = value.filter(|v| !v.is_null()) {
+                trail.values.insert(name.to_string(), v.clone());
+            }
+        };
         match kind {
-            "item-add" => trail.added = Some(stamp.clone()),
-            "submit" => trail.submitter = Some(stamp.login.clone()),
-            "delegate" => trail.delegations.push(EvidenceDelegation {
-                capacity: text(p, "capacity"),
-                from: text(p, "from"),
-                to: text(p, "delegate"),
-                reason: text(p, "reason"),
-                event: stamp.clone(),
-            }),
-            "break-glass" => {
-                trail.break_glass = Some(stamp.clone());
-                trail.break_glass_reason = text(p, "reason");
-            }
-            "close-retro" => {
-                trail.retrospective = Some(stamp.clone());
-                trail.retrospective_outcome = text(p, "outcome");
-            }
+            "submit" => keep("submitter", Some(&Value::String(stamp.login.clone()))),
+            "break-glass" => keep("break_glass_reason", p.get("reason")),
+            "close-retro" => keep("retrospective_outcome", p.get("outcome")),
             _ => {}
         }
-        // The last event that moved the item into each state.
-        let slot = match p.get("to").and_then(Value::as_str) {
-            Some("requested") => &mut trail.requested,
-            Some("approved") => &mut trail.approved,
-            Some("granted") => &mut trail.granted,
-            Some("verified") => &mut trail.verified,
-            Some("revoked") => &mut trail.revoked,
+        if kind == "delegate" {
+            let mut d = p.clone();
+            d["event"] = serde_json::to_value(&stamp).unwrap_or(Value::Null);
+            trail.delegations.push(d);
+        }
+        // The last event that moved the item into each state, and the named events.
+        let to = p.get("to").and_then(Value::as_str);
+        let name = match (kind, to) {
+            ("item-add", _) => "added",
+            ("break-glass", _) => {
+                trail.stamps.insert("break_glass", stamp.clone());
+                "granted"
+            }
+            ("close-retro", Some("revoked")) => {
+                trail.stamps.insert("retrospective", stamp.clone());
+                "revoked"
+            }
+            ("close-retro", _) => "retrospective",
+            (_, Some("requested")) => "requested",
+            (_, Some("approved")) => "approved",
+            (_, Some("granted")) => "granted",
+            (_, Some("verified")) => "verified",
+            (_, Some("revoked")) => "revoked",
             _ => return,
         };
-        *slot = Some(stamp);
+        trail.stamps.insert(name, stamp);
     }
 
     /// The items of the window, in project and number order.
@@ -392,8 +357,7 @@ fn item_row(
     approvals: &HashMap<(String, String, String), Stamp>,
 ) -> EvidenceItem {
     let fields = &f.fields;
-    let mut flags = Vec::new();
-    for (on, name) in [
+    let flags = [
         (fields.privileged, "privileged"),
         (fields.shared_credential, "shared-credential"),
         (fields.client_owned, "client-owned"),
@@ -401,53 +365,33 @@ fn item_row(
         (fields.temporary, "temporary"),
         (f.emergency, "emergency"),
         (fields.above_standard, "above-standard"),
-    ] {
-        if on {
-            flags.push(name);
-        }
-    }
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
     let in_force = f
         .approvals
         .iter()
         .filter(|a| a.round == f.round)
-        .map(|a| EvidenceApproval {
-            login: a.login.clone(),
-            capacity: a.capacity.as_str().to_string(),
-            conditions: a.conditions.clone(),
-            event: approvals
-                .get(&(id.to_string(), a.login.clone(), a.at.clone()))
-                .cloned(),
+        .map(|a| {
+            let event = approvals.get(&(id.to_string(), a.login.clone(), a.at.clone()));
+            json!({"login": a.login, "capacity": a.capacity.as_str(),
+                "conditions": a.conditions, "event": event})
         })
         .collect();
     EvidenceItem {
         id: id.to_string(),
         project,
         number,
-        system: fields.system.clone(),
-        purpose: fields.purpose.clone(),
-        role: fields.role.clone(),
-        holder: fields.holder.clone(),
-        credential_owner: fields.credential_owner.clone(),
-        approval_owner: fields.approver.clone(),
+        fields: fields.clone(),
         requester: f.requester.clone(),
-        submitter: t.submitter,
         state: f.state.as_str().to_string(),
         flags,
-        method: fields.method.map(|m| m.as_str().to_string()),
         granted_method: f.granted_method.map(|m| m.as_str().to_string()),
-        expires: fields.expires.map(|d| d.format("%Y-%m-%d").to_string()),
         approvals: in_force,
+        trail: t.values,
         delegations: t.delegations,
-        added: t.added,
-        requested: t.requested,
-        approved: t.approved,
-        granted: t.granted,
-        verified: t.verified,
-        revoked: t.revoked,
-        break_glass: t.break_glass,
-        break_glass_reason: t.break_glass_reason,
-        retrospective_outcome: t.retrospective_outcome,
-        retrospective: t.retrospective,
+        stamps: t.stamps,
     }
 }
 
@@ -467,33 +411,52 @@ fn reviews(
     )?;
     let mut rows = stmt.query([project])?;
     let mut out = Vec::new();
+    const COLUMNS: [&str; 10] = [
+        "campaign",
+        "project",
+        "started_by",
+        "started_at",
+        "due",
+        "item",
+        "decision",
+        "decided_by",
+        "decided_at",
+        "note",
+    ];
     while let Some(r) = rows.next()? {
-        let started_at: String = r.get(3)?;
+        let mut row = Map::new();
+        for (i, c) in COLUMNS.iter().enumerate() {
+            let v = match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Integer(n) => Value::from(n),
+                rusqlite::types::ValueRef::Text(t) => {
+                    Value::String(String::from_utf8_lossy(t).into_owned())
+                }
+                _ => Value::Null,
+            };
+            row.insert(c.to_string(), v);
+        }
+        let started_at = row["started_at"].as_str().unwrap_or_default().to_string();
         if window.is_after(&started_at) {
             continue;
         }
-        let campaign: i64 = r.get(0)?;
-        let item: String = r.get(5)?;
-        let decided_at: Option<String> = r.get(8)?;
-        let decided_in_window = decided_at.as_deref().is_some_and(|d| !window.is_after(d));
-        let taken = |v: Option<String>| v.filter(|_| decided_in_window);
+        let campaign = row["campaign"].as_i64().unwrap_or_default();
+        let item = row["item"].as_str().unwrap_or_default().to_string();
+        let decided_in_window = row["decided_at"]
+            .as_str()
+            .is_some_and(|d| !window.is_after(d));
+        if !decided_in_window {
+            for c in &COLUMNS[6..] {
+                row.insert(c.to_string(), Value::Null);
+            }
+        }
         out.push(EvidenceReview {
-            campaign,
-            project: r.get(1)?,
-            started_by: r.get(2)?,
-            started_at,
-            due: r.get(4)?,
-            decision: taken(r.get(6)?),
-            decided_by: taken(r.get(7)?),
-            decided_at: taken(decided_at),
-            note: taken(r.get(9)?),
+            row,
             started: pass.review_starts.get(&campaign).cloned(),
             decided: pass
                 .review_decides
-                .get(&(campaign, item.clone()))
+                .get(&(campaign, item))
                 .cloned()
                 .filter(|_| decided_in_window),
-            item,
         });
     }
     Ok(out)

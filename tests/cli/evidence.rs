@@ -307,6 +307,41 @@ fn the_same_filters_on_an_unchanged_file_give_identical_data_files_counted_as_th
     ])
     .refused("valid-value");
 
+    // A review campaign: its accesses, with the decisions taken, cite their events.
+    assert!(!out("a").join("reviews.csv").exists());
+    db.run(&["review", "start", "--project", "HARBOR"]).ok();
+    db.run(&["review", "certify", "HARBOR-2", "--note", "still needed"])
+        .ok();
+    let r = {
+        db.run(&["evidence", out("r").to_str().unwrap()]).ok();
+        manifest(&out("r"))
+    };
+    let covered = count(
+        &db,
+        "SELECT count(*) FROM review_items JOIN review_campaigns c ON c.id = campaign WHERE c.project = 'HARBOR'",
+        &[],
+    );
+    assert_eq!(r["rows"]["reviews"], covered);
+    assert_eq!(csv_rows(&out("r"), "reviews.csv") as i64, covered);
+    let reviews = jsonl(&out("r"), "reviews.jsonl");
+    let certified: Vec<&Value> = reviews
+        .iter()
+        .filter(|v| v["decision"] == "certify")
+        .collect();
+    assert_eq!(certified.len(), 1);
+    assert_eq!(certified[0]["item"], "HARBOR-2");
+    let (_, _, _, kind, item, hash) = event(certified[0]["decided"]["seq"].as_i64().unwrap());
+    assert_eq!(
+        (kind.as_str(), item.as_deref()),
+        ("review-decide", Some("HARBOR-2"))
+    );
+    assert_eq!(certified[0]["decided"]["link"], hash.as_str());
+    assert!(
+        fs::read_to_string(out("r").join("summary.md"))
+            .unwrap()
+            .contains("| 1 | HARBOR |")
+    );
+
     // A direct edit with sqlite3: the file no longer verifies, and evidence refuses,
     // writing nothing.
     let edit = std::process::Command::new("sqlite3")
