@@ -187,7 +187,11 @@ fn read(conn: &Connection, project: Option<&str>, window: Window) -> Result<Evid
         let item: Option<String> = r.get(5)?;
         let kind: String = r.get(6)?;
         let payload: String = r.get(7)?;
-        if seq >= from {
+        // Another project's events change only its own rows: with a project named,
+        // they are left out of the replay (and of its memory).
+        let elsewhere =
+            project.is_some() && ev_project.is_some() && ev_project.as_deref() != project;
+        if seq >= from && !elsewhere {
             pass.facts.apply(&EventIn {
                 seq,
                 at: &at,
@@ -318,31 +322,27 @@ impl Pass {
 
     /// The items of the window, in project and number order.
     fn items(&mut self, project: Option<&str>, window: Window) -> Vec<EvidenceItem> {
-        let mut keyed: Vec<(String, i64, &String, &ItemFacts)> = self
-            .facts
-            .items
-            .iter()
-            .filter_map(|(id, f)| {
-                let (key, number) = parse_item_id(id)?;
-                if project.is_some_and(|p| p != key) {
-                    return None;
-                }
-                let ended = matches!(f.state, State::Revoked | State::Cancelled)
-                    .then_some(f.state_since.as_str());
-                evidence::item_in_window(&window, &f.created_at, ended).then_some((
-                    key,
-                    number,
-                    id,
-                    f.as_ref(),
-                ))
-            })
-            .collect();
+        // The replayed rows are taken, not copied: nothing reads them afterwards.
+        let mut keyed: Vec<(String, i64, String, Box<ItemFacts>)> =
+            std::mem::take(&mut self.facts.items)
+                .into_iter()
+                .filter_map(|(id, f)| {
+                    let (key, number) = parse_item_id(&id)?;
+                    if project.is_some_and(|p| p != key) {
+                        return None;
+                    }
+                    let ended = matches!(f.state, State::Revoked | State::Cancelled)
+                        .then_some(f.state_since.as_str());
+                    evidence::item_in_window(&window, &f.created_at, ended)
+                        .then_some((key, number, id, f))
+                })
+                .collect();
         keyed.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
         keyed
             .into_iter()
             .map(|(key, number, id, f)| {
-                let trail = self.trails.remove(id).unwrap_or_default();
-                item_row(id, key, number, f, trail, &self.approvals)
+                let trail = self.trails.remove(&id).unwrap_or_default();
+                item_row(&id, key, number, *f, trail, &self.approvals)
             })
             .collect()
     }
@@ -352,7 +352,7 @@ fn item_row(
     id: &str,
     project: String,
     number: i64,
-    f: &ItemFacts,
+    f: ItemFacts,
     t: Trail,
     approvals: &HashMap<(String, String, String), Stamp>,
 ) -> EvidenceItem {
@@ -383,7 +383,7 @@ fn item_row(
         id: id.to_string(),
         project,
         number,
-        fields: fields.clone(),
+        fields: f.fields,
         requester: f.requester.clone(),
         state: f.state.as_str().to_string(),
         flags,
