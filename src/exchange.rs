@@ -78,6 +78,7 @@
 //! tell (physical line numbers, an unclosed quote, the byte order mark), `export` the
 //! writer and the JSON shape.
 
+pub mod evidence;
 mod export;
 mod import;
 mod reader;

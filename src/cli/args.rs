@@ -50,6 +50,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Readiness, blockers and the other measures, per project and overall
     Report(ReportArgs),
+    /// Write the audit evidence (items, decisions, reviews, summary, manifest) into a new or empty folder
+    Evidence(super::evidence::EvidenceArgs),
     /// Access reviews: certify or revoke every live access of a project
     #[command(subcommand)]
     Review(ReviewCmd),

@@ -12,6 +12,7 @@ macro_rules! say {
 pub mod args;
 mod catalogue;
 mod decide;
+mod evidence;
 mod expiring;
 mod host;
 mod items;
@@ -197,6 +198,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Some(Command::Import(a)) => items::import(&path, a, json),
         Some(Command::Export(a)) => items::export(&path, a),
         Some(Command::Report(a)) => setup::report(&path, a, json),
+        Some(Command::Evidence(a)) => evidence::evidence(&path, a, json),
         Some(Command::Review(c)) => review::command(&path, c, json),
         Some(Command::System(c)) => catalogue::command(&path, c, json),
         Some(Command::Template(c)) => template::command(&path, c, json),

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod conditions;
 pub mod dates;
 pub mod decide;
+pub mod evidence;
 pub mod expiry;
 pub mod extension;
 #[cfg(test)]

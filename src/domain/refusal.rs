@@ -74,6 +74,10 @@ pub enum Rule {
     JustifyAboveStandard,
     /// A template is well formed: a valid name, a title, complete items.
     TemplateFormat,
+    /// Evidence is written into a new or empty folder only.
+    EvidenceFolder,
+    /// Evidence is drawn only from a file whose log verifies.
+    VerifiedLog,
 }
 
 impl Rule {
@@ -112,6 +116,8 @@ impl Rule {
             Rule::CataloguePrivilege => "catalogue-privilege",
             Rule::JustifyAboveStandard => "justify-above-standard",
             Rule::TemplateFormat => "template-format",
+            Rule::EvidenceFolder => "evidence-folder-new-or-empty",
+            Rule::VerifiedLog => "verified-log",
         }
     }
 }

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 /// Text made safe for a terminal or spreadsheet. In multi-line text the line feeds
 /// and tabs the domain allows are kept, and only the pieces between them sanitised.
-fn clean(s: &str, multiline: bool) -> Cow<'_, str> {
+pub(super) fn clean(s: &str, multiline: bool) -> Cow<'_, str> {
     if !multiline || !s.contains(['\n', '\t']) {
         return text::sanitize(s);
     }
@@ -28,7 +28,7 @@ fn clean(s: &str, multiline: bool) -> Cow<'_, str> {
 }
 
 /// Writes one cell, sanitised and formula-guarded, reusing `buf`.
-fn put<W: Write>(
+pub(super) fn put<W: Write>(
     w: &mut csv::Writer<W>,
     buf: &mut String,
     value: &str,

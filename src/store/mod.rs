@@ -23,6 +23,7 @@ mod conn;
 mod decisions;
 mod error;
 pub mod events;
+pub mod evidence;
 pub mod extend;
 mod foreign;
 mod handle;

@@ -16,6 +16,7 @@ mod demo;
 mod disguise;
 mod end_of_access;
 mod every_action;
+mod evidence;
 mod expiry;
 mod injection;
 mod layout;

@@ -366,6 +366,20 @@ fn two_accounts_work_through_a_guarded_installation_and_cannot_reach_the_file_ot
     let m = fs::metadata(&anchor).unwrap();
     assert_eq!((m.uid(), m.gid()), (bo.uid, bo.own_gid));
     assert_ne!(m.gid(), inst.gid);
+    // So does an evidence bundle: the folder and every file in it.
+    let bundle = inst.home(Some(&bo)).join("evidence");
+    inst.run(Some(&bo), &["evidence", bundle.to_str().unwrap()])
+        .ok();
+    for f in [
+        "",
+        "manifest.json",
+        "items.csv",
+        "decisions.jsonl",
+        "summary.md",
+    ] {
+        let m = fs::metadata(bundle.join(f)).unwrap();
+        assert_eq!((m.uid(), m.gid()), (bo.uid, bo.own_gid), "{f}");
+    }
     inst.run(
         Some(&ana),
         &["audit", "verify", "--anchor", anchor.to_str().unwrap()],
