@@ -25,6 +25,7 @@ pub mod rules;
 pub mod secrets;
 pub mod template;
 pub mod text;
+pub mod undo;
 
 pub use model::*;
 pub use refusal::{Field, ITEM_FIELDS, Refusal, Rule};

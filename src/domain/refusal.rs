@@ -74,6 +74,8 @@ pub enum Rule {
     JustifyAboveStandard,
     /// A template is well formed: a valid name, a title, complete items.
     TemplateFormat,
+    /// A decision is undone by whoever made it, soon after, while nothing else happened.
+    Undo,
 }
 
 impl Rule {
@@ -112,6 +114,7 @@ impl Rule {
             Rule::CataloguePrivilege => "catalogue-privilege",
             Rule::JustifyAboveStandard => "justify-above-standard",
             Rule::TemplateFormat => "template-format",
+            Rule::Undo => "undo",
         }
     }
 }

@@ -235,6 +235,8 @@ pub enum Modal {
     },
     Form(Box<Form>),
     Confirm(Confirm),
+    /// The project picker or the command palette.
+    Choose(Box<super::chooser::Chooser>),
     /// Lines to read (a project's check against its templates); scrolled like help.
     Notice {
         title: String,
@@ -271,4 +273,34 @@ pub struct Pick {
 impl Pick {
     /// The moves that apply to every picked item at once.
     pub const MOVES: [ActionKind; 3] = [ActionKind::Approve, ActionKind::Deny, ActionKind::Return];
+}
+
+/// A decision made in this screen that may still be undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    pub id: String,
+    pub kind: ActionKind,
+    /// The version the decision left (an undo on any other is refused).
+    pub version: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Ticket {
+    /// A ticket for the move `kind` that left `item`, when it may be undone at all.
+    pub fn after(
+        kind: ActionKind,
+        item: &crate::domain::Item,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Option<Ticket> {
+        matches!(
+            kind,
+            ActionKind::Approve | ActionKind::Deny | ActionKind::Return
+        )
+        .then(|| Ticket {
+            id: item.id(),
+            kind,
+            version: item.version,
+            at,
+        })
+    }
 }

@@ -138,6 +138,7 @@ fn space_picks_and_esc_clears() {
     // Without a pick, a acts on the selected item alone, as before.
     let one = a.selected_id().expect("selected");
     press(&mut a, KeyCode::Char('a'));
+    yes_if_asked(&mut a);
     assert!(tester_approved(&fx, &one), "{}", status(&a));
     let others: Vec<&String> = ids.iter().filter(|i| **i != one).collect();
     assert!(others.iter().all(|i| !tester_approved(&fx, i)));
@@ -309,6 +310,7 @@ fn with_a_pick_only_approve_deny_and_return_act_and_c_does_nothing() {
     assert_eq!(a.picked_count(), 1);
     // Switching project drops the picks: they belong to the queue that was shown.
     press(&mut a, KeyCode::Char('p'));
+    press(&mut a, KeyCode::Enter);
     assert_eq!(a.picked_count(), 0);
 }
 
