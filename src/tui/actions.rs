@@ -281,8 +281,13 @@ impl App {
                         .unwrap_or_default();
                     self.modal = Some(Modal::Confirm(Confirm {
                         prompt: format!(
-                            "{} {id} {system}? This cannot be undone by you.{}",
+                            "{} {id} {system}? {}{}",
                             capitalised(kind.name()),
+                            if kind == ActionKind::Deny {
+                                "u undoes it for a few seconds after."
+                            } else {
+                                "This cannot be undone by you."
+                            },
                             super::asking::confirm_note(&action)
                         ),
                         form: Some(form),

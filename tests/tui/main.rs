@@ -24,3 +24,4 @@ mod snapshots;
 mod templates;
 mod tmux;
 mod undo;
+mod wide;

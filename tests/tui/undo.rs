@@ -243,3 +243,35 @@ fn approving_privileged_access_asks_first_and_submit_is_capital_u() {
         status(&a)
     );
 }
+
+#[test]
+fn audit_verify_catches_a_withdrawn_approval_put_back_with_sqlite3() {
+    let fx = demo();
+    let mut a = app(&fx, 80, 24);
+    let store = open(&fx.path, tester());
+    let id = plain_in_queue(&a, &store);
+    in_queue(&mut a, &id);
+    press(&mut a, KeyCode::Char('a'));
+    let approved = store.item(&id).expect("item");
+    press(&mut a, KeyCode::Char('u'));
+    crate::common::ok(&fx.path, &["audit", "verify"]);
+    let (key, number) = id.rsplit_once('-').expect("an item id");
+    let sql = format!(
+        "UPDATE items SET state = '{}' WHERE project = '{key}' AND number = {number}",
+        approved.state
+    );
+    let out = std::process::Command::new("sqlite3")
+        .arg(&fx.path)
+        .arg(&sql)
+        .output()
+        .expect("the sqlite3 shell");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verify = crate::common::run(&fx.path, &["audit", "verify"]);
+    let said = String::from_utf8_lossy(&verify.stderr);
+    assert!(!verify.status.success(), "{said}");
+    assert!(said.contains(&id), "{said}");
+}
