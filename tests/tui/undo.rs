@@ -47,6 +47,18 @@ fn plain_in_queue(a: &App, store: &Store) -> String {
         .expect("a plain item waits on tester")
 }
 
+/// The demo with tester's app, a handle, and the plain item tester just approved with
+/// `a` in the queue.
+fn tester_approves_a_plain_item() -> (Db, App, Store, String) {
+    let fx = demo();
+    let mut a = app(&fx, 80, 24);
+    let store = open(&fx.path, tester());
+    let id = plain_in_queue(&a, &store);
+    in_queue(&mut a, &id);
+    press(&mut a, KeyCode::Char('a'));
+    (fx, a, store, id)
+}
+
 #[test]
 fn undo_after_approve_restores_the_item_and_the_log_keeps_both() {
     let fx = demo();
@@ -145,12 +157,7 @@ fn undo_after_return_restores_the_approvals_it_voided() {
 
 #[test]
 fn undo_is_offered_for_ten_seconds_only() {
-    let fx = demo();
-    let mut a = app(&fx, 80, 24);
-    let store = open(&fx.path, tester());
-    let id = plain_in_queue(&a, &store);
-    in_queue(&mut a, &id);
-    press(&mut a, KeyCode::Char('a'));
+    let (fx, mut a, store, id) = tester_approves_a_plain_item();
     let approved = store.item(&id).expect("item");
     a.store_mut().set_now(now() + Duration::seconds(11));
     assert!(a.undo_expired(a.clock()));
@@ -165,12 +172,7 @@ fn undo_is_offered_for_ten_seconds_only() {
 
 #[test]
 fn only_the_decider_undoes_and_never_a_revoke() {
-    let fx = demo();
-    let mut a = app(&fx, 80, 24);
-    let store = open(&fx.path, tester());
-    let id = plain_in_queue(&a, &store);
-    in_queue(&mut a, &id);
-    press(&mut a, KeyCode::Char('a'));
+    let (fx, mut a, store, id) = tester_approves_a_plain_item();
     let approved = store.item(&id).expect("item");
     let mut carol = open(&fx.path, someone("carol"));
     match carol.undo(&id, approved.version) {
@@ -246,12 +248,7 @@ fn approving_privileged_access_asks_first_and_submit_is_capital_u() {
 
 #[test]
 fn audit_verify_catches_a_withdrawn_approval_put_back_with_sqlite3() {
-    let fx = demo();
-    let mut a = app(&fx, 80, 24);
-    let store = open(&fx.path, tester());
-    let id = plain_in_queue(&a, &store);
-    in_queue(&mut a, &id);
-    press(&mut a, KeyCode::Char('a'));
+    let (fx, mut a, store, id) = tester_approves_a_plain_item();
     let approved = store.item(&id).expect("item");
     press(&mut a, KeyCode::Char('u'));
     crate::common::ok(&fx.path, &["audit", "verify"]);
