@@ -172,7 +172,7 @@ fn undo_is_offered_for_ten_seconds_only() {
 
 #[test]
 fn only_the_decider_undoes_and_never_a_revoke() {
-    let (fx, mut a, store, id) = tester_approves_a_plain_item();
+    let (fx, a, store, id) = tester_approves_a_plain_item();
     let approved = store.item(&id).expect("item");
     let mut carol = open(&fx.path, someone("carol"));
     match carol.undo(&id, approved.version) {
