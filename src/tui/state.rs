@@ -278,10 +278,10 @@ impl Pick {
 /// A decision made in this screen that may still be undone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
-    pub id: String,
+    /// Each item decided (several after a decision on picked items), with the version
+    /// the decision left it at (an undo on any other is refused).
+    pub items: Vec<(String, i64)>,
     pub kind: ActionKind,
-    /// The version the decision left (an undo on any other is refused).
-    pub version: i64,
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -297,9 +297,8 @@ impl Ticket {
             ActionKind::Approve | ActionKind::Deny | ActionKind::Return
         )
         .then(|| Ticket {
-            id: item.id(),
+            items: vec![(item.id(), item.version)],
             kind,
-            version: item.version,
             at,
         })
     }

@@ -31,35 +31,62 @@ impl App {
             .is_some_and(|t| !within_window(t.at, now))
     }
 
-    /// Undoes the decision of the ticket through the store.
+    /// Undoes the decision of the ticket through the store, item by item.
     pub(super) fn undo_last(&mut self) {
         let Some(t) = self.undo.take() else {
             return self.set_status(StatusKind::Info, "Nothing to undo.");
         };
-        match self.store.undo(&t.id, t.version) {
-            Ok(item) => {
-                let what = match t.kind {
-                    ActionKind::Approve => "your approval",
-                    ActionKind::Deny => "your denial",
-                    _ => "your return",
-                };
-                let back = match item.state {
-                    State::Requested => {
-                        let (given, required) = item.approval_progress();
-                        format!("requested again, {given}/{required} approvals")
-                    }
-                    s => format!("{s} again"),
-                };
-                self.set_status(
-                    StatusKind::Done,
-                    format!(
-                        "Undid {what} of {}: {back}. Both are in its history.",
-                        item.id()
-                    ),
-                );
-                self.refresh();
+        let what = match t.kind {
+            ActionKind::Approve => "your approval",
+            ActionKind::Deny => "your denial",
+            _ => "your return",
+        };
+        if let [(id, version)] = t.items.as_slice() {
+            match self.store.undo(id, *version) {
+                Ok(item) => {
+                    let back = match item.state {
+                        State::Requested => {
+                            let (given, required) = item.approval_progress();
+                            format!("requested again, {given}/{required} approvals")
+                        }
+                        s => format!("{s} again"),
+                    };
+                    self.set_status(
+                        StatusKind::Done,
+                        format!(
+                            "Undid {what} of {}: {back}. Both are in its history.",
+                            item.id()
+                        ),
+                    );
+                    self.refresh();
+                }
+                Err(e) => self.show_error(e),
             }
-            Err(e) => self.show_error(e),
+            return;
         }
+        let (mut undone, mut kept) = (Vec::new(), Vec::new());
+        for (id, version) in &t.items {
+            match self.store.undo(id, *version) {
+                Ok(_) => undone.push(id.as_str()),
+                Err(crate::store::Error::Refused(r)) => kept.push(format!("{id} ({})", r.rule)),
+                Err(crate::store::Error::Conflict(_)) => kept.push(format!("{id} (changed since)")),
+                Err(e) => kept.push(format!("{id} ({e})")),
+            }
+        }
+        let mut text = format!(
+            "Undid {what} of {} item(s): {}.",
+            undone.len(),
+            undone.join(", ")
+        );
+        if !kept.is_empty() {
+            text.push_str(&format!(" Not undone: {}.", kept.join(", ")));
+        }
+        let kind = if kept.is_empty() {
+            StatusKind::Done
+        } else {
+            StatusKind::Refused
+        };
+        self.set_status(kind, text);
+        self.refresh();
     }
 }

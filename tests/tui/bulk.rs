@@ -217,7 +217,10 @@ fn bulk_deny_asks_one_reason_and_confirmation() {
     let said = status(&a);
     assert_eq!(
         said,
-        format!("Denied 2 of 2: {}, {}.", picked[0], picked[1])
+        format!(
+            "Denied 2 of 2: {}, {}. u undoes it for 10 s.",
+            picked[0], picked[1]
+        )
     );
     let store = open(&fx.path, tester());
     for id in &picked {
@@ -263,7 +266,7 @@ fn an_item_changed_in_between_is_reported_and_the_others_decided() {
     assert_eq!(
         said,
         format!(
-            "Returned 1 of 2: {mine}. Not done, changed by someone else since you selected it (nothing overwritten; look again): {theirs}."
+            "Returned 1 of 2: {mine}. Not done, changed by someone else since you selected it (nothing overwritten; look again): {theirs}. u undoes it for 10 s."
         )
     );
     let store = open(&fx.path, tester());

@@ -272,3 +272,39 @@ fn audit_verify_catches_a_withdrawn_approval_put_back_with_sqlite3() {
     assert!(!verify.status.success(), "{said}");
     assert!(said.contains(&id), "{said}");
 }
+
+#[test]
+fn undo_after_a_decision_on_picked_items_undoes_each() {
+    let fx = demo();
+    let mut a = app(&fx, 80, 24);
+    let store = open(&fx.path, tester());
+    press(&mut a, KeyCode::Char('2'));
+    press(&mut a, KeyCode::Char('g'));
+    let ids = a.queue_ids();
+    for _ in &ids {
+        press(&mut a, KeyCode::Char(' '));
+    }
+    let before: Vec<_> = ids.iter().map(|id| store.item(id).expect("item")).collect();
+    press(&mut a, KeyCode::Char('a'));
+    let approved: Vec<&String> = ids
+        .iter()
+        .filter(|id| {
+            let it = store.item(id).expect("item");
+            it.approvals.iter().any(|x| x.login == "tester")
+        })
+        .collect();
+    assert!(approved.len() >= 2, "{}", status(&a));
+    assert!(status(&a).contains("u undoes it"), "{}", status(&a));
+    press(&mut a, KeyCode::Char('u'));
+    assert_eq!(
+        a.status().map(|s| s.kind),
+        Some(StatusKind::Done),
+        "{}",
+        status(&a)
+    );
+    for (id, b) in ids.iter().zip(&before) {
+        let now = store.item(id).expect("item");
+        assert_eq!((now.state, &now.approvals), (b.state, &b.approvals), "{id}");
+    }
+    crate::common::ok(&fx.path, &["audit", "verify"]);
+}
