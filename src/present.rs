@@ -339,6 +339,9 @@ pub fn event_summary(e: &Event) -> String {
         let names: Vec<&str> = s.iter().filter_map(|v| v.as_str()).collect();
         parts.push(format!("still needed: {}", names.join(", ")));
     }
+    if let (Some(k), Some(seq)) = (p["undone"].as_str(), p["undoes"].as_i64()) {
+        parts.push(format!("undoes the {k} of event {seq}"));
+    }
     if e.kind == "unsafe-attempt" {
         parts.push(match p["channel"].as_str() {
             Some(channel) => format!("credential offered by {channel}"),

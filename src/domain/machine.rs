@@ -615,6 +615,13 @@ pub fn apply(
             };
             required_reason(reason, fix)?;
             record_decider(&mut payload, item, actor)?;
+            // What the lapse voids, so the decision can be undone (`undo`).
+            payload["lapsed"] = json!({
+                "round": item.round,
+                "parties": item.parties,
+                "delegates": item.delegates,
+                "last_reason": item.last_reason,
+            });
             to = target;
             next.last_reason = Some(reason.clone());
             lapse(&mut next);
@@ -754,6 +761,9 @@ pub fn apply(
         next.state_since = now;
         payload["from"] = json!(from.as_str());
         payload["to"] = json!(to.as_str());
+        if super::undo::UNDOABLE.contains(&kind.name()) {
+            payload["from_since"] = json!(item.state_since);
+        }
     }
     next.updated_at = now;
     next.version += 1;

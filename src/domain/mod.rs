@@ -26,6 +26,7 @@ pub mod rules;
 pub mod secrets;
 pub mod template;
 pub mod text;
+pub mod undo;
 
 pub use model::*;
 pub use refusal::{Field, ITEM_FIELDS, Refusal, Rule};

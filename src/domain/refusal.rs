@@ -78,6 +78,8 @@ pub enum Rule {
     EvidenceFolder,
     /// Evidence is drawn only from a file whose log verifies.
     VerifiedLog,
+    /// A decision is undone by whoever made it, soon after, while nothing else happened.
+    Undo,
 }
 
 impl Rule {
@@ -118,6 +120,7 @@ impl Rule {
             Rule::TemplateFormat => "template-format",
             Rule::EvidenceFolder => "evidence-folder-new-or-empty",
             Rule::VerifiedLog => "verified-log",
+            Rule::Undo => "undo",
         }
     }
 }

@@ -53,6 +53,7 @@ mod templates;
 #[cfg(test)]
 pub(crate) mod testing;
 mod tx;
+mod undo;
 
 pub use crate::domain::NewProject;
 pub use bulk::{Bulk, BulkPeople};

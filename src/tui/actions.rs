@@ -135,7 +135,11 @@ impl App {
                     ActionKind::Unblock => Action::Unblock,
                     _ => Action::Approve { conditions: None },
                 };
-                self.run(&item.id(), item.version, &action, None);
+                if asks_first(&item, &action) {
+                    self.modal = Some(Modal::Confirm(privileged_confirm(&item, action, None)));
+                } else {
+                    self.run(&item.id(), item.version, &action, None);
+                }
             }
         }
     }
@@ -152,12 +156,19 @@ impl App {
     /// it came from a form, a refusal or a busy database returns to that form.
     pub(super) fn run(&mut self, id: &str, version: i64, action: &Action, form: Option<Box<Form>>) {
         let before = self.state_of(id).unwrap_or(State::Needed);
+        // A decision on an extension request is recorded as its own kind: not undone.
+        let on_extension = self
+            .selected()
+            .is_some_and(|v| v.item.id() == id && crate::domain::extension::pending(&v.item));
         match self.store.act(id, action, Some(version)) {
             Ok(item) => {
-                self.set_status(
-                    StatusKind::Done,
-                    present::outcome(action.kind(), before, &item),
-                );
+                self.undo = super::state::Ticket::after(action.kind(), &item, self.store.now())
+                    .filter(|_| !on_extension);
+                let mut text = present::outcome(action.kind(), before, &item);
+                if self.undo.is_some() {
+                    text.push_str(&super::undo::hint());
+                }
+                self.set_status(StatusKind::Done, text);
                 self.refresh();
             }
             Err(store::Error::Refused(r)) if form.is_some() => {
@@ -270,8 +281,13 @@ impl App {
                         .unwrap_or_default();
                     self.modal = Some(Modal::Confirm(Confirm {
                         prompt: format!(
-                            "{} {id} {system}? This cannot be undone by you.{}",
+                            "{} {id} {system}? {}{}",
                             capitalised(kind.name()),
+                            if kind == ActionKind::Deny {
+                                "u undoes it for a few seconds after."
+                            } else {
+                                "This cannot be undone by you."
+                            },
                             super::asking::confirm_note(&action)
                         ),
                         form: Some(form),
@@ -281,6 +297,16 @@ impl App {
                             action,
                         },
                     }));
+                } else if let Some(item) = self
+                    .selected()
+                    .filter(|v| v.item.id() == id && asks_first(&v.item, &action))
+                    .map(|v| v.item.clone())
+                {
+                    let mut c = privileged_confirm(&item, action, Some(form));
+                    if let OnYes::Move { version: v, .. } = &mut c.then {
+                        *v = version;
+                    }
+                    self.modal = Some(Modal::Confirm(c));
                 } else {
                     self.run(&id, version, &action, Some(form));
                 }
@@ -366,6 +392,33 @@ impl App {
             other => self.set_status(StatusKind::Error, format!("Not saved: {other}")),
         }
         self.modal = Some(Modal::Form(form));
+    }
+}
+
+/// Approving privileged access asks first: it opens the most.
+fn asks_first(item: &crate::domain::Item, action: &Action) -> bool {
+    action.kind() == ActionKind::Approve && item.fields.privileged
+}
+
+/// The question before approving privileged access.
+fn privileged_confirm(
+    item: &crate::domain::Item,
+    action: Action,
+    form: Option<Box<Form>>,
+) -> Confirm {
+    Confirm {
+        prompt: format!(
+            "Approve privileged access {} {} ({})? It grants the most; u undoes it for a few seconds after.",
+            item.id(),
+            item.fields.system,
+            item.fields.role
+        ),
+        form,
+        then: OnYes::Move {
+            id: item.id(),
+            version: item.version,
+            action,
+        },
     }
 }
 

@@ -59,6 +59,8 @@ pub struct App {
     pub(super) clipboard: Option<String>,
     /// The access reviews pane (loaded when it shows).
     pub(crate) reviews: ReviewPane,
+    /// The decision just made, while it may be undone.
+    pub(crate) undo: Option<super::state::Ticket>,
 }
 
 impl App {
@@ -98,6 +100,7 @@ impl App {
             picked: Vec::new(),
             clipboard: None,
             reviews: ReviewPane::default(),
+            undo: None,
         };
         app.load_header()?;
         Ok(app)
@@ -147,6 +150,11 @@ impl App {
 
     pub fn pane(&self) -> Pane {
         self.pane
+    }
+
+    /// The project shown (`None`: all projects).
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
     }
 
     pub fn status(&self) -> Option<&Status> {
@@ -220,6 +228,7 @@ impl App {
             Some(Modal::Filter { .. }) => Ctx::Filter,
             Some(Modal::Form(_)) => Ctx::Form,
             Some(Modal::Confirm(_)) => Ctx::Confirm,
+            Some(Modal::Choose(_)) => Ctx::Choose,
             None => self.base_context(),
         }
     }
@@ -260,6 +269,7 @@ impl App {
             },
             project_actions: self.may_act_on_project(),
             may_delegate: self.may_delegate(),
+            undo: self.may_undo(),
             ..Facts::default()
         };
         self.review_facts(&mut facts);

@@ -144,7 +144,7 @@ impl App {
         if kind.is_irreversible() {
             self.modal = Some(Modal::Confirm(Confirm {
                 prompt: format!(
-                    "Deny {} selected item{} ({})? This cannot be undone by you.",
+                    "Deny {} selected item{} ({})? u undoes it for a few seconds after.",
                     targets.len(),
                     if targets.len() == 1 { "" } else { "s" },
                     ids(targets.iter().map(|(id, _)| id.as_str()))
@@ -173,9 +173,13 @@ impl App {
             flagged,
             ..Outcome::default()
         };
+        let mut decided = Vec::new();
         for (id, version) in targets {
             match self.store.act(&id, action, Some(version)) {
-                Ok(_) => out.done.push(id),
+                Ok(item) => {
+                    decided.push((id.clone(), item.version));
+                    out.done.push(id);
+                }
                 Err(store::Error::Conflict(_)) => out.changed.push(id),
                 Err(store::Error::Refused(r)) => out.refused.push(format!("{id} ({})", r.rule)),
                 Err(store::Error::Busy(_)) => out.failed.push(format!("{id} (database busy)")),
@@ -191,7 +195,16 @@ impl App {
         } else {
             StatusKind::Done
         };
-        self.set_status(kind_of, report(kind, &out));
+        let mut text = report(kind, &out);
+        self.undo = (!decided.is_empty()).then(|| super::state::Ticket {
+            items: decided,
+            kind,
+            at: self.store.now(),
+        });
+        if self.undo.is_some() {
+            text.push_str(&super::undo::hint());
+        }
+        self.set_status(kind_of, text);
     }
 }
 

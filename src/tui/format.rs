@@ -92,6 +92,20 @@ pub fn fit_columns(specs: &[ColumnSpec], width: u16, spacing: u16) -> Vec<(usize
             break;
         }
     }
+    // Wider still: the columns of text (those that may grow at all) share what is
+    // left, so a wide terminal shows more of each value instead of an empty margin.
+    let flexible: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&k| specs[shown[k]].max > specs[shown[k]].min)
+        .collect();
+    if !flexible.is_empty() {
+        let n = u32::try_from(flexible.len()).unwrap_or(1);
+        for (j, &k) in flexible.iter().enumerate() {
+            let extra = spare / n + u32::from((j as u32) < spare % n);
+            widths[k] = widths[k].saturating_add(u16::try_from(extra).unwrap_or(0));
+        }
+    }
     shown.into_iter().zip(widths).collect()
 }
 
@@ -123,8 +137,12 @@ mod tests {
         ];
         let fit = fit_columns(&specs, 20, 1);
         assert_eq!(fit, vec![(0, 5), (2, 14)]);
-        let wide = fit_columns(&specs, 100, 1);
+        let wide = fit_columns(&specs, 57, 1);
         assert_eq!(wide, vec![(0, 5), (1, 30), (2, 20)]);
+        // Past every maximum, the columns of text share the rest; fixed ones stay.
+        let wider = fit_columns(&specs, 100, 1);
+        assert_eq!(wider.iter().map(|c| u32::from(c.1)).sum::<u32>() + 2, 100);
+        assert_eq!(wider[0], (0, 5));
         assert!(fit_columns(&specs, 1, 1).len() <= 1);
     }
 }

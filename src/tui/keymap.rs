@@ -25,6 +25,8 @@ pub enum Ctx {
     Filter,
     Form,
     Confirm,
+    /// The project picker or the command palette.
+    Choose,
 }
 
 impl Ctx {
@@ -71,6 +73,8 @@ pub struct Facts {
     pub reviews: usize,
     /// The person may hand a pending decision on the selected item to someone else.
     pub may_delegate: bool,
+    /// The decision just made may still be undone (`u`).
+    pub undo: bool,
 }
 
 impl Facts {
@@ -206,6 +210,7 @@ pub fn lookup(facts: &Facts, ev: &KeyEvent) -> Option<Msg> {
         Ctx::Form => Some(Msg::FormInput(*ev)),
         Ctx::Filter => Some(Msg::FilterInput(*ev)),
         Ctx::Confirm => Some(Msg::ConfirmCancel),
+        Ctx::Choose => Some(Msg::ChooseInput(*ev)),
         _ => None,
     }
 }

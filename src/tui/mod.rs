@@ -11,8 +11,11 @@ mod actions;
 mod app;
 mod asking;
 mod bulk;
+mod choose;
+mod chooser;
 mod copy;
 mod delegate;
+mod empty;
 mod form;
 mod format;
 pub mod keymap;
@@ -27,6 +30,7 @@ mod state;
 mod templates;
 mod term;
 pub mod theme;
+mod undo;
 mod update;
 mod view;
 mod views;
@@ -234,6 +238,11 @@ fn event_loop(
             }
         }
         let now = app.clock();
+        if app.undo_expired(now) {
+            // `u` leaves the footer once the decision can no longer be undone.
+            app.update(Msg::UndoExpired);
+            dirty = true;
+        }
         if app.minute_changed(now) {
             app.update(Msg::Tick(now));
             dirty = true;

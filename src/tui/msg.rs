@@ -113,4 +113,20 @@ pub enum Msg {
     ReviewCertifyStandard,
     /// Show the next (1) or previous (-1) review.
     ReviewCampaign(i8),
+    /// Open the project picker: type to find a project among many.
+    OpenPicker,
+    /// Open the command palette: type to find an action or an item and run it.
+    OpenPalette,
+    /// A key typed into the picker's or the palette's line.
+    ChooseInput(KeyEvent),
+    /// Move the picker's or palette's selection down (1) or up (-1).
+    ChooseMove(i8),
+    /// Run the chosen entry of the picker or palette.
+    ChooseRun,
+    /// Close the picker or palette without choosing.
+    ChooseCancel,
+    /// Undo the decision just made (approve, deny or return), while it may be.
+    Undo,
+    /// The time to undo the last decision ran out.
+    UndoExpired,
 }

@@ -235,6 +235,8 @@ pub enum Modal {
     },
     Form(Box<Form>),
     Confirm(Confirm),
+    /// The project picker or the command palette.
+    Choose(Box<super::chooser::Chooser>),
     /// Lines to read (a project's check against its templates); scrolled like help.
     Notice {
         title: String,
@@ -271,4 +273,33 @@ pub struct Pick {
 impl Pick {
     /// The moves that apply to every picked item at once.
     pub const MOVES: [ActionKind; 3] = [ActionKind::Approve, ActionKind::Deny, ActionKind::Return];
+}
+
+/// A decision made in this screen that may still be undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    /// Each item decided (several after a decision on picked items), with the version
+    /// the decision left it at (an undo on any other is refused).
+    pub items: Vec<(String, i64)>,
+    pub kind: ActionKind,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Ticket {
+    /// A ticket for the move `kind` that left `item`, when it may be undone at all.
+    pub fn after(
+        kind: ActionKind,
+        item: &crate::domain::Item,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Option<Ticket> {
+        matches!(
+            kind,
+            ActionKind::Approve | ActionKind::Deny | ActionKind::Return
+        )
+        .then(|| Ticket {
+            items: vec![(item.id(), item.version)],
+            kind,
+            at,
+        })
+    }
 }

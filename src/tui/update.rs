@@ -91,6 +91,8 @@ impl App {
                         .copied(),
                 };
                 self.apply_filter();
+                // A new state shows other items: start at the first of them.
+                self.cursors[Pane::Tracker.index()] = Cursor::default();
             }
             Msg::CycleSort => {
                 self.sort = self.sort.next();
@@ -131,6 +133,12 @@ impl App {
                     }
                     self.filter.text = input.value().to_string();
                     self.apply_filter();
+                }
+                Some(Modal::Choose(c)) => {
+                    for ch in text.chars().filter(|c| !c.is_control()) {
+                        c.input.handle(tui_input::InputRequest::InsertChar(ch));
+                    }
+                    c.refilter();
                 }
                 _ => {}
             },
@@ -190,6 +198,18 @@ impl App {
             Msg::ReviewDecide(d) => self.review_decide(d),
             Msg::ReviewCertifyStandard => self.ask_certify_standard(),
             Msg::ReviewCampaign(step) => self.show_campaign(step),
+            Msg::OpenPicker => self.open_picker(),
+            Msg::OpenPalette => self.open_palette(),
+            Msg::ChooseInput(key) => self.choose_input(key),
+            Msg::ChooseMove(step) => {
+                if let Some(Modal::Choose(c)) = &mut self.modal {
+                    c.step(step);
+                }
+            }
+            Msg::ChooseRun => self.choose_run(),
+            Msg::ChooseCancel => self.modal = None,
+            Msg::Undo => self.undo_last(),
+            Msg::UndoExpired => self.undo = None,
         }
         if reviews_stale || (self.pane == Pane::Reviews && pane_before != Pane::Reviews) {
             self.load_reviews();

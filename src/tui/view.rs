@@ -70,6 +70,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let cursor = match &app.modal {
         Some(Modal::Form(form)) => widgets::form::cursor(&app.theme, form, above_status(area, &a)),
         Some(Modal::Filter { input, .. }) => widgets::footer::filter_cursor(input, a.status),
+        Some(Modal::Choose(c)) => widgets::chooser::cursor(c, area),
         _ => None,
     };
     if let Some(pos) = cursor {
@@ -110,20 +111,39 @@ impl Widget for &App {
                         reverse: app.sort_reverse,
                         filter: &app.filter,
                         pending: app.pending,
+                        empty: super::empty::tracker(
+                            app.views.items().len(),
+                            &app.filter,
+                            app.scope.as_deref(),
+                            app.can_add(),
+                        ),
                     };
                     panes::tracker::render(&look, &t, a.body, buf)
                 }
-                Pane::Queue => panes::queue::render(
-                    &look,
-                    &app.views,
-                    cursor(Pane::Queue),
-                    &app.login,
-                    &app.picked.iter().map(|p| p.rowid).collect::<Vec<_>>(),
-                    a.body,
-                    buf,
-                ),
+                Pane::Queue => {
+                    let why = super::empty::queue(app.me.as_ref(), app.scope.as_deref());
+                    let picked: Vec<i64> = app.picked.iter().map(|p| p.rowid).collect();
+                    let c = cursor(Pane::Queue);
+                    panes::queue::render(
+                        &look,
+                        &app.views,
+                        c,
+                        (&app.login, &why),
+                        &picked,
+                        a.body,
+                        buf,
+                    )
+                }
                 Pane::Blockers => {
-                    panes::blockers::render(&look, &app.views, cursor(Pane::Blockers), a.body, buf)
+                    let why = super::empty::blockers(app.scope.as_deref());
+                    panes::blockers::render(
+                        &look,
+                        &app.views,
+                        cursor(Pane::Blockers),
+                        &why,
+                        a.body,
+                        buf,
+                    )
                 }
                 Pane::Expiring => panes::expiring::render(
                     &look,
@@ -167,6 +187,7 @@ impl Widget for &App {
                 lines,
                 scroll,
             }) => widgets::confirm::notice(&app.theme, title, lines, *scroll, area, buf),
+            Some(Modal::Choose(c)) => widgets::chooser::render(&app.theme, c, area, buf),
             Some(Modal::Filter { .. }) | None => {}
         }
     }

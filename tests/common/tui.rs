@@ -105,6 +105,14 @@ pub fn screen(t: &Terminal<TestBackend>) -> String {
     out
 }
 
+/// Says yes to the question approving privileged access asks (any other leaves the
+/// app as it is).
+pub fn yes_if_asked(app: &mut App) {
+    if app.context() == accessdesk::tui::keymap::Ctx::Confirm {
+        press(app, KeyCode::Char('y'));
+    }
+}
+
 /// Selects the item `id` in the tracker by filtering on it (as a person would).
 pub fn select_in_tracker(app: &mut App, id: &str) {
     press(app, KeyCode::Char('1'));

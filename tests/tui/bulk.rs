@@ -138,6 +138,7 @@ fn space_picks_and_esc_clears() {
     // Without a pick, a acts on the selected item alone, as before.
     let one = a.selected_id().expect("selected");
     press(&mut a, KeyCode::Char('a'));
+    yes_if_asked(&mut a);
     assert!(tester_approved(&fx, &one), "{}", status(&a));
     let others: Vec<&String> = ids.iter().filter(|i| **i != one).collect();
     assert!(others.iter().all(|i| !tester_approved(&fx, i)));
@@ -216,7 +217,10 @@ fn bulk_deny_asks_one_reason_and_confirmation() {
     let said = status(&a);
     assert_eq!(
         said,
-        format!("Denied 2 of 2: {}, {}.", picked[0], picked[1])
+        format!(
+            "Denied 2 of 2: {}, {}. u undoes it for 10 s.",
+            picked[0], picked[1]
+        )
     );
     let store = open(&fx.path, tester());
     for id in &picked {
@@ -262,7 +266,7 @@ fn an_item_changed_in_between_is_reported_and_the_others_decided() {
     assert_eq!(
         said,
         format!(
-            "Returned 1 of 2: {mine}. Not done, changed by someone else since you selected it (nothing overwritten; look again): {theirs}."
+            "Returned 1 of 2: {mine}. Not done, changed by someone else since you selected it (nothing overwritten; look again): {theirs}. u undoes it for 10 s."
         )
     );
     let store = open(&fx.path, tester());
@@ -309,6 +313,7 @@ fn with_a_pick_only_approve_deny_and_return_act_and_c_does_nothing() {
     assert_eq!(a.picked_count(), 1);
     // Switching project drops the picks: they belong to the queue that was shown.
     press(&mut a, KeyCode::Char('p'));
+    press(&mut a, KeyCode::Enter);
     assert_eq!(a.picked_count(), 0);
 }
 

@@ -74,6 +74,7 @@ fn c_approves_with_structured_conditions() {
     press(&mut a, KeyCode::Tab);
     type_text(&mut a, "weekdays only");
     press(&mut a, KeyCode::Enter);
+    yes_if_asked(&mut a);
     assert_eq!(
         a.status().map(|s| s.kind),
         Some(StatusKind::Done),

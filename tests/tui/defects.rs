@@ -73,6 +73,7 @@ fn switching_project_after_a_sort_keeps_the_tracker_consistent() {
     press(&mut a, KeyCode::Char('S'));
     press(&mut a, KeyCode::Char('G'));
     press(&mut a, KeyCode::Char('p'));
+    press(&mut a, KeyCode::Enter);
     let ids = a.tracker_ids();
     assert!(!ids.is_empty(), "the first project has items");
     let project = ids[0].split('-').next().expect("id").to_string();
@@ -96,6 +97,7 @@ fn switching_project_after_a_filter_keeps_the_tracker_consistent() {
     press(&mut a, KeyCode::Enter);
     for _ in 0..4 {
         press(&mut a, KeyCode::Char('p'));
+        press(&mut a, KeyCode::Enter);
         let ids = a.tracker_ids();
         assert!(
             ids.iter()
@@ -119,7 +121,7 @@ fn switching_onto_a_project_without_items_shows_an_empty_tracker() {
         if a.tracker_ids().is_empty() && a.selected_id().is_none() {
             seen_empty = true;
             let screen = screen(&render(&mut a, 80, 24));
-            assert!(screen.contains("No access items yet"), "{screen}");
+            assert!(screen.contains("No access items in ZZZ yet"), "{screen}");
         }
     }
     assert!(seen_empty, "the empty project was shown");

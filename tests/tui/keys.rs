@@ -24,6 +24,7 @@ fn approving_from_the_queue_is_written_to_the_database() {
     assert_eq!(id, queue[0]);
     let before = open(&fx.path, tester()).item(&id).expect("item");
     press(&mut a, KeyCode::Char('a'));
+    yes_if_asked(&mut a);
     assert_eq!(
         a.status().map(|s| s.kind),
         Some(StatusKind::Done),
@@ -59,6 +60,7 @@ fn approving_with_conditions_records_them() {
     press(&mut a, KeyCode::Char('c'));
     type_text(&mut a, "Review at go-live");
     press(&mut a, KeyCode::Enter);
+    yes_if_asked(&mut a);
     let after = open(&fx.path, tester()).item(&id).expect("item");
     let mine = after
         .approvals
@@ -202,6 +204,7 @@ fn a_refusal_from_the_store_is_shown_when_things_changed_meanwhile() {
         )
         .expect("deny");
     press(&mut a, KeyCode::Char('a'));
+    yes_if_asked(&mut a);
     let s = a.status().expect("shown");
     assert!(s.text.contains("conflict"), "{}", s.text);
     assert_eq!(
@@ -448,12 +451,14 @@ fn project_key_cycles_through_projects() {
     let mut a = app(&fx, 80, 24);
     let all = a.tracker_ids().len();
     press(&mut a, KeyCode::Char('p'));
+    press(&mut a, KeyCode::Enter);
     let first = a.tracker_ids();
     assert!(!first.is_empty() && first.len() < all);
     let prefix = first[0].split('-').next().expect("key").to_string();
     assert!(first.iter().all(|id| id.starts_with(&format!("{prefix}-"))));
     for _ in 0..10 {
         press(&mut a, KeyCode::Char('p'));
+        press(&mut a, KeyCode::Enter);
         if a.tracker_ids().len() == all {
             return;
         }

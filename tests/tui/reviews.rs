@@ -27,6 +27,7 @@ fn started(fx: &Db, w: u16, h: u16) -> App {
     let mut a = app(fx, w, h);
     press(&mut a, KeyCode::Char('7'));
     press(&mut a, KeyCode::Char('p'));
+    press(&mut a, KeyCode::Enter);
     press(&mut a, KeyCode::Char('n'));
     assert_eq!(a.context(), Ctx::Confirm, "{}", status(&a));
     press(&mut a, KeyCode::Char('y'));

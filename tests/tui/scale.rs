@@ -51,12 +51,21 @@ fn hundred_thousand_items() {
         press(&mut a, KeyCode::PageDown);
         render(&mut a, 140, 40)
     });
+    // The palette lists every item to search: opening it and typing part of an id.
+    press(&mut a, KeyCode::Esc);
+    let (_, palette) = timed("palette: open, type 5 characters, frame", || {
+        press(&mut a, KeyCode::Char(':'));
+        type_text(&mut a, "77777");
+        render(&mut a, 140, 40)
+    });
+    press(&mut a, KeyCode::Esc);
     // Generous bounds: a regression to building every row per frame shows up as
     // seconds here, not milliseconds.
     assert!(
         frame < Duration::from_millis(500)
             && frame2 < Duration::from_millis(500)
             && down < Duration::from_millis(500)
+            && palette < Duration::from_secs(2)
     );
     assert!(
         key < Duration::from_secs(2)

@@ -104,6 +104,15 @@ fn demo_in_tmux_approve_live_update_quit_restores_terminal() {
 
     // Approve with one key; the status line says so.
     tmux.keys(&["a"]);
+    let (asked, _) = tmux.wait_for(
+        "the approval or its question",
+        Duration::from_secs(5),
+        |s| s.contains(&format!("Approved {first}")) || s.contains("Approve privileged access"),
+    );
+    // Privileged access asks first.
+    if asked.contains("Approve privileged access") {
+        tmux.keys(&["y"]);
+    }
     tmux.wait_for("the approval to be reported", Duration::from_secs(5), |s| {
         s.contains(&format!("Approved {first}"))
     });

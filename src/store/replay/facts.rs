@@ -262,6 +262,9 @@ impl Facts {
                 let projects = &self.projects;
                 return self.templates.apply(e, |k| projects.contains_key(k));
             }
+            crate::domain::undo::EVENT => {
+                return self.undo(e, &serde_json::from_str(e.payload).map_err(unreadable)?);
+            }
             k if extension::KINDS.contains(&k) => {
                 let p: Value = serde_json::from_str(e.payload).map_err(unreadable)?;
                 let item = self.item_mut(e)?;
@@ -546,3 +549,4 @@ pub use added::added_fields;
 mod routing;
 #[cfg(test)]
 mod tests;
+mod undo;

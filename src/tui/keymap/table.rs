@@ -41,6 +41,7 @@ const HELP: &[Ctx] = &[Ctx::Help];
 const FILTER: &[Ctx] = &[Ctx::Filter];
 const FORM: &[Ctx] = &[Ctx::Form];
 const CONFIRM: &[Ctx] = &[Ctx::Confirm];
+const CHOOSE: &[Ctx] = &[Ctx::Choose];
 
 fn always(_: &Facts) -> bool {
     true
@@ -110,13 +111,23 @@ pub static TABLE: &[Binding] = &[
         13
     ),
     item_move!(
-        &[ch('u')],
-        "u",
+        &[ch('U')],
+        "U",
         "submit",
         "submit for approval",
         ActionKind::Submit,
         14
     ),
+    Binding {
+        keys: &[ch('u')],
+        shown: "u",
+        label: "undo",
+        help: "undo the approval, denial or return you just made (for 10 s, while nothing else changed the item)",
+        msg: Msg::Undo,
+        ctx: HELPABLE,
+        when: |f| f.undo,
+        footer: Some(5),
+    },
     item_move!(
         &[ch('i')],
         "i",
@@ -351,11 +362,21 @@ pub static TABLE: &[Binding] = &[
         keys: &[ch('p')],
         shown: "p",
         label: "project",
-        help: "show the next project (all projects, then each one)",
-        msg: Msg::CycleProject,
+        help: "pick a project: type a few letters of its key, name or client, Enter shows it",
+        msg: Msg::OpenPicker,
         ctx: PANES,
         when: always,
         footer: Some(36),
+    },
+    Binding {
+        keys: &[ch(':')],
+        shown: ":",
+        label: "palette",
+        help: "command palette: find any action here, or an item by id or system, and run it",
+        msg: Msg::OpenPalette,
+        ctx: HELPABLE,
+        when: always,
+        footer: None,
     },
     Binding {
         keys: &[ch('1')],
@@ -696,6 +717,47 @@ pub static TABLE: &[Binding] = &[
         ctx: FORM,
         when: always,
         footer: Some(4),
+    },
+    // The project picker and the command palette.
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        shown: "Enter",
+        label: "choose",
+        help: "run the selected entry",
+        msg: Msg::ChooseRun,
+        ctx: CHOOSE,
+        when: always,
+        footer: Some(1),
+    },
+    Binding {
+        keys: &[code(KeyCode::Down), code(KeyCode::Tab), ctrl('n')],
+        shown: "↓/Tab",
+        label: "next",
+        help: "select the next entry",
+        msg: Msg::ChooseMove(1),
+        ctx: CHOOSE,
+        when: always,
+        footer: Some(2),
+    },
+    Binding {
+        keys: &[code(KeyCode::Up), code(KeyCode::BackTab), ctrl('p')],
+        shown: "↑/S-Tab",
+        label: "prev",
+        help: "select the previous entry",
+        msg: Msg::ChooseMove(-1),
+        ctx: CHOOSE,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc), ctrl('g'), ctrl('c')],
+        shown: "Esc/C-g/C-c",
+        label: "cancel",
+        help: "close without choosing",
+        msg: Msg::ChooseCancel,
+        ctx: CHOOSE,
+        when: always,
+        footer: Some(3),
     },
     // Confirmations: `y` confirms, anything else cancels.
     Binding {

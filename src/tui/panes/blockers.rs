@@ -21,7 +21,14 @@ pub fn reasons_text(v: &ItemView) -> String {
         .join("; ")
 }
 
-pub fn render(look: &Look<'_>, views: &Views, cursor: Cursor, area: Rect, buf: &mut Buffer) {
+pub fn render(
+    look: &Look<'_>,
+    views: &Views,
+    cursor: Cursor,
+    empty: &str,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let theme = look.theme;
     let n = views.blockers.len();
     let oldest = views
@@ -39,7 +46,7 @@ pub fn render(look: &Look<'_>, views: &Views, cursor: Cursor, area: Rect, buf: &
     ]);
     let block = pane_block(theme, title);
     if n == 0 {
-        return render_empty(area, buf, block, "Nothing blocks work.", theme);
+        return render_empty(area, buf, block, empty, theme);
     }
     let inner = block.inner(area);
     block.render(area, buf);

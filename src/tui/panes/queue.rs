@@ -50,7 +50,7 @@ pub fn render(
     look: &Look<'_>,
     views: &Views,
     cursor: Cursor,
-    login: &str,
+    (login, empty): (&str, &str),
     picked: &[i64],
     area: Rect,
     buf: &mut Buffer,
@@ -77,7 +77,7 @@ pub fn render(
     };
     let block = pane_block(theme, title);
     if n == 0 {
-        return render_empty(area, buf, block, "Nothing waits on your decision.", theme);
+        return render_empty(area, buf, block, empty, theme);
     }
     // With a pick, the id column also holds the marks.
     let mark_width = if picked.is_empty() { 0 } else { 2 };

@@ -27,6 +27,8 @@ pub struct Tracker<'a> {
     pub reverse: bool,
     pub filter: &'a Filter,
     pub pending: Option<usize>,
+    /// What to say when no row shows (see `tui::empty`).
+    pub empty: String,
 }
 
 pub fn render(look: &Look<'_>, t: &Tracker<'_>, area: Rect, buf: &mut Buffer) {
@@ -64,12 +66,7 @@ pub fn render(look: &Look<'_>, t: &Tracker<'_>, area: Rect, buf: &mut Buffer) {
         return render_empty(area, buf, block, &format!("Loading {n} items…"), theme);
     }
     if shown == 0 {
-        let text = if total == 0 {
-            "No access items yet. Press n to add one."
-        } else {
-            "No item matches the filter. Esc clears it."
-        };
-        return render_empty(area, buf, block, text, theme);
+        return render_empty(area, buf, block, &t.empty, theme);
     }
     let specs = super::with_id_width(t.views.id_width, &super::columns::TRACKER);
     let fitted: Fitted = fit(&specs, area);

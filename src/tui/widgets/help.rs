@@ -21,6 +21,7 @@ fn place(ctx: Ctx) -> &'static str {
         Ctx::Filter => "filter line",
         Ctx::Form => "form",
         Ctx::Confirm => "confirmation",
+        Ctx::Choose => "list",
     }
 }
 
@@ -60,7 +61,10 @@ pub fn lines(t: &Theme, facts: &Facts, screen_width: u16) -> Vec<Line<'static>> 
             out.push(Line::from(Span::styled(part, t.muted)));
         }
     }
-    if matches!(ctx, Ctx::Tracker | Ctx::Queue) {
+    if matches!(
+        ctx,
+        Ctx::Tracker | Ctx::Queue | Ctx::Blockers | Ctx::Expiring | Ctx::Detail
+    ) {
         // The legend of badges, from the flags themselves: a new flag shows here.
         let legend: Vec<String> = crate::domain::Flag::ALL
             .iter()

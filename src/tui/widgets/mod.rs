@@ -1,6 +1,7 @@
 //! Parts of the screen that are not panes: the header and tab line, the status line
 //! and footer, the help overlay, forms and confirmations.
 
+pub mod chooser;
 pub mod confirm;
 pub mod footer;
 pub mod form;
