@@ -4,7 +4,9 @@
 //! a part is asked for.
 
 use super::lean::LEAN_SQL;
-use super::listing::{ItemFilter, READINESS_OF_ALL, READINESS_OF_ONE, items_query};
+use super::listing::{
+    APPROVALS_OF_ONE, ItemFilter, READINESS_OF_ALL, READINESS_OF_ONE, items_query,
+};
 use super::report::counters_sql;
 use super::schema::MEASURED_KINDS;
 use chrono::{DateTime, Utc};
@@ -68,6 +70,23 @@ fn the_tracker_reads_items_in_order_without_sorting() {
         assert!(p.contains("USING INDEX sqlite_autoindex_items_1"), "{p}");
         assert!(!p.contains("TEMP B-TREE"), "{p}");
     }
+}
+
+#[test]
+fn the_first_screenful_reads_only_its_rows_and_their_approvals() {
+    let (_dir, conn) = file();
+    for project in [None, Some("P0001".to_string())] {
+        let (sql, _) = items_query(&ItemFilter {
+            project,
+            ..Default::default()
+        });
+        let p = plan(&conn, &format!("{sql} LIMIT 200"));
+        assert!(p.contains("USING INDEX sqlite_autoindex_items_1"), "{p}");
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+    }
+    let p = plan(&conn, APPROVALS_OF_ONE);
+    assert!(p.starts_with("SEARCH approvals USING INDEX"), "{p}");
+    assert!(p.contains("(item_id=? AND round=?)"), "{p}");
 }
 
 #[test]

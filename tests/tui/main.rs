@@ -21,3 +21,4 @@ mod sizes;
 mod snapshots;
 mod templates;
 mod tmux;
+mod window;
