@@ -2,7 +2,8 @@
 # End-to-end performance figures of accessdesk at scale, in one run:
 #   - time to the first frame of the TUI in a real terminal (tmux, 200x50): from the
 #     process start until the header's readiness percentage is on screen (median of
-#     several starts), and until the tracker shows every item;
+#     several starts), until the tracker's first row is drawn (read before the other
+#     items), and until the tracker shows every item;
 #   - peak memory (max RSS, /usr/bin/time -v) of the TUI start, of import and report;
 #   - idle CPU of the TUI over 30 s;
 #   - CSV import of N valid rows next to the sqlite3 shell's bare `.import` of the same
@@ -19,13 +20,17 @@
 #     500-item templates (median of 5 each; the whole process, start to exit).
 #
 # Usage: scripts/bench.sh [N ...]        (default: 10000 100000)
+#        scripts/bench.sh --million       (100000 1000000, scale measures only: the TUI's
+#                                         first frame, first rows, full tracker and peak
+#                                         memory, report --json and import; as ONLY=scale)
 # Environment: RUNS (TUI starts per size, default 7), IDLE_SECONDS (default 30),
 #              IMPORT_RUNS (imports and sqlite3 imports per size, in turns, default 5),
 #              CARGO_TARGET_DIR (where the release build goes, default ./target),
 #              SEED (generator seed, default 1), ACCESSDESK_BIN (measure this binary
 #              instead of building one), REVIEW_LIVE (live items of the reviewed
 #              project, default 10000, at most N), ONLY=review (measure reviews only),
-#              ONLY=templates (measure templates only).
+#              ONLY=templates (measure templates only), ONLY=scale (the measures
+#              that grow with N: no templates, reviews, radar, idle CPU or audit verify).
 #
 # Data sets are generated once with `accessdesk demo --scale N` and cached under
 # $CARGO_TARGET_DIR/bench-data/scale-N-seedS.db; every measurement works on a copy.
@@ -37,9 +42,16 @@ ROOT=$(pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 RUNS=${RUNS:-7}
 IDLE_SECONDS=${IDLE_SECONDS:-30}
-IMPORT_RUNS=${IMPORT_RUNS:-5}
 SEED=${SEED:-1}
 REVIEW_LIVE=${REVIEW_LIVE:-10000}
+if [ "${1:-}" = --million ]; then
+    shift
+    ONLY=scale
+    IMPORT_RUNS=${IMPORT_RUNS:-3}
+    set -- 100000 1000000 "$@"
+fi
+ONLY=${ONLY:-}
+IMPORT_RUNS=${IMPORT_RUNS:-5}
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(10000 100000)
 
@@ -207,18 +219,23 @@ bench_templates() {
         "$(printf '%s\n' "${checks[@]}" | median)"
     echo
 }
-bench_templates
-[ "${ONLY:-}" = templates ] && exit 0
+[ "$ONLY" != scale ] && bench_templates
+[ "$ONLY" = templates ] && exit 0
+
+# The tracker's first row once loaded: the first item in id order of a listed project.
+first_id() {
+    sqlite3 "$1" "SELECT project || '-' || number FROM items \
+        WHERE project IN (SELECT key FROM projects) ORDER BY project, number LIMIT 1;"
+}
 
 declare -A R
-for n in "${SIZES[@]}"; do
-    echo "== $n items" >&2
 
-    # Starting an access review over the live access of one project, and certifying
-    # its standard access at once (each run on a fresh copy).
+# Starting an access review over the live access of one project of $1 items, and
+# certifying its standard access at once (each run on a fresh copy).
+bench_review() {
+    local n=$1 live rdb t0 run starts=() bulks=()
     live=$(( REVIEW_LIVE < n ? REVIEW_LIVE : n ))
     R[$n,review_live]=$live
-    starts=() bulks=()
     for run in 1 2 3; do
         rdb=$(dataset "$n" "$live")
         t0=$(now_ns)
@@ -232,26 +249,13 @@ for n in "${SIZES[@]}"; do
     R[$n,review]=$(printf '%s\n' "${starts[@]}" | median)
     R[$n,review_bulk]=$(printf '%s\n' "${bulks[@]}" | median)
     echo "review start (ms): ${starts[*]}; certify --all-standard (ms): ${bulks[*]}" >&2
-    [ "${ONLY:-}" = review ] && continue
+}
 
-    db=$(dataset "$n")
-
-    # Time to the first frame (header with readiness %) and to the full tracker.
-    firsts=() fulls=()
-    for run in $(seq "$RUNS"); do
-        start_tui "$db"
-        firsts+=("$(wait_screen 'Ready .*[0-9]+%')")
-        fulls+=("$(wait_screen " $n items · sort")")
-        quit_tui
-    done
-    R[$n,first]=$(printf '%s\n' "${firsts[@]}" | grep -v timeout | median)
-    R[$n,full]=$(printf '%s\n' "${fulls[@]}" | grep -v timeout | median)
-    echo "first frame (ms): ${firsts[*]}; tracker loaded (ms): ${fulls[*]}" >&2
-
-    # The expiry radar's first frame: `6` as soon as the header shows, then until the
-    # pane's title counts what ends (it says "loading…" until every item is read).
-    # Then, with every item loaded, from the key press `6` until the pane shows.
-    radars=() switches=()
+# The expiry radar's first frame: `6` as soon as the header shows, then until the
+# pane's title counts what ends (it says "loading…" until every item is read).
+# Then, with every item loaded, from the key press `6` until the pane shows.
+bench_radar() {
+    local n=$1 db=$2 run t0 radars=() switches=()
     for run in $(seq "$RUNS"); do
         start_tui "$db"
         wait_screen 'Ready .*[0-9]+%' >/dev/null
@@ -268,16 +272,11 @@ for n in "${SIZES[@]}"; do
     R[$n,radar]=$(printf '%s\n' "${radars[@]}" | grep -v timeout | median)
     R[$n,radar_key]=$(printf '%s\n' "${switches[@]}" | median)
     echo "expiry radar first frame (ms): ${radars[*]}; key 6 once loaded (ms): ${switches[*]}" >&2
+}
 
-    # Peak memory of a TUI start (until every item is loaded and drawn).
-    start_tui "$db" "/usr/bin/time -v -o $WORK/tui-time.txt"
-    wait_screen " $n items · sort" >/dev/null
-    sleep 0.5
-    quit_tui
-    sleep 0.5
-    R[$n,tui_rss]=$(max_rss_mb "$WORK/tui-time.txt")
-
-    # Idle CPU over IDLE_SECONDS once loaded.
+# Idle CPU over IDLE_SECONDS once loaded.
+bench_idle() {
+    local n=$1 db=$2 pid hz t0 t1
     start_tui "$db"
     wait_screen " $n items · sort" >/dev/null
     sleep 1
@@ -288,19 +287,11 @@ for n in "${SIZES[@]}"; do
     t1=$(cpu_ticks "$pid")
     quit_tui
     R[$n,idle]=$(awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$IDLE_SECONDS" 'BEGIN {printf "%.2f", 100 * d / hz / s}')
+}
 
-    # report --json over everything.
-    reps=()
-    for run in 1 2 3; do
-        t0=$(now_ns)
-        /usr/bin/time -v -o "$WORK/report-time.txt" "$BIN" --db "$db" report --json >/dev/null
-        reps+=($(( ($(now_ns) - t0) / 1000000 )))
-    done
-    R[$n,report]=$(printf '%s\n' "${reps[@]}" | median)
-    R[$n,report_rss]=$(max_rss_mb "$WORK/report-time.txt")
-
-    # audit verify: the chain, the replay of every event against the tables, the schema.
-    reps=()
+# audit verify: the chain, the replay of every event against the tables, the schema.
+bench_verify() {
+    local n=$1 db=$2 run t0 reps=()
     for run in 1 2 3; do
         t0=$(now_ns)
         /usr/bin/time -v -o "$WORK/verify-time.txt" "$BIN" --db "$db" audit verify >/dev/null
@@ -308,9 +299,12 @@ for n in "${SIZES[@]}"; do
     done
     R[$n,verify]=$(printf '%s\n' "${reps[@]}" | median)
     R[$n,verify_rss]=$(max_rss_mb "$WORK/verify-time.txt")
+}
 
-    # CSV import of n rows versus sqlite3's bare .import of the same file, taken in
-    # turns IMPORT_RUNS times each (the host's noise hits both alike); medians.
+# CSV import of $1 rows versus sqlite3's bare .import of the same file, taken in
+# turns IMPORT_RUNS times each (the host's noise hits both alike); medians.
+bench_import() {
+    local n=$1 csv imp raw cols run t0 a imports=() raws=() import_ns raw_ns
     csv=$WORK/import-$n.csv
     write_csv "$n" "$csv"
     imp=$WORK/import-$n.db
@@ -338,6 +332,68 @@ for n in "${SIZES[@]}"; do
     R[$n,import]=$(secs "$import_ns")
     R[$n,sqlite]=$(secs "$raw_ns")
     R[$n,ratio]=$(awk -v a="$import_ns" -v b="$raw_ns" 'BEGIN {printf "%.1fx", a / b}')
+}
+
+for n in "${SIZES[@]}"; do
+    echo "== $n items" >&2
+
+    # Starting an access review over the live access of one project, and certifying
+    # its standard access at once (each run on a fresh copy).
+    [ "$ONLY" != scale ] && bench_review "$n"
+    [ "$ONLY" = review ] && continue
+
+    db=$(dataset "$n")
+
+    # Time to the first frame (header with readiness %), to the tracker's first row
+    # (the first screenful is read with the header) and to the full tracker.
+    first=$(first_id "$db")
+    firsts=() rows=() fulls=()
+    for run in $(seq "$RUNS"); do
+        start_tui "$db"
+        firsts+=("$(wait_screen 'Ready .*[0-9]+%')")
+        rows+=("$(wait_screen "[> ] $first ")")
+        fulls+=("$(wait_screen " $n items · sort" 120000)")
+        quit_tui
+    done
+    R[$n,first]=$(printf '%s\n' "${firsts[@]}" | grep -v timeout | median)
+    R[$n,rows]=$(printf '%s\n' "${rows[@]}" | grep -v timeout | median)
+    R[$n,full]=$(printf '%s\n' "${fulls[@]}" | grep -v timeout | median)
+    echo "first frame (ms): ${firsts[*]}; first rows (ms): ${rows[*]}; tracker loaded (ms): ${fulls[*]}" >&2
+
+    [ "$ONLY" != scale ] && bench_radar "$n" "$db"
+
+    # Peak memory of a TUI start (until every item is loaded and drawn).
+    rm -f "$WORK/tui-time.txt"
+    start_tui "$db" "/usr/bin/time -v -o $WORK/tui-time.txt"
+    wait_screen " $n items · sort" 120000 >/dev/null
+    sleep 0.5
+    # GNU time writes its figures once the TUI has exited, which takes a moment with
+    # a million items to free: wait for them before the session goes.
+    tmux send-keys -t "$SESSION" q
+    for _ in $(seq 600); do
+        grep -q 'Maximum resident' "$WORK/tui-time.txt" 2>/dev/null && break
+        sleep 0.1
+    done
+    quit_tui
+    R[$n,tui_rss]=$(max_rss_mb "$WORK/tui-time.txt")
+
+    [ "$ONLY" != scale ] && bench_idle "$n" "$db"
+
+    # report --json over everything.
+    reps=()
+    for run in 1 2 3; do
+        t0=$(now_ns)
+        /usr/bin/time -v -o "$WORK/report-time.txt" "$BIN" --db "$db" report --json >/dev/null
+        reps+=($(( ($(now_ns) - t0) / 1000000 )))
+    done
+    R[$n,report]=$(printf '%s\n' "${reps[@]}" | median)
+    R[$n,report_rss]=$(max_rss_mb "$WORK/report-time.txt")
+    echo "report --json (ms): ${reps[*]}" >&2
+
+    [ "$ONLY" != scale ] && bench_verify "$n" "$db"
+
+    bench_import "$n"
+    rm -f "$db"
 done
 
 echo
@@ -359,6 +415,7 @@ printf '|%s|' "$(printf -- '-%.0s' $(seq 48))"
 for _ in "${SIZES[@]}"; do printf '%s|' "$(printf -- '-%.0s' $(seq 16))"; done
 echo
 row "TUI first frame, header with readiness (median)" first " ms"
+row "TUI tracker's first rows (median)" rows " ms"
 row "TUI tracker with every item (median)" full " ms"
 row "TUI expiry radar (pane 6) first frame (median)" radar " ms"
 row "TUI key 6 to the radar once loaded (median)" radar_key " ms"

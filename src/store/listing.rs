@@ -89,6 +89,11 @@ pub(super) const READINESS_OF_ONE: &str = "SELECT state, count(*) FROM items WHE
 pub(super) const READINESS_OF_ALL: &str = "SELECT state, count(*) FROM items WHERE ?1 IS NULL \
      AND project IN (SELECT key FROM projects) GROUP BY state";
 
+/// The approvals of one item's round (`?1` its row id, `?2` the round), through the
+/// index of `UNIQUE (item_id, round, login)`.
+pub(super) const APPROVALS_OF_ONE: &str = "SELECT item_id, login, capacity, conditions, at, round, terms \
+     FROM approvals WHERE item_id = ?1 AND round = ?2 ORDER BY id";
+
 impl Store {
     pub fn item(&self, id: &str) -> Result<Item> {
         load_item(&self.conn, id)
@@ -96,6 +101,21 @@ impl Store {
 
     /// Items matching `filter`, with blockers computed at the store's `now`.
     pub fn list_items(&self, filter: &ItemFilter) -> Result<Vec<ItemView>> {
+        self.list_items_up_to(filter, None)
+    }
+
+    /// The first `limit` items of one project or of all in (project, number) order,
+    /// with blockers as [`Store::list_items`] computes them: the TUI's first
+    /// screenful, read before the rest.
+    pub fn first_items(&self, project: Option<&str>, limit: usize) -> Result<Vec<ItemView>> {
+        let filter = ItemFilter {
+            project: project.map(str::to_string),
+            ..ItemFilter::default()
+        };
+        self.list_items_up_to(&filter, Some(limit))
+    }
+
+    fn list_items_up_to(&self, filter: &ItemFilter, limit: Option<usize>) -> Result<Vec<ItemView>> {
         let now = self.now();
         let projects: HashMap<String, Project> = self
             .projects()?
@@ -108,7 +128,10 @@ impl Store {
             .into_iter()
             .map(|p| (p.login.clone(), p))
             .collect();
-        let (sql, args) = items_query(filter);
+        let (mut sql, args) = items_query(filter);
+        if let Some(n) = limit {
+            sql.push_str(&format!(" LIMIT {n}"));
+        }
         let mut stmt = self.conn.prepare(&sql)?;
         // The views are built where the rows land and filtered in place: a second
         // vector of 100,000 items next to the first would double the peak memory.
@@ -121,7 +144,12 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        self.attach_approvals(&mut views, filter.project.as_deref())?;
+        match limit {
+            // A screenful: each item's approvals through their index, not a scan of
+            // every approval.
+            Some(_) => self.attach_approvals_of_each(&mut views)?,
+            None => self.attach_approvals(&mut views, filter.project.as_deref())?,
+        }
         views.retain_mut(|v| {
             let item = &v.item;
             let Some(p) = projects.get(&item.project) else {
@@ -212,6 +240,19 @@ impl Store {
         // Most items have one or two approvals; a push reserves room for four.
         for v in items.iter_mut() {
             v.item.approvals.shrink_to_fit();
+        }
+        Ok(())
+    }
+
+    /// The approvals of each item's current round, item by item (for a few items).
+    fn attach_approvals_of_each(&self, items: &mut [ItemView]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(APPROVALS_OF_ONE)?;
+        for v in items.iter_mut() {
+            let it = &mut v.item;
+            let mut rows = stmt.query(rusqlite::params![it.rowid, it.round])?;
+            while let Some(r) = rows.next()? {
+                it.approvals.push(rows::approval(r)?.1);
+            }
         }
         Ok(())
     }

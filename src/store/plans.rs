@@ -4,7 +4,9 @@
 //! a part is asked for.
 
 use super::lean::LEAN_SQL;
-use super::listing::{ItemFilter, READINESS_OF_ALL, READINESS_OF_ONE, items_query};
+use super::listing::{
+    APPROVALS_OF_ONE, ItemFilter, READINESS_OF_ALL, READINESS_OF_ONE, items_query,
+};
 use super::report::counters_sql;
 use super::schema::MEASURED_KINDS;
 use chrono::{DateTime, Utc};
@@ -64,10 +66,17 @@ fn the_tracker_reads_items_in_order_without_sorting() {
             project,
             ..Default::default()
         });
-        let p = plan(&conn, &sql);
-        assert!(p.contains("USING INDEX sqlite_autoindex_items_1"), "{p}");
-        assert!(!p.contains("TEMP B-TREE"), "{p}");
+        // The whole list, and the first screenful read before it.
+        for sql in [format!("{sql} LIMIT 200"), sql] {
+            let p = plan(&conn, &sql);
+            assert!(p.contains("USING INDEX sqlite_autoindex_items_1"), "{p}");
+            assert!(!p.contains("TEMP B-TREE"), "{p}");
+        }
     }
+    // The first screenful's approvals, item by item through their index.
+    let p = plan(&conn, APPROVALS_OF_ONE);
+    assert!(p.starts_with("SEARCH approvals USING INDEX"), "{p}");
+    assert!(p.contains("(item_id=? AND round=?)"), "{p}");
 }
 
 #[test]

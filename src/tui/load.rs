@@ -4,7 +4,7 @@
 //! assessed again.
 
 use super::app::App;
-use super::state::{Pane, StatusKind};
+use super::state::{Column, Filter, Pane, StatusKind};
 use super::views::{Stats, assess};
 use crate::domain::blockers;
 use crate::domain::extension;
@@ -18,6 +18,9 @@ use std::collections::HashMap;
 /// committed before it by as long as it waited for the write lock.
 const CHANGE_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
+/// Rows read before the other items: more than a terminal shows at once.
+const WINDOW_ROWS: usize = 200;
+
 impl App {
     /// The person, the projects and the header's figures, without the items.
     pub(super) fn load_header(&mut self) -> store::Result<()> {
@@ -25,12 +28,29 @@ impl App {
         self.data_version = self.store.data_version()?;
         self.load_people_and_projects()?;
         let (readiness, count) = self.store.readiness(self.scope.as_deref())?;
+        self.load_window()?;
         self.views.stats = Stats {
             readiness,
             start: self.start_shown(),
             ..Stats::default()
         };
         self.pending = Some(count);
+        Ok(())
+    }
+
+    /// The tracker's first screenful, read before the other items so that the first
+    /// frame shows rows. Only when the tracker opens in the table's own order (by id,
+    /// unfiltered): then its first rows are the first rows read. The header keeps the
+    /// aggregate's figures; the other panes wait for every item.
+    fn load_window(&mut self) -> store::Result<()> {
+        if self.sort != Column::Id || self.sort_reverse || self.filter != Filter::default() {
+            return Ok(());
+        }
+        let items = self.store.first_items(self.scope.as_deref(), WINDOW_ROWS)?;
+        self.views
+            .replace_items(items, self.now, self.store.settings());
+        self.views
+            .filter(&self.filter, self.sort, self.sort_reverse);
         Ok(())
     }
 

@@ -25,3 +25,4 @@ mod templates;
 mod tmux;
 mod undo;
 mod wide;
+mod window;

@@ -39,10 +39,11 @@ pub fn render(look: &Look<'_>, t: &Tracker<'_>, area: Rect, buf: &mut Buffer) {
     let mut title = vec![
         Span::styled(format!(" 1 {} ", Pane::Tracker.title()), theme.title),
         Span::styled(
-            if shown == total {
-                format!("{total} items")
-            } else {
-                format!("{shown} of {total} items")
+            match t.pending {
+                // The first screenful shows while the rest loads.
+                Some(n) => format!("loading {n} items…"),
+                None if shown == total => format!("{total} items"),
+                None => format!("{shown} of {total} items"),
             },
             theme.normal,
         ),
@@ -62,7 +63,7 @@ pub fn render(look: &Look<'_>, t: &Tracker<'_>, area: Rect, buf: &mut Buffer) {
     }
     title.push(Span::raw(" "));
     let block = pane_block(theme, Line::from(title));
-    if let Some(n) = t.pending {
+    if let Some(n) = t.pending.filter(|_| shown == 0) {
         return render_empty(area, buf, block, &format!("Loading {n} items…"), theme);
     }
     if shown == 0 {
