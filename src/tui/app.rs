@@ -59,6 +59,8 @@ pub struct App {
     pub(super) clipboard: Option<String>,
     /// The access reviews pane (loaded when it shows).
     pub(crate) reviews: ReviewPane,
+    /// The personal configuration: rebound keys, saved views.
+    pub(crate) personal: super::personal::Personal,
 }
 
 impl App {
@@ -98,6 +100,7 @@ impl App {
             picked: Vec::new(),
             clipboard: None,
             reviews: ReviewPane::default(),
+            personal: Default::default(),
         };
         app.load_header()?;
         Ok(app)
@@ -260,6 +263,9 @@ impl App {
             },
             project_actions: self.may_act_on_project(),
             may_delegate: self.may_delegate(),
+            keys: self.personal.keys.clone(),
+            views_defined: !self.personal.views.is_empty(),
+            view_shown: self.personal.view().is_some(),
             ..Facts::default()
         };
         self.review_facts(&mut facts);
@@ -346,6 +352,7 @@ impl App {
     pub(crate) fn visible_rows(&self, pane: Pane) -> usize {
         let extra = match pane {
             Pane::Blockers => 1,
+            Pane::Tracker => self.personal.bar_lines(),
             Pane::Reviews => super::panes::reviews::HEAD_LINES,
             _ => 0,
         };

@@ -113,4 +113,12 @@ pub enum Msg {
     ReviewCertifyStandard,
     /// Show the next (1) or previous (-1) review.
     ReviewCampaign(i8),
+    /// Show the next saved view over the tracker (after the last: every item).
+    NextView,
+    /// Show the previous saved view.
+    PrevView,
+    /// Save the tracker's filter as a view in the configuration file.
+    SaveView,
+    /// Remove the saved view shown from the configuration file.
+    RemoveView,
 }
