@@ -172,14 +172,17 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The file, as messages name it.
+    pub fn file_name(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| "the configuration".into(), |p| p.display().to_string())
+    }
+
     /// A one-line account of the problems, for a footer or a notice.
     pub fn problem_summary(&self) -> Option<String> {
         let first = self.problems.first()?;
-        let file = self
-            .path
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| "the configuration".into());
+        let file = self.file_name();
         let more = match self.problems.len() {
             1 => String::new(),
             n => format!(" (and {} more)", n - 1),

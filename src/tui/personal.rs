@@ -13,10 +13,12 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default)]
 pub struct Personal {
     pub keys: Arc<Overrides>,
+
     /// The saved views, then a "my work" view per role; empty without a configuration.
     pub views: Vec<ViewSpec>,
     /// The view chosen: 0 is every item, `n` is `views[n - 1]`.
     pub current: usize,
+
     /// Items per view (parallel to `views`), as of the last derive.
     pub counts: Vec<usize>,
     /// The file views are saved to.

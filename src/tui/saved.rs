@@ -43,11 +43,7 @@ impl App {
         let mut all: Vec<&Problem> = cfg.problems.iter().collect();
         all.extend(problems.iter());
         if let Some(first) = all.first() {
-            let file = cfg
-                .path
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "the configuration".into());
+            let file = cfg.file_name();
             let text = if cfg.problems.is_empty() {
                 format!("config {file}: {first}")
             } else {

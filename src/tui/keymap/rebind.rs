@@ -193,6 +193,10 @@ fn clashes(a: &Key, b: &Key) -> bool {
     a == b || a.matches(&ev)
 }
 
+/// One binding of the file: the table rows and contexts it replaces, and its keys
+/// with how they are written.
+type Wanted<'a> = (&'a KeySpec, Vec<(usize, Ctx)>, Vec<(Key, String)>);
+
 /// Lays the configuration's bindings over the key table. Returns the overrides and
 /// what could not be applied (unknown action or pane, a bad key, a conflict).
 pub fn resolve(specs: &[KeySpec]) -> (Overrides, Vec<Problem>) {
@@ -206,7 +210,7 @@ pub fn resolve(specs: &[KeySpec]) -> (Overrides, Vec<Problem>) {
         message,
     };
     // What each binding asks for: the rows and contexts it replaces, and its keys.
-    let mut wanted: Vec<(&KeySpec, Vec<(usize, Ctx)>, Vec<(Key, String)>)> = Vec::new();
+    let mut wanted: Vec<Wanted> = Vec::new();
     for spec in specs {
         let pane = match &spec.pane {
             None => None,
