@@ -287,6 +287,8 @@ pub fn resolve(specs: &[KeySpec]) -> (Overrides, Vec<Problem>) {
             .map_or_else(|| TABLE[row].keys.to_vec(), |o| o.keys.clone())
     };
     let mut dropped: Vec<usize> = Vec::new();
+    // (binding, its keys, the action already there, the panes), one problem each.
+    let mut clashed: Vec<(&KeySpec, String, String, Vec<String>)> = Vec::new();
     for (i, o) in rows.iter().enumerate() {
         let other = TABLE.iter().enumerate().find(|(r, b)| {
             *r != o.row
@@ -302,18 +304,26 @@ pub fn resolve(specs: &[KeySpec]) -> (Overrides, Vec<Problem>) {
                 .find(|(_, t, _)| t.contains(&(o.row, o.ctx)))
                 .map(|(s, _, _)| *s);
             if let Some(spec) = spec {
-                problems.push(problem(
-                    spec,
-                    format!(
-                        "{} is already {} in {}; this binding is not used there",
-                        o.shown,
-                        action_name(&b.msg),
-                        ctx_name(o.ctx)
-                    ),
-                ));
+                let (taken, pane) = (action_name(&b.msg), ctx_name(o.ctx));
+                match clashed
+                    .iter_mut()
+                    .find(|c| std::ptr::eq(c.0, spec) && c.1 == o.shown && c.2 == taken)
+                {
+                    Some(c) => c.3.push(pane),
+                    None => clashed.push((spec, o.shown.clone(), taken, vec![pane])),
+                }
             }
             dropped.push(i);
         }
+    }
+    for (spec, shown, taken, panes) in clashed {
+        problems.push(problem(
+            spec,
+            format!(
+                "{shown} is already {taken} in {}; this binding is not used there",
+                panes.join(", ")
+            ),
+        ));
     }
     let rows = rows
         .into_iter()
