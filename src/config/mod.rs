@@ -134,18 +134,18 @@ impl fmt::Display for Problem {
 pub struct Config {
     /// The file looked for (even when it does not exist), and why that one.
     pub path: Option<PathBuf>,
-    pub path_source: Source,
+    pub(crate) path_source: Source,
     /// Whether the file existed and was read.
-    pub found: bool,
-    pub theme: Setting<ThemeChoice>,
+    pub(crate) found: bool,
+    pub(crate) theme: Setting<ThemeChoice>,
     /// A chrono `strftime` format for calendar dates on screen.
-    pub date_format: Setting<String>,
+    pub(crate) date_format: Setting<String>,
     pub mouse: Setting<bool>,
     /// The default database (plain installations only).
-    pub database: Option<Setting<PathBuf>>,
-    pub keys: Vec<KeySpec>,
+    pub(crate) database: Option<Setting<PathBuf>>,
+    pub(crate) keys: Vec<KeySpec>,
     pub views: Vec<ViewSpec>,
-    pub views_source: Source,
+    pub(crate) views_source: Source,
     /// Why the file was not used (the values above are then the defaults).
     pub problems: Vec<Problem>,
 }

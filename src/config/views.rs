@@ -36,23 +36,23 @@ impl Work {
 pub struct ViewSpec {
     pub name: String,
     /// The tracker's filter syntax (words, `state:`, `flag:`, `is:blocked`).
-    pub query: Option<String>,
-    pub states: Vec<State>,
+    pub(crate) query: Option<String>,
+    pub(crate) states: Vec<State>,
     /// Every flag listed must be set.
-    pub flags: Vec<Flag>,
-    pub project: Option<String>,
+    pub(crate) flags: Vec<Flag>,
+    pub(crate) project: Option<String>,
     /// An approval owner's login; `@me` means "waits on my decision".
-    pub approver: Option<String>,
+    pub(crate) approver: Option<String>,
     /// Blocker reason codes; any one of them.
-    pub blockers: Vec<String>,
+    pub(crate) blockers: Vec<String>,
     /// Temporary access or an exception ending within this many days (or ended).
-    pub expiring_within_days: Option<u32>,
+    pub(crate) expiring_within_days: Option<u32>,
     /// Blocking for longer than this many days.
-    pub blocked_over_days: Option<u32>,
+    pub(crate) blocked_over_days: Option<u32>,
     /// A "my work" view.
-    pub work: Option<Work>,
+    pub(crate) work: Option<Work>,
     /// The line of its `[[views]]` header (0 for a built-in view).
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 /// The views a person has before configuring any.

@@ -12,17 +12,17 @@ use std::sync::Arc;
 /// What the screen keeps of the configuration.
 #[derive(Debug, Clone, Default)]
 pub struct Personal {
-    pub keys: Arc<Overrides>,
+    pub(crate) keys: Arc<Overrides>,
 
     /// The saved views, then a "my work" view per role; empty without a configuration.
-    pub views: Vec<ViewSpec>,
+    pub(crate) views: Vec<ViewSpec>,
     /// The view chosen: 0 is every item, `n` is `views[n - 1]`.
-    pub current: usize,
+    pub(crate) current: usize,
 
     /// Items per view (parallel to `views`), as of the last derive.
-    pub counts: Vec<usize>,
+    pub(crate) counts: Vec<usize>,
     /// The file views are saved to.
-    pub path: Option<PathBuf>,
+    pub(crate) path: Option<PathBuf>,
 }
 
 impl Personal {
