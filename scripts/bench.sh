@@ -30,7 +30,8 @@
 #              instead of building one), REVIEW_LIVE (live items of the reviewed
 #              project, default 10000, at most N), ONLY=review (measure reviews only),
 #              ONLY=templates (measure templates only), ONLY=scale (the measures
-#              that grow with N: no templates, reviews, radar, idle CPU or audit verify).
+#              that grow with N: no templates, reviews, radar, idle CPU or audit verify),
+#              ONLY=config (the personal configuration: reading it, the TUI with saved views).
 #
 # Data sets are generated once with `accessdesk demo --scale N` and cached under
 # $CARGO_TARGET_DIR/bench-data/scale-N-seedS.db; every measurement works on a copy.
@@ -219,14 +220,64 @@ bench_templates() {
         "$(printf '%s\n' "${checks[@]}" | median)"
     echo
 }
-[ "$ONLY" != scale ] && bench_templates
-[ "$ONLY" = templates ] && exit 0
+[ "${ONLY:-}" != scale ] && [ "${ONLY:-}" != config ] && bench_templates
+[ "${ONLY:-}" = templates ] && exit 0
 
 # The tracker's first row once loaded: the first item in id order of a listed project.
 first_id() {
     sqlite3 "$1" "SELECT project || '-' || number FROM items \
         WHERE project IN (SELECT key FROM projects) ORDER BY project, number LIMIT 1;"
 }
+
+# Personal configuration: reading it, and the TUI with saved views defined. The read
+# is timed as the whole `config show` process (an upper bound: it also starts the
+# process and prints), next to `--version` (the process alone); the TUI's first frame
+# and its full tracker with the default views and six more, whose counts are worked
+# out once the items are loaded.
+us_since() { echo $(( ($(now_ns) - $1) / 1000 )); }
+config_with_views() {
+    cat "$ROOT/assets/config.toml"
+    for q in stripe "state:req flag:priv" "is:blocked" wordpress "flag:temp" "state:verified"; do
+        printf '\n[[views]]\nname = "%s"\nquery = "%s"\n' "$q" "$q"
+    done
+}
+bench_config() {
+    local n=$1 db cfg=$WORK/config.toml i t0 reads=() bare=() firsts=() fulls=() counted=()
+    config_with_views >"$cfg"
+    db=$(dataset "$n")
+    for i in $(seq 21); do
+        t0=$(now_ns)
+        "$BIN" --config "$cfg" --db "$db" config show >/dev/null
+        reads+=("$(us_since "$t0")")
+        t0=$(now_ns)
+        "$BIN" --version >/dev/null
+        bare+=("$(us_since "$t0")")
+    done
+    for i in $(seq "$RUNS"); do
+        start_tui "$db" "env ACCESSDESK_CONFIG=$cfg"
+        firsts+=("$(wait_screen 'Ready .*[0-9]+%')")
+        fulls+=("$(wait_screen " $n items · sort")")
+        counted+=("$(wait_screen "All $n")")
+        quit_tui
+    done
+    echo "config show (µs): ${reads[*]}; --version (µs): ${bare[*]}" >&2
+    echo "with views: first frame (ms): ${firsts[*]}; tracker (ms): ${fulls[*]}; view counts (ms): ${counted[*]}" >&2
+    echo "| personal configuration, $n items (median)      |                |"
+    echo "|------------------------------------------------|----------------|"
+    # The least of 21 runs is the one least disturbed by other work on the host.
+    printf '| %-46s | %11s µs |\n' "config show, whole process (median)" "$(printf '%s\n' "${reads[@]}" | median)"
+    printf '| %-46s | %11s µs |\n' "config show, whole process (least)" "$(printf '%s\n' "${reads[@]}" | sort -n | head -1)"
+    printf '| %-46s | %11s µs |\n' "--version, whole process (median)" "$(printf '%s\n' "${bare[@]}" | median)"
+    printf '| %-46s | %11s µs |\n' "--version, whole process (least)" "$(printf '%s\n' "${bare[@]}" | sort -n | head -1)"
+    printf '| %-46s | %11s ms |\n' "TUI first frame with 10 saved views" "$(printf '%s\n' "${firsts[@]}" | median)"
+    printf '| %-46s | %11s ms |\n' "TUI tracker with every item, views defined" "$(printf '%s\n' "${fulls[@]}" | median)"
+    printf '| %-46s | %11s ms |\n' "TUI view tabs counted" "$(printf '%s\n' "${counted[@]}" | median)"
+    echo
+}
+if [ "${ONLY:-}" = config ]; then
+    for n in "${SIZES[@]}"; do bench_config "$n"; done
+    exit 0
+fi
 
 declare -A R
 

@@ -4,6 +4,7 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod exchange;

@@ -19,6 +19,9 @@ pub struct Cli {
     /// Print machine-readable JSON instead of text
     #[arg(long, global = true)]
     pub json: bool,
+    /// Personal configuration file (TOML: theme, keys, date format, mouse, saved views) [default: ACCESSDESK_CONFIG, else config.toml in the per-user config folder]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -67,6 +70,9 @@ pub enum Command {
     /// This host's installation: is it guarded?
     #[command(subcommand)]
     Host(HostCmd),
+    /// Your personal configuration (presentation only): show what is in effect, write the default
+    #[command(subcommand)]
+    Config(super::personal::ConfigCmd),
 }
 
 #[derive(Debug, Subcommand)]

@@ -18,6 +18,7 @@ mod host;
 mod items;
 mod nudge;
 mod output;
+mod personal;
 mod project;
 mod review;
 mod safe_json;
@@ -134,11 +135,13 @@ impl From<crate::domain::Refusal> for Failure {
     }
 }
 
-/// Where the database is: --db, then ACCESSDESK_DB (clap reads both), then the default.
-fn db_path(cli: &Cli) -> Result<PathBuf, Failure> {
-    match &cli.db {
-        Some(p) => Ok(p.clone()),
-        None => store::default_path().ok_or_else(|| {
+/// Where the database is: --db, then ACCESSDESK_DB (clap reads both), then the
+/// personal configuration, then the default.
+fn db_path(cli: &Cli, config: &crate::config::Config) -> Result<PathBuf, Failure> {
+    match (&cli.db, &config.database) {
+        (Some(p), _) => Ok(p.clone()),
+        (None, Some(d)) => Ok(d.value.clone()),
+        (None, None) => store::default_path().ok_or_else(|| {
             Failure::Error(
                 "cannot find a home folder for the default database; pass --db PATH".into(),
             )
@@ -176,6 +179,17 @@ fn with_notices(mut s: Store) -> Result<Store, Failure> {
 fn dispatch(cli: Cli) -> CmdResult {
     let json = cli.json;
     let start = host::start(&cli)?;
+    // Read now, after a guarded installation gave its group up: as the person.
+    let config = crate::config::load(cli.config.as_deref());
+    personal::keep(&config);
+    let guarded = matches!(start, host::Start::Guarded { .. });
+    let config_cmd = matches!(cli.command, Some(Command::Config(_)));
+    if guarded
+        && !config_cmd
+        && let Some(f) = personal::guarded_database(&config)
+    {
+        return Err(f);
+    }
     let path = match &start {
         host::Start::Guarded { path, init } => {
             if let Some(done) = init {
@@ -184,7 +198,14 @@ fn dispatch(cli: Cli) -> CmdResult {
             path.clone()
         }
         host::Start::Check(_) => PathBuf::new(),
-        host::Start::Plain => db_path(&cli)?,
+        host::Start::Plain if config_cmd => db_path(&cli, &config).unwrap_or_default(),
+        host::Start::Plain => db_path(&cli, &config)?,
+    };
+    let db_source = match (&cli.db, &config.database) {
+        _ if guarded => crate::config::Source::Default,
+        (Some(_), _) => personal::db_source(),
+        (None, Some(d)) => d.source.clone(),
+        (None, None) => crate::config::Source::Default,
     };
     match cli.command {
         Some(Command::Host(c)) => host::command(c, start, json),
@@ -203,5 +224,9 @@ fn dispatch(cli: Cli) -> CmdResult {
         Some(Command::System(c)) => catalogue::command(&path, c, json),
         Some(Command::Template(c)) => template::command(&path, c, json),
         Some(Command::Audit(c)) => setup::audit(&path, c, json),
+        Some(Command::Config(c)) => {
+            let db = (!path.as_os_str().is_empty()).then(|| (path.clone(), db_source));
+            personal::command(c, &config, db, guarded, json)
+        }
     }
 }

@@ -25,7 +25,8 @@ pub fn open_tui(path: &Path) -> CmdResult {
 }
 
 fn run_tui(store: Store) -> CmdResult {
-    crate::tui::run(store, crate::tui::Options::default())
+    let config = super::personal::loaded();
+    crate::tui::run_with(store, crate::tui::Options::default(), config.as_ref())
         .map_err(|e| Failure::Error(format!("{e:#}")))
 }
 

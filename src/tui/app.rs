@@ -61,6 +61,8 @@ pub struct App {
     pub(crate) reviews: ReviewPane,
     /// The decision just made, while it may be undone.
     pub(crate) undo: Option<super::state::Ticket>,
+    /// The personal configuration: rebound keys, saved views.
+    pub(crate) personal: super::personal::Personal,
 }
 
 impl App {
@@ -101,6 +103,7 @@ impl App {
             clipboard: None,
             reviews: ReviewPane::default(),
             undo: None,
+            personal: Default::default(),
         };
         app.load_header()?;
         Ok(app)
@@ -270,6 +273,9 @@ impl App {
             project_actions: self.may_act_on_project(),
             may_delegate: self.may_delegate(),
             undo: self.may_undo(),
+            keys: self.personal.keys.clone(),
+            views_defined: !self.personal.views.is_empty(),
+            view_shown: self.personal.view().is_some(),
             ..Facts::default()
         };
         self.review_facts(&mut facts);
@@ -356,6 +362,7 @@ impl App {
     pub(crate) fn visible_rows(&self, pane: Pane) -> usize {
         let extra = match pane {
             Pane::Blockers => 1,
+            Pane::Tracker => self.personal.bar_lines(),
             Pane::Reviews => super::panes::reviews::HEAD_LINES,
             _ => 0,
         };

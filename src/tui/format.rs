@@ -24,7 +24,31 @@ pub fn clean_block(s: &str) -> Cow<'_, str> {
 
 // Widths, cutting, wrapping, ages and dates are the shared presentation's, so the
 // screen and the command line measure and word them alike.
-pub use crate::present::{age, cut as truncate, date, days_relative, width, wrap};
+pub use crate::present::{age, cut as truncate, days_relative, width, wrap};
+
+thread_local! {
+    /// The personal date format (`None`: the ISO form every output uses). Kept per
+    /// thread: the screen is drawn on the thread that runs its app.
+    static DATE_FORMAT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets the date format of calendar dates on screen (already checked by the
+/// configuration); the default ISO form clears it.
+pub fn set_date_format(f: &str) {
+    let f = (f != crate::config::DEFAULT_DATE_FORMAT).then(|| f.to_string());
+    DATE_FORMAT.with(|d| *d.borrow_mut() = f);
+}
+
+/// A calendar date as the person chose to read dates, or nothing.
+pub fn date(d: Option<chrono::NaiveDate>) -> String {
+    let Some(d) = d else {
+        return String::new();
+    };
+    DATE_FORMAT.with(|f| match f.borrow().as_deref() {
+        Some(f) => d.format(f).to_string(),
+        None => crate::present::date(Some(d)),
+    })
+}
 
 /// `now - since`, as an age.
 pub fn age_since(since: DateTime<Utc>, now: DateTime<Utc>) -> String {

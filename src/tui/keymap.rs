@@ -75,11 +75,21 @@ pub struct Facts {
     pub may_delegate: bool,
     /// The decision just made may still be undone (`u`).
     pub undo: bool,
+    /// Saved views are configured; one of them is shown over the tracker.
+    pub views_defined: bool,
+    pub view_shown: bool,
+    /// Keys the personal configuration rebound (see `rebind`).
+    pub keys: std::sync::Arc<rebind::Overrides>,
 }
 
 impl Facts {
     pub fn may(&self, kind: ActionKind) -> bool {
         self.allowed.contains(&kind)
+    }
+
+    /// How a row's keys are written in `ctx` (as rebound, if they were).
+    pub fn shown(&self, b: &'static Binding, ctx: Ctx) -> &str {
+        self.keys.shown(b, ctx)
     }
 }
 
@@ -90,7 +100,7 @@ pub struct Key {
     pub ctrl: bool,
 }
 
-const fn ch(c: char) -> Key {
+pub(crate) const fn ch(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         ctrl: false,
@@ -167,14 +177,15 @@ impl Binding {
     }
 }
 
+pub mod rebind;
 mod table;
 pub use table::TABLE;
 
-/// The bindings that work in `ctx` right now.
+/// The bindings that work in `ctx` right now (and still have a key there).
 pub fn active(facts: &Facts, ctx: Ctx) -> impl Iterator<Item = &'static Binding> + '_ {
     TABLE
         .iter()
-        .filter(move |b| b.ctx.contains(&ctx) && (b.when)(facts))
+        .filter(move |b| b.ctx.contains(&ctx) && (b.when)(facts) && !facts.keys.unbound(b, ctx))
 }
 
 /// The footer: bindings valid now, in footer order.
@@ -192,8 +203,13 @@ pub fn lookup(facts: &Facts, ev: &KeyEvent) -> Option<Msg> {
     }
     let ctx = facts.ctx;
     let mut refused = None;
-    for b in TABLE.iter().filter(|b| b.ctx.contains(&ctx)) {
-        if !b.keys.iter().any(|k| k.matches(ev)) {
+    for (row, b) in TABLE
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.ctx.contains(&ctx))
+    {
+        let keys = facts.keys.keys(row, ctx).unwrap_or(b.keys);
+        if !keys.iter().any(|k| k.matches(ev)) {
             continue;
         }
         if (b.when)(facts) {

@@ -235,6 +235,7 @@ impl App {
         self.derive_expiring();
         let start = self.start_shown();
         self.views.derive_stats(start);
+        self.derive_saved();
         self.views.unsort();
         self.apply_filter();
     }

@@ -23,9 +23,11 @@ mod layout;
 mod load;
 mod msg;
 mod panes;
+mod personal;
 mod projects;
 mod query;
 mod reviews;
+mod saved;
 mod state;
 mod templates;
 mod term;
@@ -79,7 +81,20 @@ const LOCK_WAIT: Duration = Duration::from_secs(5);
 
 /// Runs the TUI on the terminal until the person quits, a stop signal arrives or the
 /// terminal goes away. The caller has installed color-eyre.
-pub fn run(mut store: Store, opts: Options) -> color_eyre::Result<()> {
+pub fn run(store: Store, opts: Options) -> color_eyre::Result<()> {
+    run_with(store, opts, None)
+}
+
+/// [`run`] with the personal configuration: its theme, keys, date format, mouse
+/// setting and saved views; its problems show in the status line.
+pub fn run_with(
+    mut store: Store,
+    mut opts: Options,
+    config: Option<&crate::config::Config>,
+) -> color_eyre::Result<()> {
+    if let Some(cfg) = config {
+        opts.mouse |= cfg.mouse.value;
+    }
     if std::env::var_os("ACCESSDESK_LOCK_WAIT").is_none() {
         store.set_lock_wait(LOCK_WAIT);
     }
@@ -93,6 +108,9 @@ pub fn run(mut store: Store, opts: Options) -> color_eyre::Result<()> {
     // error prints normally; the items follow right after the first frame.
     let mut app =
         App::start(store, Theme::detect()).wrap_err("cannot load the data for the screen")?;
+    if let Some(cfg) = config {
+        app.apply_config(cfg);
+    }
     let tty = term::Tty::open().wrap_err("accessdesk needs a terminal (no /dev/tty)")?;
     term::install_signal_handlers();
     let mut terminal = ratatui::try_init().wrap_err("cannot set up the terminal")?;

@@ -129,4 +129,12 @@ pub enum Msg {
     Undo,
     /// The time to undo the last decision ran out.
     UndoExpired,
+    /// Show the next saved view over the tracker (after the last: every item).
+    NextView,
+    /// Show the previous saved view.
+    PrevView,
+    /// Save the tracker's filter as a view in the configuration file.
+    SaveView,
+    /// Remove the saved view shown from the configuration file.
+    RemoveView,
 }

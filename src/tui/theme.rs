@@ -10,6 +10,8 @@ use ratatui::style::{Color, Modifier, Style};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Palette {
     TrueColor,
+    /// The 256-colour cube (asked for in the personal configuration).
+    Ansi256,
     Ansi16,
     Mono,
 }
@@ -83,6 +85,27 @@ impl Theme {
             warning: rgb(240, 160, 60).add_modifier(Modifier::BOLD),
             title: rgb(120, 180, 240).add_modifier(Modifier::BOLD),
             key: rgb(120, 200, 230).add_modifier(Modifier::BOLD),
+        }
+    }
+
+    /// The truecolor roles in the xterm 256-colour palette, for terminals (and tmux
+    /// set-ups) that have 256 colours but no truecolor.
+    pub fn ansi256() -> Theme {
+        let ix = |i| Style::new().fg(Color::Indexed(i));
+        Theme {
+            palette: Palette::Ansi256,
+            normal: Style::new(),
+            blocked: ix(203).add_modifier(Modifier::BOLD),
+            ready: ix(78),
+            pending: ix(179),
+            privileged: ix(177).add_modifier(Modifier::BOLD),
+            selected: Style::new()
+                .bg(Color::Indexed(24))
+                .add_modifier(Modifier::BOLD),
+            muted: ix(245),
+            warning: ix(215).add_modifier(Modifier::BOLD),
+            title: ix(111).add_modifier(Modifier::BOLD),
+            key: ix(117).add_modifier(Modifier::BOLD),
         }
     }
 

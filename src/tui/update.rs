@@ -105,6 +105,10 @@ impl App {
                 self.apply_filter();
             }
             Msg::CycleProject => self.cycle_project(),
+            Msg::NextView => self.step_view(1),
+            Msg::PrevView => self.step_view(-1),
+            Msg::SaveView => self.save_view(),
+            Msg::RemoveView => self.remove_view(),
             Msg::NewItem => self.new_item(),
             Msg::Act(kind) => self.start_move(kind, false),
             Msg::ApproveWithConditions => self.start_move(ActionKind::Approve, true),

@@ -104,6 +104,25 @@ impl Widget for &App {
             Some(d) => panes::detail::render(&look, app.subject(d), d, a.body, buf),
             None => match app.pane {
                 Pane::Tracker => {
+                    let mut body = a.body;
+                    let bar = app.personal.bar_lines();
+                    if bar > 0 && body.height > bar {
+                        let line = Rect {
+                            height: bar,
+                            ..body
+                        };
+                        widgets::viewbar::render(
+                            &app.theme,
+                            &app.saved_views(),
+                            Some(app.views.items().len()),
+                            app.pending.is_some(),
+                            app.personal.current,
+                            line,
+                            buf,
+                        );
+                        body.y += bar;
+                        body.height -= bar;
+                    }
                     let t = panes::tracker::Tracker {
                         views: &app.views,
                         cursor: cursor(Pane::Tracker),
@@ -118,7 +137,7 @@ impl Widget for &App {
                             app.can_add(),
                         ),
                     };
-                    panes::tracker::render(&look, &t, a.body, buf)
+                    panes::tracker::render(&look, &t, body, buf)
                 }
                 Pane::Queue => {
                     let why = super::empty::queue(app.me.as_ref(), app.scope.as_deref());

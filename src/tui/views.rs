@@ -67,6 +67,8 @@ pub struct Views {
     pub query_problem: Option<String>,
     /// Ids of the tasks each item holds up.
     pub tasks_by_item: HashMap<String, Vec<String>>,
+    /// The items of the saved view in force (by index), when one is.
+    pub view_mask: Option<Vec<bool>>,
 }
 
 /// Riskiest first, in the order of the item's badges (privileged, shared credential,
@@ -156,6 +158,11 @@ impl Views {
 
     pub fn get(&self, ix: usize) -> Option<&ItemView> {
         self.items.get(ix)
+    }
+
+    /// The search text of item `ix` (what the filter's words are looked for in).
+    pub fn haystack(&self, ix: usize) -> &str {
+        self.haystacks.get(ix)
     }
 
     pub fn index_of(&self, rowid: i64) -> Option<usize> {
@@ -351,12 +358,15 @@ impl Views {
         let state = filter.state;
         let items = &self.items;
         let hay = &self.haystacks;
+        let mask = self.view_mask.as_deref();
         self.tracker = self
             .order
             .iter()
             .copied()
             .filter(|&i| {
-                state.is_none_or(|s| items[i].item.state == s) && q.matches(&items[i], hay.get(i))
+                mask.is_none_or(|m| m.get(i).copied().unwrap_or(false))
+                    && state.is_none_or(|s| items[i].item.state == s)
+                    && q.matches(&items[i], hay.get(i))
             })
             .collect();
         self.query_problem = q.problem;

@@ -8,6 +8,7 @@ mod common;
 mod approvals;
 mod bounded;
 mod catalogue;
+mod config;
 mod csv;
 mod csv_roundtrip;
 mod decide;

@@ -199,8 +199,8 @@ fn sections(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> [Vec<Lin
     b.field(
         "Needed by",
         &match (f.needed_by, nb) {
-            (Some(d), _) => d.format("%Y-%m-%d").to_string(),
-            (None, Some(d)) => format!("{} (project start)", d.format("%Y-%m-%d")),
+            (Some(d), _) => format::date(Some(d)),
+            (None, Some(d)) => format!("{} (project start)", format::date(Some(d))),
             _ => "—".into(),
         },
         l,

@@ -73,21 +73,22 @@ pub fn status_lines(text: &str, width: u16) -> Vec<String> {
     format::wrap(text, usize::from(width.saturating_sub(1)).max(1))
 }
 
-fn key_spans(t: &Theme, b: &Binding) -> Vec<Span<'static>> {
+fn key_spans(t: &Theme, facts: &Facts, b: &'static Binding) -> Vec<Span<'static>> {
     vec![
-        Span::styled(b.shown.to_string(), t.key),
+        Span::styled(facts.shown(b, facts.ctx).to_string(), t.key),
         Span::styled(format!(" {}", b.label), t.normal),
     ]
 }
 
 pub fn render_footer(t: &Theme, facts: &Facts, area: Rect, buf: &mut Buffer) {
     let all = keymap::footer(facts, facts.ctx);
-    let (tail, head): (Vec<&Binding>, Vec<&Binding>) = all
+    let (tail, head): (Vec<&'static Binding>, Vec<&'static Binding>) = all
         .into_iter()
         .partition(|b| b.footer.is_some_and(|r| r >= 90));
     let width = usize::from(area.width);
     let sep = "  ";
-    let width_of = |b: &Binding| format::width(b.shown) + 1 + format::width(b.label);
+    let width_of =
+        |b: &'static Binding| format::width(facts.shown(b, facts.ctx)) + 1 + format::width(b.label);
     let tail_w: usize = tail.iter().map(|b| width_of(b) + sep.len()).sum();
     let mut spans: Vec<Span> = vec![Span::raw(" ")];
     let mut used = 1;
@@ -96,12 +97,12 @@ pub fn render_footer(t: &Theme, facts: &Facts, area: Rect, buf: &mut Buffer) {
         if used + w + tail_w > width {
             break;
         }
-        spans.extend(key_spans(t, b));
+        spans.extend(key_spans(t, facts, b));
         spans.push(Span::raw(sep));
         used += w;
     }
     for b in tail {
-        spans.extend(key_spans(t, b));
+        spans.extend(key_spans(t, facts, b));
         spans.push(Span::raw(sep));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);

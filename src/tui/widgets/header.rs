@@ -107,7 +107,7 @@ pub fn render(look: &Look<'_>, h: &Header<'_>, area: Rect, buf: &mut Buffer) {
                 format!("{key} ")
             };
             let date_text = if width >= 110 {
-                format!(" {}", date.format("%Y-%m-%d"))
+                format!(" {}", crate::tui::format::date(Some(*date)))
             } else {
                 String::new()
             };

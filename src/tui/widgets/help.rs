@@ -39,14 +39,14 @@ pub fn lines(t: &Theme, facts: &Facts, screen_width: u16) -> Vec<Line<'static>> 
     let rows: Vec<_> = keymap::active(facts, ctx).collect();
     let key_w = rows
         .iter()
-        .map(|b| b.shown.chars().count())
+        .map(|b| facts.shown(b, ctx).chars().count())
         .max()
         .unwrap_or(4);
     let room = usize::from(width).saturating_sub(key_w + 2).max(10);
     for b in rows {
         // Long descriptions wrap under themselves, not under the key.
         for (i, part) in format::wrap(b.help, room).into_iter().enumerate() {
-            let key = if i == 0 { b.shown } else { "" };
+            let key = if i == 0 { facts.shown(b, ctx) } else { "" };
             out.push(Line::from(vec![
                 Span::styled(format!("{key:>key_w$}  "), t.key),
                 Span::styled(part, t.normal),
@@ -79,7 +79,7 @@ pub fn lines(t: &Theme, facts: &Facts, screen_width: u16) -> Vec<Line<'static>> 
     }
     out.push(Line::default());
     let own: Vec<String> = keymap::active(facts, Ctx::Help)
-        .map(|b| format!("{} {}", b.shown, b.label))
+        .map(|b| format!("{} {}", facts.shown(b, Ctx::Help), b.label))
         .collect();
     for part in format::wrap(
         &format!("In this help: {}", own.join(" · ")),

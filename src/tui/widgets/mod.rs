@@ -7,6 +7,7 @@ pub mod footer;
 pub mod form;
 pub mod header;
 pub mod help;
+pub mod viewbar;
 
 /// Clears `area` and draws a popup's border there, titled; returns the space inside.
 pub fn popup(

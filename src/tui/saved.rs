@@ -1,0 +1,345 @@
+//! Saved views over the tracker: which items each holds (counted when the items are
+//! derived, never while drawing), switching between them (`[` and `]`), saving the
+//! tracker's filter as a view (`V`) and removing the view shown (`Z`). What a person
+//! may grant, verify or revoke, and whose decision an item waits on, is the domain's
+//! to say: a "my work" view asks `machine::guard` and the approval queue.
+
+use super::app::App;
+use super::personal::{self, Personal};
+use super::query::Query;
+use super::state::{Pane, StatusKind};
+use crate::config::{Config, Problem, ViewSpec, Work};
+use crate::domain::machine::{self, ActionKind};
+use crate::domain::{Capacity, State, blockers, expiry};
+use chrono::{Duration, NaiveDate};
+use std::collections::HashMap;
+
+/// What one view asks, prepared once for a pass over every item.
+struct Prepared<'a> {
+    spec: &'a ViewSpec,
+    query: Option<Query>,
+}
+
+impl App {
+    /// Takes the personal configuration: theme, keys, date format, views. Returns the
+    /// problems found while applying it (a key conflict, an unknown action), which are
+    /// also shown in the status line with the file's own problems.
+    pub fn apply_config(&mut self, cfg: &Config) -> Vec<Problem> {
+        self.theme = personal::theme(cfg.theme.value);
+        super::format::set_date_format(&cfg.date_format.value);
+        let (keys, problems) = personal::keys(cfg);
+        let roles = self
+            .me
+            .as_ref()
+            .map(|p| p.roles.clone())
+            .unwrap_or_default();
+        self.personal = Personal {
+            keys,
+            views: personal::views_for(cfg, &roles),
+            current: 0,
+            counts: Vec::new(),
+            path: cfg.path.clone(),
+        };
+        let mut all: Vec<&Problem> = cfg.problems.iter().collect();
+        all.extend(problems.iter());
+        if let Some(first) = all.first() {
+            let file = cfg.file_name();
+            let text = if cfg.problems.is_empty() {
+                format!("config {file}: {first}")
+            } else {
+                cfg.problem_summary().unwrap_or_default()
+            };
+            self.set_status(StatusKind::Refused, text);
+        }
+        if !self.loading() {
+            self.rederive();
+        }
+        problems
+    }
+
+    /// The saved views and the item count of each (for tests and the bar).
+    pub fn saved_views(&self) -> Vec<(String, usize)> {
+        self.personal
+            .views
+            .iter()
+            .zip(
+                self.personal
+                    .counts
+                    .iter()
+                    .copied()
+                    .chain(std::iter::repeat(0)),
+            )
+            .map(|(v, n)| (v.name.clone(), n))
+            .collect()
+    }
+
+    /// Counts every view's items and marks the items of the one in force for the
+    /// tracker's filter.
+    pub(super) fn derive_saved(&mut self) {
+        if self.personal.views.is_empty() {
+            self.views.view_mask = None;
+            return;
+        }
+        let today: HashMap<&str, NaiveDate> = self
+            .projects
+            .iter()
+            .map(|p| (p.key.as_str(), blockers::today(p, self.now)))
+            .collect();
+        let waiting: HashMap<usize, Capacity> = self
+            .views
+            .queue
+            .iter()
+            .map(|e| (e.ix, e.capacity))
+            .collect();
+        let prepared: Vec<Prepared> = self
+            .personal
+            .views
+            .iter()
+            .map(|spec| Prepared {
+                spec,
+                query: spec.query.as_deref().map(Query::parse),
+            })
+            .collect();
+        let current = self.personal.current.checked_sub(1);
+        let n = self.views.items().len();
+        let mut counts = vec![0usize; prepared.len()];
+        let mut mask = current.map(|_| vec![false; n]);
+        for ix in 0..n {
+            for (vi, p) in prepared.iter().enumerate() {
+                if self.holds(p, ix, &today, &waiting) {
+                    counts[vi] += 1;
+                    if Some(vi) == current
+                        && let Some(m) = mask.as_mut()
+                    {
+                        m[ix] = true;
+                    }
+                }
+            }
+        }
+        self.personal.counts = counts;
+        self.views.view_mask = mask;
+    }
+
+    /// Whether item `ix` is in the view.
+    fn holds(
+        &self,
+        p: &Prepared,
+        ix: usize,
+        today: &HashMap<&str, NaiveDate>,
+        waiting: &HashMap<usize, Capacity>,
+    ) -> bool {
+        let Some(v) = self.views.get(ix) else {
+            return false;
+        };
+        let (s, it) = (p.spec, &v.item);
+        if !s.states.is_empty() && !s.states.contains(&it.state) {
+            return false;
+        }
+        if s.project.as_ref().is_some_and(|k| *k != it.project) {
+            return false;
+        }
+        if !s.flags.is_empty() {
+            let have = it.flags();
+            if !s.flags.iter().all(|f| have.contains(f)) {
+                return false;
+            }
+        }
+        if !s.blockers.is_empty()
+            && !v
+                .reasons
+                .iter()
+                .any(|r| s.blockers.iter().any(|b| b == r.code()))
+        {
+            return false;
+        }
+        match s.approver.as_deref() {
+            Some("@me") if !waiting.contains_key(&ix) => return false,
+            Some(a) if a != "@me" && !it.fields.approver.eq_ignore_ascii_case(a) => return false,
+            _ => {}
+        }
+        if let Some(days) = s.expiring_within_days {
+            let Some(t) = today.get(it.project.as_str()) else {
+                return false;
+            };
+            if expiry::entry(it, *t, i64::from(days)).is_none() {
+                return false;
+            }
+        }
+        if let Some(days) = s.blocked_over_days {
+            let old = v
+                .blocked_since
+                .is_some_and(|since| self.now - since > Duration::days(i64::from(days)));
+            if !v.blocking() || !old {
+                return false;
+            }
+        }
+        if let Some(w) = s.work
+            && !self.is_work(w, ix, waiting)
+        {
+            return false;
+        }
+        if let Some(q) = &p.query
+            && !q.matches(v, self.views.haystack(ix))
+        {
+            return false;
+        }
+        true
+    }
+
+    /// Whether item `ix` is the person's work in that role (the domain decides).
+    fn is_work(&self, w: Work, ix: usize, waiting: &HashMap<usize, Capacity>) -> bool {
+        let Some(v) = self.views.get(ix) else {
+            return false;
+        };
+        let it = &v.item;
+        let Some(p) = self.project_of(it) else {
+            return false;
+        };
+        match w {
+            Work::Support => {
+                // Only the move the item's state could take is asked about.
+                let kinds: &[ActionKind] = match it.state {
+                    State::Approved => &[ActionKind::Grant],
+                    State::Granted => &[ActionKind::Verify, ActionKind::Revoke],
+                    State::Verified => &[ActionKind::Revoke],
+                    _ => &[],
+                };
+                kinds
+                    .iter()
+                    .any(|k| machine::guard(it, p, *k, self.me.as_ref(), &self.login).is_ok())
+            }
+            Work::Security => waiting.get(&ix) == Some(&Capacity::Security),
+            Work::Coordinator => {
+                it.state == State::Needed
+                    && p.closed_at.is_none()
+                    && (it.requester == self.login || p.coordinator == self.login)
+            }
+        }
+    }
+
+    /// Shows the next (`step` 1) or previous (-1) view; past the last comes "all".
+    pub(super) fn step_view(&mut self, step: isize) {
+        let n = self.personal.views.len() + 1;
+        if n == 1 {
+            self.set_status(
+                StatusKind::Info,
+                "No saved views: V saves the tracker's filter as one.",
+            );
+            return;
+        }
+        let cur = self.personal.current as isize;
+        self.personal.current = (cur + step).rem_euclid(n as isize) as usize;
+        self.pane = Pane::Tracker;
+        self.detail = None;
+        self.cursors[Pane::Tracker.index()] = Default::default();
+        self.derive_saved();
+        self.apply_filter();
+        let name = self
+            .personal
+            .view()
+            .map_or("every item".to_string(), |v| format!("view {}", v.name));
+        self.set_status(
+            StatusKind::Info,
+            format!("Showing {name}: {} items.", self.views.tracker.len()),
+        );
+    }
+
+    /// Saves the tracker's filter (typed text and chosen state) as a view in the
+    /// configuration file, keeping its comments, and shows it.
+    pub(super) fn save_view(&mut self) {
+        let mut query = self.filter.text.trim().to_string();
+        if let Some(s) = self.filter.state {
+            query = format!("{query} state:{}", s.as_str()).trim().to_string();
+        }
+        if query.is_empty() {
+            self.set_status(
+                StatusKind::Refused,
+                "Nothing to save: filter the tracker first (/ or f), then V saves that filter as a view.",
+            );
+            return;
+        }
+        let Some(path) = self.personal.path.clone() else {
+            self.set_status(StatusKind::Error, "No configuration file to save views in.");
+            return;
+        };
+        let spec = ViewSpec {
+            name: query.clone(),
+            query: Some(query.clone()),
+            ..ViewSpec::default()
+        };
+        if let Err(e) = crate::config::edit::save_view(&path, &spec) {
+            self.set_status(StatusKind::Error, e);
+            return;
+        }
+        let at = match self.personal.views.iter().position(|v| v.name == spec.name) {
+            Some(i) => {
+                self.personal.views[i] = spec;
+                i
+            }
+            None => {
+                // Before the "my work" views, as in the file.
+                let i = self
+                    .personal
+                    .views
+                    .iter()
+                    .position(|v| v.line == 0 && v.work.is_some())
+                    .unwrap_or(self.personal.views.len());
+                self.personal.views.insert(i, spec);
+                i
+            }
+        };
+        self.filter = Default::default();
+        self.personal.current = at + 1;
+        self.derive_saved();
+        self.apply_filter();
+        self.set_status(
+            StatusKind::Done,
+            format!(
+                "Saved the view \"{query}\" in {} ({} items).",
+                path.display(),
+                self.views.tracker.len()
+            ),
+        );
+    }
+
+    /// Removes the view shown from the configuration file.
+    pub(super) fn remove_view(&mut self) {
+        let Some(view) = self.personal.view().cloned() else {
+            self.set_status(
+                StatusKind::Refused,
+                "No saved view is shown: [ and ] choose one.",
+            );
+            return;
+        };
+        let Some(path) = self.personal.path.clone() else {
+            self.set_status(
+                StatusKind::Error,
+                "No configuration file to remove views from.",
+            );
+            return;
+        };
+        match crate::config::edit::remove_view(&path, &view.name) {
+            Ok(found) => {
+                self.personal.views.retain(|v| v.name != view.name);
+                self.personal.current = 0;
+                self.derive_saved();
+                self.apply_filter();
+                let text = if found {
+                    format!(
+                        "Removed the view \"{}\" from {}.",
+                        view.name,
+                        path.display()
+                    )
+                } else {
+                    format!(
+                        "Hid the view \"{}\" (it is not in {}: it comes with your role).",
+                        view.name,
+                        path.display()
+                    )
+                };
+                self.set_status(StatusKind::Done, text);
+            }
+            Err(e) => self.set_status(StatusKind::Error, e),
+        }
+    }
+}
