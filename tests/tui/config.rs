@@ -6,6 +6,7 @@ use crate::common::tui::*;
 use accessdesk::config::{self, Config};
 use accessdesk::domain::machine::{self, ActionKind};
 use accessdesk::domain::{Flag, State};
+use accessdesk::tui::keymap::Ctx;
 use accessdesk::tui::{App, StatusKind};
 use crossterm::event::KeyCode;
 
@@ -24,6 +25,13 @@ fn tester_approved(fx: &Db, id: &str) -> bool {
         .approvals
         .iter()
         .any(|a| a.login == "tester")
+}
+
+/// Approving privileged access asks first; `y` confirms.
+fn confirm_if_asked(a: &mut App) {
+    if a.context() == Ctx::Confirm {
+        press(a, KeyCode::Char('y'));
+    }
 }
 
 #[test]
@@ -50,6 +58,7 @@ fn a_config_that_rebinds_approve_to_capital_a_makes_a_do_nothing() {
     assert!(!help.contains("a  approve the selected item"), "{help}");
     press(&mut a, KeyCode::Char('?'));
     press(&mut a, KeyCode::Char('A'));
+    confirm_if_asked(&mut a);
     assert!(
         tester_approved(&fx, &id),
         "A does not approve: {}",
@@ -76,6 +85,7 @@ fn a_conflicting_binding_is_reported_with_its_line_and_not_used() {
     press(&mut a, KeyCode::Char('2'));
     let id = a.selected_id().expect("selected");
     press(&mut a, KeyCode::Char('a'));
+    confirm_if_asked(&mut a);
     assert!(tester_approved(&fx, &id), "{}", status(&a));
 }
 
@@ -102,6 +112,7 @@ fn a_broken_config_starts_with_the_defaults_and_says_so() {
     press(&mut a, KeyCode::Char('2'));
     let id = a.selected_id().expect("selected");
     press(&mut a, KeyCode::Char('a'));
+    confirm_if_asked(&mut a);
     assert!(tester_approved(&fx, &id), "{}", status(&a));
 }
 
