@@ -74,6 +74,8 @@ pub enum Rule {
     JustifyAboveStandard,
     /// A template is well formed: a valid name, a title, complete items.
     TemplateFormat,
+    /// A task starts once, ends once after its start, and only on days that came.
+    TaskProgress,
 }
 
 impl Rule {
@@ -112,6 +114,7 @@ impl Rule {
             Rule::CataloguePrivilege => "catalogue-privilege",
             Rule::JustifyAboveStandard => "justify-above-standard",
             Rule::TemplateFormat => "template-format",
+            Rule::TaskProgress => "task-progress",
         }
     }
 }
@@ -169,6 +172,12 @@ pub enum Field {
     PrivilegedRoles,
     NotPrivilegedRoles,
     Template,
+    /// The day a task started or was done.
+    On,
+    /// Items a task comes to need.
+    AddNeeds,
+    /// Items a task no longer needs.
+    RemoveNeeds,
 }
 
 impl Field {
@@ -216,6 +225,9 @@ impl Field {
             Field::PrivilegedRoles => "privileged-roles",
             Field::NotPrivilegedRoles => "not-privileged-roles",
             Field::Template => "template",
+            Field::On => "on",
+            Field::AddNeeds => "add-needs",
+            Field::RemoveNeeds => "remove-needs",
         }
     }
 
@@ -234,7 +246,7 @@ impl Field {
 /// (`Field as usize` is the position here).
 pub const ITEM_FIELDS: &[Field] = ALL_FIELDS.split_at(18).0;
 
-const ALL_FIELDS: [Field; 42] = [
+const ALL_FIELDS: [Field; 45] = [
     Field::System,
     Field::Purpose,
     Field::Role,
@@ -277,6 +289,9 @@ const ALL_FIELDS: [Field; 42] = [
     Field::PrivilegedRoles,
     Field::NotPrivilegedRoles,
     Field::Template,
+    Field::On,
+    Field::AddNeeds,
+    Field::RemoveNeeds,
 ];
 
 #[cfg(test)]
