@@ -18,6 +18,7 @@ pub enum Ctx {
     Tracker,
     Queue,
     Blockers,
+    Tasks,
     Expiring,
     Reviews,
     Detail,
@@ -33,6 +34,7 @@ impl Ctx {
             Pane::Tracker => Ctx::Tracker,
             Pane::Queue => Ctx::Queue,
             Pane::Blockers => Ctx::Blockers,
+            Pane::Tasks => Ctx::Tasks,
             Pane::Expiring => Ctx::Expiring,
             Pane::Reviews => Ctx::Reviews,
         }
@@ -71,6 +73,10 @@ pub struct Facts {
     pub reviews: usize,
     /// The person may hand a pending decision on the selected item to someone else.
     pub may_delegate: bool,
+    /// The person may change the selected task: edit it, record its start, its end.
+    pub task_edit: bool,
+    pub task_start: bool,
+    pub task_done: bool,
 }
 
 impl Facts {

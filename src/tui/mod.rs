@@ -24,6 +24,7 @@ mod projects;
 mod query;
 mod reviews;
 mod state;
+mod tasks;
 mod templates;
 mod term;
 pub mod theme;

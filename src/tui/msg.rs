@@ -113,4 +113,10 @@ pub enum Msg {
     ReviewCertifyStandard,
     /// Show the next (1) or previous (-1) review.
     ReviewCampaign(i8),
+    /// Order the blockers pane the next way (tasks held up, task days, age).
+    CycleBlockerOrder,
+    /// Order the approval queue the next way (risk, age, system).
+    CycleQueueOrder,
+    /// Open the form that changes the selected task, or records its start or end.
+    TaskForm(super::form::TaskStep),
 }

@@ -19,5 +19,6 @@ mod reviews;
 mod scale;
 mod sizes;
 mod snapshots;
+mod tasks;
 mod templates;
 mod tmux;
