@@ -60,7 +60,7 @@ pub struct App {
     /// The access reviews pane (loaded when it shows).
     pub(crate) reviews: ReviewPane,
     /// The tasks of the projects in view (pane 5).
-    pub(crate) tasks: super::tasks::TaskPane,
+    pub(crate) tasks: super::state::TaskPane,
 }
 
 impl App {
@@ -100,7 +100,7 @@ impl App {
             picked: Vec::new(),
             clipboard: None,
             reviews: ReviewPane::default(),
-            tasks: super::tasks::TaskPane::default(),
+            tasks: super::state::TaskPane::default(),
         };
         app.load_header()?;
         Ok(app)

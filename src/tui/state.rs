@@ -279,3 +279,19 @@ impl Pick {
     /// The moves that apply to every picked item at once.
     pub const MOVES: [ActionKind; 3] = [ActionKind::Approve, ActionKind::Deny, ActionKind::Return];
 }
+
+/// A task as pane 5 shows it.
+#[derive(Debug, Clone)]
+pub struct TaskRow {
+    pub task: crate::domain::Task,
+    pub planned: chrono::NaiveDate,
+    pub status: crate::domain::tasks::Status,
+    pub waiting: Vec<crate::domain::tasks::Waiting>,
+}
+
+/// The tasks of the projects in view, as read, and as shown.
+#[derive(Debug, Clone, Default)]
+pub struct TaskPane {
+    pub list: Vec<crate::domain::Task>,
+    pub rows: Vec<TaskRow>,
+}

@@ -6,27 +6,11 @@
 
 use super::app::App;
 use super::form::{Form, TaskStep};
-use super::state::{Modal, Pane, StatusKind};
-use crate::domain::tasks::{self, HeldUp, Status, TaskEdit, Waiting};
-use crate::domain::{Item, Task, blockers, machine, parse_item_id};
+use super::state::{Modal, Pane, StatusKind, TaskRow};
+use crate::domain::tasks::{self, HeldUp, TaskEdit};
+use crate::domain::{Item, blockers, machine, parse_item_id};
 use chrono::NaiveDate;
 use std::collections::HashMap;
-
-/// A task as pane 5 shows it.
-#[derive(Debug, Clone)]
-pub struct TaskRow {
-    pub task: Task,
-    pub planned: NaiveDate,
-    pub status: Status,
-    pub waiting: Vec<Waiting>,
-}
-
-/// The tasks of the projects in view, as read, and as shown.
-#[derive(Debug, Clone, Default)]
-pub struct TaskPane {
-    pub list: Vec<Task>,
-    pub rows: Vec<TaskRow>,
-}
 
 impl App {
     /// Each task's status and what holds it up, and what each item holds up, from the

@@ -5,8 +5,7 @@
 use super::{cell, fit, pane_block, render_empty, render_table};
 use crate::domain::tasks::Status;
 use crate::tui::format::ColumnSpec;
-use crate::tui::state::{Cursor, Look, Pane};
-use crate::tui::tasks::TaskRow;
+use crate::tui::state::{Cursor, Look, Pane, TaskRow};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
