@@ -4,34 +4,11 @@
 
 use super::{cell, fit, pane_block, render_empty, render_table};
 use crate::domain::tasks::Status;
-use crate::tui::format::ColumnSpec;
 use crate::tui::state::{Cursor, Look, Pane, TaskRow};
-use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
-
-/// The tasks pane's columns, in display order.
-#[rustfmt::skip]
-pub const COLUMNS: [ColumnSpec; 6] = [
-    ColumnSpec { title: "ID", min: 8, max: 10, priority: 0 },
-    ColumnSpec { title: "Title", min: 12, max: 36, priority: 0 },
-    ColumnSpec { title: "Planned", min: 10, max: 10, priority: 1 },
-    ColumnSpec { title: "Status", min: 7, max: 18, priority: 0 },
-    ColumnSpec { title: "Held up by", min: 20, max: 80, priority: 0 },
-    ColumnSpec { title: "Needs", min: 8, max: 30, priority: 3 },
-];
-
-fn status_style(t: &Theme, s: Status) -> Style {
-    match s {
-        Status::Blocked => t.blocked,
-        Status::Ready => t.ready,
-        Status::Started => t.pending,
-        Status::Done => t.muted,
-    }
-}
 
 pub fn render(look: &Look<'_>, rows: &[TaskRow], cursor: Cursor, area: Rect, buf: &mut Buffer) {
     let theme = look.theme;
@@ -61,16 +38,17 @@ pub fn render(look: &Look<'_>, rows: &[TaskRow], cursor: Cursor, area: Rect, buf
             theme,
         );
     }
-    let fitted = fit(&COLUMNS, area);
+    let fitted = fit(&super::columns::TASKS, area);
     let visible = crate::tui::layout::table_rows(area, 0);
     let (table, selected) = super::visible_rows(rows, cursor, visible, |r| {
         let cells = fitted.iter().map(|&(col, w)| match col {
             0 => Cell::from(cell(&r.task.id(), w)),
             1 => Cell::from(cell(&r.task.title, w)),
             2 => Cell::from(cell(&r.planned.to_string(), w)),
+            // In the order of `Status`: blocked, ready, started, done.
             3 => Cell::from(Span::styled(
                 cell(&status_text(r), w),
-                status_style(theme, r.status),
+                [theme.blocked, theme.ready, theme.pending, theme.muted][r.status as usize],
             )),
             4 => Cell::from(cell(
                 &r.waiting
@@ -89,7 +67,7 @@ pub fn render(look: &Look<'_>, rows: &[TaskRow], cursor: Cursor, area: Rect, buf
         area,
         buf,
         block,
-        &COLUMNS,
+        &super::columns::TASKS,
         &fitted,
         &[],
         table,
