@@ -220,3 +220,35 @@ fn the_tasks_pane_at_80x24_and_140x40_and_without_colour() {
     }
     insta::assert_snapshot!("tasks_mono_80x24", screen(&t));
 }
+
+#[test]
+fn the_queue_takes_a_filter_of_its_own_and_s_orders_it() {
+    let fx = demo();
+    let mut a = app(&fx, 120, 30);
+    let (tracker, queue) = (a.tracker_ids(), a.queue_ids());
+    assert!(queue.len() > 2, "the demo queue has work: {queue:?}");
+    press(&mut a, KeyCode::Char('2'));
+    press(&mut a, KeyCode::Char('/'));
+    assert_eq!(a.pane(), Pane::Queue);
+    type_text(&mut a, "HARBOR");
+    press(&mut a, KeyCode::Enter);
+    let narrowed = a.queue_ids();
+    assert!(
+        !narrowed.is_empty() && narrowed.len() < queue.len(),
+        "{narrowed:?}"
+    );
+    assert!(
+        narrowed.iter().all(|id| id.starts_with("HARBOR-")),
+        "{narrowed:?}"
+    );
+    // The tracker keeps its own (empty) filter.
+    assert_eq!(a.tracker_ids(), tracker);
+    // `s` orders the queue by age: the longest waiting first.
+    press(&mut a, KeyCode::Char('s'));
+    let text = screen(&render(&mut a, 120, 30));
+    assert!(
+        text.contains("2 Approval queue") && text.contains("oldest first"),
+        "{text}"
+    );
+    assert_eq!(a.queue_ids().len(), narrowed.len());
+}
