@@ -474,6 +474,12 @@ pub enum TaskCmd {
     },
     /// Show a task and the state of the access it needs
     Show { id: String },
+    /// Change a task's title, planned start or the items it needs
+    Edit(super::tasks::TaskEditArgs),
+    /// Record the day work on a task started (today by default)
+    Start(super::tasks::TaskDayArgs),
+    /// Record the day a task was done (today by default)
+    Done(super::tasks::TaskDayArgs),
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,6 @@
-//! Item and task commands, import and export.
+//! Item commands, import and export.
 
-use super::args::{
-    AddFlags, EditFlags, ExportArgs, FieldArgs, ImportArgs, ItemCmd, ListFormat, TaskCmd,
-};
+use super::args::{AddFlags, EditFlags, ExportArgs, FieldArgs, ImportArgs, ItemCmd, ListFormat};
 use super::{CmdResult, Failure, open_store, output};
 use crate::domain::lifecycle::Channel;
 use crate::domain::machine::{Action, ActionKind};
@@ -533,114 +531,6 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
     }
     output::text(&crate::domain::text::sanitize_multiline(&o))?;
     Ok(())
-}
-
-pub fn task(path: &Path, cmd: TaskCmd, json: bool) -> CmdResult {
-    let mut store = open_store(path)?;
-    match cmd {
-        TaskCmd::Add {
-            project,
-            title,
-            needs,
-            start,
-        } => {
-            let t = store.add_task(&project, &title, &needs, start)?;
-            if json {
-                output::json(&json!({"id": t.id(), "task": t}))?;
-            } else {
-                say!(
-                    "added task {} ({}), needs {}",
-                    t.id(),
-                    t.title,
-                    if t.needs.is_empty() {
-                        "-".into()
-                    } else {
-                        t.needs.join(", ")
-                    }
-                )?;
-            }
-        }
-        TaskCmd::List { project } => {
-            if let Some(key) = &project {
-                store.project(key)?;
-            }
-            let tasks = store.tasks(project.as_deref())?;
-            let views = store.list_items(&ItemFilter {
-                project: project.clone(),
-                ..Default::default()
-            })?;
-            let rows: Vec<(serde_json::Value, Vec<String>)> = tasks
-                .iter()
-                .map(|t| {
-                    let waiting = unready(&views, &t.needs);
-                    let j = json!({"id": t.id(), "project": t.project, "title": t.title, "start": t.start, "needs": t.needs, "blocked": !waiting.is_empty(), "waiting_for": waiting});
-                    let r = vec![
-                        t.id(),
-                        t.title.clone(),
-                        t.start.map(|d| d.to_string()).unwrap_or_else(|| "project start".into()),
-                        if waiting.is_empty() { "ready".into() } else { format!("BLOCKED by {}", waiting.join(", ")) },
-                    ];
-                    (j, r)
-                })
-                .collect();
-            if json {
-                output::json(&json!(
-                    rows.iter().map(|(j, _)| j.clone()).collect::<Vec<_>>()
-                ))?;
-            } else {
-                output::table(
-                    &["ID", "TITLE", "START", "STATUS"],
-                    &rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
-                    60,
-                )?;
-            }
-        }
-        TaskCmd::Show { id } => {
-            let t = store.task(&id)?;
-            let views = store.list_items(&ItemFilter {
-                project: Some(t.project.clone()),
-                ..Default::default()
-            })?;
-            let waiting = unready(&views, &t.needs);
-            if json {
-                output::json(
-                    &json!({"id": t.id(), "project": t.project, "title": t.title, "start": t.start, "needs": t.needs, "blocked": !waiting.is_empty(), "waiting_for": waiting}),
-                )?;
-            } else {
-                say!("{} — {}", t.id(), crate::domain::text::sanitize(&t.title))?;
-                say!(
-                    "  start: {}",
-                    t.start
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "project start".into())
-                )?;
-                for id in &t.needs {
-                    let st = views
-                        .iter()
-                        .find(|v| &v.item.id() == id)
-                        .map(|v| v.item.state.to_string())
-                        .unwrap_or_else(|| "?".into());
-                    say!("  needs {id}: {st}")?;
-                }
-                say!(
-                    "  {}",
-                    if waiting.is_empty() {
-                        "ready to start".to_string()
-                    } else {
-                        format!("BLOCKED by {}", waiting.join(", "))
-                    }
-                )?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Items of `needs` that are not ready or break a rule (the task is blocked by them).
-fn unready(views: &[ItemView], needs: &[String]) -> Vec<String> {
-    let by_id: std::collections::HashMap<String, &crate::domain::Item> =
-        views.iter().map(|v| (v.item.id(), &v.item)).collect();
-    blockers::task_waiting_for(needs, |id| by_id.get(id).copied())
 }
 
 pub fn import(path: &Path, a: ImportArgs, json: bool) -> CmdResult {

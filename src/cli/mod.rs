@@ -23,6 +23,7 @@ mod project;
 mod review;
 mod safe_json;
 mod setup;
+mod tasks;
 mod template;
 pub mod words;
 
@@ -215,7 +216,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Some(Command::People(c)) => setup::people(&path, c, json),
         Some(Command::Project(c)) => setup::project(&path, c, json),
         Some(Command::Item(c)) => items::item(&path, c, json),
-        Some(Command::Task(c)) => items::task(&path, c, json),
+        Some(Command::Task(c)) => tasks::task(&path, c, json),
         Some(Command::Import(a)) => items::import(&path, a, json),
         Some(Command::Export(a)) => items::export(&path, a),
         Some(Command::Report(a)) => setup::report(&path, a, json),

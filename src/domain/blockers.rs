@@ -327,15 +327,14 @@ pub fn assess(
 }
 
 /// The items of `needs` (ids) that hold a task up: not ready, breaking a rule, or
-/// unknown. `item` finds an item by id.
+/// unknown (`domain::tasks` says why). `item` finds an item by id.
 pub fn task_waiting_for<'a>(
     needs: &[String],
     item: impl Fn(&str) -> Option<&'a Item>,
 ) -> Vec<String> {
-    needs
-        .iter()
-        .filter(|id| item(id).is_none_or(|it| !it.is_ready() || rules::breaks_policy(&it.fields)))
-        .cloned()
+    super::tasks::waiting_for(needs, item)
+        .into_iter()
+        .map(|w| w.item)
         .collect()
 }
 

@@ -24,6 +24,7 @@ pub mod review;
 pub mod routing;
 pub mod rules;
 pub mod secrets;
+pub mod tasks;
 pub mod template;
 pub mod text;
 pub mod undo;

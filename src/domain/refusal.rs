@@ -80,6 +80,8 @@ pub enum Rule {
     VerifiedLog,
     /// A decision is undone by whoever made it, soon after, while nothing else happened.
     Undo,
+    /// A task starts once, ends once after its start, and only on days that came.
+    TaskProgress,
 }
 
 impl Rule {
@@ -121,6 +123,7 @@ impl Rule {
             Rule::EvidenceFolder => "evidence-folder-new-or-empty",
             Rule::VerifiedLog => "verified-log",
             Rule::Undo => "undo",
+            Rule::TaskProgress => "task-progress",
         }
     }
 }
@@ -178,6 +181,12 @@ pub enum Field {
     PrivilegedRoles,
     NotPrivilegedRoles,
     Template,
+    /// The day a task started or was done.
+    On,
+    /// Items a task comes to need.
+    AddNeeds,
+    /// Items a task no longer needs.
+    RemoveNeeds,
 }
 
 impl Field {
@@ -225,6 +234,9 @@ impl Field {
             Field::PrivilegedRoles => "privileged-roles",
             Field::NotPrivilegedRoles => "not-privileged-roles",
             Field::Template => "template",
+            Field::On => "on",
+            Field::AddNeeds => "add-needs",
+            Field::RemoveNeeds => "remove-needs",
         }
     }
 
@@ -243,7 +255,7 @@ impl Field {
 /// (`Field as usize` is the position here).
 pub const ITEM_FIELDS: &[Field] = ALL_FIELDS.split_at(18).0;
 
-const ALL_FIELDS: [Field; 42] = [
+const ALL_FIELDS: [Field; 45] = [
     Field::System,
     Field::Purpose,
     Field::Role,
@@ -286,6 +298,9 @@ const ALL_FIELDS: [Field; 42] = [
     Field::PrivilegedRoles,
     Field::NotPrivilegedRoles,
     Field::Template,
+    Field::On,
+    Field::AddNeeds,
+    Field::RemoveNeeds,
 ];
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ pub mod report;
 mod reviews;
 mod rows;
 pub mod schema;
+mod task_edit;
 mod tasks;
 mod temp_files;
 mod template_rows;

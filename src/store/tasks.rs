@@ -35,9 +35,7 @@ impl Store {
             let mut item_ids = Vec::new();
             for id in needs {
                 let it = load_item(tx, id)?;
-                if it.project != key {
-                    return Err(Error::Refused(Refusal::new(Rule::ValidValue, format!("{id} belongs to project {}, not {key}", it.project)).on(Field::Needs).fix("a task needs items of its own project")));
-                }
+                crate::domain::tasks::check_need(&key, id, &it.project, Field::Needs)?;
                 item_ids.push((it.rowid, it.id()));
             }
             let number: i64 = tx.query_row("UPDATE projects SET next_task = next_task + 1 WHERE key = ?1 RETURNING next_task - 1", [&key], |r| r.get(0))?;
@@ -66,28 +64,7 @@ impl Store {
     }
 
     pub fn tasks(&self, project: Option<&str>) -> Result<Vec<Task>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT t.id, t.project, t.number, t.title, t.start_date, t.created_at, \
-                    (SELECT group_concat(i.project || '-' || i.number, ',') FROM task_needs n JOIN items i ON i.id = n.item_id WHERE n.task_id = t.id), \
-                    t.started_on, t.done_on \
-             FROM tasks t WHERE ?1 IS NULL OR t.project = ?1 ORDER BY t.project, t.number",
-        )?;
-        let rows = stmt.query_map([project.map(|p| p.to_ascii_uppercase())], |r| {
-            Ok(Task {
-                rowid: r.get(0)?,
-                project: rows::text(r, 1),
-                number: rows::int(r, 2),
-                title: rows::text(r, 3),
-                start: rows::date(r, 4),
-                created_at: rows::time(r, 5).unwrap_or_default(),
-                needs: rows::opt_text(r, 6)
-                    .map(|s| s.split(',').map(str::to_string).collect())
-                    .unwrap_or_default(),
-                started_on: rows::date(r, 7),
-                done_on: rows::date(r, 8),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        load_tasks(&self.conn, project)
     }
 
     pub fn task(&self, id: &str) -> Result<Task> {
@@ -102,4 +79,30 @@ impl Store {
             .find(|t| t.number == n)
             .ok_or_else(|| not_found(&format!("no task {id}")))
     }
+}
+
+/// The tasks of `project` (all with `None`), with the items each needs.
+pub(super) fn load_tasks(conn: &rusqlite::Connection, project: Option<&str>) -> Result<Vec<Task>> {
+    let mut stmt = conn.prepare_cached(
+            "SELECT t.id, t.project, t.number, t.title, t.start_date, t.created_at, \
+                    (SELECT group_concat(i.project || '-' || i.number, ',') FROM task_needs n JOIN items i ON i.id = n.item_id WHERE n.task_id = t.id), \
+                    t.started_on, t.done_on \
+             FROM tasks t WHERE ?1 IS NULL OR t.project = ?1 ORDER BY t.project, t.number",
+        )?;
+    let rows = stmt.query_map([project.map(|p| p.to_ascii_uppercase())], |r| {
+        Ok(Task {
+            rowid: r.get(0)?,
+            project: rows::text(r, 1),
+            number: rows::int(r, 2),
+            title: rows::text(r, 3),
+            start: rows::date(r, 4),
+            created_at: rows::time(r, 5).unwrap_or_default(),
+            needs: rows::opt_text(r, 6)
+                .map(|s| s.split(',').map(str::to_string).collect())
+                .unwrap_or_default(),
+            started_on: rows::date(r, 7),
+            done_on: rows::date(r, 8),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

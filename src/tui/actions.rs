@@ -272,6 +272,7 @@ impl App {
             Purpose::Project { key } => self.save_project_form(form, &key),
             Purpose::NewProject => self.save_new_project(form),
             Purpose::Delegate { id } => self.save_delegate(form, &id),
+            Purpose::Task { id, step } => self.save_task_form(form, &id, step),
             Purpose::Move { id, version, kind } => {
                 let Some(action) = form.action() else { return };
                 if kind.is_irreversible() || super::asking::revokes(&action) {

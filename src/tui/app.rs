@@ -63,6 +63,8 @@ pub struct App {
     pub(crate) undo: Option<super::state::Ticket>,
     /// The personal configuration: rebound keys, saved views.
     pub(crate) personal: super::personal::Personal,
+    /// The tasks of the projects in view (pane 5).
+    pub(crate) tasks: super::state::TaskPane,
 }
 
 impl App {
@@ -104,6 +106,7 @@ impl App {
             reviews: ReviewPane::default(),
             undo: None,
             personal: Default::default(),
+            tasks: super::state::TaskPane::default(),
         };
         app.load_header()?;
         Ok(app)
@@ -180,6 +183,11 @@ impl App {
     /// The ids in the approval queue, in order.
     pub fn queue_ids(&self) -> Vec<String> {
         self.ids(Pane::Queue)
+    }
+
+    /// The ids of the tasks pane, in order.
+    pub fn task_ids(&self) -> Vec<String> {
+        self.tasks.rows.iter().map(|r| r.task.id()).collect()
     }
 
     /// The ids in the blockers pane, in order.
@@ -263,7 +271,10 @@ impl App {
             selection: selected.is_some(),
             allowed,
             can_add: self.can_add(),
-            filter_active: self.filter != Filter::default(),
+            filter_active: match self.pane {
+                Pane::Blockers => !self.views.blockers_text.is_empty(),
+                _ => self.filter != Filter::default(),
+            },
             choice_focus: self.form().is_some_and(|f| f.focus_is_choice()),
             picked: if self.bulk_mode() {
                 self.picked.len()
@@ -279,6 +290,7 @@ impl App {
             ..Facts::default()
         };
         self.review_facts(&mut facts);
+        self.task_facts(&mut facts);
         facts
     }
 
@@ -330,6 +342,7 @@ impl App {
     pub(crate) fn pane_len(&self, pane: Pane) -> usize {
         match pane {
             Pane::Reviews => self.reviews.entries.len(),
+            Pane::Tasks => self.tasks.rows.len(),
             _ => self.views.len(pane),
         }
     }

@@ -20,6 +20,7 @@ pub enum Ctx {
     Blockers,
     Expiring,
     Reviews,
+    Tasks,
     Detail,
     Help,
     Filter,
@@ -35,6 +36,7 @@ impl Ctx {
             Pane::Tracker => Ctx::Tracker,
             Pane::Queue => Ctx::Queue,
             Pane::Blockers => Ctx::Blockers,
+            Pane::Tasks => Ctx::Tasks,
             Pane::Expiring => Ctx::Expiring,
             Pane::Reviews => Ctx::Reviews,
         }
@@ -80,6 +82,10 @@ pub struct Facts {
     pub view_shown: bool,
     /// Keys the personal configuration rebound (see `rebind`).
     pub keys: std::sync::Arc<rebind::Overrides>,
+    /// The person may change the selected task: edit it, record its start, its end.
+    pub task_edit: bool,
+    pub task_start: bool,
+    pub task_done: bool,
 }
 
 impl Facts {

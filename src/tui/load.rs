@@ -103,12 +103,14 @@ impl App {
 
     fn load_tasks(&mut self) -> store::Result<()> {
         let mut tasks_by_item: HashMap<String, Vec<String>> = HashMap::new();
-        for t in self.store.tasks(self.scope.as_deref())? {
+        let list = self.store.tasks(self.scope.as_deref())?;
+        for t in &list {
             for need in &t.needs {
                 tasks_by_item.entry(need.clone()).or_default().push(t.id());
             }
         }
         self.views.tasks_by_item = tasks_by_item;
+        self.tasks.list = list;
         Ok(())
     }
 
@@ -231,6 +233,8 @@ impl App {
             machine::guard(item, p, ActionKind::Approve, me, login).ok()?;
             extension::open_decision_capacity(item, me?).ok()
         });
+        // What each item holds up orders the blockers.
+        self.derive_tasks();
         self.views.derive_blockers(self.now);
         self.derive_expiring();
         let start = self.start_shown();
@@ -260,6 +264,7 @@ impl App {
             .map(|v| v.item.rowid);
         self.views
             .filter(&self.filter, self.sort, self.sort_reverse);
+        self.views.narrow();
         if let Some(r) = keep {
             self.select_rowid(Pane::Tracker, r);
         }

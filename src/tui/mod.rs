@@ -29,6 +29,7 @@ mod query;
 mod reviews;
 mod saved;
 mod state;
+mod tasks;
 mod templates;
 mod term;
 pub mod theme;

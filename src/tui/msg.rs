@@ -137,4 +137,10 @@ pub enum Msg {
     SaveView,
     /// Remove the saved view shown from the configuration file.
     RemoveView,
+    /// Order the blockers pane the next way (tasks held up, task days, age).
+    CycleBlockerOrder,
+    /// Order the approval queue the next way (risk, age, system).
+    CycleQueueOrder,
+    /// Open the form that changes the selected task, or records its start or end.
+    TaskForm(super::form::TaskStep),
 }

@@ -14,6 +14,8 @@ pub enum Pane {
     Tracker,
     Queue,
     Blockers,
+    /// Implementation tasks and what holds each up (its rows are tasks, not items).
+    Tasks,
     /// The expiry radar: temporary access and exceptions ending soon or past.
     Expiring,
     /// Access reviews (its rows are the accesses of one campaign, not items).
@@ -21,10 +23,11 @@ pub enum Pane {
 }
 
 impl Pane {
-    pub const ALL: [Pane; 5] = [
+    pub const ALL: [Pane; 6] = [
         Pane::Tracker,
         Pane::Queue,
         Pane::Blockers,
+        Pane::Tasks,
         Pane::Expiring,
         Pane::Reviews,
     ];
@@ -36,6 +39,7 @@ impl Pane {
             Pane::Tracker => "Tracker",
             Pane::Queue => "Approval queue",
             Pane::Blockers => "Blockers",
+            Pane::Tasks => "Tasks",
             Pane::Expiring => "Expiring",
             Pane::Reviews => "Reviews",
         }
@@ -47,6 +51,7 @@ impl Pane {
             Pane::Tracker => "Items",
             Pane::Queue => "Queue",
             Pane::Blockers => "Block",
+            Pane::Tasks => "Task",
             Pane::Expiring => "Exp",
             Pane::Reviews => "Rev",
         }
@@ -58,6 +63,7 @@ impl Pane {
             Pane::Tracker => 1,
             Pane::Queue => 2,
             Pane::Blockers => 3,
+            Pane::Tasks => 5,
             Pane::Expiring => 6,
             Pane::Reviews => 7,
         }
@@ -68,8 +74,9 @@ impl Pane {
             Pane::Tracker => 0,
             Pane::Queue => 1,
             Pane::Blockers => 2,
-            Pane::Expiring => 3,
-            Pane::Reviews => 4,
+            Pane::Tasks => 3,
+            Pane::Expiring => 4,
+            Pane::Reviews => 5,
         }
     }
 
@@ -302,4 +309,20 @@ impl Ticket {
             at,
         })
     }
+}
+
+/// A task as pane 5 shows it.
+#[derive(Debug, Clone)]
+pub struct TaskRow {
+    pub task: crate::domain::Task,
+    pub planned: chrono::NaiveDate,
+    pub status: crate::domain::tasks::Status,
+    pub waiting: Vec<crate::domain::tasks::Waiting>,
+}
+
+/// The tasks of the projects in view, as read, and as shown.
+#[derive(Debug, Clone, Default)]
+pub struct TaskPane {
+    pub list: Vec<crate::domain::Task>,
+    pub rows: Vec<TaskRow>,
 }

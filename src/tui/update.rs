@@ -57,28 +57,36 @@ impl App {
                 }
             }
             Msg::StartFilter => {
-                self.pane = Pane::Tracker;
+                // The queue and the blockers have filters of their own.
+                if !matches!(self.pane, Pane::Queue | Pane::Blockers) {
+                    self.pane = Pane::Tracker;
+                }
+                let text = self.filter_text().clone();
                 self.modal = Some(Modal::Filter {
-                    input: Input::new(self.filter.text.clone()),
-                    previous: self.filter.text.clone(),
+                    input: Input::new(text.clone()),
+                    previous: text,
                 });
             }
             Msg::FilterInput(key) => {
                 if let Some(Modal::Filter { input, .. }) = &mut self.modal {
                     input.handle_event(&TermEvent::Key(key));
-                    self.filter.text = input.value().to_string();
+                    let typed = input.value().to_string();
+                    *self.filter_text() = typed;
                     self.apply_filter();
                 }
             }
             Msg::ApplyFilter => self.modal = None,
             Msg::CancelFilter => {
                 if let Some(Modal::Filter { previous, .. }) = self.modal.take() {
-                    self.filter.text = previous;
+                    *self.filter_text() = previous;
                     self.apply_filter();
                 }
             }
             Msg::ClearFilter => {
-                self.filter = Filter::default();
+                match self.pane {
+                    Pane::Queue | Pane::Blockers => self.filter_text().clear(),
+                    _ => self.filter = Filter::default(),
+                }
                 self.apply_filter();
             }
             Msg::CycleStateFilter => {
@@ -135,7 +143,8 @@ impl App {
                     for c in text.chars().filter(|c| !c.is_control()) {
                         input.handle(tui_input::InputRequest::InsertChar(c));
                     }
-                    self.filter.text = input.value().to_string();
+                    let typed = input.value().to_string();
+                    *self.filter_text() = typed;
                     self.apply_filter();
                 }
                 Some(Modal::Choose(c)) => {
@@ -214,9 +223,27 @@ impl App {
             Msg::ChooseCancel => self.modal = None,
             Msg::Undo => self.undo_last(),
             Msg::UndoExpired => self.undo = None,
+            Msg::CycleBlockerOrder => self.keeping_selection(|app| {
+                app.views.blocker_order = app.views.blocker_order.next();
+                app.views.derive_blockers(app.now);
+            }),
+            Msg::CycleQueueOrder => {
+                self.views.queue_order = self.views.queue_order.next();
+                self.keeping_selection(App::rederive);
+            }
+            Msg::TaskForm(step) => self.start_task_form(step),
         }
         if reviews_stale || (self.pane == Pane::Reviews && pane_before != Pane::Reviews) {
             self.load_reviews();
+        }
+    }
+
+    /// The filter text `/` edits: the queue's or the blockers' own, else the tracker's.
+    fn filter_text(&mut self) -> &mut String {
+        match self.pane {
+            Pane::Queue => &mut self.views.queue_text,
+            Pane::Blockers => &mut self.views.blockers_text,
+            _ => &mut self.filter.text,
         }
     }
 
@@ -286,6 +313,9 @@ impl App {
     }
 
     fn open_detail(&mut self) {
+        if self.pane == Pane::Tasks && self.detail.is_none() {
+            return self.open_task_detail();
+        }
         let Some(v) = self.selected() else { return };
         let (rowid, id) = (v.item.rowid, v.item.id());
         match self.store.history(&id) {

@@ -172,6 +172,9 @@ impl Widget for &App {
                     a.body,
                     buf,
                 ),
+                Pane::Tasks => {
+                    panes::tasks::render(&look, &app.tasks.rows, cursor(Pane::Tasks), a.body, buf)
+                }
                 Pane::Reviews => {
                     let r = panes::reviews::Reviews {
                         reviews: &app.reviews,

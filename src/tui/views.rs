@@ -10,6 +10,7 @@
 use super::query::{Haystacks, Query};
 use super::state::{Column, Filter, Pane};
 use crate::domain::blockers::{self, Readiness};
+use crate::domain::tasks::{BlockerOrder, HeldUp};
 use crate::domain::{Capacity, Item, ItemFields, Person, Project, expiry};
 use crate::store::ItemView;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -69,6 +70,49 @@ pub struct Views {
     pub tasks_by_item: HashMap<String, Vec<String>>,
     /// The items of the saved view in force (by index), when one is.
     pub view_mask: Option<Vec<bool>>,
+    /// What each item holds up: the open tasks waiting for it and their days past
+    /// their planned start, by item id.
+    pub held_up: HashMap<String, HeldUp>,
+    /// How the blockers pane is ordered (`s` switches).
+    pub blocker_order: BlockerOrder,
+    /// How the queue is ordered (`s` switches).
+    pub queue_order: QueueOrder,
+    /// The queue and the blockers before the filter narrows them.
+    queue_all: Vec<QueueEntry>,
+    blockers_all: Vec<usize>,
+    /// The filters typed in the queue and in the blockers pane (`/`, as in the
+    /// tracker; each pane keeps its own).
+    pub queue_text: String,
+    pub blockers_text: String,
+}
+
+/// How the approval queue is ordered. The default is the riskiest, then the oldest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QueueOrder {
+    #[default]
+    Risk,
+    Age,
+    System,
+}
+
+impl QueueOrder {
+    /// Words for the pane's title.
+    pub fn words(self) -> &'static str {
+        match self {
+            QueueOrder::Risk => "riskiest, then oldest",
+            QueueOrder::Age => "oldest first",
+            QueueOrder::System => "by system",
+        }
+    }
+
+    /// The order `s` switches to.
+    pub fn next(self) -> QueueOrder {
+        match self {
+            QueueOrder::Risk => QueueOrder::Age,
+            QueueOrder::Age => QueueOrder::System,
+            QueueOrder::System => QueueOrder::Risk,
+        }
+    }
 }
 
 /// Riskiest first, in the order of the item's badges (privileged, shared credential,
@@ -178,6 +222,11 @@ impl Views {
     pub fn clear(&mut self) {
         *self = Views {
             tasks_by_item: std::mem::take(&mut self.tasks_by_item),
+            held_up: std::mem::take(&mut self.held_up),
+            blocker_order: self.blocker_order,
+            queue_order: self.queue_order,
+            queue_text: std::mem::take(&mut self.queue_text),
+            blockers_text: std::mem::take(&mut self.blockers_text),
             ..Views::default()
         };
     }
@@ -240,7 +289,7 @@ impl Views {
             Pane::Queue => self.queue.get(pos).map(|e| e.ix),
             Pane::Blockers => self.blockers.get(pos).copied(),
             Pane::Expiring => self.expiring.get(pos).map(|r| r.ix),
-            Pane::Reviews => None,
+            Pane::Reviews | Pane::Tasks => None,
         }?;
         (ix < self.items.len()).then_some(ix)
     }
@@ -252,7 +301,7 @@ impl Views {
             Pane::Queue => self.queue.iter().position(|e| e.ix == ix),
             Pane::Blockers => self.blockers.iter().position(|&i| i == ix),
             Pane::Expiring => self.expiring.iter().position(|r| r.ix == ix),
-            Pane::Reviews => None,
+            Pane::Reviews | Pane::Tasks => None,
         }
     }
 
@@ -262,7 +311,7 @@ impl Views {
             Pane::Queue => self.queue.len(),
             Pane::Blockers => self.blockers.len(),
             Pane::Expiring => self.expiring.len(),
-            Pane::Reviews => 0,
+            Pane::Reviews | Pane::Tasks => 0,
         }
     }
 
@@ -275,14 +324,40 @@ impl Views {
             .enumerate()
             .filter_map(|(ix, v)| decides(&v.item).map(|capacity| QueueEntry { ix, capacity }))
             .collect();
+        let order = self.queue_order;
         queue.sort_by(|a, b| {
             let (x, y) = (&items[a.ix].item, &items[b.ix].item);
-            risk_rank(x)
-                .cmp(&risk_rank(y))
-                .then(x.state_since.cmp(&y.state_since))
-                .then(cmp_id(x, y))
+            let age = x.state_since.cmp(&y.state_since);
+            match order {
+                QueueOrder::Risk => risk_rank(x).cmp(&risk_rank(y)).then(age),
+                QueueOrder::Age => age,
+                QueueOrder::System => cmp_text(&x.fields.system, &y.fields.system).then(age),
+            }
+            .then(cmp_id(x, y))
         });
-        self.queue = queue;
+        self.queue_all = queue;
+        self.narrow();
+    }
+
+    /// The queue and the blockers as their filters leave them.
+    pub fn narrow(&mut self) {
+        let (items, hay) = (&self.items, &self.haystacks);
+        let (q, b) = (
+            Query::parse(&self.queue_text),
+            Query::parse(&self.blockers_text),
+        );
+        self.queue = self
+            .queue_all
+            .iter()
+            .copied()
+            .filter(|e| q.matches(&items[e.ix], hay.get(e.ix)))
+            .collect();
+        self.blockers = self
+            .blockers_all
+            .iter()
+            .copied()
+            .filter(|&i| b.matches(&items[i], hay.get(i)))
+            .collect();
     }
 
     /// The expiry radar: each item's line as `domain::expiry` sees it on its project's
@@ -303,15 +378,26 @@ impl Views {
         self.expiring = rows;
     }
 
-    /// The blockers pane and its count by reason.
+    /// The blockers pane and its count by reason, in the chosen order (by default
+    /// the items holding up most tasks first, then the oldest).
     pub fn derive_blockers(&mut self, now: DateTime<Utc>) {
         let items = &self.items;
         let mut rows: Vec<usize> = (0..items.len()).filter(|&i| items[i].blocking()).collect();
+        let held: Vec<HeldUp> = (0..items.len())
+            .map(|i| match self.held_up.is_empty() || !items[i].blocking() {
+                true => HeldUp::default(),
+                false => self
+                    .held_up
+                    .get(&items[i].item.id())
+                    .copied()
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let order = self.blocker_order;
         rows.sort_by(|&a, &b| {
             let (x, y) = (&items[a], &items[b]);
-            x.blocked_since
-                .unwrap_or(now)
-                .cmp(&y.blocked_since.unwrap_or(now))
+            order
+                .cmp((held[a], x.blocked_since), (held[b], y.blocked_since), now)
                 .then(cmp_id(&x.item, &y.item))
         });
         let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
@@ -322,21 +408,22 @@ impl Views {
         }
         let mut summary: Vec<(&'static str, usize)> = counts.into_iter().collect();
         summary.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        self.blockers = rows;
+        self.blockers_all = rows;
         self.blocker_summary = summary;
+        self.narrow();
     }
 
     /// The header's figures (after the blockers pane is derived).
     pub fn derive_stats(&mut self, start: Option<(String, NaiveDate, i64)>) {
         let readiness = Readiness::of(self.items.iter().map(|v| &v.item));
         let oldest = self
-            .blockers
-            .first()
-            .and_then(|&i| self.items.get(i))
-            .and_then(|v| v.blocked_since);
+            .blockers_all
+            .iter()
+            .filter_map(|&i| self.items.get(i)?.blocked_since)
+            .min();
         self.stats = Stats {
             readiness,
-            open_blockers: self.blockers.len(),
+            open_blockers: self.blockers_all.len(),
             oldest_blocker: oldest,
             start,
         };

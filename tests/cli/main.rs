@@ -30,5 +30,6 @@ mod rules;
 mod secrets_corpus;
 mod secrets_everywhere;
 mod store;
+mod tasks;
 mod templates;
 mod text_props;

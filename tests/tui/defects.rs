@@ -179,7 +179,7 @@ fn consistent(a: &App) {
         Pane::Queue => a.queue_ids(),
         Pane::Blockers => a.blocker_ids(),
         Pane::Expiring => a.expiring_ids(),
-        Pane::Reviews => Vec::new(),
+        Pane::Reviews | Pane::Tasks => Vec::new(),
     };
     if a.context() != Ctx::Detail
         && let Some(id) = a.selected_id()

@@ -22,6 +22,7 @@ mod reviews;
 mod scale;
 mod sizes;
 mod snapshots;
+mod tasks;
 mod templates;
 mod tmux;
 mod undo;

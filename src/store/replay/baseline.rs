@@ -257,7 +257,7 @@ fn tasks(tx: &Connection, ids: &HashMap<i64, String>) -> Result<Vec<(String, Str
         }
     }
     let mut stmt = tx.prepare(
-        "SELECT id, project, number, title, start_date, created_at FROM tasks ORDER BY id",
+        "SELECT id, project, number, title, start_date, created_at, started_on, done_on FROM tasks ORDER BY id",
     )?;
     let found = stmt.query_map([], |r| {
         let project = rows::text(r, 1);
@@ -269,6 +269,8 @@ fn tasks(tx: &Connection, ids: &HashMap<i64, String>) -> Result<Vec<(String, Str
                 start_date: rows::opt_text(r, 4),
                 created_at: rows::text(r, 5),
                 needs: needs.get(&rows::int(r, 0)).cloned().unwrap_or_default(),
+                started_on: rows::opt_text(r, 6),
+                done_on: rows::opt_text(r, 7),
             },
         ))
     })?;

@@ -297,14 +297,23 @@ pub fn approval(a: &ApprovalFacts) -> [Want<'_>; 4] {
 
 /// The columns of `tasks` the replay sets, with the items of `task_needs` as one
 /// column `needs` (ids joined by commas, in order).
-pub const TASKS: [&str; 4] = ["title", "start_date", "created_at", "needs"];
+pub const TASKS: [&str; 6] = [
+    "title",
+    "start_date",
+    "created_at",
+    "started_on",
+    "done_on",
+    "needs",
+];
 
-pub fn task(t: &TaskFacts) -> [Want<'_>; 4] {
+pub fn task(t: &TaskFacts) -> [Want<'_>; 6] {
     let needs: Vec<&str> = t.needs.iter().map(String::as_str).collect();
     [
         text(&t.title),
         opt(&t.start_date),
         text(&t.created_at),
+        opt(&t.started_on),
+        opt(&t.done_on),
         Some(Cow::Owned(needs.join(","))),
     ]
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 
 mod extension;
+mod task_moves;
 
 /// Kinds that record something but change no table.
 pub const NO_TABLE_CHANGE: [&str; 2] = ["unsafe-attempt", "chain-keyed"];
@@ -115,6 +116,11 @@ pub struct TaskFacts {
     pub created_at: String,
     /// Ids of the items it needs (`ACME-3`).
     pub needs: BTreeSet<String>,
+    /// The days work started and was done (schema 13; absent from older baselines).
+    #[serde(default)]
+    pub started_on: Option<String>,
+    #[serde(default)]
+    pub done_on: Option<String>,
 }
 
 /// Everything the replay knows, keyed as people name rows: login, project key, item
@@ -264,6 +270,10 @@ impl Facts {
             }
             crate::domain::undo::EVENT => {
                 return self.undo(e, &serde_json::from_str(e.payload).map_err(unreadable)?);
+            }
+            k if task_moves::KINDS.contains(&k) => {
+                let p: Value = serde_json::from_str(e.payload).map_err(unreadable)?;
+                return task_moves::apply(&mut self.tasks, e, &p);
             }
             k if extension::KINDS.contains(&k) => {
                 let p: Value = serde_json::from_str(e.payload).map_err(unreadable)?;
@@ -416,6 +426,8 @@ impl Facts {
                 start_date: p.start,
                 created_at: e.at.to_string(),
                 needs: p.needs.unwrap_or_default().into_iter().collect(),
+                started_on: None,
+                done_on: None,
             },
         );
         Ok(())

@@ -329,7 +329,7 @@ fn tasks(
         })
         .collect();
     let mut stmt = conn.prepare(
-        "SELECT id, project, number, title, start_date, created_at FROM tasks ORDER BY id",
+        "SELECT id, project, number, title, start_date, created_at, started_on, done_on FROM tasks ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -342,7 +342,7 @@ fn tasks(
             .into_iter()
             .collect();
         let items = items.join(",");
-        let mut stored = stored(r, 3, 3)?;
+        let mut stored = stored(r, 3, 5)?;
         stored.push(ValueRef::Text(items.as_bytes()));
         match facts.tasks.remove(&key) {
             Some(t) => compare::row(

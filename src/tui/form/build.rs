@@ -10,7 +10,7 @@ use crate::domain::{Deprovision, Item, ItemFields, Method, Person};
 use chrono::NaiveDate;
 use tui_input::Input;
 
-fn text(
+pub(super) fn text(
     name: &'static str,
     label: &'static str,
     value: &str,
@@ -29,7 +29,7 @@ fn text(
     }
 }
 
-fn date(name: &'static str, label: &'static str, value: Option<NaiveDate>) -> Field {
+pub(super) fn date(name: &'static str, label: &'static str, value: Option<NaiveDate>) -> Field {
     Field {
         name,
         label,

@@ -75,7 +75,8 @@ impl Form {
             | Purpose::Bulk { .. }
             | Purpose::Project { .. }
             | Purpose::NewProject
-            | Purpose::Delegate { .. } => {
+            | Purpose::Delegate { .. }
+            | Purpose::Task { .. } => {
                 return rules::FieldReview::default();
             }
         };

@@ -13,6 +13,7 @@
 
 mod build;
 mod check;
+mod task_forms;
 #[cfg(test)]
 mod tests;
 
@@ -23,6 +24,7 @@ use crate::domain::{
 };
 use chrono::NaiveDate;
 use crossterm::event::{Event, KeyEvent};
+pub use task_forms::TaskStep;
 use tui_input::backend::crossterm::to_input_request;
 use tui_input::{Input, InputRequest};
 
@@ -55,6 +57,11 @@ pub enum Purpose {
     NewProject,
     /// Hand a pending decision on the item to someone else.
     Delegate { id: String },
+    /// Change a task, or record its start or its end.
+    Task {
+        id: String,
+        step: task_forms::TaskStep,
+    },
 }
 
 /// The kind of value a field holds.
@@ -225,7 +232,7 @@ impl Form {
         )
     }
 
-    fn date_value(&self, name: &str) -> Option<NaiveDate> {
+    pub(crate) fn date_value(&self, name: &str) -> Option<NaiveDate> {
         let field = DomainField::from_name(name)?;
         self.value(name)
             .and_then(|v| dates::parse_date(field, v.trim()).ok())
@@ -396,7 +403,9 @@ impl Form {
     /// Item id the form works on (edit and move forms).
     pub fn item_id(&self) -> Option<&str> {
         match &self.purpose {
-            Purpose::Add | Purpose::Project { .. } | Purpose::NewProject => None,
+            Purpose::Add | Purpose::Project { .. } | Purpose::NewProject | Purpose::Task { .. } => {
+                None
+            }
             Purpose::Edit { id, .. } | Purpose::Move { id, .. } | Purpose::Delegate { id } => {
                 Some(id)
             }

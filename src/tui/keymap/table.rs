@@ -1,11 +1,13 @@
 //! The rows of the key table: where each key works, when, and what it does.
 
 use super::*;
+use crate::tui::form::TaskStep;
 
 const PANES: &[Ctx] = &[
     Ctx::Tracker,
     Ctx::Queue,
     Ctx::Blockers,
+    Ctx::Tasks,
     Ctx::Expiring,
     Ctx::Reviews,
 ];
@@ -14,6 +16,7 @@ const HELPABLE: &[Ctx] = &[
     Ctx::Tracker,
     Ctx::Queue,
     Ctx::Blockers,
+    Ctx::Tasks,
     Ctx::Expiring,
     Ctx::Reviews,
     Ctx::Detail,
@@ -29,12 +32,18 @@ const MOVING: &[Ctx] = &[
     Ctx::Tracker,
     Ctx::Queue,
     Ctx::Blockers,
+    Ctx::Tasks,
     Ctx::Expiring,
     Ctx::Reviews,
     Ctx::Detail,
     Ctx::Help,
 ];
 const TRACKER: &[Ctx] = &[Ctx::Tracker];
+/// Where the tracker's filter narrows the list (the queue keeps Esc for its picks).
+const FILTERED: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers];
+const CLEARABLE: &[Ctx] = &[Ctx::Tracker, Ctx::Blockers];
+const BLOCKERS: &[Ctx] = &[Ctx::Blockers];
+const TASKS: &[Ctx] = &[Ctx::Tasks];
 const QUEUE: &[Ctx] = &[Ctx::Queue];
 const DETAIL: &[Ctx] = &[Ctx::Detail];
 const HELP: &[Ctx] = &[Ctx::Help];
@@ -314,7 +323,7 @@ pub static TABLE: &[Binding] = &[
         label: "filter",
         help: "filter by text; state:NAME, flag:BADGE, is:blocked narrow further",
         msg: Msg::StartFilter,
-        ctx: TRACKER,
+        ctx: FILTERED,
         when: always,
         footer: Some(32),
     },
@@ -334,7 +343,7 @@ pub static TABLE: &[Binding] = &[
         label: "clear filter",
         help: "remove the text and state filters",
         msg: Msg::ClearFilter,
-        ctx: TRACKER,
+        ctx: CLEARABLE,
         when: |f| f.filter_active,
         footer: Some(34),
     },
@@ -347,6 +356,56 @@ pub static TABLE: &[Binding] = &[
         ctx: TRACKER,
         when: always,
         footer: Some(35),
+    },
+    Binding {
+        keys: &[ch('s')],
+        shown: "s",
+        label: "order",
+        help: "order by tasks held up (then age), by task days held up, or by age",
+        msg: Msg::CycleBlockerOrder,
+        ctx: BLOCKERS,
+        when: always,
+        footer: Some(35),
+    },
+    Binding {
+        keys: &[ch('s')],
+        shown: "s",
+        label: "order",
+        help: "order the queue by risk (then age), by age, or by system",
+        msg: Msg::CycleQueueOrder,
+        ctx: QUEUE,
+        when: always,
+        footer: Some(35),
+    },
+    Binding {
+        keys: &[ch('e')],
+        shown: "e",
+        label: "edit task",
+        help: "change the task's title, planned start or the items it needs",
+        msg: Msg::TaskForm(TaskStep::Edit),
+        ctx: TASKS,
+        when: |f| f.task_edit,
+        footer: Some(10),
+    },
+    Binding {
+        keys: &[ch('t')],
+        shown: "t",
+        label: "started",
+        help: "record the day work on the task started",
+        msg: Msg::TaskForm(TaskStep::Start),
+        ctx: TASKS,
+        when: |f| f.task_start,
+        footer: Some(11),
+    },
+    Binding {
+        keys: &[ch('d')],
+        shown: "d",
+        label: "done",
+        help: "record the day the task was done",
+        msg: Msg::TaskForm(TaskStep::Done),
+        ctx: TASKS,
+        when: |f| f.task_done,
+        footer: Some(12),
     },
     Binding {
         keys: &[ch('S')],
@@ -404,6 +463,16 @@ pub static TABLE: &[Binding] = &[
         label: "blockers",
         help: "show the blockers: what stops work, oldest first",
         msg: Msg::ShowPane(Pane::Blockers),
+        ctx: PANES,
+        when: always,
+        footer: None,
+    },
+    Binding {
+        keys: &[ch('5')],
+        shown: "5",
+        label: "tasks",
+        help: "show the tasks and what holds each up",
+        msg: Msg::ShowPane(Pane::Tasks),
         ctx: PANES,
         when: always,
         footer: None,

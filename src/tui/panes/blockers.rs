@@ -42,7 +42,10 @@ pub fn render(
             format!("{n} blocking"),
             if n > 0 { theme.blocked } else { theme.ready },
         ),
-        Span::styled(format!("{oldest} · oldest first "), theme.muted),
+        Span::styled(
+            format!("{oldest} · {} ", views.blocker_order.words()),
+            theme.muted,
+        ),
     ]);
     let block = pane_block(theme, title);
     if n == 0 {

@@ -56,3 +56,14 @@ pub const BLOCKERS: [ColumnSpec; 7] = [
     ColumnSpec { title: "Waiting on", min: 14, max: 40, priority: 1 },
     ColumnSpec { title: "Tasks", min: 7, max: 24, priority: 2 },
 ];
+
+/// The tasks pane's columns, in display order.
+#[rustfmt::skip]
+pub const TASKS: [ColumnSpec; 6] = [
+    ColumnSpec { title: "ID", min: 8, max: 10, priority: 0 },
+    ColumnSpec { title: "Title", min: 12, max: 36, priority: 0 },
+    ColumnSpec { title: "Planned", min: 10, max: 10, priority: 1 },
+    ColumnSpec { title: "Status", min: 7, max: 18, priority: 0 },
+    ColumnSpec { title: "Held up by", min: 20, max: 80, priority: 0 },
+    ColumnSpec { title: "Needs", min: 8, max: 30, priority: 3 },
+];

@@ -10,6 +10,7 @@ pub mod detail;
 pub mod expiring;
 pub mod queue;
 pub mod reviews;
+pub mod tasks;
 pub mod tracker;
 
 use super::format::{self, ColumnSpec};

@@ -63,7 +63,7 @@ pub fn render(
             format!("{n} waiting on {}", format::clean(login)),
             theme.normal,
         ),
-        Span::styled(" · riskiest, then oldest ", theme.muted),
+        Span::styled(format!(" · {} ", views.queue_order.words()), theme.muted),
     ]);
     let title = if picked.is_empty() {
         title

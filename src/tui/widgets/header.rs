@@ -194,27 +194,36 @@ pub type TabCounts = Option<[usize; Pane::COUNT]>;
 fn tabs(counts: &TabCounts, width: u16, detail: Option<&str>) -> Vec<(Pane, String)> {
     let id_room = detail.map_or(0, |id| format::width(id) + 3);
     let width = usize::from(width).saturating_sub(id_room);
-    let labels = |short: bool| -> Vec<(Pane, String)> {
+    // Narrower and narrower: full titles, short ones, short ones with counts in
+    // thousands, and at last the pane numbers with their counts only.
+    let labels = |level: u8| -> Vec<(Pane, String)> {
         Pane::ALL
             .iter()
             .map(|&p| {
                 let n = match counts {
                     None => "…".to_string(),
+                    Some(c) if level >= 2 && c[p.index()] >= 10_000 => {
+                        format!("{}k", c[p.index()] / 1000)
+                    }
                     Some(c) => c[p.index()].to_string(),
                 };
-                let title = if short { p.short_title() } else { p.title() };
-                (p, format!(" {} {title} {n} ", p.number()))
+                let label = match level {
+                    0 => format!(" {} {} {n} ", p.number(), p.title()),
+                    1 | 2 => format!(" {} {} {n} ", p.number(), p.short_title()),
+                    _ => format!(" {} {n} ", p.number()),
+                };
+                (p, label)
             })
             .collect()
     };
-    let full = labels(false);
     // Labels and the separators between them.
-    let needed: usize = full
-        .iter()
-        .map(|(_, l)| format::width(l) + 1)
-        .sum::<usize>()
-        - 1;
-    if needed <= width { full } else { labels(true) }
+    let needed = |l: &[(Pane, String)]| -> usize {
+        l.iter().map(|(_, l)| format::width(l) + 1).sum::<usize>() - 1
+    };
+    (0..3)
+        .map(labels)
+        .find(|l| needed(l) <= width)
+        .unwrap_or_else(|| labels(3))
 }
 
 /// Which tab is at column `x` of a tab line `width` wide.
@@ -278,9 +287,16 @@ mod tests {
             - 1;
         assert!(width <= 80, "{labels:?}");
         assert!(
-            labels.iter().any(|(_, l)| l.contains("6 Exp "))
-                && labels.iter().any(|(_, l)| l.contains("7 Rev ")),
+            labels.iter().any(|(_, l)| l.contains(" 5 100k"))
+                && labels.iter().any(|(_, l)| l.contains(" 7 100k")),
             "{labels:?}"
+        );
+        // Counts of a few hundred keep the short titles.
+        let small = tabs(&Some([500; Pane::ALL.len()]), 80, None);
+        assert!(
+            small.iter().any(|(_, l)| l.contains("5 Task 500"))
+                && small.iter().any(|(_, l)| l.contains("6 Exp 500")),
+            "{small:?}"
         );
         // Wide enough: the full titles.
         assert!(
