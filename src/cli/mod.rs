@@ -16,6 +16,7 @@ mod expiring;
 mod host;
 mod items;
 mod nudge;
+mod outlook;
 mod output;
 mod project;
 mod review;

@@ -12,6 +12,7 @@ pub mod dates;
 pub mod decide;
 pub mod expiry;
 pub mod extension;
+pub mod forecast;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod lifecycle;

@@ -59,6 +59,8 @@ pub struct App {
     pub(super) clipboard: Option<String>,
     /// The access reviews pane (loaded when it shows).
     pub(crate) reviews: ReviewPane,
+    /// The dashboard's report and trend (see `dashboard.rs`).
+    pub(crate) dashboard: Option<super::dashboard::DashboardData>,
 }
 
 impl App {
@@ -98,6 +100,7 @@ impl App {
             picked: Vec::new(),
             clipboard: None,
             reviews: ReviewPane::default(),
+            dashboard: None,
         };
         app.load_header()?;
         Ok(app)
@@ -121,6 +124,7 @@ impl App {
         self.rederive();
         self.pending = None;
         self.load_reviews();
+        self.follow_dashboard();
         Ok(())
     }
 
@@ -147,6 +151,11 @@ impl App {
 
     pub fn pane(&self) -> Pane {
         self.pane
+    }
+
+    /// The project in view (`None`: all projects).
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
     }
 
     pub fn status(&self) -> Option<&Status> {

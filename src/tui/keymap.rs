@@ -18,6 +18,7 @@ pub enum Ctx {
     Tracker,
     Queue,
     Blockers,
+    Dashboard,
     Expiring,
     Reviews,
     Detail,
@@ -33,6 +34,7 @@ impl Ctx {
             Pane::Tracker => Ctx::Tracker,
             Pane::Queue => Ctx::Queue,
             Pane::Blockers => Ctx::Blockers,
+            Pane::Dashboard => Ctx::Dashboard,
             Pane::Expiring => Ctx::Expiring,
             Pane::Reviews => Ctx::Reviews,
         }

@@ -12,6 +12,7 @@ mod app;
 mod asking;
 mod bulk;
 mod copy;
+mod dashboard;
 mod delegate;
 mod form;
 mod format;

@@ -14,6 +14,8 @@ pub enum Pane {
     Tracker,
     Queue,
     Blockers,
+    /// Readiness, its trend, blocker ages, stage durations and forecasts.
+    Dashboard,
     /// The expiry radar: temporary access and exceptions ending soon or past.
     Expiring,
     /// Access reviews (its rows are the accesses of one campaign, not items).
@@ -21,10 +23,11 @@ pub enum Pane {
 }
 
 impl Pane {
-    pub const ALL: [Pane; 5] = [
+    pub const ALL: [Pane; 6] = [
         Pane::Tracker,
         Pane::Queue,
         Pane::Blockers,
+        Pane::Dashboard,
         Pane::Expiring,
         Pane::Reviews,
     ];
@@ -36,6 +39,7 @@ impl Pane {
             Pane::Tracker => "Tracker",
             Pane::Queue => "Approval queue",
             Pane::Blockers => "Blockers",
+            Pane::Dashboard => "Dashboard",
             Pane::Expiring => "Expiring",
             Pane::Reviews => "Reviews",
         }
@@ -47,6 +51,7 @@ impl Pane {
             Pane::Tracker => "Items",
             Pane::Queue => "Queue",
             Pane::Blockers => "Block",
+            Pane::Dashboard => "Dash",
             Pane::Expiring => "Exp",
             Pane::Reviews => "Rev",
         }
@@ -58,6 +63,7 @@ impl Pane {
             Pane::Tracker => 1,
             Pane::Queue => 2,
             Pane::Blockers => 3,
+            Pane::Dashboard => 4,
             Pane::Expiring => 6,
             Pane::Reviews => 7,
         }
@@ -68,8 +74,9 @@ impl Pane {
             Pane::Tracker => 0,
             Pane::Queue => 1,
             Pane::Blockers => 2,
-            Pane::Expiring => 3,
-            Pane::Reviews => 4,
+            Pane::Dashboard => 3,
+            Pane::Expiring => 4,
+            Pane::Reviews => 5,
         }
     }
 

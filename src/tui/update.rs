@@ -194,6 +194,7 @@ impl App {
         if reviews_stale || (self.pane == Pane::Reviews && pane_before != Pane::Reviews) {
             self.load_reviews();
         }
+        self.follow_dashboard();
     }
 
     fn with_form(&mut self, f: impl FnOnce(&mut Form)) {

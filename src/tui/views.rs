@@ -233,7 +233,7 @@ impl Views {
             Pane::Queue => self.queue.get(pos).map(|e| e.ix),
             Pane::Blockers => self.blockers.get(pos).copied(),
             Pane::Expiring => self.expiring.get(pos).map(|r| r.ix),
-            Pane::Reviews => None,
+            Pane::Reviews | Pane::Dashboard => None,
         }?;
         (ix < self.items.len()).then_some(ix)
     }
@@ -245,7 +245,7 @@ impl Views {
             Pane::Queue => self.queue.iter().position(|e| e.ix == ix),
             Pane::Blockers => self.blockers.iter().position(|&i| i == ix),
             Pane::Expiring => self.expiring.iter().position(|r| r.ix == ix),
-            Pane::Reviews => None,
+            Pane::Reviews | Pane::Dashboard => None,
         }
     }
 
@@ -255,7 +255,7 @@ impl Views {
             Pane::Queue => self.queue.len(),
             Pane::Blockers => self.blockers.len(),
             Pane::Expiring => self.expiring.len(),
-            Pane::Reviews => 0,
+            Pane::Reviews | Pane::Dashboard => 0,
         }
     }
 

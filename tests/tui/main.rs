@@ -7,6 +7,7 @@ mod common;
 
 mod bulk;
 mod clipboard;
+mod dashboard;
 mod decide;
 mod defects;
 mod end_of_access;

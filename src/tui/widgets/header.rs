@@ -52,6 +52,8 @@ pub struct Header<'a> {
     pub pending: Option<usize>,
     /// The team's readiness target (0..1).
     pub target: f64,
+    /// The forecast of the project in view (or of all), when known.
+    pub forecast: Option<String>,
 }
 
 fn who(h: &Header<'_>) -> String {
@@ -180,7 +182,14 @@ pub fn render(look: &Look<'_>, h: &Header<'_>, area: Rect, buf: &mut Buffer) {
             vec![Span::styled(format!("loading {n} items…"), t.muted)],
             target,
         ],
-        None => vec![gauge, blockers, queue, target],
+        None => {
+            let mut parts = vec![gauge, blockers, queue];
+            if let Some(f) = &h.forecast {
+                parts.push(vec![Span::styled(format!("forecast: {}", clean(f)), t.muted)]);
+            }
+            parts.push(target);
+            parts
+        }
     };
     let line2 = fit_parts(parts, width, Span::styled(" │ ", t.muted));
     Paragraph::new(vec![line1, line2]).render(area, buf);
@@ -194,27 +203,36 @@ pub type TabCounts = Option<[usize; Pane::COUNT]>;
 fn tabs(counts: &TabCounts, width: u16, detail: Option<&str>) -> Vec<(Pane, String)> {
     let id_room = detail.map_or(0, |id| format::width(id) + 3);
     let width = usize::from(width).saturating_sub(id_room);
-    let labels = |short: bool| -> Vec<(Pane, String)> {
+    // 0: full titles, 1: short ones, 2: numbers and counts only.
+    let labels = |tier: u8| -> Vec<(Pane, String)> {
         Pane::ALL
             .iter()
             .map(|&p| {
                 let n = match counts {
-                    None => "…".to_string(),
-                    Some(c) => c[p.index()].to_string(),
+                    // The dashboard is a picture, not a list: no count.
+                    _ if p == Pane::Dashboard => String::new(),
+                    None => " …".to_string(),
+                    Some(c) => format!(" {}", c[p.index()]),
                 };
-                let title = if short { p.short_title() } else { p.title() };
-                (p, format!(" {} {title} {n} ", p.number()))
+                let title = match tier {
+                    0 => format!(" {}", p.title()),
+                    1 => format!(" {}", p.short_title()),
+                    _ => String::new(),
+                };
+                (p, format!(" {}{title}{n} ", p.number()))
             })
             .collect()
     };
-    let full = labels(false);
     // Labels and the separators between them.
-    let needed: usize = full
-        .iter()
-        .map(|(_, l)| format::width(l) + 1)
-        .sum::<usize>()
-        - 1;
-    if needed <= width { full } else { labels(true) }
+    let needed = |ls: &[(Pane, String)]| -> usize {
+        ls.iter().map(|(_, l)| format::width(l) + 1).sum::<usize>() - 1
+    };
+    let full = labels(0);
+    if needed(&full) <= width {
+        return full;
+    }
+    let short = labels(1);
+    if needed(&short) <= width { short } else { labels(2) }
 }
 
 /// Which tab is at column `x` of a tab line `width` wide.
@@ -277,8 +295,11 @@ mod tests {
             .sum::<usize>()
             - 1;
         assert!(width <= 80, "{labels:?}");
+        // Counts of a demo's size keep the short titles.
+        let labels = tabs(&Some([39; Pane::ALL.len()]), 80, None);
         assert!(
-            labels.iter().any(|(_, l)| l.contains("6 Exp "))
+            labels.iter().any(|(_, l)| l.contains("4 Dash "))
+                && labels.iter().any(|(_, l)| l.contains("6 Exp "))
                 && labels.iter().any(|(_, l)| l.contains("7 Rev ")),
             "{labels:?}"
         );

@@ -14,6 +14,7 @@ fn place(ctx: Ctx) -> &'static str {
         Ctx::Tracker => "tracker",
         Ctx::Queue => "approval queue",
         Ctx::Blockers => "blockers",
+        Ctx::Dashboard => "dashboard",
         Ctx::Expiring => "expiry radar",
         Ctx::Reviews => "access reviews",
         Ctx::Detail => "detail view",
