@@ -19,7 +19,7 @@ const FOLLOW_ALWAYS_UP_TO: usize = 20_000;
 pub struct DashboardData {
     pub report: Report,
     /// Readiness (0..1) at the end of each day of the window, today last.
-    pub trend: Vec<(NaiveDate, f64)>,
+    pub trend: Vec<(NaiveDate, Option<f64>)>,
     pub window_days: i64,
     /// The project in view when it was read (`None`: all).
     pub scope: Option<String>,

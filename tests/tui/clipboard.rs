@@ -40,7 +40,7 @@ fn y_copies_the_nudge_into_tmux_with_set_clipboard_on() {
         String::from_utf8_lossy(&set.stderr)
     );
     tmux.wait_for("the header", Duration::from_secs(10), |s| {
-        s.contains("2 Approval queue") && s.contains("Ready")
+        (s.contains("2 Approval queue") || s.contains("2 Queue")) && s.contains("Ready")
     });
 
     tmux.keys(&["2"]);

@@ -18,7 +18,10 @@ fn dashboard_screen(theme: Theme, w: u16, h: u16) -> String {
 /// Each project's line: its key, its percentage (rounded down, as the header shows
 /// it) and its forecast date when it has one, all from the report at the same clock.
 fn assert_projects_on_screen(text: &str) {
-    let fx = demo();
+    assert_projects_on_screen_of(text, &demo());
+}
+
+fn assert_projects_on_screen_of(text: &str, fx: &Db) {
     let r = open(&fx.path, tester()).report(None).expect("report");
     assert!(!r.projects.is_empty());
     for m in &r.projects {
@@ -112,4 +115,63 @@ fn the_dashboard_follows_the_project_chosen() {
         header.contains(&format!("forecast: {}", &m.outlook.forecast)),
         "{header}"
     );
+}
+
+/// Takes out of ACME what stops its forecast: denied items cancelled, blockers by hand
+/// cleared (as the tester, a coordinator).
+fn clear_stuck(fx: &Db, key: &str) {
+    use accessdesk::domain::State;
+    use accessdesk::domain::machine::Action;
+    use accessdesk::store::ItemFilter;
+    let mut s = open(&fx.path, tester());
+    let filter = ItemFilter {
+        project: Some(key.into()),
+        ..Default::default()
+    };
+    for v in s.list_items(&filter).expect("items") {
+        let id = v.item.id();
+        if v.item.manual_block.is_some() {
+            s.act(&id, &Action::Unblock, None).expect("unblock");
+        }
+        if v.item.state == State::Denied {
+            let cancel = Action::Cancel {
+                note: Some("no longer needed".into()),
+            };
+            s.act(&id, &cancel, None).expect("cancel");
+        }
+    }
+}
+
+#[test]
+fn a_forecast_date_shows_on_the_dashboard_the_detail_and_the_header() {
+    let fx = demo();
+    clear_stuck(&fx, "ACME");
+    let r = open(&fx.path, tester()).report(Some("ACME")).expect("report");
+    let m = &r.projects[0];
+    let on = m
+        .outlook
+        .forecast_ready_on
+        .unwrap_or_else(|| panic!("ACME has a forecast now: {}", m.outlook.forecast));
+    for (w, h) in [(80, 24), (140, 40)] {
+        let mut a = app(&fx, w, h);
+        press(&mut a, KeyCode::Char('4'));
+        let text = screen(&render(&mut a, w, h));
+        assert_projects_on_screen_of(&text, &fx);
+        let line = text
+            .lines()
+            .find(|l| l.contains("ACME ") && l.contains('['))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(line.contains(&on.to_string()), "{on}: {line}");
+    }
+    // The detail of one of its items names the project's forecast.
+    let mut a = app(&fx, 140, 40);
+    select_in_tracker(&mut a, "ACME-1");
+    press(&mut a, KeyCode::Enter);
+    let text = screen(&render(&mut a, 140, 40));
+    assert!(
+        text.contains(&format!("Project forecast {}", m.outlook.forecast))
+            || text.contains(&on.to_string()),
+        "{text}"
+    );
+    assert!(text.contains("Stages"), "{text}");
 }

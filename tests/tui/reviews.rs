@@ -151,14 +151,16 @@ fn the_tab_line_fits_80_columns_and_7_switches_from_every_pane() {
     assert_eq!(a.pane(), Pane::Tracker, "Tab goes round");
     press(&mut a, KeyCode::BackTab);
     assert_eq!(a.pane(), Pane::Reviews);
-    let text = screen(&render(&mut a, 80, 24));
+    let text = screen(&render(&mut a, 100, 24));
     let tabs = text.lines().nth(2).expect("tab line");
     assert!(tabs.contains("7 Reviews"), "{tabs}");
     assert!(tabs.contains("1 Tracker"), "{tabs}");
-    // Narrower than the full titles: short ones, every tab still there.
-    let text = screen(&render(&mut a, 60, 24));
+    assert!(tabs.contains("4 Dashboard"), "{tabs}");
+    // Narrower than the full titles (80 columns and less): short ones, every tab
+    // still there.
+    let text = screen(&render(&mut a, 80, 24));
     let tabs = text.lines().nth(2).expect("tab line");
-    for t in ["1 Items", "2 Queue", "3 Block", "6 Exp", "7 Rev"] {
+    for t in ["1 Items", "2 Queue", "3 Block", "4 Dash", "6 Exp", "7 Rev"] {
         assert!(tabs.contains(t), "{t} in {tabs}");
     }
 }

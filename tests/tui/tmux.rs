@@ -52,10 +52,11 @@ fn listed_ids(screen: &str) -> Vec<String> {
         .collect()
 }
 
+/// The header and the tab line (short titles at 80 columns, full ones when wider).
 fn header_shown(s: &str) -> bool {
-    s.contains("1 Tracker")
-        && s.contains("2 Approval queue")
-        && s.contains("3 Blockers")
+    (s.contains("1 Tracker") || s.contains("1 Items"))
+        && (s.contains("2 Approval queue") || s.contains("2 Queue"))
+        && (s.contains("3 Blockers") || s.contains("3 Block"))
         && s.contains("Ready")
 }
 
@@ -78,6 +79,10 @@ fn demo_in_tmux_approve_live_update_quit_restores_terminal() {
     tmux.keys(&["3"]);
     tmux.wait_for("the blockers pane", Duration::from_secs(5), |s| {
         s.contains("by reason:")
+    });
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the dashboard", Duration::from_secs(5), |s| {
+        s.contains("4 Dashboard · target")
     });
     tmux.keys(&["Tab"]);
     tmux.wait_for("the expiry radar", Duration::from_secs(5), |s| {

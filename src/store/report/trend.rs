@@ -47,12 +47,13 @@ impl Life {
 
 impl Store {
     /// Readiness (0..1) at the end of each of the last `days` days (UTC), the last
-    /// point being now; of one project or of all.
+    /// point being now; of one project or of all. `None` on a day nothing was required
+    /// yet (a ratio of 1.0 there would read as "ready").
     pub fn readiness_trend(
         &self,
         project: Option<&str>,
         days: i64,
-    ) -> Result<Vec<(NaiveDate, f64)>> {
+    ) -> Result<Vec<(NaiveDate, Option<f64>)>> {
         let key = project.map(str::to_ascii_uppercase);
         let mut lives: HashMap<(String, i64), Life> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
@@ -110,7 +111,7 @@ impl Store {
                 r.required += usize::from(required);
                 r.ready += usize::from(ready);
             }
-            out.push((day, r.finish().ratio));
+            out.push((day, (r.required > 0).then(|| r.finish().ratio)));
         }
         Ok(out)
     }

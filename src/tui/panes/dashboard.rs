@@ -167,24 +167,30 @@ fn project_lines(
 }
 
 /// The trend as one line of block characters, one per day (the last `width` days).
-fn spark_text(trend: &[(chrono::NaiveDate, f64)], width: usize) -> String {
+/// A day with nothing required yet is a blank.
+fn spark_text(trend: &[(chrono::NaiveDate, Option<f64>)], width: usize) -> String {
     const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let from = trend.len().saturating_sub(width);
     trend[from..]
         .iter()
-        .map(|(_, r)| LEVELS[((r.clamp(0.0, 1.0) * 7.0).round() as usize).min(7)])
+        .map(|(_, r)| match r {
+            Some(r) => LEVELS[((r.clamp(0.0, 1.0) * 7.0).round() as usize).min(7)],
+            None => ' ',
+        })
         .collect()
 }
 
+/// "12% on 01-19 → 30% today", from the first day anything was required.
 fn trend_words(data: &DashboardData) -> String {
-    match (data.trend.first(), data.trend.last()) {
-        (Some((d0, first)), Some((_, last))) => format!(
+    let mut known = data.trend.iter().filter_map(|(d, r)| Some((d, (*r)?)));
+    match (known.next(), data.trend.last()) {
+        (Some((d0, first)), Some((_, Some(last)))) => format!(
             "{}% on {} → {}% today",
-            percent(*first),
+            percent(first),
             d0.format("%m-%d"),
             percent(*last)
         ),
-        _ => String::new(),
+        _ => "nothing required yet".to_string(),
     }
 }
 
@@ -239,6 +245,14 @@ fn narrow(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Bu
         ]),
     ];
     let s = &m.outlook.stage_durations;
+    let projects = data.report.projects.len() + usize::from(data.report.projects.len() != 1);
+    let room = usize::from(area.height).saturating_sub(projects + 1 + tail.len());
+    if room >= 5 {
+        // Room for a line per stage, with the samples.
+        tail.push(Line::from(Span::styled("Stages: median / p90 (samples)", t.title)));
+        tail.extend(stage_lines(t, s));
+        return finish_narrow(t, data, target, width, tail, area, buf);
+    }
     let half = |a: Stage, b: Stage| {
         format!(
             "{} {} · {} {}",
@@ -256,11 +270,62 @@ fn narrow(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Bu
         Span::styled(format!("{:<9}", "med/p90"), t.muted),
         Span::styled(half(Stage::Grant, Stage::Verify), t.normal),
     ]));
+    finish_narrow(t, data, target, width, tail, area, buf)
+}
+
+/// The projects above, then `tail`.
+fn finish_narrow(
+    t: &Theme,
+    data: &DashboardData,
+    target: f64,
+    width: usize,
+    tail: Vec<Line<'static>>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let rows = usize::from(area.height).saturating_sub(tail.len() + 1);
     let mut lines = project_lines(t, data, target, width, rows);
     lines.push(Line::default());
     lines.extend(tail);
     Paragraph::new(lines).render(area, buf);
+}
+
+/// A line per stage: its name, median/p90 and samples.
+fn stage_lines(t: &Theme, s: &StageSpreads) -> Vec<Line<'static>> {
+    Stage::ALL
+        .iter()
+        .map(|&st| {
+            Line::from(vec![
+                Span::styled(format!("{:<22}", st.label()), t.normal),
+                Span::styled(format!("{:>16}", stage_cell(s, st)), t.title),
+                Span::styled(format!("  ({})", s.get(st).samples), t.muted),
+            ])
+        })
+        .collect()
+}
+
+/// A line per system: each stage's median, for the systems the report covers.
+fn system_lines(t: &Theme, m: &Measures, width: usize) -> Vec<Line<'static>> {
+    let name_w = 16;
+    m.outlook
+        .stage_durations_by_system
+        .iter()
+        .map(|(name, s)| {
+            let cells: Vec<String> = Stage::ALL
+                .iter()
+                .map(|&st| {
+                    let med = s.get(st).median_hours.map_or("-".to_string(), hours_text);
+                    format!("{} {med}", st.short())
+                })
+                .collect();
+            let text = format!(
+                "{:<name_w$} {}",
+                format::truncate(&format::clean(name), name_w),
+                cells.join(" · ")
+            );
+            Line::from(Span::styled(format::truncate(&text, width), t.normal))
+        })
+        .collect()
 }
 
 fn boxed<'a>(t: &Theme, title: String) -> Block<'a> {
@@ -289,22 +354,23 @@ fn wide(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Buff
     ));
     Paragraph::new(lines).render(left, buf);
     // Right: trend, blocker ages, stages.
-    let [trend_a, ages_a, stages_a] = Layout::vertical([
+    let [trend_a, ages_a, stages_a, systems_a] = Layout::vertical([
         Constraint::Length(6),
         Constraint::Length(9),
-        Constraint::Min(6),
+        Constraint::Length(6),
+        Constraint::Min(3),
     ])
     .areas(right);
     let block = boxed(t, format!(" Readiness, last {}d: {} ", data.window_days, trend_words(data)));
     let inner = block.inner(trend_a);
     block.render(trend_a, buf);
-    let values: Vec<u64> = data
+    let values: Vec<Option<u64>> = data
         .trend
         .iter()
         .rev()
         .take(usize::from(inner.width))
         .rev()
-        .map(|(_, r)| (r.clamp(0.0, 1.0) * 100.0).round() as u64)
+        .map(|(_, r)| r.map(|r| (r.clamp(0.0, 1.0) * 100.0).round() as u64))
         .collect();
     Sparkline::default()
         .data(&values)
@@ -341,17 +407,10 @@ fn wide(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Buff
     let block = boxed(t, " Where the time goes: median / p90 (samples) ".to_string());
     let inner = block.inner(stages_a);
     block.render(stages_a, buf);
-    let s = &m.outlook.stage_durations;
-    let lines: Vec<Line> = Stage::ALL
-        .iter()
-        .map(|&st| {
-            let sp = s.get(st);
-            Line::from(vec![
-                Span::styled(format!("{:<22}", st.label()), t.normal),
-                Span::styled(format!("{:>16}", stage_cell(s, st)), t.title),
-                Span::styled(format!("  ({})", sp.samples), t.muted),
-            ])
-        })
-        .collect();
-    Paragraph::new(lines).render(inner, buf);
+    Paragraph::new(stage_lines(t, &m.outlook.stage_durations)).render(inner, buf);
+    let block = boxed(t, " Median of each stage by system ".to_string());
+    let inner = block.inner(systems_a);
+    block.render(systems_a, buf);
+    let by_system = system_lines(t, &data.report.overall, usize::from(inner.width));
+    Paragraph::new(by_system).render(inner, buf);
 }
