@@ -45,7 +45,11 @@ pub(super) fn print(r: &Report) -> CmdResult {
             ]
         })
         .collect();
-    output::table(&["PROJECT", "START", "READY ON", "LATE d", "FORECAST"], &rows, 44)?;
+    output::table(
+        &["PROJECT", "START", "READY ON", "LATE d", "FORECAST"],
+        &rows,
+        44,
+    )?;
     say!(
         "READY ON: today plus the largest remaining time of an unready item, rounded up to a day; an item's remaining time is the sum of the median durations of the stages it still has to pass (same approval owner and system, else the system, else all history; each needs 5 samples). LATE d: days READY ON falls after START (0 on time)."
     )?;

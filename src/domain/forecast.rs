@@ -429,9 +429,14 @@ mod tests {
             added: Some(start),
             ..Default::default()
         };
-        for (s, h) in [State::Requested, State::Approved, State::Granted, State::Verified]
-            .into_iter()
-            .zip(hours)
+        for (s, h) in [
+            State::Requested,
+            State::Approved,
+            State::Granted,
+            State::Verified,
+        ]
+        .into_iter()
+        .zip(hours)
         {
             at += chrono::Duration::minutes((h * 60.0) as i64);
             tl.entered(s, at);
@@ -513,7 +518,12 @@ mod tests {
             approver: "a",
             timeline: &tl,
         }));
-        let o = forecast([item(State::Granted)], &thin, d("2026-03-04"), d("2026-03-05"));
+        let o = forecast(
+            [item(State::Granted)],
+            &thin,
+            d("2026-03-04"),
+            d("2026-03-05"),
+        );
         assert_eq!(o, Outlook::TooLittleHistory);
         let o = forecast(
             [item(State::Verified), item(State::Revoked)],

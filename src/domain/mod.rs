@@ -12,9 +12,9 @@ pub mod dates;
 pub mod decide;
 pub mod expiry;
 pub mod extension;
-pub mod forecast;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod forecast;
 pub mod lifecycle;
 pub mod machine;
 pub mod model;

@@ -86,7 +86,11 @@ fn history(path: &Path) -> Team {
     carol.set_now(t0);
     carol.init(None).unwrap();
     carol
-        .add_person("carol", None, &[Role::Admin, Role::Coordinator, Role::Support])
+        .add_person(
+            "carol",
+            None,
+            &[Role::Admin, Role::Coordinator, Role::Support],
+        )
         .unwrap();
     carol.add_person("bob", None, &[Role::Approver]).unwrap();
     carol.add_person("sam", None, &[Role::Security]).unwrap();
@@ -105,7 +109,9 @@ fn history(path: &Path) -> Team {
         let id = team.carol.add_item("ACME", fields("Stripe")).unwrap().id();
         t += Duration::hours(h[0]);
         team.at(t);
-        team.carol.act(&id, &Action::Submit { note: None }, None).unwrap();
+        team.carol
+            .act(&id, &Action::Submit { note: None }, None)
+            .unwrap();
         t += Duration::hours(h[1]);
         team.at(t);
         team.bob
@@ -124,7 +130,10 @@ fn history(path: &Path) -> Team {
             note: "scope and owner checked in the admin console".into(),
             reference: None,
         };
-        assert_eq!(team.sam.act(&id, &verify, None).unwrap().state, State::Verified);
+        assert_eq!(
+            team.sam.act(&id, &verify, None).unwrap().state,
+            State::Verified
+        );
     }
     team.at(now());
     team.carol.add_item("ACME", fields("Stripe")).unwrap();
@@ -182,7 +191,10 @@ fn forecast_and_stage_durations_equal_the_values_computed_by_hand() {
     assert_eq!(beta["forecast_misses_start_by_days"], 1);
     // BETA passed no stage yet.
     assert_eq!(beta["stage_durations"]["added_to_submitted"]["samples"], 0);
-    assert_eq!(beta["stage_durations"]["added_to_submitted"]["median_hours"], Value::Null);
+    assert_eq!(
+        beta["stage_durations"]["added_to_submitted"]["median_hours"],
+        Value::Null
+    );
     let gamma = project("GAMMA");
     assert_eq!(gamma["forecast"], "no forecast: 1 denied/blocked");
     assert_eq!(gamma["forecast_ready_on"], Value::Null);
@@ -225,7 +237,8 @@ fn forecast_and_stage_durations_equal_the_values_computed_by_hand() {
     ] {
         assert!(text.contains(words), "{words}:\n{text}");
     }
-    let shown: Value = serde_json::from_str(&common::ok(&path, &["item", "show", "ACME-6", "--json"])).unwrap();
+    let shown: Value =
+        serde_json::from_str(&common::ok(&path, &["item", "show", "ACME-6", "--json"])).unwrap();
     assert_eq!(
         shown["stage_durations_hours"],
         json!({"added_to_submitted": 6.0, "submitted_to_approved": 60.0,
@@ -255,5 +268,8 @@ fn too_little_history_is_said_so() {
     let r = serde_json::to_value(c.report(None).unwrap()).unwrap();
     assert_eq!(r["projects"][0]["forecast"], "too little history");
     assert_eq!(r["projects"][0]["forecast_ready_on"], Value::Null);
-    assert_eq!(r["overall"]["forecast"], "no forecast for 1 of 1 open projects");
+    assert_eq!(
+        r["overall"]["forecast"],
+        "no forecast for 1 of 1 open projects"
+    );
 }

@@ -28,7 +28,10 @@ fn assert_projects_on_screen_of(text: &str, fx: &Db) {
         let key = m.key.as_deref().expect("key");
         let line = text
             .lines()
-            .find(|l| l.trim_start_matches(['│', ' ']).starts_with(&format!("{key} ")))
+            .find(|l| {
+                l.trim_start_matches(['│', ' '])
+                    .starts_with(&format!("{key} "))
+            })
             .unwrap_or_else(|| panic!("no line for {key}:\n{text}"));
         let pct = format!("{}%", (m.readiness_ratio * 100.0).floor() as u32);
         assert!(line.contains(&pct), "{key} should show {pct}: {line}");
@@ -37,7 +40,10 @@ fn assert_projects_on_screen_of(text: &str, fx: &Db) {
             "{key}: {line}"
         );
         if let Some(on) = m.outlook.forecast_ready_on {
-            assert!(line.contains(&on.to_string()), "{key} forecast {on}: {line}");
+            assert!(
+                line.contains(&on.to_string()),
+                "{key} forecast {on}: {line}"
+            );
         } else {
             let words = &m.outlook.forecast;
             assert!(
@@ -62,7 +68,11 @@ fn dashboard_80x24() {
 fn dashboard_140x40() {
     let text = dashboard_screen(Theme::ansi16(), 140, 40);
     assert_projects_on_screen(&text);
-    for part in ["Readiness, last 45d", "Open blockers by age", "Where the time goes"] {
+    for part in [
+        "Readiness, last 45d",
+        "Open blockers by age",
+        "Where the time goes",
+    ] {
         assert!(text.contains(part), "{part}:\n{text}");
     }
     insta::assert_snapshot!("dashboard_140x40", text);
@@ -79,7 +89,11 @@ fn dashboard_without_colour() {
         for y in 0..buf.area.height {
             for x in 0..buf.area.width {
                 let c = &buf[(x, y)];
-                assert_eq!((c.fg, c.bg), (Color::Reset, Color::Reset), "colour at {x},{y}");
+                assert_eq!(
+                    (c.fg, c.bg),
+                    (Color::Reset, Color::Reset),
+                    "colour at {x},{y}"
+                );
             }
         }
         let text = screen(&t);
@@ -146,7 +160,9 @@ fn clear_stuck(fx: &Db, key: &str) {
 fn a_forecast_date_shows_on_the_dashboard_the_detail_and_the_header() {
     let fx = demo();
     clear_stuck(&fx, "ACME");
-    let r = open(&fx.path, tester()).report(Some("ACME")).expect("report");
+    let r = open(&fx.path, tester())
+        .report(Some("ACME"))
+        .expect("report");
     let m = &r.projects[0];
     let on = m
         .outlook

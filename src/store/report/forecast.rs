@@ -4,10 +4,12 @@
 //! project the report is about (the fallback to "all history" means all of it).
 
 use super::super::error::Result;
-use super::stages::{self, Lines};
 use super::Measures;
+use super::stages::{self, Lines};
 use crate::domain::blockers;
-use crate::domain::forecast::{self, Durations, History, Outlook as Forecast, Remaining, Spread, Stage};
+use crate::domain::forecast::{
+    self, Durations, History, Outlook as Forecast, Remaining, Spread, Stage,
+};
 use crate::domain::{Project, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -111,7 +113,11 @@ pub(crate) fn fill(
         let closed = p.closed_at.is_some();
         if let Some(m) = per.get_mut(pi) {
             m.outlook = Outlook {
-                forecast: if closed { "closed".to_string() } else { o.words() },
+                forecast: if closed {
+                    "closed".to_string()
+                } else {
+                    o.words()
+                },
                 forecast_ready_on: o.ready_on(),
                 forecast_misses_start_by_days: o.misses_by().filter(|_| !closed),
                 stage_durations: StageSpreads::of(d),
@@ -148,12 +154,15 @@ fn project_outlook(
     if p.closed_at.is_some() {
         return Forecast::Ready;
     }
-    let items = remaining.iter().filter_map(|&i| lines.lines.get(i)).map(|l| Remaining {
-        state: l.state,
-        system: lines.name(l.system),
-        approver: lines.name(l.approver),
-        manually_blocked: l.manually_blocked,
-    });
+    let items = remaining
+        .iter()
+        .filter_map(|&i| lines.lines.get(i))
+        .map(|l| Remaining {
+            state: l.state,
+            system: lines.name(l.system),
+            approver: lines.name(l.approver),
+            manually_blocked: l.manually_blocked,
+        });
     forecast::forecast(items, history, blockers::today(p, now), p.start)
 }
 
@@ -166,10 +175,7 @@ fn overall_forecast(each: &[Forecast]) -> Outlook {
         .count();
     if without > 0 {
         return Outlook {
-            forecast: format!(
-                "no forecast for {without} of {} open projects",
-                each.len()
-            ),
+            forecast: format!("no forecast for {without} of {} open projects", each.len()),
             ..Default::default()
         };
     }

@@ -110,7 +110,10 @@ fn project_line(
         format!(" {:>3}%", percent(m.readiness_ratio)),
         style,
     ));
-    spans.push(Span::styled(format!(" {:>7}", format!("{}/{}", m.ready, m.required)), t.muted));
+    spans.push(Span::styled(
+        format!(" {:>7}", format!("{}/{}", m.ready, m.required)),
+        t.muted,
+    ));
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let forecast = &m.outlook.forecast;
     let fstyle = match m.outlook.forecast_misses_start_by_days {
@@ -119,7 +122,10 @@ fn project_line(
         None => t.warning,
     };
     spans.push(Span::styled(
-        format!(" {}", format::truncate(forecast, width.saturating_sub(used + 1))),
+        format!(
+            " {}",
+            format::truncate(forecast, width.saturating_sub(used + 1))
+        ),
         fstyle,
     ));
     Line::from(spans)
@@ -156,7 +162,10 @@ fn project_lines(
     }
     if shown < r.projects.len() {
         out.push(Line::from(Span::styled(
-            format!("  … {} more projects (p picks one)", r.projects.len() - shown),
+            format!(
+                "  … {} more projects (p picks one)",
+                r.projects.len() - shown
+            ),
             t.muted,
         )));
     }
@@ -236,7 +245,10 @@ fn narrow(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Bu
     let mut tail = vec![
         Line::from(vec![
             label("Trend"),
-            Span::styled(spark_text(&data.trend, spark_w), t.readiness(m.readiness_ratio, target)),
+            Span::styled(
+                spark_text(&data.trend, spark_w),
+                t.readiness(m.readiness_ratio, target),
+            ),
             Span::styled(format!(" {}", trend_words(data)), t.muted),
         ]),
         Line::from(vec![
@@ -249,7 +261,10 @@ fn narrow(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Bu
     let room = usize::from(area.height).saturating_sub(projects + 1 + tail.len());
     if room >= 5 {
         // Room for a line per stage, with the samples.
-        tail.push(Line::from(Span::styled("Stages: median / p90 (samples)", t.title)));
+        tail.push(Line::from(Span::styled(
+            "Stages: median / p90 (samples)",
+            t.title,
+        )));
         tail.extend(stage_lines(t, s));
         return finish_narrow(t, data, target, width, tail, area, buf);
     }
@@ -341,7 +356,10 @@ fn wide(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Buff
     let m = subject(data);
     // Left: the projects against the target.
     let head = Line::from(Span::styled(
-        format!("Readiness by project (target {:.0}%) and forecast", target * 100.0),
+        format!(
+            "Readiness by project (target {:.0}%) and forecast",
+            target * 100.0
+        ),
         t.title,
     ));
     let mut lines = vec![head];
@@ -361,7 +379,14 @@ fn wide(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Buff
         Constraint::Min(3),
     ])
     .areas(right);
-    let block = boxed(t, format!(" Readiness, last {}d: {} ", data.window_days, trend_words(data)));
+    let block = boxed(
+        t,
+        format!(
+            " Readiness, last {}d: {} ",
+            data.window_days,
+            trend_words(data)
+        ),
+    );
     let inner = block.inner(trend_a);
     block.render(trend_a, buf);
     let values: Vec<Option<u64>> = data
@@ -393,7 +418,11 @@ fn wide(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Buff
                 .value(n as u64)
                 .label(Line::from(*label))
                 .text_value(n.to_string())
-                .style(if *k == "over-7d" { t.blocked } else { t.warning })
+                .style(if *k == "over-7d" {
+                    t.blocked
+                } else {
+                    t.warning
+                })
                 .value_style(t.selected)
         })
         .collect();
@@ -404,7 +433,10 @@ fn wide(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Buff
         .bar_gap(2)
         .label_style(t.muted)
         .render(ages_a, buf);
-    let block = boxed(t, " Where the time goes: median / p90 (samples) ".to_string());
+    let block = boxed(
+        t,
+        " Where the time goes: median / p90 (samples) ".to_string(),
+    );
     let inner = block.inner(stages_a);
     block.render(stages_a, buf);
     Paragraph::new(stage_lines(t, &m.outlook.stage_durations)).render(inner, buf);

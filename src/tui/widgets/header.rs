@@ -185,7 +185,10 @@ pub fn render(look: &Look<'_>, h: &Header<'_>, area: Rect, buf: &mut Buffer) {
         None => {
             let mut parts = vec![gauge, blockers, queue];
             if let Some(f) = &h.forecast {
-                parts.push(vec![Span::styled(format!("forecast: {}", clean(f)), t.muted)]);
+                parts.push(vec![Span::styled(
+                    format!("forecast: {}", clean(f)),
+                    t.muted,
+                )]);
             }
             parts.push(target);
             parts
@@ -232,7 +235,11 @@ fn tabs(counts: &TabCounts, width: u16, detail: Option<&str>) -> Vec<(Pane, Stri
         return full;
     }
     let short = labels(1);
-    if needed(&short) <= width { short } else { labels(2) }
+    if needed(&short) <= width {
+        short
+    } else {
+        labels(2)
+    }
 }
 
 /// Which tab is at column `x` of a tab line `width` wide.
