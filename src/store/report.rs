@@ -453,6 +453,7 @@ impl Acc {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         self,
         p: &Project,
