@@ -72,7 +72,6 @@ pub struct Measures {
     pub above_standard_requests: usize,
     /// Of those, the ones approved (approved, granted, verified or since revoked).
     pub above_standard_approved: usize,
-    /// The forecast and where the time goes (`report/forecast.rs`, filled by its `fill`).
     #[serde(flatten)]
     pub outlook: forecast::Outlook,
 }

@@ -60,7 +60,7 @@ pub struct App {
     /// The access reviews pane (loaded when it shows).
     pub(crate) reviews: ReviewPane,
     /// The dashboard's report and trend (see `dashboard.rs`).
-    pub(crate) dashboard: Option<super::dashboard::DashboardData>,
+    pub(crate) dashboard: Option<super::state::DashboardData>,
 }
 
 impl App {

@@ -6,26 +6,11 @@
 //! seen from another pane).
 
 use super::app::App;
-use super::state::{Pane, StatusKind};
-use crate::store::report::Report;
-use chrono::NaiveDate;
+use super::state::{DashboardData, Pane, StatusKind};
 
 /// Up to this many items the dashboard (and the forecast in the header) follows every
 /// change; above it, only while the dashboard shows.
 const FOLLOW_ALWAYS_UP_TO: usize = 20_000;
-
-/// What the dashboard draws.
-#[derive(Debug, Clone)]
-pub struct DashboardData {
-    pub report: Report,
-    /// Readiness (0..1) at the end of each day of the window, today last.
-    pub trend: Vec<(NaiveDate, Option<f64>)>,
-    pub window_days: i64,
-    /// The project in view when it was read (`None`: all).
-    pub scope: Option<String>,
-    /// The items changed since (a reload or a move): read again when next wanted.
-    pub stale: bool,
-}
 
 impl App {
     fn dashboard_wanted(&self) -> bool {

@@ -18,9 +18,10 @@ pub enum Ctx {
     Tracker,
     Queue,
     Blockers,
-    Dashboard,
     Expiring,
     Reviews,
+    /// The dashboard: a picture, no rows; only the keys of every pane.
+    Dashboard,
     Detail,
     Help,
     Filter,

@@ -279,3 +279,16 @@ impl Pick {
     /// The moves that apply to every picked item at once.
     pub const MOVES: [ActionKind; 3] = [ActionKind::Approve, ActionKind::Deny, ActionKind::Return];
 }
+
+/// What the dashboard draws.
+#[derive(Debug, Clone)]
+pub struct DashboardData {
+    pub report: crate::store::report::Report,
+    /// Readiness (0..1) at the end of each day of the window, today last.
+    pub trend: Vec<(chrono::NaiveDate, Option<f64>)>,
+    pub window_days: i64,
+    /// The project in view when it was read (`None`: all).
+    pub scope: Option<String>,
+    /// The items changed since (a reload or a move): read again when next wanted.
+    pub stale: bool,
+}
