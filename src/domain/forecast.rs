@@ -95,7 +95,8 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    /// Records that the item entered `to` at `at`; only the first entry counts.
+    /// Records that the item entered `to` at `at`; only the first entry (the
+    /// earliest) counts, whatever order the entries come in.
     pub fn entered(&mut self, to: State, at: DateTime<Utc>) {
         let slot = match to {
             State::Requested => &mut self.submitted,
@@ -104,7 +105,7 @@ impl Timeline {
             State::Verified => &mut self.verified,
             _ => return,
         };
-        slot.get_or_insert(at);
+        *slot = Some(slot.map_or(at, |s| s.min(at)));
     }
 
     /// The hours `stage` took, when the item passed it (never negative).
