@@ -67,7 +67,7 @@ pub(super) fn four_texts(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<[Stri
 /// The events that move an item forward (the rest never enter a stage's end), read
 /// from the partial index `events_forward` alone (its condition and expression
 /// repeated word for word). In no particular order: a timeline keeps the earliest.
-fn forward_sql() -> String {
+pub(crate) fn forward_sql() -> String {
     format!(
         "SELECT project, item, at, CASE WHEN json_valid(payload) THEN payload ->> '$.to' END \
          FROM events WHERE ({}) AND (?1 IS NULL OR project = ?1)",
@@ -179,28 +179,3 @@ impl super::super::handle::Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use rusqlite::Connection;
-
-    #[test]
-    fn the_forward_events_are_read_from_their_index_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("plans.db");
-        let now = "2026-11-20T12:00:00Z".parse().unwrap();
-        crate::scale::generate(&db, 300, 3, now, None).unwrap();
-        let conn = Connection::open(&db).unwrap();
-        let sql = format!("EXPLAIN QUERY PLAN {}", super::forward_sql());
-        let mut stmt = conn.prepare(&sql).unwrap();
-        let plan: Vec<String> = stmt
-            .query_map([rusqlite::types::Null], |r| r.get::<_, String>(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        let plan = plan.join("\n");
-        assert!(plan.contains("INDEX events_forward"), "{plan}");
-        // And the index holds what the log says.
-        let lines = super::read(&conn, None).unwrap();
-        assert!(lines.lines.iter().any(|l| l.timeline.verified.is_some()));
-    }
-}
