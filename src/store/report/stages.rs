@@ -178,4 +178,3 @@ impl super::super::handle::Store {
         timeline_of(&self.conn, &it.project, it.number, it.created_at)
     }
 }
-
