@@ -373,6 +373,7 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
     let v = store.item_view(id)?;
     let project = store.project(&v.item.project)?;
     let history = store.history(id)?;
+    let stages = store.item_timeline(id)?;
     let tasks: Vec<_> = store
         .tasks(Some(&project.key))?
         .into_iter()
@@ -383,6 +384,7 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
         super::decide::add_may_decide(store, &mut j, std::slice::from_ref(&v))?;
         j["history"] = json!(history);
         j["tasks"] = json!(tasks.iter().map(|t| t.id()).collect::<Vec<_>>());
+        j["stage_durations_hours"] = super::outlook::item_json(&stages);
         j["collection_instruction"] = json!(crate::domain::text::sanitize_multiline(
             &v.item.collection_instruction(&project)
         ));
@@ -447,6 +449,7 @@ fn show(store: &Store, id: &str, json: bool) -> CmdResult {
         line(&mut o, "notes", f.notes.clone());
     }
     line(&mut o, "version", it.version.to_string());
+    line(&mut o, "stages", super::outlook::item_text(&stages));
     let approvals: Vec<String> = it
         .approvals
         .iter()

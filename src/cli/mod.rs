@@ -17,6 +17,7 @@ mod expiring;
 mod host;
 mod items;
 mod nudge;
+mod outlook;
 mod output;
 mod personal;
 mod project;

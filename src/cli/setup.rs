@@ -285,7 +285,7 @@ pub fn report(path: &Path, a: ReportArgs, json: bool) -> CmdResult {
             rc.undecided
         )?;
     }
-    Ok(())
+    super::outlook::print(&r)
 }
 
 pub fn audit(path: &Path, cmd: AuditCmd, json: bool) -> CmdResult {

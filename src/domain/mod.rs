@@ -15,6 +15,7 @@ pub mod expiry;
 pub mod extension;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod forecast;
 pub mod lifecycle;
 pub mod machine;
 pub mod model;

@@ -116,3 +116,13 @@ fn the_measures_read_their_events_from_the_partial_index() {
     let p = plan(&conn, LEAN_SQL);
     assert!(!p.contains("TEMP B-TREE"), "{p}");
 }
+
+#[test]
+fn the_stage_timelines_read_the_forward_events_from_their_index() {
+    let (_dir, conn) = file();
+    let p = plan(&conn, &super::report::stages::forward_sql());
+    assert!(p.contains("INDEX events_forward"), "{p}");
+    // And the index holds what the log says.
+    let lines = super::report::stages::read(&conn, None).unwrap();
+    assert!(lines.lines.iter().any(|l| l.timeline.verified.is_some()));
+}

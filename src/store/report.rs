@@ -72,6 +72,8 @@ pub struct Measures {
     pub above_standard_requests: usize,
     /// Of those, the ones approved (approved, granted, verified or since revoked).
     pub above_standard_approved: usize,
+    #[serde(flatten)]
+    pub outlook: forecast::Outlook,
 }
 
 /// `report --json`: `{"overall": {...}, "projects": [...]}`.
@@ -83,6 +85,9 @@ pub struct Report {
 }
 
 mod figures;
+pub mod forecast;
+pub(crate) mod stages;
+mod trend;
 use figures::{bucket, median, number_in, round2};
 
 /// Counts for one project, from its events and (when each item was added) its items.
@@ -242,6 +247,7 @@ impl Store {
             m.review_campaigns = reviews.remove(key).unwrap_or_default();
         }
         overall.review_campaigns = reviews.remove("").unwrap_or_default();
+        forecast::fill(&self.conn, now, &projects, &mut per, &mut overall)?;
         Ok(Report {
             generated_at: now,
             overall,
@@ -438,6 +444,7 @@ impl Acc {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         self,
         p: &Project,

@@ -65,6 +65,8 @@ pub struct App {
     pub(crate) personal: super::personal::Personal,
     /// The tasks of the projects in view (pane 5).
     pub(crate) tasks: super::state::TaskPane,
+    /// The dashboard's report and trend (see `dashboard.rs`).
+    pub(crate) dashboard: Option<super::state::DashboardData>,
 }
 
 impl App {
@@ -107,6 +109,7 @@ impl App {
             undo: None,
             personal: Default::default(),
             tasks: super::state::TaskPane::default(),
+            dashboard: None,
         };
         app.load_header()?;
         Ok(app)
@@ -130,6 +133,7 @@ impl App {
         self.rederive();
         self.pending = None;
         self.load_reviews();
+        self.follow_dashboard();
         Ok(())
     }
 

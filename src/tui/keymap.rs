@@ -21,6 +21,8 @@ pub enum Ctx {
     Expiring,
     Reviews,
     Tasks,
+    /// The dashboard: a picture, no rows; only the keys of every pane.
+    Dashboard,
     Detail,
     Help,
     Filter,
@@ -37,6 +39,7 @@ impl Ctx {
             Pane::Queue => Ctx::Queue,
             Pane::Blockers => Ctx::Blockers,
             Pane::Tasks => Ctx::Tasks,
+            Pane::Dashboard => Ctx::Dashboard,
             Pane::Expiring => Ctx::Expiring,
             Pane::Reviews => Ctx::Reviews,
         }

@@ -221,6 +221,7 @@ impl App {
     /// Recomputes what depends on blockers, the clock and the person (the queue, the
     /// blockers pane, the header, the tracker order).
     pub(super) fn rederive(&mut self) {
+        self.dashboard_behind();
         let me = self.me.as_ref();
         let (login, projects, project_ix) = (&self.login, &self.projects, &self.project_ix);
         self.views.derive_queue(|item| {

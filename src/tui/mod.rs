@@ -14,6 +14,7 @@ mod bulk;
 mod choose;
 mod chooser;
 mod copy;
+mod dashboard;
 mod delegate;
 mod empty;
 mod form;

@@ -14,6 +14,8 @@ pub enum Pane {
     Tracker,
     Queue,
     Blockers,
+    /// Readiness, its trend, blocker ages, stage durations and forecasts.
+    Dashboard,
     /// Implementation tasks and what holds each up (its rows are tasks, not items).
     Tasks,
     /// The expiry radar: temporary access and exceptions ending soon or past.
@@ -23,10 +25,11 @@ pub enum Pane {
 }
 
 impl Pane {
-    pub const ALL: [Pane; 6] = [
+    pub const ALL: [Pane; 7] = [
         Pane::Tracker,
         Pane::Queue,
         Pane::Blockers,
+        Pane::Dashboard,
         Pane::Tasks,
         Pane::Expiring,
         Pane::Reviews,
@@ -39,6 +42,7 @@ impl Pane {
             Pane::Tracker => "Tracker",
             Pane::Queue => "Approval queue",
             Pane::Blockers => "Blockers",
+            Pane::Dashboard => "Dashboard",
             Pane::Tasks => "Tasks",
             Pane::Expiring => "Expiring",
             Pane::Reviews => "Reviews",
@@ -51,6 +55,7 @@ impl Pane {
             Pane::Tracker => "Items",
             Pane::Queue => "Queue",
             Pane::Blockers => "Block",
+            Pane::Dashboard => "Dash",
             Pane::Tasks => "Task",
             Pane::Expiring => "Exp",
             Pane::Reviews => "Rev",
@@ -63,6 +68,7 @@ impl Pane {
             Pane::Tracker => 1,
             Pane::Queue => 2,
             Pane::Blockers => 3,
+            Pane::Dashboard => 4,
             Pane::Tasks => 5,
             Pane::Expiring => 6,
             Pane::Reviews => 7,
@@ -74,9 +80,10 @@ impl Pane {
             Pane::Tracker => 0,
             Pane::Queue => 1,
             Pane::Blockers => 2,
-            Pane::Tasks => 3,
-            Pane::Expiring => 4,
-            Pane::Reviews => 5,
+            Pane::Dashboard => 3,
+            Pane::Tasks => 4,
+            Pane::Expiring => 5,
+            Pane::Reviews => 6,
         }
     }
 
@@ -325,4 +332,17 @@ pub struct TaskRow {
 pub struct TaskPane {
     pub list: Vec<crate::domain::Task>,
     pub rows: Vec<TaskRow>,
+}
+
+/// What the dashboard draws.
+#[derive(Debug, Clone)]
+pub struct DashboardData {
+    pub report: crate::store::report::Report,
+    /// Readiness (0..1) at the end of each day of the window, today last.
+    pub trend: Vec<(chrono::NaiveDate, Option<f64>)>,
+    pub window_days: i64,
+    /// The project in view when it was read (`None`: all).
+    pub scope: Option<String>,
+    /// The items changed since (a reload or a move): read again when next wanted.
+    pub stale: bool,
 }

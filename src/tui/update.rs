@@ -236,6 +236,7 @@ impl App {
         if reviews_stale || (self.pane == Pane::Reviews && pane_before != Pane::Reviews) {
             self.load_reviews();
         }
+        self.follow_dashboard();
     }
 
     /// The filter text `/` edits: the queue's or the blockers' own, else the tracker's.

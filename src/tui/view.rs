@@ -35,6 +35,7 @@ impl App {
                 .map(Vec::as_slice)
                 .unwrap_or(&[]),
             people: &self.people,
+            forecast: self.project_forecast(&v.item.project),
         })
     }
 
@@ -95,6 +96,7 @@ impl Widget for &App {
             queue: app.views.queue.len(),
             pending: app.pending,
             target: app.store.settings().readiness_target(),
+            forecast: app.forecast_words(),
         };
         widgets::header::render(&look, &header, a.header, buf);
         let detail_id = app.detail.as_ref().map(|d| d.id.as_str());
@@ -163,6 +165,13 @@ impl Widget for &App {
                         a.body,
                         buf,
                     )
+                }
+                Pane::Dashboard => {
+                    let d = panes::dashboard::Dashboard {
+                        data: app.dashboard.as_ref(),
+                        target: app.store.settings().readiness_target(),
+                    };
+                    panes::dashboard::render(&look, &d, a.body, buf)
                 }
                 Pane::Expiring => panes::expiring::render(
                     &look,

@@ -289,7 +289,7 @@ impl Views {
             Pane::Queue => self.queue.get(pos).map(|e| e.ix),
             Pane::Blockers => self.blockers.get(pos).copied(),
             Pane::Expiring => self.expiring.get(pos).map(|r| r.ix),
-            Pane::Reviews | Pane::Tasks => None,
+            Pane::Reviews | Pane::Dashboard | Pane::Tasks => None,
         }?;
         (ix < self.items.len()).then_some(ix)
     }
@@ -301,7 +301,7 @@ impl Views {
             Pane::Queue => self.queue.iter().position(|e| e.ix == ix),
             Pane::Blockers => self.blockers.iter().position(|&i| i == ix),
             Pane::Expiring => self.expiring.iter().position(|r| r.ix == ix),
-            Pane::Reviews | Pane::Tasks => None,
+            Pane::Reviews | Pane::Dashboard | Pane::Tasks => None,
         }
     }
 
@@ -311,7 +311,7 @@ impl Views {
             Pane::Queue => self.queue.len(),
             Pane::Blockers => self.blockers.len(),
             Pane::Expiring => self.expiring.len(),
-            Pane::Reviews | Pane::Tasks => 0,
+            Pane::Reviews | Pane::Dashboard | Pane::Tasks => 0,
         }
     }
 

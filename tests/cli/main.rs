@@ -23,6 +23,7 @@ mod injection;
 mod layout;
 mod lifecycle;
 mod nudge;
+mod outlook;
 mod outputs;
 mod privileged;
 mod reviews;

@@ -152,6 +152,7 @@ fn step() -> impl Strategy<Value = Step> {
         Just(Msg::ShowPane(Pane::Tracker)),
         Just(Msg::ShowPane(Pane::Queue)),
         Just(Msg::ShowPane(Pane::Blockers)),
+        Just(Msg::ShowPane(Pane::Dashboard)),
         Just(Msg::Up),
         Just(Msg::Down),
         Just(Msg::PageDown),
@@ -179,7 +180,7 @@ fn consistent(a: &App) {
         Pane::Queue => a.queue_ids(),
         Pane::Blockers => a.blocker_ids(),
         Pane::Expiring => a.expiring_ids(),
-        Pane::Reviews | Pane::Tasks => Vec::new(),
+        Pane::Reviews | Pane::Tasks | Pane::Dashboard => Vec::new(),
     };
     if a.context() != Ctx::Detail
         && let Some(id) = a.selected_id()

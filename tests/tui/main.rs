@@ -8,6 +8,7 @@ mod common;
 mod bulk;
 mod clipboard;
 mod config;
+mod dashboard;
 mod decide;
 mod defects;
 mod end_of_access;

@@ -152,12 +152,12 @@ fn the_tab_line_fits_80_columns_and_7_switches_from_every_pane() {
     assert_eq!(a.pane(), Pane::Tracker, "Tab goes round");
     press(&mut a, KeyCode::BackTab);
     assert_eq!(a.pane(), Pane::Reviews);
-    let text = screen(&render(&mut a, 80, 24));
+    let text = screen(&render(&mut a, 100, 24));
     let tabs = text.lines().nth(2).expect("tab line");
     // Seven panes: the short titles at 80 columns.
     assert!(tabs.contains("7 Rev"), "{tabs}");
     assert!(
-        tabs.contains("1 Items") && tabs.contains("5 Task"),
+        tabs.contains("1 Items") && tabs.contains("4 Dash") && tabs.contains("5 Task"),
         "{tabs}"
     );
     // Narrower still: the pane numbers with their counts, every tab still there.

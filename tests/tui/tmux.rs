@@ -52,6 +52,7 @@ fn listed_ids(screen: &str) -> Vec<String> {
         .collect()
 }
 
+/// The header and the tab line (short titles at 80 columns, full ones when wider).
 fn header_shown(s: &str) -> bool {
     // Full tab titles, or short ones where the full ones do not fit.
     (s.contains("1 Tracker") || s.contains("1 Items"))
@@ -79,6 +80,10 @@ fn demo_in_tmux_approve_live_update_quit_restores_terminal() {
     tmux.keys(&["3"]);
     tmux.wait_for("the blockers pane", Duration::from_secs(5), |s| {
         s.contains("by reason:")
+    });
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the dashboard", Duration::from_secs(5), |s| {
+        s.contains("4 Dashboard · target")
     });
     tmux.keys(&["Tab"]);
     tmux.wait_for("the tasks pane", Duration::from_secs(5), |s| {

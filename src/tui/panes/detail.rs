@@ -95,6 +95,29 @@ pub struct Subject<'a> {
     pub tasks: &'a [String],
     /// The people registered (the nudge names who may review an access).
     pub people: &'a [crate::domain::Person],
+    /// The forecast of the item's project, when the dashboard knows it.
+    pub forecast: Option<&'a str>,
+}
+
+/// The item's stage durations, from its history (see `domain::forecast`).
+fn stages_text(it: &crate::domain::Item, history: &[crate::store::Event]) -> String {
+    use crate::domain::forecast::{Stage, Timeline, hours_text};
+    let mut tl = Timeline {
+        added: Some(it.created_at),
+        ..Default::default()
+    };
+    for e in history {
+        let to = e.payload.get("to").and_then(|v| v.as_str());
+        if let (Some(Ok(to)), Some(at)) = (to.map(str::parse), e.at_utc()) {
+            tl.entered(to, at);
+        }
+    }
+    Stage::ALL
+        .map(|s| {
+            let h = tl.hours(s).map_or_else(|| "-".to_string(), hours_text);
+            format!("{} {h}", s.short())
+        })
+        .join(" · ")
 }
 
 /// The detail view laid out for an inner width of `width`.
@@ -116,7 +139,11 @@ pub fn columns(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> Colum
 /// tasks, approvals, the collection instruction, the history.
 fn sections(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> [Vec<Line<'static>>; 5] {
     let Subject {
-        v, project, tasks, ..
+        v,
+        project,
+        tasks,
+        forecast,
+        ..
     } = s;
     let t = look.theme;
     let it = &v.item;
@@ -156,6 +183,9 @@ fn sections(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> [Vec<Lin
         l,
         n,
     );
+    if let Some(words) = forecast {
+        b.field("Project forecast", words, l, n);
+    }
     b.field("System", &or_dash(&f.system), l, n);
     b.field("Purpose", &or_dash(&f.purpose), l, n);
     b.field(
@@ -217,6 +247,7 @@ fn sections(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> [Vec<Lin
         l,
         state_style(t, it.state),
     );
+    b.field("Stages", &stages_text(it, &d.history), l, n);
     if let Some(gm) = it.granted_method {
         b.field("Granted with", gm.as_str(), l, n);
     }

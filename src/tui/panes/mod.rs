@@ -6,6 +6,7 @@
 
 pub mod blockers;
 pub mod columns;
+pub mod dashboard;
 pub mod detail;
 pub mod expiring;
 pub mod queue;

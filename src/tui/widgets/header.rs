@@ -52,6 +52,8 @@ pub struct Header<'a> {
     pub pending: Option<usize>,
     /// The team's readiness target (0..1).
     pub target: f64,
+    /// The forecast of the project in view (or of all), when known.
+    pub forecast: Option<String>,
 }
 
 fn who(h: &Header<'_>) -> String {
@@ -180,7 +182,17 @@ pub fn render(look: &Look<'_>, h: &Header<'_>, area: Rect, buf: &mut Buffer) {
             vec![Span::styled(format!("loading {n} items…"), t.muted)],
             target,
         ],
-        None => vec![gauge, blockers, queue, target],
+        None => {
+            let mut parts = vec![gauge, blockers, queue];
+            if let Some(f) = &h.forecast {
+                parts.push(vec![Span::styled(
+                    format!("forecast: {}", clean(f)),
+                    t.muted,
+                )]);
+            }
+            parts.push(target);
+            parts
+        }
     };
     let line2 = fit_parts(parts, width, Span::styled(" │ ", t.muted));
     Paragraph::new(vec![line1, line2]).render(area, buf);
@@ -201,16 +213,18 @@ fn tabs(counts: &TabCounts, width: u16, detail: Option<&str>) -> Vec<(Pane, Stri
             .iter()
             .map(|&p| {
                 let n = match counts {
-                    None => "…".to_string(),
+                    // The dashboard is a picture, not a list: no count.
+                    _ if p == Pane::Dashboard => String::new(),
+                    None => " …".to_string(),
                     Some(c) if level >= 2 && c[p.index()] >= 10_000 => {
-                        format!("{}k", c[p.index()] / 1000)
+                        format!(" {}k", c[p.index()] / 1000)
                     }
-                    Some(c) => c[p.index()].to_string(),
+                    Some(c) => format!(" {}", c[p.index()]),
                 };
                 let label = match level {
-                    0 => format!(" {} {} {n} ", p.number(), p.title()),
-                    1 | 2 => format!(" {} {} {n} ", p.number(), p.short_title()),
-                    _ => format!(" {} {n} ", p.number()),
+                    0 => format!(" {} {}{n} ", p.number(), p.title()),
+                    1 | 2 => format!(" {} {}{n} ", p.number(), p.short_title()),
+                    _ => format!(" {}{n} ", p.number()),
                 };
                 (p, label)
             })
@@ -286,6 +300,8 @@ mod tests {
             .sum::<usize>()
             - 1;
         assert!(width <= 80, "{labels:?}");
+        // Counts of a demo's size keep the short titles.
+        let labels = tabs(&Some([39; Pane::ALL.len()]), 80, None);
         assert!(
             labels.iter().any(|(_, l)| l.contains(" 5 100k"))
                 && labels.iter().any(|(_, l)| l.contains(" 7 100k")),

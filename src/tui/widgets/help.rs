@@ -15,6 +15,7 @@ fn place(ctx: Ctx) -> &'static str {
         Ctx::Queue => "approval queue",
         Ctx::Blockers => "blockers",
         Ctx::Tasks => "tasks",
+        Ctx::Dashboard => "dashboard",
         Ctx::Expiring => "expiry radar",
         Ctx::Reviews => "access reviews",
         Ctx::Detail => "detail view",

@@ -1,0 +1,537 @@
+//! Where the time goes and when a project will be ready. An item passes four stages on
+//! its way to ready: added → submitted, submitted → approved, approved → granted,
+//! granted → verified. Each stage's duration is measured from the first time the item
+//! entered the state that opens it to the first time it entered the state that closes
+//! it (so a return and a new submission count as time the approval took). The
+//! forecast of an unready item is the sum of the median durations of the stages it
+//! has still to pass (the one it is in counted whole), taken from the history of the
+//! same approval owner and system, else of the system, else of all items, each only
+//! with at least [`MIN_SAMPLES`] samples; a project is expected to be ready on today
+//! plus the largest remaining time, rounded up to a whole day.
+//!
+//! Pure: the clock and the history are passed in.
+
+use super::State;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Fewer samples than this and a median says too little.
+pub const MIN_SAMPLES: usize = 5;
+
+/// The four stages, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    Submit,
+    Approve,
+    Grant,
+    Verify,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [Stage::Submit, Stage::Approve, Stage::Grant, Stage::Verify];
+
+    /// The JSON name: the two states it lies between.
+    pub fn key(self) -> &'static str {
+        match self {
+            Stage::Submit => "added_to_submitted",
+            Stage::Approve => "submitted_to_approved",
+            Stage::Grant => "approved_to_granted",
+            Stage::Verify => "granted_to_verified",
+        }
+    }
+
+    /// As people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Submit => "added → submitted",
+            Stage::Approve => "submitted → approved",
+            Stage::Grant => "approved → granted",
+            Stage::Verify => "granted → verified",
+        }
+    }
+
+    /// A short label for narrow screens.
+    pub fn short(self) -> &'static str {
+        match self {
+            Stage::Submit => "submit",
+            Stage::Approve => "approve",
+            Stage::Grant => "grant",
+            Stage::Verify => "verify",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The stages an item in `state` has still to pass before it is ready, or `None`
+    /// when it cannot get there without a person stepping in (denied). Revoked and
+    /// cancelled items have nothing left to pass.
+    pub fn remaining(state: State) -> Option<&'static [Stage]> {
+        const NEEDED: &[Stage] = &Stage::ALL;
+        const REQUESTED: &[Stage] = &[Stage::Approve, Stage::Grant, Stage::Verify];
+        const APPROVED: &[Stage] = &[Stage::Grant, Stage::Verify];
+        const GRANTED: &[Stage] = &[Stage::Verify];
+        Some(match state {
+            State::Needed => NEEDED,
+            State::Requested => REQUESTED,
+            State::Approved => APPROVED,
+            State::Granted => GRANTED,
+            State::Verified | State::Revoked | State::Cancelled => &[],
+            State::Denied => return None,
+        })
+    }
+}
+
+/// When an item first entered each state on its way to ready.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timeline {
+    pub added: Option<DateTime<Utc>>,
+    pub submitted: Option<DateTime<Utc>>,
+    pub approved: Option<DateTime<Utc>>,
+    pub granted: Option<DateTime<Utc>>,
+    pub verified: Option<DateTime<Utc>>,
+}
+
+impl Timeline {
+    /// Records that the item entered `to` at `at`; only the first entry (the
+    /// earliest) counts, whatever order the entries come in.
+    pub fn entered(&mut self, to: State, at: DateTime<Utc>) {
+        let slot = match to {
+            State::Requested => &mut self.submitted,
+            State::Approved => &mut self.approved,
+            State::Granted => &mut self.granted,
+            State::Verified => &mut self.verified,
+            _ => return,
+        };
+        *slot = Some(slot.map_or(at, |s| s.min(at)));
+    }
+
+    /// The hours `stage` took, when the item passed it (never negative).
+    pub fn hours(&self, stage: Stage) -> Option<f64> {
+        let (from, to) = match stage {
+            Stage::Submit => (self.added, self.submitted),
+            Stage::Approve => (self.submitted, self.approved),
+            Stage::Grant => (self.approved, self.granted),
+            Stage::Verify => (self.granted, self.verified),
+        };
+        let d = to? - from?;
+        Some((d.num_seconds().max(0) as f64) / 3600.0)
+    }
+}
+
+/// The median of sorted values (the mean of the two middle ones for an even count).
+pub fn median(sorted: &[f64]) -> Option<f64> {
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2]),
+        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+    }
+}
+
+/// The 90th percentile of sorted values, by nearest rank: the value at rank
+/// ⌈0.9 × n⌉.
+pub fn p90(sorted: &[f64]) -> Option<f64> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let rank = (n * 9).div_ceil(10).max(1);
+    Some(sorted[rank - 1])
+}
+
+/// Hours as people read a duration: "40m", "5h", "2d 3h".
+pub fn hours_text(h: f64) -> String {
+    let minutes = (h * 60.0).round().max(0.0) as i64;
+    match minutes {
+        m if m < 60 => format!("{m}m"),
+        m if m < 24 * 60 => format!("{}h", m / 60),
+        m => format!("{}d {}h", m / (24 * 60), m % (24 * 60) / 60),
+    }
+}
+
+/// Median and p90 of one stage over a group of items.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Spread {
+    pub samples: usize,
+    pub median_hours: Option<f64>,
+    pub p90_hours: Option<f64>,
+}
+
+impl Spread {
+    pub fn of(values: &mut [f64]) -> Spread {
+        values.sort_by(f64::total_cmp);
+        let r2 = |x: f64| (x * 100.0).round() / 100.0;
+        Spread {
+            samples: values.len(),
+            median_hours: median(values).map(r2),
+            p90_hours: p90(values).map(r2),
+        }
+    }
+}
+
+/// The durations of the four stages over a group of items, by [`Stage::index`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Durations(pub [Vec<f64>; 4]);
+
+impl Durations {
+    pub fn add(&mut self, t: &Timeline) {
+        for s in Stage::ALL {
+            if let Some(h) = t.hours(s) {
+                self.0[s.index()].push(h);
+            }
+        }
+    }
+
+    pub fn spreads(mut self) -> [Spread; 4] {
+        Stage::ALL.map(|s| Spread::of(&mut self.0[s.index()]))
+    }
+}
+
+/// The medians the forecast draws on: per (approval owner, system), per system, and
+/// over all history, each per stage, only where there are enough samples.
+#[derive(Debug, Default)]
+pub struct History {
+    pair: HashMap<(String, String), [Option<f64>; 4]>,
+    system: HashMap<String, [Option<f64>; 4]>,
+    all: [Option<f64>; 4],
+}
+
+/// One finished or unfinished item of the history: its system, approval owner and
+/// timeline.
+pub struct Sample<'a> {
+    pub system: &'a str,
+    pub approver: &'a str,
+    pub timeline: &'a Timeline,
+}
+
+fn medians(mut d: Durations) -> [Option<f64>; 4] {
+    Stage::ALL.map(|s| {
+        let v = &mut d.0[s.index()];
+        if v.len() < MIN_SAMPLES {
+            return None;
+        }
+        v.sort_by(f64::total_cmp);
+        median(v)
+    })
+}
+
+impl History {
+    pub fn of<'a>(samples: impl IntoIterator<Item = Sample<'a>>) -> History {
+        let mut pair: HashMap<(&str, &str), Durations> = HashMap::new();
+        let mut system: HashMap<&str, Durations> = HashMap::new();
+        let mut all = Durations::default();
+        for s in samples {
+            pair.entry((s.approver, s.system))
+                .or_default()
+                .add(s.timeline);
+            system.entry(s.system).or_default().add(s.timeline);
+            all.add(s.timeline);
+        }
+        History {
+            pair: pair
+                .into_iter()
+                .map(|((a, s), d)| ((a.to_string(), s.to_string()), medians(d)))
+                .collect(),
+            system: system
+                .into_iter()
+                .map(|(s, d)| (s.to_string(), medians(d)))
+                .collect(),
+            all: medians(all),
+        }
+    }
+
+    /// The median hours of `stage` for an item of `system` decided by `approver`:
+    /// the pair's, else the system's, else everyone's; `None` with too little history.
+    pub fn median(&self, stage: Stage, system: &str, approver: &str) -> Option<f64> {
+        let i = stage.index();
+        self.pair
+            .get(&(approver.to_string(), system.to_string()))
+            .and_then(|m| m[i])
+            .or_else(|| self.system.get(system).and_then(|m| m[i]))
+            .or(self.all[i])
+    }
+
+    /// The hours an item still needs: the sum of its remaining stages' medians.
+    /// `None` when it cannot get there (denied); `Err` with too little history for
+    /// one of its stages.
+    pub fn remaining(
+        &self,
+        state: State,
+        system: &str,
+        approver: &str,
+    ) -> Option<Result<f64, TooLittle>> {
+        let stages = Stage::remaining(state)?;
+        let mut sum = 0.0;
+        for &s in stages {
+            match self.median(s, system, approver) {
+                Some(h) => sum += h,
+                None => return Some(Err(TooLittle)),
+            }
+        }
+        Some(Ok(sum))
+    }
+}
+
+/// A stage without enough history to forecast it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLittle;
+
+/// An unready item of a project, as the forecast sees it.
+pub struct Remaining<'a> {
+    pub state: State,
+    pub system: &'a str,
+    pub approver: &'a str,
+    /// Flagged as blocked by someone (a manual blocker).
+    pub manually_blocked: bool,
+}
+
+/// What the forecast says about a project.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outlook {
+    /// Nothing required is left to do.
+    Ready,
+    /// Expected ready on this date; `misses_by` days after the planned start (0 when
+    /// on time).
+    ReadyOn { on: NaiveDate, misses_by: i64 },
+    /// Some remaining stage has too little history.
+    TooLittleHistory,
+    /// Items that cannot move without a person stepping in (denied, or blocked by
+    /// hand).
+    Stuck(usize),
+}
+
+impl Outlook {
+    /// The words `report`, the dashboard and the header use.
+    pub fn words(&self) -> String {
+        match self {
+            Outlook::Ready => "ready".to_string(),
+            Outlook::ReadyOn { on, misses_by: 0 } => format!("ready by {on} (on time)"),
+            Outlook::ReadyOn { on, misses_by } => {
+                format!("ready by {on}, {misses_by}d after start")
+            }
+            Outlook::TooLittleHistory => "too little history".to_string(),
+            Outlook::Stuck(n) => format!("no forecast: {n} denied/blocked"),
+        }
+    }
+
+    pub fn ready_on(&self) -> Option<NaiveDate> {
+        match self {
+            Outlook::ReadyOn { on, .. } => Some(*on),
+            _ => None,
+        }
+    }
+
+    pub fn misses_by(&self) -> Option<i64> {
+        match self {
+            Outlook::ReadyOn { misses_by, .. } => Some(*misses_by),
+            Outlook::Ready => Some(0),
+            _ => None,
+        }
+    }
+}
+
+/// The forecast of a project whose unready required items are `items`, `today` in its
+/// zone, planned to start on `start`. Denied or manually blocked items come first (no
+/// forecast), then too little history.
+pub fn forecast<'a>(
+    items: impl IntoIterator<Item = Remaining<'a>>,
+    history: &History,
+    today: NaiveDate,
+    start: NaiveDate,
+) -> Outlook {
+    let mut stuck = 0;
+    let mut unknown = false;
+    let mut largest: Option<f64> = None;
+    for it in items {
+        if it.manually_blocked || it.state == State::Denied {
+            stuck += 1;
+            continue;
+        }
+        if Stage::remaining(it.state).is_some_and(|s| s.is_empty()) {
+            continue;
+        }
+        match history.remaining(it.state, it.system, it.approver) {
+            Some(Ok(h)) => largest = Some(largest.map_or(h, |l: f64| l.max(h))),
+            Some(Err(TooLittle)) => unknown = true,
+            None => stuck += 1,
+        }
+    }
+    if stuck > 0 {
+        return Outlook::Stuck(stuck);
+    }
+    if unknown {
+        return Outlook::TooLittleHistory;
+    }
+    let Some(hours) = largest else {
+        return Outlook::Ready;
+    };
+    let days = (hours / 24.0).ceil() as i64;
+    let on = today + chrono::Duration::days(days);
+    Outlook::ReadyOn {
+        on,
+        misses_by: (on - start).num_days().max(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(hours_text(0.5), "30m");
+        assert_eq!(hours_text(5.2), "5h");
+        assert_eq!(hours_text(51.0), "2d 3h");
+    }
+
+    #[test]
+    fn percentiles_by_hand() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
+        assert_eq!(median(&v), Some(5.5));
+        assert_eq!(p90(&v), Some(9.0));
+        assert_eq!(median(&v[..5]), Some(3.0));
+        // ⌈0.9 × 5⌉ = 5: the largest.
+        assert_eq!(p90(&v[..5]), Some(5.0));
+        assert_eq!(p90(&v[..1]), Some(1.0));
+        assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn a_stage_counts_from_the_first_entry_and_never_below_zero() {
+        let mut tl = Timeline {
+            added: Some(t("2026-03-01T00:00:00Z")),
+            ..Default::default()
+        };
+        tl.entered(State::Requested, t("2026-03-01T06:00:00Z"));
+        tl.entered(State::Requested, t("2026-03-02T06:00:00Z"));
+        tl.entered(State::Approved, t("2026-03-03T06:00:00Z"));
+        assert_eq!(tl.hours(Stage::Submit), Some(6.0));
+        assert_eq!(tl.hours(Stage::Approve), Some(48.0));
+        assert_eq!(tl.hours(Stage::Grant), None);
+        tl.granted = Some(t("2026-03-03T00:00:00Z"));
+        assert_eq!(tl.hours(Stage::Grant), Some(0.0));
+    }
+
+    fn passed(hours: [f64; 4]) -> Timeline {
+        let start = t("2026-01-01T00:00:00Z");
+        let mut at = start;
+        let mut tl = Timeline {
+            added: Some(start),
+            ..Default::default()
+        };
+        for (s, h) in [
+            State::Requested,
+            State::Approved,
+            State::Granted,
+            State::Verified,
+        ]
+        .into_iter()
+        .zip(hours)
+        {
+            at += chrono::Duration::minutes((h * 60.0) as i64);
+            tl.entered(s, at);
+        }
+        tl
+    }
+
+    #[test]
+    fn the_median_falls_back_from_the_pair_to_the_system_to_everyone() {
+        // Five Stripe items decided by frank (10 h to approve), five Stripe items by
+        // others (30 h), five Jira items (50 h).
+        let frank = passed([1.0, 10.0, 1.0, 1.0]);
+        let other = passed([1.0, 30.0, 1.0, 1.0]);
+        let jira = passed([1.0, 50.0, 1.0, 1.0]);
+        let mut samples = Vec::new();
+        for i in 0..5 {
+            samples.push(("Stripe", "frank", &frank));
+            samples.push(("Stripe", ["gia", "hal", "ivy", "jo", "kim"][i], &other));
+            samples.push(("Jira", "frank", &jira));
+        }
+        let h = History::of(samples.iter().map(|(s, a, tl)| Sample {
+            system: s,
+            approver: a,
+            timeline: tl,
+        }));
+        assert_eq!(h.median(Stage::Approve, "Stripe", "frank"), Some(10.0));
+        // gia has one sample: the system's ten (five at 10 h, five at 30 h).
+        assert_eq!(h.median(Stage::Approve, "Stripe", "gia"), Some(20.0));
+        // An unknown system: all fifteen; the middle one is 30 h.
+        assert_eq!(h.median(Stage::Approve, "Okta", "zed"), Some(30.0));
+        assert_eq!(
+            h.remaining(State::Requested, "Stripe", "frank"),
+            Some(Ok(12.0))
+        );
+    }
+
+    #[test]
+    fn a_project_forecast_by_hand() {
+        let tl = passed([2.0, 20.0, 5.0, 3.0]);
+        let h = History::of((0..5).map(|_| Sample {
+            system: "S",
+            approver: "a",
+            timeline: &tl,
+        }));
+        let item = |state| Remaining {
+            state,
+            system: "S",
+            approver: "a",
+            manually_blocked: false,
+        };
+        // needed: 2 + 20 + 5 + 3 = 30 h → 2 days; granted: 3 h → 1 day.
+        let o = forecast(
+            [item(State::Needed), item(State::Granted)],
+            &h,
+            d("2026-03-04"),
+            d("2026-03-05"),
+        );
+        assert_eq!(
+            o,
+            Outlook::ReadyOn {
+                on: d("2026-03-06"),
+                misses_by: 1
+            }
+        );
+        assert_eq!(o.words(), "ready by 2026-03-06, 1d after start");
+        let blocked = Remaining {
+            manually_blocked: true,
+            ..item(State::Granted)
+        };
+        let o = forecast(
+            [item(State::Needed), item(State::Denied), blocked],
+            &h,
+            d("2026-03-04"),
+            d("2026-03-05"),
+        );
+        assert_eq!(o.words(), "no forecast: 2 denied/blocked");
+        let thin = History::of((0..4).map(|_| Sample {
+            system: "S",
+            approver: "a",
+            timeline: &tl,
+        }));
+        let o = forecast(
+            [item(State::Granted)],
+            &thin,
+            d("2026-03-04"),
+            d("2026-03-05"),
+        );
+        assert_eq!(o, Outlook::TooLittleHistory);
+        let o = forecast(
+            [item(State::Verified), item(State::Revoked)],
+            &thin,
+            d("2026-03-04"),
+            d("2026-03-05"),
+        );
+        assert_eq!(o, Outlook::Ready);
+    }
+}

@@ -1,0 +1,193 @@
+//! The report's forecast and stage durations: one block of fields in every measures
+//! object (flattened into its JSON), filled by one call once the other measures are
+//! known. The history the forecast draws on is always every item of the file, whatever
+//! project the report is about (the fallback to "all history" means all of it).
+
+use super::super::error::Result;
+use super::Measures;
+use super::stages::{self, Lines};
+use crate::domain::blockers;
+use crate::domain::forecast::{
+    self, Durations, History, Outlook as Forecast, Remaining, Spread, Stage,
+};
+use crate::domain::{Project, State};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Median and p90 of each stage over a group of items.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StageSpreads {
+    pub added_to_submitted: Spread,
+    pub submitted_to_approved: Spread,
+    pub approved_to_granted: Spread,
+    pub granted_to_verified: Spread,
+}
+
+impl StageSpreads {
+    fn of(d: Durations) -> StageSpreads {
+        let [a, b, c, e] = d.spreads();
+        StageSpreads {
+            added_to_submitted: a,
+            submitted_to_approved: b,
+            approved_to_granted: c,
+            granted_to_verified: e,
+        }
+    }
+
+    pub fn get(&self, s: Stage) -> &Spread {
+        match s {
+            Stage::Submit => &self.added_to_submitted,
+            Stage::Approve => &self.submitted_to_approved,
+            Stage::Grant => &self.approved_to_granted,
+            Stage::Verify => &self.granted_to_verified,
+        }
+    }
+}
+
+/// The forecast and where the time goes, of a project or of all of them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Outlook {
+    /// "ready", "ready by DATE (on time)", "ready by DATE, Nd after start",
+    /// "too little history", "no forecast: N denied/blocked", "closed".
+    pub forecast: String,
+    /// The day every required item is expected to be verified (null without one).
+    pub forecast_ready_on: Option<NaiveDate>,
+    /// Days that day falls after the planned start (0 on time; null without one).
+    pub forecast_misses_start_by_days: Option<i64>,
+    pub stage_durations: StageSpreads,
+    /// Overall only: per system and per approval owner.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub stage_durations_by_system: BTreeMap<String, StageSpreads>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub stage_durations_by_approver: BTreeMap<String, StageSpreads>,
+}
+
+/// The outlook of each project (as `per`, in the order of `projects`) and overall.
+pub(crate) fn fill(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    projects: &[Project],
+    per: &mut [Measures],
+    overall: &mut Measures,
+) -> Result<()> {
+    let lines = stages::read(conn, None)?;
+    let history = History::of(lines.samples());
+    let index: HashMap<&str, usize> = projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.key.as_str(), i))
+        .collect();
+    let shown: Vec<Option<usize>> = lines
+        .projects
+        .iter()
+        .map(|k| index.get(k.as_str()).copied())
+        .collect();
+    let mut each: Vec<Durations> = vec![Durations::default(); projects.len()];
+    let mut all = Durations::default();
+    let mut by_system: BTreeMap<&str, Durations> = BTreeMap::new();
+    let mut by_approver: BTreeMap<&str, Durations> = BTreeMap::new();
+    let mut remaining: Vec<Vec<usize>> = vec![Vec::new(); projects.len()];
+    for (i, l) in lines.lines.iter().enumerate() {
+        let Some(pi) = shown.get(l.project as usize).copied().flatten() else {
+            continue;
+        };
+        each[pi].add(&l.timeline);
+        all.add(&l.timeline);
+        by_system
+            .entry(lines.name(l.system))
+            .or_default()
+            .add(&l.timeline);
+        by_approver
+            .entry(lines.name(l.approver))
+            .or_default()
+            .add(&l.timeline);
+        if !matches!(l.state, State::Verified | State::Cancelled) {
+            remaining[pi].push(i);
+        }
+    }
+    let mut outlooks = Vec::new();
+    for (pi, (p, d)) in projects.iter().zip(each).enumerate() {
+        let o = project_outlook(p, now, &lines, &remaining[pi], &history);
+        let closed = p.closed_at.is_some();
+        if let Some(m) = per.get_mut(pi) {
+            m.outlook = Outlook {
+                forecast: if closed {
+                    "closed".to_string()
+                } else {
+                    o.words()
+                },
+                forecast_ready_on: o.ready_on(),
+                forecast_misses_start_by_days: o.misses_by().filter(|_| !closed),
+                stage_durations: StageSpreads::of(d),
+                ..Default::default()
+            };
+        }
+        if !closed {
+            outlooks.push(o);
+        }
+    }
+    overall.outlook = Outlook {
+        stage_durations: StageSpreads::of(all),
+        stage_durations_by_system: by_system
+            .into_iter()
+            .map(|(k, d)| (k.to_string(), StageSpreads::of(d)))
+            .collect(),
+        stage_durations_by_approver: by_approver
+            .into_iter()
+            .map(|(k, d)| (k.to_string(), StageSpreads::of(d)))
+            .collect(),
+        ..overall_forecast(&outlooks)
+    };
+    Ok(())
+}
+
+/// A project's forecast from its unready items (`remaining`, indexes into `lines`).
+fn project_outlook(
+    p: &Project,
+    now: DateTime<Utc>,
+    lines: &Lines,
+    remaining: &[usize],
+    history: &History,
+) -> Forecast {
+    if p.closed_at.is_some() {
+        return Forecast::Ready;
+    }
+    let items = remaining
+        .iter()
+        .filter_map(|&i| lines.lines.get(i))
+        .map(|l| Remaining {
+            state: l.state,
+            system: lines.name(l.system),
+            approver: lines.name(l.approver),
+            manually_blocked: l.manually_blocked,
+        });
+    forecast::forecast(items, history, blockers::today(p, now), p.start)
+}
+
+/// Over the open projects: the latest day one is expected ready and the most days one
+/// misses its start by, when each of them has a forecast (or is ready).
+fn overall_forecast(each: &[Forecast]) -> Outlook {
+    let without = each
+        .iter()
+        .filter(|o| matches!(o, Forecast::Stuck(_) | Forecast::TooLittleHistory))
+        .count();
+    if without > 0 {
+        return Outlook {
+            forecast: format!("no forecast for {without} of {} open projects", each.len()),
+            ..Default::default()
+        };
+    }
+    let on = each.iter().filter_map(Forecast::ready_on).max();
+    let misses = each.iter().filter_map(Forecast::misses_by).max();
+    Outlook {
+        forecast: match on {
+            Some(on) => format!("all ready by {on}"),
+            None => "ready".to_string(),
+        },
+        forecast_ready_on: on,
+        forecast_misses_start_by_days: misses.or(Some(0)),
+        ..Default::default()
+    }
+}
