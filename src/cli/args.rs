@@ -19,6 +19,12 @@ pub struct Cli {
     /// Print machine-readable JSON instead of text
     #[arg(long, global = true)]
     pub json: bool,
+    /// Open the database for reading only: nothing is migrated, created or changed; commands that write exit 3 (rule read-only)
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// How much to log to the log file: off, error, warn, info, debug or trace [default: RUST_LOG, else info]
+    #[arg(long, global = true, value_name = "LEVEL", value_parser = ["off", "error", "warn", "info", "debug", "trace"])]
+    pub log_level: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -65,6 +71,13 @@ pub enum Command {
     /// This host's installation: is it guarded?
     #[command(subcommand)]
     Host(HostCmd),
+    /// Team settings (stale days, readiness target, pilot window): show, or set (admins)
+    #[command(subcommand)]
+    Settings(super::settings::SettingsCmd),
+    /// Print a shell completion script (bash, zsh or fish) to standard output
+    Completions(super::completions::CompletionsArgs),
+    /// Print the manual page (roff) to standard output
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

@@ -23,6 +23,7 @@ pub mod review;
 pub mod routing;
 pub mod rules;
 pub mod secrets;
+pub mod settings;
 pub mod template;
 pub mod text;
 

@@ -74,6 +74,10 @@ pub enum Rule {
     JustifyAboveStandard,
     /// A template is well formed: a valid name, a title, complete items.
     TemplateFormat,
+    /// A team setting is one of the known ones, with a value in its range.
+    TeamSetting,
+    /// The database was opened for reading only: nothing may change it.
+    ReadOnly,
 }
 
 impl Rule {
@@ -112,6 +116,8 @@ impl Rule {
             Rule::CataloguePrivilege => "catalogue-privilege",
             Rule::JustifyAboveStandard => "justify-above-standard",
             Rule::TemplateFormat => "template-format",
+            Rule::TeamSetting => "team-setting",
+            Rule::ReadOnly => "read-only",
         }
     }
 }

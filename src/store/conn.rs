@@ -154,6 +154,9 @@ pub(crate) enum Mode {
     Existing,
     /// The file (and its folder) is made when missing.
     Create,
+    /// The file must exist and is opened with `SQLITE_OPEN_READONLY`: nothing is
+    /// migrated, created or written (`--read-only`).
+    ReadOnly,
 }
 
 /// Opens the file, applies the connection settings and migrates. Returns the
@@ -167,7 +170,10 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
     check_local(&dir)?;
     match mode {
         Mode::Create => create_private(path).map_err(|e| denied_hint(path, e))?,
-        Mode::Existing => must_exist(path, &dir)?,
+        Mode::Existing | Mode::ReadOnly => must_exist(path, &dir)?,
+    }
+    if mode == Mode::ReadOnly {
+        return open_read_only(path);
     }
     let meta = fs::symlink_metadata(path).map_err(|e| denied_hint(path, Error::Io(e)))?;
     check_file(path, &meta)?;
@@ -504,4 +510,50 @@ pub(crate) fn shared_folder_warning(path: &Path) -> Option<String> {
             dir.display()
         )
     })
+}
+
+/// What a store opened with `--read-only` says to every write.
+pub(crate) const READ_ONLY: &str =
+    "the database was opened for reading only; nothing can be changed in this session";
+
+/// Opens the file for reading only: `SQLITE_OPEN_READONLY`, no journal mode set, no
+/// migration, no change to the file's mode or its -wal and -shm. A file an older
+/// accessdesk wrote would need a migration, which is a write: it is refused.
+fn open_read_only(path: &Path) -> Result<(Connection, Option<String>)> {
+    let meta = fs::symlink_metadata(path).map_err(|e| denied_hint(path, Error::Io(e)))?;
+    check_file(path, &meta)?;
+    // SQLite makes a missing -wal and -shm even for a reader; under this process's
+    // umask they would shut the file's group out (see `open`).
+    let _umask = Umask::allow(meta.mode() & 0o777);
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
+    conn.busy_timeout(ATTEMPT)?;
+    conn.pragma_update(None, "trusted_schema", "OFF")?;
+    if super::temp_files::in_memory() {
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+    }
+    conn.pragma_update(None, "cache_size", -i64::from(DEFAULT_CACHE_KIB))?;
+    conn.set_prepared_statement_cache_capacity(64);
+    let version: usize = conn
+        .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+        .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?
+        .max(0) as usize;
+    // The first read opens the -wal and -shm, while the umask above still holds.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
+    if version < schema::latest() {
+        return Err(open_error(
+            path,
+            format!(
+                "it was written by an older accessdesk (schema {version}; this one reads {}), and bringing it up to date is a write: open it once without read-only mode",
+                schema::latest()
+            ),
+        ));
+    }
+    Ok((conn, Some(READ_ONLY.to_string())))
 }

@@ -46,6 +46,7 @@ mod reviews;
 mod rows;
 pub mod schema;
 mod tasks;
+pub mod team_settings;
 mod temp_files;
 mod template_rows;
 mod templates;

@@ -412,6 +412,17 @@ ALTER TABLE tasks ADD COLUMN started_on TEXT CHECK (started_on IS NULL OR date(s
 ALTER TABLE tasks ADD COLUMN done_on TEXT CHECK (done_on IS NULL OR date(done_on) = done_on);
 "#;
 
+// Team settings: one row per setting an admin changed from its default, so everyone
+// who opens the file works out blockers and measures with the same values.
+const V_CLI: &str = r#"
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY CHECK (key IN ('stale-after-days', 'readiness-target', 'pilot-window')),
+    value  TEXT NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL
+) STRICT;
+"#;
+
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.
 pub const MEASURED_KINDS: &str =
@@ -450,10 +461,11 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V11, expect_version(10)),
         M::up_with_hook(V12, expect_version(11)),
         M::up_with_hook(V13, expect_version(12)),
+        M::up_with_hook(V_CLI, expect_version(13)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    13
+    14
 }

@@ -263,6 +263,9 @@ impl App {
             ..Facts::default()
         };
         self.review_facts(&mut facts);
+        if self.store.is_read_only() {
+            super::read_only::no_writes(&mut facts);
+        }
         facts
     }
 

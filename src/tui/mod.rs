@@ -22,6 +22,7 @@ mod msg;
 mod panes;
 mod projects;
 mod query;
+mod read_only;
 mod reviews;
 mod state;
 mod templates;
