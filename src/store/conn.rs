@@ -172,9 +172,6 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
         Mode::Create => create_private(path).map_err(|e| denied_hint(path, e))?,
         Mode::Existing | Mode::ReadOnly => must_exist(path, &dir)?,
     }
-    if mode == Mode::ReadOnly {
-        return open_read_only(path);
-    }
     let meta = fs::symlink_metadata(path).map_err(|e| denied_hint(path, Error::Io(e)))?;
     check_file(path, &meta)?;
     // SQLite creates the -wal and -shm with the database's mode, but under the process
@@ -186,9 +183,12 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
     let _umask = Umask::allow(meta.mode() & 0o777);
     // NOFOLLOW: SQLite refuses a link anywhere in the path itself, so a link put in
     // place after the check above is refused too.
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let access = if mode == Mode::ReadOnly {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    };
+    let flags = access | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_NOFOLLOW;
     let mut conn = Connection::open_with_flags(path, flags)
         .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
     // The file SQLite opened must be the one checked: one swapped in between (by an
@@ -204,6 +204,9 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
     conn.pragma_update(None, "trusted_schema", "OFF")?;
     if super::temp_files::in_memory() {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+    }
+    if mode == Mode::ReadOnly {
+        return read_only(conn, path, &meta);
     }
     // 16 KiB pages for a new file (an existing one keeps its own; the pragma then does
     // nothing): a quarter of the b-tree steps, log frames and write calls of 4 KiB
@@ -516,44 +519,33 @@ pub(crate) fn shared_folder_warning(path: &Path) -> Option<String> {
 pub(crate) const READ_ONLY: &str =
     "the database was opened for reading only; nothing can be changed in this session";
 
-/// Opens the file for reading only: `SQLITE_OPEN_READONLY`, no journal mode set, no
-/// migration, no change to the file's mode or its -wal and -shm. A file an older
-/// accessdesk wrote would need a migration, which is a write: it is refused.
-fn open_read_only(path: &Path) -> Result<(Connection, Option<String>)> {
-    let meta = fs::symlink_metadata(path).map_err(|e| denied_hint(path, Error::Io(e)))?;
-    check_file(path, &meta)?;
-    // SQLite makes a missing -wal and -shm even for a reader; under this process's
-    // umask they would shut the file's group out (see `open`).
-    let _umask = Umask::allow(meta.mode() & 0o777);
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
-    let conn = Connection::open_with_flags(path, flags)
-        .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
+/// Finishes opening the file for reading only: `SQLITE_OPEN_READONLY`, no journal mode
+/// set, no migration, no change to the file's mode or its -wal and -shm. A file an
+/// older accessdesk wrote would need a migration, which is a write: it is refused.
+fn read_only(
+    conn: Connection,
+    path: &Path,
+    meta: &fs::Metadata,
+) -> Result<(Connection, Option<String>)> {
     conn.busy_timeout(ATTEMPT)?;
-    conn.pragma_update(None, "trusted_schema", "OFF")?;
-    if super::temp_files::in_memory() {
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
-    }
     conn.pragma_update(None, "cache_size", -i64::from(DEFAULT_CACHE_KIB))?;
-    conn.set_prepared_statement_cache_capacity(64);
-    let version: usize = conn
-        .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
-        .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?
-        .max(0) as usize;
-    // The first read opens the -wal and -shm, while the umask above still holds.
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| open_error(path, permission_hint(path, meta, &e.to_string())))?;
+    // The first read opens the -wal and -shm (SQLite makes them for a reader too when
+    // they are missing), while the caller's umask still gives them the file's mode.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     })
-    .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
-    if version < schema::latest() {
-        return Err(open_error(
-            path,
-            format!(
-                "it was written by an older accessdesk (schema {version}; this one reads {}), and bringing it up to date is a write: open it once without read-only mode",
-                schema::latest()
-            ),
-        ));
+    .map_err(|e| open_error(path, permission_hint(path, meta, &e.to_string())))?;
+    if version.max(0) as usize >= schema::latest() {
+        return Ok((conn, Some(READ_ONLY.to_string())));
     }
-    Ok((conn, Some(READ_ONLY.to_string())))
+    Err(open_error(
+        path,
+        format!(
+            "it was written by an older accessdesk (schema {version}; this one reads {}), and bringing it up to date is a write: open it once without read-only mode",
+            schema::latest()
+        ),
+    ))
 }

@@ -11,16 +11,20 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 
+const UPSERT: &str = "INSERT INTO settings (key, value, set_by, set_at) VALUES (?1, ?2, ?3, ?4) \
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value, set_by = excluded.set_by, set_at = excluded.set_at";
+
 /// The event kind of a changed setting.
 pub const KIND: &str = "setting-set";
 
-/// One setting as `settings show` lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One setting as `settings show` lists it: its name and value, its default, who
+/// changed it last and when (RFC 3339, UTC; both absent at the default), and what it
+/// means.
+#[derive(Debug, Serialize)]
 pub struct SettingRow {
     pub key: &'static str,
     pub value: i64,
     pub default: i64,
-    /// Who changed it last and when (RFC 3339, UTC); both absent at the default.
     pub set_by: Option<String>,
     pub set_at: Option<String>,
     pub meaning: &'static str,
@@ -87,19 +91,15 @@ impl Store {
                 )
                 .optional()?;
             let text = value.to_string();
-            tx.execute(
-                "INSERT INTO settings (key, value, set_by, set_at) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, set_by = excluded.set_by, set_at = excluded.set_at",
-                rusqlite::params![key.name(), text, ctx.me.login, events::ts(ctx.now)],
-            )?;
-            events::append(
-                tx,
-                ctx,
-                None,
-                None,
-                KIND,
-                &json!({"key": key.name(), "value": [was, text]}),
-            )?;
+            let payload = json!({"key": key.name(), "value": [was, text]});
+            events::append(tx, ctx, None, None, KIND, &payload)?;
+            let mut upsert = tx.prepare_cached(UPSERT)?;
+            upsert.execute(rusqlite::params![
+                key.name(),
+                text,
+                ctx.me.login,
+                events::ts(ctx.now)
+            ])?;
             Ok(())
         })?;
         self.reload_settings();

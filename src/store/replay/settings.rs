@@ -17,13 +17,12 @@ pub const TABLE: &str = "settings";
 /// The columns of `settings` the replay sets, besides the key.
 pub const COLUMNS: [&str; 3] = ["value", "set_by", "set_at"];
 
-/// A setting as the log has it.
+/// A setting as the log has it: its value, who set it and when, in which event.
 #[derive(Debug, Clone)]
 pub struct SettingFacts {
-    value: String,
-    set_by: String,
-    set_at: String,
     pub(super) seq: i64,
+    value: String,
+    set: (String, String),
 }
 
 #[derive(Deserialize)]
@@ -35,9 +34,7 @@ struct Payload {
 
 /// The replayed settings, by key.
 #[derive(Debug, Default)]
-pub struct SettingsFacts {
-    rows: HashMap<String, SettingFacts>,
-}
+pub struct SettingsFacts(HashMap<String, SettingFacts>);
 
 impl SettingsFacts {
     /// Applies a `setting-set` event; an old value the replay does not have is a
@@ -45,15 +42,14 @@ impl SettingsFacts {
     pub fn apply(&mut self, e: &EventIn<'_>) -> Result<(), String> {
         let p: Payload = serde_json::from_str(e.payload)
             .map_err(|err| format!("its payload cannot be read: {err}"))?;
-        let had = self.rows.get(&p.key).map(|f| f.value.clone());
+        let had = self.0.get(&p.key).map(|f| f.value.clone());
         let (was, now) = p.value;
         let new = SettingFacts {
-            value: now,
-            set_by: e.login.to_string(),
-            set_at: e.at.to_string(),
             seq: e.seq,
+            value: now,
+            set: (e.login.to_string(), e.at.to_string()),
         };
-        self.rows.insert(p.key.clone(), new);
+        self.0.insert(p.key.clone(), new);
         if had != was {
             return Err(format!(
                 "it says {} was {:?}, but the log had it at {:?}",
@@ -65,7 +61,7 @@ impl SettingsFacts {
 
     /// Takes every row out of the model.
     pub(super) fn take_all(&mut self) -> HashMap<String, SettingFacts> {
-        std::mem::take(&mut self.rows)
+        std::mem::take(&mut self.0)
     }
 }
 
@@ -73,7 +69,7 @@ impl SettingsFacts {
 pub fn want(f: &SettingFacts) -> [Want<'_>; 3] {
     [
         Some(Cow::Borrowed(f.value.as_str())),
-        Some(Cow::Borrowed(f.set_by.as_str())),
-        Some(Cow::Borrowed(f.set_at.as_str())),
+        Some(Cow::Borrowed(f.set.0.as_str())),
+        Some(Cow::Borrowed(f.set.1.as_str())),
     ]
 }
