@@ -21,6 +21,7 @@ pub mod facts;
 mod review_facts;
 mod reviews;
 mod settings;
+mod settings_facts;
 mod tables;
 mod template_facts;
 mod templates;
