@@ -416,7 +416,7 @@ ALTER TABLE tasks ADD COLUMN done_on TEXT CHECK (done_on IS NULL OR date(done_on
 // who opens the file works out blockers and measures with the same values.
 const V_CLI: &str = r#"
 CREATE TABLE settings (
-    key    TEXT PRIMARY KEY CHECK (key IN ('stale-after-days', 'readiness-target', 'pilot-window')),
+    key    TEXT PRIMARY KEY CHECK (key = 'stale-after-days' OR key = 'readiness-target' OR key = 'pilot-window'),
     value  TEXT NOT NULL,
     set_by TEXT NOT NULL,
     set_at TEXT NOT NULL

@@ -434,7 +434,8 @@ fn two_accounts_work_through_a_guarded_installation_and_cannot_reach_the_file_ot
         "{}",
         refused.stderr
     );
-    assert!(!inst.home(Some(&ana)).join(".local").exists());
+    // No personal database instead (the log in ~/.local/state is the only file of hers).
+    assert!(!inst.home(Some(&ana)).join(".local/share").exists());
     fs::set_permissions(inst.bin(), fs::Permissions::from_mode(0o2755)).unwrap();
     inst.run(Some(&ana), &["host", "check"]).ok();
 
