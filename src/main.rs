@@ -1,7 +1,7 @@
 //! The `accessdesk` binary: set up error reporting, parse the command line, dispatch.
 #![deny(clippy::unwrap_used)]
 
-use clap::Parser;
+use clap::FromArgMatches;
 use std::process::ExitCode;
 
 use std::io::Write;
@@ -14,7 +14,11 @@ fn main() -> ExitCode {
             "accessdesk: cannot set up error reporting: {e}"
         );
     }
-    let cli = match accessdesk::cli::args::Cli::try_parse() {
+    // Parsed by the command that carries the examples, so `--help` shows them.
+    let parsed = accessdesk::cli::help::command()
+        .try_get_matches()
+        .and_then(|m| accessdesk::cli::args::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return parse_failed(&e),
     };
@@ -27,6 +31,21 @@ fn main() -> ExitCode {
 fn parse_failed(e: &clap::Error) -> ExitCode {
     let text = e.render().to_string();
     let text = accessdesk::domain::text::sanitize_multiline(&text);
+    if e.use_stderr() {
+        // Errors start the same way everywhere: "accessdesk: " and what went wrong;
+        // with --json the last line is the error as one JSON object.
+        let text = accessdesk::cli::words::usage_error(&text);
+        let mut err = std::io::stderr().lock();
+        let mut written = err.write_all(text.as_bytes());
+        if json_wanted() {
+            let j = accessdesk::cli::words::usage_json(e);
+            written = written.and_then(|()| writeln!(err, "{j}"));
+        }
+        return match written.and_then(|()| err.flush()) {
+            Err(w) if w.kind() != std::io::ErrorKind::BrokenPipe => ExitCode::from(1),
+            _ => ExitCode::from(2),
+        };
+    }
     let written = if e.use_stderr() {
         let mut err = std::io::stderr().lock();
         err.write_all(text.as_bytes()).and_then(|()| err.flush())
@@ -38,4 +57,12 @@ fn parse_failed(e: &clap::Error) -> ExitCode {
         Err(w) if w.kind() != std::io::ErrorKind::BrokenPipe => ExitCode::from(1),
         _ => ExitCode::from(if e.use_stderr() { 2 } else { 0 }),
     }
+}
+
+/// Whether `--json` was among the arguments (before a `--`), when they did not parse.
+fn json_wanted() -> bool {
+    std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json")
 }

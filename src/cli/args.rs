@@ -22,6 +22,12 @@ pub struct Cli {
     /// Personal configuration file (TOML: theme, keys, date format, mouse, saved views) [default: ACCESSDESK_CONFIG, else config.toml in the per-user config folder]
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Open the database for reading only: nothing is migrated, created or changed; commands that write exit 3 (rule read-only)
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// How much to log to the log file: off, error, warn, info, debug or trace [default: RUST_LOG, else info]
+    #[arg(long, global = true, value_name = "LEVEL", value_parser = ["off", "error", "warn", "info", "debug", "trace"])]
+    pub log_level: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -73,6 +79,13 @@ pub enum Command {
     /// Your personal configuration (presentation only): show what is in effect, write the default
     #[command(subcommand)]
     Config(super::personal::ConfigCmd),
+    /// Team settings (stale days, readiness target, pilot window): show, or set (admins)
+    #[command(subcommand)]
+    Settings(super::settings::SettingsCmd),
+    /// Print a shell completion script (bash, zsh or fish) to standard output
+    Completions(super::completions::CompletionsArgs),
+    /// Print the manual page (roff) to standard output
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

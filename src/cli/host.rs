@@ -114,6 +114,9 @@ fn open_guarded(cli: &Cli, g: &Guarded) -> Result<Start, Failure> {
     }
     store::keep_temporary_data_in_memory();
     if let Some(Command::Init(a)) = &cli.command {
+        if cli.read_only {
+            return Err(super::read_only::refusal("init"));
+        }
         if a.group.is_some() {
             return Err(Failure::Usage(format!(
                 "--group: a guarded installation shares the team file with its service group {} only",
@@ -129,9 +132,10 @@ fn open_guarded(cli: &Cli, g: &Guarded) -> Result<Start, Failure> {
     match store.use_chain_key(key)? {
         // A baseline the open could not write before it had the key is written now,
         // its links keyed like every other.
-        KeyedHead::Keyed => {
+        KeyedHead::Keyed if !store.is_read_only() => {
             store.write_baseline()?;
         }
+        KeyedHead::Keyed => {}
         // `audit verify` opens it anyway, to say what is wrong.
         _ if verifying => {}
         KeyedHead::NeverKeyed => {

@@ -11,18 +11,23 @@ macro_rules! say {
 
 pub mod args;
 mod catalogue;
+mod completions;
 mod decide;
 mod evidence;
 mod expiring;
+pub mod help;
 mod host;
 mod items;
+mod logging;
 mod nudge;
 mod outlook;
 mod output;
 mod personal;
 mod project;
+mod read_only;
 mod review;
 mod safe_json;
+mod settings;
 mod setup;
 mod tasks;
 mod template;
@@ -114,8 +119,16 @@ pub type CmdResult = Result<(), Failure>;
 pub fn run(cli: Cli) -> ExitCode {
     let json = cli.json;
     let code = match dispatch(cli) {
-        Ok(()) | Err(Failure::Closed) => 0,
+        Ok(()) | Err(Failure::Closed) => {
+            tracing::info!(exit = 0, "done");
+            0
+        }
         Err(f) => {
+            // The rule's name only: the message may quote what was typed.
+            match f.refusal() {
+                Some(r) => tracing::warn!(exit = f.code(), rule = r.rule.name(), "refused"),
+                None => tracing::warn!(exit = f.code(), "failed"),
+            }
             let msg = f.message();
             output::notice(&crate::domain::text::sanitize_multiline(msg.trim_end()));
             if json {
@@ -157,6 +170,9 @@ pub fn open_store(path: &std::path::Path) -> Result<Store, Failure> {
     if let Some(s) = host::take_opened(path) {
         return Ok(s);
     }
+    if read_only::on() {
+        return with_notices(Store::open_read_only(path)?);
+    }
     with_notices(Store::open(path)?)
 }
 
@@ -180,7 +196,20 @@ fn with_notices(mut s: Store) -> Result<Store, Failure> {
 
 fn dispatch(cli: Cli) -> CmdResult {
     let json = cli.json;
+    // Neither reads the database: they work for anyone, before the installation's checks.
+    match &cli.command {
+        Some(Command::Completions(a)) => return completions::completions(a),
+        Some(Command::Man) => return completions::man(),
+        _ => {}
+    }
+    read_only::set(cli.read_only);
     let start = host::start(&cli)?;
+    // After a guarded installation gave its group up: the log is the person's.
+    logging::start(cli.log_level.as_deref());
+    tracing::info!(command = %logging::command_name(), read_only = cli.read_only, "start");
+    if cli.read_only {
+        read_only::refuse_writes(&cli)?;
+    }
     // Read now, after a guarded installation gave its group up: as the person.
     let config = crate::config::load(cli.config.as_deref());
     personal::keep(&config);
@@ -230,5 +259,7 @@ fn dispatch(cli: Cli) -> CmdResult {
             let db = (!path.as_os_str().is_empty()).then(|| (path.clone(), db_source));
             personal::command(c, &config, db, guarded, json)
         }
+        Some(Command::Settings(c)) => settings::command(&path, c, json),
+        Some(Command::Completions(_) | Command::Man) => Ok(()),
     }
 }

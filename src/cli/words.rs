@@ -46,6 +46,52 @@ pub fn json_error(message: &str, refusal: Option<&Refusal>, exit: u8) -> String 
     super::safe_json::to_string(&v)
 }
 
+/// A usage error as clap renders it, starting as every other error does:
+/// `accessdesk: ` and what is wrong (clap's own `error: ` goes).
+pub fn usage_error(rendered: &str) -> String {
+    let body = rendered.strip_prefix("error: ").unwrap_or(rendered);
+    format!("accessdesk: {body}")
+}
+
+/// A usage error (exit 2) as the one JSON object `--json` ends standard error with:
+/// the first line of clap's message, the argument it is about as `field`, and clap's
+/// suggestion, or the command's help, as `fix`.
+pub fn usage_json(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let rendered = e.render().to_string();
+    let first = rendered
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_string();
+    let text = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        _ => None,
+    };
+    let field = text(ContextKind::InvalidArg).map(|a| {
+        a.split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches('-')
+            .to_string()
+    });
+    let fix = text(ContextKind::SuggestedArg)
+        .or_else(|| text(ContextKind::SuggestedSubcommand))
+        .map(|s| format!("did you mean {s}?"))
+        .or_else(|| text(ContextKind::ValidValue).map(|v| format!("use one of: {v}")))
+        .unwrap_or_else(|| "see accessdesk --help, or the command's --help".to_string());
+    let v = serde_json::json!({
+        "error": crate::domain::text::sanitize(&first),
+        "rule": serde_json::Value::Null,
+        "field": field,
+        "fix": fix,
+        "exit": 2,
+    });
+    super::safe_json::to_string(&v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,7 @@ pub mod routing;
 pub mod rules;
 pub mod secrets;
 pub mod tasks;
+pub mod settings;
 pub mod template;
 pub mod text;
 pub mod undo;

@@ -82,6 +82,10 @@ pub enum Rule {
     Undo,
     /// A task starts once, ends once after its start, and only on days that came.
     TaskProgress,
+    /// A team setting is one of the known ones, with a value in its range.
+    TeamSetting,
+    /// The database was opened for reading only: nothing may change it.
+    ReadOnly,
 }
 
 impl Rule {
@@ -124,6 +128,8 @@ impl Rule {
             Rule::VerifiedLog => "verified-log",
             Rule::Undo => "undo",
             Rule::TaskProgress => "task-progress",
+            Rule::TeamSetting => "team-setting",
+            Rule::ReadOnly => "read-only",
         }
     }
 }

@@ -154,6 +154,9 @@ pub(crate) enum Mode {
     Existing,
     /// The file (and its folder) is made when missing.
     Create,
+    /// The file must exist and is opened with `SQLITE_OPEN_READONLY`: nothing is
+    /// migrated, created or written (`--read-only`).
+    ReadOnly,
 }
 
 /// Opens the file, applies the connection settings and migrates. Returns the
@@ -167,7 +170,7 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
     check_local(&dir)?;
     match mode {
         Mode::Create => create_private(path).map_err(|e| denied_hint(path, e))?,
-        Mode::Existing => must_exist(path, &dir)?,
+        Mode::Existing | Mode::ReadOnly => must_exist(path, &dir)?,
     }
     let meta = fs::symlink_metadata(path).map_err(|e| denied_hint(path, Error::Io(e)))?;
     check_file(path, &meta)?;
@@ -180,9 +183,12 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
     let _umask = Umask::allow(meta.mode() & 0o777);
     // NOFOLLOW: SQLite refuses a link anywhere in the path itself, so a link put in
     // place after the check above is refused too.
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let access = if mode == Mode::ReadOnly {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    };
+    let flags = access | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_NOFOLLOW;
     let mut conn = Connection::open_with_flags(path, flags)
         .map_err(|e| open_error(path, permission_hint(path, &meta, &e.to_string())))?;
     // The file SQLite opened must be the one checked: one swapped in between (by an
@@ -198,6 +204,9 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
     conn.pragma_update(None, "trusted_schema", "OFF")?;
     if super::temp_files::in_memory() {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+    }
+    if mode == Mode::ReadOnly {
+        return read_only(conn, path, &meta);
     }
     // 16 KiB pages for a new file (an existing one keeps its own; the pragma then does
     // nothing): a quarter of the b-tree steps, log frames and write calls of 4 KiB
@@ -504,4 +513,39 @@ pub(crate) fn shared_folder_warning(path: &Path) -> Option<String> {
             dir.display()
         )
     })
+}
+
+/// What a store opened with `--read-only` says to every write.
+pub(crate) const READ_ONLY: &str =
+    "the database was opened for reading only; nothing can be changed in this session";
+
+/// Finishes opening the file for reading only: `SQLITE_OPEN_READONLY`, no journal mode
+/// set, no migration, no change to the file's mode or its -wal and -shm. A file an
+/// older accessdesk wrote would need a migration, which is a write: it is refused.
+fn read_only(
+    conn: Connection,
+    path: &Path,
+    meta: &fs::Metadata,
+) -> Result<(Connection, Option<String>)> {
+    conn.busy_timeout(ATTEMPT)?;
+    conn.pragma_update(None, "cache_size", -i64::from(DEFAULT_CACHE_KIB))?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| open_error(path, permission_hint(path, meta, &e.to_string())))?;
+    // The first read opens the -wal and -shm (SQLite makes them for a reader too when
+    // they are missing), while the caller's umask still gives them the file's mode.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| open_error(path, permission_hint(path, meta, &e.to_string())))?;
+    if version.max(0) as usize >= schema::latest() {
+        return Ok((conn, Some(READ_ONLY.to_string())));
+    }
+    Err(open_error(
+        path,
+        format!(
+            "it was written by an older accessdesk (schema {version}; this one reads {}), and bringing it up to date is a write: open it once without read-only mode",
+            schema::latest()
+        ),
+    ))
 }

@@ -41,6 +41,12 @@ impl Store {
         self.settings
     }
 
+    /// Whether every write is refused: the file was opened for reading only, or was
+    /// written by a newer accessdesk.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only.is_some()
+    }
+
     /// Fixes the clock (tests, snapshots).
     pub fn set_now(&mut self, now: DateTime<Utc>) {
         self.fixed_now = Some(now);

@@ -48,6 +48,7 @@ mod rows;
 pub mod schema;
 mod task_edit;
 mod tasks;
+pub mod team_settings;
 mod temp_files;
 mod template_rows;
 mod templates;

@@ -6,7 +6,6 @@
 use super::error::Result;
 use super::handle::Store;
 use super::{conn, replay};
-use crate::domain::blockers::Settings;
 use crate::identity::Identity;
 use chrono::Utc;
 use std::path::Path;
@@ -35,6 +34,17 @@ impl Store {
         Self::connect(path, me, conn::Mode::Create)
     }
 
+    /// Opens the database at `path` for reading only (`--read-only`): the file must
+    /// exist and be up to date; every write is refused with the rule `read-only`.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        Self::open_read_only_as(path, Identity::current())
+    }
+
+    /// [`Store::open_read_only`] acting as `me`.
+    pub fn open_read_only_as(path: &Path, me: Identity) -> Result<Store> {
+        Self::connect(path, me, conn::Mode::ReadOnly)
+    }
+
     fn connect(path: &Path, me: Identity, mode: conn::Mode) -> Result<Store> {
         let (mut conn, read_only) = conn::open(path, mode)?;
         if read_only.is_none() {
@@ -47,11 +57,12 @@ impl Store {
             .and_then(|s| s.parse::<u64>().ok())
             .map(Duration::from_secs)
             .unwrap_or(Duration::from_secs(30));
+        let settings = super::team_settings::load(&conn);
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             me,
-            settings: Settings::default(),
+            settings,
             fixed_now: None,
             lock_wait,
             on_wait: None,

@@ -417,7 +417,7 @@ ALTER TABLE tasks ADD COLUMN done_on TEXT CHECK (done_on IS NULL OR date(done_on
 // items (over a second); a partial index holds just those events, with the state
 // their payload names, so the report reads the index alone. Imports add no entry
 // (`item-add` is not among the kinds).
-const V_DASH: &str = r#"
+const V14: &str = r#"
 CREATE INDEX events_forward ON events(kind, project, item, at, (CASE WHEN json_valid(payload) THEN payload ->> '$.to' END))
     WHERE kind = 'submit' OR kind = 'approve' OR kind = 'grant' OR kind = 'verify' OR kind = 'break-glass';
 "#;
@@ -425,6 +425,17 @@ CREATE INDEX events_forward ON events(kind, project, item, at, (CASE WHEN json_v
 /// The condition of the partial index `events_forward`, which a query must repeat to
 /// use it.
 pub const FORWARD_KINDS: &str = "kind = 'submit' OR kind = 'approve' OR kind = 'grant' OR kind = 'verify' OR kind = 'break-glass'";
+
+// Team settings: one row per setting an admin changed from its default, so everyone
+// who opens the file works out blockers and measures with the same values.
+const V15: &str = r#"
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY CHECK (key = 'stale-after-days' OR key = 'readiness-target' OR key = 'pilot-window'),
+    value  TEXT NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL
+) STRICT;
+"#;
 
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.
@@ -464,11 +475,12 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V11, expect_version(10)),
         M::up_with_hook(V12, expect_version(11)),
         M::up_with_hook(V13, expect_version(12)),
-        M::up_with_hook(V_DASH, expect_version(13)),
+        M::up_with_hook(V14, expect_version(13)),
+        M::up_with_hook(V15, expect_version(14)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    14
+    15
 }

@@ -21,10 +21,12 @@ impl Store {
         mut f: impl FnMut(&rusqlite::Transaction<'_>, &Ctx) -> Result<T>,
     ) -> Result<T> {
         if let Some(why) = &self.read_only {
-            return Err(Error::Refused(Refusal::new(
-                Rule::SchemaVersion,
-                why.clone(),
-            )));
+            let rule = if why == super::conn::READ_ONLY {
+                Rule::ReadOnly
+            } else {
+                Rule::SchemaVersion
+            };
+            return Err(Error::Refused(Refusal::new(rule, why.clone())));
         }
         let ctx = Ctx {
             now: self.now(),

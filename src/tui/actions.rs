@@ -96,6 +96,9 @@ impl App {
     }
 
     pub(super) fn explain(&mut self, kind: ActionKind) {
+        if self.store.is_read_only() {
+            return self.set_status(StatusKind::Refused, super::read_only::REFUSED);
+        }
         if self.bulk_mode() {
             return self.bulk_only();
         }

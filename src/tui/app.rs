@@ -295,6 +295,9 @@ impl App {
         };
         self.review_facts(&mut facts);
         self.task_facts(&mut facts);
+        if self.store.is_read_only() {
+            super::read_only::no_writes(&mut facts);
+        }
         facts
     }
 

@@ -175,8 +175,17 @@ impl App {
         if self.pending.is_some() {
             return;
         }
+        // A changed team setting (stale days, target) moves every item's blockers:
+        // those are worked out again from every item.
+        let settings = self.store.settings();
+        self.store.reload_settings();
+        let settings_changed = self.store.settings() != settings;
         self.keeping_selection(|app| {
-            match app.load_changes() {
+            match if settings_changed {
+                Ok(false)
+            } else {
+                app.load_changes()
+            } {
                 Ok(true) => {}
                 Ok(false) => {
                     if let Err(e) = app.load() {

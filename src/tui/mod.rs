@@ -27,6 +27,7 @@ mod panes;
 mod personal;
 mod projects;
 mod query;
+mod read_only;
 mod reviews;
 mod saved;
 mod state;

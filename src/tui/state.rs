@@ -273,6 +273,8 @@ pub struct Look<'a> {
     pub theme: &'a super::theme::Theme,
     pub now: chrono::DateTime<chrono::Utc>,
     pub tz: chrono_tz::Tz,
+    /// The team's settings (the stale period a waiting decision is measured with).
+    pub settings: crate::domain::blockers::Settings,
 }
 
 /// An item picked in the queue with Space, at the version shown then: a decision on

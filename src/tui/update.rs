@@ -25,6 +25,9 @@ impl App {
             // A message stays until the next thing the person does.
             self.status = None;
         }
+        if self.store.is_read_only() && super::read_only::writes(&msg) {
+            return self.set_status(StatusKind::Refused, super::read_only::REFUSED);
+        }
         match msg {
             Msg::Quit => self.quit = true,
             Msg::ShowPane(p) => {

@@ -20,6 +20,7 @@ impl App {
             theme: &self.theme,
             now: self.now,
             tz: self.tz,
+            settings: self.store.settings(),
         }
     }
 

@@ -305,6 +305,26 @@ fn two_accounts_work_through_a_guarded_installation_and_cannot_reach_the_file_ot
     let verified = inst.run(Some(&bo), &["audit", "verify"]).ok();
     assert!(verified.stdout.starts_with("ok:"), "{}", verified.stdout);
 
+    // The log is written as the person, after the service group was given up.
+    let log = inst
+        .home(Some(&ana))
+        .join(".local/state/accessdesk/accessdesk.log");
+    let meta = fs::metadata(&log).expect("ana's log");
+    assert_eq!(
+        (meta.uid(), meta.gid(), meta.mode() & 0o777),
+        (ana.uid, ana.own_gid, 0o600)
+    );
+    // Read-only works guarded too: reads answer, writes are refused by rule.
+    let bytes = fs::read(inst.db()).unwrap();
+    inst.run(Some(&bo), &["--read-only", "item", "show", "ACME-1"])
+        .ok();
+    inst.run(
+        Some(&bo),
+        &["--read-only", "item", "note", "ACME-1", "--note", "x"],
+    )
+    .refused("read-only");
+    assert_eq!(fs::read(inst.db()).unwrap(), bytes);
+
     // Neither can open the file, or read the key, with another program.
     for who in [&ana, &bo] {
         let out = inst.other(
@@ -428,7 +448,8 @@ fn two_accounts_work_through_a_guarded_installation_and_cannot_reach_the_file_ot
         "{}",
         refused.stderr
     );
-    assert!(!inst.home(Some(&ana)).join(".local").exists());
+    // No personal database instead (the log in ~/.local/state is the only file of hers).
+    assert!(!inst.home(Some(&ana)).join(".local/share").exists());
     fs::set_permissions(inst.bin(), fs::Permissions::from_mode(0o2755)).unwrap();
     inst.run(Some(&ana), &["host", "check"]).ok();
 

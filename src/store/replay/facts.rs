@@ -139,6 +139,8 @@ pub struct Facts {
     pub catalogue: super::catalogue_facts::CatalogueFacts,
     /// Templates and the templates projects were made from.
     pub templates: super::template_facts::TemplateFacts,
+    /// Team settings.
+    pub settings: super::settings_facts::SettingsFacts,
     /// Events the log itself contradicts (an edit whose old value is not the value
     /// replayed so far, a move on an item that was never added...).
     pub problems: Vec<String>,
@@ -264,6 +266,7 @@ impl Facts {
             "edit" => return self.edit(e, serde_json::from_str(e.payload).map_err(unreadable)?),
             k if super::review_facts::KINDS.contains(&k) => return self.review(e),
             super::catalogue_facts::KIND => return self.catalogue.apply(e),
+            super::settings_facts::KIND => return self.settings.apply(e),
             k if super::template_facts::KINDS.contains(&k) => {
                 let projects = &self.projects;
                 return self.templates.apply(e, |k| projects.contains_key(k));

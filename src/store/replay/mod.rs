@@ -20,6 +20,8 @@ mod event;
 pub mod facts;
 mod review_facts;
 mod reviews;
+mod settings;
+mod settings_facts;
 mod tables;
 mod template_facts;
 mod templates;
@@ -33,7 +35,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 /// The tables the replay rebuilds and compares.
-pub const REPLAYED_TABLES: [&str; 11] = [
+pub const REPLAYED_TABLES: [&str; 12] = [
     "people",
     "projects",
     "items",
@@ -45,6 +47,7 @@ pub const REPLAYED_TABLES: [&str; 11] = [
     catalogue::TABLE,
     templates::TABLES[0],
     templates::TABLES[1],
+    settings::TABLE,
 ];
 
 /// Tables the replay leaves alone on purpose, each with the reason. A table in the

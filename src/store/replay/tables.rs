@@ -74,6 +74,9 @@ pub(super) fn compare(conn: &Connection, facts: &mut Facts) -> Result<Vec<Diverg
         &mut out,
     )?;
     super::templates::compare(conn, &mut facts.templates, &mut out)?;
+    let mut settings = facts.settings.take_all();
+    let table = (super::settings::TABLE, "key", &super::settings::COLUMNS);
+    by_key(conn, table, &mut settings, super::settings::want, &mut out)?;
     // The leftovers are sorted so that the report reads the same every time.
     let mut left: Vec<Divergence> = Vec::new();
     left.extend(
@@ -103,6 +106,14 @@ pub(super) fn compare(conn: &Connection, facts: &mut Facts) -> Result<Vec<Diverg
     left.extend(systems.into_iter().map(|(k, f)| {
         let seq = Some(f.seq);
         missing(super::catalogue::TABLE, k, Difference::NotInTable, seq)
+    }));
+    left.extend(settings.into_iter().map(|(k, f)| {
+        missing(
+            super::settings::TABLE,
+            k,
+            Difference::NotInTable,
+            Some(f.seq),
+        )
     }));
     left.sort_by(|a, b| (a.table, &a.key).cmp(&(b.table, &b.key)));
     out.extend(left);

@@ -35,8 +35,7 @@ pub fn why(item: &Item, capacity: Capacity) -> String {
 /// A decision waiting on one person longer than the stale period says so and offers
 /// delegation (`D`).
 fn with_stale_wait(why: String, it: &Item, look: &Look<'_>) -> String {
-    let settings = crate::domain::blockers::Settings::default();
-    match crate::domain::routing::stale_wait(it, look.now, settings) {
+    match crate::domain::routing::stale_wait(it, look.now, look.settings) {
         Some((who, days)) => format!("{why} · waiting {days}d on {who}: D delegates"),
         None => why,
     }
