@@ -49,7 +49,7 @@ pub enum Command {
     /// Export access items as CSV or JSON to standard output
     Export(ExportArgs),
     /// Readiness, blockers and the other measures, per project and overall
-    Report(ReportArgs),
+    Report(super::report::ReportArgs),
     /// Access reviews: certify or revoke every live access of a project
     #[command(subcommand)]
     Review(ReviewCmd),
@@ -484,12 +484,6 @@ pub struct ExportArgs {
     pub project: Option<String>,
     #[arg(long, value_enum, default_value = "csv")]
     pub format: ListFormat,
-}
-
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    #[arg(long, value_name = "KEY")]
-    pub project: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -18,6 +18,7 @@ mod items;
 mod nudge;
 mod output;
 mod project;
+mod report;
 mod review;
 mod safe_json;
 mod setup;
@@ -196,7 +197,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Some(Command::Task(c)) => items::task(&path, c, json),
         Some(Command::Import(a)) => items::import(&path, a, json),
         Some(Command::Export(a)) => items::export(&path, a),
-        Some(Command::Report(a)) => setup::report(&path, a, json),
+        Some(Command::Report(a)) => report::report(&path, a, json),
         Some(Command::Review(c)) => review::command(&path, c, json),
         Some(Command::System(c)) => catalogue::command(&path, c, json),
         Some(Command::Template(c)) => template::command(&path, c, json),

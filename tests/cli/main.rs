@@ -20,6 +20,7 @@ mod expiry;
 mod injection;
 mod layout;
 mod lifecycle;
+mod measures;
 mod nudge;
 mod outputs;
 mod privileged;
