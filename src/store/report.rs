@@ -283,6 +283,8 @@ impl Store {
                 .copied()
                 .unwrap_or(0);
         }
+        // The forecast and the stage durations fill their own block of fields of `per`
+        // and of the overall measures with one call, next to this one.
         let mut overall = combine(&per, &mut all_ages, settings.readiness_target());
         overall.delegations = per.iter().map(|m| m.delegations).sum();
         let mut reviews = self.review_measures(project)?;
