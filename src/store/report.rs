@@ -214,8 +214,10 @@ impl Store {
             .map(|(i, p)| (p.key.as_str(), i))
             .collect();
         // Items some task needs: whether each is unready or unsafe, filled in below.
+        // The tasks of each project, so that no project reads every task of the others.
         let mut needed: Vec<HashMap<i64, bool>> = vec![HashMap::new(); projects.len()];
-        for t in &tasks {
+        let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
+        for t in tasks {
             let Some(&pi) = index.get(t.project.as_str()) else {
                 continue;
             };
@@ -224,6 +226,7 @@ impl Store {
                     needed[pi].insert(n, true);
                 }
             }
+            tasks_of[pi].push(t);
         }
         let mut acc: Vec<Acc> = projects.iter().map(|_| Acc::default()).collect();
         let in_force = super::decisions::requested_approvals(&self.conn, project)?;
@@ -266,7 +269,7 @@ impl Store {
             let (m, ages) = a.finish(
                 p,
                 c,
-                &tasks,
+                &tasks_of[pi],
                 &needed[pi],
                 now,
                 (at_start, settings.readiness_target(), w),
@@ -495,14 +498,14 @@ impl Acc {
         if reasons.iter().any(|r| r.code() == "rotation-due") {
             m.rotations_pending += 1;
         }
-        self.deprovisioning
-            .add(it, p.closed_at.is_some(), blockers::today(p, now));
+        let today = blockers::today(p, now);
+        self.deprovisioning.add(it, p.closed_at.is_some(), today);
         if it.is_required() && c.verified_at_number(it.number) {
             self.completed += 1;
         }
-        let life = c.life.get(&it.number);
-        self.period
-            .add(it, life, p, w, span, blockers::today(p, now));
+        // The all-history figures need no item's life here (nor a second date).
+        let life = (!w.is_all()).then(|| c.life.get(&it.number)).flatten();
+        self.period.add(it, life, p, w, span, today);
         if let Some(unready) = needed.get_mut(&it.number) {
             *unready =
                 !it.is_ready() || !crate::domain::rules::policy_problems(&it.fields).is_empty();

@@ -98,8 +98,7 @@ impl Period {
             self.open += 1;
             self.completed += usize::from(l.verified.is_some_and(|v| span.holds(v)));
         }
-        let tz = blockers::project_tz(p);
-        let day = |t: DateTime<Utc>| t.with_timezone(&tz).date_naive();
+        let day = |t: DateTime<Utc>| t.with_timezone(&blockers::project_tz(p)).date_naive();
         let ever_granted = matches!(it.state, State::Granted | State::Verified | State::Revoked);
         let expiry = it.fields.expires.filter(|_| it.fields.temporary);
         let end = match (expiry, p.closed_at.map(day)) {
