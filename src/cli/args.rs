@@ -58,7 +58,7 @@ pub enum Command {
     /// Export access items as CSV or JSON to standard output
     Export(ExportArgs),
     /// Readiness, blockers and the other measures, per project and overall
-    Report(ReportArgs),
+    Report(super::report::ReportArgs),
     /// Write the audit evidence (items, decisions, reviews, summary, manifest) into a new or empty folder
     Evidence(super::evidence::EvidenceArgs),
     /// Access reviews: certify or revoke every live access of a project
@@ -511,12 +511,6 @@ pub struct ExportArgs {
     pub project: Option<String>,
     #[arg(long, value_enum, default_value = "csv")]
     pub format: ListFormat,
-}
-
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    #[arg(long, value_name = "KEY")]
-    pub project: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,6 +25,7 @@ mod output;
 mod personal;
 mod project;
 mod read_only;
+mod report;
 mod review;
 mod safe_json;
 mod settings;
@@ -249,7 +250,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Some(Command::Task(c)) => tasks::task(&path, c, json),
         Some(Command::Import(a)) => items::import(&path, a, json),
         Some(Command::Export(a)) => items::export(&path, a),
-        Some(Command::Report(a)) => setup::report(&path, a, json),
+        Some(Command::Report(a)) => report::report(&path, a, json),
         Some(Command::Evidence(a)) => evidence::evidence(&path, a, json),
         Some(Command::Review(c)) => review::command(&path, c, json),
         Some(Command::System(c)) => catalogue::command(&path, c, json),

@@ -1,7 +1,7 @@
 //! Commands around the file and the team: open the tracker, the demo, init, people,
 //! projects, the report and the audit log.
 
-use super::args::{AuditCmd, PeopleCmd, ProjectCmd, ReportArgs};
+use super::args::{AuditCmd, PeopleCmd, ProjectCmd};
 use super::{CmdResult, Failure, create_store, open_store, output};
 use crate::domain::Role;
 use crate::identity::Identity;
@@ -225,67 +225,6 @@ pub fn project(path: &Path, cmd: ProjectCmd, json: bool) -> CmdResult {
         ProjectCmd::Edit { key, start } => super::project::edit(&mut store, &key, start, json)?,
     }
     Ok(())
-}
-
-pub fn report(path: &Path, a: ReportArgs, json: bool) -> CmdResult {
-    let store = open_store(path)?;
-    let r = store.report(a.project.as_deref())?;
-    if json {
-        output::json(&json!(r))?;
-        return Ok(());
-    }
-    let pct = |x: f64| format!("{:.0}%", x * 100.0);
-    let rows: Vec<Vec<String>> = r
-        .projects
-        .iter()
-        .chain(std::iter::once(&r.overall))
-        .map(|m| {
-            vec![
-                m.key.clone().unwrap_or_else(|| "ALL".into()),
-                format!("{} ({}/{})", pct(m.readiness_ratio), m.ready, m.required),
-                m.days_to_start.map(|d| d.to_string()).unwrap_or_default(),
-                m.open_blockers.to_string(),
-                format!(
-                    "{:.1}/{:.1}",
-                    m.blocker_age_hours_median, m.blocker_age_hours_max
-                ),
-                m.privileged_reviews.to_string(),
-                m.unsafe_credential_attempts.to_string(),
-                format!("{}/{}", m.deprovisioning_done, m.deprovisioning_due),
-                m.implementation_delay_days.to_string(),
-                m.ready_before_start.map(pct).unwrap_or_else(|| "-".into()),
-            ]
-        })
-        .collect();
-    output::table(
-        &[
-            "PROJECT",
-            "READY",
-            "DAYS",
-            "BLOCKERS",
-            "AGE h med/max",
-            "PRIV REV",
-            "UNSAFE",
-            "DEPROV",
-            "DELAY d",
-            "AT START",
-        ],
-        &rows,
-        30,
-    )?;
-    let rc = &r.overall.review_campaigns;
-    if rc.any() {
-        say!(
-            "Access reviews: {} open, {} overdue, {} completed; {} certified, {} to revoke, {} undecided",
-            rc.open,
-            rc.overdue,
-            rc.completed,
-            rc.certified,
-            rc.revoked,
-            rc.undecided
-        )?;
-    }
-    super::outlook::print(&r)
 }
 
 pub fn audit(path: &Path, cmd: AuditCmd, json: bool) -> CmdResult {

@@ -149,7 +149,8 @@ pub fn planned_start(task: &Task, project_start: NaiveDate) -> NaiveDate {
 
 /// Days a task was delayed by its access: from its planned start to the day its last
 /// needed item was verified (`last_needed_verified`, `None` while any is not), or to
-/// its actual start if that came first, or to today if neither. Never negative: a task
+/// its actual start if that came first, or to today if neither; never past `today` (a
+/// period's last day, when the measure is taken over a period). Never negative: a task
 /// whose access came before its planned start was not delayed.
 pub fn delay_days(
     planned: NaiveDate,
@@ -163,7 +164,7 @@ pub fn delay_days(
         (None, Some(a)) => a,
         (None, None) => today,
     };
-    (end - planned).num_days().max(0)
+    (end.min(today) - planned).num_days().max(0)
 }
 
 /// The day the last of `verified_on` (one per needed item, `None` for an item not
@@ -419,6 +420,9 @@ mod tests {
         );
         // Neither yet: it runs to today.
         assert_eq!(delay_days(d(4, 1), None, None, d(4, 20)), 19);
+        // A verification after the period's last day counts only to that day.
+        assert_eq!(delay_days(d(4, 1), Some(d(4, 30)), None, d(4, 20)), 19);
+        assert_eq!(delay_days(d(4, 1), None, None, d(3, 20)), 0);
         assert_eq!(delay_days(d(4, 1), None, Some(d(4, 5)), d(4, 20)), 4);
         // Access before the planned start, or a start ahead: no delay.
         assert_eq!(delay_days(d(4, 1), Some(d(3, 20)), None, d(4, 20)), 0);

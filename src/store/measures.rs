@@ -49,6 +49,40 @@ pub fn end_of_access(item: &Item, closed: bool, today: NaiveDate) -> Option<bool
     (ever_granted && ended).then_some(item.state == State::Revoked)
 }
 
+/// The period a report covers: calendar days of each project's zone from `since` to
+/// `until`, both included; either end may be open. The default is all history.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Window {
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+impl Window {
+    /// All history up to today: the report as it was before it had a period.
+    pub fn is_all(self) -> bool {
+        self.since.is_none() && self.until.is_none()
+    }
+
+    /// Whether the day `d` falls in the period.
+    pub fn holds(self, d: NaiveDate) -> bool {
+        self.since.is_none_or(|s| d >= s) && self.until.is_none_or(|u| d <= u)
+    }
+
+    /// The last day the period counts: its end, or `today` when that comes first.
+    pub fn last_day(self, today: NaiveDate) -> NaiveDate {
+        self.until.map_or(today, |u| u.min(today))
+    }
+}
+
+/// The value at the quantile `q` (0..1) of `sorted` by the nearest rank; 0 when empty.
+pub fn nearest_rank(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +149,22 @@ mod tests {
         ] {
             assert_eq!(end_of_access(&temp(s, 1), true, today), None, "{s:?}");
         }
+    }
+
+    #[test]
+    fn a_window_holds_its_two_ends_and_p90_is_the_nearest_rank() {
+        let w = Window {
+            since: Some(day(3)),
+            until: Some(day(9)),
+        };
+        assert!(w.holds(day(3)) && w.holds(day(9)) && !w.holds(day(10)) && !w.holds(day(2)));
+        assert_eq!(w.last_day(day(20)), day(9));
+        assert_eq!(w.last_day(day(5)), day(5));
+        assert!(Window::default().is_all() && Window::default().holds(day(1)));
+        let v: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(nearest_rank(&v, 0.9), 9.0);
+        assert_eq!(nearest_rank(&v[..3], 0.9), 3.0);
+        assert_eq!(nearest_rank(&[], 0.9), 0.0);
     }
 
     #[test]

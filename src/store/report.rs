@@ -6,11 +6,12 @@
 use super::error::Result;
 use super::handle::Store;
 use super::lean::{LEAN_SQL, Lean, parse_at, with_text};
-pub use super::measures::{Deprovisioning, end_of_access};
+use super::measures::nearest_rank;
+pub use super::measures::{Deprovisioning, Window, end_of_access};
 use super::schema::MEASURED_KINDS;
 use crate::domain::blockers::{self, Readiness};
 use crate::domain::{Person, Project, State};
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::types::ValueRef;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -74,21 +75,50 @@ pub struct Measures {
     pub above_standard_approved: usize,
     #[serde(flatten)]
     pub outlook: forecast::Outlook,
+    // Added with the report's period (`Window`); see the README for each formula.
+    /// Open blockers' age at the 90th percentile (nearest rank), in hours.
+    pub blocker_age_hours_p90: f64,
+    /// Items ready (verified) at the planned start, and required then: the terms of
+    /// `ready_before_start` (null until the start, or when it falls outside the period).
+    pub ready_at_start: Option<usize>,
+    pub required_at_start: Option<usize>,
+    /// `ready_before_start` >= `readiness_target` (overall: Σ ready / Σ required at start
+    /// over the projects whose start falls in the period); null when none started.
+    pub pilot_target_met: Option<bool>,
+    /// Projects whose start falls in the period (and has come), and of them how many
+    /// met the target.
+    pub projects_started: usize,
+    pub projects_meeting_target: usize,
+    /// Tasks the delay counts (planned start in the period and past) that waited.
+    pub delayed_tasks: usize,
+    /// Security exceptions in force at the period's last day, and those that expired in it.
+    pub security_exceptions_open: usize,
+    pub security_exceptions_expired: usize,
+    /// The terms of `access_completion_rate` (completed, counted), so the overall rate
+    /// is a ratio of totals.
+    #[serde(skip)]
+    pub completion_terms: (usize, usize),
 }
 
 /// `report --json`: `{"overall": {...}, "projects": [...]}`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
     pub generated_at: DateTime<Utc>,
+    /// The period covered (`since`, `until`: dates, null for an open end).
+    pub window: Window,
     pub overall: Measures,
     pub projects: Vec<Measures>,
 }
 
+mod combine;
 mod figures;
 pub mod forecast;
 pub(crate) mod stages;
 mod trend;
-use figures::{bucket, median, number_in, round2};
+mod window;
+use combine::combine;
+use figures::{bucket, median, number_in, round2, round4};
+use window::{Period, Span, Spans, day_start};
 
 /// Counts for one project, from its events and (when each item was added) its items.
 #[derive(Default)]
@@ -130,7 +160,7 @@ impl Counters {
     /// Readiness at an instant. `verified` is left only by `revoke` and `cancelled` is
     /// final, so when the item was added and three kinds of event decide it — no
     /// replay of every transition.
-    fn readiness_at(&self, t: DateTime<Utc>) -> f64 {
+    fn readiness_at(&self, t: DateTime<Utc>) -> Readiness {
         let before = |x: Option<DateTime<Utc>>| x.is_some_and(|x| x < t);
         let mut r = Readiness::default();
         for l in self.life.values().chain(self.odd.values()) {
@@ -141,7 +171,7 @@ impl Counters {
                 }
             }
         }
-        r.finish().ratio
+        r.finish()
     }
 }
 
@@ -152,13 +182,24 @@ impl Store {
     /// need (see [`Lean`]); nothing is kept per item but a few numbers, so the report
     /// of a hundred thousand items costs one pass and little memory.
     pub fn report(&self, project: Option<&str>) -> Result<Report> {
+        self.report_in(project, Window::default())
+    }
+
+    /// The report over the period `w` (see [`Window`]): counts of what happened in it,
+    /// ready-before-start of the projects whose start falls in it; open blockers are
+    /// those of now whose spell began in it.
+    pub fn report_in(&self, project: Option<&str>, w: Window) -> Result<Report> {
         let now = self.now();
         let settings = self.settings();
         let projects: Vec<Project> = match project {
             Some(k) => vec![self.project(k)?],
             None => self.projects()?,
         };
-        let mut counters = self.counters(project)?;
+        let spans: Spans = projects
+            .iter()
+            .map(|p| (p.key.clone(), Span::of(p, w)))
+            .collect();
+        let mut counters = self.counters(project, (!w.is_all()).then_some(&spans))?;
         for p in &projects {
             counters.entry(p.key.clone()).or_default();
         }
@@ -178,8 +219,10 @@ impl Store {
             .map(|(i, p)| (p.key.as_str(), i))
             .collect();
         // Items some task needs: whether each is unready or unsafe, filled in below.
+        // The tasks of each project, so that no project reads every task of the others.
         let mut needed: Vec<HashMap<i64, bool>> = vec![HashMap::new(); projects.len()];
-        for t in &tasks {
+        let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
+        for t in tasks {
             let Some(&pi) = index.get(t.project.as_str()) else {
                 continue;
             };
@@ -188,6 +231,7 @@ impl Store {
                     needed[pi].insert(n, true);
                 }
             }
+            tasks_of[pi].push(t);
         }
         let mut acc: Vec<Acc> = projects.iter().map(|_| Acc::default()).collect();
         let in_force = super::decisions::requested_approvals(&self.conn, project)?;
@@ -213,7 +257,8 @@ impl Store {
                 continue;
             };
             c.life.entry(lean.item.number).or_default().added = Some(lean.item.created_at);
-            acc[pi].add(&lean, p, c, &at, &mut needed[pi]);
+            let span = spans.get(&p.key).copied().unwrap_or(Span::of(p, w));
+            acc[pi].add(&lean, p, c, &at, &mut needed[pi], (w, span));
         }
         let frozen = super::lifecycle::frozen_starts(&self.conn)?;
         let mut all_ages = Vec::new();
@@ -223,10 +268,17 @@ impl Store {
             // A start moved after it was reached keeps readiness frozen at that start.
             let mut frozen_at = p.clone();
             frozen_at.start = frozen.get(&p.key).copied().unwrap_or(p.start);
-            let ready_before = (blockers::today(p, now) >= frozen_at.start)
-                .then(|| round2(c.readiness_at(start_instant(&frozen_at)) * 100.0) / 100.0);
+            let at_start = (blockers::today(p, now) >= frozen_at.start && w.holds(frozen_at.start))
+                .then(|| c.readiness_at(day_start(&frozen_at, frozen_at.start)));
             let a = std::mem::take(&mut acc[pi]);
-            let (m, ages) = a.finish(p, c, &tasks, &needed[pi], &at, ready_before);
+            let (m, ages) = a.finish(
+                p,
+                c,
+                &tasks_of[pi],
+                &needed[pi],
+                now,
+                (at_start, settings.readiness_target(), w),
+            );
             all_ages.extend(ages);
             per.push(m);
         }
@@ -239,6 +291,8 @@ impl Store {
                 .copied()
                 .unwrap_or(0);
         }
+        // The forecast and the stage durations fill their own block of fields of `per`
+        // and of the overall measures with one call, next to this one.
         let mut overall = combine(&per, &mut all_ages, settings.readiness_target());
         overall.delegations = per.iter().map(|m| m.delegations).sum();
         let mut reviews = self.review_measures(project)?;
@@ -250,6 +304,7 @@ impl Store {
         forecast::fill(&self.conn, now, &projects, &mut per, &mut overall)?;
         Ok(Report {
             generated_at: now,
+            window: w,
             overall,
             projects: per,
         })
@@ -257,7 +312,14 @@ impl Store {
 
     /// One pass over the events that the measures need, by kind (indexed), and the
     /// security decisions. Only deny/return payloads are read as JSON: they are few.
-    fn counters(&self, project: Option<&str>) -> Result<HashMap<String, Counters>> {
+    ///
+    /// Over a period (`spans`), decisions and attempts count only when made in it; the
+    /// life of each item is read whole, as the period's figures compare with it.
+    fn counters(
+        &self,
+        project: Option<&str>,
+        spans: Option<&Spans>,
+    ) -> Result<HashMap<String, Counters>> {
         let key = project.map(str::to_ascii_uppercase);
         let mut out: HashMap<String, Counters> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(&counters_sql())?;
@@ -285,7 +347,12 @@ impl Store {
             let Some(c) = out.get_mut(p) else { continue };
             let kind = r.get_ref(2)?.as_str().unwrap_or_default();
             if kind == "unsafe-attempt" {
-                c.unsafe_attempts += 1;
+                let at = || r.get_ref(3).ok()?.as_str().ok().and_then(parse_at);
+                let span = spans.map(|s| s.get(p).copied());
+                c.unsafe_attempts += usize::from(match span {
+                    None => true,
+                    Some(span) => span.zip(at()).is_some_and(|(s, t)| s.holds(t)),
+                });
                 continue;
             }
             let item_owned;
@@ -314,6 +381,16 @@ impl Store {
             };
             // The first time counts: a task could start on the first verification.
             slot.get_or_insert(at);
+        }
+        if let Some(spans) = spans {
+            for (p, (reviews, privileged, reported)) in
+                window::decisions_in(&self.conn, key.as_deref(), spans)?
+            {
+                let c = out.entry(p).or_default();
+                (c.security_reviews, c.privileged_reviews, c.unsafe_reported) =
+                    (reviews, privileged, reported);
+            }
+            return Ok(out);
         }
         // Security reviews, per project: approvals given as security, then denials and
         // returns decided as security. Each query yields (project, reviews, privileged).
@@ -346,16 +423,6 @@ impl Store {
     }
 }
 
-/// The first instant of the project's start date, in its time zone.
-fn start_instant(p: &Project) -> DateTime<Utc> {
-    let midnight = p.start.and_hms_opt(0, 0, 0).unwrap_or_default();
-    blockers::project_tz(p)
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
-}
-
 /// The events the measures count, of one project (`?1`) or of all (`?1` null), read
 /// from the partial index `events_kind`.
 pub(super) fn counters_sql() -> String {
@@ -381,6 +448,7 @@ struct Acc {
     deprovisioning: Deprovisioning,
     ages: Vec<f64>,
     completed: usize,
+    period: Period,
 }
 
 impl Acc {
@@ -391,6 +459,7 @@ impl Acc {
         c: &Counters,
         at: &Moment,
         needed: &mut HashMap<i64, bool>,
+        (w, span): (Window, Span),
     ) {
         let (now, settings) = (at.now, at.settings);
         let it = &lean.item;
@@ -401,7 +470,9 @@ impl Acc {
         // the tracker shows, an approval owner who may not decide included.
         let a = blockers::assess(it, p, now, settings, &at.people);
         let reasons = a.reasons;
-        if !reasons.is_empty() {
+        // Over a period, the open blockers whose spell began in it.
+        let in_period = w.is_all() || a.since.is_none_or(|t| span.holds(t));
+        if !reasons.is_empty() && in_period {
             m.open_blockers += 1;
             let h = a
                 .since
@@ -433,28 +504,29 @@ impl Acc {
         if reasons.iter().any(|r| r.code() == "rotation-due") {
             m.rotations_pending += 1;
         }
-        self.deprovisioning
-            .add(it, p.closed_at.is_some(), blockers::today(p, now));
+        let today = blockers::today(p, now);
+        self.deprovisioning.add(it, p.closed_at.is_some(), today);
         if it.is_required() && c.verified_at_number(it.number) {
             self.completed += 1;
         }
+        // The all-history figures need no item's life here (nor a second date).
+        let life = (!w.is_all()).then(|| c.life.get(&it.number)).flatten();
+        self.period.add(it, life, p, w, span, today);
         if let Some(unready) = needed.get_mut(&it.number) {
             *unready =
                 !it.is_ready() || !crate::domain::rules::policy_problems(&it.fields).is_empty();
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn finish(
         self,
         p: &Project,
         c: &Counters,
         tasks: &[crate::domain::Task],
         unready: &HashMap<i64, bool>,
-        at: &Moment,
-        ready_before_start: Option<f64>,
+        now: DateTime<Utc>,
+        (at_start, at_target, w): (Option<Readiness>, f64, Window),
     ) -> (Measures, Vec<f64>) {
-        let (now, at_target) = (at.now, at.settings.readiness_target());
         let readiness = self.readiness.finish();
         let today = blockers::today(p, now);
         let ages = self.ages;
@@ -473,14 +545,16 @@ impl Acc {
             unsafe_credential_attempts: c.unsafe_attempts,
             unsafe_attempts_reported: c.unsafe_reported.min(c.unsafe_attempts),
             unsafe_attempts_typed: c.unsafe_attempts - c.unsafe_reported.min(c.unsafe_attempts),
-            ready_before_start,
+            ready_before_start: at_start.map(|r| round4(r.ratio)),
+            ready_at_start: at_start.map(|r| r.ready),
+            required_at_start: at_start.map(|r| r.required),
+            pilot_target_met: at_start.map(|r| r.ratio >= at_target),
+            projects_started: usize::from(at_start.is_some()),
+            projects_meeting_target: usize::from(at_start.is_some_and(|r| r.ratio >= at_target)),
             ..self.m
         };
-        m.access_completion_rate = if m.required == 0 {
-            1.0
-        } else {
-            self.completed as f64 / m.required as f64
-        };
+        m.completion_terms = (self.completed, m.required);
+        m.access_completion_rate = window::ratio(self.completed, m.required);
         let d = self.deprovisioning;
         (m.deprovisioning_due, m.deprovisioning_done) = (d.due, d.done);
         m.deprovisioning_completion = d.completion();
@@ -495,97 +569,13 @@ impl Acc {
             if blocked {
                 m.blocked_tasks += 1;
             }
-            let start = t.start.unwrap_or(p.start);
-            if start >= today {
-                continue;
-            }
-            // A task waited until every item it needs had first been verified: access
-            // removed later (deprovisioned when the work was done) did not delay it. Work
-            // still waiting counts until today, or until the project was closed.
-            let tz = blockers::project_tz(p);
-            let first_ready: Option<Vec<NaiveDate>> = t
-                .needs
-                .iter()
-                .map(|id| {
-                    c.verified_at(&p.key, id)
-                        .map(|at| at.with_timezone(&tz).date_naive())
-                })
-                .collect();
-            let ready_on = match first_ready {
-                Some(days) => days.into_iter().max().unwrap_or(start),
-                None => p
-                    .closed_at
-                    .map_or(today, |at| at.with_timezone(&tz).date_naive().min(today)),
-            };
-            m.implementation_delay_days += (ready_on - start).num_days().max(0);
         }
+        (m.implementation_delay_days, m.delayed_tasks) = window::delay(p, c, tasks, w, today);
+        self.period.finish(&mut m, w);
         let mut sorted = ages.clone();
         m.blocker_age_hours_median = round2(median(&mut sorted));
         m.blocker_age_hours_max = round2(sorted.last().copied().unwrap_or(0.0));
+        m.blocker_age_hours_p90 = round2(nearest_rank(&sorted, 0.9));
         (m, ages)
     }
-}
-
-/// Adds the counts of how access ends (see `domain::lifecycle`) of `m` to `o`.
-fn add_end_of_access(o: &mut Measures, m: &Measures) {
-    o.unsafe_attempts_reported += m.unsafe_attempts_reported;
-    o.unsafe_attempts_typed += m.unsafe_attempts_typed;
-    o.overdue_retrospectives += m.overdue_retrospectives;
-    o.rotations_pending += m.rotations_pending;
-}
-
-fn combine(per: &[Measures], ages: &mut [f64], target: f64) -> Measures {
-    let mut o = Measures {
-        readiness_target: target,
-        ..Default::default()
-    };
-    let mut completed = 0.0;
-    let mut deprovisioning = Deprovisioning::default();
-    let mut rbs = Vec::new();
-    for m in per {
-        o.items += m.items;
-        o.required += m.required;
-        o.ready += m.ready;
-        o.open_blockers += m.open_blockers;
-        for (k, v) in &m.blocker_age_histogram {
-            *o.blocker_age_histogram.entry(k).or_default() += v;
-        }
-        for (k, v) in &m.blockers_by_reason {
-            *o.blockers_by_reason.entry(k).or_default() += v;
-        }
-        o.privileged_reviews += m.privileged_reviews;
-        o.security_reviews += m.security_reviews;
-        o.unsafe_credential_attempts += m.unsafe_credential_attempts;
-        add_end_of_access(&mut o, m);
-        completed += m.access_completion_rate * m.required as f64;
-        deprovisioning.due += m.deprovisioning_due;
-        deprovisioning.done += m.deprovisioning_done;
-        o.implementation_delay_days += m.implementation_delay_days;
-        o.tasks += m.tasks;
-        o.blocked_tasks += m.blocked_tasks;
-        o.security_exceptions += m.security_exceptions;
-        o.emergency_grants += m.emergency_grants;
-        o.above_standard_requests += m.above_standard_requests;
-        o.above_standard_approved += m.above_standard_approved;
-        o.open_retrospectives += m.open_retrospectives;
-        if let Some(r) = m.ready_before_start {
-            rbs.push(r);
-        }
-    }
-    o.readiness_ratio = if o.required == 0 {
-        1.0
-    } else {
-        o.ready as f64 / o.required as f64
-    };
-    o.access_completion_rate = if o.required == 0 {
-        1.0
-    } else {
-        (completed / o.required as f64).clamp(0.0, 1.0)
-    };
-    (o.deprovisioning_due, o.deprovisioning_done) = (deprovisioning.due, deprovisioning.done);
-    o.deprovisioning_completion = deprovisioning.completion();
-    o.ready_before_start = (!rbs.is_empty()).then(|| rbs.iter().sum::<f64>() / rbs.len() as f64);
-    o.blocker_age_hours_median = round2(median(ages));
-    o.blocker_age_hours_max = round2(ages.iter().copied().fold(0.0, f64::max));
-    o
 }

@@ -23,6 +23,7 @@ mod expiry;
 mod injection;
 mod layout;
 mod lifecycle;
+mod measures;
 mod nudge;
 mod outlook;
 mod outputs;

@@ -17,6 +17,11 @@ pub(super) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// A ratio to four decimals (a percentage to two).
+pub(super) fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
 pub(super) fn bucket(hours: f64) -> &'static str {
     match hours {
         h if h < 24.0 => "under-1d",
