@@ -48,10 +48,15 @@ item unsafe-attempt | accessdesk item unsafe-attempt ACME-3 --channel email --no
 task add | accessdesk task add --project ACME --title "Tag rollout" --needs ACME-1,ACME-2
 task list | accessdesk task list --project ACME --json
 task show | accessdesk task show ACME-T1
+task edit | accessdesk task edit ACME-T1 --start 2026-04-01 --add-needs ACME-3
+task start | accessdesk task start ACME-T1 --on 2026-04-02
+task done | accessdesk task done ACME-T1
 import | accessdesk import access.csv --project ACME --dry-run
 export | accessdesk export --project ACME --format json > acme.json
 report | accessdesk report --project ACME
 report | accessdesk report --json
+report | accessdesk report --since 2026-03-01 --until 2026-04-14
+evidence | accessdesk evidence ./evidence-2026-04 --project ACME --since 2026-03-01 --until 2026-04-14
 review start | accessdesk review start --project ACME --due 2027-01-31
 review list | accessdesk review list --project ACME
 review show | accessdesk review show 1
@@ -72,6 +77,8 @@ host check | accessdesk host check
 settings show | accessdesk settings show --json
 settings set | accessdesk settings set stale-after-days 5
 settings set | accessdesk settings set readiness-target 95
+config show | accessdesk config show --json
+config init | accessdesk config init
 completions | accessdesk completions bash > ~/.local/share/bash-completion/completions/accessdesk
 man | accessdesk man > ~/.local/share/man/man1/accessdesk.1
 "#;

@@ -186,6 +186,7 @@ impl Binding {
     }
 }
 
+mod places;
 pub mod rebind;
 mod table;
 pub use table::TABLE;

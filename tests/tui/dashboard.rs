@@ -111,7 +111,9 @@ fn the_dashboard_follows_the_project_chosen() {
     let fx = demo();
     let mut a = app(&fx, 140, 40);
     press(&mut a, KeyCode::Char('4'));
+    // The picker: with nothing typed, Enter takes the next project.
     press(&mut a, KeyCode::Char('p'));
+    press(&mut a, KeyCode::Enter);
     let key = a.scope().expect("a project is chosen").to_string();
     let text = screen(&render(&mut a, 140, 40));
     let r = open(&fx.path, tester()).report(Some(&key)).expect("report");

@@ -5,12 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-/// The screens the README shows: each pane, the detail view. A new pane's snapshot is
+/// The screens the README shows: each pane, the dashboard, the detail view. A new pane's snapshot is
 /// added here by one line (and to the README under its marker).
 const SCREENS: &[&str] = &[
     "tracker_80x24",
     "queue_80x24",
     "blockers_80x24",
+    "dashboard_80x24",
+    "tasks_80x24",
     "expiring_80x24",
     "reviews_80x24",
     "detail_80x24",

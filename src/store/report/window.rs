@@ -6,9 +6,9 @@
 use super::super::error::Result;
 use super::super::lean::parse_at;
 use super::super::measures::Window;
-use crate::domain::tasks::delay_days;
 use super::{Counters, Life, Measures};
 use crate::domain::blockers;
+use crate::domain::tasks::delay_days;
 use crate::domain::{Item, Project, State, Task};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rusqlite::Connection;

@@ -1,58 +1,8 @@
 //! The rows of the key table: where each key works, when, and what it does.
 
+use super::places::*;
 use super::*;
 use crate::tui::form::TaskStep;
-
-const PANES: &[Ctx] = &[
-    Ctx::Tracker,
-    Ctx::Queue,
-    Ctx::Blockers,
-    Ctx::Tasks,
-    Ctx::Dashboard,
-    Ctx::Expiring,
-    Ctx::Reviews,
-];
-const REVIEWS: &[Ctx] = &[Ctx::Reviews];
-const HELPABLE: &[Ctx] = &[
-    Ctx::Tracker,
-    Ctx::Queue,
-    Ctx::Blockers,
-    Ctx::Tasks,
-    Ctx::Dashboard,
-    Ctx::Expiring,
-    Ctx::Reviews,
-    Ctx::Detail,
-];
-const ITEM: &[Ctx] = &[
-    Ctx::Tracker,
-    Ctx::Queue,
-    Ctx::Blockers,
-    Ctx::Expiring,
-    Ctx::Detail,
-];
-const MOVING: &[Ctx] = &[
-    Ctx::Tracker,
-    Ctx::Queue,
-    Ctx::Blockers,
-    Ctx::Tasks,
-    Ctx::Expiring,
-    Ctx::Reviews,
-    Ctx::Detail,
-    Ctx::Help,
-];
-const TRACKER: &[Ctx] = &[Ctx::Tracker];
-/// Where the tracker's filter narrows the list (the queue keeps Esc for its picks).
-const FILTERED: &[Ctx] = &[Ctx::Tracker, Ctx::Queue, Ctx::Blockers];
-const CLEARABLE: &[Ctx] = &[Ctx::Tracker, Ctx::Blockers];
-const BLOCKERS: &[Ctx] = &[Ctx::Blockers];
-const TASKS: &[Ctx] = &[Ctx::Tasks];
-const QUEUE: &[Ctx] = &[Ctx::Queue];
-const DETAIL: &[Ctx] = &[Ctx::Detail];
-const HELP: &[Ctx] = &[Ctx::Help];
-const FILTER: &[Ctx] = &[Ctx::Filter];
-const FORM: &[Ctx] = &[Ctx::Form];
-const CONFIRM: &[Ctx] = &[Ctx::Confirm];
-const CHOOSE: &[Ctx] = &[Ctx::Choose];
 
 fn always(_: &Facts) -> bool {
     true

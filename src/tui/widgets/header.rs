@@ -205,9 +205,11 @@ pub type TabCounts = Option<[usize; Pane::COUNT]>;
 /// `width` (less the room the open detail view's id takes), short ones otherwise.
 fn tabs(counts: &TabCounts, width: u16, detail: Option<&str>) -> Vec<(Pane, String)> {
     let id_room = detail.map_or(0, |id| format::width(id) + 3);
-    let width = usize::from(width).saturating_sub(id_room);
+    let full_width = usize::from(width);
+    let width = full_width.saturating_sub(id_room);
     // Narrower and narrower: full titles, short ones, short ones with counts in
-    // thousands, and at last the pane numbers with their counts only.
+    // thousands and no space before the separator, and at last the pane numbers with
+    // their counts only.
     let labels = |level: u8| -> Vec<(Pane, String)> {
         Pane::ALL
             .iter()
@@ -223,7 +225,9 @@ fn tabs(counts: &TabCounts, width: u16, detail: Option<&str>) -> Vec<(Pane, Stri
                 };
                 let label = match level {
                     0 => format!(" {} {}{n} ", p.number(), p.title()),
-                    1 | 2 => format!(" {} {}{n} ", p.number(), p.short_title()),
+                    1 => format!(" {} {}{n} ", p.number(), p.short_title()),
+                    // Tight: no space before the separator.
+                    2 => format!(" {} {}{n}", p.number(), p.short_title()),
                     _ => format!(" {}{n} ", p.number()),
                 };
                 (p, label)
@@ -234,9 +238,12 @@ fn tabs(counts: &TabCounts, width: u16, detail: Option<&str>) -> Vec<(Pane, Stri
     let needed = |l: &[(Pane, String)]| -> usize {
         l.iter().map(|(_, l)| format::width(l) + 1).sum::<usize>() - 1
     };
+    // Titles matter more than the open detail view's id (its box names it too): when
+    // no titled tier fits beside the id, the id gives its room up.
     (0..3)
         .map(labels)
         .find(|l| needed(l) <= width)
+        .or_else(|| (0..3).map(labels).find(|l| needed(l) <= full_width))
         .unwrap_or_else(|| labels(3))
 }
 
@@ -280,8 +287,12 @@ pub fn render_tabs(
         spans.push(Span::styled(label, style));
     }
     if let Some(id) = detail {
-        spans.push(Span::styled("│", t.muted));
-        spans.push(Span::styled(format!(" {id} "), t.selected));
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        // Only when it fits whole (the titles come first).
+        if used + format::width(id) + 3 <= usize::from(area.width) {
+            spans.push(Span::styled("│", t.muted));
+            spans.push(Span::styled(format!(" {id} "), t.selected));
+        }
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
@@ -300,12 +311,16 @@ mod tests {
             .sum::<usize>()
             - 1;
         assert!(width <= 80, "{labels:?}");
-        // Counts of a demo's size keep the short titles.
-        let labels = tabs(&Some([39; Pane::ALL.len()]), 80, None);
         assert!(
             labels.iter().any(|(_, l)| l.contains(" 5 100k"))
                 && labels.iter().any(|(_, l)| l.contains(" 7 100k")),
             "{labels:?}"
+        );
+        // Counts of the demo's size keep the short titles (the dashboard has no count).
+        let demo = tabs(&Some([39, 7, 15, 0, 11, 4, 0]), 80, None);
+        assert!(
+            demo.iter().any(|(_, l)| l == " 4 Dash ") && demo.iter().any(|(_, l)| l == " 7 Rev 0 "),
+            "{demo:?}"
         );
         // Counts of a few hundred keep the short titles.
         let small = tabs(&Some([500; Pane::ALL.len()]), 80, None);
