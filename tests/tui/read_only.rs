@@ -55,7 +55,7 @@ fn read_only_cannot_change_the_database_whatever_is_pressed() {
     let mut app = read_only_app(&fx);
 
     // The writable app offers moves in its footer and help; the read-only one none.
-    const MOVES: [&str; 9] = [
+    const MOVES: [&str; 12] = [
         "approve the selected item",
         "deny with a reason",
         "return for changes",
@@ -65,6 +65,9 @@ fn read_only_cannot_change_the_database_whatever_is_pressed() {
         "record deprovisioning",
         "edit the item's fields",
         "flag a blocker",
+        "change the task's title, planned start or the items it needs",
+        "record the day work on the task started",
+        "record the day the task was done",
     ];
     let mut writable = app_with(&fx, 120, 40, Theme::ansi16());
     press(&mut writable, KeyCode::Char('2'));
@@ -78,7 +81,7 @@ fn read_only_cannot_change_the_database_whatever_is_pressed() {
     press(&mut app, KeyCode::Char('2'));
     let footer = screen(&render(&mut app, 120, 40));
     assert!(!footer.contains("a approve"), "{footer}");
-    for pane in ['1', '2', '3', '6'] {
+    for pane in ['1', '2', '3', '4', '5', '6'] {
         press(&mut app, KeyCode::Char(pane));
         press(&mut app, KeyCode::Char('?'));
         let help = screen(&render(&mut app, 120, 40));
@@ -92,8 +95,9 @@ fn read_only_cannot_change_the_database_whatever_is_pressed() {
     }
     press(&mut app, KeyCode::Esc);
 
-    // Every key in every pane, on several rows, confirming whatever asks.
-    for pane in ['1', '2', '3', '6', '7'] {
+    // Every key in every pane, on several rows, confirming whatever asks (the palette
+    // `:` and the picker `p` run their first entry on Enter).
+    for pane in ['1', '2', '3', '4', '5', '6', '7'] {
         for row in 0..6 {
             for ev in every_key() {
                 press(&mut app, KeyCode::Char(pane));
