@@ -1,27 +1,14 @@
 //! Where keys work: the groups of places the key table's rows name.
 
 use super::Ctx;
+use super::Ctx::*;
 
-pub(super) const PANES: &[Ctx] = &[
-    Ctx::Tracker,
-    Ctx::Queue,
-    Ctx::Blockers,
-    Ctx::Tasks,
-    Ctx::Dashboard,
-    Ctx::Expiring,
-    Ctx::Reviews,
-];
+// One line each, so the groups read side by side.
+#[rustfmt::skip]
+pub(super) const PANES: &[Ctx] = &[Tracker, Queue, Blockers, Tasks, Dashboard, Expiring, Reviews];
 pub(super) const REVIEWS: &[Ctx] = &[Ctx::Reviews];
-pub(super) const HELPABLE: &[Ctx] = &[
-    Ctx::Tracker,
-    Ctx::Queue,
-    Ctx::Blockers,
-    Ctx::Tasks,
-    Ctx::Dashboard,
-    Ctx::Expiring,
-    Ctx::Reviews,
-    Ctx::Detail,
-];
+#[rustfmt::skip]
+pub(super) const HELPABLE: &[Ctx] = &[Tracker, Queue, Blockers, Tasks, Dashboard, Expiring, Reviews, Detail];
 pub(super) const ITEM: &[Ctx] = &[
     Ctx::Tracker,
     Ctx::Queue,
