@@ -110,7 +110,7 @@ impl App {
             }
         }
         self.views.tasks_by_item = tasks_by_item;
-        self.tasks.list = list;
+        self.tasks.list = list.into_iter().map(std::sync::Arc::new).collect();
         Ok(())
     }
 

@@ -323,7 +323,8 @@ impl Ticket {
 /// A task as pane 5 shows it.
 #[derive(Debug, Clone)]
 pub struct TaskRow {
-    pub task: crate::domain::Task,
+    /// Shared with the list as read (rows are derived again at every change).
+    pub task: std::sync::Arc<crate::domain::Task>,
     pub planned: chrono::NaiveDate,
     pub status: crate::domain::tasks::Status,
     pub waiting: Vec<crate::domain::tasks::Waiting>,
@@ -332,7 +333,7 @@ pub struct TaskRow {
 /// The tasks of the projects in view, as read, and as shown.
 #[derive(Debug, Clone, Default)]
 pub struct TaskPane {
-    pub list: Vec<crate::domain::Task>,
+    pub list: Vec<std::sync::Arc<crate::domain::Task>>,
     pub rows: Vec<TaskRow>,
 }
 

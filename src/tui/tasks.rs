@@ -57,7 +57,7 @@ impl App {
             }
             rows.push(TaskRow {
                 status: tasks::status(t, &waiting),
-                task: t.clone(),
+                task: std::sync::Arc::clone(t),
                 planned,
                 waiting,
             });

@@ -191,6 +191,8 @@ pub fn assess(
 ) -> Option<DateTime<Utc>> {
     let a = blockers::assess(&v.item, p, now, settings, &people);
     v.reasons = a.reasons;
+    // Kept for every item of the list: no room for reasons it does not have.
+    v.reasons.shrink_to_fit();
     v.blocked_since = a.since;
     a.next_check
 }
