@@ -399,7 +399,7 @@ impl Store {
              WHERE a.capacity = 'security' AND (?1 IS NULL OR i.project = ?1) GROUP BY i.project",
             "SELECT project, count(*), sum(coalesce(json_extract(payload, '$.privileged'), 0)) FROM events \
              WHERE kind IN ('deny', 'return') AND json_valid(payload) AND json_extract(payload, '$.capacity') = 'security' \
-             AND (?1 IS NULL OR project = ?1) GROUP BY project",
+             AND (?1 IS NULL OR project = ?1) AND seq NOT IN (SELECT json_extract(payload, '$.undoes') FROM events WHERE kind = 'undo' AND json_valid(payload)) GROUP BY project",
         ] {
             let mut stmt = self.conn.prepare_cached(sql)?;
             let mut rows = stmt.query([&key])?;

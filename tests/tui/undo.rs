@@ -124,6 +124,8 @@ fn undo_after_return_restores_the_approvals_it_voided() {
         .find(|id| !store.item(id).expect("item").approvals.is_empty())
         .expect("a queue item with an approval");
     let before = store.item(&id).expect("item");
+    let reviews = |s: &Store| s.report(None).expect("report").overall.security_reviews;
+    let reviews_before = reviews(&store);
     in_queue(&mut a, &id);
     press(&mut a, KeyCode::Char('r'));
     assert_eq!(a.context(), Ctx::Form);
@@ -138,6 +140,12 @@ fn undo_after_return_restores_the_approvals_it_voided() {
     let returned = store.item(&id).expect("item");
     assert_eq!(returned.state, State::Needed);
     assert!(returned.approvals.is_empty());
+    // A return decided as security counts as a security review, until it is undone.
+    let back = store.history(&id).expect("history");
+    let back = back.last().expect("the return");
+    assert_eq!(back.kind, "return");
+    let as_security = back.payload["capacity"] == "security";
+    assert_eq!(reviews(&store), reviews_before + usize::from(as_security));
 
     press(&mut a, KeyCode::Char('u'));
     assert_eq!(
@@ -152,6 +160,11 @@ fn undo_after_return_restores_the_approvals_it_voided() {
     assert_eq!(after.approvals, before.approvals);
     assert_eq!(after.parties, before.parties);
     assert_eq!(after.last_reason, before.last_reason);
+    assert_eq!(
+        reviews(&store),
+        reviews_before,
+        "an undone return is no review"
+    );
     crate::common::ok(&fx.path, &["audit", "verify"]);
 }
 

@@ -188,7 +188,8 @@ pub(super) fn decisions_in(
             0,
             "SELECT project, coalesce(json_extract(payload, '$.privileged'), 0), at FROM events \
              WHERE kind IN ('deny', 'return') AND json_valid(payload) \
-             AND json_extract(payload, '$.capacity') = 'security' AND (?1 IS NULL OR project = ?1)",
+             AND json_extract(payload, '$.capacity') = 'security' AND (?1 IS NULL OR project = ?1) \
+             AND seq NOT IN (SELECT json_extract(payload, '$.undoes') FROM events WHERE kind = 'undo' AND json_valid(payload))",
         ),
         (
             2,
