@@ -325,6 +325,42 @@ fn two_accounts_work_through_a_guarded_installation_and_cannot_reach_the_file_ot
     .refused("read-only");
     assert_eq!(fs::read(inst.db()).unwrap(), bytes);
 
+    // The personal configuration is the person's: a file only she can read is applied,
+    // and a `database` key is an error here (the team file is the only one).
+    let conf_dir = inst.home(Some(&ana)).join(".config/accessdesk");
+    fs::create_dir_all(&conf_dir).unwrap();
+    let conf = conf_dir.join("config.toml");
+    fs::write(&conf, "theme = \"mono\"\n").unwrap();
+    for path in [
+        conf_dir.parent().unwrap(),
+        conf_dir.as_path(),
+        conf.as_path(),
+    ] {
+        std::os::unix::fs::chown(path, Some(ana.uid), Some(ana.own_gid)).unwrap();
+    }
+    fs::set_permissions(&conf, fs::Permissions::from_mode(0o600)).unwrap();
+    let shown = inst.run(Some(&ana), &["config", "show"]).ok();
+    assert!(
+        shown
+            .stdout
+            .lines()
+            .any(|l| l.contains("theme") && l.contains("mono")),
+        "{}",
+        shown.stdout
+    );
+    fs::write(
+        &conf,
+        "theme = \"mono\"\ndatabase = \"/tmp/elsewhere.db\"\n",
+    )
+    .unwrap();
+    let refused = inst.run(Some(&ana), &["item", "list"]).code(2);
+    assert!(
+        refused.stderr.contains("line 2, key database"),
+        "{}",
+        refused.stderr
+    );
+    fs::remove_file(&conf).unwrap();
+
     // Neither can open the file, or read the key, with another program.
     for who in [&ana, &bo] {
         let out = inst.other(
