@@ -132,18 +132,34 @@ impl Store {
         if let Some(n) = limit {
             sql.push_str(&format!(" LIMIT {n}"));
         }
+        // Every item of a project or of all: room for exactly them at once. Grown by
+        // doubling, the vector would hold up to twice the room it needs, and each
+        // growth copies it into a new block while the old one is still held.
+        let whole = filter.state.is_none()
+            && filter.updated_since.is_none()
+            && filter.expiring_days.is_none();
+        let expected = match (limit, whole) {
+            (Some(n), _) => n,
+            (None, true) => self.conn.query_row(
+                "SELECT count(*) FROM items WHERE ?1 IS NULL OR project = ?1",
+                [filter.project.as_ref().map(|p| p.to_ascii_uppercase())],
+                |r| r.get::<_, i64>(0),
+            )? as usize,
+            (None, false) => 0,
+        };
         let mut stmt = self.conn.prepare(&sql)?;
         // The views are built where the rows land and filtered in place: a second
         // vector of 100,000 items next to the first would double the peak memory.
-        let mut views: Vec<ItemView> = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                rows::item(r).map(|item| ItemView {
-                    item,
-                    reasons: Vec::new(),
-                    blocked_since: None,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut views: Vec<ItemView> = Vec::with_capacity(expected);
+        for view in stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            rows::item(r).map(|item| ItemView {
+                item,
+                reasons: Vec::new(),
+                blocked_since: None,
+            })
+        })? {
+            views.push(view?);
+        }
         match limit {
             // A screenful: each item's approvals through their index, not a scan of
             // every approval.
@@ -166,6 +182,8 @@ impl Store {
             }
             v.blocked_since = a.since;
             v.reasons = a.reasons;
+            // Kept for every item of the list: no room for reasons it does not have.
+            v.reasons.shrink_to_fit();
             true
         });
         if let Some(days) = filter.expiring_days {

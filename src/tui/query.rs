@@ -104,7 +104,17 @@ pub struct Haystacks {
 
 impl Haystacks {
     pub fn build(items: &[ItemView]) -> Haystacks {
-        let mut h = Haystacks::default();
+        // Room for all the text at once, estimated from the first items: grown by
+        // doubling, the text would hold up to twice its size, and each growth copies
+        // it while the old block is still held (at 100,000 items, megabytes).
+        let sample = &items[..items.len().min(256)];
+        let per_item =
+            sample.iter().map(|v| haystack(v).len()).sum::<usize>() / sample.len().max(1);
+        let mut h = Haystacks {
+            text: String::with_capacity(items.len() * (per_item + per_item / 8 + 1)),
+            spans: Vec::with_capacity(items.len()),
+            stale: 0,
+        };
         for v in items {
             h.push(v);
         }
