@@ -74,19 +74,11 @@ impl Window {
     }
 }
 
-/// The value at the quantile `q` (0..1) of `sorted` by the nearest rank; 0 when empty.
-pub fn nearest_rank(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::ItemFields;
+    use crate::domain::forecast::p90;
     use chrono::{DateTime, Utc};
 
     fn item(state: State, temporary: bool, expires: Option<NaiveDate>) -> Item {
@@ -162,9 +154,9 @@ mod tests {
         assert_eq!(w.last_day(day(5)), day(5));
         assert!(Window::default().is_all() && Window::default().holds(day(1)));
         let v: Vec<f64> = (1..=10).map(f64::from).collect();
-        assert_eq!(nearest_rank(&v, 0.9), 9.0);
-        assert_eq!(nearest_rank(&v[..3], 0.9), 3.0);
-        assert_eq!(nearest_rank(&[], 0.9), 0.0);
+        assert_eq!(p90(&v), Some(9.0));
+        assert_eq!(p90(&v[..3]), Some(3.0));
+        assert_eq!(p90(&[]).unwrap_or(0.0), 0.0);
     }
 
     #[test]

@@ -6,7 +6,6 @@
 use super::error::Result;
 use super::handle::Store;
 use super::lean::{LEAN_SQL, Lean, parse_at, with_text};
-use super::measures::nearest_rank;
 pub use super::measures::{Deprovisioning, Window, end_of_access};
 use super::schema::MEASURED_KINDS;
 use crate::domain::blockers::{self, Readiness};
@@ -117,7 +116,7 @@ pub(crate) mod stages;
 mod trend;
 mod window;
 use combine::combine;
-use figures::{bucket, median, number_in, round2, round4};
+use figures::{bucket, median, number_in, p90, round2, round4};
 use window::{Period, Span, Spans, day_start};
 
 /// Counts for one project, from its events and (when each item was added) its items.
@@ -575,7 +574,7 @@ impl Acc {
         let mut sorted = ages.clone();
         m.blocker_age_hours_median = round2(median(&mut sorted));
         m.blocker_age_hours_max = round2(sorted.last().copied().unwrap_or(0.0));
-        m.blocker_age_hours_p90 = round2(nearest_rank(&sorted, 0.9));
+        m.blocker_age_hours_p90 = round2(p90(&sorted));
         (m, ages)
     }
 }

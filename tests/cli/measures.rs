@@ -4,9 +4,10 @@
 //! history out (through the store and through the real binary), and `audit verify`
 //! still passes.
 
+use super::store::{fields, temporary};
 use crate::common::ok;
 use accessdesk::domain::machine::Action;
-use accessdesk::domain::{ItemFields, Method, NewProject, Role};
+use accessdesk::domain::{ItemFields, NewProject, Role};
 use accessdesk::identity::Identity;
 use accessdesk::store::Store;
 use accessdesk::store::report::{Measures, Window};
@@ -31,26 +32,6 @@ fn day(m: u32, d: u32) -> NaiveDate {
 /// The report's clock.
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()
-}
-
-fn fields(system: &str) -> ItemFields {
-    ItemFields {
-        system: system.into(),
-        purpose: "install tracking tags".into(),
-        role: "Editor".into(),
-        credential_owner: "Client IT".into(),
-        approver: "bob".into(),
-        method: Some(Method::DelegatedAccount),
-        ..Default::default()
-    }
-}
-
-fn temporary(system: &str, expires: NaiveDate) -> ItemFields {
-    ItemFields {
-        temporary: true,
-        expires: Some(expires),
-        ..fields(system)
-    }
 }
 
 /// carol (admin, coordinator, support), bob (approver), sam (security).

@@ -170,7 +170,8 @@ fn team(dir: &tempfile::TempDir, tz: &str) -> (Store, Store) {
     (c, b)
 }
 
-fn fields(system: &str) -> ItemFields {
+/// A complete, safe item of `system` (also the measures' scripted history).
+pub(crate) fn fields(system: &str) -> ItemFields {
     ItemFields {
         system: system.into(),
         purpose: "install tracking tags".into(),
@@ -182,7 +183,7 @@ fn fields(system: &str) -> ItemFields {
     }
 }
 
-fn temporary(system: &str, expires: NaiveDate) -> ItemFields {
+pub(crate) fn temporary(system: &str, expires: NaiveDate) -> ItemFields {
     ItemFields {
         temporary: true,
         expires: Some(expires),

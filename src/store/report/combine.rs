@@ -1,8 +1,7 @@
 //! The overall measures from the projects': sums, and ratios of the summed terms
 //! (never a mean of the projects' ratios).
 
-use super::super::measures::nearest_rank;
-use super::figures::{median, round2, round4};
+use super::figures::{median, p90, round2, round4};
 use super::window::ratio;
 use super::{Deprovisioning, Measures};
 
@@ -74,7 +73,7 @@ pub(super) fn combine(per: &[Measures], ages: &mut [f64], target: f64) -> Measur
         o.pilot_target_met = Some(r >= target);
     }
     o.blocker_age_hours_median = round2(median(ages));
-    o.blocker_age_hours_p90 = round2(nearest_rank(ages, 0.9));
+    o.blocker_age_hours_p90 = round2(p90(ages));
     o.blocker_age_hours_max = round2(ages.iter().copied().fold(0.0, f64::max));
     o
 }

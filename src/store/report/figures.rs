@@ -1,16 +1,17 @@
 //! Small figures the report is made of: medians, rounding, age buckets, item numbers.
 
+use crate::domain::forecast;
+
+/// The median of `v` (sorted here); 0 when empty. One definition with the stage
+/// durations' (`domain::forecast`).
 pub(super) fn median(v: &mut [f64]) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
     v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
+    forecast::median(v).unwrap_or(0.0)
+}
+
+/// The 90th percentile of sorted values by nearest rank; 0 when empty.
+pub(super) fn p90(sorted: &[f64]) -> f64 {
+    forecast::p90(sorted).unwrap_or(0.0)
 }
 
 pub(super) fn round2(x: f64) -> f64 {
