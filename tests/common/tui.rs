@@ -64,6 +64,11 @@ pub fn key(app: &mut App, ev: KeyEvent) {
     }
 }
 
+/// What the status line says now ("" when it says nothing).
+pub fn status(app: &App) -> String {
+    app.status().map(|s| s.text.clone()).unwrap_or_default()
+}
+
 pub fn press(app: &mut App, code: KeyCode) {
     key(app, KeyEvent::new(code, KeyModifiers::NONE));
 }

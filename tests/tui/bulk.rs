@@ -10,10 +10,6 @@ use accessdesk::domain::machine::Action;
 use accessdesk::tui::{App, Pane, StatusKind};
 use crossterm::event::KeyCode;
 
-fn status(app: &App) -> String {
-    app.status().map(|s| s.text.clone()).unwrap_or_default()
-}
-
 /// The nudge `item nudge` would print for `id`, from an independent handle.
 fn nudge_text(fx: &Db, id: &str) -> Option<String> {
     let store = open(&fx.path, tester());

@@ -10,10 +10,6 @@ use accessdesk::tui::keymap::Ctx;
 use accessdesk::tui::{App, StatusKind};
 use crossterm::event::KeyCode;
 
-fn status(app: &App) -> String {
-    app.status().map(|s| s.text.clone()).unwrap_or_default()
-}
-
 fn configured(text: &str) -> Config {
     config::from_text(text).expect("a valid configuration")
 }

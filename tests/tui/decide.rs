@@ -8,10 +8,6 @@ use accessdesk::tui::StatusKind;
 use accessdesk::tui::keymap::Ctx;
 use crossterm::event::KeyCode;
 
-fn status(app: &accessdesk::tui::App) -> String {
-    app.status().map(|s| s.text.clone()).unwrap_or_default()
-}
-
 #[test]
 fn d_hands_the_selected_decision_to_someone_who_may_take_it() {
     let fx = demo();

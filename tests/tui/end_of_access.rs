@@ -10,10 +10,6 @@ use accessdesk::tui::StatusKind;
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 
-fn status(app: &accessdesk::tui::App) -> String {
-    app.status().map(|s| s.text.clone()).unwrap_or_default()
-}
-
 fn done(app: &accessdesk::tui::App) {
     assert_eq!(
         app.status().map(|s| s.kind),

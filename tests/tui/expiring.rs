@@ -9,10 +9,6 @@ use accessdesk::tui::{Msg, Pane, StatusKind};
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 
-fn status(app: &accessdesk::tui::App) -> String {
-    app.status().map(|s| s.text.clone()).unwrap_or_default()
-}
-
 /// The radar as the command line lists it (`item list --expiring 30`).
 fn listed(fx: &Db) -> Vec<String> {
     open(&fx.path, tester())

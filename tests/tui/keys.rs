@@ -8,10 +8,6 @@ use accessdesk::tui::keymap::{self, Ctx};
 use accessdesk::tui::{Msg, Pane, StatusKind};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn status(app: &accessdesk::tui::App) -> String {
-    app.status().map(|s| s.text.clone()).unwrap_or_default()
-}
-
 #[test]
 fn approving_from_the_queue_is_written_to_the_database() {
     let fx = demo();

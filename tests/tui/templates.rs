@@ -7,10 +7,6 @@ use accessdesk::domain::machine::Action;
 use accessdesk::tui::StatusKind;
 use crossterm::event::KeyCode;
 
-fn status(app: &accessdesk::tui::App) -> String {
-    app.status().map(|s| s.text.clone()).unwrap_or_default()
-}
-
 fn screen_of(a: &mut accessdesk::tui::App) -> String {
     screen(&render(a, 80, 24))
 }

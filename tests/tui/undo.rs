@@ -10,10 +10,6 @@ use accessdesk::tui::{App, StatusKind};
 use chrono::Duration;
 use crossterm::event::KeyCode;
 
-fn status(app: &App) -> String {
-    app.status().map(|s| s.text.clone()).unwrap_or_default()
-}
-
 fn kinds(store: &Store, id: &str) -> Vec<String> {
     store
         .history(id)
