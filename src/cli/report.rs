@@ -140,5 +140,33 @@ fn summary(r: &Report) -> Vec<String> {
         o.delayed_tasks,
         o.tasks
     ));
+    out.push(closed_spells(&o.spells));
     out
+}
+
+/// The blocking spells that ended in the period, in one sentence.
+fn closed_spells(c: &crate::store::report::spells::ClosedSpells) -> String {
+    if c.closed_spells == 0 {
+        return "Closed blocking spells: none ended in the period.".into();
+    }
+    let buckets = [
+        ("under-1d", "under 1 day"),
+        ("1d-3d", "1-3 days"),
+        ("3d-7d", "3-7 days"),
+        ("over-7d", "over 7 days"),
+    ]
+    .iter()
+    .map(|(k, words)| {
+        let n = c.closed_spell_histogram.get(k).copied().unwrap_or(0);
+        format!("{n} {words}")
+    })
+    .collect::<Vec<_>>()
+    .join(", ");
+    format!(
+        "Closed blocking spells: {} ended in the period, lasting median {:.1} h, p90 {:.1} h, max {:.1} h ({buckets}).",
+        c.closed_spells,
+        c.closed_spell_hours_median,
+        c.closed_spell_hours_p90,
+        c.closed_spell_hours_max
+    )
 }

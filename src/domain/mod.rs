@@ -26,6 +26,7 @@ pub mod routing;
 pub mod rules;
 pub mod secrets;
 pub mod settings;
+pub mod spells;
 pub mod tasks;
 pub mod template;
 pub mod text;

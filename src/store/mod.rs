@@ -46,6 +46,7 @@ pub mod report;
 mod reviews;
 mod rows;
 pub mod schema;
+pub mod spells;
 mod task_edit;
 mod tasks;
 pub mod team_settings;

@@ -316,7 +316,7 @@ pub(super) fn new_item(
 }
 
 /// Stores an accepted transition: the item row, a new approval, the event, and the
-/// blocking spell.
+/// blocking spell (kept when the transition ended it).
 pub(super) fn store_transition(
     tx: &Connection,
     ctx: &Ctx,
@@ -330,19 +330,13 @@ pub(super) fn store_transition(
         kind,
         payload,
     } = t;
+    let ended = super::spells::ended(before, &item, p, ctx);
     item.blocked_since =
         blockers::spell_after_change(Some(before), &item, p, ctx.now, ctx.settings);
     save_item(tx, &item)?;
     if let Some(a) = &new_approval {
         insert_approval(tx, &item, a)?;
     }
-    events::append(
-        tx,
-        ctx,
-        Some(&item.project),
-        Some(&item.id()),
-        kind,
-        &payload,
-    )?;
+    super::spells::append(tx, ctx, (&item, before.rowid), kind, payload, ended)?;
     Ok(item)
 }

@@ -97,6 +97,9 @@ pub struct Measures {
     /// is a ratio of totals.
     #[serde(skip)]
     pub completion_terms: (usize, usize),
+    /// Blocking spells that ended in the period: count, length in hours, histogram.
+    #[serde(flatten)]
+    pub spells: spells::ClosedSpells,
 }
 
 /// `report --json`: `{"overall": {...}, "projects": [...]}`.
@@ -112,6 +115,7 @@ pub struct Report {
 mod combine;
 mod figures;
 pub mod forecast;
+pub mod spells;
 pub(crate) mod stages;
 mod trend;
 mod window;
@@ -301,6 +305,7 @@ impl Store {
         }
         overall.review_campaigns = reviews.remove("").unwrap_or_default();
         forecast::fill(&self.conn, now, &projects, &mut per, &mut overall)?;
+        spells::fill(&self.conn, now, &projects, w, &mut per, &mut overall)?;
         Ok(Report {
             generated_at: now,
             window: w,

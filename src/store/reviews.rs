@@ -154,14 +154,9 @@ fn record(
         before.rowid
     ])?;
     let decided = json!({"campaign": campaign, "decision": decision, "note": note});
-    events::append(
-        tx,
-        ctx,
-        Some(&p.key),
-        Some(&before.id()),
-        "review-decide",
-        &decided,
-    )?;
+    let ended = super::spells::ended(before, &after, p, ctx);
+    let it = (before, before.rowid);
+    super::spells::append(tx, ctx, it, "review-decide", decided, ended)?;
     Ok(())
 }
 

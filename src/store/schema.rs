@@ -437,6 +437,20 @@ CREATE TABLE settings (
 ) STRICT;
 "#;
 
+// Closed blocking spells: one row per spell, written with the event that ended it
+// (`seq`, whose payload carries `spell_ended`), so the report can measure how long
+// blockers lasted over a period and `audit verify` can replay every row.
+const V_SPELLS: &str = r#"
+CREATE TABLE blocker_spells (
+    seq     INTEGER PRIMARY KEY REFERENCES events(seq),
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    since   TEXT NOT NULL,
+    until   TEXT NOT NULL CHECK (until >= since),
+    reasons TEXT NOT NULL
+) STRICT;
+CREATE INDEX blocker_spells_until ON blocker_spells(until);
+"#;
+
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.
 pub const MEASURED_KINDS: &str =
@@ -477,10 +491,11 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V13, expect_version(12)),
         M::up_with_hook(V14, expect_version(13)),
         M::up_with_hook(V15, expect_version(14)),
+        M::up_with_hook(V_SPELLS, expect_version(15)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    15
+    16
 }

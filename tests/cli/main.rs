@@ -33,6 +33,7 @@ mod rules;
 mod secrets_corpus;
 mod secrets_everywhere;
 mod settings;
+mod spells;
 mod store;
 mod tasks;
 mod templates;

@@ -141,6 +141,8 @@ pub struct Facts {
     pub templates: super::template_facts::TemplateFacts,
     /// Team settings.
     pub settings: super::settings_facts::SettingsFacts,
+    /// Blocking spells that events ended.
+    pub spells: super::spells::SpellsFacts,
     /// Events the log itself contradicts (an edit whose old value is not the value
     /// replayed so far, a move on an item that was never added...).
     pub problems: Vec<String>,
@@ -247,7 +249,8 @@ fn apply_field_changes(
 impl Facts {
     /// Applies one event. A problem with it is recorded, and the replay goes on.
     pub fn apply(&mut self, e: &EventIn<'_>) {
-        if let Err(why) = self.try_apply(e) {
+        let spell = self.spells.note(e);
+        if let Err(why) = self.try_apply(e).and(spell) {
             self.problems
                 .push(format!("event seq {} ({}): {why}", e.seq, e.kind));
         }

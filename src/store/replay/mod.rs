@@ -22,6 +22,7 @@ mod review_facts;
 mod reviews;
 mod settings;
 mod settings_facts;
+pub mod spells;
 mod tables;
 mod template_facts;
 mod templates;
@@ -35,7 +36,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 /// The tables the replay rebuilds and compares.
-pub const REPLAYED_TABLES: [&str; 12] = [
+pub const REPLAYED_TABLES: [&str; 13] = [
     "people",
     "projects",
     "items",
@@ -48,6 +49,7 @@ pub const REPLAYED_TABLES: [&str; 12] = [
     templates::TABLES[0],
     templates::TABLES[1],
     settings::TABLE,
+    spells::TABLE,
 ];
 
 /// Tables the replay leaves alone on purpose, each with the reason. A table in the

@@ -77,6 +77,7 @@ pub(super) fn compare(conn: &Connection, facts: &mut Facts) -> Result<Vec<Diverg
     let mut settings = facts.settings.take_all();
     let table = (super::settings::TABLE, "key", &super::settings::COLUMNS);
     by_key(conn, table, &mut settings, super::settings::want, &mut out)?;
+    super::spells::compare(conn, &mut facts.spells, &mut out)?;
     // The leftovers are sorted so that the report reads the same every time.
     let mut left: Vec<Divergence> = Vec::new();
     left.extend(

@@ -1,0 +1,137 @@
+//! Closed blocking spells in the replay: every event whose payload says `spell_ended`
+//! makes one row of `blocker_spells` (the item it names, the start the payload gives,
+//! the event's time as the end, the reasons), compared row by row, named by the seq of
+//! the event that ended the spell. A spell row added, removed or changed with `sqlite3`
+//! shows in `audit verify`; a payload cannot be changed without breaking the chain.
+
+use super::compare::{self, Difference, Divergence, Want};
+use super::event::EventIn;
+use super::raw;
+use crate::domain::model::item_id;
+use crate::store::error::Result;
+use crate::store::spells::FIELD;
+use rusqlite::Connection;
+use rusqlite::types::ValueRef;
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// The table this module rebuilds.
+pub const TABLE: &str = "blocker_spells";
+
+/// The columns compared, besides the seq that names a row.
+const COLUMNS: [&str; 4] = ["item", "since", "until", "reasons"];
+
+/// A spell as the log has it.
+#[derive(Debug)]
+struct SpellFacts {
+    item: String,
+    since: String,
+    until: String,
+    reasons: String,
+}
+
+#[derive(Deserialize)]
+struct Payload {
+    spell_ended: Option<Ended>,
+}
+
+#[derive(Deserialize)]
+struct Ended {
+    since: String,
+    reasons: Vec<String>,
+}
+
+/// The replayed spells by the seq of the event that ended each, and the first seq
+/// replayed (rows of earlier events are the chain's to vouch for).
+#[derive(Debug, Default)]
+pub struct SpellsFacts {
+    rows: BTreeMap<i64, SpellFacts>,
+    from: Option<i64>,
+}
+
+impl SpellsFacts {
+    /// Notes the spell an event ended, if it ended one.
+    pub fn note(&mut self, e: &EventIn<'_>) -> Result<(), String> {
+        self.from.get_or_insert(e.seq);
+        // Most events end no spell: their payload is not parsed again.
+        if !e.payload.contains(FIELD) {
+            return Ok(());
+        }
+        let p: Payload = serde_json::from_str(e.payload)
+            .map_err(|err| format!("its {FIELD} cannot be read: {err}"))?;
+        let Some(ended) = p.spell_ended else {
+            return Ok(());
+        };
+        let item = e.item.ok_or("it ends a blocking spell but names no item")?;
+        self.rows.insert(
+            e.seq,
+            SpellFacts {
+                item: item.to_string(),
+                since: ended.since,
+                until: e.at.to_string(),
+                reasons: ended.reasons.join(","),
+            },
+        );
+        Ok(())
+    }
+}
+
+/// Compares `blocker_spells` with the replayed spells, consuming them.
+pub(super) fn compare(
+    conn: &Connection,
+    facts: &mut SpellsFacts,
+    out: &mut Vec<Divergence>,
+) -> Result<()> {
+    let from = facts.from.unwrap_or(1);
+    let mut stmt = conn.prepare(
+        "SELECT s.seq, i.project, i.number, s.since, s.until, s.reasons FROM blocker_spells s \
+         LEFT JOIN items i ON i.id = s.item_id WHERE s.seq >= ?1 ORDER BY s.seq",
+    )?;
+    let mut rows = stmt.query([from])?;
+    while let Some(r) = rows.next()? {
+        let seq_text = r.get_ref(0).map(raw)?.unwrap_or_default().into_owned();
+        let key = format!("seq {seq_text}");
+        let seq = seq_text.parse::<i64>().ok();
+        let project = r.get_ref(1).map(raw)?;
+        let number = r.get_ref(2).map(raw)?;
+        let item = match (project, number.and_then(|n| n.parse::<i64>().ok())) {
+            (Some(p), Some(n)) => item_id(&p, n),
+            _ => "no such item".to_string(),
+        };
+        let stored = [
+            ValueRef::Text(item.as_bytes()),
+            r.get_ref(3)?,
+            r.get_ref(4)?,
+            r.get_ref(5)?,
+        ];
+        match seq.and_then(|s| facts.rows.remove(&s)) {
+            Some(f) => {
+                let want: [Want<'_>; 4] = [
+                    Some(Cow::Borrowed(f.item.as_str())),
+                    Some(Cow::Borrowed(f.since.as_str())),
+                    Some(Cow::Borrowed(f.until.as_str())),
+                    Some(Cow::Borrowed(f.reasons.as_str())),
+                ];
+                compare::row(out, TABLE, &key, &COLUMNS, &stored, &want, seq);
+            }
+            None => out.push(Divergence {
+                table: TABLE,
+                key,
+                what: Difference::NotInLog,
+                last_seq: None,
+            }),
+        }
+    }
+    out.extend(
+        std::mem::take(&mut facts.rows)
+            .into_keys()
+            .map(|seq| Divergence {
+                table: TABLE,
+                key: format!("seq {seq}"),
+                what: Difference::NotInTable,
+                last_seq: Some(seq),
+            }),
+    );
+    Ok(())
+}
