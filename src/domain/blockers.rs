@@ -592,22 +592,7 @@ mod tests {
         crate::domain::fixtures::project("Acme", "2026-03-10", "Europe/Berlin")
     }
 
-    fn item(state: State, at: &str) -> Item {
-        let fields = ItemFields {
-            system: "Analytics".into(),
-            purpose: "tracking".into(),
-            role: "Editor".into(),
-            credential_owner: "Dana".into(),
-            approver: "alice".into(),
-            method: Some(Method::Vault),
-            ..Default::default()
-        };
-        Item {
-            rowid: 1,
-            state,
-            ..Item::new("ACME", 1, fields, "carol", t(at))
-        }
-    }
+    use crate::domain::fixtures::item;
 
     #[test]
     fn fresh_complete_item_does_not_block() {

@@ -1,8 +1,8 @@
 //! Values the domain's unit tests share, so each test module builds its project the
 //! same way and says only what differs.
 
-use super::model::{Person, Project, Role};
-use chrono::NaiveDate;
+use super::model::{Item, ItemFields, Method, Person, Project, Role, State};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// A registered, active person whose display name is the login in capitals.
 pub fn person(login: &str, roles: &[Role]) -> Person {
@@ -31,4 +31,28 @@ pub fn project(name: &str, start: &str, tz: &str) -> Project {
         reviewed: false,
         review_started: None,
     }
+}
+
+/// Item ACME-1 (row 1) of requester carol, complete, in `state`, added and last changed
+/// at `at` (RFC 3339).
+pub fn item(state: State, at: &str) -> Item {
+    let fields = ItemFields {
+        system: "Analytics".into(),
+        purpose: "tracking".into(),
+        role: "Editor".into(),
+        credential_owner: "Dana".into(),
+        approver: "alice".into(),
+        method: Some(Method::Vault),
+        ..Default::default()
+    };
+    Item {
+        rowid: 1,
+        state,
+        ..Item::new("ACME", 1, fields, "carol", instant(at))
+    }
+}
+
+/// An instant written in RFC 3339.
+pub fn instant(at: &str) -> DateTime<Utc> {
+    at.parse().expect("a fixture time")
 }

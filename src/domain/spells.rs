@@ -61,43 +61,29 @@ pub fn ended_by_change(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ItemFields, Method, State};
-
-    fn t(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
-    fn item(at: &str) -> Item {
-        let fields = ItemFields {
-            system: "Analytics".into(),
-            purpose: "tracking".into(),
-            role: "Editor".into(),
-            credential_owner: "Dana".into(),
-            approver: "alice".into(),
-            method: Some(Method::Vault),
-            ..Default::default()
-        };
-        Item {
-            rowid: 1,
-            state: State::Requested,
-            ..Item::new("ACME", 1, fields, "carol", t(at))
-        }
-    }
+    use crate::domain::State;
+    use crate::domain::fixtures::{instant as t, item};
 
     fn project() -> Project {
         crate::domain::fixtures::project("Acme", "2026-06-01", "UTC")
     }
 
+    /// A requested item flagged at `at`, and a copy of it.
+    fn flagged(at: &str) -> (Item, Item) {
+        let mut before = item(State::Requested, at);
+        before.manual_block = Some("waiting for the client".into());
+        before.blocked_since = Some(t(at));
+        let after = before.clone();
+        (before, after)
+    }
+
     #[test]
     fn unblocking_ends_the_spell_that_the_flag_began() {
-        let s = Settings::default();
-        let mut before = item("2026-03-01T09:00:00Z");
-        before.manual_block = Some("waiting for the client".into());
-        before.blocked_since = Some(t("2026-03-01T09:00:00Z"));
-        let mut after = before.clone();
+        let (before, mut after) = flagged("2026-03-01T09:00:00Z");
         after.manual_block = None;
         let now = t("2026-03-02T15:30:00Z");
-        let ended = ended_by_change(&before, &after, &project(), now, s).unwrap();
+        let ended = ended_by_change(&before, &after, &project(), now, Settings::default());
+        let ended = ended.unwrap();
         assert_eq!(ended.since, t("2026-03-01T09:00:00Z"));
         assert_eq!(ended.until, now);
         assert_eq!(ended.reasons, vec!["manual"]);
@@ -107,26 +93,23 @@ mod tests {
     #[test]
     fn a_change_that_still_blocks_or_an_item_that_did_not_block_ends_nothing() {
         let s = Settings::default();
-        let mut before = item("2026-03-01T09:00:00Z");
-        before.manual_block = Some("waiting".into());
-        before.blocked_since = Some(t("2026-03-01T09:00:00Z"));
-        let mut after = before.clone();
+        let (before, mut after) = flagged("2026-03-01T09:00:00Z");
         after.fields.notes = "chased".into();
         let now = t("2026-03-01T10:00:00Z");
         assert_eq!(ended_by_change(&before, &after, &project(), now, s), None);
-        let calm = item("2026-03-01T09:00:00Z");
+        let calm = item(State::Requested, "2026-03-01T09:00:00Z");
         assert_eq!(ended_by_change(&calm, &calm, &project(), now, s), None);
     }
 
     #[test]
     fn a_stale_spell_counts_from_when_the_item_went_stale() {
-        let s = Settings::default();
         // Unchanged since 1 March 09:00: stale from 4 March 09:00 (3 days).
-        let before = item("2026-03-01T09:00:00Z");
+        let before = item(State::Requested, "2026-03-01T09:00:00Z");
         let now = t("2026-03-05T09:00:00Z");
         let mut after = before.clone();
         after.updated_at = now;
-        let ended = ended_by_change(&before, &after, &project(), now, s).unwrap();
+        let ended = ended_by_change(&before, &after, &project(), now, Settings::default());
+        let ended = ended.unwrap();
         assert_eq!(ended.since, t("2026-03-04T09:00:00Z"));
         assert_eq!(ended.reasons, vec!["stale"]);
         assert_eq!(ended.hours(), 24.0);

@@ -142,7 +142,7 @@ pub struct Facts {
     /// Team settings.
     pub settings: super::settings_facts::SettingsFacts,
     /// Blocking spells that events ended.
-    pub spells: super::spells::SpellsFacts,
+    pub spells: super::spell_facts::SpellsFacts,
     /// Events the log itself contradicts (an edit whose old value is not the value
     /// replayed so far, a move on an item that was never added...).
     pub problems: Vec<String>,

@@ -22,6 +22,7 @@ mod review_facts;
 mod reviews;
 mod settings;
 mod settings_facts;
+mod spell_facts;
 pub mod spells;
 mod tables;
 mod template_facts;

@@ -1,81 +1,22 @@
-//! Closed blocking spells in the replay: every event whose payload says `spell_ended`
-//! makes one row of `blocker_spells` (the item it names, the start the payload gives,
-//! the event's time as the end, the reasons), compared row by row, named by the seq of
-//! the event that ended the spell. A spell row added, removed or changed with `sqlite3`
-//! shows in `audit verify`; a payload cannot be changed without breaking the chain.
+//! Closed blocking spells in the replay: the rows `spell_facts` rebuilt from the
+//! events compared with `blocker_spells` row by row, named by the seq of the event that
+//! ended the spell. A spell row added, removed or changed with `sqlite3` shows in
+//! `audit verify`; a payload cannot be changed without breaking the chain.
 
 use super::compare::{self, Difference, Divergence, Want};
-use super::event::EventIn;
 use super::raw;
+use super::spell_facts::SpellsFacts;
 use crate::domain::model::item_id;
 use crate::store::error::Result;
-use crate::store::spells::FIELD;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
-use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 /// The table this module rebuilds.
 pub const TABLE: &str = "blocker_spells";
 
 /// The columns compared, besides the seq that names a row.
 const COLUMNS: [&str; 4] = ["item", "since", "until", "reasons"];
-
-/// A spell as the log has it.
-#[derive(Debug)]
-struct SpellFacts {
-    item: String,
-    since: String,
-    until: String,
-    reasons: String,
-}
-
-#[derive(Deserialize)]
-struct Payload {
-    spell_ended: Option<Ended>,
-}
-
-#[derive(Deserialize)]
-struct Ended {
-    since: String,
-    reasons: Vec<String>,
-}
-
-/// The replayed spells by the seq of the event that ended each, and the first seq
-/// replayed (rows of earlier events are the chain's to vouch for).
-#[derive(Debug, Default)]
-pub struct SpellsFacts {
-    rows: BTreeMap<i64, SpellFacts>,
-    from: Option<i64>,
-}
-
-impl SpellsFacts {
-    /// Notes the spell an event ended, if it ended one.
-    pub fn note(&mut self, e: &EventIn<'_>) -> Result<(), String> {
-        self.from.get_or_insert(e.seq);
-        // Most events end no spell: their payload is not parsed again.
-        if !e.payload.contains(FIELD) {
-            return Ok(());
-        }
-        let p: Payload = serde_json::from_str(e.payload)
-            .map_err(|err| format!("its {FIELD} cannot be read: {err}"))?;
-        let Some(ended) = p.spell_ended else {
-            return Ok(());
-        };
-        let item = e.item.ok_or("it ends a blocking spell but names no item")?;
-        self.rows.insert(
-            e.seq,
-            SpellFacts {
-                item: item.to_string(),
-                since: ended.since,
-                until: e.at.to_string(),
-                reasons: ended.reasons.join(","),
-            },
-        );
-        Ok(())
-    }
-}
 
 /// Compares `blocker_spells` with the replayed spells, consuming them.
 pub(super) fn compare(

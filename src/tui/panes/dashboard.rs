@@ -220,6 +220,35 @@ fn blocker_words(m: &Measures) -> String {
     )
 }
 
+/// The blocking spells that ended in the period: how many, how long they lasted.
+fn closed_words(m: &Measures) -> String {
+    let c = &m.spells;
+    if c.closed_spells == 0 {
+        return "no blocking spell ended in the period".to_string();
+    }
+    format!(
+        "{} spells ended · median {} · p90 {} · max {}",
+        c.closed_spells,
+        hours_text(c.closed_spell_hours_median),
+        hours_text(c.closed_spell_hours_p90),
+        hours_text(c.closed_spell_hours_max)
+    )
+}
+
+/// The same, short enough for the foot of the open blockers' chart.
+fn closed_title(m: &Measures) -> String {
+    let c = &m.spells;
+    if c.closed_spells == 0 {
+        return " Closed spells: none in the period ".to_string();
+    }
+    format!(
+        " Closed spells: {}, median {}, max {} ",
+        c.closed_spells,
+        hours_text(c.closed_spell_hours_median),
+        hours_text(c.closed_spell_hours_max)
+    )
+}
+
 fn stage_cell(s: &StageSpreads, stage: Stage) -> String {
     let sp = s.get(stage);
     match (sp.median_hours, sp.p90_hours) {
@@ -253,6 +282,10 @@ fn narrow(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Bu
         Line::from(vec![
             label("Blockers"),
             Span::styled(blocker_words(m), t.normal),
+        ]),
+        Line::from(vec![
+            label("Closed"),
+            Span::styled(closed_words(m), t.normal),
         ]),
     ];
     let s = &m.outlook.stage_durations;
@@ -408,7 +441,8 @@ fn wide(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Buff
             hours_text(m.blocker_age_hours_median),
             hours_text(m.blocker_age_hours_max)
         ),
-    );
+    )
+    .title_bottom(closed_title(m));
     let bars: Vec<Bar> = AGES
         .iter()
         .map(|(k, label)| {
