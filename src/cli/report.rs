@@ -158,7 +158,7 @@ fn closed_spells(c: &crate::store::report::spells::ClosedSpells) -> String {
     .iter()
     .map(|(k, words)| {
         let n = c.closed_spell_histogram.get(k).copied().unwrap_or(0);
-        format!("{n} {words}")
+        format!("{words} {n}")
     })
     .collect::<Vec<_>>()
     .join(", ");

@@ -66,15 +66,16 @@ impl Team {
     }
 }
 
-/// Both projects start 1 June (UTC), so no item is overdue; the stale period is 3 days.
-/// Every item is added and submitted on 1 March at 09:00.
+/// Both projects start 1 June, so no item is overdue; the stale period is 3 days. ACME
+/// keeps UTC, BETA Auckland's time (UTC+13 in March). Every item is added and submitted
+/// on 1 March at 09:00 UTC; times below are UTC.
 ///
 /// | item | what happens | spell | hours | ends |
 /// |---|---|---|---|---|
 /// | ACME-1 | flagged 2 Mar 09:00, unflagged 2 Mar 15:00 | manual | 6 | 2 Mar |
 /// | ACME-2 | untouched until approved 6 Mar 09:00: stale from 4 Mar 09:00 | stale | 48 | 6 Mar |
 /// | ACME-3 | flagged 1 Mar 10:00 (stale too from 4 Mar 10:00), unflagged 11 Mar 10:00 | stale, manual | 240 | 11 Mar |
-/// | BETA-1 | stale from 4 Mar 09:00, flagged 5 Mar 09:00 (the spell goes on), unflagged 8 Mar 21:00 | stale, manual | 108 | 8 Mar |
+/// | BETA-1 | stale from 4 Mar 09:00, flagged 5 Mar 09:00 (the spell goes on), unflagged 8 Mar 21:00 | stale, manual | 108 | 9 Mar in Auckland |
 /// | BETA-2 | flagged 9 Mar 09:00, still flagged | open | - | - |
 fn history(dir: &Path) -> (Team, PathBuf) {
     let db = dir.join("access.db");
@@ -89,13 +90,13 @@ fn history(dir: &Path) -> (Team, PathBuf) {
     .unwrap();
     c.add_person("bob", Some("Bob Approver"), &[Role::Approver])
         .unwrap();
-    for key in ["ACME", "BETA"] {
+    for (key, tz) in [("ACME", "UTC"), ("BETA", "Pacific/Auckland")] {
         c.add_project(NewProject {
             key: key.into(),
             name: key.into(),
             client: "Client".into(),
             start: NaiveDate::from_ymd_opt(2026, 6, 1),
-            tz: Some("UTC".into()),
+            tz: Some(tz.into()),
             coordinator: None,
         })
         .unwrap();
@@ -182,6 +183,15 @@ fn closed_spells_over_all_history_and_over_a_period_equal_the_hand_computed_valu
     assert_eq!(figures(project(&r.projects, "ACME")), (1, 48.0, 48.0, 48.0));
     assert_eq!(figures(&r.overall), (2, 78.0, 108.0, 108.0));
     assert_eq!(histogram(&r.overall), json!({"1d-3d": 1, "3d-7d": 1}));
+    // 3 to 8 March: BETA-1's spell ended on 8 March in UTC but on the 9th in BETA's
+    // calendar, so only ACME-2's 48 h is left.
+    let to_8th = Window {
+        since: Some(day(3)),
+        until: Some(day(8)),
+    };
+    let r = t.c.report_in(None, to_8th).unwrap();
+    assert_eq!(figures(&r.overall), (1, 48.0, 48.0, 48.0));
+    assert_eq!(figures(project(&r.projects, "BETA")).0, 0);
     // A period whose last day is 2 March holds ACME-1's 6 h only.
     let early = Window {
         since: None,
@@ -219,7 +229,7 @@ fn closed_spells_over_all_history_and_over_a_period_equal_the_hand_computed_valu
     assert!(
         text.contains(
             "Closed blocking spells: 2 ended in the period, lasting median 78.0 h, p90 108.0 h, \
-             max 108.0 h (0 under 1 day, 1 1-3 days, 1 3-7 days, 0 over 7 days)."
+             max 108.0 h (under 1 day 0, 1-3 days 1, 3-7 days 1, over 7 days 0)."
         ),
         "{text}"
     );
@@ -362,5 +372,78 @@ fn audit_verify_names_a_spell_row_changed_removed_or_planted_behind_its_back() {
     assert!(
         said.contains("the row is in the table, but no event made it"),
         "{said}"
+    );
+}
+
+/// The review path ends spells too: REV-1 is verified on 1 March; a review started on
+/// the 2nd is due on the 5th, so from 6 March 00:00 (UTC) the access blocks as
+/// `review-overdue`; sam certifies it on 7 March at 12:00, which ends a 36-hour spell.
+#[test]
+fn a_review_decision_ends_the_overdue_review_spell() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("access.db");
+    let mut c = Store::create_as(&db, who("carol", 62001)).unwrap();
+    c.set_now(at(1, 8));
+    c.init(None).unwrap();
+    c.add_person("carol", None, &[Role::Admin, Role::Coordinator])
+        .unwrap();
+    c.add_person("bob", None, &[Role::Approver]).unwrap();
+    c.add_person("sam", None, &[Role::Security]).unwrap();
+    c.add_project(NewProject {
+        key: "REV".into(),
+        name: "Review".into(),
+        client: "Client".into(),
+        start: NaiveDate::from_ymd_opt(2026, 6, 1),
+        tz: Some("UTC".into()),
+        coordinator: None,
+    })
+    .unwrap();
+    let mut b = Store::open_as(&db, who("bob", 62002)).unwrap();
+    let mut s = Store::open_as(&db, who("sam", 62003)).unwrap();
+    c.set_now(at(1, 9));
+    let id = c.add_item("REV", fields("Analytics")).unwrap().id();
+    c.act(&id, &Action::Submit { note: None }, None).unwrap();
+    b.set_now(at(1, 10));
+    b.act(&id, &Action::Approve { conditions: None }, None)
+        .unwrap();
+    c.set_now(at(1, 11));
+    let grant = Action::Grant {
+        method: None,
+        note: None,
+    };
+    c.act(&id, &grant, None).unwrap();
+    s.set_now(at(1, 12));
+    let verify = Action::Verify {
+        note: "checked in the admin console".into(),
+        reference: None,
+    };
+    s.act(&id, &verify, None).unwrap();
+    c.set_now(at(2, 9));
+    c.start_review("REV", Some(day(5))).unwrap();
+    s.set_now(at(7, 12));
+    s.review_decide(
+        &id,
+        None,
+        accessdesk::domain::review::Decision::Certify,
+        None,
+    )
+    .unwrap();
+    let r = s.report_in(None, Window::default()).unwrap();
+    assert_eq!(figures(&r.overall), (1, 36.0, 36.0, 36.0));
+    assert_eq!(histogram(&r.overall), json!({"1d-3d": 1}));
+    drop((b, c, s));
+    let verified = ok(&db, &["audit", "verify"]);
+    assert!(verified.contains("the tables match the log"), "{verified}");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let (kind, reasons): (String, String) = c
+        .query_row(
+            "SELECT e.kind, s.reasons FROM blocker_spells s JOIN events e ON e.seq = s.seq",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (kind.as_str(), reasons.as_str()),
+        ("review-decide", "review-overdue")
     );
 }
