@@ -126,3 +126,17 @@ fn the_stage_timelines_read_the_forward_events_from_their_index() {
     let lines = super::report::stages::read(&conn, None).unwrap();
     assert!(lines.lines.iter().any(|l| l.timeline.verified.is_some()));
 }
+
+#[test]
+fn the_closed_spells_are_read_through_the_index_on_their_ends() {
+    let (_dir, conn) = file();
+    let p = plan(&conn, super::report::spells::SPELLS_SQL);
+    assert!(
+        p.contains("SEARCH s USING INDEX blocker_spells_until (until<?)"),
+        "{p}"
+    );
+    assert!(
+        p.contains("SEARCH i USING INTEGER PRIMARY KEY (rowid=?)"),
+        "{p}"
+    );
+}

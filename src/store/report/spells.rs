@@ -48,6 +48,11 @@ impl ClosedSpells {
     }
 }
 
+/// The spells that ended by `?1` (stored time), of one project (`?2`) or of all (`?2`
+/// null), each with its project: through the index on their ends and the items' keys.
+pub(crate) const SPELLS_SQL: &str = "SELECT i.project, s.since, s.until FROM blocker_spells s \
+     JOIN items i ON i.id = s.item_id WHERE s.until <= ?1 AND (?2 IS NULL OR i.project = ?2)";
+
 /// The closed spells of each project (as `per`, in the order of `projects`) and
 /// overall, over the period `w`, as of `now`.
 pub(crate) fn fill(
@@ -69,11 +74,7 @@ pub(crate) fn fill(
         _ => None,
     };
     let mut hours_of: Vec<Vec<f64>> = vec![Vec::new(); projects.len()];
-    // Ends are stored as sortable text: the index on them keeps out what ended after now.
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.project, s.since, s.until FROM blocker_spells s JOIN items i ON i.id = s.item_id \
-         WHERE s.until <= ?1 AND (?2 IS NULL OR i.project = ?2)",
-    )?;
+    let mut stmt = conn.prepare_cached(SPELLS_SQL)?;
     let mut rows = stmt.query(rusqlite::params![ts(now), one])?;
     while let Some(r) = rows.next()? {
         let Some(pi) = r.get_ref(0)?.as_str().ok().and_then(|k| index.get(k)) else {
