@@ -447,3 +447,56 @@ fn a_review_decision_ends_the_overdue_review_spell() {
         ("review-decide", "review-overdue")
     );
 }
+
+/// An edit ends a spell too: ACME-1 is added on 2 March at 09:00 without a credential
+/// owner (it blocks: `missing-fields`); naming one on 3 March at 13:00 ends a 28-hour
+/// spell, which the edit's event carries and `audit verify` replays.
+#[test]
+fn an_edit_that_names_the_missing_credential_owner_ends_the_spell() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("access.db");
+    let mut c = Store::create_as(&db, who("carol", 62001)).unwrap();
+    c.set_now(at(1, 8));
+    c.init(None).unwrap();
+    c.add_person("carol", None, &[Role::Admin, Role::Coordinator])
+        .unwrap();
+    c.add_person("bob", None, &[Role::Approver]).unwrap();
+    c.add_project(NewProject {
+        key: "ACME".into(),
+        name: "Acme".into(),
+        client: "Client".into(),
+        start: NaiveDate::from_ymd_opt(2026, 6, 1),
+        tz: Some("UTC".into()),
+        coordinator: None,
+    })
+    .unwrap();
+    c.set_now(at(2, 9));
+    let unnamed = accessdesk::domain::ItemFields {
+        credential_owner: String::new(),
+        ..fields("Analytics")
+    };
+    let id = c.add_item("ACME", unnamed).unwrap().id();
+    c.set_now(at(3, 13));
+    let patch = accessdesk::domain::ItemPatch {
+        credential_owner: Some("Client IT".into()),
+        ..Default::default()
+    };
+    c.edit_item(&id, 1, &patch).unwrap();
+    let r = c.report_in(None, Window::default()).unwrap();
+    assert_eq!(figures(&r.overall), (1, 28.0, 28.0, 28.0));
+    drop(c);
+    let verified = ok(&db, &["audit", "verify"]);
+    assert!(verified.contains("the tables match the log"), "{verified}");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let (kind, reasons): (String, String) = c
+        .query_row(
+            "SELECT e.kind, s.reasons FROM blocker_spells s JOIN events e ON e.seq = s.seq",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (kind.as_str(), reasons.as_str()),
+        ("edit", "missing-fields")
+    );
+}
