@@ -79,28 +79,12 @@ impl Team {
 /// | BETA-2 | flagged 9 Mar 09:00, still flagged | open | - | - |
 fn history(dir: &Path) -> (Team, PathBuf) {
     let db = dir.join("access.db");
-    let mut c = Store::create_as(&db, who("carol", 62001)).unwrap();
-    c.set_now(at(1, 8));
-    c.init(None).unwrap();
-    c.add_person(
-        "carol",
-        None,
-        &[Role::Admin, Role::Coordinator, Role::Support],
-    )
-    .unwrap();
-    c.add_person("bob", Some("Bob Approver"), &[Role::Approver])
-        .unwrap();
-    for (key, tz) in [("ACME", "UTC"), ("BETA", "Pacific/Auckland")] {
-        c.add_project(NewProject {
-            key: key.into(),
-            name: key.into(),
-            client: "Client".into(),
-            start: NaiveDate::from_ymd_opt(2026, 6, 1),
-            tz: Some(tz.into()),
-            coordinator: None,
-        })
-        .unwrap();
-    }
+    let roles = [Role::Admin, Role::Coordinator, Role::Support];
+    let c = file(
+        &db,
+        &roles,
+        &[("ACME", "UTC"), ("BETA", "Pacific/Auckland")],
+    );
     let b = Store::open_as(&db, who("bob", 62002)).unwrap();
     let mut t = Team { c, b };
     let a1 = t.add("ACME", "Analytics");
@@ -121,6 +105,43 @@ fn history(dir: &Path) -> (Team, PathBuf) {
     t.unblock(&a3, at(11, 10));
     t.clock(at(12, 12));
     (t, db)
+}
+
+/// A new file at `db` as carol (with `roles`) on 1 March at 08:00, with bob (approver),
+/// sam (security) and the projects `(key, zone)`, each starting 1 June.
+fn file(db: &Path, roles: &[Role], projects: &[(&str, &str)]) -> Store {
+    let mut c = Store::create_as(db, who("carol", 62001)).unwrap();
+    c.set_now(at(1, 8));
+    c.init(None).unwrap();
+    c.add_person("carol", None, roles).unwrap();
+    c.add_person("bob", None, &[Role::Approver]).unwrap();
+    c.add_person("sam", None, &[Role::Security]).unwrap();
+    for (key, tz) in projects {
+        let p = NewProject {
+            key: key.to_string(),
+            name: key.to_string(),
+            client: "Client".into(),
+            start: NaiveDate::from_ymd_opt(2026, 6, 1),
+            tz: Some(tz.to_string()),
+            coordinator: None,
+        };
+        c.add_project(p).unwrap();
+    }
+    c
+}
+
+/// Checks the file with the binary, and returns the kind of the event that ended its
+/// one spell, and the spell's reasons.
+fn only_spell(db: &Path) -> (String, String) {
+    let verified = ok(db, &["audit", "verify"]);
+    assert!(verified.contains("the tables match the log"), "{verified}");
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row(
+        "SELECT e.kind, s.reasons FROM blocker_spells s JOIN events e ON e.seq = s.seq",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
 }
 
 fn project<'a>(r: &'a [Measures], key: &str) -> &'a Measures {
@@ -382,22 +403,7 @@ fn audit_verify_names_a_spell_row_changed_removed_or_planted_behind_its_back() {
 fn a_review_decision_ends_the_overdue_review_spell() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("access.db");
-    let mut c = Store::create_as(&db, who("carol", 62001)).unwrap();
-    c.set_now(at(1, 8));
-    c.init(None).unwrap();
-    c.add_person("carol", None, &[Role::Admin, Role::Coordinator])
-        .unwrap();
-    c.add_person("bob", None, &[Role::Approver]).unwrap();
-    c.add_person("sam", None, &[Role::Security]).unwrap();
-    c.add_project(NewProject {
-        key: "REV".into(),
-        name: "Review".into(),
-        client: "Client".into(),
-        start: NaiveDate::from_ymd_opt(2026, 6, 1),
-        tz: Some("UTC".into()),
-        coordinator: None,
-    })
-    .unwrap();
+    let mut c = file(&db, &[Role::Admin, Role::Coordinator], &[("REV", "UTC")]);
     let mut b = Store::open_as(&db, who("bob", 62002)).unwrap();
     let mut s = Store::open_as(&db, who("sam", 62003)).unwrap();
     c.set_now(at(1, 9));
@@ -432,16 +438,7 @@ fn a_review_decision_ends_the_overdue_review_spell() {
     assert_eq!(figures(&r.overall), (1, 36.0, 36.0, 36.0));
     assert_eq!(histogram(&r.overall), json!({"1d-3d": 1}));
     drop((b, c, s));
-    let verified = ok(&db, &["audit", "verify"]);
-    assert!(verified.contains("the tables match the log"), "{verified}");
-    let c = rusqlite::Connection::open(&db).unwrap();
-    let (kind, reasons): (String, String) = c
-        .query_row(
-            "SELECT e.kind, s.reasons FROM blocker_spells s JOIN events e ON e.seq = s.seq",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let (kind, reasons) = only_spell(&db);
     assert_eq!(
         (kind.as_str(), reasons.as_str()),
         ("review-decide", "review-overdue")
@@ -455,21 +452,7 @@ fn a_review_decision_ends_the_overdue_review_spell() {
 fn an_edit_that_names_the_missing_credential_owner_ends_the_spell() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("access.db");
-    let mut c = Store::create_as(&db, who("carol", 62001)).unwrap();
-    c.set_now(at(1, 8));
-    c.init(None).unwrap();
-    c.add_person("carol", None, &[Role::Admin, Role::Coordinator])
-        .unwrap();
-    c.add_person("bob", None, &[Role::Approver]).unwrap();
-    c.add_project(NewProject {
-        key: "ACME".into(),
-        name: "Acme".into(),
-        client: "Client".into(),
-        start: NaiveDate::from_ymd_opt(2026, 6, 1),
-        tz: Some("UTC".into()),
-        coordinator: None,
-    })
-    .unwrap();
+    let mut c = file(&db, &[Role::Admin, Role::Coordinator], &[("ACME", "UTC")]);
     c.set_now(at(2, 9));
     let unnamed = accessdesk::domain::ItemFields {
         credential_owner: String::new(),
@@ -485,16 +468,7 @@ fn an_edit_that_names_the_missing_credential_owner_ends_the_spell() {
     let r = c.report_in(None, Window::default()).unwrap();
     assert_eq!(figures(&r.overall), (1, 28.0, 28.0, 28.0));
     drop(c);
-    let verified = ok(&db, &["audit", "verify"]);
-    assert!(verified.contains("the tables match the log"), "{verified}");
-    let c = rusqlite::Connection::open(&db).unwrap();
-    let (kind, reasons): (String, String) = c
-        .query_row(
-            "SELECT e.kind, s.reasons FROM blocker_spells s JOIN events e ON e.seq = s.seq",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let (kind, reasons) = only_spell(&db);
     assert_eq!(
         (kind.as_str(), reasons.as_str()),
         ("edit", "missing-fields")

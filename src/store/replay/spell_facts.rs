@@ -8,14 +8,9 @@ use crate::store::spells::FIELD;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// A spell as the log has it.
-#[derive(Debug)]
-pub(super) struct SpellFacts {
-    pub(super) item: String,
-    pub(super) since: String,
-    pub(super) until: String,
-    pub(super) reasons: String,
-}
+/// A spell as the log has it: item, start, end and reasons, in the order of the
+/// columns `replay::spells` compares.
+pub(super) type SpellFacts = [String; 4];
 
 #[derive(Deserialize)]
 struct Payload {
@@ -50,15 +45,13 @@ impl SpellsFacts {
             return Ok(());
         };
         let item = e.item.ok_or("it ends a blocking spell but names no item")?;
-        self.rows.insert(
-            e.seq,
-            SpellFacts {
-                item: item.to_string(),
-                since: ended.since,
-                until: e.at.to_string(),
-                reasons: ended.reasons.join(","),
-            },
-        );
+        let spell = [
+            item.to_string(),
+            ended.since,
+            e.at.to_string(),
+            ended.reasons.join(","),
+        ];
+        self.rows.insert(e.seq, spell);
         Ok(())
     }
 }

@@ -48,12 +48,7 @@ pub(super) fn compare(
         ];
         match seq.and_then(|s| facts.rows.remove(&s)) {
             Some(f) => {
-                let want: [Want<'_>; 4] = [
-                    Some(Cow::Borrowed(f.item.as_str())),
-                    Some(Cow::Borrowed(f.since.as_str())),
-                    Some(Cow::Borrowed(f.until.as_str())),
-                    Some(Cow::Borrowed(f.reasons.as_str())),
-                ];
+                let want: [Want<'_>; 4] = f.each_ref().map(|c| Some(Cow::Borrowed(c.as_str())));
                 compare::row(out, TABLE, &key, &COLUMNS, &stored, &want, seq);
             }
             None => out.push(Divergence {

@@ -220,33 +220,22 @@ fn blocker_words(m: &Measures) -> String {
     )
 }
 
-/// The blocking spells that ended in the period: how many, how long they lasted.
-fn closed_words(m: &Measures) -> String {
+/// The blocking spells that ended in the period: how many and how long they lasted,
+/// with the p90 where there is room (`full`).
+fn closed_words(m: &Measures, full: bool) -> String {
     let c = &m.spells;
     if c.closed_spells == 0 {
-        return "no blocking spell ended in the period".to_string();
+        return "no spell ended in the period".to_string();
     }
-    format!(
-        "{} spells ended · median {} · p90 {} · max {}",
-        c.closed_spells,
-        hours_text(c.closed_spell_hours_median),
-        hours_text(c.closed_spell_hours_p90),
-        hours_text(c.closed_spell_hours_max)
-    )
-}
-
-/// The same, short enough for the foot of the open blockers' chart.
-fn closed_title(m: &Measures) -> String {
-    let c = &m.spells;
-    if c.closed_spells == 0 {
-        return " Closed spells: none in the period ".to_string();
+    let mut parts = vec![
+        format!("{} spells ended", c.closed_spells),
+        format!("median {}", hours_text(c.closed_spell_hours_median)),
+    ];
+    if full {
+        parts.push(format!("p90 {}", hours_text(c.closed_spell_hours_p90)));
     }
-    format!(
-        " Closed spells: {}, median {}, max {} ",
-        c.closed_spells,
-        hours_text(c.closed_spell_hours_median),
-        hours_text(c.closed_spell_hours_max)
-    )
+    parts.push(format!("max {}", hours_text(c.closed_spell_hours_max)));
+    parts.join(if full { " · " } else { ", " })
 }
 
 fn stage_cell(s: &StageSpreads, stage: Stage) -> String {
@@ -285,7 +274,7 @@ fn narrow(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Bu
         ]),
         Line::from(vec![
             label("Closed"),
-            Span::styled(closed_words(m), t.normal),
+            Span::styled(closed_words(m, true), t.normal),
         ]),
     ];
     let s = &m.outlook.stage_durations;
@@ -442,7 +431,7 @@ fn wide(t: &Theme, data: &DashboardData, target: f64, area: Rect, buf: &mut Buff
             hours_text(m.blocker_age_hours_max)
         ),
     )
-    .title_bottom(closed_title(m));
+    .title_bottom(format!(" Closed: {} ", closed_words(m, false)));
     let bars: Vec<Bar> = AGES
         .iter()
         .map(|(k, label)| {
