@@ -119,6 +119,36 @@ impl Timeline {
         let d = to? - from?;
         Some((d.num_seconds().max(0) as f64) / 3600.0)
     }
+
+    /// When `stage` ended (the item entered the state that closes it), if it did.
+    pub fn ended(&self, stage: Stage) -> Option<DateTime<Utc>> {
+        match stage {
+            Stage::Submit => self.submitted,
+            Stage::Approve => self.approved,
+            Stage::Grant => self.granted,
+            Stage::Verify => self.verified,
+        }
+    }
+
+    /// The seconds each stage took (by [`Stage::index`]), counting only the stages
+    /// whose end `counts` (a period takes the samples that ended in it).
+    pub fn seconds_ending(&self, counts: impl Fn(DateTime<Utc>) -> bool) -> [Option<i64>; 4] {
+        Stage::ALL.map(|s| {
+            let end = self.ended(s)?;
+            let start = match s {
+                Stage::Submit => self.added,
+                Stage::Approve => self.submitted,
+                Stage::Grant => self.approved,
+                Stage::Verify => self.granted,
+            }?;
+            counts(end).then(|| (end - start).num_seconds().max(0))
+        })
+    }
+}
+
+/// Hours from whole seconds, as [`Timeline::hours`] gives them.
+pub fn hours_of(seconds: i64) -> f64 {
+    (seconds.max(0) as f64) / 3600.0
 }
 
 /// The median of sorted values (the mean of the two middle ones for an even count).
@@ -185,6 +215,15 @@ impl Durations {
         }
     }
 
+    /// Adds a sample's stage durations in seconds ([`Timeline::seconds_ending`]).
+    pub fn add_seconds(&mut self, secs: [Option<i64>; 4]) {
+        for (v, s) in self.0.iter_mut().zip(secs) {
+            if let Some(s) = s {
+                v.push(hours_of(s));
+            }
+        }
+    }
+
     pub fn spreads(mut self) -> [Spread; 4] {
         Stage::ALL.map(|s| Spread::of(&mut self.0[s.index()]))
     }
@@ -220,15 +259,25 @@ fn medians(mut d: Durations) -> [Option<f64>; 4] {
 
 impl History {
     pub fn of<'a>(samples: impl IntoIterator<Item = Sample<'a>>) -> History {
+        History::of_seconds(
+            samples
+                .into_iter()
+                .map(|s| (s.system, s.approver, s.timeline.seconds_ending(|_| true))),
+        )
+    }
+
+    /// The history of samples given as (system, approval owner, the seconds of each
+    /// stage they count for: [`Timeline::seconds_ending`]).
+    pub fn of_seconds<'a>(
+        samples: impl IntoIterator<Item = (&'a str, &'a str, [Option<i64>; 4])>,
+    ) -> History {
         let mut pair: HashMap<(&str, &str), Durations> = HashMap::new();
         let mut system: HashMap<&str, Durations> = HashMap::new();
         let mut all = Durations::default();
-        for s in samples {
-            pair.entry((s.approver, s.system))
-                .or_default()
-                .add(s.timeline);
-            system.entry(s.system).or_default().add(s.timeline);
-            all.add(s.timeline);
+        for (s, a, secs) in samples {
+            pair.entry((a, s)).or_default().add_seconds(secs);
+            system.entry(s).or_default().add_seconds(secs);
+            all.add_seconds(secs);
         }
         History {
             pair: pair

@@ -4,6 +4,7 @@
 //! almost no allocations.
 
 use super::rows;
+use crate::domain::forecast::Timeline;
 use crate::domain::{Item, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Row, types::ValueRef};
@@ -13,7 +14,8 @@ pub(super) const LEAN_SQL: &str = "SELECT project, number, state, system, purpos
      method, temporary, expires, deprovision, exception_reason, exception_owner, exception_expires, needed_by, \
      manual_block, updated_at, retro_due, blocked_since, emergency, created_at, holder, \
      privileged, shared_credential, client_owned, state_since, granted_by, delegates, rotation, review, \
-     above_standard, justification FROM items WHERE ?1 IS NULL OR project = ?1";
+     above_standard, justification, submitted_at, approved_at, granted_at, verified_at, revoked_at, \
+     cancelled_at FROM items WHERE ?1 IS NULL OR project = ?1";
 
 pub(super) fn parse_at(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
@@ -69,6 +71,11 @@ fn lean_parsed<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> Option<T> {
 /// blocker rules read (required texts only as present or not), reused row after row.
 pub(super) struct Lean {
     pub(super) item: Item,
+    /// When it first entered each state on its way to ready (schema 16).
+    pub(super) timeline: Timeline,
+    /// When it was first revoked and first cancelled.
+    pub(super) revoked: Option<DateTime<Utc>>,
+    pub(super) cancelled: Option<DateTime<Utc>>,
 }
 
 impl Lean {
@@ -76,6 +83,9 @@ impl Lean {
         let epoch = DateTime::<Utc>::UNIX_EPOCH;
         Lean {
             item: Item::new("", 0, Default::default(), "", epoch),
+            timeline: Timeline::default(),
+            revoked: None,
+            cancelled: None,
         }
     }
 
@@ -141,5 +151,14 @@ impl Lean {
         });
         it.fields.above_standard = rows::flag(r, 31);
         it.fields.justification = rows::opt_text(r, 32).map(Into::into);
+        self.timeline = Timeline {
+            added: Some(it.created_at),
+            submitted: lean_time(r, 33),
+            approved: lean_time(r, 34),
+            granted: lean_time(r, 35),
+            verified: lean_time(r, 36),
+        };
+        self.revoked = lean_time(r, 37);
+        self.cancelled = lean_time(r, 38);
     }
 }

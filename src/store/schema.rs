@@ -422,10 +422,6 @@ CREATE INDEX events_forward ON events(kind, project, item, at, (CASE WHEN json_v
     WHERE kind = 'submit' OR kind = 'approve' OR kind = 'grant' OR kind = 'verify' OR kind = 'break-glass';
 "#;
 
-/// The condition of the partial index `events_forward`, which a query must repeat to
-/// use it.
-pub const FORWARD_KINDS: &str = "kind = 'submit' OR kind = 'approve' OR kind = 'grant' OR kind = 'verify' OR kind = 'break-glass'";
-
 // Team settings: one row per setting an admin changed from its default, so everyone
 // who opens the file works out blockers and measures with the same values.
 const V15: &str = r#"
@@ -435,6 +431,71 @@ CREATE TABLE settings (
     set_by TEXT NOT NULL,
     set_at TEXT NOT NULL
 ) STRICT;
+"#;
+
+// What the report needs of each item's life, kept as the events are written instead of
+// read back from the log at every report: when it first entered each state on its way to
+// ready (the stage durations and the forecast, `domain::forecast::Timeline`), and when it
+// was first revoked and first cancelled (readiness at a start, the period's figures).
+// A trigger sets them in the transaction that writes the event, whatever writes it; the
+// earliest time counts. The migration fills them from the log once; `audit verify`
+// derives them from the whole log again and compares (`replay::facts::life`). The index
+// of forward events (schema 14) served only the report and goes.
+const V16: &str = r#"
+ALTER TABLE items ADD COLUMN submitted_at TEXT;
+ALTER TABLE items ADD COLUMN approved_at TEXT;
+ALTER TABLE items ADD COLUMN granted_at TEXT;
+ALTER TABLE items ADD COLUMN verified_at TEXT;
+ALTER TABLE items ADD COLUMN revoked_at TEXT;
+ALTER TABLE items ADD COLUMN cancelled_at TEXT;
+UPDATE items SET submitted_at = l.s, approved_at = l.a, granted_at = l.g, verified_at = l.v,
+    revoked_at = l.r, cancelled_at = l.c
+FROM (
+    SELECT project AS p, item AS i, CAST(substr(item, length(project) + 2) AS INTEGER) AS n,
+        min(CASE WHEN kind <> 'revoke' AND kind <> 'cancel' AND t = 'requested' THEN at END) AS s,
+        min(CASE WHEN kind <> 'revoke' AND kind <> 'cancel' AND t = 'approved' THEN at END) AS a,
+        min(CASE WHEN kind <> 'revoke' AND kind <> 'cancel' AND t = 'granted' THEN at END) AS g,
+        min(CASE WHEN kind <> 'revoke' AND kind <> 'cancel' AND t = 'verified' THEN at END) AS v,
+        min(CASE WHEN kind = 'revoke' THEN at END) AS r,
+        min(CASE WHEN kind = 'cancel' THEN at END) AS c
+    FROM (
+        SELECT project, item, kind, at, CASE WHEN json_valid(payload) THEN payload ->> '$.to' END AS t
+        FROM events
+        WHERE kind = 'submit' OR kind = 'approve' OR kind = 'grant' OR kind = 'verify' OR kind = 'break-glass'
+        UNION ALL
+        SELECT project, item, kind, at, NULL FROM events
+        WHERE (kind = 'verify' OR kind = 'revoke' OR kind = 'cancel' OR kind = 'unsafe-attempt')
+            AND (kind = 'revoke' OR kind = 'cancel')
+    )
+    WHERE project IS NOT NULL AND item IS NOT NULL
+    GROUP BY project, item
+) AS l
+WHERE items.project = l.p AND items.number = l.n AND l.i = items.project || '-' || items.number;
+CREATE TRIGGER events_item_life AFTER INSERT ON events
+WHEN NEW.kind = 'submit' OR NEW.kind = 'approve' OR NEW.kind = 'grant' OR NEW.kind = 'verify'
+    OR NEW.kind = 'break-glass' OR NEW.kind = 'revoke' OR NEW.kind = 'cancel'
+BEGIN
+    UPDATE items SET
+        submitted_at = CASE WHEN NEW.kind <> 'revoke' AND NEW.kind <> 'cancel'
+            AND (CASE WHEN json_valid(NEW.payload) THEN NEW.payload ->> '$.to' END) = 'requested'
+            AND (submitted_at IS NULL OR NEW.at < submitted_at) THEN NEW.at ELSE submitted_at END,
+        approved_at = CASE WHEN NEW.kind <> 'revoke' AND NEW.kind <> 'cancel'
+            AND (CASE WHEN json_valid(NEW.payload) THEN NEW.payload ->> '$.to' END) = 'approved'
+            AND (approved_at IS NULL OR NEW.at < approved_at) THEN NEW.at ELSE approved_at END,
+        granted_at = CASE WHEN NEW.kind <> 'revoke' AND NEW.kind <> 'cancel'
+            AND (CASE WHEN json_valid(NEW.payload) THEN NEW.payload ->> '$.to' END) = 'granted'
+            AND (granted_at IS NULL OR NEW.at < granted_at) THEN NEW.at ELSE granted_at END,
+        verified_at = CASE WHEN NEW.kind <> 'revoke' AND NEW.kind <> 'cancel'
+            AND (CASE WHEN json_valid(NEW.payload) THEN NEW.payload ->> '$.to' END) = 'verified'
+            AND (verified_at IS NULL OR NEW.at < verified_at) THEN NEW.at ELSE verified_at END,
+        revoked_at = CASE WHEN NEW.kind = 'revoke' AND (revoked_at IS NULL OR NEW.at < revoked_at)
+            THEN NEW.at ELSE revoked_at END,
+        cancelled_at = CASE WHEN NEW.kind = 'cancel' AND (cancelled_at IS NULL OR NEW.at < cancelled_at)
+            THEN NEW.at ELSE cancelled_at END
+    WHERE project = NEW.project AND number = CAST(substr(NEW.item, length(NEW.project) + 2) AS INTEGER)
+        AND NEW.item = project || '-' || number;
+END;
+DROP INDEX events_forward;
 "#;
 
 /// The condition of the partial index `events_kind` (schema 5), which a query must
@@ -477,10 +538,11 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V13, expect_version(12)),
         M::up_with_hook(V14, expect_version(13)),
         M::up_with_hook(V15, expect_version(14)),
+        M::up_with_hook(V16, expect_version(15)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    15
+    16
 }

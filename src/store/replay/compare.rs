@@ -186,7 +186,7 @@ pub fn project(p: &ProjectFacts) -> [Want<'_>; 10] {
 
 /// The columns of `items` the replay sets: all but the row id, the key (project and
 /// number) and `blocked_since`, which is derived from the others and the clock.
-pub const ITEMS: [&str; 40] = [
+pub const ITEMS: [&str; 46] = [
     "system",
     "purpose",
     "role",
@@ -227,11 +227,23 @@ pub const ITEMS: [&str; 40] = [
     "delegates",
     "above_standard",
     "justification",
+    "submitted_at",
+    "approved_at",
+    "granted_at",
+    "verified_at",
+    "revoked_at",
+    "cancelled_at",
 ];
 
-pub fn item(it: &ItemFacts) -> [Want<'_>; 40] {
+pub fn item(it: &ItemFacts) -> [Want<'_>; 46] {
     let f = &it.fields;
     let ex = f.exception.as_ref();
+    let life = |i: usize| {
+        it.life
+            .as_ref()
+            .and_then(|l| l.cells()[i].as_deref())
+            .map(Cow::Borrowed)
+    };
     [
         text(&f.system),
         text(&f.purpose),
@@ -275,6 +287,12 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 40] {
         ))),
         flag(f.above_standard),
         f.justification.as_deref().map(Cow::Borrowed),
+        life(0),
+        life(1),
+        life(2),
+        life(3),
+        life(4),
+        life(5),
     ]
 }
 

@@ -1,18 +1,18 @@
 //! The report's forecast and stage durations: one block of fields in every measures
 //! object (flattened into its JSON), filled by one call once the other measures are
-//! known. The history the forecast draws on is always every item of the file, whatever
-//! project the report is about (the fallback to "all history" means all of it).
+//! known, from the lines the report's pass gathered. The history the forecast draws on
+//! is always every item of the file, whatever project the report is about (the
+//! fallback to "all history" means all of it); over a period, only the stages that
+//! ended in it count, for the durations and for the forecast alike.
 
-use super::super::error::Result;
 use super::Measures;
-use super::stages::{self, Lines};
+use super::stages::Lines;
 use crate::domain::blockers;
 use crate::domain::forecast::{
     self, Durations, History, Outlook as Forecast, Remaining, Spread, Stage,
 };
 use crate::domain::{Project, State};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -64,16 +64,16 @@ pub struct Outlook {
     pub stage_durations_by_approver: BTreeMap<String, StageSpreads>,
 }
 
-/// The outlook of each project (as `per`, in the order of `projects`) and overall.
+/// The outlook of each project (as `per`, in the order of `projects`) and overall, from
+/// every item's line (the history is all of them; a project's figures are its own).
 pub(crate) fn fill(
-    conn: &Connection,
+    lines: &Lines,
     now: DateTime<Utc>,
     projects: &[Project],
     per: &mut [Measures],
     overall: &mut Measures,
-) -> Result<()> {
-    let lines = stages::read(conn, None)?;
-    let history = History::of(lines.samples());
+) {
+    let history = History::of_seconds(lines.samples());
     let index: HashMap<&str, usize> = projects
         .iter()
         .enumerate()
@@ -93,23 +93,24 @@ pub(crate) fn fill(
         let Some(pi) = shown.get(l.project as usize).copied().flatten() else {
             continue;
         };
-        each[pi].add(&l.timeline);
-        all.add(&l.timeline);
+        let secs = l.seconds();
+        each[pi].add_seconds(secs);
+        all.add_seconds(secs);
         by_system
             .entry(lines.name(l.system))
             .or_default()
-            .add(&l.timeline);
+            .add_seconds(secs);
         by_approver
             .entry(lines.name(l.approver))
             .or_default()
-            .add(&l.timeline);
+            .add_seconds(secs);
         if !matches!(l.state, State::Verified | State::Cancelled) {
             remaining[pi].push(i);
         }
     }
     let mut outlooks = Vec::new();
     for (pi, (p, d)) in projects.iter().zip(each).enumerate() {
-        let o = project_outlook(p, now, &lines, &remaining[pi], &history);
+        let o = project_outlook(p, now, lines, &remaining[pi], &history);
         let closed = p.closed_at.is_some();
         if let Some(m) = per.get_mut(pi) {
             m.outlook = Outlook {
@@ -140,7 +141,6 @@ pub(crate) fn fill(
             .collect(),
         ..overall_forecast(&outlooks)
     };
-    Ok(())
 }
 
 /// A project's forecast from its unready items (`remaining`, indexes into `lines`).

@@ -6,7 +6,7 @@
 use super::super::error::Result;
 use super::super::lean::parse_at;
 use super::super::measures::Window;
-use super::{Counters, Life, Measures};
+use super::{Life, Measures};
 use crate::domain::blockers;
 use crate::domain::tasks::delay_days;
 use crate::domain::{Item, Project, State, Task};
@@ -26,7 +26,7 @@ pub(super) fn day_start(p: &Project, d: NaiveDate) -> DateTime<Utc> {
 
 /// The instants a window covers for one project: `[from, to)`, either end open.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Span {
+pub(crate) struct Span {
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
 }
@@ -39,7 +39,7 @@ impl Span {
         }
     }
 
-    pub(super) fn holds(self, at: DateTime<Utc>) -> bool {
+    pub(crate) fn holds(self, at: DateTime<Utc>) -> bool {
         self.from.is_none_or(|f| at >= f) && self.to.is_none_or(|t| at < t)
     }
 
@@ -54,7 +54,7 @@ impl Span {
 
 /// The spans of every project the report covers, by key (a window is read in each
 /// project's own calendar).
-pub(super) type Spans = HashMap<String, Span>;
+pub(crate) type Spans = HashMap<String, Span>;
 
 /// What each item adds to the figures of a period, counted as the items stream past.
 #[derive(Default)]
@@ -70,11 +70,11 @@ pub(super) struct Period {
 }
 
 impl Period {
-    /// Counts `it` (with its `life` from the log) of project `p`, on `today`.
+    /// Counts `it` (with its `life`, kept on its row) of project `p`, on `today`.
     pub(super) fn add(
         &mut self,
         it: &Item,
-        life: Option<&Life>,
+        life: &Life,
         p: &Project,
         w: Window,
         span: Span,
@@ -92,7 +92,7 @@ impl Period {
         if w.is_all() {
             return;
         }
-        let l = life.copied().unwrap_or_default();
+        let l = *life;
         let added = l.added.is_some_and(|a| span.before_end(a));
         let cancelled = l.cancelled.is_some_and(|c| span.before_end(c));
         if added && !cancelled && !l.verified.is_some_and(|v| span.before_start(v)) {
@@ -140,7 +140,7 @@ pub(super) fn ratio(n: usize, d: usize) -> f64 {
 /// period's last day, or until the project was closed.
 pub(super) fn delay(
     p: &Project,
-    c: &Counters,
+    verified_at: impl Fn(&str) -> Option<DateTime<Utc>>,
     tasks: &[Task],
     w: Window,
     today: NaiveDate,
@@ -155,11 +155,8 @@ pub(super) fn delay(
         if planned >= today || !w.holds(planned) {
             continue;
         }
-        let verified: Option<Vec<NaiveDate>> = t
-            .needs
-            .iter()
-            .map(|id| c.verified_at(&p.key, id).map(day))
-            .collect();
+        let verified: Option<Vec<NaiveDate>> =
+            t.needs.iter().map(|id| verified_at(id).map(day)).collect();
         let last_verified = verified.map(|v| v.into_iter().max().unwrap_or(planned));
         // Verified after the period's end is not yet verified as the period sees it.
         let last_verified = last_verified.filter(|d| *d <= last);
