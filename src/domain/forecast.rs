@@ -233,7 +233,8 @@ impl Durations {
 /// over all history, each per stage, only where there are enough samples.
 #[derive(Debug, Default)]
 pub struct History {
-    pair: HashMap<(String, String), [Option<f64>; 4]>,
+    /// By approval owner, then system (looked up without building a key).
+    pair: HashMap<String, HashMap<String, [Option<f64>; 4]>>,
     system: HashMap<String, [Option<f64>; 4]>,
     all: [Option<f64>; 4],
 }
@@ -246,7 +247,7 @@ pub struct Sample<'a> {
     pub timeline: &'a Timeline,
 }
 
-fn medians(mut d: Durations) -> [Option<f64>; 4] {
+fn medians(d: &mut Durations) -> [Option<f64>; 4] {
     Stage::ALL.map(|s| {
         let v = &mut d.0[s.index()];
         if v.len() < MIN_SAMPLES {
@@ -279,12 +280,32 @@ impl History {
             system.entry(s).or_default().add_seconds(secs);
             all.add_seconds(secs);
         }
+        History::of_groups(
+            pair.iter_mut().map(|(&(a, s), d)| ((s, a), d)),
+            system.iter_mut().map(|(&s, d)| (s, d)),
+            &mut all,
+        )
+    }
+
+    /// The history of samples already grouped by (system, approval owner), by system
+    /// and all together (their durations are sorted here, in place).
+    pub fn of_groups<'a>(
+        pairs: impl IntoIterator<Item = ((&'a str, &'a str), &'a mut Durations)>,
+        systems: impl IntoIterator<Item = (&'a str, &'a mut Durations)>,
+        all: &mut Durations,
+    ) -> History {
+        let mut pair: HashMap<String, HashMap<String, [Option<f64>; 4]>> = HashMap::new();
+        for ((s, a), d) in pairs {
+            let m = medians(d);
+            if m.iter().any(Option::is_some) {
+                pair.entry(a.to_string())
+                    .or_default()
+                    .insert(s.to_string(), m);
+            }
+        }
         History {
-            pair: pair
-                .into_iter()
-                .map(|((a, s), d)| ((a.to_string(), s.to_string()), medians(d)))
-                .collect(),
-            system: system
+            pair,
+            system: systems
                 .into_iter()
                 .map(|(s, d)| (s.to_string(), medians(d)))
                 .collect(),
@@ -297,7 +318,8 @@ impl History {
     pub fn median(&self, stage: Stage, system: &str, approver: &str) -> Option<f64> {
         let i = stage.index();
         self.pair
-            .get(&(approver.to_string(), system.to_string()))
+            .get(approver)
+            .and_then(|m| m.get(system))
             .and_then(|m| m[i])
             .or_else(|| self.system.get(system).and_then(|m| m[i]))
             .or(self.all[i])

@@ -7,7 +7,7 @@ use super::error::Result;
 use super::handle::Store;
 use super::lean::{LEAN_SQL, Lean, parse_at, with_text};
 pub use super::measures::{Deprovisioning, Window, end_of_access};
-use super::schema::MEASURED_KINDS;
+use super::schema::{DECIDED_KINDS, MEASURED_KINDS};
 use crate::domain::blockers::{self, Readiness};
 use crate::domain::{Person, Project, State};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -246,9 +246,17 @@ impl Store {
             .collect();
         // The stage durations and the forecast's history, gathered as the items go by
         // when every item does (a report of one project reads every item's line apart).
-        let mut lines = project
-            .is_none()
-            .then(|| stages::Lines::of_projects(projects.iter().map(|p| p.key.clone()).collect()));
+        let mut lines = match project {
+            // Room for every item at once (growing by doubling copies them over and over).
+            None => {
+                let rows: i64 = self
+                    .conn
+                    .query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
+                let keys = projects.iter().map(|p| p.key.clone()).collect();
+                Some(stages::Lines::of_projects(keys, rows.max(0) as usize))
+            }
+            Some(_) => None,
+        };
         let mut acc: Vec<Acc> = projects.iter().map(|_| Acc::default()).collect();
         let in_force = super::decisions::requested_approvals(&self.conn, project)?;
         let mut lean = Lean::new();
@@ -383,12 +391,13 @@ impl Store {
         // returns decided as security. Each query yields (project, reviews, privileged).
         for sql in [
             "SELECT i.project, count(*), sum(i.privileged) FROM approvals a JOIN items i ON i.id = a.item_id \
-             WHERE a.capacity = 'security' AND (?1 IS NULL OR i.project = ?1) GROUP BY i.project",
-            "SELECT project, count(*), sum(coalesce(json_extract(payload, '$.privileged'), 0)) FROM events \
-             WHERE kind IN ('deny', 'return') AND json_valid(payload) AND json_extract(payload, '$.capacity') = 'security' \
-             AND (?1 IS NULL OR project = ?1) AND seq NOT IN (SELECT json_extract(payload, '$.undoes') FROM events WHERE kind = 'undo' AND json_valid(payload)) GROUP BY project",
+             WHERE a.capacity = 'security' AND (?1 IS NULL OR i.project = ?1) GROUP BY i.project"
+                .to_string(),
+            format!("SELECT project, count(*), sum(coalesce(json_extract(payload, '$.privileged'), 0)) FROM events \
+             WHERE ({DECIDED_KINDS}) AND kind IN ('deny', 'return') AND json_valid(payload) AND json_extract(payload, '$.capacity') = 'security' \
+             AND (?1 IS NULL OR project = ?1) AND seq NOT IN ({UNDONE}) GROUP BY project"),
         ] {
-            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut stmt = self.conn.prepare_cached(&sql)?;
             let mut rows = stmt.query([&key])?;
             while let Some(r) = rows.next()? {
                 let c = out.entry(r.get(0)?).or_default();
@@ -418,6 +427,10 @@ pub(super) fn counters_sql() -> String {
          WHERE ({MEASURED_KINDS}) AND (?1 IS NULL OR project = ?1)"
     )
 }
+
+/// The seqs of the events undone, from the index `events_decided`.
+pub(super) const UNDONE: &str = "SELECT json_extract(payload, '$.undoes') FROM events \
+     WHERE (kind = 'deny' OR kind = 'return' OR kind = 'undo') AND kind = 'undo' AND json_valid(payload)";
 
 /// The unsafe credential attempts of one project (`?1`) or of all, from the same index.
 pub(super) fn unsafe_attempts_sql() -> String {

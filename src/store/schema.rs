@@ -440,7 +440,8 @@ CREATE TABLE settings (
 // A trigger sets them in the transaction that writes the event, whatever writes it; the
 // earliest time counts. The migration fills them from the log once; `audit verify`
 // derives them from the whole log again and compares (`replay::facts::life`). The index
-// of forward events (schema 14) served only the report and goes.
+// of forward events (schema 14) served only the report and goes; the denials, returns
+// and undos the report counts get one (they were found by reading the whole log).
 const V16: &str = r#"
 ALTER TABLE items ADD COLUMN submitted_at TEXT;
 ALTER TABLE items ADD COLUMN approved_at TEXT;
@@ -496,7 +497,13 @@ BEGIN
         AND NEW.item = project || '-' || number;
 END;
 DROP INDEX events_forward;
+CREATE INDEX events_decided ON events(kind, project, seq)
+    WHERE kind = 'deny' OR kind = 'return' OR kind = 'undo';
 "#;
+
+/// The condition of the partial index `events_decided` (schema 16): the denials and
+/// returns the report counts as security reviews, and the undos that take one back.
+pub const DECIDED_KINDS: &str = "kind = 'deny' OR kind = 'return' OR kind = 'undo'";
 
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.

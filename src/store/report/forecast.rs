@@ -73,7 +73,6 @@ pub(crate) fn fill(
     per: &mut [Measures],
     overall: &mut Measures,
 ) {
-    let history = History::of_seconds(lines.samples());
     let index: HashMap<&str, usize> = projects
         .iter()
         .enumerate()
@@ -84,30 +83,77 @@ pub(crate) fn fill(
         .iter()
         .map(|k| index.get(k.as_str()).copied())
         .collect();
+    // Grouped by the numbers of the names, not the names: a hundred thousand lines
+    // hash no text.
+    let names = lines.names.len();
     let mut each: Vec<Durations> = vec![Durations::default(); projects.len()];
     let mut all = Durations::default();
-    let mut by_system: BTreeMap<&str, Durations> = BTreeMap::new();
-    let mut by_approver: BTreeMap<&str, Durations> = BTreeMap::new();
+    let mut by_system: Vec<Durations> = vec![Durations::default(); names];
+    let mut by_approver: Vec<Durations> = vec![Durations::default(); names];
+    let mut pairs: HashMap<(u32, u32), Durations> = HashMap::new();
+    // The history is every line's; when the report shows every project it is the
+    // same lines as the overall figures', so those groups serve both.
+    let whole = shown.iter().all(Option::is_some);
+    let mut history_system: Vec<Durations> = Vec::new();
+    let mut history_all = Durations::default();
+    if !whole {
+        history_system = vec![Durations::default(); names];
+    }
     let mut remaining: Vec<Vec<usize>> = vec![Vec::new(); projects.len()];
+    // The names the shown lines use as a system and as an approval owner: each gets
+    // its group in the overall figures, with samples or without.
+    let (mut systems_seen, mut approvers_seen) = (vec![false; names], vec![false; names]);
     for (i, l) in lines.lines.iter().enumerate() {
+        let secs = l.seconds();
+        if secs.iter().any(Option::is_some) {
+            pairs
+                .entry((l.system, l.approver))
+                .or_default()
+                .add_seconds(secs);
+            if !whole {
+                history_system[l.system as usize].add_seconds(secs);
+                history_all.add_seconds(secs);
+            }
+        }
         let Some(pi) = shown.get(l.project as usize).copied().flatten() else {
             continue;
         };
-        let secs = l.seconds();
         each[pi].add_seconds(secs);
         all.add_seconds(secs);
-        by_system
-            .entry(lines.name(l.system))
-            .or_default()
-            .add_seconds(secs);
-        by_approver
-            .entry(lines.name(l.approver))
-            .or_default()
-            .add_seconds(secs);
+        by_system[l.system as usize].add_seconds(secs);
+        by_approver[l.approver as usize].add_seconds(secs);
+        systems_seen[l.system as usize] = true;
+        approvers_seen[l.approver as usize] = true;
         if !matches!(l.state, State::Verified | State::Cancelled) {
             remaining[pi].push(i);
         }
     }
+    let pairs = pairs
+        .iter_mut()
+        .map(|(&(s, a), d)| ((lines.name(s), lines.name(a)), d));
+    let history = if whole {
+        let systems = by_system
+            .iter_mut()
+            .enumerate()
+            .map(|(s, d)| (lines.name(s as u32), d));
+        History::of_groups(pairs, systems, &mut all)
+    } else {
+        let systems = history_system
+            .iter_mut()
+            .enumerate()
+            .map(|(s, d)| (lines.name(s as u32), d));
+        History::of_groups(pairs, systems, &mut history_all)
+    };
+    let named = |seen: Vec<bool>, groups: Vec<Durations>| -> BTreeMap<&str, Durations> {
+        seen.into_iter()
+            .zip(groups)
+            .enumerate()
+            .filter(|(_, (seen, _))| *seen)
+            .map(|(n, (_, d))| (lines.name(n as u32), d))
+            .collect()
+    };
+    let by_system = named(systems_seen, by_system);
+    let by_approver = named(approvers_seen, by_approver);
     let mut outlooks = Vec::new();
     for (pi, (p, d)) in projects.iter().zip(each).enumerate() {
         let o = project_outlook(p, now, lines, &remaining[pi], &history);

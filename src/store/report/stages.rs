@@ -40,9 +40,10 @@ pub(crate) struct Lines {
 }
 
 impl Lines {
-    /// No lines yet, of the projects `keys` (numbered in that order).
-    pub fn of_projects(keys: Vec<String>) -> Lines {
+    /// No lines yet (room for `items`), of the projects `keys` (numbered in that order).
+    pub fn of_projects(keys: Vec<String>, items: usize) -> Lines {
         Lines {
+            lines: Vec::with_capacity(items),
             projects: keys,
             ..Default::default()
         }
@@ -86,13 +87,6 @@ impl Lines {
             manually_blocked,
             secs,
         });
-    }
-
-    /// The samples of the history: (system, approval owner, seconds of each stage).
-    pub fn samples(&self) -> impl Iterator<Item = (&str, &str, [Option<i64>; 4])> {
-        self.lines
-            .iter()
-            .map(|l| (self.name(l.system), self.name(l.approver), l.seconds()))
     }
 }
 

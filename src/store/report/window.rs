@@ -6,6 +6,7 @@
 use super::super::error::Result;
 use super::super::lean::parse_at;
 use super::super::measures::Window;
+use super::super::schema::DECIDED_KINDS;
 use super::{Life, Measures};
 use crate::domain::blockers;
 use crate::domain::tasks::delay_days;
@@ -179,23 +180,25 @@ pub(super) fn decisions_in(
         (
             0,
             "SELECT i.project, i.privileged, a.at FROM approvals a JOIN items i ON i.id = a.item_id \
-             WHERE a.capacity = 'security' AND (?1 IS NULL OR i.project = ?1)",
+             WHERE a.capacity = 'security' AND (?1 IS NULL OR i.project = ?1)"
+                .to_string(),
         ),
         (
             0,
-            "SELECT project, coalesce(json_extract(payload, '$.privileged'), 0), at FROM events \
-             WHERE kind IN ('deny', 'return') AND json_valid(payload) \
+            format!("SELECT project, coalesce(json_extract(payload, '$.privileged'), 0), at FROM events \
+             WHERE ({DECIDED_KINDS}) AND kind IN ('deny', 'return') AND json_valid(payload) \
              AND json_extract(payload, '$.capacity') = 'security' AND (?1 IS NULL OR project = ?1) \
-             AND seq NOT IN (SELECT json_extract(payload, '$.undoes') FROM events WHERE kind = 'undo' AND json_valid(payload))",
+             AND seq NOT IN ({})", super::UNDONE),
         ),
         (
             2,
             "SELECT project, 0, at FROM events WHERE kind = 'unsafe-attempt' AND project IS NOT NULL \
              AND json_valid(payload) AND json_extract(payload, '$.field') = 'channel' \
-             AND (?1 IS NULL OR project = ?1)",
+             AND (?1 IS NULL OR project = ?1)"
+                .to_string(),
         ),
     ] {
-        let mut stmt = conn.prepare_cached(sql)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query([key])?;
         while let Some(r) = rows.next()? {
             let p: Option<String> = r.get(0)?;
