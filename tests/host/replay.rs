@@ -722,11 +722,11 @@ fn the_migration_fills_each_items_life_from_the_log_as_the_writes_keep_it() {
     for i in 0..6 {
         assert!(kept.iter().any(|(_, l)| l[i].is_some()), "column {i}");
     }
-    // The file as the previous schema had it: no life columns, no trigger, the index
-    // of forward events.
+    // The file as the previous schema had it: no life columns, the index of forward
+    // events and not that of decisions.
     let c = Connection::open(&db.path).unwrap();
     c.execute_batch(
-        "DROP TRIGGER events_item_life;
+        "DROP INDEX events_decided;
          ALTER TABLE items DROP COLUMN submitted_at; ALTER TABLE items DROP COLUMN approved_at;
          ALTER TABLE items DROP COLUMN granted_at; ALTER TABLE items DROP COLUMN verified_at;
          ALTER TABLE items DROP COLUMN revoked_at; ALTER TABLE items DROP COLUMN cancelled_at;

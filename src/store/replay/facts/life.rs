@@ -2,23 +2,15 @@
 //! whatever baseline the rest of the replay starts from, the earliest time the item
 //! entered each state on its way to ready (`submit`, `approve`, `grant`, `verify`,
 //! `break-glass`, by the state their payload names) and its first `revoke` and
-//! `cancel`. The schema's trigger writes them as events are written; this derives them
+//! `cancel`. The store writes them with each event (`store::life`); this derives them
 //! again so a column changed behind accessdesk's back shows as a divergence.
 
 use super::{EventIn, Facts};
+use crate::store::life::{column_of, number_in};
 use serde::Deserialize;
 
-/// The life columns of `items`, in the order of [`Life::cells`].
-pub const COLUMNS: [&str; 6] = [
-    "submitted_at",
-    "approved_at",
-    "granted_at",
-    "verified_at",
-    "revoked_at",
-    "cancelled_at",
-];
-
-/// An item's life as the log has it: each time as the event stored it.
+/// An item's life as the log has it: each time as the event stored it, in the order of
+/// the last six columns of `compare::ITEMS`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Life(pub [Option<Box<str>>; 6]);
 
@@ -35,28 +27,11 @@ struct To<'a> {
     to: Option<&'a str>,
 }
 
-/// Which column an event sets, if any.
+/// Which column an event sets, if any (the rule of `store::life`).
 fn slot(e: &EventIn<'_>) -> Option<usize> {
-    match e.kind {
-        "revoke" => Some(4),
-        "cancel" => Some(5),
-        "submit" | "approve" | "grant" | "verify" | "break-glass" => {
-            let to = serde_json::from_str::<To<'_>>(e.payload).ok()?.to?;
-            ["requested", "approved", "granted", "verified"]
-                .iter()
-                .position(|s| *s == to)
-        }
-        _ => None,
-    }
-}
-
-/// Whether `item` is `project-N` written as the store writes it (the item the
-/// schema's trigger finds).
-fn names_item_of(item: &str, project: &str) -> bool {
-    let Some(n) = item.strip_prefix(project).and_then(|n| n.strip_prefix('-')) else {
-        return false;
-    };
-    n.parse::<i64>().is_ok_and(|v| v.to_string() == n)
+    column_of(e.kind, || {
+        serde_json::from_str::<To<'_>>(e.payload).ok()?.to
+    })
 }
 
 impl Facts {
@@ -67,7 +42,7 @@ impl Facts {
             return;
         };
         let Some(i) = slot(e) else { return };
-        if !names_item_of(item, project) {
+        if number_in(item, project).is_none() {
             return;
         }
         let Some(it) = self.items.get_mut(item) else {
