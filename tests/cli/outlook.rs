@@ -341,6 +341,9 @@ fn over_a_period_the_stages_that_ended_in_it_make_the_durations_and_the_forecast
     let out = common::ok(&path, &["report", "--json", "--since", "2026-02-05"]);
     let cli: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(cli["overall"]["stage_durations"], from_5th);
+    let text = common::ok(&path, &["report", "--since", "2026-02-05"]);
+    assert!(text.contains("4h/6h (5)"), "{text}");
+    assert!(text.contains("the stages that ended in it"), "{text}");
 }
 
 #[test]
