@@ -11,7 +11,7 @@
 use super::error::Result;
 use rusqlite::{Connection, params};
 
-/// The life columns of `items`, in order (the last six of `replay::compare::ITEMS`).
+/// The life columns of `items`, in order.
 pub(crate) const COLUMNS: [&str; 6] = [
     "submitted_at",
     "approved_at",

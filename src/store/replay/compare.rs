@@ -186,7 +186,7 @@ pub fn project(p: &ProjectFacts) -> [Want<'_>; 10] {
 
 /// The columns of `items` the replay sets: all but the row id, the key (project and
 /// number) and `blocked_since`, which is derived from the others and the clock.
-pub const ITEMS: [&str; 46] = [
+pub const ITEMS: [&str; 40] = [
     "system",
     "purpose",
     "role",
@@ -227,23 +227,11 @@ pub const ITEMS: [&str; 46] = [
     "delegates",
     "above_standard",
     "justification",
-    "submitted_at",
-    "approved_at",
-    "granted_at",
-    "verified_at",
-    "revoked_at",
-    "cancelled_at",
 ];
 
-pub fn item(it: &ItemFacts) -> [Want<'_>; 46] {
+pub fn item(it: &ItemFacts) -> [Want<'_>; 40] {
     let f = &it.fields;
     let ex = f.exception.as_ref();
-    let life = |i: usize| {
-        it.life
-            .as_ref()
-            .and_then(|l| l.cells()[i].as_deref())
-            .map(Cow::Borrowed)
-    };
     [
         text(&f.system),
         text(&f.purpose),
@@ -287,13 +275,17 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 46] {
         ))),
         flag(f.above_standard),
         f.justification.as_deref().map(Cow::Borrowed),
-        life(0),
-        life(1),
-        life(2),
-        life(3),
-        life(4),
-        life(5),
     ]
+}
+
+/// The item's life columns (`store::life::COLUMNS`) as the whole log has them.
+pub fn life(it: &ItemFacts) -> [Want<'_>; 6] {
+    std::array::from_fn(|i| {
+        it.life
+            .as_ref()
+            .and_then(|l| l.cells()[i].as_deref())
+            .map(Cow::Borrowed)
+    })
 }
 
 /// The columns of `approvals` the replay sets, besides the item; an approval is named

@@ -10,7 +10,7 @@ use crate::store::life::{column_of, number_in};
 use serde::Deserialize;
 
 /// An item's life as the log has it: each time as the event stored it, in the order of
-/// the last six columns of `compare::ITEMS`.
+/// `store::life::COLUMNS`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Life(pub [Option<Box<str>>; 6]);
 
