@@ -118,6 +118,15 @@ fn the_measures_read_their_events_from_the_partial_index() {
 }
 
 #[test]
+fn the_reports_few_events_are_read_through_their_indexes() {
+    let (_dir, conn) = file();
+    let p = plan(&conn, super::report::UNDONE);
+    assert!(p.contains("INDEX events_decided"), "{p}");
+    let p = plan(&conn, &super::report::unsafe_attempts_sql());
+    assert!(p.contains("INDEX events_kind"), "{p}");
+}
+
+#[test]
 fn the_stage_timelines_are_read_from_the_items_rows() {
     let (_dir, conn) = file();
     // No event is read: the rows keep when each item entered each state (schema 16).
