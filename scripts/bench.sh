@@ -31,7 +31,9 @@
 #              project, default 10000, at most N), ONLY=review (measure reviews only),
 #              ONLY=templates (measure templates only), ONLY=scale (the measures
 #              that grow with N: no templates, reviews, radar, idle CPU or audit verify),
-#              ONLY=config (the personal configuration: reading it, the TUI with saved views).
+#              ONLY=config (the personal configuration: reading it, the TUI with saved views),
+#              ONLY=report (what the kept counters change: report --json, audit verify and
+#              import, no TUI).
 #
 # Data sets are generated once with `accessdesk demo --scale N` and cached under
 # $CARGO_TARGET_DIR/bench-data/scale-N-seedS.db; every measurement works on a copy.
@@ -220,7 +222,7 @@ bench_templates() {
         "$(printf '%s\n' "${checks[@]}" | median)"
     echo
 }
-[ "${ONLY:-}" != scale ] && [ "${ONLY:-}" != config ] && bench_templates
+[ "${ONLY:-}" != scale ] && [ "${ONLY:-}" != config ] && [ "${ONLY:-}" != report ] && bench_templates
 [ "${ONLY:-}" = templates ] && exit 0
 
 # The tracker's first row once loaded: the first item in id order of a listed project.
@@ -390,13 +392,14 @@ for n in "${SIZES[@]}"; do
 
     # Starting an access review over the live access of one project, and certifying
     # its standard access at once (each run on a fresh copy).
-    [ "$ONLY" != scale ] && bench_review "$n"
+    [ "$ONLY" != scale ] && [ "$ONLY" != report ] && bench_review "$n"
     [ "$ONLY" = review ] && continue
 
     db=$(dataset "$n")
 
     # Time to the first frame (header with readiness %), to the tracker's first row
     # (the first screenful is read with the header) and to the full tracker.
+    if [ "$ONLY" != report ]; then
     first=$(first_id "$db")
     firsts=() rows=() fulls=()
     for run in $(seq "$RUNS"); do
@@ -429,6 +432,7 @@ for n in "${SIZES[@]}"; do
     R[$n,tui_rss]=$(max_rss_mb "$WORK/tui-time.txt")
 
     [ "$ONLY" != scale ] && bench_idle "$n" "$db"
+    fi
 
     # report --json over everything.
     reps=()

@@ -451,6 +451,9 @@ mod tests {
         assert!(states.len() >= 6, "{states:?}");
         let events = store.verify_chain().unwrap().events as usize;
         assert!(events > 4 * 250, "about six events per item, got {events}");
+        // The items' life columns, kept as the events were written, match the replay.
+        let replay = store.replay_check().unwrap();
+        assert!(replay.ok(), "{:?}", replay.problems());
     }
 
     #[test]

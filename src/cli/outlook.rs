@@ -77,6 +77,11 @@ pub(super) fn print(r: &Report) -> CmdResult {
     say!(
         "Each stage: median/p90 (items that passed it); measured from the first time an item entered one state to the first time it entered the next."
     )?;
+    if !r.window.is_all() {
+        say!(
+            "Over the period: the stages that ended in it (each project's calendar); the forecast draws on those alone."
+        )?;
+    }
     Ok(())
 }
 

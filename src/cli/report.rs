@@ -39,6 +39,8 @@ pub fn report(path: &Path, a: ReportArgs, json: bool) -> CmdResult {
         )));
     }
     let store = open_store(path)?;
+    // One pass over the items: pages read once need no room kept for them.
+    store.set_cache(crate::store::CachePolicy::AtMost { kib: 4096 })?;
     let w = Window {
         since: a.since,
         until: a.until,

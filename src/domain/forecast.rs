@@ -119,6 +119,36 @@ impl Timeline {
         let d = to? - from?;
         Some((d.num_seconds().max(0) as f64) / 3600.0)
     }
+
+    /// When `stage` ended (the item entered the state that closes it), if it did.
+    pub fn ended(&self, stage: Stage) -> Option<DateTime<Utc>> {
+        match stage {
+            Stage::Submit => self.submitted,
+            Stage::Approve => self.approved,
+            Stage::Grant => self.granted,
+            Stage::Verify => self.verified,
+        }
+    }
+
+    /// The seconds each stage took (by [`Stage::index`]), counting only the stages
+    /// whose end `counts` (a period takes the samples that ended in it).
+    pub fn seconds_ending(&self, counts: impl Fn(DateTime<Utc>) -> bool) -> [Option<i64>; 4] {
+        Stage::ALL.map(|s| {
+            let end = self.ended(s)?;
+            let start = match s {
+                Stage::Submit => self.added,
+                Stage::Approve => self.submitted,
+                Stage::Grant => self.approved,
+                Stage::Verify => self.granted,
+            }?;
+            counts(end).then(|| (end - start).num_seconds().max(0))
+        })
+    }
+}
+
+/// Hours from whole seconds, as [`Timeline::hours`] gives them.
+pub fn hours_of(seconds: i64) -> f64 {
+    (seconds.max(0) as f64) / 3600.0
 }
 
 /// The median of sorted values (the mean of the two middle ones for an even count).
@@ -185,6 +215,15 @@ impl Durations {
         }
     }
 
+    /// Adds a sample's stage durations in seconds ([`Timeline::seconds_ending`]).
+    pub fn add_seconds(&mut self, secs: [Option<i64>; 4]) {
+        for (v, s) in self.0.iter_mut().zip(secs) {
+            if let Some(s) = s {
+                v.push(hours_of(s));
+            }
+        }
+    }
+
     pub fn spreads(mut self) -> [Spread; 4] {
         Stage::ALL.map(|s| Spread::of(&mut self.0[s.index()]))
     }
@@ -194,7 +233,8 @@ impl Durations {
 /// over all history, each per stage, only where there are enough samples.
 #[derive(Debug, Default)]
 pub struct History {
-    pair: HashMap<(String, String), [Option<f64>; 4]>,
+    /// By approval owner, then system (looked up without building a key).
+    pair: HashMap<String, HashMap<String, [Option<f64>; 4]>>,
     system: HashMap<String, [Option<f64>; 4]>,
     all: [Option<f64>; 4],
 }
@@ -207,7 +247,7 @@ pub struct Sample<'a> {
     pub timeline: &'a Timeline,
 }
 
-fn medians(mut d: Durations) -> [Option<f64>; 4] {
+fn medians(d: &mut Durations) -> [Option<f64>; 4] {
     Stage::ALL.map(|s| {
         let v = &mut d.0[s.index()];
         if v.len() < MIN_SAMPLES {
@@ -220,22 +260,52 @@ fn medians(mut d: Durations) -> [Option<f64>; 4] {
 
 impl History {
     pub fn of<'a>(samples: impl IntoIterator<Item = Sample<'a>>) -> History {
+        History::of_seconds(
+            samples
+                .into_iter()
+                .map(|s| (s.system, s.approver, s.timeline.seconds_ending(|_| true))),
+        )
+    }
+
+    /// The history of samples given as (system, approval owner, the seconds of each
+    /// stage they count for: [`Timeline::seconds_ending`]).
+    pub fn of_seconds<'a>(
+        samples: impl IntoIterator<Item = (&'a str, &'a str, [Option<i64>; 4])>,
+    ) -> History {
         let mut pair: HashMap<(&str, &str), Durations> = HashMap::new();
         let mut system: HashMap<&str, Durations> = HashMap::new();
         let mut all = Durations::default();
-        for s in samples {
-            pair.entry((s.approver, s.system))
-                .or_default()
-                .add(s.timeline);
-            system.entry(s.system).or_default().add(s.timeline);
-            all.add(s.timeline);
+        for (s, a, secs) in samples {
+            pair.entry((a, s)).or_default().add_seconds(secs);
+            system.entry(s).or_default().add_seconds(secs);
+            all.add_seconds(secs);
+        }
+        History::of_groups(
+            pair.iter_mut().map(|(&(a, s), d)| ((s, a), d)),
+            system.iter_mut().map(|(&s, d)| (s, d)),
+            &mut all,
+        )
+    }
+
+    /// The history of samples already grouped by (system, approval owner), by system
+    /// and all together (their durations are sorted here, in place).
+    pub fn of_groups<'a>(
+        pairs: impl IntoIterator<Item = ((&'a str, &'a str), &'a mut Durations)>,
+        systems: impl IntoIterator<Item = (&'a str, &'a mut Durations)>,
+        all: &mut Durations,
+    ) -> History {
+        let mut pair: HashMap<String, HashMap<String, [Option<f64>; 4]>> = HashMap::new();
+        for ((s, a), d) in pairs {
+            let m = medians(d);
+            if m.iter().any(Option::is_some) {
+                pair.entry(a.to_string())
+                    .or_default()
+                    .insert(s.to_string(), m);
+            }
         }
         History {
-            pair: pair
-                .into_iter()
-                .map(|((a, s), d)| ((a.to_string(), s.to_string()), medians(d)))
-                .collect(),
-            system: system
+            pair,
+            system: systems
                 .into_iter()
                 .map(|(s, d)| (s.to_string(), medians(d)))
                 .collect(),
@@ -248,7 +318,8 @@ impl History {
     pub fn median(&self, stage: Stage, system: &str, approver: &str) -> Option<f64> {
         let i = stage.index();
         self.pair
-            .get(&(approver.to_string(), system.to_string()))
+            .get(approver)
+            .and_then(|m| m.get(system))
             .and_then(|m| m[i])
             .or_else(|| self.system.get(system).and_then(|m| m[i]))
             .or(self.all[i])

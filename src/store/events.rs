@@ -165,7 +165,7 @@ pub(crate) fn append(
     payload: &Value,
 ) -> Result<i64> {
     let mut head = Head::read(tx)?;
-    let payload = PayloadText::new(payload.to_string());
+    let text = PayloadText::new(payload.to_string());
     let at = ts(ctx.now);
     let event = NewEvent {
         at: &at,
@@ -174,10 +174,11 @@ pub(crate) fn append(
         project,
         item,
         kind,
-        payload: &payload,
+        payload: &text,
     };
     let link = head.link(&event);
     insert(&mut *tx.prepare_cached(INSERT_EVENT)?, &event, &link)?;
+    super::life::keep(tx, (project, item), kind, payload, &at)?;
     Ok(link.seq)
 }
 

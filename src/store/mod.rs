@@ -31,6 +31,7 @@ mod intake;
 mod items;
 mod keyed;
 mod lean;
+mod life;
 mod lifecycle;
 mod listing;
 mod measures;

@@ -118,13 +118,20 @@ fn the_measures_read_their_events_from_the_partial_index() {
 }
 
 #[test]
-fn the_stage_timelines_read_the_forward_events_from_their_index() {
+fn the_reports_few_events_are_read_through_their_indexes() {
     let (_dir, conn) = file();
-    let p = plan(&conn, &super::report::stages::forward_sql());
-    assert!(p.contains("INDEX events_forward"), "{p}");
-    // And the index holds what the log says.
+    let p = plan(&conn, super::report::UNDONE);
+    assert!(p.contains("INDEX events_decided"), "{p}");
+    let p = plan(&conn, &super::report::unsafe_attempts_sql());
+    assert!(p.contains("INDEX events_kind"), "{p}");
+}
+
+#[test]
+fn the_stage_timelines_are_read_from_the_items_rows() {
+    let (_dir, conn) = file();
+    // No event is read: the rows keep when each item entered each state (schema 16).
     let lines = super::report::stages::read(&conn, None).unwrap();
-    assert!(lines.lines.iter().any(|l| l.timeline.verified.is_some()));
+    assert!(lines.lines.iter().any(|l| l.seconds()[3].is_some()));
 }
 
 #[test]

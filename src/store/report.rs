@@ -7,11 +7,10 @@ use super::error::Result;
 use super::handle::Store;
 use super::lean::{LEAN_SQL, Lean, parse_at, with_text};
 pub use super::measures::{Deprovisioning, Window, end_of_access};
-use super::schema::MEASURED_KINDS;
+use super::schema::{DECIDED_KINDS, MEASURED_KINDS};
 use crate::domain::blockers::{self, Readiness};
 use crate::domain::{Person, Project, State};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rusqlite::types::ValueRef;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -123,7 +122,8 @@ use combine::combine;
 use figures::{bucket, median, number_in, p90, round2, round4};
 use window::{Period, Span, Spans, day_start};
 
-/// Counts for one project, from its events and (when each item was added) its items.
+/// Counts for one project of what is not kept on its items: security decisions and
+/// unsafe credential attempts.
 #[derive(Default)]
 struct Counters {
     privileged_reviews: usize,
@@ -131,14 +131,10 @@ struct Counters {
     unsafe_attempts: usize,
     /// Unsafe attempts recorded from outside (the rest were typed and refused).
     unsafe_reported: usize,
-    /// Per item (by its number in the project): when it was added (from its row),
-    /// first verified, revoked, cancelled (from its events).
-    life: HashMap<i64, Life>,
-    /// The same for events naming an item in any other way (none are written so, but
-    /// a log is read as it is).
-    odd: HashMap<String, Life>,
 }
 
+/// When an item was added, first verified, first revoked and first cancelled: kept on
+/// its row (schema 16), so readiness at any instant needs no replay of the log.
 #[derive(Default, Clone, Copy)]
 struct Life {
     added: Option<DateTime<Utc>>,
@@ -147,50 +143,62 @@ struct Life {
     cancelled: Option<DateTime<Utc>>,
 }
 
-impl Counters {
-    fn verified_at(&self, key: &str, item: &str) -> Option<DateTime<Utc>> {
-        match number_in(key, item) {
-            Some(n) => self.life.get(&n),
-            None => self.odd.get(item),
+impl Life {
+    fn of(lean: &Lean) -> Life {
+        Life {
+            added: lean.timeline.added,
+            verified: lean.timeline.verified,
+            revoked: lean.revoked,
+            cancelled: lean.cancelled,
         }
-        .and_then(|l| l.verified)
     }
 
-    fn verified_at_number(&self, n: i64) -> bool {
-        self.life.get(&n).is_some_and(|l| l.verified.is_some())
-    }
-
-    /// Readiness at an instant. `verified` is left only by `revoke` and `cancelled` is
-    /// final, so when the item was added and three kinds of event decide it — no
-    /// replay of every transition.
-    fn readiness_at(&self, t: DateTime<Utc>) -> Readiness {
+    /// Counts the item into readiness at instant `t`. `verified` is left only by
+    /// `revoke` and `cancelled` is final, so these four times decide it.
+    fn count_at(&self, t: DateTime<Utc>, r: &mut Readiness) {
         let before = |x: Option<DateTime<Utc>>| x.is_some_and(|x| x < t);
-        let mut r = Readiness::default();
-        for l in self.life.values().chain(self.odd.values()) {
-            if before(l.added) && !before(l.cancelled) {
-                r.required += 1;
-                if before(l.verified) && !before(l.revoked) {
-                    r.ready += 1;
-                }
+        if before(self.added) && !before(self.cancelled) {
+            r.required += 1;
+            if before(self.verified) && !before(self.revoked) {
+                r.ready += 1;
             }
         }
-        r.finish()
+    }
+}
+
+/// What the report knows of an item some task needs: whether it is unready or unsafe
+/// now, and when it was first verified.
+#[derive(Clone, Copy)]
+struct Need {
+    unready: bool,
+    verified: Option<DateTime<Utc>>,
+}
+
+impl Default for Need {
+    /// An item that is not there counts as unready and never verified.
+    fn default() -> Need {
+        Need {
+            unready: true,
+            verified: None,
+        }
     }
 }
 
 impl Store {
     /// Computes the report at the store's `now`, for one project or all.
     ///
-    /// Items are streamed once, reading only what the measures and the blocker rules
-    /// need (see [`Lean`]); nothing is kept per item but a few numbers, so the report
-    /// of a hundred thousand items costs one pass and little memory.
+    /// Items are streamed once, reading only what the measures, the blocker rules, the
+    /// stage durations and the forecast need (see [`Lean`]); what each item's life
+    /// holds is kept on its row as events are written, so no event is read per item,
+    /// and nothing is kept per item but a few numbers.
     pub fn report(&self, project: Option<&str>) -> Result<Report> {
         self.report_in(project, Window::default())
     }
 
     /// The report over the period `w` (see [`Window`]): counts of what happened in it,
     /// ready-before-start of the projects whose start falls in it; open blockers are
-    /// those of now whose spell began in it.
+    /// those of now whose spell began in it; stage durations and the forecast from the
+    /// stages that ended in it.
     pub fn report_in(&self, project: Option<&str>, w: Window) -> Result<Report> {
         let now = self.now();
         let settings = self.settings();
@@ -198,14 +206,8 @@ impl Store {
             Some(k) => vec![self.project(k)?],
             None => self.projects()?,
         };
-        let spans: Spans = projects
-            .iter()
-            .map(|p| (p.key.clone(), Span::of(p, w)))
-            .collect();
-        let mut counters = self.counters(project, (!w.is_all()).then_some(&spans))?;
-        for p in &projects {
-            counters.entry(p.key.clone()).or_default();
-        }
+        let spans: Vec<Span> = projects.iter().map(|p| Span::of(p, w)).collect();
+        let mut counters = self.counters(project, &projects, &spans, w)?;
         let tasks = self.tasks(project)?;
         let at = Moment {
             now,
@@ -221,9 +223,9 @@ impl Store {
             .enumerate()
             .map(|(i, p)| (p.key.as_str(), i))
             .collect();
-        // Items some task needs: whether each is unready or unsafe, filled in below.
-        // The tasks of each project, so that no project reads every task of the others.
-        let mut needed: Vec<HashMap<i64, bool>> = vec![HashMap::new(); projects.len()];
+        // Items some task needs, filled in below; the tasks of each project, so that no
+        // project reads every task of the others.
+        let mut needed: Vec<HashMap<i64, Need>> = vec![HashMap::new(); projects.len()];
         let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
         for t in tasks {
             let Some(&pi) = index.get(t.project.as_str()) else {
@@ -231,14 +233,36 @@ impl Store {
             };
             for id in &t.needs {
                 if let Some(n) = number_in(&t.project, id) {
-                    needed[pi].insert(n, true);
+                    needed[pi].insert(n, Need::default());
                 }
             }
             tasks_of[pi].push(t);
         }
+        // The instant each project's readiness before start is read at: its start (kept
+        // frozen when moved after it was reached), once come and within the period.
+        let frozen = super::lifecycle::frozen_starts(&self.conn)?;
+        let start_at: Vec<Option<DateTime<Utc>>> = projects
+            .iter()
+            .map(|p| {
+                let start = frozen.get(&p.key).copied().unwrap_or(p.start);
+                (blockers::today(p, now) >= start && w.holds(start)).then(|| day_start(p, start))
+            })
+            .collect();
+        // The stage durations and the forecast's history, gathered as the items go by
+        // when every item does (a report of one project reads every item's line apart).
+        let mut lines = match project {
+            // Room for every item at once (growing by doubling copies them over and over).
+            None => {
+                let rows: i64 = self
+                    .conn
+                    .query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
+                let keys = projects.iter().map(|p| p.key.clone()).collect();
+                Some(stages::Lines::of_projects(keys, rows.max(0) as usize))
+            }
+            Some(_) => None,
+        };
         let mut acc: Vec<Acc> = projects.iter().map(|_| Acc::default()).collect();
         let in_force = super::decisions::requested_approvals(&self.conn, project)?;
-        let empty = Counters::default();
         let mut lean = Lean::new();
         let mut stmt = self.conn.prepare_cached(LEAN_SQL)?;
         let mut rows = stmt.query([project.map(str::to_ascii_uppercase)])?;
@@ -254,33 +278,34 @@ impl Store {
             {
                 lean.item.approvals.extend(given.iter().cloned());
             }
-            // When the item was added is on its row (the index of the measured events
-            // leaves the `item-add` events out, see schema 5).
-            let Some(c) = counters.get_mut(&p.key) else {
-                continue;
-            };
-            c.life.entry(lean.item.number).or_default().added = Some(lean.item.created_at);
-            let span = spans.get(&p.key).copied().unwrap_or(Span::of(p, w));
-            acc[pi].add(&lean, p, c, &at, &mut needed[pi], (w, span));
+            let span = spans[pi];
+            if let Some(lines) = lines.as_mut() {
+                let system = with_text(r, 3, |s| lines.intern(s.unwrap_or_default()));
+                let approver = lines.intern(&lean.item.fields.approver);
+                lines.push(
+                    pi as u32,
+                    (system, approver),
+                    lean.item.state,
+                    lean.item.manual_block.is_some(),
+                    &lean.timeline,
+                    |end| w.is_all() || span.holds(end),
+                );
+            }
+            let item = (&lean, Life::of(&lean));
+            acc[pi].add(item, p, &at, &mut needed[pi], (w, span, start_at[pi]));
         }
-        let frozen = super::lifecycle::frozen_starts(&self.conn)?;
         let mut all_ages = Vec::new();
         let mut per = Vec::new();
         for (pi, p) in projects.iter().enumerate() {
-            let c = counters.get(&p.key).unwrap_or(&empty);
-            // A start moved after it was reached keeps readiness frozen at that start.
-            let mut frozen_at = p.clone();
-            frozen_at.start = frozen.get(&p.key).copied().unwrap_or(p.start);
-            let at_start = (blockers::today(p, now) >= frozen_at.start && w.holds(frozen_at.start))
-                .then(|| c.readiness_at(day_start(&frozen_at, frozen_at.start)));
+            let c = counters.remove(&p.key).unwrap_or_default();
             let a = std::mem::take(&mut acc[pi]);
             let (m, ages) = a.finish(
                 p,
-                c,
+                &c,
                 &tasks_of[pi],
                 &needed[pi],
                 now,
-                (at_start, settings.readiness_target(), w),
+                (start_at[pi].is_some(), settings.readiness_target(), w),
             );
             all_ages.extend(ages);
             per.push(m);
@@ -304,7 +329,19 @@ impl Store {
             m.review_campaigns = reviews.remove(key).unwrap_or_default();
         }
         overall.review_campaigns = reviews.remove("").unwrap_or_default();
-        forecast::fill(&self.conn, now, &projects, &mut per, &mut overall)?;
+        let lines = match lines {
+            Some(lines) => lines,
+            None if w.is_all() => stages::read(&self.conn, None)?,
+            None => {
+                let every: Spans = self
+                    .projects()?
+                    .iter()
+                    .map(|p| (p.key.clone(), Span::of(p, w)))
+                    .collect();
+                stages::read(&self.conn, Some(&every))?
+            }
+        };
+        forecast::fill(&lines, now, &projects, &mut per, &mut overall);
         spells::fill(&self.conn, now, &projects, w, &mut per, &mut overall)?;
         Ok(Report {
             generated_at: now,
@@ -314,81 +351,40 @@ impl Store {
         })
     }
 
-    /// One pass over the events that the measures need, by kind (indexed), and the
-    /// security decisions. Only deny/return payloads are read as JSON: they are few.
-    ///
-    /// Over a period (`spans`), decisions and attempts count only when made in it; the
-    /// life of each item is read whole, as the period's figures compare with it.
+    /// Security decisions and unsafe credential attempts, per project (over a period,
+    /// those made in it). Only deny/return payloads are read as JSON: they are few.
     fn counters(
         &self,
         project: Option<&str>,
-        spans: Option<&Spans>,
+        projects: &[Project],
+        spans: &[Span],
+        w: Window,
     ) -> Result<HashMap<String, Counters>> {
         let key = project.map(str::to_ascii_uppercase);
         let mut out: HashMap<String, Counters> = HashMap::new();
-        let mut stmt = self.conn.prepare_cached(&counters_sql())?;
+        let span_of: HashMap<&str, Span> = projects
+            .iter()
+            .zip(spans)
+            .map(|(p, s)| (p.key.as_str(), *s))
+            .collect();
+        let mut stmt = self.conn.prepare_cached(&unsafe_attempts_sql())?;
         let mut rows = stmt.query([&key])?;
         while let Some(r) = rows.next()? {
-            // Text columns are read borrowed; anything else takes the checked (and
-            // allocating) path, which fails on a tampered value exactly as before.
-            let owned;
-            let p = match r.get_ref(0)? {
-                ValueRef::Null => continue,
-                ValueRef::Text(t) if std::str::from_utf8(t).is_ok() => {
-                    std::str::from_utf8(t).unwrap_or_default()
-                }
-                _ => match r.get::<_, Option<String>>(0)? {
-                    Some(p) => {
-                        owned = p;
-                        owned.as_str()
-                    }
-                    None => continue,
-                },
-            };
-            if !out.contains_key(p) {
-                out.insert(p.to_string(), Counters::default());
-            }
-            let Some(c) = out.get_mut(p) else { continue };
-            let kind = r.get_ref(2)?.as_str().unwrap_or_default();
-            if kind == "unsafe-attempt" {
-                let at = || r.get_ref(3).ok()?.as_str().ok().and_then(parse_at);
-                let span = spans.map(|s| s.get(p).copied());
-                c.unsafe_attempts += usize::from(match span {
-                    None => true,
-                    Some(span) => span.zip(at()).is_some_and(|(s, t)| s.holds(t)),
-                });
-                continue;
-            }
-            let item_owned;
-            let item = match r.get_ref(1)? {
-                ValueRef::Null => None,
-                ValueRef::Text(t) if std::str::from_utf8(t).is_ok() => {
-                    Some(std::str::from_utf8(t).unwrap_or_default())
-                }
-                _ => {
-                    item_owned = r.get::<_, Option<String>>(1)?;
-                    item_owned.as_deref()
-                }
-            };
-            let (Some(item), Some(at)) = (item, r.get_ref(3)?.as_str().ok().and_then(parse_at))
-            else {
+            let Some(p) = r.get::<_, Option<String>>(0)? else {
                 continue;
             };
-            let l = match number_in(p, item) {
-                Some(n) => c.life.entry(n).or_default(),
-                None => c.odd.entry(item.to_string()).or_default(),
-            };
-            let slot = match kind {
-                "verify" => &mut l.verified,
-                "revoke" => &mut l.revoked,
-                _ => &mut l.cancelled,
-            };
-            // The first time counts: a task could start on the first verification.
-            slot.get_or_insert(at);
+            let counts = w.is_all()
+                || r.get::<_, Option<String>>(1)?
+                    .as_deref()
+                    .and_then(parse_at)
+                    .zip(span_of.get(p.as_str()))
+                    .is_some_and(|(t, s)| s.holds(t));
+            out.entry(p).or_default().unsafe_attempts += usize::from(counts);
         }
-        if let Some(spans) = spans {
+        if !w.is_all() {
+            let spans: Spans = span_of.iter().map(|(k, s)| (k.to_string(), *s)).collect();
             for (p, (reviews, privileged, reported)) in
-                window::decisions_in(&self.conn, key.as_deref(), spans)?
+                window::decisions_in(&self.conn, key.as_deref(), &spans)?
             {
                 let c = out.entry(p).or_default();
                 (c.security_reviews, c.privileged_reviews, c.unsafe_reported) =
@@ -400,12 +396,13 @@ impl Store {
         // returns decided as security. Each query yields (project, reviews, privileged).
         for sql in [
             "SELECT i.project, count(*), sum(i.privileged) FROM approvals a JOIN items i ON i.id = a.item_id \
-             WHERE a.capacity = 'security' AND (?1 IS NULL OR i.project = ?1) GROUP BY i.project",
-            "SELECT project, count(*), sum(coalesce(json_extract(payload, '$.privileged'), 0)) FROM events \
-             WHERE kind IN ('deny', 'return') AND json_valid(payload) AND json_extract(payload, '$.capacity') = 'security' \
-             AND (?1 IS NULL OR project = ?1) AND seq NOT IN (SELECT json_extract(payload, '$.undoes') FROM events WHERE kind = 'undo' AND json_valid(payload)) GROUP BY project",
+             WHERE a.capacity = 'security' AND (?1 IS NULL OR i.project = ?1) GROUP BY i.project"
+                .to_string(),
+            format!("SELECT project, count(*), sum(coalesce(json_extract(payload, '$.privileged'), 0)) FROM events \
+             WHERE ({DECIDED_KINDS}) AND kind IN ('deny', 'return') AND json_valid(payload) AND json_extract(payload, '$.capacity') = 'security' \
+             AND (?1 IS NULL OR project = ?1) AND seq NOT IN ({UNDONE}) GROUP BY project"),
         ] {
-            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut stmt = self.conn.prepare_cached(&sql)?;
             let mut rows = stmt.query([&key])?;
             while let Some(r) = rows.next()? {
                 let c = out.entry(r.get(0)?).or_default();
@@ -428,11 +425,23 @@ impl Store {
 }
 
 /// The events the measures count, of one project (`?1`) or of all (`?1` null), read
-/// from the partial index `events_kind`.
+/// from the partial index `events_kind` (the readiness trend reads them).
 pub(super) fn counters_sql() -> String {
     format!(
         "SELECT project, item, kind, at FROM events \
          WHERE ({MEASURED_KINDS}) AND (?1 IS NULL OR project = ?1)"
+    )
+}
+
+/// The seqs of the events undone, from the index `events_decided`.
+pub(super) const UNDONE: &str = "SELECT json_extract(payload, '$.undoes') FROM events \
+     WHERE (kind = 'deny' OR kind = 'return' OR kind = 'undo') AND kind = 'undo' AND json_valid(payload)";
+
+/// The unsafe credential attempts of one project (`?1`) or of all, from the same index.
+pub(super) fn unsafe_attempts_sql() -> String {
+    format!(
+        "SELECT project, at FROM events \
+         WHERE ({MEASURED_KINDS}) AND kind = 'unsafe-attempt' AND (?1 IS NULL OR project = ?1)"
     )
 }
 
@@ -449,6 +458,8 @@ struct Moment {
 struct Acc {
     m: Measures,
     readiness: Readiness,
+    /// Readiness at the instant of the planned start (when it is read).
+    at_start: Readiness,
     deprovisioning: Deprovisioning,
     ages: Vec<f64>,
     completed: usize,
@@ -458,18 +469,20 @@ struct Acc {
 impl Acc {
     fn add(
         &mut self,
-        lean: &Lean,
+        (lean, life): (&Lean, Life),
         p: &Project,
-        c: &Counters,
         at: &Moment,
-        needed: &mut HashMap<i64, bool>,
-        (w, span): (Window, Span),
+        needed: &mut HashMap<i64, Need>,
+        (w, span, start_at): (Window, Span, Option<DateTime<Utc>>),
     ) {
         let (now, settings) = (at.now, at.settings);
         let it = &lean.item;
         let m = &mut self.m;
         m.items += 1;
         self.readiness.add(it.state);
+        if let Some(t) = start_at {
+            life.count_at(t, &mut self.at_start);
+        }
         // Assessed as the item list assesses it, so the report counts the blockers
         // the tracker shows, an approval owner who may not decide included.
         let a = blockers::assess(it, p, now, settings, &at.people);
@@ -510,15 +523,14 @@ impl Acc {
         }
         let today = blockers::today(p, now);
         self.deprovisioning.add(it, p.closed_at.is_some(), today);
-        if it.is_required() && c.verified_at_number(it.number) {
+        if it.is_required() && life.verified.is_some() {
             self.completed += 1;
         }
-        // The all-history figures need no item's life here (nor a second date).
-        let life = (!w.is_all()).then(|| c.life.get(&it.number)).flatten();
-        self.period.add(it, life, p, w, span, today);
-        if let Some(unready) = needed.get_mut(&it.number) {
-            *unready =
+        self.period.add(it, &life, p, w, span, today);
+        if let Some(need) = needed.get_mut(&it.number) {
+            need.unready =
                 !it.is_ready() || !crate::domain::rules::policy_problems(&it.fields).is_empty();
+            need.verified = life.verified;
         }
     }
 
@@ -527,11 +539,12 @@ impl Acc {
         p: &Project,
         c: &Counters,
         tasks: &[crate::domain::Task],
-        unready: &HashMap<i64, bool>,
+        needed: &HashMap<i64, Need>,
         now: DateTime<Utc>,
-        (at_start, at_target, w): (Option<Readiness>, f64, Window),
+        (started, at_target, w): (bool, f64, Window),
     ) -> (Measures, Vec<f64>) {
         let readiness = self.readiness.finish();
+        let at_start = started.then(|| self.at_start.finish());
         let today = blockers::today(p, now);
         let ages = self.ages;
         let mut m = Measures {
@@ -562,19 +575,21 @@ impl Acc {
         let d = self.deprovisioning;
         (m.deprovisioning_due, m.deprovisioning_done) = (d.due, d.done);
         m.deprovisioning_completion = d.completion();
+        let need = |id: &str| {
+            number_in(&p.key, id)
+                .and_then(|n| needed.get(&n))
+                .copied()
+                .unwrap_or_default()
+        };
         for t in tasks.iter().filter(|t| t.project == p.key) {
             m.tasks += 1;
             // An item that is not there (or not of this project) counts as unready.
-            let blocked = t.needs.iter().any(|id| {
-                number_in(&p.key, id)
-                    .and_then(|n| unready.get(&n))
-                    .is_none_or(|u| *u)
-            });
-            if blocked {
+            if t.needs.iter().any(|id| need(id).unready) {
                 m.blocked_tasks += 1;
             }
         }
-        (m.implementation_delay_days, m.delayed_tasks) = window::delay(p, c, tasks, w, today);
+        (m.implementation_delay_days, m.delayed_tasks) =
+            window::delay(p, |id| need(id).verified, tasks, w, today);
         self.period.finish(&mut m, w);
         let mut sorted = ages.clone();
         m.blocker_age_hours_median = round2(median(&mut sorted));

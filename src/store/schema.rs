@@ -422,10 +422,6 @@ CREATE INDEX events_forward ON events(kind, project, item, at, (CASE WHEN json_v
     WHERE kind = 'submit' OR kind = 'approve' OR kind = 'grant' OR kind = 'verify' OR kind = 'break-glass';
 "#;
 
-/// The condition of the partial index `events_forward`, which a query must repeat to
-/// use it.
-pub const FORWARD_KINDS: &str = "kind = 'submit' OR kind = 'approve' OR kind = 'grant' OR kind = 'verify' OR kind = 'break-glass'";
-
 // Team settings: one row per setting an admin changed from its default, so everyone
 // who opens the file works out blockers and measures with the same values.
 const V15: &str = r#"
@@ -437,10 +433,59 @@ CREATE TABLE settings (
 ) STRICT;
 "#;
 
+// What the report needs of each item's life, kept as the events are written instead of
+// read back from the log at every report: when it first entered each state on its way to
+// ready (the stage durations and the forecast, `domain::forecast::Timeline`), and when it
+// was first revoked and first cancelled (readiness at a start, the period's figures).
+// The store sets them as it writes the event, in its transaction (`store::life`; a
+// trigger cost every imported row a call, 0.5 s at 100,000); the earliest time counts.
+// The migration fills them from the log once; `audit verify`
+// derives them from the whole log again and compares (`replay::facts::life`). The index
+// of forward events (schema 14) served only the report and goes; the denials, returns
+// and undos the report counts get one (they were found by reading the whole log).
+const V16: &str = r#"
+ALTER TABLE items ADD COLUMN submitted_at TEXT;
+ALTER TABLE items ADD COLUMN approved_at TEXT;
+ALTER TABLE items ADD COLUMN granted_at TEXT;
+ALTER TABLE items ADD COLUMN verified_at TEXT;
+ALTER TABLE items ADD COLUMN revoked_at TEXT;
+ALTER TABLE items ADD COLUMN cancelled_at TEXT;
+UPDATE items SET submitted_at = l.s, approved_at = l.a, granted_at = l.g, verified_at = l.v,
+    revoked_at = l.r, cancelled_at = l.c
+FROM (
+    SELECT project AS p, item AS i, CAST(substr(item, length(project) + 2) AS INTEGER) AS n,
+        min(CASE WHEN kind <> 'revoke' AND kind <> 'cancel' AND t = 'requested' THEN at END) AS s,
+        min(CASE WHEN kind <> 'revoke' AND kind <> 'cancel' AND t = 'approved' THEN at END) AS a,
+        min(CASE WHEN kind <> 'revoke' AND kind <> 'cancel' AND t = 'granted' THEN at END) AS g,
+        min(CASE WHEN kind <> 'revoke' AND kind <> 'cancel' AND t = 'verified' THEN at END) AS v,
+        min(CASE WHEN kind = 'revoke' THEN at END) AS r,
+        min(CASE WHEN kind = 'cancel' THEN at END) AS c
+    FROM (
+        SELECT project, item, kind, at, CASE WHEN json_valid(payload) THEN payload ->> '$.to' END AS t
+        FROM events
+        WHERE kind = 'submit' OR kind = 'approve' OR kind = 'grant' OR kind = 'verify' OR kind = 'break-glass'
+        UNION ALL
+        SELECT project, item, kind, at, NULL FROM events
+        WHERE (kind = 'verify' OR kind = 'revoke' OR kind = 'cancel' OR kind = 'unsafe-attempt')
+            AND (kind = 'revoke' OR kind = 'cancel')
+    )
+    WHERE project IS NOT NULL AND item IS NOT NULL
+    GROUP BY project, item
+) AS l
+WHERE items.project = l.p AND items.number = l.n AND l.i = items.project || '-' || items.number;
+DROP INDEX events_forward;
+CREATE INDEX events_decided ON events(kind, project, seq)
+    WHERE kind = 'deny' OR kind = 'return' OR kind = 'undo';
+"#;
+
+/// The condition of the partial index `events_decided` (schema 16): the denials and
+/// returns the report counts as security reviews, and the undos that take one back.
+pub const DECIDED_KINDS: &str = "kind = 'deny' OR kind = 'return' OR kind = 'undo'";
+
 // Closed blocking spells: one row per spell, written with the event that ended it
 // (`seq`, whose payload carries `spell_ended`), so the report can measure how long
 // blockers lasted over a period and `audit verify` can replay every row.
-const V_SPELLS: &str = r#"
+const V17: &str = r#"
 CREATE TABLE blocker_spells (
     seq     INTEGER PRIMARY KEY REFERENCES events(seq),
     item_id INTEGER NOT NULL REFERENCES items(id),
@@ -491,11 +536,12 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V13, expect_version(12)),
         M::up_with_hook(V14, expect_version(13)),
         M::up_with_hook(V15, expect_version(14)),
-        M::up_with_hook(V_SPELLS, expect_version(15)),
+        M::up_with_hook(V16, expect_version(15)),
+        M::up_with_hook(V17, expect_version(16)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    16
+    17
 }

@@ -7,6 +7,7 @@ use crate::common;
 use accessdesk::domain::machine::Action;
 use accessdesk::domain::{ItemFields, Method, Role, State};
 use accessdesk::identity::Identity;
+use accessdesk::store::report::Window;
 use accessdesk::store::{NewProject, Store};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
@@ -251,6 +252,98 @@ fn forecast_and_stage_durations_equal_the_values_computed_by_hand() {
     );
     let verified = common::ok(&path, &["audit", "verify"]);
     assert!(verified.contains("the tables match the log"), "{verified}");
+}
+
+/// Over a period a stage counts when it ended in it (in the project's zone, UTC here),
+/// and the forecast draws on those samples only. The six items began 4 days apart from
+/// 1 February; by hand, from [`STAGES`], each stage ended on:
+///
+/// | item | submitted    | approved     | granted      | verified     |
+/// |------|--------------|--------------|--------------|--------------|
+/// | 1    | 1 Feb 01:00  | 1 Feb 11:00  | 1 Feb 13:00  | 1 Feb 18:00  |
+/// | 2    | 5 Feb 02:00  | 5 Feb 22:00  | 6 Feb 00:00  | 6 Feb 05:00  |
+/// | 3    | 9 Feb 03:00  | 10 Feb 09:00 | 10 Feb 11:00 | 10 Feb 16:00 |
+/// | 4    | 13 Feb 04:00 | 14 Feb 20:00 | 14 Feb 22:00 | 15 Feb 03:00 |
+/// | 5    | 17 Feb 05:00 | 19 Feb 07:00 | 19 Feb 09:00 | 19 Feb 14:00 |
+/// | 6    | 21 Feb 06:00 | 23 Feb 18:00 | 23 Feb 20:00 | 24 Feb 04:00 |
+#[test]
+fn over_a_period_the_stages_that_ended_in_it_make_the_durations_and_the_forecast() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("access.db");
+    let team = history(&path);
+    let key = |j: &Value, k: &str| {
+        j["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["key"] == k)
+            .cloned()
+            .unwrap()
+    };
+    // From 5 February: items 2 to 6, every stage. Added → submitted 2..6 h: median 4,
+    // p90 at rank ⌈0.9 × 5⌉ = 5: 6; approval 20..60 h: 40 and 60; grant 2 and 2;
+    // verification 5, 5, 5, 5, 8: 5 and 8.
+    let since = Window {
+        since: Some(date("2026-02-05")),
+        until: None,
+    };
+    let from_5th = json!({
+        "added_to_submitted": spread(5, 4.0, 6.0),
+        "submitted_to_approved": spread(5, 40.0, 60.0),
+        "approved_to_granted": spread(5, 2.0, 2.0),
+        "granted_to_verified": spread(5, 5.0, 8.0),
+    });
+    let j = serde_json::to_value(team.carol.report_in(None, since).unwrap()).unwrap();
+    let acme = key(&j, "ACME");
+    assert_eq!(acme["stage_durations"], from_5th);
+    assert_eq!(j["overall"]["stage_durations"], from_5th);
+    assert_eq!(
+        j["overall"]["stage_durations_by_system"]["Stripe"],
+        from_5th
+    );
+    // The needed item: 4 + 40 + 2 + 5 = 51 h, three days after 10 March (all history
+    // gave 45.5 h, two days); BETA (start 11 March, no Jira history) the same, 2 days
+    // late.
+    assert_eq!(acme["forecast_ready_on"], "2026-03-13");
+    assert_eq!(acme["forecast_misses_start_by_days"], 0);
+    let beta = key(&j, "BETA");
+    assert_eq!(beta["forecast_ready_on"], "2026-03-13");
+    assert_eq!(beta["forecast_misses_start_by_days"], 2);
+    // One project's report draws on the period's samples of every project.
+    let only = serde_json::to_value(team.carol.report_in(Some("BETA"), since).unwrap()).unwrap();
+    assert_eq!(only["projects"][0]["forecast_ready_on"], "2026-03-13");
+
+    // Until 9 February: items 1 and 2 whole, item 3 submitted only. Added → submitted
+    // 1, 2, 3 h: median 2, p90 at rank 3: 3; approval 10 and 20 h: 15 and 20 (rank 2);
+    // grant 2 and 2; verification 5 and 5. Fewer than five samples: no forecast.
+    let until = Window {
+        since: None,
+        until: Some(date("2026-02-09")),
+    };
+    let j = serde_json::to_value(team.carol.report_in(None, until).unwrap()).unwrap();
+    let acme = key(&j, "ACME");
+    assert_eq!(
+        acme["stage_durations"],
+        json!({
+            "added_to_submitted": spread(3, 2.0, 3.0),
+            "submitted_to_approved": spread(2, 15.0, 20.0),
+            "approved_to_granted": spread(2, 2.0, 2.0),
+            "granted_to_verified": spread(2, 5.0, 5.0),
+        })
+    );
+    assert_eq!(acme["forecast"], "too little history");
+    assert_eq!(acme["forecast_ready_on"], Value::Null);
+    // Without a period, all six as before.
+    let all = serde_json::to_value(team.carol.report_in(None, Window::default()).unwrap()).unwrap();
+    assert_eq!(key(&all, "ACME")["stage_durations"], by_hand());
+
+    // The binary says the same over the same period.
+    let out = common::ok(&path, &["report", "--json", "--since", "2026-02-05"]);
+    let cli: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(cli["overall"]["stage_durations"], from_5th);
+    let text = common::ok(&path, &["report", "--since", "2026-02-05"]);
+    assert!(text.contains("4h/6h (5)"), "{text}");
+    assert!(text.contains("the stages that ended in it"), "{text}");
 }
 
 #[test]

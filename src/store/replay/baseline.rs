@@ -163,6 +163,7 @@ fn write_set(
                     delegates: it.delegates,
                 },
                 fields: it.fields,
+                life: None,
                 last_seq: 0,
             };
             add(Some(&it.project), Some(&id), "items", &id, json!(facts))?;

@@ -278,6 +278,16 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 40] {
     ]
 }
 
+/// The item's life columns (`store::life::COLUMNS`) as the whole log has them.
+pub fn life(it: &ItemFacts) -> [Want<'_>; 6] {
+    std::array::from_fn(|i| {
+        it.life
+            .as_ref()
+            .and_then(|l| l.cells()[i].as_deref())
+            .map(Cow::Borrowed)
+    })
+}
+
 /// The columns of `approvals` the replay sets, besides the item; an approval is named
 /// by its item, round and capacity (one per capacity per round).
 pub const APPROVALS: [&str; 4] = ["login", "conditions", "at", "terms"];

@@ -16,6 +16,7 @@ use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 
 mod extension;
+pub mod life;
 mod task_moves;
 
 /// Kinds that record something but change no table.
@@ -103,6 +104,9 @@ pub struct ItemFacts {
     /// round handed on (schema 7; absent from older baselines).
     #[serde(flatten)]
     pub routing: RoutingFacts,
+    /// When it entered each state and left (schema 16), from the whole log.
+    #[serde(skip)]
+    pub life: Option<Box<life::Life>>,
     /// The seq of the last event that changed this item (for messages).
     #[serde(skip)]
     pub last_seq: i64,
@@ -254,6 +258,7 @@ impl Facts {
             self.problems
                 .push(format!("event seq {} ({}): {why}", e.seq, e.kind));
         }
+        self.note_life(e);
     }
 
     fn try_apply(&mut self, e: &EventIn<'_>) -> Result<(), String> {
@@ -414,6 +419,7 @@ impl Facts {
                 review: None,
                 extension: None,
                 routing: RoutingFacts::default(),
+                life: None,
                 last_seq: e.seq,
             }),
         );

@@ -238,7 +238,35 @@ fn replay(conn: &Connection, from: i64, facts: &mut Facts) -> Result<i64> {
         });
         n += 1;
     }
+    if from > 1 {
+        life_before(conn, from, facts)?;
+    }
     Ok(n)
+}
+
+/// The items' life (schema 16) is read from the whole log: the events before the
+/// baseline set still say when each item entered each state.
+fn life_before(conn: &Connection, from: i64, facts: &mut Facts) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, project, item, kind, payload FROM events WHERE seq < ?1 AND \
+         (kind = 'submit' OR kind = 'approve' OR kind = 'grant' OR kind = 'verify' \
+         OR kind = 'break-glass' OR kind = 'revoke' OR kind = 'cancel')",
+    )?;
+    let mut rows = stmt.query([from])?;
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| r.get_ref(i).map(raw);
+        let (at, project, item, kind, payload) = (text(1)?, text(2)?, text(3)?, text(4)?, text(5)?);
+        facts.note_life(&EventIn {
+            seq: r.get(0)?,
+            at: at.as_deref().unwrap_or_default(),
+            login: "",
+            project: project.as_deref(),
+            item: item.as_deref(),
+            kind: kind.as_deref().unwrap_or_default(),
+            payload: payload.as_deref().unwrap_or_default(),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::facts::{ApprovalFacts, Facts};
 use super::raw;
 use crate::domain::model::item_id;
 use crate::store::error::Result;
+use crate::store::life::COLUMNS as LIFE;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -223,8 +224,9 @@ fn items(
     let mut orphans = Vec::new();
     let mut ids = HashMap::new();
     let sql = format!(
-        "SELECT id, project, number, {} FROM items ORDER BY id",
-        compare::ITEMS.join(", ")
+        "SELECT id, project, number, {}, {} FROM items ORDER BY id",
+        compare::ITEMS.join(", "),
+        LIFE.join(", ")
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
@@ -236,6 +238,7 @@ fn items(
             .and_then(|c| c.parse().ok())
             .unwrap_or(0);
         let id = item_id(&text(r, 1)?, number);
+        let life = stored(r, 3 + compare::ITEMS.len(), LIFE.len())?;
         let stored = stored(r, 3, compare::ITEMS.len())?;
         let given = approvals.of(rowid, &mut orphans)?;
         match facts.items.remove(&id) {
@@ -250,6 +253,7 @@ fn items(
                     &compare::item(&it),
                     seq,
                 );
+                compare::row(out, "items", &id, &LIFE, &life, &compare::life(&it), seq);
                 item_approvals(out, &id, given, &it.approvals, seq);
             }
             None => {

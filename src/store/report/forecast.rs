@@ -1,18 +1,18 @@
 //! The report's forecast and stage durations: one block of fields in every measures
 //! object (flattened into its JSON), filled by one call once the other measures are
-//! known. The history the forecast draws on is always every item of the file, whatever
-//! project the report is about (the fallback to "all history" means all of it).
+//! known, from the lines the report's pass gathered. The history the forecast draws on
+//! is always every item of the file, whatever project the report is about (the
+//! fallback to "all history" means all of it); over a period, only the stages that
+//! ended in it count, for the durations and for the forecast alike.
 
-use super::super::error::Result;
 use super::Measures;
-use super::stages::{self, Lines};
+use super::stages::Lines;
 use crate::domain::blockers;
 use crate::domain::forecast::{
     self, Durations, History, Outlook as Forecast, Remaining, Spread, Stage,
 };
 use crate::domain::{Project, State};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -64,16 +64,15 @@ pub struct Outlook {
     pub stage_durations_by_approver: BTreeMap<String, StageSpreads>,
 }
 
-/// The outlook of each project (as `per`, in the order of `projects`) and overall.
+/// The outlook of each project (as `per`, in the order of `projects`) and overall, from
+/// every item's line (the history is all of them; a project's figures are its own).
 pub(crate) fn fill(
-    conn: &Connection,
+    lines: &Lines,
     now: DateTime<Utc>,
     projects: &[Project],
     per: &mut [Measures],
     overall: &mut Measures,
-) -> Result<()> {
-    let lines = stages::read(conn, None)?;
-    let history = History::of(lines.samples());
+) {
     let index: HashMap<&str, usize> = projects
         .iter()
         .enumerate()
@@ -84,32 +83,80 @@ pub(crate) fn fill(
         .iter()
         .map(|k| index.get(k.as_str()).copied())
         .collect();
+    // Grouped by the numbers of the names, not the names: a hundred thousand lines
+    // hash no text.
+    let names = lines.names.len();
     let mut each: Vec<Durations> = vec![Durations::default(); projects.len()];
     let mut all = Durations::default();
-    let mut by_system: BTreeMap<&str, Durations> = BTreeMap::new();
-    let mut by_approver: BTreeMap<&str, Durations> = BTreeMap::new();
+    let mut by_system: Vec<Durations> = vec![Durations::default(); names];
+    let mut by_approver: Vec<Durations> = vec![Durations::default(); names];
+    let mut pairs: HashMap<(u32, u32), Durations> = HashMap::new();
+    // The history is every line's; when the report shows every project it is the
+    // same lines as the overall figures', so those groups serve both.
+    let whole = shown.iter().all(Option::is_some);
+    let mut history_system: Vec<Durations> = Vec::new();
+    let mut history_all = Durations::default();
+    if !whole {
+        history_system = vec![Durations::default(); names];
+    }
     let mut remaining: Vec<Vec<usize>> = vec![Vec::new(); projects.len()];
+    // The names the shown lines use as a system and as an approval owner: each gets
+    // its group in the overall figures, with samples or without.
+    let (mut systems_seen, mut approvers_seen) = (vec![false; names], vec![false; names]);
     for (i, l) in lines.lines.iter().enumerate() {
+        let secs = l.seconds();
+        if secs.iter().any(Option::is_some) {
+            pairs
+                .entry((l.system, l.approver))
+                .or_default()
+                .add_seconds(secs);
+            if !whole {
+                history_system[l.system as usize].add_seconds(secs);
+                history_all.add_seconds(secs);
+            }
+        }
         let Some(pi) = shown.get(l.project as usize).copied().flatten() else {
             continue;
         };
-        each[pi].add(&l.timeline);
-        all.add(&l.timeline);
-        by_system
-            .entry(lines.name(l.system))
-            .or_default()
-            .add(&l.timeline);
-        by_approver
-            .entry(lines.name(l.approver))
-            .or_default()
-            .add(&l.timeline);
+        each[pi].add_seconds(secs);
+        all.add_seconds(secs);
+        by_system[l.system as usize].add_seconds(secs);
+        by_approver[l.approver as usize].add_seconds(secs);
+        systems_seen[l.system as usize] = true;
+        approvers_seen[l.approver as usize] = true;
         if !matches!(l.state, State::Verified | State::Cancelled) {
             remaining[pi].push(i);
         }
     }
+    let pairs = pairs
+        .iter_mut()
+        .map(|(&(s, a), d)| ((lines.name(s), lines.name(a)), d));
+    let history = if whole {
+        let systems = by_system
+            .iter_mut()
+            .enumerate()
+            .map(|(s, d)| (lines.name(s as u32), d));
+        History::of_groups(pairs, systems, &mut all)
+    } else {
+        let systems = history_system
+            .iter_mut()
+            .enumerate()
+            .map(|(s, d)| (lines.name(s as u32), d));
+        History::of_groups(pairs, systems, &mut history_all)
+    };
+    let named = |seen: Vec<bool>, groups: Vec<Durations>| -> BTreeMap<&str, Durations> {
+        seen.into_iter()
+            .zip(groups)
+            .enumerate()
+            .filter(|(_, (seen, _))| *seen)
+            .map(|(n, (_, d))| (lines.name(n as u32), d))
+            .collect()
+    };
+    let by_system = named(systems_seen, by_system);
+    let by_approver = named(approvers_seen, by_approver);
     let mut outlooks = Vec::new();
     for (pi, (p, d)) in projects.iter().zip(each).enumerate() {
-        let o = project_outlook(p, now, &lines, &remaining[pi], &history);
+        let o = project_outlook(p, now, lines, &remaining[pi], &history);
         let closed = p.closed_at.is_some();
         if let Some(m) = per.get_mut(pi) {
             m.outlook = Outlook {
@@ -140,7 +187,6 @@ pub(crate) fn fill(
             .collect(),
         ..overall_forecast(&outlooks)
     };
-    Ok(())
 }
 
 /// A project's forecast from its unready items (`remaining`, indexes into `lines`).

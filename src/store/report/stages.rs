@@ -1,13 +1,14 @@
-//! Where the time goes, read from the log: when each item first entered each state on
-//! its way to ready (see `domain::forecast`). One pass over the items (what the
-//! forecast needs of each) and one over the events that move an item forward; systems
-//! and approval owners are kept once each, items as a few numbers.
+//! Where the time goes: when each item first entered each state on its way to ready
+//! (see `domain::forecast`), kept on its row as the events are written (schema 16). The
+//! report gathers its lines as its one pass over the items goes by; a report of one
+//! project reads the slim lines of every item here (the forecast's history is all of
+//! them). Systems and approval owners are kept once each, items as a few numbers.
 
 use super::super::error::Result;
 use super::super::lean::parse_at;
-use super::figures::number_in;
+use super::window::Spans;
 use crate::domain::State;
-use crate::domain::forecast::{Sample, Timeline};
+use crate::domain::forecast::Timeline;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -19,7 +20,14 @@ pub(crate) struct Line {
     pub approver: u32,
     pub state: State,
     pub manually_blocked: bool,
-    pub timeline: Timeline,
+    /// Seconds of each stage the item passed (within the period), `u32::MAX` for none.
+    secs: [u32; 4],
+}
+
+impl Line {
+    pub fn seconds(&self) -> [Option<i64>; 4] {
+        self.secs.map(|s| (s != u32::MAX).then_some(i64::from(s)))
+    }
 }
 
 /// Every item's line, and the names they refer to by number.
@@ -28,20 +36,105 @@ pub(crate) struct Lines {
     pub lines: Vec<Line>,
     pub projects: Vec<String>,
     pub names: Vec<String>,
+    interned: HashMap<String, u32>,
 }
 
 impl Lines {
+    /// No lines yet (room for `items`), of the projects `keys` (numbered in that order).
+    pub fn of_projects(keys: Vec<String>, items: usize) -> Lines {
+        Lines {
+            lines: Vec::with_capacity(items),
+            projects: keys,
+            ..Default::default()
+        }
+    }
+
     pub fn name(&self, n: u32) -> &str {
         self.names.get(n as usize).map_or("", String::as_str)
     }
 
-    pub fn samples(&self) -> impl Iterator<Item = Sample<'_>> {
-        self.lines.iter().map(|l| Sample {
-            system: self.name(l.system),
-            approver: self.name(l.approver),
-            timeline: &l.timeline,
-        })
+    /// The number of a system's or approval owner's name (copied the first time only).
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&n) = self.interned.get(s) {
+            return n;
+        }
+        let n = self.names.len() as u32;
+        self.names.push(s.to_string());
+        self.interned.insert(s.to_string(), n);
+        n
     }
+
+    /// Adds an item of project number `project`; its stage samples count when their end
+    /// `counts` (see `Timeline::seconds_ending`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn push(
+        &mut self,
+        project: u32,
+        (system, approver): (u32, u32),
+        state: State,
+        manually_blocked: bool,
+        timeline: &Timeline,
+        counts: impl Fn(DateTime<Utc>) -> bool,
+    ) {
+        let secs = timeline
+            .seconds_ending(counts)
+            .map(|s| s.map_or(u32::MAX, |s| s.clamp(0, i64::from(u32::MAX - 1)) as u32));
+        self.lines.push(Line {
+            project,
+            system,
+            approver,
+            state,
+            manually_blocked,
+            secs,
+        });
+    }
+}
+
+/// The columns of an item's timeline in `items` (schema 16), from `created_at` on.
+pub(crate) const TIMELINE_COLUMNS: &str =
+    "created_at, submitted_at, approved_at, granted_at, verified_at";
+
+/// The timeline stored in five columns from `first` on ([`TIMELINE_COLUMNS`]).
+pub(crate) fn timeline_at(r: &rusqlite::Row<'_>, first: usize) -> Timeline {
+    let at = |i: usize| super::super::lean::with_text(r, first + i, |t| t.and_then(parse_at));
+    Timeline {
+        added: at(0),
+        submitted: at(1),
+        approved: at(2),
+        granted: at(3),
+        verified: at(4),
+    }
+}
+
+/// Reads every item's line, each sample counted when it ended within its project's
+/// span (`spans`: every project's; `None`: all history).
+pub(crate) fn read(conn: &Connection, spans: Option<&Spans>) -> Result<Lines> {
+    let mut out = Lines::default();
+    let mut projects: HashMap<String, u32> = HashMap::new();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT project, system, approver, state, manual_block IS NOT NULL, {TIMELINE_COLUMNS} FROM items"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let p: String = r.get(0)?;
+        let state: String = r.get(3)?;
+        let Ok(state) = state.parse::<State>() else {
+            continue;
+        };
+        let system = out.intern(&r.get::<_, String>(1)?);
+        let approver = out.intern(&r.get::<_, String>(2)?);
+        let span = spans.and_then(|s| s.get(&p).copied());
+        let next = out.projects.len() as u32;
+        let pn = *projects.entry(p.clone()).or_insert_with(|| {
+            out.projects.push(p);
+            next
+        });
+        let timeline = timeline_at(r, 5);
+        out.push(pn, (system, approver), state, r.get(4)?, &timeline, |end| {
+            spans.is_none() || span.is_some_and(|s| s.holds(end))
+        });
+    }
+    Ok(out)
 }
 
 /// The states an event moves an item into, spelled as the log spells them.
@@ -62,82 +155,6 @@ pub(super) fn four_texts(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<[Stri
         (Some(a), Some(b), Some(c), Some(d)) => Some([a, b, c, d]),
         _ => None,
     })
-}
-
-/// The events that move an item forward (the rest never enter a stage's end), read
-/// from the partial index `events_forward` alone (its condition and expression
-/// repeated word for word). In no particular order: a timeline keeps the earliest.
-pub(crate) fn forward_sql() -> String {
-    format!(
-        "SELECT project, item, at, CASE WHEN json_valid(payload) THEN payload ->> '$.to' END \
-         FROM events WHERE ({}) AND (?1 IS NULL OR project = ?1)",
-        super::super::schema::FORWARD_KINDS
-    )
-}
-
-/// Reads every item's line (of one project, or of all with `None`).
-pub(crate) fn read(conn: &Connection, project: Option<&str>) -> Result<Lines> {
-    let key = project.map(str::to_ascii_uppercase);
-    let mut out = Lines::default();
-    let mut interned: HashMap<String, u32> = HashMap::new();
-    let mut intern = |names: &mut Vec<String>, s: String| -> u32 {
-        *interned.entry(s).or_insert_with_key(|s| {
-            names.push(s.clone());
-            (names.len() - 1) as u32
-        })
-    };
-    let mut projects: HashMap<String, (u32, HashMap<i64, usize>)> = HashMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT project, number, system, approver, state, created_at, manual_block IS NOT NULL \
-         FROM items WHERE (?1 IS NULL OR project = ?1)",
-    )?;
-    let mut rows = stmt.query([&key])?;
-    while let Some(r) = rows.next()? {
-        let p: String = r.get(0)?;
-        let number: i64 = r.get(1)?;
-        let state: String = r.get(4)?;
-        let Ok(state) = state.parse::<State>() else {
-            continue;
-        };
-        let system = intern(&mut out.names, r.get(2)?);
-        let approver = intern(&mut out.names, r.get(3)?);
-        let added = r.get::<_, String>(5).ok().as_deref().and_then(parse_at);
-        let next = out.projects.len() as u32;
-        let (pn, numbers) = projects.entry(p.clone()).or_insert_with(|| {
-            out.projects.push(p);
-            (next, HashMap::new())
-        });
-        numbers.insert(number, out.lines.len());
-        out.lines.push(Line {
-            project: *pn,
-            system,
-            approver,
-            state,
-            manually_blocked: r.get(6)?,
-            timeline: Timeline {
-                added,
-                ..Default::default()
-            },
-        });
-    }
-    let mut stmt = conn.prepare_cached(&forward_sql())?;
-    let mut rows = stmt.query([&key])?;
-    while let Some(r) = rows.next()? {
-        let Some([p, item, at, to]) = four_texts(r)? else {
-            continue;
-        };
-        let (Some(to), Some(at)) = (state_named(&to), parse_at(&at)) else {
-            continue;
-        };
-        let Some(ix) = projects
-            .get(&p)
-            .and_then(|(_, numbers)| numbers.get(&number_in(&p, &item)?))
-        else {
-            continue;
-        };
-        out.lines[*ix].timeline.entered(to, at);
-    }
-    Ok(out)
 }
 
 /// The timeline of one item (`KEY-N`), for its detail.

@@ -6,7 +6,8 @@
 use super::super::error::Result;
 use super::super::lean::parse_at;
 use super::super::measures::Window;
-use super::{Counters, Life, Measures};
+use super::super::schema::DECIDED_KINDS;
+use super::{Life, Measures};
 use crate::domain::blockers;
 use crate::domain::tasks::delay_days;
 use crate::domain::{Item, Project, State, Task};
@@ -26,7 +27,7 @@ pub(super) fn day_start(p: &Project, d: NaiveDate) -> DateTime<Utc> {
 
 /// The instants a window covers for one project: `[from, to)`, either end open.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Span {
+pub(crate) struct Span {
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
 }
@@ -39,7 +40,7 @@ impl Span {
         }
     }
 
-    pub(super) fn holds(self, at: DateTime<Utc>) -> bool {
+    pub(crate) fn holds(self, at: DateTime<Utc>) -> bool {
         self.from.is_none_or(|f| at >= f) && self.to.is_none_or(|t| at < t)
     }
 
@@ -54,7 +55,7 @@ impl Span {
 
 /// The spans of every project the report covers, by key (a window is read in each
 /// project's own calendar).
-pub(super) type Spans = HashMap<String, Span>;
+pub(crate) type Spans = HashMap<String, Span>;
 
 /// What each item adds to the figures of a period, counted as the items stream past.
 #[derive(Default)]
@@ -70,11 +71,11 @@ pub(super) struct Period {
 }
 
 impl Period {
-    /// Counts `it` (with its `life` from the log) of project `p`, on `today`.
+    /// Counts `it` (with its `life`, kept on its row) of project `p`, on `today`.
     pub(super) fn add(
         &mut self,
         it: &Item,
-        life: Option<&Life>,
+        life: &Life,
         p: &Project,
         w: Window,
         span: Span,
@@ -92,7 +93,7 @@ impl Period {
         if w.is_all() {
             return;
         }
-        let l = life.copied().unwrap_or_default();
+        let l = *life;
         let added = l.added.is_some_and(|a| span.before_end(a));
         let cancelled = l.cancelled.is_some_and(|c| span.before_end(c));
         if added && !cancelled && !l.verified.is_some_and(|v| span.before_start(v)) {
@@ -140,7 +141,7 @@ pub(super) fn ratio(n: usize, d: usize) -> f64 {
 /// period's last day, or until the project was closed.
 pub(super) fn delay(
     p: &Project,
-    c: &Counters,
+    verified_at: impl Fn(&str) -> Option<DateTime<Utc>>,
     tasks: &[Task],
     w: Window,
     today: NaiveDate,
@@ -155,11 +156,8 @@ pub(super) fn delay(
         if planned >= today || !w.holds(planned) {
             continue;
         }
-        let verified: Option<Vec<NaiveDate>> = t
-            .needs
-            .iter()
-            .map(|id| c.verified_at(&p.key, id).map(day))
-            .collect();
+        let verified: Option<Vec<NaiveDate>> =
+            t.needs.iter().map(|id| verified_at(id).map(day)).collect();
         let last_verified = verified.map(|v| v.into_iter().max().unwrap_or(planned));
         // Verified after the period's end is not yet verified as the period sees it.
         let last_verified = last_verified.filter(|d| *d <= last);
@@ -182,23 +180,25 @@ pub(super) fn decisions_in(
         (
             0,
             "SELECT i.project, i.privileged, a.at FROM approvals a JOIN items i ON i.id = a.item_id \
-             WHERE a.capacity = 'security' AND (?1 IS NULL OR i.project = ?1)",
+             WHERE a.capacity = 'security' AND (?1 IS NULL OR i.project = ?1)"
+                .to_string(),
         ),
         (
             0,
-            "SELECT project, coalesce(json_extract(payload, '$.privileged'), 0), at FROM events \
-             WHERE kind IN ('deny', 'return') AND json_valid(payload) \
+            format!("SELECT project, coalesce(json_extract(payload, '$.privileged'), 0), at FROM events \
+             WHERE ({DECIDED_KINDS}) AND kind IN ('deny', 'return') AND json_valid(payload) \
              AND json_extract(payload, '$.capacity') = 'security' AND (?1 IS NULL OR project = ?1) \
-             AND seq NOT IN (SELECT json_extract(payload, '$.undoes') FROM events WHERE kind = 'undo' AND json_valid(payload))",
+             AND seq NOT IN ({})", super::UNDONE),
         ),
         (
             2,
             "SELECT project, 0, at FROM events WHERE kind = 'unsafe-attempt' AND project IS NOT NULL \
              AND json_valid(payload) AND json_extract(payload, '$.field') = 'channel' \
-             AND (?1 IS NULL OR project = ?1)",
+             AND (?1 IS NULL OR project = ?1)"
+                .to_string(),
         ),
     ] {
-        let mut stmt = conn.prepare_cached(sql)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query([key])?;
         while let Some(r) = rows.next()? {
             let p: Option<String> = r.get(0)?;

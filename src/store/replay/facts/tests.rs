@@ -82,14 +82,17 @@ fn facts_of(it: &Item, approvals: &[ApprovalFacts]) -> ItemFacts {
             verify_reference: it.verify_reference.as_deref().map(String::from),
             delegates: it.delegates.clone(),
         },
+        life: None,
         last_seq: 0,
     }
 }
 
-/// The replayed facts of `id`, less the seq of the event that last changed it.
+/// The replayed facts of `id`, less the seq of the event that last changed it and its
+/// life (the times the row keeps as events are written; see `life`).
 fn replayed(log: &Log, id: &str) -> ItemFacts {
     ItemFacts {
         last_seq: 0,
+        life: None,
         ..(*log.facts.items[id]).clone()
     }
 }
