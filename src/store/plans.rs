@@ -122,7 +122,7 @@ fn the_reports_few_events_are_read_through_their_indexes() {
     let (_dir, conn) = file();
     let p = plan(&conn, super::report::UNDONE);
     assert!(p.contains("INDEX events_decided"), "{p}");
-    let p = plan(&conn, &super::report::unsafe_attempts_sql());
+    let p = plan(&conn, &super::report::counters::unsafe_attempts_sql());
     assert!(p.contains("INDEX events_kind"), "{p}");
 }
 
