@@ -120,7 +120,7 @@ fn the_measures_read_their_events_from_the_partial_index() {
 #[test]
 fn the_reports_few_events_are_read_through_their_indexes() {
     let (_dir, conn) = file();
-    let p = plan(&conn, super::report::UNDONE);
+    let p = plan(&conn, super::report::window::UNDONE);
     assert!(p.contains("INDEX events_decided"), "{p}");
     let p = plan(&conn, &super::report::counters::unsafe_attempts_sql());
     assert!(p.contains("INDEX events_kind"), "{p}");

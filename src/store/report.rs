@@ -117,9 +117,9 @@ pub mod forecast;
 pub mod spells;
 pub(crate) mod stages;
 mod trend;
-mod window;
+pub(in crate::store) mod window;
 use combine::combine;
-pub(super) use counters::{UNDONE, counters_sql};
+pub(super) use counters::counters_sql;
 use figures::{bucket, median, number_in, p90, round2, round4};
 use window::{Period, Span, Spans, day_start};
 

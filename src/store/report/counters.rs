@@ -6,7 +6,7 @@ use super::super::error::Result;
 use super::super::handle::Store;
 use super::super::lean::parse_at;
 use super::super::schema::{DECIDED_KINDS, MEASURED_KINDS};
-use super::window::{self, Span, Spans};
+use super::window::{self, Span, Spans, UNDONE};
 use super::{Counters, Window};
 use crate::domain::Project;
 use std::collections::HashMap;
@@ -93,10 +93,6 @@ pub(in crate::store) fn counters_sql() -> String {
          WHERE ({MEASURED_KINDS}) AND (?1 IS NULL OR project = ?1)"
     )
 }
-
-/// The seqs of the events undone, from the index `events_decided`.
-pub(in crate::store) const UNDONE: &str = "SELECT json_extract(payload, '$.undoes') FROM events \
-     WHERE (kind = 'deny' OR kind = 'return' OR kind = 'undo') AND kind = 'undo' AND json_valid(payload)";
 
 /// The unsafe credential attempts of one project (`?1`) or of all, from the same index.
 pub(in crate::store) fn unsafe_attempts_sql() -> String {

@@ -188,7 +188,7 @@ pub(super) fn decisions_in(
             format!("SELECT project, coalesce(json_extract(payload, '$.privileged'), 0), at FROM events \
              WHERE ({DECIDED_KINDS}) AND kind IN ('deny', 'return') AND json_valid(payload) \
              AND json_extract(payload, '$.capacity') = 'security' AND (?1 IS NULL OR project = ?1) \
-             AND seq NOT IN ({})", super::UNDONE),
+             AND seq NOT IN ({})", UNDONE),
         ),
         (
             2,
@@ -220,3 +220,7 @@ pub(super) fn decisions_in(
     }
     Ok(out)
 }
+
+/// The seqs of the events undone, from the index `events_decided`.
+pub(in crate::store) const UNDONE: &str = "SELECT json_extract(payload, '$.undoes') FROM events \
+     WHERE (kind = 'deny' OR kind = 'return' OR kind = 'undo') AND kind = 'undo' AND json_valid(payload)";
