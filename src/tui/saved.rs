@@ -17,7 +17,7 @@ use std::collections::HashMap;
 /// What one view asks, prepared once for a pass over every item.
 struct Prepared<'a> {
     spec: &'a ViewSpec,
-    query: Option<Query>,
+    query: Option<(Query, super::query::Hits)>,
 }
 
 impl App {
@@ -97,7 +97,11 @@ impl App {
             .iter()
             .map(|spec| Prepared {
                 spec,
-                query: spec.query.as_deref().map(Query::parse),
+                query: spec.query.as_deref().map(|text| {
+                    let q = Query::parse(text);
+                    let hits = self.views.haystacks().hits(&q);
+                    (q, hits)
+                }),
             })
             .collect();
         let current = self.personal.current.checked_sub(1);
@@ -178,8 +182,8 @@ impl App {
         {
             return false;
         }
-        if let Some(q) = &p.query
-            && !q.matches(v, self.views.haystack(ix))
+        if let Some((q, hits)) = &p.query
+            && !q.matches(v, self.views.haystacks(), hits, ix)
         {
             return false;
         }

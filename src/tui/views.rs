@@ -45,7 +45,7 @@ pub struct Stats {
 #[derive(Default)]
 pub struct Views {
     items: Vec<ItemView>,
-    rowid_ix: HashMap<i64, usize>,
+    rowid_ix: super::row_index::RowIndex,
     haystacks: Haystacks,
     /// Per item (parallel to `items`): when its blockers are to be looked at again.
     next_check: Vec<Option<DateTime<Utc>>>,
@@ -206,13 +206,13 @@ impl Views {
         self.items.get(ix)
     }
 
-    /// The search text of item `ix` (what the filter's words are looked for in).
-    pub fn haystack(&self, ix: usize) -> &str {
-        self.haystacks.get(ix)
+    /// The search texts (what the filter's words are looked for in).
+    pub fn haystacks(&self) -> &Haystacks {
+        &self.haystacks
     }
 
     pub fn index_of(&self, rowid: i64) -> Option<usize> {
-        self.rowid_ix.get(&rowid).copied()
+        self.rowid_ix.get(rowid)
     }
 
     pub fn view(&self, rowid: i64) -> Option<&ItemView> {
@@ -242,11 +242,7 @@ impl Views {
         settings: blockers::Settings,
     ) {
         self.clear();
-        self.rowid_ix = items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.item.rowid, i))
-            .collect();
+        self.rowid_ix = super::row_index::RowIndex::build(items.iter().map(|v| v.item.rowid));
         self.haystacks = Haystacks::build(&items);
         self.id_width = items.iter().map(id_width).max().unwrap_or(2).max(2);
         self.next_check = items
@@ -348,17 +344,18 @@ impl Views {
             Query::parse(&self.queue_text),
             Query::parse(&self.blockers_text),
         );
+        let (q_hits, b_hits) = (hay.hits(&q), hay.hits(&b));
         self.queue = self
             .queue_all
             .iter()
             .copied()
-            .filter(|e| q.matches(&items[e.ix], hay.get(e.ix)))
+            .filter(|e| q.matches(&items[e.ix], hay, &q_hits, e.ix))
             .collect();
         self.blockers = self
             .blockers_all
             .iter()
             .copied()
-            .filter(|&i| b.matches(&items[i], hay.get(i)))
+            .filter(|&i| b.matches(&items[i], hay, &b_hits, i))
             .collect();
     }
 
@@ -384,24 +381,33 @@ impl Views {
     /// the items holding up most tasks first, then the oldest).
     pub fn derive_blockers(&mut self, now: DateTime<Utc>) {
         let items = &self.items;
-        let mut rows: Vec<usize> = (0..items.len()).filter(|&i| items[i].blocking()).collect();
-        let held: Vec<HeldUp> = (0..items.len())
-            .map(|i| match self.held_up.is_empty() || !items[i].blocking() {
-                true => HeldUp::default(),
-                false => self
-                    .held_up
-                    .get(&items[i].item.id())
-                    .copied()
-                    .unwrap_or_default(),
+        // What each blocking item holds up, beside it: a list over every item would
+        // hold room for the many that block nothing.
+        let mut rows: Vec<(usize, HeldUp)> = (0..items.len())
+            .filter(|&i| items[i].blocking())
+            .map(|i| match self.held_up.is_empty() {
+                true => (i, HeldUp::default()),
+                false => (
+                    i,
+                    self.held_up
+                        .get(&items[i].item.id())
+                        .copied()
+                        .unwrap_or_default(),
+                ),
             })
             .collect();
         let order = self.blocker_order;
-        rows.sort_by(|&a, &b| {
+        rows.sort_by(|&(a, ha), &(b, hb)| {
             let (x, y) = (&items[a], &items[b]);
             order
-                .cmp((held[a], x.blocked_since), (held[b], y.blocked_since), now)
+                .cmp((ha, x.blocked_since), (hb, y.blocked_since), now)
                 .then(cmp_id(&x.item, &y.item))
         });
+        // A new vector of exactly their number (collected in place, the old room of
+        // three words a row would stay held).
+        let mut ix = Vec::with_capacity(rows.len());
+        ix.extend(rows.iter().map(|&(i, _)| i));
+        let rows = ix;
         let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
         for &i in &rows {
             for r in &items[i].reasons {
@@ -447,6 +453,7 @@ impl Views {
         let state = filter.state;
         let items = &self.items;
         let hay = &self.haystacks;
+        let hits = hay.hits(&q);
         let mask = self.view_mask.as_deref();
         self.tracker = self
             .order
@@ -455,7 +462,7 @@ impl Views {
             .filter(|&i| {
                 mask.is_none_or(|m| m.get(i).copied().unwrap_or(false))
                     && state.is_none_or(|s| items[i].item.state == s)
-                    && q.matches(&items[i], hay.get(i))
+                    && q.matches(&items[i], hay, &hits, i)
             })
             .collect();
         self.query_problem = q.problem;
