@@ -117,13 +117,13 @@ impl Store {
 
     fn list_items_up_to(&self, filter: &ItemFilter, limit: Option<usize>) -> Result<Vec<ItemView>> {
         let now = self.now();
-        let projects: HashMap<String, Project> = self
+        let projects: HashMap<String, Project, foldhash::fast::RandomState> = self
             .projects()?
             .into_iter()
             .map(|p| (p.key.clone(), p))
             .collect();
         // The approval owners, to block items whose owner may not decide on them.
-        let people: HashMap<String, Person> = self
+        let people: HashMap<String, Person, foldhash::fast::RandomState> = self
             .people()?
             .into_iter()
             .map(|p| (p.login.clone(), p))
@@ -230,7 +230,7 @@ impl Store {
     fn attach_approvals(&self, items: &mut [ItemView], project: Option<&str>) -> Result<()> {
         // Read approvals in table order and keep those of each item's current round:
         // a join back to items would seek into the items table once per approval.
-        let index: HashMap<i64, usize> = items
+        let index: HashMap<i64, usize, foldhash::fast::RandomState> = items
             .iter()
             .enumerate()
             .map(|(i, v)| (v.item.rowid, i))

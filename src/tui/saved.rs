@@ -8,6 +8,7 @@ use super::app::App;
 use super::personal::{self, Personal};
 use super::query::Query;
 use super::state::{Pane, StatusKind};
+use super::views::FastMap;
 use crate::config::{Config, Problem, ViewSpec, Work};
 use crate::domain::machine::{self, ActionKind};
 use crate::domain::{Capacity, State, blockers, expiry};
@@ -80,7 +81,7 @@ impl App {
             self.views.view_mask = None;
             return;
         }
-        let today: HashMap<&str, NaiveDate> = self
+        let today: FastMap<&str, NaiveDate> = self
             .projects
             .iter()
             .map(|p| (p.key.as_str(), blockers::today(p, self.now)))
@@ -129,7 +130,7 @@ impl App {
         &self,
         p: &Prepared,
         ix: usize,
-        today: &HashMap<&str, NaiveDate>,
+        today: &FastMap<&str, NaiveDate>,
         waiting: &HashMap<usize, Capacity>,
     ) -> bool {
         let Some(v) = self.views.get(ix) else {

@@ -17,6 +17,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
+/// A map with a faster hash than the standard one (seeded at random as well), for
+/// the lookups made once per item, where hashing cost more than the work looked up.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// An item waiting on the logged-in person's decision, and in which capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueueEntry {
@@ -72,7 +76,7 @@ pub struct Views {
     pub view_mask: Option<Vec<bool>>,
     /// What each item holds up: the open tasks waiting for it and their days past
     /// their planned start, by item id.
-    pub held_up: HashMap<String, HeldUp>,
+    pub held_up: FastMap<String, HeldUp>,
     /// How the blockers pane is ordered (`s` switches).
     pub blocker_order: BlockerOrder,
     /// How the queue is ordered (`s` switches).
@@ -361,7 +365,7 @@ impl Views {
 
     /// The expiry radar: each item's line as `domain::expiry` sees it on its project's
     /// `today` (by project key), soonest end first.
-    pub fn derive_expiring(&mut self, today: &HashMap<&str, NaiveDate>) {
+    pub fn derive_expiring(&mut self, today: &FastMap<&str, NaiveDate>) {
         let items = &self.items;
         let mut rows: Vec<RadarRow> = items
             .iter()
