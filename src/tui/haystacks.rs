@@ -10,7 +10,6 @@
 //! An item's own text changed by a live update is appended anew; the buffer is
 //! compacted when half of it is out of date.
 
-use super::query::Query;
 use crate::store::ItemView;
 use memchr::memmem::Finder;
 use std::collections::HashMap;
@@ -59,11 +58,10 @@ impl Haystacks {
         h
     }
 
-    /// Which names each word of `q` is in.
-    pub fn hits(&self, q: &Query) -> Hits {
+    /// Which names each of the `words` is in.
+    pub fn hits(&self, words: &[Finder<'_>]) -> Hits {
         Hits {
-            words: q
-                .words
+            words: words
                 .iter()
                 .map(|w| {
                     self.names
@@ -210,10 +208,14 @@ mod tests {
         .to_lowercase()
     }
 
+    /// Whether every word of `text` is found in item `i` (as the filter looks).
     fn found(h: &Haystacks, i: usize, text: &str) -> bool {
-        let q = Query::parse(text);
-        let hits = h.hits(&q);
-        q.words
+        let words: Vec<Finder<'_>> = text
+            .split_whitespace()
+            .map(|w| Finder::new(w.as_bytes()).into_owned())
+            .collect();
+        let hits = h.hits(&words);
+        words
             .iter()
             .zip(&hits.words)
             .all(|(w, names)| h.has(i, w, names))

@@ -2,6 +2,7 @@
 //! the search texts it scans (`Haystacks`). Both are built for the whole item list at
 //! once, because a filter keystroke at 100,000 items must cost one pass over memory.
 
+use super::haystacks::{Haystacks, Hits};
 use crate::domain::{Flag, State};
 use crate::store::ItemView;
 
@@ -62,8 +63,13 @@ impl Query {
         q
     }
 
+    /// Which of the search texts' shared names each word is in (for [`Query::matches`]).
+    pub fn hits(&self, hay: &Haystacks) -> Hits {
+        hay.hits(&self.words)
+    }
+
     /// Whether item `ix` (`v`) matches, its words looked for in its search texts
-    /// (`hits`: the shared texts each word is in, from [`Haystacks::hits`]).
+    /// (`hits`: the shared names each word is in, from [`Query::hits`]).
     pub fn matches(&self, v: &ItemView, hay: &Haystacks, hits: &Hits, ix: usize) -> bool {
         if self.problem.is_some() {
             return false;
@@ -92,5 +98,3 @@ impl Query {
             .all(|(w, in_names)| hay.has(ix, w, in_names))
     }
 }
-
-pub use super::haystacks::{Haystacks, Hits};

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 /// What one view asks, prepared once for a pass over every item.
 struct Prepared<'a> {
     spec: &'a ViewSpec,
-    query: Option<(Query, super::query::Hits)>,
+    query: Option<(Query, super::haystacks::Hits)>,
 }
 
 impl App {
@@ -100,7 +100,7 @@ impl App {
                 spec,
                 query: spec.query.as_deref().map(|text| {
                     let q = Query::parse(text);
-                    let hits = self.views.haystacks().hits(&q);
+                    let hits = q.hits(self.views.haystacks());
                     (q, hits)
                 }),
             })

@@ -7,7 +7,8 @@
 //! the same step ([`Views::replace_items`]), and a live update only replaces items in
 //! place or appends, so no list ever holds an index built for another item list.
 
-use super::query::{Haystacks, Query};
+use super::haystacks::Haystacks;
+use super::query::Query;
 use super::state::{Column, Filter, Pane};
 use crate::domain::blockers::{self, Readiness};
 use crate::domain::tasks::{BlockerOrder, HeldUp};
@@ -348,7 +349,7 @@ impl Views {
             Query::parse(&self.queue_text),
             Query::parse(&self.blockers_text),
         );
-        let (q_hits, b_hits) = (hay.hits(&q), hay.hits(&b));
+        let (q_hits, b_hits) = (q.hits(hay), b.hits(hay));
         self.queue = self
             .queue_all
             .iter()
@@ -457,7 +458,7 @@ impl Views {
         let state = filter.state;
         let items = &self.items;
         let hay = &self.haystacks;
-        let hits = hay.hits(&q);
+        let hits = q.hits(hay);
         let mask = self.view_mask.as_deref();
         self.tracker = self
             .order
