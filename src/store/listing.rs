@@ -81,13 +81,17 @@ pub(super) fn items_query(filter: &ItemFilter) -> (String, Vec<String>) {
     (sql, args)
 }
 
-/// Counts by state for the readiness of one project (`?1`), from `items_project_state`.
+/// Counts by project and state for the readiness of one project (`?1`), from
+/// `items_project_state`: grouped in the index's own order, so the counts come as the
+/// index is read (grouped by state alone, every entry went through a temporary
+/// b-tree first, which took a third of the time at a million items); the caller adds
+/// up each state's rows.
 pub(super) const READINESS_OF_ONE: &str = "SELECT state, count(*) FROM items WHERE project = ?1 \
-     AND project IN (SELECT key FROM projects) GROUP BY state";
+     AND project IN (SELECT key FROM projects) GROUP BY project, state";
 
 /// The same for all projects (`?1` null).
 pub(super) const READINESS_OF_ALL: &str = "SELECT state, count(*) FROM items WHERE ?1 IS NULL \
-     AND project IN (SELECT key FROM projects) GROUP BY state";
+     AND project IN (SELECT key FROM projects) GROUP BY project, state";
 
 /// The approvals of one item's round (`?1` its row id, `?2` the round), through the
 /// index of `UNIQUE (item_id, round, login)`.
