@@ -1,9 +1,9 @@
 //! The search texts the filter's words are looked for in, lower-cased, for every item
-//! at once. Most of an item's text is a name many items share (its system, purpose,
-//! role, credential owner, approver, requester, method and state): each of those is
-//! kept once, and an item holds its names' numbers. A word is looked for once in each
-//! name per keystroke ([`Haystacks::hits`]), then per item in its own text (id,
-//! holder, notes) and among its names' results. A word is found in an item exactly
+//! at once. Much of an item's text is a name many items share (its system, role,
+//! credential owner, approver, requester, method and state): each of those is kept
+//! once, and an item holds its names' numbers. A word is looked for once in each name
+//! per keystroke ([`Haystacks::hits`]), then per item in its own text (id, purpose,
+//! holder, notes: free texts, which items seldom share) and among its names' results. A word is found in an item exactly
 //! when it is found in one of its texts: words hold no NUL, which parted the texts
 //! when they were one string.
 //!
@@ -13,13 +13,14 @@
 use crate::store::ItemView;
 use memchr::memmem::Finder;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// How many shared names an item has.
-const SHARED: usize = 8;
+const SHARED: usize = 7;
 
 #[derive(Default)]
 pub struct Haystacks {
-    /// Each item's own text (id, holder, notes), one after the other.
+    /// Each item's own text (id, purpose, holder, notes), one after the other.
     text: String,
     /// Where each item's own text lies in `text`, by the item's index.
     spans: Vec<(usize, usize)>,
@@ -27,9 +28,10 @@ pub struct Haystacks {
     stale: usize,
     /// Each item's names, as numbers into `names`.
     ids: Vec<[u32; SHARED]>,
-    /// The names, lower-cased, each once.
-    names: Vec<Box<str>>,
-    name_ix: HashMap<Box<str>, u32>,
+    /// The names, lower-cased, each once (the map finds a name's number; both hold
+    /// the same text).
+    names: Vec<Arc<str>>,
+    name_ix: HashMap<Arc<str>, u32>,
 }
 
 /// For one query: per word, per name, whether the word is in the name.
@@ -92,8 +94,8 @@ impl Haystacks {
             return n;
         }
         let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        let lower: Box<str> = lower.into();
-        self.names.push(lower.clone());
+        let lower: Arc<str> = lower.into();
+        self.names.push(Arc::clone(&lower));
         self.name_ix.insert(lower, n);
         n
     }
@@ -103,7 +105,6 @@ impl Haystacks {
         let f = &it.fields;
         [
             self.name(&f.system),
-            self.name(&f.purpose),
             self.name(&f.role),
             self.name(&f.credential_owner),
             self.name(&f.approver),
@@ -144,12 +145,13 @@ impl Haystacks {
     }
 }
 
-/// The text of an item no other item shares: its id, holder and notes.
+/// The text of an item that other items seldom share: its id, purpose, holder and notes.
 fn own_text(v: &ItemView) -> String {
     let it = &v.item;
     let f = &it.fields;
     [
         it.id().as_str(),
+        &f.purpose,
         f.holder.as_deref().unwrap_or(""),
         &f.notes,
     ]
