@@ -81,13 +81,17 @@ pub(super) fn items_query(filter: &ItemFilter) -> (String, Vec<String>) {
     (sql, args)
 }
 
-/// Counts by state for the readiness of one project (`?1`), from `items_project_state`.
+/// Counts by project and state for the readiness of one project (`?1`), from
+/// `items_project_state`: grouped in the index's own order, so the counts come as the
+/// index is read (grouped by state alone, every entry went through a temporary
+/// b-tree first, which took a third of the time at a million items); the caller adds
+/// up each state's rows.
 pub(super) const READINESS_OF_ONE: &str = "SELECT state, count(*) FROM items WHERE project = ?1 \
-     AND project IN (SELECT key FROM projects) GROUP BY state";
+     AND project IN (SELECT key FROM projects) GROUP BY project, state";
 
 /// The same for all projects (`?1` null).
 pub(super) const READINESS_OF_ALL: &str = "SELECT state, count(*) FROM items WHERE ?1 IS NULL \
-     AND project IN (SELECT key FROM projects) GROUP BY state";
+     AND project IN (SELECT key FROM projects) GROUP BY project, state";
 
 /// The approvals of one item's round (`?1` its row id, `?2` the round), through the
 /// index of `UNIQUE (item_id, round, login)`.
@@ -117,13 +121,13 @@ impl Store {
 
     fn list_items_up_to(&self, filter: &ItemFilter, limit: Option<usize>) -> Result<Vec<ItemView>> {
         let now = self.now();
-        let projects: HashMap<String, Project> = self
+        let projects: HashMap<String, Project, foldhash::fast::RandomState> = self
             .projects()?
             .into_iter()
             .map(|p| (p.key.clone(), p))
             .collect();
         // The approval owners, to block items whose owner may not decide on them.
-        let people: HashMap<String, Person> = self
+        let people: HashMap<String, Person, foldhash::fast::RandomState> = self
             .people()?
             .into_iter()
             .map(|p| (p.login.clone(), p))
@@ -230,7 +234,7 @@ impl Store {
     fn attach_approvals(&self, items: &mut [ItemView], project: Option<&str>) -> Result<()> {
         // Read approvals in table order and keep those of each item's current round:
         // a join back to items would seek into the items table once per approval.
-        let index: HashMap<i64, usize> = items
+        let index: HashMap<i64, usize, foldhash::fast::RandomState> = items
             .iter()
             .enumerate()
             .map(|(i, v)| (v.item.rowid, i))

@@ -88,6 +88,8 @@ fn the_header_counts_states_from_a_covering_index() {
             p.contains("USING COVERING INDEX items_project_state"),
             "{p}"
         );
+        // Grouped in the index's order: no temporary b-tree of every entry.
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
     }
 }
 

@@ -257,7 +257,7 @@ impl App {
     /// The expiry radar, on each project's today.
     pub(super) fn derive_expiring(&mut self) {
         let now = self.now;
-        let today: HashMap<&str, chrono::NaiveDate> = self
+        let today: super::views::FastMap<&str, chrono::NaiveDate> = self
             .projects
             .iter()
             .map(|p| (p.key.as_str(), blockers::today(p, now)))

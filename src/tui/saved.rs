@@ -8,6 +8,7 @@ use super::app::App;
 use super::personal::{self, Personal};
 use super::query::Query;
 use super::state::{Pane, StatusKind};
+use super::views::FastMap;
 use crate::config::{Config, Problem, ViewSpec, Work};
 use crate::domain::machine::{self, ActionKind};
 use crate::domain::{Capacity, State, blockers, expiry};
@@ -17,7 +18,7 @@ use std::collections::HashMap;
 /// What one view asks, prepared once for a pass over every item.
 struct Prepared<'a> {
     spec: &'a ViewSpec,
-    query: Option<Query>,
+    query: Option<(Query, super::haystacks::Hits)>,
 }
 
 impl App {
@@ -80,7 +81,7 @@ impl App {
             self.views.view_mask = None;
             return;
         }
-        let today: HashMap<&str, NaiveDate> = self
+        let today: FastMap<&str, NaiveDate> = self
             .projects
             .iter()
             .map(|p| (p.key.as_str(), blockers::today(p, self.now)))
@@ -97,7 +98,11 @@ impl App {
             .iter()
             .map(|spec| Prepared {
                 spec,
-                query: spec.query.as_deref().map(Query::parse),
+                query: spec.query.as_deref().map(|text| {
+                    let q = Query::parse(text);
+                    let hits = q.hits(self.views.haystacks());
+                    (q, hits)
+                }),
             })
             .collect();
         let current = self.personal.current.checked_sub(1);
@@ -125,7 +130,7 @@ impl App {
         &self,
         p: &Prepared,
         ix: usize,
-        today: &HashMap<&str, NaiveDate>,
+        today: &FastMap<&str, NaiveDate>,
         waiting: &HashMap<usize, Capacity>,
     ) -> bool {
         let Some(v) = self.views.get(ix) else {
@@ -178,8 +183,8 @@ impl App {
         {
             return false;
         }
-        if let Some(q) = &p.query
-            && !q.matches(v, self.views.haystack(ix))
+        if let Some((q, hits)) = &p.query
+            && !q.matches(v, self.views.haystacks(), hits, ix)
         {
             return false;
         }

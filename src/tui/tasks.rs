@@ -7,16 +7,16 @@
 use super::app::App;
 use super::form::{Form, TaskStep};
 use super::state::{Modal, Pane, StatusKind, TaskRow};
+use super::views::FastMap;
 use crate::domain::tasks::{self, HeldUp, TaskEdit};
 use crate::domain::{Item, blockers, machine, parse_item_id};
 use chrono::NaiveDate;
-use std::collections::HashMap;
 
 impl App {
     /// Each task's status and what holds it up, and what each item holds up, from the
     /// loaded items (by id, found in one pass over the items).
     pub(super) fn derive_tasks(&mut self) {
-        let mut wanted: HashMap<String, HashMap<i64, Option<usize>>> = HashMap::new();
+        let mut wanted: FastMap<String, FastMap<i64, Option<usize>>> = FastMap::default();
         for t in &self.tasks.list {
             for need in &t.needs {
                 if let Some((key, n)) = parse_item_id(need) {
@@ -38,7 +38,7 @@ impl App {
             let ix = (*wanted.get(&key)?.get(&n)?)?;
             views.get(ix).map(|v| &v.item)
         };
-        let mut held_up: HashMap<String, HeldUp> = HashMap::new();
+        let mut held_up: FastMap<String, HeldUp> = FastMap::default();
         let mut rows = Vec::with_capacity(self.tasks.list.len());
         for t in &self.tasks.list {
             let Some(p) = self.project_of_key(&t.project) else {

@@ -7,7 +7,8 @@
 //! the same step ([`Views::replace_items`]), and a live update only replaces items in
 //! place or appends, so no list ever holds an index built for another item list.
 
-use super::query::{Haystacks, Query};
+use super::haystacks::Haystacks;
+use super::query::Query;
 use super::state::{Column, Filter, Pane};
 use crate::domain::blockers::{self, Readiness};
 use crate::domain::tasks::{BlockerOrder, HeldUp};
@@ -16,6 +17,10 @@ use crate::store::ItemView;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
+
+/// A map with a faster hash than the standard one (seeded at random as well), for
+/// the lookups made once per item, where hashing cost more than the work looked up.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// An item waiting on the logged-in person's decision, and in which capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +50,7 @@ pub struct Stats {
 #[derive(Default)]
 pub struct Views {
     items: Vec<ItemView>,
-    rowid_ix: HashMap<i64, usize>,
+    rowid_ix: super::row_index::RowIndex,
     haystacks: Haystacks,
     /// Per item (parallel to `items`): when its blockers are to be looked at again.
     next_check: Vec<Option<DateTime<Utc>>>,
@@ -72,7 +77,7 @@ pub struct Views {
     pub view_mask: Option<Vec<bool>>,
     /// What each item holds up: the open tasks waiting for it and their days past
     /// their planned start, by item id.
-    pub held_up: HashMap<String, HeldUp>,
+    pub held_up: FastMap<String, HeldUp>,
     /// How the blockers pane is ordered (`s` switches).
     pub blocker_order: BlockerOrder,
     /// How the queue is ordered (`s` switches).
@@ -206,13 +211,13 @@ impl Views {
         self.items.get(ix)
     }
 
-    /// The search text of item `ix` (what the filter's words are looked for in).
-    pub fn haystack(&self, ix: usize) -> &str {
-        self.haystacks.get(ix)
+    /// The search texts (what the filter's words are looked for in).
+    pub fn haystacks(&self) -> &Haystacks {
+        &self.haystacks
     }
 
     pub fn index_of(&self, rowid: i64) -> Option<usize> {
-        self.rowid_ix.get(&rowid).copied()
+        self.rowid_ix.get(rowid)
     }
 
     pub fn view(&self, rowid: i64) -> Option<&ItemView> {
@@ -242,11 +247,7 @@ impl Views {
         settings: blockers::Settings,
     ) {
         self.clear();
-        self.rowid_ix = items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.item.rowid, i))
-            .collect();
+        self.rowid_ix = super::row_index::RowIndex::build(items.iter().map(|v| v.item.rowid));
         self.haystacks = Haystacks::build(&items);
         self.id_width = items.iter().map(id_width).max().unwrap_or(2).max(2);
         self.next_check = items
@@ -348,23 +349,24 @@ impl Views {
             Query::parse(&self.queue_text),
             Query::parse(&self.blockers_text),
         );
+        let (q_hits, b_hits) = (q.hits(hay), b.hits(hay));
         self.queue = self
             .queue_all
             .iter()
             .copied()
-            .filter(|e| q.matches(&items[e.ix], hay.get(e.ix)))
+            .filter(|e| q.matches(&items[e.ix], hay, &q_hits, e.ix))
             .collect();
         self.blockers = self
             .blockers_all
             .iter()
             .copied()
-            .filter(|&i| b.matches(&items[i], hay.get(i)))
+            .filter(|&i| b.matches(&items[i], hay, &b_hits, i))
             .collect();
     }
 
     /// The expiry radar: each item's line as `domain::expiry` sees it on its project's
     /// `today` (by project key), soonest end first.
-    pub fn derive_expiring(&mut self, today: &HashMap<&str, NaiveDate>) {
+    pub fn derive_expiring(&mut self, today: &FastMap<&str, NaiveDate>) {
         let items = &self.items;
         let mut rows: Vec<RadarRow> = items
             .iter()
@@ -384,24 +386,33 @@ impl Views {
     /// the items holding up most tasks first, then the oldest).
     pub fn derive_blockers(&mut self, now: DateTime<Utc>) {
         let items = &self.items;
-        let mut rows: Vec<usize> = (0..items.len()).filter(|&i| items[i].blocking()).collect();
-        let held: Vec<HeldUp> = (0..items.len())
-            .map(|i| match self.held_up.is_empty() || !items[i].blocking() {
-                true => HeldUp::default(),
-                false => self
-                    .held_up
-                    .get(&items[i].item.id())
-                    .copied()
-                    .unwrap_or_default(),
+        // What each blocking item holds up, beside it: a list over every item would
+        // hold room for the many that block nothing.
+        let mut rows: Vec<(usize, HeldUp)> = (0..items.len())
+            .filter(|&i| items[i].blocking())
+            .map(|i| match self.held_up.is_empty() {
+                true => (i, HeldUp::default()),
+                false => (
+                    i,
+                    self.held_up
+                        .get(&items[i].item.id())
+                        .copied()
+                        .unwrap_or_default(),
+                ),
             })
             .collect();
         let order = self.blocker_order;
-        rows.sort_by(|&a, &b| {
+        rows.sort_by(|&(a, ha), &(b, hb)| {
             let (x, y) = (&items[a], &items[b]);
             order
-                .cmp((held[a], x.blocked_since), (held[b], y.blocked_since), now)
+                .cmp((ha, x.blocked_since), (hb, y.blocked_since), now)
                 .then(cmp_id(&x.item, &y.item))
         });
+        // A new vector of exactly their number (collected in place, the old room of
+        // three words a row would stay held).
+        let mut ix = Vec::with_capacity(rows.len());
+        ix.extend(rows.iter().map(|&(i, _)| i));
+        let rows = ix;
         let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
         for &i in &rows {
             for r in &items[i].reasons {
@@ -447,6 +458,7 @@ impl Views {
         let state = filter.state;
         let items = &self.items;
         let hay = &self.haystacks;
+        let hits = q.hits(hay);
         let mask = self.view_mask.as_deref();
         self.tracker = self
             .order
@@ -455,7 +467,7 @@ impl Views {
             .filter(|&i| {
                 mask.is_none_or(|m| m.get(i).copied().unwrap_or(false))
                     && state.is_none_or(|s| items[i].item.state == s)
-                    && q.matches(&items[i], hay.get(i))
+                    && q.matches(&items[i], hay, &hits, i)
             })
             .collect();
         self.query_problem = q.problem;
