@@ -155,6 +155,9 @@ impl Store {
         // The views are built where the rows land and filtered in place: a second
         // vector of 100,000 items next to the first would double the peak memory.
         let mut views: Vec<ItemView> = Vec::with_capacity(expected);
+        // The span of the row ids, noted as the rows land (another pass over the items
+        // would fetch each again from memory).
+        let mut span = (i64::MAX, i64::MIN);
         for view in stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
             rows::item(r).map(|item| ItemView {
                 item,
@@ -162,13 +165,15 @@ impl Store {
                 blocked_since: None,
             })
         })? {
-            views.push(view?);
+            let view = view?;
+            span = (span.0.min(view.item.rowid), span.1.max(view.item.rowid));
+            views.push(view);
         }
         match limit {
             // A screenful: each item's approvals through their index, not a scan of
             // every approval.
             Some(_) => self.attach_approvals_of_each(&mut views)?,
-            None => self.attach_approvals(&mut views, filter.project.as_deref())?,
+            None => self.attach_approvals(&mut views, span, filter.project.as_deref())?,
         }
         views.retain_mut(|v| {
             let item = &v.item;
@@ -231,14 +236,17 @@ impl Store {
         Ok((r.finish(), count))
     }
 
-    fn attach_approvals(&self, items: &mut [ItemView], project: Option<&str>) -> Result<()> {
+    /// The approvals of each item's current round, from one read of the approvals
+    /// (`span`: the least and the greatest row id of the items).
+    fn attach_approvals(
+        &self,
+        items: &mut [ItemView],
+        span: (i64, i64),
+        project: Option<&str>,
+    ) -> Result<()> {
         // Read approvals in table order and keep those of each item's current round:
         // a join back to items would seek into the items table once per approval.
-        let index: HashMap<i64, usize, foldhash::fast::RandomState> = items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.item.rowid, i))
-            .collect();
+        let index = Slots::new(items, span);
         let sql = match project {
             Some(_) => {
                 "SELECT a.item_id, a.login, a.capacity, a.conditions, a.at, a.round, a.terms FROM approvals a \
@@ -251,17 +259,16 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let mut rows = stmt.query([project.map(|p| p.to_ascii_uppercase())])?;
         while let Some(r) = rows.next()? {
-            let Some(&i) = index.get(&r.get::<_, i64>(0)?) else {
+            let Some(i) = index.get(r.get::<_, i64>(0)?) else {
                 continue;
             };
             let it = &mut items[i].item;
             if it.round == r.get::<_, i64>(5)? {
+                // Most items have one or two approvals: room for exactly them (a
+                // first push would reserve room for four).
+                it.approvals.reserve_exact(1);
                 it.approvals.push(rows::approval(r)?.1);
             }
-        }
-        // Most items have one or two approvals; a push reserves room for four.
-        for v in items.iter_mut() {
-            v.item.approvals.shrink_to_fit();
         }
         Ok(())
     }
@@ -302,5 +309,44 @@ impl Store {
         Ok(stmt
             .query_map([item.id()], events::from_row)?
             .collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Where each item of a list is, by its row id: a table indexed by the row id when the
+/// ids are about as many as the items (as they are, rows being numbered in turn), a
+/// hash map otherwise. A lookup per approval read is then an index, not a hash.
+enum Slots {
+    Dense { first: i64, at: Vec<u32> },
+    Sparse(HashMap<i64, usize, foldhash::fast::RandomState>),
+}
+
+impl Slots {
+    fn new(items: &[ItemView], (first, last): (i64, i64)) -> Slots {
+        let span = usize::try_from(last.saturating_sub(first).saturating_add(1)).unwrap_or(0);
+        if items.len() < u32::MAX as usize && span <= items.len().saturating_mul(4) + 1024 {
+            let mut at = vec![u32::MAX; span];
+            for (i, v) in items.iter().enumerate() {
+                at[(v.item.rowid - first) as usize] = i as u32;
+            }
+            Slots::Dense { first, at }
+        } else {
+            Slots::Sparse(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (v.item.rowid, i))
+                    .collect(),
+            )
+        }
+    }
+
+    fn get(&self, rowid: i64) -> Option<usize> {
+        match self {
+            Slots::Dense { first, at } => {
+                let k = usize::try_from(rowid.checked_sub(*first)?).ok()?;
+                at.get(k).filter(|&&i| i != u32::MAX).map(|&i| i as usize)
+            }
+            Slots::Sparse(map) => map.get(&rowid).copied(),
+        }
     }
 }

@@ -6,6 +6,7 @@
 use crate::domain::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Row, types::ValueRef};
+use std::borrow::Cow;
 use std::str::FromStr;
 
 /// Shown where stored text could not be read.
@@ -39,15 +40,21 @@ pub(crate) fn text(r: &Row<'_>, i: usize) -> String {
 }
 
 pub(crate) fn opt_text(r: &Row<'_>, i: usize) -> Option<String> {
+    str_ref(r, i).map(Cow::into_owned)
+}
+
+/// The column as [`opt_text`] reads it, borrowed from the row when it is valid UTF-8
+/// text: what is only parsed or looked at is not copied first.
+fn str_ref<'r>(r: &'r Row<'_>, i: usize) -> Option<Cow<'r, str>> {
     match r.get_ref(i).ok()? {
         ValueRef::Null => None,
         ValueRef::Text(t) => Some(match std::str::from_utf8(t) {
-            Ok(s) => s.to_string(),
-            Err(_) => String::from_utf8_lossy(t).into_owned(),
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(t),
         }),
-        ValueRef::Integer(n) => Some(n.to_string()),
-        ValueRef::Real(f) => Some(f.to_string()),
-        ValueRef::Blob(_) => Some(PLACEHOLDER.to_string()),
+        ValueRef::Integer(n) => Some(Cow::Owned(n.to_string())),
+        ValueRef::Real(f) => Some(Cow::Owned(f.to_string())),
+        ValueRef::Blob(_) => Some(Cow::Borrowed(PLACEHOLDER)),
     }
 }
 
@@ -63,17 +70,17 @@ pub(crate) fn flag(r: &Row<'_>, i: usize) -> bool {
 }
 
 pub(crate) fn date(r: &Row<'_>, i: usize) -> Option<NaiveDate> {
-    opt_text(r, i).and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+    str_ref(r, i).and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
 }
 
 pub(crate) fn time(r: &Row<'_>, i: usize) -> Option<DateTime<Utc>> {
-    opt_text(r, i)
+    str_ref(r, i)
         .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
         .map(|t| t.with_timezone(&Utc))
 }
 
 fn parsed<T: FromStr>(r: &Row<'_>, i: usize) -> Option<T> {
-    opt_text(r, i).and_then(|s| s.parse().ok())
+    str_ref(r, i).and_then(|s| s.parse().ok())
 }
 
 /// An item without its approvals (loaded separately).
@@ -125,7 +132,7 @@ pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
         last_reason: opt_text(r, 34),
         parties: parties(r, 35),
         rotation: parsed(r, 36),
-        review: opt_text(r, 37).and_then(|s| crate::domain::review::ReviewMark::parse(&s)),
+        review: str_ref(r, 37).and_then(|s| crate::domain::review::ReviewMark::parse(&s)),
         granted_by: opt_text(r, 39),
         verify_reference: opt_text(r, 40).map(Into::into),
         delegates: delegates(r, 41),
@@ -187,7 +194,7 @@ pub(crate) fn approval(r: &Row<'_>) -> rusqlite::Result<(i64, Approval)> {
             conditions: opt_text(r, 3),
             at: time(r, 4).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
             // Column 6 (5 is the round): the structured conditions, as JSON.
-            terms: opt_text(r, 6).and_then(|t| serde_json::from_str(&t).ok()),
+            terms: str_ref(r, 6).and_then(|t| serde_json::from_str(&t).ok()),
         },
     ))
 }

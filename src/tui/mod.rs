@@ -133,6 +133,11 @@ pub fn run_with(
     let result = event_loop(&mut terminal, &mut app, &tty, opts);
     let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
+    // The terminal is back; what is left is freeing the loaded items one by one (most
+    // of a second at a million items) just before the process ends. The OS takes the
+    // memory back at once: the views are left to it. The rest of the app, the store's
+    // connection with it, is closed as usual.
+    std::mem::forget(std::mem::take(&mut app.views));
     result
 }
 
