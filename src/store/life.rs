@@ -37,11 +37,13 @@ pub(crate) fn column_of<'a>(kind: &str, to: impl FnOnce() -> Option<&'a str>) ->
     }
 }
 
-/// The number of `item` when it is `project-N` written as the store writes it.
-pub(crate) fn number_in(item: &str, project: &str) -> Option<i64> {
+/// The number of `item` when it is `project-N` written as the store writes it (a
+/// positive number without sign or leading zeros): the one reading of an item id that
+/// the writer, the replay and the report share.
+pub(crate) fn number_in(project: &str, item: &str) -> Option<i64> {
     let n = item.strip_prefix(project)?.strip_prefix('-')?;
     let v: i64 = n.parse().ok()?;
-    (v.to_string() == n).then_some(v)
+    (v > 0 && v.to_string() == n).then_some(v)
 }
 
 /// Keeps what an event being written tells of its item's life (the earliest time
@@ -59,7 +61,7 @@ pub(crate) fn keep(
     let (Some(p), Some(id)) = (project, item) else {
         return Ok(());
     };
-    let Some(n) = number_in(id, p) else {
+    let Some(n) = number_in(p, id) else {
         return Ok(());
     };
     let col = COLUMNS[i];

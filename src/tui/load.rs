@@ -97,6 +97,7 @@ impl App {
         self.load_tasks()?;
         if let Some(d) = &mut self.detail {
             d.history = self.store.history(&d.id)?;
+            d.timeline = self.store.item_timeline(&d.id)?;
         }
         Ok(())
     }
@@ -154,6 +155,7 @@ impl App {
         self.load_tasks()?;
         if let Some(d) = &mut self.detail {
             d.history = self.store.history(&d.id)?;
+            d.timeline = self.store.item_timeline(&d.id)?;
         }
         Ok(true)
     }

@@ -175,6 +175,8 @@ pub struct Detail {
     pub id: String,
     pub scroll: usize,
     pub history: Vec<Event>,
+    /// When it first entered each state on its way to ready (its stage durations).
+    pub timeline: crate::domain::forecast::Timeline,
 }
 
 /// A pending irreversible move, waiting for `y`.

@@ -322,13 +322,18 @@ impl App {
         }
         let Some(v) = self.selected() else { return };
         let (rowid, id) = (v.item.rowid, v.item.id());
-        match self.store.history(&id) {
-            Ok(history) => {
+        let read = self.store.history(&id).and_then(|history| {
+            let timeline = self.store.item_timeline(&id)?;
+            Ok((history, timeline))
+        });
+        match read {
+            Ok((history, timeline)) => {
                 self.detail = Some(Detail {
                     rowid,
                     id,
                     scroll: 0,
                     history,
+                    timeline,
                 })
             }
             Err(e) => self.show_error(e),

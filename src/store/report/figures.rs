@@ -32,9 +32,4 @@ pub(super) fn bucket(hours: f64) -> &'static str {
     }
 }
 
-/// The number of an item id `KEY-N` of project `key`, written as the store writes it.
-pub(super) fn number_in(key: &str, id: &str) -> Option<i64> {
-    let n = id.strip_prefix(key)?.strip_prefix('-')?;
-    let v: i64 = n.parse().ok()?;
-    (v > 0 && n.len() == v.to_string().len() && !n.starts_with('+')).then_some(v)
-}
+pub(super) use crate::store::life::number_in;

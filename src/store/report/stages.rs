@@ -137,17 +137,6 @@ pub(crate) fn read(conn: &Connection, spans: Option<&Spans>) -> Result<Lines> {
     Ok(out)
 }
 
-/// The states an event moves an item into, spelled as the log spells them.
-fn state_named(s: &str) -> Option<State> {
-    Some(match s {
-        "requested" => State::Requested,
-        "approved" => State::Approved,
-        "granted" => State::Granted,
-        "verified" => State::Verified,
-        _ => return None,
-    })
-}
-
 /// The first four columns of an event row as text: `None` when one is null.
 pub(super) fn four_texts(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<[String; 4]>> {
     let get = |i| r.get::<_, Option<String>>(i);
@@ -157,41 +146,17 @@ pub(super) fn four_texts(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<[Stri
     })
 }
 
-/// The timeline of one item (`KEY-N`), for its detail.
-pub(crate) fn timeline_of(
-    conn: &Connection,
-    key: &str,
-    number: i64,
-    added: DateTime<Utc>,
-) -> Result<Timeline> {
-    let mut t = Timeline {
-        added: Some(added),
-        ..Default::default()
-    };
-    let mut stmt = conn.prepare_cached(
-        "SELECT at, CASE WHEN json_valid(payload) THEN payload ->> '$.to' END FROM events \
-         WHERE item = ?1 ORDER BY seq",
-    )?;
-    let mut rows = stmt.query([format!("{key}-{number}")])?;
-    while let Some(r) = rows.next()? {
-        let (Some(at), Some(to)) = (
-            r.get::<_, Option<String>>(0)?,
-            r.get::<_, Option<String>>(1)?,
-        ) else {
-            continue;
-        };
-        if let (Some(to), Some(at)) = (state_named(&to), parse_at(&at)) {
-            t.entered(to, at);
-        }
-    }
-    Ok(t)
-}
-
 impl super::super::handle::Store {
     /// When the item first entered each state on its way to ready (its stage
     /// durations, see `domain::forecast`).
+    /// Read from the item's row, where the store keeps them as it writes the events
+    /// (`store::life`), as the report reads them.
     pub fn item_timeline(&self, id: &str) -> Result<Timeline> {
         let it = super::super::records::load_item(&self.conn, id)?;
-        timeline_of(&self.conn, &it.project, it.number, it.created_at)
+        Ok(self.conn.query_row(
+            &format!("SELECT {TIMELINE_COLUMNS} FROM items WHERE id = ?1"),
+            [it.rowid],
+            |r| Ok(timeline_at(r, 0)),
+        )?)
     }
 }

@@ -99,19 +99,9 @@ pub struct Subject<'a> {
     pub forecast: Option<&'a str>,
 }
 
-/// The item's stage durations, from its history (see `domain::forecast`).
-fn stages_text(it: &crate::domain::Item, history: &[crate::store::Event]) -> String {
-    use crate::domain::forecast::{Stage, Timeline, hours_text};
-    let mut tl = Timeline {
-        added: Some(it.created_at),
-        ..Default::default()
-    };
-    for e in history {
-        let to = e.payload.get("to").and_then(|v| v.as_str());
-        if let (Some(Ok(to)), Some(at)) = (to.map(str::parse), e.at_utc()) {
-            tl.entered(to, at);
-        }
-    }
+/// The item's stage durations, from the timeline its row keeps (see `domain::forecast`).
+fn stages_text(tl: &crate::domain::forecast::Timeline) -> String {
+    use crate::domain::forecast::{Stage, hours_text};
     Stage::ALL
         .map(|s| {
             let h = tl.hours(s).map_or_else(|| "-".to_string(), hours_text);
@@ -247,7 +237,7 @@ fn sections(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> [Vec<Lin
         l,
         state_style(t, it.state),
     );
-    b.field("Stages", &stages_text(it, &d.history), l, n);
+    b.field("Stages", &stages_text(&d.timeline), l, n);
     if let Some(gm) = it.granted_method {
         b.field("Granted with", gm.as_str(), l, n);
     }

@@ -42,7 +42,7 @@ impl Facts {
             return;
         };
         let Some(i) = slot(e) else { return };
-        if number_in(item, project).is_none() {
+        if number_in(project, item).is_none() {
             return;
         }
         let Some(it) = self.items.get_mut(item) else {
