@@ -7,7 +7,7 @@ use super::lean::LEAN_SQL;
 use super::listing::{
     APPROVALS_OF_ONE, ItemFilter, READINESS_OF_ALL, READINESS_OF_ONE, items_query,
 };
-use super::report::counters_sql;
+use super::report::counters::unsafe_attempts_sql;
 use super::schema::MEASURED_KINDS;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -96,7 +96,7 @@ fn the_header_counts_states_from_a_covering_index() {
 #[test]
 fn the_measures_read_their_events_from_the_partial_index() {
     let (_dir, conn) = file();
-    let p = plan(&conn, &counters_sql());
+    let p = plan(&conn, &unsafe_attempts_sql());
     assert!(p.contains("USING COVERING INDEX events_kind"), "{p}");
     assert!(
         !p.contains("SCAN events\n") && !p.ends_with("SCAN events"),
@@ -124,7 +124,7 @@ fn the_reports_few_events_are_read_through_their_indexes() {
     let (_dir, conn) = file();
     let p = plan(&conn, super::report::window::UNDONE);
     assert!(p.contains("INDEX events_decided"), "{p}");
-    let p = plan(&conn, &super::report::counters::unsafe_attempts_sql());
+    let p = plan(&conn, &unsafe_attempts_sql());
     assert!(p.contains("INDEX events_kind"), "{p}");
 }
 

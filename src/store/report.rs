@@ -119,7 +119,6 @@ pub(crate) mod stages;
 mod trend;
 pub(in crate::store) mod window;
 use combine::combine;
-pub(super) use counters::counters_sql;
 use figures::{bucket, median, number_in, p90, round2, round4};
 use window::{Period, Span, Spans, day_start};
 

@@ -85,16 +85,8 @@ impl Store {
     }
 }
 
-/// The events the measures count, of one project (`?1`) or of all (`?1` null), read
-/// from the partial index `events_kind` (the readiness trend reads them).
-pub(in crate::store) fn counters_sql() -> String {
-    format!(
-        "SELECT project, item, kind, at FROM events \
-         WHERE ({MEASURED_KINDS}) AND (?1 IS NULL OR project = ?1)"
-    )
-}
-
-/// The unsafe credential attempts of one project (`?1`) or of all, from the same index.
+/// The unsafe credential attempts of one project (`?1`) or of all, from the partial
+/// index `events_kind`.
 pub(in crate::store) fn unsafe_attempts_sql() -> String {
     format!(
         "SELECT project, at FROM events \

@@ -137,15 +137,6 @@ pub(crate) fn read(conn: &Connection, spans: Option<&Spans>) -> Result<Lines> {
     Ok(out)
 }
 
-/// The first four columns of an event row as text: `None` when one is null.
-pub(super) fn four_texts(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<[String; 4]>> {
-    let get = |i| r.get::<_, Option<String>>(i);
-    Ok(match (get(0)?, get(1)?, get(2)?, get(3)?) {
-        (Some(a), Some(b), Some(c), Some(d)) => Some([a, b, c, d]),
-        _ => None,
-    })
-}
-
 impl super::super::handle::Store {
     /// When the item first entered each state on its way to ready (its stage
     /// durations, see `domain::forecast`).

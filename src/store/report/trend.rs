@@ -1,49 +1,13 @@
 //! Readiness over time, for the dashboard's trend: ready / required at the end of each
-//! day of a window, from when each item was added (its row) and the events that make
-//! it ready or take it out (verify, revoke, cancel: the indexed kinds of the measures).
+//! day of a window, counted as the report counts readiness at an instant, from the
+//! times each item's row keeps (added, first verified, revoked, cancelled; schema 16).
 
 use super::super::error::Result;
 use super::super::handle::Store;
-use super::super::lean::parse_at;
-use super::counters_sql;
-use super::figures::number_in;
+use super::super::lean::{parse_at, with_text};
+use super::Life;
 use crate::domain::blockers::Readiness;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use std::collections::HashMap;
-
-/// One item's life as readiness sees it: added, and its verify/revoke/cancel moves.
-struct Life {
-    added: Option<DateTime<Utc>>,
-    moves: Vec<(DateTime<Utc>, Move)>,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Move {
-    Verify,
-    Revoke,
-    Cancel,
-}
-
-impl Life {
-    /// Whether the item was required, and ready, at `t`.
-    fn at(&self, t: DateTime<Utc>) -> (bool, bool) {
-        if self.added.is_none_or(|a| a >= t) {
-            return (false, false);
-        }
-        let mut ready = false;
-        for &(at, m) in &self.moves {
-            if at >= t {
-                break;
-            }
-            match m {
-                Move::Verify => ready = true,
-                Move::Revoke => ready = false,
-                Move::Cancel => return (false, false),
-            }
-        }
-        (true, ready)
-    }
-}
+use chrono::{Duration, NaiveDate};
 
 impl Store {
     /// Readiness (0..1) at the end of each of the last `days` days (UTC), the last
@@ -55,42 +19,20 @@ impl Store {
         days: i64,
     ) -> Result<Vec<(NaiveDate, Option<f64>)>> {
         let key = project.map(str::to_ascii_uppercase);
-        let mut lives: HashMap<(String, i64), Life> = HashMap::new();
+        let mut lives = Vec::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT project, number, created_at FROM items WHERE (?1 IS NULL OR project = ?1)",
+            "SELECT created_at, verified_at, revoked_at, cancelled_at FROM items \
+             WHERE (?1 IS NULL OR project = ?1)",
         )?;
         let mut rows = stmt.query([&key])?;
         while let Some(r) = rows.next()? {
-            let added = r.get::<_, String>(2).ok().as_deref().and_then(parse_at);
-            lives.insert(
-                (r.get(0)?, r.get(1)?),
-                Life {
-                    added,
-                    moves: Vec::new(),
-                },
-            );
-        }
-        let mut stmt = self.conn.prepare_cached(&counters_sql())?;
-        let mut rows = stmt.query([&key])?;
-        while let Some(r) = rows.next()? {
-            let Some([p, item, kind, at]) = super::stages::four_texts(r)? else {
-                continue;
-            };
-            let m = match kind.as_str() {
-                "verify" => Move::Verify,
-                "revoke" => Move::Revoke,
-                "cancel" => Move::Cancel,
-                _ => continue,
-            };
-            let (Some(n), Some(at)) = (number_in(&p, &item), parse_at(&at)) else {
-                continue;
-            };
-            if let Some(l) = lives.get_mut(&(p, n)) {
-                l.moves.push((at, m));
-            }
-        }
-        for l in lives.values_mut() {
-            l.moves.sort_by_key(|(at, _)| *at);
+            let at = |i| with_text(r, i, |t| t.and_then(parse_at));
+            lives.push(Life {
+                added: at(0),
+                verified: at(1),
+                revoked: at(2),
+                cancelled: at(3),
+            });
         }
         let now = self.now();
         let today = now.date_naive();
@@ -106,10 +48,8 @@ impl Store {
                     .map_or(now, |t| t.and_utc())
             };
             let mut r = Readiness::default();
-            for l in lives.values() {
-                let (required, ready) = l.at(end);
-                r.required += usize::from(required);
-                r.ready += usize::from(ready);
+            for l in &lives {
+                l.count_at(end, &mut r);
             }
             out.push((day, (r.required > 0).then(|| r.finish().ratio)));
         }
