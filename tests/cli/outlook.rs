@@ -3,9 +3,10 @@
 //! where the time goes"); the same figures in `report --json`, the text report and
 //! `item show`, and `audit verify` after the history.
 
+use super::store::fields;
 use crate::common;
 use accessdesk::domain::machine::Action;
-use accessdesk::domain::{ItemFields, Method, Role, State};
+use accessdesk::domain::{Role, State};
 use accessdesk::identity::Identity;
 use accessdesk::store::report::Window;
 use accessdesk::store::{NewProject, Store};
@@ -27,18 +28,6 @@ fn date(s: &str) -> NaiveDate {
 /// The clock of the report: 10 March 2026, noon UTC.
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()
-}
-
-fn fields(system: &str) -> ItemFields {
-    ItemFields {
-        system: system.into(),
-        purpose: "install tracking tags".into(),
-        role: "Editor".into(),
-        credential_owner: "Client IT".into(),
-        approver: "bob".into(),
-        method: Some(Method::DelegatedAccount),
-        ..Default::default()
-    }
 }
 
 /// Hours each of the six finished items spent in each stage: added → submitted,

@@ -3,25 +3,14 @@
 //! done are refused as data when they make no sense; the delay counts as the README
 //! says; every change is an event `audit verify` replays, and a direct edit shows.
 
+use super::store::fields;
 use crate::common::tui::someone;
 use crate::common::*;
+use accessdesk::domain::Role;
 use accessdesk::domain::machine::Action;
-use accessdesk::domain::{ItemFields, Method, Role};
 use accessdesk::store::{NewProject, Store};
 use chrono::{Duration, NaiveDate, Utc};
 use serde_json::Value;
-
-fn fields(system: &str) -> ItemFields {
-    ItemFields {
-        system: system.into(),
-        purpose: "install tracking tags".into(),
-        role: "Editor".into(),
-        credential_owner: "Client IT".into(),
-        approver: "bob".into(),
-        method: Some(Method::DelegatedAccount),
-        ..Default::default()
-    }
-}
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
