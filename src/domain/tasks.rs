@@ -388,12 +388,19 @@ impl BlockerOrder {
         b: (HeldUp, Option<DateTime<Utc>>),
         now: DateTime<Utc>,
     ) -> Ordering {
-        let age = a.1.unwrap_or(now).cmp(&b.1.unwrap_or(now));
-        let tasks = b.0.tasks.cmp(&a.0.tasks);
+        self.key(a.0, a.1, now).cmp(&self.key(b.0, b.1, now))
+    }
+
+    /// The order of [`BlockerOrder::cmp`] as a key of integers, smallest first: a
+    /// sort over many blocking items then compares numbers, not the items.
+    pub fn key(self, held: HeldUp, since: Option<DateTime<Utc>>, now: DateTime<Utc>) -> [i64; 4] {
+        let at = since.unwrap_or(now);
+        let (secs, nanos) = (at.timestamp(), i64::from(at.timestamp_subsec_nanos()));
+        let tasks = i64::try_from(held.tasks).map_or(i64::MIN, i64::saturating_neg);
         match self {
-            BlockerOrder::TasksHeldUp => tasks.then(age),
-            BlockerOrder::TaskDays => b.0.task_days.cmp(&a.0.task_days).then(tasks).then(age),
-            BlockerOrder::Age => age,
+            BlockerOrder::TasksHeldUp => [tasks, secs, nanos, 0],
+            BlockerOrder::TaskDays => [held.task_days.saturating_neg(), tasks, secs, nanos],
+            BlockerOrder::Age => [secs, nanos, 0, 0],
         }
     }
 }

@@ -32,6 +32,9 @@ pub struct Haystacks {
     /// the same text).
     names: Vec<Arc<str>>,
     name_ix: HashMap<Arc<str>, u32>,
+    /// A name's number by its text as stored (before lower-casing), so that a name
+    /// seen before costs a lookup and no lower-cased copy.
+    as_stored: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
 }
 
 /// For one query: per word, per name, whether the word is in the name.
@@ -46,8 +49,7 @@ impl Haystacks {
         // doubling, the text would hold up to twice its size, and each growth copies
         // it while the old block is still held.
         let sample = &items[..items.len().min(256)];
-        let per_item =
-            sample.iter().map(|v| own_text(v).len()).sum::<usize>() / sample.len().max(1);
+        let per_item = sample.iter().map(own_len).sum::<usize>() / sample.len().max(1);
         let mut h = Haystacks {
             text: String::with_capacity(items.len() * (per_item + per_item / 8 + 1)),
             spans: Vec::with_capacity(items.len()),
@@ -89,14 +91,21 @@ impl Haystacks {
     }
 
     fn name(&mut self, text: &str) -> u32 {
-        let lower = text.to_lowercase();
-        if let Some(&n) = self.name_ix.get(lower.as_str()) {
+        if let Some(&n) = self.as_stored.get(text) {
             return n;
         }
-        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        let lower: Arc<str> = lower.into();
-        self.names.push(Arc::clone(&lower));
-        self.name_ix.insert(lower, n);
+        let lower = text.to_lowercase();
+        let n = match self.name_ix.get(lower.as_str()) {
+            Some(&n) => n,
+            None => {
+                let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+                let lower: Arc<str> = lower.into();
+                self.names.push(Arc::clone(&lower));
+                self.name_ix.insert(lower, n);
+                n
+            }
+        };
+        self.as_stored.insert(text.into(), n);
         n
     }
 
@@ -114,10 +123,35 @@ impl Haystacks {
         ]
     }
 
+    /// Appends the item's own text lower-cased — its id, purpose, holder and notes,
+    /// apart by NUL — written straight into the buffer (no copy of it made first).
     fn append(&mut self, v: &ItemView) -> (usize, usize) {
+        use std::fmt::Write;
+        let it = &v.item;
+        let f = &it.fields;
         let start = self.text.len();
-        self.text.push_str(&own_text(v));
-        (start, self.text.len())
+        if it.project.is_ascii() {
+            let _ = write!(self.text, "{}-{}", it.project, it.number);
+        } else {
+            self.text.push_str(&it.id().to_lowercase());
+        }
+        let parts = [
+            f.purpose.as_str(),
+            f.holder.as_deref().unwrap_or(""),
+            f.notes.as_str(),
+        ];
+        for part in parts {
+            self.text.push('\u{0}');
+            if part.is_ascii() {
+                self.text.push_str(part);
+            } else {
+                self.text.push_str(&part.to_lowercase());
+            }
+        }
+        let end = self.text.len();
+        // ASCII is lower-cased in place; other text was lower-cased as it came.
+        self.text[start..end].make_ascii_lowercase();
+        (start, end)
     }
 
     pub fn push(&mut self, v: &ItemView) {
@@ -145,18 +179,15 @@ impl Haystacks {
     }
 }
 
-/// The text of an item that other items seldom share: its id, purpose, holder and notes.
-fn own_text(v: &ItemView) -> String {
+/// The length of an item's own text (about: for room reserved ahead).
+fn own_len(v: &ItemView) -> usize {
     let it = &v.item;
     let f = &it.fields;
-    [
-        it.id().as_str(),
-        &f.purpose,
-        f.holder.as_deref().unwrap_or(""),
-        &f.notes,
-    ]
-    .join("\u{0}")
-    .to_lowercase()
+    it.project.len()
+        + 24
+        + f.purpose.len()
+        + f.holder.as_deref().map_or(0, str::len)
+        + f.notes.len()
 }
 
 #[cfg(test)]

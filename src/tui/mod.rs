@@ -20,6 +20,7 @@ mod empty;
 mod form;
 mod format;
 mod haystacks;
+mod ids;
 pub mod keymap;
 mod layout;
 mod load;

@@ -38,7 +38,7 @@ impl App {
             let ix = (*wanted.get(&key)?.get(&n)?)?;
             views.get(ix).map(|v| &v.item)
         };
-        let mut held_up: FastMap<String, HeldUp> = FastMap::default();
+        let mut held_up: FastMap<usize, HeldUp> = FastMap::default();
         let mut rows = Vec::with_capacity(self.tasks.list.len());
         for t in &self.tasks.list {
             let Some(p) = self.project_of_key(&t.project) else {
@@ -49,10 +49,12 @@ impl App {
             if tasks::is_blocked(t, &waiting) {
                 let today = blockers::today(p, self.now);
                 for w in &waiting {
-                    held_up
-                        .entry(w.item.clone())
-                        .or_default()
-                        .add(planned, today);
+                    let Some(ix) =
+                        parse_item_id(&w.item).and_then(|(key, n)| *wanted.get(&key)?.get(&n)?)
+                    else {
+                        continue;
+                    };
+                    held_up.entry(ix).or_default().add(planned, today);
                 }
             }
             rows.push(TaskRow {
