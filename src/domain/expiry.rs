@@ -124,10 +124,29 @@ pub fn entry(item: &Item, today: NaiveDate, days: i64) -> Option<Entry> {
 
 /// The radar's order: soonest end first, then by project and number.
 pub fn order(a: (&Entry, &Item), b: (&Entry, &Item)) -> Ordering {
-    a.0.ends
-        .cmp(&b.0.ends)
-        .then_with(|| a.1.project.cmp(&b.1.project))
-        .then(a.1.number.cmp(&b.1.number))
+    order_by(
+        (a.0, (a.1.project.as_str(), a.1.number)),
+        (b.0, (b.1.project.as_str(), b.1.number)),
+    )
+}
+
+/// [`order`] with each item's id given as any key that orders as (project, number).
+pub fn order_by<K: Ord>(a: (&Entry, K), b: (&Entry, K)) -> Ordering {
+    a.0.ends.cmp(&b.0.ends).then_with(|| a.1.cmp(&b.1))
+}
+
+/// The line with no limit of days: the one [`entry`] gives for `days` exactly when
+/// [`Entry::within`] `days` holds (the earliest end is listed, and it is within the
+/// days when anything is). What is worked out once serves every horizon.
+pub fn entry_any_day(item: &Item, today: NaiveDate) -> Option<Entry> {
+    entry(item, today, i64::MAX)
+}
+
+impl Entry {
+    /// Whether the line is on a radar of `days` days (see [`entry_any_day`]).
+    pub fn within(&self, days: i64) -> bool {
+        self.days_left <= days
+    }
 }
 
 #[cfg(test)]

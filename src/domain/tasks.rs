@@ -86,14 +86,27 @@ pub fn hold(item: Option<&Item>) -> Option<Hold> {
 /// The items of `needs` (ids) that hold a task up, each with why. `item` finds an
 /// item by id.
 pub fn waiting_for<'a>(needs: &[String], item: impl Fn(&str) -> Option<&'a Item>) -> Vec<Waiting> {
+    waiting_for_known(needs, |id| item(id).map(|it| (hold(Some(it)), it.state)))
+}
+
+/// [`waiting_for`] with what is known of each needed item found by id: its [`hold`]
+/// and its state (`None`: no such item).
+pub fn waiting_for_known(
+    needs: &[String],
+    known: impl Fn(&str) -> Option<(Option<Hold>, State)>,
+) -> Vec<Waiting> {
     needs
         .iter()
         .filter_map(|id| {
-            let it = item(id);
-            hold(it).map(|hold| Waiting {
+            let found = known(id);
+            let why = match found {
+                Some((h, _)) => h,
+                None => hold(None),
+            };
+            why.map(|hold| Waiting {
                 item: id.clone(),
                 hold,
-                state: it.map(|i| i.state),
+                state: found.map(|(_, s)| s),
             })
         })
         .collect()

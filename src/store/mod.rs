@@ -68,7 +68,7 @@ pub use error::{Error, Result};
 pub use events::{Event, Verification};
 pub use handle::{CachePolicy, ChangeToken, Store, WaitHook};
 pub use intake::{CheckedRow, RowCheck};
-pub use listing::{ItemFilter, ItemView};
+pub use listing::{ItemFilter, ItemView, Listed};
 pub use projects::host_tz;
 pub use replay::Replay;
 pub use reviews::BulkCertified;

@@ -124,60 +124,93 @@ fn parsed<T: FromStr>(r: &Row<'_>, i: usize) -> Option<T> {
 
 /// An item without its approvals (loaded separately).
 pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
+    let mut it = Item::new(
+        "",
+        0,
+        ItemFields::default(),
+        "",
+        DateTime::<Utc>::UNIX_EPOCH,
+    );
+    item_into(r, &mut it)?;
+    Ok(it)
+}
+
+/// The column as text written over `dst` (its room kept: a list that reads item after
+/// item into one value allocates nothing for texts no longer than the last one's).
+fn set_text(dst: &mut String, r: &Row<'_>, i: usize) {
+    dst.clear();
+    if let Some(s) = str_ref(r, i) {
+        dst.push_str(&s);
+    }
+}
+
+/// [`set_text`] for an optional column.
+fn set_opt_text(dst: &mut Option<String>, r: &Row<'_>, i: usize) {
+    match (str_ref(r, i), dst.as_mut()) {
+        (None, _) => *dst = None,
+        (Some(s), Some(d)) => {
+            d.clear();
+            d.push_str(&s);
+        }
+        (Some(s), None) => *dst = Some(s.into_owned()),
+    }
+}
+
+/// Reads the row into `it`, as [`item`] reads it, keeping its approvals (the caller's
+/// to set) and the room of its texts.
+pub(crate) fn item_into(r: &Row<'_>, it: &mut Item) -> rusqlite::Result<()> {
     let epoch = DateTime::<Utc>::UNIX_EPOCH;
-    let exception = opt_text(r, 17).map(|reason| Exception {
-        reason,
-        owner: opt_text(r, 18),
-        expires: date(r, 19),
+    it.rowid = r.get(0)?;
+    set_text(&mut it.project, r, 1);
+    it.number = int(r, 2);
+    let f = &mut it.fields;
+    set_text(&mut f.system, r, 3);
+    set_text(&mut f.purpose, r, 4);
+    set_text(&mut f.role, r, 5);
+    set_opt_text(&mut f.holder, r, 6);
+    set_text(&mut f.credential_owner, r, 7);
+    set_text(&mut f.approver, r, 8);
+    f.method = parsed(r, 10);
+    f.temporary = flag(r, 11);
+    f.expires = date(r, 12);
+    f.deprovision = parsed(r, 13);
+    f.privileged = flag(r, 14);
+    f.shared_credential = flag(r, 15);
+    f.client_owned = flag(r, 16);
+    f.exception = opt_text(r, 17).map(|reason| {
+        Box::new(Exception {
+            reason,
+            owner: opt_text(r, 18),
+            expires: date(r, 19),
+        })
     });
-    Ok(Item {
-        rowid: r.get(0)?,
-        project: text(r, 1),
-        number: int(r, 2),
-        fields: ItemFields {
-            system: text(r, 3),
-            purpose: text(r, 4),
-            role: text(r, 5),
-            holder: opt_text(r, 6),
-            credential_owner: text(r, 7),
-            approver: text(r, 8),
-            method: parsed(r, 10),
-            temporary: flag(r, 11),
-            expires: date(r, 12),
-            deprovision: parsed(r, 13),
-            privileged: flag(r, 14),
-            shared_credential: flag(r, 15),
-            client_owned: flag(r, 16),
-            exception: exception.map(Box::new),
-            needed_by: date(r, 20),
-            notes: text(r, 21),
-            above_standard: flag(r, 42),
-            justification: opt_text(r, 43).map(Into::into),
-        },
-        requester: text(r, 9),
-        manual_block: opt_text(r, 22),
-        // An unreadable state shows as needed: it can be inspected but not mistaken for ready.
-        state: parsed(r, 23).unwrap_or(State::Needed),
-        state_since: time(r, 24).unwrap_or(epoch),
-        created_at: time(r, 25).unwrap_or(epoch),
-        updated_at: time(r, 26).unwrap_or(epoch),
-        version: int(r, 27),
-        round: int(r, 28),
-        granted_method: parsed(r, 29),
-        emergency: flag(r, 30),
-        emergency_by: opt_text(r, 31),
-        retro_due: time(r, 32),
-        blocked_since: time(r, 33),
-        last_reason: opt_text(r, 34),
-        parties: parties(r, 35),
-        rotation: parsed(r, 36),
-        review: str_ref(r, 37).and_then(|s| crate::domain::review::ReviewMark::parse(&s)),
-        granted_by: opt_text(r, 39),
-        verify_reference: opt_text(r, 40).map(Into::into),
-        delegates: delegates(r, 41),
-        approvals: Vec::new(),
-        extension: super::extend::read(opt_text(r, 38)),
-    })
+    f.needed_by = date(r, 20);
+    set_text(&mut f.notes, r, 21);
+    f.above_standard = flag(r, 42);
+    f.justification = opt_text(r, 43).map(Into::into);
+    set_text(&mut it.requester, r, 9);
+    set_opt_text(&mut it.manual_block, r, 22);
+    // An unreadable state shows as needed: it can be inspected but not mistaken for ready.
+    it.state = parsed(r, 23).unwrap_or(State::Needed);
+    it.state_since = time(r, 24).unwrap_or(epoch);
+    it.created_at = time(r, 25).unwrap_or(epoch);
+    it.updated_at = time(r, 26).unwrap_or(epoch);
+    it.version = int(r, 27);
+    it.round = int(r, 28);
+    it.granted_method = parsed(r, 29);
+    it.emergency = flag(r, 30);
+    set_opt_text(&mut it.emergency_by, r, 31);
+    it.retro_due = time(r, 32);
+    it.blocked_since = time(r, 33);
+    set_opt_text(&mut it.last_reason, r, 34);
+    it.parties = parties(r, 35);
+    it.rotation = parsed(r, 36);
+    it.review = str_ref(r, 37).and_then(|s| crate::domain::review::ReviewMark::parse(&s));
+    set_opt_text(&mut it.granted_by, r, 39);
+    it.verify_reference = opt_text(r, 40).map(Into::into);
+    it.delegates = delegates(r, 41);
+    it.extension = super::extend::read(opt_text(r, 38));
+    Ok(())
 }
 
 pub(crate) fn project(r: &Row<'_>) -> rusqlite::Result<Project> {

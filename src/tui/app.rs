@@ -17,6 +17,7 @@ use chrono_tz::Tz;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// The whole state of the terminal UI.
 pub struct App {
@@ -67,6 +68,9 @@ pub struct App {
     pub(crate) tasks: super::state::TaskPane,
     /// The dashboard's report and trend (see `dashboard.rs`).
     pub(crate) dashboard: Option<super::state::DashboardData>,
+    /// The full item last asked for (the selected one), as read from the store when
+    /// the selection or the rows last changed: (row id, the rows' generation, item).
+    full: Mutex<Option<(i64, u64, Arc<ItemView>)>>,
 }
 
 impl App {
@@ -110,6 +114,7 @@ impl App {
             personal: Default::default(),
             tasks: super::state::TaskPane::default(),
             dashboard: None,
+            full: Mutex::new(None),
         };
         app.load_header()?;
         Ok(app)
@@ -134,6 +139,8 @@ impl App {
         self.pending = None;
         self.load_reviews();
         self.follow_dashboard();
+        // The selected item as it is now, kept for the keys that act on it.
+        let _ = self.selected();
         Ok(())
     }
 
@@ -175,7 +182,7 @@ impl App {
         (0..self.views.len(pane))
             .filter_map(|pos| self.views.row(pane, pos))
             .filter_map(|ix| self.views.get(ix))
-            .map(|v| v.item.id())
+            .map(|v| v.id())
             .collect()
     }
 
@@ -261,7 +268,7 @@ impl App {
     pub fn facts(&self) -> Facts {
         let selected = self.selected();
         // Overlays offer no moves: do not ask the state machine for them.
-        let allowed = match (self.context(), selected) {
+        let allowed = match (self.context(), selected.as_ref()) {
             (Ctx::Form | Ctx::Filter | Ctx::Confirm, _) | (_, None) => Vec::new(),
             (_, Some(_)) if self.bulk_mode() => super::state::Pick::MOVES.to_vec(),
             (_, Some(v)) => self
@@ -338,12 +345,36 @@ impl App {
     }
 
     /// The item the keys act on: the detail view's, else the pane's selected row.
-    pub(crate) fn selected(&self) -> Option<&ItemView> {
-        if let Some(d) = &self.detail {
-            return self.views.view(d.rowid);
+    pub(crate) fn selected(&self) -> Option<Arc<ItemView>> {
+        let ix = match &self.detail {
+            Some(d) => self.views.index_of(d.rowid)?,
+            None => self.pane_selection(self.pane)?,
+        };
+        self.full_view(ix)
+    }
+
+    /// The full item of row `ix` with the row's blockers. The rows keep only what the
+    /// lists need: the item is read from the store when first asked for after the
+    /// selection or the rows changed, and kept until then — so a move acts on the item
+    /// as the person last saw it, and a change made meanwhile is refused as stale.
+    pub(crate) fn full_view(&self, ix: usize) -> Option<Arc<ItemView>> {
+        let row = self.views.get(ix)?;
+        let generation = self.views.generation;
+        let mut kept = self.full.lock().ok()?;
+        if let Some((rowid, g, v)) = kept.as_ref()
+            && *rowid == row.rowid
+            && *g == generation
+        {
+            return Some(Arc::clone(v));
         }
-        self.pane_selection(self.pane)
-            .and_then(|i| self.views.get(i))
+        let item = self.store.item(&row.id()).ok()?;
+        let v = Arc::new(ItemView {
+            item,
+            reasons: row.reasons.to_vec(),
+            blocked_since: row.blocked_since,
+        });
+        *kept = Some((row.rowid, generation, Arc::clone(&v)));
+        Some(v)
     }
 
     pub(crate) fn pane_len(&self, pane: Pane) -> usize {

@@ -90,8 +90,9 @@ impl App {
         let mut flagged = Vec::new();
         let mut targets = Vec::new();
         for p in &self.picked {
-            match self.views.view(p.rowid) {
-                Some(v) if v.item.needs_security_review() => flagged.push(p.id.clone()),
+            // The picked items as stored (the rows keep no review flags' rule).
+            match self.store.item(&p.id) {
+                Ok(it) if it.needs_security_review() => flagged.push(p.id.clone()),
                 _ => targets.push((p.id.clone(), p.version)),
             }
         }
@@ -105,10 +106,15 @@ impl App {
 
     /// The reason form for denying or returning every picked item.
     fn bulk_form(&mut self, kind: ActionKind) {
-        let Some(first) = self.picked.first().and_then(|p| self.views.view(p.rowid)) else {
+        let first = self
+            .picked
+            .first()
+            .filter(|p| self.views.view(p.rowid).is_some())
+            .and_then(|p| self.store.item(&p.id).ok());
+        let Some(first) = first else {
             return self.set_status(StatusKind::Info, "The selected items are no longer loaded.");
         };
-        let Some(mut form) = Form::for_move(&first.item, kind, false) else {
+        let Some(mut form) = Form::for_move(&first, kind, false) else {
             return;
         };
         let n = self.picked.len();

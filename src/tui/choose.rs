@@ -79,20 +79,11 @@ impl App {
         }
         let searched: Vec<Entry> = self
             .views
-            .items()
-            .iter()
+            .rows()
             .map(|v| Entry {
-                label: format!(
-                    "{} {}",
-                    v.item.id(),
-                    super::format::clean(&v.item.fields.system)
-                ),
-                hint: format!(
-                    "{} · {}",
-                    v.item.state,
-                    super::format::clean(&v.item.fields.role)
-                ),
-                target: Target::Item(v.item.rowid),
+                label: format!("{} {}", v.id(), super::format::clean(v.system())),
+                hint: format!("{} · {}", v.state, super::format::clean(v.role())),
+                target: Target::Item(v.rowid),
             })
             .collect();
         let mut c = Chooser::new(Kind::Palette, entries, 0);

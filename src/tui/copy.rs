@@ -14,7 +14,7 @@ impl App {
     pub(crate) fn selected_nudge(&self) -> Option<Nudge> {
         let v = self.selected()?;
         let p = self.project_of(&v.item)?;
-        present::nudge(v, p, &self.people, self.now)
+        present::nudge(&v, p, &self.people, self.now)
     }
 
     pub(super) fn copy_nudge(&mut self) {

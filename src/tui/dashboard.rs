@@ -14,7 +14,7 @@ const FOLLOW_ALWAYS_UP_TO: usize = 20_000;
 
 impl App {
     fn dashboard_wanted(&self) -> bool {
-        self.pane == Pane::Dashboard || self.views.items().len() <= FOLLOW_ALWAYS_UP_TO
+        self.pane == Pane::Dashboard || self.views.count() <= FOLLOW_ALWAYS_UP_TO
     }
 
     /// Marks the dashboard as behind the items (they were loaded again).

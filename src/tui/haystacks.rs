@@ -1,40 +1,53 @@
-//! The search texts the filter's words are looked for in, lower-cased, for every item
-//! at once. Much of an item's text is a name many items share (its system, role,
-//! credential owner, approver, requester, method and state): each of those is kept
-//! once, and an item holds its names' numbers. A word is looked for once in each name
-//! per keystroke ([`Haystacks::hits`]), then per item in its own text (id, purpose,
-//! holder, notes: free texts, which items seldom share) and among its names' results. A word is found in an item exactly
-//! when it is found in one of its texts: words hold no NUL, which parted the texts
-//! when they were one string.
+//! The texts of the loaded items: the names they share and their own texts, kept for
+//! the filter's search (lower-cased) and for the panes to draw. Much of an item's text
+//! is a name many items share (its system, role, credential owner, approver,
+//! requester, method and state): each of those is kept once, as stored and
+//! lower-cased, and an item holds its names' numbers. A word is looked for once in
+//! each name per keystroke ([`Haystacks::hits`]), then per item in its own text (id,
+//! purpose, holder, notes: free texts, which items seldom share) and among its names'
+//! results. A word is found in an item exactly when it is found in one of its texts:
+//! words hold no NUL, which parted the texts when they were one string. The purpose
+//! an item shows is kept as stored in a second buffer.
 //!
-//! An item's own text changed by a live update is appended anew; the buffer is
-//! compacted when half of it is out of date.
+//! An item's own texts changed by a live update are appended anew; the buffers are
+//! compacted when half of them is out of date.
 
-use crate::store::ItemView;
+use crate::domain::Item;
 use memchr::memmem::Finder;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// How many shared names an item has.
 const SHARED: usize = 7;
 
+/// Which of an item's names (the index into its names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Name {
+    System = 0,
+    Role = 1,
+    Owner = 2,
+    Approver = 3,
+    Requester = 4,
+}
+
 #[derive(Default)]
 pub struct Haystacks {
-    /// Each item's own text (id, purpose, holder, notes), one after the other.
+    /// Each item's own text (id, purpose, holder, notes), lower-cased, one after the other.
     text: String,
     /// Where each item's own text lies in `text`, by the item's index.
     spans: Vec<(usize, usize)>,
-    /// Bytes of `text` no span points at any more.
+    /// Each item's purpose as stored, one after the other.
+    shown: String,
+    /// Where each item's purpose lies in `shown`.
+    shown_at: Vec<(usize, u32)>,
+    /// Bytes of `text` and of `shown` no span points at any more.
     stale: usize,
     /// Each item's names, as numbers into `names`.
     ids: Vec<[u32; SHARED]>,
-    /// The names, lower-cased, each once (the map finds a name's number; both hold
-    /// the same text).
-    names: Vec<Arc<str>>,
-    name_ix: HashMap<Arc<str>, u32>,
-    /// A name's number by its text as stored (before lower-casing), so that a name
-    /// seen before costs a lookup and no lower-cased copy.
-    as_stored: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
+    /// The names as stored, each once, and the same lower-cased (what is searched).
+    names: Vec<Box<str>>,
+    lower: Vec<Box<str>>,
+    /// A name's number by its text as stored.
+    name_ix: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
 }
 
 /// For one query: per word, per name, whether the word is in the name.
@@ -44,22 +57,18 @@ pub struct Hits {
 }
 
 impl Haystacks {
-    pub fn build(items: &[ItemView]) -> Haystacks {
-        // Room for all the text at once, estimated from the first items: grown by
-        // doubling, the text would hold up to twice its size, and each growth copies
-        // it while the old block is still held.
-        let sample = &items[..items.len().min(256)];
-        let per_item = sample.iter().map(own_len).sum::<usize>() / sample.len().max(1);
-        let mut h = Haystacks {
-            text: String::with_capacity(items.len() * (per_item + per_item / 8 + 1)),
-            spans: Vec::with_capacity(items.len()),
-            ids: Vec::with_capacity(items.len()),
-            ..Haystacks::default()
-        };
-        for v in items {
-            h.push(v);
-        }
-        h
+    /// Room for the texts of `items` items in all, estimated from those pushed so far:
+    /// grown by doubling, a buffer would hold up to twice its size, and each growth
+    /// copies it while the old block is still held.
+    pub fn reserve_for(&mut self, items: usize) {
+        let n = self.spans.len().max(1);
+        let more = items.saturating_sub(self.spans.len());
+        let per = |len: usize| len / n + len / n / 8 + 1;
+        self.text.reserve_exact(more * per(self.text.len()));
+        self.shown.reserve_exact(more * per(self.shown.len()));
+        self.spans.reserve_exact(more);
+        self.shown_at.reserve_exact(more);
+        self.ids.reserve_exact(more);
     }
 
     /// Which names each of the `words` is in.
@@ -68,7 +77,7 @@ impl Haystacks {
             words: words
                 .iter()
                 .map(|w| {
-                    self.names
+                    self.lower
                         .iter()
                         .map(|n| w.find(n.as_bytes()).is_some())
                         .collect()
@@ -90,27 +99,38 @@ impl Haystacks {
         &self.text[start..end]
     }
 
-    fn name(&mut self, text: &str) -> u32 {
-        if let Some(&n) = self.as_stored.get(text) {
+    /// Item `i`'s name, as stored.
+    pub fn name_of(&self, i: usize, which: Name) -> &str {
+        self.ids
+            .get(i)
+            .map_or("", |ids| self.name_text(ids[which as usize]))
+    }
+
+    /// The text of name number `n`, as stored.
+    pub fn name_text(&self, n: u32) -> &str {
+        self.names.get(n as usize).map_or("", |s| s)
+    }
+
+    /// Item `i`'s purpose, as stored.
+    pub fn purpose(&self, i: usize) -> &str {
+        self.shown_at
+            .get(i)
+            .map_or("", |&(start, len)| &self.shown[start..start + len as usize])
+    }
+
+    /// The number of a name (kept from now on).
+    pub fn name(&mut self, text: &str) -> u32 {
+        if let Some(&n) = self.name_ix.get(text) {
             return n;
         }
-        let lower = text.to_lowercase();
-        let n = match self.name_ix.get(lower.as_str()) {
-            Some(&n) => n,
-            None => {
-                let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-                let lower: Arc<str> = lower.into();
-                self.names.push(Arc::clone(&lower));
-                self.name_ix.insert(lower, n);
-                n
-            }
-        };
-        self.as_stored.insert(text.into(), n);
+        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(text.into());
+        self.lower.push(text.to_lowercase().into());
+        self.name_ix.insert(text.into(), n);
         n
     }
 
-    fn names_of(&mut self, v: &ItemView) -> [u32; SHARED] {
-        let it = &v.item;
+    fn names_of(&mut self, it: &Item) -> [u32; SHARED] {
         let f = &it.fields;
         [
             self.name(&f.system),
@@ -125,9 +145,8 @@ impl Haystacks {
 
     /// Appends the item's own text lower-cased — its id, purpose, holder and notes,
     /// apart by NUL — written straight into the buffer (no copy of it made first).
-    fn append(&mut self, v: &ItemView) -> (usize, usize) {
+    fn append(&mut self, it: &Item) -> (usize, usize) {
         use std::fmt::Write;
-        let it = &v.item;
         let f = &it.fields;
         let start = self.text.len();
         if it.project.is_ascii() {
@@ -154,46 +173,55 @@ impl Haystacks {
         (start, end)
     }
 
-    pub fn push(&mut self, v: &ItemView) {
-        let span = self.append(v);
+    fn append_shown(&mut self, it: &Item) -> (usize, u32) {
+        let start = self.shown.len();
+        let purpose = it.fields.purpose.as_str();
+        // A purpose too long to count in 32 bits shows empty rather than cut mid-character.
+        let len = u32::try_from(purpose.len()).unwrap_or(0);
+        self.shown.push_str(&purpose[..len as usize]);
+        (start, len)
+    }
+
+    pub fn push(&mut self, it: &Item) {
+        let span = self.append(it);
         self.spans.push(span);
-        let ids = self.names_of(v);
+        let shown = self.append_shown(it);
+        self.shown_at.push(shown);
+        let ids = self.names_of(it);
         self.ids.push(ids);
     }
 
-    pub fn replace(&mut self, i: usize, v: &ItemView) {
+    pub fn replace(&mut self, i: usize, it: &Item) {
         let (start, end) = self.spans[i];
-        self.stale += end - start;
-        self.spans[i] = self.append(v);
-        self.ids[i] = self.names_of(v);
-        if self.stale > self.text.len() / 2 {
-            let mut text = String::with_capacity(self.text.len() - self.stale);
+        self.stale += end - start + self.shown_at[i].1 as usize;
+        self.spans[i] = self.append(it);
+        self.shown_at[i] = self.append_shown(it);
+        self.ids[i] = self.names_of(it);
+        if self.stale > (self.text.len() + self.shown.len()) / 2 {
+            let mut text = String::with_capacity(self.text.len());
             for span in &mut self.spans {
                 let start = text.len();
                 text.push_str(&self.text[span.0..span.1]);
                 *span = (start, text.len());
             }
             self.text = text;
+            let mut shown = String::with_capacity(self.shown.len());
+            for at in &mut self.shown_at {
+                let start = shown.len();
+                shown.push_str(&self.shown[at.0..at.0 + at.1 as usize]);
+                at.0 = start;
+            }
+            self.shown = shown;
             self.stale = 0;
         }
     }
 }
 
-/// The length of an item's own text (about: for room reserved ahead).
-fn own_len(v: &ItemView) -> usize {
-    let it = &v.item;
-    let f = &it.fields;
-    it.project.len()
-        + 24
-        + f.purpose.len()
-        + f.holder.as_deref().map_or(0, str::len)
-        + f.notes.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Item, ItemFields, Method, State};
+    use crate::domain::{ItemFields, Method, State};
+    use crate::store::ItemView;
     use chrono::{DateTime, Utc};
 
     fn view(n: i64, system: &str) -> ItemView {
@@ -274,7 +302,10 @@ mod tests {
     #[test]
     fn words_are_found_where_the_joined_text_has_them_through_changes_and_compaction() {
         let mut items: Vec<ItemView> = (1..=50).map(|n| view(n, &format!("Stripe {n}"))).collect();
-        let mut h = Haystacks::build(&items);
+        let mut h = Haystacks::default();
+        for v in &items {
+            h.push(&v.item);
+        }
         // Enough changes to make most of the buffer stale, and compact it more than once.
         for round in 0..5 {
             for (i, v) in items.iter_mut().enumerate().filter(|(i, _)| i % 3 != 0) {
@@ -282,12 +313,12 @@ mod tests {
                 if i % 4 == 0 {
                     v.item.state = State::Verified;
                 }
-                h.replace(i, v);
+                h.replace(i, &v.item);
             }
         }
         items.push(view(51, "Shopify"));
-        h.push(&items[50]);
-        assert!(h.stale <= h.text.len() / 2, "compacted");
+        h.push(&items[50].item);
+        assert!(h.stale <= (h.text.len() + h.shown.len()) / 2, "compacted");
         for (i, v) in items.iter().enumerate() {
             let text = joined(v);
             for w in WORDS.iter().chain(&["verified", "shopify", "github ω4 1"]) {

@@ -4,11 +4,10 @@
 //! assessed again.
 
 use super::app::App;
+use super::item_row::For;
 use super::state::{Column, Filter, Pane, StatusKind};
-use super::views::{Stats, assess};
+use super::views::Stats;
 use crate::domain::blockers;
-use crate::domain::extension;
-use crate::domain::machine::{self, ActionKind};
 use crate::store::{self, ItemFilter};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -46,9 +45,7 @@ impl App {
         if self.sort != Column::Id || self.sort_reverse || self.filter != Filter::default() {
             return Ok(());
         }
-        let items = self.store.first_items(self.scope.as_deref(), WINDOW_ROWS)?;
-        self.views
-            .replace_items(items, self.now, self.store.settings());
+        self.read_items(None, Some(WINDOW_ROWS))?;
         self.views
             .filter(&self.filter, self.sort, self.sort_reverse);
         Ok(())
@@ -82,17 +79,9 @@ impl App {
         // reload, never as a missed one.
         self.data_version = self.store.data_version()?;
         self.load_people_and_projects()?;
-        let filter = ItemFilter {
-            project: self.scope.clone(),
-            ..ItemFilter::default()
-        };
-        // The old items go first: with both in memory a reload of 100,000 items would
-        // hold twice the memory.
-        self.views.clear();
-        let items = self.store.list_items(&filter)?;
-        self.seen_updated = items.iter().map(|v| v.item.updated_at).max();
-        self.views
-            .replace_items(items, self.now, self.store.settings());
+        // As many as the header counted, or as the last load held.
+        let expected = self.pending.unwrap_or(self.views.count());
+        self.seen_updated = self.read_items(Some(expected), None)?;
         self.note_project_days();
         self.load_tasks()?;
         if let Some(d) = &mut self.detail {
@@ -100,6 +89,31 @@ impl App {
             d.timeline = self.store.item_timeline(&d.id)?;
         }
         Ok(())
+    }
+
+    /// Reads the items of the scope as rows (at most `limit`), the old ones dropped
+    /// first (with both in memory a reload would hold twice the memory), room made for
+    /// `expected` of them; each row is made as its item streams past, and the item is
+    /// not kept. Returns the latest change among them.
+    fn read_items(
+        &mut self,
+        expected: Option<usize>,
+        limit: Option<usize>,
+    ) -> store::Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let filter = ItemFilter {
+            project: self.scope.clone(),
+            ..ItemFilter::default()
+        };
+        let now = self.now;
+        let (store, views) = (&self.store, &mut self.views);
+        let who = For::new(self.me.as_ref(), &self.login, now, &self.projects);
+        views.clear(expected.or(limit).unwrap_or(0));
+        let mut latest = None;
+        store.each_item(&filter, limit, now, |l| {
+            latest = latest.max(Some(l.item.updated_at));
+            views.push(l, &who);
+        })?;
+        Ok(latest)
     }
 
     fn load_tasks(&mut self) -> store::Result<()> {
@@ -124,32 +138,30 @@ impl App {
         };
         let version = self.store.data_version()?;
         let projects_before = self.projects.clone();
-        let scope_before = self.scope.clone();
+        let (scope_before, me_before) = (self.scope.clone(), self.me.clone());
         self.load_people_and_projects()?;
-        if self.scope != scope_before {
+        // Another scope, a project closed or moved its start, or the person's roles
+        // changed: every row's answers may change with it, and all are read again.
+        if self.scope != scope_before || self.projects != projects_before || self.me != me_before {
             return Ok(false);
         }
-        let changed = self.store.list_items(&ItemFilter {
+        let filter = ItemFilter {
             project: self.scope.clone(),
             updated_since: Some(seen - CHANGE_MARGIN),
             ..ItemFilter::default()
-        })?;
-        self.data_version = version;
-        let settings = self.store.settings();
+        };
+        // Blockers as of the screen's clock, like every other item's.
         let now = self.now;
-        for mut v in changed {
-            // Blockers as of the screen's clock, like every other item's.
-            let next = match self.project_of(&v.item) {
-                Some(p) => assess(&mut v, p, now, settings, &self.people),
-                None => blockers::next_check(&v.item, v.blocked_since, now, settings),
-            };
-            self.seen_updated = self.seen_updated.max(Some(v.item.updated_at));
-            self.views.upsert(v, next);
-        }
-        // A project closed or moved its start: its items' blockers change with it.
-        if self.projects != projects_before {
-            self.recompute_blockers();
-        } else if self.project_days.len() != self.projects.len() {
+        let (store, views) = (&self.store, &mut self.views);
+        let who = For::new(self.me.as_ref(), &self.login, now, &self.projects);
+        let mut latest = self.seen_updated;
+        store.each_item(&filter, None, now, |l| {
+            latest = latest.max(Some(l.item.updated_at));
+            views.upsert(l, &who);
+        })?;
+        self.seen_updated = latest;
+        self.data_version = version;
+        if self.project_days.len() != self.projects.len() {
             self.note_project_days();
         }
         self.load_tasks()?;
@@ -217,7 +229,7 @@ impl App {
             .map(|p| {
                 self.pane_selection(*p)
                     .and_then(|i| self.views.get(i))
-                    .map(|v| v.item.rowid)
+                    .map(|v| v.rowid)
             })
             .collect();
         change(self);
@@ -233,18 +245,8 @@ impl App {
     /// blockers pane, the header, the tracker order).
     pub(super) fn rederive(&mut self) {
         self.dashboard_behind();
-        let me = self.me.as_ref();
-        let (login, projects, project_ix) = (&self.login, &self.projects, &self.project_ix);
-        self.views.derive_queue(|item| {
-            if !extension::awaits_decision(item) {
-                return None;
-            }
-            let p = project_ix
-                .get(&item.project)
-                .and_then(|&i| projects.get(i))?;
-            machine::guard(item, p, ActionKind::Approve, me, login).ok()?;
-            extension::open_decision_capacity(item, me?).ok()
-        });
+        // Each row knows whether it waits on the person (worked out as it was read).
+        self.views.derive_queue();
         // What each item holds up orders the blockers.
         self.derive_tasks();
         self.views.derive_blockers(self.now);
@@ -258,13 +260,7 @@ impl App {
 
     /// The expiry radar, on each project's today.
     pub(super) fn derive_expiring(&mut self) {
-        let now = self.now;
-        let today: super::views::FastMap<&str, chrono::NaiveDate> = self
-            .projects
-            .iter()
-            .map(|p| (p.key.as_str(), blockers::today(p, now)))
-            .collect();
-        self.views.derive_expiring(&today);
+        self.views.derive_expiring();
     }
 
     /// Applies the filter (and the sort, when it is out of date) to the tracker,
@@ -273,7 +269,7 @@ impl App {
         let keep = self
             .pane_selection(Pane::Tracker)
             .and_then(|i| self.views.get(i))
-            .map(|v| v.item.rowid);
+            .map(|v| v.rowid);
         self.views
             .filter(&self.filter, self.sort, self.sort_reverse);
         self.views.narrow();
@@ -281,23 +277,6 @@ impl App {
             self.select_rowid(Pane::Tracker, r);
         }
         self.clamp_cursors();
-    }
-
-    /// Blocker reasons and spells at `self.now` (time alone can start a blocker).
-    fn recompute_blockers(&mut self) {
-        let settings = self.store.settings();
-        let now = self.now;
-        let (projects, project_ix, people) = (&self.projects, &self.project_ix, &self.people);
-        for (v, next) in self.views.assessments_mut() {
-            let Some(p) = project_ix
-                .get(&v.item.project)
-                .and_then(|&i| projects.get(i))
-            else {
-                continue;
-            };
-            *next = assess(v, p, now, settings, people);
-        }
-        self.note_project_days();
     }
 
     /// Remembers each project's date at `self.now`: blockers that follow the calendar
@@ -311,38 +290,34 @@ impl App {
     }
 
     /// Brings blockers to `self.now` after the clock moved: only the items whose next
-    /// check came, and those of projects whose date changed, are assessed again.
-    /// Returns whether any item's blockers changed.
+    /// check came are read and assessed again. A project's new day moves its items'
+    /// calendar blockers and radar lines: then every item is read again (once a day).
+    /// Returns whether any row changed.
     pub(super) fn tick_blockers(&mut self) -> bool {
-        let settings = self.store.settings();
         let now = self.now;
-        let new_day: Vec<bool> = self
+        let any_new_day = self
             .projects
             .iter()
             .enumerate()
-            .map(|(i, p)| self.project_days.get(i) != Some(&blockers::today(p, now)))
-            .collect();
-        let any_new_day = new_day.iter().any(|d| *d);
-        let mut changed = false;
-        let (projects, project_ix, people) = (&self.projects, &self.project_ix, &self.people);
-        for (v, next) in self.views.assessments_mut() {
-            let came = next.is_some_and(|t| t <= now);
-            if !came && !any_new_day {
-                continue;
-            }
-            let pi = project_ix.get(&v.item.project).copied();
-            let due = came || pi.is_some_and(|i| new_day.get(i) == Some(&true));
-            let Some(p) = pi.and_then(|i| projects.get(i)).filter(|_| due) else {
-                continue;
-            };
-            let before = (std::mem::take(&mut v.reasons), v.blocked_since);
-            *next = assess(v, p, now, settings, people);
-            changed |= before.0 != v.reasons || before.1 != v.blocked_since;
-        }
+            .any(|(i, p)| self.project_days.get(i) != Some(&blockers::today(p, now)));
         if any_new_day {
-            self.note_project_days();
+            if let Err(e) = self.load() {
+                self.set_status(StatusKind::Error, format!("could not reload: {e}"));
+            }
+            self.rederive();
+            return true;
         }
-        changed
+        let due = self.views.due_at(now);
+        if due.is_empty() {
+            return false;
+        }
+        let (store, views) = (&self.store, &mut self.views);
+        let who = For::new(self.me.as_ref(), &self.login, now, &self.projects);
+        let read = store.each_item_of(&due, now, |l| views.upsert(l, &who));
+        if let Err(e) = read {
+            self.set_status(StatusKind::Error, format!("could not reload: {e}"));
+        }
+        true
     }
 
     /// The project whose start the header shows: key, date, days from today.

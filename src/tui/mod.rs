@@ -21,6 +21,7 @@ mod form;
 mod format;
 mod haystacks;
 mod ids;
+mod item_row;
 pub mod keymap;
 mod layout;
 mod load;

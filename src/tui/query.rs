@@ -3,8 +3,8 @@
 //! once, because a filter keystroke at 100,000 items must cost one pass over memory.
 
 use super::haystacks::{Haystacks, Hits};
+use super::item_row::ItemRow;
 use crate::domain::{Flag, State};
-use crate::store::ItemView;
 
 #[derive(Debug, Clone, Default)]
 pub struct Query {
@@ -70,11 +70,11 @@ impl Query {
 
     /// Whether item `ix` (`v`) matches, its words looked for in its search texts
     /// (`hits`: the shared names each word is in, from [`Query::hits`]).
-    pub fn matches(&self, v: &ItemView, hay: &Haystacks, hits: &Hits, ix: usize) -> bool {
+    pub fn matches(&self, v: &ItemRow, hay: &Haystacks, hits: &Hits, ix: usize) -> bool {
         if self.problem.is_some() {
             return false;
         }
-        if !self.states.is_empty() && !self.states.contains(&v.item.state) {
+        if !self.states.is_empty() && !self.states.contains(&v.state) {
             return false;
         }
         if let Some(b) = self.blocked
@@ -82,15 +82,12 @@ impl Query {
         {
             return false;
         }
-        if !self.flags.is_empty() {
-            let have = v.item.flags();
-            if !self
-                .flags
-                .iter()
-                .all(|any| any.iter().any(|f| have.contains(f)))
-            {
-                return false;
-            }
+        if !self
+            .flags
+            .iter()
+            .all(|any| any.iter().any(|f| v.has_flag(*f)))
+        {
+            return false;
         }
         self.words
             .iter()

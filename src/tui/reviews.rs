@@ -6,9 +6,9 @@
 use super::app::App;
 use super::msg::Msg;
 use super::state::{Confirm, Modal, OnYes, Pane, ReviewAsk, StatusKind};
+use crate::domain::blockers;
 use crate::domain::machine::{require_registered, require_role};
 use crate::domain::review::{self, CampaignState, Decision, Entry, REVIEWERS};
-use crate::domain::{Item, blockers};
 use chrono::Duration;
 
 /// A new review from the screen is due this many days after it starts.
@@ -77,9 +77,9 @@ impl App {
             .get(self.cursors[Pane::Reviews.index()].selected)
     }
 
-    /// The item of an access, as loaded.
-    fn entry_item(&self, e: &Entry) -> Option<&Item> {
-        self.views.view(e.rowid).map(|v| &v.item)
+    /// The item of an access, as loaded (read in full from the store).
+    fn entry_item(&self, e: &Entry) -> Option<std::sync::Arc<crate::store::ItemView>> {
+        self.full_view(self.views.index_of(e.rowid)?)
     }
 
     fn is_reviewer(&self) -> bool {
@@ -106,8 +106,8 @@ impl App {
         f.review_decide = self.selected_entry().is_some_and(|e| {
             e.decision.is_none()
                 && e.live
-                && self.entry_item(e).is_some_and(|it| {
-                    review::check_reviewer(it, self.me.as_ref(), &self.login).is_ok()
+                && self.entry_item(e).is_some_and(|v| {
+                    review::check_reviewer(&v.item, self.me.as_ref(), &self.login).is_ok()
                 })
         });
         f.review_bulk = reviewer
@@ -137,9 +137,8 @@ impl App {
         let due = blockers::today(p, self.now) + Duration::days(DUE_DAYS);
         let live = self
             .views
-            .items()
-            .iter()
-            .filter(|v| v.item.project == key && v.item.state.access_live())
+            .rows()
+            .filter(|v| v.project() == key && v.state.access_live())
             .count();
         self.ask(
             format!("Start an access review of {key} over its {live} live accesses, due {due}?"),

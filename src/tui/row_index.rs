@@ -18,27 +18,12 @@ pub struct RowIndex {
 }
 
 impl RowIndex {
-    /// The index of `rowids` in the order given.
-    pub fn build(rowids: impl ExactSizeIterator<Item = i64> + Clone) -> RowIndex {
-        let n = rowids.len();
-        let mut ix = RowIndex {
+    /// An empty index for about `n` items, read in one by one.
+    pub fn expecting(n: usize) -> RowIndex {
+        RowIndex {
             items: n,
             ..RowIndex::default()
-        };
-        // Room for the largest row id that goes to the vector, at once.
-        let room = ix.room();
-        if let Some(top) = rowids
-            .clone()
-            .filter_map(|r| usize::try_from(r).ok())
-            .filter(|&r| r < room)
-            .max()
-        {
-            ix.dense = vec![NONE; top + 1];
         }
-        for (i, r) in rowids.enumerate() {
-            ix.insert(r, i);
-        }
-        ix
     }
 
     /// How far past the items held the vector may reach.
@@ -82,7 +67,10 @@ mod tests {
 
     #[test]
     fn finds_dense_sparse_and_missing_row_ids() {
-        let mut ix = RowIndex::build([3_i64, 1, 2, 9_000_000_000, -4].into_iter());
+        let mut ix = RowIndex::expecting(5);
+        for (i, r) in [3_i64, 1, 2, 9_000_000_000, -4].into_iter().enumerate() {
+            ix.insert(r, i);
+        }
         assert_eq!(ix.get(3), Some(0));
         assert_eq!(ix.get(1), Some(1));
         assert_eq!(ix.get(2), Some(2));

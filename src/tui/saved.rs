@@ -8,11 +8,9 @@ use super::app::App;
 use super::personal::{self, Personal};
 use super::query::Query;
 use super::state::{Pane, StatusKind};
-use super::views::FastMap;
 use crate::config::{Config, Problem, ViewSpec, Work};
-use crate::domain::machine::{self, ActionKind};
-use crate::domain::{Capacity, State, blockers, expiry};
-use chrono::{Duration, NaiveDate};
+use crate::domain::{Capacity, State};
+use chrono::Duration;
 use std::collections::HashMap;
 
 /// What one view asks, prepared once for a pass over every item.
@@ -81,11 +79,6 @@ impl App {
             self.views.view_mask = None;
             return;
         }
-        let today: FastMap<&str, NaiveDate> = self
-            .projects
-            .iter()
-            .map(|p| (p.key.as_str(), blockers::today(p, self.now)))
-            .collect();
         let waiting: HashMap<usize, Capacity> = self
             .views
             .queue
@@ -106,12 +99,12 @@ impl App {
             })
             .collect();
         let current = self.personal.current.checked_sub(1);
-        let n = self.views.items().len();
+        let n = self.views.count();
         let mut counts = vec![0usize; prepared.len()];
         let mut mask = current.map(|_| vec![false; n]);
         for ix in 0..n {
             for (vi, p) in prepared.iter().enumerate() {
-                if self.holds(p, ix, &today, &waiting) {
+                if self.holds(p, ix, &waiting) {
                     counts[vi] += 1;
                     if Some(vi) == current
                         && let Some(m) = mask.as_mut()
@@ -126,28 +119,19 @@ impl App {
     }
 
     /// Whether item `ix` is in the view.
-    fn holds(
-        &self,
-        p: &Prepared,
-        ix: usize,
-        today: &FastMap<&str, NaiveDate>,
-        waiting: &HashMap<usize, Capacity>,
-    ) -> bool {
+    fn holds(&self, p: &Prepared, ix: usize, waiting: &HashMap<usize, Capacity>) -> bool {
         let Some(v) = self.views.get(ix) else {
             return false;
         };
-        let (s, it) = (p.spec, &v.item);
-        if !s.states.is_empty() && !s.states.contains(&it.state) {
+        let s = p.spec;
+        if !s.states.is_empty() && !s.states.contains(&v.state) {
             return false;
         }
-        if s.project.as_ref().is_some_and(|k| *k != it.project) {
+        if s.project.as_ref().is_some_and(|k| *k != v.project()) {
             return false;
         }
-        if !s.flags.is_empty() {
-            let have = it.flags();
-            if !s.flags.iter().all(|f| have.contains(f)) {
-                return false;
-            }
+        if !s.flags.is_empty() && !s.flags.iter().all(|f| v.has_flag(*f)) {
+            return false;
         }
         if !s.blockers.is_empty()
             && !v
@@ -159,16 +143,14 @@ impl App {
         }
         match s.approver.as_deref() {
             Some("@me") if !waiting.contains_key(&ix) => return false,
-            Some(a) if a != "@me" && !it.fields.approver.eq_ignore_ascii_case(a) => return false,
+            Some(a) if a != "@me" && !v.approver().eq_ignore_ascii_case(a) => return false,
             _ => {}
         }
-        if let Some(days) = s.expiring_within_days {
-            let Some(t) = today.get(it.project.as_str()) else {
-                return false;
-            };
-            if expiry::entry(it, *t, i64::from(days)).is_none() {
-                return false;
-            }
+        // The radar line each row took on its project's day, at any horizon.
+        if let Some(days) = s.expiring_within_days
+            && !v.ends().is_some_and(|(e, _)| e.within(i64::from(days)))
+        {
+            return false;
         }
         if let Some(days) = s.blocked_over_days {
             let old = v
@@ -184,7 +166,7 @@ impl App {
             return false;
         }
         if let Some((q, hits)) = &p.query
-            && !q.matches(v, self.views.haystacks(), hits, ix)
+            && !q.matches(&v, self.views.haystacks(), hits, ix)
         {
             return false;
         }
@@ -196,28 +178,17 @@ impl App {
         let Some(v) = self.views.get(ix) else {
             return false;
         };
-        let it = &v.item;
-        let Some(p) = self.project_of(it) else {
+        let Some(p) = self.project_of_key(v.project()) else {
             return false;
         };
         match w {
-            Work::Support => {
-                // Only the move the item's state could take is asked about.
-                let kinds: &[ActionKind] = match it.state {
-                    State::Approved => &[ActionKind::Grant],
-                    State::Granted => &[ActionKind::Verify, ActionKind::Revoke],
-                    State::Verified => &[ActionKind::Revoke],
-                    _ => &[],
-                };
-                kinds
-                    .iter()
-                    .any(|k| machine::guard(it, p, *k, self.me.as_ref(), &self.login).is_ok())
-            }
+            // What the state machine allows was asked as the row was read.
+            Work::Support => v.support_work,
             Work::Security => waiting.get(&ix) == Some(&Capacity::Security),
             Work::Coordinator => {
-                it.state == State::Needed
+                v.state == State::Needed
                     && p.closed_at.is_none()
-                    && (it.requester == self.login || p.coordinator == self.login)
+                    && (v.requester() == self.login || p.coordinator == self.login)
             }
         }
     }

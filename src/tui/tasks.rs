@@ -9,7 +9,7 @@ use super::form::{Form, TaskStep};
 use super::state::{Modal, Pane, StatusKind, TaskRow};
 use super::views::FastMap;
 use crate::domain::tasks::{self, HeldUp, TaskEdit};
-use crate::domain::{Item, blockers, machine, parse_item_id};
+use crate::domain::{blockers, machine, parse_item_id};
 use chrono::NaiveDate;
 
 impl App {
@@ -24,19 +24,20 @@ impl App {
                 }
             }
         }
-        for (ix, v) in self.views.items().iter().enumerate() {
+        for v in self.views.rows() {
             if let Some(slot) = wanted
-                .get_mut(v.item.project.as_str())
-                .and_then(|m| m.get_mut(&v.item.number))
+                .get_mut(v.project())
+                .and_then(|m| m.get_mut(&v.number))
             {
-                *slot = Some(ix);
+                *slot = Some(v.ix);
             }
         }
         let views = &self.views;
-        let find = |id: &str| -> Option<&Item> {
+        // What each needed item is to a task was asked of the domain as its row was read.
+        let find = |id: &str| {
             let (key, n) = parse_item_id(id)?;
             let ix = (*wanted.get(&key)?.get(&n)?)?;
-            views.get(ix).map(|v| &v.item)
+            views.get(ix).map(|v| (v.hold, v.state))
         };
         let mut held_up: FastMap<usize, HeldUp> = FastMap::default();
         let mut rows = Vec::with_capacity(self.tasks.list.len());
@@ -45,7 +46,7 @@ impl App {
                 continue;
             };
             let planned = tasks::planned_start(t, p.start);
-            let waiting = tasks::waiting_for(&t.needs, find);
+            let waiting = tasks::waiting_for_known(&t.needs, find);
             if tasks::is_blocked(t, &waiting) {
                 let today = blockers::today(p, self.now);
                 for w in &waiting {
@@ -77,7 +78,7 @@ impl App {
         self.views.held_up = held_up;
     }
 
-    fn project_of_key(&self, key: &str) -> Option<&crate::domain::Project> {
+    pub(super) fn project_of_key(&self, key: &str) -> Option<&crate::domain::Project> {
         self.project_ix.get(key).and_then(|&i| self.projects.get(i))
     }
 

@@ -240,6 +240,8 @@ impl App {
             self.load_reviews();
         }
         self.follow_dashboard();
+        // The selected item as it is now, kept for the keys that act on it.
+        let _ = self.selected();
     }
 
     /// The filter text `/` edits: the queue's or the blockers' own, else the tracker's.
@@ -312,8 +314,8 @@ impl App {
     fn detail_len(&self) -> usize {
         let width = self.areas().body.width.saturating_sub(2);
         let Some(d) = &self.detail else { return 0 };
-        let Some(s) = self.subject(d) else { return 0 };
-        panes::detail::columns(&self.look(), s, d, width).len()
+        let Some(v) = self.selected() else { return 0 };
+        panes::detail::columns(&self.look(), self.subject(&v), d, width).len()
     }
 
     fn open_detail(&mut self) {

@@ -4,9 +4,10 @@
 use super::app::App;
 use super::layout;
 use super::panes;
-use super::state::{Detail, Look, Modal, Pane};
+use super::state::{Look, Modal, Pane};
 use super::widgets;
 use super::widgets::header::{Header, TabCounts};
+use crate::store::ItemView;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -24,9 +25,10 @@ impl App {
         }
     }
 
-    /// What the detail view shows: its item, project and tasks.
-    pub(crate) fn subject(&self, d: &Detail) -> Option<panes::detail::Subject<'_>> {
-        self.views.view(d.rowid).map(|v| panes::detail::Subject {
+    /// What the detail view shows of `v` (its full item, see `App::selected`): the
+    /// item, its project and tasks.
+    pub(crate) fn subject<'a>(&'a self, v: &'a ItemView) -> panes::detail::Subject<'a> {
+        panes::detail::Subject {
             v,
             project: self.project_of(&v.item),
             tasks: self
@@ -37,7 +39,7 @@ impl App {
                 .unwrap_or(&[]),
             people: &self.people,
             forecast: self.project_forecast(&v.item.project),
-        })
+        }
     }
 
     /// Rows per pane for the tab line (`None` while the items load).
@@ -104,7 +106,11 @@ impl Widget for &App {
         widgets::header::render_tabs(&look, &app.tab_counts(), app.pane, detail_id, a.tabs, buf);
         let cursor = |p: Pane| app.cursors[p.index()];
         match &app.detail {
-            Some(d) => panes::detail::render(&look, app.subject(d), d, a.body, buf),
+            Some(d) => {
+                let v = app.selected();
+                let s = v.as_deref().map(|v| app.subject(v));
+                panes::detail::render(&look, s, d, a.body, buf)
+            }
             None => match app.pane {
                 Pane::Tracker => {
                     let mut body = a.body;
@@ -117,7 +123,7 @@ impl Widget for &App {
                         widgets::viewbar::render(
                             &app.theme,
                             &app.saved_views(),
-                            Some(app.views.items().len()),
+                            Some(app.views.count()),
                             app.pending.is_some(),
                             app.personal.current,
                             line,
@@ -134,7 +140,7 @@ impl Widget for &App {
                         filter: &app.filter,
                         pending: app.pending,
                         empty: super::empty::tracker(
-                            app.views.items().len(),
+                            app.views.count(),
                             &app.filter,
                             app.scope.as_deref(),
                             app.can_add(),

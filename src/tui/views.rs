@@ -7,13 +7,14 @@
 //! the same step ([`Views::replace_items`]), and a live update only replaces items in
 //! place or appends, so no list ever holds an index built for another item list.
 
-use super::haystacks::Haystacks;
+use super::haystacks::{Haystacks, Name};
+use super::item_row::{For, ItemRow};
 use super::query::Query;
 use super::state::{Column, Filter, Pane};
-use crate::domain::blockers::{self, Readiness};
+use crate::domain::blockers::Readiness;
 use crate::domain::tasks::{BlockerOrder, HeldUp};
-use crate::domain::{Capacity, Item, ItemFields, Person, Project, expiry};
-use crate::store::ItemView;
+use crate::domain::{Item, expiry, item_id};
+use crate::store::Listed;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
@@ -26,7 +27,7 @@ pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueueEntry {
     pub ix: usize,
-    pub capacity: Capacity,
+    pub capacity: crate::domain::Capacity,
 }
 
 /// A line of the expiry radar (pane 6): the item and what ends when.
@@ -46,25 +47,45 @@ pub struct Stats {
     pub start: Option<(String, NaiveDate, i64)>,
 }
 
+/// No name (a row that does not block waits on no one).
+const NO_NAME: u32 = u32::MAX;
+
+/// What a row needs beyond itself, for the few rows that need it.
+#[derive(Default)]
+struct Aside {
+    /// Per item (parallel to the rows): who or what a blocking item waits on, a
+    /// number into the name table.
+    waiting_on: Vec<u32>,
+    /// The items whose access or exception ends: their radar line at any horizon, and
+    /// the words of a pending extension.
+    ends: FastMap<usize, (expiry::Entry, Option<Box<str>>)>,
+    /// The full items of the queue's rows: the queue draws more of an item than a
+    /// row keeps (an extension's request, whose decision is stale), and it is short.
+    queued: FastMap<usize, Box<Item>>,
+}
+
 /// The loaded items and what the panes show of them.
 #[derive(Default)]
 pub struct Views {
-    items: Vec<ItemView>,
+    rows: Vec<ItemRow>,
     rowid_ix: super::row_index::RowIndex,
-    /// Each item's id as numbers (parallel to `items`), to order by id.
+    /// Each item's id as numbers (parallel to `rows`), to order by id.
     ids: super::ids::IdKeys,
     haystacks: Haystacks,
-    /// Per item (parallel to `items`): when its blockers are to be looked at again.
-    next_check: Vec<Option<DateTime<Utc>>>,
+    aside: Aside,
+    /// How many items the list being read will hold (room is made once for them).
+    expected: usize,
+    /// Counts every change to the rows: what was read for a row is as new as this.
+    pub generation: u64,
     /// Width of the longest item id (the ID columns are exactly this wide).
     pub id_width: u16,
-    /// Indices into `items`: filtered and sorted.
+    /// Indices into `rows`: filtered and sorted.
     pub tracker: Vec<usize>,
-    /// Indices of all `items` in the tracker's sort order; empty when it must be
+    /// Indices of all `rows` in the tracker's sort order; empty when it must be
     /// sorted again.
     order: Vec<usize>,
     pub queue: Vec<QueueEntry>,
-    /// Indices into `items`: blocking, oldest first.
+    /// Indices into `rows`: blocking, oldest first.
     pub blockers: Vec<usize>,
     /// The expiry radar: what ends within [`expiry::RADAR_DAYS`] or has ended, soonest first.
     pub expiring: Vec<RadarRow>,
@@ -91,6 +112,68 @@ pub struct Views {
     /// tracker; each pane keeps its own).
     pub queue_text: String,
     pub blockers_text: String,
+}
+
+/// A loaded item: its row, and what the lists keep of it beside the row (its texts,
+/// its id, its radar line), found through the views.
+#[derive(Clone, Copy)]
+pub struct RowRef<'a> {
+    pub ix: usize,
+    row: &'a ItemRow,
+    views: &'a Views,
+}
+
+impl std::ops::Deref for RowRef<'_> {
+    type Target = ItemRow;
+    fn deref(&self) -> &ItemRow {
+        self.row
+    }
+}
+
+impl<'a> RowRef<'a> {
+    /// `KEY-N`.
+    pub fn id(&self) -> String {
+        item_id(self.project(), self.row.number)
+    }
+    pub fn project(&self) -> &'a str {
+        self.views.ids.key(self.ix)
+    }
+    fn name(&self, which: Name) -> &'a str {
+        self.views.haystacks.name_of(self.ix, which)
+    }
+    pub fn system(&self) -> &'a str {
+        self.name(Name::System)
+    }
+    pub fn role(&self) -> &'a str {
+        self.name(Name::Role)
+    }
+    pub fn credential_owner(&self) -> &'a str {
+        self.name(Name::Owner)
+    }
+    pub fn approver(&self) -> &'a str {
+        self.name(Name::Approver)
+    }
+    pub fn requester(&self) -> &'a str {
+        self.name(Name::Requester)
+    }
+    pub fn purpose(&self) -> &'a str {
+        self.views.haystacks.purpose(self.ix)
+    }
+    /// Who or what a blocking item waits on (`domain::blockers::waiting_on`).
+    pub fn waiting_on(&self) -> &'a str {
+        match self.views.aside.waiting_on.get(self.ix) {
+            Some(&n) if n != NO_NAME => self.views.haystacks.name_text(n),
+            _ => "",
+        }
+    }
+    /// Its radar line at any horizon, and the words of a pending extension.
+    pub fn ends(&self) -> Option<&'a (expiry::Entry, Option<Box<str>>)> {
+        self.views.aside.ends.get(&self.ix)
+    }
+    /// The full item, for a row of the queue.
+    pub fn queued(&self) -> Option<&'a Item> {
+        self.views.aside.queued.get(&self.ix).map(|b| &**b)
+    }
 }
 
 /// How the approval queue is ordered. The default is the riskiest, then the oldest.
@@ -122,34 +205,13 @@ impl QueueOrder {
     }
 }
 
-/// Riskiest first, in the order of the item's badges (privileged, shared credential,
-/// client-owned, exception); items that need no security review last. This orders
-/// rows for the eye only; whether an item needs review is the domain's to say. It
-/// allocates nothing: sorting 100,000 items by risk compares ~1.7 million times.
-pub fn risk_rank(item: &Item) -> u8 {
-    if !item.needs_security_review() {
-        return 4;
-    }
-    let f = &item.fields;
-    if f.privileged {
-        0
-    } else if f.shared_credential {
-        1
-    } else if f.client_owned {
-        2
-    } else {
-        3
-    }
-}
-
 /// Width of an item's id on screen (its number's digits counted, not written out).
-fn id_width(v: &ItemView) -> u16 {
-    let n = v.item.number;
+fn id_width(project: &str, n: i64) -> u16 {
     let digits = n
         .unsigned_abs()
         .checked_ilog10()
         .map_or(1, |d| d as usize + 1);
-    let n = v.item.project.len() + 1 + usize::from(n < 0) + digits;
+    let n = project.len() + 1 + usize::from(n < 0) + digits;
     u16::try_from(n).unwrap_or(u16::MAX)
 }
 
@@ -159,21 +221,17 @@ fn cmp_text(a: &str, b: &str) -> Ordering {
         .cmp(b.chars().flat_map(char::to_lowercase))
 }
 
-fn cmp_column(col: Column, a: &ItemView, b: &ItemView) -> Ordering {
-    let (x, y) = (&a.item, &b.item);
+fn cmp_column(col: Column, a: RowRef<'_>, b: RowRef<'_>) -> Ordering {
     match col {
         Column::Id => Ordering::Equal,
-        Column::System => cmp_text(&x.fields.system, &y.fields.system),
-        Column::Purpose => cmp_text(&x.fields.purpose, &y.fields.purpose),
-        Column::Role => cmp_text(&x.fields.role, &y.fields.role),
-        Column::Owner => cmp_text(&x.fields.credential_owner, &y.fields.credential_owner),
-        Column::Approval => x
-            .state
-            .cmp(&y.state)
-            .then(x.approvals.len().cmp(&y.approvals.len())),
-        Column::Method => x.fields.method.cmp(&y.fields.method),
+        Column::System => cmp_text(a.system(), b.system()),
+        Column::Purpose => cmp_text(a.purpose(), b.purpose()),
+        Column::Role => cmp_text(a.role(), b.role()),
+        Column::Owner => cmp_text(a.credential_owner(), b.credential_owner()),
+        Column::Approval => a.state.cmp(&b.state).then(a.approvals.cmp(&b.approvals)),
+        Column::Method => a.method.cmp(&b.method),
         // Items without an expiry sort last.
-        Column::Expiry => match (x.fields.expires, y.fields.expires) {
+        Column::Expiry => match (a.expires, b.expires) {
             (Some(p), Some(q)) => p.cmp(&q),
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
@@ -184,34 +242,31 @@ fn cmp_column(col: Column, a: &ItemView, b: &ItemView) -> Ordering {
             .blocking()
             .cmp(&a.blocking())
             .then(a.blocked_since.cmp(&b.blocked_since)),
-        Column::Flags => risk_rank(x).cmp(&risk_rank(y)),
+        Column::Flags => a.risk.cmp(&b.risk),
     }
-}
-
-/// Sets an item's blocker reasons and spell at `now` (the domain's assessment, with
-/// the registered person of its approval owner); returns its next check.
-pub fn assess(
-    v: &mut ItemView,
-    p: &Project,
-    now: DateTime<Utc>,
-    settings: blockers::Settings,
-    people: &[Person],
-) -> Option<DateTime<Utc>> {
-    let a = blockers::assess(&v.item, p, now, settings, &people);
-    v.reasons = a.reasons;
-    // Kept for every item of the list: no room for reasons it does not have.
-    v.reasons.shrink_to_fit();
-    v.blocked_since = a.since;
-    a.next_check
 }
 
 impl Views {
-    pub fn items(&self) -> &[ItemView] {
-        &self.items
+    /// How many items are loaded.
+    pub fn count(&self) -> usize {
+        self.rows.len()
     }
 
-    pub fn get(&self, ix: usize) -> Option<&ItemView> {
-        self.items.get(ix)
+    pub fn get(&self, ix: usize) -> Option<RowRef<'_>> {
+        self.rows.get(ix).map(|row| RowRef {
+            ix,
+            row,
+            views: self,
+        })
+    }
+
+    /// Every loaded item, in the order read.
+    pub fn rows(&self) -> impl Iterator<Item = RowRef<'_>> {
+        self.rows.iter().enumerate().map(|(ix, row)| RowRef {
+            ix,
+            row,
+            views: self,
+        })
     }
 
     /// The search texts (what the filter's words are looked for in).
@@ -223,79 +278,109 @@ impl Views {
         self.rowid_ix.get(rowid)
     }
 
-    pub fn view(&self, rowid: i64) -> Option<&ItemView> {
-        self.index_of(rowid).and_then(|i| self.items.get(i))
+    pub fn view(&self, rowid: i64) -> Option<RowRef<'_>> {
+        self.index_of(rowid).and_then(|i| self.get(i))
     }
 
     /// Drops the items and everything derived from them (before a reload reads the
-    /// new ones: both lists at once would hold twice the memory).
-    pub fn clear(&mut self) {
+    /// new ones: both lists at once would hold twice the memory); the next list read
+    /// will hold about `expected` items.
+    pub fn clear(&mut self, expected: usize) {
         *self = Views {
             tasks_by_item: std::mem::take(&mut self.tasks_by_item),
             blocker_order: self.blocker_order,
             queue_order: self.queue_order,
             queue_text: std::mem::take(&mut self.queue_text),
             blockers_text: std::mem::take(&mut self.blockers_text),
+            generation: self.generation + 1,
+            rowid_ix: super::row_index::RowIndex::expecting(expected),
+            expected,
             ..Views::default()
         };
+        self.rows.reserve_exact(expected);
+        self.ids.reserve_for(expected);
+        self.aside.waiting_on.reserve_exact(expected);
     }
 
-    /// Takes a new item list. Every derived list is emptied here, in the same step,
-    /// so none can hold an index into the old list; [`Views::derive`] fills them.
-    pub fn replace_items(
-        &mut self,
-        items: Vec<ItemView>,
-        now: DateTime<Utc>,
-        settings: blockers::Settings,
-    ) {
-        self.clear();
-        self.rowid_ix = super::row_index::RowIndex::build(items.iter().map(|v| v.item.rowid));
-        self.ids = super::ids::IdKeys::build(
-            items
-                .iter()
-                .map(|v| (v.item.project.as_str(), v.item.number)),
-        );
-        self.haystacks = Haystacks::build(&items);
-        self.id_width = items.iter().map(id_width).max().unwrap_or(2).max(2);
-        self.next_check = items
-            .iter()
-            .map(|v| blockers::next_check(&v.item, v.blocked_since, now, settings))
-            .collect();
-        self.items = items;
+    /// Takes in one item as the store hands it on: its row, texts and id appended,
+    /// the domain's answers about it worked out for `who`.
+    pub fn push(&mut self, l: Listed<'_>, who: &For<'_>) {
+        let i = self.rows.len();
+        let it = l.item;
+        self.rowid_ix.insert(it.rowid, i);
+        self.ids.set(i, &it.project, it.number);
+        self.haystacks.push(it);
+        if i == 256 {
+            // Room for the rest of the texts, as the first ones measure.
+            self.haystacks.reserve_for(self.expected);
+        }
+        self.id_width = self.id_width.max(id_width(&it.project, it.number)).max(2);
+        self.aside.waiting_on.push(NO_NAME);
+        let row = ItemRow::of(&l, who);
+        self.set_aside(i, &l, &row, who);
+        self.rows.push(row);
+        self.generation += 1;
     }
 
     /// Takes in one changed item: replaced in place when known, else appended (the
     /// indices of the other items stay valid either way).
-    pub fn upsert(&mut self, v: ItemView, next: Option<DateTime<Utc>>) {
-        match self.index_of(v.item.rowid) {
-            Some(i) => {
-                self.ids.set(i, &v.item.project, v.item.number);
-                self.haystacks.replace(i, &v);
-                self.items[i] = v;
-                self.next_check[i] = next;
-            }
-            None => {
-                self.rowid_ix.insert(v.item.rowid, self.items.len());
-                self.ids
-                    .set(self.items.len(), &v.item.project, v.item.number);
-                self.haystacks.push(&v);
-                self.id_width = self.id_width.max(id_width(&v));
-                self.items.push(v);
-                self.next_check.push(next);
-            }
-        }
+    pub fn upsert(&mut self, l: Listed<'_>, who: &For<'_>) {
+        let Some(i) = self.index_of(l.item.rowid) else {
+            self.push(l, who);
+            self.order.clear();
+            return;
+        };
+        let it = l.item;
+        self.ids.set(i, &it.project, it.number);
+        self.haystacks.replace(i, it);
+        self.id_width = self.id_width.max(id_width(&it.project, it.number));
+        let row = ItemRow::of(&l, who);
+        self.set_aside(i, &l, &row, who);
+        self.rows[i] = row;
+        self.generation += 1;
         // Its place in the sort may have changed.
         self.order.clear();
     }
 
-    /// Each item with its next check, to assess blockers again.
-    pub fn assessments_mut(
-        &mut self,
-    ) -> impl Iterator<Item = (&mut ItemView, &mut Option<DateTime<Utc>>)> {
-        self.items.iter_mut().zip(self.next_check.iter_mut())
+    /// What item `i` needs beside its row: who it waits on when it blocks, its radar
+    /// line when its access or exception ends, the full item when it is queued.
+    fn set_aside(&mut self, i: usize, l: &Listed<'_>, row: &ItemRow, who: &For<'_>) {
+        let it = l.item;
+        self.aside.waiting_on[i] = match row.blocking() {
+            true => self
+                .haystacks
+                .name(&crate::domain::blockers::waiting_on(it)),
+            false => NO_NAME,
+        };
+        let today = who.today(l.project);
+        match expiry::entry_any_day(it, today) {
+            Some(e) => {
+                let pending = crate::present::expiry::pending_text(it).map(Into::into);
+                self.aside.ends.insert(i, (e, pending));
+            }
+            None => {
+                self.aside.ends.remove(&i);
+            }
+        }
+        match row.capacity {
+            Some(_) => {
+                self.aside.queued.insert(i, Box::new(it.clone()));
+            }
+            None => {
+                self.aside.queued.remove(&i);
+            }
+        }
     }
 
-    /// The index into `items` of row `pos` of `pane`.
+    /// The ids of the items whose blockers are due to be looked at again at `now`.
+    pub fn due_at(&self, now: DateTime<Utc>) -> Vec<String> {
+        self.rows()
+            .filter(|r| r.next_check.is_some_and(|t| t <= now))
+            .map(|r| r.id())
+            .collect()
+    }
+
+    /// The index into `rows` of row `pos` of `pane`.
     pub fn row(&self, pane: Pane, pos: usize) -> Option<usize> {
         let ix = match pane {
             Pane::Tracker => self.tracker.get(pos).copied(),
@@ -304,7 +389,7 @@ impl Views {
             Pane::Expiring => self.expiring.get(pos).map(|r| r.ix),
             Pane::Reviews | Pane::Dashboard | Pane::Tasks => None,
         }?;
-        (ix < self.items.len()).then_some(ix)
+        (ix < self.rows.len()).then_some(ix)
     }
 
     /// Where the item at `ix` shows in `pane`.
@@ -328,26 +413,28 @@ impl Views {
         }
     }
 
-    /// The queue: requested items `decides` says the person may decide, and in
-    /// which capacity; riskiest first, then oldest.
-    pub fn derive_queue(&mut self, decides: impl Fn(&Item) -> Option<Capacity>) {
-        let items = &self.items;
-        let mut queue: Vec<QueueEntry> = items
+    /// The queue: the items waiting on the person's decision (each row knows in which
+    /// capacity); riskiest first, then oldest.
+    pub fn derive_queue(&mut self) {
+        let mut queue: Vec<QueueEntry> = self
+            .rows
             .iter()
             .enumerate()
-            .filter_map(|(ix, v)| decides(&v.item).map(|capacity| QueueEntry { ix, capacity }))
+            .filter_map(|(ix, r)| r.capacity.map(|capacity| QueueEntry { ix, capacity }))
             .collect();
         let order = self.queue_order;
-        let ids = &self.ids;
         queue.sort_by(|a, b| {
-            let (x, y) = (&items[a.ix].item, &items[b.ix].item);
+            let (x, y) = (&self.rows[a.ix], &self.rows[b.ix]);
             let age = x.state_since.cmp(&y.state_since);
             match order {
-                QueueOrder::Risk => risk_rank(x).cmp(&risk_rank(y)).then(age),
+                QueueOrder::Risk => x.risk.cmp(&y.risk).then(age),
                 QueueOrder::Age => age,
-                QueueOrder::System => cmp_text(&x.fields.system, &y.fields.system).then(age),
+                QueueOrder::System => {
+                    let name = |ix| self.haystacks.name_of(ix, Name::System);
+                    cmp_text(name(a.ix), name(b.ix)).then(age)
+                }
             }
-            .then(ids.get(a.ix).cmp(&ids.get(b.ix)))
+            .then(self.ids.get(a.ix).cmp(&self.ids.get(b.ix)))
         });
         self.queue_all = queue;
         self.narrow();
@@ -355,7 +442,7 @@ impl Views {
 
     /// The queue and the blockers as their filters leave them.
     pub fn narrow(&mut self) {
-        let (items, hay) = (&self.items, &self.haystacks);
+        let (rows, hay) = (&self.rows, &self.haystacks);
         let (q, b) = (
             Query::parse(&self.queue_text),
             Query::parse(&self.blockers_text),
@@ -365,38 +452,35 @@ impl Views {
             .queue_all
             .iter()
             .copied()
-            .filter(|e| q.matches(&items[e.ix], hay, &q_hits, e.ix))
+            .filter(|e| q.matches(&rows[e.ix], hay, &q_hits, e.ix))
             .collect();
         self.blockers = self
             .blockers_all
             .iter()
             .copied()
-            .filter(|&i| b.matches(&items[i], hay, &b_hits, i))
+            .filter(|&i| b.matches(&rows[i], hay, &b_hits, i))
             .collect();
     }
 
-    /// The expiry radar: each item's line as `domain::expiry` sees it on its project's
-    /// `today` (by project key), soonest end first.
-    pub fn derive_expiring(&mut self, today: &FastMap<&str, NaiveDate>) {
-        let items = &self.items;
-        let mut rows: Vec<RadarRow> = items
+    /// The expiry radar: each item's line as `domain::expiry` saw it on its project's
+    /// day when it was read, within the radar's days, soonest end first.
+    pub fn derive_expiring(&mut self) {
+        let ids = &self.ids;
+        let mut rows: Vec<RadarRow> = self
+            .aside
+            .ends
             .iter()
-            .enumerate()
-            .filter_map(|(ix, v)| {
-                let t = today.get(v.item.project.as_str())?;
-                expiry::entry(&v.item, *t, expiry::RADAR_DAYS).map(|entry| RadarRow { ix, entry })
-            })
+            .filter(|(_, (e, _))| e.within(expiry::RADAR_DAYS))
+            .map(|(&ix, (e, _))| RadarRow { ix, entry: *e })
             .collect();
-        rows.sort_by(|a, b| {
-            expiry::order((&a.entry, &items[a.ix].item), (&b.entry, &items[b.ix].item))
-        });
+        rows.sort_by(|a, b| expiry::order_by((&a.entry, ids.get(a.ix)), (&b.entry, ids.get(b.ix))));
         self.expiring = rows;
     }
 
     /// The blockers pane and its count by reason, in the chosen order (by default
     /// the items holding up most tasks first, then the oldest).
     pub fn derive_blockers(&mut self, now: DateTime<Utc>) {
-        let items = &self.items;
+        let items = &self.rows;
         // Each blocking item with its place in the order as numbers (what it holds up,
         // since when it blocks, its id): the sort compares those, not the items.
         let order = self.blocker_order;
@@ -416,7 +500,7 @@ impl Views {
         let rows = ix;
         let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
         for &i in &rows {
-            for r in &items[i].reasons {
+            for r in items[i].reasons.iter() {
                 *counts.entry(r.code()).or_default() += 1;
             }
         }
@@ -429,14 +513,17 @@ impl Views {
 
     /// The header's figures (after the blockers pane is derived).
     pub fn derive_stats(&mut self, start: Option<(String, NaiveDate, i64)>) {
-        let readiness = Readiness::of(self.items.iter().map(|v| &v.item));
+        let mut readiness = Readiness::default();
+        for r in &self.rows {
+            readiness.add(r.state);
+        }
         let oldest = self
             .blockers_all
             .iter()
-            .filter_map(|&i| self.items.get(i)?.blocked_since)
+            .filter_map(|&i| self.rows.get(i)?.blocked_since)
             .min();
         self.stats = Stats {
-            readiness,
+            readiness: readiness.finish(),
             open_blockers: self.blockers_all.len(),
             oldest_blocker: oldest,
             start,
@@ -451,13 +538,13 @@ impl Views {
     /// The tracker: the items in their sorted order (sorted again only when the
     /// order is out of date), filtered; a filter keystroke costs one pass, no sort.
     pub fn filter(&mut self, filter: &Filter, sort: Column, reverse: bool) {
-        if self.order.len() != self.items.len() {
-            self.order = (0..self.items.len()).collect();
+        if self.order.len() != self.rows.len() {
+            self.order = (0..self.rows.len()).collect();
             self.resort(sort, reverse);
         }
         let q = Query::parse(&filter.text);
         let state = filter.state;
-        let items = &self.items;
+        let rows = &self.rows;
         let hay = &self.haystacks;
         let hits = q.hits(hay);
         let mask = self.view_mask.as_deref();
@@ -467,50 +554,54 @@ impl Views {
             .copied()
             .filter(|&i| {
                 mask.is_none_or(|m| m.get(i).copied().unwrap_or(false))
-                    && state.is_none_or(|s| items[i].item.state == s)
-                    && q.matches(&items[i], hay, &hits, i)
+                    && state.is_none_or(|s| rows[i].state == s)
+                    && q.matches(&rows[i], hay, &hits, i)
             })
             .collect();
         self.query_problem = q.problem;
     }
 
     fn resort(&mut self, col: Column, rev: bool) {
-        let items = &self.items;
-        let text = |f: &ItemFields| -> Option<String> {
+        let mut order = std::mem::take(&mut self.order);
+        let ids = &self.ids;
+        let text = |ix: usize| -> Option<&str> {
+            let r = self.get(ix)?;
             match col {
-                Column::System => Some(f.system.to_lowercase()),
-                Column::Purpose => Some(f.purpose.to_lowercase()),
-                Column::Role => Some(f.role.to_lowercase()),
-                Column::Owner => Some(f.credential_owner.to_lowercase()),
+                Column::System => Some(r.system()),
+                Column::Purpose => Some(r.purpose()),
+                Column::Role => Some(r.role()),
+                Column::Owner => Some(r.credential_owner()),
                 _ => None,
             }
         };
-        if text(&ItemFields::default()).is_some() {
+        if matches!(
+            col,
+            Column::System | Column::Purpose | Column::Role | Column::Owner
+        ) {
             // Text columns: lower-case each value once, not at every comparison
             // (a hundred thousand items take ~1.7 million comparisons).
-            let ids = &self.ids;
-            self.order.sort_by_cached_key(|&i| {
-                (text(&items[i].item.fields).unwrap_or_default(), ids.get(i))
-            });
+            order.sort_by_cached_key(|&i| (text(i).unwrap_or_default().to_lowercase(), ids.get(i)));
             if rev {
                 // Keys are unique (they end with the id): reversing is the reverse order.
-                self.order.reverse();
+                order.reverse();
             }
-            return;
-        }
-        let ids = &self.ids;
-        if col == Column::Id {
+        } else if col == Column::Id {
             // Items are mostly loaded in id order already: a run the sort finds at once.
-            self.order.sort_by_key(|&i| ids.get(i));
+            order.sort_by_key(|&i| ids.get(i));
             if rev {
-                self.order.reverse();
+                order.reverse();
             }
-            return;
+        } else {
+            let row = |i: usize| RowRef {
+                ix: i,
+                row: &self.rows[i],
+                views: self,
+            };
+            order.sort_by(|&a, &b| {
+                let ord = cmp_column(col, row(a), row(b)).then_with(|| ids.get(a).cmp(&ids.get(b)));
+                if rev { ord.reverse() } else { ord }
+            });
         }
-        self.order.sort_by(|&a, &b| {
-            let ord =
-                cmp_column(col, &items[a], &items[b]).then_with(|| ids.get(a).cmp(&ids.get(b)));
-            if rev { ord.reverse() } else { ord }
-        });
+        self.order = order;
     }
 }

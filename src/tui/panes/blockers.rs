@@ -2,19 +2,18 @@
 //! reason, who it waits on and the tasks it holds up, under a count by reason.
 
 use super::{Fitted, cell, fit, pane_block, render_empty, render_table, state_style};
-use crate::domain::blockers;
-use crate::store::ItemView;
+use crate::domain::blockers::Reason;
 use crate::tui::format;
 use crate::tui::state::{Cursor, Look, Pane};
-use crate::tui::views::Views;
+use crate::tui::views::{RowRef, Views};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Widget};
 
 /// All reasons of an item, in one line.
-pub fn reasons_text(v: &ItemView) -> String {
-    v.reasons
+pub fn reasons_text(reasons: &[Reason]) -> String {
+    reasons
         .iter()
         .map(|r| r.to_string())
         .collect::<Vec<_>>()
@@ -94,10 +93,9 @@ pub fn render(
     );
 }
 
-fn row<'a>(look: &Look<'_>, views: &Views, v: &ItemView, fitted: &Fitted) -> Row<'a> {
+fn row<'a>(look: &Look<'_>, views: &Views, v: RowRef<'_>, fitted: &Fitted) -> Row<'a> {
     let theme = look.theme;
-    let it = &v.item;
-    let id = it.id();
+    let id = v.id();
     let cells = fitted.iter().map(|&(col, w)| match col {
         0 => Cell::from(cell(&id, w)),
         1 => Cell::from(Span::styled(
@@ -109,13 +107,13 @@ fn row<'a>(look: &Look<'_>, views: &Views, v: &ItemView, fitted: &Fitted) -> Row
             ),
             theme.blocked,
         )),
-        2 => Cell::from(cell(&it.fields.system, w)),
+        2 => Cell::from(cell(v.system(), w)),
         3 => Cell::from(Span::styled(
-            cell(it.state.as_str(), w),
-            state_style(theme, it.state),
+            cell(v.state.as_str(), w),
+            state_style(theme, v.state),
         )),
-        4 => Cell::from(cell(&reasons_text(v), w)),
-        5 => Cell::from(cell(&blockers::waiting_on(it), w)),
+        4 => Cell::from(cell(&reasons_text(&v.reasons), w)),
+        5 => Cell::from(cell(v.waiting_on(), w)),
         _ => Cell::from(cell(
             &views
                 .tasks_by_item

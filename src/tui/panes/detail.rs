@@ -147,7 +147,7 @@ fn sections(look: &Look<'_>, s: Subject<'_>, d: &Detail, width: u16) -> [Vec<Lin
         Span::styled(format!("{} ", clean(&f.system)), t.normal),
         Span::styled(it.state.as_str().to_string(), state_style(t, it.state)),
     ];
-    let badges = badges(it);
+    let badges = badges(it.flags());
     if !badges.is_empty() {
         head.push(Span::styled(format!("  {badges}"), t.privileged));
     }

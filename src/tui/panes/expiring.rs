@@ -3,12 +3,11 @@
 //! each needs (`domain::expiry`), and an extension request when one waits.
 
 use super::{Fitted, cell, fit, pane_block, render_empty, render_table, state_style};
-use crate::domain::Item;
 use crate::domain::expiry::{self, Entry, ExpiryAction};
 use crate::present;
 use crate::tui::state::{Cursor, Look, Pane};
 use crate::tui::theme::Theme;
-use crate::tui::views::{RadarRow, Views};
+use crate::tui::views::{RadarRow, RowRef, Views};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -81,17 +80,13 @@ pub fn render(
     let fitted = fit(&specs, area);
     // Only the visible window of the radar becomes rows.
     let window = crate::tui::layout::table_rows(area, 0);
-    let line = |r: &RadarRow| {
-        views
-            .get(r.ix)
-            .map(|v| row(theme, &v.item, &r.entry, &fitted))
-    };
+    let line = |r: &RadarRow| views.get(r.ix).map(|v| row(theme, v, &r.entry, &fitted));
     let (rows, at) = super::visible_rows(&views.expiring, cursor, window, line);
     let table = (&specs[..], &fitted, &[][..]);
     render_table(theme, area, buf, block, table.0, table.1, table.2, rows, at);
 }
 
-fn row<'a>(theme: &Theme, it: &Item, e: &Entry, fitted: &Fitted) -> Row<'a> {
+fn row<'a>(theme: &Theme, it: RowRef<'_>, e: &Entry, fitted: &Fitted) -> Row<'a> {
     let ends_style = if e.days_left < 0 {
         theme.blocked
     } else {
@@ -107,14 +102,16 @@ fn row<'a>(theme: &Theme, it: &Item, e: &Entry, fitted: &Fitted) -> Row<'a> {
             cell(&e.action.to_string(), w),
             action_style(theme, e.action),
         )),
-        3 => Cell::from(cell(&it.fields.system, w)),
+        3 => Cell::from(cell(it.system(), w)),
         4 => Cell::from(Span::styled(
             cell(it.state.as_str(), w),
             state_style(theme, it.state),
         )),
-        5 => Cell::from(cell(&it.fields.role, w)),
+        5 => Cell::from(cell(it.role(), w)),
         _ => Cell::from(cell(
-            &present::expiry::pending_text(it).unwrap_or_default(),
+            it.ends()
+                .and_then(|(_, p)| p.as_deref())
+                .unwrap_or_default(),
             w,
         )),
     });

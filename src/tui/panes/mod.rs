@@ -18,7 +18,7 @@ use super::format::{self, ColumnSpec};
 use super::layout;
 use super::state::Cursor;
 use super::theme::{SELECTED_MARKER, Theme};
-use crate::domain::{Item, ItemFields, Method, State};
+use crate::domain::{Flag, Method, State};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
@@ -152,25 +152,23 @@ pub(crate) fn pane_block<'a>(theme: &Theme, title: Line<'a>) -> Block<'a> {
         .title_style(theme.title)
 }
 
-/// "requested 1/2", "approved 2/2", else the state.
-pub(crate) fn approval_text(item: &Item) -> String {
-    match item.state {
-        State::Requested | State::Approved => {
-            let (given, required) = item.approval_progress();
-            format!("{} {given}/{required}", item.state)
-        }
-        s => s.to_string(),
+/// "requested 1/2", "approved 2/2" (the approvals given and required, in the states
+/// that show them: `item_row::shows_progress`), else the state.
+pub(crate) fn approval_text(state: State, progress: Option<(u8, u8)>) -> String {
+    match progress {
+        Some((given, required)) => format!("{state} {given}/{required}"),
+        None => state.to_string(),
     }
 }
 
 /// The requested role, marked when the access is privileged.
-pub(crate) fn role_cell<'a>(theme: &Theme, f: &ItemFields, width: u16) -> Cell<'a> {
-    let style = if f.privileged {
+pub(crate) fn role_cell<'a>(theme: &Theme, role: &str, privileged: bool, width: u16) -> Cell<'a> {
+    let style = if privileged {
         theme.privileged
     } else {
         theme.normal
     };
-    Cell::from(Span::styled(cell(&f.role, width), style))
+    Cell::from(Span::styled(cell(role, width), style))
 }
 
 /// Short method names for narrow columns.
@@ -190,9 +188,9 @@ pub(crate) fn method_text(m: Option<Method>, width: u16) -> String {
 }
 
 /// Risk badges (PRIV, SHARED, CLIENT, EXC, TEMP, EMERG).
-pub(crate) fn badges(item: &Item) -> String {
-    item.flags()
-        .iter()
+pub(crate) fn badges(flags: impl IntoIterator<Item = Flag>) -> String {
+    flags
+        .into_iter()
         .map(|f| f.badge())
         .collect::<Vec<_>>()
         .join(" ")

@@ -84,13 +84,13 @@ pub fn render(
     let fitted = fit(&specs, area);
     let visible = crate::tui::layout::table_rows(area, 0);
     let (rows, selected) = super::visible_rows(&views.queue, cursor, visible, |e| {
-        views.get(e.ix).map(|v| {
-            let mark = match (mark_width, picked.contains(&v.item.rowid)) {
+        views.get(e.ix).and_then(|v| {
+            let mark = match (mark_width, picked.contains(&v.rowid)) {
                 (0, _) => "",
                 (_, true) => PICKED,
                 (_, false) => "  ",
             };
-            row(theme, look, &v.item, e, &fitted, mark)
+            v.queued().map(|it| row(theme, look, it, e, &fitted, mark))
         })
     });
     render_table(
@@ -131,7 +131,7 @@ fn row<'a>(
         )),
         0 => Cell::from(cell(&format!("{mark}{}", it.id()), w)),
         1 => {
-            let b = badges(it);
+            let b = badges(it.flags());
             if b.is_empty() {
                 Cell::from(Span::styled(cell("plain", w), theme.muted))
             } else {
@@ -139,7 +139,7 @@ fn row<'a>(
             }
         }
         2 => Cell::from(cell(&f.system, w)),
-        3 => role_cell(theme, &it.fields, w),
+        3 => role_cell(theme, &f.role, f.privileged, w),
         4 => Cell::from(cell(&it.requester, w)),
         5 => Cell::from(cell(&format::age_since(since, look.now), w)),
         6 => Cell::from(cell(&format!("{given}/{required}"), w)),

@@ -6,11 +6,10 @@ use super::{
     Fitted, approval_text, badges, cell, fit, method_text, pane_block, render_empty, render_table,
     role_cell, state_style,
 };
-use crate::domain::State;
-use crate::store::ItemView;
+use crate::domain::{Flag, State};
 use crate::tui::format;
 use crate::tui::state::{Column, Cursor, Filter, Look, Pane};
-use crate::tui::views::Views;
+use crate::tui::views::{RowRef, Views};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -33,7 +32,7 @@ pub struct Tracker<'a> {
 
 pub fn render(look: &Look<'_>, t: &Tracker<'_>, area: Rect, buf: &mut Buffer) {
     let theme = look.theme;
-    let total = t.views.items().len();
+    let total = t.views.count();
     let shown = t.views.tracker.len();
     let arrow = if t.reverse { "▼" } else { "▲" };
     let mut title = vec![
@@ -85,23 +84,21 @@ pub fn render(look: &Look<'_>, t: &Tracker<'_>, area: Rect, buf: &mut Buffer) {
     );
 }
 
-fn row<'a>(theme: &crate::tui::theme::Theme, v: &ItemView, fitted: &Fitted) -> Row<'a> {
-    let it = &v.item;
-    let f = &it.fields;
+fn row<'a>(theme: &crate::tui::theme::Theme, v: RowRef<'_>, fitted: &Fitted) -> Row<'a> {
     let cells = fitted.iter().map(|&(col, w)| match col {
-        0 => Cell::from(cell(&it.id(), w)),
-        1 => Cell::from(cell(&f.system, w)),
-        2 => Cell::from(cell(&f.purpose, w)),
-        3 => role_cell(theme, f, w),
-        4 => Cell::from(cell(&f.credential_owner, w)),
+        0 => Cell::from(cell(&v.id(), w)),
+        1 => Cell::from(cell(v.system(), w)),
+        2 => Cell::from(cell(v.purpose(), w)),
+        3 => role_cell(theme, v.role(), v.has_flag(Flag::Privileged), w),
+        4 => Cell::from(cell(v.credential_owner(), w)),
         5 => Cell::from(Span::styled(
-            cell(&approval_text(it), w),
-            state_style(theme, it.state),
+            cell(&approval_text(v.state, v.progress), w),
+            state_style(theme, v.state),
         )),
-        6 => Cell::from(cell(&method_text(f.method, w), w)),
-        7 => match (f.temporary, f.expires) {
+        6 => Cell::from(cell(&method_text(v.method, w), w)),
+        7 => match (v.temporary, v.expires) {
             (true, Some(d)) => Cell::from(cell(&format::date(Some(d)), w)),
-            _ if it.state == State::Cancelled => Cell::from(""),
+            _ if v.state == State::Cancelled => Cell::from(""),
             _ => Cell::from(Span::styled(cell("permanent", w), theme.muted)),
         },
         8 => {
@@ -111,7 +108,7 @@ fn row<'a>(theme: &crate::tui::theme::Theme, v: &ItemView, fitted: &Fitted) -> R
                 Cell::from("")
             }
         }
-        _ => Cell::from(Span::styled(cell(&badges(it), w), theme.privileged)),
+        _ => Cell::from(Span::styled(cell(&badges(v.flags()), w), theme.privileged)),
     });
     Row::new(cells.collect::<Vec<_>>())
 }
