@@ -7,11 +7,12 @@ use super::handle::Store;
 use super::records::load_item;
 use super::rows::{self, ITEM_COLUMNS};
 use crate::domain::blockers::{self, Reason};
-use crate::domain::conditions::ConditionFields;
 use crate::domain::expiry;
 use crate::domain::*;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
+
+mod each;
 
 type ByKey<T> = HashMap<String, T, foldhash::fast::RandomState>;
 
@@ -105,7 +106,7 @@ pub(super) const READINESS_OF_ALL: &str = "SELECT state, count(*) FROM items WHE
      AND project IN (SELECT key FROM projects) GROUP BY project, state";
 
 /// Every approval of one project's items (`?1`) or of all (`?1` null), in table order.
-fn approvals_of_all(project: Option<&str>) -> &'static str {
+pub(super) fn approvals_of_all(project: Option<&str>) -> &'static str {
     match project {
         Some(_) => {
             "SELECT a.item_id, a.login, a.capacity, a.conditions, a.at, a.round, a.terms FROM approvals a \
@@ -145,7 +146,7 @@ impl Store {
 
     /// The projects by key and the people by login, as the blocker rules look them up
     /// (the approval owners, to block items whose owner may not decide on them).
-    fn projects_and_people(&self) -> Result<(ByKey<Project>, ByKey<Person>)> {
+    pub(super) fn projects_and_people(&self) -> Result<(ByKey<Project>, ByKey<Person>)> {
         let projects = self
             .projects()?
             .into_iter()
@@ -243,84 +244,6 @@ impl Store {
         Ok(views)
     }
 
-    /// Every item `filter` asks for by its project, state or changes since a moment
-    /// (its blocked and expiry conditions are not looked at), in (project, number)
-    /// order, at most `limit`, handed to `each` one at a time with its current round's
-    /// approvals and its blockers at `now`; items of a project not listed are left out,
-    /// as in [`Store::list_items`]. Returns how many were handed on.
-    ///
-    /// The items are not held: each row is read into the same value as the one before
-    /// it, so a million items cost no item's room apiece and no allocation for a text
-    /// no longer than the last one's. A whole list takes its approvals from one read of
-    /// them all, made first; a few items each read their own through the index.
-    pub fn each_item(
-        &self,
-        filter: &ItemFilter,
-        limit: Option<usize>,
-        now: DateTime<Utc>,
-        mut each: impl FnMut(Listed<'_>),
-    ) -> Result<usize> {
-        let (projects, people) = self.projects_and_people()?;
-        let (mut sql, args) = items_query(filter);
-        if let Some(n) = limit {
-            sql.push_str(&format!(" LIMIT {n}"));
-        }
-        let table = match (limit, filter.updated_since) {
-            (None, None) => Some(ApprovalTable::read(self, filter.project.as_deref())?),
-            _ => None,
-        };
-        let mut one = self.conn.prepare_cached(APPROVALS_OF_ONE)?;
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut found = stmt.query(rusqlite::params_from_iter(args.iter()))?;
-        let epoch = DateTime::<Utc>::UNIX_EPOCH;
-        let mut item = Item::new("", 0, ItemFields::default(), "", epoch);
-        let mut n = 0;
-        while let Some(r) = found.next()? {
-            rows::item_into(r, &mut item)?;
-            let Some(p) = projects.get(&item.project) else {
-                continue;
-            };
-            match &table {
-                Some(t) => t.fill(&mut item),
-                None => {
-                    item.approvals.clear();
-                    let mut a = one.query(rusqlite::params![item.rowid, item.round])?;
-                    while let Some(r) = a.next()? {
-                        item.approvals.push(rows::approval(r)?.1);
-                    }
-                }
-            }
-            hand_on(&item, p, (now, self.settings, &people), &mut each);
-            n += 1;
-        }
-        Ok(n)
-    }
-
-    /// The items of `ids` (`KEY-N`) as [`Store::each_item`] hands them on; an id
-    /// without an item, or of a project not listed, is left out.
-    pub fn each_item_of(
-        &self,
-        ids: &[String],
-        now: DateTime<Utc>,
-        mut each: impl FnMut(Listed<'_>),
-    ) -> Result<usize> {
-        let (projects, people) = self.projects_and_people()?;
-        let mut n = 0;
-        for id in ids {
-            let item = match load_item(&self.conn, id) {
-                Ok(item) => item,
-                Err(super::error::Error::NotFound(_)) => continue,
-                Err(e) => return Err(e),
-            };
-            let Some(p) = projects.get(&item.project) else {
-                continue;
-            };
-            hand_on(&item, p, (now, self.settings, &people), &mut each);
-            n += 1;
-        }
-        Ok(n)
-    }
-
     /// Readiness of one project or of all, and how many items there are, from one
     /// aggregate over the (project, state) index: what the TUI's first frame shows
     /// before the items are loaded.
@@ -408,119 +331,6 @@ impl Store {
         Ok(stmt
             .query_map([item.id()], events::from_row)?
             .collect::<rusqlite::Result<_>>()?)
-    }
-}
-
-/// Hands `item` on with its blockers at the moment given, as the rules see them with
-/// the people registered.
-fn hand_on(
-    item: &Item,
-    project: &Project,
-    (now, settings, people): (DateTime<Utc>, blockers::Settings, &ByKey<Person>),
-    each: &mut impl FnMut(Listed<'_>),
-) {
-    let assessment = blockers::assess(item, project, now, settings, people);
-    each(Listed {
-        item,
-        project,
-        assessment,
-    });
-}
-
-/// The approvals of every item, read before the items so that each takes its own as
-/// it streams past: sorted by row id (each item's in table order), compact — a login
-/// is a number into the logins seen, the conditions (rare) kept apart.
-#[derive(Default)]
-struct ApprovalTable {
-    kept: Vec<Kept>,
-    logins: Vec<String>,
-    conditions: Vec<(Option<String>, Option<Box<ConditionFields>>)>,
-}
-
-struct Kept {
-    item_id: i64,
-    round: i64,
-    at: DateTime<Utc>,
-    login: u32,
-    /// Index into `conditions`, `u32::MAX` when none.
-    conditions: u32,
-    capacity: Capacity,
-}
-
-impl ApprovalTable {
-    fn read(store: &Store, project: Option<&str>) -> Result<ApprovalTable> {
-        let mut t = ApprovalTable::default();
-        let mut login_ix: HashMap<String, u32, foldhash::fast::RandomState> = HashMap::default();
-        let mut stmt = store.conn.prepare_cached(approvals_of_all(project))?;
-        let mut found = stmt.query([project.map(|p| p.to_ascii_uppercase())])?;
-        while let Some(r) = found.next()? {
-            let round = r.get::<_, i64>(5)?;
-            let (item_id, a) = rows::approval(r)?;
-            let login = match login_ix.get(a.login.as_str()) {
-                Some(&n) => n,
-                None => {
-                    let n = u32::try_from(t.logins.len()).unwrap_or(u32::MAX);
-                    t.logins.push(a.login.clone());
-                    login_ix.insert(a.login, n);
-                    n
-                }
-            };
-            let conditions = match (a.conditions, a.terms) {
-                (None, None) => u32::MAX,
-                some => {
-                    t.conditions.push(some);
-                    u32::try_from(t.conditions.len() - 1).unwrap_or(u32::MAX)
-                }
-            };
-            t.kept.push(Kept {
-                item_id,
-                round,
-                at: a.at,
-                login,
-                conditions,
-                capacity: a.capacity,
-            });
-        }
-        // Stable: each item's approvals stay in table order.
-        t.kept.sort_by_key(|k| k.item_id);
-        Ok(t)
-    }
-
-    /// Sets the approvals of `it`'s current round, over the room of those it held.
-    fn fill(&self, it: &mut Item) {
-        let from = self.kept.partition_point(|k| k.item_id < it.rowid);
-        let mine = self.kept[from..]
-            .iter()
-            .take_while(|k| k.item_id == it.rowid)
-            .filter(|k| k.round == it.round);
-        let mut n = 0;
-        for k in mine {
-            let login = self.logins.get(k.login as usize).map_or("", String::as_str);
-            let (conditions, terms) = self
-                .conditions
-                .get(k.conditions as usize)
-                .cloned()
-                .unwrap_or_default();
-            match it.approvals.get_mut(n) {
-                Some(a) => {
-                    a.login.clear();
-                    a.login.push_str(login);
-                    a.capacity = k.capacity;
-                    a.at = k.at;
-                    a.conditions = conditions;
-                    a.terms = terms;
-                }
-                None => it.approvals.push(Approval {
-                    login: login.to_string(),
-                    capacity: k.capacity,
-                    conditions,
-                    at: k.at,
-                    terms,
-                }),
-            }
-            n += 1;
-        }
-        it.approvals.truncate(n);
     }
 }
 

@@ -258,10 +258,23 @@ pub(crate) fn person(r: &Row<'_>) -> rusqlite::Result<Person> {
 }
 
 pub(crate) fn approval(r: &Row<'_>) -> rusqlite::Result<(i64, Approval)> {
+    let (item_id, login, a) = approval_with(r, str::to_string)?;
+    Ok((item_id, Approval { login, ..a }))
+}
+
+/// An approval's row as [`approval`] reads it, its login handed to `login` as text
+/// borrowed from the row (a caller that keeps each login once copies none); the
+/// approval's own login is left empty.
+pub(crate) fn approval_with<L>(
+    r: &Row<'_>,
+    login: impl FnOnce(&str) -> L,
+) -> rusqlite::Result<(i64, L, Approval)> {
+    let who = login(str_ref(r, 1).as_deref().unwrap_or(""));
     Ok((
         r.get(0)?,
+        who,
         Approval {
-            login: text(r, 1),
+            login: String::new(),
             capacity: parsed(r, 2).unwrap_or(Capacity::Owner),
             conditions: opt_text(r, 3),
             at: time(r, 4).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),

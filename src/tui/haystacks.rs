@@ -48,6 +48,9 @@ pub struct Haystacks {
     lower: Vec<Box<str>>,
     /// A name's number by its text as stored.
     name_ix: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
+    /// The numbers of the names of states and methods (texts the program holds: found
+    /// by where they lie, with no hash of the text).
+    fixed: Vec<((usize, usize), u32)>,
 }
 
 /// For one query: per word, per name, whether the word is in the name.
@@ -130,6 +133,16 @@ impl Haystacks {
         n
     }
 
+    fn fixed_name(&mut self, text: &'static str) -> u32 {
+        let at = (text.as_ptr() as usize, text.len());
+        if let Some(&(_, n)) = self.fixed.iter().find(|(p, _)| *p == at) {
+            return n;
+        }
+        let n = self.name(text);
+        self.fixed.push((at, n));
+        n
+    }
+
     fn names_of(&mut self, it: &Item) -> [u32; SHARED] {
         let f = &it.fields;
         [
@@ -138,8 +151,8 @@ impl Haystacks {
             self.name(&f.credential_owner),
             self.name(&f.approver),
             self.name(&it.requester),
-            self.name(f.method.map(|m| m.as_str()).unwrap_or("")),
-            self.name(it.state.as_str()),
+            self.fixed_name(f.method.map(|m| m.as_str()).unwrap_or("")),
+            self.fixed_name(it.state.as_str()),
         ]
     }
 

@@ -9,6 +9,8 @@ pub struct IdKeys {
     keys: Vec<Box<str>>,
     /// Per item (parallel to the item list): (rank of its project, number).
     ids: Vec<(u32, i64)>,
+    /// The rank last set: items come in runs of one project.
+    last: u32,
 }
 
 impl IdKeys {
@@ -26,12 +28,12 @@ impl IdKeys {
     }
 
     /// Sets item `i`'s id (appended when `i` is the next item). A project not seen
-    /// before takes its place among the keys, and every item's rank follows (items
-    /// read in id order bring each new key last, and no rank moves).
+    /// before takes its place among the keys, and every item's rank follows (with the
+    /// keys known ahead, see [`IdKeys::expect`], no rank moves).
     pub fn set(&mut self, i: usize, key: &str, number: i64) {
-        let last = self.keys.len().checked_sub(1);
-        let rank = match last.filter(|&l| *self.keys[l] == *key) {
-            Some(l) => l as u32,
+        let last = self.last as usize;
+        let rank = match self.keys.get(last).filter(|k| ***k == *key) {
+            Some(_) => last as u32,
             None => match self.keys.binary_search_by(|k| (**k).cmp(key)) {
                 Ok(r) => r as u32,
                 Err(r) => {
@@ -48,15 +50,22 @@ impl IdKeys {
                 }
             },
         };
+        self.last = rank;
         match i.cmp(&self.ids.len()) {
             std::cmp::Ordering::Less => self.ids[i] = (rank, number),
             _ => self.ids.push((rank, number)),
         }
     }
 
-    /// Room for `n` items in all.
-    pub fn reserve_for(&mut self, n: usize) {
+    /// Room for `n` items in all, and the keys their projects may have (known ahead,
+    /// they take their ranks at once: items then come in any order at no cost).
+    pub fn expect<'a>(&mut self, n: usize, keys: impl Iterator<Item = &'a str>) {
         self.ids.reserve_exact(n.saturating_sub(self.ids.len()));
+        for k in keys {
+            if let Err(r) = self.keys.binary_search_by(|x| (**x).cmp(k)) {
+                self.keys.insert(r, k.into());
+            }
+        }
     }
 }
 

@@ -107,7 +107,8 @@ impl App {
         let now = self.now;
         let (store, views) = (&self.store, &mut self.views);
         let who = For::new(self.me.as_ref(), &self.login, now, &self.projects);
-        views.clear(expected.or(limit).unwrap_or(0));
+        let keys = self.projects.iter().map(|p| p.key.as_str());
+        views.clear(expected.or(limit).unwrap_or(0), keys);
         let mut latest = None;
         store.each_item(&filter, limit, now, |l| {
             latest = latest.max(Some(l.item.updated_at));

@@ -17,7 +17,7 @@ use crate::domain::{Item, expiry, item_id};
 use crate::store::Listed;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// A map with a faster hash than the standard one (seeded at random as well), for
 /// the lookups made once per item, where hashing cost more than the work looked up.
@@ -284,8 +284,8 @@ impl Views {
 
     /// Drops the items and everything derived from them (before a reload reads the
     /// new ones: both lists at once would hold twice the memory); the next list read
-    /// will hold about `expected` items.
-    pub fn clear(&mut self, expected: usize) {
+    /// will hold about `expected` items of the projects of `keys`.
+    pub fn clear<'a>(&mut self, expected: usize, keys: impl Iterator<Item = &'a str>) {
         *self = Views {
             tasks_by_item: std::mem::take(&mut self.tasks_by_item),
             blocker_order: self.blocker_order,
@@ -298,7 +298,7 @@ impl Views {
             ..Views::default()
         };
         self.rows.reserve_exact(expected);
-        self.ids.reserve_for(expected);
+        self.ids.expect(expected, keys);
         self.aside.waiting_on.reserve_exact(expected);
     }
 
@@ -317,7 +317,7 @@ impl Views {
         self.id_width = self.id_width.max(id_width(&it.project, it.number)).max(2);
         self.aside.waiting_on.push(NO_NAME);
         let row = ItemRow::of(&l, who);
-        self.set_aside(i, &l, &row, who);
+        self.set_aside(i, &l, &row, who, true);
         self.rows.push(row);
         self.generation += 1;
     }
@@ -335,7 +335,7 @@ impl Views {
         self.haystacks.replace(i, it);
         self.id_width = self.id_width.max(id_width(&it.project, it.number));
         let row = ItemRow::of(&l, who);
-        self.set_aside(i, &l, &row, who);
+        self.set_aside(i, &l, &row, who, false);
         self.rows[i] = row;
         self.generation += 1;
         // Its place in the sort may have changed.
@@ -344,7 +344,8 @@ impl Views {
 
     /// What item `i` needs beside its row: who it waits on when it blocks, its radar
     /// line when its access or exception ends, the full item when it is queued.
-    fn set_aside(&mut self, i: usize, l: &Listed<'_>, row: &ItemRow, who: &For<'_>) {
+    /// (`new`: nothing is set aside for it yet.)
+    fn set_aside(&mut self, i: usize, l: &Listed<'_>, row: &ItemRow, who: &For<'_>, new: bool) {
         let it = l.item;
         self.aside.waiting_on[i] = match row.blocking() {
             true => self
@@ -358,17 +359,19 @@ impl Views {
                 let pending = crate::present::expiry::pending_text(it).map(Into::into);
                 self.aside.ends.insert(i, (e, pending));
             }
-            None => {
+            None if !new => {
                 self.aside.ends.remove(&i);
             }
+            None => {}
         }
         match row.capacity {
             Some(_) => {
                 self.aside.queued.insert(i, Box::new(it.clone()));
             }
-            None => {
+            None if !new => {
                 self.aside.queued.remove(&i);
             }
+            None => {}
         }
     }
 
@@ -498,13 +501,17 @@ impl Views {
         ix.extend(rows.iter().map(|&(_, _, i)| i));
         drop(rows);
         let rows = ix;
-        let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+        // The codes are few: a short list looked through beats a map per reason.
+        let mut summary: Vec<(&'static str, usize)> = Vec::new();
         for &i in &rows {
             for r in items[i].reasons.iter() {
-                *counts.entry(r.code()).or_default() += 1;
+                let code = r.code();
+                match summary.iter_mut().find(|(c, _)| *c == code) {
+                    Some((_, n)) => *n += 1,
+                    None => summary.push((code, 1)),
+                }
             }
         }
-        let mut summary: Vec<(&'static str, usize)> = counts.into_iter().collect();
         summary.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         self.blockers_all = rows;
         self.blocker_summary = summary;

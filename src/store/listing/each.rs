@@ -1,0 +1,272 @@
+//! Reading items one at a time: every item a filter asks for handed on with its
+//! approvals and its blockers, read into one reused item, so that a list of a million
+//! items (the TUI's rows) holds none of them.
+
+use super::super::error::Result;
+use super::super::handle::Store;
+use super::super::records::load_item;
+use super::super::rows;
+use super::{APPROVALS_OF_ONE, ByKey, ItemFilter, Listed, approvals_of_all, items_query};
+use crate::domain::conditions::ConditionFields;
+use crate::domain::*;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+/// Every item, in the table's own order: one scan of the table.
+pub(super) const EVERY_ITEM_IN_TABLE_ORDER: &str = "SELECT id, project, number, system, purpose, role, holder, credential_owner, approver, requester, \
+    method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
+    exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
+    emergency, emergency_by, retro_due, blocked_since, last_reason, parties, rotation, review, \
+    extension, granted_by, verify_reference, delegates, above_standard, justification FROM items ORDER BY id";
+
+impl Store {
+    /// Every item `filter` asks for by its project, state or changes since a moment
+    /// (its blocked and expiry conditions are not looked at), in (project, number)
+    /// order — every item of every project in the table's own order instead, one scan
+    /// with no seek through the index per row — at most `limit`, handed to `each` one
+    /// at a time with its current round's approvals and its blockers at `now`; items of
+    /// a project not listed are left out, as in [`Store::list_items`]. Returns how many
+    /// were handed on.
+    ///
+    /// The items are not held: each row is read into the same value as the one before
+    /// it, so a million items cost no item's room apiece and no allocation for a text
+    /// no longer than the last one's. A whole list takes its approvals from one read of
+    /// them all, made first; a few items each read their own through the index.
+    pub fn each_item(
+        &self,
+        filter: &ItemFilter,
+        limit: Option<usize>,
+        now: DateTime<Utc>,
+        mut each: impl FnMut(Listed<'_>),
+    ) -> Result<usize> {
+        let (projects, people) = self.projects_and_people()?;
+        let every = filter.project.is_none()
+            && filter.state.is_none()
+            && filter.updated_since.is_none()
+            && filter.expiring_days.is_none()
+            && limit.is_none();
+        let (mut sql, args) = match every {
+            true => (EVERY_ITEM_IN_TABLE_ORDER.to_string(), Vec::new()),
+            false => items_query(filter),
+        };
+        if let Some(n) = limit {
+            sql.push_str(&format!(" LIMIT {n}"));
+        }
+        let table = match (limit, filter.updated_since) {
+            (None, None) => Some(ApprovalTable::read(self, filter.project.as_deref())?),
+            _ => None,
+        };
+        let mut one = self.conn.prepare_cached(APPROVALS_OF_ONE)?;
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut found = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        let epoch = DateTime::<Utc>::UNIX_EPOCH;
+        let mut item = Item::new("", 0, ItemFields::default(), "", epoch);
+        let mut n = 0;
+        let mut next_approval = 0;
+        while let Some(r) = found.next()? {
+            rows::item_into(r, &mut item)?;
+            let Some(p) = projects.get(&item.project) else {
+                continue;
+            };
+            match &table {
+                Some(t) => t.fill(&mut item, &mut next_approval),
+                None => {
+                    item.approvals.clear();
+                    let mut a = one.query(rusqlite::params![item.rowid, item.round])?;
+                    while let Some(r) = a.next()? {
+                        item.approvals.push(rows::approval(r)?.1);
+                    }
+                }
+            }
+            hand_on(&item, p, (now, self.settings, &people), &mut each);
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The items of `ids` (`KEY-N`) as [`Store::each_item`] hands them on; an id
+    /// without an item, or of a project not listed, is left out.
+    pub fn each_item_of(
+        &self,
+        ids: &[String],
+        now: DateTime<Utc>,
+        mut each: impl FnMut(Listed<'_>),
+    ) -> Result<usize> {
+        let (projects, people) = self.projects_and_people()?;
+        let mut n = 0;
+        for id in ids {
+            let item = match load_item(&self.conn, id) {
+                Ok(item) => item,
+                Err(super::super::error::Error::NotFound(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            let Some(p) = projects.get(&item.project) else {
+                continue;
+            };
+            hand_on(&item, p, (now, self.settings, &people), &mut each);
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// Hands `item` on with its blockers at the moment given, as the rules see them with
+/// the people registered.
+fn hand_on(
+    item: &Item,
+    project: &Project,
+    (now, settings, people): (DateTime<Utc>, blockers::Settings, &ByKey<Person>),
+    each: &mut impl FnMut(Listed<'_>),
+) {
+    let assessment = blockers::assess(item, project, now, settings, people);
+    each(Listed {
+        item,
+        project,
+        assessment,
+    });
+}
+
+/// The approvals of every item, read before the items so that each takes its own as
+/// it streams past: sorted by row id (each item's in table order), compact — a login
+/// is a number into the logins seen, the conditions (rare) kept apart.
+#[derive(Default)]
+struct ApprovalTable {
+    kept: Vec<Kept>,
+    logins: Vec<String>,
+    conditions: Vec<(Option<String>, Option<Box<ConditionFields>>)>,
+}
+
+struct Kept {
+    item_id: i64,
+    round: i64,
+    at: DateTime<Utc>,
+    login: u32,
+    /// Index into `conditions`, `u32::MAX` when none.
+    conditions: u32,
+    capacity: Capacity,
+}
+
+impl ApprovalTable {
+    fn read(store: &Store, project: Option<&str>) -> Result<ApprovalTable> {
+        let mut t = ApprovalTable::default();
+        if project.is_none() {
+            // Room for them all at once (the largest id bounds their number): grown
+            // by doubling, the table would be copied as it grew.
+            let top: Option<i64> =
+                store
+                    .conn
+                    .query_row("SELECT max(id) FROM approvals", [], |r| r.get(0))?;
+            // (A hand-edited id far past the others does not reserve past reason.)
+            let room = usize::try_from(top.unwrap_or(0)).unwrap_or(0).min(1 << 26);
+            t.kept.reserve_exact(room);
+        }
+        let mut login_ix: HashMap<String, u32, foldhash::fast::RandomState> = HashMap::default();
+        let mut stmt = store.conn.prepare_cached(approvals_of_all(project))?;
+        let mut found = stmt.query([project.map(|p| p.to_ascii_uppercase())])?;
+        while let Some(r) = found.next()? {
+            let round = r.get::<_, i64>(5)?;
+            let (item_id, login, a) = rows::approval_with(r, |text| match login_ix.get(text) {
+                Some(&n) => n,
+                None => {
+                    let n = u32::try_from(t.logins.len()).unwrap_or(u32::MAX);
+                    t.logins.push(text.to_string());
+                    login_ix.insert(text.to_string(), n);
+                    n
+                }
+            })?;
+            let conditions = match (a.conditions, a.terms) {
+                (None, None) => u32::MAX,
+                some => {
+                    t.conditions.push(some);
+                    u32::try_from(t.conditions.len() - 1).unwrap_or(u32::MAX)
+                }
+            };
+            t.kept.push(Kept {
+                item_id,
+                round,
+                at: a.at,
+                login,
+                conditions,
+                capacity: a.capacity,
+            });
+        }
+        // Stable: each item's approvals stay in table order.
+        t.kept.sort_by_key(|k| k.item_id);
+        Ok(t)
+    }
+
+    /// Sets the approvals of `it`'s current round, over the room of those it held.
+    /// `next`: where the approvals after the last item's begin — items read in row id
+    /// order find theirs there, with no search.
+    fn fill(&self, it: &mut Item, next: &mut usize) {
+        let here = |i: usize| {
+            self.kept.get(i).is_none_or(|k| k.item_id >= it.rowid)
+                && (i == 0 || self.kept[i - 1].item_id < it.rowid)
+        };
+        let from = match here(*next) {
+            true => *next,
+            false => self.kept.partition_point(|k| k.item_id < it.rowid),
+        };
+        let to = from
+            + self.kept[from..]
+                .iter()
+                .take_while(|k| k.item_id == it.rowid)
+                .count();
+        *next = to;
+        let mine = self.kept[from..to].iter().filter(|k| k.round == it.round);
+        let mut n = 0;
+        for k in mine {
+            let login = self.logins.get(k.login as usize).map_or("", String::as_str);
+            let (conditions, terms) = self
+                .conditions
+                .get(k.conditions as usize)
+                .cloned()
+                .unwrap_or_default();
+            match it.approvals.get_mut(n) {
+                Some(a) => {
+                    a.login.clear();
+                    a.login.push_str(login);
+                    a.capacity = k.capacity;
+                    a.at = k.at;
+                    a.conditions = conditions;
+                    a.terms = terms;
+                }
+                None => it.approvals.push(Approval {
+                    login: login.to_string(),
+                    capacity: k.capacity,
+                    conditions,
+                    at: k.at,
+                    terms,
+                }),
+            }
+            n += 1;
+        }
+        it.approvals.truncate(n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_is_read_in_one_scan_of_the_table_with_the_columns_of_a_row() {
+        assert_eq!(
+            EVERY_ITEM_IN_TABLE_ORDER,
+            format!("SELECT {} FROM items ORDER BY id", rows::ITEM_COLUMNS)
+        );
+        let dir = tempfile::tempdir().expect("dir");
+        let db = dir.path().join("scan.db");
+        let now: DateTime<Utc> = "2026-11-20T12:00:00Z".parse().expect("time");
+        crate::scale::generate(&db, 300, 3, now, None).expect("data");
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {EVERY_ITEM_IN_TABLE_ORDER}"))
+            .expect("plan")
+            .query_map([], |r| r.get::<_, String>(3))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("read");
+        assert_eq!(plan, ["SCAN items"], "{plan:?}");
+    }
+}
