@@ -333,6 +333,14 @@ mod tests {
         h.push(&items[50].item);
         assert!(h.stale <= (h.text.len() + h.shown.len()) / 2, "compacted");
         for (i, v) in items.iter().enumerate() {
+            // What the panes draw reads as stored, through every change.
+            let f = &v.item.fields;
+            assert_eq!(h.purpose(i), f.purpose);
+            assert_eq!(h.name_of(i, Name::System), f.system);
+            assert_eq!(h.name_of(i, Name::Role), f.role);
+            assert_eq!(h.name_of(i, Name::Owner), f.credential_owner);
+            assert_eq!(h.name_of(i, Name::Approver), f.approver);
+            assert_eq!(h.name_of(i, Name::Requester), v.item.requester);
             let text = joined(v);
             for w in WORDS.iter().chain(&["verified", "shopify", "github ω4 1"]) {
                 let every = w.split_whitespace().all(|p| text.contains(p));

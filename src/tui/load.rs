@@ -75,6 +75,11 @@ impl App {
     /// old items and filled by `rederive`.
     pub(super) fn load(&mut self) -> store::Result<()> {
         self.now = self.store.now();
+        self.load_at_now()
+    }
+
+    /// [`App::load`] with blockers at the screen's clock as it stands (a tick's).
+    fn load_at_now(&mut self) -> store::Result<()> {
         // Read the version before the data: a commit in between shows up as one more
         // reload, never as a missed one.
         self.data_version = self.store.data_version()?;
@@ -302,7 +307,7 @@ impl App {
             .enumerate()
             .any(|(i, p)| self.project_days.get(i) != Some(&blockers::today(p, now)));
         if any_new_day {
-            if let Err(e) = self.load() {
+            if let Err(e) = self.load_at_now() {
                 self.set_status(StatusKind::Error, format!("could not reload: {e}"));
             }
             self.rederive();
