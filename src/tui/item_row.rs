@@ -14,6 +14,7 @@ use crate::domain::tasks::{self, Hold};
 use crate::domain::{Capacity, Flag, Item, Method, Person, Project, State, extension};
 use crate::store::Listed;
 use chrono::{DateTime, NaiveDate, Utc};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
@@ -53,34 +54,30 @@ pub struct For<'a> {
     pub me: Option<&'a Person>,
     pub login: &'a str,
     pub now: DateTime<Utc>,
-    /// Each project's date at `now`, by key (worked out once, not per item).
-    pub days: HashMap<&'a str, NaiveDate, foldhash::fast::RandomState>,
+    /// Each project's date at `now`, by key, worked out when first asked for (once per
+    /// project, not per item; a first screenful asks for a few projects only).
+    days: RefCell<HashMap<String, NaiveDate, foldhash::fast::RandomState>>,
 }
 
 impl<'a> For<'a> {
-    pub fn new(
-        me: Option<&'a Person>,
-        login: &'a str,
-        now: DateTime<Utc>,
-        projects: &'a [Project],
-    ) -> For<'a> {
+    pub fn new(me: Option<&'a Person>, login: &'a str, now: DateTime<Utc>) -> For<'a> {
         For {
             me,
             login,
             now,
-            days: projects
-                .iter()
-                .map(|p| (p.key.as_str(), blockers::today(p, now)))
-                .collect(),
+            days: RefCell::default(),
         }
     }
 
     /// The project's date at `now`.
     pub fn today(&self, p: &Project) -> NaiveDate {
-        self.days
-            .get(p.key.as_str())
-            .copied()
-            .unwrap_or_else(|| blockers::today(p, self.now))
+        let mut days = self.days.borrow_mut();
+        if let Some(d) = days.get(p.key.as_str()) {
+            return *d;
+        }
+        let d = blockers::today(p, self.now);
+        days.insert(p.key.clone(), d);
+        d
     }
 }
 

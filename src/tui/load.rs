@@ -111,7 +111,7 @@ impl App {
         };
         let now = self.now;
         let (store, views) = (&self.store, &mut self.views);
-        let who = For::new(self.me.as_ref(), &self.login, now, &self.projects);
+        let who = For::new(self.me.as_ref(), &self.login, now);
         let keys = self.projects.iter().map(|p| p.key.as_str());
         views.clear(expected.or(limit).unwrap_or(0), keys);
         let mut latest = None;
@@ -159,7 +159,7 @@ impl App {
         // Blockers as of the screen's clock, like every other item's.
         let now = self.now;
         let (store, views) = (&self.store, &mut self.views);
-        let who = For::new(self.me.as_ref(), &self.login, now, &self.projects);
+        let who = For::new(self.me.as_ref(), &self.login, now);
         let mut latest = self.seen_updated;
         store.each_item(&filter, None, now, |l| {
             latest = latest.max(Some(l.item.updated_at));
@@ -318,7 +318,7 @@ impl App {
             return false;
         }
         let (store, views) = (&self.store, &mut self.views);
-        let who = For::new(self.me.as_ref(), &self.login, now, &self.projects);
+        let who = For::new(self.me.as_ref(), &self.login, now);
         let read = store.each_item_of(&due, now, |l| views.upsert(l, &who));
         if let Err(e) = read {
             self.set_status(StatusKind::Error, format!("could not reload: {e}"));
