@@ -1,7 +1,7 @@
-//! Reading the store into the app: the header's figures first, then the items, and
-//! afterwards only what another process changed. Blockers follow the clock here too:
-//! only the items whose next check came, or whose project's date moved on, are
-//! assessed again.
+//! Reading the store into the app: the header's figures first, then the items — each
+//! made into its row as it streams past, none kept — and afterwards only what another
+//! process changed. Blockers follow the clock here too: only the items whose next
+//! check came are read and assessed again (every item once a project's date moves on).
 
 use super::app::App;
 use super::item_row::For;

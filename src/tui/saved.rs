@@ -2,7 +2,8 @@
 //! derived, never while drawing), switching between them (`[` and `]`), saving the
 //! tracker's filter as a view (`V`) and removing the view shown (`Z`). What a person
 //! may grant, verify or revoke, and whose decision an item waits on, is the domain's
-//! to say: a "my work" view asks `machine::guard` and the approval queue.
+//! to say: each row asked `machine::guard` as it was read (`item_row`), and a "my
+//! work" view reads that answer and the approval queue.
 
 use super::app::App;
 use super::personal::{self, Personal};

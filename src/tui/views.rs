@@ -1,11 +1,13 @@
-//! The item list and every view derived from it: the tracker's sorted and filtered
-//! rows, the approval queue, the blockers pane and the header's figures. They are
-//! derived when the data, the filter, the sort or the clock changes — never while
-//! drawing — so a frame costs the same with ten items or a hundred thousand.
+//! The loaded items — a slim row each (`item_row`), with their texts, ids and what a
+//! few rows need beside them — and every view derived from them: the tracker's sorted
+//! and filtered rows, the approval queue, the blockers pane, the expiry radar and the
+//! header's figures. They are derived when the data, the filter, the sort or the clock
+//! changes — never while drawing — so a frame costs the same with ten items or a
+//! million.
 //!
-//! The derived lists hold indices into `items`. Replacing the items clears them in
-//! the same step ([`Views::replace_items`]), and a live update only replaces items in
-//! place or appends, so no list ever holds an index built for another item list.
+//! The derived lists hold indices into `rows`. Reading the items anew clears them in
+//! the same step ([`Views::clear`]), and a live update only replaces rows in place or
+//! appends, so no list ever holds an index built for another item list.
 
 use super::haystacks::{Haystacks, Name};
 use super::item_row::{For, ItemRow};
