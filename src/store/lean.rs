@@ -9,13 +9,15 @@ use crate::domain::{Item, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Row, types::ValueRef};
 
-/// The columns the measures read, in the order [`Lean::read`] expects.
+/// The columns the measures read, in the order [`Lean::read`] expects, of the items
+/// whose row id is from `?1` to `?2` (a range of `parallel`) of one project (`?3`) or
+/// of all (`?3` null).
 pub(super) const LEAN_SQL: &str = "SELECT project, number, state, system, purpose, role, credential_owner, approver, \
      method, temporary, expires, deprovision, exception_reason, exception_owner, exception_expires, needed_by, \
      manual_block, updated_at, retro_due, blocked_since, emergency, created_at, holder, \
      privileged, shared_credential, client_owned, state_since, granted_by, delegates, rotation, review, \
      above_standard, justification, submitted_at, approved_at, granted_at, verified_at, revoked_at, \
-     cancelled_at FROM items WHERE ?1 IS NULL OR project = ?1";
+     cancelled_at, id, round FROM items WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR project = ?3)";
 
 pub(super) use super::rows::parse_at;
 
@@ -72,6 +74,9 @@ pub(super) struct Lean {
     /// When it was first revoked and first cancelled.
     pub(super) revoked: Option<DateTime<Utc>>,
     pub(super) cancelled: Option<DateTime<Utc>>,
+    /// Its row id, and the round of approvals in force.
+    pub(super) id: i64,
+    pub(super) round: i64,
 }
 
 impl Lean {
@@ -82,6 +87,8 @@ impl Lean {
             timeline: Timeline::default(),
             revoked: None,
             cancelled: None,
+            id: 0,
+            round: 0,
         }
     }
 
@@ -156,5 +163,7 @@ impl Lean {
         };
         self.revoked = lean_time(r, 37);
         self.cancelled = lean_time(r, 38);
+        self.id = rows::int(r, 39);
+        self.round = rows::int(r, 40);
     }
 }
