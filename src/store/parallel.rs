@@ -168,6 +168,28 @@ impl<'c> Snapshot<'c> {
         self.readers.len().max(1)
     }
 
+    /// Runs `there` on another of the snapshot's connections, on its own thread, while
+    /// `here` runs on this one (it may read the caller's connection); with no other
+    /// connection, `there` runs after `here`, on the caller's.
+    pub(crate) fn beside<A: Send, B>(
+        &mut self,
+        there: impl FnOnce(&Connection) -> Result<A> + Send,
+        here: impl FnOnce() -> Result<B>,
+    ) -> Result<(A, B)> {
+        let Some(c) = self.readers.first_mut() else {
+            let b = here()?;
+            return Ok((there(self.main)?, b));
+        };
+        std::thread::scope(|s| {
+            let running = s.spawn(move || there(&*c));
+            let b = here();
+            let a = running
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            Ok((a?, b?))
+        })
+    }
+
     /// Reads the rows of `sql` over `table`, split by row id into one range per thread,
     /// and folds each range's rows into its own part (`init` makes it, from the range's
     /// [`Share`]; `step` adds a row). `sql` takes the range's first and last row id as

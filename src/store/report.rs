@@ -13,7 +13,7 @@ use crate::domain::blockers::{self, Readiness};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Measures of one project or of all of them.
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]
@@ -122,7 +122,6 @@ pub(crate) mod stages;
 mod trend;
 pub(in crate::store) mod window;
 use combine::combine;
-use figures::number_in;
 use pass::{Moment, Need};
 use window::{Span, Spans, day_start};
 
@@ -214,44 +213,39 @@ impl Store {
         let mut snapshot = Snapshot::begin(&self.conn, &self.path, self.file, readers)?;
         let now = self.now();
         let settings = self.settings();
-        let projects: Vec<Project> = match project {
-            Some(k) => vec![self.project(k)?],
-            None => self.projects()?,
-        };
+        // The approvals of requested items on another connection, while this one reads
+        // the projects, the tasks and the people.
+        let (in_force, (projects, tasks, people, frozen)) = snapshot.beside(
+            |c| super::decisions::requested_approvals(c, project),
+            || {
+                let projects: Vec<Project> = match project {
+                    Some(k) => vec![self.project(k)?],
+                    None => self.projects()?,
+                };
+                let tasks = super::tasks::load_tasks_needing_rows(&self.conn, project)?;
+                let frozen = super::lifecycle::frozen_starts(&self.conn)?;
+                Ok((projects, tasks, self.people()?, frozen))
+            },
+        )?;
         let spans: Vec<Span> = projects.iter().map(|p| Span::of(p, w)).collect();
-        let tasks = self.tasks(project)?;
         let at = Moment {
             now,
             settings,
-            people: self
-                .people()?
-                .into_iter()
-                .map(|p| (p.login.clone(), p))
-                .collect(),
+            people: people.into_iter().map(|p| (p.login.clone(), p)).collect(),
         };
         let index: HashMap<&str, usize> = projects
             .iter()
             .enumerate()
             .map(|(i, p)| (p.key.as_str(), i))
             .collect();
-        // Items some task needs, filled in by the pass; the tasks of each project, so
-        // that no project reads every task of the others.
-        let mut needed: Vec<HashMap<i64, Need>> = vec![HashMap::new(); projects.len()];
-        let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
-        for t in tasks {
-            let Some(&pi) = index.get(t.project.as_str()) else {
-                continue;
-            };
-            for id in &t.needs {
-                if let Some(n) = number_in(&t.project, id) {
-                    needed[pi].insert(n, Need::default());
-                }
-            }
-            tasks_of[pi].push(t);
-        }
+        // The items some task needs, by row id: the pass tells what each is.
+        let wanted: HashSet<i64> = tasks
+            .iter()
+            .flat_map(|t| &t.needs)
+            .filter_map(|row| row.parse().ok())
+            .collect();
         // The instant each project's readiness before start is read at: its start (kept
         // frozen when moved after it was reached), once come and within the period.
-        let frozen = super::lifecycle::frozen_starts(&self.conn)?;
         let start_at: Vec<Option<DateTime<Utc>>> = projects
             .iter()
             .map(|p| {
@@ -259,14 +253,13 @@ impl Store {
                 (blockers::today(p, now) >= start && w.holds(start)).then(|| day_start(p, start))
             })
             .collect();
-        let in_force = super::decisions::requested_approvals(&self.conn, project)?;
         let pass = pass::Pass {
             projects: &projects,
-            index,
+            index: &index,
             spans: &spans,
             start_at: &start_at,
             at: &at,
-            needed: &needed,
+            needed: &wanted,
             in_force: &in_force,
             w,
             // The stage durations and the forecast's history, gathered as the items go
@@ -291,8 +284,33 @@ impl Store {
                 ))
             },
         )?;
-        drop(pass);
-        let (mut acc, lines) = pass::merge(parts, &mut needed);
+        let (mut acc, lines, met) = pass::merge(parts);
+        // Each task's needs by id, and what the pass met of those of its own project.
+        let mut needed: Vec<HashMap<i64, Need>> = vec![HashMap::new(); projects.len()];
+        let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
+        for mut t in tasks {
+            let Some(&pi) = index.get(t.project.as_str()) else {
+                continue;
+            };
+            let rows = std::mem::take(&mut t.needs);
+            t.needs = rows
+                .iter()
+                .map(
+                    |row| match row.parse().ok().and_then(|r: i64| met.get(&r)) {
+                        Some(&(pj, n, need)) => {
+                            if pj == pi {
+                                needed[pi].insert(n, need);
+                            }
+                            format!("{}-{n}", projects[pj].key)
+                        }
+                        // An item of a project this report does not read: counts as an
+                        // item that is not there, as it would by its id.
+                        None => String::new(),
+                    },
+                )
+                .collect();
+            tasks_of[pi].push(t);
+        }
         let mut all_ages = Vec::new();
         let mut per = Vec::new();
         for (pi, p) in projects.iter().enumerate() {

@@ -15,7 +15,7 @@ use crate::domain::blockers::{self, Readiness};
 use crate::domain::{Approval, Person, Project, State};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Row;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The SQL of the pass (see [`LEAN_SQL`]).
 pub(super) const SQL: &str = LEAN_SQL;
@@ -229,12 +229,12 @@ impl Acc {
 /// What every part of the pass reads and none changes.
 pub(super) struct Pass<'a> {
     pub projects: &'a [Project],
-    pub index: HashMap<&'a str, usize>,
+    pub index: &'a HashMap<&'a str, usize>,
     pub spans: &'a [Span],
     pub start_at: &'a [Option<DateTime<Utc>>],
     pub at: &'a Moment,
-    /// Per project, the items some task needs (by number).
-    pub needed: &'a [HashMap<i64, Need>],
+    /// The items some task needs, by row id.
+    pub needed: &'a HashSet<i64>,
     /// Approvals given on requested items, by item row id, with their round.
     pub in_force: &'a HashMap<i64, Vec<(i64, Approval)>>,
     pub w: Window,
@@ -245,8 +245,8 @@ pub(super) struct Pass<'a> {
 /// What one range of rows adds up to.
 pub(super) struct Part {
     acc: Vec<Acc>,
-    /// The needed items met: project index, number, what the report knows of it.
-    seen: Vec<(usize, i64, Need)>,
+    /// The needed items met: row id, project index, number, what the report knows.
+    seen: Vec<(i64, usize, i64, Need)>,
     lines: Option<Lines>,
     lean: Lean,
 }
@@ -304,31 +304,34 @@ impl Pass<'_> {
         let life = Life::of(lean);
         part.acc[pi].add((lean, life), p, self.at, (w, span, self.start_at[pi]));
         let it = &lean.item;
-        if self.needed[pi].contains_key(&it.number) {
+        if self.needed.contains(&lean.id) {
             let unready =
                 !it.is_ready() || !crate::domain::rules::policy_problems(&it.fields).is_empty();
             let need = Need {
                 unready,
                 verified: life.verified,
             };
-            part.seen.push((pi, it.number, need));
+            part.seen.push((lean.id, pi, it.number, need));
         }
         Ok(())
     }
 }
 
+/// The needed items the pass met, by row id: project index, number, what it knows.
+pub(super) type Met = HashMap<i64, (usize, i64, Need)>;
+
 /// The parts merged in order (the first range's first): each project's accumulator,
-/// and the stage lines when gathered; the needed items met are written into `needed`.
-pub(super) fn merge(
-    parts: Vec<Part>,
-    needed: &mut [HashMap<i64, Need>],
-) -> (Vec<Acc>, Option<Lines>) {
+/// the stage lines when gathered, and the needed items met.
+pub(super) fn merge(parts: Vec<Part>) -> (Vec<Acc>, Option<Lines>, Met) {
     let mut acc: Vec<Acc> = Vec::new();
     let mut lines: Option<Lines> = None;
+    let mut met = Met::new();
     for part in parts {
-        for (pi, n, need) in part.seen {
-            needed[pi].insert(n, need);
-        }
+        met.extend(
+            part.seen
+                .into_iter()
+                .map(|(row, pi, n, need)| (row, (pi, n, need))),
+        );
         if acc.is_empty() {
             acc = part.acc;
         } else {
@@ -342,7 +345,7 @@ pub(super) fn merge(
             (Some(_), None) => {}
         }
     }
-    (acc, lines)
+    (acc, lines, met)
 }
 
 #[cfg(test)]
