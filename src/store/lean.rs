@@ -5,7 +5,8 @@
 
 use super::rows;
 use crate::domain::forecast::Timeline;
-use crate::domain::{Item, State};
+use crate::domain::lifecycle::Rotation;
+use crate::domain::{Deprovision, Item, Method, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Row, types::ValueRef};
 
@@ -61,8 +62,21 @@ fn lean_time(r: &Row<'_>, i: usize) -> Option<DateTime<Utc>> {
     with_text(r, i, |t| t.and_then(parse_at))
 }
 
-fn lean_parsed<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> Option<T> {
-    with_text(r, i, |t| t.and_then(|s| s.parse().ok()))
+/// One of the named values (`domain::model::named_enum`): the stored name matched
+/// as it is, without the copies `FromStr` makes to forgive case and blanks; anything
+/// else is read by `FromStr`.
+fn lean_named<T: Copy + std::str::FromStr>(
+    r: &Row<'_>,
+    i: usize,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Option<T> {
+    with_text(r, i, |t| {
+        t.and_then(|s| {
+            let stored = all.iter().copied().find(|v| name(*v) == s);
+            stored.or_else(|| s.parse().ok())
+        })
+    })
 }
 
 /// One item as the measures see it: a skeleton [`Item`] holding exactly what the
@@ -96,7 +110,7 @@ impl Lean {
         let it = &mut self.item;
         it.number = rows::int(r, 1);
         // An unreadable state counts as needed, as in the item list.
-        it.state = lean_parsed(r, 2).unwrap_or(State::Needed);
+        it.state = lean_named(r, 2, State::ALL, State::as_str).unwrap_or(State::Needed);
         let f = &mut it.fields;
         presence(r, 3, &mut f.system);
         presence(r, 4, &mut f.purpose);
@@ -108,10 +122,10 @@ impl Lean {
             copy_text(r, 22, &mut h);
             h
         });
-        f.method = lean_parsed(r, 8);
+        f.method = lean_named(r, 8, Method::ALL, Method::as_str);
         f.temporary = rows::flag(r, 9);
         f.expires = lean_date(r, 10);
-        f.deprovision = lean_parsed(r, 11);
+        f.deprovision = lean_named(r, 11, Deprovision::ALL, Deprovision::as_str);
         let has_exception = !matches!(r.get_ref(12), Ok(ValueRef::Null) | Err(_));
         f.exception = if has_exception {
             let mut e = f.exception.take().unwrap_or_default();
@@ -142,13 +156,17 @@ impl Lean {
         f.shared_credential = rows::flag(r, 24);
         f.client_owned = rows::flag(r, 25);
         it.state_since = lean_time(r, 26).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-        it.granted_by = with_text(r, 27, |t| t.map(str::to_string));
+        it.granted_by = (!matches!(r.get_ref(27), Ok(ValueRef::Null) | Err(_))).then(|| {
+            let mut g = it.granted_by.take().unwrap_or_default();
+            copy_text(r, 27, &mut g);
+            g
+        });
         it.delegates = with_text(r, 28, |t| {
             t.filter(|t| !t.is_empty())
                 .and_then(|t| serde_json::from_str(t).ok())
                 .unwrap_or_default()
         });
-        it.rotation = lean_parsed(r, 29);
+        it.rotation = lean_named(r, 29, Rotation::ALL, Rotation::as_str);
         it.review = with_text(r, 30, |t| {
             t.and_then(crate::domain::review::ReviewMark::parse)
         });
