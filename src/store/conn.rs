@@ -159,9 +159,13 @@ pub(crate) enum Mode {
     ReadOnly,
 }
 
+/// Which file a connection has open: its device and inode, as checked when opening.
+pub(crate) type FileId = (u64, u64);
+
 /// Opens the file, applies the connection settings and migrates. Returns the
-/// connection and, when the file is from a newer accessdesk, why it is read-only.
-pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String>)> {
+/// connection, the file it opened and, when the file is from a newer accessdesk, why
+/// it is read-only.
+pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, FileId, Option<String>)> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -205,8 +209,9 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
     if super::temp_files::in_memory() {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
     }
+    let file = (meta.dev(), meta.ino());
     if mode == Mode::ReadOnly {
-        return read_only(conn, path, &meta);
+        return read_only(conn, path, &meta).map(|(c, why)| (c, file, why));
     }
     // 16 KiB pages for a new file (an existing one keeps its own; the pragma then does
     // nothing): a quarter of the b-tree steps, log frames and write calls of 4 KiB
@@ -265,7 +270,7 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<(Connection, Option<String
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(ATTEMPT)?;
     align_sidecars(path);
-    Ok((conn, read_only))
+    Ok((conn, file, read_only))
 }
 
 /// Refuses a path with a symbolic link in it, naming the link. A link lets whoever may

@@ -130,22 +130,25 @@ fn departure(conn: &Connection, p: &Person) -> Result<Departure> {
     Ok(out)
 }
 
-/// The approvals in force on requested items, by project and item number: the
-/// report's lean items carry them, so it tells who may still decide as the list does.
+/// The approvals given on requested items, by item (row id), each with its round, in
+/// the order given: the report's lean items carry those of their round, so it tells
+/// who may still decide as the list does.
 pub(super) fn requested_approvals(
     conn: &Connection,
     project: Option<&str>,
-) -> Result<std::collections::HashMap<(String, i64), Vec<Approval>>> {
+) -> Result<std::collections::HashMap<i64, Vec<(i64, Approval)>>> {
+    // The requested items come from the (project, state) index; their approvals from
+    // theirs: no item row is read. The caller keeps those of the item's current round.
     let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.login, a.capacity, a.conditions, a.at, a.round, a.terms, i.project, i.number \
-         FROM approvals a JOIN items i ON i.id = a.item_id AND a.round = i.round \
-         WHERE i.state = 'requested' AND (?1 IS NULL OR i.project = ?1) ORDER BY a.id",
+        "SELECT a.id, a.login, a.capacity, a.conditions, a.at, a.round, a.terms, a.item_id \
+         FROM approvals a WHERE a.item_id IN \
+         (SELECT id FROM items WHERE state = 'requested' AND (?1 IS NULL OR project = ?1)) ORDER BY a.id",
     )?;
     let mut rows = stmt.query([project.map(str::to_ascii_uppercase)])?;
-    let mut out: std::collections::HashMap<(String, i64), Vec<Approval>> = Default::default();
+    let mut out: std::collections::HashMap<i64, Vec<(i64, Approval)>> = Default::default();
     while let Some(r) = rows.next()? {
-        let key = (rows::text(r, 7), rows::int(r, 8));
-        out.entry(key).or_default().push(rows::approval(r)?.1);
+        let given = (rows::int(r, 5), rows::approval(r)?.1);
+        out.entry(rows::int(r, 7)).or_default().push(given);
     }
     Ok(out)
 }

@@ -18,6 +18,9 @@ pub type WaitHook = Box<dyn FnMut(Duration)>;
 pub struct Store {
     pub(super) conn: Connection,
     pub(super) path: PathBuf,
+    /// The file `conn` opened (device, inode): another connection to it must open
+    /// the same one.
+    pub(super) file: conn::FileId,
     pub(super) me: Identity,
     pub(super) settings: Settings,
     pub(super) fixed_now: Option<DateTime<Utc>>,

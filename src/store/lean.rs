@@ -5,17 +5,20 @@
 
 use super::rows;
 use crate::domain::forecast::Timeline;
-use crate::domain::{Item, State};
+use crate::domain::lifecycle::Rotation;
+use crate::domain::{Deprovision, Item, Method, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Row, types::ValueRef};
 
-/// The columns the measures read, in the order [`Lean::read`] expects.
+/// The columns the measures read, in the order [`Lean::read`] expects, of the items
+/// whose row id is from `?1` to `?2` (a range of `parallel`) of one project (`?3`) or
+/// of all (`?3` null).
 pub(super) const LEAN_SQL: &str = "SELECT project, number, state, system, purpose, role, credential_owner, approver, \
      method, temporary, expires, deprovision, exception_reason, exception_owner, exception_expires, needed_by, \
      manual_block, updated_at, retro_due, blocked_since, emergency, created_at, holder, \
      privileged, shared_credential, client_owned, state_since, granted_by, delegates, rotation, review, \
      above_standard, justification, submitted_at, approved_at, granted_at, verified_at, revoked_at, \
-     cancelled_at FROM items WHERE ?1 IS NULL OR project = ?1";
+     cancelled_at, id, round FROM items WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR project = ?3)";
 
 pub(super) use super::rows::parse_at;
 
@@ -59,8 +62,21 @@ fn lean_time(r: &Row<'_>, i: usize) -> Option<DateTime<Utc>> {
     with_text(r, i, |t| t.and_then(parse_at))
 }
 
-fn lean_parsed<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> Option<T> {
-    with_text(r, i, |t| t.and_then(|s| s.parse().ok()))
+/// One of the named values (`domain::model::named_enum`): the stored name matched
+/// as it is, without the copies `FromStr` makes to forgive case and blanks; anything
+/// else is read by `FromStr`.
+fn lean_named<T: Copy + std::str::FromStr>(
+    r: &Row<'_>,
+    i: usize,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Option<T> {
+    with_text(r, i, |t| {
+        t.and_then(|s| {
+            let stored = all.iter().copied().find(|v| name(*v) == s);
+            stored.or_else(|| s.parse().ok())
+        })
+    })
 }
 
 /// One item as the measures see it: a skeleton [`Item`] holding exactly what the
@@ -72,6 +88,9 @@ pub(super) struct Lean {
     /// When it was first revoked and first cancelled.
     pub(super) revoked: Option<DateTime<Utc>>,
     pub(super) cancelled: Option<DateTime<Utc>>,
+    /// Its row id, and the round of approvals in force.
+    pub(super) id: i64,
+    pub(super) round: i64,
 }
 
 impl Lean {
@@ -82,6 +101,8 @@ impl Lean {
             timeline: Timeline::default(),
             revoked: None,
             cancelled: None,
+            id: 0,
+            round: 0,
         }
     }
 
@@ -89,7 +110,7 @@ impl Lean {
         let it = &mut self.item;
         it.number = rows::int(r, 1);
         // An unreadable state counts as needed, as in the item list.
-        it.state = lean_parsed(r, 2).unwrap_or(State::Needed);
+        it.state = lean_named(r, 2, State::ALL, State::as_str).unwrap_or(State::Needed);
         let f = &mut it.fields;
         presence(r, 3, &mut f.system);
         presence(r, 4, &mut f.purpose);
@@ -101,10 +122,10 @@ impl Lean {
             copy_text(r, 22, &mut h);
             h
         });
-        f.method = lean_parsed(r, 8);
+        f.method = lean_named(r, 8, Method::ALL, Method::as_str);
         f.temporary = rows::flag(r, 9);
         f.expires = lean_date(r, 10);
-        f.deprovision = lean_parsed(r, 11);
+        f.deprovision = lean_named(r, 11, Deprovision::ALL, Deprovision::as_str);
         let has_exception = !matches!(r.get_ref(12), Ok(ValueRef::Null) | Err(_));
         f.exception = if has_exception {
             let mut e = f.exception.take().unwrap_or_default();
@@ -135,13 +156,17 @@ impl Lean {
         f.shared_credential = rows::flag(r, 24);
         f.client_owned = rows::flag(r, 25);
         it.state_since = lean_time(r, 26).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-        it.granted_by = with_text(r, 27, |t| t.map(str::to_string));
+        it.granted_by = (!matches!(r.get_ref(27), Ok(ValueRef::Null) | Err(_))).then(|| {
+            let mut g = it.granted_by.take().unwrap_or_default();
+            copy_text(r, 27, &mut g);
+            g
+        });
         it.delegates = with_text(r, 28, |t| {
             t.filter(|t| !t.is_empty())
                 .and_then(|t| serde_json::from_str(t).ok())
                 .unwrap_or_default()
         });
-        it.rotation = lean_parsed(r, 29);
+        it.rotation = lean_named(r, 29, Rotation::ALL, Rotation::as_str);
         it.review = with_text(r, 30, |t| {
             t.and_then(crate::domain::review::ReviewMark::parse)
         });
@@ -156,5 +181,7 @@ impl Lean {
         };
         self.revoked = lean_time(r, 37);
         self.cancelled = lean_time(r, 38);
+        self.id = rows::int(r, 39);
+        self.round = rows::int(r, 40);
     }
 }

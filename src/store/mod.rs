@@ -36,6 +36,7 @@ mod lifecycle;
 mod listing;
 mod measures;
 mod opening;
+mod parallel;
 mod people;
 #[cfg(test)]
 mod plans;

@@ -46,7 +46,7 @@ impl Store {
     }
 
     fn connect(path: &Path, me: Identity, mode: conn::Mode) -> Result<Store> {
-        let (mut conn, read_only) = conn::open(path, mode)?;
+        let (mut conn, file, read_only) = conn::open(path, mode)?;
         if read_only.is_none() {
             // Before anyone writes: the baseline of an older file's rows must come
             // first in the log, since the replay starts at it.
@@ -61,6 +61,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            file,
             me,
             settings,
             fixed_now: None,

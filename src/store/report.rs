@@ -5,13 +5,15 @@
 
 use super::error::Result;
 use super::handle::Store;
-use super::lean::{LEAN_SQL, Lean, with_text};
+use super::lean::Lean;
 pub use super::measures::{Deprovisioning, Window, end_of_access};
+use super::parallel::Snapshot;
+use crate::domain::Project;
 use crate::domain::blockers::{self, Readiness};
-use crate::domain::{Person, Project, State};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::Value;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Measures of one project or of all of them.
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]
@@ -114,13 +116,14 @@ mod combine;
 pub(in crate::store) mod counters;
 mod figures;
 pub mod forecast;
+mod pass;
 pub mod spells;
 pub(crate) mod stages;
 mod trend;
 pub(in crate::store) mod window;
 use combine::combine;
-use figures::{bucket, median, number_in, p90, round2, round4};
-use window::{Period, Span, Spans, day_start};
+use pass::{Moment, Need};
+use window::{Span, Spans, day_start};
 
 /// Counts for one project of what is not kept on its items: security decisions and
 /// unsafe credential attempts.
@@ -166,31 +169,14 @@ impl Life {
     }
 }
 
-/// What the report knows of an item some task needs: whether it is unready or unsafe
-/// now, and when it was first verified.
-#[derive(Clone, Copy)]
-struct Need {
-    unready: bool,
-    verified: Option<DateTime<Utc>>,
-}
-
-impl Default for Need {
-    /// An item that is not there counts as unready and never verified.
-    fn default() -> Need {
-        Need {
-            unready: true,
-            verified: None,
-        }
-    }
-}
-
 impl Store {
     /// Computes the report at the store's `now`, for one project or all.
     ///
     /// Items are streamed once, reading only what the measures, the blocker rules, the
     /// stage durations and the forecast need (see [`Lean`]); what each item's life
     /// holds is kept on its row as events are written, so no event is read per item,
-    /// and nothing is kept per item but a few numbers.
+    /// and nothing is kept per item but a few numbers. A report of every project of a
+    /// large file reads the items on several threads (see `store::parallel`).
     pub fn report(&self, project: Option<&str>) -> Result<Report> {
         self.report_in(project, Window::default())
     }
@@ -200,47 +186,66 @@ impl Store {
     /// those of now whose spell began in it; stage durations and the forecast from the
     /// stages that ended in it.
     pub fn report_in(&self, project: Option<&str>, w: Window) -> Result<Report> {
+        let readers = match project {
+            Some(_) => 0,
+            None => {
+                // The spread of row ids, from the table's key alone: about its rows.
+                let spread: i64 = self.conn.query_row(
+                    "SELECT coalesce(max(id) - min(id) + 1, 0) FROM items",
+                    [],
+                    |r| r.get(0),
+                )?;
+                super::parallel::readers_for(spread)
+            }
+        };
+        self.report_read_by(project, w, readers)
+    }
+
+    /// [`Store::report_in`] with the items read by `readers` more connections, each
+    /// over its own range of rows (none: this handle's reads them all).
+    pub(crate) fn report_read_by(
+        &self,
+        project: Option<&str>,
+        w: Window,
+        readers: usize,
+    ) -> Result<Report> {
+        // Every read below, on every thread, sees one snapshot of the file.
+        let mut snapshot = Snapshot::begin(&self.conn, &self.path, self.file, readers)?;
         let now = self.now();
         let settings = self.settings();
-        let projects: Vec<Project> = match project {
-            Some(k) => vec![self.project(k)?],
-            None => self.projects()?,
-        };
+        // The approvals of requested items on another connection, while this one reads
+        // the projects, the tasks and the people.
+        let (in_force, (projects, tasks, people, frozen)) = snapshot.beside(
+            |c| super::decisions::requested_approvals(c, project),
+            || {
+                let projects: Vec<Project> = match project {
+                    Some(k) => vec![self.project(k)?],
+                    None => self.projects()?,
+                };
+                let tasks = super::tasks::load_tasks_needing_rows(&self.conn, project)?;
+                let frozen = super::lifecycle::frozen_starts(&self.conn)?;
+                Ok((projects, tasks, self.people()?, frozen))
+            },
+        )?;
         let spans: Vec<Span> = projects.iter().map(|p| Span::of(p, w)).collect();
-        let mut counters = self.counters(project, &projects, &spans, w)?;
-        let tasks = self.tasks(project)?;
         let at = Moment {
             now,
             settings,
-            people: self
-                .people()?
-                .into_iter()
-                .map(|p| (p.login.clone(), p))
-                .collect(),
+            people: people.into_iter().map(|p| (p.login.clone(), p)).collect(),
         };
         let index: HashMap<&str, usize> = projects
             .iter()
             .enumerate()
             .map(|(i, p)| (p.key.as_str(), i))
             .collect();
-        // Items some task needs, filled in below; the tasks of each project, so that no
-        // project reads every task of the others.
-        let mut needed: Vec<HashMap<i64, Need>> = vec![HashMap::new(); projects.len()];
-        let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
-        for t in tasks {
-            let Some(&pi) = index.get(t.project.as_str()) else {
-                continue;
-            };
-            for id in &t.needs {
-                if let Some(n) = number_in(&t.project, id) {
-                    needed[pi].insert(n, Need::default());
-                }
-            }
-            tasks_of[pi].push(t);
-        }
+        // The items some task needs, by row id: the pass tells what each is.
+        let wanted: HashSet<i64> = tasks
+            .iter()
+            .flat_map(|t| &t.needs)
+            .filter_map(|row| row.parse().ok())
+            .collect();
         // The instant each project's readiness before start is read at: its start (kept
         // frozen when moved after it was reached), once come and within the period.
-        let frozen = super::lifecycle::frozen_starts(&self.conn)?;
         let start_at: Vec<Option<DateTime<Utc>>> = projects
             .iter()
             .map(|p| {
@@ -248,57 +253,69 @@ impl Store {
                 (blockers::today(p, now) >= start && w.holds(start)).then(|| day_start(p, start))
             })
             .collect();
-        // The stage durations and the forecast's history, gathered as the items go by
-        // when every item does (a report of one project reads every item's line apart).
-        let mut lines = match project {
-            // Room for every item at once (growing by doubling copies them over and over).
-            None => {
-                let rows: i64 = self
-                    .conn
-                    .query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
-                let keys = projects.iter().map(|p| p.key.clone()).collect();
-                Some(stages::Lines::of_projects(keys, rows.max(0) as usize))
-            }
-            Some(_) => None,
+        let pass = pass::Pass {
+            projects: &projects,
+            index: &index,
+            spans: &spans,
+            start_at: &start_at,
+            at: &at,
+            needed: &wanted,
+            in_force: &in_force,
+            w,
+            // The stage durations and the forecast's history, gathered as the items go
+            // by when every item does (a report of one project reads every item's line
+            // apart).
+            lines: project.is_none(),
         };
-        let mut acc: Vec<Acc> = projects.iter().map(|_| Acc::default()).collect();
-        let in_force = super::decisions::requested_approvals(&self.conn, project)?;
-        let mut lean = Lean::new();
-        let mut stmt = self.conn.prepare_cached(LEAN_SQL)?;
-        let mut rows = stmt.query([project.map(str::to_ascii_uppercase)])?;
-        while let Some(r) = rows.next()? {
-            let Some(pi) = with_text(r, 0, |k| k.and_then(|k| index.get(k).copied())) else {
+        let key = Value::from(project.map(str::to_ascii_uppercase));
+        // While the items are read, this thread reads what the log and the other
+        // tables count.
+        let (parts, (mut counters, handed, mut reviews)) = snapshot.fold(
+            "items",
+            pass::SQL,
+            &[key],
+            |share| pass.part(share),
+            |part, r| pass.add(part, r),
+            || {
+                Ok((
+                    self.counters(project, &projects, &spans, w)?,
+                    super::decisions::delegations(&self.conn, project)?,
+                    self.review_measures(project)?,
+                ))
+            },
+        )?;
+        let (mut acc, lines, met) = pass::merge(parts);
+        // Each task's needs by id, and what the pass met of those of its own project.
+        let mut needed: Vec<HashMap<i64, Need>> = vec![HashMap::new(); projects.len()];
+        let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
+        for mut t in tasks {
+            let Some(&pi) = index.get(t.project.as_str()) else {
                 continue;
             };
-            lean.read(r);
-            let p = &projects[pi];
-            lean.item.approvals.clear();
-            if lean.item.state == crate::domain::State::Requested
-                && let Some(given) = in_force.get(&(p.key.clone(), lean.item.number))
-            {
-                lean.item.approvals.extend(given.iter().cloned());
-            }
-            let span = spans[pi];
-            if let Some(lines) = lines.as_mut() {
-                let system = with_text(r, 3, |s| lines.intern(s.unwrap_or_default()));
-                let approver = lines.intern(&lean.item.fields.approver);
-                lines.push(
-                    pi as u32,
-                    (system, approver),
-                    lean.item.state,
-                    lean.item.manual_block.is_some(),
-                    &lean.timeline,
-                    |end| w.is_all() || span.holds(end),
-                );
-            }
-            let item = (&lean, Life::of(&lean));
-            acc[pi].add(item, p, &at, &mut needed[pi], (w, span, start_at[pi]));
+            let rows = std::mem::take(&mut t.needs);
+            t.needs = rows
+                .iter()
+                .map(
+                    |row| match row.parse().ok().and_then(|r: i64| met.get(&r)) {
+                        Some(&(pj, n, need)) => {
+                            if pj == pi {
+                                needed[pi].insert(n, need);
+                            }
+                            format!("{}-{n}", projects[pj].key)
+                        }
+                        // An item of a project this report does not read: counts as an
+                        // item that is not there, as it would by its id.
+                        None => String::new(),
+                    },
+                )
+                .collect();
+            tasks_of[pi].push(t);
         }
         let mut all_ages = Vec::new();
         let mut per = Vec::new();
         for (pi, p) in projects.iter().enumerate() {
             let c = counters.remove(&p.key).unwrap_or_default();
-            let a = std::mem::take(&mut acc[pi]);
+            let a = acc.get_mut(pi).map(std::mem::take).unwrap_or_default();
             let (m, ages) = a.finish(
                 p,
                 &c,
@@ -310,7 +327,6 @@ impl Store {
             all_ages.extend(ages);
             per.push(m);
         }
-        let handed = super::decisions::delegations(&self.conn, project)?;
         for m in &mut per {
             m.delegations = m
                 .key
@@ -323,7 +339,6 @@ impl Store {
         // and of the overall measures with one call, next to this one.
         let mut overall = combine(&per, &mut all_ages, settings.readiness_target());
         overall.delegations = per.iter().map(|m| m.delegations).sum();
-        let mut reviews = self.review_measures(project)?;
         for m in per.iter_mut() {
             let key = m.key.as_deref().unwrap_or_default();
             m.review_campaigns = reviews.remove(key).unwrap_or_default();
@@ -343,165 +358,12 @@ impl Store {
         };
         forecast::fill(&lines, now, &projects, &mut per, &mut overall);
         spells::fill(&self.conn, now, &projects, w, &mut per, &mut overall)?;
+        drop(snapshot);
         Ok(Report {
             generated_at: now,
             window: w,
             overall,
             projects: per,
         })
-    }
-}
-
-/// What every item of a report is assessed against: the moment, the settings, and
-/// the registered people (to tell whether an approval owner may decide).
-struct Moment {
-    now: DateTime<Utc>,
-    settings: blockers::Settings,
-    people: HashMap<String, Person>,
-}
-
-/// The measures of one project as its items stream past.
-#[derive(Default)]
-struct Acc {
-    m: Measures,
-    readiness: Readiness,
-    /// Readiness at the instant of the planned start (when it is read).
-    at_start: Readiness,
-    deprovisioning: Deprovisioning,
-    ages: Vec<f64>,
-    completed: usize,
-    period: Period,
-}
-
-impl Acc {
-    fn add(
-        &mut self,
-        (lean, life): (&Lean, Life),
-        p: &Project,
-        at: &Moment,
-        needed: &mut HashMap<i64, Need>,
-        (w, span, start_at): (Window, Span, Option<DateTime<Utc>>),
-    ) {
-        let (now, settings) = (at.now, at.settings);
-        let it = &lean.item;
-        let m = &mut self.m;
-        m.items += 1;
-        self.readiness.add(it.state);
-        if let Some(t) = start_at {
-            life.count_at(t, &mut self.at_start);
-        }
-        // Assessed as the item list assesses it, so the report counts the blockers
-        // the tracker shows, an approval owner who may not decide included.
-        let a = blockers::assess(it, p, now, settings, &at.people);
-        let reasons = a.reasons;
-        // Over a period, the open blockers whose spell began in it.
-        let in_period = w.is_all() || a.since.is_none_or(|t| span.holds(t));
-        if !reasons.is_empty() && in_period {
-            m.open_blockers += 1;
-            let h = a
-                .since
-                .map(|s| (now - s).max(Duration::zero()).num_minutes() as f64 / 60.0)
-                .unwrap_or(0.0);
-            self.ages.push(h);
-            *m.blocker_age_histogram.entry(bucket(h)).or_default() += 1;
-            for r in &reasons {
-                *m.blockers_by_reason.entry(r.code()).or_default() += 1;
-            }
-        }
-        if it.fields.exception.is_some() && it.is_required() {
-            m.security_exceptions += 1;
-        }
-        if it.emergency {
-            m.emergency_grants += 1;
-        }
-        if it.fields.above_standard && it.is_required() {
-            m.above_standard_requests += 1;
-            m.above_standard_approved += usize::from(matches!(
-                it.state,
-                State::Approved | State::Granted | State::Verified | State::Revoked
-            ));
-        }
-        if let Some(due) = it.retro_due {
-            m.open_retrospectives += 1;
-            m.overdue_retrospectives += usize::from(due < now);
-        }
-        if reasons.iter().any(|r| r.code() == "rotation-due") {
-            m.rotations_pending += 1;
-        }
-        let today = blockers::today(p, now);
-        self.deprovisioning.add(it, p.closed_at.is_some(), today);
-        if it.is_required() && life.verified.is_some() {
-            self.completed += 1;
-        }
-        self.period.add(it, &life, p, w, span, today);
-        if let Some(need) = needed.get_mut(&it.number) {
-            need.unready =
-                !it.is_ready() || !crate::domain::rules::policy_problems(&it.fields).is_empty();
-            need.verified = life.verified;
-        }
-    }
-
-    fn finish(
-        self,
-        p: &Project,
-        c: &Counters,
-        tasks: &[crate::domain::Task],
-        needed: &HashMap<i64, Need>,
-        now: DateTime<Utc>,
-        (started, at_target, w): (bool, f64, Window),
-    ) -> (Measures, Vec<f64>) {
-        let readiness = self.readiness.finish();
-        let at_start = started.then(|| self.at_start.finish());
-        let today = blockers::today(p, now);
-        let ages = self.ages;
-        let mut m = Measures {
-            key: Some(p.key.clone()),
-            name: Some(p.name.clone()),
-            start: Some(p.start),
-            days_to_start: Some(blockers::days_to_start(p, now)),
-            closed: p.closed_at.is_some(),
-            required: readiness.required,
-            ready: readiness.ready,
-            readiness_ratio: readiness.ratio,
-            readiness_target: at_target,
-            privileged_reviews: c.privileged_reviews,
-            security_reviews: c.security_reviews,
-            unsafe_credential_attempts: c.unsafe_attempts,
-            unsafe_attempts_reported: c.unsafe_reported.min(c.unsafe_attempts),
-            unsafe_attempts_typed: c.unsafe_attempts - c.unsafe_reported.min(c.unsafe_attempts),
-            ready_before_start: at_start.map(|r| round4(r.ratio)),
-            ready_at_start: at_start.map(|r| r.ready),
-            required_at_start: at_start.map(|r| r.required),
-            pilot_target_met: at_start.map(|r| r.ratio >= at_target),
-            projects_started: usize::from(at_start.is_some()),
-            projects_meeting_target: usize::from(at_start.is_some_and(|r| r.ratio >= at_target)),
-            ..self.m
-        };
-        m.completion_terms = (self.completed, m.required);
-        m.access_completion_rate = window::ratio(self.completed, m.required);
-        let d = self.deprovisioning;
-        (m.deprovisioning_due, m.deprovisioning_done) = (d.due, d.done);
-        m.deprovisioning_completion = d.completion();
-        let need = |id: &str| {
-            number_in(&p.key, id)
-                .and_then(|n| needed.get(&n))
-                .copied()
-                .unwrap_or_default()
-        };
-        for t in tasks.iter().filter(|t| t.project == p.key) {
-            m.tasks += 1;
-            // An item that is not there (or not of this project) counts as unready.
-            if t.needs.iter().any(|id| need(id).unready) {
-                m.blocked_tasks += 1;
-            }
-        }
-        (m.implementation_delay_days, m.delayed_tasks) =
-            window::delay(p, |id| need(id).verified, tasks, w, today);
-        self.period.finish(&mut m, w);
-        let mut sorted = ages.clone();
-        m.blocker_age_hours_median = round2(median(&mut sorted));
-        m.blocker_age_hours_max = round2(sorted.last().copied().unwrap_or(0.0));
-        m.blocker_age_hours_p90 = round2(p90(&sorted));
-        (m, ages)
     }
 }

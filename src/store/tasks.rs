@@ -83,12 +83,34 @@ impl Store {
 
 /// The tasks of `project` (all with `None`), with the items each needs.
 pub(super) fn load_tasks(conn: &rusqlite::Connection, project: Option<&str>) -> Result<Vec<Task>> {
-    let mut stmt = conn.prepare_cached(
-            "SELECT t.id, t.project, t.number, t.title, t.start_date, t.created_at, \
-                    (SELECT group_concat(i.project || '-' || i.number, ',') FROM task_needs n JOIN items i ON i.id = n.item_id WHERE n.task_id = t.id), \
-                    t.started_on, t.done_on \
-             FROM tasks t WHERE ?1 IS NULL OR t.project = ?1 ORDER BY t.project, t.number",
-        )?;
+    tasks_needing(conn, project, NEEDS_BY_ID)
+}
+
+/// The tasks of `project` (all with `None`), each with the row ids of the items it
+/// needs in `needs` (decimal): for a reader that meets every item anyway (the
+/// report), so that no item row is looked up for its id.
+pub(super) fn load_tasks_needing_rows(
+    conn: &rusqlite::Connection,
+    project: Option<&str>,
+) -> Result<Vec<Task>> {
+    tasks_needing(conn, project, NEEDS_BY_ROW)
+}
+
+const NEEDS_BY_ID: &str = "SELECT group_concat(i.project || '-' || i.number, ',') \
+     FROM task_needs n JOIN items i ON i.id = n.item_id WHERE n.task_id = t.id";
+const NEEDS_BY_ROW: &str =
+    "SELECT group_concat(n.item_id, ',') FROM task_needs n WHERE n.task_id = t.id";
+
+fn tasks_needing(
+    conn: &rusqlite::Connection,
+    project: Option<&str>,
+    needs: &str,
+) -> Result<Vec<Task>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT t.id, t.project, t.number, t.title, t.start_date, t.created_at, ({needs}), \
+                t.started_on, t.done_on \
+         FROM tasks t WHERE ?1 IS NULL OR t.project = ?1 ORDER BY t.project, t.number"
+    ))?;
     let rows = stmt.query_map([project.map(|p| p.to_ascii_uppercase())], |r| {
         Ok(Task {
             rowid: r.get(0)?,

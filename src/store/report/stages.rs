@@ -64,6 +64,18 @@ impl Lines {
         n
     }
 
+    /// Appends the lines of `o`, of the same projects, read after these: its names
+    /// numbered as if its lines had been pushed here.
+    pub fn append(&mut self, o: Lines) {
+        let names: Vec<u32> = o.names.iter().map(|n| self.intern(n)).collect();
+        let renamed = |n: u32| names.get(n as usize).copied().unwrap_or(n);
+        self.lines.extend(o.lines.into_iter().map(|l| Line {
+            system: renamed(l.system),
+            approver: renamed(l.approver),
+            ..l
+        }));
+    }
+
     /// Adds an item of project number `project`; its stage samples count when their end
     /// `counts` (see `Timeline::seconds_ending`).
     #[allow(clippy::too_many_arguments)]

@@ -114,6 +114,24 @@ impl Period {
         }
     }
 
+    /// Adds what `o` counted over other items of the same project.
+    pub(super) fn merge(&mut self, o: Period) {
+        let Period {
+            open,
+            completed,
+            deprovisioning_due,
+            deprovisioning_done,
+            exceptions_open,
+            exceptions_expired,
+        } = o;
+        self.open += open;
+        self.completed += completed;
+        self.deprovisioning_due += deprovisioning_due;
+        self.deprovisioning_done += deprovisioning_done;
+        self.exceptions_open += exceptions_open;
+        self.exceptions_expired += exceptions_expired;
+    }
+
     /// Writes the period's figures into `m`; with no period the all-history ones stay.
     pub(super) fn finish(self, m: &mut Measures, w: Window) {
         m.security_exceptions_open = self.exceptions_open;

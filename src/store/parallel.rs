@@ -1,0 +1,421 @@
+//! Reading one table on several threads at once, for a command that reads every row
+//! of a large file: each thread reads its own range of row ids through its own
+//! read-only connection and folds the rows into its own part, and the parts come back
+//! in the order of their ranges, so a caller that merges them in that order gets what
+//! one reader would have folded.
+//!
+//! Every connection reads the same snapshot of the file, the caller's included: a
+//! [`Snapshot`] holds a read transaction on each, and proves that no other connection
+//! committed while they were being started (SQLite's `data_version`, read before the
+//! first start and after the last on one of them, changes when another connection
+//! commits). When that cannot be shown (a writer committed meanwhile, twice in a row),
+//! or another connection cannot be opened (a guarded installation has given up the
+//! group that may open the file), the caller's connection reads everything alone.
+
+use super::conn::{ATTEMPT, FileId};
+use super::error::{Error, Result};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags, Row};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+/// Rows below which a table is read by one thread: a second connection and thread
+/// cost more than they save.
+const MIN_ROWS_PER_READER: i64 = 25_000;
+
+/// Most readers ever started, whatever the host has.
+const MAX_READERS: usize = 4;
+
+/// Page cache of each extra reader, in KiB: pages read once need no room kept.
+const READER_CACHE_KIB: i64 = 4096;
+
+/// How many more connections should read a table of about `rows` rows on this host:
+/// one per core, at most [`MAX_READERS`]; none (the caller's connection reads alone)
+/// for a small table or on a single core.
+pub(crate) fn readers_for(rows: i64) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let by_size = usize::try_from(rows / MIN_ROWS_PER_READER).unwrap_or(0);
+    let n = cores.min(MAX_READERS).min(by_size);
+    if n < 2 { 0 } else { n }
+}
+
+/// Opens another read-only connection to the file the caller's connection has open:
+/// no link anywhere in the path (`NOFOLLOW`), and the same device and inode before
+/// and after the open, so a file swapped in meanwhile is refused.
+fn open_reader(path: &Path, file: FileId) -> Result<Connection> {
+    let same = || -> Result<()> {
+        let m = std::fs::symlink_metadata(path)?;
+        if (m.dev(), m.ino()) != file {
+            return Err(Error::Open {
+                path: path.to_path_buf(),
+                message: "the file was replaced while it was open; try again".into(),
+            });
+        }
+        Ok(())
+    };
+    same()?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let c = Connection::open_with_flags(path, flags)?;
+    same()?;
+    c.busy_timeout(ATTEMPT)?;
+    c.pragma_update(None, "trusted_schema", "OFF")?;
+    if super::temp_files::in_memory() {
+        c.pragma_update(None, "temp_store", "MEMORY")?;
+    }
+    c.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
+    Ok(c)
+}
+
+/// Starts a read transaction on `c`: BEGIN takes no snapshot until the first read.
+fn start(c: &Connection) -> Result<()> {
+    c.execute_batch("BEGIN DEFERRED")?;
+    c.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
+    Ok(())
+}
+
+/// Ends the read transaction of `c`, if it has one.
+fn end(c: &Connection) {
+    if !c.is_autocommit() {
+        let _ = c.execute_batch("COMMIT");
+    }
+}
+
+fn data_version(c: &Connection) -> Result<i64> {
+    Ok(c.pragma_query_value(None, "data_version", |r| r.get(0))?)
+}
+
+/// Starts the read transactions of `main` and of `readers` (at least one) and tells
+/// whether they all read the same snapshot.
+fn start_together(main: &Connection, readers: &[Connection]) -> Result<bool> {
+    let Some((probe, rest)) = readers.split_first() else {
+        start(main)?;
+        return Ok(true);
+    };
+    // Read outside any transaction, the probe's version is the file's as of now; read
+    // inside the transaction the probe starts last, it is the file's as of that start.
+    // Equal, nobody committed in between, so every start in between saw one snapshot.
+    let before = data_version(probe)?;
+    start(main)?;
+    for c in rest {
+        start(c)?;
+    }
+    start(probe)?;
+    Ok(data_version(probe)? == before)
+}
+
+/// Read transactions on the caller's connection and on `readers` more, at one
+/// snapshot; ended when dropped. See the module's header.
+pub(crate) struct Snapshot<'c> {
+    main: &'c Connection,
+    readers: Vec<Connection>,
+    /// Whether the caller's transaction is this snapshot's to end.
+    ends: bool,
+}
+
+impl<'c> Snapshot<'c> {
+    /// Starts reading `main` (whose file is `path`, opened as `file`) at one snapshot,
+    /// with `readers` more connections when they can be shown to read the same one.
+    /// Inside a transaction of the caller's, that transaction is the snapshot and
+    /// `main` reads alone.
+    pub(crate) fn begin(
+        main: &'c Connection,
+        path: &Path,
+        file: FileId,
+        readers: usize,
+    ) -> Result<Snapshot<'c>> {
+        if !main.is_autocommit() {
+            return Ok(Snapshot {
+                main,
+                readers: Vec::new(),
+                ends: false,
+            });
+        }
+        let mut extra: Vec<Connection> = (0..readers)
+            .map(|_| open_reader(path, file))
+            .collect::<Result<_>>()
+            .unwrap_or_default();
+        // A commit between the starts: once more, then alone.
+        for _ in 0..2 {
+            if extra.is_empty() {
+                break;
+            }
+            match start_together(main, &extra) {
+                Ok(true) => {
+                    return Ok(Snapshot {
+                        main,
+                        readers: extra,
+                        ends: true,
+                    });
+                }
+                Ok(false) => {}
+                Err(_) => extra.clear(),
+            }
+            end(main);
+            extra.iter().for_each(end);
+        }
+        start(main).inspect_err(|_| end(main))?;
+        Ok(Snapshot {
+            main,
+            readers: Vec::new(),
+            ends: true,
+        })
+    }
+
+    /// How many threads [`Snapshot::fold`] reads on.
+    pub(crate) fn threads(&self) -> usize {
+        self.readers.len().max(1)
+    }
+
+    /// Runs `there` on another of the snapshot's connections, on its own thread, while
+    /// `here` runs on this one (it may read the caller's connection); with no other
+    /// connection, `there` runs after `here`, on the caller's.
+    pub(crate) fn beside<A: Send, B>(
+        &mut self,
+        there: impl FnOnce(&Connection) -> Result<A> + Send,
+        here: impl FnOnce() -> Result<B>,
+    ) -> Result<(A, B)> {
+        let Some(c) = self.readers.first_mut() else {
+            let b = here()?;
+            return Ok((there(self.main)?, b));
+        };
+        std::thread::scope(|s| {
+            let running = s.spawn(move || there(&*c));
+            let b = here();
+            let a = running
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            Ok((a?, b?))
+        })
+    }
+
+    /// Reads the rows of `sql` over `table`, split by row id into one range per thread,
+    /// and folds each range's rows into its own part (`init` makes it, from the range's
+    /// [`Share`]; `step` adds a row). `sql` takes the range's first and last row id as
+    /// `?1` and `?2`, and `args` as `?3`.... Meanwhile `meanwhile` runs on this thread
+    /// (it may read the caller's connection). The parts come back in the order of their
+    /// ranges, the first range starting at the lowest row id.
+    pub(crate) fn fold<A: Send, R>(
+        &mut self,
+        table: &str,
+        sql: &str,
+        args: &[Value],
+        init: impl Fn(Share) -> A + Sync,
+        step: impl Fn(&mut A, &Row<'_>) -> Result<()> + Sync,
+        meanwhile: impl FnOnce() -> Result<R>,
+    ) -> Result<(Vec<A>, R)> {
+        let (lo, hi): (Option<i64>, Option<i64>) = self.main.query_row(
+            &format!("SELECT min(rowid), max(rowid) FROM {table}"),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(-1));
+        let rows = (hi - lo + 1).max(0);
+        let ranges = split(lo, hi, self.threads());
+        let share = |index: usize, (a, b): (i64, i64)| Share {
+            index,
+            rows: usize::try_from(b.min(hi).saturating_sub(a.max(lo)) + 1).unwrap_or(0),
+            all_rows: usize::try_from(rows).unwrap_or(0),
+        };
+        if self.readers.is_empty() {
+            let part = read_range(
+                self.main,
+                sql,
+                args,
+                ranges[0],
+                share(0, ranges[0]),
+                &init,
+                &step,
+            )?;
+            return Ok((vec![part], meanwhile()?));
+        }
+        let (init, step) = (&init, &step);
+        std::thread::scope(|s| {
+            let running: Vec<_> = self
+                .readers
+                .iter_mut()
+                .zip(&ranges)
+                .enumerate()
+                .map(|(i, (c, &range))| {
+                    let share = share(i, range);
+                    s.spawn(move || read_range(&*c, sql, args, range, share, init, step))
+                })
+                .collect();
+            let other = meanwhile();
+            let parts = running
+                .into_iter()
+                .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect::<Result<Vec<A>>>();
+            Ok((parts?, other?))
+        })
+    }
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        self.readers.iter().for_each(end);
+        if self.ends {
+            end(self.main);
+        }
+    }
+}
+
+/// What a part of [`Snapshot::fold`] is told of its range: its place among the
+/// ranges, and about how many rows it and all of them hold (row ids, gaps counted).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Share {
+    pub index: usize,
+    pub rows: usize,
+    pub all_rows: usize,
+}
+
+/// `n` ranges of row ids, inclusive, covering `lo..=hi` in equal parts and every row
+/// id outside it (the first from the lowest possible, the last to the highest).
+fn split(lo: i64, hi: i64, n: usize) -> Vec<(i64, i64)> {
+    let n = n.max(1);
+    let width = ((hi - lo + 1).max(0) as u64).div_ceil(n as u64) as i64;
+    (0..n)
+        .map(|i| {
+            let i = i as i64;
+            let first = if i == 0 { i64::MIN } else { lo + width * i };
+            let last = if i + 1 == n as i64 {
+                i64::MAX
+            } else {
+                lo + width * (i + 1) - 1
+            };
+            (first, last)
+        })
+        .collect()
+}
+
+fn read_range<A>(
+    c: &Connection,
+    sql: &str,
+    args: &[Value],
+    (first, last): (i64, i64),
+    share: Share,
+    init: &impl Fn(Share) -> A,
+    step: &impl Fn(&mut A, &Row<'_>) -> Result<()>,
+) -> Result<A> {
+    let mut stmt = c.prepare(sql)?;
+    let bounds = [Value::Integer(first), Value::Integer(last)];
+    let mut rows = stmt.query(rusqlite::params_from_iter(bounds.iter().chain(args)))?;
+    let mut part = init(share);
+    while let Some(r) = rows.next()? {
+        step(&mut part, r)?;
+    }
+    Ok(part)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use crate::store::testing::me;
+
+    fn generated() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("parallel.db");
+        let now = "2026-11-20T12:00:00Z".parse().unwrap();
+        crate::scale::generate(&db, 300, 3, now, Some(&me())).unwrap();
+        (dir, db)
+    }
+
+    /// Counts the items of each range, on their threads, and the whole table on the
+    /// caller's connection meanwhile.
+    fn count(s: &mut Snapshot<'_>, main: &Connection) -> (Vec<i64>, i64) {
+        s.fold(
+            "items",
+            "SELECT id FROM items WHERE id BETWEEN ?1 AND ?2",
+            &[],
+            |_| 0i64,
+            |n, _| {
+                *n += 1;
+                Ok(())
+            },
+            || Ok(main.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_reader_reads_the_snapshot_taken_at_the_start() {
+        let (_dir, db) = generated();
+        let reader = Store::open_as(&db, me()).unwrap();
+        let mut writer = Store::open_as(&db, me()).unwrap();
+        let fields = writer.item("P0001-1").unwrap().fields;
+        let mut s = Snapshot::begin(&reader.conn, &db, reader.file, 3).unwrap();
+        assert_eq!(s.threads(), 3);
+        // Another connection commits after the snapshot was taken: no reader sees it,
+        // the caller's connection included.
+        writer.add_item("P0001", fields.clone()).unwrap();
+        let (parts, all) = count(&mut s, &reader.conn);
+        assert_eq!(parts.len(), 3);
+        assert!(parts.iter().all(|&n| n > 0), "{parts:?}");
+        assert_eq!((parts.iter().sum::<i64>(), all), (300, 300));
+        drop(s);
+        // Ended with the snapshot: the next one sees the commit.
+        let mut s = Snapshot::begin(&reader.conn, &db, reader.file, 2).unwrap();
+        let (parts, all) = count(&mut s, &reader.conn);
+        assert_eq!((parts.iter().sum::<i64>(), all), (301, 301));
+    }
+
+    #[test]
+    fn another_file_at_the_path_is_not_read() {
+        let (_dir, db) = generated();
+        let reader = Store::open_as(&db, me()).unwrap();
+        // The file is replaced by a copy: the handle still reads the one it opened,
+        // and no reader opens the copy.
+        let copy = db.with_extension("copy");
+        std::fs::copy(&db, &copy).unwrap();
+        std::fs::rename(&copy, &db).unwrap();
+        assert!(open_reader(&db, reader.file).is_err());
+        let mut s = Snapshot::begin(&reader.conn, &db, reader.file, 2).unwrap();
+        assert_eq!(s.threads(), 1);
+        let (parts, all) = count(&mut s, &reader.conn);
+        assert_eq!((parts, all), (vec![300], 300));
+    }
+
+    #[test]
+    fn inside_a_transaction_of_the_callers_the_caller_reads_alone() {
+        let (_dir, db) = generated();
+        let reader = Store::open_as(&db, me()).unwrap();
+        reader.conn.execute_batch("BEGIN").unwrap();
+        let mut s = Snapshot::begin(&reader.conn, &db, reader.file, 2).unwrap();
+        assert_eq!(s.threads(), 1);
+        count(&mut s, &reader.conn);
+        drop(s);
+        // The caller's transaction is left to the caller.
+        assert!(!reader.conn.is_autocommit());
+    }
+
+    #[test]
+    fn a_read_only_handle_reads_on_several_threads() {
+        let (_dir, db) = generated();
+        let reader = Store::open_read_only_as(&db, me()).unwrap();
+        let mut s = Snapshot::begin(&reader.conn, &db, reader.file, 2).unwrap();
+        assert_eq!(s.threads(), 2);
+        let (parts, all) = count(&mut s, &reader.conn);
+        assert_eq!((parts.iter().sum::<i64>(), all), (300, 300));
+    }
+
+    #[test]
+    fn the_ranges_cover_every_row_id_once_in_order() {
+        for (lo, hi, n) in [
+            (1, 10, 3),
+            (1, 1, 3),
+            (5, 4, 2),
+            (1, 1_000_000, 2),
+            (-3, 7, 4),
+        ] {
+            let r = split(lo, hi, n);
+            assert_eq!(r.len(), n);
+            assert_eq!(r[0].0, i64::MIN);
+            assert_eq!(r[n - 1].1, i64::MAX);
+            for w in r.windows(2) {
+                assert_eq!(w[0].1 + 1, w[1].0, "{r:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,412 @@
+//! The report's one pass over the items: the rows are read in ranges of row ids, each
+//! on its own thread when the file is large (`store::parallel`), into a [`Part`] per
+//! range holding each project's accumulator, the needed items met and the stage
+//! lines; the parts are merged in the order of their ranges, so the report is the one
+//! a single pass in row order makes.
+
+use super::super::error::Result;
+use super::super::lean::{LEAN_SQL, Lean, with_text};
+use super::super::parallel::Share;
+use super::figures::{bucket, median, number_in, p90, round2, round4};
+use super::stages::Lines;
+use super::window::{self, Period, Span};
+use super::{Counters, Deprovisioning, Life, Measures, Window};
+use crate::domain::blockers::{self, Readiness};
+use crate::domain::{Approval, Person, Project, State};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Row;
+use std::collections::{HashMap, HashSet};
+
+/// The SQL of the pass (see [`LEAN_SQL`]).
+pub(super) const SQL: &str = LEAN_SQL;
+
+/// What the report knows of an item some task needs: whether it is unready or unsafe
+/// now, and when it was first verified.
+#[derive(Clone, Copy)]
+pub(super) struct Need {
+    pub(super) unready: bool,
+    pub(super) verified: Option<DateTime<Utc>>,
+}
+
+impl Default for Need {
+    /// An item that is not there counts as unready and never verified.
+    fn default() -> Need {
+        Need {
+            unready: true,
+            verified: None,
+        }
+    }
+}
+
+/// What every item of a report is assessed against: the moment, the settings, and
+/// the registered people (to tell whether an approval owner may decide).
+pub(super) struct Moment {
+    pub(super) now: DateTime<Utc>,
+    pub(super) settings: blockers::Settings,
+    pub(super) people: HashMap<String, Person>,
+}
+
+/// The measures of one project as its items stream past.
+#[derive(Default)]
+pub(super) struct Acc {
+    m: Measures,
+    readiness: Readiness,
+    /// Readiness at the instant of the planned start (when it is read).
+    at_start: Readiness,
+    deprovisioning: Deprovisioning,
+    ages: Vec<f64>,
+    completed: usize,
+    period: Period,
+}
+
+impl Acc {
+    fn add(
+        &mut self,
+        (lean, life): (&Lean, Life),
+        p: &Project,
+        at: &Moment,
+        (w, span, start_at): (Window, Span, Option<DateTime<Utc>>),
+    ) {
+        let (now, settings) = (at.now, at.settings);
+        let it = &lean.item;
+        let m = &mut self.m;
+        m.items += 1;
+        self.readiness.add(it.state);
+        if let Some(t) = start_at {
+            life.count_at(t, &mut self.at_start);
+        }
+        // Assessed as the item list assesses it, so the report counts the blockers
+        // the tracker shows, an approval owner who may not decide included.
+        let a = blockers::assess(it, p, now, settings, &at.people);
+        let reasons = a.reasons;
+        // Over a period, the open blockers whose spell began in it.
+        let in_period = w.is_all() || a.since.is_none_or(|t| span.holds(t));
+        if !reasons.is_empty() && in_period {
+            m.open_blockers += 1;
+            let h = a
+                .since
+                .map(|s| (now - s).max(Duration::zero()).num_minutes() as f64 / 60.0)
+                .unwrap_or(0.0);
+            self.ages.push(h);
+            *m.blocker_age_histogram.entry(bucket(h)).or_default() += 1;
+            for r in &reasons {
+                *m.blockers_by_reason.entry(r.code()).or_default() += 1;
+            }
+        }
+        if it.fields.exception.is_some() && it.is_required() {
+            m.security_exceptions += 1;
+        }
+        if it.emergency {
+            m.emergency_grants += 1;
+        }
+        if it.fields.above_standard && it.is_required() {
+            m.above_standard_requests += 1;
+            m.above_standard_approved += usize::from(matches!(
+                it.state,
+                State::Approved | State::Granted | State::Verified | State::Revoked
+            ));
+        }
+        if let Some(due) = it.retro_due {
+            m.open_retrospectives += 1;
+            m.overdue_retrospectives += usize::from(due < now);
+        }
+        if reasons.iter().any(|r| r.code() == "rotation-due") {
+            m.rotations_pending += 1;
+        }
+        let today = blockers::today(p, now);
+        self.deprovisioning.add(it, p.closed_at.is_some(), today);
+        if it.is_required() && life.verified.is_some() {
+            self.completed += 1;
+        }
+        self.period.add(it, &life, p, w, span, today);
+    }
+
+    /// Adds what `o`, the same project's accumulator over the rows that follow this
+    /// one's, counted: every field [`Acc::add`] touches.
+    fn merge(&mut self, o: Acc) {
+        let (m, n) = (&mut self.m, o.m);
+        for (k, v) in n.blocker_age_histogram {
+            *m.blocker_age_histogram.entry(k).or_default() += v;
+        }
+        for (k, v) in n.blockers_by_reason {
+            *m.blockers_by_reason.entry(k).or_default() += v;
+        }
+        let counts = [
+            (&mut m.items, n.items),
+            (&mut m.open_blockers, n.open_blockers),
+            (&mut m.security_exceptions, n.security_exceptions),
+            (&mut m.emergency_grants, n.emergency_grants),
+            (&mut m.above_standard_requests, n.above_standard_requests),
+            (&mut m.above_standard_approved, n.above_standard_approved),
+        ];
+        let retrospectives = [
+            (&mut m.open_retrospectives, n.open_retrospectives),
+            (&mut m.overdue_retrospectives, n.overdue_retrospectives),
+            (&mut m.rotations_pending, n.rotations_pending),
+            (&mut self.completed, o.completed),
+        ];
+        for (mine, theirs) in counts.into_iter().chain(retrospectives) {
+            *mine += theirs;
+        }
+        for (r, s) in [
+            (&mut self.readiness, o.readiness),
+            (&mut self.at_start, o.at_start),
+        ] {
+            r.required += s.required;
+            r.ready += s.ready;
+        }
+        self.deprovisioning.due += o.deprovisioning.due;
+        self.deprovisioning.done += o.deprovisioning.done;
+        self.ages.extend(o.ages);
+        self.period.merge(o.period);
+    }
+
+    pub(super) fn finish(
+        self,
+        p: &Project,
+        c: &Counters,
+        tasks: &[crate::domain::Task],
+        needed: &HashMap<i64, Need>,
+        now: DateTime<Utc>,
+        (started, at_target, w): (bool, f64, Window),
+    ) -> (Measures, Vec<f64>) {
+        let readiness = self.readiness.finish();
+        let at_start = started.then(|| self.at_start.finish());
+        let today = blockers::today(p, now);
+        let ages = self.ages;
+        let mut m = Measures {
+            key: Some(p.key.clone()),
+            name: Some(p.name.clone()),
+            start: Some(p.start),
+            days_to_start: Some(blockers::days_to_start(p, now)),
+            closed: p.closed_at.is_some(),
+            required: readiness.required,
+            ready: readiness.ready,
+            readiness_ratio: readiness.ratio,
+            readiness_target: at_target,
+            privileged_reviews: c.privileged_reviews,
+            security_reviews: c.security_reviews,
+            unsafe_credential_attempts: c.unsafe_attempts,
+            unsafe_attempts_reported: c.unsafe_reported.min(c.unsafe_attempts),
+            unsafe_attempts_typed: c.unsafe_attempts - c.unsafe_reported.min(c.unsafe_attempts),
+            ready_before_start: at_start.map(|r| round4(r.ratio)),
+            ready_at_start: at_start.map(|r| r.ready),
+            required_at_start: at_start.map(|r| r.required),
+            pilot_target_met: at_start.map(|r| r.ratio >= at_target),
+            projects_started: usize::from(at_start.is_some()),
+            projects_meeting_target: usize::from(at_start.is_some_and(|r| r.ratio >= at_target)),
+            ..self.m
+        };
+        m.completion_terms = (self.completed, m.required);
+        m.access_completion_rate = window::ratio(self.completed, m.required);
+        let d = self.deprovisioning;
+        (m.deprovisioning_due, m.deprovisioning_done) = (d.due, d.done);
+        m.deprovisioning_completion = d.completion();
+        let need = |id: &str| {
+            number_in(&p.key, id)
+                .and_then(|n| needed.get(&n))
+                .copied()
+                .unwrap_or_default()
+        };
+        for t in tasks.iter().filter(|t| t.project == p.key) {
+            m.tasks += 1;
+            // An item that is not there (or not of this project) counts as unready.
+            if t.needs.iter().any(|id| need(id).unready) {
+                m.blocked_tasks += 1;
+            }
+        }
+        (m.implementation_delay_days, m.delayed_tasks) =
+            window::delay(p, |id| need(id).verified, tasks, w, today);
+        self.period.finish(&mut m, w);
+        let mut sorted = ages.clone();
+        m.blocker_age_hours_median = round2(median(&mut sorted));
+        m.blocker_age_hours_max = round2(sorted.last().copied().unwrap_or(0.0));
+        m.blocker_age_hours_p90 = round2(p90(&sorted));
+        (m, ages)
+    }
+}
+
+/// What every part of the pass reads and none changes.
+pub(super) struct Pass<'a> {
+    pub projects: &'a [Project],
+    pub index: &'a HashMap<&'a str, usize>,
+    pub spans: &'a [Span],
+    pub start_at: &'a [Option<DateTime<Utc>>],
+    pub at: &'a Moment,
+    /// The items some task needs, by row id.
+    pub needed: &'a HashSet<i64>,
+    /// Approvals given on requested items, by item row id, with their round.
+    pub in_force: &'a HashMap<i64, Vec<(i64, Approval)>>,
+    pub w: Window,
+    /// Whether the parts gather the stage lines (a report of every project).
+    pub lines: bool,
+}
+
+/// What one range of rows adds up to.
+pub(super) struct Part {
+    acc: Vec<Acc>,
+    /// The needed items met: row id, project index, number, what the report knows.
+    seen: Vec<(i64, usize, i64, Need)>,
+    lines: Option<Lines>,
+    lean: Lean,
+}
+
+impl Pass<'_> {
+    /// An empty part for a range (the first has room for every line: the others are
+    /// appended to it).
+    pub(super) fn part(&self, share: Share) -> Part {
+        let room = if share.index == 0 {
+            share.all_rows
+        } else {
+            share.rows
+        };
+        Part {
+            acc: self.projects.iter().map(|_| Acc::default()).collect(),
+            seen: Vec::new(),
+            lines: self.lines.then(|| {
+                let keys = self.projects.iter().map(|p| p.key.clone()).collect();
+                Lines::of_projects(keys, room)
+            }),
+            lean: Lean::new(),
+        }
+    }
+
+    /// Adds one row of [`SQL`] to `part`.
+    pub(super) fn add(&self, part: &mut Part, r: &Row<'_>) -> Result<()> {
+        let Some(pi) = with_text(r, 0, |k| k.and_then(|k| self.index.get(k).copied())) else {
+            return Ok(());
+        };
+        let lean = &mut part.lean;
+        lean.read(r);
+        let p = &self.projects[pi];
+        lean.item.approvals.clear();
+        if lean.item.state == State::Requested
+            && let Some(given) = self.in_force.get(&lean.id)
+        {
+            let round = lean.round;
+            let of_round = given.iter().filter(|(r, _)| *r == round);
+            lean.item.approvals.extend(of_round.map(|(_, a)| a.clone()));
+        }
+        let span = self.spans[pi];
+        let w = self.w;
+        if let Some(lines) = part.lines.as_mut() {
+            let system = with_text(r, 3, |s| lines.intern(s.unwrap_or_default()));
+            let approver = lines.intern(&lean.item.fields.approver);
+            lines.push(
+                pi as u32,
+                (system, approver),
+                lean.item.state,
+                lean.item.manual_block.is_some(),
+                &lean.timeline,
+                |end| w.is_all() || span.holds(end),
+            );
+        }
+        let life = Life::of(lean);
+        part.acc[pi].add((lean, life), p, self.at, (w, span, self.start_at[pi]));
+        let it = &lean.item;
+        if self.needed.contains(&lean.id) {
+            let unready =
+                !it.is_ready() || !crate::domain::rules::policy_problems(&it.fields).is_empty();
+            let need = Need {
+                unready,
+                verified: life.verified,
+            };
+            part.seen.push((lean.id, pi, it.number, need));
+        }
+        Ok(())
+    }
+}
+
+/// The needed items the pass met, by row id: project index, number, what it knows.
+pub(super) type Met = HashMap<i64, (usize, i64, Need)>;
+
+/// The parts merged in order (the first range's first): each project's accumulator,
+/// the stage lines when gathered, and the needed items met.
+pub(super) fn merge(parts: Vec<Part>) -> (Vec<Acc>, Option<Lines>, Met) {
+    let mut acc: Vec<Acc> = Vec::new();
+    let mut lines: Option<Lines> = None;
+    let mut met = Met::new();
+    for part in parts {
+        met.extend(
+            part.seen
+                .into_iter()
+                .map(|(row, pi, n, need)| (row, (pi, n, need))),
+        );
+        if acc.is_empty() {
+            acc = part.acc;
+        } else {
+            for (a, o) in acc.iter_mut().zip(part.acc) {
+                a.merge(o);
+            }
+        }
+        match (lines.as_mut(), part.lines) {
+            (Some(l), Some(o)) => l.append(o),
+            (None, o) => lines = o,
+            (Some(_), None) => {}
+        }
+    }
+    (acc, lines, met)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Report, Window};
+    use crate::store::Store;
+    use crate::store::testing::me;
+    use chrono::{DateTime, NaiveDate, Utc};
+
+    /// A generated file of many projects with tasks, histories and blockers, opened
+    /// as the one who generated it, at a fixed moment.
+    fn generated(n: usize) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("pass.db");
+        let now: DateTime<Utc> = "2026-11-20T12:00:00Z".parse().unwrap();
+        let g = crate::scale::generate(&db, n, 7, now, Some(&me())).unwrap();
+        assert!(g.projects > 3 && g.tasks > 0, "{g:?}");
+        let mut s = Store::open_as(&db, me()).unwrap();
+        s.set_now(now);
+        (dir, s)
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_report_read_on_several_threads_is_the_one_read_on_one() {
+        let (_dir, s) = generated(3_000);
+        let windows = [
+            Window::default(),
+            Window {
+                since: Some(day("2026-10-01")),
+                until: Some(day("2026-11-10")),
+            },
+            Window {
+                since: Some(day("2026-11-01")),
+                until: None,
+            },
+        ];
+        for w in windows {
+            let one: Report = s.report_read_by(None, w, 0).unwrap();
+            assert!(one.overall.items == 3_000 && one.overall.open_blockers > 0);
+            assert!(
+                one.overall.tasks > 0 && one.overall.outlook.stage_durations != Default::default()
+            );
+            for readers in [1, 3] {
+                let many = s.report_read_by(None, w, readers).unwrap();
+                // Field by field, so a difference names its field.
+                assert_eq!(many.projects.len(), one.projects.len());
+                for (a, b) in many.projects.iter().zip(&one.projects) {
+                    assert_eq!(a, b, "{w:?} with {readers} readers");
+                }
+                assert_eq!(many.overall, one.overall, "{w:?} with {readers} readers");
+                assert_eq!(many, one);
+            }
+        }
+        // What the command runs is the same report.
+        assert_eq!(
+            s.report(None).unwrap(),
+            s.report_read_by(None, Window::default(), 0).unwrap()
+        );
+    }
+}
