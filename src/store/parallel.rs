@@ -211,12 +211,20 @@ impl<'c> Snapshot<'c> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(-1));
-        let rows = (hi - lo + 1).max(0);
+        // Row ids may leave gaps: the rows themselves are counted (through the
+        // smallest index), so that no part makes room for rows that are not there.
+        let count: i64 =
+            self.main
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        let count = usize::try_from(count).unwrap_or(0);
         let ranges = split(lo, hi, self.threads());
-        let share = |index: usize, (a, b): (i64, i64)| Share {
-            index,
-            rows: usize::try_from(b.min(hi).saturating_sub(a.max(lo)) + 1).unwrap_or(0),
-            all_rows: usize::try_from(rows).unwrap_or(0),
+        let share = |index: usize, (a, b): (i64, i64)| {
+            let ids = (i128::from(b.min(hi)) - i128::from(a.max(lo)) + 1).max(0);
+            Share {
+                index,
+                rows: usize::try_from(ids).unwrap_or(usize::MAX).min(count),
+                all_rows: count,
+            }
         };
         if self.readers.is_empty() {
             let part = read_range(
@@ -274,19 +282,20 @@ pub(crate) struct Share {
 /// id outside it (the first from the lowest possible, the last to the highest).
 fn split(lo: i64, hi: i64, n: usize) -> Vec<(i64, i64)> {
     let n = n.max(1);
-    let width = ((hi - lo + 1).max(0) as u64).div_ceil(n as u64) as i64;
-    (0..n)
+    let (lo, hi) = (i128::from(lo), i128::from(hi));
+    let width = (hi - lo + 1).max(0).div_euclid(n as i128) + 1;
+    // Where each range after the first starts; a range may be empty, none overlaps.
+    let starts: Vec<i64> = (1..n)
         .map(|i| {
-            let i = i as i64;
-            let first = if i == 0 { i64::MIN } else { lo + width * i };
-            let last = if i + 1 == n as i64 {
-                i64::MAX
-            } else {
-                lo + width * (i + 1) - 1
-            };
-            (first, last)
+            (lo + width * i as i128).clamp(i128::from(i64::MIN) + 1, i128::from(i64::MAX)) as i64
         })
-        .collect()
+        .collect();
+    let firsts = std::iter::once(i64::MIN).chain(starts.iter().copied());
+    let lasts = starts
+        .iter()
+        .map(|s| s - 1)
+        .chain(std::iter::once(i64::MAX));
+    firsts.zip(lasts).collect()
 }
 
 fn read_range<A>(
