@@ -8,9 +8,11 @@
 //! [`Snapshot`] holds a read transaction on each, and proves that no other connection
 //! committed while they were being started (SQLite's `data_version`, read before the
 //! first start and after the last on one of them, changes when another connection
-//! commits). When that cannot be shown (a writer committed meanwhile, twice in a row),
-//! or another connection cannot be opened (a guarded installation has given up the
-//! group that may open the file), the caller's connection reads everything alone.
+//! commits), and each reader sees the caller's head of the hash-chained log (the same
+//! file, not one put at the path in between). When that cannot be shown (a writer
+//! committed meanwhile, twice in a row, or a reader sees another file), or another
+//! connection cannot be opened (a guarded installation has given up the group that
+//! may open the file), the caller's connection reads everything alone.
 
 use super::conn::{ATTEMPT, FileId};
 use super::error::{Error, Result};
@@ -102,7 +104,33 @@ fn start_together(main: &Connection, readers: &[Connection]) -> Result<bool> {
         start(c)?;
     }
     start(probe)?;
-    Ok(data_version(probe)? == before)
+    if data_version(probe)? != before {
+        return Ok(false);
+    }
+    // The same file as well as the same moment: the readers were opened by path, which
+    // an account that may write the folder could have pointed elsewhere in between;
+    // each must see the caller's head of the hash-chained log.
+    let main_head = head(main)?;
+    for c in readers {
+        if head(c)? != main_head {
+            return Err(Error::Open {
+                path: std::path::PathBuf::new(),
+                message: "another connection read a different file".into(),
+            });
+        }
+    }
+    Ok(true)
+}
+
+/// The last event's number and hash (none in an empty log).
+fn head(c: &Connection) -> Result<Option<(i64, String)>> {
+    use rusqlite::OptionalExtension;
+    Ok(c.query_row(
+        "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?)
 }
 
 /// Read transactions on the caller's connection and on `readers` more, at one
@@ -384,6 +412,23 @@ mod tests {
         assert_eq!(s.threads(), 1);
         let (parts, all) = count(&mut s, &reader.conn);
         assert_eq!((parts, all), (vec![300], 300));
+    }
+
+    #[test]
+    fn a_reader_of_another_file_does_not_join_the_snapshot() {
+        let (_dir, db) = generated();
+        let (_other_dir, other) = generated();
+        let reader = Store::open_as(&db, me()).unwrap();
+        let mut elsewhere = Store::open_as(&other, me()).unwrap();
+        let fields = elsewhere.item("P0001-1").unwrap().fields;
+        elsewhere.add_item("P0001", fields).unwrap();
+        // As if the path had pointed at the other file while the reader opened it.
+        let stray = open_reader(&other, elsewhere.file).unwrap();
+        assert!(start_together(&reader.conn, &[stray]).is_err());
+        end(&reader.conn);
+        // A reader of the caller's own file joins.
+        let own = open_reader(&db, reader.file).unwrap();
+        assert!(start_together(&reader.conn, &[own]).unwrap());
     }
 
     #[test]

@@ -190,12 +190,17 @@ impl Store {
             Some(_) => 0,
             None => {
                 // The spread of row ids, from the table's key alone: about its rows.
-                let spread: i64 = self.conn.query_row(
-                    "SELECT coalesce(max(id) - min(id) + 1, 0) FROM items",
-                    [],
-                    |r| r.get(0),
-                )?;
-                super::parallel::readers_for(spread)
+                // Subtracted here: in SQL the ends of the id space overflow to a real.
+                let (low, high): (Option<i64>, Option<i64>) =
+                    self.conn
+                        .query_row("SELECT min(id), max(id) FROM items", [], |r| {
+                            Ok((r.get(0)?, r.get(1)?))
+                        })?;
+                let spread = match (low, high) {
+                    (Some(l), Some(h)) => i128::from(h) - i128::from(l) + 1,
+                    _ => 0,
+                };
+                super::parallel::readers_for(i64::try_from(spread).unwrap_or(i64::MAX))
             }
         };
         self.report_read_by(project, w, readers)

@@ -98,8 +98,10 @@ pub(super) fn load_tasks_needing_rows(
 
 const NEEDS_BY_ID: &str = "SELECT group_concat(i.project || '-' || i.number, ',') \
      FROM task_needs n JOIN items i ON i.id = n.item_id WHERE n.task_id = t.id";
-const NEEDS_BY_ROW: &str =
-    "SELECT group_concat(n.item_id, ',') FROM task_needs n WHERE n.task_id = t.id";
+/// Only needs whose item is there, as [`NEEDS_BY_ID`]'s join keeps them (a row edited
+/// away outside accessdesk is no need, here as in `task show`).
+const NEEDS_BY_ROW: &str = "SELECT group_concat(n.item_id, ',') FROM task_needs n \
+     WHERE n.task_id = t.id AND EXISTS (SELECT 1 FROM items i WHERE i.id = n.item_id)";
 
 fn tasks_needing(
     conn: &rusqlite::Connection,

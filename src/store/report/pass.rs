@@ -409,4 +409,29 @@ mod tests {
             s.report_read_by(None, Window::default(), 0).unwrap()
         );
     }
+
+    #[test]
+    fn a_need_whose_item_row_is_gone_is_no_need_as_in_the_task_list() {
+        let (_dir, mut s) = generated(600);
+        let key = s.projects().unwrap()[0].key.clone();
+        let task = s.add_task(&key, "Needs nothing", &[], None).unwrap();
+        let before = s.report(None).unwrap();
+        let listed = s.tasks(None).unwrap();
+        // A need left pointing at no item (a file edited outside accessdesk).
+        s.conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        s.conn
+            .execute(
+                "INSERT INTO task_needs (task_id, item_id) SELECT id, 999999999 FROM tasks \
+                 WHERE project = ?1 AND number = ?2",
+                rusqlite::params![key, task.number],
+            )
+            .unwrap();
+        assert_eq!(s.tasks(None).unwrap(), listed);
+        let after = s.report(None).unwrap();
+        assert_eq!(
+            after.projects[0].blocked_tasks,
+            before.projects[0].blocked_tasks
+        );
+        assert_eq!(after, before);
+    }
 }
