@@ -367,7 +367,21 @@ impl App {
         {
             return Some(Arc::clone(v));
         }
-        let item = self.store.item(&row.id()).ok()?;
+        let mut item = match self.store.item(&row.id()) {
+            Ok(item) => item,
+            // Unreadable just now (the file busy beyond the wait): the item as last
+            // read for this row, when there is one, rather than no selection.
+            Err(_) => {
+                return kept
+                    .as_ref()
+                    .filter(|(rowid, _, _)| *rowid == row.rowid)
+                    .map(|(_, _, v)| Arc::clone(v));
+            }
+        };
+        // Changed by someone else since the row was read: the move still names the
+        // version the list shows, so the store refuses it as stale and the list is
+        // read again, rather than deciding on content nobody saw.
+        item.version = row.version;
         let v = Arc::new(ItemView {
             item,
             reasons: row.reasons.to_vec(),

@@ -90,10 +90,14 @@ impl App {
         let mut flagged = Vec::new();
         let mut targets = Vec::new();
         for p in &self.picked {
-            // The picked items as stored (the rows keep no review flags' rule).
-            match self.store.item(&p.id) {
-                Ok(it) if it.needs_security_review() => flagged.push(p.id.clone()),
-                _ => targets.push((p.id.clone(), p.version)),
+            // The row's risk rank is the domain's answer to whether it needs a
+            // security review, worked out when the row was read; an item no longer
+            // listed is held back rather than approved unseen.
+            let needs_review = self.views.view(p.rowid).is_none_or(|v| v.risk != 4);
+            if needs_review {
+                flagged.push(p.id.clone());
+            } else {
+                targets.push((p.id.clone(), p.version));
             }
         }
         self.run_bulk(

@@ -21,6 +21,8 @@ use std::collections::HashMap;
 pub struct ItemRow {
     pub rowid: i64,
     pub number: i64,
+    /// The version read: a move acts on the item at the version the list shows.
+    pub version: i64,
     pub state_since: DateTime<Utc>,
     /// Start of the current blocking spell; `None` when not blocking.
     pub blocked_since: Option<DateTime<Utc>>,
@@ -151,6 +153,7 @@ impl ItemRow {
         ItemRow {
             rowid: it.rowid,
             number: it.number,
+            version: it.version,
             state_since: it.state_since,
             blocked_since: a.since,
             next_check: a.next_check,

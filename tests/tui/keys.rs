@@ -212,6 +212,35 @@ fn a_refusal_from_the_store_is_shown_when_things_changed_meanwhile() {
 }
 
 #[test]
+fn a_row_changed_before_the_screen_reloaded_is_not_decided_unseen() {
+    let fx = demo();
+    let mut a = app(&fx, 80, 24);
+    press(&mut a, KeyCode::Char('2'));
+    let queue = a.queue_ids();
+    assert!(queue.len() > 1, "{queue:?}");
+    // Another coordinator changes the second row before this screen reloads; the
+    // cursor then lands on it, and the item is read for the first time.
+    let id = queue[1].clone();
+    let mut other = open(&fx.path, someone("carol"));
+    let note = Action::Note {
+        text: "scope widened on the call".into(),
+    };
+    other.act(&id, &note, None).expect("their note");
+    let given = other.item(&id).expect("item").approvals;
+    press(&mut a, KeyCode::Down);
+    assert_eq!(a.selected_id().as_deref(), Some(id.as_str()));
+    press(&mut a, KeyCode::Char('a'));
+    yes_if_asked(&mut a);
+    let s = a.status().expect("shown");
+    assert!(s.text.contains("conflict"), "{}", s.text);
+    let stored = open(&fx.path, tester()).item(&id).expect("item");
+    assert_eq!(
+        stored.approvals, given,
+        "nothing decided on the unseen version"
+    );
+}
+
+#[test]
 fn filtering_narrows_the_tracker() {
     let fx = demo();
     let mut a = app(&fx, 80, 24);
