@@ -195,6 +195,43 @@ impl Haystacks {
         (start, len)
     }
 
+    /// Appends the texts of `other`'s items after those held, with room for `more`
+    /// items after them; returns the number here of each of `other`'s names (a name
+    /// new here takes the next number, as when first pushed). Into none held, `other`
+    /// is moved, nothing copied.
+    pub fn absorb(&mut self, other: Haystacks, more: usize) -> Vec<u32> {
+        let n = u32::try_from(other.names.len()).unwrap_or(u32::MAX);
+        if self.spans.is_empty() && self.names.is_empty() {
+            *self = other;
+            self.reserve_for(self.spans.len() + more);
+            return (0..n).collect();
+        }
+        let remap: Vec<u32> = other.names.iter().map(|t| self.name(t)).collect();
+        let name = |n: u32| remap.get(n as usize).copied().unwrap_or(u32::MAX);
+        for &(at, n) in &other.fixed {
+            if !self.fixed.iter().any(|(p, _)| *p == at) {
+                self.fixed.push((at, name(n)));
+            }
+        }
+        let (t, s) = (self.text.len(), self.shown.len());
+        self.text.reserve_exact(other.text.len());
+        self.text.push_str(&other.text);
+        self.shown.reserve_exact(other.shown.len());
+        self.shown.push_str(&other.shown);
+        self.stale += other.stale;
+        let k = other.spans.len();
+        self.spans.reserve_exact(k);
+        self.spans
+            .extend(other.spans.iter().map(|&(a, b)| (a + t, b + t)));
+        self.shown_at.reserve_exact(k);
+        self.shown_at
+            .extend(other.shown_at.iter().map(|&(a, len)| (a + s, len)));
+        self.ids.reserve_exact(k);
+        self.ids.extend(other.ids.iter().map(|ids| ids.map(name)));
+        self.reserve_for(self.spans.len() + more);
+        remap
+    }
+
     pub fn push(&mut self, it: &Item) {
         let span = self.append(it);
         self.spans.push(span);
@@ -227,6 +264,26 @@ impl Haystacks {
             self.shown = shown;
             self.stale = 0;
         }
+    }
+}
+
+#[cfg(test)]
+impl Haystacks {
+    /// The texts and names held, written out (to tell two lists apart in tests).
+    pub fn written_out(&self) -> String {
+        format!(
+            "{:?}",
+            (
+                &self.text,
+                &self.spans,
+                &self.shown,
+                &self.shown_at,
+                self.stale,
+                &self.ids,
+                &self.names,
+                &self.lower,
+            )
+        )
     }
 }
 

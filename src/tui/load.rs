@@ -6,7 +6,7 @@
 use super::app::App;
 use super::item_row::For;
 use super::state::{Column, Filter, Pane, StatusKind};
-use super::views::Stats;
+use super::views::{Stats, Views};
 use crate::domain::blockers;
 use crate::store::{self, ItemFilter};
 use chrono::NaiveDate;
@@ -113,7 +113,33 @@ impl App {
         let (store, views) = (&self.store, &mut self.views);
         let who = For::new(self.me.as_ref(), &self.login, now);
         let keys = self.projects.iter().map(|p| p.key.as_str());
-        views.clear(expected.or(limit).unwrap_or(0), keys);
+        let expected = expected.or(limit).unwrap_or(0);
+        views.clear(expected, keys.clone());
+        if self.scope.is_none() && limit.is_none() {
+            let readers = match self.rows_per_reader {
+                Some(n) => (expected / n.max(1)).min(4),
+                None => store::Store::item_readers(expected),
+            };
+            let (me, login) = (self.me.as_ref(), self.login.as_str());
+            let parts = store.each_item_in_parts(
+                readers,
+                now,
+                |rows| {
+                    let part = Views::part(rows, keys.clone());
+                    (part, For::new(me, login, now), None)
+                },
+                |(part, who, latest), l| {
+                    *latest = (*latest).max(Some(l.item.updated_at));
+                    part.push(l, who);
+                },
+            )?;
+            let mut latest = None;
+            for (part, _, seen) in parts {
+                latest = latest.max(seen);
+                views.absorb(part);
+            }
+            return Ok(latest);
+        }
         let mut latest = None;
         store.each_item(&filter, limit, now, |l| {
             latest = latest.max(Some(l.item.updated_at));
