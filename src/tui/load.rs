@@ -7,6 +7,7 @@ use super::app::App;
 use super::item_row::For;
 use super::state::{Column, Filter, Pane, StatusKind};
 use super::views::{Stats, Views};
+use crate::domain::Task;
 use crate::domain::blockers;
 use crate::store::{self, ItemFilter};
 use chrono::NaiveDate;
@@ -19,6 +20,20 @@ const CHANGE_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// Rows read before the other items: more than a terminal shows at once.
 const WINDOW_ROWS: usize = 200;
+
+/// The tasks of a scope, and the ids of those each item holds up.
+type Tasks = (Vec<Task>, HashMap<String, Vec<String>>);
+
+fn read_tasks(store: &store::Store, scope: Option<&str>) -> store::Result<Tasks> {
+    let list = store.tasks(scope)?;
+    let mut by_item: HashMap<String, Vec<String>> = HashMap::new();
+    for t in &list {
+        for need in &t.needs {
+            by_item.entry(need.clone()).or_default().push(t.id());
+        }
+    }
+    Ok((list, by_item))
+}
 
 impl App {
     /// The person, the projects and the header's figures, without the items.
@@ -86,9 +101,13 @@ impl App {
         self.load_people_and_projects()?;
         // As many as the header counted, or as the last load held.
         let expected = self.pending.unwrap_or(self.views.count());
-        self.seen_updated = self.read_items(Some(expected), None)?;
+        let (latest, tasks) = self.read_items(Some(expected), None)?;
+        self.seen_updated = latest;
         self.note_project_days();
-        self.load_tasks()?;
+        match tasks {
+            Some(list) => self.take_tasks(list),
+            None => self.load_tasks()?,
+        }
         if let Some(d) = &mut self.detail {
             d.history = self.store.history(&d.id)?;
             d.timeline = self.store.item_timeline(&d.id)?;
@@ -99,12 +118,14 @@ impl App {
     /// Reads the items of the scope as rows (at most `limit`), the old ones dropped
     /// first (with both in memory a reload would hold twice the memory), room made for
     /// `expected` of them; each row is made as its item streams past, and the item is
-    /// not kept. Returns the latest change among them.
+    /// not kept. Returns the latest change among them, and the tasks of the scope when
+    /// they were read meanwhile (all the items read on several threads, see
+    /// [`store::Store::each_item_in_parts`]).
     fn read_items(
         &mut self,
         expected: Option<usize>,
         limit: Option<usize>,
-    ) -> store::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    ) -> store::Result<(Option<chrono::DateTime<chrono::Utc>>, Option<Tasks>)> {
         let filter = ItemFilter {
             project: self.scope.clone(),
             ..ItemFilter::default()
@@ -132,33 +153,34 @@ impl App {
                     *latest = (*latest).max(Some(l.item.updated_at));
                     part.push(l, who);
                 },
+                || read_tasks(store, None),
             )?;
+            let (parts, tasks) = parts;
             let mut latest = None;
             for (part, _, seen) in parts {
                 latest = latest.max(seen);
                 views.absorb(part);
             }
-            return Ok(latest);
+            return Ok((latest, Some(tasks)));
         }
         let mut latest = None;
         store.each_item(&filter, limit, now, |l| {
             latest = latest.max(Some(l.item.updated_at));
             views.push(l, &who);
         })?;
-        Ok(latest)
+        Ok((latest, None))
     }
 
     fn load_tasks(&mut self) -> store::Result<()> {
-        let mut tasks_by_item: HashMap<String, Vec<String>> = HashMap::new();
-        let list = self.store.tasks(self.scope.as_deref())?;
-        for t in &list {
-            for need in &t.needs {
-                tasks_by_item.entry(need.clone()).or_default().push(t.id());
-            }
-        }
-        self.views.tasks_by_item = tasks_by_item;
-        self.tasks.list = list.into_iter().map(std::sync::Arc::new).collect();
+        let tasks = read_tasks(&self.store, self.scope.as_deref())?;
+        self.take_tasks(tasks);
         Ok(())
+    }
+
+    /// The tasks of the scope as [`read_tasks`] read them.
+    fn take_tasks(&mut self, (list, by_item): Tasks) {
+        self.views.tasks_by_item = by_item;
+        self.tasks.list = list.into_iter().map(std::sync::Arc::new).collect();
     }
 
     /// A live update: people, projects and tasks again (they are few), and of the

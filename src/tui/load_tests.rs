@@ -64,9 +64,11 @@ fn items_read_on_several_threads_make_the_lists_one_thread_makes() {
     crate::scale::generate(&db, 1_000, 7, now(), Some(&me())).expect("data");
     // The file is read in as many parts as asked for, each with items.
     let store = Store::open_as(&db, me()).expect("open");
-    let parts = store
-        .each_item_in_parts(3, now(), |_| 0, |n: &mut usize, _| *n += 1)
+    let count = |n: &mut usize, _: crate::store::Listed<'_>| *n += 1;
+    let (parts, tasks) = store
+        .each_item_in_parts(3, now(), |_| 0, count, || store.tasks(None))
         .expect("parts");
+    assert_eq!(tasks, store.tasks(None).expect("tasks"));
     assert_eq!(parts.len(), 3);
     assert!(parts.iter().all(|&n| n > 0), "{parts:?}");
     let mut one = loaded(&db, false, None);

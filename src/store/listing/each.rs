@@ -145,14 +145,16 @@ impl Store {
     /// connection reads alone): each reads one range of row ids into its own part
     /// (`init` makes it, told about how many rows the range holds; `each` takes in an
     /// item), and the parts come back in the order of their ranges: taken in that
-    /// order, the items come as one reader hands them on.
-    pub(crate) fn each_item_in_parts<P: Send>(
+    /// order, the items come as one reader hands them on. Meanwhile `meanwhile` runs
+    /// on this thread, and may read this handle at the same snapshot.
+    pub(crate) fn each_item_in_parts<P: Send, R>(
         &self,
         readers: usize,
         now: DateTime<Utc>,
         init: impl Fn(usize) -> P + Sync,
         each: impl Fn(&mut P, Listed<'_>) + Sync,
-    ) -> Result<Vec<P>> {
+        meanwhile: impl FnOnce() -> Result<R>,
+    ) -> Result<(Vec<P>, R)> {
         let mut snapshot =
             super::super::parallel::Snapshot::begin(&self.conn, &self.path, self.file, readers)?;
         let (projects, people) = self.projects_and_people()?;
@@ -188,8 +190,9 @@ impl Store {
             hand_on(&r.item, p, (now, settings, people), &mut |l| each(part, l));
             Ok(())
         };
-        let (parts, ()) = snapshot.fold_on("items", ITEMS_OF_RANGE, &[], start, step, || Ok(()))?;
-        Ok(parts.into_iter().map(|r| r.part).collect())
+        let (parts, other) =
+            snapshot.fold_on("items", ITEMS_OF_RANGE, &[], start, step, meanwhile)?;
+        Ok((parts.into_iter().map(|r| r.part).collect(), other))
     }
 }
 
