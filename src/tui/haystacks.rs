@@ -206,28 +206,44 @@ impl Haystacks {
             self.reserve_for(self.spans.len() + more);
             return (0..n).collect();
         }
-        let remap: Vec<u32> = other.names.iter().map(|t| self.name(t)).collect();
+        // Each of `other`'s buffers is let go once copied: at most one of them is
+        // held twice at a time.
+        let Haystacks {
+            text,
+            spans,
+            shown,
+            shown_at,
+            stale,
+            ids,
+            names,
+            fixed,
+            ..
+        } = other;
+        let remap: Vec<u32> = names.iter().map(|t| self.name(t)).collect();
+        drop(names);
         let name = |n: u32| remap.get(n as usize).copied().unwrap_or(u32::MAX);
-        for &(at, n) in &other.fixed {
+        for (at, n) in fixed {
             if !self.fixed.iter().any(|(p, _)| *p == at) {
                 self.fixed.push((at, name(n)));
             }
         }
         let (t, s) = (self.text.len(), self.shown.len());
-        self.text.reserve_exact(other.text.len());
-        self.text.push_str(&other.text);
-        self.shown.reserve_exact(other.shown.len());
-        self.shown.push_str(&other.shown);
-        self.stale += other.stale;
-        let k = other.spans.len();
+        self.text.reserve_exact(text.len());
+        self.text.push_str(&text);
+        drop(text);
+        self.shown.reserve_exact(shown.len());
+        self.shown.push_str(&shown);
+        drop(shown);
+        self.stale += stale;
+        let k = spans.len();
         self.spans.reserve_exact(k);
         self.spans
-            .extend(other.spans.iter().map(|&(a, b)| (a + t, b + t)));
+            .extend(spans.into_iter().map(|(a, b)| (a + t, b + t)));
         self.shown_at.reserve_exact(k);
         self.shown_at
-            .extend(other.shown_at.iter().map(|&(a, len)| (a + s, len)));
+            .extend(shown_at.into_iter().map(|(a, len)| (a + s, len)));
         self.ids.reserve_exact(k);
-        self.ids.extend(other.ids.iter().map(|ids| ids.map(name)));
+        self.ids.extend(ids.into_iter().map(|ids| ids.map(name)));
         self.reserve_for(self.spans.len() + more);
         remap
     }

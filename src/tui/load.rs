@@ -136,11 +136,11 @@ impl App {
         let keys = self.projects.iter().map(|p| p.key.as_str());
         let expected = expected.or(limit).unwrap_or(0);
         views.clear(expected, keys.clone());
-        if self.scope.is_none() && limit.is_none() {
-            let readers = match self.rows_per_reader {
-                Some(n) => (expected / n.max(1)).min(4),
-                None => store::Store::item_readers(expected),
-            };
+        let readers = match self.rows_per_reader {
+            Some(n) => (expected / n.max(1)).min(4),
+            None => store::Store::item_readers(expected),
+        };
+        if self.scope.is_none() && limit.is_none() && readers > 0 {
             let (me, login) = (self.me.as_ref(), self.login.as_str());
             let parts = store.each_item_in_parts(
                 readers,
