@@ -18,6 +18,11 @@ use std::collections::HashMap;
 /// committed before it by as long as it waited for the write lock.
 const CHANGE_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
+/// A project's new day reads its items again by id while they are at most this
+/// fraction of the items (one by one, each read costs a look-up through the index);
+/// more of them, every item is read again at once.
+const NEW_DAY_SHARE: usize = 8;
+
 /// Rows read before the other items: more than a terminal shows at once.
 const WINDOW_ROWS: usize = 200;
 
@@ -345,17 +350,40 @@ impl App {
 
     /// Brings blockers to `self.now` after the clock moved: only the items whose next
     /// check came are read and assessed again. A project's new day moves its items'
-    /// calendar blockers and radar lines: then every item is read again (once a day).
+    /// calendar blockers and radar lines: then the items of the projects whose day
+    /// moved are read again and replaced in place — every item, read anew, when they
+    /// are more than a [`NEW_DAY_SHARE`]th of them (once a day per time zone).
     /// Returns whether any row changed.
     pub(super) fn tick_blockers(&mut self) -> bool {
         let now = self.now;
-        let any_new_day = self
+        let moved: std::collections::HashSet<&str> = self
             .projects
             .iter()
             .enumerate()
-            .any(|(i, p)| self.project_days.get(i) != Some(&blockers::today(p, now)));
-        if any_new_day {
-            if let Err(e) = self.load_at_now() {
+            .filter(|(i, p)| self.project_days.get(*i) != Some(&blockers::today(p, now)))
+            .map(|(_, p)| p.key.as_str())
+            .collect();
+        if !moved.is_empty() {
+            let ids: Vec<String> = match self.project_days.len() == self.projects.len() {
+                true => self
+                    .views
+                    .rows()
+                    .filter(|r| moved.contains(r.project()))
+                    .map(|r| r.id())
+                    .collect(),
+                false => Vec::new(),
+            };
+            let read = match !ids.is_empty() && ids.len() <= self.views.count() / NEW_DAY_SHARE {
+                true => {
+                    let (store, views) = (&self.store, &mut self.views);
+                    let who = For::new(self.me.as_ref(), &self.login, now);
+                    let read = store.each_item_of(&ids, now, |l| views.upsert(l, &who));
+                    self.note_project_days();
+                    read.map(|_| ())
+                }
+                false => self.load_at_now(),
+            };
+            if let Err(e) = read {
                 self.set_status(StatusKind::Error, format!("could not reload: {e}"));
             }
             self.rederive();

@@ -84,4 +84,88 @@ fn items_read_on_several_threads_make_the_lists_one_thread_makes() {
     read_only.reload();
     one.reload();
     assert_same(&mut one, &mut read_only, "reloaded");
+    // A live update after a load in parts: the changed item replaced in place, a new
+    // one appended, as after a load on one thread.
+    let mut writer = Store::open_as(&db, me()).expect("writer");
+    writer.set_now(now());
+    let mut fields = writer.item("P0002-1").expect("item").fields;
+    fields.expires = None;
+    fields.temporary = false;
+    fields.deprovision = Default::default();
+    writer.add_item("P0002", fields.clone()).expect("add");
+    one.reload();
+    let mut parts = loaded(&db, false, Some(250));
+    assert_same(&mut one, &mut parts, "after a write");
+    fields.notes = "moved on meanwhile".into();
+    writer.add_item("P0001", fields).expect("add");
+    for app in [&mut one, &mut parts] {
+        app.refresh();
+    }
+    assert_eq!(one.views.count(), parts.views.count());
+    assert_same(&mut one, &mut parts, "a live update");
+}
+
+#[test]
+fn a_new_day_in_one_time_zone_reads_only_its_projects_items_again() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("days.db");
+    crate::scale::generate(&db, 400, 5, now(), Some(&me())).expect("data");
+    // A project far east of the others: its midnight comes at 11:00 UTC in November.
+    let mut writer = Store::open_as(&db, me()).expect("writer");
+    writer.set_now(now());
+    let east = crate::domain::NewProject {
+        key: "EAST".into(),
+        name: "East".into(),
+        client: "Client".into(),
+        start: Some("2026-12-15".parse().expect("date")),
+        tz: Some("Pacific/Auckland".into()),
+        coordinator: None,
+    };
+    writer.add_project(east).expect("project");
+    let mut fields = writer.item("P0001-1").expect("item").fields;
+    fields.expires = None;
+    fields.temporary = false;
+    fields.deprovision = Default::default();
+    for _ in 0..3 {
+        writer.add_item("EAST", fields.clone()).expect("add");
+    }
+    let zone = |app: &App, key: &str| {
+        let p = app.projects.iter().find(|p| p.key == key).expect("project");
+        crate::domain::blockers::project_tz(p)
+    };
+    let mut app = loaded(&db, false, None);
+    let before = app.views.generation;
+    // 10:59 UTC to 11:01 UTC: a new day in Auckland, none in the other projects' zone
+    // (unless it is Auckland's too, when every item is read again).
+    let (t0, t1): (DateTime<Utc>, DateTime<Utc>) = (
+        "2026-11-20T10:59:00Z".parse().expect("time"),
+        "2026-11-20T11:01:00Z".parse().expect("time"),
+    );
+    app.update(super::Msg::Tick(t0));
+    let at_t0 = app.views.generation;
+    app.update(super::Msg::Tick(t1));
+    let others_move = {
+        let tz = zone(&app, "P0001");
+        t0.with_timezone(&tz).date_naive() != t1.with_timezone(&tz).date_naive()
+    };
+    assert_eq!(zone(&app, "EAST").to_string(), "Pacific/Auckland");
+    if !others_move {
+        // Only the three items of the project whose day moved were read again.
+        let due = at_t0 - before;
+        assert!(
+            app.views.generation - at_t0 <= 3 + due,
+            "{before} {at_t0} {}",
+            app.views.generation
+        );
+    }
+    // As a load at that moment makes them.
+    let mut store = Store::open_as(&db, me()).expect("open");
+    store.set_now(t1);
+    let mut fresh = App::start(store, Theme::mono()).expect("start");
+    fresh.finish_loading().expect("load");
+    let (a, b) = (app.views.rows_written_out(), fresh.views.rows_written_out());
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x == y, "{x:.400}\n{y:.400}");
+    }
 }

@@ -110,8 +110,8 @@ impl Store {
     }
 }
 
-/// Items of one range of row ids, in row id order, with their approvals (`?1`, `?2`:
-/// the range's first and last row id).
+/// The items of one range of row ids, in row id order (`?1`, `?2`: the range's first
+/// and last row id).
 const ITEMS_OF_RANGE: &str = "SELECT id, project, number, system, purpose, role, holder, credential_owner, approver, requester, \
     method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
     exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
