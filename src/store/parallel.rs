@@ -233,6 +233,22 @@ impl<'c> Snapshot<'c> {
         step: impl Fn(&mut A, &Row<'_>) -> Result<()> + Sync,
         meanwhile: impl FnOnce() -> Result<R>,
     ) -> Result<(Vec<A>, R)> {
+        let init = |_: &Connection, share: Share, _: (i64, i64)| Ok(init(share));
+        self.fold_on(table, sql, args, init, step, meanwhile)
+    }
+
+    /// [`Snapshot::fold`] with a part made on its thread's connection, which it may
+    /// read first (`init` is given the connection, the range's [`Share`] and its first
+    /// and last row id, inclusive).
+    pub(crate) fn fold_on<A: Send, R>(
+        &mut self,
+        table: &str,
+        sql: &str,
+        args: &[Value],
+        init: impl Fn(&Connection, Share, (i64, i64)) -> Result<A> + Sync,
+        step: impl Fn(&mut A, &Row<'_>) -> Result<()> + Sync,
+        meanwhile: impl FnOnce() -> Result<R>,
+    ) -> Result<(Vec<A>, R)> {
         let (lo, hi): (Option<i64>, Option<i64>) = self.main.query_row(
             &format!("SELECT min(rowid), max(rowid) FROM {table}"),
             [],
@@ -332,13 +348,13 @@ fn read_range<A>(
     args: &[Value],
     (first, last): (i64, i64),
     share: Share,
-    init: &impl Fn(Share) -> A,
+    init: &impl Fn(&Connection, Share, (i64, i64)) -> Result<A>,
     step: &impl Fn(&mut A, &Row<'_>) -> Result<()>,
 ) -> Result<A> {
+    let mut part = init(c, share, (first, last))?;
     let mut stmt = c.prepare(sql)?;
     let bounds = [Value::Integer(first), Value::Integer(last)];
     let mut rows = stmt.query(rusqlite::params_from_iter(bounds.iter().chain(args)))?;
-    let mut part = init(share);
     while let Some(r) = rows.next()? {
         step(&mut part, r)?;
     }

@@ -48,6 +48,10 @@ pub struct App {
     /// Items counted but not loaded yet: the first frame is drawn from an aggregate
     /// (readiness, counts) before the items arrive. `None` once they are loaded.
     pub(crate) pending: Option<usize>,
+    /// Items per reader when the items are read on several threads, set by tests to
+    /// read a small file on several (`None`: as many as the host and the file call
+    /// for, see `store::parallel`).
+    pub(crate) rows_per_reader: Option<usize>,
     /// Per project (parallel to `projects`): its date when blockers were last assessed.
     pub(super) project_days: Vec<NaiveDate>,
     /// The latest `updated_at` among the loaded items: a live update re-reads only the
@@ -104,6 +108,7 @@ impl App {
             size: (80, 24),
             data_version: 0,
             pending: None,
+            rows_per_reader: None,
             project_days: Vec::new(),
             seen_updated: None,
             quit: false,

@@ -195,6 +195,59 @@ impl Haystacks {
         (start, len)
     }
 
+    /// Appends the texts of `other`'s items after those held, with room for `more`
+    /// items after them; returns the number here of each of `other`'s names (a name
+    /// new here takes the next number, as when first pushed). Into none held, `other`
+    /// is moved, nothing copied.
+    pub fn absorb(&mut self, other: Haystacks, more: usize) -> Vec<u32> {
+        let n = u32::try_from(other.names.len()).unwrap_or(u32::MAX);
+        if self.spans.is_empty() && self.names.is_empty() {
+            *self = other;
+            self.reserve_for(self.spans.len() + more);
+            return (0..n).collect();
+        }
+        // Each of `other`'s buffers is let go once copied: at most one of them is
+        // held twice at a time.
+        let Haystacks {
+            text,
+            spans,
+            shown,
+            shown_at,
+            stale,
+            ids,
+            names,
+            fixed,
+            ..
+        } = other;
+        let remap: Vec<u32> = names.iter().map(|t| self.name(t)).collect();
+        drop(names);
+        let name = |n: u32| remap.get(n as usize).copied().unwrap_or(u32::MAX);
+        for (at, n) in fixed {
+            if !self.fixed.iter().any(|(p, _)| *p == at) {
+                self.fixed.push((at, name(n)));
+            }
+        }
+        let (t, s) = (self.text.len(), self.shown.len());
+        self.text.reserve_exact(text.len());
+        self.text.push_str(&text);
+        drop(text);
+        self.shown.reserve_exact(shown.len());
+        self.shown.push_str(&shown);
+        drop(shown);
+        self.stale += stale;
+        let k = spans.len();
+        self.spans.reserve_exact(k);
+        self.spans
+            .extend(spans.into_iter().map(|(a, b)| (a + t, b + t)));
+        self.shown_at.reserve_exact(k);
+        self.shown_at
+            .extend(shown_at.into_iter().map(|(a, len)| (a + s, len)));
+        self.ids.reserve_exact(k);
+        self.ids.extend(ids.into_iter().map(|ids| ids.map(name)));
+        self.reserve_for(self.spans.len() + more);
+        remap
+    }
+
     pub fn push(&mut self, it: &Item) {
         let span = self.append(it);
         self.spans.push(span);
@@ -227,6 +280,26 @@ impl Haystacks {
             self.shown = shown;
             self.stale = 0;
         }
+    }
+}
+
+#[cfg(test)]
+impl Haystacks {
+    /// The texts and names held, written out (to tell two lists apart in tests).
+    pub fn written_out(&self) -> String {
+        format!(
+            "{:?}",
+            (
+                &self.text,
+                &self.spans,
+                &self.shown,
+                &self.shown_at,
+                self.stale,
+                &self.ids,
+                &self.names,
+                &self.lower,
+            )
+        )
     }
 }
 

@@ -57,6 +57,22 @@ impl IdKeys {
         }
     }
 
+    /// Appends the ids of `other`'s items after those held, with room for `more`
+    /// items after them (their projects take their ranks here). Into none held,
+    /// `other` is moved.
+    pub fn absorb(&mut self, other: IdKeys, more: usize) {
+        if self.ids.is_empty() && self.keys == other.keys {
+            *self = other;
+            self.ids.reserve_exact(more);
+            return;
+        }
+        self.ids.reserve_exact(other.ids.len() + more);
+        for &(r, n) in &other.ids {
+            let key = other.keys.get(r as usize).map_or("", |k| &**k);
+            self.set(self.ids.len(), key, n);
+        }
+    }
+
     /// Room for `n` items in all, and the keys their projects may have (known ahead,
     /// they take their ranks at once: items then come in any order at no cost).
     pub fn expect<'a>(&mut self, n: usize, keys: impl Iterator<Item = &'a str>) {

@@ -6,7 +6,8 @@
 use super::app::App;
 use super::item_row::For;
 use super::state::{Column, Filter, Pane, StatusKind};
-use super::views::Stats;
+use super::views::{Stats, Views};
+use crate::domain::Task;
 use crate::domain::blockers;
 use crate::store::{self, ItemFilter};
 use chrono::NaiveDate;
@@ -17,8 +18,27 @@ use std::collections::HashMap;
 /// committed before it by as long as it waited for the write lock.
 const CHANGE_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
+/// A project's new day reads its items again by id while they are at most this
+/// fraction of the items (one by one, each read costs a look-up through the index);
+/// more of them, every item is read again at once.
+const NEW_DAY_SHARE: usize = 8;
+
 /// Rows read before the other items: more than a terminal shows at once.
 const WINDOW_ROWS: usize = 200;
+
+/// The tasks of a scope, and the ids of those each item holds up.
+type Tasks = (Vec<Task>, HashMap<String, Vec<String>>);
+
+fn read_tasks(store: &store::Store, scope: Option<&str>) -> store::Result<Tasks> {
+    let list = store.tasks(scope)?;
+    let mut by_item: HashMap<String, Vec<String>> = HashMap::new();
+    for t in &list {
+        for need in &t.needs {
+            by_item.entry(need.clone()).or_default().push(t.id());
+        }
+    }
+    Ok((list, by_item))
+}
 
 impl App {
     /// The person, the projects and the header's figures, without the items.
@@ -86,9 +106,13 @@ impl App {
         self.load_people_and_projects()?;
         // As many as the header counted, or as the last load held.
         let expected = self.pending.unwrap_or(self.views.count());
-        self.seen_updated = self.read_items(Some(expected), None)?;
+        let (latest, tasks) = self.read_items(Some(expected), None)?;
+        self.seen_updated = latest;
         self.note_project_days();
-        self.load_tasks()?;
+        match tasks {
+            Some(list) => self.take_tasks(list),
+            None => self.load_tasks()?,
+        }
         if let Some(d) = &mut self.detail {
             d.history = self.store.history(&d.id)?;
             d.timeline = self.store.item_timeline(&d.id)?;
@@ -99,12 +123,14 @@ impl App {
     /// Reads the items of the scope as rows (at most `limit`), the old ones dropped
     /// first (with both in memory a reload would hold twice the memory), room made for
     /// `expected` of them; each row is made as its item streams past, and the item is
-    /// not kept. Returns the latest change among them.
+    /// not kept. Returns the latest change among them, and the tasks of the scope when
+    /// they were read meanwhile (all the items read on several threads, see
+    /// [`store::Store::each_item_in_parts`]).
     fn read_items(
         &mut self,
         expected: Option<usize>,
         limit: Option<usize>,
-    ) -> store::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    ) -> store::Result<(Option<chrono::DateTime<chrono::Utc>>, Option<Tasks>)> {
         let filter = ItemFilter {
             project: self.scope.clone(),
             ..ItemFilter::default()
@@ -113,26 +139,53 @@ impl App {
         let (store, views) = (&self.store, &mut self.views);
         let who = For::new(self.me.as_ref(), &self.login, now);
         let keys = self.projects.iter().map(|p| p.key.as_str());
-        views.clear(expected.or(limit).unwrap_or(0), keys);
+        let expected = expected.or(limit).unwrap_or(0);
+        views.clear(expected, keys.clone());
+        let readers = match self.rows_per_reader {
+            Some(n) => (expected / n.max(1)).min(4),
+            None => store::Store::item_readers(expected),
+        };
+        if self.scope.is_none() && limit.is_none() && readers > 0 {
+            let (me, login) = (self.me.as_ref(), self.login.as_str());
+            let parts = store.each_item_in_parts(
+                readers,
+                now,
+                |rows| {
+                    let part = Views::part(rows, keys.clone());
+                    (part, For::new(me, login, now), None)
+                },
+                |(part, who, latest), l| {
+                    *latest = (*latest).max(Some(l.item.updated_at));
+                    part.push(l, who);
+                },
+                || read_tasks(store, None),
+            )?;
+            let (parts, tasks) = parts;
+            let mut latest = None;
+            for (part, _, seen) in parts {
+                latest = latest.max(seen);
+                views.absorb(part);
+            }
+            return Ok((latest, Some(tasks)));
+        }
         let mut latest = None;
         store.each_item(&filter, limit, now, |l| {
             latest = latest.max(Some(l.item.updated_at));
             views.push(l, &who);
         })?;
-        Ok(latest)
+        Ok((latest, None))
     }
 
     fn load_tasks(&mut self) -> store::Result<()> {
-        let mut tasks_by_item: HashMap<String, Vec<String>> = HashMap::new();
-        let list = self.store.tasks(self.scope.as_deref())?;
-        for t in &list {
-            for need in &t.needs {
-                tasks_by_item.entry(need.clone()).or_default().push(t.id());
-            }
-        }
-        self.views.tasks_by_item = tasks_by_item;
-        self.tasks.list = list.into_iter().map(std::sync::Arc::new).collect();
+        let tasks = read_tasks(&self.store, self.scope.as_deref())?;
+        self.take_tasks(tasks);
         Ok(())
+    }
+
+    /// The tasks of the scope as [`read_tasks`] read them.
+    fn take_tasks(&mut self, (list, by_item): Tasks) {
+        self.views.tasks_by_item = by_item;
+        self.tasks.list = list.into_iter().map(std::sync::Arc::new).collect();
     }
 
     /// A live update: people, projects and tasks again (they are few), and of the
@@ -297,17 +350,40 @@ impl App {
 
     /// Brings blockers to `self.now` after the clock moved: only the items whose next
     /// check came are read and assessed again. A project's new day moves its items'
-    /// calendar blockers and radar lines: then every item is read again (once a day).
+    /// calendar blockers and radar lines: then the items of the projects whose day
+    /// moved are read again and replaced in place — every item, read anew, when they
+    /// are more than a [`NEW_DAY_SHARE`]th of them (once a day per time zone).
     /// Returns whether any row changed.
     pub(super) fn tick_blockers(&mut self) -> bool {
         let now = self.now;
-        let any_new_day = self
+        let moved: std::collections::HashSet<&str> = self
             .projects
             .iter()
             .enumerate()
-            .any(|(i, p)| self.project_days.get(i) != Some(&blockers::today(p, now)));
-        if any_new_day {
-            if let Err(e) = self.load_at_now() {
+            .filter(|(i, p)| self.project_days.get(*i) != Some(&blockers::today(p, now)))
+            .map(|(_, p)| p.key.as_str())
+            .collect();
+        if !moved.is_empty() {
+            let ids: Vec<String> = match self.project_days.len() == self.projects.len() {
+                true => self
+                    .views
+                    .rows()
+                    .filter(|r| moved.contains(r.project()))
+                    .map(|r| r.id())
+                    .collect(),
+                false => Vec::new(),
+            };
+            let read = match !ids.is_empty() && ids.len() <= self.views.count() / NEW_DAY_SHARE {
+                true => {
+                    let (store, views) = (&self.store, &mut self.views);
+                    let who = For::new(self.me.as_ref(), &self.login, now);
+                    let read = store.each_item_of(&ids, now, |l| views.upsert(l, &who));
+                    self.note_project_days();
+                    read.map(|_| ())
+                }
+                false => self.load_at_now(),
+            };
+            if let Err(e) = read {
                 self.set_status(StatusKind::Error, format!("could not reload: {e}"));
             }
             self.rederive();

@@ -25,6 +25,8 @@ mod item_row;
 pub mod keymap;
 mod layout;
 mod load;
+#[cfg(test)]
+mod load_tests;
 mod msg;
 mod panes;
 mod personal;

@@ -77,6 +77,9 @@ pub struct Views {
     aside: Aside,
     /// How many items the list being read will hold (room is made once for them).
     expected: usize,
+    /// A part of a list read on several threads: its rows are indexed by row id once
+    /// taken in (see [`Views::part`]).
+    unindexed: bool,
     /// Counts every change to the rows: what was read for a row is as new as this.
     pub generation: u64,
     /// Width of the longest item id (the ID columns are exactly this wide).
@@ -304,12 +307,65 @@ impl Views {
         self.aside.waiting_on.reserve_exact(expected);
     }
 
+    /// An empty part of a list read on several threads, to be taken in by
+    /// [`Views::absorb`]: about `expected` items of the projects of `keys`, indexed by
+    /// row id only once taken in.
+    pub fn part<'a>(expected: usize, keys: impl Iterator<Item = &'a str>) -> Views {
+        let mut v = Views::default();
+        v.clear(expected, keys);
+        v.rowid_ix = super::row_index::RowIndex::default();
+        v.unindexed = true;
+        v.generation = 0;
+        v
+    }
+
+    /// Appends the items of `part` (see [`Views::part`]) after those held, as if each
+    /// had been pushed here: its names take their numbers in the name table held (a
+    /// name new here, the next number, as when first pushed), its texts' places move
+    /// past the texts held. The first part's lists become these (nothing copied).
+    pub fn absorb(&mut self, part: Views) {
+        let base = self.rows.len();
+        let more = self.expected.saturating_sub(base + part.rows.len());
+        self.generation += part.generation;
+        self.id_width = self.id_width.max(part.id_width);
+        let remap = self.haystacks.absorb(part.haystacks, more);
+        let name = |n: u32| remap.get(n as usize).copied().unwrap_or(NO_NAME);
+        self.ids.absorb(part.ids, more);
+        let aside = part.aside;
+        match base {
+            0 => self.aside = aside,
+            _ => {
+                let w = &mut self.aside.waiting_on;
+                w.reserve_exact(aside.waiting_on.len());
+                w.extend(aside.waiting_on.into_iter().map(name));
+                let ends = aside.ends.into_iter().map(|(i, e)| (i + base, e));
+                self.aside.ends.extend(ends);
+                let queued = aside.queued.into_iter().map(|(i, q)| (i + base, q));
+                self.aside.queued.extend(queued);
+            }
+        }
+        self.aside.waiting_on.reserve_exact(more);
+        match base {
+            0 => self.rows = part.rows,
+            _ => {
+                self.rows.reserve_exact(part.rows.len());
+                self.rows.extend(part.rows);
+            }
+        }
+        self.rows.reserve_exact(more);
+        for (i, r) in self.rows.iter().enumerate().skip(base) {
+            self.rowid_ix.insert(r.rowid, i);
+        }
+    }
+
     /// Takes in one item as the store hands it on: its row, texts and id appended,
     /// the domain's answers about it worked out for `who`.
     pub fn push(&mut self, l: Listed<'_>, who: &For<'_>) {
         let i = self.rows.len();
         let it = l.item;
-        self.rowid_ix.insert(it.rowid, i);
+        if !self.unindexed {
+            self.rowid_ix.insert(it.rowid, i);
+        }
         self.ids.set(i, &it.project, it.number);
         self.haystacks.push(it);
         if i == 256 {
@@ -612,5 +668,73 @@ impl Views {
             });
         }
         self.order = order;
+    }
+}
+
+#[cfg(test)]
+impl Views {
+    /// Each row with its texts, and the panes, written out (the same items read in
+    /// another order of changes write out the same, whatever the buffers' layout).
+    pub fn rows_written_out(&self) -> Vec<String> {
+        let mut held: Vec<String> = self.held_up.iter().map(|h| format!("{h:?}")).collect();
+        held.sort();
+        let mut out: Vec<String> = self
+            .rows()
+            .map(|r| {
+                let texts = [
+                    r.id(),
+                    r.system().into(),
+                    r.role().into(),
+                    r.credential_owner().into(),
+                    r.approver().into(),
+                    r.requester().into(),
+                    r.purpose().into(),
+                    r.waiting_on().into(),
+                ];
+                format!("{:?} {texts:?} {:?} {:?}", *r, r.ends(), r.queued())
+            })
+            .collect();
+        out.push(format!(
+            "{:?}",
+            (&self.tracker, &self.queue, &self.blockers)
+        ));
+        out.push(format!(
+            "{:?}",
+            (&self.expiring, &self.blocker_summary, &self.stats)
+        ));
+        out.push(held.join("\n"));
+        out
+    }
+
+    /// Everything the views hold, written out in a fixed order (maps sorted), to tell
+    /// two loads apart in tests.
+    pub fn written_out(&self) -> Vec<String> {
+        let mut ends: Vec<String> = self.aside.ends.iter().map(|e| format!("{e:?}")).collect();
+        ends.sort();
+        let mut queued: Vec<String> = self
+            .aside
+            .queued
+            .iter()
+            .map(|(i, q)| format!("{i} {q:?}"))
+            .collect();
+        queued.sort();
+        let ids: Vec<(u32, i64, &str)> = (0..self.rows.len())
+            .map(|i| (self.ids.get(i).0, self.ids.get(i).1, self.ids.key(i)))
+            .collect();
+        let index: Vec<Option<usize>> = self.rows.iter().map(|r| self.index_of(r.rowid)).collect();
+        let mut held: Vec<String> = self.held_up.iter().map(|h| format!("{h:?}")).collect();
+        held.sort();
+        vec![
+            format!("{:?}", self.rows),
+            format!("{ids:?}"),
+            format!("{index:?}"),
+            self.haystacks.written_out(),
+            format!("{:?}", self.aside.waiting_on),
+            ends.join("\n"),
+            queued.join("\n"),
+            format!("{:?}", (self.id_width, &self.tracker)),
+            format!("{:?}", (&self.queue, &self.blockers, &self.expiring)),
+            format!("{:?}", (&self.blocker_summary, &self.stats, held)),
+        ]
     }
 }

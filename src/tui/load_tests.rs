@@ -1,0 +1,171 @@
+//! The items read on several threads make the very lists one thread makes.
+
+use super::app::App;
+use super::state::{Column, Filter};
+use super::theme::Theme;
+use crate::store::Store;
+use crate::store::testing::me;
+use chrono::{DateTime, Utc};
+
+fn now() -> DateTime<Utc> {
+    "2026-11-20T12:00:00Z".parse().expect("time")
+}
+
+/// The app over `db` at a fixed clock, its items read `per_reader` to a thread.
+fn loaded(db: &std::path::Path, read_only: bool, per_reader: Option<usize>) -> App {
+    let mut store = match read_only {
+        true => Store::open_read_only_as(db, me()),
+        false => Store::open_as(db, me()),
+    }
+    .expect("open");
+    store.set_now(now());
+    let mut app = App::start(store, Theme::mono()).expect("start");
+    app.rows_per_reader = per_reader;
+    app.finish_loading().expect("load");
+    app
+}
+
+/// Each list, search and order of `a` as of `b`.
+fn assert_same(a: &mut App, b: &mut App, what: &str) {
+    assert_eq!(a.views.count(), b.views.count(), "{what}");
+    for (x, y) in a.views.written_out().iter().zip(b.views.written_out()) {
+        assert!(*x == y, "{what}: {x:.300} / {y:.300}");
+    }
+    for (text, sort) in [
+        ("", Column::System),
+        ("p0002", Column::Id),
+        ("editor", Column::Owner),
+        ("ω", Column::Purpose),
+        ("blocked", Column::Blocker),
+    ] {
+        for app in [&mut *a, &mut *b] {
+            app.filter.text = text.to_string();
+            app.sort = sort;
+            app.views.unsort();
+            app.apply_filter();
+        }
+        assert_eq!(
+            a.views.tracker, b.views.tracker,
+            "{what}: {text:?} by {sort:?}"
+        );
+    }
+    for app in [a, b] {
+        app.filter = Filter::default();
+        app.sort = Column::Id;
+        app.views.unsort();
+        app.apply_filter();
+    }
+}
+
+#[test]
+fn items_read_on_several_threads_make_the_lists_one_thread_makes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("parts.db");
+    crate::scale::generate(&db, 1_000, 7, now(), Some(&me())).expect("data");
+    // The file is read in as many parts as asked for, each with items.
+    let store = Store::open_as(&db, me()).expect("open");
+    let count = |n: &mut usize, _: crate::store::Listed<'_>| *n += 1;
+    let (parts, tasks) = store
+        .each_item_in_parts(3, now(), |_| 0, count, || store.tasks(None))
+        .expect("parts");
+    assert_eq!(tasks, store.tasks(None).expect("tasks"));
+    assert_eq!(parts.len(), 3);
+    assert!(parts.iter().all(|&n| n > 0), "{parts:?}");
+    let mut one = loaded(&db, false, None);
+    assert!(one.views.count() >= 1_000);
+    assert!(one.projects.len() > 3, "{}", one.projects.len());
+    for per_reader in [250, 400, 1_000] {
+        let mut parts = loaded(&db, false, Some(per_reader));
+        assert_same(&mut one, &mut parts, &format!("{per_reader} to a reader"));
+    }
+    // A read-only file, and a reload over the loaded lists.
+    let mut read_only = loaded(&db, true, Some(300));
+    assert_same(&mut one, &mut read_only, "read-only");
+    read_only.reload();
+    one.reload();
+    assert_same(&mut one, &mut read_only, "reloaded");
+    // A live update after a load in parts: the changed item replaced in place, a new
+    // one appended, as after a load on one thread.
+    let mut writer = Store::open_as(&db, me()).expect("writer");
+    writer.set_now(now());
+    let mut fields = writer.item("P0002-1").expect("item").fields;
+    fields.expires = None;
+    fields.temporary = false;
+    fields.deprovision = Default::default();
+    writer.add_item("P0002", fields.clone()).expect("add");
+    one.reload();
+    let mut parts = loaded(&db, false, Some(250));
+    assert_same(&mut one, &mut parts, "after a write");
+    fields.notes = "moved on meanwhile".into();
+    writer.add_item("P0001", fields).expect("add");
+    for app in [&mut one, &mut parts] {
+        app.refresh();
+    }
+    assert_eq!(one.views.count(), parts.views.count());
+    assert_same(&mut one, &mut parts, "a live update");
+}
+
+#[test]
+fn a_new_day_in_one_time_zone_reads_only_its_projects_items_again() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("days.db");
+    crate::scale::generate(&db, 400, 5, now(), Some(&me())).expect("data");
+    // A project far east of the others: its midnight comes at 11:00 UTC in November.
+    let mut writer = Store::open_as(&db, me()).expect("writer");
+    writer.set_now(now());
+    let east = crate::domain::NewProject {
+        key: "EAST".into(),
+        name: "East".into(),
+        client: "Client".into(),
+        start: Some("2026-12-15".parse().expect("date")),
+        tz: Some("Pacific/Auckland".into()),
+        coordinator: None,
+    };
+    writer.add_project(east).expect("project");
+    let mut fields = writer.item("P0001-1").expect("item").fields;
+    fields.expires = None;
+    fields.temporary = false;
+    fields.deprovision = Default::default();
+    for _ in 0..3 {
+        writer.add_item("EAST", fields.clone()).expect("add");
+    }
+    let zone = |app: &App, key: &str| {
+        let p = app.projects.iter().find(|p| p.key == key).expect("project");
+        crate::domain::blockers::project_tz(p)
+    };
+    let mut app = loaded(&db, false, None);
+    let before = app.views.generation;
+    // 10:59 UTC to 11:01 UTC: a new day in Auckland, none in the other projects' zone
+    // (unless it is Auckland's too, when every item is read again).
+    let (t0, t1): (DateTime<Utc>, DateTime<Utc>) = (
+        "2026-11-20T10:59:00Z".parse().expect("time"),
+        "2026-11-20T11:01:00Z".parse().expect("time"),
+    );
+    app.update(super::Msg::Tick(t0));
+    let at_t0 = app.views.generation;
+    app.update(super::Msg::Tick(t1));
+    let others_move = {
+        let tz = zone(&app, "P0001");
+        t0.with_timezone(&tz).date_naive() != t1.with_timezone(&tz).date_naive()
+    };
+    assert_eq!(zone(&app, "EAST").to_string(), "Pacific/Auckland");
+    if !others_move {
+        // Only the three items of the project whose day moved were read again.
+        let due = at_t0 - before;
+        assert!(
+            app.views.generation - at_t0 <= 3 + due,
+            "{before} {at_t0} {}",
+            app.views.generation
+        );
+    }
+    // As a load at that moment makes them.
+    let mut store = Store::open_as(&db, me()).expect("open");
+    store.set_now(t1);
+    let mut fresh = App::start(store, Theme::mono()).expect("start");
+    fresh.finish_loading().expect("load");
+    let (a, b) = (app.views.rows_written_out(), fresh.views.rows_written_out());
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x == y, "{x:.400}\n{y:.400}");
+    }
+}
