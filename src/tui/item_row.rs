@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ItemRow {
     pub rowid: i64,
     pub number: i64,

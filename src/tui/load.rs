@@ -353,8 +353,8 @@ impl App {
     /// calendar blockers and radar lines: then the items of the projects whose day
     /// moved are read again and replaced in place — every item, read anew, when they
     /// are more than a [`NEW_DAY_SHARE`]th of them (once a day per time zone).
-    /// Returns whether any row changed.
-    pub(super) fn tick_blockers(&mut self) -> bool {
+    /// Derives the panes again when any row changed.
+    pub(super) fn tick_blockers(&mut self) {
         let now = self.now;
         let moved: std::collections::HashSet<&str> = self
             .projects
@@ -377,7 +377,9 @@ impl App {
                 true => {
                     let (store, views) = (&self.store, &mut self.views);
                     let who = For::new(self.me.as_ref(), &self.login, now);
-                    let read = store.each_item_of(&ids, now, |l| views.upsert(l, &who));
+                    let read = store.each_item_of(&ids, now, |l| {
+                        views.upsert(l, &who);
+                    });
                     self.note_project_days();
                     read.map(|_| ())
                 }
@@ -387,19 +389,24 @@ impl App {
                 self.set_status(StatusKind::Error, format!("could not reload: {e}"));
             }
             self.rederive();
-            return true;
+            return;
         }
         let due = self.views.due_at(now);
         if due.is_empty() {
-            return false;
+            return;
         }
         let (store, views) = (&self.store, &mut self.views);
         let who = For::new(self.me.as_ref(), &self.login, now);
-        let read = store.each_item_of(&due, now, |l| views.upsert(l, &who));
+        let mut changed = false;
+        let read = store.each_item_of(&due, now, |l| changed |= views.upsert(l, &who));
         if let Err(e) = read {
             self.set_status(StatusKind::Error, format!("could not reload: {e}"));
         }
-        true
+        // A row read again may have left the queue or changed what a task waits for,
+        // not only its blockers: every pane is derived again, and only then.
+        if changed {
+            self.rederive();
+        }
     }
 
     /// The project whose start the header shows: key, date, days from today.

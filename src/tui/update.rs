@@ -192,14 +192,9 @@ impl App {
             }
             Msg::Tick(now) => self.keeping_selection(|app| {
                 app.now = now;
-                // The queue does not follow the clock; blockers only where a moment
-                // came; the header always (days to start).
-                if app.tick_blockers() {
-                    app.views.derive_blockers(app.now);
-                    app.derive_expiring();
-                    app.views.unsort();
-                    app.apply_filter();
-                }
+                // Rows only where a moment came (the panes derived again when one
+                // changed); the header always (days to start).
+                app.tick_blockers();
                 let start = app.start_shown();
                 app.views.derive_stats(start);
                 app.clamp_cursors();

@@ -381,12 +381,13 @@ impl Views {
     }
 
     /// Takes in one changed item: replaced in place when known, else appended (the
-    /// indices of the other items stay valid either way).
-    pub fn upsert(&mut self, l: Listed<'_>, who: &For<'_>) {
+    /// indices of the other items stay valid either way). Returns whether its row is
+    /// new or differs from the one it replaced (anything a pane derives may then move).
+    pub fn upsert(&mut self, l: Listed<'_>, who: &For<'_>) -> bool {
         let Some(i) = self.index_of(l.item.rowid) else {
             self.push(l, who);
             self.order.clear();
-            return;
+            return true;
         };
         let it = l.item;
         self.ids.set(i, &it.project, it.number);
@@ -394,10 +395,12 @@ impl Views {
         self.id_width = self.id_width.max(id_width(&it.project, it.number));
         let row = ItemRow::of(&l, who);
         self.set_aside(i, &l, &row, who, false);
+        let changed = self.rows[i] != row;
         self.rows[i] = row;
         self.generation += 1;
         // Its place in the sort may have changed.
         self.order.clear();
+        changed
     }
 
     /// What item `i` needs beside its row: who it waits on when it blocks, its radar
