@@ -191,7 +191,8 @@ pub struct Spread {
 }
 
 impl Spread {
-    pub fn of(values: &mut [f64]) -> Spread {
+    /// The spread of stage durations given in seconds (reordered here).
+    pub fn of_seconds(values: &mut [u32]) -> Spread {
         let (median, p90) = median_and_p90(values);
         let r2 = |x: f64| (x * 100.0).round() / 100.0;
         Spread {
@@ -202,58 +203,55 @@ impl Spread {
     }
 }
 
-/// [`median`] and [`p90`] of `values` sorted, found by selection instead of a sort
-/// (a group holds up to one sample per item of the file); `values` is reordered.
-fn median_and_p90(values: &mut [f64]) -> (Option<f64>, Option<f64>) {
+/// [`median`] and [`p90`], in hours, of durations in seconds sorted, found by
+/// selection instead of a sort (a group holds up to one sample per item of the file);
+/// `values` is reordered. Hours grow with seconds, so the ranks are the same.
+fn median_and_p90(values: &mut [u32]) -> (Option<f64>, Option<f64>) {
     let n = values.len();
     if n == 0 {
         return (None, None);
     }
+    let hours = |s: u32| hours_of(i64::from(s));
     let at_p90 = (n * 9).div_ceil(10).max(1) - 1;
-    let (below, p90, _) = values.select_nth_unstable_by(at_p90, f64::total_cmp);
+    let (below, p90, _) = values.select_nth_unstable(at_p90);
     let p90 = *p90;
     // The middle rank is at or below the 90th percentile's for every n.
     let mid = n / 2;
     let upper = if mid < at_p90 {
-        *below.select_nth_unstable_by(mid, f64::total_cmp).1
+        *below.select_nth_unstable(mid).1
     } else {
         p90
     };
     if n % 2 == 1 {
-        return (Some(upper), Some(p90));
+        return (Some(hours(upper)), Some(hours(p90)));
     }
-    let lower = values[..mid]
-        .iter()
-        .copied()
-        .max_by(f64::total_cmp)
-        .unwrap_or(upper);
-    (Some((lower + upper) / 2.0), Some(p90))
+    let lower = values[..mid].iter().copied().max().unwrap_or(upper);
+    (Some((hours(lower) + hours(upper)) / 2.0), Some(hours(p90)))
 }
 
 /// The durations of the four stages over a group of items, by [`Stage::index`].
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Durations(pub [Vec<f64>; 4]);
+/// Each duration is kept in whole seconds, none below zero (as [`hours_of`] counts
+/// them) and none above `u32::MAX - 1` (136 years): half the room of hours, and
+/// compared as integers.
+pub struct Durations(pub [Vec<u32>; 4]);
 
 impl Durations {
     pub fn add(&mut self, t: &Timeline) {
-        for s in Stage::ALL {
-            if let Some(h) = t.hours(s) {
-                self.0[s.index()].push(h);
-            }
-        }
+        self.add_seconds(t.seconds_ending(|_| true));
     }
 
     /// Adds a sample's stage durations in seconds ([`Timeline::seconds_ending`]).
     pub fn add_seconds(&mut self, secs: [Option<i64>; 4]) {
         for (v, s) in self.0.iter_mut().zip(secs) {
             if let Some(s) = s {
-                v.push(hours_of(s));
+                v.push(s.clamp(0, i64::from(u32::MAX - 1)) as u32);
             }
         }
     }
 
     pub fn spreads(mut self) -> [Spread; 4] {
-        Stage::ALL.map(|s| Spread::of(&mut self.0[s.index()]))
+        Stage::ALL.map(|s| Spread::of_seconds(&mut self.0[s.index()]))
     }
 }
 
@@ -321,6 +319,14 @@ impl History {
         systems: impl IntoIterator<Item = (&'a str, &'a mut Durations)>,
         all: &mut Durations,
     ) -> History {
+        History::of_pairs(pairs).with_systems(systems, all)
+    }
+
+    /// The pairs' part of [`History::of_groups`] (the systems' and everyone's to come,
+    /// from [`History::with_systems`]): the two can be worked out apart.
+    pub fn of_pairs<'a>(
+        pairs: impl IntoIterator<Item = ((&'a str, &'a str), &'a mut Durations)>,
+    ) -> History {
         let mut pair: HashMap<String, HashMap<String, [Option<f64>; 4]>> = HashMap::new();
         for ((s, a), d) in pairs {
             let m = medians(d);
@@ -332,11 +338,31 @@ impl History {
         }
         History {
             pair,
+            ..History::default()
+        }
+    }
+
+    /// This history with the pairs' medians of `pairs` (see [`History::of_pairs`]).
+    pub fn with_pairs_of(self, pairs: History) -> History {
+        History {
+            pair: pairs.pair,
+            ..self
+        }
+    }
+
+    /// This history with the medians per system and over all history.
+    pub fn with_systems<'a>(
+        self,
+        systems: impl IntoIterator<Item = (&'a str, &'a mut Durations)>,
+        all: &mut Durations,
+    ) -> History {
+        History {
             system: systems
                 .into_iter()
                 .map(|(s, d)| (s.to_string(), medians(d)))
                 .collect(),
             all: medians(all),
+            ..self
         }
     }
 
@@ -484,19 +510,19 @@ mod tests {
         let mut x: u64 = 7;
         for n in 0..40usize {
             for _ in 0..8 {
-                let mut v: Vec<f64> = (0..n)
+                let mut v: Vec<u32> = (0..n)
                     .map(|_| {
                         x = x
                             .wrapping_mul(6364136223846793005)
                             .wrapping_add(1442695040888963407);
                         match x >> 61 {
-                            0 => -0.0,
-                            1 => 0.0,
-                            _ => ((x >> 33) % 50) as f64 / 4.0,
+                            0 => 0,
+                            1 => u32::MAX - 1,
+                            _ => ((x >> 33) % 50) as u32 * 900,
                         }
                     })
                     .collect();
-                let mut sorted = v.clone();
+                let mut sorted: Vec<f64> = v.iter().map(|&s| hours_of(i64::from(s))).collect();
                 sorted.sort_by(f64::total_cmp);
                 let want = (median(&sorted), p90(&sorted));
                 let got = median_and_p90(&mut v);

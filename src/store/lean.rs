@@ -40,7 +40,14 @@ pub(super) fn with_text<T>(r: &Row<'_>, i: usize, f: impl FnOnce(Option<&str>) -
 /// stand-in: the blocker rules ask only whether required texts are there.
 fn presence(r: &Row<'_>, i: usize, slot: &mut String) {
     slot.clear();
-    if with_text(r, i, |t| t.is_some_and(|t| !t.trim().is_empty())) {
+    // An ASCII character that is not white space makes any text present, however
+    // the rest reads: found without checking the whole text first.
+    let seen = |b: &u8| b.is_ascii() && !b.is_ascii_whitespace() && *b != 0x0B;
+    let present = match r.get_ref(i) {
+        Ok(ValueRef::Text(t)) if t.iter().any(seen) => true,
+        _ => with_text(r, i, |t| t.is_some_and(|t| !t.trim().is_empty())),
+    };
+    if present {
         slot.push('x');
     }
 }
@@ -53,13 +60,11 @@ fn copy_text(r: &Row<'_>, i: usize, slot: &mut String) {
 }
 
 fn lean_date(r: &Row<'_>, i: usize) -> Option<NaiveDate> {
-    with_text(r, i, |t| {
-        t.and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-    })
+    rows::date(r, i)
 }
 
 fn lean_time(r: &Row<'_>, i: usize) -> Option<DateTime<Utc>> {
-    with_text(r, i, |t| t.and_then(parse_at))
+    rows::time(r, i)
 }
 
 /// One of the named values (`domain::model::named_enum`): the stored name matched

@@ -191,7 +191,7 @@ impl<'c> Snapshot<'c> {
         })
     }
 
-    /// How many threads [`Snapshot::fold`] reads on.
+    /// How many threads [`Snapshot::fold_on`] reads on.
     pub(crate) fn threads(&self) -> usize {
         self.readers.len().max(1)
     }
@@ -219,27 +219,12 @@ impl<'c> Snapshot<'c> {
     }
 
     /// Reads the rows of `sql` over `table`, split by row id into one range per thread,
-    /// and folds each range's rows into its own part (`init` makes it, from the range's
-    /// [`Share`]; `step` adds a row). `sql` takes the range's first and last row id as
-    /// `?1` and `?2`, and `args` as `?3`.... Meanwhile `meanwhile` runs on this thread
-    /// (it may read the caller's connection). The parts come back in the order of their
-    /// ranges, the first range starting at the lowest row id.
-    pub(crate) fn fold<A: Send, R>(
-        &mut self,
-        table: &str,
-        sql: &str,
-        args: &[Value],
-        init: impl Fn(Share) -> A + Sync,
-        step: impl Fn(&mut A, &Row<'_>) -> Result<()> + Sync,
-        meanwhile: impl FnOnce() -> Result<R>,
-    ) -> Result<(Vec<A>, R)> {
-        let init = |_: &Connection, share: Share, _: (i64, i64)| Ok(init(share));
-        self.fold_on(table, sql, args, init, step, meanwhile)
-    }
-
-    /// [`Snapshot::fold`] with a part made on its thread's connection, which it may
-    /// read first (`init` is given the connection, the range's [`Share`] and its first
-    /// and last row id, inclusive).
+    /// and folds each range's rows into its own part (`init` makes it on its thread's
+    /// connection, which it may read first, from the range's [`Share`] and its first
+    /// and last row id, inclusive; `step` adds a row). `sql` takes the range's first
+    /// and last row id as `?1` and `?2`, and `args` as `?3`.... Meanwhile `meanwhile`
+    /// runs on this thread (it may read the caller's connection). The parts come back
+    /// in the order of their ranges, the first range starting at the lowest row id.
     pub(crate) fn fold_on<A: Send, R>(
         &mut self,
         table: &str,
@@ -313,7 +298,7 @@ impl Drop for Snapshot<'_> {
     }
 }
 
-/// What a part of [`Snapshot::fold`] is told of its range: its place among the
+/// What a part of [`Snapshot::fold_on`] is told of its range: its place among the
 /// ranges, and about how many rows it and all of them hold (row ids, gaps counted).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Share {
@@ -378,11 +363,11 @@ mod tests {
     /// Counts the items of each range, on their threads, and the whole table on the
     /// caller's connection meanwhile.
     fn count(s: &mut Snapshot<'_>, main: &Connection) -> (Vec<i64>, i64) {
-        s.fold(
+        s.fold_on(
             "items",
             "SELECT id FROM items WHERE id BETWEEN ?1 AND ?2",
             &[],
-            |_| 0i64,
+            |_, _, _| Ok(0i64),
             |n, _| {
                 *n += 1;
                 Ok(())

@@ -7,7 +7,8 @@ use super::lean::LEAN_SQL;
 use super::listing::{
     APPROVALS_OF_ONE, ItemFilter, READINESS_OF_ALL, READINESS_OF_ONE, items_query,
 };
-use super::report::counters::unsafe_attempts_sql;
+use super::report::counters::{security_decisions_sql, unsafe_attempts_sql};
+use super::report::pass::SECURITY_SQL;
 use super::schema::MEASURED_KINDS;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -146,6 +147,25 @@ fn the_closed_spells_are_read_through_the_index_on_their_ends() {
     );
     assert!(
         p.contains("SEARCH i USING INTEGER PRIMARY KEY (rowid=?)"),
+        "{p}"
+    );
+}
+
+#[test]
+fn the_security_reviews_are_read_from_their_partial_indexes() {
+    let (_dir, conn) = file();
+    // The approvals given as security of a range of items: the index alone, in order.
+    let p = plan(&conn, SECURITY_SQL);
+    assert!(
+        p.contains("USING COVERING INDEX approvals_security (item_id>? AND item_id<?)"),
+        "{p}"
+    );
+    assert!(!p.contains("TEMP B-TREE"), "{p}");
+    // The denials and returns decided as security: no other event's payload is read.
+    let p = plan(&conn, &security_decisions_sql());
+    assert!(p.contains("INDEX events_security"), "{p}");
+    assert!(
+        !p.contains("SCAN events\n") && !p.ends_with("SCAN events"),
         "{p}"
     );
 }

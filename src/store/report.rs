@@ -116,7 +116,7 @@ mod combine;
 pub(in crate::store) mod counters;
 mod figures;
 pub mod forecast;
-mod pass;
+pub(in crate::store) mod pass;
 pub mod spells;
 pub(crate) mod stages;
 mod trend;
@@ -244,7 +244,7 @@ impl Store {
             .map(|(i, p)| (p.key.as_str(), i))
             .collect();
         // The items some task needs, by row id: the pass tells what each is.
-        let wanted: HashSet<i64> = tasks
+        let wanted: HashSet<i64, foldhash::fast::RandomState> = tasks
             .iter()
             .flat_map(|t| &t.needs)
             .filter_map(|row| row.parse().ok())
@@ -258,8 +258,10 @@ impl Store {
                 (blockers::today(p, now) >= start && w.holds(start)).then(|| day_start(p, start))
             })
             .collect();
+        let today: Vec<NaiveDate> = projects.iter().map(|p| blockers::today(p, now)).collect();
         let pass = pass::Pass {
             projects: &projects,
+            today: &today,
             index: &index,
             spans: &spans,
             start_at: &start_at,
@@ -271,19 +273,20 @@ impl Store {
             // by when every item does (a report of one project reads every item's line
             // apart).
             lines: project.is_none(),
+            security: project.is_none() && w.is_all(),
         };
         let key = Value::from(project.map(str::to_ascii_uppercase));
         // While the items are read, this thread reads what the log and the other
         // tables count.
-        let (parts, (mut counters, handed, mut reviews)) = snapshot.fold(
+        let (parts, (mut counters, handed, mut reviews)) = snapshot.fold_on(
             "items",
             pass::SQL,
             &[key],
-            |share| pass.part(share),
+            |c, share, range| pass.part(c, share, range),
             |part, r| pass.add(part, r),
             || {
                 Ok((
-                    self.counters(project, &projects, &spans, w)?,
+                    self.counters(project, &projects, &spans, (w, pass.security))?,
                     super::decisions::delegations(&self.conn, project)?,
                     self.review_measures(project)?,
                 ))
@@ -300,17 +303,20 @@ impl Store {
             let rows = std::mem::take(&mut t.needs);
             t.needs = rows
                 .iter()
-                .map(
+                .filter_map(
                     |row| match row.parse().ok().and_then(|r: i64| met.get(&r)) {
                         Some(&(pj, n, need)) => {
                             if pj == pi {
                                 needed[pi].insert(n, need);
                             }
-                            format!("{}-{n}", projects[pj].key)
+                            Some(format!("{}-{n}", projects[pj].key))
                         }
+                        // A row the pass over every item never met is not there: no
+                        // need, as in the task list (see `load_tasks_needing_rows`).
+                        None if project.is_none() => None,
                         // An item of a project this report does not read: counts as an
                         // item that is not there, as it would by its id.
-                        None => String::new(),
+                        None => Some(String::new()),
                     },
                 )
                 .collect();

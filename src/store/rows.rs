@@ -70,17 +70,48 @@ pub(crate) fn flag(r: &Row<'_>, i: usize) -> bool {
 }
 
 pub(crate) fn date(r: &Row<'_>, i: usize) -> Option<NaiveDate> {
+    if let Ok(ValueRef::Text(t)) = r.get_ref(i)
+        && let Some(d) = stored_date(t)
+    {
+        return Some(d);
+    }
     str_ref(r, i).and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
 }
 
 pub(crate) fn time(r: &Row<'_>, i: usize) -> Option<DateTime<Utc>> {
+    if let Ok(ValueRef::Text(t)) = r.get_ref(i)
+        && let Some(t) = stored_at(t)
+    {
+        return Some(t);
+    }
     str_ref(r, i).and_then(|s| parse_at(&s))
+}
+
+/// A date in the form the store writes (`2026-03-10`), read from the column's bytes
+/// without the general parser; anything else (`None`) is left to it, which reads this
+/// form the same way.
+pub(crate) fn stored_date(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        digits(&b[0..4])? as i32,
+        digits(&b[5..7])?,
+        digits(&b[8..10])?,
+    )
+}
+
+/// The number the ASCII digits `b` spell (`None` for anything else).
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |v, c| {
+        c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0'))
+    })
 }
 
 /// A stored time: the store's own form read directly, anything else by the general
 /// RFC 3339 parser. Every read of an item's times goes through here.
 pub(crate) fn parse_at(s: &str) -> Option<DateTime<Utc>> {
-    stored_at(s).or_else(|| {
+    stored_at(s.as_bytes()).or_else(|| {
         DateTime::parse_from_rfc3339(s)
             .ok()
             .map(|t| t.with_timezone(&Utc))
@@ -90,8 +121,7 @@ pub(crate) fn parse_at(s: &str) -> Option<DateTime<Utc>> {
 /// A time in the form the store writes (`events::ts`: `2026-03-10T12:00:00.000000Z`),
 /// read without the general RFC 3339 parser, which the report and the item list would
 /// otherwise run a million times at 100,000 items; anything else is left to that parser.
-fn stored_at(s: &str) -> Option<DateTime<Utc>> {
-    let b = s.as_bytes();
+pub(crate) fn stored_at(b: &[u8]) -> Option<DateTime<Utc>> {
     let shape = b.len() == 27
         && b[4] == b'-'
         && b[7] == b'-'
@@ -103,11 +133,7 @@ fn stored_at(s: &str) -> Option<DateTime<Utc>> {
     if !shape {
         return None;
     }
-    let num = |from: usize, to: usize| -> Option<u32> {
-        b[from..to].iter().try_fold(0u32, |v, c| {
-            c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0'))
-        })
-    };
+    let num = |from: usize, to: usize| digits(&b[from..to]);
     let date = NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 7)?, num(8, 10)?)?;
     let time = chrono::NaiveTime::from_hms_micro_opt(
         num(11, 13)?,
@@ -296,13 +322,36 @@ mod tests {
             "2024-02-29T00:00:00.000001Z",
         ] {
             let general = DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-            assert_eq!(stored_at(s), Some(general), "{s}");
+            assert_eq!(stored_at(s.as_bytes()), Some(general), "{s}");
             assert_eq!(parse_at(s), Some(general), "{s}");
         }
         // Other shapes go to the general parser; nonsense is nothing.
-        assert_eq!(stored_at("2026-03-10T12:00:00Z"), None);
+        assert_eq!(stored_at(b"2026-03-10T12:00:00Z"), None);
         assert!(parse_at("2026-03-10T12:00:00+01:00").is_some());
         assert_eq!(parse_at("2026-02-30T12:00:00.000000Z"), None);
         assert_eq!(parse_at("2026-03-10T12:00:00.00000xZ"), None);
+    }
+
+    #[test]
+    fn a_stored_date_reads_as_the_general_parser_reads_it() {
+        let general = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        for s in ["2026-03-10", "2024-02-29", "0001-01-01", "9999-12-31"] {
+            assert!(general(s).is_some(), "{s}");
+            assert_eq!(stored_date(s.as_bytes()), general(s), "{s}");
+        }
+        // Impossible days are nothing either way; other shapes go to the general
+        // parser.
+        for s in ["2026-02-30", "2026-13-01", "2026-00-10"] {
+            assert_eq!((stored_date(s.as_bytes()), general(s)), (None, None), "{s}");
+        }
+        for s in [
+            "2026-3-10",
+            "2026-03-10 ",
+            "+2026-03-10",
+            "2026/03/10",
+            "20260310xx",
+        ] {
+            assert_eq!(stored_date(s.as_bytes()), None, "{s}");
+        }
     }
 }

@@ -496,6 +496,24 @@ CREATE TABLE blocker_spells (
 CREATE INDEX blocker_spells_until ON blocker_spells(until);
 "#;
 
+// The report's security reviews, kept by SQLite with every write as two partial
+// indexes: the approvals given as security, by item (the report's pass reads those of
+// its range of items beside them, from the index alone), and the denials and returns
+// decided as security, by project (read without the payload of every other denial).
+// Before, the report joined every security approval to its item and read the payload
+// of every denial and return. `audit verify` compares each index with its table.
+const V18: &str = r#"
+CREATE INDEX approvals_security ON approvals(item_id) WHERE capacity = 'security';
+CREATE INDEX events_security ON events(project, seq)
+    WHERE (kind = 'deny' OR kind = 'return') AND json_valid(payload)
+        AND json_extract(payload, '$.capacity') = 'security';
+"#;
+
+/// The condition of the partial index `events_security` (schema 18), which a query
+/// must repeat to use it: denials and returns decided as security.
+pub const SECURITY_DECISIONS: &str = "(kind = 'deny' OR kind = 'return') AND json_valid(payload) \
+     AND json_extract(payload, '$.capacity') = 'security'";
+
 /// The condition of the partial index `events_kind` (schema 5), which a query must
 /// repeat to use it.
 pub const MEASURED_KINDS: &str =
@@ -538,10 +556,11 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V15, expect_version(14)),
         M::up_with_hook(V16, expect_version(15)),
         M::up_with_hook(V17, expect_version(16)),
+        M::up_with_hook(V18, expect_version(17)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    17
+    18
 }

@@ -88,12 +88,18 @@ pub(super) fn load_tasks(conn: &rusqlite::Connection, project: Option<&str>) -> 
 
 /// The tasks of `project` (all with `None`), each with the row ids of the items it
 /// needs in `needs` (decimal): for a reader that meets every item anyway (the
-/// report), so that no item row is looked up for its id.
+/// report), so that no item row is looked up for its id. Of every project, a need
+/// may name a row that is not there (a file edited outside accessdesk): the reader,
+/// which meets every row, leaves out those it never met; of one project, only needs
+/// whose row is there are listed.
 pub(super) fn load_tasks_needing_rows(
     conn: &rusqlite::Connection,
     project: Option<&str>,
 ) -> Result<Vec<Task>> {
-    tasks_needing(conn, project, NEEDS_BY_ROW)
+    match project {
+        Some(_) => tasks_needing(conn, project, NEEDS_BY_ROW),
+        None => tasks_needing(conn, project, NEEDS_ANY_ROW),
+    }
 }
 
 const NEEDS_BY_ID: &str = "SELECT group_concat(i.project || '-' || i.number, ',') \
@@ -102,6 +108,9 @@ const NEEDS_BY_ID: &str = "SELECT group_concat(i.project || '-' || i.number, ','
 /// away outside accessdesk is no need, here as in `task show`).
 const NEEDS_BY_ROW: &str = "SELECT group_concat(n.item_id, ',') FROM task_needs n \
      WHERE n.task_id = t.id AND EXISTS (SELECT 1 FROM items i WHERE i.id = n.item_id)";
+/// Every need's row, there or not (from the index of needs alone).
+const NEEDS_ANY_ROW: &str =
+    "SELECT group_concat(n.item_id, ',') FROM task_needs n WHERE n.task_id = t.id";
 
 fn tasks_needing(
     conn: &rusqlite::Connection,

@@ -641,6 +641,56 @@ fn a_planted_trigger_is_refused_at_the_next_write_and_named_by_verify() {
         .ok();
 }
 
+/// The report counts the approvals given as security from a partial index; an index
+/// left behind its rows (here: an approval written while SQLite did not know the
+/// index, as a damaged or hand-edited file could have it) is named by `audit verify`.
+#[test]
+fn an_index_the_report_counts_from_that_disagrees_with_its_rows_is_named() {
+    let db = demo_file();
+    db.run(&["audit", "verify"]).ok();
+    let c = Connection::open(&db.path).unwrap();
+    let (kind, name, table, root, sql): (String, String, String, i64, String) = c
+        .query_row(
+            "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema WHERE name = 'approvals_security'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    c.execute_batch(
+        "PRAGMA writable_schema = ON; DELETE FROM sqlite_schema WHERE name = 'approvals_security';",
+    )
+    .unwrap();
+    drop(c);
+    let c = Connection::open(&db.path).unwrap();
+    c.execute(
+        "INSERT INTO approvals (item_id, round, login, capacity, at) \
+         SELECT id, round, 'not-the-requester', 'security', '2026-01-01T00:00:00.000000Z' FROM items LIMIT 1",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let c = Connection::open(&db.path).unwrap();
+    c.execute_batch("PRAGMA writable_schema = ON;").unwrap();
+    c.execute(
+        "INSERT INTO sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES (?1, ?2, ?3, ?4, ?5)",
+        rusqlite::params![kind, name, table, root, sql],
+    )
+    .unwrap();
+    drop(c);
+    // The rows, not the index: the planner would count the index's entries.
+    let listed = count(
+        &db,
+        "SELECT count(*) FROM approvals NOT INDEXED WHERE capacity = 'security'",
+    ) - 1;
+    assert!(listed > 0);
+    let out = db.run(&["audit", "verify"]).code(1);
+    let named = format!(
+        "index approvals_security lists {listed} approvals given as security where the rows hold {}",
+        listed + 1
+    );
+    assert!(out.stderr.contains(&named), "{named}\n{}", out.stderr);
+}
+
 #[test]
 fn a_plain_log_rewritten_with_recomputed_links_passes_alone_and_fails_the_anchor() {
     let db = demo_file();
@@ -724,7 +774,7 @@ fn the_migration_fills_each_items_life_from_the_log_as_the_writes_keep_it() {
     }
     // The file as schema 15 had it: no life columns, the index of forward events and
     // not that of decisions, no table of closed spells (its rows set aside, as the
-    // migration to schema 17 cannot know them).
+    // migration to schema 17 cannot know them), nor the indexes of schema 18.
     let c = Connection::open(&db.path).unwrap();
     let aside: Vec<[rusqlite::types::Value; 5]> = c
         .prepare("SELECT seq, item_id, since, until, reasons FROM blocker_spells")
@@ -738,6 +788,7 @@ fn the_migration_fills_each_items_life_from_the_log_as_the_writes_keep_it() {
     c.execute_batch(
         "DROP TABLE blocker_spells;
          DROP INDEX events_decided;
+         DROP INDEX approvals_security; DROP INDEX events_security;
          ALTER TABLE items DROP COLUMN submitted_at; ALTER TABLE items DROP COLUMN approved_at;
          ALTER TABLE items DROP COLUMN granted_at; ALTER TABLE items DROP COLUMN verified_at;
          ALTER TABLE items DROP COLUMN revoked_at; ALTER TABLE items DROP COLUMN cancelled_at;
@@ -748,7 +799,10 @@ fn the_migration_fills_each_items_life_from_the_log_as_the_writes_keep_it() {
     .unwrap();
     drop(c);
     db.run(&["item", "list"]).ok();
-    assert_eq!(count(&db, "PRAGMA user_version"), 17);
+    assert_eq!(
+        count(&db, "PRAGMA user_version"),
+        accessdesk::store::schema::latest() as i64
+    );
     assert_eq!(lives(&db), kept);
     let c = Connection::open(&db.path).unwrap();
     for row in &aside {

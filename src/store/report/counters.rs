@@ -5,7 +5,7 @@
 use super::super::error::Result;
 use super::super::handle::Store;
 use super::super::lean::parse_at;
-use super::super::schema::{DECIDED_KINDS, MEASURED_KINDS};
+use super::super::schema::{MEASURED_KINDS, SECURITY_DECISIONS};
 use super::window::{self, Span, Spans, UNDONE};
 use super::{Counters, Window};
 use crate::domain::Project;
@@ -14,12 +14,14 @@ use std::collections::HashMap;
 impl Store {
     /// Security decisions and unsafe credential attempts, per project (over a period,
     /// those made in it). Only deny/return payloads are read as JSON: they are few.
+    /// With `approvals_counted`, the approvals given as security are left to the
+    /// report's pass over the items (see `pass::Pass::security`).
     pub(super) fn counters(
         &self,
         project: Option<&str>,
         projects: &[Project],
         spans: &[Span],
-        w: Window,
+        (w, approvals_counted): (Window, bool),
     ) -> Result<HashMap<String, Counters>> {
         let key = project.map(str::to_ascii_uppercase);
         let mut out: HashMap<String, Counters> = HashMap::new();
@@ -55,14 +57,12 @@ impl Store {
         }
         // Security reviews, per project: approvals given as security, then denials and
         // returns decided as security. Each query yields (project, reviews, privileged).
-        for sql in [
+        let approvals = (!approvals_counted).then(|| {
             "SELECT i.project, count(*), sum(i.privileged) FROM approvals a JOIN items i ON i.id = a.item_id \
              WHERE a.capacity = 'security' AND (?1 IS NULL OR i.project = ?1) GROUP BY i.project"
-                .to_string(),
-            format!("SELECT project, count(*), sum(coalesce(json_extract(payload, '$.privileged'), 0)) FROM events \
-             WHERE ({DECIDED_KINDS}) AND kind IN ('deny', 'return') AND json_valid(payload) AND json_extract(payload, '$.capacity') = 'security' \
-             AND (?1 IS NULL OR project = ?1) AND seq NOT IN ({UNDONE}) GROUP BY project"),
-        ] {
+                .to_string()
+        });
+        for sql in approvals.into_iter().chain([security_decisions_sql()]) {
             let mut stmt = self.conn.prepare_cached(&sql)?;
             let mut rows = stmt.query([&key])?;
             while let Some(r) = rows.next()? {
@@ -83,6 +83,17 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// The denials and returns decided as security and not undone, per project (one,
+/// `?1`, or all): count and how many on privileged items, from the partial index
+/// `events_security` (only their payloads are read).
+pub(in crate::store) fn security_decisions_sql() -> String {
+    format!(
+        "SELECT project, count(*), sum(coalesce(json_extract(payload, '$.privileged'), 0)) FROM events \
+         INDEXED BY events_security WHERE {SECURITY_DECISIONS} AND (?1 IS NULL OR project = ?1) \
+         AND seq NOT IN ({UNDONE}) GROUP BY project"
+    )
 }
 
 /// The unsafe credential attempts of one project (`?1`) or of all, from the partial

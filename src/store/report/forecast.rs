@@ -6,7 +6,7 @@
 //! ended in it count, for the durations and for the forecast alike.
 
 use super::Measures;
-use super::stages::Lines;
+use super::stages::{Line, Lines};
 use crate::domain::blockers;
 use crate::domain::forecast::{
     self, Durations, History, Outlook as Forecast, Remaining, Spread, Stage,
@@ -66,6 +66,9 @@ pub struct Outlook {
 
 /// The outlook of each project (as `per`, in the order of `projects`) and overall, from
 /// every item's line (the history is all of them; a project's figures are its own).
+/// The groups by (system, approval owner) and by approval owner are gathered and
+/// worked out on a thread of their own while this one does the others: each goes
+/// over every line.
 pub(crate) fn fill(
     lines: &Lines,
     now: DateTime<Utc>,
@@ -83,77 +86,91 @@ pub(crate) fn fill(
         .iter()
         .map(|k| index.get(k.as_str()).copied())
         .collect();
+    let shown_of = |l: &Line| shown.get(l.project as usize).copied().flatten();
     // Grouped by the numbers of the names, not the names: a hundred thousand lines
     // hash no text.
     let names = lines.names.len();
-    let mut each: Vec<Durations> = vec![Durations::default(); projects.len()];
-    let mut all = Durations::default();
-    let mut by_system: Vec<Durations> = vec![Durations::default(); names];
-    let mut by_approver: Vec<Durations> = vec![Durations::default(); names];
-    let mut pairs: HashMap<(u32, u32), Durations> = HashMap::new();
     // The history is every line's; when the report shows every project it is the
     // same lines as the overall figures', so those groups serve both.
     let whole = shown.iter().all(Option::is_some);
-    let mut history_system: Vec<Durations> = Vec::new();
-    let mut history_all = Durations::default();
-    if !whole {
-        history_system = vec![Durations::default(); names];
-    }
-    let mut remaining: Vec<Vec<usize>> = vec![Vec::new(); projects.len()];
-    // The names the shown lines use as a system and as an approval owner: each gets
-    // its group in the overall figures, with samples or without.
-    let (mut systems_seen, mut approvers_seen) = (vec![false; names], vec![false; names]);
-    for (i, l) in lines.lines.iter().enumerate() {
-        let secs = l.seconds();
-        if secs.iter().any(Option::is_some) {
-            pairs
-                .entry((l.system, l.approver))
-                .or_default()
-                .add_seconds(secs);
+    let ((pairs, by_approver), (each, all, by_system, remaining, history)) =
+        std::thread::scope(|s| {
+            let owners = s.spawn(|| {
+                let mut pairs: HashMap<(u32, u32), Durations> = HashMap::new();
+                let mut by_approver: Vec<Option<Durations>> = vec![None; names];
+                for l in &lines.lines {
+                    let secs = l.seconds();
+                    if secs.iter().any(Option::is_some) {
+                        pairs
+                            .entry((l.system, l.approver))
+                            .or_default()
+                            .add_seconds(secs);
+                    }
+                    if shown_of(l).is_some() {
+                        // A group for every approval owner the shown lines name, with
+                        // samples or without.
+                        by_approver[l.approver as usize]
+                            .get_or_insert_default()
+                            .add_seconds(secs);
+                    }
+                }
+                let pairs = History::of_pairs(
+                    pairs
+                        .iter_mut()
+                        .map(|(&(s, a), d)| ((lines.name(s), lines.name(a)), d)),
+                );
+                (pairs, spreads_by_name(lines, by_approver))
+            });
+            let mut each: Vec<Durations> = vec![Durations::default(); projects.len()];
+            let mut all = Durations::default();
+            let mut by_system: Vec<Option<Durations>> = vec![None; names];
+            let mut history_system: Vec<Durations> = Vec::new();
+            let mut history_all = Durations::default();
             if !whole {
-                history_system[l.system as usize].add_seconds(secs);
-                history_all.add_seconds(secs);
+                history_system = vec![Durations::default(); names];
             }
-        }
-        let Some(pi) = shown.get(l.project as usize).copied().flatten() else {
-            continue;
-        };
-        each[pi].add_seconds(secs);
-        all.add_seconds(secs);
-        by_system[l.system as usize].add_seconds(secs);
-        by_approver[l.approver as usize].add_seconds(secs);
-        systems_seen[l.system as usize] = true;
-        approvers_seen[l.approver as usize] = true;
-        if !matches!(l.state, State::Verified | State::Cancelled) {
-            remaining[pi].push(i);
-        }
-    }
-    let pairs = pairs
-        .iter_mut()
-        .map(|(&(s, a), d)| ((lines.name(s), lines.name(a)), d));
-    let history = if whole {
-        let systems = by_system
-            .iter_mut()
-            .enumerate()
-            .map(|(s, d)| (lines.name(s as u32), d));
-        History::of_groups(pairs, systems, &mut all)
-    } else {
-        let systems = history_system
-            .iter_mut()
-            .enumerate()
-            .map(|(s, d)| (lines.name(s as u32), d));
-        History::of_groups(pairs, systems, &mut history_all)
-    };
-    let named = |seen: Vec<bool>, groups: Vec<Durations>| -> BTreeMap<&str, Durations> {
-        seen.into_iter()
-            .zip(groups)
-            .enumerate()
-            .filter(|(_, (seen, _))| *seen)
-            .map(|(n, (_, d))| (lines.name(n as u32), d))
-            .collect()
-    };
-    let by_system = named(systems_seen, by_system);
-    let by_approver = named(approvers_seen, by_approver);
+            let mut remaining: Vec<Vec<usize>> = vec![Vec::new(); projects.len()];
+            for (i, l) in lines.lines.iter().enumerate() {
+                let secs = l.seconds();
+                if !whole && secs.iter().any(Option::is_some) {
+                    history_system[l.system as usize].add_seconds(secs);
+                    history_all.add_seconds(secs);
+                }
+                let Some(pi) = shown_of(l) else {
+                    continue;
+                };
+                each[pi].add_seconds(secs);
+                all.add_seconds(secs);
+                by_system[l.system as usize]
+                    .get_or_insert_default()
+                    .add_seconds(secs);
+                if !matches!(l.state, State::Verified | State::Cancelled) {
+                    remaining[pi].push(i);
+                }
+            }
+            // The systems' medians and everyone's, from the history's groups.
+            let history = if whole {
+                // A system no line names has no group: the forecast falls back to
+                // everyone's for it, as it would from a group without samples.
+                let systems = by_system
+                    .iter_mut()
+                    .enumerate()
+                    .filter_map(|(n, d)| Some((lines.name(n as u32), d.as_mut()?)));
+                History::default().with_systems(systems, &mut all)
+            } else {
+                let systems = history_system
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(n, d)| (lines.name(n as u32), d));
+                History::default().with_systems(systems, &mut history_all)
+            };
+            let owners = owners
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (owners, (each, all, by_system, remaining, history))
+        });
+    let history = history.with_pairs_of(pairs);
+    let by_system = spreads_by_name(lines, by_system);
     let mut outlooks = Vec::new();
     for (pi, (p, d)) in projects.iter().zip(each).enumerate() {
         let o = project_outlook(p, now, lines, &remaining[pi], &history);
@@ -177,16 +194,23 @@ pub(crate) fn fill(
     }
     overall.outlook = Outlook {
         stage_durations: StageSpreads::of(all),
-        stage_durations_by_system: by_system
-            .into_iter()
-            .map(|(k, d)| (k.to_string(), StageSpreads::of(d)))
-            .collect(),
-        stage_durations_by_approver: by_approver
-            .into_iter()
-            .map(|(k, d)| (k.to_string(), StageSpreads::of(d)))
-            .collect(),
+        stage_durations_by_system: by_system,
+        stage_durations_by_approver: by_approver,
         ..overall_forecast(&outlooks)
     };
+}
+
+/// The spreads of the groups of the names some shown line uses (numbered as in
+/// `lines`), by name.
+fn spreads_by_name(
+    lines: &Lines,
+    groups: Vec<Option<Durations>>,
+) -> BTreeMap<String, StageSpreads> {
+    groups
+        .into_iter()
+        .enumerate()
+        .filter_map(|(n, d)| Some((lines.name(n as u32).to_string(), StageSpreads::of(d?))))
+        .collect()
 }
 
 /// A project's forecast from its unready items (`remaining`, indexes into `lines`).

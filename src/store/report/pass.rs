@@ -13,8 +13,9 @@ use super::window::{self, Period, Span};
 use super::{Counters, Deprovisioning, Life, Measures, Window};
 use crate::domain::blockers::{self, Readiness};
 use crate::domain::{Approval, Person, Project, State};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::Row;
+use rusqlite::types::ValueRef;
 use std::collections::{HashMap, HashSet};
 
 /// The SQL of the pass (see [`LEAN_SQL`]).
@@ -63,7 +64,7 @@ impl Acc {
     fn add(
         &mut self,
         (lean, life): (&Lean, Life),
-        p: &Project,
+        (p, today): (&Project, NaiveDate),
         at: &Moment,
         (w, span, start_at): (Window, Span, Option<DateTime<Utc>>),
     ) {
@@ -113,7 +114,6 @@ impl Acc {
         if reasons.iter().any(|r| r.code() == "rotation-due") {
             m.rotations_pending += 1;
         }
-        let today = blockers::today(p, now);
         self.deprovisioning.add(it, p.closed_at.is_some(), today);
         if it.is_required() && life.verified.is_some() {
             self.completed += 1;
@@ -138,6 +138,8 @@ impl Acc {
             (&mut m.emergency_grants, n.emergency_grants),
             (&mut m.above_standard_requests, n.above_standard_requests),
             (&mut m.above_standard_approved, n.above_standard_approved),
+            (&mut m.security_reviews, n.security_reviews),
+            (&mut m.privileged_reviews, n.privileged_reviews),
         ];
         let retrospectives = [
             (&mut m.open_retrospectives, n.open_retrospectives),
@@ -184,8 +186,10 @@ impl Acc {
             ready: readiness.ready,
             readiness_ratio: readiness.ratio,
             readiness_target: at_target,
-            privileged_reviews: c.privileged_reviews,
-            security_reviews: c.security_reviews,
+            // Approvals given as security met in the pass (of every project), plus
+            // what the log counts.
+            privileged_reviews: c.privileged_reviews + self.m.privileged_reviews,
+            security_reviews: c.security_reviews + self.m.security_reviews,
             unsafe_credential_attempts: c.unsafe_attempts,
             unsafe_attempts_reported: c.unsafe_reported.min(c.unsafe_attempts),
             unsafe_attempts_typed: c.unsafe_attempts - c.unsafe_reported.min(c.unsafe_attempts),
@@ -229,18 +233,29 @@ impl Acc {
 /// What every part of the pass reads and none changes.
 pub(super) struct Pass<'a> {
     pub projects: &'a [Project],
+    /// Each project's date at the report's moment, in its zone.
+    pub today: &'a [NaiveDate],
     pub index: &'a HashMap<&'a str, usize>,
     pub spans: &'a [Span],
     pub start_at: &'a [Option<DateTime<Utc>>],
     pub at: &'a Moment,
     /// The items some task needs, by row id.
-    pub needed: &'a HashSet<i64>,
+    pub needed: &'a HashSet<i64, foldhash::fast::RandomState>,
     /// Approvals given on requested items, by item row id, with their round.
     pub in_force: &'a HashMap<i64, Vec<(i64, Approval)>>,
     pub w: Window,
     /// Whether the parts gather the stage lines (a report of every project).
     pub lines: bool,
+    /// Whether each part counts the approvals given as security on its items (a
+    /// report of every project over all history; else `Store::counters` does).
+    pub security: bool,
 }
+
+/// The row ids of the items of rows `first..=last` with an approval given as security,
+/// once per such approval, ascending: through the index on approvals' items, read
+/// beside the items of the same range.
+pub(in crate::store) const SECURITY_SQL: &str = "SELECT item_id FROM approvals \
+     WHERE item_id BETWEEN ?1 AND ?2 AND capacity = 'security' ORDER BY item_id";
 
 /// What one range of rows adds up to.
 pub(super) struct Part {
@@ -249,18 +264,36 @@ pub(super) struct Part {
     seen: Vec<(i64, usize, i64, Need)>,
     lines: Option<Lines>,
     lean: Lean,
+    /// The project key of the last row and its index: rows come project after project.
+    last: Option<(Vec<u8>, usize)>,
+    /// See [`SECURITY_SQL`]; `next` is the first not yet met.
+    security: Vec<i64>,
+    next: usize,
 }
 
 impl Pass<'_> {
-    /// An empty part for a range (the first has room for every line: the others are
-    /// appended to it).
-    pub(super) fn part(&self, share: Share) -> Part {
+    /// An empty part for a range of rows (`first..=last`, read on `c`); the first
+    /// has room for every line: the others are appended to it.
+    pub(super) fn part(
+        &self,
+        c: &rusqlite::Connection,
+        share: Share,
+        (first, last): (i64, i64),
+    ) -> Result<Part> {
         let room = if share.index == 0 {
             share.all_rows
         } else {
             share.rows
         };
-        Part {
+        let mut security = Vec::new();
+        if self.security {
+            let mut stmt = c.prepare_cached(SECURITY_SQL)?;
+            let mut rows = stmt.query([first, last])?;
+            while let Some(r) = rows.next()? {
+                security.push(r.get(0)?);
+            }
+        }
+        Ok(Part {
             acc: self.projects.iter().map(|_| Acc::default()).collect(),
             seen: Vec::new(),
             lines: self.lines.then(|| {
@@ -268,12 +301,26 @@ impl Pass<'_> {
                 Lines::of_projects(keys, room)
             }),
             lean: Lean::new(),
-        }
+            last: None,
+            security,
+            next: 0,
+        })
     }
 
     /// Adds one row of [`SQL`] to `part`.
     pub(super) fn add(&self, part: &mut Part, r: &Row<'_>) -> Result<()> {
-        let Some(pi) = with_text(r, 0, |k| k.and_then(|k| self.index.get(k).copied())) else {
+        let key = match r.get_ref(0) {
+            Ok(ValueRef::Text(t)) => Some(t),
+            _ => None,
+        };
+        let Some(pi) = (match (&part.last, key) {
+            (Some((last, pi)), Some(k)) if last.as_slice() == k => Some(*pi),
+            _ => {
+                let pi = with_text(r, 0, |k| k.and_then(|k| self.index.get(k).copied()));
+                part.last = key.zip(pi).map(|(k, pi)| (k.to_vec(), pi));
+                pi
+            }
+        }) else {
             return Ok(());
         };
         let lean = &mut part.lean;
@@ -302,7 +349,21 @@ impl Pass<'_> {
             );
         }
         let life = Life::of(lean);
-        part.acc[pi].add((lean, life), p, self.at, (w, span, self.start_at[pi]));
+        let acc = &mut part.acc[pi];
+        let on = (p, self.today[pi]);
+        acc.add((lean, life), on, self.at, (w, span, self.start_at[pi]));
+        // The item's approvals given as security: the ids come in the order of rows.
+        let ids = &part.security;
+        while part.next < ids.len() && ids[part.next] < lean.id {
+            part.next += 1;
+        }
+        let from = part.next;
+        while part.next < ids.len() && ids[part.next] == lean.id {
+            part.next += 1;
+        }
+        let given = part.next - from;
+        acc.m.security_reviews += given;
+        acc.m.privileged_reviews += given * usize::from(lean.item.fields.privileged);
         let it = &lean.item;
         if self.needed.contains(&lean.id) {
             let unready =

@@ -36,7 +36,7 @@ pub(crate) struct Lines {
     pub lines: Vec<Line>,
     pub projects: Vec<String>,
     pub names: Vec<String>,
-    interned: HashMap<String, u32>,
+    interned: HashMap<String, u32, foldhash::fast::RandomState>,
 }
 
 impl Lines {

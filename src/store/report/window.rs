@@ -6,7 +6,7 @@
 use super::super::error::Result;
 use super::super::lean::parse_at;
 use super::super::measures::Window;
-use super::super::schema::DECIDED_KINDS;
+use super::super::schema::SECURITY_DECISIONS;
 use super::{Life, Measures};
 use crate::domain::blockers;
 use crate::domain::tasks::delay_days;
@@ -204,9 +204,8 @@ pub(super) fn decisions_in(
         (
             0,
             format!("SELECT project, coalesce(json_extract(payload, '$.privileged'), 0), at FROM events \
-             WHERE ({DECIDED_KINDS}) AND kind IN ('deny', 'return') AND json_valid(payload) \
-             AND json_extract(payload, '$.capacity') = 'security' AND (?1 IS NULL OR project = ?1) \
-             AND seq NOT IN ({})", UNDONE),
+             INDEXED BY events_security WHERE {SECURITY_DECISIONS} AND (?1 IS NULL OR project = ?1) \
+             AND seq NOT IN ({UNDONE})"),
         ),
         (
             2,
