@@ -67,6 +67,14 @@ impl Store {
         load_tasks(&self.conn, project)
     }
 
+    /// Every task, as [`Store::tasks`] lists them but with the row id of each item it
+    /// needs in `needs` (decimal), a row that is not there included: for a reader that
+    /// holds every item by its row id and takes the ids from there (the TUI's full
+    /// load), so that no item row is looked up for its id.
+    pub fn tasks_needing_rows(&self) -> Result<Vec<Task>> {
+        load_tasks_needing_rows(&self.conn, None)
+    }
+
     pub fn task(&self, id: &str) -> Result<Task> {
         let (key, n) = parse_task_id(id).ok_or_else(|| {
             Error::Invalid(format!(

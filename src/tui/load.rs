@@ -30,14 +30,32 @@ const WINDOW_ROWS: usize = 200;
 type Tasks = (Vec<Task>, HashMap<String, Vec<String>>);
 
 fn read_tasks(store: &store::Store, scope: Option<&str>) -> store::Result<Tasks> {
-    let list = store.tasks(scope)?;
+    Ok(by_item(store.tasks(scope)?))
+}
+
+/// The tasks with the ids of those each item holds up.
+fn by_item(list: Vec<Task>) -> Tasks {
     let mut by_item: HashMap<String, Vec<String>> = HashMap::new();
     for t in &list {
         for need in &t.needs {
             by_item.entry(need.clone()).or_default().push(t.id());
         }
     }
-    Ok((list, by_item))
+    (list, by_item)
+}
+
+/// Tasks read with the row ids of what they need ([`store::Store::tasks_needing_rows`])
+/// as [`read_tasks`] reads them, once `views` holds every item of the file: each row
+/// id becomes its item's id; a row not there is no need, as in the task list.
+fn with_item_ids(mut list: Vec<Task>, views: &Views) -> Tasks {
+    for t in &mut list {
+        let rows = std::mem::take(&mut t.needs);
+        t.needs = rows
+            .iter()
+            .filter_map(|row| views.view(row.parse().ok()?).map(|v| v.id()))
+            .collect();
+    }
+    by_item(list)
 }
 
 impl App {
@@ -158,7 +176,7 @@ impl App {
                     *latest = (*latest).max(Some(l.item.updated_at));
                     part.push(l, who);
                 },
-                || read_tasks(store, None),
+                || store.tasks_needing_rows(),
             )?;
             let (parts, tasks) = parts;
             let mut latest = None;
@@ -166,7 +184,7 @@ impl App {
                 latest = latest.max(seen);
                 views.absorb(part);
             }
-            return Ok((latest, Some(tasks)));
+            return Ok((latest, Some(with_item_ids(tasks, views))));
         }
         let mut latest = None;
         store.each_item(&filter, limit, now, |l| {

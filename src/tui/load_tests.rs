@@ -25,9 +25,17 @@ fn loaded(db: &std::path::Path, read_only: bool, per_reader: Option<usize>) -> A
     app
 }
 
-/// Each list, search and order of `a` as of `b`.
+/// Each list, search and order of `a` as of `b`, and the tasks with what each item
+/// holds up.
 fn assert_same(a: &mut App, b: &mut App, what: &str) {
     assert_eq!(a.views.count(), b.views.count(), "{what}");
+    assert_eq!(a.tasks.list, b.tasks.list, "{what}: tasks");
+    assert_eq!(
+        a.views.tasks_by_item, b.views.tasks_by_item,
+        "{what}: held up"
+    );
+    assert_eq!(a.views.held_up, b.views.held_up, "{what}: held up");
+    assert_eq!(a.views.blockers, b.views.blockers, "{what}: blockers");
     for (x, y) in a.views.written_out().iter().zip(b.views.written_out()) {
         assert!(*x == y, "{what}: {x:.300} / {y:.300}");
     }
@@ -78,6 +86,20 @@ fn items_read_on_several_threads_make_the_lists_one_thread_makes() {
         let mut parts = loaded(&db, false, Some(per_reader));
         assert_same(&mut one, &mut parts, &format!("{per_reader} to a reader"));
     }
+    assert!(one.tasks.list.iter().any(|t| !t.needs.is_empty()));
+    assert!(!one.views.blockers.is_empty());
+    // A need left pointing at no item (a file edited outside accessdesk) is no need,
+    // whichever way the tasks were read.
+    let c = rusqlite::Connection::open(&db).expect("open");
+    c.execute_batch(
+        "PRAGMA foreign_keys = OFF; \
+         INSERT INTO task_needs (task_id, item_id) SELECT min(id), 999999999 FROM tasks;",
+    )
+    .expect("dangling need");
+    drop(c);
+    let mut one = loaded(&db, false, None);
+    let mut parts = loaded(&db, false, Some(400));
+    assert_same(&mut one, &mut parts, "a need of no item");
     // A read-only file, and a reload over the loaded lists.
     let mut read_only = loaded(&db, true, Some(300));
     assert_same(&mut one, &mut read_only, "read-only");

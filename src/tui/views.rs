@@ -548,14 +548,15 @@ impl Views {
         // Each blocking item with its place in the order as numbers (what it holds up,
         // since when it blocks, its id): the sort compares those, not the items.
         let order = self.blocker_order;
-        let mut rows: Vec<([i64; 4], (u32, i64), usize)> = (0..items.len())
-            .filter(|&i| items[i].blocking())
-            .map(|i| {
-                let held = self.held_up.get(&i).copied().unwrap_or_default();
-                let key = order.key(held, items[i].blocked_since, now);
-                (key, self.ids.get(i), i)
-            })
-            .collect();
+        // Counted first: room made once (half a million keys grown by doubling were
+        // copied and faulted in again at each step).
+        let mut rows: Vec<([i64; 4], (u32, i64), usize)> =
+            Vec::with_capacity(items.iter().filter(|r| r.blocking()).count());
+        rows.extend((0..items.len()).filter(|&i| items[i].blocking()).map(|i| {
+            let held = self.held_up.get(&i).copied().unwrap_or_default();
+            let key = order.key(held, items[i].blocked_since, now);
+            (key, self.ids.get(i), i)
+        }));
         rows.sort_unstable();
         // A new vector of exactly their number (the keys' room is let go).
         let mut ix = Vec::with_capacity(rows.len());
