@@ -292,7 +292,7 @@ impl Store {
                 ))
             },
         )?;
-        let (mut acc, lines, met) = pass::merge(parts);
+        let (mut acc, lines, met, unknown) = pass::merge(parts);
         // Each task's needs by id, and what the pass met of those of its own project.
         let mut needed: Vec<HashMap<i64, Need>> = vec![HashMap::new(); projects.len()];
         let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
@@ -311,9 +311,14 @@ impl Store {
                             }
                             Some(format!("{}-{n}", projects[pj].key))
                         }
-                        // A row the pass over every item never met is not there: no
-                        // need, as in the task list (see `load_tasks_needing_rows`).
-                        None if project.is_none() => None,
+                        // A row the pass over every item neither met nor saw is not
+                        // there: no need, as in the task list (see
+                        // `load_tasks_needing_rows`).
+                        None if project.is_none()
+                            && !row.parse::<i64>().is_ok_and(|r| unknown.contains(&r)) =>
+                        {
+                            None
+                        }
                         // An item of a project this report does not read: counts as an
                         // item that is not there, as it would by its id.
                         None => Some(String::new()),

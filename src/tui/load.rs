@@ -46,16 +46,18 @@ fn by_item(list: Vec<Task>) -> Tasks {
 
 /// Tasks read with the row ids of what they need ([`store::Store::tasks_needing_rows`])
 /// as [`read_tasks`] reads them, once `views` holds every item of the file: each row
-/// id becomes its item's id; a row not there is no need, as in the task list.
-fn with_item_ids(mut list: Vec<Task>, views: &Views) -> Tasks {
+/// id becomes its item's id. `None` when a row is not among them (a row gone, or one
+/// of a project nobody registered: a file edited outside accessdesk), for
+/// [`read_tasks`] to read them by their ids instead.
+fn with_item_ids(mut list: Vec<Task>, views: &Views) -> Option<Tasks> {
     for t in &mut list {
         let rows = std::mem::take(&mut t.needs);
         t.needs = rows
             .iter()
-            .filter_map(|row| views.view(row.parse().ok()?).map(|v| v.id()))
-            .collect();
+            .map(|row| views.view(row.parse().ok()?).map(|v| v.id()))
+            .collect::<Option<_>>()?;
     }
-    by_item(list)
+    Some(by_item(list))
 }
 
 impl App {
@@ -184,7 +186,11 @@ impl App {
                 latest = latest.max(seen);
                 views.absorb(part);
             }
-            return Ok((latest, Some(with_item_ids(tasks, views))));
+            let tasks = match with_item_ids(tasks, views) {
+                Some(tasks) => tasks,
+                None => read_tasks(store, None)?,
+            };
+            return Ok((latest, Some(tasks)));
         }
         let mut latest = None;
         store.each_item(&filter, limit, now, |l| {

@@ -100,6 +100,27 @@ fn items_read_on_several_threads_make_the_lists_one_thread_makes() {
     let mut one = loaded(&db, false, None);
     let mut parts = loaded(&db, false, Some(400));
     assert_same(&mut one, &mut parts, "a need of no item");
+    // A needed item moved to a project nobody registered: the rows leave it out, the
+    // tasks still name it.
+    let c = rusqlite::Connection::open(&db).expect("open");
+    c.execute_batch(
+        "PRAGMA foreign_keys = OFF; \
+         UPDATE items SET project = 'GHOST' WHERE id = (SELECT max(item_id) FROM task_needs \
+         WHERE item_id IN (SELECT id FROM items));",
+    )
+    .expect("an item of no project");
+    drop(c);
+    let mut one = loaded(&db, false, None);
+    let mut parts = loaded(&db, false, Some(400));
+    assert!(
+        one.tasks
+            .list
+            .iter()
+            .flat_map(|t| &t.needs)
+            .any(|n| n.starts_with("GHOST-")),
+        "the task list names the item"
+    );
+    assert_same(&mut one, &mut parts, "a need of an item of no project");
     // A read-only file, and a reload over the loaded lists.
     let mut read_only = loaded(&db, true, Some(300));
     assert_same(&mut one, &mut read_only, "read-only");

@@ -691,6 +691,26 @@ fn an_index_the_report_counts_from_that_disagrees_with_its_rows_is_named() {
     assert!(out.stderr.contains(&named), "{named}\n{}", out.stderr);
 }
 
+/// An index planted under the name of one the report counts from, which cannot serve
+/// its query, is named by `audit verify` with the other problems, not an abort.
+#[test]
+fn an_index_planted_under_a_counted_name_is_named() {
+    let db = demo_file();
+    db.run(&["audit", "verify"]).ok();
+    sqlite3(
+        &db.path,
+        "DROP INDEX events_security; \
+         CREATE INDEX events_security ON events(project, seq) WHERE kind = 'delegate';",
+    );
+    let out = db.run(&["audit", "verify"]).code(1);
+    assert!(
+        out.stderr
+            .contains("index events_security cannot be read against its rows"),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn a_plain_log_rewritten_with_recomputed_links_passes_alone_and_fails_the_anchor() {
     let db = demo_file();

@@ -262,6 +262,9 @@ pub(super) struct Part {
     acc: Vec<Acc>,
     /// The needed items met: row id, project index, number, what the report knows.
     seen: Vec<(i64, usize, i64, Need)>,
+    /// The needed rows of a project the report does not know (a file edited outside
+    /// accessdesk): there, but not met.
+    unknown: Vec<i64>,
     lines: Option<Lines>,
     lean: Lean,
     /// The project key of the last row and its index: rows come project after project.
@@ -296,6 +299,7 @@ impl Pass<'_> {
         Ok(Part {
             acc: self.projects.iter().map(|_| Acc::default()).collect(),
             seen: Vec::new(),
+            unknown: Vec::new(),
             lines: self.lines.then(|| {
                 let keys = self.projects.iter().map(|p| p.key.clone()).collect();
                 Lines::of_projects(keys, room)
@@ -321,6 +325,10 @@ impl Pass<'_> {
                 pi
             }
         }) else {
+            let row = super::super::rows::int(r, 39);
+            if self.needed.contains(&row) {
+                part.unknown.push(row);
+            }
             return Ok(());
         };
         let lean = &mut part.lean;
@@ -382,12 +390,15 @@ impl Pass<'_> {
 pub(super) type Met = HashMap<i64, (usize, i64, Need)>;
 
 /// The parts merged in order (the first range's first): each project's accumulator,
-/// the stage lines when gathered, and the needed items met.
-pub(super) fn merge(parts: Vec<Part>) -> (Vec<Acc>, Option<Lines>, Met) {
+/// the stage lines when gathered, the needed items met, and the needed rows there but
+/// of no project the report knows.
+pub(super) fn merge(parts: Vec<Part>) -> (Vec<Acc>, Option<Lines>, Met, HashSet<i64>) {
     let mut acc: Vec<Acc> = Vec::new();
     let mut lines: Option<Lines> = None;
     let mut met = Met::new();
+    let mut unknown = HashSet::new();
     for part in parts {
+        unknown.extend(part.unknown);
         met.extend(
             part.seen
                 .into_iter()
@@ -406,7 +417,7 @@ pub(super) fn merge(parts: Vec<Part>) -> (Vec<Acc>, Option<Lines>, Met) {
             (Some(_), None) => {}
         }
     }
-    (acc, lines, met)
+    (acc, lines, met, unknown)
 }
 
 #[cfg(test)]
@@ -469,6 +480,48 @@ mod tests {
             s.report(None).unwrap(),
             s.report_read_by(None, Window::default(), 0).unwrap()
         );
+    }
+
+    #[test]
+    fn a_need_whose_item_is_of_no_registered_project_holds_its_task_up() {
+        let (_dir, mut s) = generated(600);
+        let key = s.projects().unwrap()[0].key.clone();
+        let blocked = |s: &Store| s.report(None).unwrap().projects[0].blocked_tasks;
+        let before = blocked(&s);
+        // A task needing one item that is ready: it holds nothing up.
+        let verified: Vec<String> = s
+            .conn
+            .prepare("SELECT project || '-' || number FROM items WHERE project = ?1 AND state = 'verified'")
+            .unwrap()
+            .query_map([&key], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let ready = verified
+            .into_iter()
+            .find(|id| {
+                let it = s.item(id).unwrap();
+                it.is_ready() && crate::domain::rules::policy_problems(&it.fields).is_empty()
+            })
+            .expect("a ready item");
+        s.add_task(
+            &key,
+            "Needs one ready item",
+            std::slice::from_ref(&ready),
+            None,
+        )
+        .unwrap();
+        assert_eq!(blocked(&s), before);
+        // The item moved to a project nobody registered (a file edited outside
+        // accessdesk): the task list still names it, so the task waits for it.
+        s.conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        s.conn
+            .execute(
+                "UPDATE items SET project = 'GHOST' WHERE project || '-' || number = ?1",
+                [&ready],
+            )
+            .unwrap();
+        assert_eq!(blocked(&s), before + 1);
     }
 
     #[test]
