@@ -7,7 +7,7 @@ use super::rows;
 use crate::domain::forecast::Timeline;
 use crate::domain::lifecycle::Rotation;
 use crate::domain::{Deprovision, Item, Method, State};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Row, types::ValueRef};
 
 /// The columns the measures read, in the order [`Lean::read`] expects, of the items
@@ -20,20 +20,11 @@ pub(super) const LEAN_SQL: &str = "SELECT project, number, state, system, purpos
      above_standard, justification, submitted_at, approved_at, granted_at, verified_at, revoked_at, \
      cancelled_at, id, round FROM items WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR project = ?3)";
 
-pub(super) use super::rows::parse_at;
-
 /// Runs `f` on a column's text, borrowed when it is valid UTF-8 text; anything else
 /// goes through the forgiving readers of `rows`, so the report sees exactly what the
 /// item list sees.
 pub(super) fn with_text<T>(r: &Row<'_>, i: usize, f: impl FnOnce(Option<&str>) -> T) -> T {
-    match r.get_ref(i) {
-        Ok(ValueRef::Null) => f(None),
-        Ok(ValueRef::Text(t)) => match std::str::from_utf8(t) {
-            Ok(s) => f(Some(s)),
-            Err(_) => f(rows::opt_text(r, i).as_deref()),
-        },
-        _ => f(rows::opt_text(r, i).as_deref()),
-    }
+    f(rows::str_ref(r, i).as_deref())
 }
 
 /// Sets `slot` to an empty text when the column is empty or blank, else to a one-letter
@@ -57,31 +48,6 @@ fn presence(r: &Row<'_>, i: usize, slot: &mut String) {
 fn copy_text(r: &Row<'_>, i: usize, slot: &mut String) {
     slot.clear();
     with_text(r, i, |t| slot.push_str(t.unwrap_or_default()));
-}
-
-fn lean_date(r: &Row<'_>, i: usize) -> Option<NaiveDate> {
-    rows::date(r, i)
-}
-
-fn lean_time(r: &Row<'_>, i: usize) -> Option<DateTime<Utc>> {
-    rows::time(r, i)
-}
-
-/// One of the named values (`domain::model::named_enum`): the stored name matched
-/// as it is, without the copies `FromStr` makes to forgive case and blanks; anything
-/// else is read by `FromStr`.
-fn lean_named<T: Copy + std::str::FromStr>(
-    r: &Row<'_>,
-    i: usize,
-    all: &[T],
-    name: fn(T) -> &'static str,
-) -> Option<T> {
-    with_text(r, i, |t| {
-        t.and_then(|s| {
-            let stored = all.iter().copied().find(|v| name(*v) == s);
-            stored.or_else(|| s.parse().ok())
-        })
-    })
 }
 
 /// One item as the measures see it: a skeleton [`Item`] holding exactly what the
@@ -115,7 +81,7 @@ impl Lean {
         let it = &mut self.item;
         it.number = rows::int(r, 1);
         // An unreadable state counts as needed, as in the item list.
-        it.state = lean_named(r, 2, State::ALL, State::as_str).unwrap_or(State::Needed);
+        it.state = rows::named(r, 2, State::ALL, State::as_str).unwrap_or(State::Needed);
         let f = &mut it.fields;
         presence(r, 3, &mut f.system);
         presence(r, 4, &mut f.purpose);
@@ -127,10 +93,10 @@ impl Lean {
             copy_text(r, 22, &mut h);
             h
         });
-        f.method = lean_named(r, 8, Method::ALL, Method::as_str);
+        f.method = rows::named(r, 8, Method::ALL, Method::as_str);
         f.temporary = rows::flag(r, 9);
-        f.expires = lean_date(r, 10);
-        f.deprovision = lean_named(r, 11, Deprovision::ALL, Deprovision::as_str);
+        f.expires = rows::date(r, 10);
+        f.deprovision = rows::named(r, 11, Deprovision::ALL, Deprovision::as_str);
         let has_exception = !matches!(r.get_ref(12), Ok(ValueRef::Null) | Err(_));
         f.exception = if has_exception {
             let mut e = f.exception.take().unwrap_or_default();
@@ -140,19 +106,19 @@ impl Lean {
                 copy_text(r, 13, &mut o);
                 o
             });
-            e.expires = lean_date(r, 14);
+            e.expires = rows::date(r, 14);
             Some(e)
         } else {
             None
         };
-        f.needed_by = lean_date(r, 15);
+        f.needed_by = rows::date(r, 15);
         it.manual_block = (!matches!(r.get_ref(16), Ok(ValueRef::Null) | Err(_)))
             .then(|| it.manual_block.take().unwrap_or_default());
-        it.updated_at = lean_time(r, 17).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-        it.retro_due = lean_time(r, 18);
-        it.blocked_since = lean_time(r, 19);
+        it.updated_at = rows::time(r, 17).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        it.retro_due = rows::time(r, 18);
+        it.blocked_since = rows::time(r, 19);
         it.emergency = rows::flag(r, 20);
-        it.created_at = lean_time(r, 21).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        it.created_at = rows::time(r, 21).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
         // What routing reads (schema 7): who must still decide, who granted. The
         // approvals of a round are not read: an item waiting for a second security
         // review counts as having none yet.
@@ -160,7 +126,7 @@ impl Lean {
         f.privileged = rows::flag(r, 23);
         f.shared_credential = rows::flag(r, 24);
         f.client_owned = rows::flag(r, 25);
-        it.state_since = lean_time(r, 26).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        it.state_since = rows::time(r, 26).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
         it.granted_by = (!matches!(r.get_ref(27), Ok(ValueRef::Null) | Err(_))).then(|| {
             let mut g = it.granted_by.take().unwrap_or_default();
             copy_text(r, 27, &mut g);
@@ -171,7 +137,7 @@ impl Lean {
                 .and_then(|t| serde_json::from_str(t).ok())
                 .unwrap_or_default()
         });
-        it.rotation = lean_named(r, 29, Rotation::ALL, Rotation::as_str);
+        it.rotation = rows::named(r, 29, Rotation::ALL, Rotation::as_str);
         it.review = with_text(r, 30, |t| {
             t.and_then(crate::domain::review::ReviewMark::parse)
         });
@@ -179,13 +145,13 @@ impl Lean {
         it.fields.justification = rows::opt_text(r, 32).map(Into::into);
         self.timeline = Timeline {
             added: Some(it.created_at),
-            submitted: lean_time(r, 33),
-            approved: lean_time(r, 34),
-            granted: lean_time(r, 35),
-            verified: lean_time(r, 36),
+            submitted: rows::time(r, 33),
+            approved: rows::time(r, 34),
+            granted: rows::time(r, 35),
+            verified: rows::time(r, 36),
         };
-        self.revoked = lean_time(r, 37);
-        self.cancelled = lean_time(r, 38);
+        self.revoked = rows::time(r, 37);
+        self.cancelled = rows::time(r, 38);
         self.id = rows::int(r, 39);
         self.round = rows::int(r, 40);
     }

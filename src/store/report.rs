@@ -251,14 +251,15 @@ impl Store {
             .collect();
         // The instant each project's readiness before start is read at: its start (kept
         // frozen when moved after it was reached), once come and within the period.
+        let today: Vec<NaiveDate> = projects.iter().map(|p| blockers::today(p, now)).collect();
         let start_at: Vec<Option<DateTime<Utc>>> = projects
             .iter()
-            .map(|p| {
+            .zip(&today)
+            .map(|(p, &today)| {
                 let start = frozen.get(&p.key).copied().unwrap_or(p.start);
-                (blockers::today(p, now) >= start && w.holds(start)).then(|| day_start(p, start))
+                (today >= start && w.holds(start)).then(|| day_start(p, start))
             })
             .collect();
-        let today: Vec<NaiveDate> = projects.iter().map(|p| blockers::today(p, now)).collect();
         let pass = pass::Pass {
             projects: &projects,
             today: &today,

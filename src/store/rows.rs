@@ -12,11 +12,20 @@ use std::str::FromStr;
 /// Shown where stored text could not be read.
 pub const PLACEHOLDER: &str = "\u{FFFD}";
 
-pub(crate) const ITEM_COLUMNS: &str = "id, project, number, system, purpose, role, holder, credential_owner, approver, requester, \
+/// The columns of an item's row, in the order [`item`] reads them, as a literal that
+/// statements made at compile time can take in (`concat!`).
+macro_rules! item_columns {
+    () => {
+        "id, project, number, system, purpose, role, holder, credential_owner, approver, requester, \
     method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
     exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
     emergency, emergency_by, retro_due, blocked_since, last_reason, parties, rotation, review, \
-    extension, granted_by, verify_reference, delegates, above_standard, justification";
+    extension, granted_by, verify_reference, delegates, above_standard, justification"
+    };
+}
+pub(crate) use item_columns;
+
+pub(crate) const ITEM_COLUMNS: &str = item_columns!();
 
 /// A comma-separated list of logins, held without spare room (most items have none
 /// or one).
@@ -45,7 +54,7 @@ pub(crate) fn opt_text(r: &Row<'_>, i: usize) -> Option<String> {
 
 /// The column as [`opt_text`] reads it, borrowed from the row when it is valid UTF-8
 /// text: what is only parsed or looked at is not copied first.
-fn str_ref<'r>(r: &'r Row<'_>, i: usize) -> Option<Cow<'r, str>> {
+pub(crate) fn str_ref<'r>(r: &'r Row<'_>, i: usize) -> Option<Cow<'r, str>> {
     match r.get_ref(i).ok()? {
         ValueRef::Null => None,
         ValueRef::Text(t) => Some(match std::str::from_utf8(t) {
@@ -144,6 +153,21 @@ pub(crate) fn stored_at(b: &[u8]) -> Option<DateTime<Utc>> {
     Some(date.and_time(time).and_utc())
 }
 
+/// One of the named values (`domain::model::named_enum`, `all` of them): the stored
+/// name matched as it is, without the copies `FromStr` makes to forgive case and
+/// blanks; anything else is read by `FromStr`, as [`parsed`] reads it.
+pub(crate) fn named<T: Copy + FromStr>(
+    r: &Row<'_>,
+    i: usize,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Option<T> {
+    str_ref(r, i).and_then(|s| {
+        let stored = all.iter().copied().find(|v| name(*v) == s);
+        stored.or_else(|| s.parse().ok())
+    })
+}
+
 fn parsed<T: FromStr>(r: &Row<'_>, i: usize) -> Option<T> {
     str_ref(r, i).and_then(|s| s.parse().ok())
 }
@@ -196,10 +220,10 @@ pub(crate) fn item_into(r: &Row<'_>, it: &mut Item) -> rusqlite::Result<()> {
     set_opt_text(&mut f.holder, r, 6);
     set_text(&mut f.credential_owner, r, 7);
     set_text(&mut f.approver, r, 8);
-    f.method = parsed(r, 10);
+    f.method = named(r, 10, Method::ALL, Method::as_str);
     f.temporary = flag(r, 11);
     f.expires = date(r, 12);
-    f.deprovision = parsed(r, 13);
+    f.deprovision = named(r, 13, Deprovision::ALL, Deprovision::as_str);
     f.privileged = flag(r, 14);
     f.shared_credential = flag(r, 15);
     f.client_owned = flag(r, 16);
@@ -217,20 +241,20 @@ pub(crate) fn item_into(r: &Row<'_>, it: &mut Item) -> rusqlite::Result<()> {
     set_text(&mut it.requester, r, 9);
     set_opt_text(&mut it.manual_block, r, 22);
     // An unreadable state shows as needed: it can be inspected but not mistaken for ready.
-    it.state = parsed(r, 23).unwrap_or(State::Needed);
+    it.state = named(r, 23, State::ALL, State::as_str).unwrap_or(State::Needed);
     it.state_since = time(r, 24).unwrap_or(epoch);
     it.created_at = time(r, 25).unwrap_or(epoch);
     it.updated_at = time(r, 26).unwrap_or(epoch);
     it.version = int(r, 27);
     it.round = int(r, 28);
-    it.granted_method = parsed(r, 29);
+    it.granted_method = named(r, 29, Method::ALL, Method::as_str);
     it.emergency = flag(r, 30);
     set_opt_text(&mut it.emergency_by, r, 31);
     it.retro_due = time(r, 32);
     it.blocked_since = time(r, 33);
     set_opt_text(&mut it.last_reason, r, 34);
     it.parties = parties(r, 35);
-    it.rotation = parsed(r, 36);
+    it.rotation = named(r, 36, lifecycle::Rotation::ALL, lifecycle::Rotation::as_str);
     it.review = str_ref(r, 37).and_then(|s| crate::domain::review::ReviewMark::parse(&s));
     set_opt_text(&mut it.granted_by, r, 39);
     it.verify_reference = opt_text(r, 40).map(Into::into);

@@ -13,11 +13,8 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 /// Every item, in the table's own order: one scan of the table.
-pub(super) const EVERY_ITEM_IN_TABLE_ORDER: &str = "SELECT id, project, number, system, purpose, role, holder, credential_owner, approver, requester, \
-    method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
-    exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
-    emergency, emergency_by, retro_due, blocked_since, last_reason, parties, rotation, review, \
-    extension, granted_by, verify_reference, delegates, above_standard, justification FROM items ORDER BY id";
+pub(super) const EVERY_ITEM_IN_TABLE_ORDER: &str =
+    concat!("SELECT ", rows::item_columns!(), " FROM items ORDER BY id");
 
 impl Store {
     /// Every item `filter` asks for by its project, state or changes since a moment
@@ -112,11 +109,11 @@ impl Store {
 
 /// The items of one range of row ids, in row id order (`?1`, `?2`: the range's first
 /// and last row id).
-const ITEMS_OF_RANGE: &str = "SELECT id, project, number, system, purpose, role, holder, credential_owner, approver, requester, \
-    method, temporary, expires, deprovision, privileged, shared_credential, client_owned, exception_reason, exception_owner, \
-    exception_expires, needed_by, notes, manual_block, state, state_since, created_at, updated_at, version, round, granted_method, \
-    emergency, emergency_by, retro_due, blocked_since, last_reason, parties, rotation, review, \
-    extension, granted_by, verify_reference, delegates, above_standard, justification FROM items WHERE id BETWEEN ?1 AND ?2 ORDER BY id";
+const ITEMS_OF_RANGE: &str = concat!(
+    "SELECT ",
+    rows::item_columns!(),
+    " FROM items WHERE id BETWEEN ?1 AND ?2 ORDER BY id"
+);
 
 /// The approvals of the items of one range of row ids, in table order: one scan of
 /// the table (the `+` keeps the index on the item's id out, whose order is not the

@@ -4,7 +4,7 @@
 
 use super::super::error::Result;
 use super::super::handle::Store;
-use super::super::lean::parse_at;
+use super::super::rows::parse_at;
 use super::super::schema::{MEASURED_KINDS, SECURITY_DECISIONS};
 use super::window::{self, Span, Spans, UNDONE};
 use super::{Counters, Window};

@@ -6,7 +6,7 @@
 
 use super::super::error::Result;
 use super::super::events::ts;
-use super::super::lean::parse_at;
+use super::super::rows::parse_at;
 use super::figures::{bucket, median, p90, round2};
 use super::window::Span;
 use super::{Measures, Window};

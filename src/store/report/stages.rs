@@ -5,7 +5,6 @@
 //! them). Systems and approval owners are kept once each, items as a few numbers.
 
 use super::super::error::Result;
-use super::super::lean::parse_at;
 use super::window::Spans;
 use crate::domain::State;
 use crate::domain::forecast::Timeline;
@@ -108,7 +107,7 @@ pub(crate) const TIMELINE_COLUMNS: &str =
 
 /// The timeline stored in five columns from `first` on ([`TIMELINE_COLUMNS`]).
 pub(crate) fn timeline_at(r: &rusqlite::Row<'_>, first: usize) -> Timeline {
-    let at = |i: usize| super::super::lean::with_text(r, first + i, |t| t.and_then(parse_at));
+    let at = |i: usize| super::super::rows::time(r, first + i);
     Timeline {
         added: at(0),
         submitted: at(1),

@@ -4,7 +4,7 @@
 
 use super::super::error::Result;
 use super::super::handle::Store;
-use super::super::lean::{parse_at, with_text};
+use super::super::rows;
 use super::Life;
 use crate::domain::blockers::Readiness;
 use chrono::{Duration, NaiveDate};
@@ -26,7 +26,7 @@ impl Store {
         )?;
         let mut rows = stmt.query([&key])?;
         while let Some(r) = rows.next()? {
-            let at = |i| with_text(r, i, |t| t.and_then(parse_at));
+            let at = |i| rows::time(r, i);
             lives.push(Life {
                 added: at(0),
                 verified: at(1),

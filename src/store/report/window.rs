@@ -4,8 +4,8 @@
 //! is the all-history one, as the report gave before it had periods.
 
 use super::super::error::Result;
-use super::super::lean::parse_at;
 use super::super::measures::Window;
+use super::super::rows::parse_at;
 use super::super::schema::SECURITY_DECISIONS;
 use super::{Life, Measures};
 use crate::domain::blockers;
