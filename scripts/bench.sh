@@ -130,10 +130,14 @@ start_tui() {
         "sh -c 'echo \$\$ > $WORK/pid; date +%s%N > $WORK/start; exec $wrap $BIN --db $db'; sleep 600"
 }
 
-# Polls the screen every few ms until $1 (an extended regex) shows; prints ms since
-# the recorded process start, or "timeout".
+# Polls the screen every $3 seconds (default 0.003) until $1 (an extended regex)
+# shows; prints ms since the recorded process start, or "timeout". Each poll starts a
+# tmux client: waits of seconds poll every 20 ms (FULL_POLL), since on a 2-core host
+# polling every 3 ms took about 0.6 s of CPU from the load it was timing at 1,000,000
+# items (the figure is then late by 10 ms on average, at most 20).
+FULL_POLL=0.02
 wait_screen() {
-    local pattern=$1 limit_ms=${2:-60000} t0
+    local pattern=$1 limit_ms=${2:-60000} poll=${3:-0.003} t0
     t0=$(now_ns)
     while [ ! -s "$WORK/start" ]; do sleep 0.001; done
     while :; do
@@ -145,7 +149,7 @@ wait_screen() {
             echo timeout
             return
         fi
-        sleep 0.003
+        sleep "$poll"
     done
 }
 
@@ -258,8 +262,8 @@ bench_config() {
     for i in $(seq "$RUNS"); do
         start_tui "$db" "env ACCESSDESK_CONFIG=$cfg"
         firsts+=("$(wait_screen 'Ready .*[0-9]+%')")
-        fulls+=("$(wait_screen " $n items · sort")")
-        counted+=("$(wait_screen "All $n")")
+        fulls+=("$(wait_screen " $n items · sort" 60000 "$FULL_POLL")")
+        counted+=("$(wait_screen "All $n" 60000 "$FULL_POLL")")
         quit_tui
     done
     echo "config show (µs): ${reads[*]}; --version (µs): ${bare[*]}" >&2
@@ -406,7 +410,7 @@ for n in "${SIZES[@]}"; do
         start_tui "$db"
         firsts+=("$(wait_screen 'Ready .*[0-9]+%')")
         rows+=("$(wait_screen "[> ] $first ")")
-        fulls+=("$(wait_screen " $n items · sort" 120000)")
+        fulls+=("$(wait_screen " $n items · sort" 120000 "$FULL_POLL")")
         quit_tui
     done
     R[$n,first]=$(printf '%s\n' "${firsts[@]}" | grep -v timeout | median)

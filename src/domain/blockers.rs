@@ -169,7 +169,19 @@ impl fmt::Display for Reason {
 
 /// The project's time zone, falling back to UTC for an unknown name.
 pub fn project_tz(p: &Project) -> Tz {
-    p.tz.parse().unwrap_or(Tz::UTC)
+    // Items come project after project, and a zone is looked up by its name through
+    // a hash of it: the last zone read on this thread is kept, and its name compared.
+    thread_local! {
+        static LAST: std::cell::RefCell<(String, Tz)> =
+            const { std::cell::RefCell::new((String::new(), Tz::UTC)) };
+    }
+    LAST.with_borrow_mut(|(name, tz)| {
+        if *name != p.tz {
+            *tz = p.tz.parse().unwrap_or(Tz::UTC);
+            name.clone_from(&p.tz);
+        }
+        *tz
+    })
 }
 
 /// Today's date in the project's time zone.
@@ -593,6 +605,25 @@ mod tests {
     }
 
     use crate::domain::fixtures::item;
+
+    #[test]
+    fn each_project_has_its_own_zone_whichever_was_asked_before() {
+        let zone = |tz: &str| {
+            project_tz(&crate::domain::fixtures::project("Z", "2026-03-10", tz)).to_string()
+        };
+        for tz in [
+            "Europe/Berlin",
+            "Pacific/Auckland",
+            "Europe/Berlin",
+            "Nowhere/Else",
+            "",
+        ] {
+            let want = tz.parse::<Tz>().unwrap_or(Tz::UTC).to_string();
+            assert_eq!(zone(tz), want, "{tz:?}");
+            assert_eq!(zone(tz), want, "{tz:?} again");
+        }
+        assert_eq!(zone("Nowhere/Else"), "UTC");
+    }
 
     #[test]
     fn fresh_complete_item_does_not_block() {

@@ -447,30 +447,25 @@ impl Item {
 
     /// Badges in a fixed order.
     pub fn flags(&self) -> Vec<Flag> {
+        Flag::ALL
+            .iter()
+            .copied()
+            .filter(|&flag| self.has_flag(flag))
+            .collect()
+    }
+
+    /// Whether the item carries `flag` (see [`Item::flags`]).
+    pub fn has_flag(&self, flag: Flag) -> bool {
         let f = &self.fields;
-        let mut out = Vec::new();
-        if f.privileged {
-            out.push(Flag::Privileged);
+        match flag {
+            Flag::Privileged => f.privileged,
+            Flag::SharedCredential => f.shared_credential,
+            Flag::ClientOwned => f.client_owned,
+            Flag::Exception => f.exception.is_some(),
+            Flag::Temporary => f.temporary,
+            Flag::Emergency => self.emergency,
+            Flag::AboveStandard => f.above_standard,
         }
-        if f.shared_credential {
-            out.push(Flag::SharedCredential);
-        }
-        if f.client_owned {
-            out.push(Flag::ClientOwned);
-        }
-        if f.exception.is_some() {
-            out.push(Flag::Exception);
-        }
-        if f.temporary {
-            out.push(Flag::Temporary);
-        }
-        if self.emergency {
-            out.push(Flag::Emergency);
-        }
-        if f.above_standard {
-            out.push(Flag::AboveStandard);
-        }
-        out
     }
 
     /// Verified items are ready: the task that needs them can start.

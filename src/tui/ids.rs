@@ -27,6 +27,17 @@ impl IdKeys {
             .map_or("", |k| k)
     }
 
+    /// The rank of a project's key, when it is among the keys.
+    pub fn rank(&self, key: &str) -> Option<u32> {
+        let r = self.keys.binary_search_by(|k| (**k).cmp(key)).ok()?;
+        u32::try_from(r).ok()
+    }
+
+    /// Every item's id as numbers, by the item's index.
+    pub fn all(&self) -> &[(u32, i64)] {
+        &self.ids
+    }
+
     /// Sets item `i`'s id (appended when `i` is the next item). A project not seen
     /// before takes its place among the keys, and every item's rank follows (with the
     /// keys known ahead, see [`IdKeys::expect`], no rank moves).

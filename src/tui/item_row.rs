@@ -143,11 +143,10 @@ impl ItemRow {
     pub fn of(l: &Listed<'_>, who: &For<'_>) -> ItemRow {
         let it = l.item;
         let f = &it.fields;
-        let have = it.flags();
         let flags = Flag::ALL
             .iter()
             .enumerate()
-            .filter(|(_, fl)| have.contains(fl))
+            .filter(|(_, fl)| it.has_flag(**fl))
             .fold(0u8, |bits, (i, _)| bits | (1 << i));
         let a = &l.assessment;
         ItemRow {

@@ -212,3 +212,63 @@ fn a_new_day_in_one_time_zone_reads_only_its_projects_items_again() {
         assert!(x == y, "{x:.400}\n{y:.400}");
     }
 }
+
+#[test]
+fn the_panes_derived_in_ranges_on_several_threads_are_the_ones_one_range_makes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("ranges.db");
+    crate::scale::generate(&db, 1_200, 11, now(), Some(&me())).expect("data");
+    // Views that ask each kind of question of an item, one of them shown.
+    let cfg = crate::config::from_text(
+        "[[views]]\nname = \"Mine\"\napprover = \"@me\"\n\
+         [[views]]\nname = \"Stale\"\nblocker = [\"stale\", \"overdue\"]\n\
+         [[views]]\nname = \"Old\"\nblocked_over_days = 3\nstate = [\"requested\", \"approved\"]\n\
+         [[views]]\nname = \"Ending\"\nexpiring_within_days = 30\n\
+         [[views]]\nname = \"Words\"\nquery = \"editor is:blocked\"\n\
+         [[views]]\nname = \"Support\"\nwork = \"support\"\n\
+         [[views]]\nname = \"Privileged\"\nflags = [\"privileged\"]\n",
+    )
+    .expect("config");
+    let mut apps: Vec<App> = [None, Some(150), Some(500)]
+        .into_iter()
+        .map(|at| {
+            let mut store = Store::open_as(&db, me()).expect("open");
+            store.set_now(now());
+            let mut app = App::start(store, Theme::mono()).expect("start");
+            app.views.spread_at = at;
+            app.finish_loading().expect("load");
+            app.apply_config(&cfg);
+            let shown = app.personal.views.iter().position(|v| v.name == "Old");
+            app.personal.current = shown.expect("the view") + 1;
+            app.derive_saved();
+            app
+        })
+        .collect();
+    let one = apps.remove(0);
+    let counts = one.saved_views();
+    assert!(
+        counts.iter().filter(|(_, n)| *n > 0).count() >= 5,
+        "the views hold items: {counts:?}"
+    );
+    assert!(one.views.blockers.len() > 100 && !one.views.held_up.is_empty());
+    let mask = one.views.view_mask.as_ref().expect("a view is shown");
+    assert!(mask.iter().any(|&m| m) && mask.iter().any(|&m| !m));
+    for (app, at) in apps.iter().zip([150, 500]) {
+        assert_eq!(app.saved_views(), counts, "{at} to a range");
+        assert_eq!(app.views.view_mask, one.views.view_mask, "{at} to a range");
+        assert_eq!(app.views.blockers, one.views.blockers, "{at} to a range");
+        assert_eq!(app.views.held_up, one.views.held_up, "{at} to a range");
+        assert_eq!(
+            app.views.blocker_summary, one.views.blocker_summary,
+            "{at} to a range"
+        );
+        let rows = |a: &App| {
+            a.tasks
+                .rows
+                .iter()
+                .map(|r| format!("{:?} {:?}", r.status, r.waiting))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rows(app), rows(&one), "{at} to a range");
+    }
+}

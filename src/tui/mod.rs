@@ -36,6 +36,7 @@ mod read_only;
 mod reviews;
 mod row_index;
 mod saved;
+mod spread;
 mod state;
 mod tasks;
 mod templates;

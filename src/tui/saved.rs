@@ -74,7 +74,7 @@ impl App {
     }
 
     /// Counts every view's items and marks the items of the one in force for the
-    /// tracker's filter.
+    /// tracker's filter: the items in ranges, one per core (see [`super::spread`]).
     pub(super) fn derive_saved(&mut self) {
         if self.personal.views.is_empty() {
             self.views.view_mask = None;
@@ -100,98 +100,43 @@ impl App {
             })
             .collect();
         let current = self.personal.current.checked_sub(1);
-        let n = self.views.count();
-        let mut counts = vec![0usize; prepared.len()];
-        let mut mask = current.map(|_| vec![false; n]);
-        for ix in 0..n {
-            for (vi, p) in prepared.iter().enumerate() {
-                if self.holds(p, ix, &waiting) {
-                    counts[vi] += 1;
-                    if Some(vi) == current
-                        && let Some(m) = mask.as_mut()
-                    {
-                        m[ix] = true;
+        let judge = Judge {
+            views: &self.views,
+            now: self.now,
+            login: &self.login,
+            projects: &self.projects,
+            project_ix: &self.project_ix,
+            waiting: &waiting,
+        };
+        let parts = super::spread::ranges(self.views.count(), self.views.spread_at, |range| {
+            let mut counts = vec![0usize; prepared.len()];
+            let mut mask = current.map(|_| Vec::with_capacity(range.len()));
+            for ix in range {
+                let mut marked = false;
+                for (vi, p) in prepared.iter().enumerate() {
+                    if judge.holds(p, ix) {
+                        counts[vi] += 1;
+                        marked |= Some(vi) == current;
                     }
                 }
+                if let Some(m) = mask.as_mut() {
+                    m.push(marked);
+                }
+            }
+            (counts, mask)
+        });
+        let mut counts = vec![0usize; prepared.len()];
+        let mut mask = current.map(|_| Vec::with_capacity(self.views.count()));
+        for (part_counts, part_mask) in parts {
+            for (all, n) in counts.iter_mut().zip(part_counts) {
+                *all += n;
+            }
+            if let (Some(m), Some(pm)) = (mask.as_mut(), part_mask) {
+                m.extend(pm);
             }
         }
         self.personal.counts = counts;
         self.views.view_mask = mask;
-    }
-
-    /// Whether item `ix` is in the view.
-    fn holds(&self, p: &Prepared, ix: usize, waiting: &HashMap<usize, Capacity>) -> bool {
-        let Some(v) = self.views.get(ix) else {
-            return false;
-        };
-        let s = p.spec;
-        if !s.states.is_empty() && !s.states.contains(&v.state) {
-            return false;
-        }
-        if s.project.as_ref().is_some_and(|k| *k != v.project()) {
-            return false;
-        }
-        if !s.flags.is_empty() && !s.flags.iter().all(|f| v.has_flag(*f)) {
-            return false;
-        }
-        if !s.blockers.is_empty()
-            && !v
-                .reasons
-                .iter()
-                .any(|r| s.blockers.iter().any(|b| b == r.code()))
-        {
-            return false;
-        }
-        match s.approver.as_deref() {
-            Some("@me") if !waiting.contains_key(&ix) => return false,
-            Some(a) if a != "@me" && !v.approver().eq_ignore_ascii_case(a) => return false,
-            _ => {}
-        }
-        // The radar line each row took on its project's day, at any horizon.
-        if let Some(days) = s.expiring_within_days
-            && !v.ends().is_some_and(|(e, _)| e.within(i64::from(days)))
-        {
-            return false;
-        }
-        if let Some(days) = s.blocked_over_days {
-            let old = v
-                .blocked_since
-                .is_some_and(|since| self.now - since > Duration::days(i64::from(days)));
-            if !v.blocking() || !old {
-                return false;
-            }
-        }
-        if let Some(w) = s.work
-            && !self.is_work(w, ix, waiting)
-        {
-            return false;
-        }
-        if let Some((q, hits)) = &p.query
-            && !q.matches(&v, self.views.haystacks(), hits, ix)
-        {
-            return false;
-        }
-        true
-    }
-
-    /// Whether item `ix` is the person's work in that role (the domain decides).
-    fn is_work(&self, w: Work, ix: usize, waiting: &HashMap<usize, Capacity>) -> bool {
-        let Some(v) = self.views.get(ix) else {
-            return false;
-        };
-        let Some(p) = self.project_of_key(v.project()) else {
-            return false;
-        };
-        match w {
-            // What the state machine allows was asked as the row was read.
-            Work::Support => v.support_work,
-            Work::Security => waiting.get(&ix) == Some(&Capacity::Security),
-            Work::Coordinator => {
-                v.state == State::Needed
-                    && p.closed_at.is_none()
-                    && (v.requester() == self.login || p.coordinator == self.login)
-            }
-        }
     }
 
     /// Shows the next (`step` 1) or previous (-1) view; past the last comes "all".
@@ -317,6 +262,99 @@ impl App {
                 self.set_status(StatusKind::Done, text);
             }
             Err(e) => self.set_status(StatusKind::Error, e),
+        }
+    }
+}
+
+/// What a view's test of an item reads: the items, the clock, the person, the
+/// projects, and what waits on the person (by item index). It holds no handle to the
+/// store, so ranges of items are judged on several threads at once.
+struct Judge<'a> {
+    views: &'a super::views::Views,
+    now: chrono::DateTime<chrono::Utc>,
+    login: &'a str,
+    projects: &'a [crate::domain::Project],
+    project_ix: &'a HashMap<String, usize>,
+    waiting: &'a HashMap<usize, Capacity>,
+}
+
+impl Judge<'_> {
+    /// Whether item `ix` is in the view.
+    fn holds(&self, p: &Prepared, ix: usize) -> bool {
+        let Some(v) = self.views.get(ix) else {
+            return false;
+        };
+        let s = p.spec;
+        if !s.states.is_empty() && !s.states.contains(&v.state) {
+            return false;
+        }
+        if s.project.as_ref().is_some_and(|k| *k != v.project()) {
+            return false;
+        }
+        if !s.flags.is_empty() && !s.flags.iter().all(|f| v.has_flag(*f)) {
+            return false;
+        }
+        if !s.blockers.is_empty()
+            && !v
+                .reasons
+                .iter()
+                .any(|r| s.blockers.iter().any(|b| b == r.code()))
+        {
+            return false;
+        }
+        match s.approver.as_deref() {
+            Some("@me") if !self.waiting.contains_key(&ix) => return false,
+            Some(a) if a != "@me" && !v.approver().eq_ignore_ascii_case(a) => return false,
+            _ => {}
+        }
+        // The radar line each row took on its project's day, at any horizon.
+        if let Some(days) = s.expiring_within_days
+            && !v.ends().is_some_and(|(e, _)| e.within(i64::from(days)))
+        {
+            return false;
+        }
+        if let Some(days) = s.blocked_over_days {
+            let old = v
+                .blocked_since
+                .is_some_and(|since| self.now - since > Duration::days(i64::from(days)));
+            if !v.blocking() || !old {
+                return false;
+            }
+        }
+        if let Some(w) = s.work
+            && !self.is_work(w, ix)
+        {
+            return false;
+        }
+        if let Some((q, hits)) = &p.query
+            && !q.matches(&v, self.views.haystacks(), hits, ix)
+        {
+            return false;
+        }
+        true
+    }
+
+    /// Whether item `ix` is the person's work in that role (the domain decides).
+    fn is_work(&self, w: Work, ix: usize) -> bool {
+        let Some(v) = self.views.get(ix) else {
+            return false;
+        };
+        let Some(p) = self
+            .project_ix
+            .get(v.project())
+            .and_then(|&i| self.projects.get(i))
+        else {
+            return false;
+        };
+        match w {
+            // What the state machine allows was asked as the row was read.
+            Work::Support => v.support_work,
+            Work::Security => self.waiting.get(&ix) == Some(&Capacity::Security),
+            Work::Coordinator => {
+                v.state == State::Needed
+                    && p.closed_at.is_none()
+                    && (v.requester() == self.login || p.coordinator == self.login)
+            }
         }
     }
 }

@@ -16,29 +16,20 @@ impl App {
     /// Each task's status and what holds it up, and what each item holds up, from the
     /// loaded items (by id, found in one pass over the items).
     pub(super) fn derive_tasks(&mut self) {
-        let mut wanted: FastMap<String, FastMap<i64, Option<usize>>> = FastMap::default();
-        for t in &self.tasks.list {
-            for need in &t.needs {
-                if let Some((key, n)) = parse_item_id(need) {
-                    wanted.entry(key).or_default().insert(n, None);
-                }
-            }
-        }
-        for v in self.views.rows() {
-            if let Some(slot) = wanted
-                .get_mut(v.project())
-                .and_then(|m| m.get_mut(&v.number))
-            {
-                *slot = Some(v.ix);
-            }
-        }
+        let needs: Vec<(String, i64)> = self
+            .tasks
+            .list
+            .iter()
+            .flat_map(|t| t.needs.iter().filter_map(|need| parse_item_id(need)))
+            .collect();
         let views = &self.views;
-        // What each needed item is to a task was asked of the domain as its row was read.
-        let find = |id: &str| {
+        let found = views.indices_of(needs.iter().map(|(k, n)| (k.as_str(), *n)));
+        let index = |id: &str| {
             let (key, n) = parse_item_id(id)?;
-            let ix = (*wanted.get(&key)?.get(&n)?)?;
-            views.get(ix).map(|v| (v.hold, v.state))
+            found.get(&views.id_numbers(&key, n)?).copied()
         };
+        // What each needed item is to a task was asked of the domain as its row was read.
+        let find = |id: &str| views.get(index(id)?).map(|v| (v.hold, v.state));
         let mut held_up: FastMap<usize, HeldUp> = FastMap::default();
         let mut rows = Vec::with_capacity(self.tasks.list.len());
         for t in &self.tasks.list {
@@ -50,9 +41,7 @@ impl App {
             if tasks::is_blocked(t, &waiting) {
                 let today = blockers::today(p, self.now);
                 for w in &waiting {
-                    let Some(ix) =
-                        parse_item_id(&w.item).and_then(|(key, n)| *wanted.get(&key)?.get(&n)?)
-                    else {
+                    let Some(ix) = index(&w.item) else {
                         continue;
                     };
                     held_up.entry(ix).or_default().add(planned, today);

@@ -113,6 +113,9 @@ pub struct Views {
     /// The queue and the blockers before the filter narrows them.
     queue_all: Vec<QueueEntry>,
     blockers_all: Vec<usize>,
+    /// Items per thread of a pass over every item (`spread`; its own default when
+    /// not set: tests set it low to cut a short list into ranges).
+    pub spread_at: Option<usize>,
     /// The filters typed in the queue and in the blockers pane (`/`, as in the
     /// tracker; each pane keeps its own).
     pub queue_text: String,
@@ -279,6 +282,37 @@ impl Views {
         &self.haystacks
     }
 
+    /// The index of each of `ids` (project key, number) that is loaded, by the id
+    /// as numbers (see [`Views::id_numbers`]): found in one pass over the items' ids,
+    /// which compares integers, not the items' keys.
+    pub fn indices_of<'k>(
+        &self,
+        ids: impl Iterator<Item = (&'k str, i64)>,
+    ) -> FastMap<(u32, i64), usize> {
+        let mut wanted: FastMap<(u32, i64), usize> = FastMap::default();
+        for (key, n) in ids {
+            if let Some(rank) = self.ids.rank(key) {
+                wanted.insert((rank, n), usize::MAX);
+            }
+        }
+        if wanted.is_empty() {
+            return wanted;
+        }
+        for (ix, id) in self.ids.all().iter().enumerate() {
+            if let Some(slot) = wanted.get_mut(id) {
+                *slot = ix;
+            }
+        }
+        wanted.retain(|_, ix| *ix != usize::MAX);
+        wanted
+    }
+
+    /// An item id (project key, number) as [`Views::indices_of`] keys it; `None` when
+    /// no item of that project is loaded.
+    pub fn id_numbers(&self, key: &str, number: i64) -> Option<(u32, i64)> {
+        Some((self.ids.rank(key)?, number))
+    }
+
     pub fn index_of(&self, rowid: i64) -> Option<usize> {
         self.rowid_ix.get(rowid)
     }
@@ -297,6 +331,7 @@ impl Views {
             queue_order: self.queue_order,
             queue_text: std::mem::take(&mut self.queue_text),
             blockers_text: std::mem::take(&mut self.blockers_text),
+            spread_at: self.spread_at,
             generation: self.generation + 1,
             rowid_ix: super::row_index::RowIndex::expecting(expected),
             expected,
@@ -548,21 +583,25 @@ impl Views {
         // Each blocking item with its place in the order as numbers (what it holds up,
         // since when it blocks, its id): the sort compares those, not the items.
         let order = self.blocker_order;
-        // Counted first: room made once (half a million keys grown by doubling were
-        // copied and faulted in again at each step).
-        let mut rows: Vec<([i64; 4], (u32, i64), usize)> =
-            Vec::with_capacity(items.iter().filter(|r| r.blocking()).count());
-        rows.extend((0..items.len()).filter(|&i| items[i].blocking()).map(|i| {
-            let held = self.held_up.get(&i).copied().unwrap_or_default();
-            let key = order.key(held, items[i].blocked_since, now);
-            (key, self.ids.get(i), i)
-        }));
-        rows.sort_unstable();
-        // A new vector of exactly their number (the keys' room is let go).
-        let mut ix = Vec::with_capacity(rows.len());
-        ix.extend(rows.iter().map(|&(_, _, i)| i));
-        drop(rows);
-        let rows = ix;
+        // Keyed and sorted in ranges, one per core (each range counted first: room
+        // made once, since half a million keys grown by doubling were copied and
+        // faulted in again at each step), then merged into the indices alone. Every
+        // key is distinct (it ends with the index), so the order is the one sorting
+        // them all at once gives.
+        let (held_up, ids) = (&self.held_up, &self.ids);
+        let parts = super::spread::ranges(items.len(), self.spread_at, |range| {
+            let blocking = || range.clone().filter(|&i| items[i].blocking());
+            let mut part: Vec<([i64; 4], (u32, i64), usize)> =
+                Vec::with_capacity(blocking().count());
+            part.extend(blocking().map(|i| {
+                let held = held_up.get(&i).copied().unwrap_or_default();
+                let key = order.key(held, items[i].blocked_since, now);
+                (key, ids.get(i), i)
+            }));
+            part.sort_unstable();
+            part
+        });
+        let rows = merged(parts, |&(_, _, i)| i);
         // The codes are few: a short list looked through beats a map per reason.
         let mut summary: Vec<(&'static str, usize)> = Vec::new();
         for &i in &rows {
@@ -672,6 +711,28 @@ impl Views {
             });
         }
         self.order = order;
+    }
+}
+
+/// The runs in `parts`, each sorted, merged into one sorted list of what `take` keeps
+/// of each element (of exactly their number).
+fn merged<T: Ord, U>(parts: Vec<Vec<T>>, take: impl Fn(&T) -> U) -> Vec<U> {
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    let mut at = vec![0usize; parts.len()];
+    loop {
+        let mut least: Option<(usize, &T)> = None;
+        for (r, part) in parts.iter().enumerate() {
+            if let Some(head) = part.get(at[r])
+                && least.is_none_or(|(_, l)| head < l)
+            {
+                least = Some((r, head));
+            }
+        }
+        let Some((r, next)) = least else {
+            return out;
+        };
+        out.push(take(next));
+        at[r] += 1;
     }
 }
 
