@@ -16,18 +16,18 @@ impl App {
     /// Each task's status and what holds it up, and what each item holds up, from the
     /// loaded items (by id, found in one pass over the items).
     pub(super) fn derive_tasks(&mut self) {
-        let needs: Vec<(String, i64)> = self
-            .tasks
-            .list
-            .iter()
-            .flat_map(|t| t.needs.iter().filter_map(|need| parse_item_id(need)))
-            .collect();
         let views = &self.views;
-        let found = views.indices_of(needs.iter().map(|(k, n)| (k.as_str(), *n)));
-        let index = |id: &str| {
-            let (key, n) = parse_item_id(id)?;
-            found.get(&views.id_numbers(&key, n)?).copied()
-        };
+        // Each needed id as numbers, worked out once (not at every look-up of it).
+        let mut numbers: FastMap<&str, (u32, i64)> = FastMap::default();
+        for need in self.tasks.list.iter().flat_map(|t| &t.needs) {
+            if !numbers.contains_key(need.as_str())
+                && let Some(id) = parse_item_id(need).and_then(|(k, n)| views.id_numbers(&k, n))
+            {
+                numbers.insert(need, id);
+            }
+        }
+        let found = views.indices_of(numbers.values().copied());
+        let index = |id: &str| found.get(numbers.get(id)?).copied();
         // What each needed item is to a task was asked of the domain as its row was read.
         let find = |id: &str| views.get(index(id)?).map(|v| (v.hold, v.state));
         let mut held_up: FastMap<usize, HeldUp> = FastMap::default();

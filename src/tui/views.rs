@@ -282,19 +282,11 @@ impl Views {
         &self.haystacks
     }
 
-    /// The index of each of `ids` (project key, number) that is loaded, by the id
-    /// as numbers (see [`Views::id_numbers`]): found in one pass over the items' ids,
-    /// which compares integers, not the items' keys.
-    pub fn indices_of<'k>(
-        &self,
-        ids: impl Iterator<Item = (&'k str, i64)>,
-    ) -> FastMap<(u32, i64), usize> {
-        let mut wanted: FastMap<(u32, i64), usize> = FastMap::default();
-        for (key, n) in ids {
-            if let Some(rank) = self.ids.rank(key) {
-                wanted.insert((rank, n), usize::MAX);
-            }
-        }
+    /// The index of each of `ids` (as numbers, see [`Views::id_numbers`]) that is
+    /// loaded: found in one pass over the items' ids, which compares integers, not
+    /// the items' keys.
+    pub fn indices_of(&self, ids: impl Iterator<Item = (u32, i64)>) -> FastMap<(u32, i64), usize> {
+        let mut wanted: FastMap<(u32, i64), usize> = ids.map(|id| (id, usize::MAX)).collect();
         if wanted.is_empty() {
             return wanted;
         }
@@ -308,7 +300,7 @@ impl Views {
     }
 
     /// An item id (project key, number) as [`Views::indices_of`] keys it; `None` when
-    /// no item of that project is loaded.
+    /// no item of that project is loaded (none was ever of that project's rank).
     pub fn id_numbers(&self, key: &str, number: i64) -> Option<(u32, i64)> {
         Some((self.ids.rank(key)?, number))
     }
