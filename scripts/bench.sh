@@ -459,7 +459,14 @@ for n in "${SIZES[@]}"; do
 done
 
 echo
-echo "accessdesk $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores, $(date -u +%Y-%m-%d)"
+# The build measured: this checkout's commit, or the binary given (its own version
+# names no commit, so its checksum tells two builds apart).
+if [ -n "${ACCESSDESK_BIN:-}" ]; then
+    built="$BIN (sha256 $(sha256sum "$BIN" | cut -c1-12))"
+else
+    built="$(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+fi
+echo "accessdesk $built on $(nproc) cores, $(date -u +%Y-%m-%d)"
 header=("measure")
 for n in "${SIZES[@]}"; do header+=("N = $n"); done
 row() {
