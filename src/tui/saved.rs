@@ -74,7 +74,8 @@ impl App {
     }
 
     /// Counts every view's items and marks the items of the one in force for the
-    /// tracker's filter: the items in ranges, one per core (see [`super::spread`]).
+    /// tracker's filter: the items in ranges, each on its own thread on a large list
+    /// (see [`super::spread`]).
     pub(super) fn derive_saved(&mut self) {
         if self.personal.views.is_empty() {
             self.views.view_mask = None;

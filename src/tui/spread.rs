@@ -8,7 +8,8 @@ use std::ops::Range;
 /// Items below which a range is not worth a thread of its own.
 const MIN_ITEMS_PER_THREAD: usize = 100_000;
 
-/// At most this many threads, as for reading (`store::parallel`).
+/// At most this many threads, as for reading (`store::parallel`); at least two may
+/// run on a single core, so a list cut into ranges is cut the same way everywhere.
 const MAX_THREADS: usize = 4;
 
 /// How many ranges a pass over `n` items is cut into on this host.
@@ -27,8 +28,9 @@ fn cut(n: usize, parts: usize) -> Vec<Range<usize>> {
 }
 
 /// Runs `work` on consecutive ranges covering `0..n`, one per thread on a large list
-/// (a range per `per_thread` items, [`MIN_ITEMS_PER_THREAD`] when not given, at most
-/// one per core), and returns what each range gave, in the ranges' order.
+/// (a range per `per_thread` items, [`MIN_ITEMS_PER_THREAD`] when not given; as many
+/// as the cores, two at least and [`MAX_THREADS`] at most), and returns what each
+/// range gave, in the ranges' order.
 pub fn ranges<T: Send>(
     n: usize,
     per_thread: Option<usize>,
