@@ -191,11 +191,7 @@ impl Store {
             None => {
                 // The spread of row ids, from the table's key alone: about its rows.
                 // Subtracted here: in SQL the ends of the id space overflow to a real.
-                let (low, high): (Option<i64>, Option<i64>) =
-                    self.conn
-                        .query_row("SELECT min(id), max(id) FROM items", [], |r| {
-                            Ok((r.get(0)?, r.get(1)?))
-                        })?;
+                let (low, high) = super::parallel::id_bounds(&self.conn, "items")?;
                 let spread = match (low, high) {
                     (Some(l), Some(h)) => i128::from(h) - i128::from(l) + 1,
                     _ => 0,
