@@ -177,10 +177,22 @@ fn a_deactivated_approvers_pending_decision_blocks_until_reassigned() {
     );
     db.run_as(&acc.dual, &["item", "approve", &held]).ok();
     db.run(&["item", "grant", &held]).ok();
+    // Approved by them as approval owner, waiting for security: nothing of theirs to
+    // reassign, in the item's blockers as in the report (which reads the approvals
+    // given on requested items apart from the items).
+    let decided = db.requested(&NewItem::new().switch("--privileged"));
+    db.run_as(&acc.approver, &["item", "approve", &decided])
+        .ok();
+    assert_eq!(db.state(&decided), "requested");
     let out = db.run(&["people", "deactivate", APPROVER]).ok();
     assert!(out.stdout.contains(&id), "{out:?}");
     assert!(out.stdout.contains(&held), "{out:?}");
     assert!(codes(&db, &id).contains("reassign"), "{}", db.show(&id));
+    assert!(
+        !codes(&db, &decided).contains("reassign"),
+        "{}",
+        db.show(&decided)
+    );
     let report = db.run(&["report", "--json"]).ok().json();
     assert_eq!(
         report["overall"]["blockers_by_reason"]["reassign"], 1,
