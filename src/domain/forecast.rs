@@ -260,10 +260,13 @@ impl Durations {
 #[derive(Debug, Default)]
 pub struct History {
     /// By approval owner, then system (looked up without building a key).
-    pair: HashMap<String, HashMap<String, [Option<f64>; 4]>>,
-    system: HashMap<String, [Option<f64>; 4]>,
+    pair: Names<Names<[Option<f64>; 4]>>,
+    system: Names<[Option<f64>; 4]>,
     all: [Option<f64>; 4],
 }
+
+/// A map by name: the report asks it once for each unready item of every project.
+type Names<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
 /// One finished or unfinished item of the history: its system, approval owner and
 /// timeline.
@@ -327,7 +330,7 @@ impl History {
     pub fn of_pairs<'a>(
         pairs: impl IntoIterator<Item = ((&'a str, &'a str), &'a mut Durations)>,
     ) -> History {
-        let mut pair: HashMap<String, HashMap<String, [Option<f64>; 4]>> = HashMap::new();
+        let mut pair: Names<Names<[Option<f64>; 4]>> = Names::default();
         for ((s, a), d) in pairs {
             let m = medians(d);
             if m.iter().any(Option::is_some) {
@@ -369,13 +372,21 @@ impl History {
     /// The median hours of `stage` for an item of `system` decided by `approver`:
     /// the pair's, else the system's, else everyone's; `None` with too little history.
     pub fn median(&self, stage: Stage, system: &str, approver: &str) -> Option<f64> {
-        let i = stage.index();
-        self.pair
-            .get(approver)
-            .and_then(|m| m.get(system))
-            .and_then(|m| m[i])
-            .or_else(|| self.system.get(system).and_then(|m| m[i]))
-            .or(self.all[i])
+        self.medians(system, approver)(stage)
+    }
+
+    /// [`History::median`] of each stage for one (system, approval owner): each map
+    /// asked once, whatever the stages asked.
+    fn medians(&self, system: &str, approver: &str) -> impl Fn(Stage) -> Option<f64> {
+        let pair = self.pair.get(approver).and_then(|m| m.get(system)).copied();
+        let of_system = self.system.get(system).copied();
+        let all = self.all;
+        move |stage| {
+            let i = stage.index();
+            pair.and_then(|m| m[i])
+                .or_else(|| of_system.and_then(|m| m[i]))
+                .or(all[i])
+        }
     }
 
     /// The hours an item still needs: the sum of its remaining stages' medians.
@@ -388,9 +399,10 @@ impl History {
         approver: &str,
     ) -> Option<Result<f64, TooLittle>> {
         let stages = Stage::remaining(state)?;
+        let median = self.medians(system, approver);
         let mut sum = 0.0;
         for &s in stages {
-            match self.median(s, system, approver) {
+            match median(s) {
                 Some(h) => sum += h,
                 None => return Some(Err(TooLittle)),
             }

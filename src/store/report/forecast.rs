@@ -96,7 +96,8 @@ pub(crate) fn fill(
     let ((pairs, by_approver), (each, all, by_system, remaining, history)) =
         std::thread::scope(|s| {
             let owners = s.spawn(|| {
-                let mut pairs: HashMap<(u32, u32), Durations> = HashMap::new();
+                let mut pairs: HashMap<(u32, u32), Durations, foldhash::fast::RandomState> =
+                    HashMap::default();
                 let mut by_approver: Vec<Option<Durations>> = vec![None; names];
                 for l in &lines.lines {
                     let secs = l.seconds();
