@@ -149,6 +149,21 @@ pub fn json(v: &serde_json::Value) -> CmdResult {
         .map_err(stdout_failed)
 }
 
+/// [`json`] of the object `head` with `items` as its field `key`, the entries laid
+/// out on several threads when they are many (see `safe_json::pretty_with_array`).
+pub fn json_with_array<T: serde::Serialize + Sync>(
+    head: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    items: &[T],
+) -> CmdResult {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    safe_json::pretty_with_array(&mut out, head, key, items)
+        .map_err(io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush())
+        .map_err(stdout_failed)
+}
+
 /// A list: as JSON when `json` is set, else as a table with one row per entry.
 pub fn list<T: serde::Serialize>(
     json: bool,

@@ -45,15 +45,18 @@ pub fn report(path: &Path, a: ReportArgs, json: bool) -> CmdResult {
         since: a.since,
         until: a.until,
     };
-    let r = store.report_in(a.project.as_deref(), w)?;
+    let mut r = store.report_in(a.project.as_deref(), w)?;
     if json {
-        let v = json!(r);
-        output::json(&v)?;
-        // The command ends here: a million items' report is a tree of about a million
-        // JSON values, which the operating system takes back at once (freeing them one
-        // by one took a tenth of a second).
-        std::mem::forget(v);
-        return Ok(());
+        // The projects apart: one entry per project, laid out on several threads.
+        let projects = std::mem::take(&mut r.projects);
+        let head = match json!(r) {
+            serde_json::Value::Object(mut head) => {
+                head.remove("projects");
+                head
+            }
+            _ => serde_json::Map::new(),
+        };
+        return output::json_with_array(&head, "projects", &projects);
     }
     let pct = |x: f64| format!("{:.0}%", x * 100.0);
     let rows: Vec<Vec<String>> = r
