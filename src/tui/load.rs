@@ -221,11 +221,18 @@ impl App {
         };
         let version = self.store.data_version()?;
         let projects_before = self.projects.clone();
+        let people_before = self.people.clone();
         let (scope_before, me_before) = (self.scope.clone(), self.me.clone());
         self.load_people_and_projects()?;
-        // Another scope, a project closed or moved its start, or the person's roles
-        // changed: every row's answers may change with it, and all are read again.
-        if self.scope != scope_before || self.projects != projects_before || self.me != me_before {
+        // Another scope, a project closed or moved its start, the person's roles
+        // changed, or someone registered, deactivated or given other roles (who may
+        // decide is part of an item's blockers, and no item row changes with it):
+        // every row's answers may change with it, and all are read again.
+        if self.scope != scope_before
+            || self.projects != projects_before
+            || self.me != me_before
+            || self.people != people_before
+        {
             return Ok(false);
         }
         let filter = ItemFilter {

@@ -272,3 +272,44 @@ fn the_panes_derived_in_ranges_on_several_threads_are_the_ones_one_range_makes()
         assert_eq!(rows(app), rows(&one), "{at} to a range");
     }
 }
+
+#[test]
+fn a_person_deactivated_elsewhere_moves_the_blockers_of_an_open_screen() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("people.db");
+    crate::scale::generate(&db, 400, 3, now(), Some(&me())).expect("data");
+    let mut app = loaded(&db, false, None);
+    // An approval owner with decisions pending: once they leave, each is to reassign.
+    let requested = (0..app.views.count())
+        .filter_map(|i| app.views.get(i))
+        .find(|v| v.state == crate::domain::State::Requested)
+        .map(|v| v.id())
+        .expect("a requested item");
+    let approver = app.store.item(&requested).expect("item").fields.approver;
+    let reassign = |app: &App| {
+        app.views
+            .blocker_summary
+            .iter()
+            .find(|(code, _)| *code == "reassign")
+            .map_or(0, |(_, n)| *n)
+    };
+    let before = reassign(&app);
+    // An admin of the generated team, on another connection.
+    let admin = crate::identity::Identity {
+        uid: 4344,
+        login: "coord1".into(),
+    };
+    let mut writer = Store::open_as(&db, admin).expect("writer");
+    writer.set_now(now());
+    writer.deactivate_person(&approver).expect("deactivate");
+    app.refresh();
+    assert!(reassign(&app) > before, "{approver}: {}", reassign(&app));
+    // As a load at that moment makes them.
+    let fresh = loaded(&db, false, None);
+    assert_eq!(app.views.blocker_summary, fresh.views.blocker_summary);
+    let (a, b) = (app.views.rows_written_out(), fresh.views.rows_written_out());
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x == y, "{x:.400}\n{y:.400}");
+    }
+}
