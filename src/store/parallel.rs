@@ -45,11 +45,12 @@ pub(crate) fn readers_for(rows: i64) -> usize {
 /// SELECT: SQLite takes a lone `min()` or `max()` from one end of the table's b-tree,
 /// where the two in one SELECT read every row (80 ms for a million items).
 pub(crate) fn id_bounds(c: &Connection, table: &str) -> Result<(Option<i64>, Option<i64>)> {
-    Ok(c.query_row(
-        &format!("SELECT (SELECT min(rowid) FROM {table}), (SELECT max(rowid) FROM {table})"),
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    Ok(c.query_row(&id_bounds_sql(table), [], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+/// The SQL of [`id_bounds`].
+pub(super) fn id_bounds_sql(table: &str) -> String {
+    format!("SELECT (SELECT min(rowid) FROM {table}), (SELECT max(rowid) FROM {table})")
 }
 
 /// Opens another read-only connection to the file the caller's connection has open:

@@ -169,3 +169,55 @@ fn the_security_reviews_are_read_from_their_partial_indexes() {
         "{p}"
     );
 }
+
+#[test]
+fn the_report_and_the_full_load_find_the_ends_of_the_items_from_their_key() {
+    let (_dir, conn) = file();
+    // Each end one step down the table's b-tree; min() and max() in one SELECT would
+    // read every row.
+    let p = plan(&conn, &super::parallel::id_bounds_sql("items"));
+    assert_eq!(p.matches("SEARCH items").count(), 2, "{p}");
+    assert!(!p.contains("SCAN items"), "{p}");
+}
+
+#[test]
+fn the_approvals_on_requested_items_are_sought_through_the_indexes() {
+    let (_dir, conn) = file();
+    let p = plan(&conn, super::decisions::REQUESTED_APPROVALS_SQL);
+    assert!(
+        p.contains("SEARCH i USING COVERING INDEX items_project_state (project=? AND state=?)"),
+        "{p}"
+    );
+    assert!(
+        p.contains("SEARCH a USING INDEX sqlite_autoindex_approvals_1 (item_id=?)"),
+        "{p}"
+    );
+    assert!(!p.contains("SCAN i") && !p.contains("SCAN a"), "{p}");
+}
+
+#[test]
+fn the_needs_of_one_projects_tasks_are_sought_through_its_tasks() {
+    let (_dir, conn) = file();
+    for needs in [
+        super::tasks::NEEDS_ANY_ROW,
+        super::tasks::NEEDS_BY_ROW,
+        super::tasks::NEEDS_BY_ID,
+    ] {
+        // Of every task: one pass over the needs in their key's order, no sort.
+        let p = plan(&conn, &super::tasks::needs_sql(needs, false));
+        assert!(p.starts_with("SCAN n"), "{p}");
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+        // Of one project's: its tasks through the index by project, their needs by key.
+        let p = plan(&conn, &super::tasks::needs_sql(needs, true));
+        assert!(
+            p.starts_with("SEARCH n USING PRIMARY KEY (task_id=?)"),
+            "{p}"
+        );
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+        assert!(
+            p.contains("tasks USING COVERING INDEX sqlite_autoindex_tasks_1 (project=?)"),
+            "{p}"
+        );
+        assert!(!p.contains("SCAN n"), "{p}");
+    }
+}

@@ -110,24 +110,30 @@ pub(super) fn load_tasks_needing_rows(
     }
 }
 
-/// Each need of the tasks of `?1` (all with `?1` null) as (task row id, item id),
-/// in the order of tasks' row ids and then of the items' rows.
-const NEEDS_BY_ID: &str = "SELECT n.task_id, i.project || '-' || i.number \
-     FROM task_needs n JOIN items i ON i.id = n.item_id \
-     WHERE ?1 IS NULL OR n.task_id IN (SELECT id FROM tasks WHERE project = ?1) \
-     ORDER BY n.task_id, n.item_id";
+/// Each need of the tasks as (task row id, item id) ([`needs_sql`] adds which tasks
+/// and the order).
+pub(super) const NEEDS_BY_ID: &str = "SELECT n.task_id, i.project || '-' || i.number \
+     FROM task_needs n JOIN items i ON i.id = n.item_id WHERE 1";
 /// Only needs whose item is there, as [`NEEDS_BY_ID`]'s join keeps them (a row edited
 /// away outside accessdesk is no need, here as in `task show`), by row id.
-const NEEDS_BY_ROW: &str = "SELECT n.task_id, n.item_id FROM task_needs n \
-     WHERE (?1 IS NULL OR n.task_id IN (SELECT id FROM tasks WHERE project = ?1)) \
-     AND EXISTS (SELECT 1 FROM items i WHERE i.id = n.item_id) ORDER BY n.task_id, n.item_id";
+pub(super) const NEEDS_BY_ROW: &str = "SELECT n.task_id, n.item_id FROM task_needs n \
+     WHERE EXISTS (SELECT 1 FROM items i WHERE i.id = n.item_id)";
 /// Every need's row, there or not (from the index of needs alone).
-const NEEDS_ANY_ROW: &str = "SELECT n.task_id, n.item_id FROM task_needs n \
-     WHERE ?1 IS NULL OR n.task_id IN (SELECT id FROM tasks WHERE project = ?1) \
-     ORDER BY n.task_id, n.item_id";
+pub(super) const NEEDS_ANY_ROW: &str = "SELECT n.task_id, n.item_id FROM task_needs n WHERE 1";
+
+/// One of the `NEEDS_` queries over the tasks of one project (`?1`, sought through
+/// the index of tasks by project) or of all, in the order of tasks' row ids and then
+/// of the items' rows.
+pub(super) fn needs_sql(needs: &str, one_project: bool) -> String {
+    let of = match one_project {
+        true => " AND n.task_id IN (SELECT id FROM tasks WHERE project = ?1)",
+        false => "",
+    };
+    format!("{needs}{of} ORDER BY n.task_id, n.item_id")
+}
 
 /// The tasks of `project` (all with `None`) by project and number, each with the
-/// needs that `needs` (one of the `NEEDS_` queries) reads. The tasks and their needs
+/// needs that `needs` (one of the `NEEDS_` queries, see [`needs_sql`]) reads. The tasks and their needs
 /// are each read in one pass and joined here: a look-up of each task's needs from
 /// its row took four times as long as both passes.
 fn tasks_needing(
@@ -161,8 +167,8 @@ fn tasks_needing(
         .enumerate()
         .map(|(i, t)| (t.rowid, i))
         .collect();
-    let mut stmt = conn.prepare_cached(needs)?;
-    let mut rows = stmt.query([&key])?;
+    let mut stmt = conn.prepare_cached(&needs_sql(needs, key.is_some()))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(&key))?;
     while let Some(r) = rows.next()? {
         let Some(&i) = at.get(&r.get::<_, i64>(0)?) else {
             continue;
