@@ -133,9 +133,9 @@ pub(super) fn needs_sql(needs: &str, one_project: bool) -> String {
 }
 
 /// The tasks of `project` (all with `None`) by project and number, each with the
-/// needs that `needs` (one of the `NEEDS_` queries, see [`needs_sql`]) reads. The tasks and their needs
-/// are each read in one pass and joined here: a look-up of each task's needs from
-/// its row took four times as long as both passes.
+/// needs that `needs` (one of the `NEEDS_` queries, see [`needs_sql`]) reads. The
+/// tasks and their needs are each read in one pass and joined here: a look-up of each
+/// task's needs from its row took four times as long as both passes.
 fn tasks_needing(
     conn: &rusqlite::Connection,
     project: Option<&str>,
