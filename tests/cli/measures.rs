@@ -241,8 +241,9 @@ fn all_history_at_a_fixed_clock_equals_the_definitions() {
         ),
         (2, 1, 3)
     );
-    // One security decision on a privileged item (ACME-1).
+    // One security decision on a privileged item (ACME-1), and no other.
     assert_eq!((o.privileged_reviews, acme.privileged_reviews), (1, 1));
+    assert_eq!((o.security_reviews, acme.security_reviews), (1, 1));
     // Open blockers: age = now - the start of each blocking spell, in hours; median,
     // p90 (nearest rank) and max worked out here from the items' spells.
     let mut ages: Vec<f64> = Vec::new();
@@ -306,7 +307,7 @@ fn a_period_leaves_out_what_happened_outside_it() {
         (1, 1, 2)
     );
     // ACME-1's security approval (20 Jan) is before it.
-    assert_eq!(o.privileged_reviews, 0);
+    assert_eq!((o.privileged_reviews, o.security_reviews), (0, 0));
 
     // A period holding BETA's start only: its 100 % is the pilot's figure.
     let march = Window {
