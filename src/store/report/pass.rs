@@ -530,6 +530,7 @@ mod tests {
         let key = s.projects().unwrap()[0].key.clone();
         let task = s.add_task(&key, "Needs nothing", &[], None).unwrap();
         let before = s.report(None).unwrap();
+        let before_one = s.report(Some(&key)).unwrap();
         let listed = s.tasks(None).unwrap();
         // A need left pointing at no item (a file edited outside accessdesk).
         s.conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
@@ -547,5 +548,12 @@ mod tests {
             before.projects[0].blocked_tasks
         );
         assert_eq!(after, before);
+        // The report of that project alone reads its tasks' needs apart: the same.
+        let after_one = s.report(Some(&key)).unwrap();
+        assert_eq!(
+            after_one.projects[0].blocked_tasks,
+            before_one.projects[0].blocked_tasks
+        );
+        assert_eq!(after_one, before_one);
     }
 }
