@@ -180,96 +180,22 @@ pub fn pretty_with_array<W: Write, T: serde::Serialize + Sync>(
     w.write_all(b"\n}").map_err(io)
 }
 
-/// Writes `value` as [`to_writer_pretty`] does, as if `depth` levels in.
+/// Writes `value` as [`to_writer_pretty`] does, as if `depth` levels in: serde_json's
+/// pretty formatter, with `depth` arrays opened into nothing first, indents as it
+/// would there.
 fn write_at<W: Write, T: serde::Serialize + ?Sized>(
     w: W,
     value: &T,
     depth: usize,
 ) -> serde_json::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(w, Escaping(Pretty::at(depth)));
+    let mut pretty = PrettyFormatter::new();
+    for _ in 0..depth {
+        pretty
+            .begin_array(&mut io::sink())
+            .map_err(serde_json::Error::io)?;
+    }
+    let mut ser = serde_json::Serializer::with_formatter(w, Escaping(pretty));
     value.serialize(&mut ser)
-}
-
-/// serde_json's pretty layout (two spaces a level), starting at any depth.
-struct Pretty {
-    depth: usize,
-    has_value: bool,
-}
-
-impl Pretty {
-    fn at(depth: usize) -> Pretty {
-        Pretty {
-            depth,
-            has_value: false,
-        }
-    }
-
-    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            w.write_all(b"\n")?;
-            self.indent(w)?;
-        }
-        w.write_all(bracket)
-    }
-
-    fn next<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(w)
-    }
-
-    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
-        for _ in 0..self.depth {
-            w.write_all(b"  ")?;
-        }
-        Ok(())
-    }
-}
-
-impl Formatter for Pretty {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.next(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.next(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
 }
 
 /// `value` as one line of JSON with hidden characters escaped.
