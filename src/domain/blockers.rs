@@ -315,6 +315,8 @@ pub fn assess(
     people: &dyn super::routing::Roster,
 ) -> Assessment {
     let mut reasons = reasons(item, p, now, s);
+    // The spell of the time-based reasons, from those reasons (asked once).
+    let time_spell = spell_of(item, p, now, &reasons);
     let time_based = !reasons.is_empty();
     reasons.extend(people_reasons(
         item,
@@ -324,7 +326,7 @@ pub fn assess(
     let since = if reasons.is_empty() {
         None
     } else if time_based {
-        spell_start(item, p, now, s)
+        time_spell
     } else {
         // Blocking only because of who the approval owner is: since the last change
         // recorded a spell, else since it was seen.
@@ -350,10 +352,10 @@ pub fn task_waiting_for<'a>(
         .collect()
 }
 
-/// Earliest instant at which a time-based reason that holds at `now` began, as seen
-/// from the last change (`item.updated_at`).
-fn time_onset(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Option<DateTime<Utc>> {
-    reasons(item, p, now, s)
+/// Earliest instant at which one of the time-based `reasons` holding at `now` began,
+/// as seen from the last change (`item.updated_at`).
+fn time_onset(item: &Item, p: &Project, reasons: &[Reason]) -> Option<DateTime<Utc>> {
+    reasons
         .iter()
         .filter_map(|r| match r {
             Reason::Overdue { needed_by } => Some(end_of(p, *needed_by)),
@@ -375,14 +377,23 @@ pub fn spell_start(
     now: DateTime<Utc>,
     s: Settings,
 ) -> Option<DateTime<Utc>> {
-    let rs = reasons(item, p, now, s);
-    if rs.is_empty() {
+    spell_of(item, p, now, &reasons(item, p, now, s))
+}
+
+/// [`spell_start`] given the item's time-based `reasons` at `now`.
+fn spell_of(
+    item: &Item,
+    p: &Project,
+    now: DateTime<Utc>,
+    reasons: &[Reason],
+) -> Option<DateTime<Utc>> {
+    if reasons.is_empty() {
         return None;
     }
     if let Some(since) = item.blocked_since {
         return Some(since);
     }
-    Some(time_onset(item, p, now, s).unwrap_or(now).min(now))
+    Some(time_onset(item, p, reasons).unwrap_or(now).min(now))
 }
 
 /// The next instant from `now` on at which an item's blockers may change with no
@@ -647,6 +658,14 @@ mod tests {
             age(&it, &p, now, Settings::default()),
             Some(Duration::days(2))
         );
+        // The assessment the lists and the report make gives the same spell.
+        let a = assess(&it, &p, now, Settings::default(), &nobody());
+        assert_eq!(a.since, Some(t("2026-03-04T09:00:00Z")));
+    }
+
+    /// No one registered: only the time-based reasons hold.
+    fn nobody() -> std::collections::HashMap<String, crate::domain::Person> {
+        Default::default()
     }
 
     #[test]
@@ -660,6 +679,12 @@ mod tests {
             spell_start(&it, &p, now, Settings::default()),
             Some(t("2026-03-10T23:00:00Z"))
         );
+        let a = assess(&it, &p, now, Settings::default(), &nobody());
+        assert_eq!(a.since, Some(t("2026-03-10T23:00:00Z")));
+        // A spell recorded by the last change is kept, however the reasons began.
+        it.blocked_since = Some(t("2026-03-09T10:00:00Z"));
+        let a = assess(&it, &p, now, Settings::default(), &nobody());
+        assert_eq!(a.since, Some(t("2026-03-09T10:00:00Z")));
     }
 
     #[test]
