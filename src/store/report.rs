@@ -290,6 +290,25 @@ impl Store {
             },
         )?;
         let (mut acc, lines, met, unknown) = pass::merge(parts);
+        let lines = match lines {
+            Some(lines) => lines,
+            None if w.is_all() => stages::read(&self.conn, None)?,
+            None => {
+                let every: Spans = self
+                    .projects()?
+                    .iter()
+                    .map(|p| (p.key.clone(), Span::of(p, w)))
+                    .collect();
+                stages::read(&self.conn, Some(&every))?
+            }
+        };
+        // The forecast and the stage durations read only the lines: worked out on a
+        // thread of their own (which also lets go of the lines) while this one makes
+        // the other measures.
+        let forecast = {
+            let projects = projects.clone();
+            std::thread::spawn(move || forecast::outlooks(&lines, now, &projects))
+        };
         // Each task's needs by id, and what the pass met of those of its own project.
         let mut needed: Vec<HashMap<i64, Need>> = vec![HashMap::new(); projects.len()];
         let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
@@ -348,8 +367,6 @@ impl Store {
                 .copied()
                 .unwrap_or(0);
         }
-        // The forecast and the stage durations fill their own block of fields of `per`
-        // and of the overall measures with one call, next to this one.
         let mut overall = combine(&per, &mut all_ages, settings.readiness_target());
         overall.delegations = per.iter().map(|m| m.delegations).sum();
         for m in per.iter_mut() {
@@ -357,20 +374,14 @@ impl Store {
             m.review_campaigns = reviews.remove(key).unwrap_or_default();
         }
         overall.review_campaigns = reviews.remove("").unwrap_or_default();
-        let lines = match lines {
-            Some(lines) => lines,
-            None if w.is_all() => stages::read(&self.conn, None)?,
-            None => {
-                let every: Spans = self
-                    .projects()?
-                    .iter()
-                    .map(|p| (p.key.clone(), Span::of(p, w)))
-                    .collect();
-                stages::read(&self.conn, Some(&every))?
-            }
-        };
-        forecast::fill(&lines, now, &projects, &mut per, &mut overall);
         spells::fill(&self.conn, now, &projects, w, &mut per, &mut overall)?;
+        let (each, all) = forecast
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        for (m, o) in per.iter_mut().zip(each) {
+            m.outlook = o;
+        }
+        overall.outlook = all;
         drop(snapshot);
         Ok(Report {
             generated_at: now,

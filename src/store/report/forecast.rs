@@ -5,7 +5,6 @@
 //! fallback to "all history" means all of it); over a period, only the stages that
 //! ended in it count, for the durations and for the forecast alike.
 
-use super::Measures;
 use super::stages::{Line, Lines};
 use crate::domain::blockers;
 use crate::domain::forecast::{
@@ -64,18 +63,16 @@ pub struct Outlook {
     pub stage_durations_by_approver: BTreeMap<String, StageSpreads>,
 }
 
-/// The outlook of each project (as `per`, in the order of `projects`) and overall, from
-/// every item's line (the history is all of them; a project's figures are its own).
-/// The groups by (system, approval owner) and by approval owner are gathered and
-/// worked out on a thread of their own while this one does the others: each goes
-/// over every line.
-pub(crate) fn fill(
+/// The outlook of each project (in the order of `projects`) and overall, from every
+/// item's line (the history is all of them; a project's figures are its own). The
+/// groups by (system, approval owner) and by approval owner are gathered and worked
+/// out on a thread of their own while this one does the others: each goes over every
+/// line. It reads no other measure, so it may run beside the rest of the report.
+pub(crate) fn outlooks(
     lines: &Lines,
     now: DateTime<Utc>,
     projects: &[Project],
-    per: &mut [Measures],
-    overall: &mut Measures,
-) {
+) -> (Vec<Outlook>, Outlook) {
     let index: HashMap<&str, usize> = projects
         .iter()
         .enumerate()
@@ -173,32 +170,32 @@ pub(crate) fn fill(
     let history = history.with_pairs_of(pairs);
     let by_system = spreads_by_name(lines, by_system);
     let mut outlooks = Vec::new();
+    let mut per = Vec::with_capacity(projects.len());
     for (pi, (p, d)) in projects.iter().zip(each).enumerate() {
         let o = project_outlook(p, now, lines, &remaining[pi], &history);
         let closed = p.closed_at.is_some();
-        if let Some(m) = per.get_mut(pi) {
-            m.outlook = Outlook {
-                forecast: if closed {
-                    "closed".to_string()
-                } else {
-                    o.words()
-                },
-                forecast_ready_on: o.ready_on(),
-                forecast_misses_start_by_days: o.misses_by().filter(|_| !closed),
-                stage_durations: StageSpreads::of(d),
-                ..Default::default()
-            };
-        }
+        per.push(Outlook {
+            forecast: if closed {
+                "closed".to_string()
+            } else {
+                o.words()
+            },
+            forecast_ready_on: o.ready_on(),
+            forecast_misses_start_by_days: o.misses_by().filter(|_| !closed),
+            stage_durations: StageSpreads::of(d),
+            ..Default::default()
+        });
         if !closed {
             outlooks.push(o);
         }
     }
-    overall.outlook = Outlook {
+    let overall = Outlook {
         stage_durations: StageSpreads::of(all),
         stage_durations_by_system: by_system,
         stage_durations_by_approver: by_approver,
         ..overall_forecast(&outlooks)
     };
+    (per, overall)
 }
 
 /// The spreads of the groups of the names some shown line uses (numbered as in
