@@ -560,4 +560,16 @@ fn a_history_with_every_lifecycle_action_replays_and_each_new_column_is_checked(
         "'2030-01-01T00:00:00.000000Z'",
         "projects OLD: closed_at is '2030-01-01T00:00:00.000000Z' in the table, replay says empty",
     );
+    // An approval is named by its item, round and capacity.
+    caught(
+        &db,
+        "approvals",
+        "login",
+        &format!(
+            "capacity = 'owner' AND item_id = (SELECT id FROM items WHERE {})",
+            item_row(&three)
+        ),
+        "'mallory'",
+        &format!("approvals {three} round 0 owner: login is 'mallory' in the table, replay says '"),
+    );
 }
