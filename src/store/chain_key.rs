@@ -83,3 +83,32 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_shows_its_fingerprint_and_never_itself() {
+        let bytes: Vec<u8> = (0..KEY_LEN as u8).map(|b| b.wrapping_mul(37)).collect();
+        let key = ChainKey::from_bytes(&bytes).expect("a key of the right length");
+        let shown = format!("{key:?}");
+        assert_eq!(shown, format!("ChainKey({})", key.id()));
+        assert_eq!(key.id().len(), 16);
+        // Neither the key's hex nor any 4 of its bytes in a row, in any common form.
+        let secret = hex(&bytes);
+        for w in bytes.windows(4) {
+            let part = hex(w);
+            assert!(
+                !shown.contains(&part) && !key.id().contains(&part),
+                "{shown}"
+            );
+        }
+        assert!(!shown.contains(&secret[..16]));
+        assert!(!shown.contains(&format!("{:?}", &bytes[..4])));
+        // Another key has another fingerprint; a key of another length is no key.
+        let other = ChainKey::from_bytes(&[7u8; KEY_LEN]).expect("a key");
+        assert_ne!(other.id(), key.id());
+        assert!(ChainKey::from_bytes(&bytes[..KEY_LEN - 1]).is_none());
+    }
+}
