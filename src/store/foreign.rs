@@ -154,6 +154,37 @@ mod tests {
     }
 
     #[test]
+    fn one_of_its_triggers_made_to_do_nothing_is_named_and_no_write_happens() {
+        let (_dir, path, s) = initialised("hollowed.db");
+        drop(s);
+        let c = Connection::open(&path).unwrap();
+        // The same name, on the same table and moment, with a body that lets the
+        // deletion through: the log is no longer append-only.
+        c.execute_batch(
+            "DROP TRIGGER events_no_delete;
+             CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT 1; END;",
+        )
+        .unwrap();
+        assert_eq!(
+            differences(&c).unwrap(),
+            (
+                schema::latest(),
+                vec!["trigger events_no_delete (changed)".to_string()]
+            )
+        );
+        let mut s = Store::open_as(&path, me()).unwrap();
+        let e = s
+            .add_person("eve", None, &[crate::domain::Role::Support])
+            .unwrap_err();
+        let Error::Refused(r) = &e else { panic!("{e}") };
+        assert!(
+            r.message().contains("trigger events_no_delete (changed)"),
+            "{}",
+            r.message()
+        );
+    }
+
+    #[test]
     fn a_planted_trigger_is_named_and_no_write_happens() {
         let (_dir, path, s) = initialised("planted.db");
         drop(s);
