@@ -185,6 +185,27 @@ mod tests {
     }
 
     #[test]
+    fn a_file_of_an_older_version_is_compared_with_that_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("older.db");
+        let mut c = Connection::open(&path).unwrap();
+        schema::MIGRATIONS.to_version(&mut c, 3).unwrap();
+        assert_eq!(differences(&c).unwrap(), (3, Vec::<String>::new()));
+        // Planted before the migrations to come: named before any of them runs.
+        c.execute_batch(
+            "CREATE TRIGGER approve_all AFTER INSERT ON people BEGIN UPDATE people SET roles = 'admin'; END;",
+        )
+        .unwrap();
+        assert_eq!(
+            differences(&c).unwrap(),
+            (
+                3,
+                vec!["trigger approve_all (not made by accessdesk)".to_string()]
+            )
+        );
+    }
+
+    #[test]
     fn a_planted_trigger_is_named_and_no_write_happens() {
         let (_dir, path, s) = initialised("planted.db");
         drop(s);
