@@ -213,7 +213,10 @@ mod tests {
         c.execute_batch(
             "CREATE TRIGGER approve_all AFTER INSERT ON people BEGIN UPDATE people SET roles = 'admin'; END;
              CREATE VIEW everything AS SELECT * FROM people;
-             DROP TRIGGER events_no_delete;",
+             DROP TRIGGER events_no_delete;
+             CREATE TABLE loot (x);
+             CREATE INDEX people_by_name ON people(name);
+             DROP INDEX task_needs_item;",
         )
         .unwrap();
         let events = |c: &Connection| -> i64 {
@@ -233,6 +236,9 @@ mod tests {
             "trigger approve_all (not made by accessdesk)",
             "view everything (not made by accessdesk)",
             "trigger events_no_delete (missing)",
+            "table loot (not made by accessdesk)",
+            "index people_by_name (not made by accessdesk)",
+            "index task_needs_item (missing)",
         ] {
             assert!(text.contains(want), "{text}");
         }
