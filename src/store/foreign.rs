@@ -116,11 +116,37 @@ mod tests {
     use crate::store::testing::{initialised, me};
     use crate::store::{Error, Store};
 
-    #[test]
-    fn a_file_as_migrated_has_nothing_foreign() {
-        let (_dir, path, s) = initialised("clean.db");
+    /// A file as `init` leaves it, then changed by another program with `sql`; the
+    /// connection that changed it.
+    fn changed(name: &str, sql: &str) -> (tempfile::TempDir, std::path::PathBuf, Connection) {
+        let (dir, path, s) = initialised(name);
         drop(s);
         let c = Connection::open(&path).unwrap();
+        c.execute_batch(sql).unwrap();
+        (dir, path, c)
+    }
+
+    /// What a write to the file says when it is refused; the log gains no event.
+    fn refused_write(path: &std::path::Path, c: &Connection) -> String {
+        let events = || -> i64 {
+            c.query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = events();
+        let mut s = Store::open_as(path, me()).unwrap();
+        // Reading still works, to look at it.
+        assert_eq!(s.people().unwrap().len(), 1);
+        let e = s
+            .add_person("eve", None, &[crate::domain::Role::Support])
+            .unwrap_err();
+        let Error::Refused(r) = &e else { panic!("{e}") };
+        assert_eq!(events(), before);
+        r.message()
+    }
+
+    #[test]
+    fn a_file_as_migrated_has_nothing_foreign() {
+        let (_dir, _path, c) = changed("clean.db", "");
         assert_eq!(
             differences(&c).unwrap(),
             (schema::latest(), Vec::<String>::new())
@@ -129,12 +155,9 @@ mod tests {
 
     #[test]
     fn statistics_sqlite_gathers_are_not_planted() {
-        let (_dir, path, s) = initialised("analysed.db");
-        drop(s);
         // An administrator's ANALYZE makes SQLite's statistics tables (stat4 too, in
         // this build): SQLite's own, so the file is written as before.
-        let c = Connection::open(&path).unwrap();
-        c.execute_batch("ANALYZE").unwrap();
+        let (_dir, path, c) = changed("analysed.db", "ANALYZE");
         let stats: Vec<String> = c
             .prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'sqlite_stat%' ORDER BY name")
             .unwrap()
@@ -155,16 +178,13 @@ mod tests {
 
     #[test]
     fn one_of_its_triggers_made_to_do_nothing_is_named_and_no_write_happens() {
-        let (_dir, path, s) = initialised("hollowed.db");
-        drop(s);
-        let c = Connection::open(&path).unwrap();
         // The same name, on the same table and moment, with a body that lets the
         // deletion through: the log is no longer append-only.
-        c.execute_batch(
+        let (_dir, path, c) = changed(
+            "hollowed.db",
             "DROP TRIGGER events_no_delete;
              CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT 1; END;",
-        )
-        .unwrap();
+        );
         assert_eq!(
             differences(&c).unwrap(),
             (
@@ -172,15 +192,10 @@ mod tests {
                 vec!["trigger events_no_delete (changed)".to_string()]
             )
         );
-        let mut s = Store::open_as(&path, me()).unwrap();
-        let e = s
-            .add_person("eve", None, &[crate::domain::Role::Support])
-            .unwrap_err();
-        let Error::Refused(r) = &e else { panic!("{e}") };
+        let text = refused_write(&path, &c);
         assert!(
-            r.message().contains("trigger events_no_delete (changed)"),
-            "{}",
-            r.message()
+            text.contains("trigger events_no_delete (changed)"),
+            "{text}"
         );
     }
 
@@ -207,31 +222,16 @@ mod tests {
 
     #[test]
     fn a_planted_trigger_is_named_and_no_write_happens() {
-        let (_dir, path, s) = initialised("planted.db");
-        drop(s);
-        let c = Connection::open(&path).unwrap();
-        c.execute_batch(
+        let (_dir, path, c) = changed(
+            "planted.db",
             "CREATE TRIGGER approve_all AFTER INSERT ON people BEGIN UPDATE people SET roles = 'admin'; END;
              CREATE VIEW everything AS SELECT * FROM people;
              DROP TRIGGER events_no_delete;
              CREATE TABLE loot (x);
              CREATE INDEX people_by_name ON people(name);
              DROP INDEX task_needs_item;",
-        )
-        .unwrap();
-        let events = |c: &Connection| -> i64 {
-            c.query_row("SELECT count(*) FROM events", [], |r| r.get(0))
-                .unwrap()
-        };
-        let before = events(&c);
-        let mut s = Store::open_as(&path, me()).unwrap();
-        // Reading still works, to look at it.
-        assert_eq!(s.people().unwrap().len(), 1);
-        let e = s
-            .add_person("eve", None, &[crate::domain::Role::Support])
-            .unwrap_err();
-        let Error::Refused(r) = &e else { panic!("{e}") };
-        let text = r.message();
+        );
+        let text = refused_write(&path, &c);
         for want in [
             "trigger approve_all (not made by accessdesk)",
             "view everything (not made by accessdesk)",
@@ -242,6 +242,5 @@ mod tests {
         ] {
             assert!(text.contains(want), "{text}");
         }
-        assert_eq!(events(&c), before);
     }
 }
