@@ -27,27 +27,37 @@ pub(super) fn with_text<T>(r: &Row<'_>, i: usize, f: impl FnOnce(Option<&str>) -
     f(rows::str_ref(r, i).as_deref())
 }
 
-/// Sets `slot` to an empty text when the column is empty or blank, else to a one-letter
+/// Sets `slot` to an empty text when the value is empty or blank, else to a one-letter
 /// stand-in: the blocker rules ask only whether required texts are there.
-fn presence(r: &Row<'_>, i: usize, slot: &mut String) {
+fn presence(v: ValueRef<'_>, slot: &mut String) {
     slot.clear();
     // An ASCII character that is not white space makes any text present, however
     // the rest reads: found without checking the whole text first.
     let seen = |b: &u8| b.is_ascii() && !b.is_ascii_whitespace() && *b != 0x0B;
-    let present = match r.get_ref(i) {
-        Ok(ValueRef::Text(t)) if t.iter().any(seen) => true,
-        _ => with_text(r, i, |t| t.is_some_and(|t| !t.trim().is_empty())),
+    let present = match v {
+        ValueRef::Text(t) if t.iter().any(seen) => true,
+        _ => rows::str_of(v).is_some_and(|t| !t.trim().is_empty()),
     };
     if present {
         slot.push('x');
     }
 }
 
-/// Copies the column's text into `slot`, reusing its room: for the names the check of
+/// Copies the value's text into `slot`, reusing its room: for the names the check of
 /// who may decide compares (approval owner, credential owner, holder, exception owner).
-fn copy_text(r: &Row<'_>, i: usize, slot: &mut String) {
+fn copy_text(v: ValueRef<'_>, slot: &mut String) {
     slot.clear();
-    with_text(r, i, |t| slot.push_str(t.unwrap_or_default()));
+    slot.push_str(rows::str_of(v).as_deref().unwrap_or_default());
+}
+
+/// An optional name: none for a null value, else its text copied into the room of
+/// `old` (the last row's).
+fn copied(v: ValueRef<'_>, old: Option<String>) -> Option<String> {
+    (!matches!(v, ValueRef::Null)).then(|| {
+        let mut s = old.unwrap_or_default();
+        copy_text(v, &mut s);
+        s
+    })
 }
 
 /// One item as the measures see it: a skeleton [`Item`] holding exactly what the
@@ -78,81 +88,68 @@ impl Lean {
     }
 
     pub(super) fn read(&mut self, r: &Row<'_>) {
+        // Each column asked of SQLite once.
+        let v = |i| rows::cell(r, i);
         let it = &mut self.item;
-        it.number = rows::int(r, 1);
+        it.number = rows::int_of(v(1));
         // An unreadable state counts as needed, as in the item list.
-        it.state = rows::named(r, 2, State::ALL, State::as_str).unwrap_or(State::Needed);
+        it.state = rows::named_of(v(2), State::ALL, State::as_str).unwrap_or(State::Needed);
         let f = &mut it.fields;
-        presence(r, 3, &mut f.system);
-        presence(r, 4, &mut f.purpose);
-        presence(r, 5, &mut f.role);
-        copy_text(r, 6, &mut f.credential_owner);
-        copy_text(r, 7, &mut f.approver);
-        f.holder = (!matches!(r.get_ref(22), Ok(ValueRef::Null) | Err(_))).then(|| {
-            let mut h = f.holder.take().unwrap_or_default();
-            copy_text(r, 22, &mut h);
-            h
-        });
-        f.method = rows::named(r, 8, Method::ALL, Method::as_str);
-        f.temporary = rows::flag(r, 9);
-        f.expires = rows::date(r, 10);
-        f.deprovision = rows::named(r, 11, Deprovision::ALL, Deprovision::as_str);
-        let has_exception = !matches!(r.get_ref(12), Ok(ValueRef::Null) | Err(_));
-        f.exception = if has_exception {
-            let mut e = f.exception.take().unwrap_or_default();
-            presence(r, 12, &mut e.reason);
-            e.owner = (!matches!(r.get_ref(13), Ok(ValueRef::Null) | Err(_))).then(|| {
-                let mut o = e.owner.take().unwrap_or_default();
-                copy_text(r, 13, &mut o);
-                o
-            });
-            e.expires = rows::date(r, 14);
-            Some(e)
-        } else {
+        presence(v(3), &mut f.system);
+        presence(v(4), &mut f.purpose);
+        presence(v(5), &mut f.role);
+        copy_text(v(6), &mut f.credential_owner);
+        copy_text(v(7), &mut f.approver);
+        f.holder = copied(v(22), f.holder.take());
+        f.method = rows::named_of(v(8), Method::ALL, Method::as_str);
+        f.temporary = rows::int_of(v(9)) != 0;
+        f.expires = rows::date_of(v(10));
+        f.deprovision = rows::named_of(v(11), Deprovision::ALL, Deprovision::as_str);
+        let reason = v(12);
+        f.exception = if matches!(reason, ValueRef::Null) {
             None
+        } else {
+            let mut e = f.exception.take().unwrap_or_default();
+            presence(reason, &mut e.reason);
+            e.owner = copied(v(13), e.owner.take());
+            e.expires = rows::date_of(v(14));
+            Some(e)
         };
-        f.needed_by = rows::date(r, 15);
-        it.manual_block = (!matches!(r.get_ref(16), Ok(ValueRef::Null) | Err(_)))
-            .then(|| it.manual_block.take().unwrap_or_default());
-        it.updated_at = rows::time(r, 17).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-        it.retro_due = rows::time(r, 18);
-        it.blocked_since = rows::time(r, 19);
-        it.emergency = rows::flag(r, 20);
-        it.created_at = rows::time(r, 21).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        f.needed_by = rows::date_of(v(15));
+        it.manual_block =
+            (!matches!(v(16), ValueRef::Null)).then(|| it.manual_block.take().unwrap_or_default());
+        it.updated_at = rows::time_of(v(17)).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        it.retro_due = rows::time_of(v(18));
+        it.blocked_since = rows::time_of(v(19));
+        it.emergency = rows::int_of(v(20)) != 0;
+        it.created_at = rows::time_of(v(21)).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
         // What routing reads (schema 7): who must still decide, who granted. The
         // approvals of a round are not read: an item waiting for a second security
         // review counts as having none yet.
         let f = &mut it.fields;
-        f.privileged = rows::flag(r, 23);
-        f.shared_credential = rows::flag(r, 24);
-        f.client_owned = rows::flag(r, 25);
-        it.state_since = rows::time(r, 26).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-        it.granted_by = (!matches!(r.get_ref(27), Ok(ValueRef::Null) | Err(_))).then(|| {
-            let mut g = it.granted_by.take().unwrap_or_default();
-            copy_text(r, 27, &mut g);
-            g
-        });
-        it.delegates = with_text(r, 28, |t| {
-            t.filter(|t| !t.is_empty())
-                .and_then(|t| serde_json::from_str(t).ok())
-                .unwrap_or_default()
-        });
-        it.rotation = rows::named(r, 29, Rotation::ALL, Rotation::as_str);
-        it.review = with_text(r, 30, |t| {
-            t.and_then(crate::domain::review::ReviewMark::parse)
-        });
-        it.fields.above_standard = rows::flag(r, 31);
-        it.fields.justification = rows::opt_text(r, 32).map(Into::into);
+        f.privileged = rows::int_of(v(23)) != 0;
+        f.shared_credential = rows::int_of(v(24)) != 0;
+        f.client_owned = rows::int_of(v(25)) != 0;
+        it.state_since = rows::time_of(v(26)).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        it.granted_by = copied(v(27), it.granted_by.take());
+        it.delegates = rows::str_of(v(28))
+            .filter(|t| !t.is_empty())
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        it.rotation = rows::named_of(v(29), Rotation::ALL, Rotation::as_str);
+        it.review = rows::str_of(v(30)).and_then(|t| crate::domain::review::ReviewMark::parse(&t));
+        it.fields.above_standard = rows::int_of(v(31)) != 0;
+        it.fields.justification = rows::str_of(v(32)).map(|t| t.into_owned().into());
         self.timeline = Timeline {
             added: Some(it.created_at),
-            submitted: rows::time(r, 33),
-            approved: rows::time(r, 34),
-            granted: rows::time(r, 35),
-            verified: rows::time(r, 36),
+            submitted: rows::time_of(v(33)),
+            approved: rows::time_of(v(34)),
+            granted: rows::time_of(v(35)),
+            verified: rows::time_of(v(36)),
         };
-        self.revoked = rows::time(r, 37);
-        self.cancelled = rows::time(r, 38);
-        self.id = rows::int(r, 39);
-        self.round = rows::int(r, 40);
+        self.revoked = rows::time_of(v(37));
+        self.cancelled = rows::time_of(v(38));
+        self.id = rows::int_of(v(39));
+        self.round = rows::int_of(v(40));
     }
 }

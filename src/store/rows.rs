@@ -55,7 +55,18 @@ pub(crate) fn opt_text(r: &Row<'_>, i: usize) -> Option<String> {
 /// The column as [`opt_text`] reads it, borrowed from the row when it is valid UTF-8
 /// text: what is only parsed or looked at is not copied first.
 pub(crate) fn str_ref<'r>(r: &'r Row<'_>, i: usize) -> Option<Cow<'r, str>> {
-    match r.get_ref(i).ok()? {
+    str_of(cell(r, i))
+}
+
+/// The column's value, read once (a column that is not there reads as null): the
+/// readers below take it, so a row read column after column asks SQLite once each.
+pub(crate) fn cell<'r>(r: &'r Row<'_>, i: usize) -> ValueRef<'r> {
+    r.get_ref(i).unwrap_or(ValueRef::Null)
+}
+
+/// A value as [`str_ref`] reads a column.
+pub(crate) fn str_of(v: ValueRef<'_>) -> Option<Cow<'_, str>> {
+    match v {
         ValueRef::Null => None,
         ValueRef::Text(t) => Some(match std::str::from_utf8(t) {
             Ok(s) => Cow::Borrowed(s),
@@ -68,8 +79,13 @@ pub(crate) fn str_ref<'r>(r: &'r Row<'_>, i: usize) -> Option<Cow<'r, str>> {
 }
 
 pub(crate) fn int(r: &Row<'_>, i: usize) -> i64 {
-    match r.get_ref(i) {
-        Ok(ValueRef::Integer(n)) => n,
+    int_of(cell(r, i))
+}
+
+/// A value as [`int`] reads a column: anything but an integer is 0.
+pub(crate) fn int_of(v: ValueRef<'_>) -> i64 {
+    match v {
+        ValueRef::Integer(n) => n,
         _ => 0,
     }
 }
@@ -79,21 +95,32 @@ pub(crate) fn flag(r: &Row<'_>, i: usize) -> bool {
 }
 
 pub(crate) fn date(r: &Row<'_>, i: usize) -> Option<NaiveDate> {
-    if let Ok(ValueRef::Text(t)) = r.get_ref(i)
+    date_of(cell(r, i))
+}
+
+/// A value as [`date`] reads a column: the store's own form directly, anything else
+/// by the general parser.
+pub(crate) fn date_of(v: ValueRef<'_>) -> Option<NaiveDate> {
+    if let ValueRef::Text(t) = v
         && let Some(d) = stored_date(t)
     {
         return Some(d);
     }
-    str_ref(r, i).and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+    str_of(v).and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
 }
 
 pub(crate) fn time(r: &Row<'_>, i: usize) -> Option<DateTime<Utc>> {
-    if let Ok(ValueRef::Text(t)) = r.get_ref(i)
+    time_of(cell(r, i))
+}
+
+/// A value as [`time`] reads a column (see [`parse_at`]).
+pub(crate) fn time_of(v: ValueRef<'_>) -> Option<DateTime<Utc>> {
+    if let ValueRef::Text(t) = v
         && let Some(t) = stored_at(t)
     {
         return Some(t);
     }
-    str_ref(r, i).and_then(|s| parse_at(&s))
+    str_of(v).and_then(|s| parse_at(&s))
 }
 
 /// A date in the form the store writes (`2026-03-10`), read from the column's bytes
@@ -162,10 +189,22 @@ pub(crate) fn named<T: Copy + FromStr>(
     all: &[T],
     name: fn(T) -> &'static str,
 ) -> Option<T> {
-    str_ref(r, i).and_then(|s| {
-        let stored = all.iter().copied().find(|v| name(*v) == s);
-        stored.or_else(|| s.parse().ok())
-    })
+    named_of(cell(r, i), all, name)
+}
+
+/// A value as [`named`] reads a column: stored text equal to a name is that value
+/// (compared as bytes: a name is valid UTF-8, so text equal to it is too).
+pub(crate) fn named_of<T: Copy + FromStr>(
+    v: ValueRef<'_>,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Option<T> {
+    if let ValueRef::Text(t) = v
+        && let Some(stored) = all.iter().copied().find(|n| name(*n).as_bytes() == t)
+    {
+        return Some(stored);
+    }
+    str_of(v).and_then(|s| s.parse().ok())
 }
 
 fn parsed<T: FromStr>(r: &Row<'_>, i: usize) -> Option<T> {
