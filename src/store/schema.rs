@@ -509,6 +509,37 @@ CREATE INDEX events_security ON events(project, seq)
         AND json_extract(payload, '$.capacity') = 'security';
 "#;
 
+// The items of each project in each state, kept by SQLite with every write to the
+// items: the TUI's first frame and the header read readiness from these rows (one
+// per project and state) instead of counting every item. `audit verify` compares
+// every count with the rows. A count that falls to zero stays, as zero.
+const V19: &str = r#"
+CREATE TABLE item_counts (
+    project TEXT NOT NULL,
+    state   TEXT NOT NULL,
+    n       INTEGER NOT NULL,
+    PRIMARY KEY (project, state)
+) STRICT, WITHOUT ROWID;
+INSERT INTO item_counts (project, state, n)
+    SELECT project, state, count(*) FROM items GROUP BY project, state;
+CREATE TRIGGER item_counts_insert AFTER INSERT ON items
+BEGIN
+    INSERT INTO item_counts (project, state, n) VALUES (NEW.project, NEW.state, 1)
+        ON CONFLICT (project, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER item_counts_delete AFTER DELETE ON items
+BEGIN
+    UPDATE item_counts SET n = n - 1 WHERE project = OLD.project AND state = OLD.state;
+END;
+CREATE TRIGGER item_counts_update AFTER UPDATE OF project, state ON items
+WHEN OLD.project IS NOT NEW.project OR OLD.state IS NOT NEW.state
+BEGIN
+    UPDATE item_counts SET n = n - 1 WHERE project = OLD.project AND state = OLD.state;
+    INSERT INTO item_counts (project, state, n) VALUES (NEW.project, NEW.state, 1)
+        ON CONFLICT (project, state) DO UPDATE SET n = n + 1;
+END;
+"#;
+
 /// The condition of the partial index `events_security` (schema 18), which a query
 /// must repeat to use it: denials and returns decided as security.
 pub const SECURITY_DECISIONS: &str = "(kind = 'deny' OR kind = 'return') AND json_valid(payload) \
@@ -557,10 +588,11 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up_with_hook(V16, expect_version(15)),
         M::up_with_hook(V17, expect_version(16)),
         M::up_with_hook(V18, expect_version(17)),
+        M::up_with_hook(V19, expect_version(18)),
     ])
 });
 
 /// The schema version this build writes.
 pub fn latest() -> usize {
-    18
+    19
 }

@@ -691,6 +691,32 @@ fn an_index_the_report_counts_from_that_disagrees_with_its_rows_is_named() {
     assert!(out.stderr.contains(&named), "{named}\n{}", out.stderr);
 }
 
+/// The header reads readiness from the counts SQLite keeps with every write
+/// (`item_counts`); a count changed with `sqlite3` is named by `audit verify`, with
+/// the count the rows hold.
+#[test]
+fn a_kept_count_changed_with_sqlite3_is_named() {
+    let db = demo_file();
+    db.run(&["audit", "verify"]).ok();
+    let (project, state, n): (String, String, i64) = db
+        .ro()
+        .query_row(
+            "SELECT project, state, count(*) FROM items GROUP BY project, state ORDER BY 3 DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    sqlite3(
+        &db.path,
+        &format!("UPDATE item_counts SET n = 0 WHERE project = '{project}' AND state = '{state}'"),
+    );
+    let out = db.run(&["audit", "verify"]).code(1);
+    let named = format!(
+        "table item_counts counts 0 items of {project} in state {state} where the rows hold {n}"
+    );
+    assert!(out.stderr.contains(&named), "{named}\n{}", out.stderr);
+}
+
 /// An index planted under the name of one the report counts from, which cannot serve
 /// its query, is named by `audit verify` with the other problems, not an abort.
 #[test]
@@ -785,7 +811,8 @@ fn the_migration_fills_each_items_life_from_the_log_as_the_writes_keep_it() {
     }
     // The file as schema 15 had it: no life columns, the index of forward events and
     // not that of decisions, no table of closed spells (its rows set aside, as the
-    // migration to schema 17 cannot know them), nor the indexes of schema 18.
+    // migration to schema 17 cannot know them), nor the indexes of schema 18, nor the
+    // counts of schema 19.
     let c = Connection::open(&db.path).unwrap();
     let aside: Vec<[rusqlite::types::Value; 5]> = c
         .prepare("SELECT seq, item_id, since, until, reasons FROM blocker_spells")
@@ -800,6 +827,8 @@ fn the_migration_fills_each_items_life_from_the_log_as_the_writes_keep_it() {
         "DROP TABLE blocker_spells;
          DROP INDEX events_decided;
          DROP INDEX approvals_security; DROP INDEX events_security;
+         DROP TRIGGER item_counts_insert; DROP TRIGGER item_counts_delete;
+         DROP TRIGGER item_counts_update; DROP TABLE item_counts;
          ALTER TABLE items DROP COLUMN submitted_at; ALTER TABLE items DROP COLUMN approved_at;
          ALTER TABLE items DROP COLUMN granted_at; ALTER TABLE items DROP COLUMN verified_at;
          ALTER TABLE items DROP COLUMN revoked_at; ALTER TABLE items DROP COLUMN cancelled_at;

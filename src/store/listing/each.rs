@@ -36,12 +36,13 @@ impl Store {
         now: DateTime<Utc>,
         mut each: impl FnMut(Listed<'_>),
     ) -> Result<usize> {
-        let (projects, people) = self.projects_and_people()?;
         let every = filter.project.is_none()
             && filter.state.is_none()
             && filter.updated_since.is_none()
             && filter.expiring_days.is_none()
             && limit.is_none();
+        let mut projects = ProjectsOf::new(self, every)?;
+        let people = self.people_by_login()?;
         let (mut sql, args) = match every {
             true => (EVERY_ITEM_IN_TABLE_ORDER.to_string(), Vec::new()),
             false => items_query(filter),
@@ -62,7 +63,7 @@ impl Store {
         let mut next_approval = 0;
         while let Some(r) = found.next()? {
             rows::item_into(r, &mut item)?;
-            let Some(p) = projects.get(&item.project) else {
+            let Some(p) = projects.get(self, &item.project)? else {
                 continue;
             };
             match &table {
@@ -89,7 +90,8 @@ impl Store {
         now: DateTime<Utc>,
         mut each: impl FnMut(Listed<'_>),
     ) -> Result<usize> {
-        let (projects, people) = self.projects_and_people()?;
+        let mut projects = ProjectsOf::new(self, false)?;
+        let people = self.people_by_login()?;
         let mut n = 0;
         for id in ids {
             let item = match load_item(&self.conn, id) {
@@ -97,13 +99,50 @@ impl Store {
                 Err(super::super::error::Error::NotFound(_)) => continue,
                 Err(e) => return Err(e),
             };
-            let Some(p) = projects.get(&item.project) else {
+            let Some(p) = projects.get(self, &item.project)? else {
                 continue;
             };
             hand_on(&item, p, (now, self.settings, &people), &mut each);
             n += 1;
         }
         Ok(n)
+    }
+}
+
+/// The projects of the items handed on, by key: all read at once for every item of
+/// the file, else each as the first of its items comes (the first screenful, the
+/// changes since a moment, a few ids), so that twenty rows read their few projects,
+/// not ten thousand. A key no project has is none, as in the whole list.
+enum ProjectsOf {
+    All(ByKey<Project>),
+    Sought(ByKey<Option<Project>>),
+}
+
+impl ProjectsOf {
+    fn new(store: &Store, all: bool) -> Result<ProjectsOf> {
+        Ok(match all {
+            true => ProjectsOf::All(store.projects_by_key()?),
+            false => ProjectsOf::Sought(ByKey::default()),
+        })
+    }
+
+    fn get(&mut self, store: &Store, key: &str) -> Result<Option<&Project>> {
+        let sought = match self {
+            ProjectsOf::All(all) => return Ok(all.get(key)),
+            ProjectsOf::Sought(sought) => sought,
+        };
+        if !sought.contains_key(key) {
+            use rusqlite::OptionalExtension;
+            let sql = format!(
+                "SELECT {} FROM projects WHERE key = ?1",
+                rows::PROJECT_COLUMNS
+            );
+            let p = (store.conn.prepare_cached(&sql)?)
+                .query_row([key], rows::project)
+                .optional()?;
+            sought.insert(key.to_string(), p);
+        }
+        Ok(sought.get(key).and_then(Option::as_ref))
     }
 }
 
