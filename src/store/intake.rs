@@ -160,6 +160,8 @@ pub(super) struct RowWriter<'tx> {
     expected: Opening,
     insert_item: rusqlite::CachedStatement<'tx>,
     insert_event: rusqlite::CachedStatement<'tx>,
+    /// The new items' counts, written by [`RowWriter::finish`].
+    counted: super::counts::Tally,
 }
 
 impl<'tx> RowWriter<'tx> {
@@ -175,7 +177,13 @@ impl<'tx> RowWriter<'tx> {
             expected: opening.clone(),
             insert_item: tx.prepare_cached(&INSERT_ITEM)?,
             insert_event: tx.prepare_cached(INSERT_EVENT)?,
+            counted: Default::default(),
         })
+    }
+
+    /// Writes the counts of the items written (`store::counts`), once they all are.
+    pub(super) fn finish(self) -> Result<()> {
+        self.counted.write(self.tx)
     }
 
     /// The number the next item would get.
@@ -194,6 +202,7 @@ impl<'tx> RowWriter<'tx> {
         }
         self.expected.next += 1;
         row.item.rowid = insert_item(&mut self.insert_item, &row.item)?;
+        self.counted.add(&row.item.project, row.item.state.as_str());
         events::insert(
             &mut self.insert_event,
             &self.expected.stamp.event(&row.id, &row.payload),

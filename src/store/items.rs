@@ -135,6 +135,7 @@ impl Store {
                 "UPDATE projects SET next_item = ?1 WHERE key = ?2",
                 params![writer.next(), key],
             )?;
+            writer.finish()?;
             then(tx, ctx)
         })
     }

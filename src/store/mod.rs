@@ -20,6 +20,7 @@ mod bulk;
 mod catalogue;
 pub mod chain_key;
 mod conn;
+mod counts;
 mod decisions;
 mod error;
 pub mod events;

@@ -105,9 +105,17 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
 
 /// Writes an item's row (insert when `rowid` is 0) and returns its rowid.
 pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
+    let state = it.state.as_str();
     if it.rowid == 0 {
-        return insert_item(&mut *tx.prepare_cached(&INSERT_ITEM)?, it);
+        let rowid = insert_item(&mut *tx.prepare_cached(&INSERT_ITEM)?, it)?;
+        super::counts::add(tx, &it.project, state, 1)?;
+        return Ok(rowid);
     }
+    // Where the row was counted, as stored (whatever was written there).
+    let was: Option<(String, String)> = tx
+        .prepare_cached("SELECT project, state FROM items WHERE id = ?1")?
+        .query_row([it.rowid], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
     with_item_values(it, |values| {
         let n = tx
             .prepare_cached(&UPDATE_ITEM)?
@@ -120,6 +128,9 @@ pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
                 "{} was changed by someone else meanwhile; reload and try again",
                 it.id()
             )));
+        }
+        if let Some((project, old)) = &was {
+            super::counts::moved(tx, (project, old), (&it.project, state))?;
         }
         Ok(it.rowid)
     })

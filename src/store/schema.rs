@@ -509,10 +509,11 @@ CREATE INDEX events_security ON events(project, seq)
         AND json_extract(payload, '$.capacity') = 'security';
 "#;
 
-// The items of each project in each state, kept by SQLite with every write to the
-// items: the TUI's first frame and the header read readiness from these rows (one
-// per project and state) instead of counting every item. `audit verify` compares
-// every count with the rows. A count that falls to zero stays, as zero.
+// The items of each project in each state, kept by the store with every write that
+// adds an item or moves one (`store::counts`): the TUI's first frame and the header
+// read readiness from these rows (one per project and state) instead of counting
+// every item. `audit verify` compares every count with the rows. A count that falls
+// to zero stays, as zero.
 const V19: &str = r#"
 CREATE TABLE item_counts (
     project TEXT NOT NULL,
@@ -522,22 +523,6 @@ CREATE TABLE item_counts (
 ) STRICT, WITHOUT ROWID;
 INSERT INTO item_counts (project, state, n)
     SELECT project, state, count(*) FROM items GROUP BY project, state;
-CREATE TRIGGER item_counts_insert AFTER INSERT ON items
-BEGIN
-    INSERT INTO item_counts (project, state, n) VALUES (NEW.project, NEW.state, 1)
-        ON CONFLICT (project, state) DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER item_counts_delete AFTER DELETE ON items
-BEGIN
-    UPDATE item_counts SET n = n - 1 WHERE project = OLD.project AND state = OLD.state;
-END;
-CREATE TRIGGER item_counts_update AFTER UPDATE OF project, state ON items
-WHEN OLD.project IS NOT NEW.project OR OLD.state IS NOT NEW.state
-BEGIN
-    UPDATE item_counts SET n = n - 1 WHERE project = OLD.project AND state = OLD.state;
-    INSERT INTO item_counts (project, state, n) VALUES (NEW.project, NEW.state, 1)
-        ON CONFLICT (project, state) DO UPDATE SET n = n + 1;
-END;
 "#;
 
 /// The condition of the partial index `events_security` (schema 18), which a query

@@ -466,12 +466,24 @@ fn truncating_the_newest_events_is_caught_by_the_anchor() {
         "{}",
         stderr(&o)
     );
-    // ...and once they go too, log and tables agree again...
+    // ...the rows gone too, the counts of items the header reads still hold them...
     c.execute_batch(
         "DELETE FROM items WHERE number >= 1 AND project = 'ACME'; \
          UPDATE projects SET next_item = 1 WHERE key = 'ACME';",
     )
     .unwrap();
+    let o = run(&db, &["audit", "verify"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "table item_counts counts 2 items of ACME in state needed where the rows hold 0"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // ...and once they are taken down too, log and tables agree again...
+    c.execute_batch("UPDATE item_counts SET n = 0 WHERE project = 'ACME';")
+        .unwrap();
     drop(c);
     ok(&db, &["audit", "verify"]);
     // ...but no longer reaches the anchored head.

@@ -827,8 +827,7 @@ fn the_migration_fills_each_items_life_from_the_log_as_the_writes_keep_it() {
         "DROP TABLE blocker_spells;
          DROP INDEX events_decided;
          DROP INDEX approvals_security; DROP INDEX events_security;
-         DROP TRIGGER item_counts_insert; DROP TRIGGER item_counts_delete;
-         DROP TRIGGER item_counts_update; DROP TABLE item_counts;
+         DROP TABLE item_counts;
          ALTER TABLE items DROP COLUMN submitted_at; ALTER TABLE items DROP COLUMN approved_at;
          ALTER TABLE items DROP COLUMN granted_at; ALTER TABLE items DROP COLUMN verified_at;
          ALTER TABLE items DROP COLUMN revoked_at; ALTER TABLE items DROP COLUMN cancelled_at;

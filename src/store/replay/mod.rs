@@ -418,8 +418,8 @@ mod tests {
         let (_dir, _db, mut s) = generated();
         assert_eq!(kept(&s.conn), counted(&s.conn));
         assert!(counted(&s.conn).len() > 8, "several projects and states");
-        // An item added and moved (cancelled), then moved to another project and
-        // another deleted behind the store's back: counted where each is.
+        // An item added and moved (cancelled), and items imported, in both ways an
+        // import writes (alongside a preparing thread or not).
         let key = s.projects().unwrap()[0].key.clone();
         let fields = crate::domain::ItemFields {
             system: "Stripe".into(),
@@ -428,26 +428,18 @@ mod tests {
             credential_owner: "Client IT".into(),
             ..Default::default()
         };
-        let added = s.add_item(&key, fields).unwrap();
+        let added = s.add_item(&key, fields.clone()).unwrap();
+        assert_eq!(kept(&s.conn), counted(&s.conn));
         let cancel = crate::domain::machine::Action::Cancel { note: None };
         let cancelled = s.act(&added.id(), &cancel, None).unwrap();
         assert_eq!(cancelled.state, crate::domain::State::Cancelled);
         assert_eq!(kept(&s.conn), counted(&s.conn));
-        let other = s.projects().unwrap()[1].key.clone();
-        s.conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
-        s.conn
-            .execute(
-                "UPDATE items SET project = ?1 WHERE id = ?2",
-                rusqlite::params![other, added.rowid],
-            )
-            .unwrap();
-        s.conn
-            .execute(
-                "DELETE FROM items WHERE id = (SELECT max(id) FROM items WHERE state = 'verified')",
-                [],
-            )
-            .unwrap();
-        assert_eq!(kept(&s.conn), counted(&s.conn));
+        for n in [3, 40] {
+            let check = s.row_check(&key, true).unwrap();
+            let rows = (0..n).map(|i| check.check(i + 2, fields.clone()));
+            assert_eq!(s.import_items(&key, rows, false).unwrap(), n);
+            assert_eq!(kept(&s.conn), counted(&s.conn), "after importing {n}");
+        }
         // What the header reads: the file's readiness, from the counts alone.
         let (readiness, n) = s.readiness(None).unwrap();
         let rows = |state: &str| -> usize {
@@ -459,6 +451,14 @@ mod tests {
         assert_eq!(readiness.ready, rows("= 'verified'"));
         assert_eq!(readiness.required, rows("<> 'cancelled'"));
         assert_eq!(kept_counts(&s.conn).unwrap(), Vec::<String>::new());
+        // A write behind the store's back is not counted: `audit verify` names it.
+        s.conn
+            .execute(
+                "UPDATE items SET state = 'needed' WHERE id = ?1",
+                [added.rowid],
+            )
+            .unwrap();
+        assert_eq!(kept_counts(&s.conn).unwrap().len(), 2);
     }
 
     #[test]
@@ -497,13 +497,10 @@ mod tests {
         let (_dir, db, s) = generated();
         let before = counted(&s.conn);
         drop(s);
-        // The file as schema 18 left it: no counts, no triggers.
+        // The file as schema 18 left it: no counts.
         let c = Connection::open(&db).unwrap();
-        c.execute_batch(
-            "DROP TRIGGER item_counts_insert; DROP TRIGGER item_counts_delete; \
-             DROP TRIGGER item_counts_update; DROP TABLE item_counts; PRAGMA user_version = 18;",
-        )
-        .unwrap();
+        c.execute_batch("DROP TABLE item_counts; PRAGMA user_version = 18;")
+            .unwrap();
         drop(c);
         let s = Store::open_as(&db, me()).unwrap();
         assert_eq!(kept(&s.conn), before);
