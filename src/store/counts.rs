@@ -37,12 +37,7 @@ pub(super) struct Tally(HashMap<(String, &'static str), i64>);
 
 impl Tally {
     pub(super) fn add(&mut self, project: &str, state: &'static str) {
-        match self.0.get_mut(&(project.to_string(), state)) {
-            Some(n) => *n += 1,
-            None => {
-                self.0.insert((project.to_string(), state), 1);
-            }
-        }
+        *self.0.entry((project.to_string(), state)).or_default() += 1;
     }
 
     pub(super) fn write(self, tx: &Connection) -> Result<()> {

@@ -67,7 +67,7 @@ pub const IGNORED_TABLES: [(&str, &str); 3] = [
     ),
     (
         "item_counts",
-        "counts SQLite keeps from the items with every write: compared with the rows instead",
+        "counts the store keeps with every write to the items: compared with the rows instead",
     ),
 ];
 
@@ -418,8 +418,8 @@ mod tests {
         let (_dir, _db, mut s) = generated();
         assert_eq!(kept(&s.conn), counted(&s.conn));
         assert!(counted(&s.conn).len() > 8, "several projects and states");
-        // An item added and moved (cancelled), and items imported, in both ways an
-        // import writes (alongside a preparing thread or not).
+        // An item added and moved (cancelled), and items imported (their counts
+        // written once, at the end of the import).
         let key = s.projects().unwrap()[0].key.clone();
         let fields = crate::domain::ItemFields {
             system: "Stripe".into(),
