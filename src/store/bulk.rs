@@ -141,7 +141,7 @@ impl Bulk<'_> {
             .query_row([key], |r| r.get(0))?;
         let mut it = new_item(key, number, fields, by, now);
         it.blocked_since = blockers::spell_after_change(None, &it, &p, now, self.settings);
-        it.rowid = save_item(self.tx, &it)?;
+        it.rowid = save_item(self.tx, &it, None)?;
         events::append(
             self.tx,
             &ctx,

@@ -43,23 +43,6 @@ fn presence(v: ValueRef<'_>, slot: &mut String) {
     }
 }
 
-/// Copies the value's text into `slot`, reusing its room: for the names the check of
-/// who may decide compares (approval owner, credential owner, holder, exception owner).
-fn copy_text(v: ValueRef<'_>, slot: &mut String) {
-    slot.clear();
-    slot.push_str(rows::str_of(v).as_deref().unwrap_or_default());
-}
-
-/// An optional name: none for a null value, else its text copied into the room of
-/// `old` (the last row's).
-fn copied(v: ValueRef<'_>, old: Option<String>) -> Option<String> {
-    (!matches!(v, ValueRef::Null)).then(|| {
-        let mut s = old.unwrap_or_default();
-        copy_text(v, &mut s);
-        s
-    })
-}
-
 /// One item as the measures see it: a skeleton [`Item`] holding exactly what the
 /// blocker rules read (required texts only as present or not), reused row after row.
 pub(super) struct Lean {
@@ -98,9 +81,9 @@ impl Lean {
         presence(v(3), &mut f.system);
         presence(v(4), &mut f.purpose);
         presence(v(5), &mut f.role);
-        copy_text(v(6), &mut f.credential_owner);
-        copy_text(v(7), &mut f.approver);
-        f.holder = copied(v(22), f.holder.take());
+        rows::set_text_of(&mut f.credential_owner, v(6));
+        rows::set_text_of(&mut f.approver, v(7));
+        rows::set_opt_text_of(&mut f.holder, v(22));
         f.method = rows::named_of(v(8), Method::ALL, Method::as_str);
         f.temporary = rows::int_of(v(9)) != 0;
         f.expires = rows::date_of(v(10));
@@ -111,7 +94,7 @@ impl Lean {
         } else {
             let mut e = f.exception.take().unwrap_or_default();
             presence(reason, &mut e.reason);
-            e.owner = copied(v(13), e.owner.take());
+            rows::set_opt_text_of(&mut e.owner, v(13));
             e.expires = rows::date_of(v(14));
             Some(e)
         };
@@ -131,7 +114,7 @@ impl Lean {
         f.shared_credential = rows::int_of(v(24)) != 0;
         f.client_owned = rows::int_of(v(25)) != 0;
         it.state_since = rows::time_of(v(26)).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-        it.granted_by = copied(v(27), it.granted_by.take());
+        rows::set_opt_text_of(&mut it.granted_by, v(27));
         it.delegates = rows::str_of(v(28))
             .filter(|t| !t.is_empty())
             .and_then(|t| serde_json::from_str(&t).ok())

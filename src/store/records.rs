@@ -32,12 +32,18 @@ pub(super) fn load_person(conn: &Connection, login: &str) -> Result<Option<Perso
 }
 
 pub(super) fn load_project(conn: &Connection, key: &str) -> Result<Project> {
-    conn.prepare_cached(&format!(
-        "SELECT {PROJECT_COLUMNS} FROM projects WHERE key = ?1"
-    ))?
-    .query_row([key.to_ascii_uppercase()], rows::project)
-    .optional()?
-    .ok_or_else(|| not_found(&format!("no project {key}")))
+    find_project(conn, &key.to_ascii_uppercase())?
+        .ok_or_else(|| not_found(&format!("no project {key}")))
+}
+
+/// The project whose key is exactly `key`, if there is one.
+pub(super) fn find_project(conn: &Connection, key: &str) -> Result<Option<Project>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {PROJECT_COLUMNS} FROM projects WHERE key = ?1"
+        ))?
+        .query_row([key], rows::project)
+        .optional()?)
 }
 
 fn load_approvals(conn: &Connection, item: &mut Item) -> Result<()> {
@@ -103,19 +109,16 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// Writes an item's row (insert when `rowid` is 0) and returns its rowid.
-pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
+/// Writes an item's row and returns its rowid: a new item (`rowid` 0) is inserted,
+/// else the row `before` was read from is updated; either way the counts of items by
+/// project and state follow (`store::counts`).
+pub(super) fn save_item(tx: &Connection, it: &Item, before: Option<&Item>) -> Result<i64> {
     let state = it.state.as_str();
     if it.rowid == 0 {
         let rowid = insert_item(&mut *tx.prepare_cached(&INSERT_ITEM)?, it)?;
         super::counts::add(tx, &it.project, state, 1)?;
         return Ok(rowid);
     }
-    // Where the row was counted, as stored (whatever was written there).
-    let was: Option<(String, String)> = tx
-        .prepare_cached("SELECT project, state FROM items WHERE id = ?1")?
-        .query_row([it.rowid], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
     with_item_values(it, |values| {
         let n = tx
             .prepare_cached(&UPDATE_ITEM)?
@@ -129,8 +132,8 @@ pub(super) fn save_item(tx: &Connection, it: &Item) -> Result<i64> {
                 it.id()
             )));
         }
-        if let Some((project, old)) = &was {
-            super::counts::moved(tx, (project, old), (&it.project, state))?;
+        if let Some(b) = before {
+            super::counts::moved(tx, (&b.project, b.state.as_str()), (&it.project, state))?;
         }
         Ok(it.rowid)
     })
@@ -344,7 +347,7 @@ pub(super) fn store_transition(
     let ended = super::spells::ended(before, &item, p, ctx);
     item.blocked_since =
         blockers::spell_after_change(Some(before), &item, p, ctx.now, ctx.settings);
-    save_item(tx, &item)?;
+    save_item(tx, &item, Some(before))?;
     if let Some(a) = &new_approval {
         insert_approval(tx, &item, a)?;
     }

@@ -227,15 +227,25 @@ pub(crate) fn item(r: &Row<'_>) -> rusqlite::Result<Item> {
 /// The column as text written over `dst` (its room kept: a list that reads item after
 /// item into one value allocates nothing for texts no longer than the last one's).
 fn set_text(dst: &mut String, r: &Row<'_>, i: usize) {
+    set_text_of(dst, cell(r, i));
+}
+
+/// A value as [`set_text`] writes a column.
+pub(crate) fn set_text_of(dst: &mut String, v: ValueRef<'_>) {
     dst.clear();
-    if let Some(s) = str_ref(r, i) {
+    if let Some(s) = str_of(v) {
         dst.push_str(&s);
     }
 }
 
 /// [`set_text`] for an optional column.
 fn set_opt_text(dst: &mut Option<String>, r: &Row<'_>, i: usize) {
-    match (str_ref(r, i), dst.as_mut()) {
+    set_opt_text_of(dst, cell(r, i));
+}
+
+/// A value as [`set_opt_text`] writes a column.
+pub(crate) fn set_opt_text_of(dst: &mut Option<String>, v: ValueRef<'_>) {
+    match (str_of(v), dst.as_mut()) {
         (None, _) => *dst = None,
         (Some(s), Some(d)) => {
             d.clear();

@@ -132,14 +132,7 @@ impl ProjectsOf {
             ProjectsOf::Sought(sought) => sought,
         };
         if !sought.contains_key(key) {
-            use rusqlite::OptionalExtension;
-            let sql = format!(
-                "SELECT {} FROM projects WHERE key = ?1",
-                rows::PROJECT_COLUMNS
-            );
-            let p = (store.conn.prepare_cached(&sql)?)
-                .query_row([key], rows::project)
-                .optional()?;
+            let p = super::super::records::find_project(&store.conn, key)?;
             sought.insert(key.to_string(), p);
         }
         Ok(sought.get(key).and_then(Option::as_ref))
