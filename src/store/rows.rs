@@ -182,7 +182,7 @@ pub(crate) fn stored_at(b: &[u8]) -> Option<DateTime<Utc>> {
 
 /// One of the named values (`domain::model::named_enum`, `all` of them): the stored
 /// name matched as it is, without the copies `FromStr` makes to forgive case and
-/// blanks; anything else is read by `FromStr`, as [`parsed`] reads it.
+/// blanks; anything else is read as text by `FromStr` (see [`str_of`]).
 pub(crate) fn named<T: Copy + FromStr>(
     r: &Row<'_>,
     i: usize,
@@ -205,10 +205,6 @@ pub(crate) fn named_of<T: Copy + FromStr>(
         return Some(stored);
     }
     str_of(v).and_then(|s| s.parse().ok())
-}
-
-fn parsed<T: FromStr>(r: &Row<'_>, i: usize) -> Option<T> {
-    str_ref(r, i).and_then(|s| s.parse().ok())
 }
 
 /// An item without its approvals (loaded separately).
@@ -374,7 +370,7 @@ pub(crate) fn approval_with<L>(
         who,
         Approval {
             login: String::new(),
-            capacity: parsed(r, 2).unwrap_or(Capacity::Owner),
+            capacity: named(r, 2, Capacity::ALL, Capacity::as_str).unwrap_or(Capacity::Owner),
             conditions: opt_text(r, 3),
             at: time(r, 4).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
             // Column 6 (5 is the round): the structured conditions, as JSON.
@@ -403,6 +399,38 @@ mod tests {
         assert!(parse_at("2026-03-10T12:00:00+01:00").is_some());
         assert_eq!(parse_at("2026-02-30T12:00:00.000000Z"), None);
         assert_eq!(parse_at("2026-03-10T12:00:00.00000xZ"), None);
+    }
+
+    proptest::proptest! {
+        /// Any time of the stored shape, its fields in or just past their ranges and
+        /// now and then one byte changed to anything: read as RFC 3339 reads it (a
+        /// leap second, which the shortcut leaves to the general parser, by
+        /// `parse_at`).
+        #[test]
+        fn a_stored_time_of_any_fields_reads_as_the_general_parser_reads_it(
+            date in (0u32..=9999, 0u32..=13, 0u32..=32),
+            time in (0u32..=24, 0u32..=60, 0u32..=60, 0u32..=999_999),
+            changed in proptest::option::of((0usize..27, proptest::prelude::any::<u8>())),
+        ) {
+            let ((y, mo, d), (h, mi, s, micro)) = (date, time);
+            let text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{micro:06}Z");
+            let mut b = text.into_bytes();
+            if let Some((at, byte)) = changed {
+                b[at] = byte;
+            }
+            let general = std::str::from_utf8(&b)
+                .ok()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc));
+            match stored_at(&b) {
+                Some(t) => proptest::prop_assert_eq!(Some(t), general),
+                None if b[17..19] == *b"60" => {
+                    let t = std::str::from_utf8(&b).ok().and_then(parse_at);
+                    proptest::prop_assert_eq!(t, general);
+                }
+                None => proptest::prop_assert_eq!(None, general),
+            }
+        }
     }
 
     #[test]
