@@ -11,6 +11,7 @@ use super::rules;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 /// The team's settings: the same for everyone who opens the file, so everyone sees the
@@ -445,7 +446,20 @@ pub fn age(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Option<
 
 /// Who the item waits on, in words for the blockers pane.
 pub fn waiting_on(item: &Item) -> String {
-    next_step(item).to_string()
+    let mut out = String::new();
+    waiting_on_into(item, &mut out);
+    out
+}
+
+/// [`waiting_on`] written into `out` (cleared first): a list of a million items words
+/// it for every blocking one, into one reused text.
+pub fn waiting_on_into(item: &Item, out: &mut String) {
+    out.clear();
+    let what = step_into(item, out);
+    if !out.is_empty() {
+        out.push_str(" to ");
+    }
+    out.push_str(&what);
 }
 
 /// What has to happen next to an item, and who does it.
@@ -469,89 +483,99 @@ impl fmt::Display for NextStep {
 
 /// The next step of an item in its life, in words a person would use.
 pub fn next_step(item: &Item) -> NextStep {
+    let mut who = String::new();
+    let what = step_into(item, &mut who).into_owned();
+    NextStep { who, what }
+}
+
+/// The next step's actor written into `who` (empty when nobody acts), and what they
+/// do returned: the one place both [`next_step`] and [`waiting_on_into`] word it.
+fn step_into(item: &Item, who: &mut String) -> Cow<'static, str> {
     let f = &item.fields;
-    let step = |who: String, what: &str| NextStep {
-        who,
-        what: what.to_string(),
+    let mut named = |name: &str, part: &str| {
+        who.push_str(name);
+        who.push_str(" (");
+        who.push_str(part);
+        who.push(')');
     };
     if item.rotation == Some(super::lifecycle::Rotation::Due) {
-        return step(
-            format!("{} (credential owner)", non_empty(&f.credential_owner)),
-            "rotate the exposed credential, then record who rotated it and how that was confirmed",
-        );
+        named(non_empty(&f.credential_owner), "credential owner");
+        return "rotate the exposed credential, then record who rotated it and how that was confirmed".into();
     }
-    match item.state {
+    let what = match item.state {
         State::Needed => {
+            named(&item.requester, "requester");
             if item.last_reason.is_some() && item.round > 0 {
-                step(
-                    format!("{} (requester)", item.requester),
-                    "make the changes asked for and submit again",
-                )
+                "make the changes asked for and submit again"
             } else {
-                step(
-                    format!("{} (requester)", item.requester),
-                    "complete and submit it",
-                )
+                "complete and submit it"
             }
         }
-        State::Denied => step(
-            format!("{} (requester)", item.requester),
-            "reopen it with a narrower request, or cancel it",
-        ),
-        State::Requested => {
-            let names: Vec<String> = item
-                .missing_approvals()
-                .iter()
-                .map(|c| match c {
-                    Capacity::Owner => match super::routing::owner_decider(item) {
-                        d if d == f.approver => format!("{} (approval owner)", non_empty(d)),
-                        d => format!("{d} (delegate of {})", f.approver),
-                    },
-                    Capacity::Security => "a security reviewer".to_string(),
-                })
-                .collect();
-            step(names.join(" + "), "approve, deny or return it")
+        State::Denied => {
+            named(&item.requester, "requester");
+            "reopen it with a narrower request, or cancel it"
         }
-        State::Approved => step(
-            format!("{} (credential owner)", non_empty(&f.credential_owner)),
-            "grant the access",
-        ),
+        State::Requested => {
+            for (i, c) in item.missing_approvals().iter().enumerate() {
+                if i > 0 {
+                    who.push_str(" + ");
+                }
+                match c {
+                    Capacity::Owner => match super::routing::owner_decider(item) {
+                        d if d == f.approver => {
+                            who.push_str(non_empty(d));
+                            who.push_str(" (approval owner)");
+                        }
+                        d => {
+                            who.push_str(d);
+                            who.push_str(" (delegate of ");
+                            who.push_str(&f.approver);
+                            who.push(')');
+                        }
+                    },
+                    Capacity::Security => who.push_str("a security reviewer"),
+                }
+            }
+            "approve, deny or return it"
+        }
+        State::Approved => {
+            named(non_empty(&f.credential_owner), "credential owner");
+            "grant the access"
+        }
         State::Granted | State::Verified
             if item.review == Some(super::review::ReviewMark::RevocationDue) =>
         {
-            step(
-                "support".to_string(),
-                "revoke it: an access review decided it goes",
-            )
+            who.push_str("support");
+            "revoke it: an access review decided it goes"
         }
         State::Granted | State::Verified
             if matches!(item.review, Some(super::review::ReviewMark::Pending { .. })) =>
         {
-            step(
-                "a coordinator or security reviewer".to_string(),
-                "certify or revoke it in its access review",
-            )
+            who.push_str("a coordinator or security reviewer");
+            "certify or revoke it in its access review"
         }
-        State::Granted | State::Verified if item.retro_due.is_some() => step(
-            "a security person other than the one who broke the glass".to_string(),
-            "close the break-glass retrospective",
-        ),
-        State::Granted => step("support".to_string(), "verify scope and credential owner"),
+        State::Granted | State::Verified if item.retro_due.is_some() => {
+            who.push_str("a security person other than the one who broke the glass");
+            "close the break-glass retrospective"
+        }
+        State::Granted => {
+            who.push_str("support");
+            "verify scope and credential owner"
+        }
         State::Verified => {
             if f.temporary {
+                who.push_str("support");
                 match f.expires {
-                    Some(d) => step("support".to_string(), &format!("revoke it on {d}")),
-                    None => step("support".to_string(), "revoke it when it ends"),
+                    Some(d) => return format!("revoke it on {d}").into(),
+                    None => "revoke it when it ends",
                 }
             } else {
-                step(
-                    String::new(),
-                    "nothing: ready; revoke it when the project ends",
-                )
+                "nothing: ready; revoke it when the project ends"
             }
         }
-        State::Revoked | State::Cancelled => step(String::new(), "nothing: finished"),
-    }
+        State::Revoked | State::Cancelled => "nothing: finished",
+    };
+    what.into()
 }
 
 fn non_empty(s: &str) -> &str {
@@ -804,6 +828,32 @@ mod tests {
             .collect();
         let waiting = task_waiting_for(&needs, |id| all.iter().find(|i| i.id() == id));
         assert_eq!(waiting, vec!["ACME-2", "ACME-3", "ACME-9"]);
+    }
+
+    #[test]
+    fn who_an_item_waits_on_reads_the_same_worded_into_a_reused_text() {
+        let at = "2026-03-01T09:00:00Z";
+        let mut requested = item(State::Requested, at);
+        requested.fields.privileged = true;
+        let mut approved = item(State::Approved, at);
+        approved.fields.credential_owner = " ".into();
+        let mut words = String::from("what the item before waited on");
+        for (it, want) in [
+            (
+                &requested,
+                "alice (approval owner) + a security reviewer to approve, deny or return it",
+            ),
+            (&approved, "? (credential owner) to grant the access"),
+            (
+                &item(State::Verified, at),
+                "nothing: ready; revoke it when the project ends",
+            ),
+        ] {
+            waiting_on_into(it, &mut words);
+            assert_eq!(words, want);
+            assert_eq!(waiting_on(it), want);
+            assert_eq!(next_step(it).to_string(), want);
+        }
     }
 }
 

@@ -64,6 +64,8 @@ struct Aside {
     /// The full items of the queue's rows: the queue draws more of an item than a
     /// row keeps (an extension's request, whose decision is stale), and it is short.
     queued: FastMap<usize, Box<Item>>,
+    /// Who a blocking item waits on, worded here before its name is looked up.
+    words: String,
 }
 
 /// The loaded items and what the panes show of them.
@@ -435,10 +437,12 @@ impl Views {
     /// (`new`: nothing is set aside for it yet.)
     fn set_aside(&mut self, i: usize, l: &Listed<'_>, row: &ItemRow, who: &For<'_>, new: bool) {
         let it = l.item;
-        self.aside.waiting_on[i] = match row.blocking() {
-            true => self
-                .haystacks
-                .name(&crate::domain::blockers::waiting_on(it)),
+        let aside = &mut self.aside;
+        aside.waiting_on[i] = match row.blocking() {
+            true => {
+                crate::domain::blockers::waiting_on_into(it, &mut aside.words);
+                self.haystacks.name(&aside.words)
+            }
             false => NO_NAME,
         };
         let today = who.today(l.project);

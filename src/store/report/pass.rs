@@ -44,7 +44,8 @@ impl Default for Need {
 pub(super) struct Moment {
     pub(super) now: DateTime<Utc>,
     pub(super) settings: blockers::Settings,
-    pub(super) people: HashMap<String, Person>,
+    /// Keyed by login with a fast hash: the rules look someone up for most items.
+    pub(super) people: HashMap<String, Person, foldhash::fast::RandomState>,
 }
 
 /// The measures of one project as its items stream past.
