@@ -246,24 +246,30 @@ pub fn roles_of(p: &Person) -> String {
     roles_text(p)
 }
 
+/// Why someone may not decide on an item, as data: [`decision_capacity`] words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denial {
+    /// They are party to the item.
+    Party(Conflict),
+    /// They already approved it in this round, in this capacity.
+    AlreadyApproved(Capacity),
+    /// The approval they could give is already there.
+    AlreadyGiven,
+    /// Neither its approval owner (or delegate) nor a security person it needs.
+    NotTheirs,
+}
+
 /// In which capacity `p` may decide (approve, deny, return) on `item`, or why not.
 /// For `approve`, the capacity must still be missing in this round.
 pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Capacity, Refusal> {
-    let f = &item.fields;
-    if let Some(c) = conflict(f, &item.requester, &item.parties, p) {
-        return Err(Refusal::new(
-            c.rule(),
-            format!("{} {} {}", p.login, c.describe(), item.id()),
-        )
-        .fix(format!(
-            "nobody decides on an item they are party to; the approval owner is {}{}",
-            f.approver,
-            if item.needs_security_review() {
-                ", and another security person reviews it"
-            } else {
-                ""
-            }
-        )));
+    decision(item, p, approving).map_err(|d| denial_refusal(d, item, p))
+}
+
+/// [`decision_capacity`] without its words: a list that asks it of every requested
+/// item for whom the person may decide words no refusal.
+pub fn decision(item: &Item, p: &Person, approving: bool) -> Result<Capacity, Denial> {
+    if let Some(c) = conflict(&item.fields, &item.requester, &item.parties, p) {
+        return Err(Denial::Party(c));
     }
     let already = item.approvals.iter().find(|a| a.login == p.login);
     let missing = item.missing_approvals();
@@ -284,56 +290,78 @@ pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Cap
             return Ok(Capacity::Security);
         }
     } else if let Some(a) = already {
-        return Err(Refusal::new(
-            Rule::SeparateApprovers,
-            format!(
-                "{} already approved {} as {}",
-                p.login,
-                item.id(),
-                a.capacity
-            ),
-        )
-        .fix(format!(
-            "{} needs its approvals from different people",
-            if security_missing {
-                "the security review"
-            } else {
-                "the item"
-            }
-        )));
+        return Err(Denial::AlreadyApproved(a.capacity));
     } else if is_owner && owner_missing {
         return Ok(Capacity::Owner);
     } else if is_reviewer && security_missing {
         return Ok(Capacity::Security);
     } else if (is_owner && !owner_missing) || (is_reviewer && !security_missing) {
-        return Err(Refusal::new(
+        return Err(Denial::AlreadyGiven);
+    }
+    Err(Denial::NotTheirs)
+}
+
+/// The refusal that words `d`, of `p` deciding on `item`.
+fn denial_refusal(d: Denial, item: &Item, p: &Person) -> Refusal {
+    let f = &item.fields;
+    match d {
+        Denial::Party(c) => Refusal::new(
+            c.rule(),
+            format!("{} {} {}", p.login, c.describe(), item.id()),
+        )
+        .fix(format!(
+            "nobody decides on an item they are party to; the approval owner is {}{}",
+            f.approver,
+            if item.needs_security_review() {
+                ", and another security person reviews it"
+            } else {
+                ""
+            }
+        )),
+        Denial::AlreadyApproved(capacity) => Refusal::new(
+            Rule::SeparateApprovers,
+            format!("{} already approved {} as {capacity}", p.login, item.id()),
+        )
+        .fix(format!(
+            "{} needs its approvals from different people",
+            if item.missing_approvals().contains(&Capacity::Security) {
+                "the security review"
+            } else {
+                "the item"
+            }
+        )),
+        Denial::AlreadyGiven => Refusal::new(
             Rule::StateMachine,
             format!(
                 "{} already has the approval {} could give",
                 item.id(),
                 p.login
             ),
-        ));
-    }
-    // The owner's decision may have been handed on (see `routing`).
-    let owner = match super::routing::owner_decider(item) {
-        d if d == f.approver => f.approver.clone(),
-        d => format!("{d}, to whom {} handed it", f.approver),
-    };
-    let who = if item.needs_security_review() {
-        format!("its approval owner ({owner}) or a security person (it is flagged for review)")
-    } else {
-        format!("its approval owner ({owner})")
-    };
-    Err(Refusal::new(
-        Rule::RoleRequired,
-        format!(
-            "only {who} may decide on {}; {} has {}",
-            item.id(),
-            p.login,
-            roles_text(p)
         ),
-    ))
+        Denial::NotTheirs => {
+            // The owner's decision may have been handed on (see `routing`).
+            let owner = match super::routing::owner_decider(item) {
+                d if d == f.approver => f.approver.clone(),
+                d => format!("{d}, to whom {} handed it", f.approver),
+            };
+            let who = if item.needs_security_review() {
+                format!(
+                    "its approval owner ({owner}) or a security person (it is flagged for review)"
+                )
+            } else {
+                format!("its approval owner ({owner})")
+            };
+            Refusal::new(
+                Rule::RoleRequired,
+                format!(
+                    "only {who} may decide on {}; {} has {}",
+                    item.id(),
+                    p.login,
+                    roles_text(p)
+                ),
+            )
+        }
+    }
 }
 
 #[cfg(test)]
@@ -398,5 +426,54 @@ mod tests {
         assert!(check_named_people(&f, "carol", Some(&p), None).is_ok());
         let r = check_named_people(&f, "frank", Some(&p), None).unwrap_err();
         assert_eq!(r.rule, Rule::NoSelfApproval);
+    }
+
+    #[test]
+    fn each_reason_not_to_decide_is_data_its_refusal_words() {
+        let at = "2026-03-01T09:00:00Z";
+        let mut it = crate::domain::fixtures::item(crate::domain::State::Requested, at);
+        (it.fields.approver, it.fields.privileged) = ("frank".into(), true);
+        let person = |login: &str, roles: Vec<Role>| Person {
+            login: login.into(),
+            name: String::new(),
+            roles,
+            active: true,
+        };
+        let approval = |login: &str, capacity| crate::domain::Approval {
+            login: login.into(),
+            capacity,
+            conditions: None,
+            at: crate::domain::fixtures::instant(at),
+            terms: None,
+        };
+        let (carol, erin) = (
+            person("carol", vec![Role::Approver]),
+            person("erin", vec![]),
+        );
+        let gina = person("gina", vec![Role::Security]);
+        assert_eq!(decision(&it, &frank(), true), Ok(Capacity::Owner));
+        let mut cases = vec![
+            (carol, it.clone(), Denial::Party(Conflict::Requester)),
+            (erin, it.clone(), Denial::NotTheirs),
+        ];
+        it.approvals = vec![approval("frank", Capacity::Owner)];
+        cases.push((
+            frank(),
+            it.clone(),
+            Denial::AlreadyApproved(Capacity::Owner),
+        ));
+        it.approvals.push(approval("hank", Capacity::Security));
+        cases.push((gina, it, Denial::AlreadyGiven));
+        for (p, it, denial) in cases {
+            assert_eq!(decision(&it, &p, true), Err(denial), "{}", p.login);
+            let rule = decision_capacity(&it, &p, true).unwrap_err().rule;
+            let want = match denial {
+                Denial::Party(c) => c.rule(),
+                Denial::AlreadyApproved(_) => Rule::SeparateApprovers,
+                Denial::AlreadyGiven => Rule::StateMachine,
+                Denial::NotTheirs => Rule::RoleRequired,
+            };
+            assert_eq!(rule, want, "{}", p.login);
+        }
     }
 }

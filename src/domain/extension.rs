@@ -92,6 +92,14 @@ pub fn open_decision_capacity(item: &Item, p: &Person) -> Result<Capacity, Refus
     }
 }
 
+/// [`open_decision_capacity`] without its words (see [`decide::decision`]).
+pub fn open_decision(item: &Item, p: &Person) -> Result<Capacity, decide::Denial> {
+    match as_request(item) {
+        Some(view) => decide::decision(&view, p, true),
+        None => decide::decision(item, p, true),
+    }
+}
+
 /// Roles that may ask for an extension (those who manage items).
 pub const REQUESTERS: [Role; 2] = machine::MANAGERS;
 

@@ -113,8 +113,11 @@ pub fn queue_capacity(item: &Item, p: &Project, who: &For<'_>) -> Option<Capacit
     if !extension::awaits_decision(item) {
         return None;
     }
+    // Asked first without words: most of the items waiting on a decision are not the
+    // person's to decide, and a list of a million would word each refusal.
+    let capacity = extension::open_decision(item, who.me?).ok()?;
     machine::guard(item, p, ActionKind::Approve, who.me, who.login).ok()?;
-    extension::open_decision_capacity(item, who.me?).ok()
+    Some(capacity)
 }
 
 /// Whether the person may grant, verify or revoke `item` now (only the move its state
