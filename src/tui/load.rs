@@ -335,22 +335,26 @@ impl App {
     /// blockers pane, the header, the tracker order).
     pub(super) fn rederive(&mut self) {
         self.dashboard_behind();
-        // Each row knows whether it waits on the person (worked out as it was read).
-        self.views.derive_queue();
+        // Each row knows whether it waits on the person (worked out as it was read):
+        // the queue and the expiry radar are sorted on a thread of their own while
+        // this one works out the tasks (none reads what the others make).
+        let views = &self.views;
+        let ((queue, radar), (tasks, held_up)) = std::thread::scope(|s| {
+            let side = s.spawn(|| (views.queue_sorted(), views.radar()));
+            let tasks = self.tasks_derived();
+            let side = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (side, tasks)
+        });
+        self.views.set_queue(queue);
+        self.views.set_radar(radar);
         // What each item holds up orders the blockers.
-        self.derive_tasks();
+        (self.tasks.rows, self.views.held_up) = (tasks, held_up);
         self.views.derive_blockers(self.now);
-        self.derive_expiring();
         let start = self.start_shown();
         self.views.derive_stats(start);
         self.derive_saved();
         self.views.unsort();
         self.apply_filter();
-    }
-
-    /// The expiry radar, on each project's today.
-    pub(super) fn derive_expiring(&mut self) {
-        self.views.derive_expiring();
     }
 
     /// Applies the filter (and the sort, when it is out of date) to the tracker,

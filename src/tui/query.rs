@@ -63,6 +63,16 @@ impl Query {
         q
     }
 
+    /// Whether every item matches: nothing typed (a whole list then needs no look at
+    /// each item).
+    pub fn matches_all(&self) -> bool {
+        self.problem.is_none()
+            && self.words.is_empty()
+            && self.states.is_empty()
+            && self.flags.is_empty()
+            && self.blocked.is_none()
+    }
+
     /// Which of the search texts' shared names each word is in (for [`Query::matches`]).
     pub fn hits(&self, hay: &Haystacks) -> Hits {
         hay.hits(&self.words)

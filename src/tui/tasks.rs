@@ -14,8 +14,9 @@ use chrono::NaiveDate;
 
 impl App {
     /// Each task's status and what holds it up, and what each item holds up, from the
-    /// loaded items (by id, found in one pass over the items).
-    pub(super) fn derive_tasks(&mut self) {
+    /// loaded items (by id, found in one pass over the items): the tasks pane's rows
+    /// and the blockers pane's order.
+    pub(super) fn tasks_derived(&self) -> (Vec<TaskRow>, FastMap<usize, HeldUp>) {
         let views = &self.views;
         // Each needed id as numbers, worked out once (not at every look-up of it).
         let mut numbers: FastMap<&str, (u32, i64)> = FastMap::default();
@@ -63,8 +64,7 @@ impl App {
                 b.task.number,
             ))
         });
-        self.tasks.rows = rows;
-        self.views.held_up = held_up;
+        (rows, held_up)
     }
 
     pub(super) fn project_of_key(&self, key: &str) -> Option<&crate::domain::Project> {

@@ -509,8 +509,8 @@ impl Views {
     }
 
     /// The queue: the items waiting on the person's decision (each row knows in which
-    /// capacity); riskiest first, then oldest.
-    pub fn derive_queue(&mut self) {
+    /// capacity), riskiest first, then oldest; before its filter.
+    pub fn queue_sorted(&self) -> Vec<QueueEntry> {
         let mut queue: Vec<QueueEntry> = self
             .rows
             .iter()
@@ -531,6 +531,11 @@ impl Views {
             }
             .then(self.ids.get(a.ix).cmp(&self.ids.get(b.ix)))
         });
+        queue
+    }
+
+    /// Shows `queue` (from [`Views::queue_sorted`]) as its filter leaves it.
+    pub fn set_queue(&mut self, queue: Vec<QueueEntry>) {
         self.queue_all = queue;
         self.narrow();
     }
@@ -559,7 +564,7 @@ impl Views {
 
     /// The expiry radar: each item's line as `domain::expiry` saw it on its project's
     /// day when it was read, within the radar's days, soonest end first.
-    pub fn derive_expiring(&mut self) {
+    pub fn radar(&self) -> Vec<RadarRow> {
         let ids = &self.ids;
         let mut rows: Vec<RadarRow> = self
             .aside
@@ -569,6 +574,11 @@ impl Views {
             .map(|(&ix, (e, _))| RadarRow { ix, entry: *e })
             .collect();
         rows.sort_by(|a, b| expiry::order_by((&a.entry, ids.get(a.ix)), (&b.entry, ids.get(b.ix))));
+        rows
+    }
+
+    /// Shows `rows` (from [`Views::radar`]) in the expiry radar.
+    pub fn set_radar(&mut self, rows: Vec<RadarRow>) {
         self.expiring = rows;
     }
 
@@ -648,10 +658,15 @@ impl Views {
         }
         let q = Query::parse(&filter.text);
         let state = filter.state;
+        let mask = self.view_mask.as_deref();
+        if q.matches_all() && state.is_none() && mask.is_none() {
+            self.tracker.clone_from(&self.order);
+            self.query_problem = None;
+            return;
+        }
         let rows = &self.rows;
         let hay = &self.haystacks;
         let hits = q.hits(hay);
-        let mask = self.view_mask.as_deref();
         self.tracker = self
             .order
             .iter()
