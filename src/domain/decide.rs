@@ -265,8 +265,8 @@ pub fn decision_capacity(item: &Item, p: &Person, approving: bool) -> Result<Cap
     decision(item, p, approving).map_err(|d| denial_refusal(d, item, p))
 }
 
-/// [`decision_capacity`] without its words: a list that asks it of every requested
-/// item for whom the person may decide words no refusal.
+/// [`decision_capacity`] without its words: a list that asks it of every item waiting
+/// on a decision words no refusal for the many that are not the person's to decide.
 pub fn decision(item: &Item, p: &Person, approving: bool) -> Result<Capacity, Denial> {
     if let Some(c) = conflict(&item.fields, &item.requester, &item.parties, p) {
         return Err(Denial::Party(c));
