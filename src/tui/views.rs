@@ -595,29 +595,38 @@ impl Views {
         // key is distinct (it ends with the index), so the order is the one sorting
         // them all at once gives.
         let (held_up, ids) = (&self.held_up, &self.ids);
-        let parts = super::spread::ranges(items.len(), self.spread_at, |range| {
+        // The codes are few: a short list looked through beats a map per reason.
+        let count = |summary: &mut Vec<(&'static str, usize)>, code: &'static str, n| match summary
+            .iter_mut()
+            .find(|(c, _)| *c == code)
+        {
+            Some((_, m)) => *m += n,
+            None => summary.push((code, n)),
+        };
+        // Each range also counts its blocking items' reasons, in the order of the rows
+        // (the reasons of a million items are read where they lie, not in the pane's
+        // order), on its own core.
+        let ranges = super::spread::ranges(items.len(), self.spread_at, |range| {
             let blocking = || range.clone().filter(|&i| items[i].blocking());
             let mut part: Vec<([i64; 4], (u32, i64), usize)> =
                 Vec::with_capacity(blocking().count());
+            let mut summary = Vec::new();
             part.extend(blocking().map(|i| {
+                for r in items[i].reasons.iter() {
+                    count(&mut summary, r.code(), 1);
+                }
                 let held = held_up.get(&i).copied().unwrap_or_default();
                 let key = order.key(held, items[i].blocked_since, now);
                 (key, ids.get(i), i)
             }));
             part.sort_unstable();
-            part
+            (part, summary)
         });
+        let (parts, summaries): (Vec<_>, Vec<_>) = ranges.into_iter().unzip();
         let rows = merged(parts, |&(_, _, i)| i);
-        // The codes are few: a short list looked through beats a map per reason.
         let mut summary: Vec<(&'static str, usize)> = Vec::new();
-        for &i in &rows {
-            for r in items[i].reasons.iter() {
-                let code = r.code();
-                match summary.iter_mut().find(|(c, _)| *c == code) {
-                    Some((_, n)) => *n += 1,
-                    None => summary.push((code, 1)),
-                }
-            }
+        for (code, n) in summaries.into_iter().flatten() {
+            count(&mut summary, code, n);
         }
         summary.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         self.blockers_all = rows;
