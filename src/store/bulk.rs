@@ -6,7 +6,7 @@ use super::error::{Error, Result};
 use super::events;
 use super::handle::{Ctx, Store};
 use super::intake::{Admission, Known, RowCheck};
-use super::records::{insert_person, load_project, new_item, save_item, store_transition};
+use super::records::{add_item, insert_person, load_project, new_item, store_transition};
 use crate::domain::blockers;
 use crate::domain::machine::{self, Action};
 use crate::domain::*;
@@ -141,7 +141,7 @@ impl Bulk<'_> {
             .query_row([key], |r| r.get(0))?;
         let mut it = new_item(key, number, fields, by, now);
         it.blocked_since = blockers::spell_after_change(None, &it, &p, now, self.settings);
-        it.rowid = save_item(self.tx, &it, None)?;
+        it.rowid = add_item(self.tx, &it)?;
         events::append(
             self.tx,
             &ctx,

@@ -81,7 +81,7 @@ pub(super) fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-/// The statements of [`save_item`], built once (they are looked up in the statement
+/// The statements of [`add_item`] and [`update_item`], built once (they are looked up in the statement
 /// cache by their text for every item written).
 pub(super) static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
     let cols = ITEM_COLUMNS.trim_start_matches("id, ");
@@ -109,16 +109,17 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// Writes an item's row and returns its rowid: a new item (`rowid` 0) is inserted,
-/// else the row `before` was read from is updated; either way the counts of items by
-/// project and state follow (`store::counts`).
-pub(super) fn save_item(tx: &Connection, it: &Item, before: Option<&Item>) -> Result<i64> {
-    let state = it.state.as_str();
-    if it.rowid == 0 {
-        let rowid = insert_item(&mut *tx.prepare_cached(&INSERT_ITEM)?, it)?;
-        super::counts::add(tx, &it.project, state, 1)?;
-        return Ok(rowid);
-    }
+/// Inserts a new item's row, counted among the items of its project and state
+/// (`store::counts`), and returns its rowid.
+pub(super) fn add_item(tx: &Connection, it: &Item) -> Result<i64> {
+    let rowid = insert_item(&mut *tx.prepare_cached(&INSERT_ITEM)?, it)?;
+    super::counts::add(tx, &it.project, it.state.as_str(), 1)?;
+    Ok(rowid)
+}
+
+/// Writes an item's row over the one `before` was read from (refused as a conflict
+/// when someone changed it meanwhile), its count moved when its state moved.
+fn update_item(tx: &Connection, it: &Item, before: &Item) -> Result<()> {
     with_item_values(it, |values| {
         let n = tx
             .prepare_cached(&UPDATE_ITEM)?
@@ -132,10 +133,8 @@ pub(super) fn save_item(tx: &Connection, it: &Item, before: Option<&Item>) -> Re
                 it.id()
             )));
         }
-        if let Some(b) = before {
-            super::counts::moved(tx, (&b.project, b.state.as_str()), (&it.project, state))?;
-        }
-        Ok(it.rowid)
+        let was = (before.project.as_str(), before.state.as_str());
+        super::counts::moved(tx, was, (&it.project, it.state.as_str()))
     })
 }
 
@@ -347,7 +346,7 @@ pub(super) fn store_transition(
     let ended = super::spells::ended(before, &item, p, ctx);
     item.blocked_since =
         blockers::spell_after_change(Some(before), &item, p, ctx.now, ctx.settings);
-    save_item(tx, &item, Some(before))?;
+    update_item(tx, &item, before)?;
     if let Some(a) = &new_approval {
         insert_approval(tx, &item, a)?;
     }

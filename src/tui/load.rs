@@ -347,7 +347,8 @@ impl App {
         });
         self.views.set_queue(queue);
         self.views.set_radar(radar);
-        // What each item holds up orders the blockers.
+        // What each item holds up orders the blockers; deriving them narrows both the
+        // queue and the blockers to their filters.
         (self.tasks.rows, self.views.held_up) = (tasks, held_up);
         self.views.derive_blockers(self.now);
         let start = self.start_shown();

@@ -534,10 +534,11 @@ impl Views {
         queue
     }
 
-    /// Shows `queue` (from [`Views::queue_sorted`]) as its filter leaves it.
+    /// Takes `queue` (from [`Views::queue_sorted`]); the pane shows it as its filter
+    /// leaves it from the next [`Views::narrow`] (which [`Views::derive_blockers`]
+    /// makes).
     pub fn set_queue(&mut self, queue: Vec<QueueEntry>) {
         self.queue_all = queue;
-        self.narrow();
     }
 
     /// The queue and the blockers as their filters leave them.
