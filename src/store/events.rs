@@ -150,10 +150,7 @@ impl PayloadText {
     }
 }
 
-/// Formats a time as stored: RFC 3339, UTC, microseconds (sorts as text).
-pub fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
+pub use super::stamp::ts;
 
 /// Appends one event in the caller's transaction and returns its seq.
 pub(crate) fn append(

@@ -7,7 +7,7 @@
 //! (`Store::act` with `Action::Extend`, `Approve`, `Deny`); the domain decides them in
 //! `domain::extension`.
 
-use super::events::ts;
+use super::stamp::ts;
 use crate::domain::extension::Extension;
 use crate::domain::{Approval, Capacity};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -52,6 +52,8 @@ pub(super) struct Lean {
     /// When it was first revoked and first cancelled.
     pub(super) revoked: Option<DateTime<Utc>>,
     pub(super) cancelled: Option<DateTime<Utc>>,
+    /// Its system's name as stored (the stage lines are grouped by it).
+    pub(super) system: String,
     /// Its row id, and the round of approvals in force.
     pub(super) id: i64,
     pub(super) round: i64,
@@ -65,14 +67,27 @@ impl Lean {
             timeline: Timeline::default(),
             revoked: None,
             cancelled: None,
+            system: String::new(),
             id: 0,
             round: 0,
         }
     }
 
+    /// Reads a row of [`LEAN_SQL`].
     pub(super) fn read(&mut self, r: &Row<'_>) {
         // Each column asked of SQLite once.
         let v = |i| rows::cell(r, i);
+        self.read_item(v);
+        self.read_life(v);
+    }
+
+    /// Reads the item's part of a row, columns 1 to 32 of [`LEAN_SQL`] (what
+    /// `store::facts` packs), from `v`: a column's value by its place.
+    pub(super) fn read_item<'v>(&mut self, v: impl Fn(usize) -> ValueRef<'v>) {
+        self.system.clear();
+        if let Some(s) = rows::str_of(v(3)) {
+            self.system.push_str(&s);
+        }
         let it = &mut self.item;
         it.number = rows::int_of(v(1));
         // An unreadable state counts as needed, as in the item list.
@@ -123,8 +138,13 @@ impl Lean {
         it.review = rows::str_of(v(30)).and_then(|t| crate::domain::review::ReviewMark::parse(&t));
         it.fields.above_standard = rows::int_of(v(31)) != 0;
         it.fields.justification = rows::str_of(v(32)).map(|t| t.into_owned().into());
+    }
+
+    /// Reads the rest of a row of [`LEAN_SQL`], columns 33 to 40 (the item's life, its
+    /// row id and round), after [`Lean::read_item`].
+    pub(super) fn read_life<'v>(&mut self, v: impl Fn(usize) -> ValueRef<'v>) {
         self.timeline = Timeline {
-            added: Some(it.created_at),
+            added: Some(self.item.created_at),
             submitted: rows::time_of(v(33)),
             approved: rows::time_of(v(34)),
             granted: rows::time_of(v(35)),

@@ -87,9 +87,11 @@ pub(super) static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
     let cols = ITEM_COLUMNS.trim_start_matches("id, ");
     let n = cols.split(", ").count();
     let placeholders: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
+    // The facts (schema 20) after every column, as `with_item_values` hands them.
     format!(
-        "INSERT INTO items ({cols}) VALUES ({})",
-        placeholders.join(", ")
+        "INSERT INTO items ({cols}, facts) VALUES ({}, ?{})",
+        placeholders.join(", "),
+        n + 1
     )
 });
 
@@ -102,10 +104,11 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
         .collect();
     let n = sets.len();
     format!(
-        "UPDATE items SET {} WHERE id = ?{} AND version = ?{}",
+        "UPDATE items SET {}, facts = ?{} WHERE id = ?{} AND version = ?{}",
         sets.join(", "),
         n + 1,
-        n + 2
+        n + 2,
+        n + 3
     )
 });
 
@@ -144,7 +147,23 @@ pub(super) fn insert_item(insert: &mut rusqlite::Statement<'_>, it: &Item) -> Re
     with_item_values(it, |values| Ok(insert.insert(values)?))
 }
 
-/// Hands the values of an item's row, in [`ITEM_COLUMNS`] order less the rowid, to `f`.
+/// Where each column the facts pack (`store::facts`) is among the values that
+/// [`with_item_values`] hands on, by its place in the facts' numbering (from 1).
+static PACKED_VALUES: LazyLock<Vec<usize>> = LazyLock::new(|| {
+    let cols: Vec<&str> = ITEM_COLUMNS
+        .trim_start_matches("id, ")
+        .split(", ")
+        .collect();
+    let place = |c: &str| cols.iter().position(|x| x.trim() == c);
+    std::iter::once(0)
+        .chain(super::facts::packed_columns().into_iter().map(|c| {
+            place(c).unwrap_or_else(|| panic!("the facts pack {c}, which an item's row lacks"))
+        }))
+        .collect()
+});
+
+/// Hands the values of an item's row, in [`ITEM_COLUMNS`] order less the rowid, then
+/// its facts (`store::facts`, packed from those values), to `f`.
 fn with_item_values<T>(
     it: &Item,
     write: impl FnOnce(&[&dyn rusqlite::ToSql]) -> Result<T>,
@@ -154,7 +173,7 @@ fn with_item_values<T>(
     let parties = it.parties.join(",");
     let review = it.review.map(|m| m.stored());
     let extension = super::extend::column(it.extension.as_deref());
-    let delegates = delegates_text(&it.delegates);
+    let delegates = rows::delegates_text(&it.delegates);
     // A new item's times are all one instant: written out once.
     let updated = ts(it.updated_at);
     let stamp = |t: DateTime<Utc>| {
@@ -209,16 +228,20 @@ fn with_item_values<T>(
         bool_int(f.above_standard),
         f.justification,
     ];
-    write(values)
-}
-
-/// The pending decisions handed on, as stored: JSON, '' when none.
-pub(crate) fn delegates_text(d: &[crate::domain::routing::Delegate]) -> String {
-    if d.is_empty() {
-        String::new()
-    } else {
-        serde_json::to_string(d).unwrap_or_default()
-    }
+    let outputs = values
+        .iter()
+        .map(|v| v.to_sql())
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let value = |i: usize| match &outputs[PACKED_VALUES[i]] {
+        rusqlite::types::ToSqlOutput::Borrowed(v) => *v,
+        rusqlite::types::ToSqlOutput::Owned(v) => v.into(),
+        _ => rusqlite::types::ValueRef::Null,
+    };
+    let facts = super::facts::of_columns(value);
+    let mut all: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(values.len() + 1);
+    all.extend_from_slice(values);
+    all.push(&facts);
+    write(&all)
 }
 
 fn insert_approval(tx: &Connection, it: &Item, a: &Approval) -> Result<()> {

@@ -256,6 +256,11 @@ impl Store {
                 (today >= start && w.holds(start)).then(|| day_start(p, start))
             })
             .collect();
+        // Every row has its facts (`store::facts`) unless one was written outside
+        // accessdesk: then every row's columns are read instead.
+        let unpacked: bool = self
+            .conn
+            .query_row(super::facts::FACTS_MISSING, [], |r| r.get(0))?;
         let pass = pass::Pass {
             projects: &projects,
             today: &today,
@@ -271,13 +276,14 @@ impl Store {
             // apart).
             lines: project.is_none(),
             security: project.is_none() && w.is_all(),
+            packed: !unpacked,
         };
         let key = Value::from(project.map(str::to_ascii_uppercase));
         // While the items are read, this thread reads what the log and the other
         // tables count.
         let (parts, (mut counters, handed, mut reviews)) = snapshot.fold_on(
             "items",
-            pass::SQL,
+            pass::sql(pass.packed),
             &[key],
             |c, share, range| pass.part(c, share, range),
             |part, r| pass.add(part, r),

@@ -153,6 +153,7 @@ fn record(
         after.blocked_since.map(ts),
         before.rowid
     ])?;
+    super::facts::refresh(tx, "id = ?1", [before.rowid])?;
     let decided = json!({"campaign": campaign, "decision": decision, "note": note});
     let ended = super::spells::ended(before, &after, p, ctx);
     let it = (before, before.rowid);
@@ -201,6 +202,8 @@ impl Store {
                 &format!("UPDATE items SET review = ?2 WHERE {COVERED}"),
                 params![key, ReviewMark::Pending { due }.stored()],
             )?;
+            // The same rows: the mark just written is not a revocation.
+            super::facts::refresh(tx, COVERED, [&key])?;
             let started = json!({"campaign": id, "due": due, "items": numbers});
             events::append(tx, ctx, Some(&key), None, "review-start", &started)?;
             Ok(id)

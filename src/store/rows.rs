@@ -379,6 +379,15 @@ pub(crate) fn approval_with<L>(
     ))
 }
 
+/// The pending decisions handed on, as stored: JSON, '' when none.
+pub(crate) fn delegates_text(d: &[crate::domain::routing::Delegate]) -> String {
+    if d.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(d).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -270,7 +270,7 @@ pub fn item(it: &ItemFacts) -> [Want<'_>; 40] {
         it.extension.as_ref().map(|x| Cow::Owned(x.text())),
         opt(&it.routing.granted_by),
         opt(&it.routing.verify_reference),
-        Some(Cow::Owned(crate::store::records::delegates_text(
+        Some(Cow::Owned(crate::store::rows::delegates_text(
             &it.routing.delegates,
         ))),
         flag(f.above_standard),

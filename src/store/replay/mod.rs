@@ -139,6 +139,7 @@ pub(crate) fn check(conn: &Connection) -> Result<Replay> {
     let mut integrity = quick_check(conn)?;
     integrity.extend(counted_indexes(conn)?);
     integrity.extend(kept_counts(conn)?);
+    integrity.extend(crate::store::facts::mismatches(conn)?);
     let unknown_tables = unknown_tables(conn)?;
     let from_seq = start_seq(conn)?;
     let mut facts = Facts::default();
@@ -497,10 +498,13 @@ mod tests {
         let (_dir, db, s) = generated();
         let before = counted(&s.conn);
         drop(s);
-        // The file as schema 18 left it: no counts.
+        // The file as schema 18 left it: no counts (nor the facts of schema 20).
         let c = Connection::open(&db).unwrap();
-        c.execute_batch("DROP TABLE item_counts; PRAGMA user_version = 18;")
-            .unwrap();
+        c.execute_batch(
+            "DROP INDEX items_unpacked; ALTER TABLE items DROP COLUMN facts; \
+             DROP TABLE item_counts; PRAGMA user_version = 18;",
+        )
+        .unwrap();
         drop(c);
         let s = Store::open_as(&db, me()).unwrap();
         assert_eq!(kept(&s.conn), before);

@@ -4,7 +4,9 @@
 //! lines; the parts are merged in the order of their ranges, so the report is the one
 //! a single pass in row order makes.
 
+use super::super::error::Error;
 use super::super::error::Result;
+use super::super::facts::{self, FACTS_SQL};
 use super::super::lean::{LEAN_SQL, Lean, with_text};
 use super::super::parallel::Share;
 use super::figures::{bucket, median, number_in, p90, round2, round4};
@@ -18,8 +20,11 @@ use rusqlite::Row;
 use rusqlite::types::ValueRef;
 use std::collections::{HashMap, HashSet};
 
-/// The SQL of the pass (see [`LEAN_SQL`]).
-pub(super) const SQL: &str = LEAN_SQL;
+/// The SQL of the pass: with each item's packed facts (`store::facts`) when every row
+/// has them, else every column the facts pack (see [`LEAN_SQL`]).
+pub(super) fn sql(packed: bool) -> &'static str {
+    if packed { FACTS_SQL } else { LEAN_SQL }
+}
 
 /// What the report knows of an item some task needs: whether it is unready or unsafe
 /// now, and when it was first verified.
@@ -250,6 +255,8 @@ pub(super) struct Pass<'a> {
     /// Whether each part counts the approvals given as security on its items (a
     /// report of every project over all history; else `Store::counters` does).
     pub security: bool,
+    /// Whether the rows are those of [`FACTS_SQL`] (see [`sql`]).
+    pub packed: bool,
 }
 
 /// The row ids of the items of rows `first..=last` with an approval given as security,
@@ -326,14 +333,21 @@ impl Pass<'_> {
                 pi
             }
         }) else {
-            let row = super::super::rows::int(r, 39);
+            let row = super::super::rows::int(r, if self.packed { 8 } else { 39 });
             if self.needed.contains(&row) {
                 part.unknown.push(row);
             }
             return Ok(());
         };
         let lean = &mut part.lean;
-        lean.read(r);
+        if !self.packed {
+            lean.read(r);
+        } else if facts::read(r, lean).is_none() {
+            let row = super::super::rows::int(r, 8);
+            return Err(Error::Invalid(format!(
+                "the packed facts of row {row} of the items do not read: the file was changed outside accessdesk or is damaged"
+            )));
+        }
         let p = &self.projects[pi];
         lean.item.approvals.clear();
         if lean.item.state == State::Requested
@@ -346,7 +360,7 @@ impl Pass<'_> {
         let span = self.spans[pi];
         let w = self.w;
         if let Some(lines) = part.lines.as_mut() {
-            let system = with_text(r, 3, |s| lines.intern(s.unwrap_or_default()));
+            let system = lines.intern(&lean.system);
             let approver = lines.intern(&lean.item.fields.approver);
             lines.push(
                 pi as u32,

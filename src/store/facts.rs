@@ -1,0 +1,415 @@
+//! Each item's facts for the report, packed into one value of its row (schema 20):
+//! exactly what the report's pass reads of the item's own columns (columns 1 to 32 of
+//! [`LEAN_SQL`]), as [`Lean::read_item`] reads them, in a compact binary form. The pass
+//! then asks SQLite for ten values a row instead of forty-one, and parses no time or
+//! name: times are numbers, names are their place in their list.
+//!
+//! The facts are a function of the row's columns alone. The store writes them with
+//! the row (`records`), and again after writing a column they depend on in place
+//! (`refresh`); the migration fills them for every row; `audit verify` packs every
+//! row's columns again and names each row whose facts differ (`mismatches`). While
+//! any row has none (a row written outside accessdesk), the report reads every row's
+//! columns instead, through [`FACTS_MISSING`].
+
+use super::error::Result;
+use super::lean::{LEAN_SQL, Lean};
+use super::rows;
+use crate::domain::lifecycle::Rotation;
+use crate::domain::review::ReviewMark;
+use crate::domain::{Deprovision, Method, State};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, Row};
+
+/// The pass over the items with their facts: the project, the facts, then the columns
+/// the facts leave out (the item's life, its row id and round) in [`LEAN_SQL`]'s
+/// order. Same ranges and filter as [`LEAN_SQL`].
+pub(super) const FACTS_SQL: &str = "SELECT project, facts, submitted_at, approved_at, granted_at, \
+     verified_at, revoked_at, cancelled_at, id, round FROM items \
+     WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR project = ?3)";
+
+/// Whether some row has no facts: through the partial index that holds only those.
+pub(super) const FACTS_MISSING: &str =
+    "SELECT EXISTS (SELECT 1 FROM items INDEXED BY items_unpacked WHERE facts IS NULL)";
+
+/// The first version of the form; a value that starts otherwise does not read.
+const FORM: u8 = 1;
+
+/// The columns the facts pack, named by their place in [`LEAN_SQL`] (1 to 32).
+pub(super) fn packed_columns() -> Vec<&'static str> {
+    let select = LEAN_SQL
+        .strip_prefix("SELECT ")
+        .and_then(|s| s.split(" FROM ").next())
+        .unwrap_or_default();
+    select.split(", ").skip(1).take(32).collect()
+}
+
+// Bits of the flags word.
+const TEMPORARY: u32 = 1;
+const EMERGENCY: u32 = 1 << 1;
+const PRIVILEGED: u32 = 1 << 2;
+const SHARED: u32 = 1 << 3;
+const CLIENT_OWNED: u32 = 1 << 4;
+const ABOVE_STANDARD: u32 = 1 << 5;
+const SYSTEM: u32 = 1 << 6;
+const PURPOSE: u32 = 1 << 7;
+const ROLE: u32 = 1 << 8;
+const MANUAL_BLOCK: u32 = 1 << 9;
+const EXCEPTION: u32 = 1 << 10;
+const EXCEPTION_REASON: u32 = 1 << 11;
+
+/// Packs what [`Lean::read_item`] read into `out` (cleared first).
+pub(super) fn pack(lean: &Lean, out: &mut Vec<u8>) {
+    let it = &lean.item;
+    let f = &it.fields;
+    let ex = f.exception.as_deref();
+    let flags = [
+        (f.temporary, TEMPORARY),
+        (it.emergency, EMERGENCY),
+        (f.privileged, PRIVILEGED),
+        (f.shared_credential, SHARED),
+        (f.client_owned, CLIENT_OWNED),
+        (f.above_standard, ABOVE_STANDARD),
+        (!f.system.is_empty(), SYSTEM),
+        (!f.purpose.is_empty(), PURPOSE),
+        (!f.role.is_empty(), ROLE),
+        (it.manual_block.is_some(), MANUAL_BLOCK),
+        (ex.is_some(), EXCEPTION),
+        (ex.is_some_and(|e| !e.reason.is_empty()), EXCEPTION_REASON),
+    ]
+    .into_iter()
+    .fold(0u32, |acc, (on, bit)| if on { acc | bit } else { acc });
+    out.clear();
+    out.push(FORM);
+    put_uint(out, u64::from(flags));
+    put_uint(out, zigzag(it.number));
+    let state = State::ALL.iter().position(|s| *s == it.state);
+    out.push(state.map_or(0, |i| i as u8));
+    out.push(named(f.method, Method::ALL));
+    out.push(named(f.deprovision, Deprovision::ALL));
+    out.push(named(it.rotation, Rotation::ALL));
+    for d in [f.expires, ex.and_then(|e| e.expires), f.needed_by] {
+        put_date(out, d);
+    }
+    for t in [it.updated_at, it.created_at, it.state_since] {
+        put_time(out, Some(t));
+    }
+    put_time(out, it.retro_due);
+    put_time(out, it.blocked_since);
+    match it.review {
+        None => out.push(0),
+        Some(ReviewMark::Pending { due }) => {
+            out.push(1);
+            put_date(out, due);
+        }
+        Some(ReviewMark::RevocationDue) => out.push(2),
+    }
+    put_text(out, Some(&lean.system));
+    put_text(out, Some(&f.credential_owner));
+    put_text(out, Some(&f.approver));
+    put_text(out, f.holder.as_deref());
+    put_text(out, ex.and_then(|e| e.owner.as_deref()));
+    put_text(out, it.granted_by.as_deref());
+    put_text(out, f.justification.as_deref());
+    let delegates = rows::delegates_text(&it.delegates);
+    put_text(out, (!delegates.is_empty()).then_some(delegates.as_str()));
+}
+
+/// The facts of a row whose columns 1 to 32 of [`LEAN_SQL`] `v` gives.
+pub(super) fn of_columns<'v>(v: impl Fn(usize) -> ValueRef<'v>) -> Vec<u8> {
+    thread_local! {
+        // One item read a thread, reused row after row (an import writes many).
+        static LEAN: std::cell::RefCell<Lean> = std::cell::RefCell::new(Lean::new());
+    }
+    LEAN.with_borrow_mut(|lean| {
+        lean.read_item(v);
+        let mut out = Vec::with_capacity(96);
+        pack(lean, &mut out);
+        out
+    })
+}
+
+/// Reads facts into `lean` as [`Lean::read_item`] reads the columns they were packed
+/// from; `None` when they do not read (then `lean` is left part read).
+pub(super) fn unpack(b: &[u8], lean: &mut Lean) -> Option<()> {
+    let mut r = Reader(b);
+    if r.byte()? != FORM {
+        return None;
+    }
+    let flags = r.uint()?;
+    let on = |bit: u32| flags & u64::from(bit) != 0;
+    let it = &mut lean.item;
+    it.number = unzigzag(r.uint()?);
+    it.state = *State::ALL.get(usize::from(r.byte()?))?;
+    let f = &mut it.fields;
+    f.method = r.named(Method::ALL)?;
+    f.deprovision = r.named(Deprovision::ALL)?;
+    it.rotation = r.named(Rotation::ALL)?;
+    f.expires = r.date()?;
+    let exception_expires = r.date()?;
+    f.needed_by = r.date()?;
+    let epoch = DateTime::<Utc>::UNIX_EPOCH;
+    it.updated_at = r.time()?.unwrap_or(epoch);
+    it.created_at = r.time()?.unwrap_or(epoch);
+    it.state_since = r.time()?.unwrap_or(epoch);
+    it.retro_due = r.time()?;
+    it.blocked_since = r.time()?;
+    it.review = match r.byte()? {
+        0 => None,
+        1 => Some(ReviewMark::Pending { due: r.date()? }),
+        2 => Some(ReviewMark::RevocationDue),
+        _ => return None,
+    };
+    let present = |slot: &mut String, yes: bool| {
+        slot.clear();
+        if yes {
+            slot.push('x');
+        }
+    };
+    present(&mut f.system, on(SYSTEM));
+    present(&mut f.purpose, on(PURPOSE));
+    present(&mut f.role, on(ROLE));
+    f.temporary = on(TEMPORARY);
+    f.privileged = on(PRIVILEGED);
+    f.shared_credential = on(SHARED);
+    f.client_owned = on(CLIENT_OWNED);
+    f.above_standard = on(ABOVE_STANDARD);
+    it.emergency = on(EMERGENCY);
+    it.manual_block = on(MANUAL_BLOCK).then(|| it.manual_block.take().unwrap_or_default());
+    r.text_into(&mut lean.system)?;
+    r.text_into(&mut f.credential_owner)?;
+    r.text_into(&mut f.approver)?;
+    r.opt_text_into(&mut f.holder)?;
+    let owner = r.opt_text()?;
+    f.exception = if on(EXCEPTION) {
+        let mut e = f.exception.take().unwrap_or_default();
+        present(&mut e.reason, on(EXCEPTION_REASON));
+        e.owner = owner.map(str::to_string);
+        e.expires = exception_expires;
+        Some(e)
+    } else {
+        None
+    };
+    r.opt_text_into(&mut it.granted_by)?;
+    f.justification = r.opt_text()?.map(Into::into);
+    it.delegates = match r.opt_text()? {
+        Some(t) => serde_json::from_str(t).ok()?,
+        None => Vec::new(),
+    };
+    r.0.is_empty().then_some(())
+}
+
+/// Reads one row of [`FACTS_SQL`] into `lean`; `None` when its facts do not read.
+pub(super) fn read(r: &Row<'_>, lean: &mut Lean) -> Option<()> {
+    match r.get_ref(1) {
+        Ok(ValueRef::Blob(b)) => unpack(b, lean)?,
+        _ => return None,
+    }
+    // The life columns sit at 2 to 9 here, at 33 to 40 in `LEAN_SQL`.
+    lean.read_life(|i| rows::cell(r, i - 31));
+    Some(())
+}
+
+fn named<T: Copy + PartialEq>(x: Option<T>, all: &[T]) -> u8 {
+    x.and_then(|x| all.iter().position(|a| *a == x))
+        .map_or(0, |i| i as u8 + 1)
+}
+
+/// A number in as few bytes as it needs: seven bits a byte, low first, the high bit
+/// set on every byte but the last.
+fn put_uint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// A signed number folded onto the unsigned ones, small either side of zero.
+fn zigzag(n: i64) -> u64 {
+    ((n << 1) ^ (n >> 63)) as u64
+}
+
+fn unzigzag(n: u64) -> i64 {
+    ((n >> 1) as i64) ^ -((n & 1) as i64)
+}
+
+/// A date as days from the common era's first day, one more than folded; 0 for none.
+fn put_date(out: &mut Vec<u8>, d: Option<NaiveDate>) {
+    let n = d.map_or(0, |d| {
+        zigzag(chrono::Datelike::num_days_from_ce(&d).into()) + 1
+    });
+    put_uint(out, n);
+}
+
+/// A time as seconds from 1970 (one more than folded; 0 for none), then what is left
+/// of it: microseconds, doubled, or nanoseconds when it holds a part of a microsecond,
+/// doubled and one more.
+fn put_time(out: &mut Vec<u8>, t: Option<DateTime<Utc>>) {
+    let Some(t) = t else {
+        out.push(0);
+        return;
+    };
+    put_uint(out, zigzag(t.timestamp()) + 1);
+    let n = u64::from(t.timestamp_subsec_nanos());
+    put_uint(
+        out,
+        if n % 1000 == 0 {
+            n / 1000 * 2
+        } else {
+            n * 2 + 1
+        },
+    );
+}
+
+/// A text as its length plus one (0 for none) and its bytes.
+fn put_text(out: &mut Vec<u8>, t: Option<&str>) {
+    match t {
+        None => out.push(0),
+        Some(t) => {
+            put_uint(out, t.len() as u64 + 1);
+            out.extend_from_slice(t.as_bytes());
+        }
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let (b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(*b)
+    }
+
+    fn uint(&mut self) -> Option<u64> {
+        let mut n = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            n |= u64::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    fn named<T: Copy>(&mut self, all: &[T]) -> Option<Option<T>> {
+        match self.byte()? {
+            0 => Some(None),
+            n => all.get(usize::from(n) - 1).copied().map(Some),
+        }
+    }
+
+    fn date(&mut self) -> Option<Option<NaiveDate>> {
+        match self.uint()? {
+            0 => Some(None),
+            n => {
+                let days = i32::try_from(unzigzag(n - 1)).ok()?;
+                NaiveDate::from_num_days_from_ce_opt(days).map(Some)
+            }
+        }
+    }
+
+    fn time(&mut self) -> Option<Option<DateTime<Utc>>> {
+        let s = match self.uint()? {
+            0 => return Some(None),
+            n => unzigzag(n - 1),
+        };
+        let rest = self.uint()?;
+        let nanos = if rest % 2 == 0 {
+            rest / 2 * 1000
+        } else {
+            rest / 2
+        };
+        DateTime::from_timestamp(s, u32::try_from(nanos).ok()?).map(Some)
+    }
+
+    fn opt_text(&mut self) -> Option<Option<&'a str>> {
+        let n = match self.uint()? {
+            0 => return Some(None),
+            n => usize::try_from(n - 1).ok()?,
+        };
+        if n > self.0.len() {
+            return None;
+        }
+        let (t, rest) = self.0.split_at(n);
+        self.0 = rest;
+        std::str::from_utf8(t).ok().map(Some)
+    }
+
+    fn text_into(&mut self, slot: &mut String) -> Option<()> {
+        let t = self.opt_text()??;
+        slot.clear();
+        slot.push_str(t);
+        Some(())
+    }
+
+    fn opt_text_into(&mut self, slot: &mut Option<String>) -> Option<()> {
+        match self.opt_text()? {
+            None => *slot = None,
+            Some(t) => {
+                let s = slot.get_or_insert_with(String::new);
+                s.clear();
+                s.push_str(t);
+            }
+        }
+        Some(())
+    }
+}
+
+/// Packs again the facts of the rows of `items` that `filter` (an SQL condition over
+/// `items`, with `params`) selects: after a write that changed columns they depend on
+/// in place.
+pub(super) fn refresh(tx: &Connection, filter: &str, params: impl rusqlite::Params) -> Result<()> {
+    let columns = packed_columns().join(", ");
+    let sql = format!("SELECT id, {columns} FROM items WHERE {filter}");
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut update = tx.prepare_cached("UPDATE items SET facts = ?1 WHERE id = ?2")?;
+    while let Some(r) = rows.next()? {
+        let facts = of_columns(|i| rows::cell(r, i));
+        update.execute(rusqlite::params![facts, rows::int(r, 0)])?;
+    }
+    Ok(())
+}
+
+/// The facts of every row, packed again from its columns: for the migration that
+/// brings them (schema 20).
+pub(super) fn fill(tx: &Connection) -> Result<()> {
+    refresh(tx, "true", [])
+}
+
+/// The rows whose facts are not those their columns pack, each named (`audit verify`).
+pub(crate) fn mismatches(conn: &Connection) -> Result<Vec<String>> {
+    let there: bool = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('items') WHERE name = 'facts'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !there {
+        return Ok(Vec::new());
+    }
+    let columns = packed_columns().join(", ");
+    let sql = format!("SELECT project, number, facts, {columns} FROM items ORDER BY id");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        // Column 1 here is `number`: the packed columns start at 3, and `of_columns`
+        // numbers them from 1.
+        let want = of_columns(|i| rows::cell(r, i + 2));
+        let same = matches!(rows::cell(r, 2), ValueRef::Blob(b) if b == want.as_slice());
+        if !same {
+            out.push(format!(
+                "items {}-{}: its packed facts (facts) are not those of its row: the file was changed outside accessdesk or is damaged",
+                rows::text(r, 0),
+                rows::int(r, 1)
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

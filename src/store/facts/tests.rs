@@ -1,0 +1,226 @@
+//! The facts against the columns they are packed from.
+
+use super::*;
+use crate::domain::forecast::Timeline;
+use crate::domain::{Capacity, Item, routing::Delegate};
+use crate::store::Store;
+use crate::store::testing::me;
+use rusqlite::types::Value;
+
+fn generated() -> (tempfile::TempDir, std::path::PathBuf, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("facts.db");
+    let now: DateTime<Utc> = "2026-11-20T12:00:00Z".parse().unwrap();
+    crate::scale::generate(&db, 600, 11, now, Some(&me())).unwrap();
+    let mut s = Store::open_as(&db, me()).unwrap();
+    s.set_now(now);
+    (dir, db, s)
+}
+
+type Read = (
+    Item,
+    Timeline,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    String,
+    i64,
+    i64,
+);
+
+fn taken(l: &Lean) -> Read {
+    let (it, system) = (l.item.clone(), l.system.clone());
+    (
+        it,
+        l.timeline,
+        l.revoked,
+        l.cancelled,
+        system,
+        l.id,
+        l.round,
+    )
+}
+
+/// Every row as the pass reads it from its columns and from its facts.
+fn both(c: &Connection) -> (Vec<Read>, Vec<Read>) {
+    let every = [
+        Value::Integer(i64::MIN),
+        Value::Integer(i64::MAX),
+        Value::Null,
+    ];
+    let read = |sql: &str, packed: bool| {
+        let mut stmt = c.prepare(sql).unwrap();
+        let mut rows = stmt.query(rusqlite::params_from_iter(&every)).unwrap();
+        let (mut lean, mut out) = (Lean::new(), Vec::new());
+        while let Some(r) = rows.next().unwrap() {
+            if packed {
+                read(r, &mut lean).expect("facts that read");
+            } else {
+                lean.read(r);
+            }
+            out.push(taken(&lean));
+        }
+        out
+    };
+    (read(LEAN_SQL, false), read(FACTS_SQL, true))
+}
+
+proptest::proptest! {
+    /// Any time, date, number and text chrono and Rust can hold reads back as
+    /// itself, with whatever follows it left to read.
+    #[test]
+    fn every_value_reads_back_as_written(
+        secs in -8_000_000_000_000i64..8_000_000_000_000i64,
+        nanos in 0u32..1_000_000_000,
+        micros in proptest::bool::ANY,
+        days in proptest::num::i32::ANY,
+        number in proptest::num::i64::ANY,
+        text in proptest::option::of(".{0,300}"),
+    ) {
+        let nanos = if micros { nanos / 1000 * 1000 } else { nanos };
+        let t = DateTime::from_timestamp(secs, nanos);
+        let d = NaiveDate::from_num_days_from_ce_opt(days);
+        let mut out = Vec::new();
+        put_time(&mut out, t);
+        put_date(&mut out, d);
+        put_uint(&mut out, zigzag(number));
+        put_text(&mut out, text.as_deref());
+        out.push(0xAB);
+        let mut r = Reader(&out);
+        proptest::prop_assert_eq!(r.time(), Some(t));
+        proptest::prop_assert_eq!(r.date(), Some(d));
+        proptest::prop_assert_eq!(r.uint().map(unzigzag), Some(number));
+        proptest::prop_assert_eq!(r.opt_text(), Some(text.as_deref()));
+        proptest::prop_assert_eq!(r.0, &[0xAB][..]);
+    }
+}
+
+#[test]
+fn every_row_reads_the_same_from_its_facts_as_from_its_columns() {
+    let (_dir, _db, mut s) = generated();
+    // What the store wrote: its facts are those of its columns.
+    assert_eq!(mismatches(&s.conn).unwrap(), Vec::<String>::new());
+    let (columns, packed) = both(&s.conn);
+    assert_eq!(columns.len(), 600);
+    assert_eq!(packed, columns);
+    // Every column the facts pack, with what the generated items lack and with
+    // values no accessdesk writes, read as the columns read them.
+    let delegates = super::super::rows::delegates_text(&[Delegate {
+        capacity: Capacity::Security,
+        from: "sam".into(),
+        to: "kim".into(),
+    }]);
+    let odd = [
+        "exception_reason = 'vendor', exception_owner = 'sam', exception_expires = '2027-01-31'",
+        "exception_reason = '   ', exception_owner = NULL, exception_expires = 'soon'",
+        "needed_by = '2026-12-24', deprovision = 'at-project-end', manual_block = 'waits'",
+        "retro_due = '2026-11-21T08:00:00.000000Z', emergency = 1, rotation = 'due'",
+        "review = 'pending:2026-12-01', above_standard = 1, justification = 'audit'",
+        "review = 'pending', holder = NULL, granted_by = 'kim'",
+        "review = 'revoke', state = 'bogus', method = 'carrier pigeon'",
+        "system = CAST(x'ff41' AS TEXT), purpose = ' ', role = char(11), approver = ''",
+        "created_at = 'not a time', updated_at = '2026-11-20T12:00:00+02:00'",
+        "state_since = '2026-11-20 12:00:00', blocked_since = '1969-07-20T20:17:40.123456789Z'",
+    ];
+    // As a file edited with another program may hold them.
+    s.conn
+        .execute_batch("PRAGMA ignore_check_constraints = ON")
+        .unwrap();
+    for (i, set) in odd.iter().enumerate() {
+        let sql = format!("UPDATE items SET {set} WHERE id = (SELECT min(id) + {i} FROM items)");
+        s.conn.execute(&sql, []).unwrap();
+    }
+    let sql = "UPDATE items SET delegates = ?1 WHERE id = (SELECT max(id) FROM items)";
+    s.conn.execute(sql, [&delegates]).unwrap();
+    assert_eq!(mismatches(&s.conn).unwrap().len(), odd.len() + 1);
+    refresh(&s.conn, "true", []).unwrap();
+    assert_eq!(mismatches(&s.conn).unwrap(), Vec::<String>::new());
+    let (columns, packed) = both(&s.conn);
+    let last = &columns[columns.len() - 1].0;
+    assert_eq!(last.delegates.len(), 1, "{last:?}");
+    assert!(columns[0].0.fields.exception.is_some() && columns[3].0.emergency);
+    for (i, (c, p)) in columns.iter().zip(&packed).enumerate() {
+        assert_eq!(p, c, "row {i}");
+    }
+    // An access review marks items in place: their facts follow.
+    let key = s.projects().unwrap()[0].key.clone();
+    s.start_review(&key, None).unwrap();
+    assert_eq!(mismatches(&s.conn).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn the_report_is_the_same_from_the_facts_as_from_the_columns() {
+    let (_dir, _db, s) = generated();
+    let missing =
+        |s: &Store| -> bool { s.conn.query_row(FACTS_MISSING, [], |r| r.get(0)).unwrap() };
+    assert!(!missing(&s));
+    let packed = s.report(None).unwrap();
+    // A row without facts (written outside accessdesk): every row's columns are
+    // read, and `audit verify` names it.
+    s.conn
+        .execute(
+            "UPDATE items SET facts = NULL WHERE id = (SELECT min(id) FROM items)",
+            [],
+        )
+        .unwrap();
+    assert!(missing(&s));
+    assert_eq!(s.report(None).unwrap(), packed);
+    let named = mismatches(&s.conn).unwrap();
+    assert!(
+        named.len() == 1 && named[0].starts_with("items P0001-1: "),
+        "{named:?}"
+    );
+    // Facts that do not read are refused, not read as something else.
+    s.conn
+        .execute(
+            "UPDATE items SET facts = x'0001' WHERE id = (SELECT min(id) FROM items)",
+            [],
+        )
+        .unwrap();
+    let e = s.report(None).unwrap_err().to_string();
+    assert!(e.contains("do not read"), "{e}");
+}
+
+#[test]
+fn a_column_changed_outside_accessdesk_is_named_by_its_item() {
+    let (_dir, _db, s) = generated();
+    s.conn
+        .execute(
+            "UPDATE items SET approver = 'mallory' WHERE project = 'P0002' AND number = 3",
+            [],
+        )
+        .unwrap();
+    let named = mismatches(&s.conn).unwrap();
+    assert_eq!(named.len(), 1);
+    assert!(
+        named[0].starts_with("items P0002-3: its packed facts"),
+        "{named:?}"
+    );
+    let r = s.replay_check().unwrap();
+    assert!(
+        r.problems()
+            .iter()
+            .any(|p| p.contains("P0002-3: its packed facts"))
+    );
+}
+
+#[test]
+fn a_file_of_schema_19_gets_its_facts_from_its_rows() {
+    let (_dir, db, s) = generated();
+    let before = s.report(None).unwrap();
+    drop(s);
+    let c = Connection::open(&db).unwrap();
+    c.execute_batch(
+        "DROP INDEX items_unpacked; ALTER TABLE items DROP COLUMN facts; PRAGMA user_version = 19;",
+    )
+    .unwrap();
+    drop(c);
+    let mut s = Store::open_as(&db, me()).unwrap();
+    s.set_now(before.generated_at);
+    let filled: i64 = s
+        .conn
+        .query_row("SELECT count(facts) FROM items", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(filled, 600);
+    assert_eq!(mismatches(&s.conn).unwrap(), Vec::<String>::new());
+    assert_eq!(s.report(None).unwrap(), before);
+}
