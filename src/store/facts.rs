@@ -1,15 +1,18 @@
 //! Each item's facts for the report, packed into one value of its row (schema 20):
-//! exactly what the report's pass reads of the item's own columns (columns 1 to 32 of
-//! [`LEAN_SQL`]), as [`Lean::read_item`] reads them, in a compact binary form. The pass
-//! then asks SQLite for ten values a row instead of forty-one, and parses no time or
-//! name: times are numbers, names are their place in their list.
+//! exactly what the report's pass reads of the item's own columns (columns 1 to 38 of
+//! [`LEAN_SQL`]: its fields and its life), as [`Lean::read_item`] reads them, in a
+//! compact binary form. The pass then asks SQLite for four values a row instead of
+//! forty-one, and parses no time or name: times are numbers, names are their place in
+//! their list.
 //!
-//! The facts are a function of the row's columns alone. The store writes them with
-//! the row (`records`), and again after writing a column they depend on in place
-//! (`refresh`); the migration fills them for every row; `audit verify` packs every
-//! row's columns again and names each row whose facts differ (`mismatches`). While
-//! any row has none (a row written outside accessdesk), the report reads every row's
-//! columns instead, through [`FACTS_MISSING`].
+//! The facts are a function of the row's columns alone. A new row gets them in the
+//! statement that inserts it (`records`); a row changed in place gets them packed
+//! again from the row once written (`refresh`: an update of the item, its life kept
+//! as an event is written, an access review's mark); the migration fills them for
+//! every row; `audit verify` packs every row's columns again and names each row whose
+//! facts differ (`mismatches`). While any row has none (a row written outside
+//! accessdesk), the report reads every row's columns instead, through
+//! [`FACTS_MISSING`].
 
 use super::error::Result;
 use super::lean::{LEAN_SQL, Lean};
@@ -21,11 +24,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
 
-/// The pass over the items with their facts: the project, the facts, then the columns
-/// the facts leave out (the item's life, its row id and round) in [`LEAN_SQL`]'s
-/// order. Same ranges and filter as [`LEAN_SQL`].
-pub(super) const FACTS_SQL: &str = "SELECT project, facts, submitted_at, approved_at, granted_at, \
-     verified_at, revoked_at, cancelled_at, id, round FROM items \
+/// The pass over the items with their facts: the project, the facts, then where the
+/// row is (its row id and round). Same ranges and filter as [`LEAN_SQL`].
+pub(super) const FACTS_SQL: &str = "SELECT project, facts, id, round FROM items \
      WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR project = ?3)";
 
 /// Whether some row has no facts: through the partial index that holds only those.
@@ -35,13 +36,16 @@ pub(super) const FACTS_MISSING: &str =
 /// The first version of the form; a value that starts otherwise does not read.
 const FORM: u8 = 1;
 
-/// The columns the facts pack, named by their place in [`LEAN_SQL`] (1 to 32).
+/// How many columns of [`LEAN_SQL`] the facts pack, from its second on.
+pub(super) const PACKED: usize = 38;
+
+/// The columns the facts pack, named by their place in [`LEAN_SQL`] (1 to 38).
 pub(super) fn packed_columns() -> Vec<&'static str> {
     let select = LEAN_SQL
         .strip_prefix("SELECT ")
         .and_then(|s| s.split(" FROM ").next())
         .unwrap_or_default();
-    select.split(", ").skip(1).take(32).collect()
+    select.split(", ").skip(1).take(PACKED).collect()
 }
 
 // Bits of the flags word.
@@ -96,6 +100,17 @@ pub(super) fn pack(lean: &Lean, out: &mut Vec<u8>) {
     }
     put_time(out, it.retro_due);
     put_time(out, it.blocked_since);
+    let t = &lean.timeline;
+    for at in [
+        t.submitted,
+        t.approved,
+        t.granted,
+        t.verified,
+        lean.revoked,
+        lean.cancelled,
+    ] {
+        put_time(out, at);
+    }
     match it.review {
         None => out.push(0),
         Some(ReviewMark::Pending { due }) => {
@@ -115,7 +130,7 @@ pub(super) fn pack(lean: &Lean, out: &mut Vec<u8>) {
     put_text(out, (!delegates.is_empty()).then_some(delegates.as_str()));
 }
 
-/// The facts of a row whose columns 1 to 32 of [`LEAN_SQL`] `v` gives.
+/// The facts of a row whose columns 1 to 38 of [`LEAN_SQL`] `v` gives.
 pub(super) fn of_columns<'v>(v: impl Fn(usize) -> ValueRef<'v>) -> Vec<u8> {
     thread_local! {
         // One item read a thread, reused row after row (an import writes many).
@@ -132,7 +147,7 @@ pub(super) fn of_columns<'v>(v: impl Fn(usize) -> ValueRef<'v>) -> Vec<u8> {
 /// Reads facts into `lean` as [`Lean::read_item`] reads the columns they were packed
 /// from; `None` when they do not read (then `lean` is left part read).
 pub(super) fn unpack(b: &[u8], lean: &mut Lean) -> Option<()> {
-    let mut r = Reader(b);
+    let mut r = Reader::new(b);
     if r.byte()? != FORM {
         return None;
     }
@@ -154,6 +169,15 @@ pub(super) fn unpack(b: &[u8], lean: &mut Lean) -> Option<()> {
     it.state_since = r.time()?.unwrap_or(epoch);
     it.retro_due = r.time()?;
     it.blocked_since = r.time()?;
+    lean.timeline = crate::domain::forecast::Timeline {
+        added: Some(it.created_at),
+        submitted: r.time()?,
+        approved: r.time()?,
+        granted: r.time()?,
+        verified: r.time()?,
+    };
+    lean.revoked = r.time()?;
+    lean.cancelled = r.time()?;
     it.review = match r.byte()? {
         0 => None,
         1 => Some(ReviewMark::Pending { due: r.date()? }),
@@ -196,7 +220,7 @@ pub(super) fn unpack(b: &[u8], lean: &mut Lean) -> Option<()> {
         Some(t) => serde_json::from_str(t).ok()?,
         None => Vec::new(),
     };
-    r.0.is_empty().then_some(())
+    r.rest.is_empty().then_some(())
 }
 
 /// Reads one row of [`FACTS_SQL`] into `lean`; `None` when its facts do not read.
@@ -205,8 +229,8 @@ pub(super) fn read(r: &Row<'_>, lean: &mut Lean) -> Option<()> {
         Ok(ValueRef::Blob(b)) => unpack(b, lean)?,
         _ => return None,
     }
-    // The life columns sit at 2 to 9 here, at 33 to 40 in `LEAN_SQL`.
-    lean.read_life(|i| rows::cell(r, i - 31));
+    // The row id and round sit at 2 and 3 here, at 39 and 40 in `LEAN_SQL`.
+    lean.read_place(|i| rows::cell(r, i - 37));
     Some(())
 }
 
@@ -273,25 +297,36 @@ fn put_text(out: &mut Vec<u8>, t: Option<&str>) {
     }
 }
 
-struct Reader<'a>(&'a [u8]);
+/// Reads packed facts from the front of `rest`.
+struct Reader<'a> {
+    rest: &'a [u8],
+}
 
 impl<'a> Reader<'a> {
+    fn new(rest: &'a [u8]) -> Reader<'a> {
+        Reader { rest }
+    }
+
     fn byte(&mut self) -> Option<u8> {
-        let (b, rest) = self.0.split_first()?;
-        self.0 = rest;
+        let (b, rest) = self.rest.split_first()?;
+        self.rest = rest;
         Some(*b)
     }
 
     fn uint(&mut self) -> Option<u64> {
-        let mut n = 0u64;
-        for shift in (0..64).step_by(7) {
+        let (mut n, mut shift) = (0u64, 0u32);
+        loop {
             let b = self.byte()?;
-            n |= u64::from(b & 0x7f).checked_shl(shift)?;
+            n |= u64::from(b & 0x7f) << shift;
             if b & 0x80 == 0 {
                 return Some(n);
             }
+            shift += 7;
+            // Ten bytes hold any number; an eleventh is not a number of this form.
+            if shift > 63 {
+                return None;
+            }
         }
-        None
     }
 
     fn named<T: Copy>(&mut self, all: &[T]) -> Option<Option<T>> {
@@ -330,11 +365,11 @@ impl<'a> Reader<'a> {
             0 => return Some(None),
             n => usize::try_from(n - 1).ok()?,
         };
-        if n > self.0.len() {
+        if n > self.rest.len() {
             return None;
         }
-        let (t, rest) = self.0.split_at(n);
-        self.0 = rest;
+        let (t, rest) = self.rest.split_at(n);
+        self.rest = rest;
         std::str::from_utf8(t).ok().map(Some)
     }
 

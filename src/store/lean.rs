@@ -78,11 +78,12 @@ impl Lean {
         // Each column asked of SQLite once.
         let v = |i| rows::cell(r, i);
         self.read_item(v);
-        self.read_life(v);
+        self.read_place(v);
     }
 
-    /// Reads the item's part of a row, columns 1 to 32 of [`LEAN_SQL`] (what
-    /// `store::facts` packs), from `v`: a column's value by its place.
+    /// Reads the item's part of a row, columns 1 to 38 of [`LEAN_SQL`] (what
+    /// `store::facts` packs: its fields and its life), from `v`: a column's value by
+    /// its place.
     pub(super) fn read_item<'v>(&mut self, v: impl Fn(usize) -> ValueRef<'v>) {
         self.system.clear();
         if let Some(s) = rows::str_of(v(3)) {
@@ -138,11 +139,6 @@ impl Lean {
         it.review = rows::str_of(v(30)).and_then(|t| crate::domain::review::ReviewMark::parse(&t));
         it.fields.above_standard = rows::int_of(v(31)) != 0;
         it.fields.justification = rows::str_of(v(32)).map(|t| t.into_owned().into());
-    }
-
-    /// Reads the rest of a row of [`LEAN_SQL`], columns 33 to 40 (the item's life, its
-    /// row id and round), after [`Lean::read_item`].
-    pub(super) fn read_life<'v>(&mut self, v: impl Fn(usize) -> ValueRef<'v>) {
         self.timeline = Timeline {
             added: Some(self.item.created_at),
             submitted: rows::time_of(v(33)),
@@ -152,6 +148,11 @@ impl Lean {
         };
         self.revoked = rows::time_of(v(37));
         self.cancelled = rows::time_of(v(38));
+    }
+
+    /// Reads where the row is, columns 39 and 40 of [`LEAN_SQL`]: its row id and the
+    /// round of approvals in force.
+    pub(super) fn read_place<'v>(&mut self, v: impl Fn(usize) -> ValueRef<'v>) {
         self.id = rows::int_of(v(39));
         self.round = rows::int_of(v(40));
     }

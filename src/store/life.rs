@@ -65,9 +65,14 @@ pub(crate) fn keep(
         return Ok(());
     };
     let col = COLUMNS[i];
-    tx.prepare_cached(&format!(
-        "UPDATE items SET {col} = ?3 WHERE project = ?1 AND number = ?2 AND ({col} IS NULL OR {col} > ?3)"
-    ))?
-    .execute(params![p, n, at])?;
+    let kept = tx
+        .prepare_cached(&format!(
+            "UPDATE items SET {col} = ?3 WHERE project = ?1 AND number = ?2 AND ({col} IS NULL OR {col} > ?3)"
+        ))?
+        .execute(params![p, n, at])?;
+    // The item's facts hold its life (`store::facts`): packed again from the row.
+    if kept > 0 {
+        super::facts::refresh(tx, "project = ?1 AND number = ?2", params![p, n])?;
+    }
     Ok(())
 }

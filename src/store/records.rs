@@ -104,11 +104,10 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
         .collect();
     let n = sets.len();
     format!(
-        "UPDATE items SET {}, facts = ?{} WHERE id = ?{} AND version = ?{}",
+        "UPDATE items SET {} WHERE id = ?{} AND version = ?{}",
         sets.join(", "),
         n + 1,
-        n + 2,
-        n + 3
+        n + 2
     )
 });
 
@@ -121,9 +120,11 @@ pub(super) fn add_item(tx: &Connection, it: &Item) -> Result<i64> {
 }
 
 /// Writes an item's row over the one `before` was read from (refused as a conflict
-/// when someone changed it meanwhile), its count moved when its state moved.
+/// when someone changed it meanwhile), its count moved when its state moved, its facts
+/// packed again from the row written (`store::facts`: they hold its life too, which
+/// the item does not carry).
 fn update_item(tx: &Connection, it: &Item, before: &Item) -> Result<()> {
-    with_item_values(it, |values| {
+    with_item_values(it, false, |values| {
         let n = tx
             .prepare_cached(&UPDATE_ITEM)?
             .execute(rusqlite::params_from_iter(values.iter().copied().chain([
@@ -136,6 +137,7 @@ fn update_item(tx: &Connection, it: &Item, before: &Item) -> Result<()> {
                 it.id()
             )));
         }
+        super::facts::refresh(tx, "id = ?1", [it.rowid])?;
         let was = (before.project.as_str(), before.state.as_str());
         super::counts::moved(tx, was, (&it.project, it.state.as_str()))
     })
@@ -144,28 +146,36 @@ fn update_item(tx: &Connection, it: &Item, before: &Item) -> Result<()> {
 /// Inserts a new item's row with a statement of [`INSERT_ITEM`] that the caller
 /// holds while it writes many, and returns the rowid.
 pub(super) fn insert_item(insert: &mut rusqlite::Statement<'_>, it: &Item) -> Result<i64> {
-    with_item_values(it, |values| Ok(insert.insert(values)?))
+    with_item_values(it, true, |values| Ok(insert.insert(values)?))
 }
 
 /// Where each column the facts pack (`store::facts`) is among the values that
-/// [`with_item_values`] hands on, by its place in the facts' numbering (from 1).
-static PACKED_VALUES: LazyLock<Vec<usize>> = LazyLock::new(|| {
+/// [`with_item_values`] hands on, by its place in the facts' numbering (from 1); none
+/// for the item's life (`store::life`), which a new row does not have.
+static PACKED_VALUES: LazyLock<Vec<Option<usize>>> = LazyLock::new(|| {
     let cols: Vec<&str> = ITEM_COLUMNS
         .trim_start_matches("id, ")
         .split(", ")
         .collect();
     let place = |c: &str| cols.iter().position(|x| x.trim() == c);
-    std::iter::once(0)
+    std::iter::once(None)
         .chain(super::facts::packed_columns().into_iter().map(|c| {
-            place(c).unwrap_or_else(|| panic!("the facts pack {c}, which an item's row lacks"))
+            let found = place(c);
+            assert!(
+                found.is_some() || super::life::COLUMNS.contains(&c),
+                "the facts pack {c}, which an item's row lacks"
+            );
+            found
         }))
         .collect()
 });
 
-/// Hands the values of an item's row, in [`ITEM_COLUMNS`] order less the rowid, then
-/// its facts (`store::facts`, packed from those values), to `f`.
+/// Hands the values of an item's row, in [`ITEM_COLUMNS`] order less the rowid, to
+/// `f`; with `pack`, then the facts of the new row they make (`store::facts`, packed
+/// from those values: a new row has no life yet).
 fn with_item_values<T>(
     it: &Item,
+    pack: bool,
     write: impl FnOnce(&[&dyn rusqlite::ToSql]) -> Result<T>,
 ) -> Result<T> {
     let f = &it.fields;
@@ -228,13 +238,16 @@ fn with_item_values<T>(
         bool_int(f.above_standard),
         f.justification,
     ];
+    if !pack {
+        return write(values);
+    }
     let outputs = values
         .iter()
         .map(|v| v.to_sql())
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let value = |i: usize| match &outputs[PACKED_VALUES[i]] {
-        rusqlite::types::ToSqlOutput::Borrowed(v) => *v,
-        rusqlite::types::ToSqlOutput::Owned(v) => v.into(),
+    let value = |i: usize| match PACKED_VALUES[i].map(|i| &outputs[i]) {
+        Some(rusqlite::types::ToSqlOutput::Borrowed(v)) => *v,
+        Some(rusqlite::types::ToSqlOutput::Owned(v)) => v.into(),
         _ => rusqlite::types::ValueRef::Null,
     };
     let facts = super::facts::of_columns(value);

@@ -75,22 +75,30 @@ proptest::proptest! {
         days in proptest::num::i32::ANY,
         number in proptest::num::i64::ANY,
         text in proptest::option::of(".{0,300}"),
+        later in -200_000i64..200_000,
     ) {
         let nanos = if micros { nanos / 1000 * 1000 } else { nanos };
         let t = DateTime::from_timestamp(secs, nanos);
+        // Another time, often of the same day, then the first again: each time reads
+        // on its own.
+        let near = DateTime::from_timestamp(secs.saturating_add(later), nanos / 3);
         let d = NaiveDate::from_num_days_from_ce_opt(days);
         let mut out = Vec::new();
-        put_time(&mut out, t);
+        for at in [t, near, t] {
+            put_time(&mut out, at);
+        }
         put_date(&mut out, d);
         put_uint(&mut out, zigzag(number));
         put_text(&mut out, text.as_deref());
         out.push(0xAB);
-        let mut r = Reader(&out);
-        proptest::prop_assert_eq!(r.time(), Some(t));
+        let mut r = Reader::new(&out);
+        for at in [t, near, t] {
+            proptest::prop_assert_eq!(r.time(), Some(at));
+        }
         proptest::prop_assert_eq!(r.date(), Some(d));
         proptest::prop_assert_eq!(r.uint().map(unzigzag), Some(number));
         proptest::prop_assert_eq!(r.opt_text(), Some(text.as_deref()));
-        proptest::prop_assert_eq!(r.0, &[0xAB][..]);
+        proptest::prop_assert_eq!(r.rest, &[0xAB][..]);
     }
 }
 
@@ -120,6 +128,8 @@ fn every_row_reads_the_same_from_its_facts_as_from_its_columns() {
         "system = CAST(x'ff41' AS TEXT), purpose = ' ', role = char(11), approver = ''",
         "created_at = 'not a time', updated_at = '2026-11-20T12:00:00+02:00'",
         "state_since = '2026-11-20 12:00:00', blocked_since = '1969-07-20T20:17:40.123456789Z'",
+        "submitted_at = 'not a time', verified_at = '2026-11-19T09:00:00.5+01:00'",
+        "revoked_at = '2026-11-20T10:00:00.000001Z', cancelled_at = '2026-11-20T11:00:00Z'",
     ];
     // As a file edited with another program may hold them.
     s.conn
@@ -138,6 +148,8 @@ fn every_row_reads_the_same_from_its_facts_as_from_its_columns() {
     let last = &columns[columns.len() - 1].0;
     assert_eq!(last.delegates.len(), 1, "{last:?}");
     assert!(columns[0].0.fields.exception.is_some() && columns[3].0.emergency);
+    assert!(columns[10].1.submitted.is_none() && columns[10].1.verified.is_some());
+    assert!(columns[11].2.is_some() && columns[11].3.is_some());
     for (i, (c, p)) in columns.iter().zip(&packed).enumerate() {
         assert_eq!(p, c, "row {i}");
     }

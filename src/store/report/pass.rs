@@ -333,7 +333,7 @@ impl Pass<'_> {
                 pi
             }
         }) else {
-            let row = super::super::rows::int(r, if self.packed { 8 } else { 39 });
+            let row = super::super::rows::int(r, if self.packed { 2 } else { 39 });
             if self.needed.contains(&row) {
                 part.unknown.push(row);
             }
@@ -343,7 +343,7 @@ impl Pass<'_> {
         if !self.packed {
             lean.read(r);
         } else if facts::read(r, lean).is_none() {
-            let row = super::super::rows::int(r, 8);
+            let row = super::super::rows::int(r, 2);
             return Err(Error::Invalid(format!(
                 "the packed facts of row {row} of the items do not read: the file was changed outside accessdesk or is damaged"
             )));
