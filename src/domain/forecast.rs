@@ -207,26 +207,47 @@ impl Spread {
 /// selection instead of a sort (a group holds up to one sample per item of the file);
 /// `values` is reordered. Hours grow with seconds, so the ranks are the same.
 fn median_and_p90(values: &mut [u32]) -> (Option<f64>, Option<f64>) {
+    let hours = |s: u32| hours_of(i64::from(s));
+    match ranks(values, u32::cmp) {
+        None => (None, None),
+        Some((lower, upper, p90)) => (
+            Some(if lower == upper {
+                hours(upper)
+            } else {
+                (hours(lower) + hours(upper)) / 2.0
+            }),
+            Some(hours(p90)),
+        ),
+    }
+}
+
+/// The values [`median`] and [`p90`] read of `values` sorted by `cmp` — the lower and
+/// the upper middle (one value, twice, when there are an odd number) and the value at
+/// the 90th percentile's rank — found by selection instead of a sort: `values` is
+/// reordered. `None` when empty.
+pub fn ranks<T: Copy>(
+    values: &mut [T],
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Copy,
+) -> Option<(T, T, T)> {
     let n = values.len();
     if n == 0 {
-        return (None, None);
+        return None;
     }
-    let hours = |s: u32| hours_of(i64::from(s));
     let at_p90 = (n * 9).div_ceil(10).max(1) - 1;
-    let (below, p90, _) = values.select_nth_unstable(at_p90);
+    let (below, p90, _) = values.select_nth_unstable_by(at_p90, cmp);
     let p90 = *p90;
     // The middle rank is at or below the 90th percentile's for every n.
     let mid = n / 2;
     let upper = if mid < at_p90 {
-        *below.select_nth_unstable(mid).1
+        *below.select_nth_unstable_by(mid, cmp).1
     } else {
         p90
     };
     if n % 2 == 1 {
-        return (Some(hours(upper)), Some(hours(p90)));
+        return Some((upper, upper, p90));
     }
-    let lower = values[..mid].iter().copied().max().unwrap_or(upper);
-    (Some((hours(lower) + hours(upper)) / 2.0), Some(hours(p90)))
+    let lower = values[..mid].iter().copied().max_by(cmp).unwrap_or(upper);
+    Some((lower, upper, p90))
 }
 
 /// The durations of the four stages over a group of items, by [`Stage::index`].

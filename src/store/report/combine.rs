@@ -1,7 +1,7 @@
 //! The overall measures from the projects': sums, and ratios of the summed terms
 //! (never a mean of the projects' ratios).
 
-use super::figures::{median, p90, round2, round4};
+use super::figures::{median_and_p90, round2, round4};
 use super::window::ratio;
 use super::{Deprovisioning, Measures};
 
@@ -72,8 +72,9 @@ pub(super) fn combine(per: &[Measures], ages: &mut [f64], target: f64) -> Measur
         (o.ready_at_start, o.required_at_start) = (Some(ready_at_start), Some(required_at_start));
         o.pilot_target_met = Some(r >= target);
     }
-    o.blocker_age_hours_median = round2(median(ages));
-    o.blocker_age_hours_p90 = round2(p90(ages));
+    let (median, p90) = median_and_p90(ages);
+    o.blocker_age_hours_median = round2(median);
+    o.blocker_age_hours_p90 = round2(p90);
     o.blocker_age_hours_max = round2(ages.iter().copied().fold(0.0, f64::max));
     o
 }

@@ -9,7 +9,7 @@ use super::super::error::Result;
 use super::super::facts::{self, FACTS_SQL};
 use super::super::lean::{LEAN_SQL, Lean, with_text};
 use super::super::parallel::Share;
-use super::figures::{bucket, median, number_in, p90, round2, round4};
+use super::figures::{bucket, largest, median_and_p90, number_in, round2, round4};
 use super::stages::Lines;
 use super::window::{self, Period, Span};
 use super::{Counters, Deprovisioning, Life, Measures, Window};
@@ -228,10 +228,11 @@ impl Acc {
         (m.implementation_delay_days, m.delayed_tasks) =
             window::delay(p, |id| need(id).verified, tasks, w, today);
         self.period.finish(&mut m, w);
-        let mut sorted = ages.clone();
-        m.blocker_age_hours_median = round2(median(&mut sorted));
-        m.blocker_age_hours_max = round2(sorted.last().copied().unwrap_or(0.0));
-        m.blocker_age_hours_p90 = round2(p90(&sorted));
+        let mut ages = ages;
+        let (median, p90) = median_and_p90(&mut ages);
+        m.blocker_age_hours_median = round2(median);
+        m.blocker_age_hours_max = round2(largest(&ages));
+        m.blocker_age_hours_p90 = round2(p90);
         (m, ages)
     }
 }

@@ -7,7 +7,7 @@
 use super::super::error::Result;
 use super::super::events::ts;
 use super::super::rows::parse_at;
-use super::figures::{bucket, median, p90, round2};
+use super::figures::{bucket, largest, median_and_p90, round2};
 use super::window::Span;
 use super::{Measures, Window};
 use crate::domain::Project;
@@ -37,12 +37,12 @@ impl ClosedSpells {
         for h in &hours {
             *histogram.entry(bucket(*h)).or_default() += 1;
         }
-        let median = round2(median(&mut hours));
+        let (median, p90) = median_and_p90(&mut hours);
         ClosedSpells {
             closed_spells: hours.len(),
-            closed_spell_hours_median: median,
-            closed_spell_hours_p90: round2(p90(&hours)),
-            closed_spell_hours_max: round2(hours.last().copied().unwrap_or(0.0)),
+            closed_spell_hours_median: round2(median),
+            closed_spell_hours_p90: round2(p90),
+            closed_spell_hours_max: round2(largest(&hours)),
             closed_spell_histogram: histogram,
         }
     }
