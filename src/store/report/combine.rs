@@ -1,7 +1,7 @@
 //! The overall measures from the projects': sums, and ratios of the summed terms
 //! (never a mean of the projects' ratios).
 
-use super::figures::{median_and_p90, round2, round4};
+use super::figures::{largest, median_and_p90, round2, round4};
 use super::window::ratio;
 use super::{Deprovisioning, Measures};
 
@@ -75,6 +75,6 @@ pub(super) fn combine(per: &[Measures], ages: &mut [f64], target: f64) -> Measur
     let (median, p90) = median_and_p90(ages);
     o.blocker_age_hours_median = round2(median);
     o.blocker_age_hours_p90 = round2(p90);
-    o.blocker_age_hours_max = round2(ages.iter().copied().fold(0.0, f64::max));
+    o.blocker_age_hours_max = round2(largest(ages));
     o
 }

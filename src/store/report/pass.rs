@@ -320,7 +320,12 @@ impl Pass<'_> {
         })
     }
 
-    /// Adds one row of [`SQL`] to `part`.
+    /// The row id of a row of [`sql`]: where [`FACTS_SQL`] or [`LEAN_SQL`] has it.
+    fn row_id(&self, r: &Row<'_>) -> i64 {
+        super::super::rows::int(r, if self.packed { 2 } else { 39 })
+    }
+
+    /// Adds one row of [`sql`] to `part`.
     pub(super) fn add(&self, part: &mut Part, r: &Row<'_>) -> Result<()> {
         let key = match r.get_ref(0) {
             Ok(ValueRef::Text(t)) => Some(t),
@@ -334,7 +339,7 @@ impl Pass<'_> {
                 pi
             }
         }) else {
-            let row = super::super::rows::int(r, if self.packed { 2 } else { 39 });
+            let row = self.row_id(r);
             if self.needed.contains(&row) {
                 part.unknown.push(row);
             }
@@ -344,7 +349,7 @@ impl Pass<'_> {
         if !self.packed {
             lean.read(r);
         } else if facts::read(r, lean).is_none() {
-            let row = super::super::rows::int(r, 2);
+            let row = self.row_id(r);
             return Err(Error::Invalid(format!(
                 "the packed facts of row {row} of the items do not read: the file was changed outside accessdesk or is damaged"
             )));
