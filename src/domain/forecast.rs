@@ -193,14 +193,49 @@ pub struct Spread {
 impl Spread {
     /// The spread of stage durations given in seconds (reordered here).
     pub fn of_seconds(values: &mut [u32]) -> Spread {
-        let (median, p90) = median_and_p90(values);
+        Spread::of_ranks(values.len(), median_and_p90(values))
+    }
+
+    /// The spread of `samples` durations whose median and p90 are `hours`.
+    fn of_ranks(samples: usize, (median, p90): (Option<f64>, Option<f64>)) -> Spread {
         let r2 = |x: f64| (x * 100.0).round() / 100.0;
         Spread {
-            samples: values.len(),
+            samples,
             median_hours: median.map(r2),
             p90_hours: p90.map(r2),
         }
     }
+}
+
+/// A group's four stages with each one's values selected once: its spreads (rounded,
+/// for the figures) and its medians as the history takes them (unrounded, only with
+/// [`MIN_SAMPLES`] samples or more).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Summary {
+    pub spreads: [Spread; 4],
+    medians: [Option<f64>; 4],
+}
+
+/// [`median`] alone, in hours, of durations in seconds, as [`median_and_p90`] finds
+/// it: one selection (and, for an even count, the largest below it) instead of two.
+fn median_of(values: &mut [u32]) -> Option<f64> {
+    let hours = |s: u32| hours_of(i64::from(s));
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let mid = n / 2;
+    let (below, upper, _) = values.select_nth_unstable(mid);
+    let upper = *upper;
+    if n % 2 == 1 {
+        return Some(hours(upper));
+    }
+    let lower = below.iter().copied().max().unwrap_or(upper);
+    Some(if lower == upper {
+        hours(upper)
+    } else {
+        (hours(lower) + hours(upper)) / 2.0
+    })
 }
 
 /// [`median`] and [`p90`], in hours, of durations in seconds sorted, found by
@@ -274,6 +309,20 @@ impl Durations {
     pub fn spreads(mut self) -> [Spread; 4] {
         Stage::ALL.map(|s| Spread::of_seconds(&mut self.0[s.index()]))
     }
+
+    /// The spreads and the history's medians of each stage (see [`Summary`]).
+    pub fn summary(mut self) -> Summary {
+        let mut medians = [None; 4];
+        let spreads = Stage::ALL.map(|s| {
+            let v = &mut self.0[s.index()];
+            let ranks = median_and_p90(v);
+            if v.len() >= MIN_SAMPLES {
+                medians[s.index()] = ranks.0;
+            }
+            Spread::of_ranks(v.len(), ranks)
+        });
+        Summary { spreads, medians }
+    }
 }
 
 /// The medians the forecast draws on: per (approval owner, system), per system, and
@@ -303,7 +352,7 @@ fn medians(d: &mut Durations) -> [Option<f64>; 4] {
         if v.len() < MIN_SAMPLES {
             return None;
         }
-        median_and_p90(v).0
+        median_of(v)
     })
 }
 
@@ -370,6 +419,23 @@ impl History {
     pub fn with_pairs_of(self, pairs: History) -> History {
         History {
             pair: pairs.pair,
+            ..self
+        }
+    }
+
+    /// This history with the medians per system and over all history taken from
+    /// their groups' summaries (see [`Durations::summary`]).
+    pub fn with_summaries<'a>(
+        self,
+        systems: impl IntoIterator<Item = (&'a str, &'a Summary)>,
+        all: &Summary,
+    ) -> History {
+        History {
+            system: systems
+                .into_iter()
+                .map(|(s, d)| (s.to_string(), d.medians))
+                .collect(),
+            all: all.medians,
             ..self
         }
     }
@@ -558,8 +624,36 @@ mod tests {
                 let mut sorted: Vec<f64> = v.iter().map(|&s| hours_of(i64::from(s))).collect();
                 sorted.sort_by(f64::total_cmp);
                 let want = (median(&sorted), p90(&sorted));
+                let alone = median_of(&mut v.clone());
                 let got = median_and_p90(&mut v);
                 assert_eq!(format!("{got:?}"), format!("{want:?}"), "{sorted:?}");
+                // The median found alone is the same value.
+                assert_eq!(format!("{alone:?}"), format!("{:?}", want.0), "{sorted:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A group's summary holds the spreads its durations give, and the medians the
+        /// history takes of them: the same whether each stage is selected once for
+        /// both or apart for each.
+        #[test]
+        fn a_summary_is_the_spreads_and_the_history_medians_of_its_group(
+            stages in proptest::array::uniform4(proptest::collection::vec(
+                proptest::prop_oneof![0u32..400_000, proptest::strategy::Just(0u32), proptest::strategy::Just(u32::MAX - 1)],
+                0..12,
+            )),
+        ) {
+            let d = Durations(stages);
+            let summary = d.clone().summary();
+            proptest::prop_assert_eq!(summary.spreads, d.clone().spreads());
+            proptest::prop_assert_eq!(summary.medians, medians(&mut d.clone()));
+            // What the history reads of it, as of the groups themselves.
+            let by_summary = History::default().with_summaries([("crm", &summary)], &summary);
+            let by_groups = History::default().with_systems([("crm", &mut d.clone())], &mut d.clone());
+            for s in Stage::ALL {
+                proptest::prop_assert_eq!(by_summary.median(s, "crm", "x"), by_groups.median(s, "crm", "x"));
+                proptest::prop_assert_eq!(by_summary.median(s, "erp", "x"), by_groups.median(s, "erp", "x"));
             }
         }
     }

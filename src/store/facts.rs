@@ -17,6 +17,7 @@
 use super::error::Result;
 use super::lean::{LEAN_SQL, Lean};
 use super::rows;
+use super::stamp::Days;
 use crate::domain::lifecycle::Rotation;
 use crate::domain::review::ReviewMark;
 use crate::domain::{Deprovision, Method, State};
@@ -147,7 +148,7 @@ pub(super) fn of_columns<'v>(v: impl Fn(usize) -> ValueRef<'v>) -> Vec<u8> {
 /// Reads facts into `lean` as [`Lean::read_item`] reads the columns they were packed
 /// from; `None` when they do not read (then `lean` is left part read).
 pub(super) fn unpack(b: &[u8], lean: &mut Lean) -> Option<()> {
-    let mut r = Reader::new(b);
+    let mut r = Reader::new(b, &mut lean.days);
     if r.byte()? != FORM {
         return None;
     }
@@ -300,11 +301,13 @@ fn put_text(out: &mut Vec<u8>, t: Option<&str>) {
 /// Reads packed facts from the front of `rest`.
 struct Reader<'a> {
     rest: &'a [u8],
+    /// The dates of the days met so far, row after row.
+    days: &'a mut Days,
 }
 
 impl<'a> Reader<'a> {
-    fn new(rest: &'a [u8]) -> Reader<'a> {
-        Reader { rest }
+    fn new(rest: &'a [u8], days: &'a mut Days) -> Reader<'a> {
+        Reader { rest, days }
     }
 
     fn byte(&mut self) -> Option<u8> {
@@ -341,7 +344,7 @@ impl<'a> Reader<'a> {
             0 => Some(None),
             n => {
                 let days = i32::try_from(unzigzag(n - 1)).ok()?;
-                NaiveDate::from_num_days_from_ce_opt(days).map(Some)
+                self.days.date(days).map(Some)
             }
         }
     }
@@ -357,7 +360,7 @@ impl<'a> Reader<'a> {
         } else {
             rest / 2
         };
-        DateTime::from_timestamp(s, u32::try_from(nanos).ok()?).map(Some)
+        self.days.time(s, u32::try_from(nanos).ok()?).map(Some)
     }
 
     fn opt_text(&mut self) -> Option<Option<&'a str>> {

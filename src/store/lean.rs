@@ -57,6 +57,8 @@ pub(super) struct Lean {
     /// Its row id, and the round of approvals in force.
     pub(super) id: i64,
     pub(super) round: i64,
+    /// The dates of the days its packed facts met (see `store::facts`).
+    pub(super) days: super::stamp::Days,
 }
 
 impl Lean {
@@ -70,6 +72,7 @@ impl Lean {
             system: String::new(),
             id: 0,
             round: 0,
+            days: Default::default(),
         }
     }
 

@@ -91,7 +91,8 @@ proptest::proptest! {
         put_uint(&mut out, zigzag(number));
         put_text(&mut out, text.as_deref());
         out.push(0xAB);
-        let mut r = Reader::new(&out);
+        let mut days = Days::default();
+        let mut r = Reader::new(&out, &mut days);
         for at in [t, near, t] {
             proptest::prop_assert_eq!(r.time(), Some(at));
         }

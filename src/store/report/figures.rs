@@ -26,13 +26,35 @@ pub(super) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-pub(super) fn bucket(hours: f64) -> &'static str {
+/// The blocking age histogram's buckets, youngest first.
+pub(super) const BUCKETS: [&str; 4] = ["under-1d", "1d-3d", "3d-7d", "over-7d"];
+
+/// The bucket of an age of `hours`: its place in [`BUCKETS`].
+pub(super) fn bucket_of(hours: f64) -> usize {
     match hours {
-        h if h < 24.0 => "under-1d",
-        h if h < 72.0 => "1d-3d",
-        h if h < 168.0 => "3d-7d",
-        _ => "over-7d",
+        h if h < 24.0 => 0,
+        h if h < 72.0 => 1,
+        h if h < 168.0 => 2,
+        _ => 3,
     }
+}
+
+pub(super) fn bucket(hours: f64) -> &'static str {
+    BUCKETS[bucket_of(hours)]
+}
+
+/// Counts kept by place in a list of names (`names`), as a map by name of those
+/// counted at least once.
+pub(super) fn by_name<const N: usize>(
+    names: &[&'static str; N],
+    counts: &[usize; N],
+) -> std::collections::BTreeMap<&'static str, usize> {
+    names
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| (*k, *n))
+        .collect()
 }
 
 pub(super) use crate::store::life::number_in;

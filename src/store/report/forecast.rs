@@ -8,7 +8,7 @@
 use super::stages::{Line, Lines};
 use crate::domain::blockers;
 use crate::domain::forecast::{
-    self, Durations, History, Outlook as Forecast, Remaining, Spread, Stage,
+    self, Durations, History, Outlook as Forecast, Remaining, Spread, Stage, Summary,
 };
 use crate::domain::{Project, State};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -26,7 +26,10 @@ pub struct StageSpreads {
 
 impl StageSpreads {
     fn of(d: Durations) -> StageSpreads {
-        let [a, b, c, e] = d.spreads();
+        StageSpreads::of_spreads(d.spreads())
+    }
+
+    fn of_spreads([a, b, c, e]: [Spread; 4]) -> StageSpreads {
         StageSpreads {
             added_to_submitted: a,
             submitted_to_approved: b,
@@ -146,15 +149,21 @@ pub(crate) fn outlooks(
                     remaining[pi].push(i);
                 }
             }
+            // Each group's values selected once, for its spreads and for the history.
+            let by_system: Vec<Option<Summary>> = by_system
+                .into_iter()
+                .map(|d| d.map(Durations::summary))
+                .collect();
+            let all = all.summary();
             // The systems' medians and everyone's, from the history's groups.
             let history = if whole {
                 // A system no line names has no group: the forecast falls back to
                 // everyone's for it, as it would from a group without samples.
                 let systems = by_system
-                    .iter_mut()
+                    .iter()
                     .enumerate()
-                    .filter_map(|(n, d)| Some((lines.name(n as u32), d.as_mut()?)));
-                History::default().with_systems(systems, &mut all)
+                    .filter_map(|(n, d)| Some((lines.name(n as u32), d.as_ref()?)));
+                History::default().with_summaries(systems, &all)
             } else {
                 let systems = history_system
                     .iter_mut()
@@ -168,7 +177,14 @@ pub(crate) fn outlooks(
             (owners, (each, all, by_system, remaining, history))
         });
     let history = history.with_pairs_of(pairs);
-    let by_system = spreads_by_name(lines, by_system);
+    let by_system = by_system
+        .into_iter()
+        .enumerate()
+        .filter_map(|(n, d)| {
+            let spreads = StageSpreads::of_spreads(d?.spreads);
+            Some((lines.name(n as u32).to_string(), spreads))
+        })
+        .collect();
     let mut outlooks = Vec::new();
     let mut per = Vec::with_capacity(projects.len());
     for (pi, (p, d)) in projects.iter().zip(each).enumerate() {
@@ -190,7 +206,7 @@ pub(crate) fn outlooks(
         }
     }
     let overall = Outlook {
-        stage_durations: StageSpreads::of(all),
+        stage_durations: StageSpreads::of_spreads(all.spreads),
         stage_durations_by_system: by_system,
         stage_durations_by_approver: by_approver,
         ..overall_forecast(&outlooks)

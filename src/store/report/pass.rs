@@ -9,11 +9,13 @@ use super::super::error::Result;
 use super::super::facts::{self, FACTS_SQL};
 use super::super::lean::{LEAN_SQL, Lean, with_text};
 use super::super::parallel::Share;
-use super::figures::{bucket, largest, median_and_p90, number_in, round2, round4};
+use super::figures::{
+    BUCKETS, bucket_of, by_name, largest, median_and_p90, number_in, round2, round4,
+};
 use super::stages::Lines;
 use super::window::{self, Period, Span};
 use super::{Counters, Deprovisioning, Life, Measures, Window};
-use crate::domain::blockers::{self, Readiness};
+use crate::domain::blockers::{self, Readiness, Reason};
 use crate::domain::{Approval, Person, Project, State};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::Row;
@@ -62,6 +64,10 @@ pub(super) struct Acc {
     at_start: Readiness,
     deprovisioning: Deprovisioning,
     ages: Vec<f64>,
+    /// The open blockers by age bucket and by reason, counted by place (see
+    /// [`Acc::finish`]).
+    by_age: [usize; BUCKETS.len()],
+    by_reason: [usize; Reason::CODES.len()],
     completed: usize,
     period: Period,
 }
@@ -95,9 +101,9 @@ impl Acc {
                 .map(|s| (now - s).max(Duration::zero()).num_minutes() as f64 / 60.0)
                 .unwrap_or(0.0);
             self.ages.push(h);
-            *m.blocker_age_histogram.entry(bucket(h)).or_default() += 1;
+            self.by_age[bucket_of(h)] += 1;
             for r in &reasons {
-                *m.blockers_by_reason.entry(r.code()).or_default() += 1;
+                self.by_reason[r.kind()] += 1;
             }
         }
         if it.fields.exception.is_some() && it.is_required() {
@@ -117,7 +123,10 @@ impl Acc {
             m.open_retrospectives += 1;
             m.overdue_retrospectives += usize::from(due < now);
         }
-        if reasons.iter().any(|r| r.code() == "rotation-due") {
+        if reasons
+            .iter()
+            .any(|r| matches!(r, Reason::RotationDue { .. }))
+        {
             m.rotations_pending += 1;
         }
         self.deprovisioning.add(it, p.closed_at.is_some(), today);
@@ -131,11 +140,11 @@ impl Acc {
     /// one's, counted: every field [`Acc::add`] touches.
     fn merge(&mut self, o: Acc) {
         let (m, n) = (&mut self.m, o.m);
-        for (k, v) in n.blocker_age_histogram {
-            *m.blocker_age_histogram.entry(k).or_default() += v;
+        for (mine, theirs) in self.by_age.iter_mut().zip(o.by_age) {
+            *mine += theirs;
         }
-        for (k, v) in n.blockers_by_reason {
-            *m.blockers_by_reason.entry(k).or_default() += v;
+        for (mine, theirs) in self.by_reason.iter_mut().zip(o.by_reason) {
+            *mine += theirs;
         }
         let counts = [
             (&mut m.items, n.items),
@@ -205,6 +214,8 @@ impl Acc {
             pilot_target_met: at_start.map(|r| r.ratio >= at_target),
             projects_started: usize::from(at_start.is_some()),
             projects_meeting_target: usize::from(at_start.is_some_and(|r| r.ratio >= at_target)),
+            blocker_age_histogram: by_name(&BUCKETS, &self.by_age),
+            blockers_by_reason: by_name(&Reason::CODES, &self.by_reason),
             ..self.m
         };
         m.completion_terms = (self.completed, m.required);
