@@ -14,6 +14,8 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt;
 
+mod codes;
+
 /// The team's settings: the same for everyone who opens the file, so everyone sees the
 /// same blockers and figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,58 +103,6 @@ pub enum Reason {
     VerifyDue {
         granter: String,
     },
-}
-
-impl Reason {
-    /// Every reason's short stable name, in the order of [`Reason::kind`].
-    pub const CODES: [&'static str; 17] = [
-        "missing-fields",
-        "policy",
-        "denied",
-        "overdue",
-        "stale",
-        "manual",
-        "expired-not-revoked",
-        "closed-project-access",
-        "retrospective-overdue",
-        "exception-expired",
-        "approver-conflict",
-        "rotation-due",
-        "revocation-due",
-        "review-overdue",
-        "reassign",
-        "second-security-needed",
-        "verify-due",
-    ];
-
-    /// The place of this kind of reason in [`Reason::CODES`] (counts by reason are
-    /// kept by it, with no name compared).
-    pub fn kind(&self) -> usize {
-        match self {
-            Reason::MissingFields { .. } => 0,
-            Reason::PolicyBreach { .. } => 1,
-            Reason::Denied => 2,
-            Reason::Overdue { .. } => 3,
-            Reason::Stale { .. } => 4,
-            Reason::Manual { .. } => 5,
-            Reason::Expired { .. } => 6,
-            Reason::ProjectClosedStillGranted => 7,
-            Reason::RetrospectiveOverdue => 8,
-            Reason::ExceptionExpired { .. } => 9,
-            Reason::ApproverConflict { .. } => 10,
-            Reason::RotationDue { .. } => 11,
-            Reason::RevocationDue => 12,
-            Reason::ReviewOverdue { .. } => 13,
-            Reason::Reassign { .. } => 14,
-            Reason::SecondSecurityNeeded => 15,
-            Reason::VerifyDue { .. } => 16,
-        }
-    }
-
-    /// Short stable name, for counts by reason and JSON.
-    pub fn code(&self) -> &'static str {
-        Reason::CODES[self.kind()]
-    }
 }
 
 impl fmt::Display for Reason {
@@ -657,29 +607,6 @@ pub fn days_to_start(p: &Project, now: DateTime<Utc>) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_kind_of_reason_has_a_code_of_its_own() {
-        let mut codes = Reason::CODES.to_vec();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), Reason::CODES.len(), "{:?}", Reason::CODES);
-        let some = [
-            (Reason::Denied, "denied"),
-            (Reason::RevocationDue, "revocation-due"),
-            (Reason::SecondSecurityNeeded, "second-security-needed"),
-            (Reason::Stale { days: 3 }, "stale"),
-            (
-                Reason::VerifyDue {
-                    granter: "ana".into(),
-                },
-                "verify-due",
-            ),
-        ];
-        for (r, code) in some {
-            assert_eq!(r.code(), code);
-        }
-    }
 
     fn t(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
