@@ -285,6 +285,9 @@ pub fn ranks<T: Copy>(
     Some((lower, upper, p90))
 }
 
+/// A stage without a sample, in [`Durations::kept`].
+pub const NO_SAMPLE: u32 = u32::MAX;
+
 /// The durations of the four stages over a group of items, by [`Stage::index`].
 #[derive(Debug, Clone, Default, PartialEq)]
 /// Each duration is kept in whole seconds, none below zero (as [`hours_of`] counts
@@ -299,9 +302,21 @@ impl Durations {
 
     /// Adds a sample's stage durations in seconds ([`Timeline::seconds_ending`]).
     pub fn add_seconds(&mut self, secs: [Option<i64>; 4]) {
+        self.add_kept(Durations::kept(secs));
+    }
+
+    /// A sample's stage durations in seconds as they are kept: each clamped to
+    /// `0..=u32::MAX - 1`, [`NO_SAMPLE`] for a stage without one.
+    pub fn kept(secs: [Option<i64>; 4]) -> [u32; 4] {
+        secs.map(|s| s.map_or(NO_SAMPLE, |s| s.clamp(0, i64::from(u32::MAX - 1)) as u32))
+    }
+
+    /// Adds a sample's durations as [`Durations::kept`] gives them (a group of many
+    /// takes each line's as kept, converted once).
+    pub fn add_kept(&mut self, secs: [u32; 4]) {
         for (v, s) in self.0.iter_mut().zip(secs) {
-            if let Some(s) = s {
-                v.push(s.clamp(0, i64::from(u32::MAX - 1)) as u32);
+            if s != NO_SAMPLE {
+                v.push(s);
             }
         }
     }
@@ -565,21 +580,55 @@ pub fn forecast<'a>(
     today: NaiveDate,
     start: NaiveDate,
 ) -> Outlook {
+    forecast_of(items.into_iter().map(|it| left(&it, history)), today, start)
+}
+
+/// What one unready item tells of its project's forecast.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Left {
+    /// Denied or manually blocked: no forecast.
+    Stuck,
+    /// No stage left to pass (verified, revoked or cancelled).
+    Nothing,
+    /// Too little history for one of its stages.
+    Unknown,
+    /// The hours its remaining stages take, by their medians.
+    Hours(f64),
+}
+
+/// What `it` tells of its project's forecast, with `history`: a function of its
+/// state, whether it is manually blocked, its system and approval owner alone (a
+/// caller may keep it for each of those it met).
+pub fn left(it: &Remaining<'_>, history: &History) -> Left {
+    if it.manually_blocked || it.state == State::Denied {
+        return Left::Stuck;
+    }
+    if Stage::remaining(it.state).is_some_and(|s| s.is_empty()) {
+        return Left::Nothing;
+    }
+    match history.remaining(it.state, it.system, it.approver) {
+        Some(Ok(h)) => Left::Hours(h),
+        Some(Err(TooLittle)) => Left::Unknown,
+        None => Left::Stuck,
+    }
+}
+
+/// [`forecast`] of the items' [`left`]: the denied or manually blocked first (no
+/// forecast), then too little history.
+pub fn forecast_of(
+    items: impl IntoIterator<Item = Left>,
+    today: NaiveDate,
+    start: NaiveDate,
+) -> Outlook {
     let mut stuck = 0;
     let mut unknown = false;
     let mut largest: Option<f64> = None;
     for it in items {
-        if it.manually_blocked || it.state == State::Denied {
-            stuck += 1;
-            continue;
-        }
-        if Stage::remaining(it.state).is_some_and(|s| s.is_empty()) {
-            continue;
-        }
-        match history.remaining(it.state, it.system, it.approver) {
-            Some(Ok(h)) => largest = Some(largest.map_or(h, |l: f64| l.max(h))),
-            Some(Err(TooLittle)) => unknown = true,
-            None => stuck += 1,
+        match it {
+            Left::Stuck => stuck += 1,
+            Left::Nothing => {}
+            Left::Unknown => unknown = true,
+            Left::Hours(h) => largest = Some(largest.map_or(h, |l: f64| l.max(h))),
         }
     }
     if stuck > 0 {

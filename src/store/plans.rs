@@ -146,7 +146,12 @@ fn the_stage_timelines_are_read_from_the_items_rows() {
     let (_dir, conn) = file();
     // No event is read: the rows keep when each item entered each state (schema 16).
     let lines = super::report::stages::read(&conn, None).unwrap();
-    assert!(lines.lines.iter().any(|l| l.seconds()[3].is_some()));
+    assert!(
+        lines
+            .lines
+            .iter()
+            .any(|l| l.kept()[3] != crate::domain::forecast::NO_SAMPLE)
+    );
 }
 
 #[test]

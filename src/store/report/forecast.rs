@@ -8,7 +8,7 @@
 use super::stages::{Line, Lines};
 use crate::domain::blockers;
 use crate::domain::forecast::{
-    self, Durations, History, Outlook as Forecast, Remaining, Spread, Stage, Summary,
+    self, Durations, History, Left, Outlook as Forecast, Remaining, Spread, Stage, Summary,
 };
 use crate::domain::{Project, State};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -100,19 +100,19 @@ pub(crate) fn outlooks(
                     HashMap::default();
                 let mut by_approver: Vec<Option<Durations>> = vec![None; names];
                 for l in &lines.lines {
-                    let secs = l.seconds();
-                    if secs.iter().any(Option::is_some) {
+                    let secs = l.kept();
+                    if l.has_samples() {
                         pairs
                             .entry((l.system, l.approver))
                             .or_default()
-                            .add_seconds(secs);
+                            .add_kept(secs);
                     }
                     if shown_of(l).is_some() {
                         // A group for every approval owner the shown lines name, with
                         // samples or without.
                         by_approver[l.approver as usize]
                             .get_or_insert_default()
-                            .add_seconds(secs);
+                            .add_kept(secs);
                     }
                 }
                 let pairs = History::of_pairs(
@@ -132,19 +132,19 @@ pub(crate) fn outlooks(
             }
             let mut remaining: Vec<Vec<usize>> = vec![Vec::new(); projects.len()];
             for (i, l) in lines.lines.iter().enumerate() {
-                let secs = l.seconds();
-                if !whole && secs.iter().any(Option::is_some) {
-                    history_system[l.system as usize].add_seconds(secs);
-                    history_all.add_seconds(secs);
+                let secs = l.kept();
+                if !whole && l.has_samples() {
+                    history_system[l.system as usize].add_kept(secs);
+                    history_all.add_kept(secs);
                 }
                 let Some(pi) = shown_of(l) else {
                     continue;
                 };
-                each[pi].add_seconds(secs);
-                all.add_seconds(secs);
+                each[pi].add_kept(secs);
+                all.add_kept(secs);
                 by_system[l.system as usize]
                     .get_or_insert_default()
-                    .add_seconds(secs);
+                    .add_kept(secs);
                 if !matches!(l.state, State::Verified | State::Cancelled) {
                     remaining[pi].push(i);
                 }
@@ -187,8 +187,9 @@ pub(crate) fn outlooks(
         .collect();
     let mut outlooks = Vec::new();
     let mut per = Vec::with_capacity(projects.len());
+    let mut lefts = Lefts::default();
     for (pi, (p, d)) in projects.iter().zip(each).enumerate() {
-        let o = project_outlook(p, now, lines, &remaining[pi], &history);
+        let o = project_outlook(p, now, lines, &remaining[pi], (&history, &mut lefts));
         let closed = p.closed_at.is_some();
         per.push(Outlook {
             forecast: if closed {
@@ -227,13 +228,18 @@ fn spreads_by_name(
         .collect()
 }
 
+/// What each (system, approval owner, state, manually blocked) tells of a forecast
+/// ([`forecast::left`]), kept as met: half a million unready items at a million items
+/// share a few thousand of them, each looked up in the history once.
+type Lefts = HashMap<(u32, u32, State, bool), Left, foldhash::fast::RandomState>;
+
 /// A project's forecast from its unready items (`remaining`, indexes into `lines`).
 fn project_outlook(
     p: &Project,
     now: DateTime<Utc>,
     lines: &Lines,
     remaining: &[usize],
-    history: &History,
+    (history, lefts): (&History, &mut Lefts),
 ) -> Forecast {
     if p.closed_at.is_some() {
         return Forecast::Ready;
@@ -241,13 +247,19 @@ fn project_outlook(
     let items = remaining
         .iter()
         .filter_map(|&i| lines.lines.get(i))
-        .map(|l| Remaining {
-            state: l.state,
-            system: lines.name(l.system),
-            approver: lines.name(l.approver),
-            manually_blocked: l.manually_blocked,
+        .map(|l| {
+            let key = (l.system, l.approver, l.state, l.manually_blocked);
+            *lefts.entry(key).or_insert_with(|| {
+                let it = Remaining {
+                    state: l.state,
+                    system: lines.name(l.system),
+                    approver: lines.name(l.approver),
+                    manually_blocked: l.manually_blocked,
+                };
+                forecast::left(&it, history)
+            })
         });
-    forecast::forecast(items, history, blockers::today(p, now), p.start)
+    forecast::forecast_of(items, blockers::today(p, now), p.start)
 }
 
 /// Over the open projects: the latest day one is expected ready and the most days one

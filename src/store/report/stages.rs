@@ -7,7 +7,7 @@
 use super::super::error::Result;
 use super::window::Spans;
 use crate::domain::State;
-use crate::domain::forecast::Timeline;
+use crate::domain::forecast::{Durations, NO_SAMPLE, Timeline};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -24,8 +24,14 @@ pub(crate) struct Line {
 }
 
 impl Line {
-    pub fn seconds(&self) -> [Option<i64>; 4] {
-        self.secs.map(|s| (s != u32::MAX).then_some(i64::from(s)))
+    /// Its stage durations as [`Durations::kept`] keeps them.
+    pub fn kept(&self) -> [u32; 4] {
+        self.secs
+    }
+
+    /// Whether it has a sample of some stage.
+    pub fn has_samples(&self) -> bool {
+        self.secs.iter().any(|&s| s != NO_SAMPLE)
     }
 }
 
@@ -87,9 +93,7 @@ impl Lines {
         timeline: &Timeline,
         counts: impl Fn(DateTime<Utc>) -> bool,
     ) {
-        let secs = timeline
-            .seconds_ending(counts)
-            .map(|s| s.map_or(u32::MAX, |s| s.clamp(0, i64::from(u32::MAX - 1)) as u32));
+        let secs = Durations::kept(timeline.seconds_ending(counts));
         self.lines.push(Line {
             project,
             system,
