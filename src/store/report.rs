@@ -122,7 +122,7 @@ pub(crate) mod stages;
 mod trend;
 pub(in crate::store) mod window;
 use combine::combine;
-use pass::{Moment, Need};
+use pass::Moment;
 use window::{Span, Spans, day_start};
 
 /// Counts for one project of what is not kept on its items: security decisions and
@@ -310,80 +310,81 @@ impl Store {
         };
         // The forecast and the stage durations read only the lines: worked out on a
         // thread of their own (which also lets go of the lines) while this one makes
-        // the other measures.
-        let forecast = {
-            let projects = projects.clone();
-            std::thread::spawn(move || forecast::outlooks(&lines, now, &projects))
-        };
-        // Each task's needs by id, and what the pass met of those of its own project.
-        let mut needed: Vec<HashMap<i64, Need>> = vec![HashMap::new(); projects.len()];
-        let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
-        for mut t in tasks {
-            let Some(&pi) = index.get(t.project.as_str()) else {
-                continue;
-            };
-            let rows = std::mem::take(&mut t.needs);
-            t.needs = rows
-                .iter()
-                .filter_map(
-                    |row| match row.parse().ok().and_then(|r: i64| met.get(&r)) {
-                        Some(&(pj, n, need)) => {
-                            if pj == pi {
-                                needed[pi].insert(n, need);
+        // the other measures; a failure here waits for it before it returns.
+        let projects = &projects;
+        let (mut per, mut overall, (each, all)) = std::thread::scope(|s| -> Result<_> {
+            let forecast = s.spawn(move || forecast::outlooks(&lines, now, projects));
+            // Each task's needs by id, and what the pass met of those of its own project.
+            let mut needed: Vec<pass::Needs> = vec![pass::Needs::default(); projects.len()];
+            let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
+            for mut t in tasks {
+                let Some(&pi) = index.get(t.project.as_str()) else {
+                    continue;
+                };
+                let rows = std::mem::take(&mut t.needs);
+                t.needs = rows
+                    .iter()
+                    .filter_map(
+                        |row| match row.parse().ok().and_then(|r: i64| met.get(&r)) {
+                            Some(&(pj, n, need)) => {
+                                if pj == pi {
+                                    needed[pi].insert(n, need);
+                                }
+                                Some(format!("{}-{n}", projects[pj].key))
                             }
-                            Some(format!("{}-{n}", projects[pj].key))
-                        }
-                        // A row the pass over every item neither met nor saw is not
-                        // there: no need, as in the task list (see
-                        // `load_tasks_needing_rows`).
-                        None if project.is_none()
-                            && !row.parse::<i64>().is_ok_and(|r| unknown.contains(&r)) =>
-                        {
-                            None
-                        }
-                        // An item of a project this report does not read: counts as an
-                        // item that is not there, as it would by its id.
-                        None => Some(String::new()),
-                    },
-                )
-                .collect();
-            tasks_of[pi].push(t);
-        }
-        let mut all_ages = Vec::new();
-        let mut per = Vec::new();
-        for (pi, p) in projects.iter().enumerate() {
-            let c = counters.remove(&p.key).unwrap_or_default();
-            let a = acc.get_mut(pi).map(std::mem::take).unwrap_or_default();
-            let (m, ages) = a.finish(
-                p,
-                &c,
-                &tasks_of[pi],
-                &needed[pi],
-                now,
-                (start_at[pi].is_some(), settings.readiness_target(), w),
-            );
-            all_ages.extend(ages);
-            per.push(m);
-        }
-        for m in &mut per {
-            m.delegations = m
-                .key
-                .as_ref()
-                .and_then(|k| handed.get(k))
-                .copied()
-                .unwrap_or(0);
-        }
-        let mut overall = combine(&per, &mut all_ages, settings.readiness_target());
-        overall.delegations = per.iter().map(|m| m.delegations).sum();
-        for m in per.iter_mut() {
-            let key = m.key.as_deref().unwrap_or_default();
-            m.review_campaigns = reviews.remove(key).unwrap_or_default();
-        }
-        overall.review_campaigns = reviews.remove("").unwrap_or_default();
-        spells::fill(&self.conn, now, &projects, w, &mut per, &mut overall)?;
-        let (each, all) = forecast
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                            // A row the pass over every item neither met nor saw is not
+                            // there: no need, as in the task list (see
+                            // `load_tasks_needing_rows`).
+                            None if project.is_none()
+                                && !row.parse::<i64>().is_ok_and(|r| unknown.contains(&r)) =>
+                            {
+                                None
+                            }
+                            // An item of a project this report does not read: counts as an
+                            // item that is not there, as it would by its id.
+                            None => Some(String::new()),
+                        },
+                    )
+                    .collect();
+                tasks_of[pi].push(t);
+            }
+            let mut all_ages = Vec::new();
+            let mut per = Vec::new();
+            for (pi, p) in projects.iter().enumerate() {
+                let c = counters.remove(&p.key).unwrap_or_default();
+                let a = acc.get_mut(pi).map(std::mem::take).unwrap_or_default();
+                let (m, ages) = a.finish(
+                    p,
+                    &c,
+                    &tasks_of[pi],
+                    &needed[pi],
+                    now,
+                    (start_at[pi].is_some(), settings.readiness_target(), w),
+                );
+                all_ages.extend(ages);
+                per.push(m);
+            }
+            for m in &mut per {
+                m.delegations = m
+                    .key
+                    .as_ref()
+                    .and_then(|k| handed.get(k))
+                    .copied()
+                    .unwrap_or(0);
+            }
+            let mut overall = combine(&per, &mut all_ages, settings.readiness_target());
+            overall.delegations = per.iter().map(|m| m.delegations).sum();
+            for m in per.iter_mut() {
+                let key = m.key.as_deref().unwrap_or_default();
+                m.review_campaigns = reviews.remove(key).unwrap_or_default();
+            }
+            overall.review_campaigns = reviews.remove("").unwrap_or_default();
+            spells::fill(&self.conn, now, projects, w, &mut per, &mut overall)?;
+            let outlooks = forecast
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            Ok((per, overall, outlooks))
+        })?;
         for (m, o) in per.iter_mut().zip(each) {
             m.outlook = o;
         }

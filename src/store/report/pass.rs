@@ -183,7 +183,7 @@ impl Acc {
         p: &Project,
         c: &Counters,
         tasks: &[crate::domain::Task],
-        needed: &HashMap<i64, Need>,
+        needed: &Needs,
         now: DateTime<Utc>,
         (started, at_target, w): (bool, f64, Window),
     ) -> (Measures, Vec<f64>) {
@@ -419,7 +419,10 @@ impl Pass<'_> {
 }
 
 /// The needed items the pass met, by row id: project index, number, what it knows.
-pub(super) type Met = HashMap<i64, (usize, i64, Need)>;
+pub(super) type Met = HashMap<i64, (usize, i64, Need), foldhash::fast::RandomState>;
+
+/// What the pass met of the items a project's tasks need, by their number.
+pub(super) type Needs = HashMap<i64, Need, foldhash::fast::RandomState>;
 
 /// The parts merged in order (the first range's first): each project's accumulator,
 /// the stage lines when gathered, the needed items met, and the needed rows there but
@@ -427,7 +430,7 @@ pub(super) type Met = HashMap<i64, (usize, i64, Need)>;
 pub(super) fn merge(parts: Vec<Part>) -> (Vec<Acc>, Option<Lines>, Met, HashSet<i64>) {
     let mut acc: Vec<Acc> = Vec::new();
     let mut lines: Option<Lines> = None;
-    let mut met = Met::new();
+    let mut met = Met::default();
     let mut unknown = HashSet::new();
     for part in parts {
         unknown.extend(part.unknown);
