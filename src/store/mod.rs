@@ -29,6 +29,7 @@ pub mod extend;
 mod facts;
 mod foreign;
 mod handle;
+mod indexed;
 mod intake;
 mod items;
 mod keyed;

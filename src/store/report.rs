@@ -258,9 +258,8 @@ impl Store {
             .collect();
         // Every row has its facts (`store::facts`) unless one was written outside
         // accessdesk: then every row's columns are read instead.
-        let unpacked: bool = self
-            .conn
-            .query_row(super::facts::FACTS_MISSING, [], |r| r.get(0))?;
+        let unpacked: bool = super::indexed::prepare(&self.conn, super::facts::FACTS_MISSING)?
+            .query_row([], |r| r.get(0))?;
         let pass = pass::Pass {
             projects: &projects,
             today: &today,

@@ -63,7 +63,7 @@ impl Store {
                 .to_string()
         });
         for sql in approvals.into_iter().chain([security_decisions_sql()]) {
-            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut stmt = super::super::indexed::prepare(&self.conn, &sql)?;
             let mut rows = stmt.query([&key])?;
             while let Some(r) = rows.next()? {
                 let c = out.entry(r.get(0)?).or_default();

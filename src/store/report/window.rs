@@ -215,7 +215,7 @@ pub(super) fn decisions_in(
                 .to_string(),
         ),
     ] {
-        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut stmt = super::super::indexed::prepare(conn, &sql)?;
         let mut rows = stmt.query([key])?;
         while let Some(r) = rows.next()? {
             let p: Option<String> = r.get(0)?;
