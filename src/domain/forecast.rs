@@ -196,7 +196,8 @@ impl Spread {
         Spread::of_ranks(values.len(), median_and_p90(values))
     }
 
-    /// The spread of `samples` durations whose median and p90 are `hours`.
+    /// The spread of `samples` durations whose median and 90th percentile, in hours,
+    /// are given.
     fn of_ranks(samples: usize, (median, p90): (Option<f64>, Option<f64>)) -> Spread {
         let r2 = |x: f64| (x * 100.0).round() / 100.0;
         Spread {

@@ -9,8 +9,8 @@ pub fn ts(t: DateTime<Utc>) -> String {
 }
 
 /// The dates of recently met day numbers (days from the common era's first day),
-/// each worked out once: reading a million rows' times, the calendar arithmetic of
-/// every time and date is most of the work, and their days are few.
+/// each worked out once: a million rows hold some eleven million times and dates, on
+/// a few hundred days, and chrono works out each one's year and day of the year.
 pub struct Days {
     /// By day number modulo its length: the day number and its date.
     seen: Box<[(i32, NaiveDate)]>,
@@ -21,7 +21,8 @@ const DAYS_KEPT: usize = 2048;
 
 impl Default for Days {
     fn default() -> Days {
-        // An entry not yet filled holds the day its number is not (day 1 is number 1).
+        // An empty slot holds day number 0 with a date that is not day 0's: `date`
+        // never takes `NaiveDate::MIN` from a slot.
         Days {
             seen: vec![(0, NaiveDate::MIN); DAYS_KEPT].into_boxed_slice(),
         }
