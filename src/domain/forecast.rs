@@ -220,23 +220,28 @@ pub struct Summary {
 /// [`median`] alone, in hours, of durations in seconds, as [`median_and_p90`] finds
 /// it: one selection (and, for an even count, the largest below it) instead of two.
 fn median_of(values: &mut [u32]) -> Option<f64> {
-    let hours = |s: u32| hours_of(i64::from(s));
     let n = values.len();
     if n == 0 {
         return None;
     }
-    let mid = n / 2;
-    let (below, upper, _) = values.select_nth_unstable(mid);
+    let (below, upper, _) = values.select_nth_unstable(n / 2);
     let upper = *upper;
-    if n % 2 == 1 {
-        return Some(hours(upper));
-    }
-    let lower = below.iter().copied().max().unwrap_or(upper);
-    Some(if lower == upper {
+    let lower = match n % 2 {
+        1 => upper,
+        _ => below.iter().copied().max().unwrap_or(upper),
+    };
+    Some(middle_hours(lower, upper))
+}
+
+/// The median in hours of the lower and the upper middle durations in seconds (one
+/// value when they are the same, as with an odd count).
+fn middle_hours(lower: u32, upper: u32) -> f64 {
+    let hours = |s: u32| hours_of(i64::from(s));
+    if lower == upper {
         hours(upper)
     } else {
         (hours(lower) + hours(upper)) / 2.0
-    })
+    }
 }
 
 /// [`median`] and [`p90`], in hours, of durations in seconds sorted, found by
@@ -246,14 +251,7 @@ fn median_and_p90(values: &mut [u32]) -> (Option<f64>, Option<f64>) {
     let hours = |s: u32| hours_of(i64::from(s));
     match ranks(values, u32::cmp) {
         None => (None, None),
-        Some((lower, upper, p90)) => (
-            Some(if lower == upper {
-                hours(upper)
-            } else {
-                (hours(lower) + hours(upper)) / 2.0
-            }),
-            Some(hours(p90)),
-        ),
+        Some((lower, upper, p90)) => (Some(middle_hours(lower, upper)), Some(hours(p90))),
     }
 }
 

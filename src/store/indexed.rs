@@ -42,10 +42,9 @@ fn without_index(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
     use crate::store::report::Window;
-    use crate::store::testing::me;
-    use chrono::{DateTime, NaiveDate, Utc};
+    use crate::store::testing::generated;
+    use chrono::NaiveDate;
 
     #[test]
     fn the_clause_goes_and_the_rest_stays() {
@@ -62,12 +61,7 @@ mod tests {
 
     #[test]
     fn another_index_under_a_counted_name_leaves_the_report_as_it_was() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("planted.db");
-        let now: DateTime<Utc> = "2026-11-20T12:00:00Z".parse().unwrap();
-        crate::scale::generate(&db, 600, 7, now, Some(&me())).unwrap();
-        let mut s = Store::open_as(&db, me()).unwrap();
-        s.set_now(now);
+        let (_dir, _db, s) = generated("planted.db", 600, 7);
         let period = Window {
             since: Some(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()),
             until: None,

@@ -23,3 +23,21 @@ pub(crate) fn initialised(name: &str) -> (TempDir, PathBuf, Store) {
     s.init(None).unwrap();
     (dir, path, s)
 }
+
+/// The moment [`generated`] files are made at and opened at.
+pub(crate) fn generated_at() -> chrono::DateTime<chrono::Utc> {
+    "2026-11-20T12:00:00Z".parse().unwrap()
+}
+
+/// A file `name` of `items` generated items (projects, tasks, histories and blockers;
+/// `seed` picks them), opened as [`me`], who generated it, with its clock set to
+/// [`generated_at`]: the folder (removed when dropped), the file's path and the store.
+pub(crate) fn generated(name: &str, items: usize, seed: u64) -> (TempDir, PathBuf, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    let now = generated_at();
+    crate::scale::generate(&path, items, seed, now, Some(&me())).unwrap();
+    let mut s = Store::open_as(&path, me()).unwrap();
+    s.set_now(now);
+    (dir, path, s)
+}

@@ -8,13 +8,7 @@ use crate::store::testing::me;
 use rusqlite::types::Value;
 
 fn generated() -> (tempfile::TempDir, std::path::PathBuf, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("facts.db");
-    let now: DateTime<Utc> = "2026-11-20T12:00:00Z".parse().unwrap();
-    crate::scale::generate(&db, 600, 11, now, Some(&me())).unwrap();
-    let mut s = Store::open_as(&db, me()).unwrap();
-    s.set_now(now);
-    (dir, db, s)
+    crate::store::testing::generated("facts.db", 600, 11)
 }
 
 type Read = (

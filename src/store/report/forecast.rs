@@ -120,6 +120,7 @@ pub(crate) fn outlooks(
                         .iter_mut()
                         .map(|(&(s, a), d)| ((lines.name(s), lines.name(a)), d)),
                 );
+                let by_approver = by_approver.into_iter().map(|d| d.map(Durations::spreads));
                 (pairs, spreads_by_name(lines, by_approver))
             });
             let mut each: Vec<Durations> = vec![Durations::default(); projects.len()];
@@ -177,14 +178,7 @@ pub(crate) fn outlooks(
             (owners, (each, all, by_system, remaining, history))
         });
     let history = history.with_pairs_of(pairs);
-    let by_system = by_system
-        .into_iter()
-        .enumerate()
-        .filter_map(|(n, d)| {
-            let spreads = StageSpreads::of_spreads(d?.spreads);
-            Some((lines.name(n as u32).to_string(), spreads))
-        })
-        .collect();
+    let by_system = spreads_by_name(lines, by_system.into_iter().map(|d| d.map(|s| s.spreads)));
     let mut outlooks = Vec::new();
     let mut per = Vec::with_capacity(projects.len());
     let mut lefts = Lefts::default();
@@ -219,12 +213,15 @@ pub(crate) fn outlooks(
 /// `lines`), by name.
 fn spreads_by_name(
     lines: &Lines,
-    groups: Vec<Option<Durations>>,
+    groups: impl IntoIterator<Item = Option<[Spread; 4]>>,
 ) -> BTreeMap<String, StageSpreads> {
     groups
         .into_iter()
         .enumerate()
-        .filter_map(|(n, d)| Some((lines.name(n as u32).to_string(), StageSpreads::of(d?))))
+        .filter_map(|(n, d)| {
+            let spreads = StageSpreads::of_spreads(d?);
+            Some((lines.name(n as u32).to_string(), spreads))
+        })
         .collect()
 }
 
