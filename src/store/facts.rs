@@ -235,6 +235,20 @@ pub(super) fn read(r: &Row<'_>, lean: &mut Lean) -> Option<()> {
     Some(())
 }
 
+/// Reads a row of [`rows::UNPACKED_COLUMNS`] into `lean.item`, the whole item as
+/// [`rows::item_into`] reads its row (its approvals aside): the facts give what they
+/// pack, the row's other columns the rest. `None` when the facts do not read.
+pub(super) fn item_into(r: &Row<'_>, lean: &mut Lean) -> Option<()> {
+    match r.get_ref(3) {
+        Ok(ValueRef::Blob(b)) => unpack(b, lean)?,
+        _ => return None,
+    }
+    // The facts keep the system's name beside the item, which holds a stand-in.
+    std::mem::swap(&mut lean.item.fields.system, &mut lean.system);
+    rows::unpacked_into(r, &mut lean.item);
+    Some(())
+}
+
 fn named<T: Copy + PartialEq>(x: Option<T>, all: &[T]) -> u8 {
     x.and_then(|x| all.iter().position(|a| *a == x))
         .map_or(0, |i| i as u8 + 1)

@@ -51,10 +51,10 @@ pub struct Listed<'a> {
     pub assessment: blockers::Assessment,
 }
 
-/// The SQL and arguments reading the items a filter asks for (its date conditions are
-/// applied to the rows read).
-pub(super) fn items_query(filter: &ItemFilter) -> (String, Vec<String>) {
-    let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items");
+/// The SQL and arguments reading `columns` of the items a filter asks for (its date
+/// conditions are applied to the rows read).
+pub(super) fn items_query(filter: &ItemFilter, columns: &str) -> (String, Vec<String>) {
+    let mut sql = format!("SELECT {columns} FROM items");
     let mut args: Vec<String> = Vec::new();
     let mut wheres = Vec::new();
     if let Some(p) = &filter.project {
@@ -171,7 +171,7 @@ impl Store {
     fn list_items_up_to(&self, filter: &ItemFilter, limit: Option<usize>) -> Result<Vec<ItemView>> {
         let now = self.now();
         let (projects, people) = self.projects_and_people()?;
-        let (mut sql, args) = items_query(filter);
+        let (mut sql, args) = items_query(filter, ITEM_COLUMNS);
         if let Some(n) = limit {
             sql.push_str(&format!(" LIMIT {n}"));
         }

@@ -233,7 +233,8 @@ impl<'c> Snapshot<'c> {
     /// Reads the rows of `sql` over `table`, split by row id into one range per thread,
     /// and folds each range's rows into its own part (`init` makes it on its thread's
     /// connection, which it may read first, from the range's [`Share`] and its first
-    /// and last row id, inclusive; `step` adds a row). `sql` takes the range's first
+    /// and last row id, inclusive; `step` adds a row, and may read the thread's
+    /// connection meanwhile). `sql` takes the range's first
     /// and last row id as `?1` and `?2`, and `args` as `?3`.... Meanwhile `meanwhile`
     /// runs on this thread (it may read the caller's connection). The parts come back
     /// in the order of their ranges, the first range starting at the lowest row id.
@@ -243,7 +244,7 @@ impl<'c> Snapshot<'c> {
         sql: &str,
         args: &[Value],
         init: impl Fn(&Connection, Share, (i64, i64)) -> Result<A> + Sync,
-        step: impl Fn(&mut A, &Row<'_>) -> Result<()> + Sync,
+        step: impl Fn(&mut A, &Connection, &Row<'_>) -> Result<()> + Sync,
         meanwhile: impl FnOnce() -> Result<R>,
     ) -> Result<(Vec<A>, R)> {
         let (lo, hi) = id_bounds(self.main, table)?;
@@ -342,14 +343,14 @@ fn read_range<A>(
     (first, last): (i64, i64),
     share: Share,
     init: &impl Fn(&Connection, Share, (i64, i64)) -> Result<A>,
-    step: &impl Fn(&mut A, &Row<'_>) -> Result<()>,
+    step: &impl Fn(&mut A, &Connection, &Row<'_>) -> Result<()>,
 ) -> Result<A> {
     let mut part = init(c, share, (first, last))?;
     let mut stmt = c.prepare(sql)?;
     let bounds = [Value::Integer(first), Value::Integer(last)];
     let mut rows = stmt.query(rusqlite::params_from_iter(bounds.iter().chain(args)))?;
     while let Some(r) = rows.next()? {
-        step(&mut part, r)?;
+        step(&mut part, c, r)?;
     }
     Ok(part)
 }
@@ -376,7 +377,7 @@ mod tests {
             "SELECT id FROM items WHERE id BETWEEN ?1 AND ?2",
             &[],
             |_, _, _| Ok(0i64),
-            |n, _| {
+            |n, _, _| {
                 *n += 1;
                 Ok(())
             },

@@ -9,6 +9,7 @@ use super::listing::{
 };
 use super::report::counters::{security_decisions_sql, unsafe_attempts_sql};
 use super::report::pass::SECURITY_SQL;
+use super::rows::UNPACKED_COLUMNS;
 use super::schema::MEASURED_KINDS;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -39,21 +40,27 @@ fn plan(conn: &Connection, sql: &str) -> String {
 fn a_live_update_reads_only_the_changed_items() {
     let (_dir, conn) = file();
     let since: DateTime<Utc> = "2026-11-20T11:00:00Z".parse().unwrap();
-    let (sql, _) = items_query(&ItemFilter {
-        updated_since: Some(since),
-        ..Default::default()
-    });
+    let (sql, _) = items_query(
+        &ItemFilter {
+            updated_since: Some(since),
+            ..Default::default()
+        },
+        UNPACKED_COLUMNS,
+    );
     let p = plan(&conn, &sql);
     assert!(
         p.contains("USING INDEX items_updated (updated_at>?)"),
         "{p}"
     );
     // One project's changes: that project's rows only.
-    let (sql, _) = items_query(&ItemFilter {
-        project: Some("P0001".into()),
-        updated_since: Some(since),
-        ..Default::default()
-    });
+    let (sql, _) = items_query(
+        &ItemFilter {
+            project: Some("P0001".into()),
+            updated_since: Some(since),
+            ..Default::default()
+        },
+        UNPACKED_COLUMNS,
+    );
     let p = plan(&conn, &sql);
     assert!(p.starts_with("SEARCH items USING INDEX"), "{p}");
     assert!(p.contains("(project=?"), "{p}");
@@ -63,10 +70,13 @@ fn a_live_update_reads_only_the_changed_items() {
 fn the_tracker_reads_items_in_order_without_sorting() {
     let (_dir, conn) = file();
     for project in [None, Some("P0001".to_string())] {
-        let (sql, _) = items_query(&ItemFilter {
-            project,
-            ..Default::default()
-        });
+        let (sql, _) = items_query(
+            &ItemFilter {
+                project,
+                ..Default::default()
+            },
+            UNPACKED_COLUMNS,
+        );
         // The whole list, and the first screenful read before it.
         for sql in [format!("{sql} LIMIT 200"), sql] {
             let p = plan(&conn, &sql);

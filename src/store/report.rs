@@ -285,7 +285,7 @@ impl Store {
             pass::sql(pass.packed),
             &[key],
             |c, share, range| pass.part(c, share, range),
-            |part, r| pass.add(part, r),
+            |part, _, r| pass.add(part, r),
             || {
                 Ok((
                     self.counters(project, &projects, &spans, (w, pass.security))?,

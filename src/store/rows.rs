@@ -308,6 +308,38 @@ pub(crate) fn item_into(r: &Row<'_>, it: &mut Item) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The columns of an item's row its packed facts (`store::facts`) do not hold, after
+/// its row id, project, round and the facts themselves: what [`item_into`] reads of a
+/// row besides what the facts give.
+pub(crate) const UNPACKED_COLUMNS: &str = "id, project, round, facts, purpose, role, requester, notes, \
+    manual_block, exception_reason, version, granted_method, emergency_by, last_reason, parties, \
+    extension, verify_reference";
+
+/// Reads what a row of [`UNPACKED_COLUMNS`] holds besides the facts into `it`, as
+/// [`item_into`] reads the same columns; the facts' part is the caller's. The
+/// exception's reason goes to the exception the facts have set, if any.
+pub(crate) fn unpacked_into(r: &Row<'_>, it: &mut Item) {
+    it.rowid = int(r, 0);
+    set_text(&mut it.project, r, 1);
+    it.round = int(r, 2);
+    let f = &mut it.fields;
+    set_text(&mut f.purpose, r, 4);
+    set_text(&mut f.role, r, 5);
+    set_text(&mut it.requester, r, 6);
+    set_text(&mut it.fields.notes, r, 7);
+    set_opt_text(&mut it.manual_block, r, 8);
+    if let Some(e) = it.fields.exception.as_mut() {
+        set_text(&mut e.reason, r, 9);
+    }
+    it.version = int(r, 10);
+    it.granted_method = named(r, 11, Method::ALL, Method::as_str);
+    set_opt_text(&mut it.emergency_by, r, 12);
+    set_opt_text(&mut it.last_reason, r, 13);
+    it.parties = parties(r, 14);
+    it.extension = super::extend::read(opt_text(r, 15));
+    it.verify_reference = opt_text(r, 16).map(Into::into);
+}
+
 pub(crate) fn project(r: &Row<'_>) -> rusqlite::Result<Project> {
     Ok(Project {
         key: text(r, 0),

@@ -3,7 +3,9 @@
 //! items (the TUI's rows) holds none of them.
 
 use super::super::error::Result;
+use super::super::facts::{self, FACTS_MISSING};
 use super::super::handle::Store;
+use super::super::lean::Lean;
 use super::super::records::load_item;
 use super::super::rows;
 use super::{APPROVALS_OF_ONE, ByKey, ItemFilter, Listed, approvals_of_all, items_query};
@@ -12,9 +14,78 @@ use crate::domain::*;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
-/// Every item, in the table's own order: one scan of the table.
-pub(super) const EVERY_ITEM_IN_TABLE_ORDER: &str =
-    concat!("SELECT ", rows::item_columns!(), " FROM items ORDER BY id");
+/// Every item, in the table's own order (`columns` of each): one scan of the table.
+fn every_item_in_table_order(columns: &str) -> String {
+    format!("SELECT {columns} FROM items ORDER BY id")
+}
+
+/// The items of one range of row ids (`columns` of each), in row id order (`?1`,
+/// `?2`: the range's first and last row id).
+fn items_of_range(columns: &str) -> String {
+    format!("SELECT {columns} FROM items WHERE id BETWEEN ?1 AND ?2 ORDER BY id")
+}
+
+/// One item by its row id, every column of it: for a row whose facts do not read.
+const ITEM_BY_ROW_ID: &str = concat!(
+    "SELECT ",
+    rows::item_columns!(),
+    " FROM items WHERE id = ?1"
+);
+
+/// Reads the rows of a list of items into one reused item. Every row has its packed
+/// facts (`store::facts`) unless one was written outside accessdesk: then the facts
+/// and the few columns they do not hold are read ([`rows::UNPACKED_COLUMNS`]), about
+/// a third of the values a row holds, and the facts' numbers stand for times that
+/// would each be parsed from text; else every column ([`rows::ITEM_COLUMNS`]). Both
+/// give the same item: the facts are packed from the very columns, read by the same
+/// forgiving readers (see `store::facts`'s tests).
+struct RowReader {
+    packed: bool,
+    /// The item read, in `lean.item` (with the dates its facts met).
+    lean: Lean,
+}
+
+impl RowReader {
+    fn new(store: &Store) -> Result<RowReader> {
+        let missing = super::super::indexed::prepare(&store.conn, FACTS_MISSING)?
+            .query_row([], |r| r.get::<_, bool>(0))?;
+        Ok(RowReader {
+            packed: !missing,
+            lean: Lean::new(),
+        })
+    }
+
+    /// The columns each row is to hold.
+    fn columns(&self) -> &'static str {
+        match self.packed {
+            true => rows::UNPACKED_COLUMNS,
+            false => rows::ITEM_COLUMNS,
+        }
+    }
+
+    /// Reads a row of [`RowReader::columns`] (read on `c`) into the item, its
+    /// approvals left as they were. A row whose facts do not read (changed outside
+    /// accessdesk, which `audit verify` names) is read again whole by its row id, so
+    /// it shows as its columns read; `false` when it is no longer there.
+    fn read(&mut self, c: &rusqlite::Connection, r: &rusqlite::Row<'_>) -> Result<bool> {
+        if !self.packed {
+            rows::item_into(r, &mut self.lean.item)?;
+            return Ok(true);
+        }
+        if facts::item_into(r, &mut self.lean).is_some() {
+            return Ok(true);
+        }
+        let mut one = c.prepare_cached(ITEM_BY_ROW_ID)?;
+        let mut found = one.query([rows::int(r, 0)])?;
+        match found.next()? {
+            Some(whole) => {
+                rows::item_into(whole, &mut self.lean.item)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+}
 
 impl Store {
     /// Every item `filter` asks for by its project, state or changes since a moment
@@ -43,9 +114,10 @@ impl Store {
             && limit.is_none();
         let mut projects = ProjectsOf::new(self, every)?;
         let people = self.people_by_login()?;
+        let mut reader = RowReader::new(self)?;
         let (mut sql, args) = match every {
-            true => (EVERY_ITEM_IN_TABLE_ORDER.to_string(), Vec::new()),
-            false => items_query(filter),
+            true => (every_item_in_table_order(reader.columns()), Vec::new()),
+            false => items_query(filter, reader.columns()),
         };
         if let Some(n) = limit {
             sql.push_str(&format!(" LIMIT {n}"));
@@ -57,17 +129,18 @@ impl Store {
         let mut one = self.conn.prepare_cached(APPROVALS_OF_ONE)?;
         let mut stmt = self.conn.prepare(&sql)?;
         let mut found = stmt.query(rusqlite::params_from_iter(args.iter()))?;
-        let epoch = DateTime::<Utc>::UNIX_EPOCH;
-        let mut item = Item::new("", 0, ItemFields::default(), "", epoch);
         let mut n = 0;
         let mut next_approval = 0;
         while let Some(r) = found.next()? {
-            rows::item_into(r, &mut item)?;
+            if !reader.read(&self.conn, r)? {
+                continue;
+            }
+            let item = &mut reader.lean.item;
             let Some(p) = projects.get(self, &item.project)? else {
                 continue;
             };
             match &table {
-                Some(t) => t.fill(&mut item, &mut next_approval),
+                Some(t) => t.fill(item, &mut next_approval),
                 None => {
                     item.approvals.clear();
                     let mut a = one.query(rusqlite::params![item.rowid, item.round])?;
@@ -76,7 +149,7 @@ impl Store {
                     }
                 }
             }
-            hand_on(&item, p, (now, self.settings, &people), &mut each);
+            hand_on(item, p, (now, self.settings, &people), &mut each);
             n += 1;
         }
         Ok(n)
@@ -139,14 +212,6 @@ impl ProjectsOf {
     }
 }
 
-/// The items of one range of row ids, in row id order (`?1`, `?2`: the range's first
-/// and last row id).
-const ITEMS_OF_RANGE: &str = concat!(
-    "SELECT ",
-    rows::item_columns!(),
-    " FROM items WHERE id BETWEEN ?1 AND ?2 ORDER BY id"
-);
-
 /// The approvals of the items of one range of row ids, in table order: one scan of
 /// the table (the `+` keeps the index on the item's id out, whose order is not the
 /// table's).
@@ -162,7 +227,7 @@ const MIN_ITEMS_IN_PARTS: usize = 250_000;
 /// What one thread of [`Store::each_item_in_parts`] holds while it reads its range.
 struct Reading<P> {
     part: P,
-    item: Item,
+    reader: RowReader,
     table: ApprovalTable,
     next_approval: usize,
 }
@@ -198,6 +263,8 @@ impl Store {
         let (projects, people) = self.projects_and_people()?;
         let settings = self.settings;
         let (projects, people) = (&projects, &people);
+        // Every thread reads the rows in the same form.
+        let packed = RowReader::new(self)?.packed;
         let start = |c: &rusqlite::Connection,
                      share: super::super::parallel::Share,
                      range: (i64, i64)|
@@ -210,26 +277,36 @@ impl Store {
                 all => top / all * share.rows + top % all * share.rows / all,
             };
             let table = ApprovalTable::read_from(c, APPROVALS_OF_RANGE, [range.0, range.1], room)?;
-            let epoch = DateTime::<Utc>::UNIX_EPOCH;
             Ok(Reading {
                 part: init(share.rows),
-                item: Item::new("", 0, ItemFields::default(), "", epoch),
+                reader: RowReader {
+                    packed,
+                    lean: Lean::new(),
+                },
                 table,
                 next_approval: 0,
             })
         };
-        let step = |r: &mut Reading<P>, row: &rusqlite::Row<'_>| -> Result<()> {
-            rows::item_into(row, &mut r.item)?;
-            let Some(p) = projects.get(&r.item.project) else {
-                return Ok(());
+        let step =
+            |r: &mut Reading<P>, c: &rusqlite::Connection, row: &rusqlite::Row<'_>| -> Result<()> {
+                if !r.reader.read(c, row)? {
+                    return Ok(());
+                }
+                let it = &mut r.reader.lean.item;
+                let Some(p) = projects.get(&it.project) else {
+                    return Ok(());
+                };
+                r.table.fill(it, &mut r.next_approval);
+                let part = &mut r.part;
+                hand_on(it, p, (now, settings, people), &mut |l| each(part, l));
+                Ok(())
             };
-            r.table.fill(&mut r.item, &mut r.next_approval);
-            let part = &mut r.part;
-            hand_on(&r.item, p, (now, settings, people), &mut |l| each(part, l));
-            Ok(())
+        let columns = match packed {
+            true => rows::UNPACKED_COLUMNS,
+            false => rows::ITEM_COLUMNS,
         };
-        let (parts, other) =
-            snapshot.fold_on("items", ITEMS_OF_RANGE, &[], start, step, meanwhile)?;
+        let sql = items_of_range(columns);
+        let (parts, other) = snapshot.fold_on("items", &sql, &[], start, step, meanwhile)?;
         Ok((parts.into_iter().map(|r| r.part).collect(), other))
     }
 }
@@ -383,34 +460,4 @@ impl ApprovalTable {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_item_is_read_in_one_scan_of_the_table_with_the_columns_of_a_row() {
-        assert_eq!(
-            EVERY_ITEM_IN_TABLE_ORDER,
-            format!("SELECT {} FROM items ORDER BY id", rows::ITEM_COLUMNS)
-        );
-        assert_eq!(
-            ITEMS_OF_RANGE,
-            format!(
-                "SELECT {} FROM items WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
-                rows::ITEM_COLUMNS
-            )
-        );
-        let dir = tempfile::tempdir().expect("dir");
-        let db = dir.path().join("scan.db");
-        let now: DateTime<Utc> = "2026-11-20T12:00:00Z".parse().expect("time");
-        crate::scale::generate(&db, 300, 3, now, None).expect("data");
-        let conn = rusqlite::Connection::open(&db).expect("open");
-        let plan: Vec<String> = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {EVERY_ITEM_IN_TABLE_ORDER}"))
-            .expect("plan")
-            .query_map([], |r| r.get::<_, String>(3))
-            .expect("rows")
-            .collect::<rusqlite::Result<_>>()
-            .expect("read");
-        assert_eq!(plan, ["SCAN items"], "{plan:?}");
-    }
-}
+mod tests;
