@@ -81,12 +81,13 @@ impl App {
             self.views.view_mask = None;
             return;
         }
-        let waiting: HashMap<usize, Capacity> = self
-            .views
-            .queue
-            .iter()
-            .map(|e| (e.ix, e.capacity))
-            .collect();
+        // By item index: a look-up per item and view, without hashing.
+        let mut waiting: Vec<Option<Capacity>> = vec![None; self.views.count()];
+        for e in &self.views.queue {
+            if let Some(w) = waiting.get_mut(e.ix) {
+                *w = Some(e.capacity);
+            }
+        }
         let prepared: Vec<Prepared> = self
             .personal
             .views
@@ -276,7 +277,8 @@ struct Judge<'a> {
     login: &'a str,
     projects: &'a [crate::domain::Project],
     project_ix: &'a HashMap<String, usize>,
-    waiting: &'a HashMap<usize, Capacity>,
+    /// In what capacity each item waits on the person, by item index.
+    waiting: &'a [Option<Capacity>],
 }
 
 impl Judge<'_> {
@@ -304,7 +306,7 @@ impl Judge<'_> {
             return false;
         }
         match s.approver.as_deref() {
-            Some("@me") if !self.waiting.contains_key(&ix) => return false,
+            Some("@me") if self.waits_on_me(ix).is_none() => return false,
             Some(a) if a != "@me" && !v.approver().eq_ignore_ascii_case(a) => return false,
             _ => {}
         }
@@ -335,26 +337,31 @@ impl Judge<'_> {
         true
     }
 
+    /// In what capacity item `ix` waits on the person, if it does.
+    fn waits_on_me(&self, ix: usize) -> Option<Capacity> {
+        self.waiting.get(ix).copied().flatten()
+    }
+
     /// Whether item `ix` is the person's work in that role (the domain decides).
     fn is_work(&self, w: Work, ix: usize) -> bool {
         let Some(v) = self.views.get(ix) else {
             return false;
         };
-        let Some(p) = self
-            .project_ix
-            .get(v.project())
-            .and_then(|&i| self.projects.get(i))
-        else {
-            return false;
-        };
         match w {
             // What the state machine allows was asked as the row was read.
             Work::Support => v.support_work,
-            Work::Security => self.waiting.get(&ix) == Some(&Capacity::Security),
+            Work::Security => self.waits_on_me(ix) == Some(Capacity::Security),
+            // The project looked up only for the items the state leaves in.
             Work::Coordinator => {
                 v.state == State::Needed
-                    && p.closed_at.is_none()
-                    && (v.requester() == self.login || p.coordinator == self.login)
+                    && self
+                        .project_ix
+                        .get(v.project())
+                        .and_then(|&i| self.projects.get(i))
+                        .is_some_and(|p| {
+                            p.closed_at.is_none()
+                                && (v.requester() == self.login || p.coordinator == self.login)
+                        })
             }
         }
     }

@@ -212,6 +212,74 @@ fn the_support_my_work_view_lists_exactly_what_they_may_grant_verify_or_revoke()
 }
 
 #[test]
+fn the_security_and_coordinator_my_work_views_list_what_the_domain_says() {
+    use accessdesk::domain::{Capacity, extension};
+    let fx = demo();
+    // A draft of tester's own, which waits on them to submit it.
+    let mut store = open(&fx.path, tester());
+    let fields = store.item("ACME-6").expect("item").fields;
+    let draft = store.add_item("ACME", fields).expect("added");
+    let mut a = app(&fx, 80, 24);
+    a.apply_config(&Config::default());
+    let me = store.my_person().expect("tester").expect("registered");
+    let projects = store.projects().expect("projects");
+    let project = |key: &str| projects.iter().find(|p| p.key == key).expect("project");
+    let items = store.list_items(&Default::default()).expect("items");
+    let ids = |keep: &dyn Fn(&accessdesk::domain::Item) -> bool| {
+        let mut ids: Vec<String> = items
+            .iter()
+            .filter(|v| keep(&v.item))
+            .map(|v| v.item.id())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // Flagged decisions: waiting on tester's decision as security.
+    let security = ids(&|it| {
+        extension::awaits_decision(it)
+            && extension::open_decision(it, &me).ok() == Some(Capacity::Security)
+            && machine::guard(
+                it,
+                project(&it.project),
+                ActionKind::Approve,
+                Some(&me),
+                "tester",
+            )
+            .is_ok()
+    });
+    // Drafts and returns: needed items of an open project tester asked for or
+    // coordinates.
+    let coordinator = ids(&|it| {
+        let p = project(&it.project);
+        it.state == State::Needed
+            && p.closed_at.is_none()
+            && (it.requester == "tester" || p.coordinator == "tester")
+    });
+    assert!(!security.is_empty(), "{items:?}");
+    assert!(coordinator.contains(&draft.id()), "{coordinator:?}");
+    let views = a.saved_views();
+    for (name, want) in [
+        ("My work: flagged decisions", &security),
+        ("My work: drafts and returns", &coordinator),
+    ] {
+        let at = views.iter().position(|v| v.0 == name).expect(name);
+        assert_eq!(views[at].1, want.len(), "{name}");
+        // Shown with `]` (past the last view comes every item, then the first
+        // again): the tracker lists exactly them.
+        for _ in 0..=views.len() {
+            if screen(&render(&mut a, 80, 24)).contains(name) {
+                break;
+            }
+            press(&mut a, KeyCode::Char(']'));
+        }
+        assert!(screen(&render(&mut a, 80, 24)).contains(name), "{name}");
+        let mut got = a.tracker_ids();
+        got.sort();
+        assert_eq!(&got, want, "{name}");
+    }
+}
+
+#[test]
 fn v_saves_the_filter_as_a_view_keeping_the_files_comments() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("config.toml");
