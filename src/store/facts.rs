@@ -37,6 +37,9 @@ pub(super) const FACTS_MISSING: &str =
 /// The first version of the form; a value that starts otherwise does not read.
 const FORM: u8 = 1;
 
+/// How many times of the item's life the facts hold (see [`unpack_with`]).
+const LIFE_TIMES: usize = 6;
+
 /// How many columns of [`LEAN_SQL`] the facts pack, from its second on.
 pub(super) const PACKED: usize = 38;
 
@@ -102,14 +105,15 @@ pub(super) fn pack(lean: &Lean, out: &mut Vec<u8>) {
     put_time(out, it.retro_due);
     put_time(out, it.blocked_since);
     let t = &lean.timeline;
-    for at in [
+    let life: [_; LIFE_TIMES] = [
         t.submitted,
         t.approved,
         t.granted,
         t.verified,
         lean.revoked,
         lean.cancelled,
-    ] {
+    ];
+    for at in life {
         put_time(out, at);
     }
     match it.review {
@@ -148,6 +152,14 @@ pub(super) fn of_columns<'v>(v: impl Fn(usize) -> ValueRef<'v>) -> Vec<u8> {
 /// Reads facts into `lean` as [`Lean::read_item`] reads the columns they were packed
 /// from; `None` when they do not read (then `lean` is left part read).
 pub(super) fn unpack(b: &[u8], lean: &mut Lean) -> Option<()> {
+    unpack_with(b, lean, true)
+}
+
+/// [`unpack`], with the item's life (when it entered each state on its way to ready,
+/// when it was revoked and cancelled) read only when `life` is set: a list of items
+/// shows none of it, and six of a row's eleven times are those. Left out, those times
+/// are passed over as numbers, not read as times, and `lean`'s are left as they were.
+fn unpack_with(b: &[u8], lean: &mut Lean, life: bool) -> Option<()> {
     let mut r = Reader::new(b, &mut lean.days);
     if r.byte()? != FORM {
         return None;
@@ -170,15 +182,21 @@ pub(super) fn unpack(b: &[u8], lean: &mut Lean) -> Option<()> {
     it.state_since = r.time()?.unwrap_or(epoch);
     it.retro_due = r.time()?;
     it.blocked_since = r.time()?;
-    lean.timeline = crate::domain::forecast::Timeline {
-        added: Some(it.created_at),
-        submitted: r.time()?,
-        approved: r.time()?,
-        granted: r.time()?,
-        verified: r.time()?,
-    };
-    lean.revoked = r.time()?;
-    lean.cancelled = r.time()?;
+    if life {
+        lean.timeline = crate::domain::forecast::Timeline {
+            added: Some(it.created_at),
+            submitted: r.time()?,
+            approved: r.time()?,
+            granted: r.time()?,
+            verified: r.time()?,
+        };
+        lean.revoked = r.time()?;
+        lean.cancelled = r.time()?;
+    } else {
+        for _ in 0..LIFE_TIMES {
+            r.pass_time()?;
+        }
+    }
     it.review = match r.byte()? {
         0 => None,
         1 => Some(ReviewMark::Pending { due: r.date()? }),
@@ -240,7 +258,7 @@ pub(super) fn read(r: &Row<'_>, lean: &mut Lean) -> Option<()> {
 /// pack, the row's other columns the rest. `None` when the facts do not read.
 pub(super) fn item_into(r: &Row<'_>, lean: &mut Lean) -> Option<()> {
     match r.get_ref(3) {
-        Ok(ValueRef::Blob(b)) => unpack(b, lean)?,
+        Ok(ValueRef::Blob(b)) => unpack_with(b, lean, false)?,
         _ => return None,
     }
     // The facts keep the system's name beside the item, which holds a stand-in.
@@ -375,6 +393,14 @@ impl<'a> Reader<'a> {
             rest / 2
         };
         self.days.time(s, u32::try_from(nanos).ok()?).map(Some)
+    }
+
+    /// Passes over a time without reading it as one.
+    fn pass_time(&mut self) -> Option<()> {
+        if self.uint()? != 0 {
+            self.uint()?;
+        }
+        Some(())
     }
 
     fn opt_text(&mut self) -> Option<Option<&'a str>> {

@@ -44,6 +44,31 @@ fn parties(r: &Row<'_>, i: usize) -> Vec<String> {
     }
 }
 
+/// [`parties`] read over `dst`, the room of its logins kept: a list that reads item
+/// after item into one value allocates nothing for logins no longer than the last
+/// ones.
+fn parties_into(dst: &mut Vec<String>, r: &Row<'_>, i: usize) {
+    let text = match r.get_ref(i) {
+        Ok(ValueRef::Text(t)) if !t.is_empty() => String::from_utf8_lossy(t),
+        _ => {
+            dst.clear();
+            return;
+        }
+    };
+    let mut n = 0;
+    for login in text.split(',').filter(|l| !l.is_empty()) {
+        match dst.get_mut(n) {
+            Some(d) => {
+                d.clear();
+                d.push_str(login);
+            }
+            None => dst.push(login.to_string()),
+        }
+        n += 1;
+    }
+    dst.truncate(n);
+}
+
 pub(crate) fn text(r: &Row<'_>, i: usize) -> String {
     opt_text(r, i).unwrap_or_default()
 }
@@ -335,7 +360,7 @@ pub(crate) fn unpacked_into(r: &Row<'_>, it: &mut Item) {
     it.granted_method = named(r, 11, Method::ALL, Method::as_str);
     set_opt_text(&mut it.emergency_by, r, 12);
     set_opt_text(&mut it.last_reason, r, 13);
-    it.parties = parties(r, 14);
+    parties_into(&mut it.parties, r, 14);
     it.extension = super::extend::read(opt_text(r, 15));
     it.verify_reference = opt_text(r, 16).map(Into::into);
 }
