@@ -32,13 +32,13 @@ const ITEM_BY_ROW_ID: &str = concat!(
     " FROM items WHERE id = ?1"
 );
 
-/// Reads the rows of a list of items into one reused item. Every row has its packed
-/// facts (`store::facts`) unless one was written outside accessdesk: then the facts
-/// and the few columns they do not hold are read ([`rows::UNPACKED_COLUMNS`]), about
-/// a third of the values a row holds, and the facts' numbers stand for times that
-/// would each be parsed from text; else every column ([`rows::ITEM_COLUMNS`]). Both
-/// give the same item: the facts are packed from the very columns, read by the same
-/// forgiving readers (see `store::facts`'s tests).
+/// Reads the rows of a list of items into one reused item. While every row has its
+/// packed facts (`store::facts`; only a row written outside accessdesk lacks them), a
+/// row is read from its facts and the few columns they do not hold
+/// ([`rows::UNPACKED_COLUMNS`]): about a third of the values a row holds, with numbers
+/// for the times that would each be parsed from text. Else every column is read
+/// ([`rows::ITEM_COLUMNS`]). Both give the same item: the facts are packed from the
+/// very columns, read by the same forgiving readers (see this module's tests).
 struct RowReader {
     packed: bool,
     /// The item read, in `lean.item` (with the dates its facts met).
