@@ -30,18 +30,10 @@ pub(crate) const ITEM_COLUMNS: &str = item_columns!();
 /// A comma-separated list of logins, held without spare room (most items have none
 /// or one).
 fn parties(r: &Row<'_>, i: usize) -> Vec<String> {
-    match r.get_ref(i) {
-        Ok(ValueRef::Text(t)) if !t.is_empty() => {
-            let mut v: Vec<String> = String::from_utf8_lossy(t)
-                .split(',')
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect();
-            v.shrink_to_fit();
-            v
-        }
-        _ => Vec::new(),
-    }
+    let mut v = Vec::new();
+    parties_into(&mut v, r, i);
+    v.shrink_to_fit();
+    v
 }
 
 /// [`parties`] read over `dst`, the room of its logins kept: a list that reads item

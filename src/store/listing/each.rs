@@ -55,6 +55,14 @@ impl RowReader {
         })
     }
 
+    /// Another reader of the rows in the same form (one for each thread of a list).
+    fn like(&self) -> RowReader {
+        RowReader {
+            packed: self.packed,
+            lean: Lean::new(),
+        }
+    }
+
     /// The columns each row is to hold.
     fn columns(&self) -> &'static str {
         match self.packed {
@@ -264,7 +272,7 @@ impl Store {
         let settings = self.settings;
         let (projects, people) = (&projects, &people);
         // Every thread reads the rows in the same form.
-        let packed = RowReader::new(self)?.packed;
+        let form = RowReader::new(self)?;
         let start = |c: &rusqlite::Connection,
                      share: super::super::parallel::Share,
                      range: (i64, i64)|
@@ -279,10 +287,7 @@ impl Store {
             let table = ApprovalTable::read_from(c, APPROVALS_OF_RANGE, [range.0, range.1], room)?;
             Ok(Reading {
                 part: init(share.rows),
-                reader: RowReader {
-                    packed,
-                    lean: Lean::new(),
-                },
+                reader: form.like(),
                 table,
                 next_approval: 0,
             })
@@ -301,11 +306,7 @@ impl Store {
                 hand_on(it, p, (now, settings, people), &mut |l| each(part, l));
                 Ok(())
             };
-        let columns = match packed {
-            true => rows::UNPACKED_COLUMNS,
-            false => rows::ITEM_COLUMNS,
-        };
-        let sql = items_of_range(columns);
+        let sql = items_of_range(form.columns());
         let (parts, other) = snapshot.fold_on("items", &sql, &[], start, step, meanwhile)?;
         Ok((parts.into_iter().map(|r| r.part).collect(), other))
     }
