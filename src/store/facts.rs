@@ -349,19 +349,23 @@ impl<'a> Reader<'a> {
     }
 
     fn uint(&mut self) -> Option<u64> {
-        let (mut n, mut shift) = (0u64, 0u32);
-        loop {
-            let b = self.byte()?;
-            n |= u64::from(b & 0x7f) << shift;
+        // Most numbers of a row fit a byte: a date's or a time's absence, a state.
+        if let Some((&b, rest)) = self.rest.split_first()
+            && b & 0x80 == 0
+        {
+            self.rest = rest;
+            return Some(u64::from(b));
+        }
+        let mut n = 0u64;
+        // Ten bytes hold any number; an eleventh is not a number of this form.
+        for (i, &b) in self.rest.iter().take(10).enumerate() {
+            n |= u64::from(b & 0x7f) << (7 * i);
             if b & 0x80 == 0 {
+                self.rest = &self.rest[i + 1..];
                 return Some(n);
             }
-            shift += 7;
-            // Ten bytes hold any number; an eleventh is not a number of this form.
-            if shift > 63 {
-                return None;
-            }
         }
+        None
     }
 
     fn named<T: Copy>(&mut self, all: &[T]) -> Option<Option<T>> {

@@ -98,6 +98,25 @@ proptest::proptest! {
 }
 
 #[test]
+fn a_number_reads_from_one_to_ten_bytes_and_no_more() {
+    let mut days = Days::default();
+    let mut read = |b: &[u8]| {
+        let mut r = Reader::new(b, &mut days);
+        (r.uint(), r.rest.len())
+    };
+    assert_eq!(read(&[0x05, 0xAB]), (Some(5), 1));
+    assert_eq!(read(&[0x85, 0x01]), (Some(133), 0));
+    let mut max = Vec::new();
+    put_uint(&mut max, u64::MAX);
+    assert_eq!(max.len(), 10);
+    assert_eq!(read(&max), (Some(u64::MAX), 0));
+    // An eleventh byte, or a number cut short, is not a number of this form.
+    assert_eq!(read(&[0xFF; 11]).0, None);
+    assert_eq!(read(&[0x85]).0, None);
+    assert_eq!(read(&[]).0, None);
+}
+
+#[test]
 fn every_row_reads_the_same_from_its_facts_as_from_its_columns() {
     let (_dir, _db, mut s) = generated();
     // What the store wrote: its facts are those of its columns.
