@@ -37,7 +37,8 @@
 #
 # Data sets are generated once with `accessdesk demo --scale N` and cached under
 # $CARGO_TARGET_DIR/bench-data/scale-N-seedS.db; every measurement works on a copy.
-# Needs tmux, sqlite3 and GNU time; as root it installs them with apt-get if missing.
+# Needs tmux, sqlite3, GNU time and python3 (scripts/screen_wait.py watches the screen);
+# as root it installs them with apt-get if missing.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -62,10 +63,16 @@ need=()
 command -v tmux >/dev/null || need+=(tmux)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
 [ -x /usr/bin/time ] || need+=(time)
+# The system's own Python (a version manager's shim in front of it takes longer to
+# start than the first frame it would time).
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON=$(command -v python3 || true)
+[ -n "$PYTHON" ] || need+=(python3-minimal)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "installing ${need[*]} with apt-get" >&2
         apt-get install -y "${need[@]}" >/dev/null
+        PYTHON=${PYTHON:-/usr/bin/python3}
     else
         echo "bench.sh needs: ${need[*]} (install them, or run as root to let apt-get do it)" >&2
         exit 1
@@ -118,7 +125,6 @@ dataset() {
     echo "$WORK/db-$n-$live.db"
 }
 
-screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null || true; }
 
 # Starts the TUI in a detached 200x50 tmux session; the wrapper records its pid and
 # the start time (ns) just before exec, so the figures count from the process start.
@@ -130,26 +136,27 @@ start_tui() {
         "sh -c 'echo \$\$ > $WORK/pid; date +%s%N > $WORK/start; exec $wrap $BIN --db $db'; sleep 600"
 }
 
-# Polls the screen every $3 seconds (default 0.003) until $1 (an extended regex)
-# shows; prints ms since the recorded process start, or "timeout". Each poll starts a
-# tmux client: waits of seconds poll every 20 ms (FULL_POLL), since on a 2-core host
-# polling every 3 ms took about 0.6 s of CPU from the load it was timing at 1,000,000
-# items (the figure is then late by 10 ms on average, at most 20).
-FULL_POLL=0.02
+# Waits until each of $2... (extended regexes) shows on the screen in turn, giving
+# up after $1 ms in all; prints a line per pattern: ms since the recorded process
+# start, or "timeout". scripts/screen_wait.py watches the pane as one tmux
+# control-mode client for all of a start's patterns: it looks right after the pane
+# writes (at most every 3 ms), every half second when nothing is written, and starts
+# no process per look. (Looking by starting a tmux client, grep, date and sleep every
+# 20 ms took about 0.2-0.4 s of CPU from a load of 2-3 s at 1,000,000 items on a
+# 2-core host; every 3 ms, about 0.6 s.)
 wait_screen() {
-    local pattern=$1 limit_ms=${2:-60000} poll=${3:-0.003} t0
+    "$PYTHON" -I -S "$ROOT/scripts/screen_wait.py" "$SESSION" "$WORK/start" "$1" 0.003 "${@:2}"
+}
+
+# Waits until $1 shows, looking every 3 ms by starting a tmux client, from now on:
+# for the answer to a key, which comes in milliseconds, sooner than the watcher above
+# could start. Prints nothing; gives up after a minute.
+poll_screen() {
+    local t0
     t0=$(now_ns)
-    while [ ! -s "$WORK/start" ]; do sleep 0.001; done
-    while :; do
-        if screen | grep -Eq "$pattern"; then
-            echo $(( ($(now_ns) - $(cat "$WORK/start")) / 1000000 ))
-            return
-        fi
-        if [ "$(ms_since "$t0")" -gt "$limit_ms" ]; then
-            echo timeout
-            return
-        fi
-        sleep "$poll"
+    until tmux capture-pane -p -t "$SESSION" 2>/dev/null | grep -Eq "$1"; do
+        [ "$(ms_since "$t0")" -gt 60000 ] && return
+        sleep 0.003
     done
 }
 
@@ -248,7 +255,7 @@ config_with_views() {
     done
 }
 bench_config() {
-    local n=$1 db cfg=$WORK/config.toml i t0 reads=() bare=() firsts=() fulls=() counted=()
+    local n=$1 db cfg=$WORK/config.toml i t0 reads=() bare=() firsts=() fulls=() counted=() got=()
     config_with_views >"$cfg"
     db=$(dataset "$n")
     for i in $(seq 21); do
@@ -261,9 +268,8 @@ bench_config() {
     done
     for i in $(seq "$RUNS"); do
         start_tui "$db" "env ACCESSDESK_CONFIG=$cfg"
-        firsts+=("$(wait_screen 'Ready .*[0-9]+%')")
-        fulls+=("$(wait_screen " $n items · sort" 60000 "$FULL_POLL")")
-        counted+=("$(wait_screen "All $n" 60000 "$FULL_POLL")")
+        mapfile -t got < <(wait_screen 60000 'Ready .*[0-9]+%' " $n items · sort" "All $n")
+        firsts+=("${got[0]}") fulls+=("${got[1]}") counted+=("${got[2]}")
         quit_tui
     done
     echo "config show (µs): ${reads[*]}; --version (µs): ${bare[*]}" >&2
@@ -312,17 +318,22 @@ bench_review() {
 # pane's title counts what ends (it says "loading…" until every item is read).
 # Then, with every item loaded, from the key press `6` until the pane shows.
 bench_radar() {
-    local n=$1 db=$2 run t0 radars=() switches=()
+    local n=$1 db=$2 run t0 radar radars=() switches=()
     for run in $(seq "$RUNS"); do
         start_tui "$db"
-        wait_screen 'Ready .*[0-9]+%' >/dev/null
+        # One watcher: `6` is pressed once it reports the header, and it goes on
+        # watching for the pane.
+        coproc WATCH { wait_screen 60000 'Ready .*[0-9]+%' '6 Expiring [0-9]+ within'; }
+        read -r _ <&"${WATCH[0]}"
         tmux send-keys -t "$SESSION" 6
-        radars+=("$(wait_screen '6 Expiring [0-9]+ within')")
+        read -r radar <&"${WATCH[0]}"
+        wait "$WATCH_PID"
+        radars+=("$radar")
         tmux send-keys -t "$SESSION" 1
-        wait_screen " $n items · sort" >/dev/null
+        wait_screen 60000 " $n items · sort" >/dev/null
         t0=$(now_ns)
         tmux send-keys -t "$SESSION" 6
-        wait_screen '6 Expiring [0-9]+ within' >/dev/null
+        poll_screen '6 Expiring [0-9]+ within'
         switches+=("$(ms_since "$t0")")
         quit_tui
     done
@@ -335,7 +346,7 @@ bench_radar() {
 bench_idle() {
     local n=$1 db=$2 pid hz t0 t1
     start_tui "$db"
-    wait_screen " $n items · sort" >/dev/null
+    wait_screen 60000 " $n items · sort" >/dev/null
     sleep 1
     pid=$(cat "$WORK/pid")
     hz=$(getconf CLK_TCK)
@@ -408,9 +419,8 @@ for n in "${SIZES[@]}"; do
     firsts=() rows=() fulls=()
     for run in $(seq "$RUNS"); do
         start_tui "$db"
-        firsts+=("$(wait_screen 'Ready .*[0-9]+%')")
-        rows+=("$(wait_screen "[> ] $first ")")
-        fulls+=("$(wait_screen " $n items · sort" 120000 "$FULL_POLL")")
+        mapfile -t got < <(wait_screen 120000 'Ready .*[0-9]+%' "[> ] $first " " $n items · sort")
+        firsts+=("${got[0]}") rows+=("${got[1]}") fulls+=("${got[2]}")
         quit_tui
     done
     R[$n,first]=$(printf '%s\n' "${firsts[@]}" | grep -v timeout | median)
@@ -423,7 +433,7 @@ for n in "${SIZES[@]}"; do
     # Peak memory of a TUI start (until every item is loaded and drawn).
     rm -f "$WORK/tui-time.txt"
     start_tui "$db" "/usr/bin/time -v -o $WORK/tui-time.txt"
-    wait_screen " $n items · sort" 120000 >/dev/null
+    wait_screen 120000 " $n items · sort" >/dev/null
     sleep 0.5
     # GNU time writes its figures once the TUI has exited, which takes a moment with
     # a million items to free: wait for them before the session goes.
