@@ -73,6 +73,7 @@ def main():
     client, ask, out = attach(session)
     pending = b""
     block = None  # lines of the reply being read, or None between replies
+    tag = []  # the time and number of that reply
     asked = False  # a look was asked and its reply has not ended
     written = True  # the pane wrote since the last look
     last_look = float("-inf")
@@ -98,11 +99,13 @@ def main():
             *lines, pending = pending.split(b"\n")
             for line in lines:
                 if block is None:
-                    if line.startswith(b"%begin"):
-                        block = []
+                    if line.startswith(b"%begin "):
+                        # A reply ends on a line with its time and number (a line of
+                        # the screen that begins with "%end" does not end it).
+                        block, tag = [], line.split(b" ")[1:3]
                     elif line.startswith(b"%output"):
                         written = True
-                elif line.startswith((b"%end", b"%error")):
+                elif line.split(b" ")[:3] in ([b"%end"] + tag, [b"%error"] + tag):
                     text = b"\n".join(block).decode("utf-8", "replace")
                     block, asked = None, False
                     # One look may show several of the patterns at once.
