@@ -318,16 +318,20 @@ bench_review() {
 # pane's title counts what ends (it says "loading…" until every item is read).
 # Then, with every item loaded, from the key press `6` until the pane shows.
 bench_radar() {
-    local n=$1 db=$2 run t0 radar radars=() switches=()
+    local n=$1 db=$2 run t0 radar watched radars=() switches=()
     for run in $(seq "$RUNS"); do
         start_tui "$db"
         # One watcher: `6` is pressed once it reports the header, and it goes on
-        # watching for the pane.
+        # watching for the pane. (Its output is read through a copy of the pipe:
+        # bash unsets WATCH once the watcher has exited, which may be before the
+        # second line is read.)
         coproc WATCH { wait_screen 60000 'Ready .*[0-9]+%' '6 Expiring [0-9]+ within'; }
-        read -r _ <&"${WATCH[0]}"
+        exec {watched}<&"${WATCH[0]}"
+        read -r _ <&"$watched" || true
         tmux send-keys -t "$SESSION" 6
-        read -r radar <&"${WATCH[0]}"
-        wait "$WATCH_PID"
+        read -r radar <&"$watched" || radar=timeout
+        exec {watched}<&-
+        wait
         radars+=("$radar")
         tmux send-keys -t "$SESSION" 1
         wait_screen 60000 " $n items · sort" >/dev/null
