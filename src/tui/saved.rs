@@ -81,13 +81,6 @@ impl App {
             self.views.view_mask = None;
             return;
         }
-        // By item index: a look-up per item and view, without hashing.
-        let mut waiting: Vec<Option<Capacity>> = vec![None; self.views.count()];
-        for e in &self.views.queue {
-            if let Some(w) = waiting.get_mut(e.ix) {
-                *w = Some(e.capacity);
-            }
-        }
         let prepared: Vec<Prepared> = self
             .personal
             .views
@@ -108,7 +101,6 @@ impl App {
             login: &self.login,
             projects: &self.projects,
             project_ix: &self.project_ix,
-            waiting: &waiting,
         };
         let parts = super::spread::ranges(self.views.count(), self.views.spread_at, |range| {
             let mut counts = vec![0usize; prepared.len()];
@@ -268,17 +260,15 @@ impl App {
     }
 }
 
-/// What a view's test of an item reads: the items, the clock, the person, the
-/// projects, and what waits on the person (by item index). It holds no handle to the
-/// store, so ranges of items are judged on several threads at once.
+/// What a view's test of an item reads: the items (each knows in which capacity it
+/// waits on the person), the clock, the person, the projects. It holds no handle to
+/// the store, so ranges of items are judged on several threads at once.
 struct Judge<'a> {
     views: &'a super::views::Views,
     now: chrono::DateTime<chrono::Utc>,
     login: &'a str,
     projects: &'a [crate::domain::Project],
     project_ix: &'a HashMap<String, usize>,
-    /// In what capacity each item waits on the person, by item index.
-    waiting: &'a [Option<Capacity>],
 }
 
 impl Judge<'_> {
@@ -306,7 +296,7 @@ impl Judge<'_> {
             return false;
         }
         match s.approver.as_deref() {
-            Some("@me") if self.waits_on_me(ix).is_none() => return false,
+            Some("@me") if v.capacity.is_none() => return false,
             Some(a) if a != "@me" && !v.approver().eq_ignore_ascii_case(a) => return false,
             _ => {}
         }
@@ -337,11 +327,6 @@ impl Judge<'_> {
         true
     }
 
-    /// In what capacity item `ix` waits on the person, if it does.
-    fn waits_on_me(&self, ix: usize) -> Option<Capacity> {
-        self.waiting.get(ix).copied().flatten()
-    }
-
     /// Whether item `ix` is the person's work in that role (the domain decides).
     fn is_work(&self, w: Work, ix: usize) -> bool {
         let Some(v) = self.views.get(ix) else {
@@ -350,7 +335,8 @@ impl Judge<'_> {
         match w {
             // What the state machine allows was asked as the row was read.
             Work::Support => v.support_work,
-            Work::Security => self.waits_on_me(ix) == Some(Capacity::Security),
+            // Worked out as the row was read (the queue's filter leaves it be).
+            Work::Security => v.capacity == Some(Capacity::Security),
             // The project looked up only for the items the state leaves in.
             Work::Coordinator => {
                 v.state == State::Needed

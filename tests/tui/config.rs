@@ -277,6 +277,28 @@ fn the_security_and_coordinator_my_work_views_list_what_the_domain_says() {
         got.sort();
         assert_eq!(&got, want, "{name}");
     }
+    // The queue pane's own filter narrows that pane only: with it matching nothing,
+    // the flagged decisions are still counted and listed.
+    press(&mut a, KeyCode::Char('2'));
+    press(&mut a, KeyCode::Char('/'));
+    type_text(&mut a, "matches-no-item");
+    press(&mut a, KeyCode::Enter);
+    assert!(a.queue_ids().is_empty(), "{:?}", a.queue_ids());
+    press(&mut a, KeyCode::Char('1'));
+    let name = "My work: flagged decisions";
+    for _ in 0..=views.len() {
+        press(&mut a, KeyCode::Char(']'));
+        if screen(&render(&mut a, 80, 24)).contains(name) {
+            break;
+        }
+    }
+    assert!(screen(&render(&mut a, 80, 24)).contains(name));
+    let counted = a.saved_views();
+    let at = counted.iter().position(|v| v.0 == name).expect(name);
+    assert_eq!(counted[at].1, security.len());
+    let mut got = a.tracker_ids();
+    got.sort();
+    assert_eq!(got, security);
 }
 
 #[test]
