@@ -3,7 +3,8 @@
 #   - time to the first frame of the TUI in a real terminal (tmux, 200x50): from the
 #     process start until the header's readiness percentage is on screen (median of
 #     several starts), until the tracker's first row is drawn (read before the other
-#     items), and until the tracker shows every item;
+#     items), until the tracker shows every item, and until every pane is derived
+#     (the header counts the person's queue);
 #   - peak memory (max RSS, /usr/bin/time -v) of the TUI start, of import and report;
 #   - idle CPU of the TUI over 30 s;
 #   - CSV import of N valid rows next to the sqlite3 shell's bare `.import` of the same
@@ -135,6 +136,11 @@ start_tui() {
     tmux new-session -d -s "$SESSION" -x 200 -y 50 \
         "sh -c 'echo \$\$ > $WORK/pid; date +%s%N > $WORK/start; exec $wrap $BIN --db $db'; sleep 600"
 }
+
+# On screen once every item is loaded and every pane derived from them: the header
+# counts the person's queue (before that it says what it is still loading or counting;
+# the tracker lists every item a moment earlier).
+LOADED='my queue [0-9]+'
 
 # Waits until each of $2... (extended regexes) shows on the screen in turn, giving
 # up after $1 ms in all; prints a line per pattern: ms since the recorded process
@@ -350,7 +356,7 @@ bench_radar() {
 bench_idle() {
     local n=$1 db=$2 pid hz t0 t1
     start_tui "$db"
-    wait_screen 60000 " $n items · sort" >/dev/null
+    wait_screen 60000 "$LOADED" >/dev/null
     sleep 1
     pid=$(cat "$WORK/pid")
     hz=$(getconf CLK_TCK)
@@ -420,24 +426,25 @@ for n in "${SIZES[@]}"; do
     # (the first screenful is read with the header) and to the full tracker.
     if [ "$ONLY" != report ]; then
     first=$(first_id "$db")
-    firsts=() rows=() fulls=()
+    firsts=() rows=() fulls=() panes=()
     for run in $(seq "$RUNS"); do
         start_tui "$db"
-        mapfile -t got < <(wait_screen 120000 'Ready .*[0-9]+%' "[> ] $first " " $n items · sort")
-        firsts+=("${got[0]}") rows+=("${got[1]}") fulls+=("${got[2]}")
+        mapfile -t got < <(wait_screen 120000 'Ready .*[0-9]+%' "[> ] $first " " $n items · sort" "$LOADED")
+        firsts+=("${got[0]}") rows+=("${got[1]}") fulls+=("${got[2]}") panes+=("${got[3]}")
         quit_tui
     done
     R[$n,first]=$(printf '%s\n' "${firsts[@]}" | grep -v timeout | median)
     R[$n,rows]=$(printf '%s\n' "${rows[@]}" | grep -v timeout | median)
     R[$n,full]=$(printf '%s\n' "${fulls[@]}" | grep -v timeout | median)
-    echo "first frame (ms): ${firsts[*]}; first rows (ms): ${rows[*]}; tracker loaded (ms): ${fulls[*]}" >&2
+    R[$n,panes]=$(printf '%s\n' "${panes[@]}" | grep -v timeout | median)
+    echo "first frame (ms): ${firsts[*]}; first rows (ms): ${rows[*]}; tracker loaded (ms): ${fulls[*]}; every pane (ms): ${panes[*]}" >&2
 
     [ "$ONLY" != scale ] && bench_radar "$n" "$db"
 
     # Peak memory of a TUI start (until every item is loaded and drawn).
     rm -f "$WORK/tui-time.txt"
     start_tui "$db" "/usr/bin/time -v -o $WORK/tui-time.txt"
-    wait_screen 120000 " $n items · sort" >/dev/null
+    wait_screen 120000 "$LOADED" >/dev/null
     sleep 0.5
     # GNU time writes its figures once the TUI has exited, which takes a moment with
     # a million items to free: wait for them before the session goes.
@@ -500,6 +507,7 @@ echo
 row "TUI first frame, header with readiness (median)" first " ms"
 row "TUI tracker's first rows (median)" rows " ms"
 row "TUI tracker with every item (median)" full " ms"
+row "TUI every pane derived (median)" panes " ms"
 row "TUI expiry radar (pane 6) first frame (median)" radar " ms"
 row "TUI key 6 to the radar once loaded (median)" radar_key " ms"
 row "TUI peak memory (max RSS)" tui_rss " MB"

@@ -48,6 +48,10 @@ pub struct App {
     /// Items counted but not loaded yet: the first frame is drawn from an aggregate
     /// (readiness, counts) before the items arrive. `None` once they are loaded.
     pub(crate) pending: Option<usize>,
+    /// Set from the moment every item is read until what derives from them (the
+    /// queue, the blockers, the tasks, the radar, the header's counts, the saved views'
+    /// counts) is worked out: meanwhile the tracker may already list every item.
+    pub(crate) deriving: bool,
     /// Items per reader when the items are read on several threads, set by tests to
     /// read a small file on several (`None`: as many as the host and the file call
     /// for, see `store::parallel`).
@@ -70,6 +74,9 @@ pub struct App {
     pub(crate) personal: super::personal::Personal,
     /// The tasks of the projects in view (pane 5).
     pub(crate) tasks: super::state::TaskPane,
+    /// The tasks read beside the items, with the row ids of what they need, until
+    /// [`App::settle_tasks`] takes them in.
+    pub(super) tasks_by_rows: Option<super::load::TasksByRows>,
     /// The dashboard's report and trend (see `dashboard.rs`).
     pub(crate) dashboard: Option<super::state::DashboardData>,
     /// The full item last asked for (the selected one), as read from the store when
@@ -108,6 +115,7 @@ impl App {
             size: (80, 24),
             data_version: 0,
             pending: None,
+            deriving: false,
             rows_per_reader: None,
             project_days: Vec::new(),
             seen_updated: None,
@@ -118,6 +126,7 @@ impl App {
             undo: None,
             personal: Default::default(),
             tasks: super::state::TaskPane::default(),
+            tasks_by_rows: None,
             dashboard: None,
             full: Mutex::new(None),
         };
@@ -132,21 +141,59 @@ impl App {
         Ok(app)
     }
 
-    /// Whether the items are still to be loaded (see [`App::start`]).
+    /// Whether the items are still to be loaded, or what derives from them still to be
+    /// worked out (see [`App::start`]).
     pub fn loading(&self) -> bool {
-        self.pending.is_some()
+        self.pending.is_some() || self.deriving
     }
 
-    /// Loads the items after [`App::start`] (keeps the selection of a loaded app).
+    /// Loads the items after [`App::start`], and derives every pane from them.
     pub fn finish_loading(&mut self) -> store::Result<()> {
-        self.load()?;
-        self.rederive();
-        self.pending = None;
+        while self.loading() {
+            self.load_next()?;
+        }
+        Ok(())
+    }
+
+    /// The next stage of loading after [`App::start`], the screen drawn after each:
+    /// first every item, listed by the tracker at once when it is what shows (see
+    /// [`App::tracker_first`]); then the panes and figures derived from them.
+    pub fn load_next(&mut self) -> store::Result<()> {
+        if self.pending.is_some() {
+            // What the tasks need is made into item ids with the other panes.
+            self.now = self.store.now();
+            self.load_at_now()?;
+            self.pending = None;
+            self.deriving = true;
+            if self.tracker_first() {
+                self.views.unsort();
+                self.views
+                    .filter(&self.filter, self.sort, self.sort_reverse);
+                self.clamp_cursors();
+                return Ok(());
+            }
+            self.settle_tasks()?;
+            self.rederive();
+        } else {
+            self.settle_tasks()?;
+            // The tracker's order, made above, is the one of the items as they are.
+            self.derive_panes();
+            self.apply_filter();
+        }
+        self.deriving = false;
         self.load_reviews();
         self.follow_dashboard();
         // The selected item as it is now, kept for the keys that act on it.
         let _ = self.selected();
         Ok(())
+    }
+
+    /// Whether the tracker can list every item before the other panes are derived:
+    /// when it is the pane in view, no item's detail is open, and no saved view narrows
+    /// it (a view's items are known only once the panes are). Its rows, order and
+    /// filter read nothing else.
+    fn tracker_first(&self) -> bool {
+        self.pane == Pane::Tracker && self.detail.is_none() && self.personal.view().is_none()
     }
 
     /// Shows timestamps in `tz` instead of the host's zone (tests use UTC).

@@ -26,7 +26,7 @@ impl App {
 
     /// Reads the dashboard again when it is wanted and behind (or of another scope).
     pub(super) fn follow_dashboard(&mut self) {
-        if self.pending.is_some() || !self.dashboard_wanted() {
+        if self.loading() || !self.dashboard_wanted() {
             return;
         }
         let current = self

@@ -29,6 +29,10 @@ const WINDOW_ROWS: usize = 200;
 /// The tasks of a scope, and the ids of those each item holds up.
 type Tasks = (Vec<Task>, HashMap<String, Vec<String>>);
 
+/// Tasks with the row ids of what they need, as read beside the items (see
+/// [`with_item_ids`]).
+pub(super) type TasksByRows = Vec<Task>;
+
 fn read_tasks(store: &store::Store, scope: Option<&str>) -> store::Result<Tasks> {
     Ok(by_item(store.tasks(scope)?))
 }
@@ -115,11 +119,13 @@ impl App {
     /// old items and filled by `rederive`.
     pub(super) fn load(&mut self) -> store::Result<()> {
         self.now = self.store.now();
-        self.load_at_now()
+        self.load_at_now()?;
+        self.settle_tasks()
     }
 
-    /// [`App::load`] with blockers at the screen's clock as it stands (a tick's).
-    fn load_at_now(&mut self) -> store::Result<()> {
+    /// [`App::load`] with blockers at the screen's clock as it stands (a tick's), the
+    /// tasks read beside the items left for [`App::settle_tasks`] to take in.
+    pub(super) fn load_at_now(&mut self) -> store::Result<()> {
         // Read the version before the data: a commit in between shows up as one more
         // reload, never as a missed one.
         self.data_version = self.store.data_version()?;
@@ -130,7 +136,7 @@ impl App {
         self.seen_updated = latest;
         self.note_project_days();
         match tasks {
-            Some(list) => self.take_tasks(list),
+            Some(list) => self.tasks_by_rows = Some(list),
             None => self.load_tasks()?,
         }
         if let Some(d) = &mut self.detail {
@@ -140,17 +146,31 @@ impl App {
         Ok(())
     }
 
+    /// Takes in the tasks read beside the items, if any, each need's row id made
+    /// into its item's id (read again by id when a row is not among the items).
+    pub(super) fn settle_tasks(&mut self) -> store::Result<()> {
+        let Some(list) = self.tasks_by_rows.take() else {
+            return Ok(());
+        };
+        let tasks = match with_item_ids(list, &self.views) {
+            Some(tasks) => tasks,
+            None => read_tasks(&self.store, None)?,
+        };
+        self.take_tasks(tasks);
+        Ok(())
+    }
+
     /// Reads the items of the scope as rows (at most `limit`), the old ones dropped
     /// first (with both in memory a reload would hold twice the memory), room made for
     /// `expected` of them; each row is made as its item streams past, and the item is
-    /// not kept. Returns the latest change among them, and the tasks of the scope when
-    /// they were read meanwhile (all the items read on several threads, see
-    /// [`store::Store::each_item_in_parts`]).
+    /// not kept. Returns the latest change among them, and the tasks of the scope with
+    /// the row ids of what they need, when they were read meanwhile (all the items read
+    /// on several threads, see [`store::Store::each_item_in_parts`]).
     fn read_items(
         &mut self,
         expected: Option<usize>,
         limit: Option<usize>,
-    ) -> store::Result<(Option<chrono::DateTime<chrono::Utc>>, Option<Tasks>)> {
+    ) -> store::Result<(Option<chrono::DateTime<chrono::Utc>>, Option<TasksByRows>)> {
         let filter = ItemFilter {
             project: self.scope.clone(),
             ..ItemFilter::default()
@@ -186,10 +206,6 @@ impl App {
                 latest = latest.max(seen);
                 views.absorb(part);
             }
-            let tasks = match with_item_ids(tasks, views) {
-                Some(tasks) => tasks,
-                None => read_tasks(store, None)?,
-            };
             return Ok((latest, Some(tasks)));
         }
         let mut latest = None;
@@ -276,7 +292,7 @@ impl App {
     /// Takes in what changed in the store since the last load: only the changed items
     /// are read and indexed again (a full reload when that cannot be done).
     pub(super) fn refresh(&mut self) {
-        if self.pending.is_some() {
+        if self.loading() {
             return;
         }
         // A changed team setting (stale days, target) moves every item's blockers:
@@ -334,6 +350,15 @@ impl App {
     /// Recomputes what depends on blockers, the clock and the person (the queue, the
     /// blockers pane, the header, the tracker order).
     pub(super) fn rederive(&mut self) {
+        self.derive_panes();
+        self.views.unsort();
+        self.apply_filter();
+    }
+
+    /// [`App::rederive`] but for the tracker, whose order and filter it leaves as they
+    /// are: the queue, the radar, the tasks, the blockers, the header's figures and the
+    /// saved views.
+    pub(super) fn derive_panes(&mut self) {
         self.dashboard_behind();
         // Each row knows whether it waits on the person (worked out as it was read):
         // the queue and the expiry radar are sorted on a thread of their own while
@@ -354,8 +379,6 @@ impl App {
         let start = self.start_shown();
         self.views.derive_stats(start);
         self.derive_saved();
-        self.views.unsort();
-        self.apply_filter();
     }
 
     /// Applies the filter (and the sort, when it is out of date) to the tracker,
@@ -419,7 +442,7 @@ impl App {
                     self.note_project_days();
                     read.map(|_| ())
                 }
-                false => self.load_at_now(),
+                false => self.load_at_now().and_then(|()| self.settle_tasks()),
             };
             if let Err(e) = read {
                 self.set_status(StatusKind::Error, format!("could not reload: {e}"));

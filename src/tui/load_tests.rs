@@ -313,3 +313,30 @@ fn a_person_deactivated_elsewhere_moves_the_blockers_of_an_open_screen() {
         assert!(x == y, "{x:.400}\n{y:.400}");
     }
 }
+
+#[test]
+fn the_tracker_lists_every_item_read_on_several_threads_before_the_tasks_are_taken_in() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("staged.db");
+    crate::scale::generate(&db, 900, 5, now(), Some(&me())).expect("data");
+    let mut store = Store::open_as(&db, me()).expect("open");
+    store.set_now(now());
+    let mut app = App::start(store, Theme::mono()).expect("start");
+    app.rows_per_reader = Some(300);
+    app.load_next().expect("read the items");
+    assert!(app.loading());
+    assert_eq!(app.views.tracker.len(), 900);
+    assert_eq!(app.views.tracker.len(), app.views.count());
+    // The tasks came with the items, their needs still as row ids.
+    let by_rows = app
+        .tasks_by_rows
+        .as_ref()
+        .expect("tasks read beside the items");
+    assert!(by_rows.iter().any(|t| !t.needs.is_empty()));
+    assert!(app.tasks.list.is_empty());
+    app.load_next().expect("derive the panes");
+    assert!(!app.loading() && app.tasks_by_rows.is_none());
+    let mut one = loaded(&db, false, None);
+    assert!(!one.tasks.list.is_empty());
+    assert_same(&mut app, &mut one, "staged");
+}

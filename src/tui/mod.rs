@@ -229,8 +229,9 @@ fn event_loop(
             }
         }
         if app.loading() {
-            // The first frame is on screen; keys typed meanwhile wait in the terminal.
-            app.finish_loading()
+            // The first frame is on screen (then the tracker with every item, when it
+            // shows); keys typed meanwhile wait in the terminal.
+            app.load_next()
                 .wrap_err("cannot load the data for the screen")?;
             dirty = true;
             continue;

@@ -44,9 +44,9 @@ impl App {
 
     /// Rows per pane for the tab line (`None` while the items load).
     pub(crate) fn tab_counts(&self) -> TabCounts {
-        match self.pending {
-            Some(_) => None,
-            None => Some(Pane::ALL.map(|p| match p {
+        match self.loading() {
+            true => None,
+            false => Some(Pane::ALL.map(|p| match p {
                 Pane::Reviews => self.open_reviews(),
                 _ => self.pane_len(p),
             })),
@@ -98,6 +98,7 @@ impl Widget for &App {
             projects: &app.projects,
             queue: app.views.queue.len(),
             pending: app.pending,
+            deriving: app.deriving,
             target: app.store.settings().readiness_target(),
             forecast: app.forecast_words(),
         };
@@ -124,7 +125,7 @@ impl Widget for &App {
                             &app.theme,
                             &app.saved_views(),
                             Some(app.views.count()),
-                            app.pending.is_some(),
+                            app.loading(),
                             app.personal.current,
                             line,
                             buf,
@@ -184,7 +185,7 @@ impl Widget for &App {
                     &look,
                     &app.views,
                     cursor(Pane::Expiring),
-                    app.pending,
+                    app.pending.or(app.deriving.then(|| app.views.count())),
                     a.body,
                     buf,
                 ),

@@ -45,12 +45,69 @@ fn the_first_frame_shows_the_first_rows_before_the_rest_loads() {
     );
     // Each row of the first frame is drawn the same once everything is loaded: the
     // same fields, approvals and blocker mark.
-    let rows: Vec<&str> = loading
+    assert_rows_drawn_alike(&loading, &loaded, &first);
+}
+
+/// Each row of `early` that shows one of `ids` shows the same in `late` (and more
+/// than a few do).
+fn assert_rows_drawn_alike(early: &str, late: &str, ids: &[String]) {
+    let rows: Vec<&str> = early
         .lines()
-        .filter(|l| first.iter().any(|id| l.contains(&format!(" {id} "))))
+        .filter(|l| ids.iter().any(|id| l.contains(&format!(" {id} "))))
         .collect();
-    assert!(rows.len() > 20, "{loading}");
+    assert!(rows.len() > 20, "{early}");
     for row in rows {
-        assert!(loaded.contains(row), "{row}\n{loaded}");
+        assert!(late.contains(row), "{row}\n{late}");
     }
+}
+
+#[test]
+fn the_tracker_lists_every_item_before_the_other_panes_are_worked_out() {
+    let fx = scaled();
+    let mut a = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
+    a.set_time_zone(chrono_tz::Tz::UTC);
+    a.load_next().expect("read every item");
+    // Every item is listed; the queue, the blockers and the counts are still to come.
+    assert!(a.loading());
+    let listed = a.tracker_ids();
+    assert_eq!(listed.len(), ITEMS);
+    let early = screen(&render(&mut a, 140, 40));
+    assert!(early.contains(&format!(" {ITEMS} items · sort")), "{early}");
+    assert!(early.contains("counting blockers…"), "{early}");
+    assert!(!early.contains("my queue"), "{early}");
+    assert!(
+        !early.contains(&format!("loading {ITEMS} items…")),
+        "{early}"
+    );
+
+    a.load_next().expect("derive the panes");
+    assert!(!a.loading());
+    assert_eq!(a.tracker_ids(), listed);
+    let done = screen(&render(&mut a, 140, 40));
+    assert!(done.contains("my queue"), "{done}");
+    assert!(!done.contains("counting blockers…"), "{done}");
+    // The rows the tracker listed early are drawn the same once all is derived.
+    assert_rows_drawn_alike(&early, &done, &listed);
+    // As one load in a single stage makes them, the tasks' needs included.
+    let mut whole = App::new(open(&fx.path, tester()), Theme::mono()).expect("load");
+    whole.set_time_zone(chrono_tz::Tz::UTC);
+    assert_eq!(screen(&render(&mut whole, 140, 40)), done);
+    press(&mut a, crossterm::event::KeyCode::Char('5'));
+    press(&mut whole, crossterm::event::KeyCode::Char('5'));
+    let tasks = screen(&render(&mut a, 140, 40));
+    assert!(tasks.contains("blocked"), "{tasks}");
+    assert_eq!(screen(&render(&mut whole, 140, 40)), tasks);
+}
+
+#[test]
+fn another_pane_in_view_waits_for_everything_in_one_stage() {
+    let fx = scaled();
+    let mut a = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
+    a.set_time_zone(chrono_tz::Tz::UTC);
+    // The blockers pane is in view: it is not drawn until it is derived.
+    press(&mut a, crossterm::event::KeyCode::Char('3'));
+    a.load_next().expect("load");
+    assert!(!a.loading());
+    let shown = screen(&render(&mut a, 140, 40));
+    assert!(shown.contains("my queue"), "{shown}");
 }

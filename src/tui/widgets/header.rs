@@ -50,6 +50,8 @@ pub struct Header<'a> {
     pub queue: usize,
     /// Items still loading (their counts are not known yet).
     pub pending: Option<usize>,
+    /// Every item is read, and the blockers and the queue are being worked out.
+    pub deriving: bool,
     /// The team's readiness target (0..1).
     pub target: f64,
     /// The forecast of the project in view (or of all), when known.
@@ -176,12 +178,13 @@ pub fn render(look: &Look<'_>, h: &Header<'_>, area: Rect, buf: &mut Buffer) {
     )];
     // Dropped from the right when narrow: the target first. While the items load,
     // blockers and the queue are not known yet: say so instead of a count.
-    let parts = match h.pending {
-        Some(n) => vec![
-            gauge,
-            vec![Span::styled(format!("loading {n} items…"), t.muted)],
-            target,
-        ],
+    let loading = match (h.pending, h.deriving) {
+        (Some(n), _) => Some(format!("loading {n} items…")),
+        (None, true) => Some("counting blockers…".to_string()),
+        (None, false) => None,
+    };
+    let parts = match loading {
+        Some(words) => vec![gauge, vec![Span::styled(words, t.muted)], target],
         None => {
             let mut parts = vec![gauge, blockers, queue];
             if let Some(f) = &h.forecast {
