@@ -39,7 +39,7 @@ pub(crate) fn column_of<'a>(kind: &str, to: impl FnOnce() -> Option<&'a str>) ->
 
 /// The number of `item` when it is `project-N` written as the store writes it (a
 /// positive number without sign or leading zeros): the one reading of an item id that
-/// the writer, the replay and the report share.
+/// the writer and the replay share.
 pub(crate) fn number_in(project: &str, item: &str) -> Option<i64> {
     let n = item.strip_prefix(project)?.strip_prefix('-')?;
     let v: i64 = n.parse().ok()?;

@@ -313,38 +313,23 @@ impl Store {
         let projects = &projects;
         let (mut per, mut overall, (each, all)) = std::thread::scope(|s| -> Result<_> {
             let forecast = s.spawn(move || forecast::outlooks(&lines, now, projects));
-            // Each task's needs by id, and what the pass met of those of its own project.
-            let mut needed: Vec<pass::Needs> = vec![pass::Needs::default(); projects.len()];
+            // Each project's tasks, each need as the row id the file holds: what the pass
+            // met of it is looked up by that id (see `pass::Acc::finish`).
             let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
             for mut t in tasks {
                 let Some(&pi) = index.get(t.project.as_str()) else {
                     continue;
                 };
-                let rows = std::mem::take(&mut t.needs);
-                t.needs = rows
-                    .iter()
-                    .filter_map(
-                        |row| match row.parse().ok().and_then(|r: i64| met.get(&r)) {
-                            Some(&(pj, n, need)) => {
-                                if pj == pi {
-                                    needed[pi].insert(n, need);
-                                }
-                                Some(format!("{}-{n}", projects[pj].key))
-                            }
-                            // A row the pass over every item neither met nor saw is not
-                            // there: no need, as in the task list (see
-                            // `load_tasks_needing_rows`).
-                            None if project.is_none()
-                                && !row.parse::<i64>().is_ok_and(|r| unknown.contains(&r)) =>
-                            {
-                                None
-                            }
-                            // An item of a project this report does not read: counts as an
-                            // item that is not there, as it would by its id.
-                            None => Some(String::new()),
-                        },
-                    )
-                    .collect();
+                if project.is_none() {
+                    // A row the pass over every item neither met nor saw is not there:
+                    // no need, as in the task list (see `load_tasks_needing_rows`). A
+                    // report of one project keeps the rows of the others, which count
+                    // as items that are not there.
+                    t.needs.retain(|row| {
+                        row.parse::<i64>()
+                            .is_ok_and(|r| met.contains_key(&r) || unknown.contains(&r))
+                    });
+                }
                 tasks_of[pi].push(t);
             }
             let mut all_ages = Vec::new();
@@ -353,10 +338,10 @@ impl Store {
                 let c = counters.remove(&p.key).unwrap_or_default();
                 let a = acc.get_mut(pi).map(std::mem::take).unwrap_or_default();
                 let (m, ages) = a.finish(
-                    p,
+                    (p, pi),
                     &c,
                     &tasks_of[pi],
-                    &needed[pi],
+                    &met,
                     now,
                     (start_at[pi].is_some(), settings.readiness_target(), w),
                 );

@@ -76,7 +76,7 @@ pub struct App {
     pub(crate) tasks: super::state::TaskPane,
     /// The tasks read beside the items, with the row ids of what they need, until
     /// [`App::settle_tasks`] takes them in.
-    pub(super) tasks_by_rows: Option<super::load::TasksByRows>,
+    pub(super) tasks_by_rows: Option<Vec<crate::domain::Task>>,
     /// The dashboard's report and trend (see `dashboard.rs`).
     pub(crate) dashboard: Option<super::state::DashboardData>,
     /// The full item last asked for (the selected one), as read from the store when

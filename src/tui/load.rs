@@ -31,7 +31,7 @@ type Tasks = (Vec<Task>, HashMap<String, Vec<String>>);
 
 /// Tasks with the row ids of what they need, as read beside the items (see
 /// [`with_item_ids`]).
-pub(super) type TasksByRows = Vec<Task>;
+type TasksByRows = Vec<Task>;
 
 fn read_tasks(store: &store::Store, scope: Option<&str>) -> store::Result<Tasks> {
     Ok(by_item(store.tasks(scope)?))

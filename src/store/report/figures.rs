@@ -57,8 +57,6 @@ pub(super) fn by_name<const N: usize>(
         .collect()
 }
 
-pub(super) use crate::store::life::number_in;
-
 #[cfg(test)]
 mod tests {
     use super::*;

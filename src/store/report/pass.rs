@@ -9,9 +9,7 @@ use super::super::error::Result;
 use super::super::facts::{self, FACTS_SQL};
 use super::super::lean::{LEAN_SQL, Lean, with_text};
 use super::super::parallel::Share;
-use super::figures::{
-    BUCKETS, bucket_of, by_name, largest, median_and_p90, number_in, round2, round4,
-};
+use super::figures::{BUCKETS, bucket_of, by_name, largest, median_and_p90, round2, round4};
 use super::stages::Lines;
 use super::window::{self, Period, Span};
 use super::{Counters, Deprovisioning, Life, Measures, Window};
@@ -178,12 +176,15 @@ impl Acc {
         self.period.merge(o.period);
     }
 
+    /// The measures of project `p` (index `pi`), whose `tasks` need items by row id:
+    /// what the pass `met` of one of its own items tells whether it is unready and
+    /// when it was verified; any other row counts as an item that is not there.
     pub(super) fn finish(
         self,
-        p: &Project,
+        (p, pi): (&Project, usize),
         c: &Counters,
         tasks: &[crate::domain::Task],
-        needed: &Needs,
+        met: &Met,
         now: DateTime<Utc>,
         (started, at_target, w): (bool, f64, Window),
     ) -> (Measures, Vec<f64>) {
@@ -223,10 +224,12 @@ impl Acc {
         let d = self.deprovisioning;
         (m.deprovisioning_due, m.deprovisioning_done) = (d.due, d.done);
         m.deprovisioning_completion = d.completion();
-        let need = |id: &str| {
-            number_in(&p.key, id)
-                .and_then(|n| needed.get(&n))
-                .copied()
+        let need = |row: &str| {
+            row.parse::<i64>()
+                .ok()
+                .and_then(|r| met.get(&r))
+                .filter(|&&(of, _, _)| of == pi)
+                .map(|&(_, _, need)| need)
                 .unwrap_or_default()
         };
         for t in tasks.iter().filter(|t| t.project == p.key) {
@@ -420,9 +423,6 @@ impl Pass<'_> {
 
 /// The needed items the pass met, by row id: project index, number, what it knows.
 pub(super) type Met = HashMap<i64, (usize, i64, Need), foldhash::fast::RandomState>;
-
-/// What the pass met of the items a project's tasks need, by their number.
-pub(super) type Needs = HashMap<i64, Need, foldhash::fast::RandomState>;
 
 /// The parts merged in order (the first range's first): each project's accumulator,
 /// the stage lines when gathered, the needed items met, and the needed rows there but
