@@ -97,6 +97,25 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    /// A number of any size reads back as written, whatever bytes follow it.
+    #[test]
+    fn a_number_reads_back_whatever_follows_it(
+        n in proptest::num::u64::ANY,
+        shift in 0u32..64,
+        tail in proptest::collection::vec(proptest::num::u8::ANY, 0..12),
+    ) {
+        let n = n >> shift;
+        let mut b = Vec::new();
+        put_uint(&mut b, n);
+        b.extend_from_slice(&tail);
+        let mut days = Days::default();
+        let mut r = Reader::new(&b, &mut days);
+        proptest::prop_assert_eq!(r.uint(), Some(n));
+        proptest::prop_assert_eq!(r.rest, &tail[..]);
+    }
+}
+
 #[test]
 fn a_number_reads_from_one_to_ten_bytes_and_no_more() {
     let mut days = Days::default();
@@ -113,6 +132,14 @@ fn a_number_reads_from_one_to_ten_bytes_and_no_more() {
     // An eleventh byte, or a number cut short, is not a number of this form.
     assert_eq!(read(&[0xFF; 11]).0, None);
     assert_eq!(read(&[0x85]).0, None);
+    // Eight bytes that all go on, then a ninth that ends the number.
+    let mut nine = vec![0x80; 8];
+    nine.extend([0x01, 0xAB]);
+    assert_eq!(read(&nine), (Some(1 << 56), 1));
+    // A number that ends in its eighth byte, with more after it.
+    let mut eight = vec![0xFF; 7];
+    eight.extend([0x7F, 0xAB, 0xCD]);
+    assert_eq!(read(&eight), (Some((1 << 56) - 1), 2));
     assert_eq!(read(&[]).0, None);
 }
 
