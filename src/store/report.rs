@@ -308,11 +308,11 @@ impl Store {
             }
         };
         // The forecast and the stage durations read only the lines: worked out on a
-        // thread of their own (which also lets go of the lines) while this one makes
-        // the other measures; a failure here waits for it before it returns.
-        let projects = &projects;
+        // thread of their own while this one makes the other measures, and then each
+        // project's stage durations; a failure here waits for it before it returns.
+        let (projects, lines) = (&projects, &lines);
         let (mut per, mut overall, (each, all)) = std::thread::scope(|s| -> Result<_> {
-            let forecast = s.spawn(move || forecast::outlooks(&lines, now, projects));
+            let forecast = s.spawn(move || forecast::outlooks(lines, now, projects));
             // Each project's tasks, each need as the row id the file holds: what the pass
             // met of it is looked up by that id (see `pass::Acc::finish`).
             let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
@@ -364,13 +364,20 @@ impl Store {
             }
             overall.review_campaigns = reviews.remove("").unwrap_or_default();
             spells::fill(&self.conn, now, projects, w, &mut per, &mut overall)?;
+            let durations = forecast::durations_by_project(lines, projects);
             let outlooks = forecast
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            for (m, d) in per.iter_mut().zip(durations) {
+                m.outlook.stage_durations = d;
+            }
             Ok((per, overall, outlooks))
         })?;
         for (m, o) in per.iter_mut().zip(each) {
-            m.outlook = o;
+            m.outlook = forecast::Outlook {
+                stage_durations: std::mem::take(&mut m.outlook.stage_durations),
+                ..o
+            };
         }
         overall.outlook = all;
         drop(snapshot);

@@ -66,26 +66,46 @@ pub struct Outlook {
     pub stage_durations_by_approver: BTreeMap<String, StageSpreads>,
 }
 
-/// The outlook of each project (in the order of `projects`) and overall, from every
-/// item's line (the history is all of them; a project's figures are its own). The
-/// groups by (system, approval owner) and by approval owner are gathered and worked
-/// out on a thread of their own while this one does the others: each goes over every
-/// line. It reads no other measure, so it may run beside the rest of the report.
-pub(crate) fn outlooks(
-    lines: &Lines,
-    now: DateTime<Utc>,
-    projects: &[Project],
-) -> (Vec<Outlook>, Outlook) {
+/// Where each project of `lines` is in `projects` (`None`: a project not shown).
+fn shown(lines: &Lines, projects: &[Project]) -> Vec<Option<usize>> {
     let index: HashMap<&str, usize> = projects
         .iter()
         .enumerate()
         .map(|(i, p)| (p.key.as_str(), i))
         .collect();
-    let shown: Vec<Option<usize>> = lines
+    lines
         .projects
         .iter()
         .map(|k| index.get(k.as_str()).copied())
-        .collect();
+        .collect()
+}
+
+/// The stage durations of each project (in the order of `projects`), from its own
+/// items' lines: apart from [`outlooks`], so that they may be worked out on another
+/// thread.
+pub(crate) fn durations_by_project(lines: &Lines, projects: &[Project]) -> Vec<StageSpreads> {
+    let shown = shown(lines, projects);
+    let mut each: Vec<Durations> = vec![Durations::default(); projects.len()];
+    for l in &lines.lines {
+        if let Some(pi) = shown.get(l.project as usize).copied().flatten() {
+            each[pi].add_kept(l.kept());
+        }
+    }
+    each.into_iter().map(StageSpreads::of).collect()
+}
+
+/// The outlook of each project (in the order of `projects`; its stage durations are
+/// left to [`durations_by_project`]) and overall, from every item's line (the history
+/// is all of them; a project's figures are its own). The groups by (system, approval
+/// owner) and by approval owner are gathered and worked out on a thread of their own
+/// while this one does the others: each goes over every line. It reads no other
+/// measure, so it may run beside the rest of the report.
+pub(crate) fn outlooks(
+    lines: &Lines,
+    now: DateTime<Utc>,
+    projects: &[Project],
+) -> (Vec<Outlook>, Outlook) {
+    let shown = shown(lines, projects);
     let shown_of = |l: &Line| shown.get(l.project as usize).copied().flatten();
     // Grouped by the numbers of the names, not the names: a hundred thousand lines
     // hash no text.
@@ -93,96 +113,93 @@ pub(crate) fn outlooks(
     // The history is every line's; when the report shows every project it is the
     // same lines as the overall figures', so those groups serve both.
     let whole = shown.iter().all(Option::is_some);
-    let ((pairs, by_approver), (each, all, by_system, remaining, history)) =
-        std::thread::scope(|s| {
-            let owners = s.spawn(|| {
-                let mut pairs: HashMap<(u32, u32), Durations, foldhash::fast::RandomState> =
-                    HashMap::default();
-                let mut by_approver: Vec<Option<Durations>> = vec![None; names];
-                for l in &lines.lines {
-                    let secs = l.kept();
-                    if l.has_samples() {
-                        pairs
-                            .entry((l.system, l.approver))
-                            .or_default()
-                            .add_kept(secs);
-                    }
-                    if shown_of(l).is_some() {
-                        // A group for every approval owner the shown lines name, with
-                        // samples or without.
-                        by_approver[l.approver as usize]
-                            .get_or_insert_default()
-                            .add_kept(secs);
-                    }
-                }
-                let pairs = History::of_pairs(
-                    pairs
-                        .iter_mut()
-                        .map(|(&(s, a), d)| ((lines.name(s), lines.name(a)), d)),
-                );
-                let by_approver = by_approver.into_iter().map(|d| d.map(Durations::spreads));
-                (pairs, spreads_by_name(lines, by_approver))
-            });
-            let mut each: Vec<Durations> = vec![Durations::default(); projects.len()];
-            let mut all = Durations::default();
-            let mut by_system: Vec<Option<Durations>> = vec![None; names];
-            let mut history_system: Vec<Durations> = Vec::new();
-            let mut history_all = Durations::default();
-            if !whole {
-                history_system = vec![Durations::default(); names];
-            }
-            let mut remaining: Vec<Vec<usize>> = vec![Vec::new(); projects.len()];
-            for (i, l) in lines.lines.iter().enumerate() {
+    let ((pairs, by_approver), (all, by_system, remaining, history)) = std::thread::scope(|s| {
+        let owners = s.spawn(|| {
+            let mut pairs: HashMap<(u32, u32), Durations, foldhash::fast::RandomState> =
+                HashMap::default();
+            let mut by_approver: Vec<Option<Durations>> = vec![None; names];
+            for l in &lines.lines {
                 let secs = l.kept();
-                if !whole && l.has_samples() {
-                    history_system[l.system as usize].add_kept(secs);
-                    history_all.add_kept(secs);
+                if l.has_samples() {
+                    pairs
+                        .entry((l.system, l.approver))
+                        .or_default()
+                        .add_kept(secs);
                 }
-                let Some(pi) = shown_of(l) else {
-                    continue;
-                };
-                each[pi].add_kept(secs);
-                all.add_kept(secs);
-                by_system[l.system as usize]
-                    .get_or_insert_default()
-                    .add_kept(secs);
-                if !matches!(l.state, State::Verified | State::Cancelled) {
-                    remaining[pi].push(i);
+                if shown_of(l).is_some() {
+                    // A group for every approval owner the shown lines name, with
+                    // samples or without.
+                    by_approver[l.approver as usize]
+                        .get_or_insert_default()
+                        .add_kept(secs);
                 }
             }
-            // Each group's values selected once, for its spreads and for the history.
-            let by_system: Vec<Option<Summary>> = by_system
-                .into_iter()
-                .map(|d| d.map(Durations::summary))
-                .collect();
-            let all = all.summary();
-            // The systems' medians and everyone's, from the history's groups.
-            let history = if whole {
-                // A system no line names has no group: the forecast falls back to
-                // everyone's for it, as it would from a group without samples.
-                let systems = by_system
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(n, d)| Some((lines.name(n as u32), d.as_ref()?)));
-                History::default().with_summaries(systems, &all)
-            } else {
-                let systems = history_system
+            let pairs = History::of_pairs(
+                pairs
                     .iter_mut()
-                    .enumerate()
-                    .map(|(n, d)| (lines.name(n as u32), d));
-                History::default().with_systems(systems, &mut history_all)
-            };
-            let owners = owners
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (owners, (each, all, by_system, remaining, history))
+                    .map(|(&(s, a), d)| ((lines.name(s), lines.name(a)), d)),
+            );
+            let by_approver = by_approver.into_iter().map(|d| d.map(Durations::spreads));
+            (pairs, spreads_by_name(lines, by_approver))
         });
+        let mut all = Durations::default();
+        let mut by_system: Vec<Option<Durations>> = vec![None; names];
+        let mut history_system: Vec<Durations> = Vec::new();
+        let mut history_all = Durations::default();
+        if !whole {
+            history_system = vec![Durations::default(); names];
+        }
+        let mut remaining: Vec<Vec<usize>> = vec![Vec::new(); projects.len()];
+        for (i, l) in lines.lines.iter().enumerate() {
+            let secs = l.kept();
+            if !whole && l.has_samples() {
+                history_system[l.system as usize].add_kept(secs);
+                history_all.add_kept(secs);
+            }
+            let Some(pi) = shown_of(l) else {
+                continue;
+            };
+            all.add_kept(secs);
+            by_system[l.system as usize]
+                .get_or_insert_default()
+                .add_kept(secs);
+            if !matches!(l.state, State::Verified | State::Cancelled) {
+                remaining[pi].push(i);
+            }
+        }
+        // Each group's values selected once, for its spreads and for the history.
+        let by_system: Vec<Option<Summary>> = by_system
+            .into_iter()
+            .map(|d| d.map(Durations::summary))
+            .collect();
+        let all = all.summary();
+        // The systems' medians and everyone's, from the history's groups.
+        let history = if whole {
+            // A system no line names has no group: the forecast falls back to
+            // everyone's for it, as it would from a group without samples.
+            let systems = by_system
+                .iter()
+                .enumerate()
+                .filter_map(|(n, d)| Some((lines.name(n as u32), d.as_ref()?)));
+            History::default().with_summaries(systems, &all)
+        } else {
+            let systems = history_system
+                .iter_mut()
+                .enumerate()
+                .map(|(n, d)| (lines.name(n as u32), d));
+            History::default().with_systems(systems, &mut history_all)
+        };
+        let owners = owners
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (owners, (all, by_system, remaining, history))
+    });
     let history = history.with_pairs_of(pairs);
     let by_system = spreads_by_name(lines, by_system.into_iter().map(|d| d.map(|s| s.spreads)));
     let mut outlooks = Vec::new();
     let mut per = Vec::with_capacity(projects.len());
     let mut lefts = Lefts::default();
-    for (pi, (p, d)) in projects.iter().zip(each).enumerate() {
+    for (pi, p) in projects.iter().enumerate() {
         let o = project_outlook(p, now, lines, &remaining[pi], (&history, &mut lefts));
         let closed = p.closed_at.is_some();
         per.push(Outlook {
@@ -193,7 +210,6 @@ pub(crate) fn outlooks(
             },
             forecast_ready_on: o.ready_on(),
             forecast_misses_start_by_days: o.misses_by().filter(|_| !closed),
-            stage_durations: StageSpreads::of(d),
             ..Default::default()
         });
         if !closed {
