@@ -326,6 +326,9 @@ impl Views {
             queue_text: std::mem::take(&mut self.queue_text),
             blockers_text: std::mem::take(&mut self.blockers_text),
             spread_at: self.spread_at,
+            // The header's figures stand until the panes are derived again (the first
+            // frame's, from the store's aggregate, while the items load).
+            stats: std::mem::take(&mut self.stats),
             generation: self.generation + 1,
             rowid_ix: super::row_index::RowIndex::expecting(expected),
             expected,

@@ -48,6 +48,20 @@ fn the_first_frame_shows_the_first_rows_before_the_rest_loads() {
     assert_rows_drawn_alike(&loading, &loaded, &first);
 }
 
+/// The header's readiness, as a screen shows it: up to the first separator of its
+/// second line.
+fn readiness(screen: &str) -> String {
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Ready"))
+        .unwrap_or_default();
+    line.split('│')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
 /// Each row of `early` that shows one of `ids` shows the same in `late` (and more
 /// than a few do).
 fn assert_rows_drawn_alike(early: &str, late: &str, ids: &[String]) {
@@ -66,6 +80,7 @@ fn the_tracker_lists_every_item_before_the_other_panes_are_worked_out() {
     let fx = scaled();
     let mut a = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
     a.set_time_zone(chrono_tz::Tz::UTC);
+    let first = screen(&render(&mut a, 140, 40));
     a.load_next().expect("read every item");
     // Every item is listed; the queue, the blockers and the counts are still to come.
     assert!(a.loading());
@@ -74,6 +89,10 @@ fn the_tracker_lists_every_item_before_the_other_panes_are_worked_out() {
     let early = screen(&render(&mut a, 140, 40));
     assert!(early.contains(&format!(" {ITEMS} items · sort")), "{early}");
     assert!(early.contains("counting blockers…"), "{early}");
+    // The header keeps the first frame's readiness and start meanwhile.
+    let ready = readiness(&first);
+    assert!(ready.contains("% ") && !ready.contains(" 0/0 "), "{first}");
+    assert_eq!(readiness(&early), ready);
     assert!(!early.contains("my queue"), "{early}");
     assert!(
         !early.contains(&format!("loading {ITEMS} items…")),
@@ -85,6 +104,7 @@ fn the_tracker_lists_every_item_before_the_other_panes_are_worked_out() {
     assert_eq!(a.tracker_ids(), listed);
     let done = screen(&render(&mut a, 140, 40));
     assert!(done.contains("my queue"), "{done}");
+    assert_eq!(readiness(&done), ready);
     assert!(!done.contains("counting blockers…"), "{done}");
     // The rows the tracker listed early are drawn the same once all is derived.
     assert_rows_drawn_alike(&early, &done, &listed);
