@@ -22,8 +22,9 @@
 #
 # Usage: scripts/bench.sh [N ...]        (default: 10000 100000)
 #        scripts/bench.sh --million       (100000 1000000, scale measures only: the TUI's
-#                                         first frame, first rows, full tracker and peak
-#                                         memory, report --json and import; as ONLY=scale)
+#                                         first frame, first rows, full tracker, every
+#                                         pane, peak memory, report --json and import;
+#                                         as ONLY=scale)
 # Environment: RUNS (TUI starts per size, default 7), IDLE_SECONDS (default 30),
 #              IMPORT_RUNS (imports and sqlite3 imports per size, in turns, default 5),
 #              CARGO_TARGET_DIR (where the release build goes, default ./target),
