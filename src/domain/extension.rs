@@ -7,7 +7,7 @@
 //! as a party, so they may not approve it. Full approval replaces the expiry (not a
 //! material edit: the access stays live); a denial ends the request and leaves the
 //! access as it was. The approve and deny moves of the state machine come here when
-//! an item has an extension waiting (see [`machine::apply`](super::machine::apply)).
+//! an item has an extension waiting (see [`machine::apply`]).
 
 use super::machine::{self, Actor, Transition};
 use super::model::{Approval, Capacity, Item, Person, Project, Role, State};

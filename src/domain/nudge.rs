@@ -6,7 +6,7 @@
 //! reply, and the access goes only through the item's safe collection method.
 //!
 //! The situation is read from what the rest of the domain already decided: the state,
-//! the blocker reasons of [`blockers::assess`](super::blockers::assess), the next step
+//! the blocker reasons of [`blockers::assess`], the next step
 //! of [`blockers::next_step`], the item's dates and its review mark, who may review it
 //! ([`review::eligible_reviewers`]) and when the project's review started. The clock
 //! is passed in.

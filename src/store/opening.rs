@@ -13,7 +13,7 @@ use std::time::Duration;
 
 impl Store {
     /// Opens the database at `path` and brings its schema up to date. A missing file is
-    /// [`Error::Missing`]: only [`Store::create`] makes one.
+    /// [`Error::Missing`](super::Error::Missing): only [`Store::create`] makes one.
     pub fn open(path: &Path) -> Result<Store> {
         Self::open_as(path, Identity::current())
     }

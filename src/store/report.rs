@@ -173,7 +173,7 @@ impl Store {
     /// Computes the report at the store's `now`, for one project or all.
     ///
     /// Items are streamed once, reading only what the measures, the blocker rules, the
-    /// stage durations and the forecast need (see [`Lean`]); what each item's life
+    /// stage durations and the forecast need (see `store::lean::Lean`); what each item's life
     /// holds is kept on its row as events are written, so no event is read per item,
     /// and nothing is kept per item but a few numbers. A report of every project of a
     /// large file reads the items on several threads (see `store::parallel`).

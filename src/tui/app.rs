@@ -156,8 +156,8 @@ impl App {
     }
 
     /// The next stage of loading after [`App::start`], the screen drawn after each:
-    /// first every item, listed by the tracker at once when it is what shows (see
-    /// [`App::tracker_first`]); then the panes and figures derived from them.
+    /// first every item, listed by the tracker at once when it is what shows and no
+    /// saved view narrows it; then the panes and figures derived from them.
     pub fn load_next(&mut self) -> store::Result<()> {
         if self.pending.is_some() {
             // What the tasks need is made into item ids with the other panes.

@@ -3,7 +3,7 @@
 
 macro_rules! secret_kinds {
     ($($variant:ident => $rule:literal, $describe:literal;)*) => {
-        /// The family of credential that [`find_secret`] found.
+        /// The family of credential that [`find_secret`](super::find_secret) found.
         ///
         /// Each family has a stable kebab-case [`rule`](SecretKind::rule) name
         /// for the audit log and a short human [`describe`](SecretKind::describe)

@@ -207,7 +207,7 @@ static GENERIC: LazyLock<RuleGroup> = LazyLock::new(|| RuleGroup::new(GENERIC_RU
 /// "First" means the most specific family found: vendor token shapes win over
 /// context rules (keyword plus value), which win over generic randomness.
 /// The text is scanned as written and then, when it has something to undo,
-/// as it reads (see [`disguise`]): folded, joined, decoded.
+/// as it reads (see `disguise`): folded, joined, decoded.
 ///
 /// The work is linear in the length of the text, however long: a value over
 /// any length limit is still scanned, so a pasted secret is refused and

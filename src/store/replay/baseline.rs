@@ -68,7 +68,7 @@ pub(crate) fn settle(
 }
 
 impl Store {
-    /// Writes the baseline set of a file that still needs one (see [`settle`]), for
+    /// Writes the baseline set of a file that still needs one (see `settle`), for
     /// an open that could not write it before the connection had the chain's key.
     pub fn write_baseline(&mut self) -> Result<Option<(i64, i64)>> {
         if !pending(&self.conn)? {

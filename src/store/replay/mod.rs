@@ -5,7 +5,7 @@
 //!
 //! - [`facts`]: applying events to a model of the tables (no SQL).
 //! - [`compare`]: the model written out as stored text, and the divergences.
-//! - [`tables`]: reading the tables and comparing them row by row.
+//! - `tables`: reading the tables and comparing them row by row.
 //! - [`baseline`]: the one-time `baseline` events of a file first opened by a version
 //!   that logs every value, so its replay starts from rows whose history was not logged.
 //!

@@ -57,7 +57,7 @@ impl From<AddedFields> for ItemFields {
     }
 }
 
-/// Reads the fields of an `item-add` payload (either shape, see [`AddedFields`]).
+/// Reads the fields of an `item-add` payload (either shape, see `AddedFields`).
 pub fn added_fields(v: &Value) -> Result<ItemFields, String> {
     AddedFields::deserialize(v)
         .map(ItemFields::from)
