@@ -124,7 +124,7 @@ impl Widget for &App {
                         widgets::viewbar::render(
                             &app.theme,
                             &app.saved_views(),
-                            Some(app.views.count()),
+                            app.pending.is_none().then(|| app.views.count()),
                             app.loading(),
                             app.personal.current,
                             line,

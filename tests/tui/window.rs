@@ -131,3 +131,36 @@ fn another_pane_in_view_waits_for_everything_in_one_stage() {
     let shown = screen(&render(&mut a, 140, 40));
     assert!(shown.contains("my queue"), "{shown}");
 }
+
+#[test]
+fn the_view_tabs_count_every_item_early_and_the_views_once_derived() {
+    let fx = scaled();
+    let mut a = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
+    a.set_time_zone(chrono_tz::Tz::UTC);
+    let cfg =
+        accessdesk::config::from_text("[[views]]\nname = \"Blocked\"\nquery = \"is:blocked\"\n")
+            .expect("config");
+    assert!(a.apply_config(&cfg).is_empty());
+    let first = screen(&render(&mut a, 140, 40));
+    assert!(first.contains("All … │ Blocked …"), "{first}");
+    // Every view but "All" is a filter: the tracker still lists every item first.
+    a.load_next().expect("read every item");
+    assert!(a.loading());
+    let early = screen(&render(&mut a, 140, 40));
+    assert!(
+        early.contains(&format!("All {ITEMS} │ Blocked …")),
+        "{early}"
+    );
+    a.load_next().expect("derive the panes");
+    let done = screen(&render(&mut a, 140, 40));
+    // As many as the tracker's filter with the view's query finds.
+    press(&mut a, crossterm::event::KeyCode::Char('/'));
+    type_text(&mut a, "is:blocked");
+    press(&mut a, crossterm::event::KeyCode::Enter);
+    let blocked = a.tracker_ids().len();
+    assert!(blocked > 0 && blocked < ITEMS, "{blocked}");
+    assert!(
+        done.contains(&format!("All {ITEMS} │ Blocked {blocked}")),
+        "{done}"
+    );
+}

@@ -9,8 +9,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-/// Draws the tabs: `names` with `counts` (`None` while the items load), `current`
-/// 0 for every item, `n` for `names[n - 1]`.
+/// Draws the tabs: "All" with `total` (`None` while the items load), `names` with
+/// their counts (shown as "…" while `loading`: the views are counted once the panes
+/// are derived), `current` 0 for every item, `n` for `names[n - 1]`.
 pub fn render(
     t: &Theme,
     names: &[(String, usize)],
@@ -27,7 +28,8 @@ pub fn render(
             n.to_string()
         }
     };
-    let mut tabs: Vec<String> = vec![format!("All {}", count(total.unwrap_or(0)))];
+    let all = total.map_or_else(|| "…".to_string(), |n| n.to_string());
+    let mut tabs: Vec<String> = vec![format!("All {all}")];
     tabs.extend(
         names
             .iter()
