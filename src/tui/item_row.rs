@@ -142,8 +142,9 @@ fn small(n: usize) -> u8 {
 }
 
 impl ItemRow {
-    /// The row of an item as the store hands it on, with the domain's answers.
-    pub fn of(l: &Listed<'_>, who: &For<'_>) -> ItemRow {
+    /// The row of an item as the store hands it on, with the domain's answers (its
+    /// blocker reasons taken over, not copied).
+    pub fn of(l: Listed<'_>, who: &For<'_>) -> ItemRow {
         let it = l.item;
         let f = &it.fields;
         let flags = Flag::ALL
@@ -151,7 +152,7 @@ impl ItemRow {
             .enumerate()
             .filter(|(_, fl)| it.has_flag(**fl))
             .fold(0u8, |bits, (i, _)| bits | (1 << i));
-        let a = &l.assessment;
+        let a = l.assessment;
         ItemRow {
             rowid: it.rowid,
             number: it.number,
@@ -160,7 +161,7 @@ impl ItemRow {
             blocked_since: a.since,
             next_check: a.next_check,
             expires: f.expires,
-            reasons: a.reasons.clone().into_boxed_slice(),
+            reasons: a.reasons.into_boxed_slice(),
             state: it.state,
             method: f.method,
             temporary: f.temporary,

@@ -15,7 +15,7 @@ use super::query::Query;
 use super::state::{Column, Filter, Pane};
 use crate::domain::blockers::Readiness;
 use crate::domain::tasks::{BlockerOrder, HeldUp};
-use crate::domain::{Item, expiry, item_id};
+use crate::domain::{Item, Project, expiry, item_id};
 use crate::store::Listed;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::cmp::Ordering;
@@ -425,8 +425,9 @@ impl Views {
         }
         self.id_width = self.id_width.max(id_width(&it.project, it.number)).max(2);
         self.aside.waiting_on.push(NO_NAME);
-        let row = ItemRow::of(&l, who);
-        self.set_aside(i, &l, &row, who, true);
+        let project = l.project;
+        let row = ItemRow::of(l, who);
+        self.set_aside(i, (it, project), &row, who, true);
         self.rows.push(row);
         self.generation += 1;
     }
@@ -444,8 +445,9 @@ impl Views {
         self.ids.set(i, &it.project, it.number);
         self.haystacks.replace(i, it);
         self.id_width = self.id_width.max(id_width(&it.project, it.number));
-        let row = ItemRow::of(&l, who);
-        self.set_aside(i, &l, &row, who, false);
+        let project = l.project;
+        let row = ItemRow::of(l, who);
+        self.set_aside(i, (it, project), &row, who, false);
         let changed = self.rows[i] != row;
         self.rows[i] = row;
         self.generation += 1;
@@ -457,8 +459,14 @@ impl Views {
     /// What item `i` needs beside its row: who it waits on when it blocks, its radar
     /// line when its access or exception ends, the full item when it is queued.
     /// (`new`: nothing is set aside for it yet.)
-    fn set_aside(&mut self, i: usize, l: &Listed<'_>, row: &ItemRow, who: &For<'_>, new: bool) {
-        let it = l.item;
+    fn set_aside(
+        &mut self,
+        i: usize,
+        (it, project): (&Item, &Project),
+        row: &ItemRow,
+        who: &For<'_>,
+        new: bool,
+    ) {
         let aside = &mut self.aside;
         aside.waiting_on[i] = match row.blocking() {
             true => {
@@ -467,7 +475,7 @@ impl Views {
             }
             false => NO_NAME,
         };
-        let today = who.today(l.project);
+        let today = who.today(project);
         match expiry::entry_any_day(it, today) {
             Some(e) => {
                 let pending = crate::present::expiry::pending_text(it).map(Into::into);
