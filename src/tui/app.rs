@@ -161,8 +161,7 @@ impl App {
     pub fn load_next(&mut self) -> store::Result<()> {
         if self.pending.is_some() {
             // What the tasks need is made into item ids with the other panes.
-            self.now = self.store.now();
-            self.load_at_now()?;
+            self.load_first()?;
             self.pending = None;
             self.deriving = true;
             if self.tracker_first() {

@@ -130,6 +130,22 @@ impl App {
         // reload, never as a missed one.
         self.data_version = self.store.data_version()?;
         self.load_people_and_projects()?;
+        self.load_items_at_now()
+    }
+
+    /// The first load of the items after [`App::start`], as [`App::load_at_now`] at the
+    /// store's clock; the people and the projects the header read are kept when no
+    /// other connection has committed since (this one writes nothing in between).
+    pub(super) fn load_first(&mut self) -> store::Result<()> {
+        self.now = self.store.now();
+        match self.store.data_version()? == self.data_version {
+            true => self.load_items_at_now(),
+            false => self.load_at_now(),
+        }
+    }
+
+    /// The items of [`App::load_at_now`], with the people and projects as they are.
+    fn load_items_at_now(&mut self) -> store::Result<()> {
         // As many as the header counted, or as the last load held.
         let expected = self.pending.unwrap_or(self.views.count());
         let (latest, tasks) = self.read_items(Some(expected), None)?;

@@ -164,3 +164,32 @@ fn the_view_tabs_count_every_item_early_and_the_views_once_derived() {
         "{done}"
     );
 }
+
+#[test]
+fn a_project_added_elsewhere_after_the_first_frame_is_read_with_the_items() {
+    let fx = scaled();
+    let mut a = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
+    a.set_time_zone(chrono_tz::Tz::UTC);
+    let first = screen(&render(&mut a, 140, 40));
+    assert!(first.contains("All projects (6)"), "{first}");
+    // Nothing committed since the header read them: the projects are the header's.
+    let mut untouched = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
+    untouched.finish_loading().expect("load");
+    let loaded = screen(&render(&mut untouched, 140, 40));
+    assert!(loaded.contains("All projects (6)"), "{loaded}");
+    // Another connection commits a project meanwhile: the items' load reads it.
+    let mut other = open(&fx.path, tester());
+    other
+        .add_project(accessdesk::domain::NewProject {
+            key: "LATE".into(),
+            name: "Late".into(),
+            client: "Late client".into(),
+            start: Some(now().date_naive() + chrono::Days::new(30)),
+            tz: None,
+            coordinator: None,
+        })
+        .expect("add project");
+    a.finish_loading().expect("load");
+    let done = screen(&render(&mut a, 140, 40));
+    assert!(done.contains("All projects (7)"), "{done}");
+}
