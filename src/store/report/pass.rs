@@ -228,8 +228,8 @@ impl Acc {
             row.parse::<i64>()
                 .ok()
                 .and_then(|r| met.get(&r))
-                .filter(|&&(of, _, _)| of == pi)
-                .map(|&(_, _, need)| need)
+                .filter(|&&(of, _)| of == pi)
+                .map(|&(_, need)| need)
                 .unwrap_or_default()
         };
         for t in tasks.iter().filter(|t| t.project == p.key) {
@@ -283,8 +283,8 @@ pub(in crate::store) const SECURITY_SQL: &str = "SELECT item_id FROM approvals \
 /// What one range of rows adds up to.
 pub(super) struct Part {
     acc: Vec<Acc>,
-    /// The needed items met: row id, project index, number, what the report knows.
-    seen: Vec<(i64, usize, i64, Need)>,
+    /// The needed items met: row id, project index, what the report knows.
+    seen: Vec<(i64, usize, Need)>,
     /// The needed rows of a project the report does not know (a file edited outside
     /// accessdesk): there, but not met.
     unknown: Vec<i64>,
@@ -415,14 +415,14 @@ impl Pass<'_> {
                 unready,
                 verified: life.verified,
             };
-            part.seen.push((lean.id, pi, it.number, need));
+            part.seen.push((lean.id, pi, need));
         }
         Ok(())
     }
 }
 
-/// The needed items the pass met, by row id: project index, number, what it knows.
-pub(super) type Met = HashMap<i64, (usize, i64, Need), foldhash::fast::RandomState>;
+/// The needed items the pass met, by row id: project index, what it knows.
+pub(super) type Met = HashMap<i64, (usize, Need), foldhash::fast::RandomState>;
 
 /// The parts merged in order (the first range's first): each project's accumulator,
 /// the stage lines when gathered, the needed items met, and the needed rows there but
@@ -437,7 +437,7 @@ pub(super) fn merge(parts: Vec<Part>) -> (Vec<Acc>, Option<Lines>, Met, HashSet<
         met.extend(
             part.seen
                 .into_iter()
-                .map(|(row, pi, n, need)| (row, (pi, n, need))),
+                .map(|(row, pi, need)| (row, (pi, need))),
         );
         if acc.is_empty() {
             acc = part.acc;
