@@ -164,21 +164,18 @@ impl App {
             self.load_first()?;
             self.pending = None;
             self.deriving = true;
+            self.views.unsort();
             if self.tracker_first() {
-                self.views.unsort();
                 self.views
                     .filter(&self.filter, self.sort, self.sort_reverse);
                 self.clamp_cursors();
                 return Ok(());
             }
-            self.settle_tasks()?;
-            self.rederive();
-        } else {
-            self.settle_tasks()?;
-            // The tracker's order, made above, is the one of the items as they are.
-            self.derive_panes();
-            self.apply_filter();
         }
+        self.settle_tasks()?;
+        // The tracker's order, once made, is the one of the items as they are.
+        self.derive_panes();
+        self.apply_filter();
         self.deriving = false;
         self.load_reviews();
         self.follow_dashboard();
