@@ -360,53 +360,34 @@ impl Views {
         let more = self.expected.saturating_sub(base + part.rows.len());
         self.generation += part.generation;
         self.id_width = self.id_width.max(part.id_width);
-        let Views {
-            haystacks,
-            ids,
-            aside,
-            rows,
-            ..
-        } = part;
-        // The texts and what names in them (the names kept aside) on a thread of their
-        // own, the rows, their ids and the index by row id on this one: neither reads
-        // what the other changes.
-        let (held_texts, held_aside) = (&mut self.haystacks, &mut self.aside);
-        let texts = move || {
-            let remap = held_texts.absorb(haystacks, more);
-            let name = |n: u32| remap.get(n as usize).copied().unwrap_or(NO_NAME);
-            match base {
-                0 => *held_aside = aside,
-                _ => {
-                    let w = &mut held_aside.waiting_on;
-                    w.reserve_exact(aside.waiting_on.len());
-                    w.extend(aside.waiting_on.into_iter().map(name));
-                    let ends = aside.ends.into_iter().map(|(i, e)| (i + base, e));
-                    held_aside.ends.extend(ends);
-                    let queued = aside.queued.into_iter().map(|(i, q)| (i + base, q));
-                    held_aside.queued.extend(queued);
-                }
+        let remap = self.haystacks.absorb(part.haystacks, more);
+        let name = |n: u32| remap.get(n as usize).copied().unwrap_or(NO_NAME);
+        self.ids.absorb(part.ids, more);
+        let aside = part.aside;
+        match base {
+            0 => self.aside = aside,
+            _ => {
+                let w = &mut self.aside.waiting_on;
+                w.reserve_exact(aside.waiting_on.len());
+                w.extend(aside.waiting_on.into_iter().map(name));
+                let ends = aside.ends.into_iter().map(|(i, e)| (i + base, e));
+                self.aside.ends.extend(ends);
+                let queued = aside.queued.into_iter().map(|(i, q)| (i + base, q));
+                self.aside.queued.extend(queued);
             }
-            held_aside.waiting_on.reserve_exact(more);
-        };
-        let (held_rows, held_ids, rowid_ix) = (&mut self.rows, &mut self.ids, &mut self.rowid_ix);
-        std::thread::scope(|s| {
-            let texts = s.spawn(texts);
-            held_ids.absorb(ids, more);
-            match base {
-                0 => *held_rows = rows,
-                _ => {
-                    held_rows.reserve_exact(rows.len());
-                    held_rows.extend(rows);
-                }
+        }
+        self.aside.waiting_on.reserve_exact(more);
+        match base {
+            0 => self.rows = part.rows,
+            _ => {
+                self.rows.reserve_exact(part.rows.len());
+                self.rows.extend(part.rows);
             }
-            held_rows.reserve_exact(more);
-            for (i, r) in held_rows.iter().enumerate().skip(base) {
-                rowid_ix.insert(r.rowid, i);
-            }
-            texts
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        });
+        }
+        self.rows.reserve_exact(more);
+        for (i, r) in self.rows.iter().enumerate().skip(base) {
+            self.rowid_ix.insert(r.rowid, i);
+        }
     }
 
     /// Takes in one item as the store hands it on: its row, texts and id appended,
