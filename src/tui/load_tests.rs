@@ -13,6 +13,13 @@ fn now() -> DateTime<Utc> {
 
 /// The app over `db` at a fixed clock, its items read `per_reader` to a thread.
 fn loaded(db: &std::path::Path, read_only: bool, per_reader: Option<usize>) -> App {
+    let mut app = started(db, read_only, per_reader);
+    app.finish_loading().expect("load");
+    app
+}
+
+/// [`loaded`] before its items are: the header and the first screenful.
+fn started(db: &std::path::Path, read_only: bool, per_reader: Option<usize>) -> App {
     let mut store = match read_only {
         true => Store::open_read_only_as(db, me()),
         false => Store::open_as(db, me()),
@@ -21,7 +28,6 @@ fn loaded(db: &std::path::Path, read_only: bool, per_reader: Option<usize>) -> A
     store.set_now(now());
     let mut app = App::start(store, Theme::mono()).expect("start");
     app.rows_per_reader = per_reader;
-    app.finish_loading().expect("load");
     app
 }
 
@@ -232,9 +238,7 @@ fn the_panes_derived_in_ranges_on_several_threads_are_the_ones_one_range_makes()
     let mut apps: Vec<App> = [None, Some(150), Some(500)]
         .into_iter()
         .map(|at| {
-            let mut store = Store::open_as(&db, me()).expect("open");
-            store.set_now(now());
-            let mut app = App::start(store, Theme::mono()).expect("start");
+            let mut app = started(&db, false, None);
             app.views.spread_at = at;
             app.finish_loading().expect("load");
             app.apply_config(&cfg);
@@ -319,10 +323,7 @@ fn the_tracker_lists_every_item_read_on_several_threads_before_the_tasks_are_tak
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("staged.db");
     crate::scale::generate(&db, 900, 5, now(), Some(&me())).expect("data");
-    let mut store = Store::open_as(&db, me()).expect("open");
-    store.set_now(now());
-    let mut app = App::start(store, Theme::mono()).expect("start");
-    app.rows_per_reader = Some(300);
+    let mut app = started(&db, false, Some(300));
     app.load_next().expect("read the items");
     assert!(app.loading());
     assert_eq!(app.views.tracker.len(), 900);

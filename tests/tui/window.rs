@@ -14,11 +14,18 @@ fn scaled() -> Db {
     fx
 }
 
+/// The app over `fx` as the terminal starts it: the header and the first screenful,
+/// times in UTC.
+fn started(fx: &Db) -> App {
+    let mut a = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
+    a.set_time_zone(chrono_tz::Tz::UTC);
+    a
+}
+
 #[test]
 fn the_first_frame_shows_the_first_rows_before_the_rest_loads() {
     let fx = scaled();
-    let mut a = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
-    a.set_time_zone(chrono_tz::Tz::UTC);
+    let mut a = started(&fx);
     assert!(a.loading());
     let first = a.tracker_ids();
     assert!(!first.is_empty() && first.len() < ITEMS, "{}", first.len());
@@ -78,8 +85,7 @@ fn assert_rows_drawn_alike(early: &str, late: &str, ids: &[String]) {
 #[test]
 fn the_tracker_lists_every_item_before_the_other_panes_are_worked_out() {
     let fx = scaled();
-    let mut a = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
-    a.set_time_zone(chrono_tz::Tz::UTC);
+    let mut a = started(&fx);
     let first = screen(&render(&mut a, 140, 40));
     a.load_next().expect("read every item");
     // Every item is listed; the queue, the blockers and the counts are still to come.
@@ -122,8 +128,7 @@ fn the_tracker_lists_every_item_before_the_other_panes_are_worked_out() {
 #[test]
 fn another_pane_in_view_waits_for_everything_in_one_stage() {
     let fx = scaled();
-    let mut a = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
-    a.set_time_zone(chrono_tz::Tz::UTC);
+    let mut a = started(&fx);
     // The blockers pane is in view: it is not drawn until it is derived.
     press(&mut a, crossterm::event::KeyCode::Char('3'));
     a.load_next().expect("load");
@@ -135,8 +140,7 @@ fn another_pane_in_view_waits_for_everything_in_one_stage() {
 #[test]
 fn the_view_tabs_count_every_item_early_and_the_views_once_derived() {
     let fx = scaled();
-    let mut a = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
-    a.set_time_zone(chrono_tz::Tz::UTC);
+    let mut a = started(&fx);
     let cfg =
         accessdesk::config::from_text("[[views]]\nname = \"Blocked\"\nquery = \"is:blocked\"\n")
             .expect("config");
@@ -168,12 +172,11 @@ fn the_view_tabs_count_every_item_early_and_the_views_once_derived() {
 #[test]
 fn a_project_added_elsewhere_after_the_first_frame_is_read_with_the_items() {
     let fx = scaled();
-    let mut a = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
-    a.set_time_zone(chrono_tz::Tz::UTC);
+    let mut a = started(&fx);
     let first = screen(&render(&mut a, 140, 40));
     assert!(first.contains("All projects (6)"), "{first}");
     // Nothing committed since the header read them: the projects are the header's.
-    let mut untouched = App::start(open(&fx.path, tester()), Theme::mono()).expect("start");
+    let mut untouched = started(&fx);
     untouched.finish_loading().expect("load");
     let loaded = screen(&render(&mut untouched, 140, 40));
     assert!(loaded.contains("All projects (6)"), "{loaded}");
