@@ -115,6 +115,9 @@ pub fn to_writer_pretty<W: Write, T: serde::Serialize + ?Sized>(
 /// as one more of its fields, `key` (an array; `head` has no such field): the entries
 /// are turned into JSON and laid out on several threads when they are many (a report
 /// of ten thousand projects, 27 MB, took 155 ms on one thread and takes 65 ms on two).
+/// Each entry is written as it serializes itself, with no `Value` made of it: for the
+/// bytes of the whole object, an entry writes the keys of its objects in the order a
+/// JSON map keeps them (by their bytes), as a `Value` does.
 pub fn pretty_with_array<W: Write, T: serde::Serialize + Sync>(
     mut w: W,
     head: &serde_json::Map<String, serde_json::Value>,
@@ -135,8 +138,7 @@ pub fn pretty_with_array<W: Write, T: serde::Serialize + Sync>(
         for item in part {
             out.extend_from_slice(if out.is_empty() { b"\n" } else { b",\n" });
             out.extend_from_slice(b"    ");
-            let v = serde_json::to_value(item)?;
-            write_at(&mut out, &v, 2)?;
+            write_at(&mut out, item, 2)?;
         }
         Ok(out)
     };

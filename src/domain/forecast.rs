@@ -182,12 +182,13 @@ pub fn hours_text(h: f64) -> String {
     }
 }
 
-/// Median and p90 of one stage over a group of items.
+/// Median and p90 of one stage over a group of items (its fields in the order of
+/// their names, the order a report writes them in).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Spread {
-    pub samples: usize,
     pub median_hours: Option<f64>,
     pub p90_hours: Option<f64>,
+    pub samples: usize,
 }
 
 impl Spread {

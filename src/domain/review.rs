@@ -161,14 +161,15 @@ pub struct Entry {
     pub note: Option<String>,
 }
 
-/// Counts of a project's (or every project's) campaigns for the report.
+/// Counts of a project's (or every project's) campaigns for the report (its fields
+/// in the order of their names, the order a report writes them in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Measures {
-    pub open: usize,
-    pub overdue: usize,
+    pub certified: usize,
     pub completed: usize,
     pub items: usize,
-    pub certified: usize,
+    pub open: usize,
+    pub overdue: usize,
     pub revoked: usize,
     pub undecided: usize,
 }

@@ -15,16 +15,13 @@ use rusqlite::types::Value;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Measures of one project or of all of them.
-#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+/// Measures of one project or of all of them. Written as one JSON object with the
+/// outlook's and the closed spells' fields among its own (see `json`).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Measures {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub days_to_start: Option<i64>,
     pub closed: bool,
     pub items: usize,
@@ -72,7 +69,7 @@ pub struct Measures {
     pub above_standard_requests: usize,
     /// Of those, the ones approved (approved, granted, verified or since revoked).
     pub above_standard_approved: usize,
-    #[serde(flatten)]
+    /// The forecast and stage durations (their fields written among these).
     pub outlook: forecast::Outlook,
     // Added with the report's period (`Window`); see the README for each formula.
     /// Open blockers' age at the 90th percentile (nearest rank), in hours.
@@ -94,11 +91,10 @@ pub struct Measures {
     pub security_exceptions_open: usize,
     pub security_exceptions_expired: usize,
     /// The terms of `access_completion_rate` (completed, counted), so the overall rate
-    /// is a ratio of totals.
-    #[serde(skip)]
+    /// is a ratio of totals (not written out).
     pub completion_terms: (usize, usize),
-    /// Blocking spells that ended in the period: count, length in hours, histogram.
-    #[serde(flatten)]
+    /// Blocking spells that ended in the period: count, length in hours, histogram
+    /// (their fields written among these).
     pub spells: spells::ClosedSpells,
 }
 
@@ -116,6 +112,7 @@ mod combine;
 pub(in crate::store) mod counters;
 mod figures;
 pub mod forecast;
+mod json;
 pub(in crate::store) mod pass;
 pub mod spells;
 pub(crate) mod stages;

@@ -15,13 +15,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// Median and p90 of each stage over a group of items.
+/// Median and p90 of each stage over a group of items (its fields in the order of
+/// their names, the order they are written in: see `report::json`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StageSpreads {
     pub added_to_submitted: Spread,
-    pub submitted_to_approved: Spread,
     pub approved_to_granted: Spread,
     pub granted_to_verified: Spread,
+    pub submitted_to_approved: Spread,
 }
 
 impl StageSpreads {
