@@ -292,6 +292,24 @@ pub fn assess(
     s: Settings,
     people: &dyn super::routing::Roster,
 ) -> Assessment {
+    let (reasons, since) = blocking(item, p, now, s, people);
+    let next_check = next_check(item, since, now, s);
+    Assessment {
+        reasons,
+        since,
+        next_check,
+    }
+}
+
+/// [`assess`] without the time to look again: everything that blocks `item` at `now`
+/// and since when (a report asks this of every item, and looks at none of them again).
+pub fn blocking(
+    item: &Item,
+    p: &Project,
+    now: DateTime<Utc>,
+    s: Settings,
+    people: &dyn super::routing::Roster,
+) -> (Vec<Reason>, Option<DateTime<Utc>>) {
     let mut reasons = reasons(item, p, now, s);
     // The spell of the time-based reasons, from those reasons (asked once).
     let time_spell = spell_of(item, p, now, &reasons);
@@ -310,12 +328,7 @@ pub fn assess(
         // recorded a spell, else since it was seen.
         Some(item.blocked_since.unwrap_or(now).min(now))
     };
-    let next_check = next_check(item, since, now, s);
-    Assessment {
-        reasons,
-        since,
-        next_check,
-    }
+    (reasons, since)
 }
 
 /// The items of `needs` (ids) that hold a task up: not ready, breaking a rule, or

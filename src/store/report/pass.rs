@@ -88,14 +88,12 @@ impl Acc {
         }
         // Assessed as the item list assesses it, so the report counts the blockers
         // the tracker shows, an approval owner who may not decide included.
-        let a = blockers::assess(it, p, now, settings, &at.people);
-        let reasons = a.reasons;
+        let (reasons, since) = blockers::blocking(it, p, now, settings, &at.people);
         // Over a period, the open blockers whose spell began in it.
-        let in_period = w.is_all() || a.since.is_none_or(|t| span.holds(t));
+        let in_period = w.is_all() || since.is_none_or(|t| span.holds(t));
         if !reasons.is_empty() && in_period {
             m.open_blockers += 1;
-            let h = a
-                .since
+            let h = since
                 .map(|s| (now - s).max(Duration::zero()).num_minutes() as f64 / 60.0)
                 .unwrap_or(0.0);
             self.ages.push(h);
