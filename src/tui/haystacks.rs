@@ -51,6 +51,10 @@ pub struct Haystacks {
     /// The numbers of the names of states and methods (texts the program holds: found
     /// by where they lie, with no hash of the text).
     fixed: Vec<((usize, usize), u32)>,
+    /// The number of each [`Name`] of the item taken in last: the next item's is most
+    /// often the same (items of a project share their owner, approver, requester...),
+    /// compared as text before it is hashed.
+    last: [u32; 5],
 }
 
 /// For one query: per word, per name, whether the word is in the name.
@@ -143,14 +147,26 @@ impl Haystacks {
         n
     }
 
+    /// [`Haystacks::name`] of the text of an item's name `which`, the last item's
+    /// number of that name first tried.
+    fn name_as(&mut self, which: Name, text: &str) -> u32 {
+        let last = self.last[which as usize];
+        if self.names.get(last as usize).is_some_and(|n| **n == *text) {
+            return last;
+        }
+        let n = self.name(text);
+        self.last[which as usize] = n;
+        n
+    }
+
     fn names_of(&mut self, it: &Item) -> [u32; SHARED] {
         let f = &it.fields;
         [
-            self.name(&f.system),
-            self.name(&f.role),
-            self.name(&f.credential_owner),
-            self.name(&f.approver),
-            self.name(&it.requester),
+            self.name_as(Name::System, &f.system),
+            self.name_as(Name::Role, &f.role),
+            self.name_as(Name::Owner, &f.credential_owner),
+            self.name_as(Name::Approver, &f.approver),
+            self.name_as(Name::Requester, &it.requester),
             self.fixed_name(f.method.map(|m| m.as_str()).unwrap_or("")),
             self.fixed_name(it.state.as_str()),
         ]
@@ -159,11 +175,12 @@ impl Haystacks {
     /// Appends the item's own text lower-cased — its id, purpose, holder and notes,
     /// apart by NUL — written straight into the buffer (no copy of it made first).
     fn append(&mut self, it: &Item) -> (usize, usize) {
-        use std::fmt::Write;
         let f = &it.fields;
         let start = self.text.len();
         if it.project.is_ascii() {
-            let _ = write!(self.text, "{}-{}", it.project, it.number);
+            self.text.push_str(&it.project);
+            self.text.push('-');
+            push_number(&mut self.text, it.number);
         } else {
             self.text.push_str(&it.id().to_lowercase());
         }
@@ -283,6 +300,26 @@ impl Haystacks {
     }
 }
 
+/// Appends `n` in decimal, as `{}` writes it, with none of the formatting machinery
+/// (each item's id is written so as it is taken in).
+fn push_number(out: &mut String, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
 #[cfg(test)]
 impl Haystacks {
     /// The texts and names held, written out (to tell two lists apart in tests).
@@ -331,6 +368,33 @@ mod tests {
             item: Item::new("ACME", n, fields, "ana", now),
             reasons: Vec::new(),
             blocked_since: None,
+        }
+    }
+
+    proptest::proptest! {
+        /// An id's number is written as `{}` writes it.
+        #[test]
+        fn a_number_is_written_as_formatted(n in proptest::num::i64::ANY) {
+            let mut out = String::from("x");
+            push_number(&mut out, n);
+            proptest::prop_assert_eq!(out, format!("x{n}"));
+        }
+    }
+
+    #[test]
+    fn a_name_met_again_after_others_keeps_its_number() {
+        let mut h = Haystacks::default();
+        // The same field of the items in turn: repeated, changed, back again, and a
+        // name first met in another field.
+        let texts = ["Sam", "Sam", "Kim", "Sam", "Editor", "Kim", ""];
+        let numbers: Vec<u32> = texts.iter().map(|t| h.name_as(Name::Approver, t)).collect();
+        let roles: Vec<u32> = texts.iter().map(|t| h.name_as(Name::Role, t)).collect();
+        let plain: Vec<u32> = texts.iter().map(|t| h.name(t)).collect();
+        assert_eq!(numbers, plain);
+        assert_eq!(roles, plain);
+        assert_eq!(numbers, [0, 0, 1, 0, 2, 1, 3]);
+        for (t, n) in texts.iter().zip(&numbers) {
+            assert_eq!(h.name_text(*n), *t);
         }
     }
 
