@@ -213,12 +213,24 @@ pub fn stale_wait(item: &Item, now: DateTime<Utc>, s: Settings) -> Option<(Strin
     if days <= s.stale_days {
         return None;
     }
+    waits_on(item).map(|who| (who, days))
+}
+
+/// Who [`stale_wait`] names once the decision is stale, whenever that is: the owner's
+/// decider while the owner's approval is missing, else the first security delegate
+/// when the delegates can give every missing security approval (`None` for an item
+/// not requested). A view that draws the wait later, at another moment, keeps this
+/// and the item's last change.
+pub fn waits_on(item: &Item) -> Option<String> {
+    if item.state != State::Requested {
+        return None;
+    }
     if item.missing_approvals().contains(&Capacity::Owner) {
-        return Some((owner_decider(item).to_string(), days));
+        return Some(owner_decider(item).to_string());
     }
     let held = security_delegates(item);
     match held.first() {
-        Some(d) if missing_security(item) <= held.len() => Some((d.to_string(), days)),
+        Some(d) if missing_security(item) <= held.len() => Some(d.to_string()),
         _ => None,
     }
 }

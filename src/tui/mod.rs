@@ -32,6 +32,7 @@ mod panes;
 mod personal;
 mod projects;
 mod query;
+mod queue_line;
 mod read_only;
 mod reviews;
 mod row_index;

@@ -12,6 +12,7 @@
 use super::haystacks::{Haystacks, Name};
 use super::item_row::{For, ItemRow};
 use super::query::Query;
+use super::queue_line::QueueLine;
 use super::state::{Column, Filter, Pane};
 use crate::domain::blockers::Readiness;
 use crate::domain::tasks::{BlockerOrder, HeldUp};
@@ -61,9 +62,9 @@ struct Aside {
     /// The items whose access or exception ends: their radar line at any horizon, and
     /// the words of a pending extension.
     ends: FastMap<usize, (expiry::Entry, Option<Box<str>>)>,
-    /// The full items of the queue's rows: the queue draws more of an item than a
-    /// row keeps (an extension's request, whose decision is stale), and it is short.
-    queued: FastMap<usize, Box<Item>>,
+    /// What the queue draws of its rows' items beyond their rows and names (an
+    /// extension's request, whose decision goes stale when).
+    queued: FastMap<usize, QueueLine>,
     /// Who a blocking item waits on, worded here before its name is looked up.
     words: String,
 }
@@ -180,9 +181,9 @@ impl<'a> RowRef<'a> {
     pub fn ends(&self) -> Option<&'a (expiry::Entry, Option<Box<str>>)> {
         self.views.aside.ends.get(&self.ix)
     }
-    /// The full item, for a row of the queue.
-    pub fn queued(&self) -> Option<&'a Item> {
-        self.views.aside.queued.get(&self.ix).map(|b| &**b)
+    /// What the queue draws of it beyond its row, for a row of the queue.
+    pub fn queued(&self) -> Option<&'a QueueLine> {
+        self.views.aside.queued.get(&self.ix)
     }
 }
 
@@ -438,7 +439,7 @@ impl Views {
     }
 
     /// What item `i` needs beside its row: who it waits on when it blocks, its radar
-    /// line when its access or exception ends, the full item when it is queued.
+    /// line when its access or exception ends, its queue line when it is queued.
     /// (`new`: nothing is set aside for it yet.)
     fn set_aside(
         &mut self,
@@ -469,7 +470,7 @@ impl Views {
         }
         match row.capacity {
             Some(_) => {
-                self.aside.queued.insert(i, Box::new(it.clone()));
+                self.aside.queued.insert(i, QueueLine::of(it));
             }
             None if !new => {
                 self.aside.queued.remove(&i);

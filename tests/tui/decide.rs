@@ -147,3 +147,46 @@ fn v_verifies_with_a_reference_but_not_by_the_granter() {
     assert_eq!(after.state, State::Verified);
     assert_eq!(after.verify_reference.as_deref(), Some("TICKET-4711"));
 }
+
+/// A queue row says when its decision has waited on one person past the stale period,
+/// for how long, and that `D` hands it on; a row whose decision has not waited that
+/// long says nothing of it. Each row as the domain tells it of the stored item.
+#[test]
+fn a_stale_decision_in_the_queue_says_who_it_waits_on() {
+    let fx = demo();
+    let store = open(&fx.path, tester());
+    let settings = store.settings();
+    let mut a = app(&fx, 220, 60);
+    press(&mut a, KeyCode::Char('2'));
+    let shown = screen(&render(&mut a, 220, 60));
+    let (mut stale, mut fresh) = (0, 0);
+    for line in shown.lines() {
+        let Some(id) = line
+            .trim_start_matches(['│', ' ', '✓'])
+            .split_whitespace()
+            .next()
+            .filter(|w| w.contains('-') && w.ends_with(|c: char| c.is_ascii_digit()))
+        else {
+            continue;
+        };
+        let Ok(item) = store.item(id) else {
+            continue;
+        };
+        match routing::stale_wait(&item, now(), settings) {
+            Some((who, days)) => {
+                stale += 1;
+                // (The column may cut the offer of `D` short.)
+                let says = format!("waiting {days}d on {who}:");
+                assert!(line.contains(&says), "{id} should say {says:?}:\n{line}");
+            }
+            None => {
+                fresh += 1;
+                assert!(!line.contains(" · waiting "), "{id}:\n{line}");
+            }
+        }
+    }
+    assert!(
+        stale > 0 && fresh > 0,
+        "{stale} stale, {fresh} not:\n{shown}"
+    );
+}

@@ -3,11 +3,12 @@
 //! needs them — as approval owner, or as security reviewer of a flagged item.
 
 use super::{Fitted, badges, cell, fit, pane_block, render_empty, render_table, role_cell};
-use crate::domain::{Capacity, Flag, Item, extension};
+use crate::domain::{Capacity, Flag};
 use crate::tui::format;
+use crate::tui::queue_line::QueueLine;
 use crate::tui::state::{Cursor, Look, Pane};
 use crate::tui::theme::Theme;
-use crate::tui::views::{QueueEntry, Views};
+use crate::tui::views::{QueueEntry, RowRef, Views};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -15,15 +16,13 @@ use ratatui::widgets::{Cell, Row};
 
 /// Why the item needs this person: as its approval owner, or as security reviewer
 /// because of the flags it carries.
-pub fn why(item: &Item, capacity: Capacity) -> String {
+pub fn why(flags: impl Iterator<Item = Flag>, capacity: Capacity) -> String {
     match capacity {
         Capacity::Owner => "approval owner".to_string(),
         // The flags the item carries, as its badges name them; which of them call for
         // a security review is the domain's to say (`required_approvals`).
         Capacity::Security => {
-            let flags: Vec<&str> = item
-                .flags()
-                .into_iter()
+            let flags: Vec<&str> = flags
                 .filter(|f| !matches!(f, Flag::Temporary | Flag::Emergency))
                 .map(|f| f.as_str())
                 .collect();
@@ -34,8 +33,8 @@ pub fn why(item: &Item, capacity: Capacity) -> String {
 
 /// A decision waiting on one person longer than the stale period says so and offers
 /// delegation (`D`).
-fn with_stale_wait(why: String, it: &Item, look: &Look<'_>) -> String {
-    match crate::domain::routing::stale_wait(it, look.now, look.settings) {
+fn with_stale_wait(why: String, q: &QueueLine, look: &Look<'_>) -> String {
+    match q.stale_wait(look.now, look.settings) {
         Some((who, days)) => format!("{why} · waiting {days}d on {who}: D delegates"),
         None => why,
     }
@@ -90,7 +89,8 @@ pub fn render(
                 (_, true) => PICKED,
                 (_, false) => "  ",
             };
-            v.queued().map(|it| row(theme, look, it, e, &fitted, mark))
+            v.queued()
+                .map(|q| row(theme, look, (&v, q), e, &fitted, mark))
         })
     });
     render_table(
@@ -109,49 +109,44 @@ pub fn render(
 fn row<'a>(
     theme: &Theme,
     look: &Look<'_>,
-    it: &Item,
+    (v, q): (&RowRef<'_>, &QueueLine),
     e: &QueueEntry,
     fitted: &Fitted,
     mark: &str,
 ) -> Row<'a> {
-    let f = &it.fields;
-    // An extension request on live access is decided apart from the item's own round.
-    let request = extension::as_request(it);
-    let (given, required) = request.as_ref().unwrap_or(it).approval_progress();
-    let ext = it.extension.as_deref().filter(|_| request.is_some());
-    let since = ext.map_or(it.state_since, |x| x.at);
-    let why_text = match ext {
-        Some(x) => format!("extension to {}: {}", x.expires, why(it, e.capacity)),
-        None => why(it, e.capacity),
+    let (given, required) = q.progress;
+    let why_text = match q.extension_to {
+        Some(to) => format!("extension to {to}: {}", why(v.flags(), e.capacity)),
+        None => why(v.flags(), e.capacity),
     };
     let cells = fitted.iter().map(|&(col, w)| match col {
         0 if mark == PICKED => Cell::from(Span::styled(
-            cell(&format!("{mark}{}", it.id()), w),
+            cell(&format!("{mark}{}", v.id()), w),
             theme.pending,
         )),
-        0 => Cell::from(cell(&format!("{mark}{}", it.id()), w)),
+        0 => Cell::from(cell(&format!("{mark}{}", v.id()), w)),
         1 => {
-            let b = badges(it.flags());
+            let b = badges(v.flags());
             if b.is_empty() {
                 Cell::from(Span::styled(cell("plain", w), theme.muted))
             } else {
                 Cell::from(Span::styled(cell(&b, w), theme.privileged))
             }
         }
-        2 => Cell::from(cell(&f.system, w)),
-        3 => role_cell(theme, &f.role, f.privileged, w),
-        4 => Cell::from(cell(&it.requester, w)),
-        5 => Cell::from(cell(&format::age_since(since, look.now), w)),
+        2 => Cell::from(cell(v.system(), w)),
+        3 => role_cell(theme, v.role(), v.has_flag(Flag::Privileged), w),
+        4 => Cell::from(cell(v.requester(), w)),
+        5 => Cell::from(cell(&format::age_since(q.since, look.now), w)),
         6 => Cell::from(cell(&format!("{given}/{required}"), w)),
         7 => Cell::from(Span::styled(
-            cell(&with_stale_wait(why_text.clone(), it, look), w),
+            cell(&with_stale_wait(why_text.clone(), q, look), w),
             if e.capacity == Capacity::Security {
                 theme.privileged
             } else {
                 theme.pending
             },
         )),
-        _ => Cell::from(cell(f.holder.as_deref().unwrap_or(""), w)),
+        _ => Cell::from(cell(q.holder.as_deref().unwrap_or(""), w)),
     });
     Row::new(cells.collect::<Vec<_>>())
 }
