@@ -7,8 +7,9 @@
 //! on standard error. Made to be run whole, in pairs with another build (A B A B), or
 //! under `valgrind --tool=callgrind`, whose instruction counts do not move with
 //! whatever else the host is doing. The file is opened as the store opens it for the
-//! TUI, as the OS account that runs this, with that account's configuration taken in
-//! as the TUI takes it (its saved views are counted as the items are derived).
+//! TUI (its page cache as small as the TUI's), as the OS account that runs this, with
+//! that account's configuration taken in as the TUI takes it (its saved views are
+//! counted as the items are derived).
 
 use accessdesk::store::Store;
 use accessdesk::tui::{App, Theme};
@@ -23,6 +24,7 @@ fn main() -> color_eyre::Result<()> {
     let start_only = args.next().as_deref() == Some("--start-only");
     let clock = Instant::now();
     let store = Store::open(std::path::Path::new(&path))?;
+    store.set_page_cache(accessdesk::tui::PAGE_CACHE_KIB)?;
     let mut app = App::start(store, Theme::ansi16())?;
     app.apply_config(&accessdesk::config::load(None));
     let started = clock.elapsed();

@@ -84,8 +84,8 @@ pub struct Options {
 const WAIT: Duration = Duration::from_millis(250);
 /// How often the database is asked whether another process changed it.
 const DATA_CHECK: Duration = Duration::from_millis(500);
-/// SQLite page cache of the TUI's connection, in KiB.
-const PAGE_CACHE_KIB: u32 = 4096;
+/// SQLite page cache of the TUI's connection, in KiB (`examples/full_load` sets it too).
+pub const PAGE_CACHE_KIB: u32 = 4096;
 /// How long a write waits for another process's lock (shorter than the CLI's: a
 /// person is watching, and a stop signal must not wait behind it for long).
 const LOCK_WAIT: Duration = Duration::from_secs(5);
