@@ -55,7 +55,7 @@ pub const STAMPS: [&str; 8] = [
     "retrospective",
 ];
 
-/// The columns of `items.csv` before the stamps' (see [`column`] for how each is found).
+/// The columns of `items.csv` before the stamps' (see [`column()`] for how each is found).
 const ITEM_HEAD: &str = "id,project,system,purpose,role,holder,credential_owner,approver,requester,submitter,state,flags,method,granted_method,temporary,expires,deprovision,exception_reason,exception_owner,exception_expires,needed_by,approvers,conditions,delegations,break_glass_reason,retrospective_outcome";
 
 /// The columns of `decisions.csv`.
@@ -105,7 +105,7 @@ fn cell_text(v: Option<&Value>) -> String {
 }
 
 /// Writes `rows` as CSV with `header`, each row being its JSON shape (as the JSON
-/// Lines file holds it) read by [`column`].
+/// Lines file holds it) read by [`column()`].
 fn write_csv<W: Write>(
     out: W,
     header: &[String],
