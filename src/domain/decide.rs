@@ -464,13 +464,8 @@ mod tests {
             roles,
             active: true,
         };
-        let approval = |login: &str, capacity| crate::domain::Approval {
-            login: login.into(),
-            capacity,
-            conditions: None,
-            at: crate::domain::fixtures::instant(at),
-            terms: None,
-        };
+        let approval =
+            |login: &str, capacity| crate::domain::fixtures::approval(login, capacity, at);
         let (carol, erin) = (
             person("carol", vec![Role::Approver]),
             person("erin", vec![]),

@@ -1,7 +1,7 @@
 //! Values the domain's unit tests share, so each test module builds its project the
 //! same way and says only what differs.
 
-use super::model::{Item, ItemFields, Method, Person, Project, Role, State};
+use super::model::{Approval, Capacity, Item, ItemFields, Method, Person, Project, Role, State};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A registered, active person whose display name is the login in capitals.
@@ -55,4 +55,15 @@ pub fn item(state: State, at: &str) -> Item {
 /// An instant written in RFC 3339.
 pub fn instant(at: &str) -> DateTime<Utc> {
     at.parse().expect("a fixture time")
+}
+
+/// An approval by `login` in `capacity`, given at `at` (RFC 3339), with no conditions.
+pub fn approval(login: &str, capacity: Capacity, at: &str) -> Approval {
+    Approval {
+        login: login.into(),
+        capacity,
+        conditions: None,
+        at: instant(at),
+        terms: None,
+    }
 }

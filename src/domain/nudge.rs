@@ -408,7 +408,7 @@ mod tests {
     use super::*;
     use crate::domain::blockers::{Settings, assess};
     use crate::domain::fixtures::person;
-    use crate::domain::model::{Approval, Exception, ItemFields, Method, Person, Role};
+    use crate::domain::model::{Exception, ItemFields, Method, Person, Role};
 
     fn t(s: &str) -> DateTime<Utc> {
         s.parse().expect("a test time")
@@ -511,13 +511,11 @@ mod tests {
     fn a_given_approval_leaves_only_the_missing_one() {
         let mut it = item(State::Requested, "2026-03-02T09:00:00Z");
         it.fields.client_owned = true;
-        it.approvals.push(Approval {
-            login: "alice".into(),
-            capacity: Capacity::Owner,
-            at: t("2026-03-03T09:00:00Z"),
-            conditions: None,
-            terms: None,
-        });
+        it.approvals.push(crate::domain::fixtures::approval(
+            "alice",
+            Capacity::Owner,
+            "2026-03-03T09:00:00Z",
+        ));
         let n = nudge_at(&it, "2026-03-03T10:00:00Z", None).expect("a nudge");
         assert_safe(&n);
         assert_eq!(n.to, "a security reviewer");

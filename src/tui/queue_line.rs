@@ -48,19 +48,9 @@ impl QueueLine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::fixtures::{instant, item};
+    use crate::domain::fixtures::{approval, item};
     use crate::domain::routing::Delegate;
-    use crate::domain::{Approval, Capacity, State};
-
-    fn approval(login: &str, capacity: Capacity) -> Approval {
-        Approval {
-            login: login.into(),
-            capacity,
-            conditions: None,
-            at: instant("2026-01-02T09:00:00Z"),
-            terms: None,
-        }
-    }
+    use crate::domain::{Capacity, State};
 
     fn delegate(capacity: Capacity, from: &str, to: &str) -> Delegate {
         Delegate {
@@ -79,11 +69,11 @@ mod tests {
         handed.delegates = vec![delegate(Capacity::Owner, "alice", "bob")];
         let mut reviewed = requested.clone();
         reviewed.fields.privileged = true;
-        reviewed.approvals = vec![approval("alice", Capacity::Owner)];
+        reviewed.approvals = vec![approval("alice", Capacity::Owner, at)];
         let mut held = reviewed.clone();
         held.delegates = vec![delegate(Capacity::Security, "sam", "sue")];
         let mut granted = item(State::Granted, at);
-        granted.approvals = vec![approval("alice", Capacity::Owner)];
+        granted.approvals = vec![approval("alice", Capacity::Owner, at)];
         vec![
             requested,
             handed,
