@@ -308,71 +308,69 @@ impl Store {
         // thread of their own while this one makes the other measures, and then each
         // project's stage durations; a failure here waits for it before it returns.
         let (projects, lines) = (&projects, &lines);
-        let (mut per, mut overall, (each, all)) = std::thread::scope(|s| -> Result<_> {
-            let forecast = s.spawn(move || forecast::outlooks(lines, now, projects));
-            // Each project's tasks, each need as the row id the file holds: what the pass
-            // met of it is looked up by that id (see `pass::Acc::finish`).
-            let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
-            for mut t in tasks {
-                let Some(&pi) = index.get(t.project.as_str()) else {
-                    continue;
-                };
-                if project.is_none() {
-                    // A row the pass over every item neither met nor saw is not there:
-                    // no need, as in the task list (see `load_tasks_needing_rows`). A
-                    // report of one project keeps the rows of the others, which count
-                    // as items that are not there.
-                    t.needs.retain(|row| {
-                        row.parse::<i64>()
-                            .is_ok_and(|r| met.contains_key(&r) || unknown.contains(&r))
-                    });
+        let (mut per, mut overall, (each, all), durations) =
+            std::thread::scope(|s| -> Result<_> {
+                let forecast = s.spawn(move || forecast::outlooks(lines, now, projects));
+                // Each project's tasks, each need as the row id the file holds: what the pass
+                // met of it is looked up by that id (see `pass::Acc::finish`).
+                let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
+                for mut t in tasks {
+                    let Some(&pi) = index.get(t.project.as_str()) else {
+                        continue;
+                    };
+                    if project.is_none() {
+                        // A row the pass over every item neither met nor saw is not there:
+                        // no need, as in the task list (see `load_tasks_needing_rows`). A
+                        // report of one project keeps the rows of the others, which count
+                        // as items that are not there.
+                        t.needs.retain(|row| {
+                            row.parse::<i64>()
+                                .is_ok_and(|r| met.contains_key(&r) || unknown.contains(&r))
+                        });
+                    }
+                    tasks_of[pi].push(t);
                 }
-                tasks_of[pi].push(t);
-            }
-            let mut all_ages = Vec::new();
-            let mut per = Vec::new();
-            for (pi, p) in projects.iter().enumerate() {
-                let c = counters.remove(&p.key).unwrap_or_default();
-                let a = acc.get_mut(pi).map(std::mem::take).unwrap_or_default();
-                let (m, ages) = a.finish(
-                    (p, pi),
-                    &c,
-                    &tasks_of[pi],
-                    &met,
-                    now,
-                    (start_at[pi].is_some(), settings.readiness_target(), w),
-                );
-                all_ages.extend(ages);
-                per.push(m);
-            }
-            for m in &mut per {
-                m.delegations = m
-                    .key
-                    .as_ref()
-                    .and_then(|k| handed.get(k))
-                    .copied()
-                    .unwrap_or(0);
-            }
-            let mut overall = combine(&per, &mut all_ages, settings.readiness_target());
-            overall.delegations = per.iter().map(|m| m.delegations).sum();
-            for m in per.iter_mut() {
-                let key = m.key.as_deref().unwrap_or_default();
-                m.review_campaigns = reviews.remove(key).unwrap_or_default();
-            }
-            overall.review_campaigns = reviews.remove("").unwrap_or_default();
-            spells::fill(&self.conn, now, projects, w, &mut per, &mut overall)?;
-            let durations = forecast::durations_by_project(lines, projects);
-            let outlooks = forecast
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            for (m, d) in per.iter_mut().zip(durations) {
-                m.outlook.stage_durations = d;
-            }
-            Ok((per, overall, outlooks))
-        })?;
-        for (m, o) in per.iter_mut().zip(each) {
+                let mut all_ages = Vec::new();
+                let mut per = Vec::new();
+                for (pi, p) in projects.iter().enumerate() {
+                    let c = counters.remove(&p.key).unwrap_or_default();
+                    let a = acc.get_mut(pi).map(std::mem::take).unwrap_or_default();
+                    let (m, ages) = a.finish(
+                        (p, pi),
+                        &c,
+                        &tasks_of[pi],
+                        &met,
+                        now,
+                        (start_at[pi].is_some(), settings.readiness_target(), w),
+                    );
+                    all_ages.extend(ages);
+                    per.push(m);
+                }
+                for m in &mut per {
+                    m.delegations = m
+                        .key
+                        .as_ref()
+                        .and_then(|k| handed.get(k))
+                        .copied()
+                        .unwrap_or(0);
+                }
+                let mut overall = combine(&per, &mut all_ages, settings.readiness_target());
+                overall.delegations = per.iter().map(|m| m.delegations).sum();
+                for m in per.iter_mut() {
+                    let key = m.key.as_deref().unwrap_or_default();
+                    m.review_campaigns = reviews.remove(key).unwrap_or_default();
+                }
+                overall.review_campaigns = reviews.remove("").unwrap_or_default();
+                spells::fill(&self.conn, now, projects, w, &mut per, &mut overall)?;
+                let durations = forecast::durations_by_project(lines, projects);
+                let outlooks = forecast
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                Ok((per, overall, outlooks, durations))
+            })?;
+        for ((m, o), d) in per.iter_mut().zip(each).zip(durations) {
             m.outlook = forecast::Outlook {
-                stage_durations: std::mem::take(&mut m.outlook.stage_durations),
+                stage_durations: d,
                 ..o
             };
         }
