@@ -1,9 +1,13 @@
-//! Each item's facts for the report, packed into one value of its row (schema 20):
-//! exactly what the report's pass reads of the item's own columns (columns 1 to 38 of
-//! [`LEAN_SQL`]: its fields and its life), as [`Lean::read_item`] reads them, in a
-//! compact binary form. The pass then asks SQLite for four values a row instead of
-//! forty-one, and parses no time or name: times are numbers, names are their place in
-//! their list.
+//! Each item's facts, packed into one value of its row (schema 20, this form since
+//! schema 21): exactly what the report's pass reads of the item's own columns
+//! (columns 1 to 38 of [`LEAN_SQL`]: its fields and its life), as
+//! [`Lean::read_item`] reads them, in a compact binary form; then the values of the
+//! row's other columns a list reads an item from ([`AS_STORED`]: its purpose, notes,
+//! parties and the like), each kept as it is stored. The pass then asks SQLite for
+//! four values a row instead of forty-one, and parses no time or name: times are
+//! numbers, names are their place in their list. A list (the TUI's rows) asks for
+//! four instead of seventeen, and reads the stored values by the very readers that
+//! read the columns (`rows::unpacked_into`). The report passes over them.
 //!
 //! The facts are a function of the row's columns alone. A new row gets them in the
 //! statement that inserts it (`records`); a row changed in place gets them packed
@@ -21,9 +25,12 @@ use super::stamp::Days;
 use crate::domain::lifecycle::Rotation;
 use crate::domain::review::ReviewMark;
 use crate::domain::{Deprovision, Method, State};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
+
+mod form;
+use form::*;
 
 /// The pass over the items with their facts: the project, the facts, then where the
 /// row is (its row id and round). Same ranges and filter as [`LEAN_SQL`].
@@ -34,8 +41,29 @@ pub(super) const FACTS_SQL: &str = "SELECT project, facts, id, round FROM items 
 pub(super) const FACTS_MISSING: &str =
     "SELECT EXISTS (SELECT 1 FROM items INDEXED BY items_unpacked WHERE facts IS NULL)";
 
-/// The first version of the form; a value that starts otherwise does not read.
-const FORM: u8 = 1;
+/// The version of the form; a value that starts otherwise does not read. Form 1
+/// (schema 20) held no [`AS_STORED`] values; the migration to schema 21 packs every
+/// row again.
+pub(super) const FORM: u8 = 2;
+
+/// The columns of an item's row the facts keep as stored, after what they pack of
+/// [`LEAN_SQL`]: what a list reads of an item besides that (`rows::unpacked_into`
+/// reads them in this order).
+pub(super) const AS_STORED: [&str; 13] = [
+    "purpose",
+    "role",
+    "requester",
+    "notes",
+    "manual_block",
+    "exception_reason",
+    "version",
+    "granted_method",
+    "emergency_by",
+    "last_reason",
+    "parties",
+    "extension",
+    "verify_reference",
+];
 
 /// How many times of the item's life the facts hold (see [`unpack_with`]).
 const LIFE_TIMES: usize = 6;
@@ -43,13 +71,15 @@ const LIFE_TIMES: usize = 6;
 /// How many columns of [`LEAN_SQL`] the facts pack, from its second on.
 pub(super) const PACKED: usize = 38;
 
-/// The columns the facts pack, named by their place in [`LEAN_SQL`] (1 to 38).
+/// The columns the facts pack, in the order [`of_columns`] numbers them (from 1):
+/// columns 1 to 38 of [`LEAN_SQL`], then those of [`AS_STORED`].
 pub(super) fn packed_columns() -> Vec<&'static str> {
     let select = LEAN_SQL
         .strip_prefix("SELECT ")
         .and_then(|s| s.split(" FROM ").next())
         .unwrap_or_default();
-    select.split(", ").skip(1).take(PACKED).collect()
+    let lean = select.split(", ").skip(1).take(PACKED);
+    lean.chain(AS_STORED).collect()
 }
 
 // Bits of the flags word.
@@ -66,8 +96,9 @@ const MANUAL_BLOCK: u32 = 1 << 9;
 const EXCEPTION: u32 = 1 << 10;
 const EXCEPTION_REASON: u32 = 1 << 11;
 
-/// Packs what [`Lean::read_item`] read into `out` (cleared first).
-pub(super) fn pack(lean: &Lean, out: &mut Vec<u8>) {
+/// Packs what [`Lean::read_item`] read into `out` (cleared first): the facts but
+/// their [`AS_STORED`] values, which follow.
+fn pack(lean: &Lean, out: &mut Vec<u8>) {
     let it = &lean.item;
     let f = &it.fields;
     let ex = f.exception.as_deref();
@@ -135,31 +166,41 @@ pub(super) fn pack(lean: &Lean, out: &mut Vec<u8>) {
     put_text(out, (!delegates.is_empty()).then_some(delegates.as_str()));
 }
 
-/// The facts of a row whose columns 1 to 38 of [`LEAN_SQL`] `v` gives.
+/// The facts of a row whose columns of [`packed_columns`] `v` gives (from 1).
 pub(super) fn of_columns<'v>(v: impl Fn(usize) -> ValueRef<'v>) -> Vec<u8> {
     thread_local! {
         // One item read a thread, reused row after row (an import writes many).
         static LEAN: std::cell::RefCell<Lean> = std::cell::RefCell::new(Lean::new());
     }
     LEAN.with_borrow_mut(|lean| {
-        lean.read_item(v);
-        let mut out = Vec::with_capacity(96);
+        lean.read_item(&v);
+        let mut out = Vec::with_capacity(192);
         pack(lean, &mut out);
+        // The values kept as stored, after their length in bytes: the report, which
+        // reads none of them, passes over them at once.
+        let mut stored = Vec::with_capacity(128);
+        for i in 0..AS_STORED.len() {
+            put_value(&mut stored, v(PACKED + 1 + i));
+        }
+        put_uint(&mut out, stored.len() as u64);
+        out.extend_from_slice(&stored);
         out
     })
 }
 
 /// Reads facts into `lean` as [`Lean::read_item`] reads the columns they were packed
-/// from; `None` when they do not read (then `lean` is left part read).
+/// from, passing over their [`AS_STORED`] values; `None` when they do not read (then
+/// `lean` is left part read).
 pub(super) fn unpack(b: &[u8], lean: &mut Lean) -> Option<()> {
-    unpack_with(b, lean, true)
+    unpack_with(b, lean, true).map(|_| ())
 }
 
 /// [`unpack`], with the item's life (when it entered each state on its way to ready,
 /// when it was revoked and cancelled) read only when `life` is set: a list of items
 /// shows none of it, and six of a row's eleven times are those. Left out, those times
 /// are passed over as numbers, not read as times, and `lean`'s are left as they were.
-fn unpack_with(b: &[u8], lean: &mut Lean, life: bool) -> Option<()> {
+/// Returns the bytes of the [`AS_STORED`] values (see [`stored`]), not read.
+fn unpack_with<'b>(b: &'b [u8], lean: &mut Lean, life: bool) -> Option<&'b [u8]> {
     let mut r = Reader::new(b, &mut lean.days);
     if r.byte()? != FORM {
         return None;
@@ -239,7 +280,20 @@ fn unpack_with(b: &[u8], lean: &mut Lean, life: bool) -> Option<()> {
         Some(t) => serde_json::from_str(t).ok()?,
         None => Vec::new(),
     };
-    r.rest.is_empty().then_some(())
+    let n = usize::try_from(r.uint()?).ok()?;
+    let stored = r.bytes(n)?;
+    r.rest.is_empty().then_some(stored)
+}
+
+/// The values of [`AS_STORED`] that `b` holds, as [`unpack_with`] returns them;
+/// `None` when they do not read.
+fn stored<'b>(b: &'b [u8], days: &mut Days) -> Option<[ValueRef<'b>; AS_STORED.len()]> {
+    let mut r = Reader::new(b, days);
+    let mut values = [ValueRef::Null; AS_STORED.len()];
+    for v in &mut values {
+        *v = r.value()?;
+    }
+    r.rest.is_empty().then_some(values)
 }
 
 /// Reads one row of [`FACTS_SQL`] into `lean`; `None` when its facts do not read.
@@ -257,187 +311,26 @@ pub(super) fn read(r: &Row<'_>, lean: &mut Lean) -> Option<()> {
 /// [`rows::item_into`] reads its row (its approvals aside): the facts give what they
 /// pack, the row's other columns the rest. `None` when the facts do not read.
 pub(super) fn item_into(r: &Row<'_>, lean: &mut Lean) -> Option<()> {
-    match r.get_ref(3) {
-        Ok(ValueRef::Blob(b)) => unpack_with(b, lean, false)?,
+    let stored = match r.get_ref(3) {
+        Ok(ValueRef::Blob(b)) => stored(unpack_with(b, lean, false)?, &mut lean.days)?,
         _ => return None,
-    }
+    };
     // The facts keep the system's name beside the item, which holds a stand-in.
     std::mem::swap(&mut lean.item.fields.system, &mut lean.system);
-    rows::unpacked_into(r, &mut lean.item);
+    let value = |i: usize| match i {
+        0..=2 => rows::cell(r, i),
+        _ => stored
+            .get(i.wrapping_sub(4))
+            .copied()
+            .unwrap_or(ValueRef::Null),
+    };
+    rows::unpacked_into(value, &mut lean.item);
     Some(())
 }
 
 fn named<T: Copy + PartialEq>(x: Option<T>, all: &[T]) -> u8 {
     x.and_then(|x| all.iter().position(|a| *a == x))
         .map_or(0, |i| i as u8 + 1)
-}
-
-/// A number in as few bytes as it needs: seven bits a byte, low first, the high bit
-/// set on every byte but the last.
-fn put_uint(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-/// A signed number folded onto the unsigned ones, small either side of zero.
-fn zigzag(n: i64) -> u64 {
-    ((n << 1) ^ (n >> 63)) as u64
-}
-
-fn unzigzag(n: u64) -> i64 {
-    ((n >> 1) as i64) ^ -((n & 1) as i64)
-}
-
-/// A date as days from the common era's first day, one more than folded; 0 for none.
-fn put_date(out: &mut Vec<u8>, d: Option<NaiveDate>) {
-    let n = d.map_or(0, |d| {
-        zigzag(chrono::Datelike::num_days_from_ce(&d).into()) + 1
-    });
-    put_uint(out, n);
-}
-
-/// A time as seconds from 1970 (one more than folded; 0 for none), then what is left
-/// of it: microseconds, doubled, or nanoseconds when it holds a part of a microsecond,
-/// doubled and one more.
-fn put_time(out: &mut Vec<u8>, t: Option<DateTime<Utc>>) {
-    let Some(t) = t else {
-        out.push(0);
-        return;
-    };
-    put_uint(out, zigzag(t.timestamp()) + 1);
-    let n = u64::from(t.timestamp_subsec_nanos());
-    put_uint(
-        out,
-        if n % 1000 == 0 {
-            n / 1000 * 2
-        } else {
-            n * 2 + 1
-        },
-    );
-}
-
-/// A text as its length plus one (0 for none) and its bytes.
-fn put_text(out: &mut Vec<u8>, t: Option<&str>) {
-    match t {
-        None => out.push(0),
-        Some(t) => {
-            put_uint(out, t.len() as u64 + 1);
-            out.extend_from_slice(t.as_bytes());
-        }
-    }
-}
-
-/// Reads packed facts from the front of `rest`.
-struct Reader<'a> {
-    rest: &'a [u8],
-    /// The dates of the days met so far, row after row.
-    days: &'a mut Days,
-}
-
-impl<'a> Reader<'a> {
-    fn new(rest: &'a [u8], days: &'a mut Days) -> Reader<'a> {
-        Reader { rest, days }
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        let (b, rest) = self.rest.split_first()?;
-        self.rest = rest;
-        Some(*b)
-    }
-
-    fn uint(&mut self) -> Option<u64> {
-        // Most numbers of a row fit a byte: a date's or a time's absence, a state.
-        if let Some((&b, rest)) = self.rest.split_first()
-            && b & 0x80 == 0
-        {
-            self.rest = rest;
-            return Some(u64::from(b));
-        }
-        let mut n = 0u64;
-        // Ten bytes hold any number; an eleventh is not a number of this form.
-        for (i, &b) in self.rest.iter().take(10).enumerate() {
-            n |= u64::from(b & 0x7f) << (7 * i);
-            if b & 0x80 == 0 {
-                self.rest = &self.rest[i + 1..];
-                return Some(n);
-            }
-        }
-        None
-    }
-
-    fn named<T: Copy>(&mut self, all: &[T]) -> Option<Option<T>> {
-        match self.byte()? {
-            0 => Some(None),
-            n => all.get(usize::from(n) - 1).copied().map(Some),
-        }
-    }
-
-    fn date(&mut self) -> Option<Option<NaiveDate>> {
-        match self.uint()? {
-            0 => Some(None),
-            n => {
-                let days = i32::try_from(unzigzag(n - 1)).ok()?;
-                self.days.date(days).map(Some)
-            }
-        }
-    }
-
-    fn time(&mut self) -> Option<Option<DateTime<Utc>>> {
-        let s = match self.uint()? {
-            0 => return Some(None),
-            n => unzigzag(n - 1),
-        };
-        let rest = self.uint()?;
-        let nanos = if rest % 2 == 0 {
-            rest / 2 * 1000
-        } else {
-            rest / 2
-        };
-        self.days.time(s, u32::try_from(nanos).ok()?).map(Some)
-    }
-
-    /// Passes over a time without reading it as one.
-    fn pass_time(&mut self) -> Option<()> {
-        if self.uint()? != 0 {
-            self.uint()?;
-        }
-        Some(())
-    }
-
-    fn opt_text(&mut self) -> Option<Option<&'a str>> {
-        let n = match self.uint()? {
-            0 => return Some(None),
-            n => usize::try_from(n - 1).ok()?,
-        };
-        if n > self.rest.len() {
-            return None;
-        }
-        let (t, rest) = self.rest.split_at(n);
-        self.rest = rest;
-        std::str::from_utf8(t).ok().map(Some)
-    }
-
-    fn text_into(&mut self, slot: &mut String) -> Option<()> {
-        let t = self.opt_text()??;
-        slot.clear();
-        slot.push_str(t);
-        Some(())
-    }
-
-    fn opt_text_into(&mut self, slot: &mut Option<String>) -> Option<()> {
-        match self.opt_text()? {
-            None => *slot = None,
-            Some(t) => {
-                let s = slot.get_or_insert_with(String::new);
-                s.clear();
-                s.push_str(t);
-            }
-        }
-        Some(())
-    }
 }
 
 /// Packs again the facts of the rows of `items` that `filter` (an SQL condition over
@@ -460,6 +353,16 @@ pub(super) fn refresh(tx: &Connection, filter: &str, params: impl rusqlite::Para
 /// brings them (schema 20).
 pub(super) fn fill(tx: &Connection) -> Result<()> {
     refresh(tx, "true", [])
+}
+
+/// The facts of every row whose facts are not of this [`FORM`], packed again from
+/// its columns: for the migration that brings the form (schema 21).
+pub(super) fn fill_older(tx: &Connection) -> Result<()> {
+    refresh(
+        tx,
+        "facts IS NULL OR substr(facts, 1, 1) <> ?1",
+        [[FORM].as_slice()],
+    )
 }
 
 /// The rows whose facts are not those their columns pack, each named (`audit verify`).

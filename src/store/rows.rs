@@ -40,8 +40,13 @@ fn parties(r: &Row<'_>, i: usize) -> Vec<String> {
 /// after item into one value allocates nothing for logins no longer than the last
 /// ones.
 fn parties_into(dst: &mut Vec<String>, r: &Row<'_>, i: usize) {
-    let text = match r.get_ref(i) {
-        Ok(ValueRef::Text(t)) if !t.is_empty() => String::from_utf8_lossy(t),
+    parties_into_of(dst, cell(r, i));
+}
+
+/// A value as [`parties_into`] reads a column.
+fn parties_into_of(dst: &mut Vec<String>, v: ValueRef<'_>) {
+    let text = match v {
+        ValueRef::Text(t) if !t.is_empty() => String::from_utf8_lossy(t),
         _ => {
             dst.clear();
             return;
@@ -325,36 +330,36 @@ pub(crate) fn item_into(r: &Row<'_>, it: &mut Item) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The columns of an item's row its packed facts (`store::facts`) do not hold, after
-/// its row id, project, round and the facts themselves: what [`item_into`] reads of a
-/// row besides what the facts give.
-pub(crate) const UNPACKED_COLUMNS: &str = "id, project, round, facts, purpose, role, requester, notes, \
-    manual_block, exception_reason, version, granted_method, emergency_by, last_reason, parties, \
-    extension, verify_reference";
+/// What a list reads of an item's row when every row has its packed facts
+/// (`store::facts`): its row id, project and round, and the facts, which hold the
+/// rest of the row's columns the item is read from (see [`unpacked_into`]).
+pub(crate) const UNPACKED_COLUMNS: &str = "id, project, round, facts";
 
-/// Reads what a row of [`UNPACKED_COLUMNS`] holds besides the facts into `it`, as
-/// [`item_into`] reads the same columns; the facts' part is the caller's. The
-/// exception's reason goes to the exception the facts have set, if any.
-pub(crate) fn unpacked_into(r: &Row<'_>, it: &mut Item) {
-    it.rowid = int(r, 0);
-    set_text(&mut it.project, r, 1);
-    it.round = int(r, 2);
+/// Reads into `it` what [`item_into`] reads from the columns the facts keep as
+/// stored (`store::facts::AS_STORED`), by the same readers: `v(0)` to `v(2)` are
+/// the row id, project and round, `v(4)` on the values the facts keep, in the order
+/// of `AS_STORED`. The facts' other part is the caller's; the exception's reason goes
+/// to the exception the facts have set, if any.
+pub(crate) fn unpacked_into<'v>(v: impl Fn(usize) -> ValueRef<'v>, it: &mut Item) {
+    it.rowid = int_of(v(0));
+    set_text_of(&mut it.project, v(1));
+    it.round = int_of(v(2));
     let f = &mut it.fields;
-    set_text(&mut f.purpose, r, 4);
-    set_text(&mut f.role, r, 5);
-    set_text(&mut it.requester, r, 6);
-    set_text(&mut it.fields.notes, r, 7);
-    set_opt_text(&mut it.manual_block, r, 8);
+    set_text_of(&mut f.purpose, v(4));
+    set_text_of(&mut f.role, v(5));
+    set_text_of(&mut it.requester, v(6));
+    set_text_of(&mut it.fields.notes, v(7));
+    set_opt_text_of(&mut it.manual_block, v(8));
     if let Some(e) = it.fields.exception.as_mut() {
-        set_text(&mut e.reason, r, 9);
+        set_text_of(&mut e.reason, v(9));
     }
-    it.version = int(r, 10);
-    it.granted_method = named(r, 11, Method::ALL, Method::as_str);
-    set_opt_text(&mut it.emergency_by, r, 12);
-    set_opt_text(&mut it.last_reason, r, 13);
-    parties_into(&mut it.parties, r, 14);
-    it.extension = super::extend::read(opt_text(r, 15));
-    it.verify_reference = opt_text(r, 16).map(Into::into);
+    it.version = int_of(v(10));
+    it.granted_method = named_of(v(11), Method::ALL, Method::as_str);
+    set_opt_text_of(&mut it.emergency_by, v(12));
+    set_opt_text_of(&mut it.last_reason, v(13));
+    parties_into_of(&mut it.parties, v(14));
+    it.extension = super::extend::read(str_of(v(15)).map(Cow::into_owned));
+    it.verify_reference = str_of(v(16)).map(|s| s.into_owned().into());
 }
 
 pub(crate) fn project(r: &Row<'_>) -> rusqlite::Result<Project> {

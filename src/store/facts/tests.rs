@@ -5,6 +5,7 @@ use crate::domain::forecast::Timeline;
 use crate::domain::{Capacity, Item, routing::Delegate};
 use crate::store::Store;
 use crate::store::testing::me;
+use chrono::NaiveDate;
 use rusqlite::types::Value;
 
 fn generated() -> (tempfile::TempDir, std::path::PathBuf, Store) {
@@ -267,6 +268,61 @@ fn a_file_of_schema_19_gets_its_facts_from_its_rows() {
         .query_row("SELECT count(facts) FROM items", [], |r| r.get(0))
         .unwrap();
     assert_eq!(filled, 600);
+    assert_eq!(mismatches(&s.conn).unwrap(), Vec::<String>::new());
+    assert_eq!(s.report(None).unwrap(), before);
+}
+
+#[test]
+fn a_file_of_schema_20_gets_its_facts_packed_again_in_this_form() {
+    let (_dir, db, s) = generated();
+    let before = s.report(None).unwrap();
+    // Each row's facts as schema 20 packed them: form 1, without the values this
+    // form keeps as stored.
+    let mut stmt = s.conn.prepare(LEAN_SQL).unwrap();
+    let ends = [
+        Value::Integer(i64::MIN),
+        Value::Integer(i64::MAX),
+        Value::Null,
+    ];
+    let mut rows = stmt.query(rusqlite::params_from_iter(&ends)).unwrap();
+    let (mut lean, mut old) = (Lean::new(), Vec::new());
+    while let Some(r) = rows.next().unwrap() {
+        lean.read(r);
+        let mut out = Vec::new();
+        pack(&lean, &mut out);
+        out[0] = 1;
+        old.push((lean.id, out));
+    }
+    drop(rows);
+    drop(stmt);
+    assert_eq!(old.len(), 600);
+    assert!(
+        unpack(&old[0].1, &mut Lean::new()).is_none(),
+        "form 1 does not read"
+    );
+    drop(s);
+    let c = Connection::open(&db).unwrap();
+    for (id, facts) in &old {
+        c.execute(
+            "UPDATE items SET facts = ?1 WHERE id = ?2",
+            rusqlite::params![facts, id],
+        )
+        .unwrap();
+    }
+    c.execute_batch("PRAGMA user_version = 20;").unwrap();
+    assert_eq!(mismatches(&c).unwrap().len(), 600);
+    drop(c);
+    let mut s = Store::open_as(&db, me()).unwrap();
+    s.set_now(before.generated_at);
+    let form: i64 = s
+        .conn
+        .query_row(
+            "SELECT count(*) FROM items WHERE substr(facts, 1, 1) = x'02'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(form, 600);
     assert_eq!(mismatches(&s.conn).unwrap(), Vec::<String>::new());
     assert_eq!(s.report(None).unwrap(), before);
 }
