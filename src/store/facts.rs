@@ -32,14 +32,19 @@ use rusqlite::{Connection, Row};
 mod form;
 use form::*;
 
-/// The pass over the items with their facts: the project, the facts, then where the
-/// row is (its row id and round). Same ranges and filter as [`LEAN_SQL`].
-pub(super) const FACTS_SQL: &str = "SELECT project, facts, id, round FROM items \
+/// The pass over the items with their facts (`item_facts`, a row beside each row of
+/// `items` with its row id, project and round): the project, the facts, then where
+/// the row is (its row id and round). Same ranges and filter as [`LEAN_SQL`].
+pub(super) const FACTS_SQL: &str = "SELECT project, facts, id, round FROM item_facts \
      WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR project = ?3)";
 
-/// Whether some row has no facts: through the partial index that holds only those.
-pub(super) const FACTS_MISSING: &str =
-    "SELECT EXISTS (SELECT 1 FROM items INDEXED BY items_unpacked WHERE facts IS NULL)";
+/// Whether some row has no facts (a row added outside accessdesk): through the
+/// partial index that holds only those.
+pub(super) const FACTS_MISSING: &str = "SELECT EXISTS (SELECT 1 FROM item_facts \
+     INDEXED BY item_facts_unpacked WHERE facts IS NULL)";
+
+/// Sets a row's facts (its `item_facts` row comes with its `items` row).
+pub(super) const SET_FACTS: &str = "UPDATE item_facts SET facts = ?1 WHERE id = ?2";
 
 /// The version of the form; a value that starts otherwise does not read. Form 1
 /// (schema 20) held no [`AS_STORED`] values; the migration to schema 21 packs every
@@ -337,11 +342,22 @@ fn named<T: Copy + PartialEq>(x: Option<T>, all: &[T]) -> u8 {
 /// `items`, with `params`) selects: after a write that changed columns they depend on
 /// in place.
 pub(super) fn refresh(tx: &Connection, filter: &str, params: impl rusqlite::Params) -> Result<()> {
+    pack_rows(tx, filter, params, SET_FACTS)
+}
+
+/// Packs the facts of the rows `filter` selects and writes each with `set` (`?1` the
+/// facts, `?2` the row id).
+fn pack_rows(
+    tx: &Connection,
+    filter: &str,
+    params: impl rusqlite::Params,
+    set: &str,
+) -> Result<()> {
     let columns = packed_columns().join(", ");
     let sql = format!("SELECT id, {columns} FROM items WHERE {filter}");
     let mut stmt = tx.prepare_cached(&sql)?;
     let mut rows = stmt.query(params)?;
-    let mut update = tx.prepare_cached("UPDATE items SET facts = ?1 WHERE id = ?2")?;
+    let mut update = tx.prepare_cached(set)?;
     while let Some(r) = rows.next()? {
         let facts = of_columns(|i| rows::cell(r, i));
         update.execute(rusqlite::params![facts, rows::int(r, 0)])?;
@@ -349,49 +365,66 @@ pub(super) fn refresh(tx: &Connection, filter: &str, params: impl rusqlite::Para
     Ok(())
 }
 
-/// The facts of every row, packed again from its columns: for the migration that
-/// brings them (schema 20).
+/// The facts of every row, packed from its columns into the items' own column, where
+/// schema 20 kept them: for the migration that brings them.
 pub(super) fn fill(tx: &Connection) -> Result<()> {
-    refresh(tx, "true", [])
+    pack_rows(tx, "true", [], "UPDATE items SET facts = ?1 WHERE id = ?2")
 }
 
 /// The facts of every row whose facts are not of this [`FORM`], packed again from
 /// its columns: for the migration that brings the form (schema 21).
 pub(super) fn fill_older(tx: &Connection) -> Result<()> {
-    refresh(
-        tx,
-        "facts IS NULL OR substr(facts, 1, 1) <> ?1",
-        [[FORM].as_slice()],
-    )
+    let older =
+        "id IN (SELECT id FROM item_facts WHERE facts IS NULL OR substr(facts, 1, 1) <> ?1)";
+    refresh(tx, older, [[FORM].as_slice()])
 }
 
-/// The rows whose facts are not those their columns pack, each named (`audit verify`).
+/// The rows whose facts are not those their columns pack, or whose `item_facts` row
+/// has another project or round (or is not there), each named; and each row of facts
+/// with no item (`audit verify`).
 pub(crate) fn mismatches(conn: &Connection) -> Result<Vec<String>> {
     let there: bool = conn.query_row(
-        "SELECT count(*) FROM pragma_table_info('items') WHERE name = 'facts'",
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'item_facts'",
         [],
         |r| r.get::<_, i64>(0).map(|n| n > 0),
     )?;
     if !there {
         return Ok(Vec::new());
     }
-    let columns = packed_columns().join(", ");
-    let sql = format!("SELECT project, number, facts, {columns} FROM items ORDER BY id");
+    let packed = packed_columns();
+    let columns: Vec<String> = packed.iter().map(|c| format!("items.{c}")).collect();
+    let sql = format!(
+        "SELECT items.project, items.number, item_facts.facts, {}, \
+         item_facts.project IS items.project AND item_facts.round IS items.round \
+         FROM items LEFT JOIN item_facts ON item_facts.id = items.id ORDER BY items.id",
+        columns.join(", ")
+    );
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
+    let placed = 3 + packed.len();
     while let Some(r) = rows.next()? {
         // Column 1 here is `number`: the packed columns start at 3, and `of_columns`
         // numbers them from 1.
         let want = of_columns(|i| rows::cell(r, i + 2));
-        let same = matches!(rows::cell(r, 2), ValueRef::Blob(b) if b == want.as_slice());
+        let same = matches!(rows::cell(r, 2), ValueRef::Blob(b) if b == want.as_slice())
+            && rows::int(r, placed) == 1;
         if !same {
             out.push(format!(
-                "items {}-{}: its packed facts (facts) are not those of its row: the file was changed outside accessdesk or is damaged",
+                "items {}-{}: its packed facts (item_facts) are not those of its row: the file was changed outside accessdesk or is damaged",
                 rows::text(r, 0),
                 rows::int(r, 1)
             ));
         }
+    }
+    let orphans = "SELECT id FROM item_facts WHERE id NOT IN (SELECT id FROM items) ORDER BY id";
+    let mut stmt = conn.prepare(orphans)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.push(format!(
+            "item_facts {}: packed facts of a row items does not hold: the file was changed outside accessdesk or is damaged",
+            rows::int(r, 0)
+        ));
     }
     Ok(out)
 }

@@ -78,8 +78,8 @@ mod tests {
             .execute_batch(
                 "DROP INDEX events_security; \
                  CREATE INDEX events_security ON events(project, seq) WHERE kind = 'deny'; \
-                 DROP INDEX items_unpacked; \
-                 CREATE INDEX items_unpacked ON items(id) WHERE facts IS NULL AND id < 0;",
+                 DROP INDEX item_facts_unpacked; \
+                 CREATE INDEX item_facts_unpacked ON item_facts(id) WHERE facts IS NULL AND id < 0;",
             )
             .unwrap();
         let read = |sql: &str| s.conn.prepare(sql).map(|_| ()).unwrap_err();

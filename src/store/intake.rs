@@ -11,7 +11,7 @@
 
 use super::error::{Error, Result};
 use super::events::{self, Head, INSERT_EVENT, Link, NewEvent, PayloadText};
-use super::records::{INSERT_ITEM, check_approver, insert_item};
+use super::records::{ItemInsert, check_approver};
 use crate::domain::model::{Item, ItemFields};
 use crate::domain::{Field, Person, Project, Refusal, Rule, blockers, machine, rules};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -158,7 +158,7 @@ pub(super) struct RowWriter<'tx> {
     known: Known,
     /// Where the next row must stand.
     expected: Opening,
-    insert_item: rusqlite::CachedStatement<'tx>,
+    insert_item: ItemInsert<'tx>,
     insert_event: rusqlite::CachedStatement<'tx>,
     /// The new items' counts, written by [`RowWriter::finish`].
     counted: super::counts::Tally,
@@ -175,7 +175,7 @@ impl<'tx> RowWriter<'tx> {
             admission,
             known: Known::new(),
             expected: opening.clone(),
-            insert_item: tx.prepare_cached(&INSERT_ITEM)?,
+            insert_item: ItemInsert::new(tx)?,
             insert_event: tx.prepare_cached(INSERT_EVENT)?,
             counted: Default::default(),
         })
@@ -201,7 +201,7 @@ impl<'tx> RowWriter<'tx> {
             )));
         }
         self.expected.next += 1;
-        row.item.rowid = insert_item(&mut self.insert_item, &row.item)?;
+        row.item.rowid = self.insert_item.insert(&row.item)?;
         self.counted.add(&row.item.project, row.item.state.as_str());
         events::insert(
             &mut self.insert_event,

@@ -51,30 +51,58 @@ pub struct Listed<'a> {
     pub assessment: blockers::Assessment,
 }
 
-/// The SQL and arguments reading `columns` of the items a filter asks for (its date
+/// Where a list reads its items' rows from, and which columns of them.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Source {
+    pub(super) columns: &'static str,
+    pub(super) from: &'static str,
+}
+
+/// Every column of the items' own rows.
+pub(super) const WHOLE_ROWS: Source = Source {
+    columns: ITEM_COLUMNS,
+    from: "items",
+};
+
+/// The packed facts of the items (`store::facts`), with the row id, project and round
+/// kept beside them: all a list reads of an item while every row has its facts.
+pub(super) const PACKED_ROWS: Source = Source {
+    columns: super::rows::UNPACKED_COLUMNS,
+    from: "item_facts",
+};
+
+/// [`PACKED_ROWS`] of the items found by their own columns (a filter, the order of
+/// their (project, number) index), each item's facts looked up by its row id.
+pub(super) const PACKED_ROWS_BY_ITEM: Source = Source {
+    columns: "items.id, items.project, items.round, item_facts.facts",
+    from: "items JOIN item_facts ON item_facts.id = items.id",
+};
+
+/// The SQL and arguments reading the items a filter asks for from `source` (its date
 /// conditions are applied to the rows read).
-pub(super) fn items_query(filter: &ItemFilter, columns: &str) -> (String, Vec<String>) {
-    let mut sql = format!("SELECT {columns} FROM items");
+pub(super) fn items_query(filter: &ItemFilter, source: Source) -> (String, Vec<String>) {
+    let mut sql = format!("SELECT {} FROM {}", source.columns, source.from);
     let mut args: Vec<String> = Vec::new();
     let mut wheres = Vec::new();
     if let Some(p) = &filter.project {
         args.push(p.to_ascii_uppercase());
-        wheres.push(format!("project = ?{}", args.len()));
+        wheres.push(format!("items.project = ?{}", args.len()));
     }
     if let Some(s) = filter.state {
         args.push(s.as_str().to_string());
-        wheres.push(format!("state = ?{}", args.len()));
+        wheres.push(format!("items.state = ?{}", args.len()));
     }
     if let Some(t) = filter.updated_since {
         args.push(ts(t));
-        wheres.push(format!("updated_at >= ?{}", args.len()));
+        wheres.push(format!("items.updated_at >= ?{}", args.len()));
     }
     if filter.expiring_days.is_some() {
         // What [`expiry::entry`] looks at, narrowed in SQL; the days are counted in each
         // project's zone, on the rows read.
         wheres.push(
-            "((temporary = 1 AND expires IS NOT NULL) OR exception_expires IS NOT NULL) \
-             AND state NOT IN ('revoked','cancelled')"
+            "((items.temporary = 1 AND items.expires IS NOT NULL) \
+             OR items.exception_expires IS NOT NULL) \
+             AND items.state NOT IN ('revoked','cancelled')"
                 .to_string(),
         );
     }
@@ -86,9 +114,9 @@ pub(super) fn items_query(filter: &ItemFilter, columns: &str) -> (String, Vec<St
     // row for a live update; with that index kept off the ordering it reads only
     // the rows changed, from `items_updated`, and sorts those few.
     sql.push_str(if filter.updated_since.is_some() {
-        " ORDER BY +project, +number"
+        " ORDER BY +items.project, +items.number"
     } else {
-        " ORDER BY project, number"
+        " ORDER BY items.project, items.number"
     });
     (sql, args)
 }
@@ -171,7 +199,7 @@ impl Store {
     fn list_items_up_to(&self, filter: &ItemFilter, limit: Option<usize>) -> Result<Vec<ItemView>> {
         let now = self.now();
         let (projects, people) = self.projects_and_people()?;
-        let (mut sql, args) = items_query(filter, ITEM_COLUMNS);
+        let (mut sql, args) = items_query(filter, WHOLE_ROWS);
         if let Some(n) = limit {
             sql.push_str(&format!(" LIMIT {n}"));
         }

@@ -9,7 +9,6 @@ use super::listing::{
 };
 use super::report::counters::{security_decisions_sql, unsafe_attempts_sql};
 use super::report::pass::SECURITY_SQL;
-use super::rows::UNPACKED_COLUMNS;
 use super::schema::MEASURED_KINDS;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -45,7 +44,7 @@ fn a_live_update_reads_only_the_changed_items() {
             updated_since: Some(since),
             ..Default::default()
         },
-        UNPACKED_COLUMNS,
+        super::listing::PACKED_ROWS_BY_ITEM,
     );
     let p = plan(&conn, &sql);
     assert!(
@@ -59,7 +58,7 @@ fn a_live_update_reads_only_the_changed_items() {
             updated_since: Some(since),
             ..Default::default()
         },
-        UNPACKED_COLUMNS,
+        super::listing::PACKED_ROWS_BY_ITEM,
     );
     let p = plan(&conn, &sql);
     assert!(p.starts_with("SEARCH items USING INDEX"), "{p}");
@@ -75,7 +74,7 @@ fn the_tracker_reads_items_in_order_without_sorting() {
                 project,
                 ..Default::default()
             },
-            UNPACKED_COLUMNS,
+            super::listing::PACKED_ROWS_BY_ITEM,
         );
         // The whole list, and the first screenful read before it.
         for sql in [format!("{sql} LIMIT 200"), sql] {
@@ -139,7 +138,7 @@ fn the_measures_read_their_events_from_the_partial_index() {
         );
     }
     let p = plan(&conn, super::facts::FACTS_MISSING);
-    assert!(p.contains("USING INDEX items_unpacked"), "{p}");
+    assert!(p.contains("USING INDEX item_facts_unpacked"), "{p}");
 }
 
 #[test]

@@ -83,15 +83,13 @@ pub(super) fn date_text(d: Option<NaiveDate>) -> Option<String> {
 
 /// The statements of [`add_item`] and [`update_item`], built once (they are looked up in the statement
 /// cache by their text for every item written).
-pub(super) static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
+static INSERT_ITEM: LazyLock<String> = LazyLock::new(|| {
     let cols = ITEM_COLUMNS.trim_start_matches("id, ");
     let n = cols.split(", ").count();
     let placeholders: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
-    // The facts (schema 20) after every column, as `with_item_values` hands them.
     format!(
-        "INSERT INTO items ({cols}, facts) VALUES ({}, ?{})",
-        placeholders.join(", "),
-        n + 1
+        "INSERT INTO items ({cols}) VALUES ({})",
+        placeholders.join(", ")
     )
 });
 
@@ -114,7 +112,7 @@ static UPDATE_ITEM: LazyLock<String> = LazyLock::new(|| {
 /// Inserts a new item's row, counted among the items of its project and state
 /// (`store::counts`), and returns its rowid.
 pub(super) fn add_item(tx: &Connection, it: &Item) -> Result<i64> {
-    let rowid = insert_item(&mut *tx.prepare_cached(&INSERT_ITEM)?, it)?;
+    let rowid = ItemInsert::new(tx)?.insert(it)?;
     super::counts::add(tx, &it.project, it.state.as_str(), 1)?;
     Ok(rowid)
 }
@@ -143,10 +141,32 @@ fn update_item(tx: &Connection, it: &Item, before: &Item) -> Result<()> {
     })
 }
 
-/// Inserts a new item's row with a statement of [`INSERT_ITEM`] that the caller
-/// holds while it writes many, and returns the rowid.
-pub(super) fn insert_item(insert: &mut rusqlite::Statement<'_>, it: &Item) -> Result<i64> {
-    with_item_values(it, true, |values| Ok(insert.insert(values)?))
+/// The statements that write a new item's row and its facts (`store::facts`: the
+/// row of `item_facts` a trigger adds beside it), held by a caller that writes many.
+pub(super) struct ItemInsert<'c> {
+    row: rusqlite::CachedStatement<'c>,
+    facts: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> ItemInsert<'c> {
+    pub(super) fn new(tx: &'c Connection) -> Result<ItemInsert<'c>> {
+        Ok(ItemInsert {
+            row: tx.prepare_cached(&INSERT_ITEM)?,
+            facts: tx.prepare_cached(super::facts::SET_FACTS)?,
+        })
+    }
+
+    /// Inserts the item's row and its facts; returns the rowid.
+    pub(super) fn insert(&mut self, it: &Item) -> Result<i64> {
+        with_item_values(it, true, |values| {
+            let (facts, row) = values
+                .split_last()
+                .expect("the facts follow the row's values");
+            let rowid = self.row.insert(row)?;
+            self.facts.execute([*facts, &rowid])?;
+            Ok(rowid)
+        })
+    }
 }
 
 /// Where each column the facts pack (`store::facts`) is among the values that

@@ -330,9 +330,10 @@ pub(crate) fn item_into(r: &Row<'_>, it: &mut Item) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// What a list reads of an item's row when every row has its packed facts
-/// (`store::facts`): its row id, project and round, and the facts, which hold the
-/// rest of the row's columns the item is read from (see [`unpacked_into`]).
+/// What a list reads of an item when every row has its packed facts
+/// (`store::facts`, the row of `item_facts` beside the item's): its row id, project
+/// and round, and the facts, which hold the rest of what the item is read from (see
+/// [`unpacked_into`]).
 pub(crate) const UNPACKED_COLUMNS: &str = "id, project, round, facts";
 
 /// Reads into `it` what [`item_into`] reads from the columns the facts keep as

@@ -4,7 +4,7 @@ use super::*;
 use crate::domain::forecast::Timeline;
 use crate::domain::{Capacity, Item, routing::Delegate};
 use crate::store::Store;
-use crate::store::testing::me;
+use crate::store::testing::{WITHOUT_FACTS, me};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 
@@ -205,7 +205,7 @@ fn the_report_is_the_same_from_the_facts_as_from_the_columns() {
     // read, and `audit verify` names it.
     s.conn
         .execute(
-            "UPDATE items SET facts = NULL WHERE id = (SELECT min(id) FROM items)",
+            "UPDATE item_facts SET facts = NULL WHERE id = (SELECT min(id) FROM items)",
             [],
         )
         .unwrap();
@@ -219,7 +219,7 @@ fn the_report_is_the_same_from_the_facts_as_from_the_columns() {
     // Facts that do not read are refused, not read as something else.
     s.conn
         .execute(
-            "UPDATE items SET facts = x'0001' WHERE id = (SELECT min(id) FROM items)",
+            "UPDATE item_facts SET facts = x'0001' WHERE id = (SELECT min(id) FROM items)",
             [],
         )
         .unwrap();
@@ -256,16 +256,14 @@ fn a_file_of_schema_19_gets_its_facts_from_its_rows() {
     let before = s.report(None).unwrap();
     drop(s);
     let c = Connection::open(&db).unwrap();
-    c.execute_batch(
-        "DROP INDEX items_unpacked; ALTER TABLE items DROP COLUMN facts; PRAGMA user_version = 19;",
-    )
-    .unwrap();
+    c.execute_batch(&format!("{WITHOUT_FACTS} PRAGMA user_version = 19;"))
+        .unwrap();
     drop(c);
     let mut s = Store::open_as(&db, me()).unwrap();
     s.set_now(before.generated_at);
     let filled: i64 = s
         .conn
-        .query_row("SELECT count(facts) FROM items", [], |r| r.get(0))
+        .query_row("SELECT count(facts) FROM item_facts", [], |r| r.get(0))
         .unwrap();
     assert_eq!(filled, 600);
     assert_eq!(mismatches(&s.conn).unwrap(), Vec::<String>::new());
@@ -301,7 +299,13 @@ fn a_file_of_schema_20_gets_its_facts_packed_again_in_this_form() {
         "form 1 does not read"
     );
     drop(s);
+    // The file as schema 20 left it: the facts in a column of the items.
     let c = Connection::open(&db).unwrap();
+    c.execute_batch(&format!(
+        "{WITHOUT_FACTS} ALTER TABLE items ADD COLUMN facts BLOB; \
+         CREATE INDEX items_unpacked ON items(id) WHERE facts IS NULL;"
+    ))
+    .unwrap();
     for (id, facts) in &old {
         c.execute(
             "UPDATE items SET facts = ?1 WHERE id = ?2",
@@ -310,19 +314,76 @@ fn a_file_of_schema_20_gets_its_facts_packed_again_in_this_form() {
         .unwrap();
     }
     c.execute_batch("PRAGMA user_version = 20;").unwrap();
-    assert_eq!(mismatches(&c).unwrap().len(), 600);
     drop(c);
     let mut s = Store::open_as(&db, me()).unwrap();
     s.set_now(before.generated_at);
-    let form: i64 = s
-        .conn
-        .query_row(
-            "SELECT count(*) FROM items WHERE substr(facts, 1, 1) = x'02'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(form, 600);
+    let count = |sql: &str| -> i64 { s.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let form = "SELECT count(*) FROM item_facts WHERE substr(facts, 1, 1) = x'02'";
+    assert_eq!(count(form), 600);
+    let column = "SELECT count(*) FROM pragma_table_info('items') WHERE name = 'facts'";
+    assert_eq!(count(column), 0, "the items' column of schema 20 is gone");
     assert_eq!(mismatches(&s.conn).unwrap(), Vec::<String>::new());
     assert_eq!(s.report(None).unwrap(), before);
+}
+
+#[test]
+fn each_item_has_its_row_of_facts_and_verify_names_one_that_is_not_its_items() {
+    let (_dir, _db, s) = generated();
+    let c = &s.conn;
+    let one = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let same = "SELECT count(*) FROM items JOIN item_facts USING (id) \
+                WHERE item_facts.project = items.project AND item_facts.round = items.round";
+    assert_eq!(one(same), 600);
+    assert_eq!(one("SELECT count(*) FROM item_facts"), 600);
+    // Another program moves an item to another project and round: its row of facts
+    // follows, and its facts are still those of its columns.
+    c.execute_batch(
+        "PRAGMA foreign_keys = OFF; \
+         UPDATE items SET project = 'GHOST', round = 3 WHERE project = 'P0001' AND number = 1; \
+         PRAGMA foreign_keys = ON;",
+    )
+    .unwrap();
+    assert_eq!(one(same), 600);
+    assert_eq!(mismatches(c).unwrap(), Vec::<String>::new());
+    // ... adds an item: it has a row of facts with none in it, so every row is read
+    // from its columns, and verify names it.
+    let cols = crate::store::rows::ITEM_COLUMNS.trim_start_matches("id, ");
+    let copied = cols.replacen("number", "number + 100000", 1);
+    c.execute_batch(&format!(
+        "INSERT INTO items ({cols}) SELECT {copied} FROM items \
+         WHERE project = 'P0002' AND number = 2"
+    ))
+    .unwrap();
+    assert_eq!(
+        one("SELECT count(*) FROM item_facts WHERE facts IS NULL"),
+        1
+    );
+    assert!(
+        c.query_row(FACTS_MISSING, [], |r| r.get::<_, bool>(0))
+            .unwrap()
+    );
+    let named = mismatches(c).unwrap();
+    assert!(
+        named.len() == 1 && named[0].starts_with("items P0002-100002: its packed facts"),
+        "{named:?}"
+    );
+    c.execute_batch("DELETE FROM items WHERE number = 100002")
+        .unwrap();
+    assert_eq!(
+        one("SELECT count(*) FROM item_facts"),
+        600,
+        "its facts go with it"
+    );
+    // ... or changes the facts' own table: a row put in another project, and a row
+    // of facts with no item.
+    c.execute_batch(
+        "UPDATE item_facts SET project = 'P0003' WHERE id = (SELECT min(id) FROM items); \
+         INSERT INTO item_facts (id, project, round, facts) \
+         SELECT max(id) + 1, 'P0001', 0, facts FROM item_facts;",
+    )
+    .unwrap();
+    let named = mismatches(c).unwrap();
+    assert_eq!(named.len(), 2, "{named:?}");
+    assert!(named[0].contains(": its packed facts (item_facts) are not those of its row"));
+    assert!(named[1].starts_with("item_facts 601: packed facts of a row items does not hold"));
 }

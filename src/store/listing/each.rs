@@ -9,20 +9,22 @@ use super::super::lean::Lean;
 use super::super::records::load_item;
 use super::super::rows;
 use super::{APPROVALS_OF_ONE, ByKey, ItemFilter, Listed, approvals_of_all, items_query};
+use super::{PACKED_ROWS, PACKED_ROWS_BY_ITEM, Source, WHOLE_ROWS};
 use crate::domain::conditions::ConditionFields;
 use crate::domain::*;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
-/// Every item, in the table's own order (`columns` of each): one scan of the table.
-fn every_item_in_table_order(columns: &str) -> String {
-    format!("SELECT {columns} FROM items ORDER BY id")
+/// Every item, in the table's own order (read from `source`): one scan of the table.
+fn every_item_in_table_order(source: Source) -> String {
+    format!("SELECT {} FROM {} ORDER BY id", source.columns, source.from)
 }
 
-/// The items of one range of row ids (`columns` of each), in row id order (`?1`,
+/// The items of one range of row ids (read from `source`), in row id order (`?1`,
 /// `?2`: the range's first and last row id).
-fn items_of_range(columns: &str) -> String {
-    format!("SELECT {columns} FROM items WHERE id BETWEEN ?1 AND ?2 ORDER BY id")
+fn items_of_range(source: Source) -> String {
+    let Source { columns, from } = source;
+    format!("SELECT {columns} FROM {from} WHERE id BETWEEN ?1 AND ?2 ORDER BY id")
 }
 
 /// One item by its row id, every column of it: for a row whose facts do not read.
@@ -63,11 +65,20 @@ impl RowReader {
         }
     }
 
-    /// The columns each row is to hold.
-    fn columns(&self) -> &'static str {
+    /// Where the rows are read from when every row (of a range) is read, with the
+    /// columns each is to hold.
+    fn scan(&self) -> Source {
         match self.packed {
-            true => rows::UNPACKED_COLUMNS,
-            false => rows::ITEM_COLUMNS,
+            true => PACKED_ROWS,
+            false => WHOLE_ROWS,
+        }
+    }
+
+    /// [`RowReader::scan`] for the rows a filter finds by the items' own columns.
+    fn filtered(&self) -> Source {
+        match self.packed {
+            true => PACKED_ROWS_BY_ITEM,
+            false => WHOLE_ROWS,
         }
     }
 
@@ -124,8 +135,8 @@ impl Store {
         let people = self.people_by_login()?;
         let mut reader = RowReader::new(self)?;
         let (mut sql, args) = match every {
-            true => (every_item_in_table_order(reader.columns()), Vec::new()),
-            false => items_query(filter, reader.columns()),
+            true => (every_item_in_table_order(reader.scan()), Vec::new()),
+            false => items_query(filter, reader.filtered()),
         };
         if let Some(n) = limit {
             sql.push_str(&format!(" LIMIT {n}"));
@@ -306,7 +317,7 @@ impl Store {
                 hand_on(it, p, (now, settings, people), &mut |l| each(part, l));
                 Ok(())
             };
-        let sql = items_of_range(form.columns());
+        let sql = items_of_range(form.scan());
         let (parts, other) = snapshot.fold_on("items", &sql, &[], start, step, meanwhile)?;
         Ok((parts.into_iter().map(|r| r.part).collect(), other))
     }

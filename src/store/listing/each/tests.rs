@@ -18,22 +18,25 @@ fn plan(c: &Connection, sql: &str) -> Vec<String> {
 #[test]
 fn every_item_is_read_in_one_scan_of_the_table_and_a_range_by_its_row_ids() {
     let (_dir, _db, s) = generated("scan.db", 300, 3);
-    for columns in [rows::ITEM_COLUMNS, rows::UNPACKED_COLUMNS] {
-        let every = plan(&s.conn, &every_item_in_table_order(columns));
-        assert_eq!(every, ["SCAN items"], "{columns}");
-        let range = plan(&s.conn, &items_of_range(columns));
+    for source in [WHOLE_ROWS, PACKED_ROWS] {
+        let every = plan(&s.conn, &every_item_in_table_order(source));
+        assert_eq!(every, [format!("SCAN {}", source.from)], "{source:?}");
+        let range = plan(&s.conn, &items_of_range(source));
         assert_eq!(
             range,
-            ["SEARCH items USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"],
-            "{columns}"
+            [format!(
+                "SEARCH {} USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
+                source.from
+            )],
+            "{source:?}"
         );
     }
 }
 
 /// Every row read whole from its columns, and from its facts with the other columns.
 fn both(c: &Connection) -> (Vec<Item>, Vec<Item>) {
-    let read = |columns: &str, packed: bool| {
-        let mut stmt = c.prepare(&every_item_in_table_order(columns)).unwrap();
+    let read = |source: Source, packed: bool| {
+        let mut stmt = c.prepare(&every_item_in_table_order(source)).unwrap();
         let mut rows = stmt.query([]).unwrap();
         let mut lean = Lean::new();
         let mut out = Vec::new();
@@ -47,10 +50,7 @@ fn both(c: &Connection) -> (Vec<Item>, Vec<Item>) {
         }
         out
     };
-    (
-        read(rows::ITEM_COLUMNS, false),
-        read(rows::UNPACKED_COLUMNS, true),
-    )
+    (read(WHOLE_ROWS, false), read(PACKED_ROWS, true))
 }
 
 #[test]
@@ -133,7 +133,7 @@ fn the_lists_hand_on_the_same_items_whichever_form_they_read() {
     let first = "(SELECT min(id) FROM items)";
     s.conn
         .execute(
-            &format!("UPDATE items SET facts = NULL WHERE id = {first}"),
+            &format!("UPDATE item_facts SET facts = NULL WHERE id = {first}"),
             [],
         )
         .unwrap();
@@ -143,7 +143,7 @@ fn the_lists_hand_on_the_same_items_whichever_form_they_read() {
     // their facts; the list is the same.
     s.conn
         .execute(
-            &format!("UPDATE items SET facts = x'0001' WHERE id = {first}"),
+            &format!("UPDATE item_facts SET facts = x'0001' WHERE id = {first}"),
             [],
         )
         .unwrap();
