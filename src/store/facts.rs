@@ -38,13 +38,20 @@ use form::*;
 pub(super) const FACTS_SQL: &str = "SELECT project, facts, id, round FROM item_facts \
      WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR project = ?3)";
 
-/// Whether some row has no facts (a row added outside accessdesk): through the
-/// partial index that holds only those.
+/// Whether some row may have no facts: a row of facts without them (through the
+/// partial index that holds only those), or an item past the last row of facts (one
+/// added outside accessdesk, which writes an item's facts with it).
 pub(super) const FACTS_MISSING: &str = "SELECT EXISTS (SELECT 1 FROM item_facts \
-     INDEXED BY item_facts_unpacked WHERE facts IS NULL)";
+     INDEXED BY item_facts_unpacked WHERE facts IS NULL) \
+     OR (SELECT max(id) FROM items) IS NOT (SELECT max(id) FROM item_facts)";
 
-/// Sets a row's facts (its `item_facts` row comes with its `items` row).
-pub(super) const SET_FACTS: &str = "UPDATE item_facts SET facts = ?1 WHERE id = ?2";
+/// Writes a new item's row of facts (`?1` its row id, then its project, round and
+/// facts).
+pub(super) const ADD_FACTS: &str =
+    "INSERT INTO item_facts (id, project, round, facts) VALUES (?1, ?2, ?3, ?4)";
+
+/// Sets a row's facts, with its project and round as the item's row has them now.
+const SET_FACTS: &str = "UPDATE item_facts SET facts = ?1, project = ?3, round = ?4 WHERE id = ?2";
 
 /// The version of the form; a value that starts otherwise does not read. Form 1
 /// (schema 20) held no [`AS_STORED`] values; the migration to schema 21 packs every
@@ -339,28 +346,40 @@ fn named<T: Copy + PartialEq>(x: Option<T>, all: &[T]) -> u8 {
 }
 
 /// Packs again the facts of the rows of `items` that `filter` (an SQL condition over
-/// `items`, with `params`) selects: after a write that changed columns they depend on
-/// in place.
+/// `items`, with `params`) selects, and writes each row of facts with the item's
+/// project and round: after a write that changed the item's row in place.
 pub(super) fn refresh(tx: &Connection, filter: &str, params: impl rusqlite::Params) -> Result<()> {
     pack_rows(tx, filter, params, SET_FACTS)
 }
 
 /// Packs the facts of the rows `filter` selects and writes each with `set` (`?1` the
-/// facts, `?2` the row id).
+/// facts, `?2` the row id, and where `set` has them `?3` and `?4` the project and
+/// round).
 fn pack_rows(
     tx: &Connection,
     filter: &str,
     params: impl rusqlite::Params,
     set: &str,
 ) -> Result<()> {
-    let columns = packed_columns().join(", ");
-    let sql = format!("SELECT id, {columns} FROM items WHERE {filter}");
+    let columns = packed_columns();
+    let place = columns.len() + 1;
+    let sql = format!(
+        "SELECT id, {}, project, round FROM items WHERE {filter}",
+        columns.join(", ")
+    );
     let mut stmt = tx.prepare_cached(&sql)?;
     let mut rows = stmt.query(params)?;
     let mut update = tx.prepare_cached(set)?;
+    let bound = update.parameter_count();
     while let Some(r) = rows.next()? {
         let facts = of_columns(|i| rows::cell(r, i));
-        update.execute(rusqlite::params![facts, rows::int(r, 0)])?;
+        let (id, project, round) = (
+            rows::int(r, 0),
+            rusqlite::types::ToSqlOutput::Borrowed(rows::cell(r, place)),
+            rusqlite::types::ToSqlOutput::Borrowed(rows::cell(r, place + 1)),
+        );
+        let values: [&dyn rusqlite::ToSql; 4] = [&facts, &id, &project, &round];
+        update.execute(rusqlite::params_from_iter(values.into_iter().take(bound)))?;
     }
     Ok(())
 }

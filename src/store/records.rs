@@ -141,8 +141,8 @@ fn update_item(tx: &Connection, it: &Item, before: &Item) -> Result<()> {
     })
 }
 
-/// The statements that write a new item's row and its facts (`store::facts`: the
-/// row of `item_facts` a trigger adds beside it), held by a caller that writes many.
+/// The statements that write a new item's row and its row of facts (`store::facts`),
+/// held by a caller that writes many.
 pub(super) struct ItemInsert<'c> {
     row: rusqlite::CachedStatement<'c>,
     facts: rusqlite::CachedStatement<'c>,
@@ -152,7 +152,7 @@ impl<'c> ItemInsert<'c> {
     pub(super) fn new(tx: &'c Connection) -> Result<ItemInsert<'c>> {
         Ok(ItemInsert {
             row: tx.prepare_cached(&INSERT_ITEM)?,
-            facts: tx.prepare_cached(super::facts::SET_FACTS)?,
+            facts: tx.prepare_cached(super::facts::ADD_FACTS)?,
         })
     }
 
@@ -163,7 +163,10 @@ impl<'c> ItemInsert<'c> {
                 .split_last()
                 .expect("the facts follow the row's values");
             let rowid = self.row.insert(row)?;
-            self.facts.execute([*facts, &rowid])?;
+            let place: [&dyn rusqlite::ToSql; 3] = [&rowid, &it.project, &it.round];
+            self.facts.execute(rusqlite::params_from_iter(
+                place.into_iter().chain([*facts]),
+            ))?;
             Ok(rowid)
         })
     }

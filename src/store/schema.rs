@@ -114,13 +114,17 @@ CREATE INDEX items_unpacked ON items(id) WHERE facts IS NULL;
 // beside the items: beside what the report reads, they keep the values of the other
 // columns a list reads an item from, so the report and the TUI's rows both read four
 // values a row from a table of about 210 bytes a row, where the items' rows are about
-// 590. A row of `item_facts` comes with each row of `items`: a trigger adds it, with
-// no facts, and the store packs them in the same transaction (a row added by another
-// program keeps none, and then every row is read from its columns, as under schema
-// 20); triggers keep its row id, project and round those of the item's row, and take
-// it away with the row. The store packs the facts again after every change of the row,
-// as before; `audit verify` names a row whose facts are not those of its columns. The
-// hook packs every row whose facts are not of this form (a file of schema 19 has
+// 590. The store writes an item's row of `item_facts` with the item's own, in the same
+// transaction, and writes it again (facts, project and round) after every change of
+// the item's row, as it packed the facts again before; a trigger takes it away with
+// the item's row. An item another program adds has no row of facts: while the items
+// reach past the facts, as while a row of facts has none, every row is read from its
+// columns (`facts::FACTS_MISSING`). `audit verify` names each item whose row of facts
+// is missing or not that of its columns (another program's change of the item), and
+// each row of facts without its item. No trigger writes the row of facts on an insert
+// or an update: a trigger makes SQLite keep a statement journal of every page the
+// statement changes, which more than doubled an import's time and added a quarter to
+// the demo generator's. The hook packs every row whose facts are not of this form (a file of schema 19 has
 // them packed in it by schema 20's).
 const V21: &str = r#"
 CREATE TABLE item_facts (
@@ -133,13 +137,6 @@ INSERT INTO item_facts (id, project, round, facts) SELECT id, project, round, fa
 DROP INDEX items_unpacked;
 ALTER TABLE items DROP COLUMN facts;
 CREATE INDEX item_facts_unpacked ON item_facts(id) WHERE facts IS NULL;
-CREATE TRIGGER item_facts_added AFTER INSERT ON items BEGIN
-    INSERT INTO item_facts (id, project, round) VALUES (NEW.id, NEW.project, NEW.round);
-END;
-CREATE TRIGGER item_facts_changed AFTER UPDATE ON items BEGIN
-    UPDATE item_facts SET id = NEW.id, project = NEW.project, round = NEW.round
-        WHERE id = OLD.id;
-END;
 CREATE TRIGGER item_facts_removed AFTER DELETE ON items BEGIN
     DELETE FROM item_facts WHERE id = OLD.id;
 END;

@@ -112,6 +112,8 @@ fn items_read_on_several_threads_make_the_lists_one_thread_makes() {
     c.execute_batch(
         "PRAGMA foreign_keys = OFF; \
          UPDATE items SET project = 'GHOST' WHERE id = (SELECT max(item_id) FROM task_needs \
+         WHERE item_id IN (SELECT id FROM items)); \
+         UPDATE item_facts SET project = 'GHOST' WHERE id = (SELECT max(item_id) FROM task_needs \
          WHERE item_id IN (SELECT id FROM items));",
     )
     .expect("an item of no project");

@@ -828,7 +828,6 @@ fn the_migration_fills_each_items_life_from_the_log_as_the_writes_keep_it() {
          DROP INDEX events_decided;
          DROP INDEX approvals_security; DROP INDEX events_security;
          DROP TABLE item_counts;
-         DROP TRIGGER item_facts_added; DROP TRIGGER item_facts_changed;
          DROP TRIGGER item_facts_removed; DROP TABLE item_facts;
          ALTER TABLE items DROP COLUMN submitted_at; ALTER TABLE items DROP COLUMN approved_at;
          ALTER TABLE items DROP COLUMN granted_at; ALTER TABLE items DROP COLUMN verified_at;

@@ -336,17 +336,29 @@ fn each_item_has_its_row_of_facts_and_verify_names_one_that_is_not_its_items() {
     assert_eq!(one(same), 600);
     assert_eq!(one("SELECT count(*) FROM item_facts"), 600);
     // Another program moves an item to another project and round: its row of facts
-    // follows, and its facts are still those of its columns.
+    // does not follow, and verify names it; packed again, it does.
     c.execute_batch(
         "PRAGMA foreign_keys = OFF; \
          UPDATE items SET project = 'GHOST', round = 3 WHERE project = 'P0001' AND number = 1; \
          PRAGMA foreign_keys = ON;",
     )
     .unwrap();
+    assert_eq!(one(same), 599);
+    let named = mismatches(c).unwrap();
+    assert!(
+        named.len() == 1 && named[0].starts_with("items GHOST-1: its packed facts"),
+        "{named:?}"
+    );
+    refresh(c, "project = 'GHOST'", []).unwrap();
     assert_eq!(one(same), 600);
     assert_eq!(mismatches(c).unwrap(), Vec::<String>::new());
-    // ... adds an item: it has a row of facts with none in it, so every row is read
-    // from its columns, and verify names it.
+    // ... adds an item: it has no row of facts, so every row is read from its
+    // columns, and verify names it.
+    let missing = || {
+        c.query_row(FACTS_MISSING, [], |r| r.get::<_, bool>(0))
+            .unwrap()
+    };
+    assert!(!missing());
     let cols = crate::store::rows::ITEM_COLUMNS.trim_start_matches("id, ");
     let copied = cols.replacen("number", "number + 100000", 1);
     c.execute_batch(&format!(
@@ -354,14 +366,8 @@ fn each_item_has_its_row_of_facts_and_verify_names_one_that_is_not_its_items() {
          WHERE project = 'P0002' AND number = 2"
     ))
     .unwrap();
-    assert_eq!(
-        one("SELECT count(*) FROM item_facts WHERE facts IS NULL"),
-        1
-    );
-    assert!(
-        c.query_row(FACTS_MISSING, [], |r| r.get::<_, bool>(0))
-            .unwrap()
-    );
+    assert_eq!(one("SELECT count(*) FROM item_facts"), 600);
+    assert!(missing());
     let named = mismatches(c).unwrap();
     assert!(
         named.len() == 1 && named[0].starts_with("items P0002-100002: its packed facts"),
@@ -369,11 +375,17 @@ fn each_item_has_its_row_of_facts_and_verify_names_one_that_is_not_its_items() {
     );
     c.execute_batch("DELETE FROM items WHERE number = 100002")
         .unwrap();
-    assert_eq!(
-        one("SELECT count(*) FROM item_facts"),
-        600,
-        "its facts go with it"
-    );
+    assert!(!missing());
+    // ... or removes one: its row of facts goes with it.
+    c.execute_batch(
+        "PRAGMA foreign_keys = OFF; \
+         DELETE FROM items WHERE id = (SELECT max(id) FROM items); \
+         PRAGMA foreign_keys = ON;",
+    )
+    .unwrap();
+    assert_eq!(one("SELECT count(*) FROM item_facts"), 599);
+    assert!(!missing());
+    assert_eq!(mismatches(c).unwrap(), Vec::<String>::new());
     // ... or changes the facts' own table: a row put in another project, and a row
     // of facts with no item.
     c.execute_batch(
@@ -385,5 +397,5 @@ fn each_item_has_its_row_of_facts_and_verify_names_one_that_is_not_its_items() {
     let named = mismatches(c).unwrap();
     assert_eq!(named.len(), 2, "{named:?}");
     assert!(named[0].contains(": its packed facts (item_facts) are not those of its row"));
-    assert!(named[1].starts_with("item_facts 601: packed facts of a row items does not hold"));
+    assert!(named[1].starts_with("item_facts 600: packed facts of a row items does not hold"));
 }

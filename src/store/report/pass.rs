@@ -546,14 +546,21 @@ mod tests {
         .unwrap();
         assert_eq!(blocked(&s), before);
         // The item moved to a project nobody registered (a file edited outside
-        // accessdesk): the task list still names it, so the task waits for it.
+        // accessdesk, its row of facts with it): the task list still names it, so
+        // the task waits for it.
         s.conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
-        s.conn
-            .execute(
-                "UPDATE items SET project = 'GHOST' WHERE project || '-' || number = ?1",
+        let row: i64 = s
+            .conn
+            .query_row(
+                "SELECT id FROM items WHERE project || '-' || number = ?1",
                 [&ready],
+                |r| r.get(0),
             )
             .unwrap();
+        for table in ["items", "item_facts"] {
+            let sql = format!("UPDATE {table} SET project = 'GHOST' WHERE id = ?1");
+            s.conn.execute(&sql, [row]).unwrap();
+        }
         assert_eq!(blocked(&s), before + 1);
     }
 
