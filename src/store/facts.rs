@@ -142,11 +142,12 @@ fn pack(lean: &Lean, out: &mut Vec<u8>) {
     for d in [f.expires, ex.and_then(|e| e.expires), f.needed_by] {
         put_date(out, d);
     }
+    let first = &mut None;
     for t in [it.updated_at, it.created_at, it.state_since] {
-        put_time(out, Some(t));
+        put_time(out, Some(t), first);
     }
-    put_time(out, it.retro_due);
-    put_time(out, it.blocked_since);
+    put_time(out, it.retro_due, first);
+    put_time(out, it.blocked_since, first);
     let t = &lean.timeline;
     let life: [_; LIFE_TIMES] = [
         t.submitted,
@@ -157,7 +158,7 @@ fn pack(lean: &Lean, out: &mut Vec<u8>) {
         lean.cancelled,
     ];
     for at in life {
-        put_time(out, at);
+        put_time(out, at, first);
     }
     match it.review {
         None => out.push(0),

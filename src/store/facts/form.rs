@@ -33,15 +33,26 @@ pub(super) fn put_date(out: &mut Vec<u8>, d: Option<NaiveDate>) {
     put_uint(out, n);
 }
 
-/// A time as seconds from 1970 (one more than folded; 0 for none), then what is left
-/// of it: microseconds, doubled, or nanoseconds when it holds a part of a microsecond,
-/// doubled and one more.
-pub(super) fn put_time(out: &mut Vec<u8>, t: Option<DateTime<Utc>>) {
+/// A time: 0 for none; 1 when it is `first`, the first time put before it (most items'
+/// state changed when they last did, many reached their state then); else seconds
+/// from 1970 (two more than folded), then what is left of it: microseconds, doubled,
+/// or nanoseconds when it holds a part of a microsecond, doubled and one more. The
+/// first time put becomes `first`.
+pub(super) fn put_time(
+    out: &mut Vec<u8>,
+    t: Option<DateTime<Utc>>,
+    first: &mut Option<DateTime<Utc>>,
+) {
     let Some(t) = t else {
         out.push(0);
         return;
     };
-    put_uint(out, zigzag(t.timestamp()) + 1);
+    if *first == Some(t) {
+        out.push(1);
+        return;
+    }
+    first.get_or_insert(t);
+    put_uint(out, zigzag(t.timestamp()) + 2);
     let n = u64::from(t.timestamp_subsec_nanos());
     put_uint(
         out,
@@ -99,11 +110,17 @@ pub(super) struct Reader<'b, 'd> {
     pub(super) rest: &'b [u8],
     /// The dates of the days met so far, row after row.
     days: &'d mut Days,
+    /// The first time read, which a later time may say it is (see [`put_time`]).
+    first: Option<DateTime<Utc>>,
 }
 
 impl<'b, 'd> Reader<'b, 'd> {
     pub(super) fn new(rest: &'b [u8], days: &'d mut Days) -> Reader<'b, 'd> {
-        Reader { rest, days }
+        Reader {
+            rest,
+            days,
+            first: None,
+        }
     }
 
     /// The next `n` bytes.
@@ -174,10 +191,13 @@ impl<'b, 'd> Reader<'b, 'd> {
         }
     }
 
+    /// A time (see [`put_time`]); `None` when it does not read, as a time said to be
+    /// the first when none came before it.
     pub(super) fn time(&mut self) -> Option<Option<DateTime<Utc>>> {
         let s = match self.uint()? {
             0 => return Some(None),
-            n => unzigzag(n - 1),
+            1 => return self.first.map(Some),
+            n => unzigzag(n - 2),
         };
         let rest = self.uint()?;
         let nanos = if rest % 2 == 0 {
@@ -185,13 +205,21 @@ impl<'b, 'd> Reader<'b, 'd> {
         } else {
             rest / 2
         };
-        self.days.time(s, u32::try_from(nanos).ok()?).map(Some)
+        let t = self.days.time(s, u32::try_from(nanos).ok()?)?;
+        self.first.get_or_insert(t);
+        Some(Some(t))
     }
 
-    /// Passes over a time without reading it as one.
+    /// Passes over a time that comes after the first, without reading it as one.
     pub(super) fn pass_time(&mut self) -> Option<()> {
-        if self.uint()? != 0 {
-            self.uint()?;
+        match self.uint()? {
+            0 => {}
+            1 => {
+                self.first?;
+            }
+            _ => {
+                self.uint()?;
+            }
         }
         Some(())
     }

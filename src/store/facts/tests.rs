@@ -74,23 +74,32 @@ proptest::proptest! {
     ) {
         let nanos = if micros { nanos / 1000 * 1000 } else { nanos };
         let t = DateTime::from_timestamp(secs, nanos);
-        // Another time, often of the same day, then the first again: each time reads
-        // on its own.
+        // Another time, often of the same day, then the first again (written as the
+        // first) and the other: each time reads on its own, or is passed over.
         let near = DateTime::from_timestamp(secs.saturating_add(later), nanos / 3);
         let d = NaiveDate::from_num_days_from_ce_opt(days);
         let mut out = Vec::new();
-        for at in [t, near, t] {
-            put_time(&mut out, at);
+        let times = [t, near, t, near];
+        let first = &mut None;
+        for at in times {
+            put_time(&mut out, at, first);
         }
         put_date(&mut out, d);
         put_uint(&mut out, zigzag(number));
         put_text(&mut out, text.as_deref());
         out.push(0xAB);
         let mut days = Days::default();
+        let mut passed = Reader::new(&out, &mut days);
+        proptest::prop_assert_eq!(passed.time(), Some(t));
+        for _ in 1..times.len() {
+            proptest::prop_assert_eq!(passed.pass_time(), Some(()));
+        }
+        let after = passed.rest;
         let mut r = Reader::new(&out, &mut days);
-        for at in [t, near, t] {
+        for at in times {
             proptest::prop_assert_eq!(r.time(), Some(at));
         }
+        proptest::prop_assert_eq!(r.rest, after);
         proptest::prop_assert_eq!(r.date(), Some(d));
         proptest::prop_assert_eq!(r.uint().map(unzigzag), Some(number));
         proptest::prop_assert_eq!(r.opt_text(), Some(text.as_deref()));
@@ -115,6 +124,15 @@ proptest::proptest! {
         proptest::prop_assert_eq!(r.uint(), Some(n));
         proptest::prop_assert_eq!(r.rest, &tail[..]);
     }
+}
+
+#[test]
+fn a_time_said_to_be_the_first_reads_only_after_one() {
+    let mut days = Days::default();
+    assert_eq!(Reader::new(&[1], &mut days).time(), None);
+    assert_eq!(Reader::new(&[0, 1], &mut days).pass_time(), Some(()));
+    let mut r = Reader::new(&[1], &mut days);
+    assert_eq!(r.pass_time(), None);
 }
 
 #[test]
