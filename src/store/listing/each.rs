@@ -82,10 +82,10 @@ impl RowReader {
         }
     }
 
-    /// Reads a row of [`RowReader::columns`] (read on `c`) into the item, its
-    /// approvals left as they were. A row whose facts do not read (changed outside
-    /// accessdesk, which `audit verify` names) is read again whole by its row id, so
-    /// it shows as its columns read; `false` when it is no longer there.
+    /// Reads a row of [`RowReader::scan`] or [`RowReader::filtered`] (read on `c`)
+    /// into the item, its approvals left as they were. A row whose facts do not read
+    /// (changed outside accessdesk, which `audit verify` names) is read again whole by
+    /// its row id, so it shows as its columns read; `false` when it is no longer there.
     fn read(&mut self, c: &rusqlite::Connection, r: &rusqlite::Row<'_>) -> Result<bool> {
         if !self.packed {
             rows::item_into(r, &mut self.lean.item)?;
