@@ -333,14 +333,7 @@ pub(super) fn item_into(r: &Row<'_>, lean: &mut Lean) -> Option<()> {
     };
     // The facts keep the system's name beside the item, which holds a stand-in.
     std::mem::swap(&mut lean.item.fields.system, &mut lean.system);
-    let value = |i: usize| match i {
-        0..=2 => rows::cell(r, i),
-        _ => stored
-            .get(i.wrapping_sub(4))
-            .copied()
-            .unwrap_or(ValueRef::Null),
-    };
-    rows::unpacked_into(value, &mut lean.item);
+    rows::unpacked_into(r, &stored, &mut lean.item);
     Some(())
 }
 

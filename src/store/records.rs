@@ -163,10 +163,8 @@ impl<'c> ItemInsert<'c> {
                 .split_last()
                 .expect("the facts follow the row's values");
             let rowid = self.row.insert(row)?;
-            let place: [&dyn rusqlite::ToSql; 3] = [&rowid, &it.project, &it.round];
-            self.facts.execute(rusqlite::params_from_iter(
-                place.into_iter().chain([*facts]),
-            ))?;
+            self.facts
+                .execute(rusqlite::params![rowid, it.project, it.round, *facts])?;
             Ok(rowid)
         })
     }

@@ -336,31 +336,46 @@ pub(crate) fn item_into(r: &Row<'_>, it: &mut Item) -> rusqlite::Result<()> {
 /// [`unpacked_into`]).
 pub(crate) const UNPACKED_COLUMNS: &str = "id, project, round, facts";
 
-/// Reads into `it` what [`item_into`] reads from the columns the facts keep as
-/// stored (`store::facts::AS_STORED`), by the same readers: `v(0)` to `v(2)` are
-/// the row id, project and round, `v(4)` on the values the facts keep, in the order
-/// of `AS_STORED`. The facts' other part is the caller's; the exception's reason goes
-/// to the exception the facts have set, if any.
-pub(crate) fn unpacked_into<'v>(v: impl Fn(usize) -> ValueRef<'v>, it: &mut Item) {
-    it.rowid = int_of(v(0));
-    set_text_of(&mut it.project, v(1));
-    it.round = int_of(v(2));
+/// Reads into `it` the row id, project and round of a row of [`UNPACKED_COLUMNS`],
+/// and what [`item_into`] reads from the columns the facts keep as stored, from
+/// their values (`stored`, in the order of `store::facts::AS_STORED`, whose length
+/// the caller's array must have), by the same readers. The facts' other part is the caller's; the exception's reason goes to
+/// the exception the facts have set, if any.
+pub(crate) fn unpacked_into(r: &Row<'_>, stored: &[ValueRef<'_>; 13], it: &mut Item) {
+    let [
+        purpose,
+        role,
+        requester,
+        notes,
+        manual_block,
+        exception_reason,
+        version,
+        granted_method,
+        emergency_by,
+        last_reason,
+        parties,
+        extension,
+        verify_reference,
+    ] = *stored;
+    it.rowid = int(r, 0);
+    set_text(&mut it.project, r, 1);
+    it.round = int(r, 2);
     let f = &mut it.fields;
-    set_text_of(&mut f.purpose, v(4));
-    set_text_of(&mut f.role, v(5));
-    set_text_of(&mut it.requester, v(6));
-    set_text_of(&mut it.fields.notes, v(7));
-    set_opt_text_of(&mut it.manual_block, v(8));
+    set_text_of(&mut f.purpose, purpose);
+    set_text_of(&mut f.role, role);
+    set_text_of(&mut it.requester, requester);
+    set_text_of(&mut it.fields.notes, notes);
+    set_opt_text_of(&mut it.manual_block, manual_block);
     if let Some(e) = it.fields.exception.as_mut() {
-        set_text_of(&mut e.reason, v(9));
+        set_text_of(&mut e.reason, exception_reason);
     }
-    it.version = int_of(v(10));
-    it.granted_method = named_of(v(11), Method::ALL, Method::as_str);
-    set_opt_text_of(&mut it.emergency_by, v(12));
-    set_opt_text_of(&mut it.last_reason, v(13));
-    parties_into_of(&mut it.parties, v(14));
-    it.extension = super::extend::read(str_of(v(15)).map(Cow::into_owned));
-    it.verify_reference = str_of(v(16)).map(|s| s.into_owned().into());
+    it.version = int_of(version);
+    it.granted_method = named_of(granted_method, Method::ALL, Method::as_str);
+    set_opt_text_of(&mut it.emergency_by, emergency_by);
+    set_opt_text_of(&mut it.last_reason, last_reason);
+    parties_into_of(&mut it.parties, parties);
+    it.extension = super::extend::read(str_of(extension).map(Cow::into_owned));
+    it.verify_reference = str_of(verify_reference).map(|s| s.into_owned().into());
 }
 
 pub(crate) fn project(r: &Row<'_>) -> rusqlite::Result<Project> {

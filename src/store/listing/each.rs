@@ -17,7 +17,8 @@ use std::collections::HashMap;
 
 /// Every item, in the table's own order (read from `source`): one scan of the table.
 fn every_item_in_table_order(source: Source) -> String {
-    format!("SELECT {} FROM {} ORDER BY id", source.columns, source.from)
+    let Source { columns, from } = source;
+    format!("SELECT {columns} FROM {from} ORDER BY id")
 }
 
 /// The items of one range of row ids (read from `source`), in row id order (`?1`,
