@@ -8,7 +8,8 @@
 use super::stages::{Line, Lines};
 use crate::domain::blockers;
 use crate::domain::forecast::{
-    self, Durations, History, Left, Outlook as Forecast, Remaining, Spread, Stage, Summary,
+    self, Durations, History, Left, NO_SAMPLE, Outlook as Forecast, Remaining, Spread, Stage,
+    Summary,
 };
 use crate::domain::{Project, State};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -26,10 +27,6 @@ pub struct StageSpreads {
 }
 
 impl StageSpreads {
-    fn of(d: Durations) -> StageSpreads {
-        StageSpreads::of_spreads(d.spreads())
-    }
-
     fn of_spreads([a, b, c, e]: [Spread; 4]) -> StageSpreads {
         StageSpreads {
             added_to_submitted: a,
@@ -83,16 +80,50 @@ fn shown(lines: &Lines, projects: &[Project]) -> Vec<Option<usize>> {
 
 /// The stage durations of each project (in the order of `projects`), from its own
 /// items' lines: apart from [`outlooks`], so that they may be worked out on another
-/// thread.
+/// thread. Each stage's samples are laid out project after project in one buffer (a
+/// counting sort: counted, then placed), so that ten thousand projects grow no vector
+/// of their own, and each project's run is selected in place.
 pub(crate) fn durations_by_project(lines: &Lines, projects: &[Project]) -> Vec<StageSpreads> {
     let shown = shown(lines, projects);
-    let mut each: Vec<Durations> = vec![Durations::default(); projects.len()];
+    let of = |l: &Line| shown.get(l.project as usize).copied().flatten();
+    // Where each project's run of each stage starts: counted, then summed.
+    let mut starts = vec![[0usize; 4]; projects.len() + 1];
     for l in &lines.lines {
-        if let Some(pi) = shown.get(l.project as usize).copied().flatten() {
-            each[pi].add_kept(l.kept());
+        if let Some(pi) = of(l) {
+            for (n, s) in starts[pi + 1].iter_mut().zip(l.kept()) {
+                *n += usize::from(s != NO_SAMPLE);
+            }
         }
     }
-    each.into_iter().map(StageSpreads::of).collect()
+    for pi in 1..starts.len() {
+        let before = starts[pi - 1];
+        for (n, b) in starts[pi].iter_mut().zip(before) {
+            *n += b;
+        }
+    }
+    let total = starts.last().copied().unwrap_or_default();
+    let mut runs: [Vec<u32>; 4] = total.map(|n| vec![0; n]);
+    let mut next = starts.clone();
+    for l in &lines.lines {
+        if let Some(pi) = of(l) {
+            for ((run, at), s) in runs.iter_mut().zip(&mut next[pi]).zip(l.kept()) {
+                if s != NO_SAMPLE {
+                    run[*at] = s;
+                    *at += 1;
+                }
+            }
+        }
+    }
+    (0..projects.len())
+        .map(|pi| {
+            let (from, to) = (starts[pi], starts[pi + 1]);
+            let spreads = Stage::ALL.map(|s| {
+                let s = s.index();
+                Spread::of_seconds(&mut runs[s][from[s]..to[s]])
+            });
+            StageSpreads::of_spreads(spreads)
+        })
+        .collect()
 }
 
 /// The outlook of each project (in the order of `projects`; its stage durations are
@@ -299,5 +330,61 @@ fn overall_forecast(each: &[Forecast]) -> Outlook {
         forecast_ready_on: on,
         forecast_misses_start_by_days: misses.or(Some(0)),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::forecast::Timeline;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Each project's stage durations, laid out in one buffer, are those of its own
+        /// lines grouped apart; a line of a project not shown counts for none.
+        #[test]
+        fn each_projects_durations_are_those_of_its_own_lines(
+            lines in proptest::collection::vec(
+                (0u32..5, proptest::array::uniform4(proptest::option::of(0i64..200_000))),
+                0..120,
+            ),
+        ) {
+            let at = |s: i64| DateTime::from_timestamp(1_790_000_000 + s, 0);
+            let shown: Vec<Project> = ["A", "B", "C"]
+                .iter()
+                .map(|k| Project {
+                    key: k.to_string(),
+                    ..crate::domain::fixtures::project("Acme", "2026-12-01", "UTC")
+                })
+                .collect();
+            // Projects numbered 0 to 4 in the lines, of which A, B and C are shown (in
+            // another order than the lines number them).
+            let keys = ["C", "X", "A", "B", "Y"].map(String::from).to_vec();
+            let mut l = Lines::of_projects(keys, lines.len());
+            let mut apart = vec![Durations::default(); shown.len()];
+            for (project, [a, b, c, d]) in &lines {
+                // Each stage starts where the last ended; a stage left out ends the run.
+                let mut t = Timeline { added: at(0), ..Default::default() };
+                let mut end = 0;
+                for (slot, step) in [&mut t.submitted, &mut t.approved, &mut t.granted, &mut t.verified]
+                    .into_iter()
+                    .zip([a, b, c, d])
+                {
+                    let Some(step) = step else { break };
+                    end += step;
+                    *slot = at(end);
+                }
+                l.push(*project, (0, 0), State::Needed, false, &t, |_| true);
+                let of = ["C", "X", "A", "B", "Y"][*project as usize];
+                if let Some(pi) = shown.iter().position(|p| p.key == of) {
+                    apart[pi].add(&t);
+                }
+            }
+            let want: Vec<StageSpreads> = apart
+                .into_iter()
+                .map(|d| StageSpreads::of_spreads(d.spreads()))
+                .collect();
+            prop_assert_eq!(durations_by_project(&l, &shown), want);
+        }
     }
 }
