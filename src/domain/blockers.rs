@@ -145,40 +145,77 @@ impl fmt::Display for Reason {
     }
 }
 
+/// The last zone read on this thread, by its name, with the last of its dates and
+/// instants worked out: items come project after project, and a report asks each of
+/// them for today and for the end of a few dates (each a search of the zone's
+/// transitions).
+struct Zone {
+    name: String,
+    tz: Tz,
+    /// The moment `today` was last asked for, and that day.
+    today: Option<(DateTime<Utc>, NaiveDate)>,
+    /// The date `end_of` was last asked for, and when it ends.
+    end: Option<(NaiveDate, DateTime<Utc>)>,
+}
+
+/// Runs `f` on the project's zone as [`Zone`] keeps it.
+fn with_zone<T>(p: &Project, f: impl FnOnce(&mut Zone) -> T) -> T {
+    thread_local! {
+        static LAST: std::cell::RefCell<Zone> = const {
+            std::cell::RefCell::new(Zone {
+                name: String::new(),
+                tz: Tz::UTC,
+                today: None,
+                end: None,
+            })
+        };
+    }
+    LAST.with_borrow_mut(|z| {
+        if z.name != p.tz {
+            z.tz = p.tz.parse().unwrap_or(Tz::UTC);
+            z.name.clone_from(&p.tz);
+            (z.today, z.end) = (None, None);
+        }
+        f(z)
+    })
+}
+
 /// The project's time zone, falling back to UTC for an unknown name.
 pub fn project_tz(p: &Project) -> Tz {
-    // Items come project after project, and a zone is looked up by its name through
-    // a hash of it: the last zone read on this thread is kept, and its name compared.
-    thread_local! {
-        static LAST: std::cell::RefCell<(String, Tz)> =
-            const { std::cell::RefCell::new((String::new(), Tz::UTC)) };
-    }
-    LAST.with_borrow_mut(|(name, tz)| {
-        if *name != p.tz {
-            *tz = p.tz.parse().unwrap_or(Tz::UTC);
-            name.clone_from(&p.tz);
-        }
-        *tz
-    })
+    with_zone(p, |z| z.tz)
 }
 
 /// Today's date in the project's time zone.
 pub fn today(p: &Project, now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&project_tz(p)).date_naive()
+    with_zone(p, |z| match z.today {
+        Some((at, day)) if at == now => day,
+        _ => {
+            let day = now.with_timezone(&z.tz).date_naive();
+            z.today = Some((now, day));
+            day
+        }
+    })
 }
 
 /// The instant a calendar date in the project's zone ends (the next midnight).
 fn end_of(p: &Project, d: NaiveDate) -> DateTime<Utc> {
-    let next = d
-        .succ_opt()
-        .unwrap_or(d)
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default();
-    project_tz(p)
-        .from_local_datetime(&next)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&next))
+    with_zone(p, |z| match z.end {
+        Some((day, end)) if day == d => end,
+        _ => {
+            let next = d
+                .succ_opt()
+                .unwrap_or(d)
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or_default();
+            let end =
+                z.tz.from_local_datetime(&next)
+                    .earliest()
+                    .map(|t| t.with_timezone(&Utc))
+                    .unwrap_or_else(|| Utc.from_utc_datetime(&next));
+            z.end = Some((d, end));
+            end
+        }
+    })
 }
 
 /// The date by which an item is needed: its own, else the project's start.

@@ -101,6 +101,17 @@ fn names_login(text: &str, login: &str, name: &str) -> bool {
         let same = |t: &str| {
             t.eq_ignore_ascii_case(login) || (!name.is_empty() && t.eq_ignore_ascii_case(name))
         };
+        // Every form begins where the trimmed text begins: one that reads as the login
+        // or the name has it as its first bytes (most texts are passed over here).
+        let whole = text.trim().as_bytes();
+        let begins = |t: &str| {
+            !t.is_empty()
+                && whole.len() >= t.len()
+                && whole[..t.len()].eq_ignore_ascii_case(t.as_bytes())
+        };
+        if !begins(login) && !begins(name) {
+            return false;
+        }
         return name_forms(text).any(same);
     }
     // Folded first, so a fullwidth "（" or "＠" splits like its plain form.

@@ -141,7 +141,7 @@ impl Timeline {
                 Stage::Grant => self.approved,
                 Stage::Verify => self.granted,
             }?;
-            counts(end).then(|| (end - start).num_seconds().max(0))
+            counts(end).then(|| super::seconds::whole_seconds(end, start).max(0))
         })
     }
 }

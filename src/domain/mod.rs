@@ -24,6 +24,7 @@ pub mod refusal;
 pub mod review;
 pub mod routing;
 pub mod rules;
+pub mod seconds;
 pub mod secrets;
 pub mod settings;
 pub mod spells;

@@ -238,23 +238,25 @@ impl<'c> Snapshot<'c> {
     /// and last row id as `?1` and `?2`, and `args` as `?3`.... Meanwhile `meanwhile`
     /// runs on this thread (it may read the caller's connection). The parts come back
     /// in the order of their ranges, the first range starting at the lowest row id.
+    /// `rows` is how many rows the table holds, when the caller counted them already
+    /// ([`count_rows`], on one of the snapshot's connections).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn fold_on<A: Send, R>(
         &mut self,
         table: &str,
         sql: &str,
         args: &[Value],
+        rows: Option<usize>,
         init: impl Fn(&Connection, Share, (i64, i64)) -> Result<A> + Sync,
         step: impl Fn(&mut A, &Connection, &Row<'_>) -> Result<()> + Sync,
         meanwhile: impl FnOnce() -> Result<R>,
     ) -> Result<(Vec<A>, R)> {
         let (lo, hi) = id_bounds(self.main, table)?;
         let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(-1));
-        // Row ids may leave gaps: the rows themselves are counted (through the
-        // smallest index), so that no part makes room for rows that are not there.
-        let count: i64 =
-            self.main
-                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-        let count = usize::try_from(count).unwrap_or(0);
+        let count = match rows {
+            Some(n) => n,
+            None => count_rows(self.main, table)?,
+        };
         let ranges = split(lo, hi, self.threads());
         let share = |index: usize, (a, b): (i64, i64)| {
             let ids = (i128::from(b.min(hi)) - i128::from(a.max(lo)) + 1).max(0);
@@ -305,6 +307,14 @@ impl Drop for Snapshot<'_> {
             end(self.main);
         }
     }
+}
+
+/// How many rows `table` holds. Row ids may leave gaps: the rows themselves are
+/// counted (through the smallest index), so that no part of [`Snapshot::fold_on`]
+/// makes room for rows that are not there.
+pub(crate) fn count_rows(c: &Connection, table: &str) -> Result<usize> {
+    let count: i64 = c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+    Ok(usize::try_from(count).unwrap_or(0))
 }
 
 /// What a part of [`Snapshot::fold_on`] is told of its range: its place among the
@@ -376,6 +386,7 @@ mod tests {
             "items",
             "SELECT id FROM items WHERE id BETWEEN ?1 AND ?2",
             &[],
+            None,
             |_, _, _| Ok(0i64),
             |n, _, _| {
                 *n += 1;

@@ -211,21 +211,36 @@ impl Store {
         let mut snapshot = Snapshot::begin(&self.conn, &self.path, self.file, readers)?;
         let now = self.now();
         let settings = self.settings();
-        // The approvals of requested items on another connection, while this one reads
-        // the projects, the tasks and the people.
-        let (in_force, (projects, tasks, people, frozen)) = snapshot.beside(
-            |c| super::decisions::requested_approvals(c, project),
+        // The approvals of requested items and the number of items on another
+        // connection, while this one reads the projects, the tasks, the people and
+        // what the log and the other tables count: all before the items are read, so
+        // that their readers have the machine's cores to themselves.
+        let security = project.is_none() && w.is_all();
+        let (
+            (in_force, rows),
+            (projects, spans, tasks, people, frozen, (mut counters, handed, mut reviews)),
+        ) = snapshot.beside(
+            |c| {
+                let given = super::decisions::requested_approvals(c, project)?;
+                Ok((given, super::parallel::count_rows(c, "items")?))
+            },
             || {
                 let projects: Vec<Project> = match project {
                     Some(k) => vec![self.project(k)?],
                     None => self.projects()?,
                 };
-                let tasks = super::tasks::load_tasks_needing_rows(&self.conn, project)?;
+                let spans: Vec<Span> = projects.iter().map(|p| Span::of(p, w)).collect();
+                let tasks = super::tasks::planned(&self.conn, project, &projects)?;
                 let frozen = super::lifecycle::frozen_starts(&self.conn)?;
-                Ok((projects, tasks, self.people()?, frozen))
+                let people = self.people()?;
+                let counted = (
+                    self.counters(project, &projects, &spans, (w, security))?,
+                    super::decisions::delegations(&self.conn, project)?,
+                    self.review_measures(project)?,
+                );
+                Ok((projects, spans, tasks, people, frozen, counted))
             },
         )?;
-        let spans: Vec<Span> = projects.iter().map(|p| Span::of(p, w)).collect();
         let at = Moment {
             now,
             settings,
@@ -239,8 +254,8 @@ impl Store {
         // The items some task needs, by row id: the pass tells what each is.
         let wanted: HashSet<i64, foldhash::fast::RandomState> = tasks
             .iter()
-            .flat_map(|t| &t.needs)
-            .filter_map(|row| row.parse().ok())
+            .flatten()
+            .flat_map(|t| t.needs.iter().copied())
             .collect();
         // The instant each project's readiness before start is read at: its start (kept
         // frozen when moved after it was reached), once come and within the period.
@@ -271,25 +286,18 @@ impl Store {
             // by when every item does (a report of one project reads every item's line
             // apart).
             lines: project.is_none(),
-            security: project.is_none() && w.is_all(),
+            security,
             packed: !unpacked,
         };
         let key = Value::from(project.map(str::to_ascii_uppercase));
-        // While the items are read, this thread reads what the log and the other
-        // tables count.
-        let (parts, (mut counters, handed, mut reviews)) = snapshot.fold_on(
+        let (parts, ()) = snapshot.fold_on(
             "items",
             pass::sql(pass.packed),
             &[key],
+            Some(rows),
             |c, share, range| pass.part(c, share, range),
             |part, _, r| pass.add(part, r),
-            || {
-                Ok((
-                    self.counters(project, &projects, &spans, (w, pass.security))?,
-                    super::decisions::delegations(&self.conn, project)?,
-                    self.review_measures(project)?,
-                ))
-            },
+            || Ok(()),
         )?;
         let (mut acc, lines, met, unknown) = pass::merge(parts);
         let lines = match lines {
@@ -313,22 +321,16 @@ impl Store {
                 let forecast = s.spawn(move || forecast::outlooks(lines, now, projects));
                 // Each project's tasks, each need as the row id the file holds: what the pass
                 // met of it is looked up by that id (see `pass::Acc::finish`).
-                let mut tasks_of: Vec<Vec<crate::domain::Task>> = vec![Vec::new(); projects.len()];
-                for mut t in tasks {
-                    let Some(&pi) = index.get(t.project.as_str()) else {
-                        continue;
-                    };
-                    if project.is_none() {
-                        // A row the pass over every item neither met nor saw is not there:
-                        // no need, as in the task list (see `load_tasks_needing_rows`). A
-                        // report of one project keeps the rows of the others, which count
-                        // as items that are not there.
-                        t.needs.retain(|row| {
-                            row.parse::<i64>()
-                                .is_ok_and(|r| met.contains_key(&r) || unknown.contains(&r))
-                        });
+                let mut tasks = tasks;
+                if project.is_none() {
+                    // A row the pass over every item neither met nor saw is not there: no
+                    // need, as in the task list (see `load_tasks_needing_rows`). A report
+                    // of one project keeps the rows of the others, which count as items
+                    // that are not there.
+                    for t in tasks.iter_mut().flatten() {
+                        t.needs
+                            .retain(|r| met.contains_key(r) || unknown.contains(r));
                     }
-                    tasks_of[pi].push(t);
                 }
                 let mut all_ages = Vec::new();
                 let mut per = Vec::new();
@@ -338,7 +340,7 @@ impl Store {
                     let (m, ages) = a.finish(
                         (p, pi),
                         &c,
-                        &tasks_of[pi],
+                        &tasks[pi],
                         &met,
                         now,
                         (start_at[pi].is_some(), settings.readiness_target(), w),

@@ -319,7 +319,7 @@ impl Store {
                 Ok(())
             };
         let sql = items_of_range(form.scan());
-        let (parts, other) = snapshot.fold_on("items", &sql, &[], start, step, meanwhile)?;
+        let (parts, other) = snapshot.fold_on("items", &sql, &[], None, start, step, meanwhile)?;
         Ok((parts.into_iter().map(|r| r.part).collect(), other))
     }
 }

@@ -9,13 +9,15 @@ use super::super::error::Result;
 use super::super::facts::{self, FACTS_SQL};
 use super::super::lean::{LEAN_SQL, Lean, with_text};
 use super::super::parallel::Share;
+use super::super::tasks::Planned;
 use super::figures::{BUCKETS, bucket_of, by_name, largest, median_and_p90, round2, round4};
 use super::stages::Lines;
 use super::window::{self, Period, Span};
 use super::{Counters, Deprovisioning, Life, Measures, Window};
 use crate::domain::blockers::{self, Readiness, Reason};
+use crate::domain::seconds;
 use crate::domain::{Approval, Person, Project, State};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Row;
 use rusqlite::types::ValueRef;
 use std::collections::{HashMap, HashSet};
@@ -94,7 +96,7 @@ impl Acc {
         if !reasons.is_empty() && in_period {
             m.open_blockers += 1;
             let h = since
-                .map(|s| (now - s).max(Duration::zero()).num_minutes() as f64 / 60.0)
+                .map(|s| (seconds::whole_seconds(now, s).max(0) / 60) as f64 / 60.0)
                 .unwrap_or(0.0);
             self.ages.push(h);
             self.by_age[bucket_of(h)] += 1;
@@ -181,7 +183,7 @@ impl Acc {
         self,
         (p, pi): (&Project, usize),
         c: &Counters,
-        tasks: &[crate::domain::Task],
+        tasks: &[Planned],
         met: &Met,
         now: DateTime<Utc>,
         (started, at_target, w): (bool, f64, Window),
@@ -222,23 +224,21 @@ impl Acc {
         let d = self.deprovisioning;
         (m.deprovisioning_due, m.deprovisioning_done) = (d.due, d.done);
         m.deprovisioning_completion = d.completion();
-        let need = |row: &str| {
-            row.parse::<i64>()
-                .ok()
-                .and_then(|r| met.get(&r))
+        let need = |row: &i64| {
+            met.get(row)
                 .filter(|&&(of, _)| of == pi)
                 .map(|&(_, need)| need)
                 .unwrap_or_default()
         };
-        for t in tasks.iter().filter(|t| t.project == p.key) {
+        for t in tasks {
             m.tasks += 1;
             // An item that is not there (or not of this project) counts as unready.
-            if t.needs.iter().any(|id| need(id).unready) {
+            if t.needs.iter().any(|row| need(row).unready) {
                 m.blocked_tasks += 1;
             }
         }
         (m.implementation_delay_days, m.delayed_tasks) =
-            window::delay(p, |id| need(id).verified, tasks, w, today);
+            window::delay(p, |row| need(row).verified, tasks, w, today);
         self.period.finish(&mut m, w);
         let mut ages = ages;
         let (median, p90) = median_and_p90(&mut ages);

@@ -7,10 +7,11 @@ use super::super::error::Result;
 use super::super::measures::Window;
 use super::super::rows::parse_at;
 use super::super::schema::SECURITY_DECISIONS;
+use super::super::tasks::Planned;
 use super::{Life, Measures};
 use crate::domain::blockers;
 use crate::domain::tasks::delay_days;
-use crate::domain::{Item, Project, State, Task};
+use crate::domain::{Item, Project, State};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -159,8 +160,8 @@ pub(super) fn ratio(n: usize, d: usize) -> f64 {
 /// period's last day, or until the project was closed.
 pub(super) fn delay(
     p: &Project,
-    verified_at: impl Fn(&str) -> Option<DateTime<Utc>>,
-    tasks: &[Task],
+    verified_at: impl Fn(&i64) -> Option<DateTime<Utc>>,
+    tasks: &[Planned],
     w: Window,
     today: NaiveDate,
 ) -> (i64, usize) {
@@ -169,7 +170,7 @@ pub(super) fn delay(
     let last = p.closed_at.map_or(today, |at| day(at).min(today));
     let last = w.last_day(last);
     let (mut days, mut delayed) = (0, 0);
-    for t in tasks.iter().filter(|t| t.project == p.key) {
+    for t in tasks {
         let planned = t.start.unwrap_or(p.start);
         if planned >= today || !w.holds(planned) {
             continue;
