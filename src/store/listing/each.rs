@@ -280,7 +280,12 @@ impl Store {
     ) -> Result<(Vec<P>, R)> {
         let mut snapshot =
             super::super::parallel::Snapshot::begin(&self.conn, &self.path, self.file, readers)?;
-        let (projects, people) = self.projects_and_people()?;
+        // The items counted on another connection while this one reads the projects
+        // and the people.
+        let (rows, (projects, people)) = snapshot.beside(
+            |c| super::super::parallel::count_rows(c, "items"),
+            || self.projects_and_people(),
+        )?;
         let settings = self.settings;
         let (projects, people) = (&projects, &people);
         // Every thread reads the rows in the same form.
@@ -319,7 +324,8 @@ impl Store {
                 Ok(())
             };
         let sql = items_of_range(form.scan());
-        let (parts, other) = snapshot.fold_on("items", &sql, &[], None, start, step, meanwhile)?;
+        let (parts, other) =
+            snapshot.fold_on("items", &sql, &[], Some(rows), start, step, meanwhile)?;
         Ok((parts.into_iter().map(|r| r.part).collect(), other))
     }
 }
