@@ -14,9 +14,13 @@ fn main() -> ExitCode {
             "accessdesk: cannot set up error reporting: {e}"
         );
     }
-    // Parsed by the command that carries the examples, so `--help` shows them.
-    let parsed = accessdesk::cli::help::command()
+    // Parsed by the commands as declared; help, a version or a usage error comes from
+    // the command that carries the descriptions and examples, so `--help` shows them
+    // (built only then: it is most of the start of a command that reads little).
+    let declared = <accessdesk::cli::args::Cli as clap::CommandFactory>::command();
+    let parsed = declared
         .try_get_matches()
+        .or_else(|_| accessdesk::cli::help::command().try_get_matches())
         .and_then(|m| accessdesk::cli::args::Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,

@@ -119,9 +119,11 @@ fn name_the_log_on_panic() {
 }
 
 /// The names of the command being run (`item add`), read from the arguments against
-/// the command line's own subcommand names, so no typed value is ever among them.
+/// the command line's own subcommand names, so no typed value is ever among them (the
+/// commands as declared: their help texts and examples, which name no command, are
+/// not built for this).
 pub fn command_name() -> String {
-    let mut cmd = super::help::command();
+    let mut cmd = <super::args::Cli as clap::CommandFactory>::command();
     let mut names = Vec::new();
     for arg in std::env::args().skip(1) {
         if arg.starts_with('-') {

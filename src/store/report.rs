@@ -312,13 +312,14 @@ impl Store {
                 stages::read(&self.conn, Some(&every))?
             }
         };
-        // The forecast and the stage durations read only the lines: worked out on a
-        // thread of their own while this one makes the other measures, and then each
-        // project's stage durations; a failure here waits for it before it returns.
+        // The forecast and each project's stage durations read only the lines: worked
+        // out on threads of their own while this one makes the other measures; a
+        // failure here waits for them before it returns.
         let (projects, lines) = (&projects, &lines);
         let (mut per, mut overall, (each, all), durations) =
             std::thread::scope(|s| -> Result<_> {
                 let forecast = s.spawn(move || forecast::outlooks(lines, now, projects));
+                let durations = s.spawn(move || forecast::durations_by_project(lines, projects));
                 // Each project's tasks, each need as the row id the file holds: what the pass
                 // met of it is looked up by that id (see `pass::Acc::finish`).
                 let mut tasks = tasks;
@@ -364,8 +365,10 @@ impl Store {
                 }
                 overall.review_campaigns = reviews.remove("").unwrap_or_default();
                 spells::fill(&self.conn, now, projects, w, &mut per, &mut overall)?;
-                let durations = forecast::durations_by_project(lines, projects);
                 let outlooks = forecast
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                let durations = durations
                     .join()
                     .unwrap_or_else(|p| std::panic::resume_unwind(p));
                 Ok((per, overall, outlooks, durations))
