@@ -126,6 +126,30 @@ pub(crate) fn durations_by_project(lines: &Lines, projects: &[Project]) -> Vec<S
         .collect()
 }
 
+/// Empty groups of the lines, `n` of them, each with room for the samples of each
+/// stage that `group` (a line's place and the line: its group's number, or none)
+/// gives it: counted over the lines first, so that no group's vectors grow sample by
+/// sample (a million lines' samples were copied each time a vector doubled, and up to
+/// twice their memory touched).
+fn sized(
+    lines: &[Line],
+    n: usize,
+    group: impl Fn(usize, &Line) -> Option<usize>,
+) -> Vec<Durations> {
+    let mut counts = vec![[0usize; 4]; n];
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(g) = group(i, l) {
+            for (c, s) in counts[g].iter_mut().zip(l.kept()) {
+                *c += usize::from(s != NO_SAMPLE);
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|c| Durations(c.map(Vec::with_capacity)))
+        .collect()
+}
+
 /// The outlook of each project (in the order of `projects`; its stage durations are
 /// left to [`durations_by_project`]) and overall, from every item's line (the history
 /// is all of them; a project's figures are its own). The groups by (system, approval
@@ -147,63 +171,94 @@ pub(crate) fn outlooks(
     let whole = shown.iter().all(Option::is_some);
     let ((pairs, by_approver), (all, by_system, remaining, history)) = std::thread::scope(|s| {
         let owners = s.spawn(|| {
-            let mut pairs: HashMap<(u32, u32), Durations, foldhash::fast::RandomState> =
+            // Each pair of (system, approval owner) with samples numbered as met, its
+            // number kept by line, so that its group is made at its size.
+            let mut numbers: HashMap<(u32, u32), usize, foldhash::fast::RandomState> =
                 HashMap::default();
-            let mut by_approver: Vec<Option<Durations>> = vec![None; names];
-            for l in &lines.lines {
+            let pair_of: Vec<Option<usize>> = lines
+                .lines
+                .iter()
+                .map(|l| {
+                    let next = numbers.len();
+                    l.has_samples()
+                        .then(|| *numbers.entry((l.system, l.approver)).or_insert(next))
+                })
+                .collect();
+            let mut keys = vec![(0, 0); numbers.len()];
+            for (&key, &n) in &numbers {
+                keys[n] = key;
+            }
+            let mut pairs = sized(&lines.lines, keys.len(), |i, _| pair_of[i]);
+            // A group for every approval owner the shown lines name, with samples or
+            // without.
+            let approver_of = |l: &Line| shown_of(l).map(|_| l.approver as usize);
+            let mut by_approver = sized(&lines.lines, names, |_, l| approver_of(l));
+            let mut named = vec![false; names];
+            for (l, pair) in lines.lines.iter().zip(&pair_of) {
                 let secs = l.kept();
-                if l.has_samples() {
-                    pairs
-                        .entry((l.system, l.approver))
-                        .or_default()
-                        .add_kept(secs);
+                if let Some(p) = *pair {
+                    pairs[p].add_kept(secs);
                 }
-                if shown_of(l).is_some() {
-                    // A group for every approval owner the shown lines name, with
-                    // samples or without.
-                    by_approver[l.approver as usize]
-                        .get_or_insert_default()
-                        .add_kept(secs);
+                if let Some(a) = approver_of(l) {
+                    by_approver[a].add_kept(secs);
+                    named[a] = true;
                 }
             }
             let pairs = History::of_pairs(
                 pairs
                     .iter_mut()
-                    .map(|(&(s, a), d)| ((lines.name(s), lines.name(a)), d)),
+                    .zip(&keys)
+                    .map(|(d, &(s, a))| ((lines.name(s), lines.name(a)), d)),
             );
-            let by_approver = by_approver.into_iter().map(|d| d.map(Durations::spreads));
+            let by_approver = by_approver
+                .into_iter()
+                .zip(named)
+                .map(|(d, named)| named.then(|| d.spreads()));
             (pairs, spreads_by_name(lines, by_approver))
         });
-        let mut all = Durations::default();
-        let mut by_system: Vec<Option<Durations>> = vec![None; names];
+        let system_of = |l: &Line| shown_of(l).map(|_| l.system as usize);
+        let mut all = sized(&lines.lines, 1, |_, l| system_of(l).map(|_| 0))
+            .pop()
+            .unwrap_or_default();
+        let mut by_system = sized(&lines.lines, names, |_, l| system_of(l));
+        let mut named = vec![false; names];
         let mut history_system: Vec<Durations> = Vec::new();
         let mut history_all = Durations::default();
         if !whole {
             history_system = vec![Durations::default(); names];
         }
-        let mut remaining: Vec<Vec<usize>> = vec![Vec::new(); projects.len()];
+        // Each project's unready lines, made at their number.
+        let mut unready = vec![0usize; projects.len()];
+        let unready_of = |l: &Line| {
+            shown_of(l).filter(|_| !matches!(l.state, State::Verified | State::Cancelled))
+        };
+        for pi in lines.lines.iter().filter_map(unready_of) {
+            unready[pi] += 1;
+        }
+        let mut remaining: Vec<Vec<usize>> = unready.into_iter().map(Vec::with_capacity).collect();
         for (i, l) in lines.lines.iter().enumerate() {
             let secs = l.kept();
             if !whole && l.has_samples() {
                 history_system[l.system as usize].add_kept(secs);
                 history_all.add_kept(secs);
             }
-            let Some(pi) = shown_of(l) else {
+            let Some(n) = system_of(l) else {
                 continue;
             };
             all.add_kept(secs);
-            by_system[l.system as usize]
-                .get_or_insert_default()
-                .add_kept(secs);
-            if !matches!(l.state, State::Verified | State::Cancelled) {
+            by_system[n].add_kept(secs);
+            named[n] = true;
+            if let Some(pi) = unready_of(l) {
                 remaining[pi].push(i);
             }
         }
-        // Each group's values selected once, for its spreads and for the history.
-        let by_system: Vec<Option<Summary>> = by_system
+        let by_system = by_system
             .into_iter()
-            .map(|d| d.map(Durations::summary))
-            .collect();
+            .zip(named)
+            .map(|(d, named)| named.then_some(d));
+        // Each group's values selected once, for its spreads and for the history.
+        let by_system: Vec<Option<Summary>> =
+            by_system.map(|d| d.map(Durations::summary)).collect();
         let all = all.summary();
         // The systems' medians and everyone's, from the history's groups.
         let history = if whole {
