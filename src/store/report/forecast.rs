@@ -27,6 +27,10 @@ pub struct StageSpreads {
 }
 
 impl StageSpreads {
+    fn of(d: Durations) -> StageSpreads {
+        StageSpreads::of_spreads(d.spreads())
+    }
+
     fn of_spreads([a, b, c, e]: [Spread; 4]) -> StageSpreads {
         StageSpreads {
             added_to_submitted: a,
@@ -80,50 +84,18 @@ fn shown(lines: &Lines, projects: &[Project]) -> Vec<Option<usize>> {
 
 /// The stage durations of each project (in the order of `projects`), from its own
 /// items' lines: apart from [`outlooks`], so that they may be worked out on another
-/// thread. Each stage's samples are laid out project after project in one buffer (a
-/// counting sort: counted, then placed), so that ten thousand projects grow no vector
-/// of their own, and each project's run is selected in place.
+/// thread. Each project's group is made at its size ([`sized`]), so that ten thousand
+/// projects grow no vector sample by sample.
 pub(crate) fn durations_by_project(lines: &Lines, projects: &[Project]) -> Vec<StageSpreads> {
     let shown = shown(lines, projects);
-    let of = |l: &Line| shown.get(l.project as usize).copied().flatten();
-    // Where each project's run of each stage starts: counted, then summed.
-    let mut starts = vec![[0usize; 4]; projects.len() + 1];
-    for l in &lines.lines {
-        if let Some(pi) = of(l) {
-            for (n, s) in starts[pi + 1].iter_mut().zip(l.kept()) {
-                *n += usize::from(s != NO_SAMPLE);
-            }
+    let of = |_: usize, l: &Line| shown.get(l.project as usize).copied().flatten();
+    let mut each = sized(&lines.lines, projects.len(), of);
+    for (i, l) in lines.lines.iter().enumerate() {
+        if let Some(pi) = of(i, l) {
+            each[pi].add_kept(l.kept());
         }
     }
-    for pi in 1..starts.len() {
-        let before = starts[pi - 1];
-        for (n, b) in starts[pi].iter_mut().zip(before) {
-            *n += b;
-        }
-    }
-    let total = starts.last().copied().unwrap_or_default();
-    let mut runs: [Vec<u32>; 4] = total.map(|n| vec![0; n]);
-    let mut next = starts.clone();
-    for l in &lines.lines {
-        if let Some(pi) = of(l) {
-            for ((run, at), s) in runs.iter_mut().zip(&mut next[pi]).zip(l.kept()) {
-                if s != NO_SAMPLE {
-                    run[*at] = s;
-                    *at += 1;
-                }
-            }
-        }
-    }
-    (0..projects.len())
-        .map(|pi| {
-            let (from, to) = (starts[pi], starts[pi + 1]);
-            let spreads = Stage::ALL.map(|s| {
-                let s = s.index();
-                Spread::of_seconds(&mut runs[s][from[s]..to[s]])
-            });
-            StageSpreads::of_spreads(spreads)
-        })
-        .collect()
+    each.into_iter().map(StageSpreads::of).collect()
 }
 
 /// Empty groups of the lines, `n` of them, each with room for the samples of each
@@ -395,8 +367,8 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// Each project's stage durations, laid out in one buffer, are those of its own
-        /// lines grouped apart; a line of a project not shown counts for none.
+        /// Each project's stage durations, its group made at its size, are those of its
+        /// own lines grouped apart; a line of a project not shown counts for none.
         #[test]
         fn each_projects_durations_are_those_of_its_own_lines(
             lines in proptest::collection::vec(
