@@ -39,7 +39,7 @@ use form::*;
 /// `items` with its row id, project and round): the project, the facts, then where
 /// the row is (its row id and round). Same ranges and filter as [`LEAN_SQL`].
 pub(super) const FACTS_SQL: &str = "SELECT project, facts, id, round FROM item_facts \
-     WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR project = ?3)";
+     WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR project = ?3) ORDER BY id";
 
 /// Whether some row may have no facts: a row of facts without them (through the
 /// partial index that holds only those), or an item past the last row of facts (one

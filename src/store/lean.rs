@@ -18,7 +18,8 @@ pub(super) const LEAN_SQL: &str = "SELECT project, number, state, system, purpos
      manual_block, updated_at, retro_due, blocked_since, emergency, created_at, holder, \
      privileged, shared_credential, client_owned, state_since, granted_by, delegates, rotation, review, \
      above_standard, justification, submitted_at, approved_at, granted_at, verified_at, revoked_at, \
-     cancelled_at, id, round FROM items WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR project = ?3)";
+     cancelled_at, id, round FROM items WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR project = ?3) \
+     ORDER BY id";
 
 /// Runs `f` on a column's text, borrowed when it is valid UTF-8 text; anything else
 /// goes through the forgiving readers of `rows`, so the report sees exactly what the

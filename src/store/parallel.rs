@@ -17,9 +17,13 @@
 use super::conn::{ATTEMPT, FileId};
 use super::error::{Error, Result};
 use rusqlite::types::Value;
-use rusqlite::{Connection, OpenFlags, Row};
+use rusqlite::{Connection, OpenFlags};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
+
+mod fold;
+pub(crate) use fold::{Fold, Share, Way};
+use fold::{Meeting, read_range};
 
 /// Rows below which a table is read by one thread: a second connection and thread
 /// cost more than they save.
@@ -233,71 +237,76 @@ impl<'c> Snapshot<'c> {
         })
     }
 
-    /// Reads the rows of `sql` over `table`, split by row id into one range per thread,
-    /// and folds each range's rows into its own part (`init` makes it on its thread's
-    /// connection, which it may read first, from the range's [`Share`] and its first
-    /// and last row id, inclusive; `step` adds a row, and may read the thread's
-    /// connection meanwhile). `sql` takes the range's first
-    /// and last row id as `?1` and `?2`, and `args` as `?3`.... Meanwhile `meanwhile`
-    /// runs on this thread (it may read the caller's connection). The parts come back
-    /// in the order of their ranges, the first range starting at the lowest row id.
-    /// `rows` is how many rows the table holds, when the caller counted them already
+    /// Reads the rows of `sql` over `table`, split by row id into ranges, and folds
+    /// each thread's rows into its own part (see [`Fold`]): one range per thread, or,
+    /// when the fold takes rows in either order ([`Fold::BOTH_ENDS`]), one range per
+    /// two threads that read it from both ends and meet where they meet (see
+    /// `parallel::fold`). `sql` takes the range's first and last row id as `?1` and
+    /// `?2`, and `args` as `?3`...; it reads in ascending order of row id and ends with
+    /// `ORDER BY id` (a thread reading down adds `DESC`). Meanwhile `meanwhile` runs on
+    /// this thread (it may read the caller's connection). The parts come back in the
+    /// order of their rows, the first starting at the lowest row id. `rows` is how
+    /// many rows the table holds, when the caller counted them already
     /// ([`count_rows`], on one of the snapshot's connections).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn fold_on<A: Send, R>(
+    pub(crate) fn fold_on<F: Fold, R>(
         &mut self,
-        table: &str,
-        sql: &str,
-        args: &[Value],
+        (table, sql, args): (&str, &str, &[Value]),
         rows: Option<usize>,
-        init: impl Fn(&Connection, Share, (i64, i64)) -> Result<A> + Sync,
-        step: impl Fn(&mut A, &Connection, &Row<'_>) -> Result<()> + Sync,
+        fold: &F,
         meanwhile: impl FnOnce() -> Result<R>,
-    ) -> Result<(Vec<A>, R)> {
+    ) -> Result<(Vec<F::Part>, R)> {
+        debug_assert!(sql.ends_with("ORDER BY id"), "{sql}");
         let (lo, hi) = id_bounds(self.main, table)?;
         let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(-1));
         let count = match rows {
             Some(n) => n,
             None => count_rows(self.main, table)?,
         };
-        let ranges = split(lo, hi, self.threads());
-        let share = |index: usize, (a, b): (i64, i64)| {
+        let threads = self.threads();
+        let both = F::BOTH_ENDS && threads > 1;
+        let ranges = split(lo, hi, if both { threads.div_ceil(2) } else { threads });
+        let rows_of = |(a, b): (i64, i64)| {
             let ids = (i128::from(b.min(hi)) - i128::from(a.max(lo)) + 1).max(0);
-            Share {
-                index,
-                rows: usize::try_from(ids).unwrap_or(usize::MAX).min(count),
-                all_rows: count,
-            }
+            usize::try_from(ids).unwrap_or(usize::MAX).min(count)
         };
+        // Each thread's range, way, and the meeting it shares, in the order of the
+        // parts: a range's part read up, then its part read down.
+        let meetings: Vec<Meeting> = ranges.iter().map(|&(a, b)| Meeting::of(a, b)).collect();
+        let mut plan = Vec::with_capacity(threads);
+        for (range, meeting) in ranges.iter().zip(&meetings) {
+            plan.push((*range, Way::Up, both.then_some(meeting)));
+            if both && plan.len() < threads {
+                plan.push((*range, Way::Down, Some(meeting)));
+            }
+        }
+        let share = |index: usize, range: (i64, i64), way: Way| Share {
+            index,
+            rows: rows_of(range),
+            all_rows: count,
+            way,
+        };
+        let sql = (sql, args);
         if self.readers.is_empty() {
-            let part = read_range(
-                self.main,
-                sql,
-                args,
-                ranges[0],
-                share(0, ranges[0]),
-                &init,
-                &step,
-            )?;
+            let (range, way, _) = plan[0];
+            let part = read_range(self.main, fold, sql, range, share(0, range, way), None)?;
             return Ok((vec![part], meanwhile()?));
         }
-        let (init, step) = (&init, &step);
         std::thread::scope(|s| {
             let running: Vec<_> = self
                 .readers
                 .iter_mut()
-                .zip(&ranges)
+                .zip(plan)
                 .enumerate()
-                .map(|(i, (c, &range))| {
-                    let share = share(i, range);
-                    s.spawn(move || read_range(&*c, sql, args, range, share, init, step))
+                .map(|(i, (c, (range, way, meeting)))| {
+                    let share = share(i, range, way);
+                    s.spawn(move || read_range(&*c, fold, sql, range, share, meeting))
                 })
                 .collect();
             let other = meanwhile();
             let parts = running
                 .into_iter()
                 .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect::<Result<Vec<A>>>();
+                .collect::<Result<Vec<F::Part>>>();
             Ok((parts?, other?))
         })
     }
@@ -320,15 +329,6 @@ pub(crate) fn count_rows(c: &Connection, table: &str) -> Result<usize> {
     Ok(usize::try_from(count).unwrap_or(0))
 }
 
-/// What a part of [`Snapshot::fold_on`] is told of its range: its place among the
-/// ranges, and about how many rows it and all of them hold (row ids, gaps counted).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Share {
-    pub index: usize,
-    pub rows: usize,
-    pub all_rows: usize,
-}
-
 /// `n` ranges of row ids, inclusive, covering `lo..=hi` in equal parts and every row
 /// id outside it (the first from the lowest possible, the last to the highest).
 fn split(lo: i64, hi: i64, n: usize) -> Vec<(i64, i64)> {
@@ -349,30 +349,12 @@ fn split(lo: i64, hi: i64, n: usize) -> Vec<(i64, i64)> {
     firsts.zip(lasts).collect()
 }
 
-fn read_range<A>(
-    c: &Connection,
-    sql: &str,
-    args: &[Value],
-    (first, last): (i64, i64),
-    share: Share,
-    init: &impl Fn(&Connection, Share, (i64, i64)) -> Result<A>,
-    step: &impl Fn(&mut A, &Connection, &Row<'_>) -> Result<()>,
-) -> Result<A> {
-    let mut part = init(c, share, (first, last))?;
-    let mut stmt = c.prepare(sql)?;
-    let bounds = [Value::Integer(first), Value::Integer(last)];
-    let mut rows = stmt.query(rusqlite::params_from_iter(bounds.iter().chain(args)))?;
-    while let Some(r) = rows.next()? {
-        step(&mut part, c, r)?;
-    }
-    Ok(part)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::Store;
     use crate::store::testing::me;
+    use rusqlite::Row;
 
     fn generated() -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
@@ -382,22 +364,74 @@ mod tests {
         (dir, db)
     }
 
-    /// Counts the items of each range, on their threads, and the whole table on the
-    /// caller's connection meanwhile.
-    fn count(s: &mut Snapshot<'_>, main: &Connection) -> (Vec<i64>, i64) {
-        s.fold_on(
-            "items",
-            "SELECT id FROM items WHERE id BETWEEN ?1 AND ?2",
-            &[],
-            None,
-            |_, _, _| Ok(0i64),
-            |n, _, _| {
-                *n += 1;
-                Ok(())
-            },
-            || Ok(main.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?),
-        )
+    /// A hold on the first part: it reads once the part read down has read its rows.
+    type Hold = (
+        std::sync::mpsc::SyncSender<()>,
+        std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+    );
+
+    /// A fold that keeps the row ids of its part, read up or (when `BOTH`) from both
+    /// ends, with a hold or without.
+    #[derive(Default)]
+    struct Ids<const BOTH: bool> {
+        go: Option<Hold>,
+    }
+
+    impl<const BOTH: bool> Fold for Ids<BOTH> {
+        type Part = Vec<i64>;
+        const BOTH_ENDS: bool = BOTH;
+
+        fn row_id(&self, r: &Row<'_>) -> i64 {
+            r.get(0).unwrap()
+        }
+
+        fn part(&self, _: &Connection, share: Share, _: (i64, i64)) -> Result<Vec<i64>> {
+            if let (Some((_, rx)), 0) = (&self.go, share.index) {
+                let waited = rx
+                    .lock()
+                    .unwrap()
+                    .recv_timeout(std::time::Duration::from_secs(60));
+                assert!(waited.is_ok(), "the last part never read its rows");
+            }
+            Ok(Vec::new())
+        }
+
+        fn add(&self, part: &mut Vec<i64>, _: &Connection, r: &Row<'_>) -> Result<()> {
+            part.push(self.row_id(r));
+            Ok(())
+        }
+
+        fn done(&self, part: &mut Vec<i64>, share: Share) {
+            if share.way == Way::Down {
+                part.reverse();
+            }
+            if let Some((tx, _)) = &self.go
+                && share.way == Way::Down
+            {
+                tx.send(()).unwrap();
+            }
+        }
+    }
+
+    const IDS: &str = "SELECT id FROM items WHERE id BETWEEN ?1 AND ?2 ORDER BY id";
+
+    /// Reads the row ids of each part, on their threads, and counts the whole table on
+    /// the caller's connection meanwhile.
+    fn read<const BOTH: bool>(
+        s: &mut Snapshot<'_>,
+        main: &Connection,
+        fold: &Ids<BOTH>,
+    ) -> (Vec<Vec<i64>>, i64) {
+        s.fold_on(("items", IDS, &[]), None, fold, || {
+            Ok(main.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?)
+        })
         .unwrap()
+    }
+
+    /// How many rows each part read, and the whole table's count.
+    fn count(s: &mut Snapshot<'_>, main: &Connection) -> (Vec<i64>, i64) {
+        let (parts, all) = read(s, main, &Ids::<false>::default());
+        (parts.iter().map(|p| p.len() as i64).collect(), all)
     }
 
     #[test]
@@ -476,6 +510,47 @@ mod tests {
         assert_eq!(s.threads(), 2);
         let (parts, all) = count(&mut s, &reader.conn);
         assert_eq!((parts.iter().sum::<i64>(), all), (300, 300));
+    }
+
+    #[test]
+    fn threads_that_meet_read_every_row_once_and_the_parts_come_in_row_order() {
+        let (_dir, db) = generated();
+        let reader = Store::open_as(&db, me()).unwrap();
+        // Every row id, as the caller's connection reads them alone.
+        let mut alone = Snapshot::begin(&reader.conn, &db, reader.file, 0).unwrap();
+        let (every, _) = read(&mut alone, &reader.conn, &Ids::<true>::default());
+        drop(alone);
+        let every = every.concat();
+        assert_eq!(every.len(), 300);
+        for readers in [2, 3, 4] {
+            let mut s = Snapshot::begin(&reader.conn, &db, reader.file, readers).unwrap();
+            let (parts, all) = read(&mut s, &reader.conn, &Ids::<true>::default());
+            assert_eq!(parts.len(), readers);
+            assert_eq!(parts.concat(), every, "{readers} readers");
+            assert_eq!(all, 300);
+        }
+    }
+
+    #[test]
+    fn a_thread_held_back_leaves_its_rows_to_the_one_it_meets() {
+        let (_dir, db) = generated();
+        let reader = Store::open_as(&db, me()).unwrap();
+        let mut s = Snapshot::begin(&reader.conn, &db, reader.file, 2).unwrap();
+        // The part read up starts only once the part read down has read its rows: by
+        // then that one has claimed and read every row.
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let fold = Ids::<true> {
+            go: Some((tx, std::sync::Mutex::new(rx))),
+        };
+        let (parts, _) = read(&mut s, &reader.conn, &fold);
+        assert_eq!(parts[0], Vec::<i64>::new());
+        assert_eq!(parts[1].len(), 300);
+        // Without the hold, with fixed halves, each would have read about half.
+        let (halves, _) = read(&mut s, &reader.conn, &Ids::<false>::default());
+        assert!(
+            halves.iter().all(|p| (100..200).contains(&p.len())),
+            "{halves:?}"
+        );
     }
 
     #[test]

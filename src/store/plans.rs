@@ -128,14 +128,16 @@ fn the_measures_read_their_events_from_the_partial_index() {
         "{index}"
     );
     // The items pass of the report reads the table once, in index order, with or
-    // without the facts; whether every row has them is one look into an index that
-    // holds only the rows that do not.
+    // without the facts, up or down (`parallel::fold`); whether every row has them is
+    // one look into an index that holds only the rows that do not.
     for sql in [LEAN_SQL, super::facts::FACTS_SQL] {
-        let p = plan(&conn, sql);
-        assert!(
-            !p.contains("TEMP B-TREE") && p.contains("USING INTEGER PRIMARY KEY"),
-            "{p}"
-        );
+        for sql in [sql.to_string(), format!("{sql} DESC")] {
+            let p = plan(&conn, &sql);
+            assert!(
+                !p.contains("TEMP B-TREE") && p.contains("USING INTEGER PRIMARY KEY"),
+                "{p}"
+            );
+        }
     }
     let p = plan(&conn, super::facts::FACTS_MISSING);
     assert!(p.contains("USING INDEX item_facts_unpacked"), "{p}");

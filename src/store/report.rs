@@ -289,16 +289,9 @@ impl Store {
             security,
             packed: !unpacked,
         };
-        let key = Value::from(project.map(str::to_ascii_uppercase));
-        let (parts, ()) = snapshot.fold_on(
-            "items",
-            pass::sql(pass.packed),
-            &[key],
-            Some(rows),
-            |c, share, range| pass.part(c, share, range),
-            |part, _, r| pass.add(part, r),
-            || Ok(()),
-        )?;
+        let key = [Value::from(project.map(str::to_ascii_uppercase))];
+        let read = ("items", pass::sql(pass.packed), &key[..]);
+        let (parts, ()) = snapshot.fold_on(read, Some(rows), &pass, || Ok(()))?;
         let (mut acc, lines, met, unknown) = pass::merge(parts);
         let lines = match lines {
             Some(lines) => lines,

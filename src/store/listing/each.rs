@@ -286,47 +286,87 @@ impl Store {
             |c| super::super::parallel::count_rows(c, "items"),
             || self.projects_and_people(),
         )?;
-        let settings = self.settings;
-        let (projects, people) = (&projects, &people);
-        // Every thread reads the rows in the same form.
-        let form = RowReader::new(self)?;
-        let start = |c: &rusqlite::Connection,
-                     share: super::super::parallel::Share,
-                     range: (i64, i64)|
-         -> Result<Reading<P>> {
-            let top: Option<i64> =
-                c.query_row("SELECT max(id) FROM approvals", [], |r| r.get(0))?;
-            let top = usize::try_from(top.unwrap_or(0)).unwrap_or(0).min(1 << 26);
-            let room = match share.all_rows {
-                0 => 0,
-                all => top / all * share.rows + top % all * share.rows / all,
-            };
-            let table = ApprovalTable::read_from(c, APPROVALS_OF_RANGE, [range.0, range.1], room)?;
-            Ok(Reading {
-                part: init(share.rows),
-                reader: form.like(),
-                table,
-                next_approval: 0,
-            })
+        let fold = Listing {
+            projects: &projects,
+            people: &people,
+            settings: self.settings,
+            now,
+            // Every thread reads the rows in the same form.
+            form: RowReader::new(self)?,
+            init,
+            each,
         };
-        let step =
-            |r: &mut Reading<P>, c: &rusqlite::Connection, row: &rusqlite::Row<'_>| -> Result<()> {
-                if !r.reader.read(c, row)? {
-                    return Ok(());
-                }
-                let it = &mut r.reader.lean.item;
-                let Some(p) = projects.get(&it.project) else {
-                    return Ok(());
-                };
-                r.table.fill(it, &mut r.next_approval);
-                let part = &mut r.part;
-                hand_on(it, p, (now, settings, people), &mut |l| each(part, l));
-                Ok(())
-            };
-        let sql = items_of_range(form.scan());
+        let sql = items_of_range(fold.form.scan());
         let (parts, other) =
-            snapshot.fold_on("items", &sql, &[], Some(rows), start, step, meanwhile)?;
+            snapshot.fold_on(("items", &sql, &[]), Some(rows), &fold, meanwhile)?;
         Ok((parts.into_iter().map(|r| r.part).collect(), other))
+    }
+}
+
+/// The fold of [`Store::each_item_in_parts`]: each thread reads its range's approvals
+/// first, then each row into its own reused item, handed on with its blockers.
+struct Listing<'a, I, E> {
+    projects: &'a ByKey<Project>,
+    people: &'a ByKey<Person>,
+    settings: blockers::Settings,
+    now: DateTime<Utc>,
+    form: RowReader,
+    init: I,
+    each: E,
+}
+
+impl<P, I, E> super::super::parallel::Fold for Listing<'_, I, E>
+where
+    P: Send,
+    I: Fn(usize) -> P + Sync,
+    E: Fn(&mut P, Listed<'_>) + Sync,
+{
+    type Part = Reading<P>;
+
+    /// Both scans put the row id first.
+    fn row_id(&self, r: &rusqlite::Row<'_>) -> i64 {
+        rows::int(r, 0)
+    }
+
+    fn part(
+        &self,
+        c: &rusqlite::Connection,
+        share: super::super::parallel::Share,
+        range: (i64, i64),
+    ) -> Result<Reading<P>> {
+        let top: Option<i64> = c.query_row("SELECT max(id) FROM approvals", [], |r| r.get(0))?;
+        let top = usize::try_from(top.unwrap_or(0)).unwrap_or(0).min(1 << 26);
+        let room = match share.all_rows {
+            0 => 0,
+            all => top / all * share.rows + top % all * share.rows / all,
+        };
+        let table = ApprovalTable::read_from(c, APPROVALS_OF_RANGE, [range.0, range.1], room)?;
+        Ok(Reading {
+            part: (self.init)(share.rows),
+            reader: self.form.like(),
+            table,
+            next_approval: 0,
+        })
+    }
+
+    fn add(
+        &self,
+        r: &mut Reading<P>,
+        c: &rusqlite::Connection,
+        row: &rusqlite::Row<'_>,
+    ) -> Result<()> {
+        if !r.reader.read(c, row)? {
+            return Ok(());
+        }
+        let it = &mut r.reader.lean.item;
+        let Some(p) = self.projects.get(&it.project) else {
+            return Ok(());
+        };
+        r.table.fill(it, &mut r.next_approval);
+        let part = &mut r.part;
+        let at = (self.now, self.settings, self.people);
+        hand_on(it, p, at, &mut |l| (self.each)(part, l));
+        Ok(())
     }
 }
 

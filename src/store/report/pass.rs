@@ -8,7 +8,7 @@ use super::super::error::Error;
 use super::super::error::Result;
 use super::super::facts::{self, FACTS_SQL};
 use super::super::lean::{LEAN_SQL, Lean, with_text};
-use super::super::parallel::Share;
+use super::super::parallel::{Fold, Share, Way};
 use super::super::tasks::Planned;
 use super::figures::{BUCKETS, bucket_of, by_name, largest, median_and_p90, round2, round4};
 use super::stages::Lines;
@@ -273,8 +273,8 @@ pub(super) struct Pass<'a> {
 }
 
 /// The row ids of the items of rows `first..=last` with an approval given as security,
-/// once per such approval, ascending: through the index on approvals' items, read
-/// beside the items of the same range.
+/// once per such approval, ascending: through the index on approvals' items, read for
+/// each range of rows a part claims before its rows.
 pub(in crate::store) const SECURITY_SQL: &str = "SELECT item_id FROM approvals \
      WHERE item_id BETWEEN ?1 AND ?2 AND capacity = 'security' ORDER BY item_id";
 
@@ -290,33 +290,32 @@ pub(super) struct Part {
     lean: Lean,
     /// The project key of the last row and its index: rows come project after project.
     last: Option<(Vec<u8>, usize)>,
-    /// See [`SECURITY_SQL`]; `next` is the first not yet met.
+    /// See [`SECURITY_SQL`], in the order the part's rows come (see [`Share::way`]);
+    /// `next` is the first not yet met.
     security: Vec<i64>,
     next: usize,
+    way: Way,
 }
 
-impl Pass<'_> {
-    /// An empty part for a range of rows (`first..=last`, read on `c`); the first
-    /// has room for every line: the others are appended to it.
-    pub(super) fn part(
-        &self,
-        c: &rusqlite::Connection,
-        share: Share,
-        (first, last): (i64, i64),
-    ) -> Result<Part> {
+impl Fold for Pass<'_> {
+    type Part = Part;
+    /// A part read down reverses its lines and each project's ages (see
+    /// [`Fold::done`]); every other thing it gathers is counted or looked up by id.
+    const BOTH_ENDS: bool = true;
+
+    /// The row id of a row of [`sql`]: where [`FACTS_SQL`] or [`LEAN_SQL`] has it.
+    fn row_id(&self, r: &Row<'_>) -> i64 {
+        super::super::rows::int(r, if self.packed { 2 } else { 39 })
+    }
+
+    /// An empty part; the first has room for every line: the others are appended to
+    /// it.
+    fn part(&self, _: &rusqlite::Connection, share: Share, _: (i64, i64)) -> Result<Part> {
         let room = if share.index == 0 {
             share.all_rows
         } else {
             share.rows
         };
-        let mut security = Vec::new();
-        if self.security {
-            let mut stmt = c.prepare_cached(SECURITY_SQL)?;
-            let mut rows = stmt.query([first, last])?;
-            while let Some(r) = rows.next()? {
-                security.push(r.get(0)?);
-            }
-        }
         Ok(Part {
             acc: self.projects.iter().map(|_| Acc::default()).collect(),
             seen: Vec::new(),
@@ -327,18 +326,54 @@ impl Pass<'_> {
             }),
             lean: Lean::new(),
             last: None,
-            security,
+            security: Vec::new(),
             next: 0,
+            way: share.way,
         })
     }
 
-    /// The row id of a row of [`sql`]: where [`FACTS_SQL`] or [`LEAN_SQL`] has it.
-    fn row_id(&self, r: &Row<'_>) -> i64 {
-        super::super::rows::int(r, if self.packed { 2 } else { 39 })
+    /// The approvals given as security on the items of the rows claimed.
+    fn claimed(
+        &self,
+        part: &mut Part,
+        c: &rusqlite::Connection,
+        (first, last): (i64, i64),
+    ) -> Result<()> {
+        if !self.security {
+            return Ok(());
+        }
+        part.security.clear();
+        part.next = 0;
+        let mut stmt = c.prepare_cached(SECURITY_SQL)?;
+        let mut rows = stmt.query([first, last])?;
+        while let Some(r) = rows.next()? {
+            part.security.push(r.get(0)?);
+        }
+        if part.way == Way::Down {
+            part.security.reverse();
+        }
+        Ok(())
     }
 
+    fn add(&self, part: &mut Part, _: &rusqlite::Connection, r: &Row<'_>) -> Result<()> {
+        self.add_row(part, r)
+    }
+
+    fn done(&self, part: &mut Part, share: Share) {
+        if share.way == Way::Down {
+            if let Some(lines) = part.lines.as_mut() {
+                lines.lines.reverse();
+            }
+            for acc in &mut part.acc {
+                acc.ages.reverse();
+            }
+        }
+    }
+}
+
+impl Pass<'_> {
     /// Adds one row of [`sql`] to `part`.
-    pub(super) fn add(&self, part: &mut Part, r: &Row<'_>) -> Result<()> {
+    fn add_row(&self, part: &mut Part, r: &Row<'_>) -> Result<()> {
         let key = match r.get_ref(0) {
             Ok(ValueRef::Text(t)) => Some(t),
             _ => None,
@@ -395,7 +430,11 @@ impl Pass<'_> {
         acc.add((lean, life), on, self.at, (w, span, self.start_at[pi]));
         // The item's approvals given as security: the ids come in the order of rows.
         let ids = &part.security;
-        while part.next < ids.len() && ids[part.next] < lean.id {
+        let before = |id: i64| match part.way {
+            Way::Up => id < lean.id,
+            Way::Down => id > lean.id,
+        };
+        while part.next < ids.len() && before(ids[part.next]) {
             part.next += 1;
         }
         let from = part.next;
