@@ -295,12 +295,13 @@ pub fn reasons(item: &Item, p: &Project, now: DateTime<Utc>, s: Settings) -> Vec
 }
 
 /// Reasons that depend on the people registered: an approval owner who may not
-/// decide on the item, while a decision is still to come. `approver` is the
-/// registered person of the item's approval owner, if any.
-pub fn people_reasons(item: &Item, approver: Option<&Person>) -> Vec<Reason> {
+/// decide on the item, while a decision is still to come. The approval owner is
+/// looked up among `people` only then (most items have had their decision).
+pub fn people_reasons(item: &Item, people: &dyn super::routing::Roster) -> Vec<Reason> {
     if !matches!(item.state, State::Needed | State::Requested) {
         return Vec::new();
     }
+    let approver = people.find(item.fields.approver.trim());
     super::decide::approval_owner_conflict(item, approver)
         .map(|c| Reason::ApproverConflict {
             approver: item.fields.approver.clone(),
@@ -351,10 +352,7 @@ pub fn blocking(
     // The spell of the time-based reasons, from those reasons (asked once).
     let time_spell = spell_of(item, p, now, &reasons);
     let time_based = !reasons.is_empty();
-    reasons.extend(people_reasons(
-        item,
-        people.find(item.fields.approver.trim()),
-    ));
+    reasons.extend(people_reasons(item, people));
     reasons.extend(super::routing::reasons(item, people, now, s));
     let since = if reasons.is_empty() {
         None

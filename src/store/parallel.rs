@@ -396,8 +396,16 @@ mod tests {
             Ok(Vec::new())
         }
 
-        fn add(&self, part: &mut Vec<i64>, _: &Connection, r: &Row<'_>) -> Result<()> {
-            part.push(self.row_id(r));
+        fn add(
+            &self,
+            part: &mut Vec<i64>,
+            _: &Connection,
+            r: &Row<'_>,
+            id: Option<i64>,
+        ) -> Result<()> {
+            let id = id.unwrap_or_else(|| self.row_id(r));
+            assert_eq!(id, self.row_id(r));
+            part.push(id);
             Ok(())
         }
 

@@ -354,6 +354,7 @@ where
         r: &mut Reading<P>,
         c: &rusqlite::Connection,
         row: &rusqlite::Row<'_>,
+        _: Option<i64>,
     ) -> Result<()> {
         if !r.reader.read(c, row)? {
             return Ok(());

@@ -66,8 +66,16 @@ pub(crate) trait Fold: Sync {
         Ok(())
     }
 
-    /// Adds a row; it may read the thread's connection meanwhile.
-    fn add(&self, part: &mut Self::Part, c: &Connection, r: &Row<'_>) -> Result<()>;
+    /// Adds a row, with its row id when the thread read it already (two threads
+    /// that meet read each row's first); it may read the thread's connection
+    /// meanwhile.
+    fn add(
+        &self,
+        part: &mut Self::Part,
+        c: &Connection,
+        r: &Row<'_>,
+        id: Option<i64>,
+    ) -> Result<()>;
 
     /// The part's last row was added (on its thread).
     fn done(&self, _part: &mut Self::Part, _share: Share) {}
@@ -135,7 +143,7 @@ pub(crate) fn read_range<F: Fold>(
     let Some(meeting) = meeting else {
         fold.claimed(&mut part, c, (first, last))?;
         while let Some(r) = rows.next()? {
-            fold.add(&mut part, c, r)?;
+            fold.add(&mut part, c, r, None)?;
         }
         fold.done(&mut part, share);
         return Ok(part);
@@ -159,7 +167,7 @@ pub(crate) fn read_range<F: Fold>(
             };
             fold.claimed(&mut part, c, ids)?;
         }
-        fold.add(&mut part, c, r)?;
+        fold.add(&mut part, c, r, Some(id))?;
     }
     fold.done(&mut part, share);
     Ok(part)

@@ -355,8 +355,14 @@ impl Fold for Pass<'_> {
         Ok(())
     }
 
-    fn add(&self, part: &mut Part, _: &rusqlite::Connection, r: &Row<'_>) -> Result<()> {
-        self.add_row(part, r)
+    fn add(
+        &self,
+        part: &mut Part,
+        _: &rusqlite::Connection,
+        r: &Row<'_>,
+        id: Option<i64>,
+    ) -> Result<()> {
+        self.add_row(part, r, id)
     }
 
     fn done(&self, part: &mut Part, share: Share) {
@@ -372,8 +378,8 @@ impl Fold for Pass<'_> {
 }
 
 impl Pass<'_> {
-    /// Adds one row of [`sql`] to `part`.
-    fn add_row(&self, part: &mut Part, r: &Row<'_>) -> Result<()> {
+    /// Adds one row of [`sql`] (whose row id is `id` when read already) to `part`.
+    fn add_row(&self, part: &mut Part, r: &Row<'_>, id: Option<i64>) -> Result<()> {
         let key = match r.get_ref(0) {
             Ok(ValueRef::Text(t)) => Some(t),
             _ => None,
@@ -386,7 +392,7 @@ impl Pass<'_> {
                 pi
             }
         }) else {
-            let row = self.row_id(r);
+            let row = id.unwrap_or_else(|| self.row_id(r));
             if self.needed.contains(&row) {
                 part.unknown.push(row);
             }
@@ -395,8 +401,8 @@ impl Pass<'_> {
         let lean = &mut part.lean;
         if !self.packed {
             lean.read(r);
-        } else if facts::read(r, lean).is_none() {
-            let row = self.row_id(r);
+        } else if facts::read(r, lean, id).is_none() {
+            let row = id.unwrap_or_else(|| self.row_id(r));
             return Err(Error::Invalid(format!(
                 "the packed facts of row {row} of the items do not read: the file was changed outside accessdesk or is damaged"
             )));
