@@ -151,13 +151,14 @@ pub fn json(v: &serde_json::Value) -> CmdResult {
 
 /// [`json`] of the object `head` with `items` as its field `key`, the entries laid
 /// out on several threads when they are many (see `safe_json::pretty_with_array`).
-pub fn json_with_array<T: serde::Serialize + Sync>(
+pub fn json_with_array<T: Sync>(
     head: &serde_json::Map<String, serde_json::Value>,
     key: &str,
     items: &[T],
+    render: impl Fn(&T, &mut Vec<u8>) -> serde_json::Result<()> + Sync,
 ) -> CmdResult {
     let mut out = io::BufWriter::new(io::stdout().lock());
-    safe_json::pretty_with_array(&mut out, head, key, items)
+    safe_json::pretty_with_array(&mut out, head, key, items, render)
         .map_err(io::Error::from)
         .and_then(|()| writeln!(out))
         .and_then(|()| out.flush())

@@ -56,7 +56,11 @@ pub fn report(path: &Path, a: ReportArgs, json: bool) -> CmdResult {
             }
             _ => serde_json::Map::new(),
         };
-        return output::json_with_array(&head, "projects", &projects);
+        // Each project's object written straight (see `store::report::json`).
+        return output::json_with_array(&head, "projects", &projects, |m, out| {
+            m.write_pretty(out, 2);
+            Ok(())
+        });
     }
     let pct = |x: f64| format!("{:.0}%", x * 100.0);
     let rows: Vec<Vec<String>> = r

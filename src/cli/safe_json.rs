@@ -6,38 +6,7 @@
 use serde_json::ser::{Formatter, PrettyFormatter};
 use std::io::{self, Write};
 
-/// Characters that act on a terminal or hide/reorder text when shown: DEL and the C1
-/// controls, the bidi controls, the line and paragraph separators, and the invisible
-/// format characters (Unicode category Cf, plus the Hangul fillers that render as
-/// nothing).
-pub fn hidden(c: char) -> bool {
-    matches!(u32::from(c),
-        0x7F..=0x9F
-        | 0xAD
-        | 0x0600..=0x0605
-        | 0x061C
-        | 0x06DD
-        | 0x070F
-        | 0x0890..=0x0891
-        | 0x08E2
-        | 0x115F..=0x1160
-        | 0x180E
-        | 0x200B..=0x200F
-        | 0x2028..=0x202E
-        | 0x2060..=0x2064
-        | 0x2066..=0x206F
-        | 0x3164
-        | 0xFEFF
-        | 0xFFA0
-        | 0xFFF9..=0xFFFB
-        | 0x110BD
-        | 0x110CD
-        | 0x13430..=0x1343F
-        | 0x1BCA0..=0x1BCA3
-        | 0x1D173..=0x1D17A
-        | 0xE0001
-        | 0xE0020..=0xE007F)
-}
+pub use crate::domain::text::hidden;
 
 /// Wraps a formatter (pretty or compact) and escapes [`hidden`] characters in strings.
 pub struct Escaping<F>(pub F);
@@ -118,11 +87,14 @@ pub fn to_writer_pretty<W: Write, T: serde::Serialize + ?Sized>(
 /// Each entry is written as it serializes itself, with no `Value` made of it: for the
 /// bytes of the whole object, an entry writes the keys of its objects in the order a
 /// JSON map keeps them (by their bytes), as a `Value` does.
-pub fn pretty_with_array<W: Write, T: serde::Serialize + Sync>(
+/// Each entry is written by `render` as [`to_writer_pretty`] would write it there, two
+/// levels in (the report's projects write themselves: see `store::report::json`).
+pub fn pretty_with_array<W: Write, T: Sync>(
     mut w: W,
     head: &serde_json::Map<String, serde_json::Value>,
     key: &str,
     items: &[T],
+    render: impl Fn(&T, &mut Vec<u8>) -> serde_json::Result<()> + Sync,
 ) -> serde_json::Result<()> {
     let threads = match items.len() {
         0..1000 => 1,
@@ -133,19 +105,19 @@ pub fn pretty_with_array<W: Write, T: serde::Serialize + Sync>(
     let chunk = items.len().div_ceil(threads).max(1);
     // Each entry as its own JSON value (fields by key, as in the whole), at the depth
     // it has in the whole: two levels in.
-    let render = |part: &[T]| -> serde_json::Result<Vec<u8>> {
+    let lay_out = |part: &[T]| -> serde_json::Result<Vec<u8>> {
         let mut out = Vec::new();
         for item in part {
             out.extend_from_slice(if out.is_empty() { b"\n" } else { b",\n" });
             out.extend_from_slice(b"    ");
-            write_at(&mut out, item, 2)?;
+            render(item, &mut out)?;
         }
         Ok(out)
     };
     let parts: Vec<Vec<u8>> = std::thread::scope(|s| {
         let running: Vec<_> = items
             .chunks(chunk)
-            .map(|part| s.spawn(move || render(part)))
+            .map(|part| s.spawn(move || lay_out(part)))
             .collect();
         running
             .into_iter()
@@ -236,7 +208,8 @@ mod tests {
                 let mut expected = Vec::new();
                 to_writer_pretty(&mut expected, &whole).unwrap();
                 let mut got = Vec::new();
-                pretty_with_array(&mut got, head, key, &items).unwrap();
+                let serde = |v: &serde_json::Value, out: &mut Vec<u8>| write_at(out, v, 2);
+                pretty_with_array(&mut got, head, key, &items, serde).unwrap();
                 assert!(
                     got == expected,
                     "{n} entries under {key}:\n{}",
@@ -257,5 +230,38 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back["t"], text);
         assert!(out.contains('é') && out.contains('💻'));
+    }
+
+    #[test]
+    fn the_reports_measures_written_straight_are_the_bytes_serde_writes() {
+        use crate::store::testing::me;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("json.db");
+        let now: chrono::DateTime<chrono::Utc> = "2026-11-20T12:00:00Z".parse().unwrap();
+        crate::scale::generate(&db, 400, 5, now, Some(&me())).unwrap();
+        let mut s = crate::store::Store::open_as(&db, me()).unwrap();
+        s.set_now(now);
+        let r = s.report(None).unwrap();
+        assert!(r.projects.len() > 3);
+        let mut all = r.projects;
+        all.extend([
+            r.overall,
+            crate::store::report::populated(),
+            Default::default(),
+        ]);
+        for m in &all {
+            for depth in 0..4 {
+                let mut straight = Vec::new();
+                m.write_pretty(&mut straight, depth);
+                let mut serde = Vec::new();
+                write_at(&mut serde, m, depth).unwrap();
+                assert!(
+                    straight == serde,
+                    "at depth {depth}:\n{}\nserde:\n{}",
+                    String::from_utf8_lossy(&straight),
+                    String::from_utf8_lossy(&serde)
+                );
+            }
+        }
     }
 }

@@ -255,6 +255,39 @@ fn is_control(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}')
 }
 
+/// Characters that act on a terminal or hide/reorder text when shown: DEL and the C1
+/// controls, the bidi controls, the line and paragraph separators, and the invisible
+/// format characters (Unicode category Cf, plus the Hangul fillers that render as
+/// nothing).
+pub fn hidden(c: char) -> bool {
+    matches!(u32::from(c),
+        0x7F..=0x9F
+        | 0xAD
+        | 0x0600..=0x0605
+        | 0x061C
+        | 0x06DD
+        | 0x070F
+        | 0x0890..=0x0891
+        | 0x08E2
+        | 0x115F..=0x1160
+        | 0x180E
+        | 0x200B..=0x200F
+        | 0x2028..=0x202E
+        | 0x2060..=0x2064
+        | 0x2066..=0x206F
+        | 0x3164
+        | 0xFEFF
+        | 0xFFA0
+        | 0xFFF9..=0xFFFB
+        | 0x110BD
+        | 0x110CD
+        | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A
+        | 0xE0001
+        | 0xE0020..=0xE007F)
+}
+
 /// Checks a free-text value entered by a person or read from a file.
 ///
 /// `multiline` allows `'\n'` and `'\t'` (notes); single-line fields allow no

@@ -113,6 +113,8 @@ pub(in crate::store) mod counters;
 mod figures;
 pub mod forecast;
 mod json;
+#[cfg(test)]
+pub(crate) use json::populated;
 pub(in crate::store) mod pass;
 pub mod spells;
 pub(crate) mod stages;
