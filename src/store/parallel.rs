@@ -279,8 +279,7 @@ impl<'c> Snapshot<'c> {
                 plan.push((*range, Way::Down, Some(meeting)));
             }
         }
-        let share = |index: usize, range: (i64, i64), way: Way| Share {
-            index,
+        let share = |range: (i64, i64), way: Way| Share {
             rows: rows_of(range),
             all_rows: count,
             way,
@@ -288,7 +287,7 @@ impl<'c> Snapshot<'c> {
         let sql = (sql, args);
         if self.readers.is_empty() {
             let (range, way, _) = plan[0];
-            let part = read_range(self.main, fold, sql, range, share(0, range, way), None)?;
+            let part = read_range(self.main, fold, sql, range, share(range, way), None)?;
             return Ok((vec![part], meanwhile()?));
         }
         std::thread::scope(|s| {
@@ -296,9 +295,8 @@ impl<'c> Snapshot<'c> {
                 .readers
                 .iter_mut()
                 .zip(plan)
-                .enumerate()
-                .map(|(i, (c, (range, way, meeting)))| {
-                    let share = share(i, range, way);
+                .map(|(c, (range, way, meeting))| {
+                    let share = share(range, way);
                     s.spawn(move || read_range(&*c, fold, sql, range, share, meeting))
                 })
                 .collect();
@@ -386,7 +384,9 @@ mod tests {
         }
 
         fn part(&self, _: &Connection, share: Share, _: (i64, i64)) -> Result<Vec<i64>> {
-            if let (Some((_, rx)), 0) = (&self.go, share.index) {
+            if let Some((_, rx)) = &self.go
+                && share.way == Way::Up
+            {
                 let waited = rx
                     .lock()
                     .unwrap()

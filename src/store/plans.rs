@@ -159,7 +159,6 @@ fn the_stage_timelines_are_read_from_the_items_rows() {
     let lines = super::report::stages::read(&conn, None).unwrap();
     assert!(
         lines
-            .lines
             .iter()
             .any(|l| l.kept()[3] != crate::domain::forecast::NO_SAMPLE)
     );

@@ -213,19 +213,17 @@ impl Store {
         let mut snapshot = Snapshot::begin(&self.conn, &self.path, self.file, readers)?;
         let now = self.now();
         let settings = self.settings();
-        // The approvals of requested items and the number of items on another
-        // connection, while this one reads the projects, the tasks, the people and
-        // what the log and the other tables count: all before the items are read, so
-        // that their readers have the machine's cores to themselves.
+        // The approvals of requested items on another connection, while this one
+        // reads the projects, the tasks, the people, what the log and the other tables
+        // count, and the number of items (at a million items the approvals take about
+        // as long as the rest): all before the items are read, so that their readers
+        // have the machine's cores to themselves.
         let security = project.is_none() && w.is_all();
         let (
-            (in_force, rows),
-            (projects, spans, tasks, people, frozen, (mut counters, handed, mut reviews)),
+            in_force,
+            (projects, spans, tasks, people, frozen, (mut counters, handed, mut reviews), rows),
         ) = snapshot.beside(
-            |c| {
-                let given = super::decisions::requested_approvals(c, project)?;
-                Ok((given, super::parallel::count_rows(c, "items")?))
-            },
+            |c| super::decisions::requested_approvals(c, project),
             || {
                 let projects: Vec<Project> = match project {
                     Some(k) => vec![self.project(k)?],
@@ -240,7 +238,8 @@ impl Store {
                     super::decisions::delegations(&self.conn, project)?,
                     self.review_measures(project)?,
                 );
-                Ok((projects, spans, tasks, people, frozen, counted))
+                let rows = super::parallel::count_rows(&self.conn, "items")?;
+                Ok((projects, spans, tasks, people, frozen, counted, rows))
             },
         )?;
         let at = Moment {

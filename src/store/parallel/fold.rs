@@ -31,12 +31,10 @@ pub(crate) enum Way {
 }
 
 /// What a part of [`Snapshot::fold_on`](super::Snapshot::fold_on) is told of its
-/// range: its place among the parts, about how many rows it and all of them hold (row
-/// ids, gaps counted; the most it may read when it shares its range), and which way
-/// its rows come.
+/// range: about how many rows it and all of them hold (row ids, gaps counted; the most
+/// it may read when it shares its range), and which way its rows come.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Share {
-    pub index: usize,
     pub rows: usize,
     pub all_rows: usize,
     pub way: Way,

@@ -89,12 +89,13 @@ fn shown(lines: &Lines, projects: &[Project]) -> Vec<Option<usize>> {
 pub(crate) fn durations_by_project(lines: &Lines, projects: &[Project]) -> Vec<StageSpreads> {
     let shown = shown(lines, projects);
     let of = |_: usize, l: &Line| shown.get(l.project as usize).copied().flatten();
-    let mut each = sized(&lines.lines, projects.len(), of);
-    for (i, l) in lines.lines.iter().enumerate() {
+    let mut each = sized(lines, projects.len(), of);
+    // Each line through the parts' own loops (`for_each`), not one at a time.
+    lines.iter().enumerate().for_each(|(i, l)| {
         if let Some(pi) = of(i, l) {
             each[pi].add_kept(l.kept());
         }
-    }
+    });
     each.into_iter().map(StageSpreads::of).collect()
 }
 
@@ -103,19 +104,15 @@ pub(crate) fn durations_by_project(lines: &Lines, projects: &[Project]) -> Vec<S
 /// gives it: counted over the lines first, so that no group's vectors grow sample by
 /// sample (a million lines' samples were copied each time a vector doubled, and up to
 /// twice their memory touched).
-fn sized(
-    lines: &[Line],
-    n: usize,
-    group: impl Fn(usize, &Line) -> Option<usize>,
-) -> Vec<Durations> {
+fn sized(lines: &Lines, n: usize, group: impl Fn(usize, &Line) -> Option<usize>) -> Vec<Durations> {
     let mut counts = vec![[0usize; 4]; n];
-    for (i, l) in lines.iter().enumerate() {
+    lines.iter().enumerate().for_each(|(i, l)| {
         if let Some(g) = group(i, l) {
             for (c, s) in counts[g].iter_mut().zip(l.kept()) {
                 *c += usize::from(s != NO_SAMPLE);
             }
         }
-    }
+    });
     counts
         .into_iter()
         .map(|c| Durations(c.map(Vec::with_capacity)))
@@ -148,7 +145,6 @@ pub(crate) fn outlooks(
             let mut numbers: HashMap<(u32, u32), usize, foldhash::fast::RandomState> =
                 HashMap::default();
             let pair_of: Vec<Option<usize>> = lines
-                .lines
                 .iter()
                 .map(|l| {
                     let next = numbers.len();
@@ -160,22 +156,22 @@ pub(crate) fn outlooks(
             for (&key, &n) in &numbers {
                 keys[n] = key;
             }
-            let mut pairs = sized(&lines.lines, keys.len(), |i, _| pair_of[i]);
+            let mut pairs = sized(lines, keys.len(), |i, _| pair_of[i]);
             // A group for every approval owner the shown lines name, with samples or
             // without.
             let approver_of = |l: &Line| shown_of(l).map(|_| l.approver as usize);
-            let mut by_approver = sized(&lines.lines, names, |_, l| approver_of(l));
+            let mut by_approver = sized(lines, names, |_, l| approver_of(l));
             let mut named = vec![false; names];
-            for (l, pair) in lines.lines.iter().zip(&pair_of) {
+            lines.iter().enumerate().for_each(|(i, l)| {
                 let secs = l.kept();
-                if let Some(p) = *pair {
+                if let Some(p) = pair_of[i] {
                     pairs[p].add_kept(secs);
                 }
                 if let Some(a) = approver_of(l) {
                     by_approver[a].add_kept(secs);
                     named[a] = true;
                 }
-            }
+            });
             let pairs = History::of_pairs(
                 pairs
                     .iter_mut()
@@ -189,10 +185,10 @@ pub(crate) fn outlooks(
             (pairs, spreads_by_name(lines, by_approver))
         });
         let system_of = |l: &Line| shown_of(l).map(|_| l.system as usize);
-        let mut all = sized(&lines.lines, 1, |_, l| system_of(l).map(|_| 0))
+        let mut all = sized(lines, 1, |_, l| system_of(l).map(|_| 0))
             .pop()
             .unwrap_or_default();
-        let mut by_system = sized(&lines.lines, names, |_, l| system_of(l));
+        let mut by_system = sized(lines, names, |_, l| system_of(l));
         let mut named = vec![false; names];
         let mut history_system: Vec<Durations> = Vec::new();
         let mut history_all = Durations::default();
@@ -204,18 +200,19 @@ pub(crate) fn outlooks(
         let unready_of = |l: &Line| {
             shown_of(l).filter(|_| !matches!(l.state, State::Verified | State::Cancelled))
         };
-        for pi in lines.lines.iter().filter_map(unready_of) {
-            unready[pi] += 1;
-        }
+        lines
+            .iter()
+            .filter_map(unready_of)
+            .for_each(|pi| unready[pi] += 1);
         let mut remaining: Vec<Vec<usize>> = unready.into_iter().map(Vec::with_capacity).collect();
-        for (i, l) in lines.lines.iter().enumerate() {
+        lines.iter().enumerate().for_each(|(i, l)| {
             let secs = l.kept();
             if !whole && l.has_samples() {
                 history_system[l.system as usize].add_kept(secs);
                 history_all.add_kept(secs);
             }
             let Some(n) = system_of(l) else {
-                continue;
+                return;
             };
             all.add_kept(secs);
             by_system[n].add_kept(secs);
@@ -223,7 +220,7 @@ pub(crate) fn outlooks(
             if let Some(pi) = unready_of(l) {
                 remaining[pi].push(i);
             }
-        }
+        });
         let by_system = by_system
             .into_iter()
             .zip(named)
@@ -316,21 +313,18 @@ fn project_outlook(
     if p.closed_at.is_some() {
         return Forecast::Ready;
     }
-    let items = remaining
-        .iter()
-        .filter_map(|&i| lines.lines.get(i))
-        .map(|l| {
-            let key = (l.system, l.approver, l.state, l.manually_blocked);
-            *lefts.entry(key).or_insert_with(|| {
-                let it = Remaining {
-                    state: l.state,
-                    system: lines.name(l.system),
-                    approver: lines.name(l.approver),
-                    manually_blocked: l.manually_blocked,
-                };
-                forecast::left(&it, history)
-            })
-        });
+    let items = remaining.iter().filter_map(|&i| lines.get(i)).map(|l| {
+        let key = (l.system, l.approver, l.state, l.manually_blocked);
+        *lefts.entry(key).or_insert_with(|| {
+            let it = Remaining {
+                state: l.state,
+                system: lines.name(l.system),
+                approver: lines.name(l.approver),
+                manually_blocked: l.manually_blocked,
+            };
+            forecast::left(&it, history)
+        })
+    });
     forecast::forecast_of(items, blockers::today(p, now), p.start)
 }
 

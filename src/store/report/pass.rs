@@ -308,14 +308,9 @@ impl Fold for Pass<'_> {
         super::super::rows::int(r, if self.packed { 2 } else { 39 })
     }
 
-    /// An empty part; the first has room for every line: the others are appended to
-    /// it.
+    /// An empty part, with room for the lines of its range.
     fn part(&self, _: &rusqlite::Connection, share: Share, _: (i64, i64)) -> Result<Part> {
-        let room = if share.index == 0 {
-            share.all_rows
-        } else {
-            share.rows
-        };
+        let room = share.rows;
         Ok(Part {
             acc: self.projects.iter().map(|_| Acc::default()).collect(),
             seen: Vec::new(),
@@ -368,7 +363,7 @@ impl Fold for Pass<'_> {
     fn done(&self, part: &mut Part, share: Share) {
         if share.way == Way::Down {
             if let Some(lines) = part.lines.as_mut() {
-                lines.lines.reverse();
+                lines.reverse();
             }
             for acc in &mut part.acc {
                 acc.ages.reverse();
