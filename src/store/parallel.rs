@@ -1,8 +1,9 @@
 //! Reading one table on several threads at once, for a command that reads every row
-//! of a large file: each thread reads its own range of row ids through its own
-//! read-only connection and folds the rows into its own part, and the parts come back
-//! in the order of their ranges, so a caller that merges them in that order gets what
-//! one reader would have folded.
+//! of a large file: each thread reads rows of a range of row ids through its own
+//! read-only connection and folds them into its own part (the whole range, or, two
+//! threads to a range, the rows it claims as the two meet: see `fold`), and the parts
+//! come back in the order of their rows, so a caller that merges them in that order
+//! gets what one reader would have folded.
 //!
 //! Every connection reads the same snapshot of the file, the caller's included: a
 //! [`Snapshot`] holds a read transaction on each, and proves that no other connection
