@@ -312,21 +312,16 @@ fn stored<'b>(b: &'b [u8], days: &mut Days) -> Option<[ValueRef<'b>; AS_STORED.l
     r.rest.is_empty().then_some(values)
 }
 
-/// Reads one row of [`FACTS_SQL`] into `lean` (its row id `id` when the caller read
-/// it already); `None` when its facts do not read.
-pub(super) fn read(r: &Row<'_>, lean: &mut Lean, id: Option<i64>) -> Option<()> {
+/// Reads one row of [`FACTS_SQL`], whose row id is `id`, into `lean`; `None` when its
+/// facts do not read.
+pub(super) fn read(r: &Row<'_>, lean: &mut Lean, id: i64) -> Option<()> {
     match r.get_ref(1) {
         Ok(ValueRef::Blob(b)) => unpack(b, lean)?,
         _ => return None,
     }
-    // The row id and round sit at 2 and 3 here, at 39 and 40 in `LEAN_SQL`.
-    match id {
-        Some(id) => {
-            lean.id = id;
-            lean.round = rows::int(r, 3);
-        }
-        None => lean.read_place(|i| rows::cell(r, i - 37)),
-    }
+    // The round sits at 3 here, at 40 in `LEAN_SQL`.
+    lean.id = id;
+    lean.round = rows::int(r, 3);
     Some(())
 }
 

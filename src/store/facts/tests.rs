@@ -48,7 +48,7 @@ fn both(c: &Connection) -> (Vec<Read>, Vec<Read>) {
         let (mut lean, mut out) = (Lean::new(), Vec::new());
         while let Some(r) = rows.next().unwrap() {
             if packed {
-                read(r, &mut lean, None).expect("facts that read");
+                read(r, &mut lean, rows::int(r, 2)).expect("facts that read");
             } else {
                 lean.read(r);
             }

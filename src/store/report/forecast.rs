@@ -204,8 +204,8 @@ pub(crate) fn outlooks(
             .iter()
             .filter_map(unready_of)
             .for_each(|pi| unready[pi] += 1);
-        let mut remaining: Vec<Vec<usize>> = unready.into_iter().map(Vec::with_capacity).collect();
-        lines.iter().enumerate().for_each(|(i, l)| {
+        let mut remaining: Vec<Vec<&Line>> = unready.into_iter().map(Vec::with_capacity).collect();
+        lines.iter().for_each(|l| {
             let secs = l.kept();
             if !whole && l.has_samples() {
                 history_system[l.system as usize].add_kept(secs);
@@ -218,7 +218,7 @@ pub(crate) fn outlooks(
             by_system[n].add_kept(secs);
             named[n] = true;
             if let Some(pi) = unready_of(l) {
-                remaining[pi].push(i);
+                remaining[pi].push(l);
             }
         });
         let by_system = by_system
@@ -302,18 +302,18 @@ fn spreads_by_name(
 /// share a few thousand of them, each looked up in the history once.
 type Lefts = HashMap<(u32, u32, State, bool), Left, foldhash::fast::RandomState>;
 
-/// A project's forecast from its unready items (`remaining`, indexes into `lines`).
+/// A project's forecast from its unready items' lines (`remaining`).
 fn project_outlook(
     p: &Project,
     now: DateTime<Utc>,
     lines: &Lines,
-    remaining: &[usize],
+    remaining: &[&Line],
     (history, lefts): (&History, &mut Lefts),
 ) -> Forecast {
     if p.closed_at.is_some() {
         return Forecast::Ready;
     }
-    let items = remaining.iter().filter_map(|&i| lines.get(i)).map(|l| {
+    let items = remaining.iter().map(|l| {
         let key = (l.system, l.approver, l.state, l.manually_blocked);
         *lefts.entry(key).or_insert_with(|| {
             let it = Remaining {

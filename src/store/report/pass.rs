@@ -404,6 +404,7 @@ impl Fold for Pass<'_> {
 impl Pass<'_> {
     /// Adds one row of [`sql`] (whose row id is `id` when read already) to `part`.
     fn add_row(&self, part: &mut Part, r: &Row<'_>, id: Option<i64>) -> Result<()> {
+        let row = id.unwrap_or_else(|| self.row_id(r));
         let key = match r.get_ref(0) {
             Ok(ValueRef::Text(t)) => Some(t),
             _ => None,
@@ -416,7 +417,6 @@ impl Pass<'_> {
                 pi
             }
         }) else {
-            let row = id.unwrap_or_else(|| self.row_id(r));
             if self.needed.contains(&row) {
                 part.unknown.push(row);
             }
@@ -425,8 +425,7 @@ impl Pass<'_> {
         let lean = &mut part.lean;
         if !self.packed {
             lean.read(r);
-        } else if facts::read(r, lean, id).is_none() {
-            let row = id.unwrap_or_else(|| self.row_id(r));
+        } else if facts::read(r, lean, row).is_none() {
             return Err(Error::Invalid(format!(
                 "the packed facts of row {row} of the items do not read: the file was changed outside accessdesk or is damaged"
             )));

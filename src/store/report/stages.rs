@@ -61,17 +61,6 @@ impl Lines {
         self.parts.iter().flatten()
     }
 
-    /// The line at place `i` of [`Lines::iter`].
-    pub fn get(&self, mut i: usize) -> Option<&Line> {
-        for part in &self.parts {
-            match part.get(i) {
-                Some(l) => return Some(l),
-                None => i -= part.len(),
-            }
-        }
-        None
-    }
-
     /// The lines in the opposite order (those of a range read down, put in row order).
     pub fn reverse(&mut self) {
         self.parts.reverse();
