@@ -246,23 +246,19 @@ impl<'c> Snapshot<'c> {
     /// `?2`, and `args` as `?3`...; it reads in ascending order of row id and ends with
     /// `ORDER BY id` (a thread reading down adds `DESC`). Meanwhile `meanwhile` runs on
     /// this thread (it may read the caller's connection). The parts come back in the
-    /// order of their rows, the first starting at the lowest row id. `rows` is how
-    /// many rows the table holds, when the caller counted them already
-    /// ([`count_rows`], on one of the snapshot's connections).
+    /// order of their rows, the first starting at the lowest row id. `count` is how
+    /// many rows the table holds ([`count_rows`], on one of the snapshot's
+    /// connections: the caller counts them beside its other reads).
     pub(crate) fn fold_on<F: Fold, R>(
         &mut self,
         (table, sql, args): (&str, &str, &[Value]),
-        rows: Option<usize>,
+        count: usize,
         fold: &F,
         meanwhile: impl FnOnce() -> Result<R>,
     ) -> Result<(Vec<F::Part>, R)> {
         debug_assert!(sql.ends_with("ORDER BY id"), "{sql}");
         let (lo, hi) = id_bounds(self.main, table)?;
         let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(-1));
-        let count = match rows {
-            Some(n) => n,
-            None => count_rows(self.main, table)?,
-        };
         let threads = self.threads();
         let both = F::BOTH_ENDS && threads > 1;
         let ranges = split(lo, hi, if both { threads.div_ceil(2) } else { threads });
@@ -431,7 +427,8 @@ mod tests {
         main: &Connection,
         fold: &Ids<BOTH>,
     ) -> (Vec<Vec<i64>>, i64) {
-        s.fold_on(("items", IDS, &[]), None, fold, || {
+        let rows = count_rows(main, "items").unwrap();
+        s.fold_on(("items", IDS, &[]), rows, fold, || {
             Ok(main.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?)
         })
         .unwrap()

@@ -292,7 +292,7 @@ impl Store {
         };
         let key = [Value::from(project.map(str::to_ascii_uppercase))];
         let read = ("items", pass::sql(pass.packed), &key[..]);
-        let (parts, ()) = snapshot.fold_on(read, Some(rows), &pass, || Ok(()))?;
+        let (parts, ()) = snapshot.fold_on(read, rows, &pass, || Ok(()))?;
         let (mut acc, lines, met, unknown) = pass::merge(parts);
         let lines = match lines {
             Some(lines) => lines,

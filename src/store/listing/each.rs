@@ -297,8 +297,7 @@ impl Store {
             each,
         };
         let sql = items_of_range(fold.form.scan());
-        let (parts, other) =
-            snapshot.fold_on(("items", &sql, &[]), Some(rows), &fold, meanwhile)?;
+        let (parts, other) = snapshot.fold_on(("items", &sql, &[]), rows, &fold, meanwhile)?;
         Ok((parts.into_iter().map(|r| r.part).collect(), other))
     }
 }
