@@ -130,25 +130,28 @@ fn departure(conn: &Connection, p: &Person) -> Result<Departure> {
     Ok(out)
 }
 
-/// The approvals given on requested items of one project (`?1`) or of all: the
-/// requested items come from the (project, state) index, sought project by project (a
-/// scan of the whole index and a list of the ids took twice as long); their approvals
-/// from theirs: no item row is read. Items of a project nobody registered are left
-/// out, as the report leaves them.
+/// The approvals given on requested items of one project (`?1`) or of all, whose row
+/// ids fall from `?2` to `?3`: the requested items come from the (project, state)
+/// index, sought project by project and within it by row id (a scan of the whole index
+/// and a list of the ids took twice as long); their approvals from theirs: no item row
+/// is read. Items of a project nobody registered are left out, as the report leaves
+/// them.
 pub(super) const REQUESTED_APPROVALS_SQL: &str = "SELECT a.id, a.login, a.capacity, a.conditions, a.at, a.round, a.terms, a.item_id \
      FROM projects p CROSS JOIN items i ON i.project = p.key AND i.state = 'requested' \
-     CROSS JOIN approvals a ON a.item_id = i.id \
+     AND i.id BETWEEN ?2 AND ?3 CROSS JOIN approvals a ON a.item_id = i.id \
      WHERE ?1 IS NULL OR p.key = ?1 ORDER BY a.id";
 
-/// The approvals given on requested items, by item (row id), each with its round, in
-/// the order given: the report's lean items carry those of their round, so it tells
-/// who may still decide as the list does.
+/// The approvals given on requested items whose row ids fall in `ids` (first, last),
+/// by item (row id), each with its round, in the order given: the report's lean items
+/// carry those of their round, so it tells who may still decide as the list does.
 pub(super) fn requested_approvals(
     conn: &Connection,
     project: Option<&str>,
+    (first, last): (i64, i64),
 ) -> Result<std::collections::HashMap<i64, Vec<(i64, Approval)>>> {
     let mut stmt = conn.prepare_cached(REQUESTED_APPROVALS_SQL)?;
-    let mut rows = stmt.query([project.map(str::to_ascii_uppercase)])?;
+    let key = project.map(str::to_ascii_uppercase);
+    let mut rows = stmt.query(rusqlite::params![key, first, last])?;
     let mut out: std::collections::HashMap<i64, Vec<(i64, Approval)>> = Default::default();
     while let Some(r) = rows.next()? {
         let given = (rows::int(r, 5), rows::approval(r)?.1);

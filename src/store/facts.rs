@@ -34,6 +34,7 @@ use rusqlite::{Connection, Row};
 
 mod form;
 use form::*;
+pub(in crate::store) mod pages;
 
 /// The pass over the items with their facts (`item_facts`, a row beside each row of
 /// `items` with its row id, project and round): the project, the facts, then where
@@ -348,17 +349,18 @@ fn named<T: Copy + PartialEq>(x: Option<T>, all: &[T]) -> u8 {
 /// `items`, with `params`) selects, and writes each row of facts with the item's
 /// project and round: after a write that changed the item's row in place.
 pub(super) fn refresh(tx: &Connection, filter: &str, params: impl rusqlite::Params) -> Result<()> {
-    pack_rows(tx, filter, params, SET_FACTS)
+    pack_rows(tx, filter, params, (SET_FACTS, true))
 }
 
 /// Packs the facts of the rows `filter` selects and writes each with `set` (`?1` the
 /// facts, `?2` the row id, and where `set` has them `?3` and `?4` the project and
-/// round).
+/// round); with `mark`, marks the page of each row stale (see [`pages`]: the
+/// migrations before the pages' own write none).
 fn pack_rows(
     tx: &Connection,
     filter: &str,
     params: impl rusqlite::Params,
-    set: &str,
+    (set, mark): (&str, bool),
 ) -> Result<()> {
     let columns = packed_columns();
     let place = columns.len() + 1;
@@ -379,6 +381,9 @@ fn pack_rows(
         );
         let values: [&dyn rusqlite::ToSql; 4] = [&facts, &id, &project, &round];
         update.execute(rusqlite::params_from_iter(values.into_iter().take(bound)))?;
+        if mark {
+            pages::mark(tx, id)?;
+        }
     }
     Ok(())
 }
@@ -386,7 +391,12 @@ fn pack_rows(
 /// The facts of every row, packed from its columns into the items' own column, where
 /// schema 20 kept them: for the migration that brings them.
 pub(super) fn fill(tx: &Connection) -> Result<()> {
-    pack_rows(tx, "true", [], "UPDATE items SET facts = ?1 WHERE id = ?2")
+    pack_rows(
+        tx,
+        "true",
+        [],
+        ("UPDATE items SET facts = ?1 WHERE id = ?2", false),
+    )
 }
 
 /// The facts of every row whose facts are not of this [`FORM`], packed again from
@@ -394,19 +404,14 @@ pub(super) fn fill(tx: &Connection) -> Result<()> {
 pub(super) fn fill_older(tx: &Connection) -> Result<()> {
     let older =
         "id IN (SELECT id FROM item_facts WHERE facts IS NULL OR substr(facts, 1, 1) <> ?1)";
-    refresh(tx, older, [[FORM].as_slice()])
+    pack_rows(tx, older, [[FORM].as_slice()], (SET_FACTS, false))
 }
 
 /// The rows whose facts are not those their columns pack, or whose `item_facts` row
 /// has another project or round (or is not there), each named; and each row of facts
 /// with no item (`audit verify`).
 pub(crate) fn mismatches(conn: &Connection) -> Result<Vec<String>> {
-    let there: bool = conn.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'item_facts'",
-        [],
-        |r| r.get::<_, i64>(0).map(|n| n > 0),
-    )?;
-    if !there {
+    if !super::indexed::has_table(conn, "item_facts")? {
         return Ok(Vec::new());
     }
     let packed = packed_columns();
@@ -435,6 +440,7 @@ pub(crate) fn mismatches(conn: &Connection) -> Result<Vec<String>> {
             ));
         }
     }
+    out.extend(pages::mismatches(conn)?);
     let orphans = "SELECT id FROM item_facts WHERE id NOT IN (SELECT id FROM items) ORDER BY id";
     let mut stmt = conn.prepare(orphans)?;
     let mut rows = stmt.query([])?;

@@ -6,6 +6,16 @@
 
 use rusqlite::{Connection, Statement};
 
+/// Whether the file has a table named `name`: a check of `audit verify` compares a
+/// table only where the file's schema has it.
+pub(crate) fn has_table(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+        [name],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )
+}
+
 /// Prepares `sql`, without its `INDEXED BY` clauses when the index named cannot serve
 /// it. Not kept in the connection's cache of statements: a kept statement is planned
 /// again at its next run when the schema changed meanwhile, where no other plan

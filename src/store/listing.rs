@@ -4,7 +4,7 @@
 use super::error::Result;
 use super::events::{self, EVENT_COLUMNS, Event, ts};
 use super::handle::Store;
-use super::records::load_item;
+use super::records::{approvals_of_round, load_item};
 use super::rows::{self, ITEM_COLUMNS};
 use crate::domain::blockers::{self, Reason};
 use crate::domain::expiry;
@@ -145,11 +145,6 @@ pub(super) fn approvals_of_all(project: Option<&str>) -> &'static str {
         }
     }
 }
-
-/// The approvals of one item's round (`?1` its row id, `?2` the round), through the
-/// index of `UNIQUE (item_id, round, login)`.
-pub(super) const APPROVALS_OF_ONE: &str = "SELECT item_id, login, capacity, conditions, at, round, terms \
-     FROM approvals WHERE item_id = ?1 AND round = ?2 ORDER BY id";
 
 impl Store {
     pub fn item(&self, id: &str) -> Result<Item> {
@@ -331,13 +326,9 @@ impl Store {
 
     /// The approvals of each item's current round, item by item (for a few items).
     fn attach_approvals_of_each(&self, items: &mut [ItemView]) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(APPROVALS_OF_ONE)?;
         for v in items.iter_mut() {
             let it = &mut v.item;
-            let mut rows = stmt.query(rusqlite::params![it.rowid, it.round])?;
-            while let Some(r) = rows.next()? {
-                it.approvals.push(rows::approval(r)?.1);
-            }
+            approvals_of_round(&self.conn, (it.rowid, it.round), &mut it.approvals)?;
         }
         Ok(())
     }

@@ -4,9 +4,8 @@
 //! a part is asked for.
 
 use super::lean::LEAN_SQL;
-use super::listing::{
-    APPROVALS_OF_ONE, ItemFilter, READINESS_OF_ALL, READINESS_OF_ONE, items_query,
-};
+use super::listing::{ItemFilter, READINESS_OF_ALL, READINESS_OF_ONE, items_query};
+use super::records::APPROVALS_OF_ONE;
 use super::report::counters::{security_decisions_sql, unsafe_attempts_sql};
 use super::report::pass::SECURITY_SQL;
 use super::schema::MEASURED_KINDS;
@@ -128,9 +127,14 @@ fn the_measures_read_their_events_from_the_partial_index() {
         "{index}"
     );
     // The items pass of the report reads the table once, in index order, with or
-    // without the facts, up or down (`parallel::fold`); whether every row has them is
-    // one look into an index that holds only the rows that do not.
-    for sql in [LEAN_SQL, super::facts::FACTS_SQL] {
+    // without the facts or a page of them at a time, up or down (`parallel::fold`);
+    // whether every row has them is one look into an index that holds only the rows
+    // that do not.
+    for sql in [
+        LEAN_SQL,
+        super::facts::FACTS_SQL,
+        super::facts::pages::PAGES_SQL,
+    ] {
         for sql in [sql.to_string(), format!("{sql} DESC")] {
             let p = plan(&conn, &sql);
             assert!(
@@ -212,7 +216,9 @@ fn the_approvals_on_requested_items_are_sought_through_the_indexes() {
     let (_dir, conn) = file();
     let p = plan(&conn, super::decisions::REQUESTED_APPROVALS_SQL);
     assert!(
-        p.contains("SEARCH i USING COVERING INDEX items_project_state (project=? AND state=?)"),
+        p.contains(
+            "SEARCH i USING COVERING INDEX items_project_state (project=? AND state=? AND rowid>? AND rowid<?)"
+        ),
         "{p}"
     );
     assert!(

@@ -46,13 +46,29 @@ pub(super) fn find_project(conn: &Connection, key: &str) -> Result<Option<Projec
         .optional()?)
 }
 
-fn load_approvals(conn: &Connection, item: &mut Item) -> Result<()> {
-    let mut stmt = conn.prepare_cached("SELECT id, login, capacity, conditions, at, round, terms FROM approvals WHERE item_id = ?1 AND round = ?2 ORDER BY id")?;
-    item.approvals = stmt
-        .query_map(params![item.rowid, item.round], rows::approval)?
-        .map(|r| r.map(|(_, a)| a))
-        .collect::<rusqlite::Result<_>>()?;
+/// The approvals of one item's round (`?1` its row id, `?2` the round), in the order
+/// given, through the index of `UNIQUE (item_id, round, login)`.
+pub(super) const APPROVALS_OF_ONE: &str = "SELECT item_id, login, capacity, conditions, at, round, terms \
+     FROM approvals WHERE item_id = ?1 AND round = ?2 ORDER BY id";
+
+/// Adds to `out` the approvals given in round `round` on the item of row `row`, in
+/// the order given.
+pub(in crate::store) fn approvals_of_round(
+    conn: &rusqlite::Connection,
+    (row, round): (i64, i64),
+    out: &mut Vec<Approval>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(APPROVALS_OF_ONE)?;
+    let mut rows = stmt.query([row, round])?;
+    while let Some(r) = rows.next()? {
+        out.push(rows::approval(r)?.1);
+    }
     Ok(())
+}
+
+fn load_approvals(conn: &Connection, item: &mut Item) -> Result<()> {
+    item.approvals.clear();
+    approvals_of_round(conn, (item.rowid, item.round), &mut item.approvals)
 }
 
 pub(super) fn load_item(conn: &Connection, id: &str) -> Result<Item> {
@@ -146,6 +162,10 @@ fn update_item(tx: &Connection, it: &Item, before: &Item) -> Result<()> {
 pub(super) struct ItemInsert<'c> {
     row: rusqlite::CachedStatement<'c>,
     facts: rusqlite::CachedStatement<'c>,
+    /// Marks the page of the new row of facts stale (`facts::pages`), once a page: new
+    /// rows come in order.
+    stale: rusqlite::CachedStatement<'c>,
+    marked: Option<i64>,
 }
 
 impl<'c> ItemInsert<'c> {
@@ -153,6 +173,8 @@ impl<'c> ItemInsert<'c> {
         Ok(ItemInsert {
             row: tx.prepare_cached(&INSERT_ITEM)?,
             facts: tx.prepare_cached(super::facts::ADD_FACTS)?,
+            stale: tx.prepare_cached(super::facts::pages::MARK)?,
+            marked: None,
         })
     }
 
@@ -165,6 +187,11 @@ impl<'c> ItemInsert<'c> {
             let rowid = self.row.insert(row)?;
             self.facts
                 .execute(rusqlite::params![rowid, it.project, it.round, *facts])?;
+            let page = super::facts::pages::page_of(rowid);
+            if self.marked != Some(page) {
+                self.stale.execute([page])?;
+                self.marked = Some(page);
+            }
             Ok(rowid)
         })
     }

@@ -213,17 +213,18 @@ impl Store {
         let mut snapshot = Snapshot::begin(&self.conn, &self.path, self.file, readers)?;
         let now = self.now();
         let settings = self.settings();
-        // The approvals of requested items on another connection, while this one
-        // reads the projects, the tasks, the people, what the log and the other tables
-        // count, and the number of items (at a million items the approvals take about
-        // as long as the rest): all before the items are read, so that their readers
-        // have the machine's cores to themselves.
+        // The approvals of requested items on the other connections, each over its own
+        // range of items, while this one reads the projects, the tasks, the people and
+        // what the log and the other tables count (at a million items the approvals on
+        // one connection took longer than the rest): all before the items are read, so
+        // that their readers have the machine's cores to themselves.
         let security = project.is_none() && w.is_all();
         let (
             in_force,
-            (projects, spans, tasks, people, frozen, (mut counters, handed, mut reviews), rows),
-        ) = snapshot.beside(
-            |c| super::decisions::requested_approvals(c, project),
+            (projects, spans, tasks, people, frozen, (mut counters, handed, mut reviews)),
+        ) = snapshot.beside_split(
+            "items",
+            |c, ids| super::decisions::requested_approvals(c, project, ids),
             || {
                 let projects: Vec<Project> = match project {
                     Some(k) => vec![self.project(k)?],
@@ -238,10 +239,12 @@ impl Store {
                     super::decisions::delegations(&self.conn, project)?,
                     self.review_measures(project)?,
                 );
-                let rows = super::parallel::count_rows(&self.conn, "items")?;
-                Ok((projects, spans, tasks, people, frozen, counted, rows))
+                Ok((projects, spans, tasks, people, frozen, counted))
             },
         )?;
+        // Item row ids are in one range only: no two maps hold the same.
+        let in_force: HashMap<i64, Vec<(i64, crate::domain::Approval)>> =
+            in_force.into_iter().flatten().collect();
         let at = Moment {
             now,
             settings,
@@ -270,9 +273,17 @@ impl Store {
             })
             .collect();
         // Every row has its facts (`store::facts`) unless one was written outside
-        // accessdesk: then every row's columns are read instead.
+        // accessdesk: then every row's columns are read instead. A report of every
+        // project reads them a page at a time while no page is marked stale.
         let unpacked: bool = super::indexed::prepare(&self.conn, super::facts::FACTS_MISSING)?
             .query_row([], |r| r.get(0))?;
+        let source = if unpacked {
+            pass::Source::Columns
+        } else if project.is_none() && super::facts::pages::usable(&self.conn)? {
+            pass::Source::Pages
+        } else {
+            pass::Source::Facts
+        };
         let pass = pass::Pass {
             projects: &projects,
             today: &today,
@@ -288,10 +299,20 @@ impl Store {
             // apart).
             lines: project.is_none(),
             security,
-            packed: !unpacked,
+            source,
         };
         let key = [Value::from(project.map(str::to_ascii_uppercase))];
-        let read = ("items", pass::sql(pass.packed), &key[..]);
+        let (table, sql) = source.read();
+        // Room for the lines from the spread of the row ids: counting the rows would
+        // read a whole index (at 100,000 items some 200 pages, on a fresh connection).
+        let rows = super::parallel::rows_at_most(&self.conn, table)?;
+        // Pages are of every project: no key to match.
+        let args = if source == pass::Source::Pages {
+            &[][..]
+        } else {
+            &key[..]
+        };
+        let read = (table, sql, args);
         let (parts, ()) = snapshot.fold_on(read, rows, &pass, || Ok(()))?;
         let (mut acc, lines, met, unknown) = pass::merge(parts);
         let lines = match lines {

@@ -54,7 +54,9 @@ pub(crate) fn set_outside(conn: &rusqlite::Connection, sets: &[&str]) {
     }
 }
 
-/// Takes the items' packed facts of schema 21 out of a file (their table and the
-/// triggers that keep it): with the file's version set back, a file as an earlier
-/// schema left it (schema 20's facts column, if wanted, is the caller's to add).
-pub(crate) const WITHOUT_FACTS: &str = "DROP TRIGGER item_facts_removed; DROP TABLE item_facts;";
+/// Takes the items' packed facts of schemas 21 and 22 out of a file (their tables and
+/// the trigger that keeps them): with the file's version set back, a file as an
+/// earlier schema left it (schema 20's facts column, if wanted, is the caller's to
+/// add).
+pub(crate) const WITHOUT_FACTS: &str = "DROP TRIGGER item_facts_removed; DROP TABLE item_facts; \
+     DROP TABLE fact_pages; DROP TABLE fact_pages_stale;";

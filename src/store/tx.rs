@@ -101,6 +101,8 @@ fn in_tx<T>(
         match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
             Ok(tx) => {
                 let v = f(&tx)?;
+                // The pages of the facts this write changed (see `facts::pages`).
+                super::facts::pages::rebuild_stale(&tx)?;
                 tx.commit()?;
                 return Ok(v);
             }

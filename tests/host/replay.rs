@@ -812,7 +812,7 @@ fn the_migration_fills_each_items_life_from_the_log_as_the_writes_keep_it() {
     // The file as schema 15 had it: no life columns, the index of forward events and
     // not that of decisions, no table of closed spells (its rows set aside, as the
     // migration to schema 17 cannot know them), nor the indexes of schema 18, nor the
-    // counts of schema 19, nor the items' packed facts of schema 20.
+    // counts of schema 19, nor the items' packed facts of schemas 20 to 22.
     let c = Connection::open(&db.path).unwrap();
     let aside: Vec<[rusqlite::types::Value; 5]> = c
         .prepare("SELECT seq, item_id, since, until, reasons FROM blocker_spells")
@@ -829,6 +829,7 @@ fn the_migration_fills_each_items_life_from_the_log_as_the_writes_keep_it() {
          DROP INDEX approvals_security; DROP INDEX events_security;
          DROP TABLE item_counts;
          DROP TRIGGER item_facts_removed; DROP TABLE item_facts;
+         DROP TABLE fact_pages; DROP TABLE fact_pages_stale;
          ALTER TABLE items DROP COLUMN submitted_at; ALTER TABLE items DROP COLUMN approved_at;
          ALTER TABLE items DROP COLUMN granted_at; ALTER TABLE items DROP COLUMN verified_at;
          ALTER TABLE items DROP COLUMN revoked_at; ALTER TABLE items DROP COLUMN cancelled_at;

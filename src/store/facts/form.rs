@@ -16,6 +16,28 @@ pub(super) fn put_uint(out: &mut Vec<u8>, mut n: u64) {
     out.push(n as u8);
 }
 
+/// Reads a number (see [`put_uint`]) from the front of `rest`.
+#[inline]
+pub(super) fn uint_of(rest: &mut &[u8]) -> Option<u64> {
+    // Most numbers of a row fit a byte: a date's or a time's absence, a state.
+    if let Some((&b, after)) = rest.split_first()
+        && b & 0x80 == 0
+    {
+        *rest = after;
+        return Some(u64::from(b));
+    }
+    let mut n = 0u64;
+    // Ten bytes hold any number; an eleventh is not a number of this form.
+    for (i, &b) in rest.iter().take(10).enumerate() {
+        n |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            *rest = &rest[i + 1..];
+            return Some(n);
+        }
+    }
+    None
+}
+
 /// A signed number folded onto the unsigned ones, small either side of zero.
 pub(super) fn zigzag(n: i64) -> u64 {
     ((n << 1) ^ (n >> 63)) as u64
@@ -155,23 +177,7 @@ impl<'b, 'd> Reader<'b, 'd> {
     }
 
     pub(super) fn uint(&mut self) -> Option<u64> {
-        // Most numbers of a row fit a byte: a date's or a time's absence, a state.
-        if let Some((&b, rest)) = self.rest.split_first()
-            && b & 0x80 == 0
-        {
-            self.rest = rest;
-            return Some(u64::from(b));
-        }
-        let mut n = 0u64;
-        // Ten bytes hold any number; an eleventh is not a number of this form.
-        for (i, &b) in self.rest.iter().take(10).enumerate() {
-            n |= u64::from(b & 0x7f) << (7 * i);
-            if b & 0x80 == 0 {
-                self.rest = &self.rest[i + 1..];
-                return Some(n);
-            }
-        }
-        None
+        uint_of(&mut self.rest)
     }
 
     pub(super) fn named<T: Copy>(&mut self, all: &[T]) -> Option<Option<T>> {

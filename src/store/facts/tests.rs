@@ -229,16 +229,20 @@ fn the_report_is_the_same_from_the_facts_as_from_the_columns() {
         .unwrap();
     assert!(missing(&s));
     assert_eq!(s.report(None).unwrap(), packed);
+    // Named, and so is its page of facts (`pages`), which it no longer makes.
     let named = mismatches(&s.conn).unwrap();
     assert!(
-        named.len() == 1 && named[0].starts_with("items P0001-1: "),
+        named.len() == 2
+            && named[0].starts_with("items P0001-1: ")
+            && named[1].starts_with("fact_pages 0: "),
         "{named:?}"
     );
-    // Facts that do not read are refused, not read as something else.
+    // Facts that do not read are refused, not read as something else (read from the
+    // rows of facts while their page is marked stale).
     s.conn
-        .execute(
-            "UPDATE item_facts SET facts = x'0001' WHERE id = (SELECT min(id) FROM items)",
-            [],
+        .execute_batch(
+            "UPDATE item_facts SET facts = x'0001' WHERE id = (SELECT min(id) FROM items); \
+             INSERT INTO fact_pages_stale (id) VALUES (0);",
         )
         .unwrap();
     let e = s.report(None).unwrap_err().to_string();
@@ -284,6 +288,8 @@ fn a_file_of_schema_19_gets_its_facts_from_its_rows() {
         .query_row("SELECT count(facts) FROM item_facts", [], |r| r.get(0))
         .unwrap();
     assert_eq!(filled, 600);
+    // Every page made too (`pages`: compared by `mismatches`), and none marked.
+    assert!(pages::usable(&s.conn).unwrap());
     assert_eq!(mismatches(&s.conn).unwrap(), Vec::<String>::new());
     assert_eq!(s.report(None).unwrap(), before);
 }

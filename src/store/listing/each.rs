@@ -6,9 +6,9 @@ use super::super::error::Result;
 use super::super::facts::{self, FACTS_MISSING};
 use super::super::handle::Store;
 use super::super::lean::Lean;
-use super::super::records::load_item;
+use super::super::records::{approvals_of_round, load_item};
 use super::super::rows;
-use super::{APPROVALS_OF_ONE, ByKey, ItemFilter, Listed, approvals_of_all, items_query};
+use super::{ByKey, ItemFilter, Listed, approvals_of_all, items_query};
 use super::{PACKED_ROWS, PACKED_ROWS_BY_ITEM, Source, WHOLE_ROWS};
 use crate::domain::conditions::ConditionFields;
 use crate::domain::*;
@@ -146,7 +146,6 @@ impl Store {
             (None, None) => Some(ApprovalTable::read(self, filter.project.as_deref())?),
             _ => None,
         };
-        let mut one = self.conn.prepare_cached(APPROVALS_OF_ONE)?;
         let mut stmt = self.conn.prepare(&sql)?;
         let mut found = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         let mut n = 0;
@@ -163,10 +162,7 @@ impl Store {
                 Some(t) => t.fill(item, &mut next_approval),
                 None => {
                     item.approvals.clear();
-                    let mut a = one.query(rusqlite::params![item.rowid, item.round])?;
-                    while let Some(r) = a.next()? {
-                        item.approvals.push(rows::approval(r)?.1);
-                    }
+                    approvals_of_round(&self.conn, (item.rowid, item.round), &mut item.approvals)?;
                 }
             }
             hand_on(item, p, (now, self.settings, &people), &mut each);

@@ -53,6 +53,12 @@ pub(crate) trait Fold: Sync {
     /// The row id of a row of the fold's SQL.
     fn row_id(&self, r: &Row<'_>) -> i64;
 
+    /// Row ids a thread of a meeting pair claims at a time: [`CLAIM_IDS`], or fewer
+    /// when each row holds many of what the fold reads.
+    fn claim_ids(&self) -> i64 {
+        CLAIM_IDS
+    }
+
     /// An empty part for the range of ids `first..=last`, made on its thread's
     /// connection (which it may read first).
     fn part(&self, c: &Connection, share: Share, range: (i64, i64)) -> Result<Self::Part>;
@@ -84,13 +90,17 @@ pub(crate) trait Fold: Sync {
 /// ids in between are nobody's yet.
 pub(crate) struct Meeting {
     bounds: Mutex<(i128, i128)>,
+    /// Row ids claimed at a time.
+    claim: i128,
 }
 
 impl Meeting {
-    /// Nothing claimed of the range `first..=last`.
-    pub(crate) fn of(first: i64, last: i64) -> Meeting {
+    /// Nothing claimed of the range `first..=last`, claimed `claim` row ids at a time
+    /// (at least one).
+    pub(crate) fn of(first: i64, last: i64, claim: i64) -> Meeting {
         Meeting {
             bounds: Mutex::new((i128::from(first), i128::from(last))),
+            claim: i128::from(claim.max(1)),
         }
     }
 
@@ -104,11 +114,11 @@ impl Meeting {
         let id = i128::from(id);
         let end = match way {
             Way::Up if id <= *down_to => {
-                *up_to = (id + i128::from(CLAIM_IDS)).min(*down_to + 1);
+                *up_to = (id + self.claim).min(*down_to + 1);
                 *up_to - 1
             }
             Way::Down if id >= *up_to => {
-                *down_to = (id - i128::from(CLAIM_IDS)).max(*up_to - 1);
+                *down_to = (id - self.claim).max(*up_to - 1);
                 *down_to + 1
             }
             _ => return None,
@@ -177,7 +187,7 @@ mod tests {
 
     #[test]
     fn two_claims_never_overlap_and_leave_no_gap() {
-        let m = Meeting::of(1, 10_000);
+        let m = Meeting::of(1, 10_000, CLAIM_IDS);
         assert_eq!(m.claim(Way::Up, 1), Some(CLAIM_IDS));
         assert_eq!(m.claim(Way::Down, 10_000), Some(10_000 - CLAIM_IDS + 1));
         // Up's next row is past a gap of ids: its claim starts at that row.
@@ -191,10 +201,10 @@ mod tests {
 
     #[test]
     fn claims_at_the_ends_of_the_id_space_do_not_overflow() {
-        let m = Meeting::of(i64::MIN, i64::MAX);
+        let m = Meeting::of(i64::MIN, i64::MAX, CLAIM_IDS);
         assert_eq!(m.claim(Way::Down, i64::MAX), Some(i64::MAX - CLAIM_IDS + 1));
         assert_eq!(m.claim(Way::Up, i64::MIN), Some(i64::MIN + CLAIM_IDS - 1));
-        let m = Meeting::of(5, 5);
+        let m = Meeting::of(5, 5, CLAIM_IDS);
         assert_eq!(m.claim(Way::Down, 5), Some(5));
         assert_eq!(m.claim(Way::Up, 5), None);
     }

@@ -56,7 +56,7 @@ pub const REPLAYED_TABLES: [&str; 13] = [
 /// Tables the replay leaves alone on purpose, each with the reason. A table in the
 /// file that is in neither list fails verification (and a test), so a feature that
 /// adds a table also teaches the replay about it.
-pub const IGNORED_TABLES: [(&str, &str); 4] = [
+pub const IGNORED_TABLES: [(&str, &str); 6] = [
     (
         "events",
         "the log itself: the chain walk checks every row of it",
@@ -72,6 +72,14 @@ pub const IGNORED_TABLES: [(&str, &str); 4] = [
     (
         "item_facts",
         "each item's packed facts, kept by the store with every write to the items: packed again from the rows and compared",
+    ),
+    (
+        "fact_pages",
+        "the packed facts again, a page of items to a row, kept by the store with every write to them: made again from them and compared",
+    ),
+    (
+        "fact_pages_stale",
+        "the pages of facts a write changed, made again before it commits: the pages it names are left out of the comparison",
     ),
 ];
 
@@ -233,12 +241,7 @@ fn counted_indexes(conn: &Connection) -> Result<Vec<String>> {
 /// from those counts alone. Each count that differs is named, with the rows' count.
 fn kept_counts(conn: &Connection) -> Result<Vec<String>> {
     use std::collections::BTreeMap;
-    let there: bool = conn.query_row(
-        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'item_counts'",
-        [],
-        |r| r.get::<_, i64>(0).map(|n| n > 0),
-    )?;
-    if !there {
+    if !crate::store::indexed::has_table(conn, "item_counts")? {
         return Ok(Vec::new());
     }
     let read = |sql: &str| -> rusqlite::Result<BTreeMap<(String, String), i64>> {

@@ -6,9 +6,10 @@
 
 use super::super::error::Error;
 use super::super::error::Result;
+use super::super::facts::pages::{self, PAGES_SQL, PER_PAGE};
 use super::super::facts::{self, FACTS_SQL};
-use super::super::lean::{LEAN_SQL, Lean, with_text};
-use super::super::parallel::{Fold, Share, Way};
+use super::super::lean::{LEAN_SQL, Lean};
+use super::super::parallel::{CLAIM_IDS, Fold, Share, Way};
 use super::super::tasks::Planned;
 use super::figures::{BUCKETS, bucket_of, by_name, largest, median_and_p90, round2, round4};
 use super::stages::Lines;
@@ -22,10 +23,27 @@ use rusqlite::Row;
 use rusqlite::types::ValueRef;
 use std::collections::{HashMap, HashSet};
 
-/// The SQL of the pass: with each item's packed facts (`store::facts`) when every row
-/// has them, else every column the facts pack (see [`LEAN_SQL`]).
-pub(super) fn sql(packed: bool) -> &'static str {
-    if packed { FACTS_SQL } else { LEAN_SQL }
+/// What the pass reads each item from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Source {
+    /// Every column the facts pack (see [`LEAN_SQL`]): some row has no facts.
+    Columns,
+    /// Each item's packed facts (`store::facts`, [`FACTS_SQL`]).
+    Facts,
+    /// The same facts a page of items at a time (`facts::pages`, [`PAGES_SQL`]): a
+    /// report of every project, no page marked stale.
+    Pages,
+}
+
+impl Source {
+    /// The table the pass's row ids are of, and its SQL.
+    pub(super) fn read(self) -> (&'static str, &'static str) {
+        match self {
+            Source::Columns => ("items", LEAN_SQL),
+            Source::Facts => ("items", FACTS_SQL),
+            Source::Pages => ("fact_pages", PAGES_SQL),
+        }
+    }
 }
 
 /// What the report knows of an item some task needs: whether it is unready or unsafe
@@ -154,48 +172,6 @@ impl Acc {
         self.period.add(it, &life, p, w, span, today);
     }
 
-    /// Adds what `o`, the same project's accumulator over the rows that follow this
-    /// one's, counted: every field [`Acc::add`] touches.
-    fn merge(&mut self, o: Acc) {
-        let (m, n) = (&mut self.m, o.m);
-        for (mine, theirs) in self.by_age.iter_mut().zip(o.by_age) {
-            *mine += theirs;
-        }
-        for (mine, theirs) in self.by_reason.iter_mut().zip(o.by_reason) {
-            *mine += theirs;
-        }
-        let counts = [
-            (&mut m.items, n.items),
-            (&mut m.open_blockers, n.open_blockers),
-            (&mut m.security_exceptions, n.security_exceptions),
-            (&mut m.emergency_grants, n.emergency_grants),
-            (&mut m.above_standard_requests, n.above_standard_requests),
-            (&mut m.above_standard_approved, n.above_standard_approved),
-            (&mut m.security_reviews, n.security_reviews),
-            (&mut m.privileged_reviews, n.privileged_reviews),
-        ];
-        let retrospectives = [
-            (&mut m.open_retrospectives, n.open_retrospectives),
-            (&mut m.overdue_retrospectives, n.overdue_retrospectives),
-            (&mut m.rotations_pending, n.rotations_pending),
-            (&mut self.completed, o.completed),
-        ];
-        for (mine, theirs) in counts.into_iter().chain(retrospectives) {
-            *mine += theirs;
-        }
-        for (r, s) in [
-            (&mut self.readiness, o.readiness),
-            (&mut self.at_start, o.at_start),
-        ] {
-            r.required += s.required;
-            r.ready += s.ready;
-        }
-        self.deprovisioning.due += o.deprovisioning.due;
-        self.deprovisioning.done += o.deprovisioning.done;
-        self.ages.extend(o.ages);
-        self.period.merge(o.period);
-    }
-
     /// The measures of project `p` (index `pi`), whose `tasks` need items by row id:
     /// what the pass `met` of one of its own items tells whether it is unready and
     /// when it was verified; any other row counts as an item that is not there.
@@ -297,8 +273,8 @@ pub(super) struct Pass<'a> {
     /// Whether each part counts the approvals given as security on its items (a
     /// report of every project over all history; else `Store::counters` does).
     pub security: bool,
-    /// Whether the rows are those of [`FACTS_SQL`] (see [`sql`]).
-    pub packed: bool,
+    /// What the rows are.
+    pub source: Source,
 }
 
 /// The row ids of the items of rows `first..=last` with an approval given as security,
@@ -306,6 +282,10 @@ pub(super) struct Pass<'a> {
 /// each range of rows a part claims before its rows.
 pub(in crate::store) const SECURITY_SQL: &str = "SELECT item_id FROM approvals \
      WHERE item_id BETWEEN ?1 AND ?2 AND capacity = 'security' ORDER BY item_id";
+
+/// Most lines a part makes room for before it meets them: its rows are reckoned from
+/// the spread of their row ids, which leave gaps where rows were removed.
+const ROOM: usize = 1 << 21;
 
 /// What one range of rows adds up to.
 pub(super) struct Part {
@@ -332,14 +312,31 @@ impl Fold for Pass<'_> {
     /// [`Fold::done`]); every other thing it gathers is counted or looked up by id.
     const BOTH_ENDS: bool = true;
 
-    /// The row id of a row of [`sql`]: where [`FACTS_SQL`] or [`LEAN_SQL`] has it.
+    /// The row id of a row of the [`Source`]'s SQL (a page's own, of pages).
     fn row_id(&self, r: &Row<'_>) -> i64 {
-        super::super::rows::int(r, if self.packed { 2 } else { 39 })
+        let at = match self.source {
+            Source::Columns => 39,
+            Source::Facts => 2,
+            Source::Pages => 0,
+        };
+        super::super::rows::int(r, at)
     }
 
-    /// An empty part, with room for the lines of its range.
+    /// Of pages, as many items as of rows.
+    fn claim_ids(&self) -> i64 {
+        match self.source {
+            Source::Pages => CLAIM_IDS / PER_PAGE as i64,
+            _ => CLAIM_IDS,
+        }
+    }
+
+    /// An empty part, with room for the lines of its range (at most [`ROOM`]).
     fn part(&self, _: &rusqlite::Connection, share: Share, _: (i64, i64)) -> Result<Part> {
-        let room = share.rows;
+        let room = match self.source {
+            Source::Pages => share.rows.saturating_mul(PER_PAGE),
+            _ => share.rows,
+        }
+        .min(ROOM);
         Ok(Part {
             acc: self.projects.iter().map(|_| Acc::default()).collect(),
             seen: Vec::new(),
@@ -366,6 +363,11 @@ impl Fold for Pass<'_> {
         if !self.security {
             return Ok(());
         }
+        // The items of the pages claimed.
+        let (first, last) = match self.source {
+            Source::Pages => pages::ids_of(first, last),
+            _ => (first, last),
+        };
         part.security.clear();
         part.next = 0;
         let mut stmt = c.prepare_cached(SECURITY_SQL)?;
@@ -402,34 +404,82 @@ impl Fold for Pass<'_> {
 }
 
 impl Pass<'_> {
-    /// Adds one row of [`sql`] (whose row id is `id` when read already) to `part`.
+    /// Adds one row of the [`Source`]'s SQL (whose row id is `id` when read already)
+    /// to `part`.
     fn add_row(&self, part: &mut Part, r: &Row<'_>, id: Option<i64>) -> Result<()> {
         let row = id.unwrap_or_else(|| self.row_id(r));
+        if self.source == Source::Pages {
+            return self.add_page(part, r, row);
+        }
         let key = match r.get_ref(0) {
             Ok(ValueRef::Text(t)) => Some(t),
             _ => None,
         };
-        let Some(pi) = (match (&part.last, key) {
-            (Some((last, pi)), Some(k)) if last.as_slice() == k => Some(*pi),
-            _ => {
-                let pi = with_text(r, 0, |k| k.and_then(|k| self.index.get(k).copied()));
-                part.last = key.zip(pi).map(|(k, pi)| (k.to_vec(), pi));
-                pi
-            }
-        }) else {
-            if self.needed.contains(&row) {
-                part.unknown.push(row);
-            }
+        let Some(pi) = self.project_of(part, key, row) else {
             return Ok(());
         };
         let lean = &mut part.lean;
-        if !self.packed {
+        if self.source == Source::Columns {
             lean.read(r);
         } else if facts::read(r, lean, row).is_none() {
-            return Err(Error::Invalid(format!(
-                "the packed facts of row {row} of the items do not read: the file was changed outside accessdesk or is damaged"
-            )));
+            return Err(unreadable(row));
         }
+        self.add_item(part, pi)
+    }
+
+    /// Adds each item of page `page` (a row of [`PAGES_SQL`]) to `part`, in the order
+    /// its rows come.
+    fn add_page(&self, part: &mut Part, r: &Row<'_>, page: i64) -> Result<()> {
+        let damaged = || {
+            Error::Invalid(format!(
+                "page {page} of the packed facts (fact_pages) does not read: the file was changed outside accessdesk or is damaged"
+            ))
+        };
+        let Ok(ValueRef::Blob(b)) = r.get_ref(1) else {
+            return Err(damaged());
+        };
+        let mut entries = Vec::with_capacity(PER_PAGE);
+        pages::entries(page, b, &mut entries).ok_or_else(damaged)?;
+        if part.way == Way::Down {
+            entries.reverse();
+        }
+        for e in &entries {
+            let Some(pi) = self.project_of(part, Some(e.project), e.id) else {
+                continue;
+            };
+            let lean = &mut part.lean;
+            if e.facts.and_then(|f| facts::unpack(f, lean)).is_none() {
+                return Err(unreadable(e.id));
+            }
+            lean.id = e.id;
+            lean.round = e.round;
+            self.add_item(part, pi)?;
+        }
+        Ok(())
+    }
+
+    /// The place of the project of key `key` among the report's: none for a project
+    /// the report does not know (then a row some task needs is kept as unknown).
+    fn project_of(&self, part: &mut Part, key: Option<&[u8]>, row: i64) -> Option<usize> {
+        let pi = match (&part.last, key) {
+            // Rows come project after project.
+            (Some((last, pi)), Some(k)) if last.as_slice() == k => Some(*pi),
+            _ => {
+                let text = key.and_then(|k| std::str::from_utf8(k).ok());
+                let pi = text.and_then(|k| self.index.get(k).copied());
+                part.last = key.zip(pi).map(|(k, pi)| (k.to_vec(), pi));
+                pi
+            }
+        };
+        if pi.is_none() && self.needed.contains(&row) {
+            part.unknown.push(row);
+        }
+        pi
+    }
+
+    /// Adds the item `part.lean` holds, of project `pi`, to `part`.
+    fn add_item(&self, part: &mut Part, pi: usize) -> Result<()> {
+        let lean = &mut part.lean;
         let p = &self.projects[pi];
         lean.item.approvals.clear();
         if lean.item.state == State::Requested
@@ -487,39 +537,18 @@ impl Pass<'_> {
     }
 }
 
+/// The error of a row whose packed facts do not read.
+fn unreadable(row: i64) -> Error {
+    Error::Invalid(format!(
+        "the packed facts of row {row} of the items do not read: the file was changed outside accessdesk or is damaged"
+    ))
+}
+
 /// The needed items the pass met, by row id: project index, what it knows.
 pub(super) type Met = HashMap<i64, (usize, Need), foldhash::fast::RandomState>;
 
-/// The parts merged in order (the first range's first): each project's accumulator,
-/// the stage lines when gathered, the needed items met, and the needed rows there but
-/// of no project the report knows.
-pub(super) fn merge(parts: Vec<Part>) -> (Vec<Acc>, Option<Lines>, Met, HashSet<i64>) {
-    let mut acc: Vec<Acc> = Vec::new();
-    let mut lines: Option<Lines> = None;
-    let mut met = Met::default();
-    let mut unknown = HashSet::new();
-    for part in parts {
-        unknown.extend(part.unknown);
-        met.extend(
-            part.seen
-                .into_iter()
-                .map(|(row, pi, need)| (row, (pi, need))),
-        );
-        if acc.is_empty() {
-            acc = part.acc;
-        } else {
-            for (a, o) in acc.iter_mut().zip(part.acc) {
-                a.merge(o);
-            }
-        }
-        match (lines.as_mut(), part.lines) {
-            (Some(l), Some(o)) => l.append(o),
-            (None, o) => lines = o,
-            (Some(_), None) => {}
-        }
-    }
-    (acc, lines, met, unknown)
-}
+mod merge;
+pub(super) use merge::merge;
 
 #[cfg(test)]
 mod tests;

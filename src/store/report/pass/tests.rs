@@ -92,8 +92,8 @@ fn a_need_whose_item_is_of_no_registered_project_holds_its_task_up() {
     .unwrap();
     assert_eq!(blocked(&s), before);
     // The item moved to a project nobody registered (a file edited outside
-    // accessdesk, its row of facts with it): the task list still names it, so
-    // the task waits for it.
+    // accessdesk, its row of facts with it, and their page marked to be made again):
+    // the task list still names it, so the task waits for it.
     s.conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
     let row: i64 = s
         .conn
@@ -107,6 +107,7 @@ fn a_need_whose_item_is_of_no_registered_project_holds_its_task_up() {
         let sql = format!("UPDATE {table} SET project = 'GHOST' WHERE id = ?1");
         s.conn.execute(&sql, [row]).unwrap();
     }
+    crate::store::facts::pages::mark(&s.conn, row).unwrap();
     assert_eq!(blocked(&s), before + 1);
 }
 
