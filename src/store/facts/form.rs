@@ -26,6 +26,21 @@ pub(super) fn uint_of(rest: &mut &[u8]) -> Option<u64> {
         *rest = after;
         return Some(u64::from(b));
     }
+    // A time's seconds take five bytes: read at once when eight are there.
+    if let Some((word, _)) = rest.split_first_chunk::<8>() {
+        let w = u64::from_le_bytes(*word);
+        // The first byte without the high bit ends the number.
+        let ends = !w & 0x8080_8080_8080_8080;
+        if ends != 0 {
+            let len = ends.trailing_zeros() as usize / 8 + 1;
+            let mut n = 0u64;
+            for i in 0..len {
+                n |= ((w >> (8 * i)) & 0x7f) << (7 * i);
+            }
+            *rest = &rest[len..];
+            return Some(n);
+        }
+    }
     let mut n = 0u64;
     // Ten bytes hold any number; an eleventh is not a number of this form.
     for (i, &b) in rest.iter().take(10).enumerate() {
@@ -199,6 +214,7 @@ impl<'b, 'd> Reader<'b, 'd> {
 
     /// A time (see [`put_time`]); `None` when it does not read, as a time said to be
     /// the first when none came before it.
+    #[inline]
     pub(super) fn time(&mut self) -> Option<Option<DateTime<Utc>>> {
         let s = match self.uint()? {
             0 => return Some(None),
