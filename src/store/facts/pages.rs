@@ -192,9 +192,9 @@ pub(in crate::store) fn entries<'p>(
     }
     b = rest;
     let base = id.checked_mul(PER_PAGE as i64)?;
-    let bytes = |b: &mut &'p [u8], n: u64| -> Option<&'p [u8]> {
-        let (x, rest) = b.split_at_checked(usize::try_from(n).ok()?)?;
-        *b = rest;
+    let bytes = |from: &mut &'p [u8], n: u64| -> Option<&'p [u8]> {
+        let (x, rest) = from.split_at_checked(usize::try_from(n).ok()?)?;
+        *from = rest;
         Some(x)
     };
     while !b.is_empty() {
@@ -236,32 +236,55 @@ pub(crate) fn mismatches(conn: &Connection) -> Result<Vec<String>> {
         stmt.query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?
     };
-    let mut kept: std::collections::BTreeMap<i64, Vec<u8>> = {
-        let mut stmt = conn.prepare("SELECT id, facts FROM fact_pages")?;
-        stmt.query_map([], |r| {
-            let b = match r.get_ref(1)? {
-                ValueRef::Blob(b) => b.to_vec(),
-                _ => Vec::new(),
-            };
-            Ok((r.get(0)?, b))
-        })?
-        .collect::<rusqlite::Result<_>>()?
+    // The pages kept, in the order of their ids beside those the rows make: one page
+    // of each at a time (a million items' pages are some 250 MB).
+    let mut stmt = conn.prepare("SELECT id, facts FROM fact_pages ORDER BY id")?;
+    let mut kept = stmt.query([])?;
+    let mut next_kept = || -> Result<Option<(i64, Vec<u8>)>> {
+        Ok(match kept.next()? {
+            Some(r) => {
+                let b = match r.get_ref(1)? {
+                    ValueRef::Blob(b) => b.to_vec(),
+                    _ => Vec::new(),
+                };
+                Some((r.get(0)?, b))
+            }
+            None => None,
+        })
     };
     let mut out = Vec::new();
-    let named = |id: i64| {
-        format!(
-            "fact_pages {id}: not the page of its items' packed facts (item_facts): the file was changed outside accessdesk or is damaged"
-        )
+    let mut name = |id: i64| {
+        if !stale.contains(&id) {
+            out.push(format!(
+                "fact_pages {id}: not the page of its items' packed facts (item_facts): the file was changed outside accessdesk or is damaged"
+            ));
+        }
     };
+    let mut at = next_kept()?;
     each_page(conn, |id, page| {
-        let same = kept.remove(&id).is_some_and(|k| k == page);
-        if !same && !stale.contains(&id) {
-            out.push(named(id));
+        // Pages kept before this one hold no row of facts.
+        while let Some((k, _)) = at.as_ref().filter(|(k, _)| *k < id) {
+            name(*k);
+            at = next_kept()?;
+        }
+        match at.take() {
+            Some((k, b)) if k == id => {
+                if b != page {
+                    name(id);
+                }
+                at = next_kept()?;
+            }
+            other => {
+                name(id);
+                at = other;
+            }
         }
         Ok(())
     })?;
-    // Pages of no row of facts.
-    out.extend(kept.into_keys().filter(|id| !stale.contains(id)).map(named));
+    while let Some((k, _)) = at {
+        name(k);
+        at = next_kept()?;
+    }
     Ok(out)
 }
 
