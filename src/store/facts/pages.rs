@@ -2,8 +2,8 @@
 //! of `fact_pages` whose id is a row id of `item_facts` shifted right by
 //! [`PAGE_SHIFT`] holds, one after another, the row id, project, round and facts of
 //! each row of `item_facts` in that page. The report over every project reads a page
-//! as one row: SQLite's cost for each row it steps to and each value it hands over
-//! was a third of the report's pass at 100,000 items.
+//! as one row: SQLite's cost for each row it stepped to and each value it handed over
+//! was about a fifth of the report's pass at 100,000 items.
 //!
 //! A page is a function of the rows of `item_facts` it covers. Whoever writes a row
 //! of facts marks its page stale (`fact_pages_stale`: [`mark`], or the trigger that
@@ -15,8 +15,8 @@
 
 use super::super::error::Result;
 use super::form::{put_uint, uint_of, unzigzag, zigzag};
+use rusqlite::Connection;
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OptionalExtension};
 
 /// How far a row id is shifted right to give its page.
 pub(in crate::store) const PAGE_SHIFT: u32 = 6;
@@ -63,14 +63,10 @@ pub(in crate::store) fn mark(tx: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Whether the report may read the pages: the file has them (schema 22) and none is
-/// marked stale.
+/// Whether the report may read the pages: none is marked stale.
 pub(in crate::store) fn usable(c: &Connection) -> Result<bool> {
-    let stale: Option<bool> = c
-        .prepare_cached(ANY_STALE)
-        .and_then(|mut s| s.query_row([], |r| r.get(0)))
-        .optional()?;
-    Ok(stale == Some(false))
+    let stale: bool = c.prepare_cached(ANY_STALE)?.query_row([], |r| r.get(0))?;
+    Ok(!stale)
 }
 
 /// Makes every page marked stale again from its rows, and unmarks it: before each
