@@ -3,8 +3,9 @@
 //!
 //! A range of row ids is read by one thread, from its first row up, or by two that
 //! meet: one reads up from the first row, the other down from the last, each claiming
-//! the next [`CLAIM_IDS`] row ids under a lock before it reads them, until one meets
-//! the other's claim. Halves fixed beforehand left the whole command waiting for the
+//! the next [`CLAIM_IDS`] row ids (fewer for a fold whose rows hold many items: see
+//! [`Fold::claim_ids`]) under a lock before it reads them, until one meets the
+//! other's claim. Halves fixed beforehand left the whole command waiting for the
 //! slower thread when the host gave one of them less time (at 100,000 items the two
 //! halves of the report's pass ended 3 to 23 ms apart); meeting where they meet, the
 //! faster reads more.
