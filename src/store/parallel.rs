@@ -224,18 +224,14 @@ impl<'c> Snapshot<'c> {
         there: impl FnOnce(&Connection) -> Result<A> + Send,
         here: impl FnOnce() -> Result<B>,
     ) -> Result<(A, B)> {
-        let Some(c) = self.readers.first_mut() else {
+        if self.readers.is_empty() {
             let b = here()?;
             return Ok((there(self.main)?, b));
-        };
-        std::thread::scope(|s| {
-            let running = s.spawn(move || there(&*c));
-            let b = here();
-            let a = running
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            Ok((a?, b?))
-        })
+        }
+        let first = &mut self.readers[..1];
+        let (mut a, b) = beside_readers(first, [there], |c, there| there(c), here)?;
+        let a = a.pop().expect("one reader, one answer");
+        Ok((a, b))
     }
 
     /// Runs `there` on each other connection of the snapshot, on a thread of its own and
@@ -256,21 +252,7 @@ impl<'c> Snapshot<'c> {
         }
         let (lo, hi) = id_bounds(self.main, table)?;
         let ranges = split(lo.unwrap_or(0), hi.unwrap_or(-1), self.readers.len());
-        let there = &there;
-        std::thread::scope(|s| {
-            let running: Vec<_> = self
-                .readers
-                .iter_mut()
-                .zip(ranges)
-                .map(|(c, range)| s.spawn(move || there(&*c, range)))
-                .collect();
-            let b = here();
-            let a = running
-                .into_iter()
-                .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect::<Result<Vec<A>>>();
-            Ok((a?, b?))
-        })
+        beside_readers(&mut self.readers, ranges, there, here)
     }
 
     /// Reads the rows of `sql` over `table`, split by row id into ranges, and folds
@@ -281,10 +263,11 @@ impl<'c> Snapshot<'c> {
     /// `?2`, and `args` as `?3`...; it reads in ascending order of row id and ends with
     /// `ORDER BY id` (a thread reading down adds `DESC`). Meanwhile `meanwhile` runs on
     /// this thread (it may read the caller's connection). The parts come back in the
-    /// order of their rows, the first starting at the lowest row id. `count` is how
-    /// many rows the table holds ([`count_rows`], on one of the snapshot's
-    /// connections: the caller counts them beside its other reads), or at most holds
-    /// ([`rows_at_most`]) for a fold that only makes room by it.
+    /// order of their rows, the first starting at the lowest row id. `count` is at most
+    /// how many rows the table holds: [`count_rows`] (on one of the snapshot's
+    /// connections, beside the caller's other reads), or `usize::MAX` for a fold that
+    /// only makes room by it (a part's rows are then its range's row ids: exact when
+    /// no row was ever removed, and counting the rows reads a whole index).
     pub(crate) fn fold_on<F: Fold, R>(
         &mut self,
         (table, sql, args): (&str, &str, &[Value]),
@@ -326,24 +309,41 @@ impl<'c> Snapshot<'c> {
             let part = read_range(self.main, fold, sql, range, share(range, way), None)?;
             return Ok((vec![part], meanwhile()?));
         }
-        std::thread::scope(|s| {
-            let running: Vec<_> = self
-                .readers
-                .iter_mut()
-                .zip(plan)
-                .map(|(c, (range, way, meeting))| {
-                    let share = share(range, way);
-                    s.spawn(move || read_range(&*c, fold, sql, range, share, meeting))
-                })
-                .collect();
-            let other = meanwhile();
-            let parts = running
-                .into_iter()
-                .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect::<Result<Vec<F::Part>>>();
-            Ok((parts?, other?))
-        })
+        let tasks = plan
+            .into_iter()
+            .map(|(range, way, meeting)| (range, share(range, way), meeting));
+        beside_readers(
+            &mut self.readers,
+            tasks,
+            |c, (range, share, meeting)| read_range(c, fold, sql, range, share, meeting),
+            meanwhile,
+        )
     }
+}
+
+/// Runs `each` on every one of `readers` with its task (in order, a reader to a task),
+/// each on a thread of its own, while `here` runs on this one: what each gave, in the
+/// order of the readers, and what `here` gave. A thread's panic goes on here.
+fn beside_readers<T: Send, A: Send, B>(
+    readers: &mut [Connection],
+    tasks: impl IntoIterator<Item = T>,
+    each: impl Fn(&Connection, T) -> Result<A> + Sync,
+    here: impl FnOnce() -> Result<B>,
+) -> Result<(Vec<A>, B)> {
+    let each = &each;
+    std::thread::scope(|s| {
+        let running: Vec<_> = readers
+            .iter_mut()
+            .zip(tasks)
+            .map(|(c, task)| s.spawn(move || each(&*c, task)))
+            .collect();
+        let b = here();
+        let a = running
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect::<Result<Vec<A>>>();
+        Ok((a?, b?))
+    })
 }
 
 impl Drop for Snapshot<'_> {
@@ -361,17 +361,6 @@ impl Drop for Snapshot<'_> {
 pub(crate) fn count_rows(c: &Connection, table: &str) -> Result<usize> {
     let count: i64 = c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
     Ok(usize::try_from(count).unwrap_or(0))
-}
-
-/// At most how many rows `table` holds, from the ends of its row ids alone (two steps
-/// down its b-tree, see [`id_bounds`]): as many as there are ids between them. Exact
-/// when no row was ever removed; [`count_rows`] counts them, through a whole index.
-pub(crate) fn rows_at_most(c: &Connection, table: &str) -> Result<usize> {
-    let ids = match id_bounds(c, table)? {
-        (Some(lo), Some(hi)) => (i128::from(hi) - i128::from(lo) + 1).max(0),
-        _ => 0,
-    };
-    Ok(usize::try_from(ids).unwrap_or(usize::MAX))
 }
 
 /// `n` ranges of row ids, inclusive, covering `lo..=hi` in equal parts and every row
